@@ -1,0 +1,83 @@
+// What kubesim serves, as API discovery would list it. Every verb resolves a user's type word here.
+export interface ResourceInfo {
+  /** Plural resource name, e.g. "pods". */
+  resource: string;
+  singular: string;
+  kind: string;
+  group: string;
+  version: string;
+  namespaced: boolean;
+  shortNames: string[];
+  verbs: string[];
+}
+
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+function r(resource: string, singular: string, kind: string, group: string, version: string, namespaced: boolean, shortNames: string[] = []): ResourceInfo {
+  return { resource, singular, kind, group, version, namespaced, shortNames, verbs: ALL_VERBS };
+}
+
+/** In `kubectl api-resources` order (core group first, then groups alphabetically). */
+export const RESOURCES: ResourceInfo[] = [
+  r('configmaps', 'configmap', 'ConfigMap', '', 'v1', true, ['cm']),
+  r('endpoints', 'endpoints', 'Endpoints', '', 'v1', true, ['ep']),
+  r('events', 'event', 'Event', '', 'v1', true, ['ev']),
+  r('namespaces', 'namespace', 'Namespace', '', 'v1', false, ['ns']),
+  r('nodes', 'node', 'Node', '', 'v1', false, ['no']),
+  r('pods', 'pod', 'Pod', '', 'v1', true, ['po']),
+  r('replicationcontrollers', 'replicationcontroller', 'ReplicationController', '', 'v1', true, ['rc']),
+  r('secrets', 'secret', 'Secret', '', 'v1', true),
+  r('serviceaccounts', 'serviceaccount', 'ServiceAccount', '', 'v1', true, ['sa']),
+  r('services', 'service', 'Service', '', 'v1', true, ['svc']),
+  r('deployments', 'deployment', 'Deployment', 'apps', 'v1', true, ['deploy']),
+  r('replicasets', 'replicaset', 'ReplicaSet', 'apps', 'v1', true, ['rs']),
+  r('leases', 'lease', 'Lease', 'coordination.k8s.io', 'v1', true),
+  r('endpointslices', 'endpointslice', 'EndpointSlice', 'discovery.k8s.io', 'v1', true),
+  r('ingressclasses', 'ingressclass', 'IngressClass', 'networking.k8s.io', 'v1', false),
+  r('ingresses', 'ingress', 'Ingress', 'networking.k8s.io', 'v1', true, ['ing']),
+  r('networkpolicies', 'networkpolicy', 'NetworkPolicy', 'networking.k8s.io', 'v1', true, ['netpol']),
+];
+
+/** apiVersion as objects carry it: "v1" or "apps/v1". */
+export function apiVersionOf(info: ResourceInfo): string {
+  return info.group ? `${info.group}/${info.version}` : info.version;
+}
+
+/** "pods" or "deployments.apps": how the API server names a resource in its messages. */
+export function qualifiedResource(info: ResourceInfo): string {
+  return info.group ? `${info.resource}.${info.group}` : info.resource;
+}
+
+/** "pod" or "deployment.apps": the prefix of `-o name` and multi-type NAME cells. */
+export function qualifiedKind(info: ResourceInfo): string {
+  const k = info.kind.toLowerCase();
+  return info.group ? `${k}.${info.group}` : k;
+}
+
+/**
+ * Resolves a user's type word as kubectl's RESTMapper does: plural, singular, short name, kind,
+ * optionally qualified by group ("deployments.apps") or version ("deployments.v1.apps").
+ */
+export function findResource(word: string): ResourceInfo | undefined {
+  const w = word.toLowerCase();
+  const dot = w.indexOf('.');
+  const base = dot < 0 ? w : w.slice(0, dot);
+  const rest = dot < 0 ? undefined : w.slice(dot + 1);
+  return RESOURCES.find((info) => {
+    const names = [info.resource, info.singular, info.kind.toLowerCase(), ...info.shortNames];
+    if (!names.includes(base)) return false;
+    if (rest === undefined) return true;
+    return rest === info.group || rest === `${info.version}.${info.group}` || (info.group === '' && rest === info.version);
+  });
+}
+
+export function resourceForKind(apiVersion: string | undefined, kind: string | undefined): ResourceInfo | undefined {
+  if (!kind) return undefined;
+  return RESOURCES.find((info) => info.kind === kind && (apiVersion === undefined || apiVersionOf(info) === apiVersion));
+}
+
+export function resourceByName(resource: string): ResourceInfo {
+  const info = RESOURCES.find((i) => i.resource === resource);
+  if (!info) throw new Error(`unknown resource ${resource}`);
+  return info;
+}

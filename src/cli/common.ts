@@ -1,0 +1,138 @@
+// Shared plumbing for verb modules: commander set up to fail as kubectl (cobra/pflag) does, the flags every
+// verb has, and the session that opens the cluster for reading or changing.
+import { Command, CommanderError, Option } from 'commander';
+import { CLI_NAME, CommandError, KubeError } from '../api/errors.js';
+import { createCluster } from '../cluster/bootstrap.js';
+import type { Ctx } from '../cluster/context.js';
+import type { ClusterState } from '../store/state.js';
+import { mutateState, readState, resolveStatePath, withLock, writeStateAtomic } from '../store/store.js';
+import { clockFromEnv, type Clock } from '../util/clock.js';
+import { Random } from '../util/random.js';
+import type { CliIO } from './io.js';
+
+export interface GlobalOptions {
+  namespace?: string;
+  allNamespaces?: boolean;
+  state?: string;
+}
+
+/**
+ * A commander Command configured for kubectl's behaviour: interspersed flags, unknown flags reported as
+ * `error: unknown flag: --x` plus the help hint, and help text supplied by the verb.
+ */
+export function newCommand(verb: string, io: CliIO, help: string): Command {
+  const cmd = new Command(verb);
+  cmd
+    .exitOverride()
+    .allowExcessArguments(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: () => undefined,
+      outputError: () => undefined,
+    })
+    .helpOption('-h, --help', 'help for ' + verb);
+  cmd.helpInformation = () => help.endsWith('\n') ? help : `${help}\n`;
+  return cmd;
+}
+
+/** Adds --namespace/-n, --all-namespaces/-A (when asked) and --state. */
+export function addGlobalFlags(cmd: Command, opts: { allNamespaces?: boolean } = {}): Command {
+  cmd.option('-n, --namespace <namespace>', 'namespace scope for this request');
+  if (opts.allNamespaces) cmd.option('-A, --all-namespaces', 'list across all namespaces');
+  cmd.option('--state <path>', 'kubesim state file (default $KUBESIM_STATE or ~/.kube/kubesim/state.json)');
+  // Accepted for kubectl compatibility; kubesim has one cluster per state file.
+  cmd.addOption(new Option('--context <name>').hideHelp());
+  cmd.addOption(new Option('--kubeconfig <path>').hideHelp());
+  return cmd;
+}
+
+/** Parses argv with commander, turning its errors into kubectl's messages. Returns false when help was printed. */
+export function parseArgs(cmd: Command, argv: string[], verb: string): boolean {
+  try {
+    cmd.parse(argv, { from: 'user' });
+    return true;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') return false;
+      throw translateCommanderError(e, verb);
+    }
+    throw e;
+  }
+}
+
+function translateCommanderError(e: CommanderError, verb: string): KubeError {
+  const hint = `\nSee '${CLI_NAME} ${verb} --help' for usage.`;
+  const m = /unknown option '([^']+)'/.exec(e.message);
+  if (m) {
+    const flag = m[1];
+    const text = flag.startsWith('--') ? `unknown flag: ${flag.split('=')[0]}` : `unknown shorthand flag: '${flag[1]}' in ${flag}`;
+    return new CommandError(text + hint);
+  }
+  const missing = /option '([^']+)' argument missing/.exec(e.message);
+  if (missing) {
+    const long = /--[\w-]+/.exec(missing[1])?.[0] ?? missing[1];
+    return new CommandError(`flag needs an argument: ${long}${hint}`);
+  }
+  return new CommandError(e.message.replace(/^error: /, '') + hint);
+}
+
+/** One command's view of where the cluster lives and what time it is. */
+export class Session {
+  readonly statePath: string;
+  readonly clock: Clock;
+  readonly env: NodeJS.ProcessEnv;
+  readonly namespace: string;
+  readonly namespaceExplicit: boolean;
+
+  constructor(opts: GlobalOptions, io: CliIO) {
+    this.env = io.env;
+    this.statePath = resolveStatePath(opts.state, io.env);
+    try {
+      this.clock = clockFromEnv(io.env);
+    } catch (e) {
+      throw new CommandError((e as Error).message);
+    }
+    this.namespace = opts.namespace ?? 'default';
+    this.namespaceExplicit = opts.namespace !== undefined;
+  }
+
+  /** The default cluster a first command creates: seed from KUBESIM_SEED, else 1. */
+  private createDefault(): ClusterState {
+    const raw = this.env.KUBESIM_SEED;
+    const seed = raw === undefined || raw === '' ? 1 : Number(raw);
+    if (!Number.isInteger(seed)) throw new CommandError(`KUBESIM_SEED must be an integer, got "${raw}"`);
+    return createCluster({ name: 'kind', seed, now: this.clock.now(), loadBalancer: true });
+  }
+
+  /** Reads the cluster without taking the lock; a missing file is created (under the lock) first. */
+  async read(): Promise<{ state: ClusterState; ctx: Ctx }> {
+    let state = readState(this.statePath);
+    if (!state) {
+      state = await withLock(this.statePath, () => {
+        const again = readState(this.statePath);
+        if (again) return again;
+        const fresh = this.createDefault();
+        writeStateAtomic(this.statePath, fresh);
+        return fresh;
+      });
+    }
+    return { state, ctx: { clock: this.clock, random: Random.fromState(state.random) } };
+  }
+
+  /** Changes the cluster under the lock; nothing is saved if fn throws. */
+  async change<T>(fn: (state: ClusterState, ctx: Ctx) => T | Promise<T>): Promise<T> {
+    return mutateState(this.statePath, () => this.createDefault(), async (state) => {
+      const random = Random.fromState(state.random);
+      const result = await fn(state, { clock: this.clock, random });
+      state.random = random.state();
+      return result;
+    });
+  }
+}
+
+/** Reads all of stdin as text (for `-f -` and piped shells). */
+export async function readStdin(io: CliIO): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

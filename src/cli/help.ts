@@ -1,0 +1,45 @@
+// Root help, in kubectl's layout. Keep it in step with src/main.ts's verb table.
+import type { CliIO } from './io.js';
+
+const GROUPS: [string, [string, string][]][] = [
+  ['Basic Commands (Beginner)', [
+    ['create', 'Create a resource from a file or from stdin'],
+    ['expose', 'Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service'],
+    ['run', 'Run a particular image on the cluster'],
+  ]],
+  ['Basic Commands (Intermediate)', [
+    ['get', 'Display one or many resources'],
+    ['delete', 'Delete resources by file names, stdin, resources and names, or by resources and label selector'],
+  ]],
+  ['Troubleshooting and Debugging Commands', [
+    ['describe', 'Show details of a specific resource or group of resources'],
+    ['logs', 'Print the logs for a container in a pod'],
+    ['exec', 'Execute a command in a container'],
+    ['port-forward', 'Forward one or more local ports to a pod'],
+    ['debug', 'Create debugging sessions for troubleshooting workloads and nodes'],
+  ]],
+  ['Advanced Commands', [
+    ['apply', 'Apply a configuration to a resource by file name or stdin'],
+  ]],
+  ['Simulation Commands (kubesim)', [
+    ['cluster', 'Create, delete and inspect the simulated cluster'],
+    ['curl', 'Send an HTTP request through the simulated network, with --trace to see each hop'],
+    ['tunnel', 'Expose NodePort and LoadBalancer services on local ports, like minikube tunnel'],
+  ]],
+  ['Other Commands', [
+    ['api-resources', 'Print the supported API resources on the server'],
+    ['version', 'Print the client and server version information'],
+  ]],
+];
+
+export function printRootHelp(io: CliIO): void {
+  const width = Math.max(...GROUPS.flatMap(([, cmds]) => cmds.map(([n]) => n.length))) + 3;
+  let out = 'kubesim drives a simulated Kubernetes cluster with kubectl\'s commands and output.\n\n';
+  for (const [title, cmds] of GROUPS) {
+    out += `${title}:\n`;
+    for (const [name, desc] of cmds) out += `  ${name.padEnd(width)}${desc}\n`;
+    out += '\n';
+  }
+  out += 'Usage:\n  kubesim [flags] [options]\n\nUse "kubesim <command> --help" for more information about a given command.\n';
+  io.stdout.write(out);
+}

@@ -1,0 +1,19 @@
+// What a verb may touch of the process: its streams and environment. Tests can pass their own.
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export const processIO: CliIO = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+};
+
+/** A verb module: parses its own arguments (everything after the verb) and returns the exit code. */
+export interface Verb {
+  run(argv: string[], io: CliIO): Promise<number>;
+}

@@ -1,0 +1,46 @@
+// `kubesim version`: kubectl's version lines, with kubesim's own version beside the client's.
+import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import type { CliIO } from './io.js';
+import { KUBESIM_VERSION, KUBECTL_COMPAT_VERSION } from '../version.js';
+import { CommandError } from '../api/errors.js';
+
+const HELP = `Print the client and server version information for the current context.
+
+Examples:
+  # Print the client and server versions for the current context
+  kubesim version
+
+Options:
+    --client=false:
+	If true, shows client version only (no server required).
+
+    -o, --output='':
+	One of 'yaml' or 'json'.
+
+Usage:
+  kubesim version [flags] [options]
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const cmd = addGlobalFlags(newCommand('version', io, HELP));
+  cmd.option('--client', 'client version only').option('-o, --output <format>', 'yaml or json');
+  if (!parseArgs(cmd, argv, 'version')) return 0;
+  const opts = cmd.opts();
+  const client = { major: '1', minor: '32', gitVersion: `${KUBECTL_COMPAT_VERSION}+kubesim.${KUBESIM_VERSION}`, platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}` };
+  let serverVersion: string | undefined;
+  if (!opts.client) {
+    const { state } = await new Session(opts, io).read();
+    serverVersion = state.cluster.kubernetesVersion;
+  }
+  if (opts.output === 'json' || opts.output === 'yaml') {
+    const doc: Record<string, unknown> = { clientVersion: client, kustomizeVersion: 'v5.5.0' };
+    if (serverVersion) doc.serverVersion = { major: '1', minor: serverVersion.split('.')[1], gitVersion: serverVersion, platform: 'linux/amd64' };
+    if (opts.output === 'json') io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    else io.stdout.write((await import('yaml')).stringify(doc));
+    return 0;
+  }
+  if (opts.output) throw new CommandError(`--output must be 'yaml' or 'json'`);
+  io.stdout.write(`Client Version: ${client.gitVersion}\nKustomize Version: v5.5.0\n`);
+  if (serverVersion) io.stdout.write(`Server Version: ${serverVersion}\n`);
+  return 0;
+}

@@ -1,0 +1,37 @@
+// Per-resource API behaviour (the API server's "strategies"): validation, defaulting and allocation on
+// create/update, release on delete. Each kind's strategy lives next to its controller.
+import type { KubeObject } from '../api/types.js';
+import type { ClusterState } from '../store/state.js';
+import type { WriteOptions } from './apiserver.js';
+import type { Ctx } from './context.js';
+import { namespaceStrategy } from './namespaces.js';
+import { nodeStrategy } from './nodes.js';
+import { podStrategy } from './pods.js';
+
+export interface Strategy {
+  /** Spec changes bump metadata.generation (workloads). */
+  hasGeneration?: boolean;
+  /** Whether a user's write may set status (true for Endpoints-like objects that have none). */
+  statusFromUser?: boolean;
+  /** Throws InvalidError with the API server's causes. `old` is set on update. */
+  validate?(obj: KubeObject, state: ClusterState, old: KubeObject | undefined): void;
+  /** Defaulting and allocation before the object is stored (may throw InvalidError). */
+  prepareForCreate?(obj: KubeObject, state: ClusterState, ctx: Ctx, opts: WriteOptions): void;
+  prepareForUpdate?(obj: KubeObject, old: KubeObject, state: ClusterState, ctx: Ctx, opts: WriteOptions): void;
+  afterCreate?(obj: KubeObject, state: ClusterState, ctx: Ctx): void;
+  afterUpdate?(obj: KubeObject, old: KubeObject, state: ClusterState, ctx: Ctx): void;
+  beforeDelete?(obj: KubeObject, state: ClusterState, ctx: Ctx): void;
+  afterDelete?(obj: KubeObject, state: ClusterState, ctx: Ctx): void;
+}
+
+const STRATEGIES: Record<string, Strategy> = {
+  namespaces: namespaceStrategy,
+  nodes: nodeStrategy,
+  pods: podStrategy,
+};
+
+const NONE: Strategy = {};
+
+export function strategyFor(resource: string): Strategy {
+  return STRATEGIES[resource] ?? NONE;
+}

@@ -1,0 +1,58 @@
+// Entry: find the verb, load only its module, run it, print user errors as kubectl does.
+import { KubeError } from './api/errors.js';
+import { processIO, type Verb } from './cli/io.js';
+
+type Loader = () => Promise<Verb>;
+
+/** Each verb is its own chunk, so a command loads only what it needs. */
+const VERBS: Record<string, Loader> = {
+  cluster: () => import('./cli/cluster.js'),
+  version: () => import('./cli/version.js'),
+};
+
+const ALIASES: Record<string, string> = {};
+
+async function main(argv: string[]): Promise<number> {
+  const io = processIO;
+  // Global flags may come before the verb (kubectl --namespace x get pods); find the first word that is a verb.
+  let i = 0;
+  while (i < argv.length && argv[i].startsWith('-')) {
+    const flag = argv[i];
+    // flags that take a separate value
+    if (!flag.includes('=') && ['-n', '--namespace', '--state', '--context', '--kubeconfig'].includes(flag)) i += 2;
+    else i += 1;
+  }
+  const word = argv[i];
+  if (word === undefined || word === 'help' || word === '-h' || word === '--help') {
+    const { printRootHelp } = await import('./cli/help.js');
+    printRootHelp(io);
+    return word === undefined ? 0 : 0;
+  }
+  const name = ALIASES[word] ?? word;
+  const loader = VERBS[name];
+  if (!loader) {
+    io.stderr.write(`error: unknown command "${word}" for "kubectl"\n\nDid you mean this?\n\tget\n\nRun 'kubesim --help' for usage.\n`.replace(/\n\nDid you mean this\?\n\tget/, ''));
+    return 1;
+  }
+  const verb = await loader();
+  return verb.run([...argv.slice(0, i), ...argv.slice(i + 1)], io);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof KubeError) {
+      const text = err.render();
+      if (text) process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    // A bug, not a user mistake: say so briefly; the stack only on request.
+    const e = err as Error;
+    process.stderr.write(`error: internal error in kubesim: ${e?.message ?? String(err)}\n`);
+    if (process.env.KUBESIM_DEBUG) process.stderr.write(`${e?.stack}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,28 @@
+// IPv4 arithmetic on dotted strings, for the hot paths (allocation, routing) where ipaddr.js objects would
+// be allocated per call. CIDR parsing and validation of user input use ipaddr.js.
+export function ipv4ToInt(ip: string): number {
+  const p = ip.split('.');
+  return ((+p[0] << 24) >>> 0) + (+p[1] << 16) + (+p[2] << 8) + +p[3];
+}
+
+export function intToIPv4(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+export function addToIPv4(ip: string, offset: number): string {
+  return intToIPv4((ipv4ToInt(ip) + offset) >>> 0);
+}
+
+/** Whether ip lies in cidr ("10.244.1.0/24"). */
+export function inCIDR(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const b = Number(bits);
+  if (b === 0) return true;
+  const mask = (~0 << (32 - b)) >>> 0;
+  return ((ipv4ToInt(ip) & mask) >>> 0) === ((ipv4ToInt(base) & mask) >>> 0);
+}
+
+export function isIPv4(s: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  return !!m && m.slice(1).every((x) => Number(x) <= 255 && String(Number(x)) === x);
+}
