@@ -8,9 +8,28 @@ type Loader = () => Promise<Verb>;
 const VERBS: Record<string, Loader> = {
   cluster: () => import('./cli/cluster.js'),
   version: () => import('./cli/version.js'),
+  get: () => import('./cli/get.js'),
+  describe: () => import('./cli/describe.js'),
+  apply: () => import('./cli/apply.js'),
+  create: () => import('./cli/create.js'),
+  delete: () => import('./cli/delete.js'),
+  expose: () => import('./cli/expose.js'),
+  run: () => import('./cli/run.js'),
+  exec: () => import('./cli/exec.js'),
+  debug: () => import('./cli/debug.js'),
+  logs: () => import('./cli/logs.js'),
+  'port-forward': () => import('./cli/port-forward.js'),
+  tunnel: () => import('./cli/tunnel.js'),
+  curl: () => import('./cli/curl.js'),
+  scale: () => import('./cli/scale.js'),
+  set: () => import('./cli/set.js'),
+  rollout: () => import('./cli/rollout.js'),
+  label: () => import('./cli/label.js'),
+  annotate: () => import('./cli/annotate.js'),
+  'api-resources': () => import('./cli/api-resources.js'),
 };
 
-const ALIASES: Record<string, string> = {};
+const ALIASES: Record<string, string> = { 'cluster-info': 'cluster' };
 
 async function main(argv: string[]): Promise<number> {
   const io = processIO;
@@ -35,7 +54,10 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const verb = await loader();
-  return verb.run([...argv.slice(0, i), ...argv.slice(i + 1)], io);
+  const rest = [...argv.slice(0, i), ...argv.slice(i + 1)];
+  // `kubesim cluster-info` is kubectl's spelling of `kubesim cluster info`.
+  if (word === 'cluster-info') rest.unshift('info');
+  return verb.run(rest, io);
 }
 
 main(process.argv.slice(2)).then(

@@ -3,12 +3,15 @@
 // Each controller is idempotent: running it twice changes nothing the second time.
 import type { ClusterState } from '../store/state.js';
 import type { Ctx } from './context.js';
+import { runEndpointsController } from './endpoints.js';
 import { runKubelet, runScheduler } from './pods.js';
+import { runServiceController } from './services.js';
+import { runWorkloadControllers } from './workloads.js';
 
 export type Controller = (state: ClusterState, ctx: Ctx) => void;
 
 /** Workload controllers create pods, the scheduler places them, the kubelet runs them, endpoints follow. */
-export const CONTROLLERS: Controller[] = [runScheduler, runKubelet];
+export const CONTROLLERS: Controller[] = [runWorkloadControllers, runScheduler, runKubelet, runEndpointsController, runServiceController];
 
 /** Runs the controllers until nothing changes (a write bumps resourceVersion), as a real control plane settles. */
 export function reconcile(state: ClusterState, ctx: Ctx): void {

@@ -7,6 +7,8 @@ import type { Ctx } from './context.js';
 import { namespaceStrategy } from './namespaces.js';
 import { nodeStrategy } from './nodes.js';
 import { podStrategy } from './pods.js';
+import { serviceStrategy } from './services.js';
+import { deploymentStrategy, replicaSetStrategy, replicationControllerStrategy } from './workloads.js';
 
 export interface Strategy {
   /** Spec changes bump metadata.generation (workloads). */
@@ -28,6 +30,10 @@ const STRATEGIES: Record<string, Strategy> = {
   namespaces: namespaceStrategy,
   nodes: nodeStrategy,
   pods: podStrategy,
+  services: serviceStrategy,
+  deployments: deploymentStrategy,
+  replicasets: replicaSetStrategy,
+  replicationcontrollers: replicationControllerStrategy,
 };
 
 const NONE: Strategy = {};

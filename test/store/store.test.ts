@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { statSync, writeFileSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { tempCluster } from '../support/cli.js';
+
+test('first use creates the default kind-shaped cluster, private to its owner', () => {
+  const c = tempCluster();
+  try {
+    const r = c.run(['cluster', 'info']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Kubernetes control plane is running at https:\/\/172\.18\.0\.2:6443$/m);
+    assert.equal(statSync(c.state).mode & 0o777, 0o600);
+    const s = JSON.parse(readFileSync(c.state, 'utf8'));
+    assert.equal(s.schemaVersion, 1);
+    assert.deepEqual(
+      s.cluster.nodes.map((n: { name: string; internalIP: string; podCIDR: string }) => `${n.name} ${n.internalIP} ${n.podCIDR}`),
+      ['kind-control-plane 172.18.0.2 10.244.0.0/24', 'kind-worker 172.18.0.3 10.244.1.0/24', 'kind-worker2 172.18.0.4 10.244.2.0/24', 'kind-worker3 172.18.0.5 10.244.3.0/24'],
+    );
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('a damaged state file is reported with its path and the way out, and left untouched', () => {
+  const c = tempCluster();
+  try {
+    writeFileSync(c.state, '{"kind":"KubesimState","schemaVersion":1,');
+    const r = c.run(['cluster', 'info']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.ok(r.stderr.startsWith(`error: the state file "${c.state}" is damaged (not valid JSON:`), r.stderr);
+    assert.match(r.stderr, /kubesim cluster delete/);
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+    assert.equal(readFileSync(c.state, 'utf8'), '{"kind":"KubesimState","schemaVersion":1,');
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('a foreign JSON file is refused, not overwritten', () => {
+  const c = tempCluster();
+  try {
+    writeFileSync(c.state, '{"apiVersion":"v1","kind":"Config"}');
+    const r = c.run(['cluster', 'info']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `error: "${c.state}" is not a kubesim state file; it was left untouched. Point --state or KUBESIM_STATE at another path\n`);
+    assert.equal(readFileSync(c.state, 'utf8'), '{"apiVersion":"v1","kind":"Config"}');
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('a state file from a newer kubesim is refused with the versions named', () => {
+  const c = tempCluster();
+  try {
+    c.run(['cluster', 'create']);
+    const s = JSON.parse(readFileSync(c.state, 'utf8'));
+    s.schemaVersion = 99;
+    writeFileSync(c.state, JSON.stringify(s));
+    const r = c.run(['cluster', 'info']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /has schema version 99, written by a newer kubesim; this kubesim reads up to version 1/);
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('cluster create refuses to replace an existing cluster; delete removes it', () => {
+  const c = tempCluster();
+  try {
+    assert.equal(c.run(['cluster', 'create', '--seed', '5']).code, 0);
+    const again = c.run(['cluster', 'create']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /^error: a cluster already exists in ".*"; remove it first with 'kubesim cluster delete'\n$/);
+    const del = c.run(['cluster', 'delete']);
+    assert.equal(del.code, 0);
+    assert.equal(del.stdout, `Deleted cluster "kind" (${c.state}).\n`);
+  } finally {
+    c.cleanup();
+  }
+});
