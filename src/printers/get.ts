@@ -311,7 +311,8 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
 
 type Structured = (doc: KubeObject) => Promise<string> | string;
 
-async function structuredPrinter(format: string, arg: string, opts: GetOptions): Promise<Structured | undefined> {
+/** The printer for a non-table -o format, or undefined for tables. Throws kubectl's errors for bad templates. */
+export async function structuredPrinter(format: string, arg: string, opts: Pick<GetOptions, 'noHeaders' | 'readFile' | 'allowMissingTemplateKeys'>): Promise<Structured | undefined> {
   switch (format) {
     case 'json':
       return (doc) => toJSON(doc);
