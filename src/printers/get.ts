@@ -387,7 +387,7 @@ function listItems(doc: KubeObject): KubeObject[] {
   return doc.kind === 'List' ? ((doc as unknown as { items: KubeObject[] }).items ?? []) : [doc];
 }
 
-function readTemplate(path: string, opts: GetOptions): string {
+function readTemplate(path: string, opts: Pick<GetOptions, 'readFile'>): string {
   try {
     if (!opts.readFile) throw new Error('no file access');
     return opts.readFile(path);

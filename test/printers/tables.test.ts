@@ -98,8 +98,8 @@ test('selectors print sorted by key, sets sorted', () => {
     selectorString({ matchLabels: { z: '1', a: '2' }, matchExpressions: [{ key: 'm', operator: 'In', values: ['y', 'x'] }, { key: 'b', operator: 'DoesNotExist' }, { key: 'c', operator: 'Exists' }, { key: 'n', operator: 'NotIn', values: ['q'] }] }),
     'a=2,!b,c,m in (x,y),n notin (q),z=1',
   );
-  assert.equal(TABLES.deployments.row({ metadata: { name: 'd' }, spec: {} } as KubeObject, NOW)[7], '');
-  assert.equal(TABLES.replicasets.row({ metadata: { name: 'r' }, spec: {} } as KubeObject, NOW)[7], '<none>');
+  assert.equal(TABLES.deployments.row({ metadata: { name: 'd' }, spec: {} } as unknown as KubeObject, NOW)[7], '');
+  assert.equal(TABLES.replicasets.row({ metadata: { name: 'r' }, spec: {} } as unknown as KubeObject, NOW)[7], '<none>');
 });
 
 test('ingress HOSTS counts rules, "*" without hosts; services: LoadBalancer ingress and externalIPs', () => {
