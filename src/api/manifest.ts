@@ -69,7 +69,7 @@ interface YamlIssue {
  * one (so one less). Map the library's error codes onto go-yaml's message and line convention.
  */
 export function goYamlMessage(doc: string, e: YamlIssue): string {
-  const line = e.linePos?.[0]?.line ?? 1;
+  const line = e.linePos?.[0]?.line ?? lineOf(doc, e.pos[0]);
   const withLine = (n: number, msg: string): string => (n > 0 ? `yaml: line ${n}: ${msg}` : `yaml: ${msg}`);
   if (e.code === 'TAB_AS_INDENT') return withLine(line, 'found character that cannot start any token');
   if (e.code === 'BLOCK_AS_IMPLICIT_KEY' && /Nested mappings/.test(e.message)) {
@@ -99,6 +99,12 @@ function lineOf(text: string, offset: number): number {
 }
 
 type YamlLib = typeof import('yaml');
+
+/** The yaml library, whichever way the bundle exposes its CommonJS exports. */
+async function loadYaml(): Promise<YamlLib> {
+  const mod = (await import('yaml')) as YamlLib & { default?: YamlLib };
+  return typeof mod.parseDocument === 'function' ? mod : (mod.default as YamlLib);
+}
 
 /** YAML (1.1, as go-yaml v2 reads it) to a plain value; throws the go-yaml message. */
 export function yamlToValue(lib: YamlLib, doc: string): unknown {
@@ -223,7 +229,7 @@ export async function decodeManifests(sources: ManifestSource[], opts: DecodeOpt
       for (const doc of docs) {
         if (doc.trim() === '') continue;
         try {
-          lib ??= await import('yaml');
+          lib ??= await loadYaml();
           values.push(yamlToValue(lib, doc));
         } catch (e) {
           stop = new ManifestError(`error parsing ${src.name}: error converting YAML to JSON: ${(e as Error).message}`);

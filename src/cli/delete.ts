@@ -157,8 +157,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if (!(e instanceof NothingToSave)) throw e;
     }
   };
+  // kubectl warns before it deletes anything, found or not.
+  if (grace === 0 && o.force) io.stderr.write(FORCE_WARNING);
   await work();
-  if (found > 0 && grace === 0 && o.force) io.stderr.write(FORCE_WARNING);
   for (const l of lines) io.stdout.write(`${l}\n`);
   if (found === 0 && !failures.any && !byName.length && !fromFiles) io.stdout.write('No resources found\n');
   failures.print(io);

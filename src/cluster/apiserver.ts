@@ -3,6 +3,7 @@
 import { alreadyExists, KubeError, notFound, StatusError } from '../api/errors.js';
 import { apiVersionOf, qualifiedResource, resourceForKind, RESOURCES, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
+import { validateObject } from '../api/validation.js';
 import { getObject, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
@@ -68,7 +69,9 @@ export function createObject(state: ClusterState, ctx: Ctx, input: KubeObject, o
     while (getObject(state, info.resource, obj.metadata.namespace, obj.metadata.name));
   }
   // As the API server orders it: validation before storage, so an invalid object that exists is Invalid.
-  strategy.validate?.(obj, state, undefined);
+  // Every write is validated; a kind's strategy may add its own checks (it calls validateObject itself).
+  if (strategy.validate) strategy.validate(obj, state, undefined);
+  else validateObject(obj);
   if (obj.metadata.name && getObject(state, info.resource, obj.metadata.namespace, obj.metadata.name)) {
     throw alreadyExists(qualifiedResource(info), obj.metadata.name);
   }
@@ -107,7 +110,8 @@ export function updateObject(state: ClusterState, ctx: Ctx, input: KubeObject, o
   if (old.metadata.ownerReferences && !obj.metadata.ownerReferences) obj.metadata.ownerReferences = old.metadata.ownerReferences;
   if (old.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
   if ('status' in old && !strategy.statusFromUser) obj.status = old.status;
-  strategy.validate?.(obj, state, old);
+  if (strategy.validate) strategy.validate(obj, state, old);
+  else validateObject(obj, old);
   strategy.prepareForUpdate?.(obj, old, state, ctx, opts);
   if (strategy.hasGeneration) {
     const changed = JSON.stringify(obj.spec ?? null) !== JSON.stringify(old.spec ?? null);
