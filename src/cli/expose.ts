@@ -61,7 +61,8 @@ interface Source {
 }
 
 async function readFiles(files: string[]): Promise<KubeObject[]> {
-  const { parseAllDocuments } = await import('yaml');
+  const mod = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  const parseAllDocuments = mod.parseAllDocuments ?? mod.default!.parseAllDocuments;
   const out: KubeObject[] = [];
   for (const f of files) {
     if (!existsSync(f)) throw new CommandError(`the path "${f}" does not exist`);
