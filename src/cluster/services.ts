@@ -303,7 +303,7 @@ export function validateService(svc: Svc): FieldError[] {
       out.push({ type: 'Invalid value', field: 'spec.healthCheckNodePort', value: spec.healthCheckNodePort, detail: "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'" });
     }
   } else if (!spec.healthCheckNodePort) out.push({ type: 'Required value', field: 'spec.healthCheckNodePort' });
-  if (spec.type !== 'ExternalName') {
+  if (spec.type === 'ClusterIP' || spec.type === 'NodePort' || spec.type === 'LoadBalancer' || spec.internalTrafficPolicy) {
     if (!spec.internalTrafficPolicy) out.push({ type: 'Required value', field: 'spec.internalTrafficPolicy' });
     else if (!TRAFFIC_POLICIES.includes(spec.internalTrafficPolicy)) out.push(notSupported('spec.internalTrafficPolicy', spec.internalTrafficPolicy, TRAFFIC_POLICIES));
   }
