@@ -79,7 +79,10 @@ function translateCommanderError(e: CommanderError, verb: string): KubeError {
 /** One command's view of where the cluster lives and what time it is. */
 export class Session {
   readonly statePath: string;
+  /** The simulated clock: the base clock (system or KUBESIM_NOW) plus the state's clockOffsetMs once read. */
   readonly clock: Clock;
+  private readonly baseClock: Clock;
+  private offsetMs = 0;
   readonly env: NodeJS.ProcessEnv;
   readonly namespace: string;
   readonly namespaceExplicit: boolean;
@@ -88,10 +91,11 @@ export class Session {
     this.env = io.env;
     this.statePath = resolveStatePath(opts.state, io.env);
     try {
-      this.clock = clockFromEnv(io.env);
+      this.baseClock = clockFromEnv(io.env);
     } catch (e) {
       throw new CommandError((e as Error).message);
     }
+    this.clock = { now: () => new Date(this.baseClock.now().getTime() + this.offsetMs) };
     this.namespace = opts.namespace ?? 'default';
     this.namespaceExplicit = opts.namespace !== undefined;
   }
@@ -116,6 +120,7 @@ export class Session {
         return fresh;
       });
     }
+    this.offsetMs = state.clockOffsetMs ?? 0;
     return { state, ctx: { clock: this.clock, random: Random.fromState(state.random) } };
   }
 
@@ -123,7 +128,11 @@ export class Session {
   async change<T>(fn: (state: ClusterState, ctx: Ctx) => T | Promise<T>): Promise<T> {
     return mutateState(this.statePath, () => this.createDefault(), async (state) => {
       const random = Random.fromState(state.random);
-      const result = await fn(state, { clock: this.clock, random });
+      // Follows state.clockOffsetMs live, so a change that moves simulated time on sees the new time at once.
+      const clock: Clock = { now: () => new Date(this.baseClock.now().getTime() + (state.clockOffsetMs ?? 0)) };
+      this.offsetMs = state.clockOffsetMs ?? 0;
+      const result = await fn(state, { clock, random });
+      this.offsetMs = state.clockOffsetMs ?? 0;
       state.random = random.state();
       return result;
     });
