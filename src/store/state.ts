@@ -58,6 +58,11 @@ export interface ClusterState {
     /** kube-proxy's `recent` lists for ClientIP affinity: "<svcKey>|<clientIP>" -> endpoint. */
     affinity: Record<string, AffinityEntry>;
   };
+  /**
+   * How far simulated time runs ahead of the clock (ms): `rollout status` moves it on so that a rollout it
+   * waits for finishes quickly, and every later command sees the same later time.
+   */
+  clockOffsetMs?: number;
   /** App log lines: "namespace/pod/container" -> lines. */
   logs: Record<string, LogLine[]>;
 }
