@@ -12,14 +12,19 @@ export interface AppRequest {
   httpVersion: string;
   /** Lower-case names; repeated headers joined as Node does. */
   headers: Record<string, string | string[] | undefined>;
+  /** Header lines as sent, name and value alternating (Node's rawHeaders). */
+  rawHeaders?: string[];
   body: Buffer;
 }
 
 export interface AppResponse {
   status: number;
   statusText?: string;
-  headers: Record<string, string | string[]>;
+  /** In order, repeats allowed; no hop-by-hop headers (the server frames the body itself). */
+  headers: [string, string][];
   body: Buffer | string;
+  /** The app streams its body (Transfer-Encoding: chunked, as Node apps do): no Content-Length is added. */
+  chunked?: boolean;
 }
 
 /** New app log lines produced while serving a request: "namespace/pod/container" -> lines. */

@@ -87,6 +87,7 @@ function respond(conn: Connection, req: IncomingMessage, body: Buffer, res: Serv
     path: req.url ?? '/',
     httpVersion: req.httpVersion,
     headers: req.headers,
+    rawHeaders: req.rawHeaders,
     body,
   };
   let result: SendResult;
@@ -109,21 +110,17 @@ function respond(conn: Connection, req: IncomingMessage, body: Buffer, res: Serv
 
 export function writeResponse(res: ServerResponse, r: AppResponse, head: boolean): void {
   const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
-  const headers: Record<string, string | string[]> = {};
+  // Flat [name, value, ...]: keeps the app's order and repeated headers.
+  const flat: string[] = [];
   let hasLength = false;
-  let chunked = false;
-  for (const [k, v] of Object.entries(r.headers)) {
-    const lk = k.toLowerCase();
-    if (lk === 'content-length') hasLength = true;
-    if (lk === 'transfer-encoding') {
-      chunked = true;
-      continue; // Node frames the body itself when no length is given
-    }
-    headers[k] = v;
+  for (const [k, v] of r.headers) {
+    if (k.length === 14 && k.toLowerCase() === 'content-length') hasLength = true;
+    flat.push(k, v);
   }
-  // The app's own Content-Length wins (a HEAD answer announces the GET body's length).
-  if (!hasLength && !chunked) headers['Content-Length'] = String(body.length);
-  res.writeHead(r.status, r.statusText, headers);
+  // The app's own Content-Length wins (a HEAD answer announces the GET body's length); a streaming app's body
+  // goes out chunked, as Node frames it when no length is given.
+  if (!hasLength && !r.chunked) flat.push('Content-Length', String(body.length));
+  res.writeHead(r.status, r.statusText, flat);
   if (head || body.length <= SLICE) {
     res.end(head ? undefined : body);
     return;

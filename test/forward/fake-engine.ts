@@ -20,7 +20,7 @@ export function fakeEngine(apps: Record<number, FakeApp>): Engine & { connection
           send(req) {
             if (!view().state.objects.pods?.[`${pod.namespace}/${pod.name}`]) return { kind: 'refused' };
             const response = app.answer(req, '127.0.0.1');
-            response.headers['X-Conn'] = String(id);
+            response.headers.push(['X-Conn', String(id)]);
             return { kind: 'answered', response, logs: [{ key: `${pod.namespace}/${pod.name}/app`, line: { time: '2026-11-22T01:30:00.000000000Z', line: `Received request for ${req.path} from ::ffff:127.0.0.1` } }] };
           },
         },
@@ -36,8 +36,8 @@ export function fakeEngine(apps: Record<number, FakeApp>): Engine & { connection
 export const kiadaApp: FakeApp = {
   loopback: true,
   answer: (req, client): AppResponse => {
-    if (req.path === '/big') return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: Buffer.alloc(5 * 1024 * 1024, 7) };
-    if (req.path === '/echo') return { status: 200, headers: {}, body: `${req.method} ${req.body.length} ${req.body.toString('utf8').slice(0, 20)}` };
-    return { status: 200, headers: { 'Transfer-Encoding': 'chunked' }, body: `Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:${client}\n` };
+    if (req.path === '/big') return { status: 200, headers: [['Content-Type', 'application/octet-stream']], body: Buffer.alloc(5 * 1024 * 1024, 7) };
+    if (req.path === '/echo') return { status: 200, headers: [], body: `${req.method} ${req.body.length} ${req.body.toString('utf8').slice(0, 20)}` };
+    return { status: 200, headers: [], chunked: true, body: `Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:${client}\n` };
   },
 };
