@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CLI_NAME, CommandError, KubeError } from '../api/errors.js';
 import { createCluster } from '../cluster/bootstrap.js';
+import { reconcile } from '../cluster/controllers.js';
 import type { Ctx } from '../cluster/context.js';
 import type { ClusterState } from '../store/state.js';
 import { mutateState, readState, resolveStatePath, withLock, writeStateAtomic } from '../store/store.js';
@@ -116,14 +117,19 @@ export class Session {
         return fresh;
       });
     }
-    return { state, ctx: { clock: this.clock, random: Random.fromState(state.random) } };
+    const ctx = { clock: this.clock, random: Random.fromState(state.random) };
+    // Status that depends on time (readiness, restarts, rollouts) is computed now, in memory only.
+    reconcile(state, ctx);
+    return { state, ctx };
   }
 
   /** Changes the cluster under the lock; nothing is saved if fn throws. */
   async change<T>(fn: (state: ClusterState, ctx: Ctx) => T | Promise<T>): Promise<T> {
     return mutateState(this.statePath, () => this.createDefault(), async (state) => {
       const random = Random.fromState(state.random);
-      const result = await fn(state, { clock: this.clock, random });
+      const ctx = { clock: this.clock, random };
+      reconcile(state, ctx);
+      const result = await fn(state, ctx);
       state.random = random.state();
       return result;
     });
