@@ -26,8 +26,9 @@ export function fakeEngine(apps: Record<number, FakeApp>): Engine & { connection
         },
       };
     },
-    connectFromWorkstation(): ConnectResult {
-      return { kind: 'refused' };
+    connectFromWorkstation(_view: unknown, dstIP: string, dstPort: number): ConnectResult {
+      const id = ++engine.connections;
+      return { kind: 'connected', conn: { send: (req) => ({ kind: 'answered', response: { status: 200, headers: [], body: `${req.method} ${req.path} via ${dstIP}:${dstPort} conn ${id}` } }) } };
     },
   };
   return engine;
