@@ -33,7 +33,7 @@ test('NodePort ports enter at a node address, LoadBalancer ports at the LB IP; C
 });
 
 test('the tunnel serves each service, one simulated connection per TCP connection, and follows services', async () => {
-  const state = withServices({ 'default/web': { ...nodePortSvc, spec: { ...nodePortSvc.spec, ports: [{ port: 80, nodePort: 0 }] } } as never });
+  const state = withServices({ 'default/web': { ...nodePortSvc, spec: { type: 'NodePort', selector: { app: 'nginx' }, ports: [{ port: 80, nodePort: 0 }] } } as never });
   // nodePort 0: not allocated, so no tunnel yet; then one is added by "another command"
   const dir = stateDir(state);
   const live = new LiveCluster(dir.path, fixedClock(FIXED_NOW), structuredClone(state));
