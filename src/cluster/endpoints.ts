@@ -428,8 +428,14 @@ function validateEndpoints(obj: KubeObject): FieldError[] {
   return out;
 }
 
+/** SetDefaults_EndpointPort: protocol TCP. */
+function defaultEndpoints(obj: KubeObject): void {
+  for (const s of (obj.subsets ?? []) as EndpointSubset[]) for (const p of s.ports ?? []) p.protocol ??= 'TCP';
+}
+
 export const endpointsStrategy: Strategy = {
   validate(obj) {
+    defaultEndpoints(obj);
     const causes = validateEndpoints(obj);
     if (causes.length) throw new InvalidError('Endpoints', obj.metadata.name ?? '', causes);
   },

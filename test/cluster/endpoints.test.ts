@@ -166,7 +166,7 @@ test('a selectorless service gets no Endpoints; a user-made one is kept, mirrore
   } as KubeObject;
   create(c, manual);
   const e = ep(c, 'external-service')!;
-  assert.deepEqual(e.subsets, manual.subsets, 'left as the user wrote it');
+  assert.deepEqual(e.subsets, [{ addresses: [{ ip: '11.11.11.11' }, { ip: '22.22.22.22' }], ports: [{ port: 80, protocol: 'TCP' }] }], 'left as written (protocol defaulted)');
   assert.equal(e.metadata.annotations, undefined);
   const [m] = slices(c, 'external-service');
   assert.equal(m.metadata.labels['endpointslice.kubernetes.io/managed-by'], 'endpointslicemirroring-controller.k8s.io');
