@@ -25,6 +25,9 @@ function seeded(): TempCluster {
   const state = createCluster({ name: 'kind', seed: 1, now, loadBalancer: true });
   const ctx: Ctx = { clock: fixedClock(now), random: Random.fromState(state.random) };
   const add = (o: Record<string, unknown>) => createObject(state, ctx, o as unknown as KubeObject, { namespace: 'default' });
+  // Workloads live in their own namespace, so that their controllers do not adopt (and scale away) the pods above.
+  add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wl' } });
+  const wl = (o: Record<string, unknown>) => add({ ...o, metadata: { ...(o.metadata as object), namespace: 'wl' } });
   add({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'kubia-5d8f7c9b6d-8xkzq', labels: KUBIA_LABELS }, spec: { containers: [container([{ containerPort: 8080 }])] } });
   add({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'creating', labels: { app: 'creating' } }, spec: { containers: [container([{ containerPort: 80 }])] } });
   add({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client-pod', labels: { app: 'client' } }, spec: { containers: [{ name: 'c', image: 'curlimages/curl' }] } });
@@ -42,20 +45,20 @@ function seeded(): TempCluster {
     spec: { containers: [container([{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53 }, { name: 'm', containerPort: 9153 }])] },
   });
   const template = { metadata: { labels: { app: 'kubia' } }, spec: { containers: [container([{ containerPort: 8080 }])] } };
-  add({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kubia', labels: { app: 'kubia' } }, spec: { replicas: 0, selector: { matchLabels: { app: 'kubia' } }, template } });
-  add({
+  wl({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kubia', labels: { app: 'kubia' } }, spec: { replicas: 0, selector: { matchLabels: { app: 'kubia' } }, template } });
+  wl({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'exprs', labels: { app: 'x' } },
     spec: { replicas: 0, selector: { matchLabels: { app: 'x' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }] }, template: { metadata: { labels: { app: 'x', tier: 'a' } }, spec: template.spec } },
   });
-  add({
+  wl({
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     metadata: { name: 'kubia-5d8f7c9b6d', labels: KUBIA_LABELS },
     spec: { replicas: 0, selector: { matchLabels: KUBIA_LABELS }, template: { metadata: { labels: KUBIA_LABELS }, spec: { containers: [container([{ name: 'http', containerPort: 8080 }])] } } },
   });
-  add({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'kubia-rc', labels: { app: 'kubia' } }, spec: { replicas: 0, selector: { app: 'kubia' }, template } });
+  wl({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'kubia-rc', labels: { app: 'kubia' } }, spec: { replicas: 0, selector: { app: 'kubia' }, template } });
   add({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubia-nodeport' }, spec: { type: 'NodePort', selector: { app: 'kubia' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }] } });
   add({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubia' }, spec: { selector: { app: 'kubia' }, ports: [{ port: 80, targetPort: 8080 }] } });
   add({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'external-db' }, spec: { type: 'ExternalName', externalName: 'db.example.com' } });
@@ -234,19 +237,29 @@ status:
 
 for (const [args, expected] of TRANSCRIPTS) {
   test(`expose ${args.join(' ')} --dry-run=client -o yaml matches kubectl's transcript`, () => {
-    const r = c.run(['expose', ...args, '--dry-run=client', '-o', 'yaml']);
+    const workload = args[0] === 'deployment' || args[0] === 'rs';
+    const r = c.run(['expose', ...args, '--dry-run=client', '-o', 'yaml', ...(workload ? ['-n', 'wl'] : [])]);
     assert.equal(r.code, 0, r.stderr);
+    if (workload) {
+      // -n puts the namespace into the dry-run object, as kubectl does; the transcripts ran without it.
+      const obj = parse(r.stdout);
+      assert.equal(obj.metadata.namespace, 'wl');
+      delete obj.metadata.namespace;
+      assert.deepEqual(obj, parse(expected));
+      return;
+    }
     assert.deepEqual(parse(r.stdout), parse(expected));
     assert.equal(r.stdout, expected);
   });
 }
 
 test('expose TYPE/NAME, rc, -n, -l, --selector and -o json', () => {
-  assert.deepEqual(yamlOf(['deployment/kubia']), yamlOf(['deployment', 'kubia']));
-  const rc = yamlOf(['rc', 'kubia-rc', '--port=80']) as any;
+  assert.deepEqual(yamlOf(['deployment/kubia', '-n', 'wl']), yamlOf(['deployment', 'kubia', '-n', 'wl']));
+  const rc = yamlOf(['rc', 'kubia-rc', '--port=80', '-n', 'wl']) as any;
   assert.deepEqual([rc.metadata.name, rc.spec.selector, rc.metadata.labels], ['kubia-rc', { app: 'kubia' }, { app: 'kubia' }]);
-  const ns = yamlOf(['deploy', 'kubia', '-n', 'default']) as any;
-  assert.equal(ns.metadata.namespace, 'default', 'an explicit namespace is written into the dry-run object');
+  const ns = yamlOf(['deploy', 'kubia', '-n', 'wl']) as any;
+  assert.equal(ns.metadata.namespace, 'wl', 'an explicit namespace is written into the dry-run object');
+  assert.equal((yamlOf(['pod', 'creating']) as any).metadata.namespace, undefined, 'none without -n');
   const ls = yamlOf(['pod', 'creating', '-l', 'a=b,c=d', '--selector', 'x=y']) as any;
   assert.deepEqual([ls.metadata.labels, ls.spec.selector], [{ a: 'b', c: 'd' }, { x: 'y' }]);
   const j = c.run(['expose', 'pod', 'creating', '--dry-run=client', '-o', 'json']);
@@ -283,13 +296,13 @@ const ERRORS: [string[], string][] = [
   [['svc', 'noselector', '--name=z'], "error: couldn't retrieve selectors via --selector flag or introspection: the service has no pod selector set"],
   [['pod', 'nolabels'], "error: couldn't retrieve selectors via --selector flag or introspection: the pod has no labels and cannot be exposed"],
   [
-    ['deployment', 'exprs'],
+    ['deployment', 'exprs', '-n', 'wl'],
     'error: couldn\'t retrieve selectors via --selector flag or introspection: couldn\'t convert expressions - "[{Key:tier Operator:In Values:[a b]}]" to map-based selector format',
   ],
   [['node', 'kind-worker'], 'error: cannot expose a Node'],
   [['ns', 'default'], 'error: cannot expose a Namespace'],
   [['deployment', 'nosuch'], 'Error from server (NotFound): deployments.apps "nosuch" not found'],
-  [['deployment', 'kubia', '--session-affinity=Foo', '--dry-run=client'], 'error: unknown session affinity: Foo'],
+  [['deployment', 'kubia', '-n', 'wl', '--session-affinity=Foo', '--dry-run=client'], 'error: unknown session affinity: Foo'],
   [['pod', 'creating', '--dry-run=bogus'], 'error: Invalid dry-run value (bogus). Must be "none", "server", or "client".'],
   [['pod', 'creating', '--port=abc'], 'error: strconv.Atoi: parsing "abc": invalid syntax'],
   [['pod', 'creating', '--selector=a'], 'error: unexpected label spec: a'],
@@ -313,16 +326,16 @@ test('expose creates the service: "exposed", dry-run lines, AlreadyExists, serve
   const t = seeded();
   try {
     assert.equal(t.run(['expose', 'pod', 'creating', '--name=x', '--dry-run=client']).stdout, 'service/x exposed (dry run)\n');
-    assert.equal(t.run(['expose', 'deployment', 'kubia', '--name=kubia-http2', '--port=8080', '--dry-run=server']).stdout, 'service/kubia-http2 exposed (server dry run)\n');
-    const r = t.run(['expose', 'deployment', 'kubia', '--name=kubia-http', '--port=8080', '--type=LoadBalancer']);
+    assert.equal(t.run(['expose', 'deployment', 'kubia', '-n', 'wl', '--name=kubia-http2', '--port=8080', '--dry-run=server']).stdout, 'service/kubia-http2 exposed (server dry run)\n');
+    const r = t.run(['expose', 'deployment', 'kubia', '-n', 'wl', '--name=kubia-http', '--port=8080', '--type=LoadBalancer']);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'service/kubia-http exposed\n', '']);
-    const again = t.run(['expose', 'deployment', 'kubia', '--name=kubia-http', '--port=8080', '--type=LoadBalancer']);
+    const again = t.run(['expose', 'deployment', 'kubia', '-n', 'wl', '--name=kubia-http', '--port=8080', '--type=LoadBalancer']);
     assert.deepEqual([again.code, again.stderr], [1, 'Error from server (AlreadyExists): services "kubia-http" already exists\n']);
     const badType = t.run(['expose', 'pod', 'creating', '--type=Foo']);
     assert.deepEqual([badType.code, badType.stderr], [1, 'The Service "creating" is invalid: spec.type: Unsupported value: "Foo": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"\n']);
     const state = JSON.parse(readFileSync(t.state, 'utf8'));
-    assert.deepEqual(Object.keys(state.objects.services).filter((k) => /kubia-http|creating|^default\/x$/.test(k)), ['default/kubia-http']);
-    assert.equal(state.objects.services['default/kubia-http'].status.loadBalancer.ingress[0].ip, '172.18.255.200');
+    assert.deepEqual(Object.keys(state.objects.services).filter((k) => /kubia-http|creating|\/x$/.test(k)), ['wl/kubia-http']);
+    assert.equal(state.objects.services['wl/kubia-http'].status.loadBalancer.ingress[0].ip, '172.18.255.200');
   } finally {
     t.cleanup();
   }
