@@ -248,3 +248,11 @@ test('work grows with pods + services: 300 services over 3000 pods settle in one
   runEndpointsController(c.state, c.ctx);
   assert.equal(c.state.resourceVersion, rv);
 });
+
+test('an ExternalName service gets no Endpoints even with a selector (as create service externalname makes it)', () => {
+  const c = cluster();
+  create(c, pod('x', { app: 'x' }, [{ containerPort: 80 }]));
+  create(c, svc('x', { type: 'ExternalName', externalName: 'db.example.com', selector: { app: 'x' } }));
+  assert.equal(ep(c, 'x'), undefined);
+  assert.equal(slices(c, 'x').length, 0);
+});
