@@ -150,3 +150,80 @@ test('describe TYPE separates objects by two blank lines; a name prefix by one, 
     c.cleanup();
   }
 });
+
+test('after create deployment and expose, kubesim describes the deployment, its ReplicaSet, pods, service, endpoints and slices as kubectl does', { skip: skipWithoutKubectl() }, async () => {
+  for (let attempt = 0; ; attempt++) {
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    const created = new Date(now.getTime() - 3 * HOUR);
+    const c = tempCluster({ now: created.toISOString() });
+    try {
+      const manifests = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: kubia
+  labels:
+    app: kubia
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: kubia
+  template:
+    metadata:
+      labels:
+        app: kubia
+    spec:
+      containers:
+      - name: kubia
+        image: luksa/kubia:1.0
+        ports:
+        - containerPort: 8080
+          name: http
+        readinessProbe:
+          httpGet:
+            path: /
+            port: http
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: client
+  labels:
+    app: client
+spec:
+  containers:
+  - name: main
+    image: curlimages/curl
+    command: ["sleep", "infinity"]
+`;
+      let r = c.run(['apply', '-f', '-'], { input: manifests });
+      assert.equal(r.code, 0, r.stderr);
+      r = c.run(['expose', 'deployment', 'kubia', '--port', '80', '--target-port', 'http', '--type', 'NodePort']);
+      assert.equal(r.code, 0, r.stderr);
+      // Settle at `now` as the describe command will, and serve exactly that to kubectl.
+      const state = (await import('../../src/store/store.js')).readState(c.state)!;
+      const settle = { clock: fixedClock(now), random: Random.fromState(state.random) };
+      reconcile(state, settle);
+      const rsName = Object.values(state.objects.replicasets ?? {}).find((r) => r.metadata.name.startsWith('kubia-'))!.metadata.name;
+      const podNames = Object.values(state.objects.pods ?? {}).filter((p) => p.metadata.name.startsWith('kubia-')).map((p) => p.metadata.name);
+      const sliceName = Object.values(state.objects.endpointslices ?? {}).find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kubia')!.metadata.name;
+      assert.equal(podNames.length, 3);
+      const commands = [['deploy', 'kubia'], ['rs', rsName], ['pod', podNames[0]], ['pod', 'client'], ['svc', 'kubia'], ['ep', 'kubia'], ['endpointslice', sliceName], ['pods', '-l', 'app=kubia'], ['nodes']];
+      const mismatches: string[] = [];
+      await withKubectl(state, async (kubectl) => {
+        for (const argv of commands) {
+          const ours = await c.runAsync(['describe', ...argv], { env: { KUBESIM_NOW: now.toISOString() } });
+          const real = await kubectl(['describe', ...argv]);
+          if (ours.stdout !== real.stdout || ours.stderr !== real.stderr || ours.code !== real.code) {
+            mismatches.push(`describe ${argv.join(' ')}\n--- kubectl (exit ${real.code})\n${real.stdout}${real.stderr}\n--- kubesim (exit ${ours.code})\n${ours.stdout}${ours.stderr}`);
+          }
+        }
+      });
+      if (mismatches.length && attempt < 1 && Math.floor(Date.now() / 60_000) !== Math.floor(now.getTime() / 60_000)) continue;
+      assert.deepEqual(mismatches, []);
+      return;
+    } finally {
+      c.cleanup();
+    }
+  }
+});
