@@ -3,6 +3,8 @@
 // the kubelet and their events are kubesim's own. Creation is three hours before the current minute, so every
 // age prints "3h" for the whole minute (the real kubectl reads the wall clock; kubesim is given the minute).
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { KubeObject } from '../../src/api/types.js';
 import { createObject } from '../../src/cluster/apiserver.js';
@@ -79,9 +81,11 @@ test('kubesim describe prints what the real kubectl prints for the same pods, se
     const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     const { c, state } = withState(now);
     try {
+      const manifest = join(c.dir, 'objects.yaml');
+      writeFileSync(manifest, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kiada\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nosuch\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: kind-worker2\n');
       const mismatches: string[] = [];
       await withKubectl(state, async (kubectl) => {
-        for (const argv of commands) {
+        for (const argv of [...commands, ['-f', manifest], ['-f', manifest, 'pods']]) {
           const ours = await c.runAsync(['describe', ...argv]);
           const real = await kubectl(['describe', ...argv]);
           if (ours.stdout !== real.stdout || ours.stderr !== real.stderr || ours.code !== real.code) {
