@@ -21,7 +21,7 @@ import type { CliIO } from './io.js';
 import { dryRunMode } from './scale.js';
 
 /** Wall time between two steps of simulated time while `rollout status` waits: fast, but visible. */
-const PACE_MS = 60;
+const PACE_MS = 50;
 
 const HELP = `Manage the rollout of one or many resources.
 

@@ -26,18 +26,24 @@ export interface Strategy {
   afterDelete?(obj: KubeObject, state: ClusterState, ctx: Ctx): void;
 }
 
-const STRATEGIES: Record<string, Strategy> = {
-  namespaces: namespaceStrategy,
-  nodes: nodeStrategy,
-  pods: podStrategy,
-  services: serviceStrategy,
-  deployments: deploymentStrategy,
-  replicasets: replicaSetStrategy,
-  replicationcontrollers: replicationControllerStrategy,
-};
+// Built on first use: the strategy modules and apiserver.ts import each other (controllers write through the API),
+// so a table built while modules are still being evaluated could capture undefined entries.
+let STRATEGIES: Record<string, Strategy> | undefined;
+
+function table(): Record<string, Strategy> {
+  return (STRATEGIES ??= {
+    namespaces: namespaceStrategy,
+    nodes: nodeStrategy,
+    pods: podStrategy,
+    services: serviceStrategy,
+    deployments: deploymentStrategy,
+    replicasets: replicaSetStrategy,
+    replicationcontrollers: replicationControllerStrategy,
+  });
+}
 
 const NONE: Strategy = {};
 
 export function strategyFor(resource: string): Strategy {
-  return STRATEGIES[resource] ?? NONE;
+  return table()[resource] ?? NONE;
 }
