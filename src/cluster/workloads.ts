@@ -904,13 +904,29 @@ function syncAll(state: ClusterState, ctx: Ctx): void {
 /** The cluster as it was at time t: the workload controllers, scheduler and kubelet settled at that instant. */
 function settleAt(state: ClusterState, ctx: Ctx, t: number): void {
   const at: Ctx = { clock: fixedClock(new Date(t)), random: ctx.random };
-  for (let round = 0; round < 20; round++) {
-    const before = state.resourceVersion;
-    runKubelet(state, at);
-    syncAll(state, at);
-    runScheduler(state, at);
-    runKubelet(state, at);
-    if (state.resourceVersion === before) return;
+  // Objects created after t did not exist yet: set them aside so the past does not schedule or start them.
+  const stamp = rfc3339(new Date(t));
+  const later: [string, string, KubeObject][] = [];
+  for (const resource of ['pods', 'deployments', 'replicasets', 'replicationcontrollers']) {
+    const bucket = state.objects[resource] ?? {};
+    for (const [key, o] of Object.entries(bucket)) {
+      if ((o.metadata.creationTimestamp ?? '') > stamp) {
+        later.push([resource, key, o]);
+        delete bucket[key];
+      }
+    }
+  }
+  try {
+    for (let round = 0; round < 20; round++) {
+      const before = state.resourceVersion;
+      runKubelet(state, at);
+      syncAll(state, at);
+      runScheduler(state, at);
+      runKubelet(state, at);
+      if (state.resourceVersion === before) return;
+    }
+  } finally {
+    for (const [resource, key, o] of later) (state.objects[resource] ??= {})[key] = o;
   }
 }
 

@@ -260,6 +260,17 @@ test('when the rollout is looked at does not change what happened: steps are rep
       events: events(w, 'dev', 'Deployment'),
     });
   assert.equal(picture(once), picture(stepwise));
+  // A pod created later, in the write that replays the steps, is not started in the past.
+  const late = world();
+  demo(late, 5);
+  setImage(late, 'demo:1.1.0', 10);
+  create(late, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'jumpbox' }, spec: { containers: [{ name: 'jumpbox', image: 'nginx' }] } }, 'dev', 40);
+  const jumpbox = getObject<Pod>(late.state, 'pods', 'dev', 'jumpbox')!;
+  assert.equal(jumpbox.status?.startTime, '2026-11-22T01:30:40Z');
+  // The same steps at the same times (the pod names differ: the jumpbox drew from the random source first).
+  const times = (w: World) => podsOf(w, 'dev', 'demo').map((p) => [p.metadata.creationTimestamp, p.spec?.nodeName, ipOf(p), p.status?.startTime].join(' ')).sort();
+  assert.deepEqual(times(late), times(once));
+  assert.deepEqual(events(late, 'dev', 'Deployment'), events(once, 'dev', 'Deployment'));
   // Idempotent: looking again at the same time changes nothing.
   const rv = once.state.resourceVersion;
   reconcile(once.state, once.at(40));
