@@ -7,7 +7,7 @@ test('set image updates the template (printing nothing when nothing changes) and
   try {
     c.run(['create', 'deployment', 'demo', '--image=demo:1.0.0', '--replicas=2', '-n', 'dev']);
     assert.deepEqual(c.run(['set', 'image', 'deployment/demo', 'demo=demo:1.1.0', '-n', 'dev']), { code: 0, stdout: 'deployment.apps/demo image updated\n', stderr: '' });
-    const d = saved(c).objects.deployments['dev/demo'] as { spec: { template: { spec: { containers: { image: string }[] } } } };
+    const d = saved(c).objects.deployments['dev/demo'] as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } };
     assert.equal(d.spec.template.spec.containers[0].image, 'demo:1.1.0');
     assert.deepEqual(c.run(['set', 'image', 'deployment', 'demo', 'demo=demo:1.1.0', '-n', 'dev']), { code: 0, stdout: '', stderr: '' });
     assert.deepEqual(c.run(['set', 'image', 'deploy/demo', '*=demo:1.2.0', '-n', 'dev']).stdout, 'deployment.apps/demo image updated\n');
