@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CLI_NAME, CommandError, KubeError } from '../api/errors.js';
 import { createCluster } from '../cluster/bootstrap.js';
+import { reconcile } from '../cluster/controllers.js';
 import type { Ctx } from '../cluster/context.js';
 import type { ClusterState } from '../store/state.js';
 import { mutateState, readState, resolveStatePath, withLock, writeStateAtomic } from '../store/store.js';
@@ -121,7 +122,10 @@ export class Session {
       });
     }
     this.offsetMs = state.clockOffsetMs ?? 0;
-    return { state, ctx: { clock: this.clock, random: Random.fromState(state.random) } };
+    const ctx = { clock: this.clock, random: Random.fromState(state.random) };
+    // Status that depends on time (readiness, restarts, rollouts) is computed now, in memory only.
+    reconcile(state, ctx);
+    return { state, ctx };
   }
 
   /** Changes the cluster under the lock; nothing is saved if fn throws. */
@@ -131,7 +135,9 @@ export class Session {
       // Follows state.clockOffsetMs live, so a change that moves simulated time on sees the new time at once.
       const clock: Clock = { now: () => new Date(this.baseClock.now().getTime() + (state.clockOffsetMs ?? 0)) };
       this.offsetMs = state.clockOffsetMs ?? 0;
-      const result = await fn(state, { clock, random });
+      const ctx = { clock, random };
+      reconcile(state, ctx);
+      const result = await fn(state, ctx);
       this.offsetMs = state.clockOffsetMs ?? 0;
       state.random = random.state();
       return result;

@@ -22,7 +22,7 @@ export function toJSON(v: unknown): string {
 }
 
 export async function toYAML(v: unknown): Promise<string> {
-  // The bundle turns yaml's CommonJS build into a default export; in plain Node it has named exports too.
+  // The bundle sees yaml's CommonJS build: its exports may only be on `default`.
   const mod = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
   const stringify = mod.stringify ?? mod.default!.stringify;
   // YAML 1.1 quoting rules (go-yaml v2) quote strings such as "y", "on" and "1"; sequences are not indented.
