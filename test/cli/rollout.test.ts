@@ -100,3 +100,24 @@ test('rollout history shows change-cause, --revision prints the template; undo, 
     c.cleanup();
   }
 });
+
+test('change-cause annotations show in history and come back with undo; a replication controller scales', () => {
+  const c = clusterWithDev();
+  try {
+    c.run(['create', 'deployment', 'demo', '--image=demo:1.0.0', '--replicas=2']);
+    c.run(['annotate', 'deployment', 'demo', 'kubernetes.io/change-cause=initial 1.0.0']);
+    c.run(['set', 'image', 'deploy/demo', 'demo=demo:1.1.0']);
+    c.run(['annotate', 'deployment', 'demo', 'kubernetes.io/change-cause=image 1.1.0', '--overwrite']);
+    assert.equal(c.run(['rollout', 'history', 'deploy/demo']).stdout, 'deployment.apps/demo \nREVISION  CHANGE-CAUSE\n1         initial 1.0.0\n2         image 1.1.0\n\n');
+    assert.equal(c.run(['rollout', 'undo', 'deploy/demo', '--to-revision=1']).stdout, 'deployment.apps/demo rolled back\n');
+    assert.equal(c.run(['rollout', 'history', 'deploy/demo']).stdout, 'deployment.apps/demo \nREVISION  CHANGE-CAUSE\n2         image 1.1.0\n3         initial 1.0.0\n\n');
+    const rc = 'apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: kubia\nspec:\n  replicas: 3\n  template:\n    metadata:\n      labels:\n        app: kubia\n    spec:\n      containers:\n      - name: kubia\n        image: luksa/kubia\n';
+    assert.equal(c.run(['apply', '-f', '-'], { input: rc }).code, 0);
+    assert.equal(savedPods(c, 'default', 'kubia-').length, 3);
+    assert.deepEqual(c.run(['scale', 'rc', 'kubia', '--replicas=1']), { code: 0, stdout: 'replicationcontroller/kubia scaled\n', stderr: '' });
+    assert.equal(savedPods(c, 'default', 'kubia-').length, 1);
+    assert.deepEqual(c.run(['rollout', 'status', 'rc/kubia']), { code: 1, stdout: '', stderr: 'error: no status viewer has been implemented for ReplicationController\n' });
+  } finally {
+    c.cleanup();
+  }
+});
