@@ -273,7 +273,7 @@ function viaService(net: Net, client: Client, rule: PortRule, ip: string, port: 
   }
   let candidates = rule.ready;
   let masquerade = false;
-  const inCluster = client.kind !== 'workstation';
+
   if (mode === 'internal') {
     if (rule.internalLocal && entry) {
       candidates = rule.ready.filter((b) => b.nodeName === entry.name);
@@ -305,7 +305,7 @@ function viaService(net: Net, client: Client, rule: PortRule, ip: string, port: 
   const b = chooseEndpoint(net, rule, candidates, clientIP, trace);
   let seen = src;
   const bNode = nodeOf(net, b);
-  if (!inCluster || masquerade) {
+  if (masquerade) {
     const via = entry ?? bNode;
     if (via) {
       seen = nodeSourceToward(via, b.ip);
