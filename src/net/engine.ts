@@ -354,7 +354,7 @@ function toPodSocket(
   dialPort = port,
 ): ConnectResult {
   const policy = allowsFlow(net.topo, client, pod, port);
-  hop(net, trace, 'policy', () => policy.reason);
+  hop(net, trace, 'policy', () => policy.reason(pod));
   if (!policy.allowed) return timeout(dialIP, dialPort, trace);
   const loopback = ip.startsWith('127.');
   if (!pod.running) {
@@ -414,8 +414,16 @@ function toNode(net: Net, client: Client, node: NodeHost, port: number, ip: stri
   return refused(ip, port, trace);
 }
 
+let lastLogMs = NaN;
+let lastLog = '';
+/** RFC 3339 with nanoseconds (memoised on the millisecond, as requests in a batch share a clock reading). */
 function logTime(d: Date): string {
-  return d.toISOString().replace('Z', '000000Z');
+  const ms = d.getTime();
+  if (ms !== lastLogMs) {
+    lastLogMs = ms;
+    lastLog = d.toISOString().replace('Z', '000000Z');
+  }
+  return lastLog;
 }
 
 /** Stage 8: the app at the far end answers one HTTP request on an open connection and logs it. */
