@@ -26,7 +26,8 @@ export async function loadUserImages(env: NodeJS.ProcessEnv): Promise<ImageSpec[
     if (env.KUBESIM_IMAGES) throw new CommandError(`KUBESIM_IMAGES names "${path}", which does not exist`);
     return [];
   }
-  const { parse } = await import('yaml');
+  const mod = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  const parse = mod.parse ?? mod.default!.parse;
   try {
     return imagesFromDocument(parse(readFileSync(path, 'utf8')));
   } catch (e) {
