@@ -18,7 +18,7 @@ export interface Fixture {
   state: ClusterState;
   ctx: Ctx;
   clock: { ms: number } & Clock;
-  pod(name: string, image: string, o?: { ns?: string; node?: string; labels?: Record<string, string>; container?: Partial<Container>; hostNetwork?: boolean }): Pod & KubeObject;
+  pod(name: string, image: string, o?: { ns?: string; node?: string; labels?: Record<string, string>; container?: Partial<Container>; hostNetwork?: boolean; spec?: Record<string, unknown> }): Pod & KubeObject;
   service(name: string, spec: Record<string, unknown>, o?: { ns?: string; status?: Record<string, unknown> }): Service & KubeObject;
   /** Rewrites every selector service's Endpoints from ready pods (the controller's job). */
   syncEndpoints(): void;
@@ -46,7 +46,7 @@ export function fixture(seed = 1, opts: { workstationReachesPods?: boolean } = {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name, namespace: ns, labels: o.labels ?? {} },
-        spec: { ...(o.node ? { nodeName: o.node } : {}), ...(o.hostNetwork ? { hostNetwork: true } : {}), containers: [{ name: o.container?.name ?? name.replace(/[^a-z0-9-]/g, ''), image, ...o.container }] },
+        spec: { ...o.spec, ...(o.node ? { nodeName: o.node } : {}), ...(o.hostNetwork ? { hostNetwork: true } : {}), containers: [{ name: o.container?.name ?? name.replace(/[^a-z0-9-]/g, ''), image, ...o.container }] },
       } as unknown as KubeObject;
       createObject(state, ctx, obj, { namespace: ns });
       f.syncEndpoints();
