@@ -109,7 +109,8 @@ function respond(conn: Connection, req: IncomingMessage, body: Buffer, res: Serv
 }
 
 export function writeResponse(res: ServerResponse, r: AppResponse, head: boolean): void {
-  const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+  const body = r.body;
+  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   // Flat [name, value, ...]: keeps the app's order and repeated headers.
   const flat: string[] = [];
   let hasLength = false;
@@ -119,16 +120,19 @@ export function writeResponse(res: ServerResponse, r: AppResponse, head: boolean
   }
   // The app's own Content-Length wins (a HEAD answer announces the GET body's length); a streaming app's body
   // goes out chunked, as Node frames it when no length is given.
-  if (!hasLength && !r.chunked) flat.push('Content-Length', String(body.length));
+  if (!hasLength && !r.chunked) flat.push('Content-Length', String(size));
   res.writeHead(r.status, r.statusText, flat);
-  if (head || body.length <= SLICE) {
-    res.end(head ? undefined : body);
+  if (head || size <= SLICE) {
+    // Small bodies: one write with the headers (Node corks them together).
+    if (head) res.end();
+    else res.end(body);
     return;
   }
+  const buf = typeof body === 'string' ? Buffer.from(body) : body;
   let offset = 0;
   const pump = (): void => {
-    while (offset < body.length) {
-      const slice = body.subarray(offset, offset + SLICE);
+    while (offset < buf.length) {
+      const slice = buf.subarray(offset, offset + SLICE);
       offset += slice.length;
       if (!res.write(slice)) {
         res.once('drain', pump);
