@@ -4,6 +4,7 @@ import type { KubeObject } from '../api/types.js';
 import type { ClusterState } from '../store/state.js';
 import type { WriteOptions } from './apiserver.js';
 import type { Ctx } from './context.js';
+import { endpointsStrategy } from './endpoints.js';
 import { namespaceStrategy } from './namespaces.js';
 import { nodeStrategy } from './nodes.js';
 import { podStrategy } from './pods.js';
@@ -31,6 +32,7 @@ const STRATEGIES: Record<string, Strategy> = {
   nodes: nodeStrategy,
   pods: podStrategy,
   services: serviceStrategy,
+  endpoints: endpointsStrategy,
   deployments: deploymentStrategy,
   replicasets: replicaSetStrategy,
   replicationcontrollers: replicationControllerStrategy,

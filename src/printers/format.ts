@@ -22,7 +22,9 @@ export function toJSON(v: unknown): string {
 }
 
 export async function toYAML(v: unknown): Promise<string> {
-  const { stringify } = await import('yaml');
+  // The bundle sees yaml's CommonJS build: its exports may only be on `default`.
+  const mod = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  const stringify = mod.stringify ?? mod.default!.stringify;
   // YAML 1.1 quoting rules (go-yaml v2) quote strings such as "y", "on" and "1"; sequences are not indented.
   return stringify(sortKeys(v), { version: '1.1', indentSeq: false, lineWidth: 0, nullStr: 'null' });
 }
