@@ -16,6 +16,12 @@ export interface BridgeHooks {
   connect(socket: Socket): ConnectResult;
   /** The simulated connection could not be opened: the socket is closed after this. */
   onConnectFailed?(socket: Socket, result: Exclude<ConnectResult, { kind: 'connected' }>): void;
+  /**
+   * How a refused connection ends for the local client: 'close' (port-forward: client-go closes the local
+   * connection after the forwarding error, so curl sees an empty reply) or 'reset' (tunnel: an RST, as from
+   * kube-proxy's REJECT or a closed port).
+   */
+  refuse?: 'close' | 'reset';
   /** After each request, with the outcome (for log lines and for noticing a vanished pod). */
   onSent?(result: SendResult, socket: Socket): void;
 }
@@ -33,7 +39,10 @@ export function createBridgeServer(hooks: BridgeHooks): Server {
       return;
     }
     hooks.onConnectFailed?.(socket, result);
-    if (result.kind === 'refused') socket.resetAndDestroy();
+    if (result.kind === 'refused') {
+      if (hooks.refuse === 'close') socket.destroySoon();
+      else socket.resetAndDestroy();
+    }
     // timeout: a dropped SYN; the client waits, then gives up on its own. Nothing is read from the socket.
     else socket.pause();
   });

@@ -105,6 +105,7 @@ export class PortForwarder {
 
   private bridgeFor(port: ForwardedPort): Server {
     return createBridgeServer({
+      refuse: 'close',
       connect: () => {
         this.io.out(`Handling connection for ${port.local}`);
         return this.engine.connectPodLoopback(this.live.view, this.pod, port.remote);
