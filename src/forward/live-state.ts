@@ -4,6 +4,9 @@
 // - writes: the app log lines produced by served requests are batched and appended under the lock at most once
 //   per FLUSH_MS (and when a batch reaches FLUSH_LINES, and on exit), so a busy forwarder costs other commands
 //   at most one short lock a second and `kubesim logs` is at most about a second behind.
+// The API server module first: src/cluster/controllers -> workloads -> apiserver -> strategies -> workloads is a
+// cycle that only initializes in this order (reported to the lead).
+import '../cluster/apiserver.js';
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Clock } from '../util/clock.js';
