@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { simEngine } from '../../src/forward/sim-engine.js';
-import type { AppRequest, ClusterView } from '../../src/forward/engine.js';
+import type { AppRequest, ClusterView, SendResult } from '../../src/forward/engine.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { Random } from '../../src/util/random.js';
 import { FIXED_NOW } from '../support/cli.js';
@@ -19,7 +19,7 @@ test('port-forward enters on the pod loopback: kiada sees 127.0.0.1; log lines l
   if (c.kind !== 'connected') return;
   const before = state.logs['default/kiada/kiada']?.length ?? 0;
   for (let i = 0; i < 100; i++) {
-    const r = c.conn.send(get(`/r${i}`));
+    const r: SendResult = c.conn.send(get(`/r${i}`));
     assert.equal(r.kind, 'answered');
     if (r.kind !== 'answered') return;
     assert.equal(String(r.response.body), 'Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:127.0.0.1\n');
