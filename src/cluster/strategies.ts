@@ -27,7 +27,12 @@ export interface Strategy {
   afterDelete?(obj: KubeObject, state: ClusterState, ctx: Ctx): void;
 }
 
-const STRATEGIES: Record<string, Strategy> = {
+// Built on first use: the strategy modules import the API server, which imports this module, so a table
+// built at load time could see them uninitialised.
+let STRATEGIES: Record<string, Strategy> | undefined;
+
+function strategies(): Record<string, Strategy> {
+  return (STRATEGIES ??= {
   namespaces: namespaceStrategy,
   nodes: nodeStrategy,
   pods: podStrategy,
@@ -36,10 +41,11 @@ const STRATEGIES: Record<string, Strategy> = {
   deployments: deploymentStrategy,
   replicasets: replicaSetStrategy,
   replicationcontrollers: replicationControllerStrategy,
-};
+  });
+}
 
 const NONE: Strategy = {};
 
 export function strategyFor(resource: string): Strategy {
-  return STRATEGIES[resource] ?? NONE;
+  return strategies()[resource] ?? NONE;
 }
