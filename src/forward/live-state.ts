@@ -17,6 +17,8 @@ import { readState, withLock, writeStateAtomic } from '../store/store.js';
 import type { ClusterView, NewLogs } from './engine.js';
 
 export const POLL_MS = 250;
+/** Polls between in-memory controller runs when the file did not change (about once a second). */
+const SETTLE_EVERY = 4;
 export const FLUSH_MS = 1000;
 export const FLUSH_LINES = 20_000;
 /**
@@ -39,6 +41,7 @@ export class LiveCluster {
   private pollTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private polling = false;
+  private idlePolls = 0;
   private listeners: (() => void)[] = [];
   /** Set when a write of log lines failed: reported once by the caller, never fatal to serving. */
   lastFlushError: Error | undefined;
@@ -89,8 +92,8 @@ export class LiveCluster {
       if (changed) {
         this.stamp = s;
         this.reload();
-      } else {
-        // Time moves status on (readiness, restarts) even when nobody writes.
+      } else if (++this.idlePolls % SETTLE_EVERY === 0) {
+        // Time moves status on (readiness, restarts) even when nobody writes: re-run the controllers now and then.
         reconcile(this.current.state, this.current.ctx);
       }
       for (const fn of this.listeners) fn();
