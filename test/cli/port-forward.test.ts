@@ -268,3 +268,24 @@ test('--address 127.0.0.1 listens on IPv4 only; --pod-running-timeout bounds the
     c.cleanup();
   }
 });
+
+test('a pod that appears within --pod-running-timeout is picked up (the state file is watched, no lock held)', async () => {
+  const c = cluster();
+  const deploy = join(c.dir, 'later.yaml');
+  writeFileSync(deploy, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: later\nspec:\n  replicas: 0\n  selector:\n    matchLabels:\n      app: later\n  template:\n    metadata:\n      labels:\n        app: later\n    spec:\n      containers:\n      - name: app\n        image: luksa/kiada:0.1\n');
+  assert.equal(c.run(['apply', '-f', deploy]).code, 0);
+  const pf = startKubesim(['port-forward', '--pod-running-timeout', '20s', 'deploy/later', ':8080'], c.env);
+  try {
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(pf.stdout(), '');
+    const podFile = join(c.dir, 'later-pod.yaml');
+    writeFileSync(podFile, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: later-one\n  labels:\n    app: later\nspec:\n  containers:\n  - name: app\n    image: luksa/kiada:0.1\n');
+    const applied = await c.runAsync(['apply', '-f', podFile]);
+    assert.equal(applied.code, 0, applied.stderr);
+    const port = Number((await pf.waitFor(/Forwarding from 127\.0\.0\.1:(\d+) -> 8080/))[1]);
+    assert.match((await httpGet(port)).body, /Request processed by "later-one"/);
+  } finally {
+    await pf.stop('SIGKILL');
+    c.cleanup();
+  }
+});
