@@ -1,5 +1,5 @@
 // Field validation with the API server's wording (reference §6). Throws InvalidError listing every cause.
-import { InvalidError, type FieldError } from './errors.js';
+import { badRequest, InvalidError, type FieldError } from './errors.js';
 import type { KubeObject } from './types.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -35,12 +35,303 @@ export function checkDns1035(field: string, value: string): FieldError[] {
 }
 
 /** Validates an object of any served kind; throws InvalidError when there are causes. */
-export function validateObject(obj: KubeObject, _old?: KubeObject): void {
+export function validateObject(obj: KubeObject, old?: KubeObject): void {
+  const causes = objectCauses(obj, old);
+  if (causes.length) throw new InvalidError(obj.kind, obj.metadata?.name ?? '', causes);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Per-kind validation (pkg/apis/core/validation, apps/validation): same checks, same order, same words.
+
+const PORT_RANGE_MSG = 'must be between 1 and 65535, inclusive';
+const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
+
+function supported(values: string[]): string {
+  return `supported values: ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+}
+
+/** validation.IsValidPortName. */
+export function portNameErrors(name: string): string[] {
+  const out: string[] = [];
+  if (name.length > 15) out.push('must be no more than 15 characters');
+  if (!/^[-a-z0-9]+$/.test(name)) out.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/[a-z]/.test(name)) out.push('must contain at least one letter (a-z)');
+  if (name.includes('--')) out.push('must not contain consecutive hyphens');
+  if (name.length > 0 && (name.startsWith('-') || name.endsWith('-'))) out.push('must not begin or end with a hyphen');
+  return out;
+}
+
+function isPortNum(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
+}
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const asArr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+
+function validateContainers(list: unknown, path: string, required: boolean, names: Set<string>): FieldError[] {
+  const out: FieldError[] = [];
+  const containers = asArr(list);
+  if (required && containers.length === 0) {
+    out.push({ type: 'Required value', field: path });
+    return out;
+  }
+  const portNames = new Set<string>();
+  containers.forEach((c, i) => {
+    const p = `${path}[${i}]`;
+    const name = typeof c.name === 'string' ? c.name : '';
+    if (!name) out.push({ type: 'Required value', field: `${p}.name` });
+    else {
+      out.push(...checkLabel(`${p}.name`, name));
+      if (names.has(name)) out.push({ type: 'Duplicate value', field: `${p}.name`, value: name });
+      names.add(name);
+    }
+    const image = typeof c.image === 'string' ? c.image : '';
+    if (!image) out.push({ type: 'Required value', field: `${p}.image` });
+    else if (image.trim() !== image) out.push({ type: 'Invalid value', field: `${p}.image`, value: image, detail: 'must not have leading or trailing whitespace' });
+    asArr(c.ports).forEach((port, j) => {
+      const pp = `${p}.ports[${j}]`;
+      if (typeof port.name === 'string' && port.name !== '') {
+        for (const msg of portNameErrors(port.name)) out.push({ type: 'Invalid value', field: `${pp}.name`, value: port.name, detail: msg });
+        if (portNames.has(port.name)) out.push({ type: 'Duplicate value', field: `${pp}.name`, value: port.name });
+        portNames.add(port.name);
+      }
+      if (port.containerPort === undefined || port.containerPort === null || port.containerPort === 0) out.push({ type: 'Required value', field: `${pp}.containerPort` });
+      else if (!isPortNum(port.containerPort)) out.push({ type: 'Invalid value', field: `${pp}.containerPort`, value: port.containerPort, detail: PORT_RANGE_MSG });
+      if (port.hostPort !== undefined && port.hostPort !== null && port.hostPort !== 0 && !isPortNum(port.hostPort)) {
+        out.push({ type: 'Invalid value', field: `${pp}.hostPort`, value: port.hostPort, detail: PORT_RANGE_MSG });
+      }
+      if (typeof port.protocol === 'string' && !PROTOCOLS.includes(port.protocol)) {
+        out.push({ type: 'Unsupported value', field: `${pp}.protocol`, value: port.protocol, detail: supported(PROTOCOLS) });
+      }
+    });
+    const pull = c.imagePullPolicy;
+    if (typeof pull === 'string' && !['Always', 'IfNotPresent', 'Never'].includes(pull)) {
+      out.push({ type: 'Unsupported value', field: `${p}.imagePullPolicy`, value: pull, detail: supported(['Always', 'IfNotPresent', 'Never']) });
+    }
+  });
+  return out;
+}
+
+/** ValidatePodSpec's checks kubesim cares about, in the API server's order. */
+export function validatePodSpec(specIn: unknown, path: string): FieldError[] {
+  const spec = asObj(specIn);
+  const out: FieldError[] = [];
+  const names = new Set<string>();
+  const volumeNames = new Set<string>();
+  asArr(spec.volumes).forEach((v, i) => {
+    const vp = `${path}.volumes[${i}]`;
+    const n = typeof v.name === 'string' ? v.name : '';
+    if (!n) out.push({ type: 'Required value', field: `${vp}.name` });
+    else {
+      out.push(...checkLabel(`${vp}.name`, n));
+      if (volumeNames.has(n)) out.push({ type: 'Duplicate value', field: `${vp}.name`, value: n });
+      volumeNames.add(n);
+    }
+  });
+  out.push(...validateContainers(spec.containers, `${path}.containers`, true, names));
+  out.push(...validateContainers(spec.initContainers, `${path}.initContainers`, false, names));
+  const rp = spec.restartPolicy;
+  if (typeof rp === 'string' && !['Always', 'OnFailure', 'Never'].includes(rp)) {
+    out.push({ type: 'Unsupported value', field: `${path}.restartPolicy`, value: rp, detail: supported(['Always', 'OnFailure', 'Never']) });
+  }
+  const dp = spec.dnsPolicy;
+  const dnsPolicies = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
+  if (typeof dp === 'string' && !dnsPolicies.includes(dp)) {
+    out.push({ type: 'Unsupported value', field: `${path}.dnsPolicy`, value: dp, detail: supported(dnsPolicies) });
+  }
+  return out;
+}
+
+function validateServiceSpec(specIn: unknown): FieldError[] {
+  const spec = asObj(specIn);
+  const out: FieldError[] = [];
+  const type = typeof spec.type === 'string' ? spec.type : 'ClusterIP';
+  const headless = spec.clusterIP === 'None';
+  const ports = asArr(spec.ports);
+  if (ports.length === 0 && !headless && type !== 'ExternalName') out.push({ type: 'Required value', field: 'spec.ports' });
+  const requireName = ports.length > 1;
+  const names = new Set<string>();
+  ports.forEach((sp, i) => {
+    const p = `spec.ports[${i}]`;
+    const name = typeof sp.name === 'string' ? sp.name : '';
+    if (requireName && !name) out.push({ type: 'Required value', field: `${p}.name` });
+    else if (name) {
+      out.push(...checkLabel(`${p}.name`, name));
+      if (names.has(name)) out.push({ type: 'Duplicate value', field: `${p}.name`, value: name });
+      names.add(name);
+    }
+    const port = sp.port ?? 0;
+    if (!isPortNum(port)) out.push({ type: 'Invalid value', field: `${p}.port`, value: port, detail: PORT_RANGE_MSG });
+    if (typeof sp.protocol === 'string' && !PROTOCOLS.includes(sp.protocol)) {
+      out.push({ type: 'Unsupported value', field: `${p}.protocol`, value: sp.protocol, detail: supported(PROTOCOLS) });
+    }
+    // targetPort defaults to port (SetDefaults_Service) before validation.
+    const tp = sp.targetPort === undefined || sp.targetPort === null || sp.targetPort === 0 || sp.targetPort === '' ? port : sp.targetPort;
+    if (typeof tp === 'number') {
+      if (!isPortNum(tp)) out.push({ type: 'Invalid value', field: `${p}.targetPort`, value: tp, detail: PORT_RANGE_MSG });
+    } else if (typeof tp === 'string') {
+      for (const msg of portNameErrors(tp)) out.push({ type: 'Invalid value', field: `${p}.targetPort`, value: tp, detail: msg });
+    }
+  });
+  const types = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
+  if (!types.includes(type)) out.push({ type: 'Unsupported value', field: 'spec.type', value: type, detail: supported(types) });
+  const aff = spec.sessionAffinity;
+  if (typeof aff === 'string' && !['ClientIP', 'None'].includes(aff)) {
+    out.push({ type: 'Unsupported value', field: 'spec.sessionAffinity', value: aff, detail: supported(['ClientIP', 'None']) });
+  }
+  return out;
+}
+
+/** Go's %#v of a map[string]string, as field errors print selector and label values. */
+export function goStringMap(m: Record<string, string>): string {
+  const body = Object.keys(m)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`)
+    .join(', ');
+  return `map[string]string{${body}}`;
+}
+
+function selectorMatches(sel: Obj, labels: Record<string, string>): boolean {
+  const ml = asObj(sel.matchLabels) as Record<string, string>;
+  if (!Object.entries(ml).every(([k, v]) => labels[k] === v)) return false;
+  for (const e of asArr(sel.matchExpressions)) {
+    const key = String(e.key);
+    const values = (e.values as string[] | undefined) ?? [];
+    const has = key in labels;
+    switch (e.operator) {
+      case 'In':
+        if (!has || !values.includes(labels[key])) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(labels[key])) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+function validateWorkloadSpec(kind: string, specIn: unknown): FieldError[] {
+  const spec = asObj(specIn);
+  const out: FieldError[] = [];
+  if (spec.replicas !== undefined && spec.replicas !== null && (spec.replicas as number) < 0) {
+    out.push({ type: 'Invalid value', field: 'spec.replicas', value: spec.replicas, detail: 'must be greater than or equal to 0' });
+  }
+  const template = asObj(spec.template);
+  const labels = asObj(asObj(template.metadata).labels) as Record<string, string>;
+  if (kind === 'ReplicationController') {
+    const sel = asObj(spec.selector) as Record<string, string>;
+    if (Object.keys(sel).length && !Object.entries(sel).every(([k, v]) => labels[k] === v)) {
+      out.push({ type: 'Invalid value', field: 'spec.template.metadata.labels', detail: `${goStringMap(labels)}: \`selector\` does not match template \`labels\`` });
+    }
+  } else if (spec.selector === undefined || spec.selector === null) {
+    out.push({ type: 'Required value', field: 'spec.selector' });
+  } else {
+    const sel = asObj(spec.selector);
+    const empty = Object.keys(asObj(sel.matchLabels)).length === 0 && asArr(sel.matchExpressions).length === 0;
+    if (empty) out.push({ type: 'Invalid value', field: 'spec.selector', detail: `empty selector is invalid for ${kind === 'Deployment' ? 'deployment' : kind.toLowerCase()}` });
+    else if (!selectorMatches(sel, labels)) {
+      out.push({ type: 'Invalid value', field: 'spec.template.metadata.labels', detail: `${goStringMap(labels)}: \`selector\` does not match template \`labels\`` });
+    }
+  }
+  if (spec.template === undefined || spec.template === null) {
+    if (kind !== 'ReplicationController') out.push({ type: 'Required value', field: 'spec.template' });
+  } else {
+    out.push(...validatePodSpec(template.spec, 'spec.template.spec'));
+    const rp = asObj(template.spec).restartPolicy;
+    if (rp !== undefined && rp !== 'Always') {
+      out.push({ type: 'Unsupported value', field: 'spec.template.spec.restartPolicy', value: rp, detail: supported(['Always']) });
+    }
+  }
+  return out;
+}
+
+/** The fields a pod update may change (ValidatePodUpdate); anything else is Forbidden. */
+const POD_UPDATE_FORBIDDEN =
+  'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+function mutablePodFieldsMasked(specIn: unknown): string {
+  const spec = structuredClone(asObj(specIn));
+  for (const c of [...asArr(spec.containers), ...asArr(spec.initContainers)]) delete c.image;
+  delete spec.activeDeadlineSeconds;
+  delete spec.tolerations;
+  delete spec.terminationGracePeriodSeconds;
+  return JSON.stringify(sortValue(spec));
+}
+
+function sortValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortValue);
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) if ((v as Obj)[k] !== undefined) o[k] = sortValue((v as Obj)[k]);
+    return o;
+  }
+  return v;
+}
+
+/** Causes for any served kind (name rules by kind, then the kind's own checks). */
+export function objectCauses(obj: KubeObject, old?: KubeObject): FieldError[] {
   const causes: FieldError[] = [];
-  const name = obj.metadata?.name ?? '';
+  const meta = asObj(obj.metadata);
+  const name = typeof meta.name === 'string' ? meta.name : '';
   if (!name) causes.push({ type: 'Required value', field: 'metadata.name', detail: 'name or generateName is required' });
   else if (obj.kind === 'Service') causes.push(...checkDns1035('metadata.name', name));
   else if (obj.kind === 'Namespace') causes.push(...checkLabel('metadata.name', name));
   else causes.push(...checkSubdomain('metadata.name', name));
-  if (causes.length) throw new InvalidError(obj.kind, name, causes);
+  switch (obj.kind) {
+    case 'Pod':
+      causes.push(...validatePodSpec(obj.spec, 'spec'));
+      if (old && causes.length === 0 && mutablePodFieldsMasked(obj.spec) !== mutablePodFieldsMasked(old.spec)) {
+        causes.push({ type: 'Forbidden', field: 'spec', detail: POD_UPDATE_FORBIDDEN });
+      }
+      break;
+    case 'Service':
+      causes.push(...validateServiceSpec(obj.spec));
+      break;
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'ReplicationController':
+      causes.push(...validateWorkloadSpec(obj.kind, obj.spec));
+      break;
+  }
+  return causes;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Decoding a request body (strict field validation and Go's type errors), from the generated schema.
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** kubectl's --validate values onto the fieldValidation the request carries. */
+export function fieldValidationOf(flag: string | boolean | undefined): FieldValidation | undefined {
+  if (flag === undefined || flag === true || flag === 'true' || flag === 'strict') return 'Strict';
+  if (flag === false || flag === 'false' || flag === 'ignore') return 'Ignore';
+  if (flag === 'warn') return 'Warn';
+  return undefined;
+}
+
+/**
+ * The API server's decode of a create/update body: a type error or (Strict) unknown fields fail with
+ * BadRequest; unknown fields are dropped otherwise, with warnings for Warn. Loads the schema lazily.
+ */
+export async function decodeForWrite(obj: KubeObject, directive: FieldValidation): Promise<{ object: KubeObject; warnings: string[] }> {
+  const schema = await import('./schema.js');
+  const id = schema.definitionFor(obj.apiVersion, obj.kind);
+  if (!id) return { object: obj, warnings: [] };
+  const version = obj.apiVersion.includes('/') ? obj.apiVersion.slice(obj.apiVersion.indexOf('/') + 1) : obj.apiVersion;
+  const prefix = `${obj.kind} in version "${version}" cannot be handled as a ${obj.kind}: `;
+  const r = schema.decodeObject(obj, id);
+  if (r.typeError) throw badRequest(prefix + r.typeError);
+  const unknown = [...new Set(r.unknown)];
+  if (unknown.length && directive === 'Strict') {
+    throw badRequest(`${prefix}strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
+  }
+  const warnings = directive === 'Warn' ? unknown.map((u) => `unknown field "${u}"`) : [];
+  return { object: r.pruned as KubeObject, warnings };
 }

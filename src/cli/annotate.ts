@@ -1,7 +1,95 @@
-// `kubesim annotate` (not yet built).
-import { CommandError } from '../api/errors.js';
+// `kubesim annotate`: label's machinery on metadata.annotations (kubectl always says "annotated").
 import type { CliIO } from './io.js';
+import { runMetadataVerb } from './label.js';
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CommandError('"annotate" is not implemented yet');
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  return runMetadataVerb({ verb: 'annotate', field: 'annotations', noun: 'annotation', done: 'annotated', help: HELP }, argv, io);
 }
+
+// kubectl's help text, with kubesim as the command name.
+const HELP = `Update the annotations on one or more resources.
+
+ All Kubernetes objects support the ability to store additional data with the object as annotations. Annotations are key/value pairs that can be larger than labels and include arbitrary string values such as structured JSON. Tools and system extensions may use annotations to store their own data.
+
+ Attempting to set an annotation that already exists will fail unless --overwrite is set. If --resource-version is specified and does not match the current resource version on the server the command will fail.
+
+Use "kubesim api-resources" for a complete list of supported resources.
+
+Examples:
+  # Update pod 'foo' with the annotation 'description' and the value 'my frontend'
+  # If the same annotation is set multiple times, only the last value will be applied
+  kubesim annotate pods foo description='my frontend'
+  
+  # Update a pod identified by type and name in "pod.json"
+  kubesim annotate -f pod.json description='my frontend'
+  
+  # Update pod 'foo' with the annotation 'description' and the value 'my frontend running nginx', overwriting any existing value
+  kubesim annotate --overwrite pods foo description='my frontend running nginx'
+  
+  # Update all pods in the namespace
+  kubesim annotate pods --all description='my frontend running nginx'
+  
+  # Update pod 'foo' only if the resource is unchanged from version 1
+  kubesim annotate pods foo description='my frontend running nginx' --resource-version=1
+  
+  # Update pod 'foo' by removing an annotation named 'description' if it exists
+  # Does not require the --overwrite flag
+  kubesim annotate pods foo description-
+
+Options:
+    --all=false:
+	Select all resources, in the namespace of the specified resource types.
+
+    -A, --all-namespaces=false:
+	If true, check the specified action in all namespaces.
+
+    --allow-missing-template-keys=true:
+	If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.
+
+    --dry-run='none':
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+
+    --field-manager='kubectl-annotate':
+	Name of the manager used to track field ownership.
+
+    --field-selector='':
+	Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.
+
+    -f, --filename=[]:
+	Filename, directory, or URL to files identifying the resource to update the annotation
+
+    -k, --kustomize='':
+	Process the kustomization directory. This flag can't be used together with -f or -R.
+
+    --list=false:
+	If true, display the annotations for a given resource.
+
+    --local=false:
+	If true, annotation will NOT contact api-server but run locally.
+
+    -o, --output='':
+	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+
+    --overwrite=false:
+	If true, allow annotations to be overwritten, otherwise reject annotation updates that overwrite existing annotations.
+
+    -R, --recursive=false:
+	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+
+    --resource-version='':
+	If non-empty, the annotation update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource.
+
+    -l, --selector='':
+	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
+
+    --show-managed-fields=false:
+	If true, keep the managedFields when printing objects in JSON or YAML format.
+
+    --template='':
+	Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].
+
+Usage:
+  kubesim annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]
+
+Use "kubesim options" for a list of global command-line options (applies to all commands).
+`;

@@ -80,7 +80,10 @@ function translateCommanderError(e: CommanderError, verb: string): KubeError {
 /** One command's view of where the cluster lives and what time it is. */
 export class Session {
   readonly statePath: string;
+  /** The simulated clock: the base clock (system or KUBESIM_NOW) plus the state's clockOffsetMs once read. */
   readonly clock: Clock;
+  private readonly baseClock: Clock;
+  private offsetMs = 0;
   readonly env: NodeJS.ProcessEnv;
   readonly namespace: string;
   readonly namespaceExplicit: boolean;
@@ -89,10 +92,11 @@ export class Session {
     this.env = io.env;
     this.statePath = resolveStatePath(opts.state, io.env);
     try {
-      this.clock = clockFromEnv(io.env);
+      this.baseClock = clockFromEnv(io.env);
     } catch (e) {
       throw new CommandError((e as Error).message);
     }
+    this.clock = { now: () => new Date(this.baseClock.now().getTime() + this.offsetMs) };
     this.namespace = opts.namespace ?? 'default';
     this.namespaceExplicit = opts.namespace !== undefined;
   }
@@ -117,6 +121,7 @@ export class Session {
         return fresh;
       });
     }
+    this.offsetMs = state.clockOffsetMs ?? 0;
     const ctx = { clock: this.clock, random: Random.fromState(state.random) };
     // Status that depends on time (readiness, restarts, rollouts) is computed now, in memory only.
     reconcile(state, ctx);
@@ -127,9 +132,13 @@ export class Session {
   async change<T>(fn: (state: ClusterState, ctx: Ctx) => T | Promise<T>): Promise<T> {
     return mutateState(this.statePath, () => this.createDefault(), async (state) => {
       const random = Random.fromState(state.random);
-      const ctx = { clock: this.clock, random };
+      // Follows state.clockOffsetMs live, so a change that moves simulated time on sees the new time at once.
+      const clock: Clock = { now: () => new Date(this.baseClock.now().getTime() + (state.clockOffsetMs ?? 0)) };
+      this.offsetMs = state.clockOffsetMs ?? 0;
+      const ctx = { clock, random };
       reconcile(state, ctx);
       const result = await fn(state, ctx);
+      this.offsetMs = state.clockOffsetMs ?? 0;
       state.random = random.state();
       return result;
     });

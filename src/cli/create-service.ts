@@ -1,7 +1,184 @@
-// `kubesim create-service` (not yet built).
-import { CommandError } from '../api/errors.js';
+// `kubesim create service clusterip|nodeport|loadbalancer|externalname NAME ...` (create_service.go).
+import { CLI_NAME, CommandError, ExitError } from '../api/errors.js';
+import type { KubeObject } from '../api/types.js';
+import { createObject } from '../cluster/apiserver.js';
+import { buildCreateService, type CreateServiceType } from '../cluster/expose.js';
+import { objectName, toJSON, toYAML } from '../printers/format.js';
+import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CommandError('"create-service" is not implemented yet');
+const TYPES: Record<string, { type: CreateServiceType; summary: string; example: string; usage: string }> = {
+  clusterip: {
+    type: 'ClusterIP',
+    summary: 'Create a ClusterIP service with the specified name.',
+    example: `  # Create a new ClusterIP service named my-cs
+  kubectl create service clusterip my-cs --tcp=5678:8080
+  
+  # Create a new ClusterIP service named my-cs (in headless mode)
+  kubectl create service clusterip my-cs --clusterip="None"`,
+    usage: 'kubectl create service clusterip NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none] [options]',
+  },
+  nodeport: {
+    type: 'NodePort',
+    summary: 'Create a NodePort service with the specified name.',
+    example: `  # Create a new NodePort service named my-ns
+  kubectl create service nodeport my-ns --tcp=5678:8080`,
+    usage: 'kubectl create service nodeport NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]',
+  },
+  loadbalancer: {
+    type: 'LoadBalancer',
+    summary: 'Create a LoadBalancer service with the specified name.',
+    example: `  # Create a new LoadBalancer service named my-lbs
+  kubectl create service loadbalancer my-lbs --tcp=5678:8080`,
+    usage: 'kubectl create service loadbalancer NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]',
+  },
+  externalname: {
+    type: 'ExternalName',
+    summary: 'Create an ExternalName service with the specified name.\n\n ExternalName service references to an external DNS address instead of only pods, which will allow application authors to reference services that exist off platform, on other clusters, or locally.',
+    example: `  # Create a new ExternalName service named my-ns
+  kubectl create service externalname my-ns --external-name bar.com`,
+    usage: 'kubectl create service externalname NAME --external-name external.name [--dry-run=server|client|none] [options]',
+  },
+};
+
+const PARENT_HELP = `Create a service using a specified subcommand.
+
+Aliases:
+service, svc
+
+Available Commands:
+  clusterip      Create a ClusterIP service
+  externalname   Create an ExternalName service
+  loadbalancer   Create a LoadBalancer service
+  nodeport       Create a NodePort service
+
+Usage:
+  kubectl create service [flags] [options]
+
+Use "kubectl create service <command> --help" for more information about a given command.
+Use "kubectl options" for a list of global command-line options (applies to all commands).
+`;
+
+/** Flags that take a separate value, so the type word can be found among the arguments. */
+const VALUE_FLAGS = ['-n', '--namespace', '-o', '--output', '--tcp', '--node-port', '--clusterip', '--external-name', '--state', '--context', '--kubeconfig', '--field-manager', '--template', '--validate'];
+
+export function splitWord(argv: string[]): { word?: string; rest: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('-')) {
+      if (!a.includes('=') && VALUE_FLAGS.includes(a)) i++;
+      continue;
+    }
+    return { word: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { rest: argv };
+}
+
+/** pflag's NoOptDefVal: a bare --dry-run means client and never takes the next word. */
+export function normalizeDryRun(argv: string[]): string[] {
+  return argv.map((a) => (a === '--dry-run' ? '--dry-run=client' : a));
+}
+
+export function dryRunStrategy(value: string | undefined): 'none' | 'client' | 'server' {
+  if (value === undefined || value === 'none' || value === 'false') return 'none';
+  if (value === 'client' || value === 'true') return 'client';
+  if (value === 'server') return 'server';
+  throw new CommandError(`Invalid dry-run value (${value}). Must be "none", "server", or "client".`);
+}
+
+const OUTPUTS = ['yaml', 'json', 'name'];
+
+export function checkOutput(output: string | undefined): void {
+  if (output !== undefined && output !== '' && !OUTPUTS.includes(output)) {
+    throw new CommandError(
+      `unable to match a printer suitable for the output format "${output}", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`,
+    );
+  }
+}
+
+/** Prints what kubectl's PrintFlags print for a generated or created object. */
+export async function printResult(io: CliIO, obj: KubeObject, output: string | undefined, verb: string, dryRun: 'none' | 'client' | 'server'): Promise<void> {
+  if (output === 'yaml') io.stdout.write(await toYAML(obj));
+  else if (output === 'json') io.stdout.write(toJSON(obj));
+  else if (output === 'name') io.stdout.write(`${objectName(obj)}\n`);
+  else io.stdout.write(`${objectName(obj)} ${verb}${dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : ''}\n`);
+}
+
+/** Cobra subcommands print flag errors as `Error: ...` with the usage hint. */
+function cobraError(e: unknown, path: string): unknown {
+  if (e instanceof CommandError && /^(unknown flag|unknown shorthand flag|flag needs an argument)/.test(e.message)) {
+    return new ExitError(1, `Error: ${e.message.replace(/\nSee '.*$/s, '')}\nSee '${CLI_NAME} ${path} --help' for usage.`);
+  }
+  return e;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { word, rest } = splitWord(normalizeDryRun(argv));
+  if (word === undefined || word === '-h' || word === '--help') {
+    if (argv.includes('-h') || argv.includes('--help')) {
+      io.stdout.write(PARENT_HELP);
+      return 0;
+    }
+    io.stderr.write(PARENT_HELP);
+    return 1;
+  }
+  const kind = TYPES[word];
+  if (!kind) {
+    // The parent command has only the global flags; cobra reports a flag it does not know before the word.
+    const globals = ['-n', '--namespace', '--state', '--context', '--kubeconfig'];
+    const bad = rest.find((a) => a.startsWith('-') && !globals.includes(a.split('=')[0]) && !globals.some((g) => a.startsWith(g) && g.length === 2));
+    if (bad) {
+      const text = bad.startsWith('--') ? `unknown flag: ${bad.split('=')[0]}` : `unknown shorthand flag: '${bad[1]}' in ${bad}`;
+      throw new ExitError(1, `Error: ${text}\nSee '${CLI_NAME} create service --help' for usage.`);
+    }
+    throw new CommandError(`unknown command "${word}"`, { usageOf: 'create service' });
+  }
+  const path = `create service ${word}`;
+  const help = `${kind.summary}\n\nExamples:\n${kind.example}\n\nUsage:\n  ${kind.usage}\n\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n`;
+  const cmd = addGlobalFlags(newCommand(word, io, help));
+  cmd
+    .option('--dry-run <strategy>', 'none, server or client')
+    .option('-o, --output <format>', 'output format')
+    .option('--field-manager <name>', 'field manager')
+    .option('--save-config', 'save config')
+    .option('--show-managed-fields', 'show managed fields')
+    .option('--template <template>', 'template')
+    .option('--allow-missing-template-keys [bool]', 'allow missing keys')
+    .option('--validate <mode>', 'validation')
+    .option('--tcp <spec>', 'port pairs', (v: string, prev: string[]) => [...prev, ...v.split(',')], [] as string[]);
+  if (kind.type === 'ClusterIP') cmd.option('--clusterip <ip>', 'cluster IP');
+  if (kind.type === 'NodePort') cmd.option('--node-port <port>', 'node port');
+  if (kind.type === 'ExternalName') cmd.option('--external-name <name>', 'external name');
+  try {
+    if (!parseArgs(cmd, rest, path)) return 0;
+  } catch (e) {
+    throw cobraError(e, path);
+  }
+  const opts = cmd.opts();
+  let nodePort = 0;
+  if (opts.nodePort !== undefined) {
+    if (!/^[+-]?\d+$/.test(opts.nodePort)) {
+      throw new ExitError(1, `Error: invalid argument "${opts.nodePort}" for "--node-port" flag: strconv.ParseInt: parsing ${JSON.stringify(opts.nodePort)}: invalid syntax\nSee '${CLI_NAME} ${path} --help' for usage.`);
+    }
+    nodePort = Number(opts.nodePort);
+  }
+  const args = cmd.args;
+  if (args.length !== 1) throw new CommandError(`exactly one NAME is required, got ${args.length}`, { usageOf: path });
+  if (kind.type === 'ExternalName' && opts.externalName === undefined) throw new CommandError('required flag(s) "external-name" not set');
+  const dryRun = dryRunStrategy(opts.dryRun);
+  checkOutput(opts.output);
+  const session = new Session(opts, io);
+  const obj = buildCreateService({ name: args[0], type: kind.type, tcp: opts.tcp, clusterIP: opts.clusterip, nodePort, externalName: opts.externalName });
+  if (session.namespaceExplicit) obj.metadata.namespace = session.namespace;
+  if (dryRun === 'client') {
+    await printResult(io, obj, opts.output, 'created', dryRun);
+    return 0;
+  }
+  const created = await session.change((state, ctx) => {
+    const input = structuredClone(obj);
+    delete (input as Partial<KubeObject>).status;
+    return createObject(state, ctx, input, { namespace: session.namespace, dryRun: dryRun === 'server' });
+  });
+  await printResult(io, created, opts.output, 'created', dryRun);
+  return 0;
 }

@@ -1,7 +1,201 @@
-// `kubesim expose` (not yet built).
-import { CommandError } from '../api/errors.js';
+// `kubesim expose (-f FILE | TYPE NAME | TYPE/NAME) [--port=port] ...`: build the Service kubectl builds for the
+// object (src/cluster/expose.ts), then create it, or print it with --dry-run=client.
+import { existsSync, readFileSync } from 'node:fs';
+import { CommandError, notFound } from '../api/errors.js';
+import { findResource, qualifiedResource, resourceForKind } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import { createObject } from '../cluster/apiserver.js';
+import { buildExposedService, type ExposeOptions } from '../cluster/expose.js';
+import { getObject } from '../store/objects.js';
+import type { ClusterState } from '../store/state.js';
+import { checkOutput, dryRunStrategy, normalizeDryRun, printResult } from './create-service.js';
+import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CommandError('"expose" is not implemented yet');
+const HELP = `Expose a resource as a new Kubernetes service.
+
+ Looks up a deployment, service, replica set, replication controller or pod by name and uses the selector for that resource as the selector for a new service on the specified port. A deployment or replica set will be exposed as a service only if its selector is convertible to a selector that service supports, i.e. when the selector contains only the matchLabels component. Note that if no port is specified via --port and the exposed resource has multiple ports, all will be re-used by the new service. Also if no labels are specified, the new service will re-use the labels from the resource it exposes.
+
+ Possible resources include (case insensitive):
+
+ pod (po), service (svc), replicationcontroller (rc), deployment (deploy), replicaset (rs)
+
+Examples:
+  # Create a service for a replicated nginx, which serves on port 80 and connects to the containers on port 8000
+  kubectl expose rc nginx --port=80 --target-port=8000
+  
+  # Create a service for a replication controller identified by type and name specified in "nginx-controller.yaml", which serves on port 80 and connects to the containers on port 8000
+  kubectl expose -f nginx-controller.yaml --port=80 --target-port=8000
+  
+  # Create a service for a pod valid-pod, which serves on port 444 with the name "frontend"
+  kubectl expose pod valid-pod --port=444 --name=frontend
+  
+  # Create a second service based on the above service, exposing the container port 8443 as port 443 with the name "nginx-https"
+  kubectl expose service nginx --port=443 --target-port=8443 --name=nginx-https
+  
+  # Create a service for a replicated streaming application on port 4100 balancing UDP traffic and named 'video-stream'.
+  kubectl expose rc streamer --port=4100 --protocol=UDP --name=video-stream
+  
+  # Create a service for a replicated nginx using replica set, which serves on port 80 and connects to the containers on port 8000
+  kubectl expose rs nginx --port=80 --target-port=8000
+  
+  # Create a service for an nginx deployment, which serves on port 80 and connects to the containers on port 8000
+  kubectl expose deployment nginx --port=80 --target-port=8000
+
+Usage:
+  kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]
+
+Use "kubectl options" for a list of global command-line options (applies to all commands).
+`;
+
+const NO_RESOURCES = `You must provide one or more resources by argument or filename.
+Example resource specifications include:
+   '-f rsrc.yaml'
+   '--filename=rsrc.json'
+   '<resource> <name>'
+   '<resource>'`;
+
+interface Source {
+  obj: KubeObject;
+  namespace: string;
+}
+
+async function readFiles(files: string[]): Promise<KubeObject[]> {
+  const mod = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  const parseAllDocuments = mod.parseAllDocuments ?? mod.default!.parseAllDocuments;
+  const out: KubeObject[] = [];
+  for (const f of files) {
+    if (!existsSync(f)) throw new CommandError(`the path "${f}" does not exist`);
+    for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) {
+      if (doc.errors.length) throw new CommandError(`error parsing ${f}: ${doc.errors[0].message}`);
+      const v = doc.toJS() as KubeObject | null;
+      if (!v) continue;
+      if (v.kind === 'List' && Array.isArray((v as { items?: unknown }).items)) out.push(...((v as unknown as { items: KubeObject[] }).items));
+      else out.push(v);
+    }
+  }
+  return out;
+}
+
+/** The objects to expose: fetched by TYPE NAME, or as written in the files. */
+function sources(state: ClusterState, args: string[], fileObjs: KubeObject[] | undefined, namespace: string): Source[] {
+  if (fileObjs) {
+    return fileObjs.map((obj) => {
+      if (!resourceForKind(obj.apiVersion, obj.kind)) throw new CommandError(`resource mapping not found for name: "${obj.metadata?.name ?? ''}" namespace: "" from "": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"\nensure CRDs are installed first`);
+      return { obj, namespace: obj.metadata?.namespace ?? namespace };
+    });
+  }
+  let type: string;
+  let names: string[];
+  if (args.length === 1 && args[0].includes('/')) {
+    const [t, n] = args[0].split('/', 2);
+    type = t;
+    names = [n];
+  } else {
+    type = args[0];
+    names = args.slice(1);
+  }
+  const info = findResource(type);
+  if (!info) throw new CommandError(`the server doesn't have a resource type "${type}"`);
+  if (names.length === 0) throw new CommandError('resource(s) were provided, but no name was specified');
+  return names.map((name) => {
+    const obj = getObject(state, info.resource, info.namespaced ? namespace : undefined, name);
+    if (!obj) throw notFound(qualifiedResource(info), name);
+    return { obj, namespace };
+  });
+}
+
+/** --overrides with the default merge type: a JSON merge patch (RFC 7386). */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const cmd = addGlobalFlags(newCommand('expose', io, HELP));
+  cmd
+    .option('--port <port>', 'port')
+    .option('--target-port <port>', 'target port')
+    .option('--protocol <protocol>', 'protocol')
+    .option('--type <type>', 'type')
+    .option('--name <name>', 'name')
+    .option('--selector <selector>', 'selector')
+    .option('-l, --labels <labels>', 'labels')
+    .option('--external-ip <ip>', 'external IP')
+    .option('--session-affinity <affinity>', 'session affinity')
+    .option('--load-balancer-ip <ip>', 'load-balancer IP')
+    .option('--cluster-ip <ip>', 'cluster IP')
+    .option('--overrides <json>', 'inline JSON override')
+    .option('--override-type <type>', 'merge, json or strategic')
+    .option('--dry-run <strategy>', 'none, server or client')
+    .option('-o, --output <format>', 'output format')
+    .option('-f, --filename <file>', 'file', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('-R, --recursive', 'recursive')
+    .option('-k, --kustomize <dir>', 'kustomize')
+    .option('--field-manager <name>', 'field manager')
+    .option('--save-config', 'save config')
+    .option('--show-managed-fields', 'show managed fields')
+    .option('--template <template>', 'template')
+    .option('--allow-missing-template-keys [bool]', 'allow missing keys');
+  if (!parseArgs(cmd, normalizeDryRun(argv), 'expose')) return 0;
+  const opts = cmd.opts();
+  const args = cmd.args;
+  const dryRun = dryRunStrategy(opts.dryRun);
+  checkOutput(opts.output);
+  if (args.length === 0 && opts.filename.length === 0) throw new CommandError(NO_RESOURCES);
+  const session = new Session(opts, io);
+  const fileObjs = opts.filename.length ? await readFiles(opts.filename) : undefined;
+  const o: ExposeOptions = {
+    name: opts.name,
+    port: opts.port,
+    targetPort: opts.targetPort,
+    protocol: opts.protocol,
+    type: opts.type,
+    selector: opts.selector,
+    labels: opts.labels,
+    externalIP: opts.externalIp,
+    sessionAffinity: opts.sessionAffinity,
+    loadBalancerIP: opts.loadBalancerIp,
+    clusterIP: opts.clusterIp,
+  };
+  const overrides = opts.overrides ? parseOverrides(opts.overrides) : undefined;
+  const build = (src: Source): KubeObject => {
+    let svc = buildExposedService(src.obj, o);
+    if (overrides) svc = mergePatch(svc, overrides) as KubeObject;
+    return svc;
+  };
+  if (dryRun === 'client') {
+    const { state } = await session.read();
+    for (const src of sources(state, args, fileObjs, session.namespace)) {
+      const svc = build(src);
+      if (session.namespaceExplicit) svc.metadata.namespace = session.namespace;
+      await printResult(io, svc, opts.output, 'exposed', dryRun);
+    }
+    return 0;
+  }
+  // Each object is created on its own, as kubectl's visitor does; output follows each success.
+  const results = await session.change((state, ctx) => {
+    const out: KubeObject[] = [];
+    for (const src of sources(state, args, fileObjs, session.namespace)) {
+      const svc = build(src);
+      delete (svc as Partial<KubeObject>).status;
+      out.push(createObject(state, ctx, svc, { namespace: session.namespace, dryRun: dryRun === 'server' }));
+    }
+    return out;
+  });
+  for (const r of results) await printResult(io, r, opts.output, 'exposed', dryRun);
+  return 0;
+}
+
+function parseOverrides(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CommandError(`error parsing --overrides: ${(e as Error).message}`);
+  }
 }

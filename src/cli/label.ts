@@ -1,7 +1,268 @@
-// `kubesim label` (not yet built).
-import { CommandError } from '../api/errors.js';
+// `kubesim label` (and, through runMetadataVerb, `annotate`): set or remove labels/annotations on objects
+// named by TYPE NAME..., TYPE/NAME, -f, -l or --all, with kubectl's lines and errors.
+import { CommandError, KubeError, notFound, StatusError } from '../api/errors.js';
+import { matches, parseSelector } from '../api/labels.js';
+import { decodeManifests } from '../api/manifest.js';
+import { findResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
+import { updateObject } from '../cluster/apiserver.js';
+import { getObject, listObjects } from '../store/objects.js';
+import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
+import { collectFiles, Failures, readSources } from './manifest-files.js';
+import { checkOutput, dryRunOf, toYAML } from './write-manifests.js';
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CommandError('"label" is not implemented yet');
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
+class NothingToSave extends Error {}
+
+export interface MetadataVerb {
+  verb: 'label' | 'annotate';
+  field: 'labels' | 'annotations';
+  /** "label" / "annotation" in messages. */
+  noun: string;
+  done: string;
+  help: string;
 }
+
+/** kubectl's GetResourcesAndPairs + parseLabels/parseAnnotations. */
+export function parsePairs(args: string[], m: MetadataVerb): { resources: string[]; set: Record<string, string>; remove: string[] } {
+  const resources: string[] = [];
+  const pairs: string[] = [];
+  for (const a of args) {
+    if (a.includes('=') || a.endsWith('-')) pairs.push(a);
+    else {
+      if (pairs.length) throw new CommandError(`all resources must be specified before ${m.noun} changes: ${a}`);
+      resources.push(a);
+    }
+  }
+  if (pairs.length === 0) throw new CommandError(`at least one ${m.noun} update is required`);
+  const set: Record<string, string> = {};
+  const remove: string[] = [];
+  for (const p of pairs) {
+    if (p.includes('=')) {
+      const i = p.indexOf('=');
+      const key = p.slice(0, i);
+      const value = p.slice(i + 1);
+      if (m.verb === 'label') {
+        if (value.includes('=') || key === '') throw new CommandError(`invalid label spec: ${p}`);
+        if (value.length > 63) throw new CommandError(`invalid label value: "${p}": must be no more than 63 characters`);
+        if (!LABEL_VALUE.test(value)) throw new CommandError(`invalid label value: "${p}": ${LABEL_VALUE_MSG}`);
+      } else if (key === '') throw new CommandError(`invalid annotation format: ${p}`);
+      set[key] = value;
+    } else remove.push(p.slice(0, -1));
+  }
+  for (const r of remove) {
+    if (r in set) throw new CommandError(`can not both modify and remove ${m.verb === 'label' ? 'a label' : 'an annotation'} in the same command`);
+  }
+  return { resources, set, remove };
+}
+
+function resolveType(word: string): ResourceInfo {
+  const info = findResource(word);
+  if (!info) throw new CommandError(`the server doesn't have a resource type "${word}"`);
+  return info;
+}
+
+export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO): Promise<number> {
+  const cmd = addGlobalFlags(newCommand(m.verb, io, m.help), { allNamespaces: true });
+  cmd
+    .option('-f, --filename <file>', 'files', collectFiles, [])
+    .option('-R, --recursive', 'process directories recursively')
+    .option('-l, --selector <selector>', 'label selector')
+    .option('--all', 'all resources of the type')
+    .option('--overwrite', 'allow overwriting existing values')
+    .option('--dry-run [strategy]', 'none, server or client')
+    .option('-o, --output <format>', 'json, yaml or name')
+    .option('--resource-version <version>', 'only if unchanged')
+    .option('--list', 'not supported')
+    .option('--field-selector <selector>', 'not supported');
+  if (!parseArgs(cmd, argv, m.verb)) return 0;
+  const o = cmd.opts();
+  const files: string[] = o.filename ?? [];
+  const { resources, set, remove } = parsePairs(cmd.args, m);
+  const dryRun = dryRunOf(o.dryRun);
+  checkOutput(o.output);
+  if (!files.length && resources.length === 0) throw new CommandError('one or more resources must be specified as <resource> <name> or <resource>/<name>');
+  if (o.all && o.selector) throw new CommandError("setting 'all' parameter but found a non empty selector. ");
+  const session = new Session(o, io);
+  const failures = new Failures();
+
+  type Target = { info: ResourceInfo; namespace?: string; name?: string };
+  const targets: Target[] = [];
+  if (files.length) {
+    const sources = await readSources(files, !!o.recursive, io);
+    for (const it of await decodeManifests(sources, { validate: false, namespace: session.namespace, enforceNamespace: session.namespaceExplicit })) {
+      if ('error' in it) failures.add(it.error);
+      else targets.push({ info: it.ok.info, namespace: it.ok.object.metadata.namespace, name: it.ok.object.metadata.name });
+    }
+  } else if (resources.some((r) => r.includes('/'))) {
+    for (const r of resources) {
+      const i = r.indexOf('/');
+      if (i < 0) throw new CommandError(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'`);
+      const info = resolveType(r.slice(0, i));
+      targets.push({ info, namespace: info.namespaced ? session.namespace : undefined, name: r.slice(i + 1) });
+    }
+  } else {
+    const types = resources[0].split(',').map(resolveType);
+    const names = resources.slice(1);
+    if (names.length && (o.all || o.selector)) throw new CommandError('name cannot be provided when a selector is specified');
+    if (!names.length && !o.all && !o.selector) throw new CommandError('resource(s) were provided, but no name was specified');
+    for (const info of types) {
+      if (names.length) for (const name of names) targets.push({ info, namespace: info.namespaced ? session.namespace : undefined, name });
+      else targets.push({ info, namespace: info.namespaced && !o.allNamespaces ? session.namespace : undefined });
+    }
+  }
+
+  const out: string[] = [];
+  const printed: unknown[] = [];
+  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+  try {
+    await session.change((state, ctx) => {
+      let wrote = false;
+      const expanded: { info: ResourceInfo; namespace?: string; name: string }[] = [];
+      for (const t of targets) {
+        if (t.name !== undefined) expanded.push({ info: t.info, namespace: t.namespace, name: t.name });
+        else {
+          const sel = o.selector ? parseSelector(o.selector) : undefined;
+          for (const obj of listObjects(state, t.info.resource, t.namespace)) {
+            if (!sel || matches(sel, obj.metadata.labels ?? {})) expanded.push({ info: t.info, namespace: obj.metadata.namespace, name: obj.metadata.name });
+          }
+        }
+      }
+      for (const t of expanded) {
+        try {
+          const current = getObject(state, t.info.resource, t.namespace, t.name);
+          if (!current) throw notFound(qualifiedResource(t.info), t.name);
+          if (o.resourceVersion && current.metadata.resourceVersion !== o.resourceVersion) {
+            throw new StatusError('Conflict', 409, `Operation cannot be fulfilled on ${qualifiedResource(t.info)} "${t.name}": the object has been modified; please apply your changes to the latest version and try again`);
+          }
+          const before: Record<string, string> = { ...((current.metadata[m.field] as Record<string, string> | undefined) ?? {}) };
+          if (!o.overwrite) {
+            const errs = Object.entries(set)
+              .filter(([k, v]) => k in before && before[k] !== v)
+              .map(([k]) => `'${k}' already has a value (${before[k]}), and --overwrite is false`);
+            if (errs.length) throw new CommandError(errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
+          }
+          const after = { ...before, ...set };
+          for (const r of remove) delete after[r];
+          const changed = JSON.stringify(Object.entries(after).sort()) !== JSON.stringify(Object.entries(before).sort());
+          const obj = structuredClone(current);
+          if (Object.keys(after).length) obj.metadata[m.field] = after;
+          else delete obj.metadata[m.field];
+          let result = obj;
+          if (changed && dryRun !== 'client') {
+            result = updateObject(state, ctx, obj, { namespace: t.namespace ?? session.namespace, dryRun: dryRun === 'server' });
+            if (dryRun === 'none') wrote = true;
+          }
+          const word = m.verb === 'label' && !changed ? `not ${m.done}` : m.done;
+          out.push(o.output === 'name' ? `${qualifiedKind(t.info)}/${t.name}` : `${qualifiedKind(t.info)}/${t.name} ${word}${suffix}`);
+          printed.push(result);
+        } catch (e) {
+          if (!(e instanceof KubeError)) throw e;
+          failures.add(e);
+        }
+      }
+      if (!wrote) throw new NothingToSave();
+    });
+  } catch (e) {
+    if (!(e instanceof NothingToSave)) throw e;
+  }
+  if (o.output === 'yaml' || o.output === 'json') {
+    const { toJSON } = await import('../printers/format.js');
+    for (let i = 0; i < printed.length; i++) io.stdout.write(o.output === 'json' ? toJSON(printed[i]) : (i ? '---\n' : '') + (await toYAML(printed[i])));
+  } else for (const l of out) io.stdout.write(`${l}\n`);
+  failures.print(io);
+  return failures.any ? 1 : 0;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  return runMetadataVerb({ verb: 'label', field: 'labels', noun: 'label', done: 'labeled', help: HELP }, argv, io);
+}
+
+// kubectl's help text, with kubesim as the command name.
+const HELP = `Update the labels on a resource.
+
+  *  A label key and value must begin with a letter or number, and may contain letters, numbers, hyphens, dots, and underscores, up to 63 characters each.
+  *  Optionally, the key can begin with a DNS subdomain prefix and a single '/', like example.com/my-app.
+  *  If --overwrite is true, then existing labels can be overwritten, otherwise attempting to overwrite a label will result in an error.
+  *  If --resource-version is specified, then updates will use this resource version, otherwise the existing resource-version will be used.
+
+Examples:
+  # Update pod 'foo' with the label 'unhealthy' and the value 'true'
+  kubesim label pods foo unhealthy=true
+  
+  # Update pod 'foo' with the label 'status' and the value 'unhealthy', overwriting any existing value
+  kubesim label --overwrite pods foo status=unhealthy
+  
+  # Update all pods in the namespace
+  kubesim label pods --all status=unhealthy
+  
+  # Update a pod identified by the type and name in "pod.json"
+  kubesim label -f pod.json status=unhealthy
+  
+  # Update pod 'foo' only if the resource is unchanged from version 1
+  kubesim label pods foo status=unhealthy --resource-version=1
+  
+  # Update pod 'foo' by removing a label named 'bar' if it exists
+  # Does not require the --overwrite flag
+  kubesim label pods foo bar-
+
+Options:
+    --all=false:
+	Select all resources, in the namespace of the specified resource types
+
+    -A, --all-namespaces=false:
+	If true, check the specified action in all namespaces.
+
+    --allow-missing-template-keys=true:
+	If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.
+
+    --dry-run='none':
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+
+    --field-manager='kubectl-label':
+	Name of the manager used to track field ownership.
+
+    --field-selector='':
+	Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.
+
+    -f, --filename=[]:
+	Filename, directory, or URL to files identifying the resource to update the labels
+
+    -k, --kustomize='':
+	Process the kustomization directory. This flag can't be used together with -f or -R.
+
+    --list=false:
+	If true, display the labels for a given resource.
+
+    --local=false:
+	If true, label will NOT contact api-server but run locally.
+
+    -o, --output='':
+	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+
+    --overwrite=false:
+	If true, allow labels to be overwritten, otherwise reject label updates that overwrite existing labels.
+
+    -R, --recursive=false:
+	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+
+    --resource-version='':
+	If non-empty, the labels update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource.
+
+    -l, --selector='':
+	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
+
+    --show-managed-fields=false:
+	If true, keep the managedFields when printing objects in JSON or YAML format.
+
+    --template='':
+	Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].
+
+Usage:
+  kubesim label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]
+
+Use "kubesim options" for a list of global command-line options (applies to all commands).
+`;

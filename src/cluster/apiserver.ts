@@ -3,6 +3,7 @@
 import { alreadyExists, KubeError, notFound, StatusError } from '../api/errors.js';
 import { apiVersionOf, qualifiedResource, resourceForKind, RESOURCES, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
+import { validateObject } from '../api/validation.js';
 import { getObject, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
@@ -67,10 +68,14 @@ export function createObject(state: ClusterState, ctx: Ctx, input: KubeObject, o
     do obj.metadata.name = base + ctx.random.nameSuffix(5);
     while (getObject(state, info.resource, obj.metadata.namespace, obj.metadata.name));
   }
+  // As the API server orders it: validation before storage, so an invalid object that exists is Invalid.
+  // Every write is validated: by the kind's strategy (in validate, or in prepareForCreate when allocation
+  // must come first, as for Services), else by the generic per-kind rules.
+  if (strategy.validate) strategy.validate(obj, state, undefined);
+  else if (!strategy.prepareForCreate) validateObject(obj);
   if (obj.metadata.name && getObject(state, info.resource, obj.metadata.namespace, obj.metadata.name)) {
     throw alreadyExists(qualifiedResource(info), obj.metadata.name);
   }
-  strategy.validate?.(obj, state, undefined);
   stampNewMetadata(obj, info, ctx);
   strategy.prepareForCreate?.(obj, state, ctx, opts);
   if (opts.dryRun) return obj;
@@ -106,7 +111,8 @@ export function updateObject(state: ClusterState, ctx: Ctx, input: KubeObject, o
   if (old.metadata.ownerReferences && !obj.metadata.ownerReferences) obj.metadata.ownerReferences = old.metadata.ownerReferences;
   if (old.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
   if ('status' in old && !strategy.statusFromUser) obj.status = old.status;
-  strategy.validate?.(obj, state, old);
+  if (strategy.validate) strategy.validate(obj, state, old);
+  else if (!strategy.prepareForUpdate) validateObject(obj, old);
   strategy.prepareForUpdate?.(obj, old, state, ctx, opts);
   if (strategy.hasGeneration) {
     const changed = JSON.stringify(obj.spec ?? null) !== JSON.stringify(old.spec ?? null);
@@ -180,4 +186,141 @@ function orphanDependents(state: ClusterState, owner: KubeObject): void {
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// kubectl apply (client-side apply): the last-applied annotation and the three-way merge it drives.
+
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Go's json.Marshal of a map: keys sorted, compact; json.Encoder adds the newline. */
+function goJSONLine(v: unknown): string {
+  return `${JSON.stringify(sortKeysDeep(v))}\n`;
+}
+
+function sortKeysDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeysDeep);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out[k] = sortKeysDeep(x);
+    }
+    return out;
+  }
+  return v;
+}
+
+/**
+ * kubectl's GetModifiedConfiguration: the object without the annotation (annotations kept, `{}` when there
+ * are none) is serialised and stored as the annotation itself.
+ */
+export function withLastApplied(input: KubeObject): KubeObject {
+  const obj = structuredClone(input);
+  const annotations: Record<string, string> = { ...(obj.metadata.annotations ?? {}) };
+  delete annotations[LAST_APPLIED];
+  obj.metadata.annotations = annotations;
+  const text = goJSONLine(obj);
+  obj.metadata.annotations = { ...annotations, [LAST_APPLIED]: text };
+  return obj;
+}
+
+/** Strategic-merge keys of the list fields kubesim's kinds have (patchMergeKey in the API types). */
+function mergeKeyOf(field: string, sample: unknown): string | undefined {
+  const s = (sample ?? {}) as Record<string, unknown>;
+  switch (field) {
+    case 'containers':
+    case 'initContainers':
+    case 'ephemeralContainers':
+    case 'env':
+    case 'volumes':
+    case 'imagePullSecrets':
+      return 'name';
+    case 'ports':
+      return 'containerPort' in s ? 'containerPort' : 'port';
+    case 'volumeMounts':
+      return 'mountPath';
+    case 'volumeDevices':
+      return 'devicePath';
+    case 'hostAliases':
+      return 'ip';
+    case 'conditions':
+      return 'type';
+    case 'ownerReferences':
+      return 'uid';
+    case 'topologySpreadConstraints':
+      return 'topologyKey';
+    default:
+      return undefined;
+  }
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The result of kubectl's three-way strategic merge patch applied to `current`: fields in `modified` win,
+ * fields the last apply set (`original`) but `modified` dropped are removed, everything else (server
+ * defaults, other writers' fields) stays.
+ */
+export function threeWayMerge(original: unknown, modified: unknown, current: unknown): unknown {
+  if (!isMap(modified) || !isMap(current)) return structuredClone(modified);
+  const orig = isMap(original) ? original : {};
+  const out: Record<string, unknown> = structuredClone(current);
+  for (const k of Object.keys(orig)) if (!(k in modified)) delete out[k];
+  for (const [k, m] of Object.entries(modified)) {
+    const c = current[k];
+    if (m === null) {
+      delete out[k];
+    } else if (isMap(m) && isMap(c)) {
+      out[k] = threeWayMerge(orig[k], m, c);
+    } else if (Array.isArray(m) && Array.isArray(c) && m.every(isMap) && c.every(isMap) && mergeKeyOf(k, m[0] ?? c[0])) {
+      out[k] = mergeList(k, Array.isArray(orig[k]) ? (orig[k] as unknown[]) : [], m, c);
+    } else {
+      out[k] = structuredClone(m);
+    }
+  }
+  return out;
+}
+
+function mergeList(field: string, original: unknown[], modified: Record<string, unknown>[], current: Record<string, unknown>[]): unknown[] {
+  const key = mergeKeyOf(field, modified[0] ?? current[0])!;
+  const keyOf = (x: unknown) => JSON.stringify((x as Record<string, unknown>)?.[key]);
+  const modifiedKeys = new Set(modified.map(keyOf));
+  const dropped = new Set(original.map(keyOf).filter((k) => !modifiedKeys.has(k)));
+  const byKey = new Map(current.map((c) => [keyOf(c), c]));
+  const origByKey = new Map(original.map((o) => [keyOf(o), o]));
+  const out: unknown[] = modified.map((m) => {
+    const c = byKey.get(keyOf(m));
+    return c ? threeWayMerge(origByKey.get(keyOf(m)), m, c) : structuredClone(m);
+  });
+  // Items only the server (or another writer) added stay, after the applied ones ($setElementOrder).
+  for (const c of current) if (!modifiedKeys.has(keyOf(c)) && !dropped.has(keyOf(c))) out.push(structuredClone(c));
+  return out;
+}
+
+export type ApplyResult = { action: 'created' | 'configured' | 'unchanged'; object: KubeObject };
+
+/**
+ * `kubectl apply` of one object: created when absent (with the last-applied annotation), otherwise the
+ * three-way merge of last-applied, the new configuration and the live object; "unchanged" when the merge
+ * changes nothing (kubectl's empty patch), "configured" otherwise.
+ */
+export function applyObject(state: ClusterState, ctx: Ctx, input: KubeObject, opts: WriteOptions): ApplyResult {
+  const info = resourceOf(input);
+  const modified = withLastApplied(input);
+  const ns = info.namespaced ? modified.metadata.namespace ?? opts.namespace : undefined;
+  const current = getObject(state, info.resource, ns, modified.metadata.name);
+  if (!current) return { action: 'created', object: createObject(state, ctx, modified, opts) };
+  const lastText = current.metadata.annotations?.[LAST_APPLIED];
+  let original: unknown;
+  try {
+    original = lastText ? JSON.parse(lastText) : undefined;
+  } catch {
+    original = undefined;
+  }
+  const merged = threeWayMerge(original, modified, current) as KubeObject;
+  if (JSON.stringify(sortKeysDeep(merged)) === JSON.stringify(sortKeysDeep(current))) {
+    return { action: 'unchanged', object: current };
+  }
+  return { action: 'configured', object: updateObject(state, ctx, merged, opts) };
 }

@@ -130,10 +130,13 @@ export function createCluster(opts: ClusterOptions): ClusterState {
     logs: {},
   };
   for (const ns of SYSTEM_NAMESPACES) createObject(state, ctx, namespaceObject(ns), { namespace: 'default', reconcile: false });
-  for (const n of cluster.nodes) {
+  // As in kind, the control-plane node is up first: CoreDNS is scheduled onto it (tolerating its taint) before the
+  // workers join.
+  const addNode = (n: ClusterConfig['nodes'][number]) => {
     putObject(state, 'nodes', stamp(nodeObject(cluster, n, opts.now), ctx));
     putObject(state, 'leases', stamp(leaseObject(n, opts.now), ctx));
-  }
+  };
+  addNode(cluster.nodes[0]);
   const apiserver = cluster.nodes[0].internalIP;
   putObject(state, 'services', stamp(systemService('kubernetes', 'default', '10.96.0.1', { component: 'apiserver', provider: 'kubernetes' }, undefined, [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }]), ctx));
   putObject(state, 'endpoints', stamp({
@@ -163,6 +166,8 @@ export function createCluster(opts: ClusterOptions): ClusterState {
     ),
   );
   createObject(state, ctx, coreDNSDeployment(), { namespace: 'kube-system', reconcile: false });
+  reconcile(state, ctx);
+  for (const n of cluster.nodes.slice(1)) addNode(n);
   reconcile(state, ctx);
   state.random = random.state();
   return state;

@@ -1,5 +1,444 @@
-// The endpoints controller: Endpoints and EndpointSlices in step with pods and services (not yet built).
+// The endpoints controllers: Endpoints (v1) and EndpointSlices (discovery.k8s.io/v1) in step with pods and
+// services, as kube-controller-manager's endpoints, endpointslice and endpointslicemirroring controllers keep
+// them. One pass indexes pods by namespace and label, so the cost grows with pods + services, not their product.
+import { InvalidError, type FieldError } from '../api/errors.js';
+import type { EndpointAddress, EndpointPort, EndpointSubset, KubeObject, Pod, Service, ServicePort } from '../api/types.js';
+import { checkSubdomain } from '../api/validation.js';
+import { getObject, listObjects, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
+import { rfc3339 } from '../util/clock.js';
+import { ipv4ToInt, isIPv4 } from '../util/ip.js';
 import type { Ctx } from './context.js';
+import type { Strategy } from './strategies.js';
 
-export function runEndpointsController(_state: ClusterState, _ctx: Ctx): void {}
+type PodObj = Pod & KubeObject;
+type Svc = Service & KubeObject;
+
+export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
+export const LABEL_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
+export const LABEL_SKIP_MIRROR = 'endpointslice.kubernetes.io/skip-mirror';
+export const LABEL_HEADLESS = 'service.kubernetes.io/headless';
+export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
+export const MIRROR_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
+export const TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';
+
+export interface SliceEndpoint {
+  addresses: string[];
+  conditions: { ready?: boolean; serving?: boolean; terminating?: boolean };
+  hostname?: string;
+  nodeName?: string;
+  targetRef?: { kind: string; name: string; namespace?: string; uid?: string };
+}
+
+export interface SlicePort {
+  name?: string;
+  port?: number;
+  protocol?: string;
+  appProtocol?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pod index
+
+interface PodIndex {
+  /** namespace -> pods (in name order) */
+  byNamespace: Map<string, PodObj[]>;
+  /** "namespace\0key=value" -> pods carrying that label */
+  byLabel: Map<string, PodObj[]>;
+}
+
+function indexPods(state: ClusterState): PodIndex {
+  const byNamespace = new Map<string, PodObj[]>();
+  const byLabel = new Map<string, PodObj[]>();
+  for (const pod of listObjects<Pod>(state, 'pods')) {
+    const ns = pod.metadata.namespace ?? 'default';
+    let list = byNamespace.get(ns);
+    if (!list) byNamespace.set(ns, (list = []));
+    list.push(pod);
+    for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) {
+      const key = `${ns}\0${k}=${v}`;
+      let l = byLabel.get(key);
+      if (!l) byLabel.set(key, (l = []));
+      l.push(pod);
+    }
+  }
+  return { byNamespace, byLabel };
+}
+
+/** Pods matching a map selector: start from the rarest label's posting list, then check the rest. */
+function selectPods(index: PodIndex, ns: string, selector: Record<string, string>): PodObj[] {
+  const entries = Object.entries(selector);
+  if (entries.length === 0) return index.byNamespace.get(ns) ?? [];
+  let best: PodObj[] | undefined;
+  for (const [k, v] of entries) {
+    const l = index.byLabel.get(`${ns}\0${k}=${v}`);
+    if (!l) return [];
+    if (!best || l.length < best.length) best = l;
+  }
+  return best!.filter((p) => entries.every(([k, v]) => p.metadata.labels?.[k] === v));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Per-pod facts
+
+function podIP(pod: PodObj): string | undefined {
+  return pod.status?.podIP || pod.status?.podIPs?.[0]?.ip || undefined;
+}
+
+export function isPodReady(pod: PodObj): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+function isTerminal(pod: PodObj): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+/** podutil.FindPort: a number as is; a name from the pod's containerPorts with the same protocol. */
+export function findPort(pod: PodObj, sp: ServicePort): number | undefined {
+  const target = sp.targetPort;
+  if (typeof target === 'number') return target;
+  if (typeof target === 'string' && target !== '') {
+    if (/^\d+$/.test(target)) return Number(target);
+    const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always')];
+    for (const c of containers) {
+      for (const p of c.ports ?? []) {
+        if (p.name === target && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) return p.containerPort;
+      }
+    }
+    return undefined;
+  }
+  return sp.port;
+}
+
+function shouldSetHostname(pod: PodObj, svc: Svc): boolean {
+  return !!pod.spec?.hostname && pod.spec.subdomain === svc.metadata.name && pod.metadata.namespace === svc.metadata.namespace;
+}
+
+function targetRef(pod: PodObj) {
+  return { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid };
+}
+
+function compareIP(a: string, b: string): number {
+  if (isIPv4(a) && isIPv4(b)) return ipv4ToInt(a) - ipv4ToInt(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Endpoints (v1)
+
+/**
+ * The subsets the endpoints controller computes: per pod and service port an address, then RepackSubsets:
+ * ports offered by the same set of addresses (with the same readiness) share a subset.
+ */
+export function computeSubsets(svc: Svc, pods: PodObj[]): EndpointSubset[] {
+  const spec = svc.spec ?? {};
+  const publishNotReady = spec.publishNotReadyAddresses === true;
+  const byPort = new Map<string, { port: EndpointPort | undefined; addrs: Map<string, { addr: EndpointAddress; ready: boolean }> }>();
+  const add = (port: EndpointPort | undefined, addr: EndpointAddress, ready: boolean): void => {
+    const key = port ? JSON.stringify([port.name ?? '', port.port, port.protocol, port.appProtocol ?? '']) : '';
+    let e = byPort.get(key);
+    if (!e) byPort.set(key, (e = { port, addrs: new Map() }));
+    e.addrs.set(`${addr.ip}/${addr.targetRef?.uid ?? ''}`, { addr, ready });
+  };
+  for (const pod of pods) {
+    const ip = podIP(pod);
+    if (!ip || isTerminal(pod)) continue;
+    if (!publishNotReady && pod.metadata.deletionTimestamp) continue;
+    const ready = publishNotReady || isPodReady(pod);
+    if (!ready) {
+      // A pod that will not run again is not a not-ready address either (shouldPodBeInEndpoints).
+      const rp = pod.spec?.restartPolicy ?? 'Always';
+      if (rp === 'Never' && isTerminal(pod)) continue;
+    }
+    const addr: EndpointAddress = { ip };
+    if (shouldSetHostname(pod, svc)) addr.hostname = pod.spec!.hostname;
+    if (pod.spec?.nodeName) addr.nodeName = pod.spec.nodeName;
+    addr.targetRef = targetRef(pod);
+    const ports = spec.ports ?? [];
+    if (ports.length === 0) {
+      if (spec.clusterIP === 'None') add(undefined, addr, ready);
+      continue;
+    }
+    for (const sp of ports) {
+      const n = findPort(pod, sp);
+      if (n === undefined) continue;
+      const ep: EndpointPort = { port: n, protocol: sp.protocol ?? 'TCP' };
+      if (sp.name) ep.name = sp.name;
+      if (sp.appProtocol) ep.appProtocol = sp.appProtocol;
+      add(ep, addr, ready);
+    }
+  }
+  const groups = new Map<string, { addrs: { addr: EndpointAddress; ready: boolean }[]; ports: EndpointPort[] }>();
+  for (const { port, addrs } of byPort.values()) {
+    const list = [...addrs.values()].sort((a, b) => compareIP(a.addr.ip, b.addr.ip) || (a.addr.targetRef?.uid ?? '').localeCompare(b.addr.targetRef?.uid ?? ''));
+    const key = JSON.stringify(list.map((x) => [x.addr.ip, x.addr.targetRef?.uid, x.ready]));
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { addrs: list, ports: [] }));
+    if (port) g.ports.push(port);
+  }
+  const subsets: EndpointSubset[] = [];
+  for (const g of groups.values()) {
+    const subset: EndpointSubset = {};
+    const ready = g.addrs.filter((x) => x.ready).map((x) => x.addr);
+    const notReady = g.addrs.filter((x) => !x.ready).map((x) => x.addr);
+    if (ready.length) subset.addresses = ready;
+    if (notReady.length) subset.notReadyAddresses = notReady;
+    if (g.ports.length) subset.ports = g.ports.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || (a.port ?? 0) - (b.port ?? 0) || (a.protocol ?? '').localeCompare(b.protocol ?? ''));
+    subsets.push(subset);
+  }
+  const first = (s: EndpointSubset): string => (s.addresses ?? s.notReadyAddresses ?? [])[0]?.ip ?? '';
+  return subsets.sort((a, b) => compareIP(first(a), first(b)) || JSON.stringify(a.ports ?? []).localeCompare(JSON.stringify(b.ports ?? [])));
+}
+
+function serviceLabels(svc: Svc, extra: Record<string, string>): Record<string, string> {
+  const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}) };
+  if (svc.spec?.clusterIP === 'None') labels[LABEL_HEADLESS] = '';
+  else delete labels[LABEL_HEADLESS];
+  return { ...labels, ...extra };
+}
+
+function stampNew(obj: KubeObject, ctx: Ctx): void {
+  obj.metadata.uid = ctx.random.uuid();
+  obj.metadata.creationTimestamp = rfc3339(ctx.clock.now());
+}
+
+function syncEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, pods: PodObj[]): void {
+  const ns = svc.metadata.namespace;
+  const subsets = computeSubsets(svc, pods);
+  const labels = serviceLabels(svc, {});
+  const current = getObject(state, 'endpoints', ns, svc.metadata.name);
+  if (current) {
+    const same = JSON.stringify(current.subsets ?? []) === JSON.stringify(subsets) && JSON.stringify(current.metadata.labels ?? {}) === JSON.stringify(labels);
+    if (same) return;
+  }
+  const now = rfc3339(ctx.clock.now());
+  const obj: KubeObject = current
+    ? { ...current, metadata: { ...current.metadata } }
+    : { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: svc.metadata.name, namespace: ns } };
+  if (Object.keys(labels).length) obj.metadata.labels = labels;
+  else delete obj.metadata.labels;
+  obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [TRIGGER_TIME]: now };
+  if (subsets.length) obj.subsets = subsets;
+  else delete obj.subsets;
+  if (!current) stampNew(obj, ctx);
+  putObject(state, 'endpoints', obj);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// EndpointSlices
+
+interface DesiredSlice {
+  ports: SlicePort[];
+  endpoints: SliceEndpoint[];
+}
+
+/** Endpoints grouped by their resolved port list, as the endpointslice reconciler maps them. */
+export function computeSlices(svc: Svc, pods: PodObj[]): DesiredSlice[] {
+  const spec = svc.spec ?? {};
+  const publishNotReady = spec.publishNotReadyAddresses === true;
+  const groups = new Map<string, DesiredSlice>();
+  for (const pod of pods) {
+    const ip = podIP(pod);
+    if (!ip || isTerminal(pod)) continue;
+    const ports: SlicePort[] = [];
+    for (const sp of spec.ports ?? []) {
+      const n = findPort(pod, sp);
+      if (n === undefined) continue;
+      const p: SlicePort = { name: sp.name ?? '', port: n, protocol: sp.protocol ?? 'TCP' };
+      if (sp.appProtocol) p.appProtocol = sp.appProtocol;
+      ports.push(p);
+    }
+    const podReady = isPodReady(pod);
+    const terminating = !!pod.metadata.deletionTimestamp;
+    const ready = (publishNotReady || podReady) && (!terminating || publishNotReady);
+    const ep: SliceEndpoint = { addresses: [ip], conditions: { ready, serving: podReady, terminating } };
+    if (shouldSetHostname(pod, svc)) ep.hostname = pod.spec!.hostname;
+    if (pod.spec?.nodeName) ep.nodeName = pod.spec.nodeName;
+    ep.targetRef = targetRef(pod);
+    const key = JSON.stringify(ports);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { ports, endpoints: [] }));
+    g.endpoints.push(ep);
+  }
+  for (const g of groups.values()) g.endpoints.sort((a, b) => compareIP(a.addresses[0], b.addresses[0]));
+  return [...groups.values()];
+}
+
+function ownerRef(owner: KubeObject) {
+  return { apiVersion: owner.apiVersion, blockOwnerDeletion: true, controller: true, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid ?? '' };
+}
+
+function sliceKey(ports: unknown): string {
+  return JSON.stringify(ports ?? []);
+}
+
+/**
+ * Makes the given owner's slices match `desired` (create, update in place, delete leftovers). With nothing
+ * desired one placeholder slice without ports or endpoints remains, as the real reconciler keeps.
+ */
+function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, existing: KubeObject[], desired: DesiredSlice[], labels: Record<string, string>, placeholder: boolean): void {
+  const ns = owner.metadata.namespace;
+  const want = desired.length ? desired : placeholder ? [{ ports: [], endpoints: [] }] : [];
+  const byKey = new Map<string, KubeObject>();
+  const leftovers: KubeObject[] = [];
+  for (const s of existing) {
+    const k = sliceKey(s.ports);
+    if (byKey.has(k)) leftovers.push(s);
+    else byKey.set(k, s);
+  }
+  const now = rfc3339(ctx.clock.now());
+  for (const d of want) {
+    const k = sliceKey(d.ports);
+    const cur = byKey.get(k);
+    byKey.delete(k);
+    const endpoints = d.endpoints.length ? d.endpoints : null;
+    if (cur) {
+      const same = JSON.stringify(cur.endpoints ?? null) === JSON.stringify(endpoints) && JSON.stringify(cur.metadata.labels ?? {}) === JSON.stringify(labels);
+      if (same) continue;
+      const next: KubeObject = { ...cur, metadata: { ...cur.metadata, labels, annotations: { ...(cur.metadata.annotations ?? {}), [TRIGGER_TIME]: now } }, endpoints };
+      next.metadata.generation = ((cur.metadata.generation as number | undefined) ?? 1) + 1;
+      putObject(state, 'endpointslices', next);
+      continue;
+    }
+    const base = `${owner.metadata.name}-`.slice(0, 58);
+    let name: string;
+    do name = base + ctx.random.nameSuffix(5);
+    while (getObject(state, 'endpointslices', ns, name));
+    const slice: KubeObject = {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name,
+        generateName: `${owner.metadata.name}-`,
+        namespace: ns,
+        labels,
+        annotations: { [TRIGGER_TIME]: now },
+        ownerReferences: [ownerRef(owner)],
+        generation: 1,
+      },
+      addressType: 'IPv4',
+      endpoints,
+    };
+    if (d.ports.length) slice.ports = d.ports;
+    stampNew(slice, ctx);
+    putObject(state, 'endpointslices', slice);
+  }
+  for (const s of [...byKey.values(), ...leftovers]) removeObject(state, 'endpointslices', ns, s.metadata.name);
+}
+
+/** endpointslicemirroring: a selectorless Service's user-made Endpoints, copied into slices for consumers. */
+function mirrorDesired(ep: KubeObject): DesiredSlice[] {
+  const out: DesiredSlice[] = [];
+  for (const subset of (ep.subsets ?? []) as EndpointSubset[]) {
+    const ports: SlicePort[] = (subset.ports ?? []).map((p) => {
+      const sp: SlicePort = { name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' };
+      if (p.appProtocol) sp.appProtocol = p.appProtocol;
+      return sp;
+    });
+    const endpoints: SliceEndpoint[] = [];
+    const conv = (a: EndpointAddress, ready: boolean): SliceEndpoint => {
+      const e: SliceEndpoint = { addresses: [a.ip], conditions: { ready } };
+      if (a.hostname) e.hostname = a.hostname;
+      if (a.nodeName) e.nodeName = a.nodeName;
+      if (a.targetRef) e.targetRef = a.targetRef as SliceEndpoint['targetRef'];
+      return e;
+    };
+    for (const a of subset.addresses ?? []) if (isIPv4(a.ip)) endpoints.push(conv(a, true));
+    for (const a of subset.notReadyAddresses ?? []) if (isIPv4(a.ip)) endpoints.push(conv(a, false));
+    const same = out.find((d) => sliceKey(d.ports) === sliceKey(ports));
+    if (same) same.endpoints.push(...endpoints);
+    else out.push({ ports, endpoints });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The controller
+
+export function runEndpointsController(state: ClusterState, ctx: Ctx): void {
+  const index = indexPods(state);
+  // Slices by owning service name, split by which controller manages them.
+  const managed = new Map<string, KubeObject[]>();
+  const mirrored = new Map<string, KubeObject[]>();
+  for (const s of listObjects(state, 'endpointslices')) {
+    const labels = s.metadata.labels ?? {};
+    const svcName = labels[LABEL_SERVICE_NAME];
+    if (!svcName) continue;
+    const by = labels[LABEL_MANAGED_BY] === SLICE_CONTROLLER ? managed : labels[LABEL_MANAGED_BY] === MIRROR_CONTROLLER ? mirrored : undefined;
+    if (!by) continue;
+    const key = `${s.metadata.namespace}/${svcName}`;
+    let l = by.get(key);
+    if (!l) by.set(key, (l = []));
+    l.push(s);
+  }
+  const seen = new Set<string>();
+  for (const svc of listObjects<Service>(state, 'services')) {
+    const ns = svc.metadata.namespace ?? 'default';
+    const key = `${ns}/${svc.metadata.name}`;
+    seen.add(key);
+    const selector = svc.spec?.selector;
+    if (!selector) {
+      // No selector: the user's Endpoints (if any) is left alone and mirrored into slices.
+      const ep = getObject(state, 'endpoints', ns, svc.metadata.name);
+      const mirror = ep && ep.metadata.labels?.[LABEL_SKIP_MIRROR] !== 'true' && svc.spec?.type !== 'ExternalName';
+      const existing = mirrored.get(key) ?? [];
+      if (mirror) {
+        const labels: Record<string, string> = { ...(ep.metadata.labels ?? {}), [LABEL_SERVICE_NAME]: svc.metadata.name, [LABEL_MANAGED_BY]: MIRROR_CONTROLLER };
+        reconcileSlices(state, ctx, ep, existing, mirrorDesired(ep), labels, false);
+      } else if (existing.length) reconcileSlices(state, ctx, svc, existing, [], {}, false);
+      continue;
+    }
+    // ExternalName services receive no endpoints from these controllers (kubernetes/kubernetes#105986).
+    if (svc.spec?.type === 'ExternalName') continue;
+    const pods = selectPods(index, ns, selector);
+    syncEndpoints(state, ctx, svc, pods);
+    const labels = serviceLabels(svc, { [LABEL_MANAGED_BY]: SLICE_CONTROLLER, [LABEL_SERVICE_NAME]: svc.metadata.name });
+    reconcileSlices(state, ctx, svc, managed.get(key) ?? [], computeSlices(svc, pods), labels, true);
+  }
+  // Mirrored slices whose Service is gone.
+  for (const [key, slices] of mirrored) {
+    if (seen.has(key)) continue;
+    for (const s of slices) removeObject(state, 'endpointslices', s.metadata.namespace, s.metadata.name);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// User-written Endpoints: the API server's checks that matter for routing.
+
+function validateEndpoints(obj: KubeObject): FieldError[] {
+  const out: FieldError[] = [];
+  const name = obj.metadata.name ?? '';
+  if (!name) out.push({ type: 'Required value', field: 'metadata.name', detail: 'name or generateName is required' });
+  else out.push(...checkSubdomain('metadata.name', name));
+  ((obj.subsets ?? []) as EndpointSubset[]).forEach((s, i) => {
+    const check = (list: EndpointAddress[] | undefined, field: string): void => {
+      (list ?? []).forEach((a, j) => {
+        if (!isIPv4(a.ip ?? '') && !(a.ip ?? '').includes(':')) {
+          out.push({ type: 'Invalid value', field: `subsets[${i}].${field}[${j}].ip`, value: a.ip ?? '', detail: 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)' });
+        }
+      });
+    };
+    check(s.addresses, 'addresses');
+    check(s.notReadyAddresses, 'notReadyAddresses');
+    (s.ports ?? []).forEach((p, j) => {
+      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
+        out.push({ type: 'Invalid value', field: `subsets[${i}].ports[${j}].port`, value: p.port, detail: 'must be between 1 and 65535, inclusive' });
+      }
+      if ((s.ports ?? []).length > 1 && !p.name) out.push({ type: 'Required value', field: `subsets[${i}].ports[${j}].name` });
+    });
+  });
+  return out;
+}
+
+/** SetDefaults_EndpointPort: protocol TCP. */
+function defaultEndpoints(obj: KubeObject): void {
+  for (const s of (obj.subsets ?? []) as EndpointSubset[]) for (const p of s.ports ?? []) p.protocol ??= 'TCP';
+}
+
+export const endpointsStrategy: Strategy = {
+  validate(obj) {
+    defaultEndpoints(obj);
+    const causes = validateEndpoints(obj);
+    if (causes.length) throw new InvalidError('Endpoints', obj.metadata.name ?? '', causes);
+  },
+};

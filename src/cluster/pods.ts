@@ -424,7 +424,7 @@ function refreshPodStatus(state: ClusterState, ctx: Ctx, pod: PodObj, nowMs: num
   for (const c of pod.spec?.containers ?? []) {
     const cs = statuses.find((s) => s.name === c.name);
     if (!cs) continue;
-    const outcome = containerOutcome(pod, c);
+    const outcome = containerOutcome(pod, c, state, ctx);
     const t = containerTimeline(startMs, nowMs, outcome, restartPolicy, readyDelay(c));
     const containerID = cs.containerID;
     cs.restartCount = t.restartCount;

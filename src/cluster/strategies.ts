@@ -4,6 +4,7 @@ import type { KubeObject } from '../api/types.js';
 import type { ClusterState } from '../store/state.js';
 import type { WriteOptions } from './apiserver.js';
 import type { Ctx } from './context.js';
+import { endpointsStrategy } from './endpoints.js';
 import { namespaceStrategy } from './namespaces.js';
 import { nodeStrategy } from './nodes.js';
 import { podStrategy } from './pods.js';
@@ -26,18 +27,25 @@ export interface Strategy {
   afterDelete?(obj: KubeObject, state: ClusterState, ctx: Ctx): void;
 }
 
-const STRATEGIES: Record<string, Strategy> = {
+// Built on first use: the strategy modules import the API server, which imports this module, so a table
+// built at load time could see them uninitialised.
+let STRATEGIES: Record<string, Strategy> | undefined;
+
+function strategies(): Record<string, Strategy> {
+  return (STRATEGIES ??= {
   namespaces: namespaceStrategy,
   nodes: nodeStrategy,
   pods: podStrategy,
   services: serviceStrategy,
+  endpoints: endpointsStrategy,
   deployments: deploymentStrategy,
   replicasets: replicaSetStrategy,
   replicationcontrollers: replicationControllerStrategy,
-};
+  });
+}
 
 const NONE: Strategy = {};
 
 export function strategyFor(resource: string): Strategy {
-  return STRATEGIES[resource] ?? NONE;
+  return strategies()[resource] ?? NONE;
 }

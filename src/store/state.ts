@@ -57,7 +57,14 @@ export interface ClusterState {
   net: {
     /** kube-proxy's `recent` lists for ClientIP affinity: "<svcKey>|<clientIP>" -> endpoint. */
     affinity: Record<string, AffinityEntry>;
+    /** How each container's main process ended, once run (src/apps/runtime.ts): "podUID/container". */
+    processes?: Record<string, { exitCode: number; afterMs: number; runs?: boolean; reason?: string; message?: string }>;
   };
+  /**
+   * How far simulated time runs ahead of the clock (ms): `rollout status` moves it on so that a rollout it
+   * waits for finishes quickly, and every later command sees the same later time.
+   */
+  clockOffsetMs?: number;
   /** App log lines: "namespace/pod/container" -> lines. */
   logs: Record<string, LogLine[]>;
 }

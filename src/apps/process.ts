@@ -1,0 +1,139 @@
+// A process in a container: its environment (the kubelet's service variables, the container's env), the
+// image's binaries, and the simulated shell and tools running against the network engine.
+import type { Container, Service } from '../api/types.js';
+import type { Client, Hop, Net } from '../net/engine.js';
+import type { PodHost } from '../net/topology.js';
+import { curlVersionOf, findImage, hasBinary, parseImageRef, type ImageSpec } from './images.js';
+import { execute, Output, runScript, type ShellHost } from './shell.js';
+
+export interface ProcessSession {
+  host: ShellHost;
+  pod: PodHost;
+  container: Container;
+  session: { elapsedMs: number; traces: { what: string; hops: Hop[] }[] };
+}
+
+const svcPrefix = (name: string) => name.toUpperCase().replace(/-/g, '_');
+
+/** kubelet envvars.FromServices: the pod's namespace's services that existed at start, plus `kubernetes`. */
+export function serviceEnv(net: Net, pod: PodHost): [string, string][] {
+  const started = pod.pod.status?.startTime ?? pod.pod.metadata.creationTimestamp ?? '';
+  const out: [string, string][] = [];
+  const links = pod.pod.spec?.enableServiceLinks !== false;
+  const list: Service[] = [];
+  for (const [key, svc] of net.topo.services) {
+    const inNs = svc.metadata.namespace === pod.namespace;
+    const isKubernetes = key === 'default/kubernetes';
+    if (!(isKubernetes || (links && inNs))) continue;
+    if (inNs && !isKubernetes && (svc.metadata.creationTimestamp ?? '') > started) continue;
+    const ip = svc.spec?.clusterIP;
+    if (!ip || ip === 'None') continue;
+    if (isKubernetes && list.some((s) => s.metadata?.name === 'kubernetes')) continue;
+    list.push(svc);
+  }
+  for (const svc of list) {
+    const n = svcPrefix(svc.metadata!.name!);
+    const ip = svc.spec!.clusterIP!;
+    const ports = svc.spec?.ports ?? [];
+    if (!ports.length) continue;
+    const first = ports[0];
+    out.push([`${n}_SERVICE_HOST`, ip], [`${n}_SERVICE_PORT`, String(first.port)]);
+    for (const p of ports) if (p.name) out.push([`${n}_SERVICE_PORT_${svcPrefix(p.name)}`, String(p.port)]);
+    out.push([`${n}_PORT`, `${(first.protocol ?? 'TCP').toLowerCase()}://${ip}:${first.port}`]);
+    for (const p of ports) {
+      const proto = (p.protocol ?? 'TCP').toUpperCase();
+      const base = `${n}_PORT_${p.port}_${proto}`;
+      out.push([base, `${proto.toLowerCase()}://${ip}:${p.port}`], [`${base}_PROTO`, proto.toLowerCase()], [`${base}_PORT`, String(p.port)], [`${base}_ADDR`, ip]);
+    }
+  }
+  return out;
+}
+
+function homeOf(image: ImageSpec): string {
+  return image.repo === 'curlimages/curl' ? '/home/curl_user' : '/root';
+}
+
+export interface OpenOptions {
+  images?: readonly ImageSpec[];
+  stdoutTTY: boolean;
+  tty: boolean;
+}
+
+/** Opens a process context in a pod's container (for exec, run, debug). */
+export function openProcess(net: Net, pod: PodHost, container: Container, opts: OpenOptions): ProcessSession {
+  const imageRef = container.image ?? '';
+  const image = findImage(imageRef, opts.images ?? []);
+  const vars = new Map<string, string>();
+  vars.set('PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  vars.set('HOSTNAME', pod.hostNetwork ? pod.node.name : pod.name);
+  for (const [k, v] of serviceEnv(net, pod)) vars.set(k, v);
+  for (const e of container.env ?? []) vars.set(e.name, e.value ?? '');
+  if (opts.tty) vars.set('TERM', 'xterm');
+  vars.set('HOME', homeOf(image));
+  const session = { elapsedMs: 0, traces: [] as { what: string; hops: Hop[] }[] };
+  const client: Client = { kind: 'pod', pod };
+  const host: ShellHost = {
+    vars,
+    image,
+    shellName: 'sh',
+    lastCode: 0,
+    blocked: false,
+    stdoutTTY: opts.stdoutTTY,
+    proc: { net, client, pod, imageRef, curlVersion: curlVersionOf(imageRef, opts.images ?? []), session },
+  };
+  return { host, pod, container, session };
+}
+
+export type StartResult = { kind: 'ran'; code: number; out: Output } | { kind: 'not-found'; binary: string };
+
+/**
+ * Starts argv directly (no shell in between), as the runtime does for exec and for a container's main process.
+ * A binary the image lacks is a start error, reported by the caller in kubectl's or the kubelet's words.
+ */
+export function startArgv(p: ProcessSession, argv: string[], stdin: string): StartResult {
+  const bin = argv[0] ?? '';
+  if (!hasBinary(p.host.image, bin) && !(bin.startsWith('/') && hasBinary(p.host.image, bin.slice(bin.lastIndexOf('/') + 1)))) return { kind: 'not-found', binary: bin };
+  const out = new Output();
+  const code = execute(p.host, argv, stdin, out, p.host.stdoutTTY);
+  return { kind: 'ran', code, out };
+}
+
+/** One line typed at an interactive shell. */
+export function runLine(p: ProcessSession, line: string, out: Output): { code: number; exited: boolean } {
+  p.host.exited = false;
+  const code = runScript(p.host, line, '', out);
+  p.host.lastCode = code;
+  return { code, exited: !!p.host.exited };
+}
+
+/** Whether the image is a shell-only image under `-it` (its prompt). */
+export function promptOf(p: ProcessSession): string {
+  if (p.pod.hostNetwork) return `root@${p.pod.node.name}:/# `;
+  return p.host.image.prompt || '# ';
+}
+
+export { parseImageRef };
+
+/**
+ * A process outside any pod: on the workstation, or on a node (kubesim curl --from node/NAME). It is given a
+ * stand-in host record (hostNetwork on the node) so tools that ask "where am I" get the node's answers.
+ */
+export function openHostProcess(net: Net, client: Client, opts: { stdoutTTY: boolean; curlVersion: string }): ProcessSession {
+  const node = client.kind === 'node' ? client.node : net.topo.nodes[0];
+  const ip = client.kind === 'node' ? client.node.internalIP : net.topo.workstationIP;
+  const name = client.kind === 'node' ? client.node.name : 'workstation';
+  const fake = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [], hostNetwork: true } };
+  const pod: PodHost = { key: `-/${name}`, name, namespace: 'default', ip, node, hostNetwork: true, ready: true, running: true, sockets: [], pod: fake as unknown as PodHost['pod'] };
+  const image = findImage('nicolaka/netshoot');
+  const session = { elapsedMs: 0, traces: [] as { what: string; hops: Hop[] }[] };
+  const host: ShellHost = {
+    vars: new Map([['PATH', '/usr/local/bin:/usr/bin:/bin']]),
+    image,
+    shellName: 'sh',
+    lastCode: 0,
+    blocked: false,
+    stdoutTTY: opts.stdoutTTY,
+    proc: { net, client, pod, imageRef: 'curl', curlVersion: opts.curlVersion, session },
+  };
+  return { host, pod, container: { name }, session };
+}

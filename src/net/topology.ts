@@ -1,0 +1,237 @@
+// The network as kube-proxy and the kubelet see it, indexed once per command: hosts (nodes, pods), the
+// service rules kube-proxy would install (from Services and Endpoints, never recomputed here) and the
+// sockets each pod's processes listen on. Building it reads the state; walking it (engine.ts) is cheap.
+import type { Endpoints, KubeObject, Pod, Service, ServicePort } from '../api/types.js';
+import { findImage, mainProcess, type ImageSpec, type ListenSpec, type ServerProcess } from '../apps/images.js';
+import { listObjects } from '../store/objects.js';
+import type { ClusterState } from '../store/state.js';
+import { inCIDR, intToIPv4, ipv4ToInt } from '../util/ip.js';
+
+export interface NodeHost {
+  name: string;
+  internalIP: string;
+  /** The node's address on its pod network (10.244.N.1): what local pods see when the node connects. */
+  gateway: string;
+  podCIDR: string;
+  role: 'control-plane' | 'worker';
+}
+
+export interface Socket {
+  port: number;
+  protocol: 'TCP' | 'UDP';
+  bind: ListenSpec['bind'];
+  container: string;
+  process: ServerProcess;
+  image: ImageSpec;
+}
+
+export interface PodHost {
+  key: string;
+  name: string;
+  namespace: string;
+  /** eth0 address (the node's address for hostNetwork pods). */
+  ip: string;
+  node: NodeHost;
+  hostNetwork: boolean;
+  ready: boolean;
+  /** Some container is running (a process could hold a socket). */
+  running: boolean;
+  sockets: Socket[];
+  pod: Pod & KubeObject;
+}
+
+export interface Backend {
+  ip: string;
+  port: number;
+  /** The node hosting this endpoint, when known (pod endpoints; user endpoints on a node IP). */
+  nodeName?: string;
+}
+
+/** One service port as kube-proxy programs it. */
+export interface PortRule {
+  /** "ns/name:portName" (kube-proxy's ServicePortName). */
+  key: string;
+  namespace: string;
+  service: string;
+  portName: string;
+  protocol: string;
+  port: number;
+  nodePort?: number;
+  ready: Backend[];
+  /** Seconds of ClientIP affinity; 0 for none. */
+  affinitySeconds: number;
+  externalLocal: boolean;
+  internalLocal: boolean;
+  type: string;
+}
+
+export interface Topology {
+  state: ClusterState;
+  clusterDomain: string;
+  clusterCIDR: string;
+  serviceCIDR: string;
+  workstationIP: string;
+  workstationReachesPods: boolean;
+  nodes: NodeHost[];
+  nodeByName: Map<string, NodeHost>;
+  /** Internal IPs and gateways. */
+  nodeByIP: Map<string, NodeHost>;
+  podByIP: Map<string, PodHost>;
+  podByKey: Map<string, PodHost>;
+  /** clusterIP -> "port/PROTO" -> rule. A known clusterIP with no matching port is a blackhole. */
+  clusterIPs: Map<string, Map<string, PortRule>>;
+  /** LoadBalancer ingress IPs and externalIPs -> "port/PROTO" -> rule. */
+  externalVIPs: Map<string, Map<string, PortRule>>;
+  lbIPs: Set<string>;
+  /** "nodePort/PROTO" -> rule. */
+  nodePorts: Map<string, PortRule>;
+  services: Map<string, Service & KubeObject>;
+  images: readonly ImageSpec[];
+}
+
+function nodeGateway(podCIDR: string): string {
+  return intToIPv4(ipv4ToInt(podCIDR.split('/')[0]) + 1);
+}
+
+function podSockets(pod: Pod & KubeObject, images: readonly ImageSpec[]): Socket[] {
+  const out: Socket[] = [];
+  const statuses = pod.status?.containerStatuses ?? [];
+  for (const c of pod.spec?.containers ?? []) {
+    const st = statuses.find((s) => s.name === c.name);
+    if (st && !st.state?.running) continue;
+    const proc = mainProcess(c.image ?? '', c.command, c.args, images);
+    if (proc.kind !== 'server') continue;
+    const image = findImage(c.image ?? '', images);
+    for (const l of proc.listens) out.push({ ...l, container: c.name, process: proc, image });
+  }
+  return out;
+}
+
+export function ruleKeyOf(port: number, protocol: string): string {
+  return `${port}/${protocol}`;
+}
+
+/** Indexes the state for the engine. Call once per command (or per benchmark batch). */
+export function buildTopology(state: ClusterState, images: readonly ImageSpec[] = []): Topology {
+  const cfg = state.cluster;
+  const nodes: NodeHost[] = cfg.nodes.map((n) => ({ name: n.name, internalIP: n.internalIP, gateway: nodeGateway(n.podCIDR), podCIDR: n.podCIDR, role: n.role }));
+  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
+  const nodeByIP = new Map<string, NodeHost>();
+  for (const n of nodes) {
+    nodeByIP.set(n.internalIP, n);
+    nodeByIP.set(n.gateway, n);
+  }
+  const podByIP = new Map<string, PodHost>();
+  const podByKey = new Map<string, PodHost>();
+  for (const pod of listObjects<Pod>(state, 'pods')) {
+    const node = nodeByName.get(pod.spec?.nodeName ?? '');
+    const ip = pod.status?.podIP;
+    if (!node || !ip || pod.metadata.deletionTimestamp) continue;
+    const statuses = pod.status?.containerStatuses ?? [];
+    const host: PodHost = {
+      key: `${pod.metadata.namespace}/${pod.metadata.name}`,
+      name: pod.metadata.name,
+      namespace: pod.metadata.namespace ?? 'default',
+      ip,
+      node,
+      hostNetwork: !!pod.spec?.hostNetwork,
+      ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+      running: statuses.some((s) => !!s.state?.running),
+      sockets: podSockets(pod, images),
+      pod,
+    };
+    podByKey.set(host.key, host);
+    if (!host.hostNetwork) podByIP.set(ip, host);
+  }
+  const services = new Map<string, Service & KubeObject>();
+  for (const s of listObjects<Service>(state, 'services')) services.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
+  const endpoints = new Map<string, Endpoints & KubeObject>();
+  for (const e of listObjects<Endpoints>(state, 'endpoints')) endpoints.set(`${e.metadata.namespace}/${e.metadata.name}`, e);
+
+  const clusterIPs = new Map<string, Map<string, PortRule>>();
+  const externalVIPs = new Map<string, Map<string, PortRule>>();
+  const lbIPs = new Set<string>();
+  const nodePorts = new Map<string, PortRule>();
+  const add = (m: Map<string, Map<string, PortRule>>, ip: string, rule: PortRule) => {
+    let byPort = m.get(ip);
+    if (!byPort) m.set(ip, (byPort = new Map()));
+    byPort.set(ruleKeyOf(rule.port, rule.protocol), rule);
+  };
+  for (const [key, svc] of services) {
+    const spec = svc.spec ?? {};
+    const type = spec.type ?? 'ClusterIP';
+    if (type === 'ExternalName') continue;
+    const ep = endpoints.get(key);
+    for (const sp of spec.ports ?? []) {
+      const rule = portRule(svc, sp, ep, podByIP, nodeByIP);
+      const clusterIP = spec.clusterIP;
+      if (clusterIP && clusterIP !== 'None') add(clusterIPs, clusterIP, rule);
+      if (type === 'NodePort' || type === 'LoadBalancer') {
+        if (sp.nodePort) nodePorts.set(ruleKeyOf(sp.nodePort, rule.protocol), rule);
+      }
+      if (type === 'LoadBalancer') {
+        for (const ing of svc.status?.loadBalancer?.ingress ?? []) {
+          if (ing.ip) {
+            add(externalVIPs, ing.ip, rule);
+            lbIPs.add(ing.ip);
+          }
+        }
+      }
+      for (const ip of spec.externalIPs ?? []) add(externalVIPs, ip, rule);
+    }
+  }
+  return {
+    state,
+    clusterDomain: cfg.clusterDomain,
+    clusterCIDR: cfg.clusterCIDR,
+    serviceCIDR: cfg.serviceCIDR,
+    workstationIP: cfg.workstationIP,
+    workstationReachesPods: cfg.workstationReachesPods,
+    nodes,
+    nodeByName,
+    nodeByIP,
+    podByIP,
+    podByKey,
+    clusterIPs,
+    externalVIPs,
+    lbIPs,
+    nodePorts,
+    services,
+    images,
+  };
+}
+
+/** Endpoints ports carry the service port's name; a single unnamed port matches an unnamed one. */
+function portRule(svc: Service & KubeObject, sp: ServicePort, ep: (Endpoints & KubeObject) | undefined, podByIP: Map<string, PodHost>, nodeByIP: Map<string, NodeHost>): PortRule {
+  const spec = svc.spec ?? {};
+  const protocol = sp.protocol ?? 'TCP';
+  const name = sp.name ?? '';
+  const ready: Backend[] = [];
+  for (const subset of ep?.subsets ?? []) {
+    const port = (subset.ports ?? []).find((p) => (p.name ?? '') === name && (p.protocol ?? 'TCP') === protocol);
+    if (!port) continue;
+    for (const a of subset.addresses ?? []) {
+      const nodeName = a.nodeName ?? podByIP.get(a.ip)?.node.name ?? nodeByIP.get(a.ip)?.name;
+      ready.push({ ip: a.ip, port: port.port, nodeName });
+    }
+  }
+  const affinity = spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) : 0;
+  return {
+    key: `${svc.metadata.namespace}/${svc.metadata.name}:${name}`,
+    namespace: svc.metadata.namespace ?? 'default',
+    service: svc.metadata.name,
+    portName: name,
+    protocol,
+    port: sp.port,
+    nodePort: sp.nodePort,
+    ready,
+    affinitySeconds: affinity,
+    externalLocal: spec.externalTrafficPolicy === 'Local',
+    internalLocal: spec.internalTrafficPolicy === 'Local',
+    type: spec.type ?? 'ClusterIP',
+  };
+}
+
+export function inClusterCIDR(topo: Topology, ip: string): boolean {
+  return inCIDR(ip, topo.clusterCIDR);
+}

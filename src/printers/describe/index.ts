@@ -1,0 +1,107 @@
+// Describe one object as kubectl's describer for its kind does, reading the objects it needs (events, pods,
+// slices, leases, ReplicaSets) from the cluster state as the describer would fetch them from the API server.
+import type { ResourceInfo } from '../../api/resources.js';
+import { as, type Deployment, type EndpointSlice, type Endpoints, type Ingress, type KubeObject, type Namespace, type NetworkPolicy, type Node, type Pod, type ReplicaSet, type ReplicationController, type Service } from '../../api/types.js';
+import { eventsFor } from '../../cluster/events.js';
+import { getObject, listObjects } from '../../store/objects.js';
+import type { ClusterState } from '../../store/state.js';
+import { describeConfigMap, describeIngressClass, describeSecret, describeServiceAccount } from './config.js';
+import { describeGeneric } from './generic.js';
+import { describeNamespace } from './namespace.js';
+import { describeIngress, describeNetworkPolicy } from './network.js';
+import { describeNode } from './node.js';
+import { describePod } from './pod.js';
+import { describeEndpoints, describeEndpointSlice, describeService } from './service.js';
+import { describeDeployment, describeReplicaSet, describeReplicationController } from './workloads.js';
+
+export interface DescribeSettings {
+  now: Date;
+  /** --show-events (default true) */
+  showEvents: boolean;
+}
+
+function byKey(a: KubeObject, b: KubeObject): number {
+  const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name}`;
+  const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+interface InvolvedObject {
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  uid?: string;
+}
+
+/**
+ * searchEvents: events whose involvedObject has this name, namespace and uid (and kind, except for pods, whose
+ * reference kubectl builds without one), listed in the object's namespace in key order.
+ */
+export function eventsAbout(state: ClusterState, obj: KubeObject, withKind: boolean): KubeObject[] {
+  const ns = obj.metadata.namespace ?? '';
+  return eventsFor(state, obj)
+    .filter((e) => {
+      const io = (e.involvedObject ?? {}) as InvolvedObject;
+      if ((io.name ?? '') !== obj.metadata.name || (io.namespace ?? '') !== ns) return false;
+      if (withKind && (io.kind ?? '') !== obj.kind) return false;
+      return ns === '' || e.metadata.namespace === ns;
+    })
+    .sort(byKey);
+}
+
+/** A node's events: the controllers' (by the node's uid) followed by the kubelet's (uid = node name). */
+function nodeEvents(state: ClusterState, node: KubeObject): KubeObject[] {
+  const byUID = eventsAbout(state, node, true);
+  const byName = listObjects(state, 'events')
+    .filter((e) => {
+      const io = (e.involvedObject ?? {}) as InvolvedObject;
+      return io.uid === node.metadata.name && io.name === node.metadata.name && (io.namespace ?? '') === '' && io.kind === node.kind;
+    })
+    .sort(byKey);
+  return [...byUID, ...byName];
+}
+
+export function describeObject(state: ClusterState, info: ResourceInfo, obj: KubeObject, settings: DescribeSettings): string {
+  const { now, showEvents } = settings;
+  const events = (withKind = true) => (showEvents ? eventsAbout(state, obj, withKind) : undefined);
+  const ns = obj.metadata.namespace;
+  switch (info.resource) {
+    case 'pods':
+      return describePod(as<Pod>(obj), events(false), now);
+    case 'services': {
+      const slices = listObjects<EndpointSlice>(state, 'endpointslices', ns).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === obj.metadata.name);
+      return describeService(as<Service>(obj), slices, events(), now);
+    }
+    case 'endpoints':
+      return describeEndpoints(as<Endpoints>(obj), events(), now);
+    case 'endpointslices':
+      return describeEndpointSlice(as<EndpointSlice>(obj), events(), now);
+    case 'nodes': {
+      const pods = listObjects<Pod>(state, 'pods').filter((p) => p.spec?.nodeName === obj.metadata.name && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+      const lease = getObject(state, 'leases', 'kube-node-lease', obj.metadata.name);
+      return describeNode(as<Node>(obj), lease, pods, showEvents ? nodeEvents(state, obj) : undefined, now);
+    }
+    case 'namespaces':
+      return describeNamespace(as<Namespace>(obj));
+    case 'deployments':
+      return describeDeployment(as<Deployment>(obj), listObjects<ReplicaSet>(state, 'replicasets', ns), events(), now);
+    case 'replicasets':
+      return describeReplicaSet(as<ReplicaSet>(obj), listObjects<Pod>(state, 'pods', ns), events(), now);
+    case 'replicationcontrollers':
+      return describeReplicationController(as<ReplicationController>(obj), listObjects<Pod>(state, 'pods', ns), events(), now);
+    case 'ingresses':
+      return describeIngress(state, as<Ingress>(obj), events(), now);
+    case 'networkpolicies':
+      return describeNetworkPolicy(as<NetworkPolicy>(obj));
+    case 'configmaps':
+      return describeConfigMap(obj, events(), now);
+    case 'secrets':
+      return describeSecret(obj);
+    case 'serviceaccounts':
+      return describeServiceAccount(obj, listObjects(state, 'secrets', ns), events(), now);
+    case 'ingressclasses':
+      return describeIngressClass(obj, events(), now);
+    default:
+      return describeGeneric(obj, events(), now);
+  }
+}
