@@ -270,6 +270,8 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
   const exitCode = errors.length ? 1 : 0;
 
   if (structured) {
+    // a request for one object that failed prints nothing but the error (printGeneric's singleItemImplied)
+    if (singleItem && errors.length) return { stdout: '', stderr: stderrOf(), exitCode };
     let doc: KubeObject;
     if (singleItem && found.length === 1) doc = found[0].obj;
     else doc = asList(found.map((f) => f.obj));
