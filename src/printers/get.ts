@@ -28,6 +28,11 @@ export interface GetOptions {
   ignoreNotFound?: boolean;
   sortBy?: string;
   allowMissingTemplateKeys?: boolean;
+  /** Objects named by -f files (already decoded by the CLI), with the decode errors, in file order. */
+  files?: { info: ResourceInfo; namespace?: string; name: string }[];
+  fileErrors?: KubeError[];
+  /** -f named exactly one file (kubectl then treats the request as one item, as for `get TYPE NAME`). */
+  singleFile?: boolean;
   /** Reads a custom-columns-file (the CLI supplies it; the core touches no disk). */
   readFile?: (path: string) => string;
 }
@@ -47,6 +52,8 @@ interface Request {
   info: ResourceInfo;
   /** undefined: list */
   name?: string;
+  /** the namespace a -f object names, else the request's */
+  namespace?: string;
 }
 
 /** One fetched object with the resource it came from. */
@@ -155,7 +162,7 @@ function fieldMatches(reqs: FieldReq[], o: KubeObject): boolean {
 function fetch(state: ClusterState, opts: GetOptions, requests: Request[], selector: Selector | undefined, errors: KubeError[]): Found[] {
   const found: Found[] = [];
   for (const req of requests) {
-    const ns = req.info.namespaced ? opts.namespace : undefined;
+    const ns = req.info.namespaced ? req.namespace ?? opts.namespace : undefined;
     if (req.name !== undefined) {
       const obj = getObject(state, req.info.resource, ns, req.name);
       if (obj) found.push({ info: req.info, obj });
@@ -262,8 +269,14 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
   // Printers are built (and their templates checked) before anything is fetched, as kubectl does.
   const structured = await structuredPrinter(format, formatArg, opts);
   const selector = opts.selector ? parseSelector(opts.selector) : undefined;
-  const { requests, multipleTypes, singleItem } = parseRequests(opts.args, selector !== undefined);
-  const errors: KubeError[] = [];
+  const errors: KubeError[] = [...(opts.fileErrors ?? [])];
+  let parsed: ReturnType<typeof parseRequests>;
+  if (opts.files) {
+    if (opts.args.length) throw new CommandError('when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+    const requests = opts.files.map((f) => ({ info: f.info, name: f.name, namespace: f.namespace }));
+    parsed = { requests, multipleTypes: new Set(requests.map((r) => r.info)).size > 1, singleItem: !!opts.singleFile };
+  } else parsed = parseRequests(opts.args, selector !== undefined);
+  const { requests, multipleTypes, singleItem } = parsed;
   let found = fetch(state, opts, requests, selector, errors);
   if (opts.sortBy) found = await sortFound(found, opts.sortBy);
   const stderrOf = () => errors.map((e) => `${e.render()}\n`).join('');

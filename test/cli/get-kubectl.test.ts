@@ -36,6 +36,9 @@ const COMMANDS: string[][] = [
   ['get', 'svc', '-A', '-o', 'jsonpath-as-json={.items[*].spec.ports}'],
   ['get', 'pod', 'kiada', '-o', 'jsonpath={.status}'],
   ['get', 'pods', '-n', 'dev', '-o', 'jsonpath={.items[0].metadata.ownerReferences[0]}'],
+  ['get', '-f', join(ROOT, 'manifests/kiada-pod.yaml'), '-o', 'yaml'],
+  ['get', '-f', join(ROOT, 'manifests'), '-o', 'json'],
+  ['get', '-f', join(ROOT, 'manifests/lessons/pod-networking.yaml'), '-o', 'name'],
 ];
 
 for (const args of COMMANDS) {
@@ -57,6 +60,8 @@ const FAILING: string[][] = [
   ['get', 'pod', 'kiada', '-o', 'jsonpath={.spec.containers[5].name}'],
   ['get', 'pods', '-o', 'jsonpath={.items[0].metadata.name'],
   ['get', 'pods', '-o', 'custom-columns=NAME'],
+  ['get', '-f', join(ROOT, 'manifests/kiada-pod.yaml'), 'pods'],
+  ['get', '-f', join(ROOT, 'manifests/nosuch.yaml')],
 ];
 
 for (const args of FAILING) {
