@@ -1,9 +1,7 @@
 // `kubesim get`: kubectl's flags, the cluster read, and the printer core (src/printers/get.ts).
 import { readFileSync, statSync } from 'node:fs';
 import { CommandError, type KubeError } from '../api/errors.js';
-import { decodeManifests } from '../api/manifest.js';
 import type { ResourceInfo } from '../api/resources.js';
-import { collectFiles, readSources } from './manifest-files.js';
 import { runGet } from '../printers/get.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
@@ -107,7 +105,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--sort-by <jsonpath>', 'sort by')
     .option('--template <template>', 'template')
     .option('--allow-missing-template-keys <bool>', 'allow missing keys', 'true')
-    .option('-f, --filename <file>', 'files naming the objects', collectFiles, [])
+    // a comma-separated list or repeated flags, as kubectl's StringSlice
+    .option('-f, --filename <file>', 'files naming the objects', (v: string, prev: string[]) => [...prev, ...v.split(',').filter((x) => x !== '')], [] as string[])
     .option('-R, --recursive', 'process -f directories recursively')
     .option('--chunk-size <n>', 'ignored: kubesim lists in one go');
   if (!parseArgs(cmd, argv, 'get')) return 0;
@@ -123,6 +122,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const fileErrors: KubeError[] = [];
   const paths = opts.filename as string[];
   if (paths.length) {
+    // manifests are decoded only when asked for: the YAML reader stays off the plain `get` path
+    const [{ decodeManifests }, { readSources }] = await Promise.all([import('../api/manifest.js'), import('./manifest-files.js')]);
     const sources = await readSources(paths, !!opts.recursive, io);
     const items = await decodeManifests(sources, { validate: false, namespace: session.namespace, enforceNamespace: session.namespaceExplicit });
     files = [];

@@ -239,6 +239,7 @@ async function sortFound(found: Found[], sortBy: string): Promise<Found[]> {
     const r = jp.findResults(JSON.parse(JSON.stringify(f.obj)));
     return { f, key: r[0]?.[0] };
   });
+  if (keyed.every((k) => k.key === undefined)) throw new CommandError(`couldn't find any field with path "${relaxedJSONPath(sortBy)}" in the list of objects`);
   keyed.sort((a, b) => compareSortKeys(a.key, b.key));
   return keyed.map((k) => k.f);
 }
@@ -260,6 +261,8 @@ export function relaxedJSONPath(expr: string): string {
 }
 
 export async function runGet(state: ClusterState, now: Date, opts: GetOptions): Promise<GetResult> {
+  // kubectl checks for a type before it looks at the output format
+  if (!opts.files && opts.args.length === 0) throw new NoResourceTypeError();
   const output = opts.output ?? '';
   const format = output.includes('=') ? output.slice(0, output.indexOf('=')) : output;
   const formatArg = output.includes('=') ? output.slice(output.indexOf('=') + 1) : opts.template ?? '';
@@ -278,7 +281,7 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
   } else parsed = parseRequests(opts.args, selector !== undefined);
   const { requests, multipleTypes, singleItem } = parsed;
   let found = fetch(state, opts, requests, selector, errors);
-  if (opts.sortBy) found = await sortFound(found, opts.sortBy);
+  if (opts.sortBy && found.length > 0) found = await sortFound(found, opts.sortBy);
   const stderrOf = () => errors.map((e) => `${e.render()}\n`).join('');
   const exitCode = errors.length ? 1 : 0;
 

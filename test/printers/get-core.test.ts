@@ -126,3 +126,10 @@ test('labels: set-based selectors', async () => {
   const n = await get(fx.pods(), ['pods'], { selector: '!run', output: 'name' });
   assert.equal(n.stdout.trim().split('\n').length, 3);
 });
+
+test('--sort-by errors as kubectl words them; the type is checked before the output format', async () => {
+  assert.equal(await error(fx.namespaces(), ['ns'], { sortBy: '.nope' }), 'error: couldn\'t find any field with path "{.nope}" in the list of objects');
+  assert.equal(await error(fx.namespaces(), ['ns'], { sortBy: '{.metadata.name' }), "error: unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'");
+  assert.match(await error([], [], { output: 'foo' }), /^You must specify the type of resource to get\./);
+  assert.equal(await error([], ['pods'], { output: 'jsonpath={.x', selector: 'a=b' }), 'error: error parsing jsonpath {.x, unclosed action');
+});
