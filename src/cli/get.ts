@@ -1,9 +1,9 @@
 // `kubesim get`: kubectl's flags, the cluster read, and the printer core (src/printers/get.ts).
 import { readFileSync, statSync } from 'node:fs';
-import { CommandError, type KubeError } from '../api/errors.js';
+import type { KubeError } from '../api/errors.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { runGet } from '../printers/get.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, FlagError, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
 const HELP = `Display one or many resources.
@@ -115,7 +115,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const output: string | undefined = typeof opts.output === 'string' ? opts.output.replace(/^=/, '') : undefined;
   const allowMissing = String(opts.allowMissingTemplateKeys);
   if (allowMissing !== 'true' && allowMissing !== 'false') {
-    throw new CommandError(`invalid argument "${allowMissing}" for "--allow-missing-template-keys" flag: strconv.ParseBool: parsing "${allowMissing}": invalid syntax\nSee 'kubectl get --help' for usage.`);
+    throw new FlagError(`invalid argument "${allowMissing}" for "--allow-missing-template-keys" flag: strconv.ParseBool: parsing "${allowMissing}": invalid syntax\nSee 'kubectl get --help' for usage.`);
   }
   const session = new Session(opts, io);
   let files: { info: ResourceInfo; namespace?: string; name: string }[] | undefined;
