@@ -57,6 +57,24 @@ test('create on an existing object: AlreadyExists naming the file', () => {
   fails(['create', '-f', f], `Error from server (AlreadyExists): error when creating "${f}": pods "okpod" already exists\n`);
 });
 
+test('apply to an object made by create warns about the missing annotation and adds it; create --save-config stores it', () => {
+  const r0 = c.run(['create', '-f', '-'], { input: POD('made') });
+  assert.equal(r0.stdout, 'pod/made created\n');
+  const r = c.run(['apply', '-f', '-'], { input: POD('made').replace('luksa/kiada:0.1', 'luksa/kiada:0.2') });
+  assert.equal(r.stdout, 'pod/made configured\n');
+  assert.equal(
+    r.stderr,
+    'Warning: resource pods/made is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n',
+  );
+  assert.equal(c.run(['create', '--save-config', '-f', '-'], { input: POD('saved') }).stdout, 'pod/saved created\n');
+  assert.deepEqual(c.run(['apply', '-f', '-'], { input: POD('saved') }), { code: 0, stdout: 'pod/saved unchanged\n', stderr: '' });
+  // a pod's spec is immutable but for images and a few fields
+  const f2 = c.run(['apply', '-f', '-'], { input: POD('saved', '    env:\n    - name: A\n      value: b\n') });
+  assert.equal(f2.code, 1);
+  assert.ok(f2.stderr.startsWith('The Pod "saved" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`'), f2.stderr);
+  fails(['apply', '-f', '-'], 'error: from g-: cannot use generate name with apply\n', { input: POD('x').replace('  name: x\n', '  generateName: g-\n') });
+});
+
 test('stdin, directories (sorted, -R), several -f', () => {
   const r = c.run(['apply', '-f', '-'], { input: POD('from-stdin') });
   assert.deepEqual(r, { code: 0, stdout: 'pod/from-stdin created\n', stderr: '' });
