@@ -130,6 +130,8 @@ test('bad input: exact message, exit 1, state unchanged', () => {
   fails(['apply', '-f', join(c.dir, 'nosuch.yaml')], `error: the path "${join(c.dir, 'nosuch.yaml')}" does not exist\n`);
   fails(['apply', '-f', '-'], 'error: no objects passed to apply\n', { input: '' });
   fails(['apply'], 'error: must specify one of -f and -k\n');
+  fails(['apply', 'foo', '-f', '-'], "error: Unexpected args: [foo]\nSee 'kubectl apply -h' for help and examples\n");
+  fails(['create', 'foo'], "error: Unexpected args: [foo]\nSee 'kubectl create -h' for help and examples\n");
   fails(['apply', '-f', '-', '--dry-run=foo'], 'error: Invalid dry-run value (foo). Must be "none", "server", or "client".\n', { input: POD('x') });
   fails(['apply', '-f', '-', '--validate=foo'], 'error: invalid - validate option "foo"; must be one of: strict (or true), warn, ignore (or false)\n', { input: POD('x') });
   fails(['apply', '-n', 'b', '-f', '-'], `error: the namespace from the provided object "a" does not match the namespace "b". You must pass '--namespace=a' to perform this operation.\n`, { input: POD('x').replace('  name: x\n', '  name: x\n  namespace: a\n') });
