@@ -1,5 +1,5 @@
 // Field validation with the API server's wording (reference §6). Throws InvalidError listing every cause.
-import { badRequest, InvalidError, type FieldError } from './errors.js';
+import { badRequest, InvalidError, StatusError, type FieldError } from './errors.js';
 import type { KubeObject } from './types.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -372,22 +372,52 @@ export function fieldValidationOf(flag: string | boolean | undefined): FieldVali
   return undefined;
 }
 
-/**
- * The API server's decode of a create/update body: a type error or (Strict) unknown fields fail with
- * BadRequest; unknown fields are dropped otherwise, with warnings for Warn. Loads the schema lazily.
- */
-export async function decodeForWrite(obj: KubeObject, directive: FieldValidation): Promise<{ object: KubeObject; warnings: string[] }> {
+/** What the API server's decoder found in a request body (see requestError for how it answers). */
+export interface DecodedRequest {
+  /** The object with unknown fields dropped. */
+  object: KubeObject;
+  /** "Pod in version \"v1\" cannot be handled as a Pod: " */
+  prefix: string;
+  typeError?: string;
+  unknown: string[];
+}
+
+/** Decodes a body against the generated schema (loaded lazily: only writing commands pay for it). */
+export async function decodeRequest(obj: KubeObject): Promise<DecodedRequest> {
   const schema = await import('./schema.js');
-  const id = schema.definitionFor(obj.apiVersion, obj.kind);
-  if (!id) return { object: obj, warnings: [] };
   const version = obj.apiVersion.includes('/') ? obj.apiVersion.slice(obj.apiVersion.indexOf('/') + 1) : obj.apiVersion;
   const prefix = `${obj.kind} in version "${version}" cannot be handled as a ${obj.kind}: `;
+  const id = schema.definitionFor(obj.apiVersion, obj.kind);
+  if (!id) return { object: obj, prefix, unknown: [] };
   const r = schema.decodeObject(obj, id);
-  if (r.typeError) throw badRequest(prefix + r.typeError);
-  const unknown = [...new Set(r.unknown)];
-  if (unknown.length && directive === 'Strict') {
-    throw badRequest(`${prefix}strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
+  return { object: r.pruned as KubeObject, prefix, typeError: r.typeError, unknown: [...new Set(r.unknown)] };
+}
+
+/**
+ * The BadRequest a decoded body earns: a type error always; unknown fields under Strict. A create names the
+ * kind ("Pod in version ... cannot be handled as a Pod: strict decoding error: ..."); a patch (apply to an
+ * existing object) reports only the strict decoding error, as the patch handler does.
+ */
+export function requestError(r: DecodedRequest, directive: FieldValidation, patch = false): StatusError | undefined {
+  if (r.typeError) return badRequest(r.prefix + r.typeError);
+  if (r.unknown.length && directive === 'Strict') {
+    return badRequest(`${patch ? '' : r.prefix}strict decoding error: ${r.unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
   }
-  const warnings = directive === 'Warn' ? unknown.map((u) => `unknown field "${u}"`) : [];
-  return { object: r.pruned as KubeObject, warnings };
+  return undefined;
+}
+
+/** Warnings for fieldValidation=Warn. */
+export function requestWarnings(r: DecodedRequest, directive: FieldValidation): string[] {
+  return directive === 'Warn' ? r.unknown.map((u) => `unknown field "${u}"`) : [];
+}
+
+/**
+ * The API server's decode of a create body: a type error or (Strict) unknown fields fail with BadRequest;
+ * unknown fields are dropped otherwise, with warnings for Warn.
+ */
+export async function decodeForWrite(obj: KubeObject, directive: FieldValidation): Promise<{ object: KubeObject; warnings: string[] }> {
+  const r = await decodeRequest(obj);
+  const err = requestError(r, directive);
+  if (err) throw err;
+  return { object: r.object, warnings: requestWarnings(r, directive) };
 }

@@ -5,8 +5,8 @@ import { badRequest, CommandError, KubeError } from '../api/errors.js';
 import { decodeManifests, loadYaml, type ManifestObject } from '../api/manifest.js';
 import { qualifiedKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import { decodeForWrite, fieldValidationOf, type FieldValidation } from '../api/validation.js';
-import { applyObject, createObject, LAST_APPLIED, threeWayMerge, withLastApplied } from '../cluster/apiserver.js';
+import { decodeRequest, fieldValidationOf, requestError, requestWarnings, type DecodedRequest, type FieldValidation } from '../api/validation.js';
+import { applyObject, createObject, infoString, LAST_APPLIED, threeWayPatch, withLastApplied } from '../cluster/apiserver.js';
 import { getObject } from '../store/objects.js';
 import { Session } from './common.js';
 import type { CliIO } from './io.js';
@@ -71,12 +71,6 @@ function nameOf(m: ManifestObject, o: KubeObject = m.object): string {
 
 class NothingToSave extends Error {}
 
-const sortDeep = (v: unknown): unknown =>
-  Array.isArray(v)
-    ? v.map(sortDeep)
-    : v && typeof v === 'object'
-      ? Object.fromEntries(Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => [k, sortDeep((v as Record<string, unknown>)[k])]))
-      : v;
 
 interface Done {
   m: ManifestObject;
@@ -122,17 +116,16 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
       else done.push({ m, action: 'configured', object: current });
     }
   } else {
-    // The server's decode (strict field validation, Go type errors) comes before anything is stored.
-    const decoded: { m: ManifestObject; object: KubeObject }[] = [];
+    // The server's decode (strict field validation, Go type errors) comes before anything is stored; its
+    // answer depends on whether the request is a create or (apply to an existing object) a patch.
+    const decoded: { m: ManifestObject; req: DecodedRequest }[] = [];
     for (const m of objects) {
       try {
         if (verb === 'apply') {
           const nameErr = applyNameError(m);
           if (nameErr) throw nameErr;
         }
-        const r = await decodeForWrite(m.object, directive);
-        for (const w of r.warnings) io.stderr.write(`Warning: ${w}\n`);
-        decoded.push({ m, object: verb === 'create' && flags.saveConfig ? withLastApplied(r.object) : r.object });
+        decoded.push({ m, req: await decodeRequest(m.object) });
       } catch (e) {
         failures.add(e, { verb: 'creating', name: m.source });
       }
@@ -141,14 +134,26 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
       try {
         await session.change((state, ctx) => {
           let wrote = false;
-          for (const { m, object } of decoded) {
+          for (const { m, req } of decoded) {
+            let verbText = 'creating';
             try {
               const opts = { namespace: session.namespace, dryRun: dryRun === 'server' };
-              const current = getObject(state, m.info.resource, m.info.namespaced ? object.metadata.namespace : undefined, object.metadata.name);
+              const current = getObject(state, m.info.resource, m.info.namespaced ? req.object.metadata.namespace : undefined, req.object.metadata.name);
+              if (verb === 'apply' && current) {
+                const lastText = current.metadata.annotations?.[LAST_APPLIED];
+                const patch = threeWayPatch(lastText ? safeParse(lastText) : undefined, withLastApplied(m.object), current);
+                verbText = `applying patch:\n${patch}\nto:\n${infoString(m.info, current.metadata.namespace, current.metadata.name)}\nfor:`;
+                // A type error in a patch is reported as for a create (kubesim does not model the patch decoder's Invalid).
+                if (req.typeError) verbText = 'creating';
+              }
+              const err = requestError(req, directive, verb === 'apply' && !!current && !req.typeError);
+              if (err) throw err;
+              for (const w of requestWarnings(req, directive)) warnings.push(`Warning: ${w}\n`);
+              const object = verb === 'create' && flags.saveConfig ? withLastApplied(req.object) : req.object;
               if (!current && object.metadata.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
               if (verb === 'apply') {
                 if (current && !current.metadata.annotations?.[LAST_APPLIED]) warnings.push(missingAnnotationWarning(m, object.metadata.name));
-                const r = applyObject(state, ctx, object, opts);
+                const r = applyObject(state, ctx, object, opts, m.object);
                 done.push({ m, action: r.action, object: r.object });
                 if (r.action !== 'unchanged') wrote = true;
               } else {
@@ -158,7 +163,7 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
               }
             } catch (e) {
               if (!(e instanceof KubeError)) throw e;
-              failures.add(e, { verb: 'creating', name: m.source });
+              failures.add(e, { verb: verbText, name: m.source });
             }
           }
           // Nothing stored (all failed, unchanged or dry run): leave the file exactly as it was.
