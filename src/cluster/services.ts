@@ -4,7 +4,7 @@
 // or a type change releases by construction (the bitmap allocators' semantics, without a second source of truth).
 import { internalError, InvalidError, type FieldError } from '../api/errors.js';
 import type { KubeObject, Service, ServicePort } from '../api/types.js';
-import { checkDns1035, checkLabel } from '../api/validation.js';
+import { checkDns1035, checkLabel, portNameErrors } from '../api/validation.js';
 import { listObjects, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { intToIPv4, ipv4ToInt, isIPv4 } from '../util/ip.js';
@@ -178,17 +178,6 @@ function checkPortNum(field: string, n: unknown): FieldError[] {
   const v = Number(n);
   if (!Number.isInteger(v) || v < 1 || v > 65535) return [{ type: 'Invalid value', field, value: n, detail: 'must be between 1 and 65535, inclusive' }];
   return [];
-}
-
-/** IsValidPortName's messages, in its order. */
-export function portNameErrors(name: string): string[] {
-  const out: string[] = [];
-  if (name.length < 1 || name.length > 15) out.push('must be no more than 15 characters');
-  if (!/^[-a-z0-9]+$/.test(name)) out.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  else if (!/[a-z]/.test(name)) out.push('must contain at least one letter (a-z)');
-  if (name.includes('--')) out.push('must not contain consecutive hyphens');
-  if (name.startsWith('-') || name.endsWith('-')) out.push('must not begin or end with a hyphen');
-  return out;
 }
 
 function checkPortNumOrName(field: string, v: number | string | undefined): FieldError[] {
