@@ -294,7 +294,16 @@ function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, exist
     l.push(s);
   }
   const now = rfc3339(ctx.clock.now());
+  // Slices already holding exactly a wanted chunk stay as they are; the others are reused in name order.
+  const pending: DesiredSlice[] = [];
   for (const d of want) {
+    const list = byKey.get(sliceKey(d.ports)) ?? [];
+    const json = JSON.stringify(d.endpoints.length ? d.endpoints : null);
+    const i = list.findIndex((x) => JSON.stringify(x.endpoints ?? null) === json && JSON.stringify(x.metadata.labels ?? {}) === JSON.stringify(labels));
+    if (i >= 0) list.splice(i, 1);
+    else pending.push(d);
+  }
+  for (const d of pending) {
     const k = sliceKey(d.ports);
     const cur = byKey.get(k)?.shift();
     const endpoints = d.endpoints.length ? d.endpoints : null;
