@@ -548,12 +548,16 @@ export const serviceStrategy: Strategy = {
     if (causes.length) throw invalid(svc, causes);
   },
   afterUpdate(obj, old, state, ctx) {
+    if (!state.cluster.loadBalancerPool) return;
     const svc = obj as Svc;
-    const was = (old as Svc).spec?.type;
-    const now = svc.spec?.type;
-    // The cloud service controller notices only changes into or out of LoadBalancer (needsUpdate).
-    if (state.cluster.loadBalancerPool && (was === 'LoadBalancer') !== (now === 'LoadBalancer')) {
-      recordEvent(state, ctx, svc, { reason: 'Type', message: `${was} -> ${now}`, component: 'service-controller' });
+    const change = lbChange(old as Svc, svc);
+    if (!change) return;
+    const event = (reason: string, message: string) => recordEvent(state, ctx, svc, { reason, message, component: 'service-controller' });
+    if (change.reason) event(change.reason, change.message!);
+    // A balancer still wanted and already there is ensured again; new or removed ones are the controller's.
+    if (svc.spec?.type === 'LoadBalancer' && (old as Svc).spec?.type === 'LoadBalancer' && svc.status?.loadBalancer?.ingress?.length) {
+      event('EnsuringLoadBalancer', 'Ensuring load balancer');
+      event('EnsuredLoadBalancer', 'Ensured load balancer');
     }
   },
   afterDelete(obj, state) {
@@ -561,6 +565,34 @@ export const serviceStrategy: Strategy = {
     removeObject(state, 'endpoints', obj.metadata.namespace, obj.metadata.name);
   },
 };
+
+/**
+ * The cloud service controller's needsUpdate: whether an update concerns the load balancer, and the event it
+ * records for the first difference it finds (some differences record none).
+ */
+function lbChange(old: Svc, svc: Svc): { reason?: string; message?: string } | undefined {
+  const o = old.spec ?? {};
+  const n = svc.spec ?? {};
+  const wants = (s: Spec) => s.type === 'LoadBalancer';
+  if (!wants(o) && !wants(n)) return undefined;
+  if (wants(o) !== wants(n)) return { reason: 'Type', message: `${o.type} -> ${n.type}` };
+  const goSlice = (v: string[] | undefined) => `[${(v ?? []).join(' ')}]`;
+  if (JSON.stringify(o.loadBalancerSourceRanges ?? null) !== JSON.stringify(n.loadBalancerSourceRanges ?? null)) {
+    return { reason: 'LoadBalancerSourceRanges', message: `${goSlice(o.loadBalancerSourceRanges)} -> ${goSlice(n.loadBalancerSourceRanges)}` };
+  }
+  const lbPorts = (s: Spec) => JSON.stringify((s.ports ?? []).map((p) => [p.name, p.protocol, p.port, p.nodePort]));
+  if (lbPorts(o) !== lbPorts(n) || o.sessionAffinity !== n.sessionAffinity) return {};
+  if ((o.loadBalancerIP ?? '') !== (n.loadBalancerIP ?? '')) return { reason: 'LoadbalancerIP', message: `${o.loadBalancerIP ?? ''} -> ${n.loadBalancerIP ?? ''}` };
+  const oe = o.externalIPs ?? [];
+  const ne = n.externalIPs ?? [];
+  if (oe.length !== ne.length) return { reason: 'ExternalIP', message: `Count: ${oe.length} -> ${ne.length}` };
+  const added = oe.findIndex((ip, i) => ip !== ne[i]);
+  if (added >= 0) return { reason: 'ExternalIP', message: `Added: ${ne[added]}` };
+  if (JSON.stringify(old.metadata.annotations ?? {}) !== JSON.stringify(svc.metadata.annotations ?? {})) return {};
+  if (o.externalTrafficPolicy !== n.externalTrafficPolicy) return { reason: 'ExternalTrafficPolicy', message: `${o.externalTrafficPolicy ?? ''} -> ${n.externalTrafficPolicy ?? ''}` };
+  if ((o.healthCheckNodePort ?? 0) !== (n.healthCheckNodePort ?? 0)) return { reason: 'HealthCheckNodePort', message: `${o.healthCheckNodePort ?? 0} -> ${n.healthCheckNodePort ?? 0}` };
+  return undefined;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // The load-balancer provider (cloud-provider-kind's role): one IP per LoadBalancer Service from the pool.

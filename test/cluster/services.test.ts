@@ -330,3 +330,30 @@ test('without a load-balancer provider EXTERNAL-IP stays pending and no events a
   assert.ok(specOf(a).ports[0].nodePort >= 30086, 'still a NodePort service');
   assert.equal(listObjects(c.state, 'events', 'default').filter((e) => (e.involvedObject as Spec).kind === 'Service').length, 0);
 });
+
+test('updates of a LoadBalancer service: the service controller records what changed and ensures again', () => {
+  const c = cluster();
+  create(c, svc('lb', { type: 'LoadBalancer', ports: [{ port: 80 }], selector: { app: 'x' } }));
+  const events = () => listObjects(c.state, 'events', 'default').filter((e) => (e.involvedObject as Spec).name === 'lb').map((e) => `${e.reason}: ${e.message} (x${e.count})`);
+  const cur = structuredClone(getObject(c.state, 'services', 'default', 'lb')!);
+  specOf(cur).externalTrafficPolicy = 'Local';
+  updateObject(c.state, c.ctx, cur, { namespace: 'default' });
+  assert.deepEqual(events(), [
+    'EnsuringLoadBalancer: Ensuring load balancer (x2)',
+    'EnsuredLoadBalancer: Ensured load balancer (x2)',
+    'ExternalTrafficPolicy: Cluster -> Local (x1)',
+  ]);
+  const again = structuredClone(getObject(c.state, 'services', 'default', 'lb')!);
+  (again.metadata.labels ??= {}).team = 'a';
+  updateObject(c.state, c.ctx, again, { namespace: 'default' });
+  assert.equal(events().length, 3, 'a label change does not concern the balancer');
+  const np = structuredClone(getObject(c.state, 'services', 'default', 'lb')!);
+  specOf(np).type = 'NodePort';
+  updateObject(c.state, c.ctx, np, { namespace: 'default' });
+  assert.deepEqual(events().slice(3), ['Type: LoadBalancer -> NodePort (x1)', 'DeletingLoadBalancer: Deleting load balancer (x1)', 'DeletedLoadBalancer: Deleted load balancer (x1)']);
+  const back = structuredClone(getObject(c.state, 'services', 'default', 'lb')!);
+  specOf(back).type = 'LoadBalancer';
+  updateObject(c.state, c.ctx, back, { namespace: 'default' });
+  assert.equal(events()[6], 'Type: NodePort -> LoadBalancer (x1)');
+  assert.deepEqual(getObject(c.state, 'services', 'default', 'lb')!.status, { loadBalancer: { ingress: [{ ip: '172.18.255.200', ipMode: 'VIP' }] } });
+});
