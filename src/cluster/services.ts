@@ -196,6 +196,46 @@ function nonSpecialIP(field: string, ip: string): FieldError[] {
   return [];
 }
 
+const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+const NAME_PART_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const NAME_PART_MSG =
+  "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** ValidateLabels: keys are qualified names (field = the map), values label values (field = map[key]). */
+function validateLabelMap(field: string, labels: Record<string, string>): FieldError[] {
+  const out: FieldError[] = [];
+  for (const k of Object.keys(labels).sort()) {
+    const parts = k.split('/');
+    const msgs: string[] = [];
+    const name = parts[parts.length - 1];
+    if (parts.length > 2) {
+      msgs.push("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+    } else {
+      if (parts.length === 2) {
+        if (parts[0].length === 0) msgs.push('prefix part must be non-empty');
+        else if (!SUBDOMAIN_RE.test(parts[0])) {
+          msgs.push(
+            "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+          );
+        }
+      }
+      if (name.length === 0) msgs.push('name part must be non-empty');
+      else if (name.length > 63) msgs.push('name part must be no more than 63 characters');
+      if (name.length > 0 && !NAME_PART_RE.test(name)) msgs.push(NAME_PART_MSG);
+    }
+    for (const detail of msgs) out.push({ type: 'Invalid value', field, value: k, detail });
+    const v = labels[k];
+    if (typeof v === 'string') {
+      if (v.length > 63) out.push({ type: 'Invalid value', field: `${field}[${k}]`, value: v, detail: 'must be no more than 63 characters' });
+      if (!LABEL_VALUE_RE.test(v)) out.push({ type: 'Invalid value', field: `${field}[${k}]`, value: v, detail: LABEL_VALUE_MSG });
+    }
+  }
+  return out;
+}
+
 /** Go's %#v of the core.ServicePort key used by the duplicate-port check. */
 function servicePortKey(protocol: string, port: number): string {
   return `core.ServicePort{Name:"", Protocol:${JSON.stringify(protocol)}, AppProtocol:(*string)(nil), Port:${port}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`;
@@ -247,6 +287,7 @@ export function validateService(svc: Svc): FieldError[] {
     else if (!SUPPORTED_PROTOCOLS.includes(p.protocol)) out.push(notSupported(`${path}.protocol`, p.protocol, SUPPORTED_PROTOCOLS));
     out.push(...checkPortNumOrName(`${path}.targetPort`, p.targetPort));
   });
+  if (spec.selector) out.push(...validateLabelMap('spec.selector', spec.selector));
   if (!spec.sessionAffinity) out.push({ type: 'Required value', field: 'spec.sessionAffinity' });
   else if (!SUPPORTED_AFFINITY.includes(spec.sessionAffinity)) out.push(notSupported('spec.sessionAffinity', spec.sessionAffinity, SUPPORTED_AFFINITY));
   if (spec.sessionAffinity === 'ClientIP') {

@@ -269,6 +269,11 @@ const CASES: [string, Record<string, unknown>, string][] = [
     'The Service "extlo" is invalid: spec.externalIPs[0]: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128)',
   ],
   ['np-none', { type: 'NodePort', clusterIP: 'None', ports: [{ port: 80 }] }, 'The Service "np-none" is invalid: spec.clusterIPs[0]: Invalid value: "None": may not be set to \'None\' for NodePort services'],
+  [
+    'selval',
+    { ports: [{ port: 80 }], selector: { app: 'a b' } },
+    "The Service \"selval\" is invalid: spec.selector[app]: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+  ],
   ['extname', { type: 'ExternalName' }, 'The Service "extname" is invalid: spec.externalName: Required value'],
   ['extname-ip', { type: 'ExternalName', externalName: 'db.example.com', clusterIP: '10.96.3.3' }, 'The Service "extname-ip" is invalid: spec.clusterIPs: Forbidden: may not be set for ExternalName services'],
   [
