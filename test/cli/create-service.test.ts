@@ -63,8 +63,8 @@ for (const [i, args] of SAME_OBJECT.entries()) {
 }
 });
 
-test('create svc alias, -o name and the plain dry-run line match kubectl', { skip: SKIP }, async () => {
-  for (const extra of [['-o', 'name'], []]) {
+test('create svc alias, -o name, -o jsonpath and the plain dry-run line match kubectl', { skip: SKIP }, async () => {
+  for (const extra of [['-o', 'name'], [], ['-o', 'jsonpath={.spec.ports[0].name} {.metadata.labels}'], ['-o=jsonpath-as-json={.spec.type}']]) {
     const full = ['create', 'svc', 'clusterip', 'x', '--tcp=80', '--dry-run=client', ...extra];
     const [ours, theirs] = await both(full);
     assert.deepEqual(ours, theirs);
