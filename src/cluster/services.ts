@@ -541,13 +541,14 @@ function allocateHealthCheckNodePort(state: ClusterState, ctx: Ctx, svc: Svc, ol
   const range = nodePortRange(state);
   const used = usedNodePorts(state, svc, range);
   for (const p of spec.ports ?? []) if (p.nodePort) used.add(p.nodePort - range.base);
+  // allocHealthCheckNodePort's errors come back as InternalError.
   if (spec.healthCheckNodePort) {
     const err = portError(range, spec.healthCheckNodePort, used);
-    if (err) throw invalid(svc, [{ type: 'Invalid value', field: 'spec.healthCheckNodePort', value: spec.healthCheckNodePort, detail: err }]);
+    if (err) throw internalError(`failed to allocate requested HealthCheck NodePort ${spec.healthCheckNodePort}: ${err}`);
     return;
   }
   const at = allocateNext(range, used, ctx);
-  if (at === undefined) throw internalError('failed to allocate a nodePort: range is full');
+  if (at === undefined) throw internalError('failed to allocate a HealthCheck NodePort 0: range is full');
   spec.healthCheckNodePort = range.base + at;
 }
 
@@ -567,7 +568,7 @@ export const serviceStrategy: Strategy = {
     normalizeClusterIPs(spec, undefined);
     initIPFamilyFields(svc);
     if (needsClusterIP(spec)) allocateClusterIP(state, ctx, svc);
-    allocateNodePorts(state, ctx, svc, undefined);
+    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') allocateNodePorts(state, ctx, svc, undefined);
     allocateHealthCheckNodePort(state, ctx, svc, undefined);
     const causes = validateService(svc);
     if (causes.length) throw invalid(svc, causes);
@@ -583,7 +584,7 @@ export const serviceStrategy: Strategy = {
     dropTypeDependentFields(spec, oldSpec);
     initIPFamilyFields(svc);
     if (needsClusterIP(spec) && !needsClusterIP(oldSpec)) allocateClusterIP(state, ctx, svc);
-    if (needsNodePort(spec) || (spec.ports ?? []).some((p) => p.nodePort)) allocateNodePorts(state, ctx, svc, oldSpec);
+    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') allocateNodePorts(state, ctx, svc, oldSpec);
     allocateHealthCheckNodePort(state, ctx, svc, oldSpec);
     const causes = validateServiceUpdate(svc, oldSvc);
     if (causes.length) throw invalid(svc, causes);

@@ -362,3 +362,14 @@ test('updates of a LoadBalancer service: the service controller records what cha
   assert.equal(events()[6], 'Type: NodePort -> LoadBalancer (x1)');
   assert.deepEqual(getObject(c.state, 'services', 'default', 'lb')!.status, { loadBalancer: { ingress: [{ ip: '172.18.255.200', ipMode: 'VIP' }] } });
 });
+
+test('a requested healthCheckNodePort that is taken fails as the allocator reports it (InternalError)', () => {
+  const c = cluster();
+  create(c, svc('np', { type: 'NodePort', ports: [{ port: 80, nodePort: 30123 }] }));
+  assert.equal(
+    failure(c, () => create(c, svc('lb', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 30123, ports: [{ port: 80 }] }))),
+    'Error from server (InternalError): Internal error occurred: failed to allocate requested HealthCheck NodePort 30123: provided port is already allocated',
+  );
+  const ok = create(c, svc('lb', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 30124, ports: [{ port: 80 }] }));
+  assert.equal(specOf(ok).healthCheckNodePort, 30124);
+});
