@@ -118,3 +118,8 @@ test('events: sorted by last time, repeated ones as "<last> (xN over <first>)", 
   );
   assert.equal(tabbedString((w) => describeEvents([], w, now)), 'Events:  <none>\n');
 });
+
+test('terminal escapes in object data are neutralised as kubectl does: ESC as ^[, CR as \\r', () => {
+  const out = tabbedString((w) => w.write(0, 'Labels:\ta=b\x1b[31mred\rcr\x07bell\n'));
+  assert.equal(out, 'Labels:  a=b^[[31mred\\rcr\x07bell\n');
+});

@@ -31,15 +31,9 @@ export class PrefixWriter {
   }
 }
 
-/**
- * printers.WriteEscaped: terminal control characters other than tab and newline are shown escaped, so
- * object data cannot drive the user's terminal.
- */
+/** printers.WriteEscaped: ESC shows as "^[" and CR as "\\r", so object data cannot drive the user's terminal. */
 function escapeTerminal(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[\x00-\x08\x0b-\x1f\x7f]/.test(s)) return s;
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => (c === '\r' ? '\\r' : JSON.stringify(c).slice(1, -1)));
+  return s.includes('\x1b') || s.includes('\r') ? s.replace(/\x1b/g, '^[').replace(/\r/g, '\\r') : s;
 }
 
 /** tabbedString: runs fn against a fresh writer and returns the aligned text. */
