@@ -212,7 +212,7 @@ spec:
       const podNames = Object.values(state.objects.pods ?? {}).filter((p) => p.metadata.name.startsWith('kubia-')).map((p) => p.metadata.name);
       const sliceName = Object.values(state.objects.endpointslices ?? {}).find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kubia')!.metadata.name;
       assert.equal(podNames.length, 3);
-      const commands = [['deploy', 'kubia'], ['rs', rsName], ['pod', podNames[0]], ['pod', 'client'], ['svc', 'kubia'], ['ep', 'kubia'], ['endpointslice', sliceName], ['pods', '-l', 'app=kubia'], ['nodes']];
+      const commands = [['deploy', 'kubia'], ['rs', rsName], ['pod', podNames[0]], ['pod', 'client'], ['svc', 'kubia'], ['ep', 'kubia'], ['endpointslice', sliceName], ['pods', '-l', 'app=kubia'], ['nodes'], ['events'], ['events', '-n', 'kube-system'], ['rs', '-n', 'kube-system'], ['pods', '-n', 'kube-system']];
       const mismatches: string[] = [];
       await withKubectl(state, async (kubectl) => {
         for (const argv of commands) {
