@@ -332,6 +332,11 @@ export function buildFixture(base: Date): Fixture {
     status: {},
   });
 
+  put('deployments', {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'half-set', namespace: 'dev' },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'half' } }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } }, template: { metadata: { labels: { app: 'half' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+  });
+
   // --- A node with taints, no lease, extended resources, and kubelet events addressed by name.
   const node = put('nodes', {
     apiVersion: 'v1', kind: 'Node',

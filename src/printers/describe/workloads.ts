@@ -110,8 +110,9 @@ function replicaSetsByLabels(list: RSObj[]): string {
   return list.map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`).join(', ') || '<none>';
 }
 
+/** (*intstr.IntOrString).String(): "<nil>" when unset (the API server defaults both to 25%). */
 function intOrPercent(v: unknown): string {
-  return v === undefined || v === null ? '0' : String(v);
+  return v === undefined || v === null ? '<nil>' : String(v);
 }
 
 export function describeDeployment(d: DeployObj, replicaSets: RSObj[], events: KubeObject[] | undefined, now: Date): string {
