@@ -24,10 +24,10 @@ const HOUR = 3_600_000;
  * clock) side by side; ages are whole minutes or more here, so only a minute boundary falling between the two
  * runs can part them, and such a mismatch is retried. Returns the difference left, or undefined.
  */
-async function compareAtNow(c: TempCluster, kubectl: Kubectl, argv: string[]): Promise<string | undefined> {
+async function compareAtNow(c: TempCluster, kubectl: Kubectl, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<string | undefined> {
   let diff: string | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [ours, real] = await Promise.all([c.runAsync(['describe', ...argv], { env: { KUBESIM_NOW: new Date().toISOString() } }), kubectl(['describe', ...argv])]);
+    const [ours, real] = await Promise.all([c.runAsync(['describe', ...argv], { env: { ...env, KUBESIM_NOW: new Date().toISOString() } }), kubectl(['describe', ...argv], { env })]);
     if (ours.stdout === real.stdout && ours.stderr === real.stderr && ours.code === real.code) return undefined;
     diff = difference(argv, real, ours);
   }
@@ -68,6 +68,12 @@ function buildState(now: Date): ClusterState {
       metadata: { name: 'kiada' },
       spec: { type: 'ClusterIP', selector: { app: 'kiada' }, clusterIP: '10.96.10.10', clusterIPs: ['10.96.10.10'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster', sessionAffinity: 'None', ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
     },
+    { namespace: 'default' },
+  );
+  createObject(
+    state,
+    ctx,
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-web' }, spec: { podSelector: { matchLabels: { app: 'kiada' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }] } },
     { namespace: 'default' },
   );
   const settle = { clock: fixedClock(now), random: Random.fromState(state.random) };
@@ -114,6 +120,27 @@ test('kubesim describe prints what the real kubectl prints for the same pods, se
       }
     });
     assert.deepEqual(mismatches, []);
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('times print in the user\'s time zone (TZ), as kubectl prints them', { skip: skipWithoutKubectl() }, async () => {
+  const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const { c, state } = withState(now);
+  try {
+    const mismatches: string[] = [];
+    await withKubectl(state, async (kubectl) => {
+      for (const TZ of ['Asia/Kolkata', 'America/New_York', 'Europe/Paris', 'America/Sao_Paulo', '']) {
+        for (const argv of [['pod', 'kiada'], ['node', 'kind-worker'], ['deploy', 'coredns', '-n', 'kube-system'], ['netpol', 'allow-web']]) {
+          const diff = await compareAtNow(c, kubectl, argv, { TZ });
+          if (diff) mismatches.push(`TZ=${TZ} ${diff}`);
+        }
+      }
+    });
+    assert.deepEqual(mismatches, []);
+    const r = c.run(['describe', 'node', 'kind-worker'], { env: { TZ: 'Asia/Kolkata' } });
+    assert.match(r.stdout, /^CreationTimestamp:  \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0530$/m);
   } finally {
     c.cleanup();
   }
