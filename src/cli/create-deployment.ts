@@ -1,7 +1,100 @@
-// `kubesim create-deployment` (not yet built).
+// `kubesim create deployment NAME --image=IMAGE [--replicas N] [--port P] [-- COMMAND [args...]]`.
 import { CommandError } from '../api/errors.js';
+import type { KubeObject } from '../api/types.js';
+import { createObject } from '../cluster/apiserver.js';
+import { deploymentFromFlags } from '../cluster/rollouts.js';
+import { objectName, toJSON, toYAML } from '../printers/format.js';
+import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
+import { dryRunMode } from './scale.js';
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CommandError('"create-deployment" is not implemented yet');
+const HELP = `Create a deployment with the specified name.
+
+Aliases:
+deployment, deploy
+
+Examples:
+  # Create a deployment named demo that runs the demo:1.0.0 image
+  kubectl create deployment demo --image=demo:1.0.0
+
+  # Create a deployment with a command
+  kubectl create deployment my-dep --image=busybox -- date
+
+  # Create a deployment named my-dep that runs the nginx image with 3 replicas
+  kubectl create deployment my-dep --image=nginx --replicas=3
+
+  # Create a deployment named my-dep that runs the busybox image and expose port 5701
+  kubectl create deployment my-dep --image=busybox --port=5701
+
+Options:
+    --dry-run='none':
+	Must be "none", "server", or "client".
+
+    --image=[]:
+	Image names to run. A deployment can have multiple images set for multi-container pod.
+
+    -o, --output='':
+	Output format. One of: (json, yaml, name).
+
+    --port=-1:
+	The containerPort that this container exposes.
+
+    -r, --replicas=1:
+	Number of replicas to create. Default is 1.
+
+Usage:
+  kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]
+`;
+
+function int32(flag: string) {
+  return (v: string): number => {
+    if (!/^-?\d+$/.test(v)) throw new CommandError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax\nSee 'kubectl create deployment --help' for usage.`);
+    return Number(v);
+  };
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  // Everything after "--" is the first container's command.
+  const dash = argv.indexOf('--');
+  const command = dash >= 0 ? argv.slice(dash + 1) : [];
+  const args = dash >= 0 ? argv.slice(0, dash) : argv;
+  const cmd = addGlobalFlags(newCommand('create deployment', io, HELP));
+  cmd
+    .option('--image <image>', 'image', (v: string, prev: string[] = []) => [...prev, v])
+    .option('-r, --replicas <n>', 'replicas', int32('replicas'), 1)
+    .option('--port <port>', 'containerPort', int32('port'), -1)
+    .option('--dry-run [strategy]', 'none, server or client')
+    .option('-o, --output <format>', 'json, yaml or name')
+    .option('--save-config', 'accepted for compatibility')
+    .option('--field-manager <name>', 'accepted for compatibility');
+  if (!parseArgs(cmd, args, 'create deployment')) return 0;
+  const opts = cmd.opts();
+  const dryRun = dryRunMode(opts.dryRun === true ? 'true' : opts.dryRun);
+  const output: string | undefined = opts.output;
+  if (output !== undefined && !['json', 'yaml', 'name'].includes(output)) {
+    throw new CommandError(`unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,yaml`);
+  }
+  if (!opts.image?.length) throw new CommandError('required flag(s) "image" not set');
+  if (cmd.args.length !== 1) throw new CommandError(`exactly one NAME is required, got ${cmd.args.length}`, { usageOf: 'create deployment' });
+  const session = new Session(opts, io);
+  const ns = session.namespace;
+  let result: KubeObject;
+  if (dryRun === 'client') {
+    // Client-side dry run prints the object as kubectl builds it; the state is not touched.
+    const { ctx } = await session.read();
+    result = deploymentFromFlags({ name: cmd.args[0], images: opts.image, replicas: opts.replicas, port: opts.port, suffix: () => ctx.random.nameSuffix(5) });
+    if (command.length) ((result.spec as { template: { spec: { containers: { command?: string[] }[] } } }).template.spec.containers[0]).command = command;
+    if (session.namespaceExplicit) result.metadata.namespace = ns;
+  } else {
+    result = await session.change((state, ctx) => {
+      const obj = deploymentFromFlags({ name: cmd.args[0], images: opts.image, replicas: opts.replicas, port: opts.port, suffix: () => ctx.random.nameSuffix(5) });
+      if (command.length) ((obj.spec as { template: { spec: { containers: { command?: string[] }[] } } }).template.spec.containers[0]).command = command;
+      return createObject(state, ctx, obj, { namespace: ns, dryRun: dryRun === 'server' });
+    });
+  }
+  if (output === 'yaml') io.stdout.write(await toYAML(result));
+  else if (output === 'json') io.stdout.write(toJSON(result));
+  else if (output === 'name') io.stdout.write(`${objectName(result)}\n`);
+  else io.stdout.write(`deployment.apps/${cmd.args[0]} created${dryRun === 'none' ? '' : dryRun === 'client' ? ' (dry run)' : ' (server dry run)'}\n`);
+  return 0;
 }

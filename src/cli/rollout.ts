@@ -1,7 +1,204 @@
-// `kubesim rollout` (not yet built).
+// `kubesim rollout status|history|undo|restart|pause|resume` for deployments.
 import { CommandError } from '../api/errors.js';
+import type { Deployment, KubeObject } from '../api/types.js';
+import { reconcile } from '../cluster/controllers.js';
+import {
+  deploymentStatus,
+  describePodTemplate,
+  displayName,
+  formatHistory,
+  parseTargets,
+  rolloutHistory,
+  rolloutRestart,
+  rolloutUndo,
+  setPaused,
+  statusTarget,
+  type Target,
+} from '../cluster/rollouts.js';
+import { nextRolloutEvent } from '../cluster/workloads.js';
+import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
+import { dryRunMode } from './scale.js';
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CommandError('"rollout" is not implemented yet');
+/** Wall time between two steps of simulated time while `rollout status` waits: fast, but visible. */
+const PACE_MS = 50;
+
+const HELP = `Manage the rollout of one or many resources.
+
+ Valid resource types include:
+
+  *  deployments
+
+Examples:
+  # Roll back to the previous deployment
+  kubectl rollout undo deployment/demo
+
+  # Watch a deployment's rollout until it is done
+  kubectl rollout status deployment/demo
+
+  # Restart a deployment's pods with a rolling update
+  kubectl rollout restart deployment/demo
+
+Available Commands:
+  history       View rollout history
+  pause         Mark the provided resource as paused
+  restart       Restart a resource
+  resume        Resume a paused resource
+  status        Show the status of the rollout
+  undo          Undo a previous rollout
+
+Usage:
+  kubectl rollout SUBCOMMAND [options]
+`;
+
+const USAGE: Record<string, string> = {
+  status: `Show the status of the rollout.
+
+ By default it waits until the latest rollout is done; --watch=false prints the status once.
+
+Usage:
+  kubectl rollout status (TYPE NAME | TYPE/NAME) [flags] [options]
+`,
+  history: `View previous rollout revisions and configurations.
+
+Usage:
+  kubectl rollout history (TYPE NAME | TYPE/NAME) [flags] [options]
+`,
+  undo: `Roll back to a previous rollout.
+
+Usage:
+  kubectl rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]
+`,
+  restart: `Restart a resource: its pods are replaced by a rolling update.
+
+Usage:
+  kubectl rollout restart RESOURCE [options]
+`,
+  pause: `Mark the provided resource as paused: template changes do not roll out until it is resumed.
+
+Usage:
+  kubectl rollout pause RESOURCE [options]
+`,
+  resume: `Resume a paused resource.
+
+Usage:
+  kubectl rollout resume RESOURCE [options]
+`,
+};
+
+function bool(v: string | boolean | undefined, flag: string): boolean {
+  if (v === undefined || v === true || v === 'true') return true;
+  if (v === 'false') return false;
+  throw new CommandError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
+}
+
+/** Go durations as --timeout takes them: 0, 30s, 1m30s, 500ms. */
+function durationMs(v: string): number {
+  if (v === '0') return 0;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+  let total = 0;
+  let consumed = '';
+  for (const m of v.matchAll(re)) {
+    total += Number(m[1]) * { ms: 1, s: 1000, m: 60000, h: 3600000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+    consumed += m[0];
+  }
+  if (consumed !== v || v === '') throw new CommandError(`invalid argument "${v}" for "--timeout" flag: time: invalid duration "${v}"`);
+  return total;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const sub = argv.find((a) => !a.startsWith('-'));
+  if (sub === undefined || !USAGE[sub]) {
+    if (sub !== undefined) throw new CommandError(`unknown command "${sub}"`, { usageOf: 'rollout' });
+    const cmd = addGlobalFlags(newCommand('rollout', io, HELP));
+    if (!parseArgs(cmd, argv, 'rollout')) return 0;
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const rest = argv.filter((_, i) => i !== argv.indexOf(sub));
+  const cmd = addGlobalFlags(newCommand(`rollout ${sub}`, io, USAGE[sub]));
+  if (sub === 'status') {
+    cmd.option('-w, --watch [bool]', 'watch until done').option('--timeout <duration>', 'give up after', '0s').option('--revision <n>', 'pin to a revision', '0');
+  }
+  if (sub === 'history') cmd.option('--revision <n>', 'show one revision', '0');
+  if (sub === 'undo') cmd.option('--to-revision <n>', 'revision to roll back to', '0');
+  if (sub !== 'status' && sub !== 'history') cmd.option('--dry-run [strategy]', 'none, server or client');
+  if (!parseArgs(cmd, rest, `rollout ${sub}`)) return 0;
+  const opts = cmd.opts();
+  const targets = parseTargets(cmd.args);
+  const session = new Session(opts, io);
+  const ns = session.namespace;
+  const dryRun = dryRunMode(opts.dryRun === true ? 'true' : opts.dryRun);
+  const suffix = dryRun === 'none' ? '' : ` (${dryRun === 'client' ? 'dry run' : 'server dry run'})`;
+  switch (sub) {
+    case 'status':
+      for (const t of targets) await watchStatus(session, io, t, ns, bool(opts.watch, 'watch'), durationMs(opts.timeout));
+      return 0;
+    case 'history': {
+      const revision = intFlag(opts.revision, 'revision');
+      const { state, ctx } = await session.read();
+      reconcile(state, ctx);
+      for (const t of targets) {
+        const entries = rolloutHistory(state, t, ns);
+        if (revision > 0) {
+          const e = entries.find((x) => x.revision === revision);
+          if (!e) throw new CommandError(`unable to find the specified revision`);
+          io.stdout.write(`${displayName(t)} with revision #${revision}\n${describePodTemplate(e.template)}\n`);
+        } else {
+          io.stdout.write(`${displayName(t)} \n${formatHistory(entries)}\n`);
+        }
+      }
+      return 0;
+    }
+    case 'undo': {
+      const to = intFlag(opts.toRevision, 'to-revision');
+      const results = await session.change((state, ctx) => targets.map((t) => rolloutUndo(state, ctx, t, ns, to, { dryRun: dryRun !== 'none' })));
+      targets.forEach((t, i) => io.stdout.write(`${displayName(t)} ${results[i]}${suffix}\n`));
+      return 0;
+    }
+    case 'restart':
+      await session.change((state, ctx) => targets.forEach((t) => rolloutRestart(state, ctx, t, ns, { dryRun: dryRun !== 'none' })));
+      for (const t of targets) io.stdout.write(`${displayName(t)} restarted${suffix}\n`);
+      return 0;
+    case 'pause':
+    case 'resume':
+      await session.change((state, ctx) => targets.forEach((t) => setPaused(state, ctx, t, ns, sub === 'pause', { dryRun: dryRun !== 'none' })));
+      for (const t of targets) io.stdout.write(`${displayName(t)} ${sub === 'pause' ? 'paused' : 'resumed'}${suffix}\n`);
+      return 0;
+  }
+  return 0;
+}
+
+function intFlag(v: string, flag: string): number {
+  if (!/^-?\d+$/.test(v)) throw new CommandError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
+  return Number(v);
+}
+
+/**
+ * Prints the status line each time it changes until the rollout is done. Simulated time is moved on to the next
+ * thing that happens in the rollout (a step, a pod becoming ready), a short wall-clock pause apart.
+ */
+async function watchStatus(session: Session, io: CliIO, t: Target, ns: string, watch: boolean, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  let last: string | undefined;
+  for (;;) {
+    const { state, ctx } = await session.read();
+    reconcile(state, ctx);
+    const d = statusTarget(state, t, ns);
+    const st = deploymentStatus(d);
+    if (st.text !== last) io.stdout.write(`${st.text}\n`);
+    last = st.text;
+    if (st.done || !watch) return;
+    if (timeoutMs > 0 && Date.now() - started >= timeoutMs) throw new CommandError('timed out waiting for the condition');
+    const next = nextRolloutEvent(state, d as Deployment & KubeObject, ctx.clock.now().getTime());
+    await sleep(next === undefined ? 1000 : PACE_MS);
+    if (next === undefined) continue;
+    await session.change((s, c) => {
+      const now = c.clock.now().getTime();
+      if (next > now) s.clockOffsetMs = (s.clockOffsetMs ?? 0) + (next - now);
+      reconcile(s, c);
+    });
+  }
 }

@@ -1,7 +1,67 @@
-// `kubesim scale` (not yet built).
+// `kubesim scale`: set the replicas of deployments, replica sets and replication controllers.
 import { CommandError } from '../api/errors.js';
+import { displayName, parseTargets, scaleObject } from '../cluster/rollouts.js';
+import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CommandError('"scale" is not implemented yet');
+const HELP = `Set a new size for a deployment, replica set or replication controller.
+
+ With --current-replicas, the size is only changed if it is currently that number.
+
+Examples:
+  # Scale a deployment named 'demo' to 5 replicas
+  kubectl scale --replicas=5 deployment/demo
+
+  # Scale it to 3 only if it now has 2
+  kubectl scale --current-replicas=2 --replicas=3 deployment/demo
+
+  # Scale several replication controllers at once
+  kubectl scale --replicas=5 rc/foo rc/bar
+
+Options:
+    --current-replicas=-1:
+	Precondition for current size. Requires that the current size of the resource match this value in order to scale.
+
+    --dry-run='none':
+	Must be "none", "server", or "client".
+
+    --replicas=0:
+	The new desired number of replicas. Required.
+
+Usage:
+  kubectl scale [--current-replicas=count] --replicas=COUNT (TYPE NAME | TYPE/NAME) [options]
+`;
+
+function int(flag: string) {
+  return (v: string): number => {
+    if (!/^-?\d+$/.test(v)) throw new CommandError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax\nSee 'kubectl scale --help' for usage.`);
+    return Number(v);
+  };
+}
+
+export function dryRunMode(v: string | undefined): 'none' | 'client' | 'server' {
+  if (v === undefined || v === 'none' || v === '') return 'none';
+  if (v === 'client' || v === 'server') return v;
+  throw new CommandError(`Invalid dry-run value (${v === 'true' ? 'unchanged' : v}). Must be "none", "server", or "client".`);
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const cmd = addGlobalFlags(newCommand('scale', io, HELP));
+  cmd
+    .option('--replicas <count>', 'new size', int('replicas'))
+    .option('--current-replicas <count>', 'precondition', int('current-replicas'), -1)
+    .option('--resource-version <version>', 'precondition')
+    .option('--dry-run [strategy]', 'none, server or client');
+  if (!parseArgs(cmd, argv, 'scale')) return 0;
+  const opts = cmd.opts();
+  if (opts.replicas === undefined) throw new CommandError('required flag(s) "replicas" not set');
+  if (opts.replicas < 0) throw new CommandError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+  const dryRun = dryRunMode(opts.dryRun === true ? 'true' : opts.dryRun);
+  const targets = parseTargets(cmd.args);
+  const session = new Session(opts, io);
+  await session.change((state, ctx) => {
+    for (const t of targets) scaleObject(state, ctx, t, session.namespace, opts.replicas, { currentReplicas: opts.currentReplicas, dryRun: dryRun !== 'none' });
+  });
+  for (const t of targets) io.stdout.write(`${displayName(t)} scaled${dryRun === 'none' ? '' : ` (${dryRun === 'client' ? 'dry run' : 'server dry run'})`}\n`);
+  return 0;
 }

@@ -9,7 +9,7 @@ import { InvalidError, type FieldError } from '../api/errors.js';
 import { matchesLabelSelector, matchesMap } from '../api/labels.js';
 import { resourceByName } from '../api/resources.js';
 import type { Container, Deployment, KubeObject, LabelSelector, Pod, PodTemplateSpec, ReplicaSet, ReplicationController } from '../api/types.js';
-import { validateObject } from '../api/validation.js';
+import { checkSubdomain, validatePodSpec } from '../api/validation.js';
 import { getObject, listObjects, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { fixedClock, rfc3339 } from '../util/clock.js';
@@ -138,12 +138,7 @@ function validateTemplate(t: PodTemplateSpec | undefined, selects: ((l: Record<s
   if (selects && !selects(t.metadata?.labels)) {
     causes.push(invalidRaw('spec.template.metadata.labels', goStringMap(t.metadata?.labels), '`selector` does not match template `labels`'));
   }
-  const containers = t.spec?.containers ?? [];
-  if (containers.length === 0) causes.push({ type: 'Required value', field: 'spec.template.spec.containers' });
-  containers.forEach((c, i) => {
-    if (!c.name) causes.push({ type: 'Required value', field: `spec.template.spec.containers[${i}].name` });
-    if (!c.image) causes.push({ type: 'Required value', field: `spec.template.spec.containers[${i}].image` });
-  });
+  causes.push(...validatePodSpec(t.spec, 'spec.template.spec'));
   const rp = t.spec?.restartPolicy;
   if (rp && rp !== 'Always') causes.push({ type: 'Unsupported value', field: 'spec.template.spec.restartPolicy', value: rp, detail: 'supported values: "Always"' });
 }
@@ -158,9 +153,8 @@ function selectorEmpty(sel: LabelSelector | undefined): boolean {
 
 /** apps/v1 Deployment and ReplicaSet: selector required, non-empty, matching the template, immutable. */
 function validateAppsWorkload(obj: KubeObject, old: KubeObject | undefined): void {
-  validateObject(obj, old);
   const spec = (obj.spec ?? {}) as { selector?: LabelSelector; template?: PodTemplateSpec; replicas?: number; strategy?: NonNullable<Deployment['spec']>['strategy'] };
-  const causes: FieldError[] = [];
+  const causes: FieldError[] = nameCauses(obj);
   validateReplicas(spec.replicas, causes);
   if (!spec.selector) causes.push({ type: 'Required value', field: 'spec.selector' });
   else if (selectorEmpty(spec.selector)) causes.push(invalidRaw('spec.selector', goLabelSelector(spec.selector), `empty selector is invalid for ${obj.kind === 'Deployment' ? 'deployment' : 'replicaset'}`));
@@ -180,14 +174,19 @@ function validateAppsWorkload(obj: KubeObject, old: KubeObject | undefined): voi
   if (causes.length) throw new InvalidError(obj.kind, obj.metadata.name, causes);
 }
 
+function nameCauses(obj: KubeObject): FieldError[] {
+  const name = obj.metadata?.name ?? '';
+  if (!name) return [{ type: 'Required value', field: 'metadata.name', detail: 'name or generateName is required' }];
+  return checkSubdomain('metadata.name', name);
+}
+
 function isZero(v: unknown): boolean {
   return v === 0 || v === '0' || v === '0%';
 }
 
-function validateRC(obj: KubeObject, old: KubeObject | undefined): void {
-  validateObject(obj, old);
+function validateRC(obj: KubeObject): void {
   const spec = (obj.spec ?? {}) as NonNullable<ReplicationController['spec']>;
-  const causes: FieldError[] = [];
+  const causes: FieldError[] = nameCauses(obj);
   validateReplicas(spec.replicas, causes);
   const sel = spec.selector;
   if (!sel || Object.keys(sel).length === 0) causes.push({ type: 'Required value', field: 'spec.selector' });
@@ -226,9 +225,9 @@ export const replicaSetStrategy: Strategy = {
 
 export const replicationControllerStrategy: Strategy = {
   hasGeneration: true,
-  validate(obj, _state, old) {
+  validate(obj) {
     defaultReplicationController(obj as RCObj);
-    validateRC(obj, old);
+    validateRC(obj);
   },
   prepareForCreate(obj) {
     obj.status = { replicas: 0 };
@@ -904,13 +903,29 @@ function syncAll(state: ClusterState, ctx: Ctx): void {
 /** The cluster as it was at time t: the workload controllers, scheduler and kubelet settled at that instant. */
 function settleAt(state: ClusterState, ctx: Ctx, t: number): void {
   const at: Ctx = { clock: fixedClock(new Date(t)), random: ctx.random };
-  for (let round = 0; round < 20; round++) {
-    const before = state.resourceVersion;
-    runKubelet(state, at);
-    syncAll(state, at);
-    runScheduler(state, at);
-    runKubelet(state, at);
-    if (state.resourceVersion === before) return;
+  // Objects created after t did not exist yet: set them aside so the past does not schedule or start them.
+  const stamp = rfc3339(new Date(t));
+  const later: [string, string, KubeObject][] = [];
+  for (const resource of ['pods', 'deployments', 'replicasets', 'replicationcontrollers']) {
+    const bucket = state.objects[resource] ?? {};
+    for (const [key, o] of Object.entries(bucket)) {
+      if ((o.metadata.creationTimestamp ?? '') > stamp) {
+        later.push([resource, key, o]);
+        delete bucket[key];
+      }
+    }
+  }
+  try {
+    for (let round = 0; round < 20; round++) {
+      const before = state.resourceVersion;
+      runKubelet(state, at);
+      syncAll(state, at);
+      runScheduler(state, at);
+      runKubelet(state, at);
+      if (state.resourceVersion === before) return;
+    }
+  } finally {
+    for (const [resource, key, o] of later) (state.objects[resource] ??= {})[key] = o;
   }
 }
 
