@@ -4,7 +4,6 @@ import type { Deployment, KubeObject } from '../api/types.js';
 import { reconcile } from '../cluster/controllers.js';
 import {
   deploymentStatus,
-  describePodTemplate,
   displayName,
   formatHistory,
   parseTargets,
@@ -16,6 +15,8 @@ import {
   type Target,
 } from '../cluster/rollouts.js';
 import { nextRolloutEvent } from '../cluster/workloads.js';
+import { describePodTemplate } from '../printers/describe/pod.js';
+import type { PrefixWriter } from '../printers/describe/writer.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 import { dryRunMode } from './scale.js';
@@ -145,7 +146,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         if (revision > 0) {
           const e = entries.find((x) => x.revision === revision);
           if (!e) throw new CommandError(`unable to find the specified revision`);
-          io.stdout.write(`${displayName(t)} with revision #${revision}\n${describePodTemplate(e.template)}\n`);
+          io.stdout.write(`${displayName(t)} with revision #${revision}\n${rawTemplate(e.template)}\n`);
         } else {
           io.stdout.write(`${displayName(t)} \n${formatHistory(entries)}\n`);
         }
@@ -169,6 +170,19 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return 0;
   }
   return 0;
+}
+
+/** The history viewer's printTemplate: DescribePodTemplate on a PrefixWriter straight into a buffer (no tabwriter). */
+function rawTemplate(template: Parameters<typeof describePodTemplate>[0]): string {
+  let out = '';
+  const w = {
+    write: (level: number, text: string) => (out += '  '.repeat(level) + text),
+    writeLine: (...a: unknown[]) => (out += a.map(String).join(' ') + '\n'),
+    flush: () => undefined,
+    toString: () => out,
+  };
+  describePodTemplate(template, w as unknown as PrefixWriter);
+  return out;
 }
 
 function intFlag(v: string, flag: string): number {

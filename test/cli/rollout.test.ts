@@ -71,7 +71,7 @@ test('rollout history shows change-cause, --revision prints the template; undo, 
     const hash = Object.values(saved(c).objects.replicasets).find((r) => r.metadata.annotations?.['deployment.kubernetes.io/revision'] === '2')!.metadata.labels!['pod-template-hash'];
     assert.equal(
       c.run(['rollout', 'history', 'deploy/demo', '-n', 'dev', '--revision=2']).stdout,
-      `deployment.apps/demo with revision #2\nPod Template:\n  Labels:\tapp=demo\n  \tpod-template-hash=${hash}\n  Containers:\n   demo:\n    Image:\tdemo:1.1.0\n    Port:\t<none>\n    Host Port:\t<none>\n    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n\n`,
+      `deployment.apps/demo with revision #2\nPod Template:\n  Labels:\tapp=demo\n\tpod-template-hash=${hash}\n  Containers:\n   demo:\n    Image:\tdemo:1.1.0\n    Port:\t<none>\n    Host Port:\t<none>\n    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n\n`,
     );
     assert.deepEqual(c.run(['rollout', 'history', 'deploy/demo', '-n', 'dev', '--revision=7']), { code: 1, stdout: '', stderr: 'error: unable to find the specified revision\n' });
     assert.deepEqual(c.run(['rollout', 'undo', 'deploy/demo', '-n', 'dev', '--to-revision=2']), { code: 0, stdout: 'deployment.apps/demo skipped rollback (current template already matches revision 2)\n', stderr: '' });
