@@ -135,7 +135,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const suffix = dryRun === 'none' ? '' : ` (${dryRun === 'client' ? 'dry run' : 'server dry run'})`;
   switch (sub) {
     case 'status':
-      for (const t of targets) await watchStatus(session, io, t, ns, bool(opts.watch, 'watch'), durationMs(opts.timeout));
+      for (const t of targets) await watchStatus(session, io, t, ns, bool(opts.watch, 'watch'), durationMs(opts.timeout), intFlag(opts.revision, 'revision'));
       return 0;
     case 'history': {
       const revision = intFlag(opts.revision, 'revision');
@@ -194,14 +194,14 @@ function intFlag(v: string, flag: string): number {
  * Prints the status line each time it changes until the rollout is done. Simulated time is moved on to the next
  * thing that happens in the rollout (a step, a pod becoming ready), a short wall-clock pause apart.
  */
-async function watchStatus(session: Session, io: CliIO, t: Target, ns: string, watch: boolean, timeoutMs: number): Promise<void> {
+async function watchStatus(session: Session, io: CliIO, t: Target, ns: string, watch: boolean, timeoutMs: number, revision: number): Promise<void> {
   const started = Date.now();
   let last: string | undefined;
   for (;;) {
     const { state, ctx } = await session.read();
     reconcile(state, ctx);
     const d = statusTarget(state, t, ns);
-    const st = deploymentStatus(d);
+    const st = deploymentStatus(d, revision);
     if (st.text !== last) io.stdout.write(`${st.text}\n`);
     last = st.text;
     if (st.done || !watch) return;

@@ -233,9 +233,14 @@ export interface RolloutStatus {
 }
 
 /** kubectl's DeploymentStatusViewer: the line `rollout status` prints for the deployment as it is. */
-export function deploymentStatus(d: Deployment & KubeObject): RolloutStatus {
+export function deploymentStatus(d: Deployment & KubeObject, revision = 0): RolloutStatus {
   const name = d.metadata.name;
   const s = d.status ?? {};
+  if (revision > 0) {
+    const running = Number(d.metadata.annotations?.[REVISION] ?? NaN);
+    if (!Number.isInteger(running)) throw new CommandError(`cannot get the revision of deployment "${name}": strconv.ParseInt: parsing "": invalid syntax`);
+    if (running !== revision) throw new CommandError(`desired revision (${revision}) is different from the running revision (${running})`);
+  }
   if ((d.metadata.generation ?? 0) <= (s.observedGeneration ?? 0)) {
     const cond = s.conditions?.find((c) => c.type === 'Progressing');
     if (cond?.reason === 'ProgressDeadlineExceeded') throw new CommandError(`deployment "${name}" exceeded its progress deadline`);

@@ -94,6 +94,7 @@ test('rollout history shows change-cause, --revision prints the template; undo, 
     assert.deepEqual(c.run(['rollout', 'resume', 'deploy/demo', '-n', 'dev']), { code: 1, stdout: '', stderr: 'error: deployments.apps "demo" is not paused\n' });
 
     c.run(['annotate', 'deploy/demo', 'kubernetes.io/change-cause=image 1.2.0', '-n', 'dev']);
+    assert.deepEqual(c.run(['rollout', 'status', 'deploy/demo', '-n', 'dev', '--revision=1']), { code: 1, stdout: '', stderr: 'error: desired revision (1) is different from the running revision (3)\n' });
     assert.deepEqual(c.run(['rollout', 'status', 'deploy/nope', '-n', 'dev']), { code: 1, stdout: '', stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n' });
     assert.deepEqual(c.run(['rollout', 'foo']).stderr, "error: unknown command \"foo\"\nSee 'kubectl rollout -h' for help and examples\n");
   } finally {
