@@ -101,7 +101,7 @@ function lineOf(text: string, offset: number): number {
 type YamlLib = typeof import('yaml');
 
 /** The yaml library, whichever way the bundle exposes its CommonJS exports. */
-async function loadYaml(): Promise<YamlLib> {
+export async function loadYaml(): Promise<YamlLib> {
   const mod = (await import('yaml')) as YamlLib & { default?: YamlLib };
   return typeof mod.parseDocument === 'function' ? mod : (mod.default as YamlLib);
 }

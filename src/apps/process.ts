@@ -100,12 +100,10 @@ export function startArgv(p: ProcessSession, argv: string[], stdin: string): Sta
 
 /** One line typed at an interactive shell. */
 export function runLine(p: ProcessSession, line: string, out: Output): { code: number; exited: boolean } {
-  const before = out.chunks.length;
-  void before;
-  const isExit = /^\s*exit(\s+\d+)?\s*$/.test(line);
+  p.host.exited = false;
   const code = runScript(p.host, line, '', out);
   p.host.lastCode = code;
-  return { code, exited: isExit };
+  return { code, exited: !!p.host.exited };
 }
 
 /** Whether the image is a shell-only image under `-it` (its prompt). */
@@ -115,3 +113,27 @@ export function promptOf(p: ProcessSession): string {
 }
 
 export { parseImageRef };
+
+/**
+ * A process outside any pod: on the workstation, or on a node (kubesim curl --from node/NAME). It is given a
+ * stand-in host record (hostNetwork on the node) so tools that ask "where am I" get the node's answers.
+ */
+export function openHostProcess(net: Net, client: Client, opts: { stdoutTTY: boolean; curlVersion: string }): ProcessSession {
+  const node = client.kind === 'node' ? client.node : net.topo.nodes[0];
+  const ip = client.kind === 'node' ? client.node.internalIP : net.topo.workstationIP;
+  const name = client.kind === 'node' ? client.node.name : 'workstation';
+  const fake = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [], hostNetwork: true } };
+  const pod: PodHost = { key: `-/${name}`, name, namespace: 'default', ip, node, hostNetwork: true, ready: true, running: true, sockets: [], pod: fake as unknown as PodHost['pod'] };
+  const image = findImage('nicolaka/netshoot');
+  const session = { elapsedMs: 0, traces: [] as { what: string; hops: Hop[] }[] };
+  const host: ShellHost = {
+    vars: new Map([['PATH', '/usr/local/bin:/usr/bin:/bin']]),
+    image,
+    shellName: 'sh',
+    lastCode: 0,
+    blocked: false,
+    stdoutTTY: opts.stdoutTTY,
+    proc: { net, client, pod, imageRef: 'curl', curlVersion: opts.curlVersion, session },
+  };
+  return { host, pod, container: { name }, session };
+}

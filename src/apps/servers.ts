@@ -41,8 +41,16 @@ const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 404: 'N
 
 /** Go's http.TimeFormat / nginx's Date header: "Sun, 22 Nov 2026 01:30:00 GMT". */
 export function httpDate(d: Date): string {
-  return d.toUTCString();
+  // Memoised on the millisecond: a batch of simulated requests shares one clock reading.
+  const ms = d.getTime();
+  if (ms !== lastDateMs) {
+    lastDateMs = ms;
+    lastDate = d.toUTCString();
+  }
+  return lastDate;
 }
+let lastDateMs = NaN;
+let lastDate = '';
 
 function header(req: HttpRequest, name: string): string | undefined {
   const n = name.toLowerCase();

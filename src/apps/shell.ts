@@ -290,6 +290,8 @@ export interface ShellHost {
   lastCode: number;
   /** Set when a command blocks forever (sleep infinity, a server): the script stops there. */
   blocked: boolean;
+  /** Set when `exit` ended the script. */
+  exited?: boolean;
   /** Passed to tools. */
   proc: Omit<Proc, 'argv' | 'stdin' | 'out' | 'stdoutTTY' | 'host'>;
   stdoutTTY: boolean;
@@ -348,7 +350,10 @@ export function runScript(host: ShellHost, script: string, stdin: string, out: O
   try {
     return runList(host, list, stdin, out);
   } catch (e) {
-    if (e instanceof ExitSignal) return (host.lastCode = e.code);
+    if (e instanceof ExitSignal) {
+      host.exited = true;
+      return (host.lastCode = e.code);
+    }
     throw e;
   }
 }

@@ -648,7 +648,7 @@ function curl(p: Proc): number {
     return 2;
   }
   const showErrors = !o.silent || o.showError;
-  const meter = !o.silent && !o.verbose && (!p.stdoutTTY || (o.output !== undefined && o.output !== '-'));
+  const meter = !o.silent && (!p.stdoutTTY || (o.output !== undefined && o.output !== '-'));
   const modern = versionAtLeast(p.curlVersion, '7.82.0');
   const conns = new Map<string, Conn>();
   let exit = 0;
@@ -661,11 +661,13 @@ function curl(p: Proc): number {
       continue;
     }
     if (meter) p.out.write(2, METER_HEAD + METER_ZERO);
+    const closing = versionAtLeast(p.curlVersion, '8.3.0') ? '* Closing connection\n' : `* Closing connection ${connIndex}\n`;
     const fail = (code: number, text: string, verboseLines = '') => {
-      if (meter) p.out.write(2, '\n');
       if (o.verbose) err(verboseLines);
+      if (meter) p.out.write(2, `${METER_ZERO}\n`);
+      if (o.verbose && verboseLines) err(closing);
       if (showErrors) err(`curl: (${code}) ${text}\n`);
-      if (o.writeOut) p.out.write(1, writeOut(o.writeOut, { http_code: '000', remote_ip: '', remote_port: '', time_total: '0.000000', size_download: '0', url_effective: rawUrl, exitcode: String(code) }));
+      if (o.writeOut) p.out.write(1, writeOut(o.writeOut, { http_code: '000', response_code: '000', remote_ip: '', remote_port: '', time_total: '0.000000', size_download: '0', url_effective: rawUrl, exitcode: String(code) }));
       exit = code;
     };
     const key = `${url.host}:${url.port}`;
@@ -675,7 +677,7 @@ function curl(p: Proc): number {
       const r = resolveName(p.net, p.client, url.host);
       if (r.answer.kind === 'nxdomain') {
         p.session.traces.push({ what: `curl ${rawUrl}`, hops: r.trace });
-        fail(6, `Could not resolve host: ${url.host}`, `* Could not resolve host: ${url.host}\n${modern ? '' : '* Closing connection 0\n'}`);
+        fail(6, `Could not resolve host: ${url.host}`, `* Could not resolve host: ${url.host}\n`);
         continue;
       }
       const ipAddr = r.answer.addresses[0];
@@ -683,7 +685,7 @@ function curl(p: Proc): number {
       p.session.traces.push({ what: `curl ${rawUrl}`, hops: c.trace });
       const trying = `*   Trying ${ipAddr}:${url.port}...\n`;
       if (c.kind === 'refused') {
-        fail(7, modern ? `Failed to connect to ${ipAddr} port ${url.port} after 0 ms: Couldn't connect to server` : `Failed to connect to ${ipAddr} port ${url.port}: Connection refused`, `${trying}* connect to ${ipAddr} port ${url.port} failed: Connection refused\n* Failed to connect to ${ipAddr} port ${url.port} after 0 ms: Couldn't connect to server\n* Closing connection\n`);
+        fail(7, modern ? `Failed to connect to ${ipAddr} port ${url.port} after 0 ms: Couldn't connect to server` : `Failed to connect to ${ipAddr} port ${url.port}: Connection refused`, `${trying}* connect to ${ipAddr} port ${url.port} failed: Connection refused\n* Failed to connect to ${ipAddr} port ${url.port} after 0 ms: Couldn't connect to server\n`);
         continue;
       }
       if (c.kind === 'timeout') {
@@ -692,16 +694,16 @@ function curl(p: Proc): number {
         if (ct !== undefined && (mt === undefined || ct <= mt)) {
           const ms = Math.round(ct * 1000) + 1;
           p.session.elapsedMs += ms;
-          fail(28, `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Timeout was reached`, `${trying}* Connection timed out after ${ms} milliseconds\n* Closing connection\n`);
+          fail(28, `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Timeout was reached`, `${trying}* Connection timed out after ${ms} milliseconds\n`);
         } else if (mt !== undefined) {
           const ms = Math.round(mt * 1000) + 1;
           p.session.elapsedMs += ms;
-          fail(28, `Connection timed out after ${ms} milliseconds`, `${trying}* Connection timed out after ${ms} milliseconds\n* Closing connection\n`);
+          fail(28, `Connection timed out after ${ms} milliseconds`, `${trying}* Connection timed out after ${ms} milliseconds\n`);
         } else {
           // The kernel gives up after its SYN retries (tcp_syn_retries=6, about 130 s).
           const ms = 130000 + p.net.ctx.random.int(2000);
           p.session.elapsedMs += ms;
-          fail(28, modern ? `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Couldn't connect to server` : `Failed to connect to ${ipAddr} port ${url.port}: Connection timed out`, `${trying}* connect to ${ipAddr} port ${url.port} failed: Connection timed out\n* Closing connection\n`);
+          fail(28, modern ? `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Couldn't connect to server` : `Failed to connect to ${ipAddr} port ${url.port}: Connection timed out`, `${trying}* connect to ${ipAddr} port ${url.port} failed: Connection timed out\n`);
         }
         continue;
       }
@@ -739,6 +741,7 @@ function curl(p: Proc): number {
     }
     const body = method === 'HEAD' ? '' : res.body;
     const size = Buffer.byteLength(body);
+    if (o.verbose && (!p.stdoutTTY || o.output !== undefined) && size > 0) err(`{ [${size} bytes data]\n`);
     if (o.fail && res.status >= 400) {
       if (meter) p.out.write(2, '\n');
       if (showErrors) err(`curl: (22) The requested URL returned error: ${res.status}${versionAtLeast(p.curlVersion, '7.76.0') ? '' : ` ${res.reason}`}\n`);

@@ -4,7 +4,7 @@ import type { KubeObject } from '../api/types.js';
 import { createObject } from '../cluster/apiserver.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
-import { checkOutput, dryRunOf } from './write-manifests.js';
+import { checkOutput, dryRunOf, toYAML } from './write-manifests.js';
 
 class NothingToSave extends Error {}
 
@@ -40,7 +40,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
   if (o.output === 'name') io.stdout.write(`namespace/${name}\n`);
   else if (o.output === 'json' || o.output === 'yaml') {
-    const { toJSON, toYAML } = await import('../printers/format.js');
+    const { toJSON } = await import('../printers/format.js');
     io.stdout.write(o.output === 'json' ? toJSON(obj) : await toYAML(obj));
   } else io.stdout.write(`namespace/${name} created${suffix}\n`);
   return 0;

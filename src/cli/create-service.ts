@@ -123,7 +123,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 1;
   }
   const kind = TYPES[word];
-  if (!kind) throw new CommandError(`unknown command "${word}"`, { usageOf: 'create service' });
+  if (!kind) {
+    // The parent command has only the global flags; cobra reports a flag it does not know before the word.
+    const globals = ['-n', '--namespace', '--state', '--context', '--kubeconfig'];
+    const bad = rest.find((a) => a.startsWith('-') && !globals.includes(a.split('=')[0]) && !globals.some((g) => a.startsWith(g) && g.length === 2));
+    if (bad) {
+      const text = bad.startsWith('--') ? `unknown flag: ${bad.split('=')[0]}` : `unknown shorthand flag: '${bad[1]}' in ${bad}`;
+      throw new ExitError(1, `Error: ${text}\nSee '${CLI_NAME} create service --help' for usage.`);
+    }
+    throw new CommandError(`unknown command "${word}"`, { usageOf: 'create service' });
+  }
   const path = `create service ${word}`;
   const help = `${kind.summary}\n\nExamples:\n${kind.example}\n\nUsage:\n  ${kind.usage}\n\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n`;
   const cmd = addGlobalFlags(newCommand(word, io, help));

@@ -1,9 +1,11 @@
 // `kubesim describe`: kubectl's describe verb over the simulated cluster.
 import { Option } from 'commander';
-import { CommandError } from '../api/errors.js';
-import { runDescribe } from '../printers/describe/select.js';
+import { CommandError, type KubeError } from '../api/errors.js';
+import { decodeManifests } from '../api/manifest.js';
+import { runDescribe, type DescribeRequest } from '../printers/describe/select.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
+import { collectFiles, readSources } from './manifest-files.js';
 
 const HELP = `Show details of a specific resource or group of resources.
 
@@ -22,6 +24,9 @@ Examples:
   # Describe a pod
   kubectl describe pods/nginx
   
+  # Describe a pod identified by type and name in "pod.json"
+  kubectl describe -f pod.json
+  
   # Describe all pods
   kubectl describe pods
   
@@ -39,6 +44,12 @@ Options:
     --chunk-size=500:
 	Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.
 
+    -f, --filename=[]:
+	Filename, directory, or URL to files containing the resource to describe
+
+    -R, --recursive=false:
+	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+
     -l, --selector='':
 	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
 
@@ -46,7 +57,7 @@ Options:
 	If true, display events related to the described object.
 
 Usage:
-  kubectl describe (TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]
+  kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]
 
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;
@@ -74,12 +85,27 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { rest, showEvents } = takeShowEvents(argv);
   const cmd = addGlobalFlags(newCommand('describe', io, HELP), { allNamespaces: true });
   cmd.option('-l, --selector <selector>', 'label query');
+  cmd.option('-f, --filename <file>', 'files naming the objects', collectFiles, []);
+  cmd.option('-R, --recursive', 'process -f directories recursively');
   cmd.addOption(new Option('--chunk-size <n>').hideHelp());
   if (!parseArgs(cmd, rest, 'describe')) return 0;
   const opts = cmd.opts();
   const session = new Session(opts, io);
+  let files: DescribeRequest['files'];
+  const fileErrors: KubeError[] = [];
+  if ((opts.filename as string[]).length) {
+    const sources = await readSources(opts.filename, !!opts.recursive, io);
+    const items = await decodeManifests(sources, { validate: false, namespace: session.namespace, enforceNamespace: session.namespaceExplicit });
+    files = [];
+    for (const it of items) {
+      if ('error' in it) fileErrors.push(it.error);
+      else files.push({ info: it.ok.info, namespace: it.ok.object.metadata.namespace, name: it.ok.object.metadata.name });
+    }
+  }
   const { state, ctx } = await session.read();
   const result = runDescribe(state, {
+    files,
+    fileErrors,
     args: cmd.args,
     namespace: session.namespace,
     allNamespaces: opts.allNamespaces === true,

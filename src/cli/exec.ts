@@ -1,7 +1,132 @@
-// `kubesim exec` (not yet built).
-import { CommandError } from '../api/errors.js';
+// `kubesim exec`: runs a command in a container of an existing pod, through the simulated shell and tools.
+import { CommandError, ExitError } from '../api/errors.js';
+import type { KubeObject, Pod } from '../api/types.js';
+import { startArgv } from '../apps/process.js';
+import { listObjects } from '../store/objects.js';
+import { matchesMap } from '../api/labels.js';
+import { addGlobalFlags, newCommand, parseArgs, readStdin, Session } from './common.js';
 import type { CliIO } from './io.js';
+import { attachShell, findPod, isBareShell, loadUserImages, pickContainer, stepIn, writeOutput, writeTraces, type ShellCarry } from './netcli.js';
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CommandError('"exec" is not implemented yet');
+const HELP = `Execute a command in a container of a pod in the simulated cluster.
+
+Examples:
+  # Run curl in pod jumpbox
+  kubesim exec jumpbox -- curl -s http://demo-service.dev
+
+  # Open a shell in the first container of a pod
+  kubesim exec -it jumpbox -- sh
+
+Options:
+    -c, --container='':
+	Container name. If omitted, the first container in the pod is chosen.
+
+    -i, --stdin=false:
+	Pass stdin to the container.
+
+    -q, --quiet=false:
+	Only print output from the remote session.
+
+    -t, --tty=false:
+	Stdin is a TTY.
+
+    --trace=false:
+	Explain every connection hop by hop on stderr (kubesim).
+
+Usage:
+  kubesim exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]
+`;
+
+/** "pod/x", "x", or a workload/service: its first pod by selector. */
+function resolveTarget(state: Parameters<typeof findPod>[0], namespace: string, ref: string): Pod & KubeObject {
+  const slash = ref.indexOf('/');
+  if (slash < 0) return findPod(state, namespace, ref);
+  const type = ref.slice(0, slash).toLowerCase();
+  const name = ref.slice(slash + 1);
+  if (['pod', 'pods', 'po'].includes(type)) return findPod(state, namespace, name);
+  const kinds: Record<string, [string, string]> = {
+    deploy: ['deployments', 'deployments.apps'],
+    deployment: ['deployments', 'deployments.apps'],
+    deployments: ['deployments', 'deployments.apps'],
+    rs: ['replicasets', 'replicasets.apps'],
+    replicaset: ['replicasets', 'replicasets.apps'],
+    svc: ['services', 'services'],
+    service: ['services', 'services'],
+    services: ['services', 'services'],
+  };
+  const k = kinds[type];
+  if (!k) throw new CommandError(`error: the server doesn't have a resource type "${type}"`.replace(/^error: /, ''));
+  const obj = state.objects[k[0]]?.[`${namespace}/${name}`] as { spec?: { selector?: { matchLabels?: Record<string, string> } | Record<string, string> } } | undefined;
+  if (!obj) throw new ExitError(1, `Error from server (NotFound): ${k[1]} "${name}" not found`);
+  const sel = (obj.spec?.selector as { matchLabels?: Record<string, string> })?.matchLabels ?? (obj.spec?.selector as Record<string, string>);
+  const pod = listObjects<Pod>(state, 'pods', namespace).find((p) => matchesMap(sel, p.metadata.labels) && p.status?.phase === 'Running');
+  if (!pod) throw new CommandError('timed out waiting for the condition');
+  return pod;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const dash = argv.indexOf('--');
+  const before = dash >= 0 ? argv.slice(0, dash) : argv;
+  const command = dash >= 0 ? argv.slice(dash + 1) : [];
+  const cmd = addGlobalFlags(newCommand('exec', io, HELP));
+  cmd
+    .option('-c, --container <name>')
+    .option('-i, --stdin')
+    .option('-t, --tty')
+    .option('-q, --quiet')
+    .option('--trace')
+    .option('--pod-running-timeout <d>');
+  if (!parseArgs(cmd, before, 'exec')) return 0;
+  const o = cmd.opts() as { container?: string; stdin?: boolean; tty?: boolean; quiet?: boolean; trace?: boolean; namespace?: string; state?: string };
+  const operands = cmd.args;
+  if (operands.length === 0) throw new CommandError('pod, type/name or --filename must be specified');
+  if (operands.length > 1) throw new CommandError('exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead', { usageOf: 'exec' });
+  if (command.length === 0) throw new CommandError('you must specify at least one command for the container');
+  let tty = !!o.tty;
+  if (tty && !o.stdin) {
+    // kubectl drops the TTY silently when stdin is not requested.
+    tty = false;
+  } else if (tty && !io.stdin.isTTY) {
+    if (!o.quiet) io.stderr.write('Unable to use a TTY - input is not a terminal or the right kind of file\n');
+    tty = false;
+  }
+  const session = new Session(o, io);
+  const images = await loadUserImages(io.env);
+  const { state } = await session.read();
+  const pod = resolveTarget(state, session.namespace, operands[0]);
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') throw new CommandError(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+  if (!pod.status?.podIP || phase !== 'Running') throw new CommandError(`unable to upgrade connection: container not found ("${pod.spec?.containers[0]?.name ?? ''}")`);
+  const container = pickContainer(pod, o.container, io, o.quiet);
+  const target = { namespace: pod.metadata.namespace ?? session.namespace, pod: pod.metadata.name, container: container.name };
+  const carry: ShellCarry = { lastCode: 0, elapsedMs: 0, traces: [] };
+  let code: number;
+  if (isBareShell(command) && o.stdin) {
+    const r = await stepIn(session, target, images, { stdoutTTY: tty, tty }, carry, (p) => startArgv(p, [command[0], '-c', 'true'], ''));
+    if (r.kind === 'not-found') throw notFoundError(command[0], state.random);
+    code = await attachShell(session, io, target, images, { tty, trace: !!o.trace }, carry, () => readStdin(io));
+  } else {
+    const stdin = o.stdin && !io.stdin.isTTY ? await readStdin(io) : '';
+    const r = await stepIn(session, target, images, { stdoutTTY: tty, tty }, carry, (p) => startArgv(p, command, stdin));
+    if (r.kind === 'not-found') throw notFoundError(command[0], state.random);
+    writeOutput(io, r.out);
+    code = r.code;
+  }
+  if (o.trace) await writeTraces(io, carry.traces);
+  if (code !== 0) throw new ExitError(code, `command terminated with exit code ${code}`);
+  return 0;
+}
+
+/** containerd's exec error, as kubectl prints it (the exec ID is random; derived here from the state). */
+function notFoundError(binary: string, seed: number[]): CommandError {
+  let h = 0;
+  for (const n of seed) h = (Math.imul(h, 31) + n) >>> 0;
+  let id = '';
+  for (let i = 0; i < 8; i++) {
+    h = (Math.imul(h, 1103515245) + 12345) >>> 0;
+    id += h.toString(16).padStart(8, '0');
+  }
+  return new CommandError(
+    `Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "${id}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${binary}": executable file not found in $PATH: unknown`,
+  );
 }

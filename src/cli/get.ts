@@ -1,7 +1,130 @@
-// `kubesim get` (not yet built).
+// `kubesim get`: kubectl's flags, the cluster read, and the printer core (src/printers/get.ts).
+import { readFileSync } from 'node:fs';
 import { CommandError } from '../api/errors.js';
+import { runGet } from '../printers/get.js';
+import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CommandError('"get" is not implemented yet');
+const HELP = `Display one or many resources.
+
+ Prints a table of the most important information about the specified resources. You can filter the list using a label selector and the --selector flag. If the desired resource type is namespaced you will only see results in the current namespace if you don't specify any namespace.
+
+Use "kubesim api-resources" for a complete list of supported resources.
+
+Examples:
+  # List all pods in ps output format
+  kubesim get pods
+
+  # List all pods in ps output format with more information (such as node name)
+  kubesim get pods -o wide
+
+  # List a single replication controller with specified NAME in ps output format
+  kubesim get replicationcontroller web
+
+  # List deployments in JSON output format, in the "v1" version of the "apps" API group
+  kubesim get deployments.v1.apps -o json
+
+  # List a single pod in JSON output format
+  kubesim get -o json pod web-pod-13je7
+
+  # List resource information in custom columns
+  kubesim get pod test-pod -o custom-columns=CONTAINER:.spec.containers[0].name,IMAGE:.spec.containers[0].image
+
+  # List all replication controllers and services together in ps output format
+  kubesim get rc,services
+
+  # List one or more resources by their type and names
+  kubesim get rc/web service/frontend pods/web-pod-13je7
+
+  # List all pods existing in all namespaces
+  kubesim get pods --all-namespaces
+
+Options:
+    -A, --all-namespaces=false:
+	If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.
+
+    --allow-missing-template-keys=true:
+	If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.
+
+    --field-selector='':
+	Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.
+
+    --ignore-not-found=false:
+	If the requested object does not exist the command will return exit code 0.
+
+    -L, --label-columns=[]:
+	Accepts a comma separated list of labels that are going to be presented as columns. Names are case-sensitive. You can also use multiple flag options like -L label1 -L label2...
+
+    --no-headers=false:
+	When using the default or custom-column output format, don't print headers (default print headers).
+
+    -o, --output='':
+	Output format. One of: (json, yaml, name, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide). See custom columns [https://kubernetes.io/docs/reference/kubectl/#custom-columns], and jsonpath template [https://kubernetes.io/docs/reference/kubectl/jsonpath/].
+
+    -l, --selector='':
+	Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.
+
+    --show-kind=false:
+	If present, list the resource type for the requested object(s).
+
+    --show-labels=false:
+	When printing, show all labels as the last column (default hide labels column)
+
+    --sort-by='':
+	If non-empty, sort list types using this field specification.  The field specification is expressed as a JSONPath expression (e.g. '{.metadata.name}'). The field in the API resource specified by this JSONPath expression must be an integer or a string.
+
+    --template='':
+	Template string or path to template file to use when -o=jsonpath, -o=jsonpath-file.
+
+Usage:
+  kubesim get [(-o|--output=)json|yaml|name|wide|custom-columns=...|custom-columns-file=...|jsonpath=...|jsonpath-file=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const cmd = addGlobalFlags(newCommand('get', io, HELP), { allNamespaces: true });
+  const collect = (v: string, prev: string[]) => [...prev, v];
+  cmd
+    .option('-o, --output <format>', 'output format')
+    .option('-l, --selector <selector>', 'label selector')
+    .option('--field-selector <selector>', 'field selector')
+    .option('--no-headers', "don't print headers")
+    .option('--show-labels', 'show labels')
+    .option('--show-kind', 'show kind')
+    .option('-L, --label-columns <labels>', 'label columns', collect, [] as string[])
+    .option('--ignore-not-found', 'ignore not found')
+    .option('--sort-by <jsonpath>', 'sort by')
+    .option('--template <template>', 'template')
+    .option('--allow-missing-template-keys <bool>', 'allow missing keys', 'true')
+    .option('--chunk-size <n>', 'ignored: kubesim lists in one go');
+  if (!parseArgs(cmd, argv, 'get')) return 0;
+  const opts = cmd.opts();
+  // pflag accepts "-o=json"; commander hands the "=" through
+  const output: string | undefined = typeof opts.output === 'string' ? opts.output.replace(/^=/, '') : undefined;
+  const allowMissing = String(opts.allowMissingTemplateKeys);
+  if (allowMissing !== 'true' && allowMissing !== 'false') {
+    throw new CommandError(`invalid argument "${allowMissing}" for "--allow-missing-template-keys" flag: strconv.ParseBool: parsing "${allowMissing}": invalid syntax\nSee 'kubectl get --help' for usage.`);
+  }
+  const session = new Session(opts, io);
+  const { state } = await session.read();
+  const result = await runGet(state, session.clock.now(), {
+    args: cmd.args,
+    namespace: session.namespace,
+    allNamespaces: !!opts.allNamespaces,
+    selector: opts.selector,
+    fieldSelector: opts.fieldSelector,
+    output,
+    template: opts.template,
+    // commander's --no-headers sets headers=false
+    noHeaders: opts.headers === false,
+    showLabels: !!opts.showLabels,
+    showKind: !!opts.showKind,
+    labelColumns: opts.labelColumns,
+    ignoreNotFound: !!opts.ignoreNotFound,
+    sortBy: opts.sortBy,
+    allowMissingTemplateKeys: allowMissing === 'true',
+    readFile: (p) => readFileSync(p, 'utf8'),
+  });
+  if (result.stdout) io.stdout.write(result.stdout);
+  if (result.stderr) io.stderr.write(result.stderr);
+  return result.exitCode;
 }

@@ -9,7 +9,7 @@ import { getObject, listObjects } from '../store/objects.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 import { collectFiles, Failures, readSources } from './manifest-files.js';
-import { checkOutput, dryRunOf } from './write-manifests.js';
+import { checkOutput, dryRunOf, toYAML } from './write-manifests.js';
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_VALUE_MSG =
@@ -170,7 +170,7 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
     if (!(e instanceof NothingToSave)) throw e;
   }
   if (o.output === 'yaml' || o.output === 'json') {
-    const { toJSON, toYAML } = await import('../printers/format.js');
+    const { toJSON } = await import('../printers/format.js');
     for (let i = 0; i < printed.length; i++) io.stdout.write(o.output === 'json' ? toJSON(printed[i]) : (i ? '---\n' : '') + (await toYAML(printed[i])));
   } else for (const l of out) io.stdout.write(`${l}\n`);
   failures.print(io);

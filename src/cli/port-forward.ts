@@ -1,11 +1,9 @@
 // `kubesim port-forward TYPE/NAME [LOCAL:]REMOTE ...`: real local sockets into a simulated pod's loopback.
 import { CommandError } from '../api/errors.js';
-import type { KubeObject, Pod } from '../api/types.js';
 import { LiveCluster } from '../forward/live-state.js';
-import { PortForwarder } from '../forward/port-forward.js';
-import { attachablePod, findTarget, parseGoDuration, planForward, type Target } from '../forward/resolve.js';
+import { PortForwarder, waitForPod } from '../forward/port-forward.js';
+import { findTarget, parseGoDuration, planForward } from '../forward/resolve.js';
 import { simEngine } from '../forward/sim-engine.js';
-import { readState } from '../store/store.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
@@ -50,8 +48,6 @@ Usage:
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;
 
-const POLL_FOR_POD_MS = 250;
-
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const cmd = newCommand('port-forward', io, HELP);
   addGlobalFlags(cmd);
@@ -75,7 +71,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { state } = await session.read();
   const live = new LiveCluster(session.statePath, session.clock, state);
   const target = findTarget(live.view().state, session.namespace, args[0]);
-  const pod = await waitForPod(live, session.statePath, target, timeoutMs);
+  const pod = await waitForPod(live, target, timeoutMs);
   const plan = planForward(target, pod, args.slice(1), addresses.length ? addresses : ['localhost']);
 
   const out = (line: string) => io.stdout.write(`${line}\n`);
@@ -105,18 +101,4 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (live.lastFlushError) err(`warning: could not save app log lines: ${live.lastFlushError.message}`);
   if (end.kind === 'lost') throw new CommandError('lost connection to pod');
   return 0;
-}
-
-/** GetFirstPod: the chosen pod now, or the first to appear within the timeout (the file is polled, no lock). */
-async function waitForPod(live: LiveCluster, statePath: string, target: Target, timeoutMs: number): Promise<Pod & KubeObject> {
-  const deadline = Date.now() + timeoutMs;
-  let current = target;
-  for (;;) {
-    const choice = attachablePod(live.view().state, current);
-    if (choice.kind === 'pod') return choice.pod;
-    if (Date.now() >= deadline) throw new CommandError('timed out waiting for the condition');
-    await new Promise((r) => setTimeout(r, Math.min(POLL_FOR_POD_MS, Math.max(0, deadline - Date.now()))));
-    if (readState(statePath)) live.reload();
-    current = { info: target.info, obj: findTarget(live.view().state, target.obj.metadata.namespace ?? 'default', `${target.info.resource}/${target.obj.metadata.name}`).obj };
-  }
 }

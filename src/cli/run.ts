@@ -1,7 +1,268 @@
-// `kubesim run` (not yet built).
-import { CommandError } from '../api/errors.js';
+// `kubesim run`: kubectl's BasicPod generator, then (with -i/--attach) the container's process runs attached
+// through the simulated shell and tools; --rm deletes what was created; the exit code is the container's.
+import { CommandError, ExitError, type KubeError } from '../api/errors.js';
+import { resourceForKind } from '../api/resources.js';
+import type { KubeObject, Pod } from '../api/types.js';
+import { createObject, deleteObject } from '../cluster/apiserver.js';
+import { getObject } from '../store/objects.js';
+import { objectName, toJSON, toYAML } from '../printers/format.js';
+import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
+import { attachMain, loadUserImages } from './netcli.js';
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new CommandError('"run" is not implemented yet');
+const HELP = `Create and run a particular image in a pod.
+
+Examples:
+  # Start a nginx pod
+  kubesim run nginx --image=nginx
+
+  # Run curl once from a throw-away pod and remove it afterwards
+  kubesim run --image=curlimages/curl -it --restart=Never --rm client-pod curl 10.244.2.4:8080
+
+  # Open a shell in a throw-away pod
+  kubesim run --image=curlimages/curl -it --restart=Never --rm client-pod /bin/sh
+
+Options:
+    --annotations=[]: Annotations to apply to the pod.
+    --attach=false: Wait for the pod to start running, then attach to it (default with -i).
+    --command=false: Use the extra arguments as the command instead of the args.
+    --dry-run='none': Must be "none", "server", or "client".
+    --env=[]: Environment variables to set in the container.
+    --expose=false: Also create a ClusterIP service (needs --port).
+    --image='': The image for the container to run.
+    --image-pull-policy='': The image pull policy for the container.
+    -l, --labels='': Comma separated labels to apply to the pod. Will override previous values.
+    --leave-stdin-open=false: Leave stdin open after the first attach completes.
+    -o, --output='': Output format: json, yaml, name.
+    --port='': The port that this container exposes.
+    --privileged=false: Run the container in privileged mode.
+    -q, --quiet=false: If true, suppress prompt messages.
+    --restart='Always': The restart policy for this Pod: Always, OnFailure, Never.
+    --rm=false: Delete the pod after it exits (attached runs only).
+    -i, --stdin=false: Keep stdin open on the container in the pod.
+    -t, --tty=false: Allocate a TTY for the container in the pod.
+    --trace=false: Explain every connection hop by hop on stderr (kubesim).
+
+Usage:
+  kubesim run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]
+`;
+
+const IMAGE_RE = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
+
+interface RunOpts {
+  image?: string;
+  restart: string;
+  rm?: boolean;
+  stdin?: boolean;
+  tty?: boolean;
+  attach?: boolean;
+  command?: boolean;
+  env: string[];
+  labels?: string;
+  port?: string;
+  expose?: boolean;
+  annotations: string[];
+  imagePullPolicy?: string;
+  privileged?: boolean;
+  dryRun?: string;
+  output?: string;
+  quiet?: boolean;
+  leaveStdinOpen?: boolean;
+  trace?: boolean;
+  namespace?: string;
+  state?: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function usage(message: string): CommandError {
+  return new CommandError(message, { usageOf: 'run' });
+}
+
+function klogTime(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds() * 1000, 6)}`;
+}
+
+function parseLabels(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of s.split(',')) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new CommandError(`invalid label spec: ${kv}`);
+    out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return out;
+}
+
+/** kubectl's BasicPod generator (run.go), field for field. */
+function buildPod(name: string, o: RunOpts, args: string[], namespace: string | undefined): KubeObject {
+  const env = o.env.map((e) => {
+    const eq = e.indexOf('=');
+    const key = eq < 0 ? '' : e.slice(0, eq);
+    if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new CommandError(`invalid env: ${e}`);
+    return { name: key, value: e.slice(eq + 1) };
+  });
+  const container: Record<string, unknown> = { name, image: o.image };
+  if (args.length) container[o.command ? 'command' : 'args'] = args;
+  if (env.length) container.env = env;
+  if (o.imagePullPolicy) container.imagePullPolicy = o.imagePullPolicy;
+  if (o.port) container.ports = [{ containerPort: Number(o.port) }];
+  container.resources = {};
+  if (o.stdin) {
+    container.stdin = true;
+    container.stdinOnce = !o.leaveStdinOpen;
+  }
+  if (o.tty) container.tty = true;
+  if (o.privileged) container.securityContext = { privileged: true };
+  const annotations: Record<string, string> = {};
+  for (const a of o.annotations) {
+    const eq = a.indexOf('=');
+    if (eq > 0) annotations[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      creationTimestamp: null as unknown as string,
+      labels: o.labels ? parseLabels(o.labels) : { run: name },
+      name,
+      ...(namespace ? { namespace } : {}),
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+    },
+    spec: { containers: [container], dnsPolicy: 'ClusterFirst', restartPolicy: o.restart },
+    status: {},
+  } as KubeObject;
+}
+
+function buildService(name: string, o: RunOpts, namespace: string | undefined): KubeObject {
+  const port = Number(o.port);
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { creationTimestamp: null as unknown as string, name, ...(namespace ? { namespace } : {}) },
+    spec: { ports: [{ port, protocol: 'TCP', targetPort: port }], selector: o.labels ? parseLabels(o.labels) : { run: name } },
+    status: { loadBalancer: {} },
+  } as KubeObject;
+}
+
+async function printObject(io: CliIO, obj: KubeObject, output: string | undefined, suffix: string): Promise<void> {
+  if (output === 'yaml') io.stdout.write(await toYAML(obj));
+  else if (output === 'json') io.stdout.write(toJSON(obj));
+  else if (output === 'name') io.stdout.write(`${objectName(obj)}\n`);
+  else io.stdout.write(`${objectName(obj)} created${suffix}\n`);
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const dash = argv.indexOf('--');
+  const before = dash >= 0 ? argv.slice(0, dash) : argv;
+  const after = dash >= 0 ? argv.slice(dash + 1) : [];
+  const cmd = addGlobalFlags(newCommand('run', io, HELP));
+  cmd
+    .option('--image <image>')
+    .option('--restart <policy>', '', 'Always')
+    .option('--rm')
+    .option('-i, --stdin')
+    .option('-t, --tty')
+    .option('--attach')
+    .option('--command')
+    .option('--env <kv>', '', collect, [])
+    .option('-l, --labels <labels>')
+    .option('--port <port>')
+    .option('--expose')
+    .option('--annotations <kv>', '', collect, [])
+    .option('--image-pull-policy <policy>')
+    .option('--privileged')
+    .option('--overrides <json>')
+    .option('--dry-run <mode>')
+    .option('-o, --output <format>')
+    .option('-q, --quiet')
+    .option('--leave-stdin-open')
+    .option('--pod-running-timeout <d>')
+    .option('--field-manager <name>')
+    .option('--trace');
+  if (!parseArgs(cmd, before, 'run')) return 0;
+  const o = cmd.opts() as RunOpts;
+  const operands = cmd.args;
+  const session = new Session(o, io);
+  if (o.image === undefined) {
+    throw new ExitError(1, `E${klogTime(session.clock.now())}   ${String(process.pid).padStart(5)} run.go:72] "command failed" err="required flag(s) \\"image\\" not set"`);
+  }
+  if (operands.length === 0) throw usage('NAME is required for run');
+  const name = operands[0];
+  const args = [...operands.slice(1), ...after];
+  if (!IMAGE_RE.test(o.image)) throw new CommandError(`Invalid image name "${o.image}": invalid reference format`);
+  if (o.tty && !o.stdin) throw usage('-i/--stdin is required for containers with -t/--tty=true');
+  if (o.expose && !o.port) throw usage('--port must be set when exposing a service');
+  const dryRun = o.dryRun && o.dryRun !== 'none' ? o.dryRun : undefined;
+  if (dryRun && !['client', 'server'].includes(dryRun)) throw new CommandError(`Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
+  const attach = o.attach ?? !!o.stdin;
+  if ((o.stdin || o.attach || o.tty) && dryRun) throw usage("--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
+  if (!['Always', 'OnFailure', 'Never'].includes(o.restart)) throw usage(`invalid restart policy: ${o.restart}`);
+  if (o.rm && !attach) throw usage('--rm should only be used for attached containers');
+  if (o.imagePullPolicy && !['Always', 'IfNotPresent', 'Never'].includes(o.imagePullPolicy)) throw usage(`invalid image pull policy: ${o.imagePullPolicy}`);
+
+  const nsForObject = session.namespaceExplicit ? session.namespace : undefined;
+  const podObj = buildPod(name, o, args, nsForObject);
+  const svcObj = o.expose ? buildService(name, o, nsForObject) : undefined;
+  if (dryRun === 'client') {
+    if (svcObj) {
+      await printObject(io, svcObj, o.output, ' (dry run)');
+      if (o.output === 'yaml') io.stdout.write('---\n');
+    }
+    await printObject(io, podObj, o.output, ' (dry run)');
+    return 0;
+  }
+
+  const images = await loadUserImages(io.env);
+  let tty = !!o.tty;
+  if (attach && tty && !io.stdin.isTTY) {
+    if (!o.quiet) io.stderr.write('Unable to use a TTY - input is not a terminal or the right kind of file\n');
+    tty = false;
+  }
+  const namespace = session.namespace;
+  const created = await session.change((state, ctx) => {
+    const out: KubeObject[] = [];
+    if (svcObj) out.push(createObject(state, ctx, svcObj, { namespace, dryRun: dryRun === 'server' }));
+    out.push(createObject(state, ctx, podObj, { namespace, dryRun: dryRun === 'server' }));
+    return out;
+  });
+  if (!attach) {
+    for (const obj of created) await printObject(io, obj, o.output, dryRun === 'server' ? ' (server dry run)' : '');
+    return 0;
+  }
+
+  const pod = created[created.length - 1] as Pod & KubeObject;
+  const container = pod.spec!.containers[0];
+  const target = { namespace, pod: name, container: container.name };
+  let exitCode = 0;
+  let failure: KubeError | undefined;
+  try {
+    const r = await attachMain(session, io, target, container, images, { tty, containerTTY: !!o.tty, trace: !!o.trace, quiet: !!o.quiet });
+    if (r.server) return 0;
+    const code = r.code;
+    const startError = r.startError;
+    exitCode = code;
+    if (o.restart === 'Always') {
+      if (tty && !o.rm) io.stderr.write(`Session ended, resume using 'kubectl attach ${name} -c ${container.name} -i -t' command when the pod is running\n`);
+      exitCode = 0;
+    } else if (code !== 0 && !(o.restart === 'OnFailure')) {
+      failure = new ExitError(code, `pod ${namespace}/${name} terminated (${startError ? 'StartError' : 'Error'})\n${startError ?? ''}`.replace(/\n$/, ''));
+    } else if (code !== 0) {
+      failure = new CommandError(`pod ${namespace}/${name} left in phase Running`);
+    }
+  } finally {
+    if (o.rm) {
+      await session.change((state, ctx) => {
+        const info = resourceForKind('v1', 'Pod')!;
+        if (getObject(state, 'pods', namespace, name)) deleteObject(state, ctx, info, namespace, name);
+        if (svcObj && getObject(state, 'services', namespace, name)) deleteObject(state, ctx, resourceForKind('v1', 'Service')!, namespace, name);
+      });
+      if (!o.quiet) {
+        io.stdout.write(`pod "${name}" deleted\n`);
+        if (svcObj) io.stdout.write(`service "${name}" deleted\n`);
+      }
+    }
+  }
+  if (failure) throw failure;
+  return exitCode;
 }

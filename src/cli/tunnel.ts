@@ -48,7 +48,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const tunnel = new Tunnel(live, simEngine, addresses, { out, err });
   const { default: Table } = await import('cli-table3');
   const table = (rows: OpenTunnel[]) => {
-    const t = new Table({ head: TUNNEL_HEAD, style: { head: [], border: [] } });
+    const t = new Table({ head: TUNNEL_HEAD, style: { head: [], border: [], compact: true } });
     for (const r of rows) t.push(tunnelRow(r));
     return t.toString();
   };

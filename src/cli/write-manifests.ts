@@ -2,7 +2,7 @@
 // (decode with field validation, then apply or create), print kubectl's line per object and the failures
 // at the end. Valid objects are written even when others fail; the exit code is 1 if any failed.
 import { badRequest, CommandError, KubeError } from '../api/errors.js';
-import { decodeManifests, type ManifestObject } from '../api/manifest.js';
+import { decodeManifests, loadYaml, type ManifestObject } from '../api/manifest.js';
 import { qualifiedKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { decodeForWrite, fieldValidationOf, type FieldValidation } from '../api/validation.js';
@@ -174,7 +174,7 @@ async function printDone(verb: 'apply' | 'create', done: Done[], output: string 
     for (const d of done) io.stdout.write(`${nameOf(d.m, d.object)}\n`);
     return;
   }
-  const { toJSON, toYAML, asList } = await import('../printers/format.js');
+  const { toJSON, asList } = await import('../printers/format.js');
   const objs = done.map((d) => d.object);
   if (objs.length === 0) return;
   if (verb === 'apply' && objs.length > 1) {
@@ -187,3 +187,10 @@ async function printDone(verb: 'apply' | 'create', done: Done[], output: string 
   }
 }
 
+
+/** -o yaml as kubectl prints it (sorted keys, YAML 1.1 quoting, unindented sequences). */
+export async function toYAML(v: unknown): Promise<string> {
+  const { sortKeys } = await import('../printers/format.js');
+  const lib = await loadYaml();
+  return lib.stringify(sortKeys(v), { version: '1.1', indentSeq: false, lineWidth: 0, nullStr: 'null' });
+}

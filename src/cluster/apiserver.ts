@@ -69,9 +69,10 @@ export function createObject(state: ClusterState, ctx: Ctx, input: KubeObject, o
     while (getObject(state, info.resource, obj.metadata.namespace, obj.metadata.name));
   }
   // As the API server orders it: validation before storage, so an invalid object that exists is Invalid.
-  // Every write is validated; a kind's strategy may add its own checks (it calls validateObject itself).
+  // Every write is validated: by the kind's strategy (in validate, or in prepareForCreate when allocation
+  // must come first, as for Services), else by the generic per-kind rules.
   if (strategy.validate) strategy.validate(obj, state, undefined);
-  else validateObject(obj);
+  else if (!strategy.prepareForCreate) validateObject(obj);
   if (obj.metadata.name && getObject(state, info.resource, obj.metadata.namespace, obj.metadata.name)) {
     throw alreadyExists(qualifiedResource(info), obj.metadata.name);
   }
@@ -111,7 +112,7 @@ export function updateObject(state: ClusterState, ctx: Ctx, input: KubeObject, o
   if (old.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
   if ('status' in old && !strategy.statusFromUser) obj.status = old.status;
   if (strategy.validate) strategy.validate(obj, state, old);
-  else validateObject(obj, old);
+  else if (!strategy.prepareForUpdate) validateObject(obj, old);
   strategy.prepareForUpdate?.(obj, old, state, ctx, opts);
   if (strategy.hasGeneration) {
     const changed = JSON.stringify(obj.spec ?? null) !== JSON.stringify(old.spec ?? null);

@@ -388,6 +388,8 @@ export function runEndpointsController(state: ClusterState, ctx: Ctx): void {
       } else if (existing.length) reconcileSlices(state, ctx, svc, existing, [], {}, false);
       continue;
     }
+    // ExternalName services receive no endpoints from these controllers (kubernetes/kubernetes#105986).
+    if (svc.spec?.type === 'ExternalName') continue;
     const pods = selectPods(index, ns, selector);
     syncEndpoints(state, ctx, svc, pods);
     const labels = serviceLabels(svc, { [LABEL_MANAGED_BY]: SLICE_CONTROLLER, [LABEL_SERVICE_NAME]: svc.metadata.name });
@@ -428,8 +430,14 @@ function validateEndpoints(obj: KubeObject): FieldError[] {
   return out;
 }
 
+/** SetDefaults_EndpointPort: protocol TCP. */
+function defaultEndpoints(obj: KubeObject): void {
+  for (const s of (obj.subsets ?? []) as EndpointSubset[]) for (const p of s.ports ?? []) p.protocol ??= 'TCP';
+}
+
 export const endpointsStrategy: Strategy = {
   validate(obj) {
+    defaultEndpoints(obj);
     const causes = validateEndpoints(obj);
     if (causes.length) throw new InvalidError('Endpoints', obj.metadata.name ?? '', causes);
   },

@@ -527,6 +527,8 @@ function allocateHealthCheckNodePort(state: ClusterState, ctx: Ctx, svc: Svc, ol
 export const serviceStrategy: Strategy = {
   // Validation runs inside prepareForCreate/Update: the real registry allocates (BeginCreate) before it
   // validates, so an allocation error hides validation errors (reference §6.1 "Multiple causes").
+  // This empty hook keeps the API server's generic pre-check from running first.
+  validate() {},
   prepareForCreate(obj, state, ctx) {
     const svc = obj as Svc;
     defaultService(svc);

@@ -16,6 +16,12 @@ export interface BridgeHooks {
   connect(socket: Socket): ConnectResult;
   /** The simulated connection could not be opened: the socket is closed after this. */
   onConnectFailed?(socket: Socket, result: Exclude<ConnectResult, { kind: 'connected' }>): void;
+  /**
+   * How a refused connection ends for the local client: 'close' (port-forward: client-go closes the local
+   * connection after the forwarding error, so curl sees an empty reply) or 'reset' (tunnel: an RST, as from
+   * kube-proxy's REJECT or a closed port).
+   */
+  refuse?: 'close' | 'reset';
   /** After each request, with the outcome (for log lines and for noticing a vanished pod). */
   onSent?(result: SendResult, socket: Socket): void;
 }
@@ -33,7 +39,10 @@ export function createBridgeServer(hooks: BridgeHooks): Server {
       return;
     }
     hooks.onConnectFailed?.(socket, result);
-    if (result.kind === 'refused') socket.resetAndDestroy();
+    if (result.kind === 'refused') {
+      if (hooks.refuse === 'close') socket.destroySoon();
+      else socket.resetAndDestroy();
+    }
     // timeout: a dropped SYN; the client waits, then gives up on its own. Nothing is read from the socket.
     else socket.pause();
   });
@@ -109,7 +118,8 @@ function respond(conn: Connection, req: IncomingMessage, body: Buffer, res: Serv
 }
 
 export function writeResponse(res: ServerResponse, r: AppResponse, head: boolean): void {
-  const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+  const body = r.body;
+  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   // Flat [name, value, ...]: keeps the app's order and repeated headers.
   const flat: string[] = [];
   let hasLength = false;
@@ -119,16 +129,19 @@ export function writeResponse(res: ServerResponse, r: AppResponse, head: boolean
   }
   // The app's own Content-Length wins (a HEAD answer announces the GET body's length); a streaming app's body
   // goes out chunked, as Node frames it when no length is given.
-  if (!hasLength && !r.chunked) flat.push('Content-Length', String(body.length));
+  if (!hasLength && !r.chunked) flat.push('Content-Length', String(size));
   res.writeHead(r.status, r.statusText, flat);
-  if (head || body.length <= SLICE) {
-    res.end(head ? undefined : body);
+  if (head || size <= SLICE) {
+    // Small bodies: one write with the headers (Node corks them together).
+    if (head) res.end();
+    else res.end(body);
     return;
   }
+  const buf = typeof body === 'string' ? Buffer.from(body) : body;
   let offset = 0;
   const pump = (): void => {
-    while (offset < body.length) {
-      const slice = body.subarray(offset, offset + SLICE);
+    while (offset < buf.length) {
+      const slice = buf.subarray(offset, offset + SLICE);
       offset += slice.length;
       if (!res.write(slice)) {
         res.once('drain', pump);

@@ -4,6 +4,10 @@
 // - writes: the app log lines produced by served requests are batched and appended under the lock at most once
 //   per FLUSH_MS (and when a batch reaches FLUSH_LINES, and on exit), so a busy forwarder costs other commands
 //   at most one short lock a second and `kubesim logs` is at most about a second behind.
+// The API server module first: src/cluster/controllers -> workloads -> apiserver -> strategies -> workloads is a
+// cycle that only initializes in this order (reported to the lead).
+import '../cluster/apiserver.js';
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Clock } from '../util/clock.js';
 import { Random } from '../util/random.js';
@@ -13,6 +17,8 @@ import { readState, withLock, writeStateAtomic } from '../store/store.js';
 import type { ClusterView, NewLogs } from './engine.js';
 
 export const POLL_MS = 250;
+/** Polls between in-memory controller runs when the file did not change (about once a second). */
+const SETTLE_EVERY = 4;
 export const FLUSH_MS = 1000;
 export const FLUSH_LINES = 20_000;
 /**
@@ -35,6 +41,7 @@ export class LiveCluster {
   private pollTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private polling = false;
+  private idlePolls = 0;
   private listeners: (() => void)[] = [];
   /** Set when a write of log lines failed: reported once by the caller, never fatal to serving. */
   lastFlushError: Error | undefined;
@@ -81,12 +88,12 @@ export class LiveCluster {
     try {
       const s = await this.statFile();
       const old = this.stamp;
-      const changed = !s || !old || s.mtimeMs !== old.mtimeMs || s.size !== old.size || s.ino !== old.ino;
+      const changed = !s || !old || !sameStamp(s, old);
       if (changed) {
         this.stamp = s;
         this.reload();
-      } else {
-        // Time moves status on (readiness, restarts) even when nobody writes.
+      } else if (++this.idlePolls % SETTLE_EVERY === 0) {
+        // Time moves status on (readiness, restarts) even when nobody writes: re-run the controllers now and then.
         reconcile(this.current.state, this.current.ctx);
       }
       for (const fn of this.listeners) fn();
@@ -138,10 +145,14 @@ export class LiveCluster {
     this.flushing = (async () => {
       try {
         await withLock(this.statePath, () => {
+          const before = stampOf(this.statePath);
           const state = readState(this.statePath);
           if (!state) return; // the cluster was deleted: its logs went with it
           appendLogLines(state, batch);
           writeStateAtomic(this.statePath, state);
+          // Our own write changes nothing we serve from (log lines are not kept in memory): when nobody else
+          // wrote since our last read, take the new stamp so that the poll does not re-read the file for it.
+          if (before && this.stamp && sameStamp(before, this.stamp)) this.stamp = stampOf(this.statePath);
         });
       } catch (e) {
         this.lastFlushError = e as Error;
@@ -157,6 +168,19 @@ export class LiveCluster {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = undefined;
     await this.flush();
+  }
+}
+
+function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
+}
+
+function stampOf(path: string): FileStamp | undefined {
+  try {
+    const s = statSync(path);
+    return { mtimeMs: s.mtimeMs, size: s.size, ino: s.ino };
+  } catch {
+    return undefined;
   }
 }
 

@@ -2,13 +2,14 @@
 // is printed), one HTTP bridge per listener into the pod's loopback, and the end conditions kubectl has:
 // Ctrl-C (exit 0), or the connection to the pod lost (a forwarding error, the pod gone) -> error, exit 1.
 import type { Server } from 'node:http';
+import { CommandError } from '../api/errors.js';
 import type { Pod, KubeObject } from '../api/types.js';
 import { getObject } from '../store/objects.js';
 import { createBridgeServer } from './http-bridge.js';
 import type { Engine, PodRef } from './engine.js';
 import { forwardErrorLine } from './klog.js';
-import type { LiveCluster } from './live-state.js';
-import { joinHostPort, type ForwardedPort, type ListenAddress } from './resolve.js';
+import { POLL_MS, type LiveCluster } from './live-state.js';
+import { attachablePod, findTarget, joinHostPort, type ForwardedPort, type ListenAddress, type Target } from './resolve.js';
 
 export interface ForwardIO {
   out(line: string): void;
@@ -105,6 +106,7 @@ export class PortForwarder {
 
   private bridgeFor(port: ForwardedPort): Server {
     return createBridgeServer({
+      refuse: 'close',
       connect: () => {
         this.io.out(`Handling connection for ${port.local}`);
         return this.engine.connectPodLoopback(this.live.view, this.pod, port.remote);
@@ -151,5 +153,19 @@ export class PortForwarder {
       ),
     );
     this.servers = [];
+  }
+}
+
+/** GetFirstPod: the chosen pod now, or the first to appear within the timeout (the file is polled, no lock). */
+export async function waitForPod(live: LiveCluster, target: Target, timeoutMs: number): Promise<Pod & KubeObject> {
+  const deadline = Date.now() + timeoutMs;
+  let current = target;
+  for (;;) {
+    const choice = attachablePod(live.view().state, current);
+    if (choice.kind === 'pod') return choice.pod;
+    if (Date.now() >= deadline) throw new CommandError('timed out waiting for the condition');
+    await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
+    live.reload();
+    current = { info: target.info, obj: findTarget(live.view().state, target.obj.metadata.namespace ?? 'default', `${target.info.resource}/${target.obj.metadata.name}`).obj };
   }
 }

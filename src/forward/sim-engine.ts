@@ -1,8 +1,5 @@
-// The Engine the CLI uses: the simulated network (src/net) behind the socket servers' small interface.
-// Provisional until src/net lands on main: every connection is refused.
-import type { Engine } from './engine.js';
+// The Engine the CLI's socket servers use: the simulated network (src/net) behind their small interface.
+import { connect, exchange, openNet } from '../net/index.js';
+import { makeEngine } from './net-adapter.js';
 
-export const simEngine: Engine = {
-  connectPodLoopback: () => ({ kind: 'refused' }),
-  connectFromWorkstation: () => ({ kind: 'refused' }),
-};
+export const simEngine = makeEngine({ openNet, connect, exchange });

@@ -273,7 +273,7 @@ function viaService(net: Net, client: Client, rule: PortRule, ip: string, port: 
   }
   let candidates = rule.ready;
   let masquerade = false;
-  const inCluster = client.kind !== 'workstation';
+
   if (mode === 'internal') {
     if (rule.internalLocal && entry) {
       candidates = rule.ready.filter((b) => b.nodeName === entry.name);
@@ -305,7 +305,7 @@ function viaService(net: Net, client: Client, rule: PortRule, ip: string, port: 
   const b = chooseEndpoint(net, rule, candidates, clientIP, trace);
   let seen = src;
   const bNode = nodeOf(net, b);
-  if (!inCluster || masquerade) {
+  if (masquerade) {
     const via = entry ?? bNode;
     if (via) {
       seen = nodeSourceToward(via, b.ip);
@@ -354,7 +354,7 @@ function toPodSocket(
   dialPort = port,
 ): ConnectResult {
   const policy = allowsFlow(net.topo, client, pod, port);
-  hop(net, trace, 'policy', () => policy.reason);
+  hop(net, trace, 'policy', () => policy.reason(pod));
   if (!policy.allowed) return timeout(dialIP, dialPort, trace);
   const loopback = ip.startsWith('127.');
   if (!pod.running) {
@@ -414,8 +414,16 @@ function toNode(net: Net, client: Client, node: NodeHost, port: number, ip: stri
   return refused(ip, port, trace);
 }
 
+let lastLogMs = NaN;
+let lastLog = '';
+/** RFC 3339 with nanoseconds (memoised on the millisecond, as requests in a batch share a clock reading). */
 function logTime(d: Date): string {
-  return d.toISOString().replace('Z', '000000Z');
+  const ms = d.getTime();
+  if (ms !== lastLogMs) {
+    lastLogMs = ms;
+    lastLog = d.toISOString().replace('Z', '000000Z');
+  }
+  return lastLog;
 }
 
 /** Stage 8: the app at the far end answers one HTTP request on an open connection and logs it. */

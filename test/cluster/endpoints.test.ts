@@ -166,7 +166,7 @@ test('a selectorless service gets no Endpoints; a user-made one is kept, mirrore
   } as KubeObject;
   create(c, manual);
   const e = ep(c, 'external-service')!;
-  assert.deepEqual(e.subsets, manual.subsets, 'left as the user wrote it');
+  assert.deepEqual(e.subsets, [{ addresses: [{ ip: '11.11.11.11' }, { ip: '22.22.22.22' }], ports: [{ port: 80, protocol: 'TCP' }] }], 'left as written (protocol defaulted)');
   assert.equal(e.metadata.annotations, undefined);
   const [m] = slices(c, 'external-service');
   assert.equal(m.metadata.labels['endpointslice.kubernetes.io/managed-by'], 'endpointslicemirroring-controller.k8s.io');
@@ -247,4 +247,12 @@ test('work grows with pods + services: 300 services over 3000 pods settle in one
   const rv = c.state.resourceVersion;
   runEndpointsController(c.state, c.ctx);
   assert.equal(c.state.resourceVersion, rv);
+});
+
+test('an ExternalName service gets no Endpoints even with a selector (as create service externalname makes it)', () => {
+  const c = cluster();
+  create(c, pod('x', { app: 'x' }, [{ containerPort: 80 }]));
+  create(c, svc('x', { type: 'ExternalName', externalName: 'db.example.com', selector: { app: 'x' } }));
+  assert.equal(ep(c, 'x'), undefined);
+  assert.equal(slices(c, 'x').length, 0);
 });

@@ -225,3 +225,43 @@ test('after close no port stays bound', async () => {
   again.close();
   await assert.rejects(httpGet(port));
 });
+
+test('one port busy, another free: the busy one is reported and the forwarder keeps running', async () => {
+  const a = await occupy('127.0.0.1', 0);
+  const busy = (a.address() as { port: number }).port;
+  const b = await occupy('::1', busy);
+  try {
+    const s = await setup({ ports: [{ local: busy, remote: 8080 }, { local: 0, remote: 8080 }] });
+    try {
+      assert.equal(s.listening, true);
+      assert.equal(s.err.length, 1);
+      assert.match(s.err[0], new RegExp(`^Unable to listen on port ${busy}: Listeners failed to create`));
+      assert.equal(s.out.length, 2);
+      assert.match(s.out[0], /^Forwarding from 127\.0\.0\.1:\d+ -> 8080$/);
+      const port = Number(/:(\d+) ->/.exec(s.out[0])![1]);
+      assert.equal((await httpGet(port)).status, 200);
+    } finally {
+      await s.close();
+    }
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test('explicit addresses must all bind: ::1 busy with --address 127.0.0.1,::1 fails the port', async () => {
+  const b = await occupy('::1', 0);
+  const port = (b.address() as { port: number }).port;
+  try {
+    const s = await setup({ ports: [{ local: port, remote: 8080 }], addresses: ['127.0.0.1', '::1'] });
+    try {
+      assert.equal(s.listening, false);
+      assert.deepEqual(s.out, [`Forwarding from 127.0.0.1:${port} -> 8080`]);
+      assert.deepEqual(s.err, [`Unable to listen on port ${port}: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp6 [::1]:${port}: bind: address already in use]`]);
+    } finally {
+      await s.close();
+    }
+  } finally {
+    b.close();
+  }
+});

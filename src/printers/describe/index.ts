@@ -5,6 +5,7 @@ import { as, type Deployment, type EndpointSlice, type Endpoints, type Ingress, 
 import { eventsFor } from '../../cluster/events.js';
 import { getObject, listObjects } from '../../store/objects.js';
 import type { ClusterState } from '../../store/state.js';
+import { describeConfigMap, describeIngressClass, describeSecret, describeServiceAccount } from './config.js';
 import { describeGeneric } from './generic.js';
 import { describeNamespace } from './namespace.js';
 import { describeIngress, describeNetworkPolicy } from './network.js';
@@ -92,6 +93,14 @@ export function describeObject(state: ClusterState, info: ResourceInfo, obj: Kub
       return describeIngress(state, as<Ingress>(obj), events(), now);
     case 'networkpolicies':
       return describeNetworkPolicy(as<NetworkPolicy>(obj));
+    case 'configmaps':
+      return describeConfigMap(obj, events(), now);
+    case 'secrets':
+      return describeSecret(obj);
+    case 'serviceaccounts':
+      return describeServiceAccount(obj, listObjects(state, 'secrets', ns), events(), now);
+    case 'ingressclasses':
+      return describeIngressClass(obj, events(), now);
     default:
       return describeGeneric(obj, events(), now);
   }

@@ -288,40 +288,16 @@ function describeContainerEnvFrom(c: Container, w: PrefixWriter): void {
   }
 }
 
-/** The value a fieldRef env var resolves to in this pod (EnvValueRetriever); "" in templates. */
+/**
+ * The value a fieldRef env var resolves to (EnvValueRetriever). kubectl converts the field path with its own
+ * scheme, which knows only metadata.name and metadata.namespace for pods; every other path shows empty, as
+ * do all of them in templates.
+ */
 function fieldRefValue(pod: PodObj | undefined, path: string): string {
   if (!pod) return '';
-  const sub = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
-  if (sub) return (sub[1] === 'labels' ? pod.metadata.labels : pod.metadata.annotations)?.[sub[2]] ?? '';
-  switch (path) {
-    case 'metadata.name':
-      return pod.metadata.name;
-    case 'metadata.namespace':
-      return pod.metadata.namespace ?? '';
-    case 'metadata.uid':
-      return pod.metadata.uid ?? '';
-    case 'spec.nodeName':
-    case 'spec.host':
-      return pod.spec?.nodeName ?? '';
-    case 'spec.serviceAccountName':
-      return pod.spec?.serviceAccountName ?? '';
-    case 'spec.restartPolicy':
-      return pod.spec?.restartPolicy ?? '';
-    case 'spec.schedulerName':
-      return pod.spec?.schedulerName ?? '';
-    case 'status.phase':
-      return pod.status?.phase ?? '';
-    case 'status.podIP':
-      return pod.status?.podIP ?? '';
-    case 'status.hostIP':
-      return pod.status?.hostIP ?? '';
-    case 'status.podIPs':
-      return (pod.status?.podIPs ?? []).map((x) => x.ip).join(',');
-    case 'status.hostIPs':
-      return (pod.status?.hostIPs ?? []).map((x) => x.ip).join(',');
-    default:
-      return '';
-  }
+  if (path === 'metadata.name') return pod.metadata.name;
+  if (path === 'metadata.namespace') return pod.metadata.namespace ?? '';
+  return '';
 }
 
 /** resourcehelper.ExtractContainerResourceValue: the value rounded up in units of the divisor. */
@@ -384,9 +360,12 @@ function describeContainerVolumes(c: Container, w: PrefixWriter): void {
 
 type Volume = NonNullable<NonNullable<Pod['spec']>['volumes']>[number];
 
-/** Go's %v of a *bool: <nil> when unset (kubectl 1.32 prints the pointer for the projected ConfigMap's Optional). */
+/**
+ * Go's %v of a *bool: kubectl 1.32 prints the projected sources' Optional pointer itself, so a set value shows
+ * as a heap address (different on every run); kubesim shows a fixed one of the same shape.
+ */
 function optionalPtr(v: boolean | undefined | null): string {
-  return v === undefined || v === null ? '<nil>' : String(v);
+  return v === undefined || v === null ? '<nil>' : '0xc000010000';
 }
 
 export function describeVolumes(volumes: Volume[] | undefined, w: PrefixWriter, space: string): void {

@@ -15,6 +15,10 @@ export interface DescribeRequest {
   selector?: string;
   showEvents: boolean;
   now: Date;
+  /** Objects named by -f files (type, namespace, name), described instead of args. */
+  files?: { info: ResourceInfo; namespace?: string; name: string }[];
+  /** Errors the -f files already produced, reported after what could be described. */
+  fileErrors?: KubeError[];
 }
 
 export interface DescribeResult {
@@ -39,6 +43,17 @@ interface Target {
 
 export function runDescribe(state: ClusterState, req: DescribeRequest): DescribeResult {
   const { args } = req;
+  if (req.files) {
+    if (args.length) throw new CommandError('when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+    const targets: Target[] = [];
+    const errors: KubeError[] = [...(req.fileErrors ?? [])];
+    for (const f of req.files) {
+      const obj = getObject(state, f.info.resource, f.info.namespaced ? f.namespace ?? req.namespace : undefined, f.name);
+      if (obj) targets.push({ info: f.info, obj });
+      else errors.push(notFound(qualifiedResource(f.info), f.name));
+    }
+    return { stdout: joinDescriptions(state, targets, req), errors };
+  }
   if (args.length === 0) {
     throw new CommandError('You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.');
   }
@@ -87,10 +102,15 @@ export function runDescribe(state: ClusterState, req: DescribeRequest): Describe
     }
   }
 
-  const stdout = targets.map((t, i) => (i === 0 ? '' : '\n\n') + describeObject(state, t.info, t.obj, req)).join('');
+  const stdout = joinDescriptions(state, targets, req);
   let notice: string | undefined;
   if (targets.length === 0 && errors.length === 0) {
     notice = req.allNamespaces ? 'No resources found' : `No resources found in ${req.namespace} namespace.`;
   }
   return { stdout, errors, notice };
+}
+
+/** kubectl prints the first description as is and each further one after "\n\n". */
+function joinDescriptions(state: ClusterState, targets: Target[], req: DescribeRequest): string {
+  return targets.map((t, i) => (i === 0 ? '' : '\n\n') + describeObject(state, t.info, t.obj, req)).join('');
 }

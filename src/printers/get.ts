@@ -1,0 +1,420 @@
+// The core of `kubectl get`: resolve the arguments as kubectl's resource builder does, fetch the objects (with
+// label and field selectors), and print them as tables or structured output. Returns the text for stdout and
+// stderr and the exit code, because a get can print some objects and still fail on others.
+import { CommandError, notFound, StatusError, type KubeError } from '../api/errors.js';
+import { formatLabels, matches, parseSelector, type Selector } from '../api/labels.js';
+import { findResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import { getObject, listObjects } from '../store/objects.js';
+import type { ClusterState } from '../store/state.js';
+import { asList, objectName, toJSON } from './format.js';
+import { formatTable } from './tabwriter.js';
+import { tableFor } from './tables.js';
+
+export interface GetOptions {
+  args: string[];
+  namespace: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  fieldSelector?: string;
+  /** -o value: '', wide, yaml, json, name, jsonpath=..., jsonpath-as-json=..., custom-columns=..., custom-columns-file=... */
+  output?: string;
+  /** --template, for -o jsonpath without "=". */
+  template?: string;
+  noHeaders?: boolean;
+  showLabels?: boolean;
+  showKind?: boolean;
+  labelColumns?: string[];
+  ignoreNotFound?: boolean;
+  sortBy?: string;
+  allowMissingTemplateKeys?: boolean;
+  /** Reads a custom-columns-file (the CLI supplies it; the core touches no disk). */
+  readFile?: (path: string) => string;
+}
+
+export interface GetResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** `kubectl get all`: the "all" category in discovery order (core group, then apps). */
+const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'deployments', 'replicasets'];
+
+const OUTPUT_FORMATS = 'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml';
+
+interface Request {
+  info: ResourceInfo;
+  /** undefined: list */
+  name?: string;
+}
+
+/** One fetched object with the resource it came from. */
+interface Found {
+  info: ResourceInfo;
+  obj: KubeObject;
+}
+
+function resolveType(word: string): ResourceInfo {
+  const info = findResource(word);
+  if (!info) throw new CommandError(`the server doesn't have a resource type "${word}"`);
+  return info;
+}
+
+function expandTypes(text: string): ResourceInfo[] {
+  const out: ResourceInfo[] = [];
+  for (const w of text.split(',')) {
+    if (w === '') continue;
+    if (w === 'all') for (const r of ALL_CATEGORY) out.push(resolveType(r));
+    else out.push(resolveType(w));
+  }
+  return out;
+}
+
+/** `kubectl get` with no type: a hint line, then the usage error. */
+class NoResourceTypeError extends CommandError {
+  constructor() {
+    super('Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).', { usageOf: 'get' });
+  }
+  override render(): string {
+    return `You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\n${super.render()}`;
+  }
+}
+
+/** kubectl's resource builder: "TYPE[,TYPE] [NAME...]" or "TYPE/NAME ...". */
+export function parseRequests(args: string[], hasSelector: boolean): { requests: Request[]; multipleTypes: boolean; singleItem: boolean } {
+  if (args.length === 0) throw new NoResourceTypeError();
+  if (args.some((a) => a.includes('/'))) {
+    if (!args.every((a) => a.includes('/'))) {
+      throw new CommandError(
+        "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'",
+      );
+    }
+    const requests = args.map((a) => {
+      const i = a.indexOf('/');
+      const type = a.slice(0, i);
+      const name = a.slice(i + 1);
+      if (name === '') throw new CommandError(`arguments in resource/name form must have a single resource and name`);
+      const info = resolveType(type);
+      return { info, name };
+    });
+    if (hasSelector) throw new CommandError('name cannot be provided when a selector is specified');
+    const types = new Set(args.map((a) => a.slice(0, a.indexOf('/'))));
+    return { requests, multipleTypes: types.size > 1, singleItem: args.length === 1 };
+  }
+  const typeWords = args[0].split(',').filter((w) => w !== '');
+  const infos = expandTypes(args[0]);
+  const names = args.slice(1);
+  if (names.length > 0 && hasSelector) throw new CommandError('name cannot be provided when a selector is specified');
+  const requests: Request[] = [];
+  if (names.length === 0) for (const info of infos) requests.push({ info });
+  else for (const info of infos) for (const name of names) requests.push({ info, name });
+  const multipleTypes = new Set(typeWords).size > 1 || typeWords.includes('all');
+  return { requests, multipleTypes, singleItem: names.length === 1 && infos.length === 1 };
+}
+
+// ---- field selectors ----
+
+type FieldReq = { path: string; value: string; equal: boolean };
+
+const FIELD_PATHS: Record<string, (o: KubeObject) => string | undefined> = {
+  'metadata.name': (o) => o.metadata.name,
+  'metadata.namespace': (o) => o.metadata.namespace ?? '',
+  'status.phase': (o) => (o.status as { phase?: string } | undefined)?.phase ?? '',
+  'spec.nodeName': (o) => (o.spec as { nodeName?: string } | undefined)?.nodeName ?? '',
+  'spec.type': (o) => (o.spec as { type?: string } | undefined)?.type ?? '',
+  'status.podIP': (o) => (o.status as { podIP?: string } | undefined)?.podIP ?? '',
+  type: (o) => String((o as { type?: unknown }).type ?? ''),
+  reason: (o) => String((o as { reason?: unknown }).reason ?? ''),
+  'involvedObject.name': (o) => (o.involvedObject as { name?: string } | undefined)?.name ?? '',
+  'involvedObject.kind': (o) => (o.involvedObject as { kind?: string } | undefined)?.kind ?? '',
+  'spec.unschedulable': (o) => String((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable ?? false),
+};
+
+function parseFieldSelector(text: string, info: ResourceInfo): FieldReq[] {
+  const out: FieldReq[] = [];
+  for (const part of text.split(',')) {
+    if (part.trim() === '') continue;
+    const m = /^([^!=]+)(==|!=|=)(.*)$/.exec(part.trim());
+    if (!m) throw new CommandError(`invalid selector: '${text}'; can't understand '${part}'`);
+    const path = m[1].trim();
+    if (!FIELD_PATHS[path]) {
+      throw new StatusError('BadRequest', 400, `Unable to find "${info.group ? `${info.group}/` : '/'}${info.version}, Resource=${info.resource}" that match label selector "", field selector "${text}": field label not supported: ${path}`);
+    }
+    out.push({ path, value: m[3].trim(), equal: m[2] !== '!=' });
+  }
+  return out;
+}
+
+function fieldMatches(reqs: FieldReq[], o: KubeObject): boolean {
+  return reqs.every((r) => (FIELD_PATHS[r.path](o) === r.value) === r.equal);
+}
+
+// ---- fetching ----
+
+function fetch(state: ClusterState, opts: GetOptions, requests: Request[], selector: Selector | undefined, errors: KubeError[]): Found[] {
+  const found: Found[] = [];
+  for (const req of requests) {
+    const ns = req.info.namespaced ? opts.namespace : undefined;
+    if (req.name !== undefined) {
+      const obj = getObject(state, req.info.resource, ns, req.name);
+      if (obj) found.push({ info: req.info, obj });
+      else if (!opts.ignoreNotFound) errors.push(notFound(qualifiedResource(req.info), req.name));
+      continue;
+    }
+    const fields = opts.fieldSelector ? parseFieldSelector(opts.fieldSelector, req.info) : undefined;
+    const listNs = req.info.namespaced && !opts.allNamespaces ? opts.namespace : undefined;
+    for (const obj of listObjects(state, req.info.resource, listNs)) {
+      if (selector && !matches(selector, obj.metadata.labels)) continue;
+      if (fields && !fieldMatches(fields, obj)) continue;
+      found.push({ info: req.info, obj });
+    }
+  }
+  return found;
+}
+
+// ---- printing ----
+
+interface TableOptions {
+  wide: boolean;
+  withNamespace: boolean;
+  withKind: boolean;
+  noHeaders: boolean;
+  showLabels: boolean;
+  labelColumns: string[];
+}
+
+/** One group (one kind) as kubectl's table printer decorates the server's table. */
+export function printTable(info: ResourceInfo, objs: KubeObject[], now: Date, o: TableOptions): string {
+  const h = tableFor(info.resource);
+  const keep = h.columns.map((c) => c.priority === 0 || o.wide);
+  const rows: string[][] = [];
+  if (!o.noHeaders) {
+    const header: string[] = [];
+    if (o.withNamespace) header.push('NAMESPACE');
+    h.columns.forEach((c, i) => keep[i] && header.push(c.name));
+    for (const l of o.labelColumns) header.push(l.split('/').pop()!.toUpperCase());
+    if (o.showLabels) header.push('LABELS');
+    rows.push(header);
+  }
+  const prefix = o.withKind ? `${qualifiedKind(info)}/` : '';
+  for (const obj of objs) {
+    const cells = h.row(obj, now);
+    if (prefix) cells[h.nameColumn] = prefix + cells[h.nameColumn];
+    const row: string[] = [];
+    if (o.withNamespace) row.push(info.namespaced ? obj.metadata.namespace ?? '' : '');
+    cells.forEach((c, i) => keep[i] && row.push(cutCell(c)));
+    const labels = obj.metadata.labels ?? {};
+    for (const l of o.labelColumns) row.push(labels[l] ?? '');
+    if (o.showLabels) row.push(formatLabels(labels));
+    rows.push(row);
+  }
+  return formatTable(rows);
+}
+
+/** A cell is cut at its first line break (tabwriter would break the layout), marked with "...". */
+function cutCell(c: string): string {
+  const i = c.search(/[\n\r\f]/);
+  return i < 0 ? c : `${c.slice(0, i)}...`;
+}
+
+/** --sort-by: a stable sort on the first value the (relaxed) JSONPath finds; numbers numerically, text naturally. */
+async function sortFound(found: Found[], sortBy: string): Promise<Found[]> {
+  const { JSONPath, JSONPathParseError } = await import('./jsonpath.js');
+  let jp: InstanceType<typeof JSONPath>;
+  try {
+    jp = new JSONPath(relaxedJSONPath(sortBy), { allowMissingKeys: true });
+  } catch (e) {
+    if (e instanceof JSONPathParseError) throw new CommandError(e.message);
+    throw e;
+  }
+  const keyed = found.map((f) => {
+    const r = jp.findResults(JSON.parse(JSON.stringify(f.obj)));
+    return { f, key: r[0]?.[0] };
+  });
+  keyed.sort((a, b) => compareSortKeys(a.key, b.key));
+  return keyed.map((k) => k.f);
+}
+
+function compareSortKeys(a: unknown, b: unknown): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = typeof a === 'string' ? a : JSON.stringify(a);
+  const y = typeof b === 'string' ? b : JSON.stringify(b);
+  return x.localeCompare(y, 'en', { numeric: true, sensitivity: 'variant' }) || (x < y ? -1 : x > y ? 1 : 0);
+}
+
+/** kubectl's RelaxedJSONPathExpression: "name1.name2", ".name1", "{.name1}" all become "{.name1...}". */
+export function relaxedJSONPath(expr: string): string {
+  if (expr === '') return expr;
+  const m = /^\{\.?([^{}]+)\}$|^\.?([^{}]+)$/.exec(expr);
+  if (!m) throw new CommandError("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'");
+  return `{.${m[1] ?? m[2]}}`;
+}
+
+export async function runGet(state: ClusterState, now: Date, opts: GetOptions): Promise<GetResult> {
+  const output = opts.output ?? '';
+  const format = output.includes('=') ? output.slice(0, output.indexOf('=')) : output;
+  const formatArg = output.includes('=') ? output.slice(output.indexOf('=') + 1) : opts.template ?? '';
+  if (!['', 'wide', 'yaml', 'json', 'name', 'jsonpath', 'jsonpath-as-json', 'jsonpath-file', 'custom-columns', 'custom-columns-file'].includes(format)) {
+    throw new CommandError(`unable to match a printer suitable for the output format "${output}", allowed formats are: ${OUTPUT_FORMATS}`);
+  }
+  // Printers are built (and their templates checked) before anything is fetched, as kubectl does.
+  const structured = await structuredPrinter(format, formatArg, opts);
+  const selector = opts.selector ? parseSelector(opts.selector) : undefined;
+  const { requests, multipleTypes, singleItem } = parseRequests(opts.args, selector !== undefined);
+  const errors: KubeError[] = [];
+  let found = fetch(state, opts, requests, selector, errors);
+  if (opts.sortBy) found = await sortFound(found, opts.sortBy);
+  const stderrOf = () => errors.map((e) => `${e.render()}\n`).join('');
+  const exitCode = errors.length ? 1 : 0;
+
+  if (structured) {
+    let doc: KubeObject;
+    if (singleItem && found.length === 1) doc = found[0].obj;
+    else doc = asList(found.map((f) => f.obj));
+    const out = await structured(doc);
+    return { stdout: out, stderr: stderrOf(), exitCode };
+  }
+
+  // Human-readable tables, a group per run of one kind.
+  const wide = format === 'wide';
+  const withKind = multipleTypes || !!opts.showKind;
+  let stdout = '';
+  let sawNamespaced = false;
+  for (let i = 0; i < found.length; ) {
+    const info = found[i].info;
+    let j = i;
+    while (j < found.length && found[j].info === info) j++;
+    const objs = found.slice(i, j).map((f) => f.obj);
+    if (info.namespaced) sawNamespaced = true;
+    // kubectl quirk: with -A, a cluster-scoped group after a namespaced one keeps an (empty) NAMESPACE column
+    const withNamespace = !!opts.allNamespaces && (info.namespaced || sawNamespaced);
+    if (stdout !== '' && !opts.noHeaders) stdout += '\n';
+    stdout += printTable(info, objs, now, {
+      wide,
+      withNamespace,
+      withKind,
+      noHeaders: !!opts.noHeaders,
+      showLabels: !!opts.showLabels,
+      labelColumns: (opts.labelColumns ?? []).flatMap((l) => l.split(',')).filter((l) => l !== ''),
+    });
+    i = j;
+  }
+  let stderr = stderrOf();
+  if (stdout === '' && errors.length === 0 && !opts.ignoreNotFound) {
+    const allNamespaced = !opts.allNamespaces && requests.every((r) => r.info.namespaced);
+    stderr += allNamespaced ? `No resources found in ${opts.namespace} namespace.\n` : 'No resources found\n';
+  }
+  return { stdout, stderr, exitCode };
+}
+
+type Structured = (doc: KubeObject) => Promise<string> | string;
+
+/** The printer for a non-table -o format, or undefined for tables. Throws kubectl's errors for bad templates. */
+export async function structuredPrinter(format: string, arg: string, opts: Pick<GetOptions, 'noHeaders' | 'readFile' | 'allowMissingTemplateKeys'>): Promise<Structured | undefined> {
+  switch (format) {
+    case 'json':
+      return (doc) => toJSON(doc);
+    case 'yaml': {
+      const { goYAML } = await import('./yaml.js');
+      return (doc) => goYAML(doc);
+    }
+    case 'name':
+      return (doc) => listItems(doc).map((o) => `${objectName(o)}\n`).join('');
+    case 'jsonpath':
+    case 'jsonpath-as-json':
+    case 'jsonpath-file': {
+      let template = arg;
+      if (format === 'jsonpath-file') {
+        if (!arg) throw new CommandError('template format specified but no template file given');
+        template = readTemplate(arg, opts);
+      }
+      if (template === '') throw new CommandError('template format specified but no template given');
+      const { JSONPath, JSONPathParseError, JSONPathExecError, execErrorText } = await import('./jsonpath.js');
+      let jp: InstanceType<typeof JSONPath>;
+      try {
+        jp = new JSONPath(template, { allowMissingKeys: opts.allowMissingTemplateKeys ?? true });
+      } catch (e) {
+        if (e instanceof JSONPathParseError) throw new CommandError(`error parsing jsonpath ${template}, ${e.message}`);
+        throw e;
+      }
+      return (doc) => {
+        const data = JSON.parse(JSON.stringify(doc)) as unknown;
+        try {
+          return jp.execute(data, format === 'jsonpath-as-json');
+        } catch (e) {
+          if (e instanceof JSONPathExecError) throw new CommandError(execErrorText(template, e, data));
+          throw e;
+        }
+      };
+    }
+    case 'custom-columns':
+    case 'custom-columns-file': {
+      let columns: { header: string; spec: string }[];
+      if (format === 'custom-columns') columns = parseCustomColumns(arg);
+      else columns = parseCustomColumnsFile(readTemplate(arg, opts));
+      const { JSONPath, JSONPathParseError, goValue } = await import('./jsonpath.js');
+      const parsers = columns.map((c) => {
+        try {
+          return new JSONPath(c.spec, { allowMissingKeys: true });
+        } catch (e) {
+          if (e instanceof JSONPathParseError) throw new CommandError(e.message);
+          throw e;
+        }
+      });
+      return (doc) => {
+        const rows: string[][] = [];
+        if (!opts.noHeaders) rows.push(columns.map((c) => c.header));
+        for (const o of listItems(doc)) {
+          const data = JSON.parse(JSON.stringify(o)) as unknown;
+          rows.push(
+            parsers.map((p) => {
+              const results = p.findResults(data);
+              if (results.length === 0 || results[0].length === 0) return '<none>';
+              return results.flat().map(goValue).join(',');
+            }),
+          );
+        }
+        return formatTable(rows);
+      };
+    }
+  }
+  return undefined;
+}
+
+function listItems(doc: KubeObject): KubeObject[] {
+  return doc.kind === 'List' ? ((doc as unknown as { items: KubeObject[] }).items ?? []) : [doc];
+}
+
+function readTemplate(path: string, opts: GetOptions): string {
+  try {
+    if (!opts.readFile) throw new Error('no file access');
+    return opts.readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : (e as Error).message;
+    throw new CommandError(`error reading template ${path}, open ${path}: ${why}`);
+  }
+}
+
+export function parseCustomColumns(spec: string): { header: string; spec: string }[] {
+  if (spec === '') throw new CommandError('custom-columns format specified but no custom columns given');
+  return spec.split(',').map((part) => {
+    const i = part.indexOf(':');
+    if (i < 0) throw new CommandError(`unexpected custom-columns spec: ${part}, expected <header>:<json-path-expr>`);
+    return { header: part.slice(0, i), spec: relaxedJSONPath(part.slice(i + 1)) };
+  });
+}
+
+function parseCustomColumnsFile(text: string): { header: string; spec: string }[] {
+  const lines = text.split('\n');
+  const expected = 'Expected format is one line of space separated headers, one line of space separated column specs.';
+  if (lines.length < 1 || lines[0] === undefined) throw new CommandError(`invalid template, missing header line. ${expected}`);
+  if (lines.length < 2) throw new CommandError(`invalid template, missing spec line. ${expected}`);
+  const headers = lines[0].split(/\s+/).filter((s) => s !== '');
+  const specs = lines[1].split(/\s+/).filter((s) => s !== '');
+  if (headers.length !== specs.length) throw new CommandError(`number of headers (${headers.length}) and field specifications (${specs.length}) don't match`);
+  return headers.map((header, i) => ({ header, spec: relaxedJSONPath(specs[i]) }));
+}
+

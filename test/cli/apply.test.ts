@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { tempCluster, type TempCluster } from '../support/cli.js';
+
+const POD = (name: string, extra = '') => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n  - name: app\n    image: luksa/kiada:0.1\n    ports:\n    - containerPort: 8080\n${extra}`;
+
+let c: TempCluster;
+before(() => {
+  c = tempCluster();
+  assert.equal(c.run(['cluster', 'create']).code, 0);
+});
+after(() => c.cleanup());
+
+function file(name: string, text: string): string {
+  const p = join(c.dir, name);
+  mkdirSync(join(p, '..'), { recursive: true });
+  writeFileSync(p, text);
+  return p;
+}
+
+/** Runs a command that must fail: exact stderr, exit 1, nothing on stdout, state file byte-identical. */
+function fails(args: string[], stderr: string, opts: { input?: string; stdout?: string } = {}): void {
+  const beforeState = readFileSync(c.state, 'utf8');
+  const r = c.run(args, { input: opts.input });
+  assert.equal(r.stderr, stderr);
+  assert.equal(r.stdout, opts.stdout ?? '');
+  assert.equal(r.code, 1);
+  assert.equal(readFileSync(c.state, 'utf8'), beforeState, 'state file unchanged');
+}
+
+test('apply creates, re-apply is unchanged, a changed manifest is configured', () => {
+  const f = file('kiada.yaml', POD('kiada'));
+  assert.deepEqual(c.run(['apply', '-f', f]), { code: 0, stdout: 'pod/kiada created\n', stderr: '' });
+  const s1 = readFileSync(c.state, 'utf8');
+  assert.deepEqual(c.run(['apply', '-f', f]), { code: 0, stdout: 'pod/kiada unchanged\n', stderr: '' });
+  assert.equal(readFileSync(c.state, 'utf8'), s1, 'unchanged writes nothing');
+  const pod = JSON.parse(s1).objects.pods['default/kiada'];
+  assert.equal(
+    pod.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'],
+    '{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{},"name":"kiada","namespace":"default"},"spec":{"containers":[{"image":"luksa/kiada:0.1","name":"app","ports":[{"containerPort":8080}]}]}}\n',
+  );
+  file('kiada.yaml', POD('kiada').replace('luksa/kiada:0.1', 'luksa/kiada:0.2'));
+  assert.deepEqual(c.run(['apply', '-f', f]), { code: 0, stdout: 'pod/kiada configured\n', stderr: '' });
+  const after2 = JSON.parse(readFileSync(c.state, 'utf8')).objects.pods['default/kiada'];
+  assert.equal(after2.spec.containers[0].image, 'luksa/kiada:0.2');
+  assert.equal(after2.metadata.uid, pod.metadata.uid);
+  // a label added by another writer survives a re-apply of the same manifest
+  assert.equal(c.run(['label', 'pod', 'kiada', 'extra=yes']).stdout, 'pod/kiada labeled\n');
+  assert.equal(c.run(['apply', '-f', f]).stdout, 'pod/kiada unchanged\n');
+});
+
+test('create on an existing object: AlreadyExists naming the file', () => {
+  const f = file('ok.yaml', POD('okpod'));
+  assert.equal(c.run(['create', '-f', f]).stdout, 'pod/okpod created\n');
+  fails(['create', '-f', f], `Error from server (AlreadyExists): error when creating "${f}": pods "okpod" already exists\n`);
+});
+
+test('stdin, directories (sorted, -R), several -f', () => {
+  const r = c.run(['apply', '-f', '-'], { input: POD('from-stdin') });
+  assert.deepEqual(r, { code: 0, stdout: 'pod/from-stdin created\n', stderr: '' });
+  file('dir/b.yml', POD('dir-b'));
+  file('dir/a.yaml', POD('dir-a'));
+  file('dir/c.json', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dir-c' } }));
+  file('dir/notes.txt', 'not a manifest');
+  file('dir/sub/d.yaml', POD('dir-d'));
+  assert.equal(c.run(['apply', '-f', join(c.dir, 'dir')]).stdout, 'pod/dir-a created\npod/dir-b created\nnamespace/dir-c created\n');
+  assert.equal(c.run(['apply', '-R', '-f', join(c.dir, 'dir')]).stdout, 'pod/dir-a unchanged\npod/dir-b unchanged\nnamespace/dir-c unchanged\npod/dir-d created\n');
+  const e = join(c.dir, 'empty');
+  mkdirSync(e);
+  fails(['apply', '-f', e], `error: error reading [${e}]: recognized file extensions are [.json .yaml .yml]\n`);
+});
+
+test('multi-document file: valid documents are applied, each bad one reported, exit 1', () => {
+  const f = file('multi.yaml', [POD('multi-a'), POD('Bad_Name'), POD('multi-c').replace('    ports:', '    foo: 1\n    ports:'), POD('multi-d')].join('---\n'));
+  const r = c.run(['apply', '-f', f]);
+  assert.equal(r.stdout, 'pod/multi-a created\npod/multi-d created\n');
+  assert.equal(
+    r.stderr,
+    `Error from server (BadRequest): error when creating "${f}": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].foo"\n` +
+      `Error from server (Invalid): error when creating "${f}": Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n`,
+  );
+  assert.equal(r.code, 1);
+  const pods = JSON.parse(readFileSync(c.state, 'utf8')).objects.pods;
+  assert.ok(pods['default/multi-a'] && pods['default/multi-d'] && !pods['default/multi-c']);
+});
+
+test('bad input: exact message, exit 1, state unchanged', () => {
+  const tail = '; if you choose to ignore these errors, turn validation off with --validate=false';
+  const cases: [string, string, (f: string) => string][] = [
+    ['indent.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n labels: bad\n', (f) => `error: error parsing ${f}: error converting YAML to JSON: yaml: line 4: did not find expected key\n`],
+    ['tab.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n', (f) => `error: error parsing ${f}: error converting YAML to JSON: yaml: line 4: found character that cannot start any token\n`],
+    ['nokind.yaml', 'apiVersion: v1\nmetadata:\n  name: x\n', (f) => `error: error validating "${f}": error validating data: kind not set${tail}\n`],
+    ['foo.yaml', 'apiVersion: v1\nkind: Foo\nmetadata:\n  name: x\n', (f) => `error: resource mapping not found for name: "x" namespace: "" from "${f}": no matches for kind "Foo" in version "v1"\nensure CRDs are installed first\n`],
+    ['unknown.yaml', POD('unk').replace('    ports:', '    foo: 1\n    ports:'), (f) => `Error from server (BadRequest): error when creating "${f}": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].foo"\n`],
+    ['type.yaml', POD('typ').replace('8080', '"abc"'), (f) => `Error from server (BadRequest): error when creating "${f}": Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32\n`],
+    ['nocontainers.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: nc\nspec: {}\n', () => 'The Pod "nc" is invalid: spec.containers: Required value\n'],
+    ['noimage.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ni\nspec:\n  containers:\n  - name: a\n', () => 'The Pod "ni" is invalid: spec.containers[0].image: Required value\n'],
+    ['range.yaml', POD('range').replace('8080', '70000'), () => 'The Pod "range" is invalid: spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive\n'],
+    ['dup.yaml', POD('dup') + '  - name: app\n    image: nginx\n', () => 'The Pod "dup" is invalid: spec.containers[1].name: Duplicate value: "app"\n'],
+    ['noname.yaml', POD('x').replace('  name: x\n', '  labels: {}\n'), () => 'The Pod "" is invalid: metadata.name: Required value: name or generateName is required\n'],
+    ['svcport.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Svc\nspec:\n  ports:\n  - port: 70000\n', () =>
+      "The Service \"Bad_Svc\" is invalid: \n* metadata.name: Invalid value: \"Bad_Svc\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')\n* spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive\n* spec.ports[0].targetPort: Invalid value: 70000: must be between 1 and 65535, inclusive\n"],
+    ['nsmissing.yaml', POD('x').replace('  name: x\n', '  name: x\n  namespace: nosuch\n'), (f) => `Error from server (NotFound): error when creating "${f}": namespaces "nosuch" not found\n`],
+  ];
+  for (const [name, text, msg] of cases) {
+    const f = file(`bad/${name}`, text);
+    fails(['create', '-f', f], msg(f));
+    if (!name.startsWith('noname')) fails(['apply', '-f', f], msg(f));
+  }
+  fails(['apply', '-f', join(c.dir, 'nosuch.yaml')], `error: the path "${join(c.dir, 'nosuch.yaml')}" does not exist\n`);
+  fails(['apply', '-f', '-'], 'error: no objects passed to apply\n', { input: '' });
+  fails(['apply'], 'error: must specify one of -f and -k\n');
+  fails(['apply', '-f', '-', '--dry-run=foo'], 'error: Invalid dry-run value (foo). Must be "none", "server", or "client".\n', { input: POD('x') });
+  fails(['apply', '-f', '-', '--validate=foo'], 'error: invalid - validate option "foo"; must be one of: strict (or true), warn, ignore (or false)\n', { input: POD('x') });
+  fails(['apply', '-n', 'b', '-f', '-'], `error: the namespace from the provided object "a" does not match the namespace "b". You must pass '--namespace=a' to perform this operation.\n`, { input: POD('x').replace('  name: x\n', '  name: x\n  namespace: a\n') });
+});
+
+test('--validate=false drops unknown fields, warn warns, dry runs save nothing', () => {
+  const text = POD('val').replace('    ports:', '    foo: 1\n    ports:');
+  const s0 = readFileSync(c.state, 'utf8');
+  assert.deepEqual(c.run(['create', '-f', '-', '--dry-run=client'], { input: text }), { code: 0, stdout: 'pod/val created (dry run)\n', stderr: '' });
+  assert.deepEqual(c.run(['apply', '-f', '-', '--dry-run=server', '--validate=warn'], { input: text }), { code: 0, stdout: 'pod/val created (server dry run)\n', stderr: 'Warning: unknown field "spec.containers[0].foo"\n' });
+  assert.equal(readFileSync(c.state, 'utf8'), s0);
+  assert.deepEqual(c.run(['create', '-f', '-', '--validate=false'], { input: text }), { code: 0, stdout: 'pod/val created\n', stderr: '' });
+  const pod = JSON.parse(readFileSync(c.state, 'utf8')).objects.pods['default/val'];
+  assert.equal('foo' in pod.spec.containers[0], false);
+  assert.equal(c.run(['apply', '-f', '-', '-o', 'name'], { input: POD('val') }).stdout, 'pod/val configured\n'.replace(' configured', ''));
+});
+
+test('-o json of the live objects (as get prints them) round-trips through apply -f -', () => {
+  const f = file('rt.yaml', POD('rt-a') + '---\n' + POD('rt-b'));
+  c.run(['apply', '-f', f]);
+  const state = JSON.parse(readFileSync(c.state, 'utf8'));
+  const items = ['default/rt-a', 'default/rt-b'].map((k) => state.objects.pods[k]);
+  const list = JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4);
+  const r = c.run(['apply', '-f', '-'], { input: list });
+  assert.equal(r.stderr, '');
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, 'pod/rt-a configured\npod/rt-b configured\n');
+  const again = JSON.parse(readFileSync(c.state, 'utf8'));
+  const list2 = JSON.stringify({ apiVersion: 'v1', items: ['default/rt-a', 'default/rt-b'].map((k) => again.objects.pods[k]), kind: 'List', metadata: { resourceVersion: '' } });
+  // the annotation now records a resourceVersion that moved on, so kubectl's patch is never empty here either
+  assert.equal(c.run(['apply', '-f', '-'], { input: list2 }).stdout, 'pod/rt-a configured\npod/rt-b configured\n');
+  const final = JSON.parse(readFileSync(c.state, 'utf8')).objects.pods['default/rt-a'];
+  assert.equal(final.metadata.uid, items[0].metadata.uid);
+  assert.equal(final.status.podIP, items[0].status.podIP);
+});

@@ -1,0 +1,233 @@
+// `kubesim describe` as a user runs it (the real binary), compared with the real kubectl on the same objects
+// where kubectl is installed. Objects are made through the API server code (createObject), so the scheduler,
+// the kubelet and their events are kubesim's own. Creation is three hours before the current minute, so every
+// age prints "3h" for the whole minute (the real kubectl reads the wall clock; kubesim is given the minute).
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { KubeObject } from '../../src/api/types.js';
+import { createObject } from '../../src/cluster/apiserver.js';
+import { createCluster } from '../../src/cluster/bootstrap.js';
+import { reconcile } from '../../src/cluster/controllers.js';
+import type { ClusterState } from '../../src/store/state.js';
+import { writeStateAtomic } from '../../src/store/store.js';
+import { fixedClock } from '../../src/util/clock.js';
+import { Random } from '../../src/util/random.js';
+import { tempCluster, type TempCluster } from '../support/cli.js';
+import { skipWithoutKubectl, withKubectl } from '../support/stub-apiserver.js';
+
+const HOUR = 3_600_000;
+
+function pod(name: string, labels: Record<string, string>, ports: { containerPort: number; name?: string }[] = [{ containerPort: 8080 }]): KubeObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { containers: [{ name: name.split('-')[0], image: 'luksa/kubia:1.0', ports }] } };
+}
+
+/** The default cluster plus pods and a service, made three hours before `now`, settled at `now`. */
+function buildState(now: Date): ClusterState {
+  const created = new Date(now.getTime() - 3 * HOUR);
+  const state = createCluster({ name: 'kind', seed: 3, now: created, loadBalancer: true });
+  const ctx = { clock: fixedClock(created), random: Random.fromState(state.random) };
+  createObject(state, ctx, pod('kiada', { app: 'kiada', rel: 'stable' }, [{ containerPort: 8080, name: 'http' }, { containerPort: 8443, name: 'https' }]), { namespace: 'default' });
+  createObject(state, ctx, pod('kiada-canary', { app: 'kiada', rel: 'canary' }), { namespace: 'default' });
+  createObject(state, ctx, pod('other', { app: 'other' }), { namespace: 'default' });
+  createObject(state, ctx, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } }, { namespace: 'default' });
+  createObject(state, ctx, pod('jumpbox', { app: 'jumpbox' }), { namespace: 'dev' });
+  createObject(
+    state,
+    ctx,
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kiada' },
+      spec: { type: 'ClusterIP', selector: { app: 'kiada' }, clusterIP: '10.96.10.10', clusterIPs: ['10.96.10.10'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster', sessionAffinity: 'None', ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+    },
+    { namespace: 'default' },
+  );
+  const settle = { clock: fixedClock(now), random: Random.fromState(state.random) };
+  reconcile(state, settle);
+  state.random = settle.random.state();
+  return state;
+}
+
+function withState(now: Date): { c: TempCluster; state: ClusterState } {
+  const state = buildState(now);
+  const c = tempCluster({ now: now.toISOString() });
+  writeStateAtomic(c.state, state);
+  return { c, state };
+}
+
+test('kubesim describe prints what the real kubectl prints for the same pods, service, node and namespace', { skip: skipWithoutKubectl() }, async () => {
+  const commands = [
+    ['pod', 'kiada'],
+    ['pods'],
+    ['pods', 'kia'],
+    ['pods', '-A', '-l', 'app'],
+    ['pod/jumpbox', '-n', 'dev'],
+    ['svc', 'kiada'],
+    ['endpoints', 'kubernetes'],
+    ['node', 'kind-worker'],
+    ['nodes', 'kind-control-plane'],
+    ['ns', 'dev'],
+    ['deploy', 'coredns', '-n', 'kube-system'],
+    ['pods', 'kiada', '--show-events=false'],
+    ['pods', 'nosuch'],
+    ['pods', 'kiada', 'nosuch', 'other'],
+    ['svc', '-n', 'kube-public'],
+  ];
+  for (let attempt = 0; ; attempt++) {
+    // The start of the current minute: kubectl's wall clock is then 0-59 s later, which still prints "3h"
+    // (kubesim is told this instant); a run that crosses into the next minute is retried.
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    const { c, state } = withState(now);
+    try {
+      const manifest = join(c.dir, 'objects.yaml');
+      writeFileSync(manifest, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kiada\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nosuch\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: kind-worker2\n');
+      const mismatches: string[] = [];
+      await withKubectl(state, async (kubectl) => {
+        for (const argv of [...commands, ['-f', manifest], ['-f', manifest, 'pods']]) {
+          const ours = await c.runAsync(['describe', ...argv]);
+          const real = await kubectl(['describe', ...argv]);
+          if (ours.stdout !== real.stdout || ours.stderr !== real.stderr || ours.code !== real.code) {
+            mismatches.push(`describe ${argv.join(' ')}\n--- kubectl (exit ${real.code})\n${real.stdout}${real.stderr}\n--- kubesim (exit ${ours.code})\n${ours.stdout}${ours.stderr}`);
+          }
+        }
+      });
+      if (mismatches.length && attempt < 1 && Math.floor(Date.now() / 60_000) !== Math.floor(now.getTime() / 60_000)) continue;
+      assert.deepEqual(mismatches, []);
+      return;
+    } finally {
+      c.cleanup();
+    }
+  }
+});
+
+test('describe errors: no type, unknown type, missing object, name with a selector', () => {
+  const c = tempCluster();
+  try {
+    let r = c.run(['describe']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n');
+    r = c.run(['describe', 'foo']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'error: the server doesn\'t have a resource type "foo"\n');
+    r = c.run(['describe', 'pod', 'nosuch']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'Error from server (NotFound): pods "nosuch" not found\n');
+    r = c.run(['describe', 'deploy/nosuch']);
+    assert.equal(r.stderr, 'Error from server (NotFound): deployments.apps "nosuch" not found\n');
+    r = c.run(['describe', 'pods', 'x', '-l', 'app=a']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'error: name cannot be provided when a selector is specified\n');
+    r = c.run(['describe', 'pods']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'No resources found in default namespace.\n');
+    r = c.run(['describe', 'pods', '-A', '-l', 'nothing=here']);
+    assert.equal(r.stderr, 'No resources found\n');
+    r = c.run(['describe', 'pods', '--show-events=maybe']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: invalid argument "maybe" for "--show-events" flag/);
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('describe TYPE separates objects by two blank lines; a name prefix by one, with a trailing one', () => {
+  const now = new Date('2026-11-22T01:30:00Z');
+  const { c } = withState(now);
+  try {
+    const all = c.run(['describe', 'pods', '--show-events=false']);
+    assert.equal(all.code, 0, all.stderr);
+    const names = [...all.stdout.matchAll(/^Name:\s+(\S+)$/gm)].map((m) => m[1]);
+    assert.deepEqual(names, ['kiada', 'kiada-canary', 'other']);
+    assert.equal(all.stdout.split('\n\n\nName:').length, 3);
+    const prefix = c.run(['describe', 'pods', 'kiada-', '--show-events=false']);
+    assert.equal(prefix.code, 0);
+    assert.match(prefix.stdout, /^Name:\s+kiada-canary\n/);
+    assert.ok(prefix.stdout.endsWith('op=Exists for 300s\n\n'), JSON.stringify(prefix.stdout.slice(-60)));
+    const exact = c.run(['describe', 'pods', 'kiada', '--show-events=false']);
+    assert.equal([...exact.stdout.matchAll(/^Name:/gm)].length, 1, 'an exact name wins over the prefix');
+    assert.ok(exact.stdout.endsWith('op=Exists for 300s\n'));
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('after create deployment and expose, kubesim describes the deployment, its ReplicaSet, pods, service, endpoints and slices as kubectl does', { skip: skipWithoutKubectl() }, async () => {
+  for (let attempt = 0; ; attempt++) {
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    const created = new Date(now.getTime() - 3 * HOUR);
+    const c = tempCluster({ now: created.toISOString() });
+    try {
+      const manifests = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: kubia
+  labels:
+    app: kubia
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: kubia
+  template:
+    metadata:
+      labels:
+        app: kubia
+    spec:
+      containers:
+      - name: kubia
+        image: luksa/kubia:1.0
+        ports:
+        - containerPort: 8080
+          name: http
+        readinessProbe:
+          httpGet:
+            path: /
+            port: http
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: client
+  labels:
+    app: client
+spec:
+  containers:
+  - name: main
+    image: curlimages/curl
+    command: ["sleep", "infinity"]
+`;
+      let r = c.run(['apply', '-f', '-'], { input: manifests });
+      assert.equal(r.code, 0, r.stderr);
+      r = c.run(['expose', 'deployment', 'kubia', '--port', '80', '--target-port', 'http', '--type', 'NodePort']);
+      assert.equal(r.code, 0, r.stderr);
+      // Settle at `now` as the describe command will, and serve exactly that to kubectl.
+      const state = (await import('../../src/store/store.js')).readState(c.state)!;
+      const settle = { clock: fixedClock(now), random: Random.fromState(state.random) };
+      reconcile(state, settle);
+      const rsName = Object.values(state.objects.replicasets ?? {}).find((r) => r.metadata.name.startsWith('kubia-'))!.metadata.name;
+      const podNames = Object.values(state.objects.pods ?? {}).filter((p) => p.metadata.name.startsWith('kubia-')).map((p) => p.metadata.name);
+      const sliceName = Object.values(state.objects.endpointslices ?? {}).find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kubia')!.metadata.name;
+      assert.equal(podNames.length, 3);
+      const commands = [['deploy', 'kubia'], ['rs', rsName], ['pod', podNames[0]], ['pod', 'client'], ['svc', 'kubia'], ['ep', 'kubia'], ['endpointslice', sliceName], ['pods', '-l', 'app=kubia'], ['nodes']];
+      const mismatches: string[] = [];
+      await withKubectl(state, async (kubectl) => {
+        for (const argv of commands) {
+          const ours = await c.runAsync(['describe', ...argv], { env: { KUBESIM_NOW: now.toISOString() } });
+          const real = await kubectl(['describe', ...argv]);
+          if (ours.stdout !== real.stdout || ours.stderr !== real.stderr || ours.code !== real.code) {
+            mismatches.push(`describe ${argv.join(' ')}\n--- kubectl (exit ${real.code})\n${real.stdout}${real.stderr}\n--- kubesim (exit ${ours.code})\n${ours.stdout}${ours.stderr}`);
+          }
+        }
+      });
+      if (mismatches.length && attempt < 1 && Math.floor(Date.now() / 60_000) !== Math.floor(now.getTime() / 60_000)) continue;
+      assert.deepEqual(mismatches, []);
+      return;
+    } finally {
+      c.cleanup();
+    }
+  }
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { tempCluster, type TempCluster } from '../support/cli.js';
+
+let c: TempCluster;
+before(() => {
+  c = tempCluster();
+  c.run(['cluster', 'create']);
+  c.run(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    app: x\nspec:\n  containers:\n  - name: a\n    image: nginx\n' });
+});
+after(() => c.cleanup());
+
+const labels = () => JSON.parse(readFileSync(c.state, 'utf8')).objects.pods['default/x'].metadata.labels;
+
+function failsUnchanged(args: string[], stderr: string): void {
+  const s = readFileSync(c.state, 'utf8');
+  const r = c.run(args);
+  assert.deepEqual({ stderr: r.stderr, code: r.code }, { stderr, code: 1 });
+  assert.equal(readFileSync(c.state, 'utf8'), s);
+}
+
+test('label: add, same value is "not labeled", --overwrite, removal', () => {
+  assert.deepEqual(c.run(['label', 'pod', 'x', 'tier=web']), { code: 0, stdout: 'pod/x labeled\n', stderr: '' });
+  assert.deepEqual(c.run(['label', 'pod', 'x', 'app=x']), { code: 0, stdout: 'pod/x not labeled\n', stderr: '' });
+  failsUnchanged(['label', 'pod', 'x', 'app=y'], "error: 'app' already has a value (x), and --overwrite is false\n");
+  assert.equal(c.run(['label', 'pod/x', 'app=y', '--overwrite']).stdout, 'pod/x labeled\n');
+  assert.equal(c.run(['label', 'po', 'x', 'tier-']).stdout, 'pod/x labeled\n');
+  assert.deepEqual(labels(), { app: 'y' });
+  assert.equal(c.run(['label', 'pods', '--all', 'env=dev']).stdout, 'pod/x labeled\n');
+});
+
+test('label usage errors', () => {
+  failsUnchanged(['label', 'pod', 'x'], 'error: at least one label update is required\n');
+  failsUnchanged(['label', 'pod', 'x', 'a=b', 'a-'], 'error: can not both modify and remove a label in the same command\n');
+  failsUnchanged(['label', 'pod', 'x', 'a=b/c'], "error: invalid label value: \"a=b/c\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')\n");
+  failsUnchanged(['label', 'pod', 'nosuch', 'a=b'], 'Error from server (NotFound): pods "nosuch" not found\n');
+});
+
+test('annotate: set, overwrite rule, removal', () => {
+  assert.equal(c.run(['annotate', 'pod', 'x', 'note=hello']).stdout, 'pod/x annotated\n');
+  failsUnchanged(['annotate', 'pod', 'x', 'note=bye'], "error: 'note' already has a value (hello), and --overwrite is false\n");
+  assert.equal(c.run(['annotate', 'pod', 'x', 'note-']).stdout, 'pod/x annotated\n');
+  failsUnchanged(['annotate', 'pod', 'x'], 'error: at least one annotation update is required\n');
+});
+
+test('create namespace: created, dry run, AlreadyExists, invalid name', () => {
+  assert.deepEqual(c.run(['create', 'namespace', 'team-a']), { code: 0, stdout: 'namespace/team-a created\n', stderr: '' });
+  assert.equal(c.run(['create', 'ns', 'team-b', '--dry-run=client', '-o', 'yaml']).stdout, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  creationTimestamp: null\n  name: team-b\nspec: {}\nstatus: {}\n');
+  failsUnchanged(['create', 'namespace', 'team-a'], 'Error from server (AlreadyExists): namespaces "team-a" already exists\n');
+  failsUnchanged(['create', 'namespace', 'Bad_Name'], "The Namespace \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')\n");
+  failsUnchanged(['create', 'namespace'], "error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples\n");
+});

@@ -1,0 +1,100 @@
+// kubesim's describe against the real kubectl's, for the same objects: the fixture cluster is served to
+// kubectl by the stub API server, and every object (and a set of multi-object commands) must describe
+// text-equal. kubectl takes ages from the wall clock, so the fixture's timestamps are relative to the current
+// minute, no age in it is under ten minutes (those print seconds), and each comparison is retried when a minute
+// boundary fell during the kubectl run. One deliberate mask: kubectl 1.32 prints the projected volume sources'
+// `Optional` as a Go pointer (a heap address that changes every run), shown as 0xc... on both sides.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RESOURCES } from '../../src/api/resources.js';
+import { runDescribe } from '../../src/printers/describe/select.js';
+import { skipWithoutKubectl, withKubectl, type Kubectl } from '../support/stub-apiserver.js';
+import { buildFixture, type Fixture } from './describe-fixtures.js';
+
+const mask = (s: string) => s.replace(/0xc[0-9a-f]+/g, '0xc...');
+
+interface Parsed {
+  args: string[];
+  namespace: string;
+  allNamespaces: boolean;
+  selector?: string;
+  showEvents: boolean;
+}
+
+function parse(argv: string[]): Parsed {
+  const p: Parsed = { args: [], namespace: 'default', allNamespaces: false, showEvents: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-n') p.namespace = argv[++i];
+    else if (a === '-A') p.allNamespaces = true;
+    else if (a === '-l') p.selector = argv[++i];
+    else if (a === '--show-events=false') p.showEvents = false;
+    else p.args.push(a);
+  }
+  return p;
+}
+
+/** Runs kubectl, then kubesim at the instant kubectl started; retries when the minute changed meanwhile. */
+async function compare(kubectl: Kubectl, fixture: Fixture, argv: string[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const t0 = Date.now();
+    const real = await kubectl(['describe', ...argv]);
+    const t1 = Date.now();
+    if (Math.floor(t0 / 60_000) !== Math.floor(t1 / 60_000) && attempt < 2) continue;
+    const p = parse(argv);
+    const ours = runDescribe(fixture.state, { ...p, now: new Date(t0) });
+    const stderr = (ours.notice ? `${ours.notice}\n` : '') + ours.errors.map((e) => `${e.render()}\n`).join('');
+    assert.equal(mask(ours.stdout), mask(real.stdout), `describe ${argv.join(' ')}`);
+    assert.equal(stderr, real.stderr, `describe ${argv.join(' ')} (stderr)`);
+    return;
+  }
+}
+
+const base = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+
+test('every object of the fixture cluster describes exactly as the real kubectl describes it', { skip: skipWithoutKubectl() }, async () => {
+  const fixture = buildFixture(base);
+  // The hand-made objects plus the default cluster's (nodes, leases, system services, CoreDNS, namespaces), events too.
+  const all = Object.entries(fixture.state.objects).flatMap(([resource, bucket]) => Object.values(bucket).map((o) => [resource, o.metadata.namespace, o.metadata.name] as const));
+  assert.ok(all.length >= 80, String(all.length));
+  await withKubectl(fixture.state, async (kubectl) => {
+    for (const [resource, ns, name] of all) {
+      const info = RESOURCES.find((r) => r.resource === resource)!;
+      await compare(kubectl, fixture, [resource, name, ...(info.namespaced ? ['-n', ns!] : [])]);
+    }
+  });
+});
+
+test('lists, prefixes, selectors, several types and missing names match the real kubectl', { skip: skipWithoutKubectl() }, async () => {
+  const fixture = buildFixture(base);
+  const commands = [
+    ['pods', '-A'],
+    ['nodes'],
+    ['svc'],
+    ['deploy,rs'],
+    ['rs', '-l', 'app=kubia'],
+    ['pods', '-l', 'app=kubia', '--show-events=false'],
+    ['ep'],
+    ['endpointslices'],
+    ['ingress'],
+    ['netpol'],
+    ['ns'],
+    ['events'],
+    ['leases', '-n', 'kube-node-lease'],
+    ['cm', '-A'],
+    ['sa', '-A'],
+    ['pods', 'kubia'],
+    ['deploy', 'ku'],
+    ['po/crashy', 'svc/kubia', 'no/kind-worker'],
+    ['pods', 'crashy', 'kubia-rc-x1', 'nosuch'],
+    ['pods', 'nosuch'],
+    ['svc', '-n', 'kube-public'],
+    ['pods', '-A', '-l', 'app=nothing'],
+    ['nodes', '-l', 'x=y'],
+    ['svc', 'kube-dns', '-n', 'kube-system'],
+    ['deploy', 'demo', '-n', 'dev'],
+  ];
+  await withKubectl(fixture.state, async (kubectl) => {
+    for (const argv of commands) await compare(kubectl, fixture, argv);
+  });
+});
