@@ -192,27 +192,42 @@ function intFlag(v: string, flag: string): number {
 
 /**
  * Prints the status line each time it changes until the rollout is done. Simulated time is moved on to the next
- * thing that happens in the rollout (a step, a pod becoming ready), a short wall-clock pause apart.
+ * thing that happens in the rollout (a step, a pod becoming ready), a short wall-clock pause apart. The steps are
+ * worked out in memory; the time that passed is saved once at the end (the controllers replay the same steps).
  */
 async function watchStatus(session: Session, io: CliIO, t: Target, ns: string, watch: boolean, timeoutMs: number, revision: number): Promise<void> {
   const started = Date.now();
   let last: string | undefined;
-  for (;;) {
-    const { state, ctx } = await session.read();
-    reconcile(state, ctx);
-    const d = statusTarget(state, t, ns);
-    const st = deploymentStatus(d, revision);
-    if (st.text !== last) io.stdout.write(`${st.text}\n`);
-    last = st.text;
-    if (st.done || !watch) return;
-    if (timeoutMs > 0 && Date.now() - started >= timeoutMs) throw new CommandError('timed out waiting for the condition');
-    const next = nextRolloutEvent(state, d as Deployment & KubeObject, ctx.clock.now().getTime());
-    await sleep(next === undefined ? 1000 : PACE_MS);
-    if (next === undefined) continue;
-    await session.change((s, c) => {
-      const now = c.clock.now().getTime();
-      if (next > now) s.clockOffsetMs = (s.clockOffsetMs ?? 0) + (next - now);
-      reconcile(s, c);
-    });
+  let ahead = 0;
+  try {
+    for (;;) {
+      const { state, ctx } = await session.read();
+      // Time already moved on by this watch, on top of what the state had.
+      const clock = { now: () => new Date(ctx.clock.now().getTime() + ahead) };
+      const at = { clock, random: ctx.random };
+      for (;;) {
+        reconcile(state, at);
+        const d = statusTarget(state, t, ns);
+        const st = deploymentStatus(d, revision);
+        if (st.text !== last) io.stdout.write(`${st.text}\n`);
+        last = st.text;
+        if (st.done || !watch) return;
+        if (timeoutMs > 0 && Date.now() - started >= timeoutMs) throw new CommandError('timed out waiting for the condition');
+        const now = clock.now().getTime();
+        const next = nextRolloutEvent(state, d as Deployment & KubeObject, now);
+        if (next === undefined) break;
+        await sleep(PACE_MS);
+        ahead += Math.max(0, next - now);
+      }
+      // Nothing scheduled: wait for real time or another command to move things on.
+      await sleep(1000);
+    }
+  } finally {
+    if (ahead > 0) {
+      await session.change((s, c) => {
+        s.clockOffsetMs = (s.clockOffsetMs ?? 0) + ahead;
+        reconcile(s, c);
+      });
+    }
   }
 }
