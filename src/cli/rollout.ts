@@ -19,7 +19,7 @@ import { describePodTemplate } from '../printers/describe/pod.js';
 import type { PrefixWriter } from '../printers/describe/writer.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
-import { dryRunMode } from './scale.js';
+import { dryRunMode, intFlag, invalidFlagValue, normalizeFlags } from './scale.js';
 
 /** Wall time between two steps of simulated time while `rollout status` waits: fast, but visible. */
 const PACE_MS = 50;
@@ -87,12 +87,6 @@ Usage:
 `,
 };
 
-function bool(v: string | boolean | undefined, flag: string): boolean {
-  if (v === undefined || v === true || v === 'true') return true;
-  if (v === 'false') return false;
-  throw new CommandError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
-}
-
 /** Go durations as --timeout takes them: 0, 30s, 1m30s, 500ms. */
 function durationMs(v: string): number {
   if (v === '0') return 0;
@@ -103,7 +97,7 @@ function durationMs(v: string): number {
     total += Number(m[1]) * { ms: 1, s: 1000, m: 60000, h: 3600000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
     consumed += m[0];
   }
-  if (consumed !== v || v === '') throw new CommandError(`invalid argument "${v}" for "--timeout" flag: time: invalid duration "${v}"`);
+  if (consumed !== v || v === '') throw invalidFlagValue('rollout status', '--timeout', v, `time: invalid duration "${v}"`);
   return total;
 }
 
@@ -121,24 +115,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const rest = argv.filter((_, i) => i !== argv.indexOf(sub));
   const cmd = addGlobalFlags(newCommand(`rollout ${sub}`, io, USAGE[sub]));
   if (sub === 'status') {
-    cmd.option('-w, --watch [bool]', 'watch until done').option('--timeout <duration>', 'give up after', '0s').option('--revision <n>', 'pin to a revision', '0');
+    cmd.option('-w, --watch', 'watch until done').option('--no-watch', 'print the status once').option('--timeout <duration>', 'give up after', '0s').option('--revision <n>', 'pin to a revision', '0');
   }
   if (sub === 'history') cmd.option('--revision <n>', 'show one revision', '0');
   if (sub === 'undo') cmd.option('--to-revision <n>', 'revision to roll back to', '0');
-  if (sub !== 'status' && sub !== 'history') cmd.option('--dry-run [strategy]', 'none, server or client');
-  if (!parseArgs(cmd, rest, `rollout ${sub}`)) return 0;
+  if (sub !== 'status' && sub !== 'history') cmd.option('--dry-run <strategy>', 'none, server or client');
+  if (!parseArgs(cmd, normalizeFlags(rest), `rollout ${sub}`)) return 0;
   const opts = cmd.opts();
   const targets = parseTargets(cmd.args);
   const session = new Session(opts, io);
   const ns = session.namespace;
-  const dryRun = dryRunMode(opts.dryRun === true ? 'true' : opts.dryRun);
+  const dryRun = dryRunMode(opts.dryRun);
   const suffix = dryRun === 'none' ? '' : ` (${dryRun === 'client' ? 'dry run' : 'server dry run'})`;
   switch (sub) {
     case 'status':
-      for (const t of targets) await watchStatus(session, io, t, ns, bool(opts.watch, 'watch'), durationMs(opts.timeout), intFlag(opts.revision, 'revision'));
+      for (const t of targets) await watchStatus(session, io, t, ns, opts.watch !== false, durationMs(opts.timeout), intFlag(`rollout ${sub}`, '--revision')(opts.revision));
       return 0;
     case 'history': {
-      const revision = intFlag(opts.revision, 'revision');
+      const revision = intFlag(`rollout ${sub}`, '--revision')(opts.revision);
       const { state, ctx } = await session.read();
       reconcile(state, ctx);
       for (const t of targets) {
@@ -154,7 +148,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     case 'undo': {
-      const to = intFlag(opts.toRevision, 'to-revision');
+      const to = intFlag('rollout undo', '--to-revision')(opts.toRevision);
       const results = await session.change((state, ctx) => targets.map((t) => rolloutUndo(state, ctx, t, ns, to, { dryRun: dryRun !== 'none' })));
       targets.forEach((t, i) => io.stdout.write(`${displayName(t)} ${results[i]}${suffix}\n`));
       return 0;
@@ -185,10 +179,6 @@ function rawTemplate(template: Parameters<typeof describePodTemplate>[0]): strin
   return out;
 }
 
-function intFlag(v: string, flag: string): number {
-  if (!/^-?\d+$/.test(v)) throw new CommandError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
-  return Number(v);
-}
 
 /**
  * Prints the status line each time it changes until the rollout is done. Simulated time is moved on to the next

@@ -96,6 +96,9 @@ test('rollout history shows change-cause, --revision prints the template; undo, 
     c.run(['annotate', 'deploy/demo', 'kubernetes.io/change-cause=image 1.2.0', '-n', 'dev']);
     assert.deepEqual(c.run(['rollout', 'status', 'deploy/demo', '-n', 'dev', '--revision=1']), { code: 1, stdout: '', stderr: 'error: desired revision (1) is different from the running revision (3)\n' });
     assert.deepEqual(c.run(['rollout', 'status', 'deploy/nope', '-n', 'dev']), { code: 1, stdout: '', stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n' });
+    assert.deepEqual(c.run(['rollout', 'status', '-w', 'deploy/demo', '-n', 'dev']).stdout, 'deployment "demo" successfully rolled out\n');
+    assert.deepEqual(c.run(['rollout', 'status', 'deploy/demo', '--watch=maybe']).stderr, 'Error: invalid argument "maybe" for "-w, --watch" flag: strconv.ParseBool: parsing "maybe": invalid syntax\nSee \'kubectl rollout status --help\' for usage.\n');
+    assert.deepEqual(c.run(['rollout', 'undo', 'deploy/demo', '--to-revision=abc']).stderr, 'Error: invalid argument "abc" for "--to-revision" flag: strconv.ParseInt: parsing "abc": invalid syntax\nSee \'kubectl rollout undo --help\' for usage.\n');
     assert.deepEqual(c.run(['rollout', 'foo']).stderr, "error: unknown command \"foo\"\nSee 'kubectl rollout -h' for help and examples\n");
   } finally {
     c.cleanup();
