@@ -2,6 +2,7 @@
 import { CommandError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { createObject } from '../cluster/apiserver.js';
+import { reconcile } from '../cluster/controllers.js';
 import { deploymentFromFlags } from '../cluster/rollouts.js';
 import { objectName, toJSON, toYAML } from '../printers/format.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
@@ -82,7 +83,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     result = await session.change((state, ctx) => {
       const obj = deploymentFromFlags({ name: cmd.args[0], images: opts.image, replicas: opts.replicas, port: opts.port, suffix: () => ctx.random.nameSuffix(5) });
       if (command.length) ((obj.spec as { template: { spec: { containers: { command?: string[] }[] } } }).template.spec.containers[0]).command = command;
-      return createObject(state, ctx, obj, { namespace: ns, dryRun: dryRun === 'server' });
+      // kubectl prints the API server's answer to the POST: the object before any controller has acted on it.
+      const created = structuredClone(createObject(state, ctx, obj, { namespace: ns, dryRun: dryRun === 'server', reconcile: false }));
+      if (dryRun !== 'server') reconcile(state, ctx);
+      return created;
     });
   }
   if (output === 'yaml') io.stdout.write(await toYAML(result));
