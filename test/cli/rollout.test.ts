@@ -125,3 +125,24 @@ test('change-cause annotations show in history and come back with undo; a replic
     c.cleanup();
   }
 });
+
+test('rollout status waits for pods behind a readiness delay, on simulated time', () => {
+  const c = clusterWithDev();
+  try {
+    const manifest = (img: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: demo\nspec:\n  replicas: 5\n  selector:\n    matchLabels: {app: demo}\n  template:\n    metadata:\n      labels: {app: demo}\n    spec:\n      containers:\n      - name: demo\n        image: demo:${img}\n        readinessProbe:\n          httpGet: {path: /, port: 8080}\n          initialDelaySeconds: 5\n`;
+    assert.equal(c.run(['apply', '-f', '-'], { input: manifest('1.0.0') }).code, 0);
+    assert.equal(c.run(['rollout', 'status', 'deploy/demo']).stdout, 'Waiting for deployment "demo" rollout to finish: 0 of 5 updated replicas are available...\ndeployment "demo" successfully rolled out\n');
+    assert.equal(c.run(['apply', '-f', '-'], { input: manifest('1.1.0') }).code, 0);
+    assert.equal(
+      c.run(['rollout', 'status', 'deploy/demo']).stdout,
+      'Waiting for deployment "demo" rollout to finish: 2 out of 5 new replicas have been updated...\n' +
+        'Waiting for deployment "demo" rollout to finish: 3 out of 5 new replicas have been updated...\n' +
+        'Waiting for deployment "demo" rollout to finish: 2 old replicas are pending termination...\n' +
+        'Waiting for deployment "demo" rollout to finish: 1 old replicas are pending termination...\n' +
+        'deployment "demo" successfully rolled out\n',
+    );
+  } finally {
+    c.cleanup();
+  }
+});
