@@ -469,6 +469,7 @@ interface Url {
   path: string;
   raw: string;
   hostHeader: string;
+  tls: boolean;
 }
 
 export function parseUrl(raw: string): Url | undefined {
@@ -479,7 +480,7 @@ export function parseUrl(raw: string): Url | undefined {
   const port = m[3] ? Number(m[3]) : defPort;
   let path = m[4] ?? '/';
   if (path.startsWith('?')) path = `/${path}`;
-  return { host: m[2], port, path, raw, hostHeader: m[3] ? `${m[2]}:${m[3]}` : m[2] };
+  return { host: m[2], port, path, raw, hostHeader: m[3] ? `${m[2]}:${m[3]}` : m[2], tls: scheme === 'https' };
 }
 
 function versionAtLeast(v: string, want: string): boolean {
@@ -520,6 +521,7 @@ interface CurlOpts {
   method?: string;
   data?: string;
   fail: boolean;
+  insecure: boolean;
   urls: string[];
 }
 
@@ -541,7 +543,7 @@ const CURL_LONG_ARG: Record<string, string> = {
 };
 
 function parseCurl(argv: string[]): CurlOpts | string {
-  const o: CurlOpts = { silent: false, showError: false, verbose: false, include: false, head: false, headers: [], fail: false, urls: [] };
+  const o: CurlOpts = { silent: false, showError: false, verbose: false, include: false, head: false, headers: [], fail: false, insecure: false, urls: [] };
   const set = (f: string, v: string | undefined) => {
     switch (f) {
       case 'o':
@@ -590,6 +592,9 @@ function parseCurl(argv: string[]): CurlOpts | string {
       case 'f':
         o.fail = true;
         break;
+      case 'k':
+        o.insecure = true;
+        break;
     }
   };
   for (let i = 1; i < argv.length; i++) {
@@ -604,6 +609,7 @@ function parseCurl(argv: string[]): CurlOpts | string {
       else if (name === '--include') flag('i');
       else if (name === '--head') flag('I');
       else if (name === '--fail') flag('f');
+      else if (name === '--insecure') flag('k');
       else if (['--location', '--insecure', '--no-keepalive', '--http1.1', '--compressed', '--no-progress-meter', '--fail-with-body'].includes(name)) {
         if (name === '--no-progress-meter') o.silent = o.silent || false;
       } else if (name === '--url') o.urls.push(argv[++i]);
@@ -733,7 +739,17 @@ function curl(p: Proc): number {
       headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
     }
     const req: HttpRequest = { method, path: url.path, headers, body: o.data };
-    const res = exchange(p.net, conn, req);
+    // TLS: the API server and kubelet speak it (with a cluster CA curl does not trust); the apps do not.
+    const tlsServer = conn.target.kind === 'node';
+    if (url.tls && !tlsServer) {
+      fail(35, `OpenSSL/3.1.4: error:0A00010B:SSL routines::wrong version number`);
+      continue;
+    }
+    if (url.tls && !o.insecure) {
+      fail(60, 'SSL certificate problem: unable to get local issuer certificate\nMore details here: https://curl.se/docs/sslcerts.html\n\ncurl failed to verify the legitimacy of the server and therefore could not\nestablish a secure connection to it. To learn more about this situation and\nhow to fix it, please visit the web page mentioned above.');
+      continue;
+    }
+    const res = exchange(p.net, conn, req, url.tls);
     p.session.elapsedMs += 2;
     if (o.verbose) {
       err(headers.map(([k, v]) => `> ${k}: ${v}`).reduce((s, l) => `${s}${l}\n`, `> ${method} ${url.path} HTTP/1.1\n`) + '> \n');

@@ -427,9 +427,16 @@ function logTime(d: Date): string {
 }
 
 /** Stage 8: the app at the far end answers one HTTP request on an open connection and logs it. */
-export function exchange(net: Net, conn: Conn, req: HttpRequest): HttpResponse {
+export function exchange(net: Net, conn: Conn, req: HttpRequest, tls = false): HttpResponse {
   const now = net.ctx.clock.now();
   const t = conn.target;
+  if (t.kind === 'node' && tls) {
+    // An anonymous request: the API server (and kubelet) authorise nothing for system:anonymous.
+    const path = req.path.split('?')[0];
+    const body = `{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n  "message": "forbidden: User \\"system:anonymous\\" cannot get path \\"${path}\\"",\n  "reason": "Forbidden",\n  "details": {},\n  "code": 403\n}`;
+    hop(net, conn.trace, 'app', () => `node ${t.node.name}: the ${t.service} rejects the anonymous request: 403`);
+    return { status: 403, reason: 'Forbidden', headers: [['Audit-Id', '00000000-0000-0000-0000-000000000000'], ['Cache-Control', 'no-cache, private'], ['Content-Type', 'application/json'], ['X-Content-Type-Options', 'nosniff'], ['Date', now.toUTCString()], ['Content-Length', String(body.length)]], body };
+  }
   if (t.kind === 'node') {
     const body = 'Client sent an HTTP request to an HTTPS server.\n';
     hop(net, conn.trace, 'app', () => `node ${t.node.name}: the ${t.service} speaks HTTPS only: 400`);
