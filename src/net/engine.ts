@@ -256,6 +256,15 @@ export function connect(net: Net, client: Client, ip: string, port: number, prot
   const pod = topo.podByIP.get(ip);
   if (pod) {
     const seen = client.kind === 'node' ? nodeSourceToward(client.node, ip) : client.kind === 'pod' && client.pod.hostNetwork ? nodeSourceToward(client.pod.node, ip) : src;
+    if (seen !== src) {
+      const n = client.kind === 'node' ? client.node : (client as { pod: PodHost }).pod.node;
+      hop(net, trace, 'source', () =>
+        seen === n.gateway
+          ? `the route to ${ip} leaves node ${n.name} through its pod bridge, so the source address is ${seen} (the node's pod-network gateway)`
+          : `the route to ${ip} leaves node ${n.name} through eth0, so the source address is ${seen}`,
+      );
+    }
+    if (pod.node !== clientNode(client) && client.kind !== 'workstation') hop(net, trace, 'route', () => `node ${clientNode(client)?.name} -> node ${pod.node.name} (pod network)`);
     return toPodSocket(net, client, pod, ip, port, protocol, seen, 0, undefined, trace);
   }
   hop(net, trace, 'route', () =>
