@@ -400,6 +400,11 @@ function nslookup(p: Proc): number {
     return 0;
   }
   const bind = isBindNslookup(p);
+  if (a.kind === 'nxdomain' && a.noServer) {
+    p.session.elapsedMs += 15000;
+    p.out.write(1, bind ? ';; communications error to 10.96.0.10#53: timed out\n;; no servers could be reached\n\n' : ';; connection timed out; no servers could be reached\n\n');
+    return 1;
+  }
   let s = `Server:\t\t${server}\nAddress:\t${server}${bind ? '#53' : ':53'}\n\n`;
   if (a.kind === 'nxdomain') {
     p.out.write(1, `${s}** server can't find ${name}: NXDOMAIN\n\n`);
@@ -682,6 +687,7 @@ function curl(p: Proc): number {
     if (!conn) {
       const r = resolveName(p.net, p.client, url.host);
       if (r.answer.kind === 'nxdomain') {
+        if (r.answer.noServer) p.session.elapsedMs += 20000;
         p.session.traces.push({ what: `curl ${rawUrl}`, hops: r.trace });
         fail(6, `Could not resolve host: ${url.host}`, `* Could not resolve host: ${url.host}\n`);
         continue;

@@ -97,6 +97,7 @@ export function resolveName(net: Net, client: Client, name: string): { answer: D
   if (answer.kind === 'ok' && answer.via === 'literal') return { answer, trace };
   hop(net, trace, 'resolve', () => {
     if (answer.kind === 'nxdomain') {
+      if (answer.noServer) return `${name}: the query to kube-dns 10.96.0.10:53 went unanswered: the kube-dns Service has no ready CoreDNS endpoint`;
       if (client.kind === 'workstation') return `${name}: the workstation's resolver knows no cluster names (NXDOMAIN)`;
       return `${name}: no such name (tried ${answer.tried.join(', ')})`;
     }
