@@ -18,6 +18,7 @@ test('apply/create/delete/label/annotate client paths match real kubectl byte fo
     c.run(['cluster', 'create']);
     assert.equal(c.run(['apply', '-f', '-'], { input: POD('kiada') }).code, 0);
     assert.equal(c.run(['create', '-f', '-'], { input: POD('created') }).code, 0);
+    assert.equal(c.run(['apply', '-f', '-'], { input: POD('labeled').replace('  name: labeled\n', '  name: labeled\n  labels:\n    app: web\n  annotations:\n    note: hi\n') }).code, 0);
     const state = JSON.parse(readFileSync(c.state, 'utf8'));
     const f = (n: string, t: string) => {
       const p = join(c.dir, n);
@@ -55,6 +56,22 @@ test('apply/create/delete/label/annotate client paths match real kubectl byte fo
       ['label', 'pod', 'nosuch', 'app=x', '--dry-run=client'],
       ['label', 'pods', '--all', 'app=x', '--dry-run=client'],
       ['annotate', 'pod', 'kiada', 'a=b', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app=db', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app=db', 'tier=x', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app=db', '--overwrite', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app-', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app-', '--overwrite', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app-', 'b=c', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app-', 'longer=value', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app=web', '--dry-run=client'],
+      ['label', 'pods', '-l', 'app=web', 'x=y', '--dry-run=client'],
+      ['annotate', 'pod', 'labeled', 'note=bye', '--dry-run=client'],
+      ['annotate', 'pod/labeled', 'note-', '--dry-run=client', '-o', 'name'],
+      ['delete', 'pod/kiada', 'pod/labeled', '--dry-run=client'],
+      ['delete', 'pods,services', '-l', 'app=web', '--dry-run=client'],
+      ['delete', 'pods', '-l', 'app=web', '--dry-run=client', '-o', 'name'],
+      ['label', 'pod', 'labeled', '--dry-run=client'],
+      ['delete', 'pod', '--dry-run=client'],
     ];
     await withKubectl(state, async (kubectl) => {
       for (const args of cases) {
