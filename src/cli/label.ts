@@ -37,7 +37,6 @@ export function parsePairs(args: string[], m: MetadataVerb): { resources: string
       resources.push(a);
     }
   }
-  if (pairs.length === 0) throw new CommandError(`at least one ${m.noun} update is required`);
   const set: Record<string, string> = {};
   const remove: string[] = [];
   for (const p of pairs) {
@@ -85,6 +84,7 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
   const dryRun = dryRunOf(o.dryRun);
   checkOutput(o.output);
   if (!files.length && resources.length === 0) throw new CommandError('one or more resources must be specified as <resource> <name> or <resource>/<name>');
+  if (Object.keys(set).length === 0 && remove.length === 0) throw new CommandError(`at least one ${m.noun} update is required`);
   if (o.all && o.selector) throw new CommandError("setting 'all' parameter but found a non empty selector. ");
   const session = new Session(o, io);
   const failures = new Failures();
