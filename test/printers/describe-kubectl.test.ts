@@ -6,6 +6,7 @@
 // `Optional` as a Go pointer (a heap address that changes every run), shown as 0xc... on both sides.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { KubeError } from '../../src/api/errors.js';
 import { RESOURCES } from '../../src/api/resources.js';
 import { runDescribe } from '../../src/printers/describe/select.js';
 import { skipWithoutKubectl, withKubectl, type Kubectl } from '../support/stub-apiserver.js';
@@ -43,7 +44,13 @@ async function compare(kubectl: Kubectl, fixture: Fixture, argv: string[]): Prom
   for (let attempt = 0; ; attempt++) {
     const t0 = Date.now();
     const real = await kubectl(['describe', ...argv]);
-    const ours = runDescribe(fixture.state, { ...p, now: new Date(t0) });
+    let ours: { stdout: string; notice?: string; errors: KubeError[] };
+    try {
+      ours = runDescribe(fixture.state, { ...p, now: new Date(t0) });
+    } catch (e) {
+      if (!(e instanceof KubeError)) throw e;
+      ours = { stdout: '', errors: [e] };
+    }
     const stderr = (ours.notice ? `${ours.notice}\n` : '') + ours.errors.map((e) => `${e.render()}\n`).join('');
     if ((mask(ours.stdout) === mask(real.stdout) && stderr === real.stderr) || attempt === 2) {
       assert.equal(mask(ours.stdout), mask(real.stdout), `describe ${argv.join(' ')}`);
@@ -96,6 +103,9 @@ test('lists, prefixes, selectors, several types and missing names match the real
     ['nodes', '-l', 'x=y'],
     ['svc', 'kube-dns', '-n', 'kube-system'],
     ['deploy', 'demo', '-n', 'dev'],
+    ['pods', 'crashy', '-A'],
+    ['pods,svc', 'kia'],
+    ['pods,nosuchtype'],
   ];
   await withKubectl(fixture.state, async (kubectl) => {
     for (const argv of commands) await compare(kubectl, fixture, argv);

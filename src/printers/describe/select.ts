@@ -71,6 +71,8 @@ export function runDescribe(state: ClusterState, req: DescribeRequest): Describe
     else errors.push(notFound(qualifiedResource(info), name));
   };
 
+  const named = args.some((a) => a.includes('/')) || args.length > 1;
+  if (named && req.allNamespaces) throw new CommandError('a resource cannot be retrieved by name across all namespaces');
   if (args.some((a) => a.includes('/'))) {
     if (!args.every((a) => a.includes('/'))) {
       throw new CommandError(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl describe resource/<resource_name>' instead of 'kubectl describe resource resource/<resource_name>'`);
