@@ -399,7 +399,13 @@ function runCommand(host: ShellHost, cmd: Command, stdin: string, out: Output, t
   }
   if (cmd.kind === 'while') {
     let code = 0;
-    for (let guard = 0; guard < 1000 && !host.blocked; guard++) {
+    // A loop still going after many rounds (`while true; do ...; sleep 1; done`) is a process that keeps
+    // running: the simulation stops it there and reports it as running.
+    for (let round = 0; !host.blocked; round++) {
+      if (round === 100) {
+        host.blocked = true;
+        break;
+      }
       if (runList(host, cmd.cond, stdin, out) !== 0) break;
       code = runList(host, cmd.body, stdin, out);
     }

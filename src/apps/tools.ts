@@ -400,6 +400,11 @@ function nslookup(p: Proc): number {
     return 0;
   }
   const bind = isBindNslookup(p);
+  if (a.kind === 'nxdomain' && a.noServer) {
+    p.session.elapsedMs += 15000;
+    p.out.write(1, bind ? ';; communications error to 10.96.0.10#53: timed out\n;; no servers could be reached\n\n' : ';; connection timed out; no servers could be reached\n\n');
+    return 1;
+  }
   let s = `Server:\t\t${server}\nAddress:\t${server}${bind ? '#53' : ':53'}\n\n`;
   if (a.kind === 'nxdomain') {
     p.out.write(1, `${s}** server can't find ${name}: NXDOMAIN\n\n`);
@@ -469,6 +474,7 @@ interface Url {
   path: string;
   raw: string;
   hostHeader: string;
+  tls: boolean;
 }
 
 export function parseUrl(raw: string): Url | undefined {
@@ -479,7 +485,7 @@ export function parseUrl(raw: string): Url | undefined {
   const port = m[3] ? Number(m[3]) : defPort;
   let path = m[4] ?? '/';
   if (path.startsWith('?')) path = `/${path}`;
-  return { host: m[2], port, path, raw, hostHeader: m[3] ? `${m[2]}:${m[3]}` : m[2] };
+  return { host: m[2], port, path, raw, hostHeader: m[3] ? `${m[2]}:${m[3]}` : m[2], tls: scheme === 'https' };
 }
 
 function versionAtLeast(v: string, want: string): boolean {
@@ -520,6 +526,7 @@ interface CurlOpts {
   method?: string;
   data?: string;
   fail: boolean;
+  insecure: boolean;
   urls: string[];
 }
 
@@ -541,7 +548,7 @@ const CURL_LONG_ARG: Record<string, string> = {
 };
 
 function parseCurl(argv: string[]): CurlOpts | string {
-  const o: CurlOpts = { silent: false, showError: false, verbose: false, include: false, head: false, headers: [], fail: false, urls: [] };
+  const o: CurlOpts = { silent: false, showError: false, verbose: false, include: false, head: false, headers: [], fail: false, insecure: false, urls: [] };
   const set = (f: string, v: string | undefined) => {
     switch (f) {
       case 'o':
@@ -590,6 +597,9 @@ function parseCurl(argv: string[]): CurlOpts | string {
       case 'f':
         o.fail = true;
         break;
+      case 'k':
+        o.insecure = true;
+        break;
     }
   };
   for (let i = 1; i < argv.length; i++) {
@@ -604,6 +614,7 @@ function parseCurl(argv: string[]): CurlOpts | string {
       else if (name === '--include') flag('i');
       else if (name === '--head') flag('I');
       else if (name === '--fail') flag('f');
+      else if (name === '--insecure') flag('k');
       else if (['--location', '--insecure', '--no-keepalive', '--http1.1', '--compressed', '--no-progress-meter', '--fail-with-body'].includes(name)) {
         if (name === '--no-progress-meter') o.silent = o.silent || false;
       } else if (name === '--url') o.urls.push(argv[++i]);
@@ -676,6 +687,7 @@ function curl(p: Proc): number {
     if (!conn) {
       const r = resolveName(p.net, p.client, url.host);
       if (r.answer.kind === 'nxdomain') {
+        if (r.answer.noServer) p.session.elapsedMs += 20000;
         p.session.traces.push({ what: `curl ${rawUrl}`, hops: r.trace });
         fail(6, `Could not resolve host: ${url.host}`, `* Could not resolve host: ${url.host}\n`);
         continue;
@@ -733,7 +745,17 @@ function curl(p: Proc): number {
       headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
     }
     const req: HttpRequest = { method, path: url.path, headers, body: o.data };
-    const res = exchange(p.net, conn, req);
+    // TLS: the API server and kubelet speak it (with a cluster CA curl does not trust); the apps do not.
+    const tlsServer = conn.target.kind === 'node';
+    if (url.tls && !tlsServer) {
+      fail(35, `OpenSSL/3.1.4: error:0A00010B:SSL routines::wrong version number`);
+      continue;
+    }
+    if (url.tls && !o.insecure) {
+      fail(60, 'SSL certificate problem: unable to get local issuer certificate\nMore details here: https://curl.se/docs/sslcerts.html\n\ncurl failed to verify the legitimacy of the server and therefore could not\nestablish a secure connection to it. To learn more about this situation and\nhow to fix it, please visit the web page mentioned above.');
+      continue;
+    }
+    const res = exchange(p.net, conn, req, url.tls);
     p.session.elapsedMs += 2;
     if (o.verbose) {
       err(headers.map(([k, v]) => `> ${k}: ${v}`).reduce((s, l) => `${s}${l}\n`, `> ${method} ${url.path} HTTP/1.1\n`) + '> \n');

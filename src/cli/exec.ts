@@ -1,12 +1,9 @@
 // `kubesim exec`: runs a command in a container of an existing pod, through the simulated shell and tools.
 import { CommandError, ExitError } from '../api/errors.js';
-import type { KubeObject, Pod } from '../api/types.js';
 import { startArgv } from '../apps/process.js';
-import { listObjects } from '../store/objects.js';
-import { matchesMap } from '../api/labels.js';
 import { addGlobalFlags, newCommand, parseArgs, readStdin, Session } from './common.js';
 import type { CliIO } from './io.js';
-import { attachShell, findPod, isBareShell, loadUserImages, pickContainer, stepIn, writeOutput, writeTraces, type ShellCarry } from './netcli.js';
+import { attachShell, isBareShell, loadUserImages, pickContainer, resolveTarget, stepIn, writeOutput, writeTraces, type ShellCarry } from './netcli.js';
 
 const HELP = `Execute a command in a container of a pod in the simulated cluster.
 
@@ -36,33 +33,6 @@ Options:
 Usage:
   kubesim exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]
 `;
-
-/** "pod/x", "x", or a workload/service: its first pod by selector. */
-function resolveTarget(state: Parameters<typeof findPod>[0], namespace: string, ref: string): Pod & KubeObject {
-  const slash = ref.indexOf('/');
-  if (slash < 0) return findPod(state, namespace, ref);
-  const type = ref.slice(0, slash).toLowerCase();
-  const name = ref.slice(slash + 1);
-  if (['pod', 'pods', 'po'].includes(type)) return findPod(state, namespace, name);
-  const kinds: Record<string, [string, string]> = {
-    deploy: ['deployments', 'deployments.apps'],
-    deployment: ['deployments', 'deployments.apps'],
-    deployments: ['deployments', 'deployments.apps'],
-    rs: ['replicasets', 'replicasets.apps'],
-    replicaset: ['replicasets', 'replicasets.apps'],
-    svc: ['services', 'services'],
-    service: ['services', 'services'],
-    services: ['services', 'services'],
-  };
-  const k = kinds[type];
-  if (!k) throw new CommandError(`error: the server doesn't have a resource type "${type}"`.replace(/^error: /, ''));
-  const obj = state.objects[k[0]]?.[`${namespace}/${name}`] as { spec?: { selector?: { matchLabels?: Record<string, string> } | Record<string, string> } } | undefined;
-  if (!obj) throw new ExitError(1, `Error from server (NotFound): ${k[1]} "${name}" not found`);
-  const sel = (obj.spec?.selector as { matchLabels?: Record<string, string> })?.matchLabels ?? (obj.spec?.selector as Record<string, string>);
-  const pod = listObjects<Pod>(state, 'pods', namespace).find((p) => matchesMap(sel, p.metadata.labels) && p.status?.phase === 'Running');
-  if (!pod) throw new CommandError('timed out waiting for the condition');
-  return pod;
-}
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const dash = argv.indexOf('--');

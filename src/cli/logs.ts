@@ -1,12 +1,11 @@
 // `kubesim logs`: what a container wrote: its app's start-up lines and one line per request it served
 // (src/apps), or a command's output. -f prints what there is and returns (no daemon writes more).
 import { CommandError, StatusError } from '../api/errors.js';
-import type { Pod } from '../api/types.js';
 import { mainProcess } from '../apps/images.js';
 import { startupLog } from '../apps/servers.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
-import { findPod, loadUserImages, pickContainer } from './netcli.js';
+import { loadUserImages, pickContainer, resolveTarget } from './netcli.js';
 
 const HELP = `Print the logs for a container in a pod.
 
@@ -44,12 +43,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const o = cmd.opts() as { container?: string; previous?: boolean; tail: string; timestamps?: boolean; namespace?: string; state?: string; prefix?: boolean; allContainers?: boolean };
   const ref = cmd.args[0];
   if (!ref) throw new CommandError("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command", { usageOf: 'logs' });
-  const name = ref.replace(/^(pod|pods|po)\//, '');
   const session = new Session(o, io);
   const images = await loadUserImages(io.env);
   const { state } = await session.read();
-  const pod = findPod(state, session.namespace, name) as Pod & { metadata: { name: string } };
-  const containers = o.allContainers ? pod.spec?.containers ?? [] : [pickContainer(pod as never, o.container, io)];
+  const pod = resolveTarget(state, session.namespace, ref);
+  const containers = o.allContainers ? pod.spec?.containers ?? [] : [pickContainer(pod, o.container, io)];
   let out = '';
   for (const container of containers) {
     const status = pod.status?.containerStatuses?.find((s) => s.name === container.name);

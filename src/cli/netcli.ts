@@ -14,7 +14,8 @@ import { Output } from '../apps/shell.js';
 import type { Ctx } from '../cluster/context.js';
 import type { Hop, Net } from '../net/engine.js';
 import { openNet } from '../net/index.js';
-import { getObject } from '../store/objects.js';
+import { getObject, listObjects } from '../store/objects.js';
+import { matchesMap } from '../api/labels.js';
 import type { ClusterState } from '../store/state.js';
 import { readStdin, type Session } from './common.js';
 import type { CliIO } from './io.js';
@@ -239,3 +240,31 @@ export async function attachMain(
   });
   return { code, startError, server: false };
 }
+
+/** "pod/x", "x", or a workload/service: its first pod by selector. */
+export function resolveTarget(state: Parameters<typeof findPod>[0], namespace: string, ref: string): Pod & KubeObject {
+  const slash = ref.indexOf('/');
+  if (slash < 0) return findPod(state, namespace, ref);
+  const type = ref.slice(0, slash).toLowerCase();
+  const name = ref.slice(slash + 1);
+  if (['pod', 'pods', 'po'].includes(type)) return findPod(state, namespace, name);
+  const kinds: Record<string, [string, string]> = {
+    deploy: ['deployments', 'deployments.apps'],
+    deployment: ['deployments', 'deployments.apps'],
+    deployments: ['deployments', 'deployments.apps'],
+    rs: ['replicasets', 'replicasets.apps'],
+    replicaset: ['replicasets', 'replicasets.apps'],
+    svc: ['services', 'services'],
+    service: ['services', 'services'],
+    services: ['services', 'services'],
+  };
+  const k = kinds[type];
+  if (!k) throw new CommandError(`the server doesn't have a resource type "${type}"`);
+  const obj = state.objects[k[0]]?.[`${namespace}/${name}`] as { spec?: { selector?: { matchLabels?: Record<string, string> } | Record<string, string> } } | undefined;
+  if (!obj) throw notFound(k[1], name);
+  const sel = (obj.spec?.selector as { matchLabels?: Record<string, string> })?.matchLabels ?? (obj.spec?.selector as Record<string, string>);
+  const pod = listObjects<Pod>(state, 'pods', namespace).find((p) => matchesMap(sel, p.metadata.labels) && p.status?.phase === 'Running');
+  if (!pod) throw new CommandError('timed out waiting for the condition');
+  return pod;
+}
+

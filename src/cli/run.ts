@@ -2,13 +2,17 @@
 // through the simulated shell and tools; --rm deletes what was created; the exit code is the container's.
 import { CommandError, ExitError, type KubeError } from '../api/errors.js';
 import { resourceForKind } from '../api/resources.js';
-import type { KubeObject, Pod } from '../api/types.js';
+import type { Container, KubeObject, Pod } from '../api/types.js';
 import { createObject, deleteObject } from '../cluster/apiserver.js';
 import { getObject } from '../store/objects.js';
 import { objectName, toJSON, toYAML } from '../printers/format.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs, readStdin, Session } from './common.js';
 import type { CliIO } from './io.js';
-import { attachMain, loadUserImages } from './netcli.js';
+import { attachMain, isBareShell, loadUserImages, openIn, writeOutput, writeTraces } from './netcli.js';
+import { mainProcess, type ImageSpec } from '../apps/images.js';
+import { runLine, startArgv } from '../apps/process.js';
+import { Output } from '../apps/shell.js';
+import { appendLog, recordProcess, START_ERROR_EXIT, startErrorMessage } from '../apps/runtime.js';
 
 const HELP = `Create and run a particular image in a pod.
 
@@ -152,6 +156,58 @@ async function printObject(io: CliIO, obj: KubeObject, output: string | undefine
   else io.stdout.write(`${objectName(obj)} created${suffix}\n`);
 }
 
+/**
+ * An attached run whose input is known up front (a command, or a script piped into a shell): create, run,
+ * record and (with --rm) delete in one state change, then print what the session printed.
+ */
+async function runAttachedAtOnce(
+  session: Session,
+  io: CliIO,
+  o: RunOpts,
+  a: { name: string; namespace: string; podObj: KubeObject; svcObj?: KubeObject; argv: string[]; images: ImageSpec[]; tty: boolean },
+): Promise<number> {
+  const { name, namespace } = a;
+  const stdin = io.stdin.isTTY ? '' : await readStdin(io);
+  const r = await session.change((state, ctx) => {
+    if (a.svcObj) createObject(state, ctx, a.svcObj, { namespace });
+    const pod = createObject(state, ctx, a.podObj, { namespace }) as Pod & KubeObject;
+    const container = pod.spec!.containers[0];
+    const { proc } = openIn(state, ctx, { namespace, pod: name, container: container.name }, a.images, { stdoutTTY: !!o.tty, tty: !!o.tty });
+    let out = new Output();
+    let code: number;
+    let startError: string | undefined;
+    if (isBareShell(a.argv)) code = runLine(proc, stdin, out).code;
+    else {
+      const res = startArgv(proc, a.argv, stdin);
+      if (res.kind === 'not-found') {
+        code = START_ERROR_EXIT;
+        startError = startErrorMessage(res.binary);
+      } else {
+        out = res.out;
+        code = res.code;
+      }
+    }
+    appendLog(state, pod, container.name, out.stdout + out.stderr, ctx.clock.now());
+    recordProcess(state, pod, container, { exitCode: code, afterMs: Math.floor(proc.session.elapsedMs / 1000) * 1000 });
+    if (o.rm) {
+      deleteObject(state, ctx, resourceForKind('v1', 'Pod')!, namespace, name);
+      if (a.svcObj) deleteObject(state, ctx, resourceForKind('v1', 'Service')!, namespace, name);
+    }
+    return { out, code, startError, traces: proc.session.traces, container: container.name };
+  });
+  if (!o.quiet) io.stderr.write("If you don't see a command prompt, try pressing enter.\n");
+  writeOutput(io, r.out, a.tty && !!io.stdout.isTTY);
+  if (o.trace) await writeTraces(io, r.traces);
+  if (o.rm && !o.quiet) io.stdout.write(`pod "${name}" deleted\n${a.svcObj ? `service "${name}" deleted\n` : ''}`);
+  if (o.restart === 'Always') {
+    if (a.tty && !o.rm) io.stderr.write(`Session ended, resume using 'kubectl attach ${name} -c ${r.container} -i -t' command when the pod is running\n`);
+    return 0;
+  }
+  if (r.code !== 0 && o.restart === 'Never') throw new ExitError(r.code, `pod ${namespace}/${name} terminated (${r.startError ? 'StartError' : 'Error'})${r.startError ? `\n${r.startError}` : ''}`);
+  if (r.code !== 0) throw new CommandError(`pod ${namespace}/${name} left in phase Running`);
+  return 0;
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const dash = argv.indexOf('--');
   const before = dash >= 0 ? argv.slice(0, dash) : argv;
@@ -220,6 +276,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     tty = false;
   }
   const namespace = session.namespace;
+  const specContainer = (podObj.spec as { containers: Container[] }).containers[0];
+  const main = mainProcess(specContainer.image ?? '', specContainer.command, specContainer.args, images);
+  if (attach && o.stdin && main.kind === 'command' && !(isBareShell(main.argv) && io.stdin.isTTY)) {
+    return runAttachedAtOnce(session, io, o, { name, namespace, podObj, svcObj, argv: main.argv, images, tty });
+  }
   const created = await session.change((state, ctx) => {
     const out: KubeObject[] = [];
     if (svcObj) out.push(createObject(state, ctx, svcObj, { namespace, dryRun: dryRun === 'server' }));

@@ -12,7 +12,7 @@ export type Resolver = { kind: 'pod'; pod: PodHost } | { kind: 'node'; nodeName:
 
 export type DnsAnswer =
   | { kind: 'ok'; name: string; fqdn: string; addresses: string[]; cname?: string; via: 'literal' | 'hosts' | 'cluster-dns' | 'host-resolver'; tried: string[] }
-  | { kind: 'nxdomain'; name: string; tried: string[] };
+  | { kind: 'nxdomain'; name: string; tried: string[]; noServer?: boolean };
 
 /** The pod's search list (kubelet ClusterFirst): <ns>.svc.<domain> svc.<domain> <domain>. */
 export function searchList(topo: Topology, namespace: string): string[] {
@@ -92,6 +92,8 @@ export function resolve(topo: Topology, who: Resolver, rawName: string): DnsAnsw
   if (!pod.hostNetwork && name === pod.name) return { kind: 'ok', name, fqdn: name, addresses: [pod.ip], via: 'hosts', tried: [] };
   // A hostNetwork pod with ClusterFirst gets the node's resolver (kubelet falls back to Default).
   if (pod.hostNetwork && pod.pod.spec?.dnsPolicy !== 'ClusterFirstWithHostNet') return resolve(topo, { kind: 'node', nodeName: pod.node.name }, name);
+  // Queries go to the kube-dns Service; with no ready CoreDNS endpoint nobody answers.
+  if (!topo.dnsServing) return { kind: 'nxdomain', name, tried: [], noServer: true };
   const candidates: string[] = [];
   if (name.endsWith('.')) candidates.push(name.slice(0, -1));
   else {

@@ -97,6 +97,7 @@ export function resolveName(net: Net, client: Client, name: string): { answer: D
   if (answer.kind === 'ok' && answer.via === 'literal') return { answer, trace };
   hop(net, trace, 'resolve', () => {
     if (answer.kind === 'nxdomain') {
+      if (answer.noServer) return `${name}: the query to kube-dns 10.96.0.10:53 went unanswered: the kube-dns Service has no ready CoreDNS endpoint`;
       if (client.kind === 'workstation') return `${name}: the workstation's resolver knows no cluster names (NXDOMAIN)`;
       return `${name}: no such name (tried ${answer.tried.join(', ')})`;
     }
@@ -256,6 +257,15 @@ export function connect(net: Net, client: Client, ip: string, port: number, prot
   const pod = topo.podByIP.get(ip);
   if (pod) {
     const seen = client.kind === 'node' ? nodeSourceToward(client.node, ip) : client.kind === 'pod' && client.pod.hostNetwork ? nodeSourceToward(client.pod.node, ip) : src;
+    if (seen !== src) {
+      const n = client.kind === 'node' ? client.node : (client as { pod: PodHost }).pod.node;
+      hop(net, trace, 'source', () =>
+        seen === n.gateway
+          ? `the route to ${ip} leaves node ${n.name} through its pod bridge, so the source address is ${seen} (the node's pod-network gateway)`
+          : `the route to ${ip} leaves node ${n.name} through eth0, so the source address is ${seen}`,
+      );
+    }
+    if (pod.node !== clientNode(client) && client.kind !== 'workstation') hop(net, trace, 'route', () => `node ${clientNode(client)?.name} -> node ${pod.node.name} (pod network)`);
     return toPodSocket(net, client, pod, ip, port, protocol, seen, 0, undefined, trace);
   }
   hop(net, trace, 'route', () =>
@@ -427,9 +437,16 @@ function logTime(d: Date): string {
 }
 
 /** Stage 8: the app at the far end answers one HTTP request on an open connection and logs it. */
-export function exchange(net: Net, conn: Conn, req: HttpRequest): HttpResponse {
+export function exchange(net: Net, conn: Conn, req: HttpRequest, tls = false): HttpResponse {
   const now = net.ctx.clock.now();
   const t = conn.target;
+  if (t.kind === 'node' && tls) {
+    // An anonymous request: the API server (and kubelet) authorise nothing for system:anonymous.
+    const path = req.path.split('?')[0];
+    const body = `{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n  "message": "forbidden: User \\"system:anonymous\\" cannot get path \\"${path}\\"",\n  "reason": "Forbidden",\n  "details": {},\n  "code": 403\n}`;
+    hop(net, conn.trace, 'app', () => `node ${t.node.name}: the ${t.service} rejects the anonymous request: 403`);
+    return { status: 403, reason: 'Forbidden', headers: [['Audit-Id', '00000000-0000-0000-0000-000000000000'], ['Cache-Control', 'no-cache, private'], ['Content-Type', 'application/json'], ['X-Content-Type-Options', 'nosniff'], ['Date', now.toUTCString()], ['Content-Length', String(body.length)]], body };
+  }
   if (t.kind === 'node') {
     const body = 'Client sent an HTTP request to an HTTPS server.\n';
     hop(net, conn.trace, 'app', () => `node ${t.node.name}: the ${t.service} speaks HTTPS only: 400`);

@@ -87,6 +87,8 @@ export interface Topology {
   nodePorts: Map<string, PortRule>;
   services: Map<string, Service & KubeObject>;
   images: readonly ImageSpec[];
+  /** Whether the cluster DNS Service (10.96.0.10:53/UDP) has a ready endpoint to answer queries. */
+  dnsServing: boolean;
 }
 
 function nodeGateway(podCIDR: string): string {
@@ -198,6 +200,7 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
     nodePorts,
     services,
     images,
+    dnsServing: (clusterIPs.get('10.96.0.10')?.get('53/UDP')?.ready.length ?? 0) > 0,
   };
 }
 

@@ -268,3 +268,19 @@ describe('connections', () => {
     assert.equal(run(), run());
   });
 });
+
+describe('cluster DNS availability', () => {
+  it('without a ready CoreDNS endpoint, cluster names do not resolve (IPs still work)', () => {
+    const f = kiadaCluster();
+    f.service('kiada', { clusterIP: '10.96.33.33', selector: { app: 'kiada' }, ports: [{ port: 80, targetPort: 8080 }] });
+    const net0 = f.net();
+    assert.equal(request(net0, podClient(f, 'client'), 'kiada', 80, GET()).kind, 'answered');
+    const ep = f.state.objects.endpoints['kube-system/kube-dns'] as { subsets?: unknown[] };
+    ep.subsets = [];
+    const net = f.net();
+    const out = request(net, podClient(f, 'client'), 'kiada', 80, GET());
+    assert.equal(out.kind, 'unresolved');
+    assert.match(out.trace[0].text, /kube-dns Service has no ready CoreDNS endpoint/);
+    assert.equal(request(net, podClient(f, 'client'), '10.96.33.33', 80, GET()).kind, 'answered');
+  });
+});
