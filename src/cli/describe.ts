@@ -1,11 +1,10 @@
 // `kubesim describe`: kubectl's describe verb over the simulated cluster.
+import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { CommandError, type KubeError } from '../api/errors.js';
 import { decodeManifests } from '../api/manifest.js';
 import { runDescribe, type DescribeRequest } from '../printers/describe/select.js';
-import type { TimeZone } from '../printers/describe/writer.js';
-import { abbreviationFor, numericAbbreviation, parseTZif, type TZif } from '../printers/describe/zone.js';
-import { readFileSync } from 'node:fs';
+import { parseTZif, zoneFrom, type TZif } from '../printers/describe/zone.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 import { collectFiles, readSources } from './manifest-files.js';
@@ -97,19 +96,6 @@ function localTZif(env: NodeJS.ProcessEnv): TZif | undefined {
   }
 }
 
-/** The process's time zone (TZ, else the system's), in which kubectl prints times. */
-function localZone(env: NodeJS.ProcessEnv): TimeZone {
-  const tzif = localTZif(env);
-  return {
-    offset: (d) => -d.getTimezoneOffset(),
-    abbreviation: (d) => {
-      const off = -d.getTimezoneOffset();
-      if (!tzif) return off === 0 ? 'UTC' : numericAbbreviation(off);
-      return abbreviationFor(tzif, off) ?? numericAbbreviation(off);
-    },
-  };
-}
-
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { rest, showEvents } = takeShowEvents(argv);
   const cmd = addGlobalFlags(newCommand('describe', io, HELP), { allNamespaces: true });
@@ -141,7 +127,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     selector: opts.selector,
     showEvents,
     now: ctx.clock.now(),
-    zone: localZone(io.env),
+    // kubectl prints times in the process's local zone (TZ, else the system's).
+    zone: zoneFrom(localTZif(io.env), (d) => -d.getTimezoneOffset()),
   });
   io.stdout.write(result.stdout);
   if (result.notice) io.stderr.write(`${result.notice}\n`);

@@ -164,6 +164,8 @@ test('describe errors: no type, unknown type, missing object, name with a select
     r = c.run(['describe', 'pods', 'x', '-l', 'app=a']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'error: name cannot be provided when a selector is specified\n');
+    r = c.run(['describe', 'pods', 'x', '-A']);
+    assert.equal(r.stderr, 'error: a resource cannot be retrieved by name across all namespaces\n');
     r = c.run(['describe', 'pods']);
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');

@@ -21,6 +21,21 @@ export interface DescribeSettings {
   zone?: TimeZone;
   /** --show-events (default true) */
   showEvents: boolean;
+  /** Events grouped by involvedObject.uid, when many objects are described at once (see eventIndex). */
+  eventIndex?: Map<string, KubeObject[]>;
+}
+
+/** Groups every event by its involvedObject's uid, so describing many objects reads the events once. */
+export function eventIndex(state: ClusterState): Map<string, KubeObject[]> {
+  const index = new Map<string, KubeObject[]>();
+  for (const e of Object.values(state.objects.events ?? {})) {
+    const uid = (e.involvedObject as InvolvedObject | undefined)?.uid;
+    if (!uid) continue;
+    const list = index.get(uid);
+    if (list) list.push(e);
+    else index.set(uid, [e]);
+  }
+  return index;
 }
 
 function byKey(a: KubeObject, b: KubeObject): number {
@@ -40,9 +55,10 @@ interface InvolvedObject {
  * searchEvents: events whose involvedObject has this name, namespace and uid (and kind, except for pods, whose
  * reference kubectl builds without one), listed in the object's namespace in key order.
  */
-export function eventsAbout(state: ClusterState, obj: KubeObject, withKind: boolean): KubeObject[] {
+export function eventsAbout(state: ClusterState, obj: KubeObject, withKind: boolean, index?: Map<string, KubeObject[]>): KubeObject[] {
   const ns = obj.metadata.namespace ?? '';
-  return eventsFor(state, obj)
+  const byUID = index ? index.get(obj.metadata.uid ?? '') ?? [] : eventsFor(state, obj);
+  return byUID
     .filter((e) => {
       const io = (e.involvedObject ?? {}) as InvolvedObject;
       if ((io.name ?? '') !== obj.metadata.name || (io.namespace ?? '') !== ns) return false;
@@ -53,9 +69,9 @@ export function eventsAbout(state: ClusterState, obj: KubeObject, withKind: bool
 }
 
 /** A node's events: the controllers' (by the node's uid) followed by the kubelet's (uid = node name). */
-function nodeEvents(state: ClusterState, node: KubeObject): KubeObject[] {
-  const byUID = eventsAbout(state, node, true);
-  const byName = listObjects(state, 'events')
+function nodeEvents(state: ClusterState, node: KubeObject, index?: Map<string, KubeObject[]>): KubeObject[] {
+  const byUID = eventsAbout(state, node, true, index);
+  const byName = (index ? index.get(node.metadata.name) ?? [] : listObjects(state, 'events'))
     .filter((e) => {
       const io = (e.involvedObject ?? {}) as InvolvedObject;
       return io.uid === node.metadata.name && io.name === node.metadata.name && (io.namespace ?? '') === '' && io.kind === node.kind;
@@ -68,7 +84,7 @@ export function describeObject(state: ClusterState, info: ResourceInfo, obj: Kub
   const { now, showEvents } = settings;
   const zone = settings.zone ?? UTC_ZONE;
   const clock: DescribeClock = { now, zone };
-  const events = (withKind = true) => (showEvents ? eventsAbout(state, obj, withKind) : undefined);
+  const events = (withKind = true) => (showEvents ? eventsAbout(state, obj, withKind, settings.eventIndex) : undefined);
   const ns = obj.metadata.namespace;
   switch (info.resource) {
     case 'pods':
@@ -84,7 +100,7 @@ export function describeObject(state: ClusterState, info: ResourceInfo, obj: Kub
     case 'nodes': {
       const pods = listObjects<Pod>(state, 'pods').filter((p) => p.spec?.nodeName === obj.metadata.name && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
       const lease = getObject(state, 'leases', 'kube-node-lease', obj.metadata.name);
-      return describeNode(as<Node>(obj), lease, pods, showEvents ? nodeEvents(state, obj) : undefined, clock);
+      return describeNode(as<Node>(obj), lease, pods, showEvents ? nodeEvents(state, obj, settings.eventIndex) : undefined, clock);
     }
     case 'namespaces':
       return describeNamespace(as<Namespace>(obj), zone);

@@ -6,7 +6,7 @@ import { findResource, qualifiedResource, type ResourceInfo } from '../../api/re
 import type { KubeObject } from '../../api/types.js';
 import { getObject, listObjects } from '../../store/objects.js';
 import type { ClusterState } from '../../store/state.js';
-import { describeObject } from './index.js';
+import { describeObject, eventIndex } from './index.js';
 import type { TimeZone } from './writer.js';
 
 export interface DescribeRequest {
@@ -71,6 +71,8 @@ export function runDescribe(state: ClusterState, req: DescribeRequest): Describe
     else errors.push(notFound(qualifiedResource(info), name));
   };
 
+  const named = args.some((a) => a.includes('/')) || args.length > 1;
+  if (named && req.allNamespaces) throw new CommandError('a resource cannot be retrieved by name across all namespaces');
   if (args.some((a) => a.includes('/'))) {
     if (!args.every((a) => a.includes('/'))) {
       throw new CommandError(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl describe resource/<resource_name>' instead of 'kubectl describe resource resource/<resource_name>'`);
@@ -98,7 +100,8 @@ export function runDescribe(state: ClusterState, req: DescribeRequest): Describe
         const info = infos[0];
         const prefixed = listObjects(state, info.resource, nsOf(info)).filter((o) => o.metadata.name.startsWith(names[0]));
         if (prefixed.length) {
-          const out = prefixed.map((obj) => describeObject(state, info, obj, req) + '\n').join('');
+          const settings = { ...req, eventIndex: eventIndex(state) };
+          const out = prefixed.map((obj) => describeObject(state, info, obj, settings) + '\n').join('');
           return { stdout: out, errors: [] };
         }
       }
@@ -115,5 +118,6 @@ export function runDescribe(state: ClusterState, req: DescribeRequest): Describe
 
 /** kubectl prints the first description as is and each further one after "\n\n". */
 function joinDescriptions(state: ClusterState, targets: Target[], req: DescribeRequest): string {
-  return targets.map((t, i) => (i === 0 ? '' : '\n\n') + describeObject(state, t.info, t.obj, req)).join('');
+  const settings = targets.length > 1 && req.showEvents ? { ...req, eventIndex: eventIndex(state) } : req;
+  return targets.map((t, i) => (i === 0 ? '' : '\n\n') + describeObject(state, t.info, t.obj, settings)).join('');
 }

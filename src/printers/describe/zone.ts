@@ -1,5 +1,6 @@
 // Time-zone abbreviations as Go prints them in time.Time.String(): read from the zone's TZif data (what Go's
 // time package loads), not from ICU, whose short names depend on the locale ("GMT+1" where Go says "CET").
+import type { TimeZone } from './writer.js';
 
 export interface TZifType {
   /** seconds east of UTC */
@@ -67,4 +68,19 @@ export function numericAbbreviation(offsetMinutes: number): string {
   const h = String(Math.trunc(abs / 60)).padStart(2, '0');
   const m = abs % 60;
   return `${offsetMinutes < 0 ? '-' : '+'}${h}${m ? String(m).padStart(2, '0') : ''}`;
+}
+
+/**
+ * The user's zone for describe: offsets from the caller (the process's local time), abbreviations from the
+ * zone's TZif data; without it (TZ empty or UTC, or no zoneinfo) "UTC" at offset 0, else Go's numeric form.
+ */
+export function zoneFrom(tzif: TZif | undefined, offset: (d: Date) => number): TimeZone {
+  return {
+    offset,
+    abbreviation: (d) => {
+      const off = offset(d);
+      if (!tzif) return off === 0 ? 'UTC' : numericAbbreviation(off);
+      return abbreviationFor(tzif, off) ?? numericAbbreviation(off);
+    },
+  };
 }
