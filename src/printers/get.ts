@@ -280,6 +280,9 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
     parsed = { requests, multipleTypes: new Set(requests.map((r) => r.info)).size > 1, singleItem: !!opts.singleFile };
   } else parsed = parseRequests(opts.args, selector !== undefined);
   const { requests, multipleTypes, singleItem } = parsed;
+  if (opts.allNamespaces && !opts.files && requests.some((r) => r.name !== undefined && r.info.namespaced)) {
+    throw new CommandError('a resource cannot be retrieved by name across all namespaces');
+  }
   let found = fetch(state, opts, requests, selector, errors);
   if (opts.sortBy && found.length > 0) found = await sortFound(found, opts.sortBy);
   const stderrOf = () => errors.map((e) => `${e.render()}\n`).join('');
