@@ -1,8 +1,9 @@
 // `kubesim get`: kubectl's flags, the cluster read, and the printer core (src/printers/get.ts).
 import { readFileSync, statSync } from 'node:fs';
-import type { KubeError } from '../api/errors.js';
+import { CommandError, type KubeError } from '../api/errors.js';
 import type { ResourceInfo } from '../api/resources.js';
-import { runGet } from '../printers/get.js';
+import { runGet, watchChanges, watchSnapshot, type GetOptions } from '../printers/get.js';
+import { formatWithWidths, rememberWidths } from '../printers/tabwriter.js';
 import { addGlobalFlags, FlagError, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
@@ -83,6 +84,15 @@ Options:
     --sort-by='':
 	If non-empty, sort list types using this field specification.  The field specification is expressed as a JSONPath expression (e.g. '{.metadata.name}'). The field in the API resource specified by this JSONPath expression must be an integer or a string.
 
+    -w, --watch=false:
+	After listing/getting the requested object, watch for changes.
+
+    --watch-only=false:
+	Watch for changes to the requested object(s), without listing/getting first.
+
+    --request-timeout='0':
+	How long to watch before giving up (e.g. 1s, 2m, 3h); 0 watches until interrupted.
+
     --template='':
 	Template string or path to template file to use when -o=jsonpath, -o=jsonpath-file.
 
@@ -108,6 +118,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     // a comma-separated list or repeated flags, as kubectl's StringSlice
     .option('-f, --filename <file>', 'files naming the objects', (v: string, prev: string[]) => [...prev, ...v.split(',').filter((x) => x !== '')], [] as string[])
     .option('-R, --recursive', 'process -f directories recursively')
+    .option('-w, --watch', 'after listing, watch for changes')
+    .option('--watch-only', 'watch for changes without listing first')
+    .option('--request-timeout <duration>', 'stop watching after this long (0: never)', '0')
     .option('--chunk-size <n>', 'ignored: kubesim lists in one go');
   if (!parseArgs(cmd, argv, 'get')) return 0;
   const opts = cmd.opts();
@@ -134,7 +147,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const singleFile = paths.length === 1 && paths[0] !== '-' && !isDirectory(paths[0]);
   const { state } = await session.read();
-  const result = await runGet(state, session.clock.now(), {
+  const getOptions: GetOptions = {
     args: cmd.args,
     namespace: session.namespace,
     allNamespaces: !!opts.allNamespaces,
@@ -154,7 +167,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     files,
     fileErrors,
     singleFile,
-  });
+  };
+  if (opts.watch || opts.watchOnly) return watch(session, getOptions, !!opts.watchOnly, parseTimeout(String(opts.requestTimeout)), io);
+  const result = await runGet(state, session.clock.now(), getOptions);
   if (result.stdout) io.stdout.write(result.stdout);
   if (result.stderr) io.stderr.write(result.stderr);
   return result.exitCode;
@@ -166,4 +181,46 @@ function isDirectory(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** --request-timeout: "0" (none), "30s", "500ms", "1m", "1h", or bare seconds. */
+function parseTimeout(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v);
+  if (!m) throw new CommandError(`invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)`);
+  const n = Number(m[1]);
+  return n * ({ ms: 1, s: 1000, m: 60000, h: 3600000 }[m[2] ?? 's'] ?? 1000);
+}
+
+/**
+ * get -w: the list (unless --watch-only), then a row whenever a watched object changes, in the columns of the
+ * first table (remembered widths). There is no server to push events: the state is re-read a few times a second.
+ */
+async function watch(session: Session, o: GetOptions, watchOnly: boolean, timeoutMs: number, io: CliIO): Promise<number> {
+  if (o.output && !['wide', 'name'].includes(o.output)) throw new CommandError(`kubesim watches tables and -o name only, not -o ${o.output}`);
+  let { state } = await session.read();
+  let snap = watchSnapshot(state, session.clock.now(), o);
+  const rows = [...snap.rows.values()].map((r) => r.row);
+  const widths = rememberWidths(o.noHeaders || o.output === 'name' ? rows : [snap.header, ...rows]);
+  const withHeader = !o.noHeaders && snap.header.length > 0;
+  // the header comes with the first rows printed (kubectl prints nothing for an empty first list)
+  let headerDone = !withHeader;
+  if (!watchOnly && snap.rows.size > 0) {
+    const first = await runGet(state, session.clock.now(), o);
+    io.stdout.write(first.stdout);
+    io.stderr.write(first.stderr);
+    headerDone = true;
+  }
+  const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
+    ({ state } = await session.read());
+    const next = watchSnapshot(state, session.clock.now(), o);
+    const changed = watchChanges(snap, next);
+    if (changed.length) {
+      io.stdout.write(formatWithWidths(headerDone ? changed : [snap.header, ...changed], widths));
+      headerDone = true;
+    }
+    snap = next;
+  }
+  return 0;
 }

@@ -193,6 +193,11 @@ interface TableOptions {
 
 /** One group (one kind) as kubectl's table printer decorates the server's table. */
 export function printTable(info: ResourceInfo, objs: KubeObject[], now: Date, o: TableOptions): string {
+  return formatTable(tableRows(info, objs, now, o));
+}
+
+/** The rows of one group (header first unless --no-headers), cells as printed. */
+export function tableRows(info: ResourceInfo, objs: KubeObject[], now: Date, o: TableOptions): string[][] {
   const h = tableFor(info.resource);
   const keep = h.columns.map((c) => c.priority === 0 || o.wide);
   const rows: string[][] = [];
@@ -216,7 +221,7 @@ export function printTable(info: ResourceInfo, objs: KubeObject[], now: Date, o:
     if (o.showLabels) row.push(formatLabels(labels));
     rows.push(row);
   }
-  return formatTable(rows);
+  return rows;
 }
 
 /** A cell is cut at its first line break (tabwriter would break the layout), marked with "...". */
@@ -280,6 +285,9 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
     parsed = { requests, multipleTypes: new Set(requests.map((r) => r.info)).size > 1, singleItem: !!opts.singleFile };
   } else parsed = parseRequests(opts.args, selector !== undefined);
   const { requests, multipleTypes, singleItem } = parsed;
+  if (opts.allNamespaces && !opts.files && requests.some((r) => r.name !== undefined && r.info.namespaced)) {
+    throw new CommandError('a resource cannot be retrieved by name across all namespaces');
+  }
   let found = fetch(state, opts, requests, selector, errors);
   if (opts.sortBy && found.length > 0) found = await sortFound(found, opts.sortBy);
   const stderrOf = () => errors.map((e) => `${e.render()}\n`).join('');
@@ -436,3 +444,54 @@ function parseCustomColumnsFile(text: string): { header: string; spec: string }[
   return headers.map((header, i) => ({ header, spec: relaxedJSONPath(specs[i]) }));
 }
 
+
+// ---- get -w: the rows to print as objects change ----
+
+export interface WatchSnapshot {
+  /** The table's header row (empty for -o name). */
+  header: string[];
+  /** "namespace/name" -> the printed row and its signature (the row without time-driven cells) */
+  rows: Map<string, { row: string[]; sig: string }>;
+}
+
+/**
+ * The current rows of a watched request (one kind, tables or -o name) keyed by object. Cells that only move
+ * with the clock (AGE, LAST SEEN, "(5s ago)") are left out of the signature, so a watch prints a row when the
+ * object changes, as a watch event would, not every second.
+ */
+export function watchSnapshot(state: ClusterState, now: Date, opts: GetOptions): WatchSnapshot {
+  const selector = opts.selector ? parseSelector(opts.selector) : undefined;
+  const { requests, multipleTypes } = parseRequests(opts.args, selector !== undefined);
+  const kinds = new Set(requests.map((r) => r.info));
+  if (kinds.size > 1) throw new CommandError(`watch is only supported on individual resources and resource collections, but ${kinds.size} resources were found`);
+  const found = fetch(state, { ...opts, ignoreNotFound: true }, requests, selector, []);
+  const rows = new Map<string, { row: string[]; sig: string }>();
+  const name = opts.output === 'name';
+  const info = requests[0].info;
+  const tableOpts = {
+    wide: opts.output === 'wide',
+    withNamespace: !!opts.allNamespaces && info.namespaced,
+    withKind: multipleTypes || !!opts.showKind,
+    noHeaders: false,
+    showLabels: !!opts.showLabels,
+    labelColumns: (opts.labelColumns ?? []).flatMap((l) => l.split(',')).filter((l) => l !== ''),
+  };
+  const header = name ? [] : tableRows(info, [], now, tableOpts)[0];
+  for (const f of found) {
+    const key = `${f.obj.metadata.namespace ?? ''}/${f.obj.metadata.name}`;
+    const row = name
+      ? [objectName(f.obj)]
+      : tableRows(f.info, [f.obj], now, { ...tableOpts, noHeaders: true })[0];
+    const sig = row.map((c) => (/^(\d+[smhdy])+$|^<unknown>$/.test(c) ? '' : c.replace(/ \(.* ago\)$/, ''))).join('\t');
+    rows.set(key, { row, sig });
+  }
+  return { header, rows };
+}
+
+/** The rows that changed between two snapshots: new or changed objects, then deleted ones (their last row). */
+export function watchChanges(prev: WatchSnapshot, next: WatchSnapshot): string[][] {
+  const out: string[][] = [];
+  for (const [k, v] of next.rows) if (prev.rows.get(k)?.sig !== v.sig) out.push(v.row);
+  for (const [k, v] of prev.rows) if (!next.rows.has(k)) out.push(v.row);
+  return out;
+}

@@ -39,3 +39,30 @@ export function formatTable(rows: string[][]): string {
   }
   return out;
 }
+
+/**
+ * Column widths of a table, for printing later rows in line with it (the tabwriter's RememberWidths, as
+ * `get -w` relies on): widths only grow.
+ */
+export function rememberWidths(rows: string[][], widths: number[] = []): number[] {
+  for (const row of rows) {
+    for (let c = 0; c < row.length - 1; c++) {
+      const w = Math.max(MIN_WIDTH, runeLength(row[c]) + PADDING);
+      if (widths[c] === undefined || w > widths[c]) widths[c] = w;
+    }
+  }
+  return widths;
+}
+
+/** Rows laid out with remembered widths (grown as needed). */
+export function formatWithWidths(rows: string[][], widths: number[]): string {
+  rememberWidths(rows, widths);
+  let out = '';
+  for (const row of rows) {
+    let line = '';
+    for (let c = 0; c < row.length - 1; c++) line += row[c] + ' '.repeat(widths[c] - runeLength(row[c]));
+    if (row.length) line += row[row.length - 1];
+    out += line + '\n';
+  }
+  return out;
+}

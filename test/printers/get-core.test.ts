@@ -133,3 +133,9 @@ test('--sort-by errors as kubectl words them; the type is checked before the out
   assert.match(await error([], [], { output: 'foo' }), /^You must specify the type of resource to get\./);
   assert.equal(await error([], ['pods'], { output: 'jsonpath={.x', selector: 'a=b' }), 'error: error parsing jsonpath {.x, unclosed action');
 });
+
+test('-A with a name: only cluster-scoped kinds may be named', async () => {
+  assert.equal(await error(fx.services(), ['svc', 'kubernetes'], { allNamespaces: true }), 'error: a resource cannot be retrieved by name across all namespaces');
+  assert.equal(await error(fx.services(), ['svc/kubernetes'], { allNamespaces: true }), 'error: a resource cannot be retrieved by name across all namespaces');
+  assert.equal((await get(fx.namespaces(), ['ns', 'default'], { allNamespaces: true, output: 'name' })).stdout, 'namespace/default\n');
+});
