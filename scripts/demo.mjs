@@ -1,6 +1,7 @@
 // `npm run demo`: a walkthrough on a fresh, temporary default cluster. Each step prints the command as a
 // workshop would show it (with `kubectl` aliased to kubesim) and then what kubesim printed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,18 +12,50 @@ const dir = mkdtempSync(join(tmpdir(), 'kubesim-demo-'));
 const env = { ...process.env, KUBESIM_STATE: join(dir, 'state.json'), KUBESIM_SEED: '42' };
 const bold = process.stdout.isTTY && !process.env.NO_COLOR ? (s) => `\x1b[1m${s}\x1b[0m` : (s) => s;
 
+// Verbs that kubectl has are shown as the workshop types them (alias kubectl=kubesim); the rest as kubesim.
+const KUBESIM_ONLY = new Set(['cluster', 'curl', 'tunnel']);
+
 function kubesim(args, { show = true, input } = {}) {
-  if (show) process.stdout.write(`\n${bold(`$ kubectl ${args.map(quote).join(' ')}`)}\n`);
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, env, input: input ?? '', encoding: 'utf8' });
-  if (show) {
-    process.stdout.write(r.stdout);
-    process.stderr.write(r.stderr);
-  }
-  return r;
+  const name = KUBESIM_ONLY.has(args[0]) ? 'kubesim' : 'kubectl';
+  if (show) process.stdout.write(`\n${bold(`$ ${name} ${args.map(quote).join(' ')}`)}\n`);
+  // Shown steps write straight to the terminal, so stdout and stderr keep their order (and curl sees a tty).
+  const stdio = show ? ['pipe', 'inherit', 'inherit'] : 'pipe';
+  return spawnSync(process.execPath, [bin, ...args], { cwd: root, env, input: input ?? '', encoding: 'utf8', stdio });
 }
 
 function quote(a) {
   return /^[\w./:=,@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
+}
+
+/** Runs `port-forward kiada :8080` in the background, sends one real HTTP request through it, stops it. */
+async function portForwardDemo() {
+  process.stdout.write(`\n${bold('$ kubectl port-forward kiada :8080 &')}\n`);
+  const child = spawn(process.execPath, [bin, 'port-forward', 'kiada', ':8080'], { cwd: root, env });
+  let out = '';
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('port-forward did not start')), 10000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /Forwarding from \[::1\]:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.on('exit', () => reject(new Error(`port-forward exited: ${out}`)));
+  });
+  const body = await new Promise((resolve, reject) => {
+    httpGet({ host: '127.0.0.1', port, path: '/' }, (res) => {
+      let b = '';
+      res.on('data', (d) => (b += d));
+      res.on('end', () => resolve(b));
+    }).on('error', reject);
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  child.kill('SIGINT');
+  await new Promise((r) => child.on('close', r));
+  process.stdout.write(out);
+  process.stdout.write(`\n${bold(`$ curl localhost:${port}`)}\n${body}`);
 }
 
 function say(text) {
@@ -48,6 +81,51 @@ try {
   step(['apply', '-f', 'manifests/']);
   step(['get', 'pods', '-o', 'wide']);
   step(['get', 'svc', '-o', 'wide']);
+  step(['describe', 'pod', 'kiada']);
+
+  const ip = kubesim(['get', 'pod', 'kiada', '-o', 'jsonpath={.status.podIP}'], { show: false }).stdout;
+  const node = kubesim(['get', 'pod', 'kiada', '-o', 'jsonpath={.spec.nodeName}'], { show: false }).stdout;
+  say('Pod to pod: a one-off client pod curls the kiada pod by IP; kiada sees the client pod\'s IP.');
+  step(['run', '--image=curlimages/curl:8.2.0', '-it', '--restart=Never', '--rm', 'client-pod', 'curl', `${ip}:8080`]);
+  say(`Node to pod: from ${node}, the node hosting kiada, the app sees the node's pod-network gateway.`);
+  step(['curl', '--from', `node/${node}`, `http://${ip}:8080`]);
+  say('The workstation has no route to pod IPs: the connection times out.');
+  step(['curl', '-sS', '--connect-timeout', '2', `http://${ip}:8080`], { mayFail: true });
+
+  say('Expose kiada on a NodePort: every node answers, and the pod sees the node that forwarded (SNAT).');
+  step(['expose', 'pod', 'kiada', '--name', 'kiada-np', '--port', '80', '--target-port', '8080', '--type', 'NodePort']);
+  step(['get', 'svc,ep', 'kiada-np']);
+  const nodePort = kubesim(['get', 'svc', 'kiada-np', '-o', 'jsonpath={.spec.ports[0].nodePort}'], { show: false }).stdout;
+  step(['curl', '-s', `http://172.18.0.3:${nodePort}`]);
+  step(['curl', '-s', '--trace', `http://172.18.0.4:${nodePort}`]);
+
+  say('The "Pod Networking" lesson: a demo deployment in namespace dev behind demo-service, and a jumpbox.');
+  step(['apply', '-f', 'manifests/lessons/pod-networking.yaml']);
+  step(['get', 'pods', '-n', 'dev', '-o', 'wide']);
+  say('Each curl is a new connection: kube-proxy picks a ready endpoint at random every time.');
+  for (let i = 0; i < 6; i++) step(['exec', 'jumpbox', '--', 'curl', '-s', 'http://demo-service.dev']);
+  say('With sessionAffinity: ClientIP every connection from the jumpbox lands on the same pod.');
+  step(['expose', 'deployment', 'demo', '-n', 'dev', '--name', 'demo-sticky', '--port', '80', '--target-port', '8080', '--session-affinity=ClientIP']);
+  for (let i = 0; i < 3; i++) step(['exec', 'jumpbox', '--', 'curl', '-s', 'http://demo-sticky.dev']);
+
+  say('A rollout replaces the pods: new names, new IPs.');
+  step(['set', 'image', 'deployment/demo', 'demo=demo:1.1.0', '-n', 'dev']);
+  step(['rollout', 'status', 'deployment/demo', '-n', 'dev']);
+  step(['rollout', 'history', 'deployment/demo', '-n', 'dev']);
+  step(['get', 'pods', '-n', 'dev', '-o', 'wide']);
+  step(['exec', 'jumpbox', '--', 'curl', '-s', 'http://demo-service.dev']);
+
+  say('No ready endpoints: kube-proxy rejects at once, curl exits 7.');
+  step(['scale', 'deployment', 'demo', '-n', 'dev', '--replicas', '0']);
+  step(['exec', 'jumpbox', '--', 'curl', '-sS', 'http://demo-service.dev'], { mayFail: true });
+  step(['scale', 'deployment', 'demo', '-n', 'dev', '--replicas', '3']);
+  const clusterIP = kubesim(['get', 'svc', 'demo-service', '-n', 'dev', '-o', 'jsonpath={.spec.clusterIP}'], { show: false }).stdout;
+  say('A ClusterIP is not bound to any interface: it does not answer ping.');
+  step(['exec', 'jumpbox', '--', 'ping', '-c', '1', '-W', '1', clusterIP], { mayFail: true });
+
+  say('port-forward opens a real local socket; here the demo itself plays the second terminal\'s curl.');
+  await portForwardDemo();
+  step(['logs', 'kiada', '--tail', '3']);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 // Field validation with the API server's wording (reference §6). Throws InvalidError listing every cause.
-import { badRequest, InvalidError, type FieldError } from './errors.js';
+import { badRequest, InvalidError, StatusError, type FieldError } from './errors.js';
 import type { KubeObject } from './types.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -275,6 +275,61 @@ function sortValue(v: unknown): unknown {
   return v;
 }
 
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const QUALIFIED_NAME_MSG =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+export const LABEL_VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
+/** validation.IsQualifiedName: label and annotation keys ("prefix/name"). */
+export function qualifiedNameErrors(value: string): string[] {
+  const errs: string[] = [];
+  const parts = value.split('/');
+  let name: string;
+  if (parts.length === 1) name = parts[0];
+  else if (parts.length === 2) {
+    const prefix = parts[0];
+    name = parts[1];
+    if (prefix.length === 0) errs.push('prefix part must be non-empty');
+    else for (const e of checkSubdomain('', prefix)) errs.push(`prefix part ${e.detail}`);
+  } else {
+    return [`a qualified name ${QUALIFIED_NAME_MSG} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+  }
+  if (name.length === 0) errs.push('name part must be non-empty');
+  else if (name.length > 63) errs.push('name part must be no more than 63 characters');
+  if (!QUALIFIED_NAME.test(name)) errs.push(`name part ${QUALIFIED_NAME_MSG}`);
+  return errs;
+}
+
+/** validation.IsValidLabelValue. */
+export function labelValueErrors(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 63) errs.push('must be no more than 63 characters');
+  if (!LABEL_VALUE.test(value)) errs.push(LABEL_VALUE_MSG);
+  return errs;
+}
+
+/** ValidateObjectMeta's label and annotation checks (keys sorted: Go iterates the map at random). */
+export function metadataCauses(metaIn: unknown): FieldError[] {
+  const meta = asObj(metaIn);
+  const out: FieldError[] = [];
+  const labels = asObj(meta.labels);
+  for (const k of Object.keys(labels).sort()) {
+    for (const msg of qualifiedNameErrors(k)) out.push({ type: 'Invalid value', field: 'metadata.labels', value: k, detail: msg });
+    const v = labels[k];
+    if (typeof v === 'string') for (const msg of labelValueErrors(v)) out.push({ type: 'Invalid value', field: 'metadata.labels', value: v, detail: msg });
+  }
+  const annotations = asObj(meta.annotations);
+  let size = 0;
+  for (const k of Object.keys(annotations).sort()) {
+    for (const msg of qualifiedNameErrors(k.toLowerCase())) out.push({ type: 'Invalid value', field: 'metadata.annotations', value: k, detail: msg });
+    size += k.length + String(annotations[k] ?? '').length;
+  }
+  if (size > 256 * 1024) out.push({ type: 'Too long', field: 'metadata.annotations', detail: 'may not be more than 262144 bytes' });
+  return out;
+}
+
 /** Causes for any served kind (name rules by kind, then the kind's own checks). */
 export function objectCauses(obj: KubeObject, old?: KubeObject): FieldError[] {
   const causes: FieldError[] = [];
@@ -284,6 +339,7 @@ export function objectCauses(obj: KubeObject, old?: KubeObject): FieldError[] {
   else if (obj.kind === 'Service') causes.push(...checkDns1035('metadata.name', name));
   else if (obj.kind === 'Namespace') causes.push(...checkLabel('metadata.name', name));
   else causes.push(...checkSubdomain('metadata.name', name));
+  causes.push(...metadataCauses(meta));
   switch (obj.kind) {
     case 'Pod':
       causes.push(...validatePodSpec(obj.spec, 'spec'));
@@ -316,22 +372,52 @@ export function fieldValidationOf(flag: string | boolean | undefined): FieldVali
   return undefined;
 }
 
-/**
- * The API server's decode of a create/update body: a type error or (Strict) unknown fields fail with
- * BadRequest; unknown fields are dropped otherwise, with warnings for Warn. Loads the schema lazily.
- */
-export async function decodeForWrite(obj: KubeObject, directive: FieldValidation): Promise<{ object: KubeObject; warnings: string[] }> {
+/** What the API server's decoder found in a request body (see requestError for how it answers). */
+export interface DecodedRequest {
+  /** The object with unknown fields dropped. */
+  object: KubeObject;
+  /** "Pod in version \"v1\" cannot be handled as a Pod: " */
+  prefix: string;
+  typeError?: string;
+  unknown: string[];
+}
+
+/** Decodes a body against the generated schema (loaded lazily: only writing commands pay for it). */
+export async function decodeRequest(obj: KubeObject): Promise<DecodedRequest> {
   const schema = await import('./schema.js');
-  const id = schema.definitionFor(obj.apiVersion, obj.kind);
-  if (!id) return { object: obj, warnings: [] };
   const version = obj.apiVersion.includes('/') ? obj.apiVersion.slice(obj.apiVersion.indexOf('/') + 1) : obj.apiVersion;
   const prefix = `${obj.kind} in version "${version}" cannot be handled as a ${obj.kind}: `;
+  const id = schema.definitionFor(obj.apiVersion, obj.kind);
+  if (!id) return { object: obj, prefix, unknown: [] };
   const r = schema.decodeObject(obj, id);
-  if (r.typeError) throw badRequest(prefix + r.typeError);
-  const unknown = [...new Set(r.unknown)];
-  if (unknown.length && directive === 'Strict') {
-    throw badRequest(`${prefix}strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
+  return { object: r.pruned as KubeObject, prefix, typeError: r.typeError, unknown: [...new Set(r.unknown)] };
+}
+
+/**
+ * The BadRequest a decoded body earns: a type error always; unknown fields under Strict. A create names the
+ * kind ("Pod in version ... cannot be handled as a Pod: strict decoding error: ..."); a patch (apply to an
+ * existing object) reports only the strict decoding error, as the patch handler does.
+ */
+export function requestError(r: DecodedRequest, directive: FieldValidation, patch = false): StatusError | undefined {
+  if (r.typeError) return badRequest(r.prefix + r.typeError);
+  if (r.unknown.length && directive === 'Strict') {
+    return badRequest(`${patch ? '' : r.prefix}strict decoding error: ${r.unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
   }
-  const warnings = directive === 'Warn' ? unknown.map((u) => `unknown field "${u}"`) : [];
-  return { object: r.pruned as KubeObject, warnings };
+  return undefined;
+}
+
+/** Warnings for fieldValidation=Warn. */
+export function requestWarnings(r: DecodedRequest, directive: FieldValidation): string[] {
+  return directive === 'Warn' ? r.unknown.map((u) => `unknown field "${u}"`) : [];
+}
+
+/**
+ * The API server's decode of a create body: a type error or (Strict) unknown fields fail with BadRequest;
+ * unknown fields are dropped otherwise, with warnings for Warn.
+ */
+export async function decodeForWrite(obj: KubeObject, directive: FieldValidation): Promise<{ object: KubeObject; warnings: string[] }> {
+  const r = await decodeRequest(obj);
+  const err = requestError(r, directive);
+  if (err) throw err;
+  return { object: r.object, warnings: requestWarnings(r, directive) };
 }

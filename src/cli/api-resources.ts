@@ -1,7 +1,6 @@
 // `kubesim api-resources`: flags, then the listing from src/printers/api-resources.ts.
-import { CommandError } from '../api/errors.js';
 import { apiResources } from '../printers/api-resources.js';
-import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { addGlobalFlags, FlagError, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
 
 const HELP = `Print the supported API resources on the server.
@@ -54,7 +53,7 @@ Usage:
 function parseBool(flag: string, v: string): boolean {
   if (['true', '1', 't', 'T', 'TRUE', 'True'].includes(v)) return true;
   if (['false', '0', 'f', 'F', 'FALSE', 'False'].includes(v)) return false;
-  throw new CommandError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax\nSee 'kubectl api-resources --help' for usage.`);
+  throw new FlagError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax\nSee 'kubectl api-resources --help' for usage.`);
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {

@@ -1,4 +1,5 @@
 // `kubesim apply -f FILE|DIR|-`: client-side apply with kubectl's last-applied annotation and lines.
+import { CommandError } from '../api/errors.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
 import { collectFiles } from './manifest-files.js';
@@ -19,6 +20,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--server-side', 'accepted for compatibility')
     .option('--wait', 'accepted for compatibility');
   if (!parseArgs(cmd, argv, 'apply')) return 0;
+  if (cmd.args.length) throw new CommandError(`Unexpected args: [${cmd.args.join(' ')}]`, { usageOf: 'apply' });
   return writeManifests('apply', cmd.opts(), io);
 }
 

@@ -55,26 +55,35 @@ export function parseArgs(cmd: Command, argv: string[], verb: string): boolean {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') return false;
-      throw translateCommanderError(e, verb);
+      throw translateCommanderError(e, verb, argv);
     }
     throw e;
   }
 }
 
-function translateCommanderError(e: CommanderError, verb: string): KubeError {
+/** cobra's own flag errors start with a capital "Error:", unlike kubectl's "error:". */
+export class FlagError extends KubeError {
+  override render(): string {
+    return `Error: ${this.message}`;
+  }
+}
+
+function translateCommanderError(e: CommanderError, verb: string, argv: string[]): KubeError {
   const hint = `\nSee '${CLI_NAME} ${verb} --help' for usage.`;
   const m = /unknown option '([^']+)'/.exec(e.message);
   if (m) {
     const flag = m[1];
     const text = flag.startsWith('--') ? `unknown flag: ${flag.split('=')[0]}` : `unknown shorthand flag: '${flag[1]}' in ${flag}`;
-    return new CommandError(text + hint);
+    return new FlagError(text + hint);
   }
   const missing = /option '([^']+)' argument missing/.exec(e.message);
   if (missing) {
     const long = /--[\w-]+/.exec(missing[1])?.[0] ?? missing[1];
-    return new CommandError(`flag needs an argument: ${long}${hint}`);
+    const short = /(^|[ ,])-(\w)\b/.exec(missing[1])?.[2];
+    const typedShort = short !== undefined && !(argv[argv.length - 1] ?? '').startsWith('--');
+    return new FlagError(`flag needs an argument: ${typedShort ? `'${short}' in -${short}` : long}${hint}`);
   }
-  return new CommandError(e.message.replace(/^error: /, '') + hint);
+  return new FlagError(e.message.replace(/^error: /, '') + hint);
 }
 
 /** One command's view of where the cluster lives and what time it is. */

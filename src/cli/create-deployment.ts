@@ -2,11 +2,12 @@
 import { CommandError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { createObject } from '../cluster/apiserver.js';
+import { reconcile } from '../cluster/controllers.js';
 import { deploymentFromFlags } from '../cluster/rollouts.js';
 import { objectName, toJSON, toYAML } from '../printers/format.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
-import { dryRunMode } from './scale.js';
+import { dryRunMode, intFlag, normalizeFlags } from './scale.js';
 
 const HELP = `Create a deployment with the specified name.
 
@@ -46,13 +47,6 @@ Usage:
   kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]
 `;
 
-function int32(flag: string) {
-  return (v: string): number => {
-    if (!/^-?\d+$/.test(v)) throw new CommandError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax\nSee 'kubectl create deployment --help' for usage.`);
-    return Number(v);
-  };
-}
-
 export async function run(argv: string[], io: CliIO): Promise<number> {
   // Everything after "--" is the first container's command.
   const dash = argv.indexOf('--');
@@ -61,15 +55,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const cmd = addGlobalFlags(newCommand('create deployment', io, HELP));
   cmd
     .option('--image <image>', 'image', (v: string, prev: string[] = []) => [...prev, v])
-    .option('-r, --replicas <n>', 'replicas', int32('replicas'), 1)
-    .option('--port <port>', 'containerPort', int32('port'), -1)
-    .option('--dry-run [strategy]', 'none, server or client')
+    .option('-r, --replicas <n>', 'replicas', intFlag('create deployment', '-r, --replicas'), 1)
+    .option('--port <port>', 'containerPort', intFlag('create deployment', '--port'), -1)
+    .option('--dry-run <strategy>', 'none, server or client')
     .option('-o, --output <format>', 'json, yaml or name')
     .option('--save-config', 'accepted for compatibility')
     .option('--field-manager <name>', 'accepted for compatibility');
-  if (!parseArgs(cmd, args, 'create deployment')) return 0;
+  if (!parseArgs(cmd, normalizeFlags(args), 'create deployment')) return 0;
   const opts = cmd.opts();
-  const dryRun = dryRunMode(opts.dryRun === true ? 'true' : opts.dryRun);
+  const dryRun = dryRunMode(opts.dryRun);
   const output: string | undefined = opts.output;
   if (output !== undefined && !['json', 'yaml', 'name'].includes(output)) {
     throw new CommandError(`unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,yaml`);
@@ -89,7 +83,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     result = await session.change((state, ctx) => {
       const obj = deploymentFromFlags({ name: cmd.args[0], images: opts.image, replicas: opts.replicas, port: opts.port, suffix: () => ctx.random.nameSuffix(5) });
       if (command.length) ((obj.spec as { template: { spec: { containers: { command?: string[] }[] } } }).template.spec.containers[0]).command = command;
-      return createObject(state, ctx, obj, { namespace: ns, dryRun: dryRun === 'server' });
+      // kubectl prints the API server's answer to the POST: the object before any controller has acted on it.
+      const created = structuredClone(createObject(state, ctx, obj, { namespace: ns, dryRun: dryRun === 'server', reconcile: false }));
+      if (dryRun !== 'server') reconcile(state, ctx);
+      return created;
     });
   }
   if (output === 'yaml') io.stdout.write(await toYAML(result));

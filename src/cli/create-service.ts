@@ -74,9 +74,16 @@ export function splitWord(argv: string[]): { word?: string; rest: string[] } {
   return { rest: argv };
 }
 
-/** pflag's NoOptDefVal: a bare --dry-run means client and never takes the next word. */
+/**
+ * pflag forms commander does not take: a bare --dry-run means client and never takes the next word
+ * (NoOptDefVal), and `-o=yaml` is the shorthand with an inline value.
+ */
 export function normalizeDryRun(argv: string[]): string[] {
-  return argv.map((a) => (a === '--dry-run' ? '--dry-run=client' : a));
+  return argv.flatMap((a) => {
+    if (a === '--dry-run') return ['--dry-run=client'];
+    const m = /^-([A-Za-z])=(.*)$/s.exec(a);
+    return m ? [`-${m[1]}`, m[2]] : [a];
+  });
 }
 
 export function dryRunStrategy(value: string | undefined): 'none' | 'client' | 'server' {
@@ -87,9 +94,16 @@ export function dryRunStrategy(value: string | undefined): 'none' | 'client' | '
 }
 
 const OUTPUTS = ['yaml', 'json', 'name'];
+const JSONPATH = ['jsonpath', 'jsonpath-as-json', 'jsonpath-file'];
+
+/** "jsonpath={.spec}" -> ["jsonpath", "{.spec}"]. */
+function splitOutput(output: string): [string, string] {
+  const i = output.indexOf('=');
+  return i < 0 ? [output, ''] : [output.slice(0, i), output.slice(i + 1)];
+}
 
 export function checkOutput(output: string | undefined): void {
-  if (output !== undefined && output !== '' && !OUTPUTS.includes(output)) {
+  if (output !== undefined && output !== '' && !OUTPUTS.includes(output) && !JSONPATH.includes(splitOutput(output)[0])) {
     throw new CommandError(
       `unable to match a printer suitable for the output format "${output}", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`,
     );
@@ -98,7 +112,13 @@ export function checkOutput(output: string | undefined): void {
 
 /** Prints what kubectl's PrintFlags print for a generated or created object. */
 export async function printResult(io: CliIO, obj: KubeObject, output: string | undefined, verb: string, dryRun: 'none' | 'client' | 'server'): Promise<void> {
-  if (output === 'yaml') io.stdout.write(await toYAML(obj));
+  const [format, arg] = output ? splitOutput(output) : ['', ''];
+  if (JSONPATH.includes(format)) {
+    const { structuredPrinter } = await import('../printers/get.js');
+    const { readFileSync } = await import('node:fs');
+    const print = await structuredPrinter(format, arg, { readFile: (f: string) => readFileSync(f, 'utf8') });
+    io.stdout.write(await print!(obj));
+  } else if (output === 'yaml') io.stdout.write(await toYAML(obj));
   else if (output === 'json') io.stdout.write(toJSON(obj));
   else if (output === 'name') io.stdout.write(`${objectName(obj)}\n`);
   else io.stdout.write(`${objectName(obj)} ${verb}${dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : ''}\n`);

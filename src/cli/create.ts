@@ -33,7 +33,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--edit', 'not supported')
     .option('--field-manager <name>', 'accepted for compatibility');
   if (!parseArgs(cmd, argv, 'create')) return 0;
-  if (cmd.args.length) throw new CommandError(`unknown command "${cmd.args[0]}" for "kubectl create"`, { usageOf: 'create' });
+  if (cmd.args.length) throw new CommandError(`Unexpected args: [${cmd.args.join(' ')}]`, { usageOf: 'create' });
   return writeManifests('create', cmd.opts(), io);
 }
 

@@ -137,6 +137,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         let wrote = false;
         for (const t of targets) {
           try {
+            // A client dry run of named objects asks the server nothing (kubectl prints them found or not).
+            if (dryRun === 'client' && (fromFiles || byName.length)) {
+              found++;
+              lines.push(describe(t.info, { metadata: { name: t.name } } as KubeObject));
+              continue;
+            }
             const obj = getObject(state, t.info.resource, t.namespace, t.name);
             if (!obj && o.ignoreNotFound) continue;
             if (obj && t.info.resource === 'namespaces' && UNDELETABLE_NAMESPACES.includes(t.name)) {

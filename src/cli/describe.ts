@@ -3,6 +3,9 @@ import { Option } from 'commander';
 import { CommandError, type KubeError } from '../api/errors.js';
 import { decodeManifests } from '../api/manifest.js';
 import { runDescribe, type DescribeRequest } from '../printers/describe/select.js';
+import type { TimeZone } from '../printers/describe/writer.js';
+import { abbreviationFor, numericAbbreviation, parseTZif, type TZif } from '../printers/describe/zone.js';
+import { readFileSync } from 'node:fs';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 import { collectFiles, readSources } from './manifest-files.js';
@@ -81,6 +84,32 @@ function takeShowEvents(argv: string[]): { rest: string[]; showEvents: boolean }
   return { rest, showEvents };
 }
 
+/** The TZif data Go's time.Local would load: $TZ (a zone name or a path; empty means UTC), else /etc/localtime. */
+function localTZif(env: NodeJS.ProcessEnv): TZif | undefined {
+  const tz = env.TZ;
+  if (tz === '' || tz === 'UTC') return undefined;
+  const name = tz?.replace(/^:/, '');
+  const path = name === undefined ? '/etc/localtime' : name.startsWith('/') ? name : `/usr/share/zoneinfo/${name}`;
+  try {
+    return parseTZif(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process's time zone (TZ, else the system's), in which kubectl prints times. */
+function localZone(env: NodeJS.ProcessEnv): TimeZone {
+  const tzif = localTZif(env);
+  return {
+    offset: (d) => -d.getTimezoneOffset(),
+    abbreviation: (d) => {
+      const off = -d.getTimezoneOffset();
+      if (!tzif) return off === 0 ? 'UTC' : numericAbbreviation(off);
+      return abbreviationFor(tzif, off) ?? numericAbbreviation(off);
+    },
+  };
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { rest, showEvents } = takeShowEvents(argv);
   const cmd = addGlobalFlags(newCommand('describe', io, HELP), { allNamespaces: true });
@@ -112,6 +141,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     selector: opts.selector,
     showEvents,
     now: ctx.clock.now(),
+    zone: localZone(io.env),
   });
   io.stdout.write(result.stdout);
   if (result.notice) io.stderr.write(`${result.notice}\n`);

@@ -1,8 +1,9 @@
 // `kubesim get`: kubectl's flags, the cluster read, and the printer core (src/printers/get.ts).
-import { readFileSync } from 'node:fs';
-import { CommandError } from '../api/errors.js';
+import { readFileSync, statSync } from 'node:fs';
+import type { KubeError } from '../api/errors.js';
+import type { ResourceInfo } from '../api/resources.js';
 import { runGet } from '../printers/get.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, FlagError, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
 const HELP = `Display one or many resources.
@@ -39,6 +40,9 @@ Examples:
   # List all pods existing in all namespaces
   kubesim get pods --all-namespaces
 
+  # List a pod identified by type and name specified in "pod.yaml" in JSON output format
+  kubesim get -f pod.yaml -o json
+
 Options:
     -A, --all-namespaces=false:
 	If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.
@@ -48,6 +52,9 @@ Options:
 
     --field-selector='':
 	Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.
+
+    -f, --filename=[]:
+	Filename, directory, or URL to files identifying the resource to get from a server.
 
     --ignore-not-found=false:
 	If the requested object does not exist the command will return exit code 0.
@@ -60,6 +67,9 @@ Options:
 
     -o, --output='':
 	Output format. One of: (json, yaml, name, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide). See custom columns [https://kubernetes.io/docs/reference/kubectl/#custom-columns], and jsonpath template [https://kubernetes.io/docs/reference/kubectl/jsonpath/].
+
+    -R, --recursive=false:
+	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
 
     -l, --selector='':
 	Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.
@@ -95,6 +105,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--sort-by <jsonpath>', 'sort by')
     .option('--template <template>', 'template')
     .option('--allow-missing-template-keys <bool>', 'allow missing keys', 'true')
+    // a comma-separated list or repeated flags, as kubectl's StringSlice
+    .option('-f, --filename <file>', 'files naming the objects', (v: string, prev: string[]) => [...prev, ...v.split(',').filter((x) => x !== '')], [] as string[])
+    .option('-R, --recursive', 'process -f directories recursively')
     .option('--chunk-size <n>', 'ignored: kubesim lists in one go');
   if (!parseArgs(cmd, argv, 'get')) return 0;
   const opts = cmd.opts();
@@ -102,9 +115,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const output: string | undefined = typeof opts.output === 'string' ? opts.output.replace(/^=/, '') : undefined;
   const allowMissing = String(opts.allowMissingTemplateKeys);
   if (allowMissing !== 'true' && allowMissing !== 'false') {
-    throw new CommandError(`invalid argument "${allowMissing}" for "--allow-missing-template-keys" flag: strconv.ParseBool: parsing "${allowMissing}": invalid syntax\nSee 'kubectl get --help' for usage.`);
+    throw new FlagError(`invalid argument "${allowMissing}" for "--allow-missing-template-keys" flag: strconv.ParseBool: parsing "${allowMissing}": invalid syntax\nSee 'kubectl get --help' for usage.`);
   }
   const session = new Session(opts, io);
+  let files: { info: ResourceInfo; namespace?: string; name: string }[] | undefined;
+  const fileErrors: KubeError[] = [];
+  const paths = opts.filename as string[];
+  if (paths.length) {
+    // manifests are decoded only when asked for: the YAML reader stays off the plain `get` path
+    const [{ decodeManifests }, { readSources }] = await Promise.all([import('../api/manifest.js'), import('./manifest-files.js')]);
+    const sources = await readSources(paths, !!opts.recursive, io);
+    const items = await decodeManifests(sources, { validate: false, namespace: session.namespace, enforceNamespace: session.namespaceExplicit });
+    files = [];
+    for (const it of items) {
+      if ('error' in it) fileErrors.push(it.error);
+      else files.push({ info: it.ok.info, namespace: it.ok.object.metadata.namespace, name: it.ok.object.metadata.name });
+    }
+  }
+  const singleFile = paths.length === 1 && paths[0] !== '-' && !isDirectory(paths[0]);
   const { state } = await session.read();
   const result = await runGet(state, session.clock.now(), {
     args: cmd.args,
@@ -123,8 +151,19 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     sortBy: opts.sortBy,
     allowMissingTemplateKeys: allowMissing === 'true',
     readFile: (p) => readFileSync(p, 'utf8'),
+    files,
+    fileErrors,
+    singleFile,
   });
   if (result.stdout) io.stdout.write(result.stdout);
   if (result.stderr) io.stderr.write(result.stderr);
   return result.exitCode;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -147,12 +147,14 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
           }
           const after = { ...before, ...set };
           for (const r of remove) delete after[r];
-          const changed = JSON.stringify(Object.entries(after).sort()) !== JSON.stringify(Object.entries(before).sort());
+          const differs = JSON.stringify(Object.entries(after).sort()) !== JSON.stringify(Object.entries(before).sort());
+          // kubectl sets the map even when empty, so an object without one counts as changed ("labeled").
+          const changed = differs || current.metadata[m.field] === undefined;
           const obj = structuredClone(current);
           if (Object.keys(after).length) obj.metadata[m.field] = after;
           else delete obj.metadata[m.field];
           let result = obj;
-          if (changed && dryRun !== 'client') {
+          if (differs && dryRun !== 'client') {
             result = updateObject(state, ctx, obj, { namespace: t.namespace ?? session.namespace, dryRun: dryRun === 'server' });
             if (dryRun === 'none') wrote = true;
           }

@@ -1,5 +1,5 @@
 // `kubesim port-forward TYPE/NAME [LOCAL:]REMOTE ...`: real local sockets into a simulated pod's loopback.
-import { CommandError } from '../api/errors.js';
+import { CommandError, KubeError } from '../api/errors.js';
 import { LiveCluster } from '../forward/live-state.js';
 import { PortForwarder, waitForPod } from '../forward/port-forward.js';
 import { findTarget, parseGoDuration, planForward } from '../forward/resolve.js';
@@ -63,7 +63,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (args.length < 2) throw new CommandError('TYPE/NAME and list of ports are required for port-forward', { usageOf: 'port-forward' });
   const timeoutMs = parseGoDuration(opts.podRunningTimeout);
   if (timeoutMs === undefined) {
-    throw new CommandError(`invalid argument "${opts.podRunningTimeout}" for "--pod-running-timeout" flag: time: invalid duration "${opts.podRunningTimeout}"\nSee 'kubectl port-forward --help' for usage.`);
+    // pflag's parse error, printed by cobra (capital "Error:").
+    throw new KubeError(`Error: invalid argument "${opts.podRunningTimeout}" for "--pod-running-timeout" flag: time: invalid duration "${opts.podRunningTimeout}"\nSee 'kubectl port-forward --help' for usage.`);
   }
   if (timeoutMs <= 0) throw new CommandError('--pod-running-timeout must be higher than zero', { usageOf: 'port-forward' });
 

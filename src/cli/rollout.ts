@@ -4,7 +4,6 @@ import type { Deployment, KubeObject } from '../api/types.js';
 import { reconcile } from '../cluster/controllers.js';
 import {
   deploymentStatus,
-  describePodTemplate,
   displayName,
   formatHistory,
   parseTargets,
@@ -16,9 +15,11 @@ import {
   type Target,
 } from '../cluster/rollouts.js';
 import { nextRolloutEvent } from '../cluster/workloads.js';
+import { describePodTemplate } from '../printers/describe/pod.js';
+import type { PrefixWriter } from '../printers/describe/writer.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
-import { dryRunMode } from './scale.js';
+import { dryRunMode, intFlag, invalidFlagValue, normalizeFlags } from './scale.js';
 
 /** Wall time between two steps of simulated time while `rollout status` waits: fast, but visible. */
 const PACE_MS = 50;
@@ -86,12 +87,6 @@ Usage:
 `,
 };
 
-function bool(v: string | boolean | undefined, flag: string): boolean {
-  if (v === undefined || v === true || v === 'true') return true;
-  if (v === 'false') return false;
-  throw new CommandError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
-}
-
 /** Go durations as --timeout takes them: 0, 30s, 1m30s, 500ms. */
 function durationMs(v: string): number {
   if (v === '0') return 0;
@@ -102,7 +97,7 @@ function durationMs(v: string): number {
     total += Number(m[1]) * { ms: 1, s: 1000, m: 60000, h: 3600000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
     consumed += m[0];
   }
-  if (consumed !== v || v === '') throw new CommandError(`invalid argument "${v}" for "--timeout" flag: time: invalid duration "${v}"`);
+  if (consumed !== v || v === '') throw invalidFlagValue('rollout status', '--timeout', v, `time: invalid duration "${v}"`);
   return total;
 }
 
@@ -120,24 +115,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const rest = argv.filter((_, i) => i !== argv.indexOf(sub));
   const cmd = addGlobalFlags(newCommand(`rollout ${sub}`, io, USAGE[sub]));
   if (sub === 'status') {
-    cmd.option('-w, --watch [bool]', 'watch until done').option('--timeout <duration>', 'give up after', '0s').option('--revision <n>', 'pin to a revision', '0');
+    cmd.option('-w, --watch', 'watch until done').option('--no-watch', 'print the status once').option('--timeout <duration>', 'give up after', '0s').option('--revision <n>', 'pin to a revision', '0');
   }
   if (sub === 'history') cmd.option('--revision <n>', 'show one revision', '0');
   if (sub === 'undo') cmd.option('--to-revision <n>', 'revision to roll back to', '0');
-  if (sub !== 'status' && sub !== 'history') cmd.option('--dry-run [strategy]', 'none, server or client');
-  if (!parseArgs(cmd, rest, `rollout ${sub}`)) return 0;
+  if (sub !== 'status' && sub !== 'history') cmd.option('--dry-run <strategy>', 'none, server or client');
+  if (!parseArgs(cmd, normalizeFlags(rest), `rollout ${sub}`)) return 0;
   const opts = cmd.opts();
   const targets = parseTargets(cmd.args);
   const session = new Session(opts, io);
   const ns = session.namespace;
-  const dryRun = dryRunMode(opts.dryRun === true ? 'true' : opts.dryRun);
+  const dryRun = dryRunMode(opts.dryRun);
   const suffix = dryRun === 'none' ? '' : ` (${dryRun === 'client' ? 'dry run' : 'server dry run'})`;
   switch (sub) {
     case 'status':
-      for (const t of targets) await watchStatus(session, io, t, ns, bool(opts.watch, 'watch'), durationMs(opts.timeout));
+      for (const t of targets) await watchStatus(session, io, t, ns, opts.watch !== false, durationMs(opts.timeout), intFlag(`rollout ${sub}`, '--revision')(opts.revision));
       return 0;
     case 'history': {
-      const revision = intFlag(opts.revision, 'revision');
+      const revision = intFlag(`rollout ${sub}`, '--revision')(opts.revision);
       const { state, ctx } = await session.read();
       reconcile(state, ctx);
       for (const t of targets) {
@@ -145,7 +140,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         if (revision > 0) {
           const e = entries.find((x) => x.revision === revision);
           if (!e) throw new CommandError(`unable to find the specified revision`);
-          io.stdout.write(`${displayName(t)} with revision #${revision}\n${describePodTemplate(e.template)}\n`);
+          io.stdout.write(`${displayName(t)} with revision #${revision}\n${rawTemplate(e.template)}\n`);
         } else {
           io.stdout.write(`${displayName(t)} \n${formatHistory(entries)}\n`);
         }
@@ -153,7 +148,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     case 'undo': {
-      const to = intFlag(opts.toRevision, 'to-revision');
+      const to = intFlag('rollout undo', '--to-revision')(opts.toRevision);
       const results = await session.change((state, ctx) => targets.map((t) => rolloutUndo(state, ctx, t, ns, to, { dryRun: dryRun !== 'none' })));
       targets.forEach((t, i) => io.stdout.write(`${displayName(t)} ${results[i]}${suffix}\n`));
       return 0;
@@ -171,34 +166,58 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-function intFlag(v: string, flag: string): number {
-  if (!/^-?\d+$/.test(v)) throw new CommandError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
-  return Number(v);
+/** The history viewer's printTemplate: DescribePodTemplate on a PrefixWriter straight into a buffer (no tabwriter). */
+function rawTemplate(template: Parameters<typeof describePodTemplate>[0]): string {
+  let out = '';
+  const w = {
+    write: (level: number, text: string) => (out += '  '.repeat(level) + text),
+    writeLine: (...a: unknown[]) => (out += a.map(String).join(' ') + '\n'),
+    flush: () => undefined,
+    toString: () => out,
+  };
+  describePodTemplate(template, w as unknown as PrefixWriter);
+  return out;
 }
+
 
 /**
  * Prints the status line each time it changes until the rollout is done. Simulated time is moved on to the next
- * thing that happens in the rollout (a step, a pod becoming ready), a short wall-clock pause apart.
+ * thing that happens in the rollout (a step, a pod becoming ready), a short wall-clock pause apart. The steps are
+ * worked out in memory; the time that passed is saved once at the end (the controllers replay the same steps).
  */
-async function watchStatus(session: Session, io: CliIO, t: Target, ns: string, watch: boolean, timeoutMs: number): Promise<void> {
+async function watchStatus(session: Session, io: CliIO, t: Target, ns: string, watch: boolean, timeoutMs: number, revision: number): Promise<void> {
   const started = Date.now();
   let last: string | undefined;
-  for (;;) {
-    const { state, ctx } = await session.read();
-    reconcile(state, ctx);
-    const d = statusTarget(state, t, ns);
-    const st = deploymentStatus(d);
-    if (st.text !== last) io.stdout.write(`${st.text}\n`);
-    last = st.text;
-    if (st.done || !watch) return;
-    if (timeoutMs > 0 && Date.now() - started >= timeoutMs) throw new CommandError('timed out waiting for the condition');
-    const next = nextRolloutEvent(state, d as Deployment & KubeObject, ctx.clock.now().getTime());
-    await sleep(next === undefined ? 1000 : PACE_MS);
-    if (next === undefined) continue;
-    await session.change((s, c) => {
-      const now = c.clock.now().getTime();
-      if (next > now) s.clockOffsetMs = (s.clockOffsetMs ?? 0) + (next - now);
-      reconcile(s, c);
-    });
+  let ahead = 0;
+  try {
+    for (;;) {
+      const { state, ctx } = await session.read();
+      // Time already moved on by this watch, on top of what the state had.
+      const clock = { now: () => new Date(ctx.clock.now().getTime() + ahead) };
+      const at = { clock, random: ctx.random };
+      for (;;) {
+        reconcile(state, at);
+        const d = statusTarget(state, t, ns);
+        const st = deploymentStatus(d, revision);
+        if (st.text !== last) io.stdout.write(`${st.text}\n`);
+        last = st.text;
+        if (st.done || !watch) return;
+        if (timeoutMs > 0 && Date.now() - started >= timeoutMs) throw new CommandError('timed out waiting for the condition');
+        const now = clock.now().getTime();
+        const next = nextRolloutEvent(state, d as Deployment & KubeObject, now);
+        if (next === undefined) break;
+        await sleep(PACE_MS);
+        ahead += Math.max(0, next - now);
+      }
+      // Nothing scheduled: wait for real time or another command to move things on.
+      await sleep(1000);
+    }
+  } finally {
+    if (ahead > 0) {
+      await session.change((s, c) => {
+        s.clockOffsetMs = (s.clockOffsetMs ?? 0) + ahead;
+        reconcile(s, c);
+      });
+    }
   }
 }

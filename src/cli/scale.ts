@@ -1,7 +1,7 @@
 // `kubesim scale`: set the replicas of deployments, replica sets and replication controllers.
 import { CommandError } from '../api/errors.js';
 import { displayName, parseTargets, scaleObject } from '../cluster/rollouts.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, FlagError, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
 const HELP = `Set a new size for a deployment, replica set or replication controller.
@@ -32,31 +32,56 @@ Usage:
   kubectl scale [--current-replicas=count] --replicas=COUNT (TYPE NAME | TYPE/NAME) [options]
 `;
 
-function int(flag: string) {
+/** pflag's error for a value it cannot parse, as cobra prints it. */
+export function invalidFlagValue(verb: string, flag: string, value: string, detail: string): FlagError {
+  return new FlagError(`invalid argument "${value}" for "${flag}" flag: ${detail}\nSee 'kubectl ${verb} --help' for usage.`);
+}
+
+/** An int flag's parser (strconv.ParseInt's wording on failure). */
+export function intFlag(verb: string, flag: string) {
   return (v: string): number => {
-    if (!/^-?\d+$/.test(v)) throw new CommandError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax\nSee 'kubectl scale --help' for usage.`);
+    if (!/^[-+]?\d+$/.test(v)) throw invalidFlagValue(verb, flag, v, `strconv.ParseInt: parsing "${v}": invalid syntax`);
     return Number(v);
   };
 }
 
+/** GetDryRunStrategy: a bare --dry-run (and the old boolean spellings) still mean client. */
 export function dryRunMode(v: string | undefined): 'none' | 'client' | 'server' {
-  if (v === undefined || v === 'none' || v === '') return 'none';
+  if (v === undefined || v === 'none' || v === 'false') return 'none';
   if (v === 'client' || v === 'server') return v;
-  throw new CommandError(`Invalid dry-run value (${v === 'true' ? 'unchanged' : v}). Must be "none", "server", or "client".`);
+  if (v === 'unchanged' || v === 'true') return 'client';
+  throw new CommandError(`Invalid dry-run value (${v}). Must be "none", "server", or "client".`);
+}
+
+/**
+ * pflag spellings commander does not know: a bare `--dry-run` (its NoOptDefVal) and `--watch=false` on a
+ * boolean flag. Values never swallow the next argument.
+ */
+export function normalizeFlags(argv: string[]): string[] {
+  return argv.map((a) => {
+    if (a === '--dry-run') return '--dry-run=unchanged';
+    const m = /^(-w|--watch)=(.*)$/.exec(a);
+    if (m) {
+      if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(m[2])) return '--watch';
+      if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(m[2])) return '--no-watch';
+      throw invalidFlagValue('rollout status', '-w, --watch', m[2], `strconv.ParseBool: parsing "${m[2]}": invalid syntax`);
+    }
+    return a;
+  });
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const cmd = addGlobalFlags(newCommand('scale', io, HELP));
   cmd
-    .option('--replicas <count>', 'new size', int('replicas'))
-    .option('--current-replicas <count>', 'precondition', int('current-replicas'), -1)
+    .option('--replicas <count>', 'new size', intFlag('scale', '--replicas'))
+    .option('--current-replicas <count>', 'precondition', intFlag('scale', '--current-replicas'), -1)
     .option('--resource-version <version>', 'precondition')
-    .option('--dry-run [strategy]', 'none, server or client');
-  if (!parseArgs(cmd, argv, 'scale')) return 0;
+    .option('--dry-run <strategy>', 'none, server or client');
+  if (!parseArgs(cmd, normalizeFlags(argv), 'scale')) return 0;
   const opts = cmd.opts();
   if (opts.replicas === undefined) throw new CommandError('required flag(s) "replicas" not set');
   if (opts.replicas < 0) throw new CommandError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
-  const dryRun = dryRunMode(opts.dryRun === true ? 'true' : opts.dryRun);
+  const dryRun = dryRunMode(opts.dryRun);
   const targets = parseTargets(cmd.args);
   const session = new Session(opts, io);
   await session.change((state, ctx) => {

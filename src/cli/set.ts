@@ -3,7 +3,7 @@ import { CommandError } from '../api/errors.js';
 import { displayName, parseTargets, setImages } from '../cluster/rollouts.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
-import { dryRunMode } from './scale.js';
+import { dryRunMode, normalizeFlags } from './scale.js';
 
 const HELP = `Configure application resources.
 
@@ -44,10 +44,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (sub !== 'image') throw new CommandError(`unknown command "${sub}"`, { usageOf: 'set' });
   const rest = argv.filter((_, i) => i !== argv.indexOf(sub));
   const cmd = addGlobalFlags(newCommand('set image', io, IMAGE_HELP));
-  cmd.option('--dry-run [strategy]', 'none, server or client');
-  if (!parseArgs(cmd, rest, 'set image')) return 0;
+  cmd.option('--dry-run <strategy>', 'none, server or client');
+  if (!parseArgs(cmd, normalizeFlags(rest), 'set image')) return 0;
   const opts = cmd.opts();
-  const dryRun = dryRunMode(opts.dryRun === true ? 'true' : opts.dryRun);
+  const dryRun = dryRunMode(opts.dryRun);
   const resources = cmd.args.filter((a) => !a.includes('='));
   const pairs = cmd.args.filter((a) => a.includes('=')).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] as [string, string]);
   const targets = parseTargets(resources);

@@ -5,8 +5,8 @@ import { badRequest, CommandError, KubeError } from '../api/errors.js';
 import { decodeManifests, loadYaml, type ManifestObject } from '../api/manifest.js';
 import { qualifiedKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import { decodeForWrite, fieldValidationOf, type FieldValidation } from '../api/validation.js';
-import { applyObject, createObject, LAST_APPLIED, threeWayMerge, withLastApplied } from '../cluster/apiserver.js';
+import { decodeRequest, fieldValidationOf, requestError, requestWarnings, type DecodedRequest, type FieldValidation } from '../api/validation.js';
+import { applyObject, createObject, infoString, LAST_APPLIED, threeWayPatch, withLastApplied } from '../cluster/apiserver.js';
 import { getObject } from '../store/objects.js';
 import { Session } from './common.js';
 import type { CliIO } from './io.js';
@@ -23,6 +23,22 @@ export interface WriteFlags {
   namespace?: string;
   state?: string;
   selector?: string;
+  saveConfig?: boolean;
+}
+
+/** kubectl apply's checks before it looks an object up: a name is needed, generateName is refused. */
+function applyNameError(m: ManifestObject): CommandError | undefined {
+  if (m.object.metadata.name) return undefined;
+  const gen = m.object.metadata.generateName;
+  if (gen) return new CommandError(`from ${gen}: cannot use generate name with apply`);
+  return new CommandError(
+    `error when retrieving current configuration of:\nResource: "${m.info.group}/${m.info.version}, Resource=${m.info.resource}", GroupVersionKind: "${m.info.group}/${m.info.version}, Kind=${m.info.kind}"\nName: "", Namespace: "${m.object.metadata.namespace ?? ''}"\nfrom server for: "${m.source}": resource name may not be empty`,
+  );
+}
+
+/** Printed by kubectl apply when it patches an object that has no last-applied annotation. */
+function missingAnnotationWarning(m: ManifestObject, name: string): string {
+  return `Warning: resource ${m.info.resource}/${name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`;
 }
 
 export function dryRunOf(v: string | boolean | undefined): DryRun {
@@ -55,12 +71,6 @@ function nameOf(m: ManifestObject, o: KubeObject = m.object): string {
 
 class NothingToSave extends Error {}
 
-const sortDeep = (v: unknown): unknown =>
-  Array.isArray(v)
-    ? v.map(sortDeep)
-    : v && typeof v === 'object'
-      ? Object.fromEntries(Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => [k, sortDeep((v as Record<string, unknown>)[k])]))
-      : v;
 
 interface Done {
   m: ManifestObject;
@@ -86,37 +96,36 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
   checkOutput(flags.output);
 
   const done: Done[] = [];
+  const warnings: string[] = [];
   if (dryRun === 'client') {
-    // Client dry run sends nothing: the object is printed as it would be sent.
+    // Client dry run sends nothing: new objects print as they would be sent; for an existing object kubectl
+    // computes no patch and always says "configured", printing the live object.
     const { state } = await session.read();
     for (const m of objects) {
       if (verb === 'create') {
-        done.push({ m, action: 'created', object: m.object });
+        done.push({ m, action: 'created', object: flags.saveConfig ? withLastApplied(m.object) : m.object });
         continue;
       }
-      const modified = withLastApplied(m.object);
-      const current = getObject(state, m.info.resource, m.info.namespaced ? m.object.metadata.namespace : undefined, m.object.metadata.name);
-      if (!current) done.push({ m, action: 'created', object: modified });
-      else {
-        const lastText = current.metadata.annotations?.[LAST_APPLIED];
-        const merged = threeWayMerge(lastText ? safeParse(lastText) : undefined, modified, current) as KubeObject;
-        const same = JSON.stringify(sortDeep(merged)) === JSON.stringify(sortDeep(current));
-        done.push({ m, action: same ? 'unchanged' : 'configured', object: merged });
+      const nameErr = applyNameError(m);
+      if (nameErr) {
+        failures.add(nameErr);
+        continue;
       }
+      const current = getObject(state, m.info.resource, m.info.namespaced ? m.object.metadata.namespace : undefined, m.object.metadata.name);
+      if (!current) done.push({ m, action: 'created', object: withLastApplied(m.object) });
+      else done.push({ m, action: 'configured', object: current });
     }
   } else {
-    // The server's decode (strict field validation, Go type errors) comes before anything is stored.
-    const decoded: { m: ManifestObject; object: KubeObject }[] = [];
+    // The server's decode (strict field validation, Go type errors) comes before anything is stored; its
+    // answer depends on whether the request is a create or (apply to an existing object) a patch.
+    const decoded: { m: ManifestObject; req: DecodedRequest }[] = [];
     for (const m of objects) {
       try {
-        if (verb === 'apply' && !m.object.metadata.name) {
-          throw new CommandError(
-            `error when retrieving current configuration of:\nResource: "${m.info.group}/${m.info.version}, Resource=${m.info.resource}", GroupVersionKind: "${m.info.group}/${m.info.version}, Kind=${m.info.kind}"\nName: "", Namespace: "${m.object.metadata.namespace ?? ''}"\nfrom server for: "${m.source}": resource name may not be empty`,
-          );
+        if (verb === 'apply') {
+          const nameErr = applyNameError(m);
+          if (nameErr) throw nameErr;
         }
-        const r = await decodeForWrite(m.object, directive);
-        for (const w of r.warnings) io.stderr.write(`Warning: ${w}\n`);
-        decoded.push({ m, object: r.object });
+        decoded.push({ m, req: await decodeRequest(m.object) });
       } catch (e) {
         failures.add(e, { verb: 'creating', name: m.source });
       }
@@ -125,13 +134,26 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
       try {
         await session.change((state, ctx) => {
           let wrote = false;
-          for (const { m, object } of decoded) {
+          for (const { m, req } of decoded) {
+            let verbText = 'creating';
             try {
               const opts = { namespace: session.namespace, dryRun: dryRun === 'server' };
-              const exists = !!getObject(state, m.info.resource, m.info.namespaced ? object.metadata.namespace : undefined, object.metadata.name);
-              if (!exists && object.metadata.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+              const current = getObject(state, m.info.resource, m.info.namespaced ? req.object.metadata.namespace : undefined, req.object.metadata.name);
+              if (verb === 'apply' && current) {
+                const lastText = current.metadata.annotations?.[LAST_APPLIED];
+                const patch = threeWayPatch(lastText ? safeParse(lastText) : undefined, withLastApplied(m.object), current);
+                verbText = `applying patch:\n${patch}\nto:\n${infoString(m.info, current.metadata.namespace, current.metadata.name)}\nfor:`;
+                // A type error in a patch is reported as for a create (kubesim does not model the patch decoder's Invalid).
+                if (req.typeError) verbText = 'creating';
+              }
+              const err = requestError(req, directive, verb === 'apply' && !!current && !req.typeError);
+              if (err) throw err;
+              for (const w of requestWarnings(req, directive)) warnings.push(`Warning: ${w}\n`);
+              const object = verb === 'create' && flags.saveConfig ? withLastApplied(req.object) : req.object;
+              if (!current && object.metadata.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
               if (verb === 'apply') {
-                const r = applyObject(state, ctx, object, opts);
+                if (current && !current.metadata.annotations?.[LAST_APPLIED]) warnings.push(missingAnnotationWarning(m, object.metadata.name));
+                const r = applyObject(state, ctx, object, opts, m.object);
                 done.push({ m, action: r.action, object: r.object });
                 if (r.action !== 'unchanged') wrote = true;
               } else {
@@ -141,7 +163,7 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
               }
             } catch (e) {
               if (!(e instanceof KubeError)) throw e;
-              failures.add(e, { verb: 'creating', name: m.source });
+              failures.add(e, { verb: verbText, name: m.source });
             }
           }
           // Nothing stored (all failed, unchanged or dry run): leave the file exactly as it was.
@@ -152,6 +174,7 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
       }
     }
   }
+  for (const w of warnings) io.stderr.write(w);
   await printDone(verb, done, flags.output, dryRun, io);
   failures.print(io);
   return failures.any ? 1 : 0;
@@ -174,11 +197,13 @@ async function printDone(verb: 'apply' | 'create', done: Done[], output: string 
     for (const d of done) io.stdout.write(`${nameOf(d.m, d.object)}\n`);
     return;
   }
-  const { toJSON, asList } = await import('../printers/format.js');
+  const { toJSON, sortKeys } = await import('../printers/format.js');
   const objs = done.map((d) => d.object);
   if (objs.length === 0) return;
   if (verb === 'apply' && objs.length > 1) {
-    io.stdout.write(output === 'json' ? toJSON(asList(objs)) : await toYAML(asList(objs)));
+    // kubectl prints a metav1.List: JSON in struct field order, YAML with sorted keys; metadata is empty.
+    if (output === 'json') io.stdout.write(`${JSON.stringify({ kind: 'List', apiVersion: 'v1', metadata: {}, items: objs.map(sortKeys) }, null, 4)}\n`);
+    else io.stdout.write(await toYAML({ apiVersion: 'v1', items: objs, kind: 'List', metadata: {} }));
     return;
   }
   for (let i = 0; i < objs.length; i++) {

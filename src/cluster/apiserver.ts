@@ -298,16 +298,119 @@ function mergeList(field: string, original: unknown[], modified: Record<string, 
   return out;
 }
 
-export type ApplyResult = { action: 'created' | 'configured' | 'unchanged'; object: KubeObject };
+// kubectl's CreateThreeWayMergePatch (strategic merge): the changes from the live object to the new
+// configuration (additions and changes only) merged with the deletions from the last applied configuration.
+// An empty patch is kubectl's "unchanged"; the patch text appears in its "error when applying patch" messages.
+
+interface DiffOptions {
+  ignoreDeletions: boolean;
+  ignoreChanges: boolean;
+}
+
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(sortKeysDeep(a)) === JSON.stringify(sortKeysDeep(b));
+const goType = (v: unknown): string => (v === null ? 'nil' : Array.isArray(v) ? 'slice' : typeof v);
+
+function diffMaps(from: Record<string, unknown>, to: Record<string, unknown>, o: DiffOptions): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  if (!o.ignoreDeletions) for (const k of Object.keys(from)) if (!(k in to)) patch[k] = null;
+  for (const [k, m] of Object.entries(to)) {
+    if (!(k in from)) {
+      if (!o.ignoreChanges) patch[k] = m;
+      continue;
+    }
+    const f = from[k];
+    if (goType(f) !== goType(m)) {
+      if (!o.ignoreChanges) patch[k] = m;
+    } else if (isMap(f) && isMap(m)) {
+      const sub = diffMaps(f, m, o);
+      if (Object.keys(sub).length) patch[k] = sub;
+    } else if (Array.isArray(f) && Array.isArray(m) && [...f, ...m].every(isMap) && mergeKeyOf(k, m[0] ?? f[0])) {
+      diffList(k, f as Record<string, unknown>[], m as Record<string, unknown>[], o, patch);
+    } else if (!o.ignoreChanges && !sameValue(f, m)) {
+      patch[k] = m;
+    }
+  }
+  return patch;
+}
+
+function diffList(field: string, from: Record<string, unknown>[], to: Record<string, unknown>[], o: DiffOptions, patch: Record<string, unknown>): void {
+  const key = mergeKeyOf(field, to[0] ?? from[0])!;
+  const ks = (x: Record<string, unknown>) => String(x[key]);
+  // Go sorts both lists by the merge key's %v text and walks them together.
+  const keys = [...new Set([...from.map(ks), ...to.map(ks)])].sort();
+  const out: unknown[] = [];
+  let changes = 0;
+  let deletions = 0;
+  for (const kv of keys) {
+    const f = from.find((x) => ks(x) === kv);
+    const m = to.find((x) => ks(x) === kv);
+    if (f && m) {
+      const sub = diffMaps(f, m, o);
+      if (Object.keys(sub).length) {
+        out.push({ ...sub, [key]: m[key] });
+        changes++;
+      }
+    } else if (m && !o.ignoreChanges) {
+      out.push(m);
+      changes++;
+    } else if (f && !m && !o.ignoreDeletions) {
+      out.push({ $patch: 'delete', [key]: f[key] });
+      deletions++;
+    }
+  }
+  if (changes + deletions === 0) return;
+  patch[`$setElementOrder/${field}`] = to.map((m) => ({ [key]: m[key] }));
+  patch[field] = out;
+}
+
+function mergePatches(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const x = out[k];
+    if (isMap(x) && isMap(v)) out[k] = mergePatches(x, v);
+    else if (Array.isArray(x) && Array.isArray(v) && !k.startsWith('$setElementOrder/')) {
+      const key = mergeKeyOf(k, v[0] ?? x[0]);
+      if (!key) out[k] = v;
+      else {
+        const merged = [...(x as Record<string, unknown>[])];
+        for (const e of v as Record<string, unknown>[]) {
+          const i = merged.findIndex((m) => String(m[key]) === String(e[key]));
+          if (i < 0) merged.push(e);
+          else merged[i] = mergePatches(merged[i], e);
+        }
+        out[k] = merged.sort((p, q) => (String(p[key]) < String(q[key]) ? -1 : String(p[key]) > String(q[key]) ? 1 : 0));
+      }
+    } else out[k] = v;
+  }
+  return out;
+}
+
+/** The strategic merge patch kubectl apply sends, as Go marshals it (sorted keys, compact). */
+export function threeWayPatch(original: unknown, modified: KubeObject, current: KubeObject): string {
+  const delta = diffMaps(current as Record<string, unknown>, modified as Record<string, unknown>, { ignoreDeletions: true, ignoreChanges: false });
+  const deletions = isMap(original) ? diffMaps(original, modified as Record<string, unknown>, { ignoreDeletions: false, ignoreChanges: true }) : {};
+  return JSON.stringify(sortKeysDeep(mergePatches(deletions, delta)));
+}
+
+/** kubectl's resource.Info String(), as "error when applying patch" messages show it. */
+export function infoString(info: ResourceInfo, namespace: string | undefined, name: string): string {
+  return `Resource: "${info.group}/${info.version}, Resource=${info.resource}", GroupVersionKind: "${info.group}/${info.version}, Kind=${info.kind}"\nName: "${name}", Namespace: "${namespace ?? ''}"`;
+}
+
+export type ApplyResult = { action: 'created' | 'configured' | 'unchanged'; object: KubeObject; patch?: string };
 
 /**
  * `kubectl apply` of one object: created when absent (with the last-applied annotation), otherwise the
  * three-way merge of last-applied, the new configuration and the live object; "unchanged" when the merge
  * changes nothing (kubectl's empty patch), "configured" otherwise.
  */
-export function applyObject(state: ClusterState, ctx: Ctx, input: KubeObject, opts: WriteOptions): ApplyResult {
+export function applyObject(state: ClusterState, ctx: Ctx, input: KubeObject, opts: WriteOptions, configuration: KubeObject = input): ApplyResult {
   const info = resourceOf(input);
-  const modified = withLastApplied(input);
+  // kubectl computes the annotation and the patch from the configuration as written (unknown fields and
+  // all); the server stores the decoded object (`input`, unknown fields dropped) with that annotation.
+  const written = withLastApplied(configuration);
+  const modified = structuredClone(input);
+  modified.metadata.annotations = { ...(input.metadata.annotations ?? {}), [LAST_APPLIED]: written.metadata.annotations![LAST_APPLIED] };
   const ns = info.namespaced ? modified.metadata.namespace ?? opts.namespace : undefined;
   const current = getObject(state, info.resource, ns, modified.metadata.name);
   if (!current) return { action: 'created', object: createObject(state, ctx, modified, opts) };
@@ -318,9 +421,13 @@ export function applyObject(state: ClusterState, ctx: Ctx, input: KubeObject, op
   } catch {
     original = undefined;
   }
+  const patch = threeWayPatch(original, written, current);
+  if (patch === '{}') return { action: 'unchanged', object: current, patch };
   const merged = threeWayMerge(original, modified, current) as KubeObject;
-  if (JSON.stringify(sortKeysDeep(merged)) === JSON.stringify(sortKeysDeep(current))) {
-    return { action: 'unchanged', object: current };
+  try {
+    return { action: 'configured', object: updateObject(state, ctx, merged, opts), patch };
+  } catch (e) {
+    if (e instanceof KubeError) (e as KubeError & { applyPatch?: string }).applyPatch = patch;
+    throw e;
   }
-  return { action: 'configured', object: updateObject(state, ctx, merged, opts) };
 }

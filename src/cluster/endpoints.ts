@@ -21,6 +21,7 @@ export const LABEL_HEADLESS = 'service.kubernetes.io/headless';
 export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
 export const MIRROR_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
 export const TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';
+const MAX_ENDPOINTS_PER_SLICE = 100;
 
 export interface SliceEndpoint {
   addresses: string[];
@@ -278,19 +279,33 @@ function sliceKey(ports: unknown): string {
  */
 function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, existing: KubeObject[], desired: DesiredSlice[], labels: Record<string, string>, placeholder: boolean): void {
   const ns = owner.metadata.namespace;
-  const want = desired.length ? desired : placeholder ? [{ ports: [], endpoints: [] }] : [];
-  const byKey = new Map<string, KubeObject>();
-  const leftovers: KubeObject[] = [];
+  const groups = desired.length ? desired : placeholder ? [{ ports: [], endpoints: [] }] : [];
+  // At most 100 endpoints per slice (the controllers' default --max-endpoints-per-slice).
+  const want: DesiredSlice[] = [];
+  for (const g of groups) {
+    if (g.endpoints.length <= MAX_ENDPOINTS_PER_SLICE) want.push(g);
+    else for (let i = 0; i < g.endpoints.length; i += MAX_ENDPOINTS_PER_SLICE) want.push({ ports: g.ports, endpoints: g.endpoints.slice(i, i + MAX_ENDPOINTS_PER_SLICE) });
+  }
+  const byKey = new Map<string, KubeObject[]>();
   for (const s of existing) {
     const k = sliceKey(s.ports);
-    if (byKey.has(k)) leftovers.push(s);
-    else byKey.set(k, s);
+    let l = byKey.get(k);
+    if (!l) byKey.set(k, (l = []));
+    l.push(s);
   }
   const now = rfc3339(ctx.clock.now());
+  // Slices already holding exactly a wanted chunk stay as they are; the others are reused in name order.
+  const pending: DesiredSlice[] = [];
   for (const d of want) {
+    const list = byKey.get(sliceKey(d.ports)) ?? [];
+    const json = JSON.stringify(d.endpoints.length ? d.endpoints : null);
+    const i = list.findIndex((x) => JSON.stringify(x.endpoints ?? null) === json && JSON.stringify(x.metadata.labels ?? {}) === JSON.stringify(labels));
+    if (i >= 0) list.splice(i, 1);
+    else pending.push(d);
+  }
+  for (const d of pending) {
     const k = sliceKey(d.ports);
-    const cur = byKey.get(k);
-    byKey.delete(k);
+    const cur = byKey.get(k)?.shift();
     const endpoints = d.endpoints.length ? d.endpoints : null;
     if (cur) {
       const same = JSON.stringify(cur.endpoints ?? null) === JSON.stringify(endpoints) && JSON.stringify(cur.metadata.labels ?? {}) === JSON.stringify(labels);
@@ -323,7 +338,7 @@ function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, exist
     stampNew(slice, ctx);
     putObject(state, 'endpointslices', slice);
   }
-  for (const s of [...byKey.values(), ...leftovers]) removeObject(state, 'endpointslices', ns, s.metadata.name);
+  for (const list of byKey.values()) for (const s of list) removeObject(state, 'endpointslices', ns, s.metadata.name);
 }
 
 /** endpointslicemirroring: a selectorless Service's user-made Endpoints, copied into slices for consumers. */

@@ -3,7 +3,7 @@
 // (pkg/cmd/create/create_service.go). Pure functions of their inputs; errors carry kubectl's texts.
 import { CommandError } from '../api/errors.js';
 import type { Container, KubeObject } from '../api/types.js';
-import { portNameErrors } from './services.js';
+import { portNameErrors } from '../api/validation.js';
 
 export interface ExposeOptions {
   name?: string;

@@ -233,9 +233,14 @@ export interface RolloutStatus {
 }
 
 /** kubectl's DeploymentStatusViewer: the line `rollout status` prints for the deployment as it is. */
-export function deploymentStatus(d: Deployment & KubeObject): RolloutStatus {
+export function deploymentStatus(d: Deployment & KubeObject, revision = 0): RolloutStatus {
   const name = d.metadata.name;
   const s = d.status ?? {};
+  if (revision > 0) {
+    const running = Number(d.metadata.annotations?.[REVISION] ?? NaN);
+    if (!Number.isInteger(running)) throw new CommandError(`cannot get the revision of deployment "${name}": strconv.ParseInt: parsing "": invalid syntax`);
+    if (running !== revision) throw new CommandError(`desired revision (${revision}) is different from the running revision (${running})`);
+  }
   if ((d.metadata.generation ?? 0) <= (s.observedGeneration ?? 0)) {
     const cond = s.conditions?.find((c) => c.type === 'Progressing');
     if (cond?.reason === 'ProgressDeadlineExceeded') throw new CommandError(`deployment "${name}" exceeded its progress deadline`);
@@ -289,50 +294,3 @@ export function deploymentFromFlags(o: CreateDeploymentOptions): KubeObject {
   };
 }
 
-/**
- * describe.DescribePodTemplate written without a tabwriter, as `rollout history --revision` prints it (the tabs
- * stay tabs).
- */
-export function describePodTemplate(t: PodTemplateSpec): string {
-  const out: string[] = ['Pod Template:'];
-  const multiline = (title: string, m: Record<string, string> | undefined, sep: string) => {
-    const keys = Object.keys(m ?? {}).sort();
-    if (keys.length === 0) return out.push(`  ${title}:\t<none>`);
-    keys.forEach((k, i) => out.push(`${i === 0 ? `  ${title}:\t` : '  \t'}${k}${sep}${m![k]}`));
-    return 0;
-  };
-  multiline('Labels', t.metadata?.labels, '=');
-  if (Object.keys(t.metadata?.annotations ?? {}).length) multiline('Annotations', t.metadata?.annotations, ': ');
-  if (t.spec?.serviceAccountName) out.push(`  Service Account:\t${t.spec.serviceAccountName}`);
-  const containers = (title: string, list: Container[]) => {
-    out.push(`  ${title}:`);
-    for (const c of list) {
-      out.push(`   ${c.name}:`);
-      out.push(`    Image:\t${c.image ?? ''}`);
-      const ports = c.ports ?? [];
-      if (ports.length === 0) {
-        out.push('    Port:\t<none>', '    Host Port:\t<none>');
-      } else {
-        out.push(`    Port${ports.length > 1 ? 's' : ''}:\t${ports.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ')}`);
-        out.push(`    Host Port${ports.length > 1 ? 's' : ''}:\t${ports.map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ')}`);
-      }
-      if (c.command?.length) out.push('    Command:', ...c.command.map((x) => `      ${x}`));
-      if (c.args?.length) out.push('    Args:', ...c.args.map((x) => `      ${x}`));
-      const env = c.env ?? [];
-      if (env.length === 0) out.push('    Environment:\t<none>');
-      else out.push('    Environment:', ...env.map((e) => `      ${e.name}:\t${e.value ?? ''}`));
-      const mounts = c.volumeMounts ?? [];
-      if (mounts.length === 0) out.push('    Mounts:\t<none>');
-      else out.push('    Mounts:', ...mounts.map((m) => `      ${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'})`));
-    }
-  };
-  if (t.spec?.initContainers?.length) containers('Init Containers', t.spec.initContainers);
-  containers('Containers', t.spec?.containers ?? []);
-  out.push(t.spec?.volumes?.length ? `  Volumes:\n${t.spec.volumes.map((v) => `   ${v.name}:`).join('\n')}` : '  Volumes:\t<none>');
-  const sel = t.spec?.nodeSelector ?? {};
-  out.push(`  Node-Selectors:\t${Object.keys(sel).length ? Object.keys(sel).sort().map((k) => `${k}=${sel[k]}`).join('\n\t') : '<none>'}`);
-  const tol = t.spec?.tolerations ?? [];
-  out.push(`  Tolerations:\t${tol.length ? tol.map((x) => `${x.key ?? ''}${x.operator === 'Exists' ? '' : `=${x.value ?? ''}`}${x.effect ? `:${x.effect}` : ''}`).join('\n\t') : '<none>'}`);
-  if (t.spec?.priorityClassName) out.push(`  Priority Class Name:\t${t.spec.priorityClassName}`);
-  return out.join('\n') + '\n';
-}

@@ -4,7 +4,7 @@
 // or a type change releases by construction (the bitmap allocators' semantics, without a second source of truth).
 import { internalError, InvalidError, type FieldError } from '../api/errors.js';
 import type { KubeObject, Service, ServicePort } from '../api/types.js';
-import { checkDns1035, checkLabel } from '../api/validation.js';
+import { checkDns1035, checkLabel, portNameErrors } from '../api/validation.js';
 import { listObjects, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { intToIPv4, ipv4ToInt, isIPv4 } from '../util/ip.js';
@@ -180,17 +180,6 @@ function checkPortNum(field: string, n: unknown): FieldError[] {
   return [];
 }
 
-/** IsValidPortName's messages, in its order. */
-export function portNameErrors(name: string): string[] {
-  const out: string[] = [];
-  if (name.length < 1 || name.length > 15) out.push('must be no more than 15 characters');
-  if (!/^[-a-z0-9]+$/.test(name)) out.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  else if (!/[a-z]/.test(name)) out.push('must contain at least one letter (a-z)');
-  if (name.includes('--')) out.push('must not contain consecutive hyphens');
-  if (name.startsWith('-') || name.endsWith('-')) out.push('must not begin or end with a hyphen');
-  return out;
-}
-
 function checkPortNumOrName(field: string, v: number | string | undefined): FieldError[] {
   if (typeof v === 'number') return checkPortNum(field, v);
   if (typeof v === 'string') return portNameErrors(v).map((detail) => ({ type: 'Invalid value' as const, field, value: v, detail }));
@@ -205,6 +194,46 @@ function nonSpecialIP(field: string, ip: string): FieldError[] {
   if (ip.startsWith('169.254.')) return [{ type: 'Invalid value', field, value: ip, detail: 'may not be in the link-local range (169.254.0.0/16, fe80::/10)' }];
   if (ip.startsWith('224.0.0.')) return [{ type: 'Invalid value', field, value: ip, detail: 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)' }];
   return [];
+}
+
+const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+const NAME_PART_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const NAME_PART_MSG =
+  "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** ValidateLabels: keys are qualified names (field = the map), values label values (field = map[key]). */
+function validateLabelMap(field: string, labels: Record<string, string>): FieldError[] {
+  const out: FieldError[] = [];
+  for (const k of Object.keys(labels).sort()) {
+    const parts = k.split('/');
+    const msgs: string[] = [];
+    const name = parts[parts.length - 1];
+    if (parts.length > 2) {
+      msgs.push("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+    } else {
+      if (parts.length === 2) {
+        if (parts[0].length === 0) msgs.push('prefix part must be non-empty');
+        else if (!SUBDOMAIN_RE.test(parts[0])) {
+          msgs.push(
+            "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+          );
+        }
+      }
+      if (name.length === 0) msgs.push('name part must be non-empty');
+      else if (name.length > 63) msgs.push('name part must be no more than 63 characters');
+      if (name.length > 0 && !NAME_PART_RE.test(name)) msgs.push(NAME_PART_MSG);
+    }
+    for (const detail of msgs) out.push({ type: 'Invalid value', field, value: k, detail });
+    const v = labels[k];
+    if (typeof v === 'string') {
+      if (v.length > 63) out.push({ type: 'Invalid value', field: `${field}[${k}]`, value: v, detail: 'must be no more than 63 characters' });
+      if (!LABEL_VALUE_RE.test(v)) out.push({ type: 'Invalid value', field: `${field}[${k}]`, value: v, detail: LABEL_VALUE_MSG });
+    }
+  }
+  return out;
 }
 
 /** Go's %#v of the core.ServicePort key used by the duplicate-port check. */
@@ -258,6 +287,7 @@ export function validateService(svc: Svc): FieldError[] {
     else if (!SUPPORTED_PROTOCOLS.includes(p.protocol)) out.push(notSupported(`${path}.protocol`, p.protocol, SUPPORTED_PROTOCOLS));
     out.push(...checkPortNumOrName(`${path}.targetPort`, p.targetPort));
   });
+  if (spec.selector) out.push(...validateLabelMap('spec.selector', spec.selector));
   if (!spec.sessionAffinity) out.push({ type: 'Required value', field: 'spec.sessionAffinity' });
   else if (!SUPPORTED_AFFINITY.includes(spec.sessionAffinity)) out.push(notSupported('spec.sessionAffinity', spec.sessionAffinity, SUPPORTED_AFFINITY));
   if (spec.sessionAffinity === 'ClientIP') {
@@ -511,13 +541,14 @@ function allocateHealthCheckNodePort(state: ClusterState, ctx: Ctx, svc: Svc, ol
   const range = nodePortRange(state);
   const used = usedNodePorts(state, svc, range);
   for (const p of spec.ports ?? []) if (p.nodePort) used.add(p.nodePort - range.base);
+  // allocHealthCheckNodePort's errors come back as InternalError.
   if (spec.healthCheckNodePort) {
     const err = portError(range, spec.healthCheckNodePort, used);
-    if (err) throw invalid(svc, [{ type: 'Invalid value', field: 'spec.healthCheckNodePort', value: spec.healthCheckNodePort, detail: err }]);
+    if (err) throw internalError(`failed to allocate requested HealthCheck NodePort ${spec.healthCheckNodePort}: ${err}`);
     return;
   }
   const at = allocateNext(range, used, ctx);
-  if (at === undefined) throw internalError('failed to allocate a nodePort: range is full');
+  if (at === undefined) throw internalError('failed to allocate a HealthCheck NodePort 0: range is full');
   spec.healthCheckNodePort = range.base + at;
 }
 
@@ -537,7 +568,7 @@ export const serviceStrategy: Strategy = {
     normalizeClusterIPs(spec, undefined);
     initIPFamilyFields(svc);
     if (needsClusterIP(spec)) allocateClusterIP(state, ctx, svc);
-    allocateNodePorts(state, ctx, svc, undefined);
+    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') allocateNodePorts(state, ctx, svc, undefined);
     allocateHealthCheckNodePort(state, ctx, svc, undefined);
     const causes = validateService(svc);
     if (causes.length) throw invalid(svc, causes);
@@ -553,18 +584,22 @@ export const serviceStrategy: Strategy = {
     dropTypeDependentFields(spec, oldSpec);
     initIPFamilyFields(svc);
     if (needsClusterIP(spec) && !needsClusterIP(oldSpec)) allocateClusterIP(state, ctx, svc);
-    if (needsNodePort(spec) || (spec.ports ?? []).some((p) => p.nodePort)) allocateNodePorts(state, ctx, svc, oldSpec);
+    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') allocateNodePorts(state, ctx, svc, oldSpec);
     allocateHealthCheckNodePort(state, ctx, svc, oldSpec);
     const causes = validateServiceUpdate(svc, oldSvc);
     if (causes.length) throw invalid(svc, causes);
   },
   afterUpdate(obj, old, state, ctx) {
+    if (!state.cluster.loadBalancerPool) return;
     const svc = obj as Svc;
-    const was = (old as Svc).spec?.type;
-    const now = svc.spec?.type;
-    // The cloud service controller notices only changes into or out of LoadBalancer (needsUpdate).
-    if (state.cluster.loadBalancerPool && (was === 'LoadBalancer') !== (now === 'LoadBalancer')) {
-      recordEvent(state, ctx, svc, { reason: 'Type', message: `${was} -> ${now}`, component: 'service-controller' });
+    const change = lbChange(old as Svc, svc);
+    if (!change) return;
+    const event = (reason: string, message: string) => recordEvent(state, ctx, svc, { reason, message, component: 'service-controller' });
+    if (change.reason) event(change.reason, change.message!);
+    // A balancer still wanted and already there is ensured again; new or removed ones are the controller's.
+    if (svc.spec?.type === 'LoadBalancer' && (old as Svc).spec?.type === 'LoadBalancer' && svc.status?.loadBalancer?.ingress?.length) {
+      event('EnsuringLoadBalancer', 'Ensuring load balancer');
+      event('EnsuredLoadBalancer', 'Ensured load balancer');
     }
   },
   afterDelete(obj, state) {
@@ -572,6 +607,34 @@ export const serviceStrategy: Strategy = {
     removeObject(state, 'endpoints', obj.metadata.namespace, obj.metadata.name);
   },
 };
+
+/**
+ * The cloud service controller's needsUpdate: whether an update concerns the load balancer, and the event it
+ * records for the first difference it finds (some differences record none).
+ */
+function lbChange(old: Svc, svc: Svc): { reason?: string; message?: string } | undefined {
+  const o = old.spec ?? {};
+  const n = svc.spec ?? {};
+  const wants = (s: Spec) => s.type === 'LoadBalancer';
+  if (!wants(o) && !wants(n)) return undefined;
+  if (wants(o) !== wants(n)) return { reason: 'Type', message: `${o.type} -> ${n.type}` };
+  const goSlice = (v: string[] | undefined) => `[${(v ?? []).join(' ')}]`;
+  if (JSON.stringify(o.loadBalancerSourceRanges ?? null) !== JSON.stringify(n.loadBalancerSourceRanges ?? null)) {
+    return { reason: 'LoadBalancerSourceRanges', message: `${goSlice(o.loadBalancerSourceRanges)} -> ${goSlice(n.loadBalancerSourceRanges)}` };
+  }
+  const lbPorts = (s: Spec) => JSON.stringify((s.ports ?? []).map((p) => [p.name, p.protocol, p.port, p.nodePort]));
+  if (lbPorts(o) !== lbPorts(n) || o.sessionAffinity !== n.sessionAffinity) return {};
+  if ((o.loadBalancerIP ?? '') !== (n.loadBalancerIP ?? '')) return { reason: 'LoadbalancerIP', message: `${o.loadBalancerIP ?? ''} -> ${n.loadBalancerIP ?? ''}` };
+  const oe = o.externalIPs ?? [];
+  const ne = n.externalIPs ?? [];
+  if (oe.length !== ne.length) return { reason: 'ExternalIP', message: `Count: ${oe.length} -> ${ne.length}` };
+  const added = oe.findIndex((ip, i) => ip !== ne[i]);
+  if (added >= 0) return { reason: 'ExternalIP', message: `Added: ${ne[added]}` };
+  if (JSON.stringify(old.metadata.annotations ?? {}) !== JSON.stringify(svc.metadata.annotations ?? {})) return {};
+  if (o.externalTrafficPolicy !== n.externalTrafficPolicy) return { reason: 'ExternalTrafficPolicy', message: `${o.externalTrafficPolicy ?? ''} -> ${n.externalTrafficPolicy ?? ''}` };
+  if ((o.healthCheckNodePort ?? 0) !== (n.healthCheckNodePort ?? 0)) return { reason: 'HealthCheckNodePort', message: `${o.healthCheckNodePort ?? 0} -> ${n.healthCheckNodePort ?? 0}` };
+  return undefined;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // The load-balancer provider (cloud-provider-kind's role): one IP per LoadBalancer Service from the pool.

@@ -762,7 +762,8 @@ function syncDeployment(state: ClusterState, ctx: Ctx, d: DeploymentObj): void {
         if (plan.size > 0) stepped = true;
       }
     }
-    for (const rs of v.all) if (setReplicaAnnotations(rs, d)) putObject(state, 'replicasets', rs);
+    // Active ReplicaSets carry the current desired and max replicas (isScalingEvent reads them).
+    for (const rs of v.all) if ((rs === newRS || replicasOf(rs) > 0) && setReplicaAnnotations(rs, d)) putObject(state, 'replicasets', rs);
   } else if (paused && newRS) {
     // A paused deployment still follows spec.replicas when nothing else is rolling.
     if (!rolling(v) && replicasOf(newRS) !== replicas) scaleRS(state, ctx, d, newRS, replicas);

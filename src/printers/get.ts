@@ -28,6 +28,11 @@ export interface GetOptions {
   ignoreNotFound?: boolean;
   sortBy?: string;
   allowMissingTemplateKeys?: boolean;
+  /** Objects named by -f files (already decoded by the CLI), with the decode errors, in file order. */
+  files?: { info: ResourceInfo; namespace?: string; name: string }[];
+  fileErrors?: KubeError[];
+  /** -f named exactly one file (kubectl then treats the request as one item, as for `get TYPE NAME`). */
+  singleFile?: boolean;
   /** Reads a custom-columns-file (the CLI supplies it; the core touches no disk). */
   readFile?: (path: string) => string;
 }
@@ -47,6 +52,8 @@ interface Request {
   info: ResourceInfo;
   /** undefined: list */
   name?: string;
+  /** the namespace a -f object names, else the request's */
+  namespace?: string;
 }
 
 /** One fetched object with the resource it came from. */
@@ -155,7 +162,7 @@ function fieldMatches(reqs: FieldReq[], o: KubeObject): boolean {
 function fetch(state: ClusterState, opts: GetOptions, requests: Request[], selector: Selector | undefined, errors: KubeError[]): Found[] {
   const found: Found[] = [];
   for (const req of requests) {
-    const ns = req.info.namespaced ? opts.namespace : undefined;
+    const ns = req.info.namespaced ? req.namespace ?? opts.namespace : undefined;
     if (req.name !== undefined) {
       const obj = getObject(state, req.info.resource, ns, req.name);
       if (obj) found.push({ info: req.info, obj });
@@ -232,6 +239,7 @@ async function sortFound(found: Found[], sortBy: string): Promise<Found[]> {
     const r = jp.findResults(JSON.parse(JSON.stringify(f.obj)));
     return { f, key: r[0]?.[0] };
   });
+  if (keyed.every((k) => k.key === undefined)) throw new CommandError(`couldn't find any field with path "${relaxedJSONPath(sortBy)}" in the list of objects`);
   keyed.sort((a, b) => compareSortKeys(a.key, b.key));
   return keyed.map((k) => k.f);
 }
@@ -253,6 +261,8 @@ export function relaxedJSONPath(expr: string): string {
 }
 
 export async function runGet(state: ClusterState, now: Date, opts: GetOptions): Promise<GetResult> {
+  // kubectl checks for a type before it looks at the output format
+  if (!opts.files && opts.args.length === 0) throw new NoResourceTypeError();
   const output = opts.output ?? '';
   const format = output.includes('=') ? output.slice(0, output.indexOf('=')) : output;
   const formatArg = output.includes('=') ? output.slice(output.indexOf('=') + 1) : opts.template ?? '';
@@ -262,14 +272,22 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
   // Printers are built (and their templates checked) before anything is fetched, as kubectl does.
   const structured = await structuredPrinter(format, formatArg, opts);
   const selector = opts.selector ? parseSelector(opts.selector) : undefined;
-  const { requests, multipleTypes, singleItem } = parseRequests(opts.args, selector !== undefined);
-  const errors: KubeError[] = [];
+  const errors: KubeError[] = [...(opts.fileErrors ?? [])];
+  let parsed: ReturnType<typeof parseRequests>;
+  if (opts.files) {
+    if (opts.args.length) throw new CommandError('when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+    const requests = opts.files.map((f) => ({ info: f.info, name: f.name, namespace: f.namespace }));
+    parsed = { requests, multipleTypes: new Set(requests.map((r) => r.info)).size > 1, singleItem: !!opts.singleFile };
+  } else parsed = parseRequests(opts.args, selector !== undefined);
+  const { requests, multipleTypes, singleItem } = parsed;
   let found = fetch(state, opts, requests, selector, errors);
-  if (opts.sortBy) found = await sortFound(found, opts.sortBy);
+  if (opts.sortBy && found.length > 0) found = await sortFound(found, opts.sortBy);
   const stderrOf = () => errors.map((e) => `${e.render()}\n`).join('');
   const exitCode = errors.length ? 1 : 0;
 
   if (structured) {
+    // a request for one object that failed prints nothing but the error (printGeneric's singleItemImplied)
+    if (singleItem && errors.length) return { stdout: '', stderr: stderrOf(), exitCode };
     let doc: KubeObject;
     if (singleItem && found.length === 1) doc = found[0].obj;
     else doc = asList(found.map((f) => f.obj));
@@ -387,7 +405,7 @@ function listItems(doc: KubeObject): KubeObject[] {
   return doc.kind === 'List' ? ((doc as unknown as { items: KubeObject[] }).items ?? []) : [doc];
 }
 
-function readTemplate(path: string, opts: GetOptions): string {
+function readTemplate(path: string, opts: Pick<GetOptions, 'readFile'>): string {
   try {
     if (!opts.readFile) throw new Error('no file access');
     return opts.readFile(path);

@@ -5,6 +5,9 @@
 // emitter that JSON-shaped data reaches; no YAML library is loaded.
 
 const BEST_WIDTH = 80;
+const SURROGATE = /[\uD800-\uDBFF]/;
+/** Strings that need no analysis: no spaces, breaks, indicators or non-ASCII (most names, IPs, images). */
+const SIMPLE = /^[A-Za-z0-9_\/][A-Za-z0-9_.\/+=-]*$/;
 
 // ---- resolve: what a plain scalar would read back as (go-yaml v2 resolve.go) ----
 
@@ -172,7 +175,7 @@ class Emitter {
 
   write(s: string): void {
     this.out += s;
-    this.column += Array.from(s).length;
+    this.column += SURROGATE.test(s) ? Array.from(s).length : s.length;
   }
 
   newline(indent: number): void {
@@ -183,6 +186,10 @@ class Emitter {
   /** A string scalar; `indent` is where continuation lines start; `key` for simple keys (no breaks). */
   string(s: string, indent: number, key: boolean): void {
     this.openEnded = false;
+    if (SIMPLE.test(s)) {
+      this.write(resolvesToString(s) ? s : `"${s}"`);
+      return;
+    }
     let style: 'plain' | 'single' | 'double' | 'literal';
     if (s.includes('\n')) style = 'literal';
     else if (resolvesToString(s) && !BASE60_FLOAT.test(s)) style = 'plain';
@@ -213,6 +220,7 @@ class Emitter {
   }
 
   private plain(s: string, indent: number, allowBreaks: boolean): void {
+    if (!s.includes(' ')) return this.write(s);
     const cps = Array.from(s);
     let spaces = false;
     for (let i = 0; i < cps.length; i++) {
@@ -425,40 +433,49 @@ export function formatG(f: number): string {
   return String(f);
 }
 
+const isLetter = (ch: string): boolean => {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return /\p{L}/u.test(ch);
+};
+const isDigit = (ch: string | undefined): boolean => ch !== undefined && ch >= '0' && ch <= '9';
+
 /** go-yaml v2's keyList.Less for string keys: letters after other characters, digit runs compared as numbers. */
-export function naturalCompare(a: string, b: string): number {
-  const less = (x: string, y: string): boolean => {
-    const ar = Array.from(x);
-    const br = Array.from(y);
-    for (let i = 0; i < ar.length && i < br.length; i++) {
-      if (ar[i] === br[i]) continue;
-      const al = /\p{L}/u.test(ar[i]);
-      const bl = /\p{L}/u.test(br[i]);
-      if (al && bl) return ar[i] < br[i];
-      if (al || bl) return bl;
-      let an = 0n;
-      let bn = 0n;
-      if (ar[i] === '0' || br[i] === '0') {
-        for (let j = i - 1; j >= 0 && /[0-9]/.test(ar[j]); j--) {
-          if (ar[j] !== '0') {
-            an = 1n;
-            bn = 1n;
-            break;
-          }
+function keyLess(x: string, y: string): boolean {
+  const ascii = !/[^\x00-\x7f]/.test(x + y);
+  const ar = ascii ? x : Array.from(x);
+  const br = ascii ? y : Array.from(y);
+  for (let i = 0; i < ar.length && i < br.length; i++) {
+    if (ar[i] === br[i]) continue;
+    const al = isLetter(ar[i]);
+    const bl = isLetter(br[i]);
+    if (al && bl) return ar[i] < br[i];
+    if (al || bl) return bl;
+    let an = 0;
+    let bn = 0;
+    if (ar[i] === '0' || br[i] === '0') {
+      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
+        if (ar[j] !== '0') {
+          an = 1;
+          bn = 1;
+          break;
         }
       }
-      let ai = i;
-      let bi = i;
-      for (; ai < ar.length && /\p{Nd}/u.test(ar[ai]); ai++) an = an * 10n + BigInt(ar[ai].charCodeAt(0) - 48);
-      for (; bi < br.length && /\p{Nd}/u.test(br[bi]); bi++) bn = bn * 10n + BigInt(br[bi].charCodeAt(0) - 48);
-      if (an !== bn) return an < bn;
-      if (ai !== bi) return ai < bi;
-      return ar[i] < br[i];
     }
-    return ar.length < br.length;
-  };
+    let ai = i;
+    let bi = i;
+    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = an * 10 + (ar[ai].charCodeAt(0) - 48);
+    for (; bi < br.length && isDigit(br[bi]); bi++) bn = bn * 10 + (br[bi].charCodeAt(0) - 48);
+    if (an !== bn) return an < bn;
+    if (ai !== bi) return ai < bi;
+    return ar[i] < br[i];
+  }
+  return ar.length < br.length;
+}
+
+export function naturalCompare(a: string, b: string): number {
   if (a === b) return 0;
-  return less(a, b) ? -1 : less(b, a) ? 1 : 0;
+  return keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0;
 }
 
 /** Sorted keys of a non-empty mapping, or the non-empty sequence marker; undefined for what prints inline. */

@@ -28,3 +28,23 @@ test('three-way merge keeps server defaults, drops what the last apply set and t
   // nothing new: the merge is the current object (kubectl's empty patch, "unchanged")
   assert.deepEqual(threeWayMerge(original, original, current), current);
 });
+
+test('three-way strategic merge patch as kubectl computes it: empty when nothing changes', async () => {
+  const { threeWayPatch } = await import('../../src/cluster/apiserver.js');
+  const cfg = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', labels: { a: '1', b: '2' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80 }] }, { name: 'd', image: 'y' }] } } as unknown as KubeObject;
+  const applied = withLastApplied(cfg);
+  const original = JSON.parse(applied.metadata.annotations![LAST_APPLIED]);
+  const live = structuredClone(applied) as KubeObject & { spec: { containers: Record<string, unknown>[] }; status?: unknown };
+  live.metadata.uid = 'u';
+  live.spec.containers[0].imagePullPolicy = 'Always';
+  live.status = { phase: 'Running' };
+  assert.equal(threeWayPatch(original, withLastApplied(cfg), live), '{}');
+  // image changed on the second container, label b dropped from the configuration
+  const next = structuredClone(cfg) as KubeObject & { spec: { containers: Record<string, unknown>[] } };
+  next.spec.containers[1].image = 'z';
+  delete next.metadata.labels!.b;
+  const patch = JSON.parse(threeWayPatch(original, withLastApplied(next), live));
+  assert.deepEqual(patch.metadata.labels, { b: null });
+  assert.deepEqual(patch.spec, { '$setElementOrder/containers': [{ name: 'c' }, { name: 'd' }], containers: [{ image: 'z', name: 'd' }] });
+  assert.equal(typeof patch.metadata.annotations[LAST_APPLIED], 'string');
+});

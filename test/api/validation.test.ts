@@ -126,3 +126,13 @@ test('server-set fields (status, uid, resourceVersion) decode without complaint'
 test('the generated schema knows required fields', () => {
   assert.deepEqual(missingRequired({ spec: { containers: [{ image: 'x', ports: [{}] }] } }, 'IoK8sApiCoreV1Pod'), ['spec.containers[0].name', 'spec.containers[0].ports[0].containerPort']);
 });
+
+test('label and annotation keys and values: IsQualifiedName / IsValidLabelValue wording', () => {
+  const p = (metadata: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', ...metadata }, spec: { containers: [{ name: 'a', image: 'b' }] } }) as unknown as KubeObject;
+  const NAME = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+  assert.deepEqual(causes(p({ labels: { 'a b': 'c' } })), [`metadata.labels: Invalid value: "a b": name part ${NAME}`]);
+  assert.deepEqual(causes(p({ labels: { '/x': 'c' } })), ['metadata.labels: Invalid value: "/x": prefix part must be non-empty']);
+  assert.deepEqual(causes(p({ labels: { 'a/b/c': 'c' } })), [`metadata.labels: Invalid value: "a/b/c": a qualified name ${NAME} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`]);
+  assert.match(causes(p({ labels: { app: 'x y' } }))[0], /^metadata\.labels: Invalid value: "x y": a valid label must be an empty string/);
+  assert.deepEqual(causes(p({ labels: { 'example.com/app': '', 'app.kubernetes.io/name': 'kiada' }, annotations: { 'Note': 'upper case keys are fine' } })), []);
+});

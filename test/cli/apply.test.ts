@@ -57,6 +57,24 @@ test('create on an existing object: AlreadyExists naming the file', () => {
   fails(['create', '-f', f], `Error from server (AlreadyExists): error when creating "${f}": pods "okpod" already exists\n`);
 });
 
+test('apply to an object made by create warns about the missing annotation and adds it; create --save-config stores it', () => {
+  const r0 = c.run(['create', '-f', '-'], { input: POD('made') });
+  assert.equal(r0.stdout, 'pod/made created\n');
+  const r = c.run(['apply', '-f', '-'], { input: POD('made').replace('luksa/kiada:0.1', 'luksa/kiada:0.2') });
+  assert.equal(r.stdout, 'pod/made configured\n');
+  assert.equal(
+    r.stderr,
+    'Warning: resource pods/made is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n',
+  );
+  assert.equal(c.run(['create', '--save-config', '-f', '-'], { input: POD('saved') }).stdout, 'pod/saved created\n');
+  assert.deepEqual(c.run(['apply', '-f', '-'], { input: POD('saved') }), { code: 0, stdout: 'pod/saved unchanged\n', stderr: '' });
+  // a pod's spec is immutable but for images and a few fields
+  const f2 = c.run(['apply', '-f', '-'], { input: POD('saved', '    env:\n    - name: A\n      value: b\n') });
+  assert.equal(f2.code, 1);
+  assert.ok(f2.stderr.startsWith('The Pod "saved" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`'), f2.stderr);
+  fails(['apply', '-f', '-'], 'error: from g-: cannot use generate name with apply\n', { input: POD('x').replace('  name: x\n', '  generateName: g-\n') });
+});
+
 test('stdin, directories (sorted, -R), several -f', () => {
   const r = c.run(['apply', '-f', '-'], { input: POD('from-stdin') });
   assert.deepEqual(r, { code: 0, stdout: 'pod/from-stdin created\n', stderr: '' });
@@ -78,8 +96,9 @@ test('multi-document file: valid documents are applied, each bad one reported, e
   assert.equal(r.stdout, 'pod/multi-a created\npod/multi-d created\n');
   assert.equal(
     r.stderr,
-    `Error from server (BadRequest): error when creating "${f}": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].foo"\n` +
-      `Error from server (Invalid): error when creating "${f}": Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n`,
+    // in document order, as kubectl sends them
+    `Error from server (Invalid): error when creating "${f}": Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n` +
+      `Error from server (BadRequest): error when creating "${f}": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].foo"\n`,
   );
   assert.equal(r.code, 1);
   const pods = JSON.parse(readFileSync(c.state, 'utf8')).objects.pods;
@@ -112,9 +131,22 @@ test('bad input: exact message, exit 1, state unchanged', () => {
   fails(['apply', '-f', join(c.dir, 'nosuch.yaml')], `error: the path "${join(c.dir, 'nosuch.yaml')}" does not exist\n`);
   fails(['apply', '-f', '-'], 'error: no objects passed to apply\n', { input: '' });
   fails(['apply'], 'error: must specify one of -f and -k\n');
+  fails(['apply', 'foo', '-f', '-'], "error: Unexpected args: [foo]\nSee 'kubectl apply -h' for help and examples\n");
+  fails(['create', 'foo'], "error: Unexpected args: [foo]\nSee 'kubectl create -h' for help and examples\n");
   fails(['apply', '-f', '-', '--dry-run=foo'], 'error: Invalid dry-run value (foo). Must be "none", "server", or "client".\n', { input: POD('x') });
   fails(['apply', '-f', '-', '--validate=foo'], 'error: invalid - validate option "foo"; must be one of: strict (or true), warn, ignore (or false)\n', { input: POD('x') });
   fails(['apply', '-n', 'b', '-f', '-'], `error: the namespace from the provided object "a" does not match the namespace "b". You must pass '--namespace=a' to perform this operation.\n`, { input: POD('x').replace('  name: x\n', '  name: x\n  namespace: a\n') });
+});
+
+test('apply to an existing object: strict decoding errors come from the patch, with kubectl\'s patch context', () => {
+  c.run(['apply', '-f', '-'], { input: POD('patched') });
+  const withFoo = POD('patched').replace('    ports:', '    foo: 1\n    ports:');
+  const last = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { annotations: {}, name: 'patched', namespace: 'default' }, spec: { containers: [{ foo: 1, image: 'luksa/kiada:0.1', name: 'app', ports: [{ containerPort: 8080 }] }] } }) + '\n';
+  const patch = JSON.stringify({ metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': last } }, spec: { '$setElementOrder/containers': [{ name: 'app' }], containers: [{ foo: 1, name: 'app' }] } });
+  fails(['apply', '-f', '-'], `Error from server (BadRequest): error when applying patch:\n${patch}\nto:\nResource: "/v1, Resource=pods", GroupVersionKind: "/v1, Kind=Pod"\nName: "patched", Namespace: "default"\nfor: "STDIN": strict decoding error: unknown field "spec.containers[0].foo"\n`, { input: withFoo });
+  // with --validate=warn the field is dropped, but the configuration (and so the patch) keeps it: configured
+  const r = c.run(['apply', '-f', '-', '--validate=warn'], { input: withFoo });
+  assert.deepEqual(r, { code: 0, stdout: 'pod/patched configured\n', stderr: 'Warning: unknown field "spec.containers[0].foo"\n' });
 });
 
 test('--validate=false drops unknown fields, warn warns, dry runs save nothing', () => {

@@ -48,6 +48,12 @@ test('create deployment --dry-run=client prints the object kubectl builds and le
     assert.deepEqual(obj.spec.template.spec.containers.map((x: { name: string }) => x.name.replace(/-[a-z0-9]{5}$/, '-XXXXX')), ['nginx', 'b-c-d-XXXXX']);
     assert.deepEqual(obj.spec.template.spec.containers[0].command, ['sleep', '3600']);
     assert.equal(c.run(['create', 'deployment', 'x', '--image=nginx', '--dry-run=client']).stdout, 'deployment.apps/x created (dry run)\n');
+    // A bare --dry-run still means client (kubectl also logs a deprecation warning through klog).
+    assert.equal(c.run(['create', 'deployment', 'x', '--image=nginx', '--dry-run', '-o', 'name']).stdout, 'deployment.apps/x\n');
+    assert.equal(
+      c.run(['create', 'deployment', 'x', '--image=nginx', '--port=abc']).stderr,
+      'Error: invalid argument "abc" for "--port" flag: strconv.ParseInt: parsing "abc": invalid syntax\nSee \'kubectl create deployment --help\' for usage.\n',
+    );
   } finally {
     c.cleanup();
   }

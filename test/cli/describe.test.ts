@@ -1,7 +1,7 @@
 // `kubesim describe` as a user runs it (the real binary), compared with the real kubectl on the same objects
 // where kubectl is installed. Objects are made through the API server code (createObject), so the scheduler,
-// the kubelet and their events are kubesim's own. Creation is three hours before the current minute, so every
-// age prints "3h" for the whole minute (the real kubectl reads the wall clock; kubesim is given the minute).
+// the kubelet and their events are kubesim's own, made hours before now so that everything has settled; each
+// describe runs with kubesim told the current instant, next to the real kubectl reading the wall clock.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +15,35 @@ import { writeStateAtomic } from '../../src/store/store.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { Random } from '../../src/util/random.js';
 import { tempCluster, type TempCluster } from '../support/cli.js';
-import { skipWithoutKubectl, withKubectl } from '../support/stub-apiserver.js';
+import { skipWithoutKubectl, withKubectl, type Kubectl } from '../support/stub-apiserver.js';
 
 const HOUR = 3_600_000;
+
+/**
+ * Runs `describe argv` with kubesim (told the current instant) and with the real kubectl (which reads the wall
+ * clock) side by side; ages are whole minutes or more here, so only a minute boundary falling between the two
+ * runs can part them, and such a mismatch is retried. Returns the difference left, or undefined.
+ */
+async function compareAtNow(c: TempCluster, kubectl: Kubectl, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<string | undefined> {
+  let diff: string | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [ours, real] = await Promise.all([c.runAsync(['describe', ...argv], { env: { ...env, KUBESIM_NOW: new Date().toISOString() } }), kubectl(['describe', ...argv], { env })]);
+    if (ours.stdout === real.stdout && ours.stderr === real.stderr && ours.code === real.code) return undefined;
+    diff = difference(argv, real, ours);
+  }
+  return diff;
+}
+
+/** The command and its first differing lines, for a readable failure. */
+function difference(argv: string[], real: { code: number; stdout: string; stderr: string }, ours: { code: number; stdout: string; stderr: string }): string {
+  const a = (real.stdout + real.stderr).split('\n');
+  const b = (ours.stdout + ours.stderr).split('\n');
+  const lines: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length) && lines.length < 12; i++) {
+    if (a[i] !== b[i]) lines.push(`line ${i + 1}\n  kubectl: ${JSON.stringify(a[i])}\n  kubesim: ${JSON.stringify(b[i])}`);
+  }
+  return `describe ${argv.join(' ')} (exit kubectl ${real.code}, kubesim ${ours.code})\n${lines.join('\n')}`;
+}
 
 function pod(name: string, labels: Record<string, string>, ports: { containerPort: number; name?: string }[] = [{ containerPort: 8080 }]): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { containers: [{ name: name.split('-')[0], image: 'luksa/kubia:1.0', ports }] } };
@@ -42,6 +68,12 @@ function buildState(now: Date): ClusterState {
       metadata: { name: 'kiada' },
       spec: { type: 'ClusterIP', selector: { app: 'kiada' }, clusterIP: '10.96.10.10', clusterIPs: ['10.96.10.10'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster', sessionAffinity: 'None', ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
     },
+    { namespace: 'default' },
+  );
+  createObject(
+    state,
+    ctx,
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-web' }, spec: { podSelector: { matchLabels: { app: 'kiada' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }] } },
     { namespace: 'default' },
   );
   const settle = { clock: fixedClock(now), random: Random.fromState(state.random) };
@@ -75,30 +107,42 @@ test('kubesim describe prints what the real kubectl prints for the same pods, se
     ['pods', 'kiada', 'nosuch', 'other'],
     ['svc', '-n', 'kube-public'],
   ];
-  for (let attempt = 0; ; attempt++) {
-    // The start of the current minute: kubectl's wall clock is then 0-59 s later, which still prints "3h"
-    // (kubesim is told this instant); a run that crosses into the next minute is retried.
-    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
-    const { c, state } = withState(now);
-    try {
-      const manifest = join(c.dir, 'objects.yaml');
-      writeFileSync(manifest, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kiada\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nosuch\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: kind-worker2\n');
-      const mismatches: string[] = [];
-      await withKubectl(state, async (kubectl) => {
-        for (const argv of [...commands, ['-f', manifest], ['-f', manifest, 'pods']]) {
-          const ours = await c.runAsync(['describe', ...argv]);
-          const real = await kubectl(['describe', ...argv]);
-          if (ours.stdout !== real.stdout || ours.stderr !== real.stderr || ours.code !== real.code) {
-            mismatches.push(`describe ${argv.join(' ')}\n--- kubectl (exit ${real.code})\n${real.stdout}${real.stderr}\n--- kubesim (exit ${ours.code})\n${ours.stdout}${ours.stderr}`);
-          }
+  const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const { c, state } = withState(now);
+  try {
+    const manifest = join(c.dir, 'objects.yaml');
+    writeFileSync(manifest, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kiada\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nosuch\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: kind-worker2\n');
+    const mismatches: string[] = [];
+    await withKubectl(state, async (kubectl) => {
+      for (const argv of [...commands, ['-f', manifest], ['-f', manifest, 'pods']]) {
+        const diff = await compareAtNow(c, kubectl, argv);
+        if (diff) mismatches.push(diff);
+      }
+    });
+    assert.deepEqual(mismatches, []);
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('times print in the user\'s time zone (TZ), as kubectl prints them', { skip: skipWithoutKubectl() }, async () => {
+  const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const { c, state } = withState(now);
+  try {
+    const mismatches: string[] = [];
+    await withKubectl(state, async (kubectl) => {
+      for (const TZ of ['Asia/Kolkata', 'America/New_York', 'Europe/Paris', 'America/Sao_Paulo', '']) {
+        for (const argv of [['pod', 'kiada'], ['node', 'kind-worker'], ['deploy', 'coredns', '-n', 'kube-system'], ['netpol', 'allow-web']]) {
+          const diff = await compareAtNow(c, kubectl, argv, { TZ });
+          if (diff) mismatches.push(`TZ=${TZ} ${diff}`);
         }
-      });
-      if (mismatches.length && attempt < 1 && Math.floor(Date.now() / 60_000) !== Math.floor(now.getTime() / 60_000)) continue;
-      assert.deepEqual(mismatches, []);
-      return;
-    } finally {
-      c.cleanup();
-    }
+      }
+    });
+    assert.deepEqual(mismatches, []);
+    const r = c.run(['describe', 'node', 'kind-worker'], { env: { TZ: 'Asia/Kolkata' } });
+    assert.match(r.stdout, /^CreationTimestamp:  \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0530$/m);
+  } finally {
+    c.cleanup();
   }
 });
 
@@ -155,9 +199,35 @@ test('describe TYPE separates objects by two blank lines; a name prefix by one, 
   }
 });
 
-test('after create deployment and expose, kubesim describes the deployment, its ReplicaSet, pods, service, endpoints and slices as kubectl does', { skip: skipWithoutKubectl() }, async () => {
-  for (let attempt = 0; ; attempt++) {
-    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+const RC = `apiVersion: v1
+kind: ReplicationController
+metadata:
+  name: legacy
+spec:
+  replicas: 2
+  selector:
+    app: legacy
+  template:
+    metadata:
+      labels:
+        app: legacy
+    spec:
+      containers:
+      - name: main
+        image: nginx:1.27
+        ports:
+        - containerPort: 8080
+        resources:
+          requests:
+            cpu: 100m
+            memory: 64Mi
+          limits:
+            memory: 128Mi
+`;
+
+test('after apply, a rollout and expose, kubesim describes the deployment, its ReplicaSet, pods, service, endpoints and slices as kubectl does', { skip: skipWithoutKubectl() }, async () => {
+  {
+    const now = new Date();
     const created = new Date(now.getTime() - 3 * HOUR);
     const c = tempCluster({ now: created.toISOString() });
     try {
@@ -204,28 +274,36 @@ spec:
       assert.equal(r.code, 0, r.stderr);
       r = c.run(['expose', 'deployment', 'kubia', '--port', '80', '--target-port', 'http', '--type', 'NodePort']);
       assert.equal(r.code, 0, r.stderr);
+      // A rollout a minute later (a second ReplicaSet, the first scaled to zero), a ReplicationController behind
+      // a LoadBalancer service.
+      const later = { KUBESIM_NOW: new Date(created.getTime() + 60_000).toISOString() };
+      r = c.run(['apply', '-f', '-'], { input: manifests.replace('luksa/kubia:1.0', 'luksa/kubia:2.0'), env: later });
+      assert.equal(r.code, 0, r.stderr);
+      r = c.run(['apply', '-f', '-'], { input: RC, env: later });
+      assert.equal(r.code, 0, r.stderr);
+      r = c.run(['expose', 'rc', 'legacy', '--port', '80', '--target-port', '8080', '--type', 'LoadBalancer', '--name', 'legacy-lb'], { env: later });
+      assert.equal(r.code, 0, r.stderr);
       // Settle at `now` as the describe command will, and serve exactly that to kubectl.
       const state = (await import('../../src/store/store.js')).readState(c.state)!;
       const settle = { clock: fixedClock(now), random: Random.fromState(state.random) };
       reconcile(state, settle);
-      const rsName = Object.values(state.objects.replicasets ?? {}).find((r) => r.metadata.name.startsWith('kubia-'))!.metadata.name;
+      state.random = settle.random.state();
+      // kubesim then starts from the same settled state (a catch-up reconcile stamps the time it runs at).
+      writeStateAtomic(c.state, state);
+      const rsName = Object.values(state.objects.replicasets ?? {}).filter((r) => r.metadata.name.startsWith('kubia-'))[0].metadata.name;
       const podNames = Object.values(state.objects.pods ?? {}).filter((p) => p.metadata.name.startsWith('kubia-')).map((p) => p.metadata.name);
       const sliceName = Object.values(state.objects.endpointslices ?? {}).find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kubia')!.metadata.name;
       assert.equal(podNames.length, 3);
-      const commands = [['deploy', 'kubia'], ['rs', rsName], ['pod', podNames[0]], ['pod', 'client'], ['svc', 'kubia'], ['ep', 'kubia'], ['endpointslice', sliceName], ['pods', '-l', 'app=kubia'], ['nodes']];
+      assert.equal(Object.values(state.objects.replicasets ?? {}).filter((x) => x.metadata.name.startsWith('kubia-')).length, 2);
+      const commands = [['rc', 'legacy'], ['svc', 'legacy-lb'], ['rs', '-l', 'app=kubia'], ['deploy', 'kubia'], ['rs', rsName], ['pod', podNames[0]], ['pod', 'client'], ['svc', 'kubia'], ['ep', 'kubia'], ['endpointslice', sliceName], ['pods', '-l', 'app=kubia'], ['nodes'], ['events'], ['events', '-n', 'kube-system'], ['rs', '-n', 'kube-system'], ['pods', '-n', 'kube-system']];
       const mismatches: string[] = [];
       await withKubectl(state, async (kubectl) => {
         for (const argv of commands) {
-          const ours = await c.runAsync(['describe', ...argv], { env: { KUBESIM_NOW: now.toISOString() } });
-          const real = await kubectl(['describe', ...argv]);
-          if (ours.stdout !== real.stdout || ours.stderr !== real.stderr || ours.code !== real.code) {
-            mismatches.push(`describe ${argv.join(' ')}\n--- kubectl (exit ${real.code})\n${real.stdout}${real.stderr}\n--- kubesim (exit ${ours.code})\n${ours.stdout}${ours.stderr}`);
-          }
+          const diff = await compareAtNow(c, kubectl, argv);
+          if (diff) mismatches.push(diff);
         }
       });
-      if (mismatches.length && attempt < 1 && Math.floor(Date.now() / 60_000) !== Math.floor(now.getTime() / 60_000)) continue;
       assert.deepEqual(mismatches, []);
-      return;
     } finally {
       c.cleanup();
     }

@@ -82,3 +82,28 @@ test('apply: nodePort clash and immutable clusterIP fail with the API server tex
     t.cleanup();
   }
 });
+
+test('lesson: expose rc kubia --type=LoadBalancer --name kubia-http gets an EXTERNAL-IP from the pool, or stays pending without one', () => {
+  for (const provider of [true, false]) {
+    const t = tempCluster();
+    try {
+      if (!provider) assert.equal(t.run(['cluster', 'create', '--no-load-balancer']).code, 0);
+      assert.equal(t.run(['apply', '-f', join(LESSONS, 'kubia-rc.yaml')]).stdout, 'replicationcontroller/kubia created\n');
+      const r = t.run(['expose', 'rc', 'kubia', '--type=LoadBalancer', '--name', 'kubia-http']);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'service/kubia-http exposed\n', '']);
+      const d = t.run(['describe', 'svc', 'kubia-http']).stdout;
+      assert.deepEqual(field(d, 'Selector'), ['app=kubia']);
+      assert.equal(field(d, 'Endpoints')[0].split(',').length, 3, 'the three replicas');
+      assert.match(field(d, 'NodePort')[0], /^<unset>\s+3\d{4}\/TCP$/);
+      if (provider) {
+        assert.deepEqual(field(d, 'LoadBalancer Ingress'), ['172.18.255.200 (VIP)']);
+        assert.match(d, /Normal\s+EnsuringLoadBalancer\s+\S+\s+service-controller\s+Ensuring load balancer\n\s+Normal\s+EnsuredLoadBalancer\s+\S+\s+service-controller\s+Ensured load balancer\n$/);
+      } else {
+        assert.deepEqual(field(d, 'LoadBalancer Ingress'), []);
+        assert.match(d, /Events:\s+<none>\n$/);
+      }
+    } finally {
+      t.cleanup();
+    }
+  }
+});

@@ -56,12 +56,12 @@ before(async () => {
 });
 after(() => done?.());
 
-for (const args of CASES) {
-  for (const fmt of ['yaml', 'json']) {
+for (const [i, args] of CASES.entries()) {
+  // -o json prints the same object as -o yaml; checked on a few cases only, to keep the suite quick.
+  for (const fmt of i < 3 ? ['yaml', 'json'] : ['yaml']) {
     test(`expose ${args.join(' ')} -o ${fmt} equals real kubectl's object`, { skip: SKIP }, async () => {
       const full = ['expose', ...args, '--dry-run=client', '-o', fmt];
-      const theirs = await kubectl!(full);
-      const ours = c.run(full);
+      const [theirs, ours] = await Promise.all([kubectl!(full), c.runAsync(full)]);
       assert.equal(theirs.code, 0, theirs.stderr);
       assert.equal(ours.code, 0, ours.stderr);
       assert.deepEqual(parse(ours.stdout), parse(theirs.stdout));
@@ -73,8 +73,7 @@ for (const args of CASES) {
 for (const args of ERRORS) {
   test(`expose ${args.join(' ')} fails as real kubectl does`, { skip: SKIP }, async () => {
     const full = ['expose', ...args, '--dry-run=client'];
-    const theirs = await kubectl!(full);
-    const ours = c.run(full);
+    const [theirs, ours] = await Promise.all([kubectl!(full), c.runAsync(full)]);
     assert.deepEqual({ code: ours.code, stdout: ours.stdout, stderr: ours.stderr }, { code: theirs.code, stdout: theirs.stdout, stderr: theirs.stderr });
   });
 }

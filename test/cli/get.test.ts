@@ -181,3 +181,12 @@ replicasets   rs           apps/v1      true         ReplicaSet   create,delete,
 `);
   assert.equal(c.run(['api-resources', '-o', 'json']).stderr, 'error: --output json is not available\n');
 });
+
+test('bad boolean flag values in cobra\'s words', () => {
+  let r = c.run(['get', 'ns', '--allow-missing-template-keys=x']);
+  assert.deepEqual([r.stderr, r.code], ['Error: invalid argument "x" for "--allow-missing-template-keys" flag: strconv.ParseBool: parsing "x": invalid syntax\nSee \'kubectl get --help\' for usage.\n', 1]);
+  r = c.run(['api-resources', '--namespaced=foo']);
+  assert.deepEqual([r.stderr, r.code], ['Error: invalid argument "foo" for "--namespaced" flag: strconv.ParseBool: parsing "foo": invalid syntax\nSee \'kubectl api-resources --help\' for usage.\n', 1]);
+  assert.equal(c.run(['api-resources', '--sort-by=foo']).stderr, 'error: --sort-by accepts only name or kind\n');
+  assert.match(c.run(['api-resources', '--namespaced']).stdout, /\npods {21}po/);
+});

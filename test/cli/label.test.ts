@@ -35,6 +35,7 @@ test('label usage errors', () => {
   failsUnchanged(['label', 'pod', 'x', 'a=b', 'a-'], 'error: can not both modify and remove a label in the same command\n');
   failsUnchanged(['label', 'pod', 'x', 'a=b/c'], "error: invalid label value: \"a=b/c\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')\n");
   failsUnchanged(['label', 'pod', 'nosuch', 'a=b'], 'Error from server (NotFound): pods "nosuch" not found\n');
+  failsUnchanged(['label', 'pod', 'x', 'a b=c'], "The Pod \"x\" is invalid: metadata.labels: Invalid value: \"a b\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')\n");
 });
 
 test('annotate: set, overwrite rule, removal', () => {

@@ -235,6 +235,8 @@ test('kubectl\'s messages for what cannot be forwarded', () => {
       [['port-forward', 'kiada', '8080:0'], 'error: remote port must be > 0\n'],
       [['port-forward', 'kiada', '70000'], `error: error parsing local port '70000': strconv.ParseUint: parsing "70000": value out of range\n`],
       [['port-forward', '--address', '1.2.3.x', 'kiada', '8080'], 'error: 1.2.3.x is not a valid IP\n'],
+      [['port-forward', '--pod-running-timeout', 'x', 'kiada', '80'], `Error: invalid argument "x" for "--pod-running-timeout" flag: time: invalid duration "x"\nSee 'kubectl port-forward --help' for usage.\n`],
+      [['port-forward', '--pod-running-timeout', '0s', 'kiada', '80'], "error: --pod-running-timeout must be higher than zero\nSee 'kubectl port-forward -h' for help and examples\n"],
     ];
     for (const [args, stderr] of cases) {
       const r = c.run(args);

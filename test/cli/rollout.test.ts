@@ -71,7 +71,7 @@ test('rollout history shows change-cause, --revision prints the template; undo, 
     const hash = Object.values(saved(c).objects.replicasets).find((r) => r.metadata.annotations?.['deployment.kubernetes.io/revision'] === '2')!.metadata.labels!['pod-template-hash'];
     assert.equal(
       c.run(['rollout', 'history', 'deploy/demo', '-n', 'dev', '--revision=2']).stdout,
-      `deployment.apps/demo with revision #2\nPod Template:\n  Labels:\tapp=demo\n  \tpod-template-hash=${hash}\n  Containers:\n   demo:\n    Image:\tdemo:1.1.0\n    Port:\t<none>\n    Host Port:\t<none>\n    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n\n`,
+      `deployment.apps/demo with revision #2\nPod Template:\n  Labels:\tapp=demo\n\tpod-template-hash=${hash}\n  Containers:\n   demo:\n    Image:\tdemo:1.1.0\n    Port:\t<none>\n    Host Port:\t<none>\n    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n\n`,
     );
     assert.deepEqual(c.run(['rollout', 'history', 'deploy/demo', '-n', 'dev', '--revision=7']), { code: 1, stdout: '', stderr: 'error: unable to find the specified revision\n' });
     assert.deepEqual(c.run(['rollout', 'undo', 'deploy/demo', '-n', 'dev', '--to-revision=2']), { code: 0, stdout: 'deployment.apps/demo skipped rollback (current template already matches revision 2)\n', stderr: '' });
@@ -94,7 +94,11 @@ test('rollout history shows change-cause, --revision prints the template; undo, 
     assert.deepEqual(c.run(['rollout', 'resume', 'deploy/demo', '-n', 'dev']), { code: 1, stdout: '', stderr: 'error: deployments.apps "demo" is not paused\n' });
 
     c.run(['annotate', 'deploy/demo', 'kubernetes.io/change-cause=image 1.2.0', '-n', 'dev']);
+    assert.deepEqual(c.run(['rollout', 'status', 'deploy/demo', '-n', 'dev', '--revision=1']), { code: 1, stdout: '', stderr: 'error: desired revision (1) is different from the running revision (3)\n' });
     assert.deepEqual(c.run(['rollout', 'status', 'deploy/nope', '-n', 'dev']), { code: 1, stdout: '', stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n' });
+    assert.deepEqual(c.run(['rollout', 'status', '-w', 'deploy/demo', '-n', 'dev']).stdout, 'deployment "demo" successfully rolled out\n');
+    assert.deepEqual(c.run(['rollout', 'status', 'deploy/demo', '--watch=maybe']).stderr, 'Error: invalid argument "maybe" for "-w, --watch" flag: strconv.ParseBool: parsing "maybe": invalid syntax\nSee \'kubectl rollout status --help\' for usage.\n');
+    assert.deepEqual(c.run(['rollout', 'undo', 'deploy/demo', '--to-revision=abc']).stderr, 'Error: invalid argument "abc" for "--to-revision" flag: strconv.ParseInt: parsing "abc": invalid syntax\nSee \'kubectl rollout undo --help\' for usage.\n');
     assert.deepEqual(c.run(['rollout', 'foo']).stderr, "error: unknown command \"foo\"\nSee 'kubectl rollout -h' for help and examples\n");
   } finally {
     c.cleanup();
@@ -117,6 +121,27 @@ test('change-cause annotations show in history and come back with undo; a replic
     assert.deepEqual(c.run(['scale', 'rc', 'kubia', '--replicas=1']), { code: 0, stdout: 'replicationcontroller/kubia scaled\n', stderr: '' });
     assert.equal(savedPods(c, 'default', 'kubia-').length, 1);
     assert.deepEqual(c.run(['rollout', 'status', 'rc/kubia']), { code: 1, stdout: '', stderr: 'error: no status viewer has been implemented for ReplicationController\n' });
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('rollout status waits for pods behind a readiness delay, on simulated time', () => {
+  const c = clusterWithDev();
+  try {
+    const manifest = (img: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: demo\nspec:\n  replicas: 5\n  selector:\n    matchLabels: {app: demo}\n  template:\n    metadata:\n      labels: {app: demo}\n    spec:\n      containers:\n      - name: demo\n        image: demo:${img}\n        readinessProbe:\n          httpGet: {path: /, port: 8080}\n          initialDelaySeconds: 5\n`;
+    assert.equal(c.run(['apply', '-f', '-'], { input: manifest('1.0.0') }).code, 0);
+    assert.equal(c.run(['rollout', 'status', 'deploy/demo']).stdout, 'Waiting for deployment "demo" rollout to finish: 0 of 5 updated replicas are available...\ndeployment "demo" successfully rolled out\n');
+    assert.equal(c.run(['apply', '-f', '-'], { input: manifest('1.1.0') }).code, 0);
+    assert.equal(
+      c.run(['rollout', 'status', 'deploy/demo']).stdout,
+      'Waiting for deployment "demo" rollout to finish: 2 out of 5 new replicas have been updated...\n' +
+        'Waiting for deployment "demo" rollout to finish: 3 out of 5 new replicas have been updated...\n' +
+        'Waiting for deployment "demo" rollout to finish: 2 old replicas are pending termination...\n' +
+        'Waiting for deployment "demo" rollout to finish: 1 old replicas are pending termination...\n' +
+        'deployment "demo" successfully rolled out\n',
+    );
   } finally {
     c.cleanup();
   }

@@ -26,6 +26,14 @@ test('scale prints kubectl messages, honours --current-replicas and reports mist
     });
     assert.deepEqual(c.run(['scale', 'deploy', '--replicas=1']), { code: 1, stdout: '', stderr: 'error: resource(s) were provided, but no name was specified\n' });
     assert.deepEqual(c.run(['scale', 'deploy', 'deploy/demo', '--replicas=1']).stderr, "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n");
+    // Verified against kubectl v1.32 offline: pflag's parse errors print through cobra ("Error:").
+    assert.deepEqual(c.run(['scale', 'deploy', 'demo', '--replicas=abc']), {
+      code: 1,
+      stdout: '',
+      stderr: 'Error: invalid argument "abc" for "--replicas" flag: strconv.ParseInt: parsing "abc": invalid syntax\nSee \'kubectl scale --help\' for usage.\n',
+    });
+    assert.deepEqual(c.run(['scale', 'deploy', 'demo', '--replicas=2', '--dry-run=server', '-n', 'dev']).stdout, 'deployment.apps/demo scaled (server dry run)\n');
+    assert.deepEqual(c.run(['scale', 'deploy', 'demo', '--replicas=2', '--dry-run=bogus', '-n', 'dev']).stderr, 'error: Invalid dry-run value (bogus). Must be "none", "server", or "client".\n');
     assert.deepEqual(c.run(['scale', 'foo/demo', '--replicas=1']).stderr, 'error: the server doesn\'t have a resource type "foo"\n');
   } finally {
     c.cleanup();

@@ -244,9 +244,19 @@ test('work grows with pods + services: 300 services over 3000 pods settle in one
   }
   runEndpointsController(c.state, c.ctx);
   assert.equal(ep(c, 's7')!.subsets[0].addresses.length, 10);
-  const rv = c.state.resourceVersion;
+  // A bigger service spreads over slices of at most 100 endpoints.
+  const big = svc('big', { ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }], selector: {}, clusterIP: 'None' });
+  big.metadata.namespace = 'default';
+  big.metadata.uid = 'svc-big';
+  c.state.objects.services['default/big'] = big;
   runEndpointsController(c.state, c.ctx);
-  assert.equal(c.state.resourceVersion, rv);
+  const big3000 = slices(c, 'big');
+  assert.ok(big3000.every((s) => s.endpoints.length === 100));
+  assert.equal(new Set(big3000.flatMap((s) => s.endpoints.map((e: Any) => e.addresses[0]))).size, 3000);
+  const rv0 = c.state.resourceVersion;
+  runEndpointsController(c.state, c.ctx);
+  assert.equal(c.state.resourceVersion, rv0, 'a second pass writes nothing');
+  assert.equal(slices(c, 'big').length, 30);
 });
 
 test('an ExternalName service gets no Endpoints even with a selector (as create service externalname makes it)', () => {

@@ -269,6 +269,11 @@ const CASES: [string, Record<string, unknown>, string][] = [
     'The Service "extlo" is invalid: spec.externalIPs[0]: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128)',
   ],
   ['np-none', { type: 'NodePort', clusterIP: 'None', ports: [{ port: 80 }] }, 'The Service "np-none" is invalid: spec.clusterIPs[0]: Invalid value: "None": may not be set to \'None\' for NodePort services'],
+  [
+    'selval',
+    { ports: [{ port: 80 }], selector: { app: 'a b' } },
+    "The Service \"selval\" is invalid: spec.selector[app]: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+  ],
   ['extname', { type: 'ExternalName' }, 'The Service "extname" is invalid: spec.externalName: Required value'],
   ['extname-ip', { type: 'ExternalName', externalName: 'db.example.com', clusterIP: '10.96.3.3' }, 'The Service "extname-ip" is invalid: spec.clusterIPs: Forbidden: may not be set for ExternalName services'],
   [
@@ -329,4 +334,42 @@ test('without a load-balancer provider EXTERNAL-IP stays pending and no events a
   assert.deepEqual(a.status, { loadBalancer: {} });
   assert.ok(specOf(a).ports[0].nodePort >= 30086, 'still a NodePort service');
   assert.equal(listObjects(c.state, 'events', 'default').filter((e) => (e.involvedObject as Spec).kind === 'Service').length, 0);
+});
+
+test('updates of a LoadBalancer service: the service controller records what changed and ensures again', () => {
+  const c = cluster();
+  create(c, svc('lb', { type: 'LoadBalancer', ports: [{ port: 80 }], selector: { app: 'x' } }));
+  const events = () => listObjects(c.state, 'events', 'default').filter((e) => (e.involvedObject as Spec).name === 'lb').map((e) => `${e.reason}: ${e.message} (x${e.count})`);
+  const cur = structuredClone(getObject(c.state, 'services', 'default', 'lb')!);
+  specOf(cur).externalTrafficPolicy = 'Local';
+  updateObject(c.state, c.ctx, cur, { namespace: 'default' });
+  assert.deepEqual(events(), [
+    'EnsuringLoadBalancer: Ensuring load balancer (x2)',
+    'EnsuredLoadBalancer: Ensured load balancer (x2)',
+    'ExternalTrafficPolicy: Cluster -> Local (x1)',
+  ]);
+  const again = structuredClone(getObject(c.state, 'services', 'default', 'lb')!);
+  (again.metadata.labels ??= {}).team = 'a';
+  updateObject(c.state, c.ctx, again, { namespace: 'default' });
+  assert.equal(events().length, 3, 'a label change does not concern the balancer');
+  const np = structuredClone(getObject(c.state, 'services', 'default', 'lb')!);
+  specOf(np).type = 'NodePort';
+  updateObject(c.state, c.ctx, np, { namespace: 'default' });
+  assert.deepEqual(events().slice(3), ['Type: LoadBalancer -> NodePort (x1)', 'DeletingLoadBalancer: Deleting load balancer (x1)', 'DeletedLoadBalancer: Deleted load balancer (x1)']);
+  const back = structuredClone(getObject(c.state, 'services', 'default', 'lb')!);
+  specOf(back).type = 'LoadBalancer';
+  updateObject(c.state, c.ctx, back, { namespace: 'default' });
+  assert.equal(events()[6], 'Type: NodePort -> LoadBalancer (x1)');
+  assert.deepEqual(getObject(c.state, 'services', 'default', 'lb')!.status, { loadBalancer: { ingress: [{ ip: '172.18.255.200', ipMode: 'VIP' }] } });
+});
+
+test('a requested healthCheckNodePort that is taken fails as the allocator reports it (InternalError)', () => {
+  const c = cluster();
+  create(c, svc('np', { type: 'NodePort', ports: [{ port: 80, nodePort: 30123 }] }));
+  assert.equal(
+    failure(c, () => create(c, svc('lb', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 30123, ports: [{ port: 80 }] }))),
+    'Error from server (InternalError): Internal error occurred: failed to allocate requested HealthCheck NodePort 30123: provided port is already allocated',
+  );
+  const ok = create(c, svc('lb', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 30124, ports: [{ port: 80 }] }));
+  assert.equal(specOf(ok).healthCheckNodePort, 30124);
 });

@@ -385,3 +385,23 @@ test('CoreDNS comes from a Deployment: two coredns-<hash>-<5> pods on the contro
   }
   assert.equal(status(getObject(w.state, 'deployments', 'kube-system', 'coredns')).readyReplicas, 2);
 });
+
+test('a rollout whose new pods never become ready times out after progressDeadlineSeconds', async () => {
+  const { deploymentStatus } = await import('../../src/cluster/rollouts.js');
+  const w = world();
+  demo(w, 2);
+  edit(w, 'deployments', 'dev', 'demo', (o) => {
+    const c = spec<{ template: { spec: { containers: Record<string, unknown>[] } } }>(o).template.spec.containers[0];
+    c.image = 'demo:1.1.0';
+    c.readinessProbe = { httpGet: { path: '/', port: 8080 }, initialDelaySeconds: 100000 };
+  }, 10);
+  look(w, 300);
+  const d = () => getObject(w.state, 'deployments', 'dev', 'demo')! as never;
+  assert.equal(deploymentStatus(d()).text, 'Waiting for deployment "demo" rollout to finish: 1 out of 2 new replicas have been updated...');
+  look(w, 700);
+  const cond = status<{ conditions: { type: string; status: string; reason: string; message: string }[] }>(d()).conditions.find((c) => c.type === 'Progressing')!;
+  assert.deepEqual([cond.status, cond.reason], ['False', 'ProgressDeadlineExceeded']);
+  assert.match(cond.message, /^ReplicaSet "demo-[4-9bcdf]+" has timed out progressing\.$/);
+  assert.throws(() => deploymentStatus(d()), /deployment "demo" exceeded its progress deadline/);
+  assert.equal(podsOf(w, 'dev', 'demo').length, 3, 'the old pods keep serving');
+});

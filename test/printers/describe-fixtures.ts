@@ -325,10 +325,16 @@ export function buildFixture(base: Date): Fixture {
     apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'leaving', labels: { 'kubernetes.io/metadata.name': 'leaving' }, deletionTimestamp: at(MIN) }, spec: { finalizers: ['kubernetes'] },
     status: { phase: 'Terminating', conditions: [{ type: 'NamespaceDeletionDiscoveryFailure', status: 'False', lastTransitionTime: at(MIN), reason: 'ResourcesDiscovered', message: 'All resources successfully discovered' }] },
   });
+  put('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'escapes', labels: { a: 'b\u001b[31mred\rcr\u0007bell' }, annotations: { 'é-key': 'ünïcode wïdth' } }, status: { phase: 'Active' } });
   put('deployments', {
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'demo', namespace: 'dev', labels: { app: 'demo' } },
     spec: { replicas: 5, selector: { matchLabels: { app: 'demo' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'api'] }, { key: 'legacy', operator: 'DoesNotExist' }] }, strategy: { type: 'Recreate' }, template: { metadata: { labels: { app: 'demo', tier: 'web' } }, spec: { containers: [{ name: 'demo', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }] }] } } },
     status: {},
+  });
+
+  put('deployments', {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'half-set', namespace: 'dev' },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'half' } }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } }, template: { metadata: { labels: { app: 'half' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
   });
 
   // --- A node with taints, no lease, extended resources, and kubelet events addressed by name.

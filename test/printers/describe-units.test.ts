@@ -1,6 +1,7 @@
 // The describe building blocks: Go tabwriter semantics, Quantity canonical forms, formatEndpointSlices' rules,
 // annotation wrapping, tolerations and taints, smart labels, the Events table.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { EndpointSlice, KubeObject } from '../../src/api/types.js';
 import { camelSplit, smartLabel } from '../../src/printers/describe/generic.js';
@@ -8,7 +9,8 @@ import { podQOS, describeProbe } from '../../src/printers/describe/pod.js';
 import { addQuantity, canonicalQuantity, parseQuantity, quantityMilliValue, quantityValue, formatQuantity } from '../../src/printers/describe/quantity.js';
 import { formatEndpointSlices } from '../../src/printers/describe/service.js';
 import { formatTabbed, TabWriter } from '../../src/printers/describe/tabwriter.js';
-import { describeEvents, printAnnotationsMultiline, printTaintsMultiline, printTolerationsMultiline, tabbedString } from '../../src/printers/describe/writer.js';
+import { describeEvents, formatGoTime, formatRFC1123Z, printAnnotationsMultiline, printTaintsMultiline, printTolerationsMultiline, tabbedString, UTC_ZONE } from '../../src/printers/describe/writer.js';
+import { abbreviationFor, numericAbbreviation, parseTZif } from '../../src/printers/describe/zone.js';
 
 test('tabwriter: a column block is padded to its widest cell plus two; a line without a tab ends the block', () => {
   assert.equal(formatTabbed('Name:\tkubia\nNamespace:\tdefault\nIPs:\n  IP:\t10.244.1.5\nControlled By:\tReplicaSet/x\n'), 'Name:       kubia\nNamespace:  default\nIPs:\n  IP:           10.244.1.5\nControlled By:  ReplicaSet/x\n');
@@ -117,4 +119,29 @@ test('events: sorted by last time, repeated ones as "<last> (xN over <first>)", 
       '  Warning  Late    41s (x180 over 45d)  kubelet        Late happened\n',
   );
   assert.equal(tabbedString((w) => describeEvents([], w, now)), 'Events:  <none>\n');
+});
+
+test('terminal escapes in object data are neutralised as kubectl does: ESC as ^[, CR as \\r', () => {
+  const out = tabbedString((w) => w.write(0, 'Labels:\ta=b\x1b[31mred\rcr\x07bell\n'));
+  assert.equal(out, 'Labels:  a=b^[[31mred\\rcr\x07bell\n');
+});
+
+test('times: RFC1123Z and Go\'s Time.String() in a zone; abbreviations from the zone\'s TZif data', () => {
+  const ist = { offset: () => 330, abbreviation: () => 'IST' };
+  const d = new Date('2026-11-21T22:07:27Z');
+  assert.equal(formatRFC1123Z(d, UTC_ZONE), 'Sat, 21 Nov 2026 22:07:27 +0000');
+  assert.equal(formatRFC1123Z(d, ist), 'Sun, 22 Nov 2026 03:37:27 +0530');
+  assert.equal(formatGoTime(d, ist), '2026-11-22 03:37:27 +0530 IST');
+  assert.equal(formatRFC1123Z(d, { offset: () => -300, abbreviation: () => 'EST' }), 'Sat, 21 Nov 2026 17:07:27 -0500');
+  assert.equal(numericAbbreviation(-180), '-03');
+  assert.equal(numericAbbreviation(-210), '-0330');
+});
+
+test('TZif: the most recent abbreviation for an offset', { skip: existsSync('/usr/share/zoneinfo/Europe/Paris') ? false : 'no zoneinfo on this machine' }, () => {
+  const paris = parseTZif(readFileSync('/usr/share/zoneinfo/Europe/Paris'))!;
+  assert.equal(abbreviationFor(paris, 60), 'CET');
+  assert.equal(abbreviationFor(paris, 120), 'CEST');
+  const saoPaulo = parseTZif(readFileSync('/usr/share/zoneinfo/America/Sao_Paulo'))!;
+  assert.equal(abbreviationFor(saoPaulo, -180), '-03');
+  assert.equal(parseTZif(new TextEncoder().encode('not a zone file at all, no magic here....')), undefined);
 });

@@ -16,7 +16,7 @@ export function ago(ms: number): string {
 }
 export const dur = { S, M, H, D };
 
-function meta(name: string, age: number, extra: Record<string, unknown> = {}, namespace: string | undefined = 'default') {
+function meta(name: string, age: number, extra: Record<string, unknown> = {}, namespace: string | null = 'default') {
   return { name, ...(namespace ? { namespace } : {}), creationTimestamp: ago(age), uid: `uid-${name}`, ...extra };
 }
 
@@ -149,7 +149,7 @@ export function nodes(): KubeObject[] {
   const node = (name: string, age: number, ip: string, cp: boolean): KubeObject => ({
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: meta(name, age, { labels: { 'kubernetes.io/hostname': name, ...(cp ? { 'node-role.kubernetes.io/control-plane': '' } : {}) } }, undefined),
+    metadata: meta(name, age, { labels: { 'kubernetes.io/hostname': name, ...(cp ? { 'node-role.kubernetes.io/control-plane': '' } : {}) } }, null),
     spec: {},
     status: {
       addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }],
@@ -161,7 +161,7 @@ export function nodes(): KubeObject[] {
 }
 
 export function namespaces(): KubeObject[] {
-  return ['default', 'kube-node-lease', 'kube-public', 'kube-system', 'local-path-storage'].map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: meta(n, 5 * D, {}, undefined), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }));
+  return ['default', 'kube-node-lease', 'kube-public', 'kube-system', 'local-path-storage'].map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: meta(n, 5 * D, {}, null), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }));
 }
 
 export function workloads(): KubeObject[] {

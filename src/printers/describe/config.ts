@@ -1,14 +1,14 @@
 // ConfigMaps, Secrets, ServiceAccounts and IngressClasses. Go ranges over the data maps in random order;
 // kubesim prints their keys sorted.
 import type { KubeObject } from '../../api/types.js';
-import { describeEvents, LEVEL_0, LEVEL_1, printAnnotationsMultiline, printLabelsMultiline, sortedKeys, tabbedString } from './writer.js';
+import { describeEvents, LEVEL_0, LEVEL_1, printAnnotationsMultiline, printLabelsMultiline, sortedKeys, tabbedString, type DescribeClock, type TimeZone } from './writer.js';
 
 function header(w: { write(level: number, s: string): void }, obj: KubeObject): void {
   w.write(LEVEL_0, `Name:\t${obj.metadata.name}\n`);
   w.write(LEVEL_0, `Namespace:\t${obj.metadata.namespace ?? ''}\n`);
 }
 
-export function describeConfigMap(cm: KubeObject, events: KubeObject[] | undefined, now: Date): string {
+export function describeConfigMap(cm: KubeObject, events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     header(w, cm);
     printLabelsMultiline(w, 'Labels', cm.metadata.labels);
@@ -24,11 +24,11 @@ export function describeConfigMap(cm: KubeObject, events: KubeObject[] | undefin
     w.write(LEVEL_0, '\nBinaryData\n====\n');
     for (const k of sortedKeys(binary)) w.write(LEVEL_0, `${k}: ${Buffer.from(binary[k], 'base64').length} bytes\n`);
     w.write(LEVEL_0, '\n');
-    if (events) describeEvents(events, w, now);
-  });
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }
 
-export function describeSecret(secret: KubeObject): string {
+export function describeSecret(secret: KubeObject, zone: TimeZone): string {
   return tabbedString((w) => {
     header(w, secret);
     printLabelsMultiline(w, 'Labels', secret.metadata.labels);
@@ -42,11 +42,11 @@ export function describeSecret(secret: KubeObject): string {
       if (k === 'token' && type === 'kubernetes.io/service-account-token') w.write(LEVEL_0, `${k}:\t${bytes.toString('utf8')}\n`);
       else w.write(LEVEL_0, `${k}:\t${bytes.length} bytes\n`);
     }
-  });
+  }, zone);
 }
 
 /** describeServiceAccount: the secret lists, marking names that do not exist, and the SA's token secrets. */
-export function describeServiceAccount(sa: KubeObject, secrets: KubeObject[], events: KubeObject[] | undefined, now: Date): string {
+export function describeServiceAccount(sa: KubeObject, secrets: KubeObject[], events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     header(w, sa);
     printLabelsMultiline(w, 'Labels', sa.metadata.labels);
@@ -75,11 +75,11 @@ export function describeServiceAccount(sa: KubeObject, secrets: KubeObject[], ev
         prefix = '                   ';
       }
     }
-    if (events) describeEvents(events, w, now);
-  });
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }
 
-export function describeIngressClass(ic: KubeObject, events: KubeObject[] | undefined, now: Date): string {
+export function describeIngressClass(ic: KubeObject, events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     const spec = (ic.spec ?? {}) as { controller?: string; parameters?: { apiGroup?: string; kind?: string; name?: string } };
     w.write(LEVEL_0, `Name:\t${ic.metadata.name}\n`);
@@ -92,6 +92,6 @@ export function describeIngressClass(ic: KubeObject, events: KubeObject[] | unde
       w.write(LEVEL_1, `Kind:\t${spec.parameters.kind ?? ''}\n`);
       w.write(LEVEL_1, `Name:\t${spec.parameters.name ?? ''}\n`);
     }
-    if (events) describeEvents(events, w, now);
-  });
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }

@@ -1,7 +1,7 @@
 // The generic describer kubectl falls back to for kinds without their own: every field of the object,
 // keys sorted, labels made readable ("creationTimestamp" -> "Creation Timestamp").
 import type { KubeObject } from '../../api/types.js';
-import { describeEvents, LEVEL_0, printAnnotationsMultiline, printLabelsMultiline, tabbedString, type PrefixWriter } from './writer.js';
+import { describeEvents, LEVEL_0, printAnnotationsMultiline, printLabelsMultiline, tabbedString, type PrefixWriter, type DescribeClock } from './writer.js';
 
 const SKIP = ['.metadata.managedFields', '.metadata.name', '.metadata.namespace', '.metadata.labels', '.metadata.annotations'];
 
@@ -73,13 +73,13 @@ function printContent(w: PrefixWriter, level: number, content: Record<string, un
   }
 }
 
-export function describeGeneric(obj: KubeObject, events: KubeObject[] | undefined, now: Date): string {
+export function describeGeneric(obj: KubeObject, events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     w.write(LEVEL_0, `Name:\t${obj.metadata.name}\n`);
     w.write(LEVEL_0, `Namespace:\t${obj.metadata.namespace ?? ''}\n`);
     printLabelsMultiline(w, 'Labels', obj.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', obj.metadata.annotations);
     printContent(w, LEVEL_0, JSON.parse(JSON.stringify(obj)) as Record<string, unknown>, '');
-    if (events) describeEvents(events, w, now);
-  });
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }

@@ -13,9 +13,12 @@ import { describeNode } from './node.js';
 import { describePod } from './pod.js';
 import { describeEndpoints, describeEndpointSlice, describeService } from './service.js';
 import { describeDeployment, describeReplicaSet, describeReplicationController } from './workloads.js';
+import { UTC_ZONE, type DescribeClock, type TimeZone } from './writer.js';
 
 export interface DescribeSettings {
   now: Date;
+  /** The zone times are printed in (kubectl uses the local one); UTC when not given. */
+  zone?: TimeZone;
   /** --show-events (default true) */
   showEvents: boolean;
 }
@@ -63,45 +66,47 @@ function nodeEvents(state: ClusterState, node: KubeObject): KubeObject[] {
 
 export function describeObject(state: ClusterState, info: ResourceInfo, obj: KubeObject, settings: DescribeSettings): string {
   const { now, showEvents } = settings;
+  const zone = settings.zone ?? UTC_ZONE;
+  const clock: DescribeClock = { now, zone };
   const events = (withKind = true) => (showEvents ? eventsAbout(state, obj, withKind) : undefined);
   const ns = obj.metadata.namespace;
   switch (info.resource) {
     case 'pods':
-      return describePod(as<Pod>(obj), events(false), now);
+      return describePod(as<Pod>(obj), events(false), clock);
     case 'services': {
       const slices = listObjects<EndpointSlice>(state, 'endpointslices', ns).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === obj.metadata.name);
-      return describeService(as<Service>(obj), slices, events(), now);
+      return describeService(as<Service>(obj), slices, events(), clock);
     }
     case 'endpoints':
-      return describeEndpoints(as<Endpoints>(obj), events(), now);
+      return describeEndpoints(as<Endpoints>(obj), events(), clock);
     case 'endpointslices':
-      return describeEndpointSlice(as<EndpointSlice>(obj), events(), now);
+      return describeEndpointSlice(as<EndpointSlice>(obj), events(), clock);
     case 'nodes': {
       const pods = listObjects<Pod>(state, 'pods').filter((p) => p.spec?.nodeName === obj.metadata.name && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
       const lease = getObject(state, 'leases', 'kube-node-lease', obj.metadata.name);
-      return describeNode(as<Node>(obj), lease, pods, showEvents ? nodeEvents(state, obj) : undefined, now);
+      return describeNode(as<Node>(obj), lease, pods, showEvents ? nodeEvents(state, obj) : undefined, clock);
     }
     case 'namespaces':
-      return describeNamespace(as<Namespace>(obj));
+      return describeNamespace(as<Namespace>(obj), zone);
     case 'deployments':
-      return describeDeployment(as<Deployment>(obj), listObjects<ReplicaSet>(state, 'replicasets', ns), events(), now);
+      return describeDeployment(as<Deployment>(obj), listObjects<ReplicaSet>(state, 'replicasets', ns), events(), clock);
     case 'replicasets':
-      return describeReplicaSet(as<ReplicaSet>(obj), listObjects<Pod>(state, 'pods', ns), events(), now);
+      return describeReplicaSet(as<ReplicaSet>(obj), listObjects<Pod>(state, 'pods', ns), events(), clock);
     case 'replicationcontrollers':
-      return describeReplicationController(as<ReplicationController>(obj), listObjects<Pod>(state, 'pods', ns), events(), now);
+      return describeReplicationController(as<ReplicationController>(obj), listObjects<Pod>(state, 'pods', ns), events(), clock);
     case 'ingresses':
-      return describeIngress(state, as<Ingress>(obj), events(), now);
+      return describeIngress(state, as<Ingress>(obj), events(), clock);
     case 'networkpolicies':
-      return describeNetworkPolicy(as<NetworkPolicy>(obj));
+      return describeNetworkPolicy(as<NetworkPolicy>(obj), zone);
     case 'configmaps':
-      return describeConfigMap(obj, events(), now);
+      return describeConfigMap(obj, events(), clock);
     case 'secrets':
-      return describeSecret(obj);
+      return describeSecret(obj, zone);
     case 'serviceaccounts':
-      return describeServiceAccount(obj, listObjects(state, 'secrets', ns), events(), now);
+      return describeServiceAccount(obj, listObjects(state, 'secrets', ns), events(), clock);
     case 'ingressclasses':
-      return describeIngressClass(obj, events(), now);
+      return describeIngressClass(obj, events(), clock);
     default:
-      return describeGeneric(obj, events(), now);
+      return describeGeneric(obj, events(), clock);
   }
 }

@@ -1,9 +1,8 @@
 // describeNamespace: kubesim has no ResourceQuota or LimitRange objects, so both lists are empty.
 import type { KubeObject, Namespace } from '../../api/types.js';
-import { rfc1123z } from '../../util/clock.js';
-import { LEVEL_0, LEVEL_1, printAnnotationsMultiline, printLabelsMultiline, tabbedString } from './writer.js';
+import { LEVEL_0, LEVEL_1, printAnnotationsMultiline, printLabelsMultiline, tabbedString, type TimeZone } from './writer.js';
 
-export function describeNamespace(ns: Namespace & KubeObject): string {
+export function describeNamespace(ns: Namespace & KubeObject, zone: TimeZone): string {
   return tabbedString((w) => {
     w.write(LEVEL_0, `Name:\t${ns.metadata.name}\n`);
     printLabelsMultiline(w, 'Labels', ns.metadata.labels);
@@ -15,12 +14,12 @@ export function describeNamespace(ns: Namespace & KubeObject): string {
       w.write(LEVEL_1, 'Type\tStatus\tLastTransitionTime\tReason\tMessage\n');
       w.write(LEVEL_1, '----\t------\t------------------\t------\t-------\n');
       for (const c of conditions) {
-        w.write(LEVEL_1, `${c.type}\t${c.status}\t${rfc1123z(new Date(c.lastTransitionTime ?? 0))}\t${c.reason ?? ''}\t${c.message ?? ''}\n`);
+        w.write(LEVEL_1, `${c.type}\t${c.status}\t${w.time(c.lastTransitionTime)}\t${c.reason ?? ''}\t${c.message ?? ''}\n`);
       }
     }
     w.write(LEVEL_0, '\n');
     w.write(LEVEL_0, 'No resource quota.\n');
     w.write(LEVEL_0, '\n');
     w.write(LEVEL_0, 'No LimitRange resource.\n');
-  });
+  }, zone);
 }

@@ -4,7 +4,7 @@ import type { EndpointSlice, Ingress, KubeObject, NetworkPolicy } from '../../ap
 import { getObject, listObjects } from '../../store/objects.js';
 import type { ClusterState } from '../../store/state.js';
 import { formatEndpointSlices } from './service.js';
-import { describeEvents, LEVEL_0, LEVEL_1, LEVEL_2, printAnnotationsMultiline, printLabelsMultiline, tabbedString, type PrefixWriter } from './writer.js';
+import { describeEvents, formatGoTime, LEVEL_0, LEVEL_1, LEVEL_2, printAnnotationsMultiline, printLabelsMultiline, tabbedString, type DescribeClock, type PrefixWriter, type TimeZone } from './writer.js';
 
 type Backend = NonNullable<NonNullable<Ingress['spec']>['defaultBackend']>;
 
@@ -30,7 +30,7 @@ function describeBackend(state: ClusterState, ns: string, backend: Backend): str
   return '';
 }
 
-export function describeIngress(state: ClusterState, ing: Ingress & KubeObject, events: KubeObject[] | undefined, now: Date): string {
+export function describeIngress(state: ClusterState, ing: Ingress & KubeObject, events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     const ns = ing.metadata.namespace ?? '';
     const spec = ing.spec ?? {};
@@ -64,15 +64,8 @@ export function describeIngress(state: ClusterState, ing: Ingress & KubeObject, 
     }
     if (count === 0) w.write(LEVEL_1, `*\t*\t${def}\n`);
     printAnnotationsMultiline(w, 'Annotations', ing.metadata.annotations);
-    if (events) describeEvents(events, w, now);
-  });
-}
-
-/** Go's time.Time.String() for a metav1.Time: "2026-11-22 01:21:35 +0000 UTC". */
-function goTimeString(t: string | undefined): string {
-  const d = new Date(t ?? 0);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000 UTC`;
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }
 
 type Peer = { podSelector?: unknown; namespaceSelector?: unknown; ipBlock?: { cidr: string; except?: string[] } };
@@ -113,12 +106,12 @@ function printRules(w: PrefixWriter, rules: Rule[] | undefined, dir: 'From' | 'T
   });
 }
 
-export function describeNetworkPolicy(np: NetworkPolicy & KubeObject): string {
+export function describeNetworkPolicy(np: NetworkPolicy & KubeObject, zone: TimeZone): string {
   return tabbedString((w) => {
     const spec = (np.spec ?? {}) as NonNullable<NetworkPolicy['spec']>;
     w.write(LEVEL_0, `Name:\t${np.metadata.name}\n`);
     w.write(LEVEL_0, `Namespace:\t${np.metadata.namespace ?? ''}\n`);
-    w.write(LEVEL_0, `Created on:\t${goTimeString(np.metadata.creationTimestamp)}\n`);
+    w.write(LEVEL_0, `Created on:\t${formatGoTime(new Date(np.metadata.creationTimestamp ?? '0001-01-01T00:00:00Z'), zone)}\n`);
     printLabelsMultiline(w, 'Labels', np.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', np.metadata.annotations);
     w.write(LEVEL_0, 'Spec:\n');
@@ -136,5 +129,5 @@ export function describeNetworkPolicy(np: NetworkPolicy & KubeObject): string {
       printRules(w, spec.egress as Rule[] | undefined, 'To', '<none> (Selected pods are isolated for egress connectivity)', '    ');
     } else w.write(LEVEL_1, 'Not affecting egress traffic\n');
     w.write(LEVEL_1, `Policy Types: ${types.join(', ')}\n`);
-  });
+  }, zone);
 }

@@ -1,10 +1,9 @@
 // describeNode: roles, taints, the node's Lease, conditions, addresses, resources, system info, the
 // non-terminated pods with their requests and limits, and the totals.
 import type { KubeObject, Node, Pod } from '../../api/types.js';
-import { rfc1123z } from '../../util/clock.js';
 import { podRequestsAndLimits } from './pod.js';
 import { canonicalQuantity, formatQuantity, parseQuantity, quantityMilliValue, quantityValue, ZERO, type Quantity } from './quantity.js';
-import { describeEvents, LEVEL_0, LEVEL_1, printAnnotationsMultiline, printLabelsMultiline, printTaintsMultiline, since, sortedKeys, tabbedString, type PrefixWriter } from './writer.js';
+import { describeEvents, LEVEL_0, LEVEL_1, printAnnotationsMultiline, printLabelsMultiline, printTaintsMultiline, since, sortedKeys, tabbedString, type PrefixWriter, type DescribeClock } from './writer.js';
 
 type NodeObj = Node & KubeObject;
 type PodObj = Pod & KubeObject;
@@ -29,7 +28,7 @@ interface LeaseSpec {
   renewTime?: string;
 }
 
-export function describeNode(node: NodeObj, lease: KubeObject | undefined, pods: PodObj[], events: KubeObject[] | undefined, now: Date): string {
+export function describeNode(node: NodeObj, lease: KubeObject | undefined, pods: PodObj[], events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     const spec = node.spec ?? {};
     const status = node.status ?? {};
@@ -38,15 +37,15 @@ export function describeNode(node: NodeObj, lease: KubeObject | undefined, pods:
     w.write(LEVEL_0, `Roles:\t${roles.length ? roles.join(',') : '<none>'}\n`);
     printLabelsMultiline(w, 'Labels', node.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', node.metadata.annotations);
-    w.write(LEVEL_0, `CreationTimestamp:\t${rfc1123z(new Date(node.metadata.creationTimestamp ?? 0))}\n`);
+    w.write(LEVEL_0, `CreationTimestamp:\t${w.time(node.metadata.creationTimestamp)}\n`);
     printTaintsMultiline(w, 'Taints', spec.taints as { key: string; value?: string; effect?: string }[] | undefined);
     w.write(LEVEL_0, `Unschedulable:\t${spec.unschedulable === true}\n`);
     if (lease) {
       const ls = (lease.spec ?? {}) as LeaseSpec;
       w.write(LEVEL_0, 'Lease:\n');
       w.write(LEVEL_1, `HolderIdentity:\t${ls.holderIdentity ?? '<unset>'}\n`);
-      w.write(LEVEL_1, `AcquireTime:\t${ls.acquireTime ? rfc1123z(new Date(ls.acquireTime)) : '<unset>'}\n`);
-      w.write(LEVEL_1, `RenewTime:\t${ls.renewTime ? rfc1123z(new Date(ls.renewTime)) : '<unset>'}\n`);
+      w.write(LEVEL_1, `AcquireTime:\t${ls.acquireTime ? w.time(ls.acquireTime) : '<unset>'}\n`);
+      w.write(LEVEL_1, `RenewTime:\t${ls.renewTime ? w.time(ls.renewTime) : '<unset>'}\n`);
     } else {
       w.write(LEVEL_0, `Lease:\tFailed to get lease: leases.coordination.k8s.io "${node.metadata.name}" not found\n`);
     }
@@ -54,8 +53,8 @@ export function describeNode(node: NodeObj, lease: KubeObject | undefined, pods:
       w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n');
       w.write(LEVEL_1, '----\t------\t-----------------\t------------------\t------\t-------\n');
       for (const c of status.conditions) {
-        const hb = rfc1123z(new Date(c.lastHeartbeatTime ?? 0));
-        const tr = rfc1123z(new Date(c.lastTransitionTime ?? 0));
+        const hb = w.time(c.lastHeartbeatTime);
+        const tr = w.time(c.lastTransitionTime);
         w.write(LEVEL_1, `${c.type} \t${c.status} \t${hb} \t${tr} \t${c.reason ?? ''} \t${c.message ?? ''}\n`);
       }
     }
@@ -87,9 +86,9 @@ export function describeNode(node: NodeObj, lease: KubeObject | undefined, pods:
     if (spec.podCIDR) w.write(LEVEL_0, `PodCIDR:\t${spec.podCIDR}\n`);
     if (spec.podCIDRs?.length) w.write(LEVEL_0, `PodCIDRs:\t${spec.podCIDRs.join(',')}\n`);
     if (spec.providerID) w.write(LEVEL_0, `ProviderID:\t${spec.providerID}\n`);
-    describeNodeResource(pods, node, w, now);
-    if (events) describeEvents(events, w, now);
-  });
+    describeNodeResource(pods, node, w, clock.now);
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }
 
 function pct(part: bigint, whole: bigint): number {

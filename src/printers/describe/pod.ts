@@ -2,7 +2,6 @@
 // volumes, the pod template, QoS class.
 import { formatLabelSelector } from '../../api/labels.js';
 import type { Container, ContainerStatus, KubeObject, Pod, PodTemplateSpec } from '../../api/types.js';
-import { rfc1123z } from '../../util/clock.js';
 import { canonicalQuantity, cmpQuantity, parseQuantity, quantityMilliValue, quantityValue, addQuantity, type Quantity } from './quantity.js';
 import {
   describeEvents,
@@ -16,14 +15,11 @@ import {
   since,
   sortedKeys,
   tabbedString,
+  type DescribeClock,
   type PrefixWriter,
 } from './writer.js';
 
 type PodObj = Pod & KubeObject;
-
-function time(t: string | undefined | null): string {
-  return rfc1123z(new Date(t ?? 0));
-}
 
 /** metav1.GetControllerOf, printed as Kind/Name. */
 export function printController(obj: KubeObject): string {
@@ -31,7 +27,7 @@ export function printController(obj: KubeObject): string {
   return ref ? `${ref.kind}/${ref.name}` : '';
 }
 
-export function describePod(pod: PodObj, events: KubeObject[] | undefined, now: Date): string {
+export function describePod(pod: PodObj, events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     const spec = pod.spec ?? ({ containers: [] } as NonNullable<Pod['spec']>);
     const status = pod.status ?? {};
@@ -43,11 +39,11 @@ export function describePod(pod: PodObj, events: KubeObject[] | undefined, now: 
     if (spec.serviceAccountName) w.write(LEVEL_0, `Service Account:\t${spec.serviceAccountName}\n`);
     if (!spec.nodeName) w.write(LEVEL_0, 'Node:\t<none>\n');
     else w.write(LEVEL_0, `Node:\t${spec.nodeName}/${status.hostIP ?? ''}\n`);
-    if (status.startTime) w.write(LEVEL_0, `Start Time:\t${time(status.startTime)}\n`);
+    if (status.startTime) w.write(LEVEL_0, `Start Time:\t${w.time(status.startTime)}\n`);
     printLabelsMultiline(w, 'Labels', pod.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', pod.metadata.annotations);
     if (pod.metadata.deletionTimestamp && status.phase !== 'Failed' && status.phase !== 'Succeeded') {
-      w.write(LEVEL_0, `Status:\tTerminating (lasts ${since(pod.metadata.deletionTimestamp, now)})\n`);
+      w.write(LEVEL_0, `Status:\tTerminating (lasts ${since(pod.metadata.deletionTimestamp, clock.now)})\n`);
       w.write(LEVEL_0, `Termination Grace Period:\t${pod.metadata.deletionGracePeriodSeconds ?? 0}s\n`);
     } else {
       w.write(LEVEL_0, `Status:\t${status.phase ?? ''}\n`);
@@ -92,8 +88,8 @@ export function describePod(pod: PodObj, events: KubeObject[] | undefined, now: 
     printLabelsMultiline(w, 'Node-Selectors', spec.nodeSelector);
     printTolerationsMultiline(w, 'Tolerations', spec.tolerations);
     describeTopologySpreadConstraints(spec.topologySpreadConstraints, w, '');
-    if (events) describeEvents(events, w, now);
-  });
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }
 
 function describeTopologySpreadConstraints(tscs: NonNullable<Pod['spec']>['topologySpreadConstraints'], w: PrefixWriter, space: string): void {
@@ -211,7 +207,7 @@ type State = NonNullable<ContainerStatus['state']>;
 function describeStatus(name: string, state: State | undefined, w: PrefixWriter): void {
   if (state?.running) {
     w.write(LEVEL_2, `${name}:\tRunning\n`);
-    w.write(LEVEL_3, `Started:\t${time(state.running.startedAt)}\n`);
+    w.write(LEVEL_3, `Started:\t${w.time(state.running.startedAt)}\n`);
   } else if (state?.waiting) {
     w.write(LEVEL_2, `${name}:\tWaiting\n`);
     if (state.waiting.reason) w.write(LEVEL_3, `Reason:\t${state.waiting.reason}\n`);
@@ -222,8 +218,8 @@ function describeStatus(name: string, state: State | undefined, w: PrefixWriter)
     if (t.message) w.write(LEVEL_3, `Message:\t${t.message}\n`);
     w.write(LEVEL_3, `Exit Code:\t${t.exitCode ?? 0}\n`);
     if ((t.signal ?? 0) > 0) w.write(LEVEL_3, `Signal:\t${t.signal}\n`);
-    w.write(LEVEL_3, `Started:\t${time(t.startedAt)}\n`);
-    w.write(LEVEL_3, `Finished:\t${time(t.finishedAt)}\n`);
+    w.write(LEVEL_3, `Started:\t${w.time(t.startedAt)}\n`);
+    w.write(LEVEL_3, `Finished:\t${w.time(t.finishedAt)}\n`);
   } else {
     w.write(LEVEL_2, `${name}:\tWaiting\n`);
   }

@@ -7,6 +7,7 @@ import type { KubeObject } from '../../api/types.js';
 import { getObject, listObjects } from '../../store/objects.js';
 import type { ClusterState } from '../../store/state.js';
 import { describeObject } from './index.js';
+import type { TimeZone } from './writer.js';
 
 export interface DescribeRequest {
   args: string[];
@@ -15,6 +16,8 @@ export interface DescribeRequest {
   selector?: string;
   showEvents: boolean;
   now: Date;
+  /** The zone times are printed in (kubectl: the local one); UTC when not given. */
+  zone?: TimeZone;
   /** Objects named by -f files (type, namespace, name), described instead of args. */
   files?: { info: ResourceInfo; namespace?: string; name: string }[];
   /** Errors the -f files already produced, reported after what could be described. */

@@ -2,7 +2,7 @@
 // (label kubernetes.io/service-name), with formatEndpointSlices' quirks kept.
 import { formatLabels } from '../../api/labels.js';
 import type { EndpointSlice, Endpoints, KubeObject, Service } from '../../api/types.js';
-import { describeEvents, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, printAnnotationsMultiline, printLabelsMultiline, tabbedString } from './writer.js';
+import { describeEvents, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, printAnnotationsMultiline, printLabelsMultiline, tabbedString, type DescribeClock } from './writer.js';
 
 type SliceObj = EndpointSlice & KubeObject;
 
@@ -49,7 +49,7 @@ export function formatEndpointSlices(slices: SliceObj[], ports: Set<string> | nu
   return more ? `${ret} + ${count - max} more...` : ret;
 }
 
-export function describeService(svc: Service & KubeObject, slices: SliceObj[], events: KubeObject[] | undefined, now: Date): string {
+export function describeService(svc: Service & KubeObject, slices: SliceObj[], events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     const spec = svc.spec ?? {};
     w.write(LEVEL_0, `Name:\t${svc.metadata.name}\n`);
@@ -84,11 +84,11 @@ export function describeService(svc: Service & KubeObject, slices: SliceObj[], e
     if (spec.loadBalancerSourceRanges?.length) w.write(LEVEL_0, `LoadBalancer Source Ranges:\t${spec.loadBalancerSourceRanges.join(',')}\n`);
     const td = (spec as { trafficDistribution?: string }).trafficDistribution;
     if (td) w.write(LEVEL_0, `Traffic Distribution:\t${td}\n`);
-    if (events) describeEvents(events, w, now);
-  });
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }
 
-export function describeEndpoints(ep: Endpoints & KubeObject, events: KubeObject[] | undefined, now: Date): string {
+export function describeEndpoints(ep: Endpoints & KubeObject, events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     w.write(LEVEL_0, `Name:\t${ep.metadata.name}\n`);
     w.write(LEVEL_0, `Namespace:\t${ep.metadata.namespace ?? ''}\n`);
@@ -106,11 +106,11 @@ export function describeEndpoints(ep: Endpoints & KubeObject, events: KubeObject
       }
       w.write(LEVEL_0, '\n');
     }
-    if (events) describeEvents(events, w, now);
-  });
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }
 
-export function describeEndpointSlice(eps: SliceObj, events: KubeObject[] | undefined, now: Date): string {
+export function describeEndpointSlice(eps: SliceObj, events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     w.write(LEVEL_0, `Name:\t${eps.metadata.name}\n`);
     w.write(LEVEL_0, `Namespace:\t${eps.metadata.namespace ?? ''}\n`);
@@ -141,6 +141,6 @@ export function describeEndpointSlice(eps: SliceObj, events: KubeObject[] | unde
         w.write(LEVEL_2, `Zone:\t${ep.zone ?? '<unset>'}\n`);
       }
     }
-    if (events) describeEvents(events, w, now);
-  });
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }

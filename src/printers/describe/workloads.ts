@@ -1,9 +1,8 @@
 // Deployments, ReplicaSets and ReplicationControllers.
 import { formatLabels, matchesLabelSelector } from '../../api/labels.js';
 import type { Deployment, KubeObject, LabelSelector, Pod, PodTemplateSpec, ReplicaSet, ReplicationController } from '../../api/types.js';
-import { rfc1123z } from '../../util/clock.js';
 import { describePodTemplate, printController } from './pod.js';
-import { describeEvents, LEVEL_0, LEVEL_1, printAnnotationsMultiline, printLabelsMultiline, tabbedString } from './writer.js';
+import { describeEvents, LEVEL_0, LEVEL_1, printAnnotationsMultiline, printLabelsMultiline, tabbedString, type DescribeClock } from './writer.js';
 
 type DeployObj = Deployment & KubeObject;
 type RSObj = ReplicaSet & KubeObject;
@@ -110,17 +109,18 @@ function replicaSetsByLabels(list: RSObj[]): string {
   return list.map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`).join(', ') || '<none>';
 }
 
+/** (*intstr.IntOrString).String(): "<nil>" when unset (the API server defaults both to 25%). */
 function intOrPercent(v: unknown): string {
-  return v === undefined || v === null ? '0' : String(v);
+  return v === undefined || v === null ? '<nil>' : String(v);
 }
 
-export function describeDeployment(d: DeployObj, replicaSets: RSObj[], events: KubeObject[] | undefined, now: Date): string {
+export function describeDeployment(d: DeployObj, replicaSets: RSObj[], events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     const spec = d.spec ?? ({} as NonNullable<Deployment['spec']>);
     const status = d.status ?? {};
     w.write(LEVEL_0, `Name:\t${d.metadata.name}\n`);
     w.write(LEVEL_0, `Namespace:\t${d.metadata.namespace ?? ''}\n`);
-    w.write(LEVEL_0, `CreationTimestamp:\t${rfc1123z(new Date(d.metadata.creationTimestamp ?? 0))}\n`);
+    w.write(LEVEL_0, `CreationTimestamp:\t${w.time(d.metadata.creationTimestamp)}\n`);
     printLabelsMultiline(w, 'Labels', d.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', d.metadata.annotations);
     w.write(LEVEL_0, `Selector:\t${selectorString(spec.selector)}\n`);
@@ -136,11 +136,11 @@ export function describeDeployment(d: DeployObj, replicaSets: RSObj[], events: K
       w.write(LEVEL_0, `OldReplicaSets:\t${replicaSetsByLabels(oldRSs)}\n`);
       w.write(LEVEL_0, `NewReplicaSet:\t${replicaSetsByLabels(newRS ? [newRS] : [])}\n`);
     }
-    if (events) describeEvents(events, w, now);
-  });
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }
 
-export function describeReplicaSet(rs: RSObj, pods: PodObj[], events: KubeObject[] | undefined, now: Date): string {
+export function describeReplicaSet(rs: RSObj, pods: PodObj[], events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     const spec = rs.spec ?? ({} as NonNullable<ReplicaSet['spec']>);
     w.write(LEVEL_0, `Name:\t${rs.metadata.name}\n`);
@@ -157,11 +157,11 @@ export function describeReplicaSet(rs: RSObj, pods: PodObj[], events: KubeObject
     w.write(LEVEL_0, `${c.running} Running / ${c.waiting} Waiting / ${c.succeeded} Succeeded / ${c.failed} Failed\n`);
     describePodTemplate(spec.template, w);
     conditionsTable(w, rs.status?.conditions);
-    if (events) describeEvents(events, w, now);
-  });
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }
 
-export function describeReplicationController(rc: RCObj, pods: PodObj[], events: KubeObject[] | undefined, now: Date): string {
+export function describeReplicationController(rc: RCObj, pods: PodObj[], events: KubeObject[] | undefined, clock: DescribeClock): string {
   return tabbedString((w) => {
     const spec = rc.spec ?? {};
     w.write(LEVEL_0, `Name:\t${rc.metadata.name}\n`);
@@ -177,6 +177,6 @@ export function describeReplicationController(rc: RCObj, pods: PodObj[], events:
     w.write(LEVEL_0, `Pods Status:\t${c.running} Running / ${c.waiting} Waiting / ${c.succeeded} Succeeded / ${c.failed} Failed\n`);
     describePodTemplate(spec.template, w);
     conditionsTable(w, rc.status?.conditions);
-    if (events) describeEvents(events, w, now);
-  });
+    if (events) describeEvents(events, w, clock.now);
+  }, clock.zone);
 }

@@ -9,8 +9,62 @@ export const LEVEL_1 = 1;
 export const LEVEL_2 = 2;
 export const LEVEL_3 = 3;
 
+/** The user's time zone, as Go's time.Local: kubectl prints times in it. */
+export interface TimeZone {
+  /** Minutes east of UTC at that instant. */
+  offset(d: Date): number;
+  /** The zone's abbreviation at that instant, as Go prints it in time.Time.String() ("UTC", "CET"). */
+  abbreviation(d: Date): string;
+}
+
+export const UTC_ZONE: TimeZone = { offset: () => 0, abbreviation: () => 'UTC' };
+
+/** What describers read besides objects: the current time (ages) and the zone times are shown in. */
+export interface DescribeClock {
+  now: Date;
+  zone: TimeZone;
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+function shifted(d: Date, zone: TimeZone): { local: Date; offset: number } {
+  const offset = zone.offset(d);
+  return { local: new Date(d.getTime() + offset * 60_000), offset };
+}
+
+function offsetText(offset: number): string {
+  const abs = Math.abs(offset);
+  return `${offset < 0 ? '-' : '+'}${pad(Math.trunc(abs / 60))}${pad(abs % 60)}`;
+}
+
+/** time.RFC1123Z in the zone: "Sun, 22 Nov 2026 01:21:35 +0000". */
+export function formatRFC1123Z(d: Date, zone: TimeZone): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const { local: l, offset } = shifted(d, zone);
+  return `${days[l.getUTCDay()]}, ${pad(l.getUTCDate())} ${months[l.getUTCMonth()]} ${l.getUTCFullYear()} ${pad(l.getUTCHours())}:${pad(l.getUTCMinutes())}:${pad(l.getUTCSeconds())} ${offsetText(offset)}`;
+}
+
+/** time.Time.String() of a metav1.Time (whole seconds): "2026-11-22 01:21:35 +0000 UTC". */
+export function formatGoTime(d: Date, zone: TimeZone): string {
+  const { local: l, offset } = shifted(d, zone);
+  return `${l.getUTCFullYear()}-${pad(l.getUTCMonth() + 1)}-${pad(l.getUTCDate())} ${pad(l.getUTCHours())}:${pad(l.getUTCMinutes())}:${pad(l.getUTCSeconds())} ${offsetText(offset)} ${zone.abbreviation(d)}`;
+}
+
 export class PrefixWriter {
   private readonly tw = new TabWriter();
+  readonly zone: TimeZone;
+
+  constructor(zone: TimeZone = UTC_ZONE) {
+    this.zone = zone;
+  }
+
+  /** A metav1.Time as describe prints it (RFC1123Z in the user's zone); the zero time for none. */
+  time(t: string | undefined | null): string {
+    return formatRFC1123Z(new Date(t ?? '0001-01-01T00:00:00Z'), this.zone);
+  }
 
   /** Writes text at an indent level (level × two spaces), as `Write(level, format, ...)` does after Sprintf. */
   write(level: number, text: string): void {
@@ -31,20 +85,14 @@ export class PrefixWriter {
   }
 }
 
-/**
- * printers.WriteEscaped: terminal control characters other than tab and newline are shown escaped, so
- * object data cannot drive the user's terminal.
- */
+/** printers.WriteEscaped: ESC shows as "^[" and CR as "\\r", so object data cannot drive the user's terminal. */
 function escapeTerminal(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[\x00-\x08\x0b-\x1f\x7f]/.test(s)) return s;
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => (c === '\r' ? '\\r' : JSON.stringify(c).slice(1, -1)));
+  return s.includes('\x1b') || s.includes('\r') ? s.replace(/\x1b/g, '^[').replace(/\r/g, '\\r') : s;
 }
 
 /** tabbedString: runs fn against a fresh writer and returns the aligned text. */
-export function tabbedString(fn: (w: PrefixWriter) => void): string {
-  const w = new PrefixWriter();
+export function tabbedString(fn: (w: PrefixWriter) => void, zone: TimeZone = UTC_ZONE): string {
+  const w = new PrefixWriter(zone);
   fn(w);
   return w.toString();
 }
