@@ -169,7 +169,9 @@ async function runAttachedAtOnce(
   a: { name: string; namespace: string; podObj: KubeObject; svcObj?: KubeObject; argv: string[]; images: ImageSpec[]; tty: boolean },
 ): Promise<number> {
   const { name, namespace } = a;
-  const stdin = io.stdin.isTTY ? '' : await readStdin(io);
+  // Only a process that reads its input waits for it (curl with -i attached does not).
+  const reads = ['sh', 'ash', 'bash', 'zsh', 'cat', 'grep', 'head', 'tail', 'wc', 'sort', 'uniq'].includes(a.argv[0]?.slice(a.argv[0].lastIndexOf('/') + 1) ?? '');
+  const stdin = io.stdin.isTTY || !reads ? '' : await readStdin(io);
   const r = await session.change((state, ctx) => {
     if (a.svcObj) createObject(state, ctx, a.svcObj, { namespace });
     const pod = createObject(state, ctx, a.podObj, { namespace }) as Pod & KubeObject;
