@@ -870,7 +870,54 @@ function wget(p: Proc): number {
   return 0;
 }
 
+// busybox nc, for port checks: `nc -zv HOST PORT` (-w SECS bounds the wait).
+function nc(p: Proc): number {
+  let verbose = false;
+  let zero = false;
+  let wait: number | undefined;
+  const rest: string[] = [];
+  for (let i = 1; i < p.argv.length; i++) {
+    const a = p.argv[i];
+    if (a === '-w') wait = Number(p.argv[++i]);
+    else if (/^-[zvnu]+$/.test(a)) {
+      verbose ||= a.includes('v');
+      zero ||= a.includes('z');
+    } else rest.push(a);
+  }
+  const [host, portText] = rest;
+  if (!host || !portText) {
+    p.out.write(2, 'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect\n');
+    return 1;
+  }
+  const port = Number(portText);
+  const r = resolveName(p.net, p.client, host);
+  if (r.answer.kind === 'nxdomain') {
+    p.out.write(2, `nc: bad address '${host}'\n`);
+    return 1;
+  }
+  const ipAddr = r.answer.addresses[0];
+  const c = connect(p.net, p.client, ipAddr, port, 'TCP', r.trace);
+  p.session.traces.push({ what: `nc ${host} ${port}`, hops: c.trace });
+  const label = `${host} (${ipAddr}:${port})`;
+  if (c.kind === 'refused') {
+    p.out.write(2, `nc: ${label}: Connection refused\n`);
+    return 1;
+  }
+  if (c.kind === 'timeout') {
+    p.session.elapsedMs += (wait ?? 130) * 1000;
+    p.out.write(2, `nc: ${label}: Connection timed out\n`);
+    return 1;
+  }
+  if (verbose) p.out.write(2, `${label} open\n`);
+  if (!zero && p.stdin) {
+    const res = exchange(p.net, c.conn, { method: 'GET', path: '/', headers: [] });
+    p.out.write(1, `HTTP/1.1 ${res.status} ${res.reason}\r\n${res.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${res.body}`);
+  }
+  return 0;
+}
+
 export const TOOLS: Record<string, Tool> = {
+  nc,
   curl,
   wget,
   ping: pingTool,

@@ -84,3 +84,13 @@ describe('busybox tools', () => {
     assert.equal(sh(['cat', '/nope']).stderr, "cat: can't open '/nope': No such file or directory\n");
   });
 });
+
+describe('nc', () => {
+  const { f, sh } = tools();
+  it('-zv reports open, refused and timed out ports as busybox nc does', () => {
+    assert.deepEqual([sh(['nc', '-zv', 'web', '80']).stderr, sh(['nc', '-zv', 'web', '80']).code], ['web (10.96.77.77:80) open\n', 0]);
+    assert.equal(sh(['nc', '-zv', f.podIP('web'), '81']).stderr, `nc: ${f.podIP('web')} (${f.podIP('web')}:81): Connection refused\n`);
+    const t = sh(['nc', '-zv', '-w', '2', 'web', '81']);
+    assert.deepEqual([t.code, t.stderr, t.elapsedMs], [1, 'nc: web (10.96.77.77:81): Connection timed out\n', 2000]);
+  });
+});
