@@ -446,16 +446,24 @@ function pingTool(p: Proc): number {
   const n = Number.isFinite(count) ? Math.max(1, count) : 4;
   const res = enginePing(p.net, p.client, ipAddr);
   p.session.traces.push({ what: `ping ${target}`, hops: [...r.trace, ...res.trace] });
-  let s = `PING ${target} (${ipAddr}): 56 data bytes\n`;
   const times: number[] = [];
-  if (res.reply) {
-    for (let i = 0; i < n; i++) {
-      const t = 0.05 + p.net.ctx.random.int(100) / 1000;
-      times.push(t);
-      s += `64 bytes from ${ipAddr}: seq=${i} ttl=${res.ttl} time=${t.toFixed(3)} ms\n`;
-    }
-  }
+  if (res.reply) for (let i = 0; i < n; i++) times.push(0.05 + p.net.ctx.random.int(100) / 1000);
   p.session.elapsedMs += n * 1000;
+  if (isBindNslookup(p)) {
+    // netshoot ships iputils ping, with its own layout.
+    let t = `PING ${target} (${ipAddr}) 56(84) bytes of data.\n`;
+    times.forEach((x, i) => (t += `64 bytes from ${ipAddr}: icmp_seq=${i + 1} ttl=${res.ttl} time=${x.toFixed(3)} ms\n`));
+    t += `\n--- ${target} ping statistics ---\n${n} packets transmitted, ${times.length} received, ${res.reply ? 0 : 100}% packet loss, time ${(n - 1) * 1001}ms\n`;
+    if (times.length) {
+      const avg = times.reduce((a, b) => a + b, 0) / times.length;
+      const mdev = Math.sqrt(times.reduce((a, b) => a + (b - avg) ** 2, 0) / times.length);
+      t += `rtt min/avg/max/mdev = ${Math.min(...times).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...times).toFixed(3)}/${mdev.toFixed(3)} ms\n`;
+    } else t += '\n';
+    p.out.write(1, t);
+    return res.reply ? 0 : 1;
+  }
+  let s = `PING ${target} (${ipAddr}): 56 data bytes\n`;
+  times.forEach((x, i) => (s += `64 bytes from ${ipAddr}: seq=${i} ttl=${res.ttl} time=${x.toFixed(3)} ms\n`));
   s += `\n--- ${target} ping statistics ---\n${n} packets transmitted, ${times.length} packets received, ${res.reply ? 0 : 100}% packet loss\n`;
   if (times.length) {
     const avg = times.reduce((a, b) => a + b, 0) / times.length;
