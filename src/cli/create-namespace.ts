@@ -41,7 +41,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (o.output === 'name') io.stdout.write(`namespace/${name}\n`);
   else if (o.output === 'json' || o.output === 'yaml') {
     const { toJSON } = await import('../printers/format.js');
-    io.stdout.write(o.output === 'json' ? toJSON(obj) : await toYAML(obj));
+    // A client dry run prints kubectl's typed object: JSON in Go struct field order.
+    if (o.output === 'json' && dryRun === 'client') {
+      io.stdout.write(`${JSON.stringify({ kind: 'Namespace', apiVersion: 'v1', metadata: { name, creationTimestamp: null }, spec: {}, status: {} }, null, 4)}\n`);
+    } else io.stdout.write(o.output === 'json' ? toJSON(obj) : await toYAML(obj));
   } else io.stdout.write(`namespace/${name} created${suffix}\n`);
   return 0;
 }

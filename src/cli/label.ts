@@ -37,7 +37,6 @@ export function parsePairs(args: string[], m: MetadataVerb): { resources: string
       resources.push(a);
     }
   }
-  if (pairs.length === 0) throw new CommandError(`at least one ${m.noun} update is required`);
   const set: Record<string, string> = {};
   const remove: string[] = [];
   for (const p of pairs) {
@@ -85,6 +84,7 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
   const dryRun = dryRunOf(o.dryRun);
   checkOutput(o.output);
   if (!files.length && resources.length === 0) throw new CommandError('one or more resources must be specified as <resource> <name> or <resource>/<name>');
+  if (Object.keys(set).length === 0 && remove.length === 0) throw new CommandError(`at least one ${m.noun} update is required`);
   if (o.all && o.selector) throw new CommandError("setting 'all' parameter but found a non empty selector. ");
   const session = new Session(o, io);
   const failures = new Failures();
@@ -140,10 +140,17 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
           }
           const before: Record<string, string> = { ...((current.metadata[m.field] as Record<string, string> | undefined) ?? {}) };
           if (!o.overwrite) {
-            const errs = Object.entries(set)
-              .filter(([k, v]) => k in before && before[k] !== v)
-              .map(([k]) => `'${k}' already has a value (${before[k]}), and --overwrite is false`);
-            if (errs.length) throw new CommandError(errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
+            const clashes = Object.keys(set)
+              .sort()
+              .filter((k) => k in before && before[k] !== set[k] && !(m.verb === 'annotate' && k === 'kubernetes.io/change-cause'));
+            if (clashes.length && m.verb === 'label') {
+              const errs = clashes.map((k) => `'${k}' already has a value (${before[k]}), and --overwrite is false`);
+              throw new CommandError(errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
+            }
+            if (clashes.length) {
+              const list = clashes.map((k) => `'${k}' already has a value (${before[k]})`).join('; ');
+              throw new CommandError(`--overwrite is false but found the following declared annotation(s): ${list}`);
+            }
           }
           const after = { ...before, ...set };
           for (const r of remove) delete after[r];
@@ -158,7 +165,9 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
             result = updateObject(state, ctx, obj, { namespace: t.namespace ?? session.namespace, dryRun: dryRun === 'server' });
             if (dryRun === 'none') wrote = true;
           }
-          const word = m.verb === 'label' && !changed ? `not ${m.done}` : m.done;
+          // kubectl's updateDataChangeMsg: unchanged JSON is "not labeled", shorter JSON "unlabeled".
+          const shorter = !o.overwrite && JSON.stringify(after).length < JSON.stringify(before).length && current.metadata[m.field] !== undefined;
+          const word = m.verb !== 'label' ? m.done : !changed ? `not ${m.done}` : shorter ? 'unlabeled' : m.done;
           out.push(o.output === 'name' ? `${qualifiedKind(t.info)}/${t.name}` : `${qualifiedKind(t.info)}/${t.name} ${word}${suffix}`);
           printed.push(result);
         } catch (e) {

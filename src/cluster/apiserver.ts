@@ -139,35 +139,52 @@ export function deleteObject(state: ClusterState, ctx: Ctx, info: ResourceInfo, 
   const obj = getObject(state, info.resource, ns, name);
   if (!obj) throw notFound(qualifiedResource(info), name);
   if (opts.dryRun) return obj;
-  const strategy = strategyFor(info.resource);
-  strategy.beforeDelete?.(obj, state, ctx);
-  removeObject(state, info.resource, ns, name);
-  if (opts.cascade === 'orphan') orphanDependents(state, obj);
-  else collectGarbage(state, ctx, obj);
-  strategy.afterDelete?.(obj, state, ctx);
+  if (opts.cascade === 'orphan') {
+    removeOne(state, ctx, info, obj);
+    orphanDependents(state, obj);
+  } else {
+    removeWithDependents(state, ctx, info, obj, ownerIndex(state));
+  }
   if (opts.reconcile !== false) reconcile(state, ctx);
   return obj;
 }
 
-/** The garbage collector: objects whose controller owner is gone are deleted too. */
-function collectGarbage(state: ClusterState, ctx: Ctx, owner: KubeObject): void {
-  const uid = owner.metadata.uid;
-  if (!uid) return;
+function removeOne(state: ClusterState, ctx: Ctx, info: ResourceInfo, obj: KubeObject): void {
+  const strategy = strategyFor(info.resource);
+  strategy.beforeDelete?.(obj, state, ctx);
+  removeObject(state, info.resource, obj.metadata.namespace, obj.metadata.name);
+  strategy.afterDelete?.(obj, state, ctx);
+}
+
+type OwnerIndex = Map<string, [ResourceInfo, KubeObject][]>;
+
+/** Dependents by owner uid, built once per delete so that a cascade costs one pass over the objects. */
+function ownerIndex(state: ClusterState): OwnerIndex {
+  const idx: OwnerIndex = new Map();
   for (const info of RESOURCES) {
     for (const o of Object.values(state.objects[info.resource] ?? {})) {
-      if (o.metadata.ownerReferences?.some((r) => r.uid === uid)) {
-        deleteObject(state, ctx, info, o.metadata.namespace, o.metadata.name, { reconcile: false });
+      for (const ref of o.metadata.ownerReferences ?? []) {
+        let list = idx.get(ref.uid);
+        if (!list) idx.set(ref.uid, (list = []));
+        list.push([info, o]);
       }
     }
   }
-  // A namespace takes everything in it.
-  if (owner.kind === 'Namespace') {
-    for (const info of RESOURCES) {
-      if (!info.namespaced) continue;
-      for (const o of Object.values(state.objects[info.resource] ?? {})) {
-        if (o.metadata.namespace === owner.metadata.name) {
-          deleteObject(state, ctx, info, o.metadata.namespace, o.metadata.name, { reconcile: false });
-        }
+  return idx;
+}
+
+/** The garbage collector: objects whose owner is gone are deleted too, and a namespace takes its contents. */
+function removeWithDependents(state: ClusterState, ctx: Ctx, info: ResourceInfo, obj: KubeObject, idx: OwnerIndex): void {
+  removeOne(state, ctx, info, obj);
+  const stillThere = (i: ResourceInfo, o: KubeObject) => getObject(state, i.resource, o.metadata.namespace, o.metadata.name) === o;
+  for (const [i, o] of idx.get(obj.metadata.uid ?? '') ?? []) {
+    if (stillThere(i, o)) removeWithDependents(state, ctx, i, o, idx);
+  }
+  if (obj.kind === 'Namespace') {
+    for (const i of RESOURCES) {
+      if (!i.namespaced) continue;
+      for (const o of Object.values(state.objects[i.resource] ?? {})) {
+        if (o.metadata.namespace === obj.metadata.name && stillThere(i, o)) removeWithDependents(state, ctx, i, o, idx);
       }
     }
   }

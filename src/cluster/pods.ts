@@ -10,7 +10,7 @@ import type { ClusterState, NodeConfig } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import { addToIPv4, ipv4ToInt, intToIPv4 } from '../util/ip.js';
 import type { Ctx } from './context.js';
-import { recordEvent } from './events.js';
+import { findSeries, recordEvent } from './events.js';
 import type { Strategy } from './strategies.js';
 
 type PodObj = Pod & KubeObject;
@@ -471,15 +471,13 @@ function latestReadyTime(pod: PodObj, startMs: number): string {
 function recordBackOff(state: ClusterState, ctx: Ctx, pod: PodObj, container: string, b: RunTimeline['backoffs']): void {
   const message = `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
   const fieldPath = `spec.containers{${container}}`;
-  for (const e of Object.values(state.objects.events ?? {})) {
-    const io = e.involvedObject as { uid?: string; fieldPath?: string };
-    if (io.uid === pod.metadata.uid && e.reason === 'BackOff' && io.fieldPath === fieldPath) {
-      if (e.count === b.count && e.lastTimestamp === b.last) return;
-      e.count = b.count;
-      e.lastTimestamp = b.last;
-      putObject(state, 'events', e);
-      return;
-    }
+  const e = findSeries(state, pod, 'BackOff', message, fieldPath, 'kubelet');
+  if (e) {
+    if (e.count === b.count && e.lastTimestamp === b.last) return;
+    e.count = b.count;
+    e.lastTimestamp = b.last;
+    putObject(state, 'events', e);
+    return;
   }
   const ev = recordEvent(state, ctx, pod, { type: 'Warning', reason: 'BackOff', message, fieldPath, component: 'kubelet', host: pod.spec?.nodeName, at: new Date(b.first!) });
   ev.count = b.count;

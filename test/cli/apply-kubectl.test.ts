@@ -18,6 +18,7 @@ test('apply/create/delete/label/annotate client paths match real kubectl byte fo
     c.run(['cluster', 'create']);
     assert.equal(c.run(['apply', '-f', '-'], { input: POD('kiada') }).code, 0);
     assert.equal(c.run(['create', '-f', '-'], { input: POD('created') }).code, 0);
+    assert.equal(c.run(['apply', '-f', '-'], { input: POD('labeled').replace('  name: labeled\n', '  name: labeled\n  labels:\n    app: web\n  annotations:\n    note: hi\n') }).code, 0);
     const state = JSON.parse(readFileSync(c.state, 'utf8'));
     const f = (n: string, t: string) => {
       const p = join(c.dir, n);
@@ -55,6 +56,43 @@ test('apply/create/delete/label/annotate client paths match real kubectl byte fo
       ['label', 'pod', 'nosuch', 'app=x', '--dry-run=client'],
       ['label', 'pods', '--all', 'app=x', '--dry-run=client'],
       ['annotate', 'pod', 'kiada', 'a=b', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app=db', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app=db', 'tier=x', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app=db', '--overwrite', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app-', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app-', '--overwrite', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app-', 'b=c', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app-', 'longer=value', '--dry-run=client'],
+      ['label', 'pod', 'labeled', 'app=web', '--dry-run=client'],
+      ['label', 'pods', '-l', 'app=web', 'x=y', '--dry-run=client'],
+      ['annotate', 'pod', 'labeled', 'note=bye', '--dry-run=client'],
+      ['annotate', 'pod/labeled', 'note-', '--dry-run=client', '-o', 'name'],
+      ['delete', 'pod/kiada', 'pod/labeled', '--dry-run=client'],
+      ['delete', 'pods,services', '-l', 'app=web', '--dry-run=client'],
+      ['delete', 'pods', '-l', 'app=web', '--dry-run=client', '-o', 'name'],
+      ['label', 'pod', 'labeled', '--dry-run=client'],
+      ['delete', 'pod', '--dry-run=client'],
+      ['create', 'namespace', 'team', '--dry-run=client'],
+      ['create', 'namespace', 'team', '--dry-run=client', '-o', 'yaml'],
+      ['create', 'namespace', 'team', '--dry-run=client', '-o', 'json'],
+      ['create', 'namespace', 'team', '--dry-run=client', '-o', 'name'],
+      ['create', 'namespace', '--dry-run=client'],
+      ['create', 'namespace', 'a', 'b', '--dry-run=client'],
+      ['delete'],
+      ['delete', 'pods', 'x', '--all'],
+      ['delete', 'pods', '--all', '-l', 'a=b'],
+      ['delete', 'pod', 'x', '--cascade=foo'],
+      ['delete', 'pod', 'x', '--now', '--grace-period=5'],
+      ['delete', '-f', f('same3.yaml', POD('kiada')), 'pod/x'],
+      ['label', 'pod', 'x', 'a=b', 'a-'],
+      ['label', 'pod', 'x', 'a=b/c'],
+      ['label'],
+      ['annotate', 'pod', 'x'],
+      ['apply'],
+      ['apply', 'foo', '-f', 'x.yaml'],
+      ['apply', '-f', f('same4.yaml', POD('kiada')), '--dry-run=foo'],
+      ['apply', '-f', f('same5.yaml', POD('kiada')), '--validate=foo'],
+      ['create', '-f', f('same6.yaml', POD('kiada')), '--dry-run=client', '-o', 'foo'],
     ];
     await withKubectl(state, async (kubectl) => {
       for (const args of cases) {

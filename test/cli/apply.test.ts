@@ -161,6 +161,24 @@ test('--validate=false drops unknown fields, warn warns, dry runs save nothing',
   assert.equal(c.run(['apply', '-f', '-', '-o', 'name'], { input: POD('val') }).stdout, 'pod/val configured\n'.replace(' configured', ''));
 });
 
+test('get -o json | apply -f - round-trips (kind: List, server-set fields, services and deployments too)', () => {
+  c.run(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: rt-svc\nspec:\n  type: NodePort\n  selector:\n    app: rt\n  ports:\n  - port: 80\n    targetPort: 8080\n' });
+  for (const what of ['pods', 'svc,deploy', 'nodes', 'namespaces']) {
+    const out = c.run(['get', what, '-A', '-o', 'json']);
+    assert.equal(out.code, 0, out.stderr);
+    const before = readFileSync(c.state, 'utf8');
+    const r = c.run(['apply', '-f', '-'], { input: out.stdout });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /error|Error/);
+    assert.ok(r.stdout.split('\n').filter(Boolean).every((l) => / (configured|unchanged)$/.test(l)), r.stdout);
+    // nothing was created or lost
+    const countOf = (t: string) => Object.values(JSON.parse(t).objects as Record<string, object>).reduce((n, b) => n + Object.keys(b).length, 0);
+    assert.equal(countOf(readFileSync(c.state, 'utf8')), countOf(before));
+  }
+  const yaml = c.run(['get', 'pods', '-o', 'yaml']);
+  assert.equal(c.run(['apply', '-f', '-'], { input: yaml.stdout }).code, 0);
+});
+
 test('-o json of the live objects (as get prints them) round-trips through apply -f -', () => {
   const f = file('rt.yaml', POD('rt-a') + '---\n' + POD('rt-b'));
   c.run(['apply', '-f', f]);

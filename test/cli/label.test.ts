@@ -25,7 +25,7 @@ test('label: add, same value is "not labeled", --overwrite, removal', () => {
   assert.deepEqual(c.run(['label', 'pod', 'x', 'app=x']), { code: 0, stdout: 'pod/x not labeled\n', stderr: '' });
   failsUnchanged(['label', 'pod', 'x', 'app=y'], "error: 'app' already has a value (x), and --overwrite is false\n");
   assert.equal(c.run(['label', 'pod/x', 'app=y', '--overwrite']).stdout, 'pod/x labeled\n');
-  assert.equal(c.run(['label', 'po', 'x', 'tier-']).stdout, 'pod/x labeled\n');
+  assert.equal(c.run(['label', 'po', 'x', 'tier-']).stdout, 'pod/x unlabeled\n');
   assert.deepEqual(labels(), { app: 'y' });
   assert.equal(c.run(['label', 'pods', '--all', 'env=dev']).stdout, 'pod/x labeled\n');
 });
@@ -40,7 +40,7 @@ test('label usage errors', () => {
 
 test('annotate: set, overwrite rule, removal', () => {
   assert.equal(c.run(['annotate', 'pod', 'x', 'note=hello']).stdout, 'pod/x annotated\n');
-  failsUnchanged(['annotate', 'pod', 'x', 'note=bye'], "error: 'note' already has a value (hello), and --overwrite is false\n");
+  failsUnchanged(['annotate', 'pod', 'x', 'note=bye'], "error: --overwrite is false but found the following declared annotation(s): 'note' already has a value (hello)\n");
   assert.equal(c.run(['annotate', 'pod', 'x', 'note-']).stdout, 'pod/x annotated\n');
   failsUnchanged(['annotate', 'pod', 'x'], 'error: at least one annotation update is required\n');
 });
