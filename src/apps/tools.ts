@@ -446,16 +446,24 @@ function pingTool(p: Proc): number {
   const n = Number.isFinite(count) ? Math.max(1, count) : 4;
   const res = enginePing(p.net, p.client, ipAddr);
   p.session.traces.push({ what: `ping ${target}`, hops: [...r.trace, ...res.trace] });
-  let s = `PING ${target} (${ipAddr}): 56 data bytes\n`;
   const times: number[] = [];
-  if (res.reply) {
-    for (let i = 0; i < n; i++) {
-      const t = 0.05 + p.net.ctx.random.int(100) / 1000;
-      times.push(t);
-      s += `64 bytes from ${ipAddr}: seq=${i} ttl=${res.ttl} time=${t.toFixed(3)} ms\n`;
-    }
-  }
+  if (res.reply) for (let i = 0; i < n; i++) times.push(0.05 + p.net.ctx.random.int(100) / 1000);
   p.session.elapsedMs += n * 1000;
+  if (isBindNslookup(p)) {
+    // netshoot ships iputils ping, with its own layout.
+    let t = `PING ${target} (${ipAddr}) 56(84) bytes of data.\n`;
+    times.forEach((x, i) => (t += `64 bytes from ${ipAddr}: icmp_seq=${i + 1} ttl=${res.ttl} time=${x.toFixed(3)} ms\n`));
+    t += `\n--- ${target} ping statistics ---\n${n} packets transmitted, ${times.length} received, ${res.reply ? 0 : 100}% packet loss, time ${(n - 1) * 1001}ms\n`;
+    if (times.length) {
+      const avg = times.reduce((a, b) => a + b, 0) / times.length;
+      const mdev = Math.sqrt(times.reduce((a, b) => a + (b - avg) ** 2, 0) / times.length);
+      t += `rtt min/avg/max/mdev = ${Math.min(...times).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...times).toFixed(3)}/${mdev.toFixed(3)} ms\n`;
+    } else t += '\n';
+    p.out.write(1, t);
+    return res.reply ? 0 : 1;
+  }
+  let s = `PING ${target} (${ipAddr}): 56 data bytes\n`;
+  times.forEach((x, i) => (s += `64 bytes from ${ipAddr}: seq=${i} ttl=${res.ttl} time=${x.toFixed(3)} ms\n`));
   s += `\n--- ${target} ping statistics ---\n${n} packets transmitted, ${times.length} packets received, ${res.reply ? 0 : 100}% packet loss\n`;
   if (times.length) {
     const avg = times.reduce((a, b) => a + b, 0) / times.length;
@@ -870,7 +878,54 @@ function wget(p: Proc): number {
   return 0;
 }
 
+// busybox nc, for port checks: `nc -zv HOST PORT` (-w SECS bounds the wait).
+function nc(p: Proc): number {
+  let verbose = false;
+  let zero = false;
+  let wait: number | undefined;
+  const rest: string[] = [];
+  for (let i = 1; i < p.argv.length; i++) {
+    const a = p.argv[i];
+    if (a === '-w') wait = Number(p.argv[++i]);
+    else if (/^-[zvnu]+$/.test(a)) {
+      verbose ||= a.includes('v');
+      zero ||= a.includes('z');
+    } else rest.push(a);
+  }
+  const [host, portText] = rest;
+  if (!host || !portText) {
+    p.out.write(2, 'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect\n');
+    return 1;
+  }
+  const port = Number(portText);
+  const r = resolveName(p.net, p.client, host);
+  if (r.answer.kind === 'nxdomain') {
+    p.out.write(2, `nc: bad address '${host}'\n`);
+    return 1;
+  }
+  const ipAddr = r.answer.addresses[0];
+  const c = connect(p.net, p.client, ipAddr, port, 'TCP', r.trace);
+  p.session.traces.push({ what: `nc ${host} ${port}`, hops: c.trace });
+  const label = `${host} (${ipAddr}:${port})`;
+  if (c.kind === 'refused') {
+    p.out.write(2, `nc: ${label}: Connection refused\n`);
+    return 1;
+  }
+  if (c.kind === 'timeout') {
+    p.session.elapsedMs += (wait ?? 130) * 1000;
+    p.out.write(2, `nc: ${label}: Connection timed out\n`);
+    return 1;
+  }
+  if (verbose) p.out.write(2, `${label} open\n`);
+  if (!zero && p.stdin) {
+    const res = exchange(p.net, c.conn, { method: 'GET', path: '/', headers: [] });
+    p.out.write(1, `HTTP/1.1 ${res.status} ${res.reason}\r\n${res.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${res.body}`);
+  }
+  return 0;
+}
+
 export const TOOLS: Record<string, Tool> = {
+  nc,
   curl,
   wget,
   ping: pingTool,

@@ -46,7 +46,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const session = new Session(o, io);
   const images = await loadUserImages(io.env);
   const { state } = await session.read();
-  const pod = resolveTarget(state, session.namespace, ref);
+  const found = { pods: 1 };
+  const pod = resolveTarget(state, session.namespace, ref, found);
+  if (found.pods > 1) io.stderr.write(`Found ${found.pods} pods, using pod/${pod.metadata.name}\n`);
   const containers = o.allContainers ? pod.spec?.containers ?? [] : [pickContainer(pod, o.container, io)];
   let out = '';
   for (const container of containers) {

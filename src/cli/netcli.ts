@@ -242,7 +242,7 @@ export async function attachMain(
 }
 
 /** "pod/x", "x", or a workload/service: its first pod by selector. */
-export function resolveTarget(state: Parameters<typeof findPod>[0], namespace: string, ref: string): Pod & KubeObject {
+export function resolveTarget(state: Parameters<typeof findPod>[0], namespace: string, ref: string, found?: { pods: number }): Pod & KubeObject {
   const slash = ref.indexOf('/');
   if (slash < 0) return findPod(state, namespace, ref);
   const type = ref.slice(0, slash).toLowerCase();
@@ -263,8 +263,10 @@ export function resolveTarget(state: Parameters<typeof findPod>[0], namespace: s
   const obj = state.objects[k[0]]?.[`${namespace}/${name}`] as { spec?: { selector?: { matchLabels?: Record<string, string> } | Record<string, string> } } | undefined;
   if (!obj) throw notFound(k[1], name);
   const sel = (obj.spec?.selector as { matchLabels?: Record<string, string> })?.matchLabels ?? (obj.spec?.selector as Record<string, string>);
-  const pod = listObjects<Pod>(state, 'pods', namespace).find((p) => matchesMap(sel, p.metadata.labels) && p.status?.phase === 'Running');
+  const matching = listObjects<Pod>(state, 'pods', namespace).filter((p) => matchesMap(sel, p.metadata.labels) && !p.metadata.deletionTimestamp);
+  const pod = matching.find((p) => p.status?.phase === 'Running') ?? matching[0];
   if (!pod) throw new CommandError('timed out waiting for the condition');
+  if (found) found.pods = matching.length;
   return pod;
 }
 

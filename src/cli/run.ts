@@ -5,7 +5,7 @@ import { resourceForKind } from '../api/resources.js';
 import type { Container, KubeObject, Pod } from '../api/types.js';
 import { createObject, deleteObject } from '../cluster/apiserver.js';
 import { getObject } from '../store/objects.js';
-import { objectName, toJSON, toYAML } from '../printers/format.js';
+import { objectName, toYAML } from '../printers/format.js';
 import { addGlobalFlags, newCommand, parseArgs, readStdin, Session } from './common.js';
 import type { CliIO } from './io.js';
 import { attachMain, isBareShell, loadUserImages, openIn, writeOutput, writeTraces } from './netcli.js';
@@ -106,34 +106,35 @@ function buildPod(name: string, o: RunOpts, args: string[], namespace: string | 
     if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new CommandError(`invalid env: ${e}`);
     return { name: key, value: e.slice(eq + 1) };
   });
+  // Keys in the Go structs' field order: `-o json` prints typed objects that way (yaml sorts them).
   const container: Record<string, unknown> = { name, image: o.image };
   if (args.length) container[o.command ? 'command' : 'args'] = args;
-  if (env.length) container.env = env;
-  if (o.imagePullPolicy) container.imagePullPolicy = o.imagePullPolicy;
   if (o.port) container.ports = [{ containerPort: Number(o.port) }];
+  if (env.length) container.env = env;
   container.resources = {};
+  if (o.imagePullPolicy) container.imagePullPolicy = o.imagePullPolicy;
+  if (o.privileged) container.securityContext = { privileged: true };
   if (o.stdin) {
     container.stdin = true;
     container.stdinOnce = !o.leaveStdinOpen;
   }
   if (o.tty) container.tty = true;
-  if (o.privileged) container.securityContext = { privileged: true };
   const annotations: Record<string, string> = {};
   for (const a of o.annotations) {
     const eq = a.indexOf('=');
     if (eq > 0) annotations[a.slice(0, eq)] = a.slice(eq + 1);
   }
   return {
-    apiVersion: 'v1',
     kind: 'Pod',
+    apiVersion: 'v1',
     metadata: {
-      creationTimestamp: null as unknown as string,
-      labels: o.labels ? parseLabels(o.labels) : { run: name },
       name,
       ...(namespace ? { namespace } : {}),
+      creationTimestamp: null as unknown as string,
+      labels: o.labels ? parseLabels(o.labels) : { run: name },
       ...(Object.keys(annotations).length ? { annotations } : {}),
     },
-    spec: { containers: [container], dnsPolicy: 'ClusterFirst', restartPolicy: o.restart },
+    spec: { containers: [container], restartPolicy: o.restart, dnsPolicy: 'ClusterFirst' },
     status: {},
   } as KubeObject;
 }
@@ -141,17 +142,18 @@ function buildPod(name: string, o: RunOpts, args: string[], namespace: string | 
 function buildService(name: string, o: RunOpts, namespace: string | undefined): KubeObject {
   const port = Number(o.port);
   return {
-    apiVersion: 'v1',
     kind: 'Service',
-    metadata: { creationTimestamp: null as unknown as string, name, ...(namespace ? { namespace } : {}) },
-    spec: { ports: [{ port, protocol: 'TCP', targetPort: port }], selector: o.labels ? parseLabels(o.labels) : { run: name } },
+    apiVersion: 'v1',
+    metadata: { name, ...(namespace ? { namespace } : {}), creationTimestamp: null as unknown as string },
+    spec: { ports: [{ protocol: 'TCP', port, targetPort: port }], selector: o.labels ? parseLabels(o.labels) : { run: name } },
     status: { loadBalancer: {} },
   } as KubeObject;
 }
 
 async function printObject(io: CliIO, obj: KubeObject, output: string | undefined, suffix: string): Promise<void> {
   if (output === 'yaml') io.stdout.write(await toYAML(obj));
-  else if (output === 'json') io.stdout.write(toJSON(obj));
+  // Generated objects print in their Go field order, as kubectl prints the typed object it built.
+  else if (output === 'json') io.stdout.write(`${JSON.stringify(obj, null, 4)}\n`);
   else if (output === 'name') io.stdout.write(`${objectName(obj)}\n`);
   else io.stdout.write(`${objectName(obj)} created${suffix}\n`);
 }
@@ -167,7 +169,9 @@ async function runAttachedAtOnce(
   a: { name: string; namespace: string; podObj: KubeObject; svcObj?: KubeObject; argv: string[]; images: ImageSpec[]; tty: boolean },
 ): Promise<number> {
   const { name, namespace } = a;
-  const stdin = io.stdin.isTTY ? '' : await readStdin(io);
+  // Only a process that reads its input waits for it (curl with -i attached does not).
+  const reads = ['sh', 'ash', 'bash', 'zsh', 'cat', 'grep', 'head', 'tail', 'wc', 'sort', 'uniq'].includes(a.argv[0]?.slice(a.argv[0].lastIndexOf('/') + 1) ?? '');
+  const stdin = io.stdin.isTTY || !reads ? '' : await readStdin(io);
   const r = await session.change((state, ctx) => {
     if (a.svcObj) createObject(state, ctx, a.svcObj, { namespace });
     const pod = createObject(state, ctx, a.podObj, { namespace }) as Pod & KubeObject;
@@ -243,9 +247,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (o.image === undefined) {
     throw new ExitError(1, `E${klogTime(session.clock.now())}   ${String(process.pid).padStart(5)} run.go:72] "command failed" err="required flag(s) \\"image\\" not set"`);
   }
-  if (operands.length === 0) throw usage('NAME is required for run');
-  const name = operands[0];
-  const args = [...operands.slice(1), ...after];
+  const words = [...operands, ...after];
+  if (words.length === 0) throw usage('NAME is required for run');
+  const name = words[0];
+  const args = words.slice(1);
   if (!IMAGE_RE.test(o.image)) throw new CommandError(`Invalid image name "${o.image}": invalid reference format`);
   if (o.tty && !o.stdin) throw usage('-i/--stdin is required for containers with -t/--tty=true');
   if (o.expose && !o.port) throw usage('--port must be set when exposing a service');
@@ -263,7 +268,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (dryRun === 'client') {
     if (svcObj) {
       await printObject(io, svcObj, o.output, ' (dry run)');
-      if (o.output === 'yaml') io.stdout.write('---\n');
+      // run.go writes a separator after the service, and the YAML printer another before the next object.
+      if (o.output === 'yaml') io.stdout.write('---\n---\n');
     }
     await printObject(io, podObj, o.output, ' (dry run)');
     return 0;

@@ -61,6 +61,8 @@ export interface Net {
   ctx: Ctx;
   /** Record hop texts (off for bulk benchmarks). */
   trace: boolean;
+  /** DNS answers already computed against this topology. */
+  dnsCache?: Map<string, DnsAnswer>;
 }
 
 const NODE_SERVICES: Record<number, 'kubelet' | 'apiserver'> = { 10250: 'kubelet', 6443: 'apiserver' };
@@ -93,9 +95,18 @@ export function resolverOf(c: Client): Resolver {
 /** Stage 1: a name becomes addresses, with a trace line. */
 export function resolveName(net: Net, client: Client, name: string): { answer: DnsAnswer; trace: Hop[] } {
   const trace: Hop[] = [];
-  const answer = dnsResolve(net.topo, resolverOf(client), name);
-  if (answer.kind === 'ok' && answer.via === 'literal') return { answer, trace };
+  // Answers depend only on the topology and who asks: memoised per net (a batch of requests repeats names).
+  const who = client.kind === 'workstation' ? '' : client.kind === 'node' ? client.node.name : client.pod.key;
+  const key = `${who}|${name}`;
+  let answer = net.dnsCache?.get(key);
+  if (!answer) {
+    answer = dnsResolve(net.topo, resolverOf(client), name);
+    (net.dnsCache ??= new Map()).set(key, answer);
+  }
+  const a = answer;
+  if (a.kind === 'ok' && a.via === 'literal') return { answer: a, trace };
   hop(net, trace, 'resolve', () => {
+    const answer = a;
     if (answer.kind === 'nxdomain') {
       if (answer.noServer) return `${name}: the query to kube-dns 10.96.0.10:53 went unanswered: the kube-dns Service has no ready CoreDNS endpoint`;
       if (client.kind === 'workstation') return `${name}: the workstation's resolver knows no cluster names (NXDOMAIN)`;
@@ -104,7 +115,7 @@ export function resolveName(net: Net, client: Client, name: string): { answer: D
     const via = answer.via === 'cluster-dns' ? `cluster DNS 10.96.0.10${answer.cname ? `, CNAME ${answer.cname}` : ''}` : answer.via === 'hosts' ? '/etc/hosts' : 'host resolver';
     return `${name} -> ${answer.fqdn} -> ${answer.addresses.join(', ')} (${via})`;
   });
-  return { answer, trace };
+  return { answer: a, trace };
 }
 
 function clientNode(c: Client): NodeHost | undefined {
@@ -190,7 +201,7 @@ export function connect(net: Net, client: Client, ip: string, port: number, prot
   if (ip.startsWith('127.')) {
     if (client.kind === 'pod' || client.kind === 'portforward') {
       if (client.pod.hostNetwork) return toNode(net, client, client.pod.node, port, ip, src, trace);
-      return toPodSocket(net, client, client.pod, ip, port, protocol, src, 0, undefined, trace);
+      return toPodSocket(net, client, client.pod, ip, port, protocol, src, undefined, trace);
     }
     if (client.kind === 'node') return toNode(net, client, client.node, port, ip, src, trace);
     hop(net, trace, 'socket', () => `nothing on the workstation listens on ${ip}:${port} (a port-forward or tunnel would)`);
@@ -266,7 +277,7 @@ export function connect(net: Net, client: Client, ip: string, port: number, prot
       );
     }
     if (pod.node !== clientNode(client) && client.kind !== 'workstation') hop(net, trace, 'route', () => `node ${clientNode(client)?.name} -> node ${pod.node.name} (pod network)`);
-    return toPodSocket(net, client, pod, ip, port, protocol, seen, 0, undefined, trace);
+    return toPodSocket(net, client, pod, ip, port, protocol, seen, undefined, trace);
   }
   hop(net, trace, 'route', () =>
     inCIDR(ip, topo.clusterCIDR) ? `no pod has IP ${ip}: nothing answers on the pod network` : `no host answers at ${ip} in the simulated network`,
@@ -333,7 +344,7 @@ function viaService(net: Net, client: Client, rule: PortRule, ip: string, port: 
   }
   if (bNode && entry && bNode !== entry) hop(net, trace, 'route', () => `node ${entry.name} forwards to node ${bNode.name} (pod network)`);
   const pod = net.topo.podByIP.get(b.ip);
-  if (pod) return toPodSocket(net, client, pod, b.ip, b.port, rule.protocol as 'TCP' | 'UDP', seen, 0, rule, trace, ip, port);
+  if (pod) return toPodSocket(net, client, pod, b.ip, b.port, rule.protocol as 'TCP' | 'UDP', seen, rule, trace, ip, port);
   const node = net.topo.nodeByIP.get(b.ip);
   if (node) {
     const r = toNode(net, client, node, b.port, b.ip, seen, trace);
@@ -357,7 +368,6 @@ function toPodSocket(
   port: number,
   protocol: 'TCP' | 'UDP',
   seen: string,
-  _unused: number,
   rule: PortRule | undefined,
   trace: Hop[],
   dialIP = ip,

@@ -22,6 +22,12 @@
 //     dropped, 'refused' where rejected. What a tunnel (`minikube tunnel`-like) listener should call.
 //
 //   Both take a fresh `net` per batch of requests; afterwards persist state (affinity, logs, random).
+//
+//   Lower level, for servers that keep connections open (what src/forward uses): connect(net, client, ip,
+//   port, 'TCP') picks the backend once per connection (conntrack: a keep-alive client keeps its backend),
+//   with client { kind: 'portforward', pod } (dial '127.0.0.1') or { kind: 'workstation' }; then
+//   exchange(net, conn, req) per HTTP request on it. The net's topology is a snapshot: open a new one when
+//   the state changes (resourceVersion).
 import type { Ctx } from '../cluster/context.js';
 import type { ClusterState } from '../store/state.js';
 import type { ImageSpec } from '../apps/images.js';

@@ -84,3 +84,24 @@ describe('busybox tools', () => {
     assert.equal(sh(['cat', '/nope']).stderr, "cat: can't open '/nope': No such file or directory\n");
   });
 });
+
+describe('nc', () => {
+  const { f, sh } = tools();
+  it('-zv reports open, refused and timed out ports as busybox nc does', () => {
+    assert.deepEqual([sh(['nc', '-zv', 'web', '80']).stderr, sh(['nc', '-zv', 'web', '80']).code], ['web (10.96.77.77:80) open\n', 0]);
+    assert.equal(sh(['nc', '-zv', f.podIP('web'), '81']).stderr, `nc: ${f.podIP('web')} (${f.podIP('web')}:81): Connection refused\n`);
+    const t = sh(['nc', '-zv', '-w', '2', 'web', '81']);
+    assert.deepEqual([t.code, t.stderr, t.elapsedMs], [1, 'nc: web (10.96.77.77:81): Connection timed out\n', 2000]);
+  });
+});
+
+describe('netshoot tools', () => {
+  it('ping is iputils\' and nslookup is bind\'s', async () => {
+    const { f } = tools();
+    f.pod('ns', 'nicolaka/netshoot', { node: 'kind-worker3', container: { command: ['sleep', 'infinity'] } });
+    const { shellIn } = await import('./helpers.js');
+    const run = shellIn(f, 'ns');
+    assert.equal(run(['ping', '-c', '1', 'web']).stdout, 'PING web (10.96.77.77) 56(84) bytes of data.\n\n--- web ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n\n');
+    assert.equal(run(['nslookup', 'web']).stdout, 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.77.77\n\n');
+  });
+});

@@ -106,3 +106,25 @@ describe('run: usage errors and the generated pod', () => {
     );
   });
 });
+
+describe('run: --expose and restart policies', () => {
+  const t = tempCluster();
+  after(() => t.cleanup());
+
+  it('--expose creates the service first; a client pod reaches it by name; --rm removes both', () => {
+    const a = t.run(['run', 'kubia', '--image=luksa/kubia', '--port=8080', '--expose']);
+    assert.equal(a.stdout, 'service/kubia created\npod/kubia created\n');
+    const b = t.run(['run', '-i', '--rm', 'c', '--image=curlimages/curl', '--restart=Never', '--', 'curl', '-s', 'kubia:8080']);
+    assert.equal(b.stdout, 'You\'ve hit kubia\npod "c" deleted\n');
+    const d = t.run(['run', '-i', '-q', '--rm', '--expose', '--port=80', 'web', '--image=curlimages/curl', '--restart=Never', '--', 'true']);
+    assert.equal(d.code, 0, d.stderr);
+    const state = JSON.parse(readFileSync(t.state, 'utf8'));
+    assert.equal(state.objects.services['default/web'], undefined);
+    assert.ok(state.objects.services['default/kubia']);
+  });
+
+  it('under --restart=Always an attached run returns 0 whatever the process exit code', () => {
+    const r = t.run(['run', '-i', '-q', 'loop', '--image=busybox', '--', 'sh', '-c', 'echo hi; exit 3']);
+    assert.deepEqual([r.code, r.stdout], [0, 'hi\n']);
+  });
+});
