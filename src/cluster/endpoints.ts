@@ -203,6 +203,22 @@ function stampNew(obj: KubeObject, ctx: Ctx): void {
   obj.metadata.creationTimestamp = rfc3339(ctx.clock.now());
 }
 
+/**
+ * The last-change-trigger-time: when the change that the controller reacts to happened (the latest pod
+ * readiness transition or creation, or the Service's creation), so that it does not depend on when a
+ * command happens to reconcile. A removal leaves no timestamp behind; then the change is dated now.
+ */
+function triggerTime(svc: Svc, pods: PodObj[], previous: string | undefined, ctx: Ctx): string {
+  let latest = svc.metadata.creationTimestamp ?? '';
+  for (const p of pods) {
+    const ready = p.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
+    const t = ready ?? p.metadata.creationTimestamp ?? '';
+    if (t > latest) latest = t;
+  }
+  if (!latest || (previous && latest <= previous)) return rfc3339(ctx.clock.now());
+  return latest;
+}
+
 function syncEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, pods: PodObj[]): void {
   const ns = svc.metadata.namespace;
   const subsets = computeSubsets(svc, pods);
@@ -212,7 +228,7 @@ function syncEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, pods: PodObj[]):
     const same = JSON.stringify(current.subsets ?? []) === JSON.stringify(subsets) && JSON.stringify(current.metadata.labels ?? {}) === JSON.stringify(labels);
     if (same) return;
   }
-  const now = rfc3339(ctx.clock.now());
+  const now = triggerTime(svc, pods, current?.metadata.annotations?.[TRIGGER_TIME], ctx);
   const obj: KubeObject = current
     ? { ...current, metadata: { ...current.metadata } }
     : { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: svc.metadata.name, namespace: ns } };
@@ -277,7 +293,7 @@ function sliceKey(ports: unknown): string {
  * Makes the given owner's slices match `desired` (create, update in place, delete leftovers). With nothing
  * desired one placeholder slice without ports or endpoints remains, as the real reconciler keeps.
  */
-function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, existing: KubeObject[], desired: DesiredSlice[], labels: Record<string, string>, placeholder: boolean): void {
+function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, existing: KubeObject[], desired: DesiredSlice[], labels: Record<string, string>, placeholder: boolean, triggerAt?: string): void {
   const ns = owner.metadata.namespace;
   const groups = desired.length ? desired : placeholder ? [{ ports: [], endpoints: [] }] : [];
   // At most 100 endpoints per slice (the controllers' default --max-endpoints-per-slice).
@@ -293,7 +309,7 @@ function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, exist
     if (!l) byKey.set(k, (l = []));
     l.push(s);
   }
-  const now = rfc3339(ctx.clock.now());
+  const now = triggerAt ?? rfc3339(ctx.clock.now());
   // Slices already holding exactly a wanted chunk stay as they are; the others are reused in name order.
   const pending: DesiredSlice[] = [];
   for (const d of want) {
@@ -408,7 +424,8 @@ export function runEndpointsController(state: ClusterState, ctx: Ctx): void {
     const pods = selectPods(index, ns, selector);
     syncEndpoints(state, ctx, svc, pods);
     const labels = serviceLabels(svc, { [LABEL_MANAGED_BY]: SLICE_CONTROLLER, [LABEL_SERVICE_NAME]: svc.metadata.name });
-    reconcileSlices(state, ctx, svc, managed.get(key) ?? [], computeSlices(svc, pods), labels, true);
+    const triggerAt = getObject(state, 'endpoints', ns, svc.metadata.name)?.metadata.annotations?.[TRIGGER_TIME];
+    reconcileSlices(state, ctx, svc, managed.get(key) ?? [], computeSlices(svc, pods), labels, true, triggerAt);
   }
   // Mirrored slices whose Service is gone.
   for (const [key, slices] of mirrored) {
