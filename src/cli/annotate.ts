@@ -43,29 +43,14 @@ Options:
     -A, --all-namespaces=false:
 	If true, check the specified action in all namespaces.
 
-    --allow-missing-template-keys=true:
-	If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.
-
     --dry-run='none':
 	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
-
-    --field-manager='kubectl-annotate':
-	Name of the manager used to track field ownership.
-
-    --field-selector='':
-	Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.
 
     -f, --filename=[]:
 	Filename, directory, or URL to files identifying the resource to update the annotation
 
-    -k, --kustomize='':
-	Process the kustomization directory. This flag can't be used together with -f or -R.
-
     --list=false:
 	If true, display the annotations for a given resource.
-
-    --local=false:
-	If true, annotation will NOT contact api-server but run locally.
 
     -o, --output='':
 	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
@@ -81,12 +66,6 @@ Options:
 
     -l, --selector='':
 	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
-
-    --show-managed-fields=false:
-	If true, keep the managedFields when printing objects in JSON or YAML format.
-
-    --template='':
-	Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].
 
 Usage:
   kubesim annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]

@@ -9,42 +9,54 @@ import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 import { dryRunMode, intFlag, normalizeFlags } from './scale.js';
 
+// kubectl's help, keeping the flags kubesim supports.
 const HELP = `Create a deployment with the specified name.
 
 Aliases:
 deployment, deploy
 
 Examples:
-  # Create a deployment named demo that runs the demo:1.0.0 image
-  kubectl create deployment demo --image=demo:1.0.0
-
+  # Create a deployment named my-dep that runs the busybox image
+  kubectl create deployment my-dep --image=busybox
+  
   # Create a deployment with a command
   kubectl create deployment my-dep --image=busybox -- date
-
+  
   # Create a deployment named my-dep that runs the nginx image with 3 replicas
   kubectl create deployment my-dep --image=nginx --replicas=3
-
+  
   # Create a deployment named my-dep that runs the busybox image and expose port 5701
   kubectl create deployment my-dep --image=busybox --port=5701
+  
+  # Create a deployment named my-dep that runs multiple containers
+  kubectl create deployment my-dep --image=busybox:latest --image=ubuntu:latest --image=nginx
 
 Options:
     --dry-run='none':
-	Must be "none", "server", or "client".
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+
+    --field-manager='kubectl-create':
+	Name of the manager used to track field ownership.
 
     --image=[]:
 	Image names to run. A deployment can have multiple images set for multi-container pod.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name).
+	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
 
     --port=-1:
-	The containerPort that this container exposes.
+	The containerPort that this deployment exposes.
 
     -r, --replicas=1:
 	Number of replicas to create. Default is 1.
 
+    --save-config=false:
+	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+
 Usage:
   kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]
+
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {

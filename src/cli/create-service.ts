@@ -7,7 +7,7 @@ import { objectName, toJSON, toYAML } from '../printers/format.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
-const TYPES: Record<string, { type: CreateServiceType; summary: string; example: string; usage: string }> = {
+const TYPES: Record<string, { type: CreateServiceType; summary: string; example: string; usage: string; options: string }> = {
   clusterip: {
     type: 'ClusterIP',
     summary: 'Create a ClusterIP service with the specified name.',
@@ -17,6 +17,28 @@ const TYPES: Record<string, { type: CreateServiceType; summary: string; example:
   # Create a new ClusterIP service named my-cs (in headless mode)
   kubectl create service clusterip my-cs --clusterip="None"`,
     usage: 'kubectl create service clusterip NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none] [options]',
+    options: `Options:
+    --clusterip='':
+	Assign your own ClusterIP or set to 'None' for a 'headless' service (no loadbalancing).
+
+    --dry-run='none':
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+
+    --field-manager='kubectl-create':
+	Name of the manager used to track field ownership.
+
+    -o, --output='':
+	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+
+    --save-config=false:
+	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+
+    --tcp=[]:
+	Port pairs can be specified as '<port>:<targetPort>'.
+
+    --validate='strict':
+	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
+`,
   },
   nodeport: {
     type: 'NodePort',
@@ -24,6 +46,28 @@ const TYPES: Record<string, { type: CreateServiceType; summary: string; example:
     example: `  # Create a new NodePort service named my-ns
   kubectl create service nodeport my-ns --tcp=5678:8080`,
     usage: 'kubectl create service nodeport NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]',
+    options: `Options:
+    --dry-run='none':
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+
+    --field-manager='kubectl-create':
+	Name of the manager used to track field ownership.
+
+    --node-port=0:
+	Port used to expose the service on each node in a cluster.
+
+    -o, --output='':
+	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+
+    --save-config=false:
+	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+
+    --tcp=[]:
+	Port pairs can be specified as '<port>:<targetPort>'.
+
+    --validate='strict':
+	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
+`,
   },
   loadbalancer: {
     type: 'LoadBalancer',
@@ -31,6 +75,25 @@ const TYPES: Record<string, { type: CreateServiceType; summary: string; example:
     example: `  # Create a new LoadBalancer service named my-lbs
   kubectl create service loadbalancer my-lbs --tcp=5678:8080`,
     usage: 'kubectl create service loadbalancer NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]',
+    options: `Options:
+    --dry-run='none':
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+
+    --field-manager='kubectl-create':
+	Name of the manager used to track field ownership.
+
+    -o, --output='':
+	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+
+    --save-config=false:
+	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+
+    --tcp=[]:
+	Port pairs can be specified as '<port>:<targetPort>'.
+
+    --validate='strict':
+	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
+`,
   },
   externalname: {
     type: 'ExternalName',
@@ -38,6 +101,28 @@ const TYPES: Record<string, { type: CreateServiceType; summary: string; example:
     example: `  # Create a new ExternalName service named my-ns
   kubectl create service externalname my-ns --external-name bar.com`,
     usage: 'kubectl create service externalname NAME --external-name external.name [--dry-run=server|client|none] [options]',
+    options: `Options:
+    --dry-run='none':
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+
+    --external-name='':
+	External name of service
+
+    --field-manager='kubectl-create':
+	Name of the manager used to track field ownership.
+
+    -o, --output='':
+	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+
+    --save-config=false:
+	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+
+    --tcp=[]:
+	Port pairs can be specified as '<port>:<targetPort>'.
+
+    --validate='strict':
+	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
+`,
   },
 };
 
@@ -154,7 +239,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new CommandError(`unknown command "${word}"`, { usageOf: 'create service' });
   }
   const path = `create service ${word}`;
-  const help = `${kind.summary}\n\nExamples:\n${kind.example}\n\nUsage:\n  ${kind.usage}\n\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n`;
+  const help = `${kind.summary}\n\nExamples:\n${kind.example}\n\n${kind.options}\nUsage:\n  ${kind.usage}\n\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n`;
   const cmd = addGlobalFlags(newCommand(word, io, help));
   cmd
     .option('--dry-run <strategy>', 'none, server or client')

@@ -30,7 +30,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
     .option('-o, --output <format>', 'json, yaml or name')
     .option('--save-config', 'accepted for compatibility')
-    .option('--edit', 'not supported')
     .option('--field-manager <name>', 'accepted for compatibility');
   if (!parseArgs(cmd, argv, 'create')) return 0;
   if (cmd.args.length) throw new CommandError(`Unexpected args: [${cmd.args.join(' ')}]`, { usageOf: 'create' });
@@ -54,38 +53,15 @@ Examples:
   
   # Create a pod based on the JSON passed into stdin
   cat pod.json | kubesim create -f -
-  
-  # Edit the data in registry.yaml in JSON then create the resource using the edited data
-  kubesim create -f registry.yaml --edit -o json
 
 Available Commands:
-  clusterrole           Create a cluster role
-  clusterrolebinding    Create a cluster role binding for a particular cluster role
-  configmap             Create a config map from a local file, directory or literal value
-  cronjob               Create a cron job with the specified name
   deployment            Create a deployment with the specified name
-  ingress               Create an ingress with the specified name
-  job                   Create a job with the specified name
   namespace             Create a namespace with the specified name
-  poddisruptionbudget   Create a pod disruption budget with the specified name
-  priorityclass         Create a priority class with the specified name
-  quota                 Create a quota with the specified name
-  role                  Create a role with single rule
-  rolebinding           Create a role binding for a particular role or cluster role
-  secret                Create a secret using a specified subcommand
   service               Create a service using a specified subcommand
-  serviceaccount        Create a service account with the specified name
-  token                 Request a service account token
 
 Options:
-    --allow-missing-template-keys=true:
-	If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.
-
     --dry-run='none':
 	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
-
-    --edit=false:
-	Edit the API resource before creating
 
     --field-manager='kubectl-create':
 	Name of the manager used to track field ownership.
@@ -93,14 +69,8 @@ Options:
     -f, --filename=[]:
 	Filename, directory, or URL to files to use to create the resource
 
-    -k, --kustomize='':
-	Process the kustomization directory. This flag can't be used together with -f or -R.
-
     -o, --output='':
 	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
-
-    --raw='':
-	Raw URI to POST to the server.  Uses the transport specified by the kubeconfig file.
 
     -R, --recursive=false:
 	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
@@ -108,20 +78,8 @@ Options:
     --save-config=false:
 	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubesim apply on this object in the future.
 
-    -l, --selector='':
-	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
-
-    --show-managed-fields=false:
-	If true, keep the managedFields when printing objects in JSON or YAML format.
-
-    --template='':
-	Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].
-
     --validate='strict':
 	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
-
-    --windows-line-endings=false:
-	Only relevant if --edit=true. Defaults to the line ending native to your platform.
 
 Usage:
   kubesim create -f FILENAME [options]

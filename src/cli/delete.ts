@@ -54,8 +54,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--wait [bool]', 'accepted: kubesim deletes at once')
     .option('--timeout <duration>', 'accepted for compatibility')
     .option('--dry-run [strategy]', 'none, server or client')
-    .option('-o, --output <format>', 'name')
-    .option('--field-selector <selector>', 'not supported');
+    .option('-o, --output <format>', 'name');
   if (!parseArgs(cmd, argv, 'delete')) return 0;
   const o = cmd.opts();
   const args = cmd.args;
@@ -189,9 +188,6 @@ Examples:
   # Delete a pod using the type and name specified in pod.json
   kubesim delete -f ./pod.json
   
-  # Delete resources from a directory containing kustomization.yaml - e.g. dir/kustomization.yaml
-  kubesim delete -k dir
-  
   # Delete resources from all files that end with '.json'
   kubesim delete -f '*.json'
   
@@ -212,9 +208,6 @@ Examples:
   
   # Delete all pods
   kubesim delete pods --all
-  
-  # Delete all pods only if the user confirms the deletion
-  kubesim delete pods --all --interactive
 
 Options:
     --all=false:
@@ -229,9 +222,6 @@ Options:
     --dry-run='none':
 	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
 
-    --field-selector='':
-	Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.
-
     -f, --filename=[]:
 	containing the resource to delete.
 
@@ -244,20 +234,11 @@ Options:
     --ignore-not-found=false:
 	Treat "resource not found" as a successful delete. Defaults to "true" when --all is specified.
 
-    -i, --interactive=false:
-	If true, delete resource only when user confirms.
-
-    -k, --kustomize='':
-	Process a kustomization directory. This flag can't be used together with -f or -R.
-
     --now=false:
 	If true, resources are signaled for immediate shutdown (same as --grace-period=1).
 
     -o, --output='':
 	Output mode. Use "-o name" for shorter output (resource/name).
-
-    --raw='':
-	Raw URI to DELETE to the server.  Uses the transport specified by the kubeconfig file.
 
     -R, --recursive=false:
 	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
@@ -272,7 +253,7 @@ Options:
 	If true, wait for resources to be gone before returning. This waits for finalizers.
 
 Usage:
-  kubesim delete ([-f FILENAME] | [-k DIRECTORY] | TYPE [(NAME | -l label | --all)]) [options]
+  kubesim delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [options]
 
 Use "kubesim options" for a list of global command-line options (applies to all commands).
 `;

@@ -42,6 +42,64 @@ Examples:
   # Create a service for an nginx deployment, which serves on port 80 and connects to the containers on port 8000
   kubectl expose deployment nginx --port=80 --target-port=8000
 
+Options:
+    --cluster-ip='':
+	ClusterIP to be assigned to the service. Leave empty to auto-allocate, or set to 'None' to create a headless service.
+
+    --dry-run='none':
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+
+    --external-ip='':
+	Additional external IP address (not managed by Kubernetes) to accept for the service. If this IP is routed to a node, the service can be accessed by this IP in addition to its generated service IP.
+
+    --field-manager='kubectl-expose':
+	Name of the manager used to track field ownership.
+
+    -f, --filename=[]:
+	Filename, directory, or URL to files identifying the resource to expose a service
+
+    -l, --labels='':
+	Labels to apply to the service created by this call.
+
+    --load-balancer-ip='':
+	IP to assign to the LoadBalancer. If empty, an ephemeral IP will be created and used (cloud-provider specific).
+
+    --name='':
+	The name for the newly created object.
+
+    -o, --output='':
+	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+
+    --override-type='merge':
+	The method used to override the generated object: json, merge, or strategic.
+
+    --overrides='':
+	An inline JSON override for the generated object. If this is non-empty, it is used to override the generated object. Requires that the object supply a valid apiVersion field.
+
+    --port='':
+	The port that the service should serve on. Copied from the resource being exposed, if unspecified
+
+    --protocol='':
+	The network protocol for the service to be created. Default is 'TCP'.
+
+    -R, --recursive=false:
+	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+
+    --save-config=false:
+	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+
+    --selector='':
+	A label selector to use for this service. Only equality-based selector requirements are supported. If empty (the default) infer the selector from the replication controller or replica set.)
+
+    --session-affinity='':
+	If non-empty, set the session affinity for the service to this; legal values: 'None', 'ClientIP'
+
+    --target-port='':
+	Name or number for the port on the container that the service should direct traffic to. Optional.
+
+    --type='':
+	Type for this service: ClusterIP, NodePort, LoadBalancer, or ExternalName. Default is 'ClusterIP'.
+
 Usage:
   kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]
 
@@ -136,7 +194,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('-o, --output <format>', 'output format')
     .option('-f, --filename <file>', 'file', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('-R, --recursive', 'recursive')
-    .option('-k, --kustomize <dir>', 'kustomize')
     .option('--field-manager <name>', 'field manager')
     .option('--save-config', 'save config')
     .option('--show-managed-fields', 'show managed fields')

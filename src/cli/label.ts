@@ -6,6 +6,7 @@ import { decodeManifests } from '../api/manifest.js';
 import { findResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
 import { updateObject } from '../cluster/apiserver.js';
 import { getObject, listObjects } from '../store/objects.js';
+import type { ClusterState } from '../store/state.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 import { collectFiles, Failures, readSources } from './manifest-files.js';
@@ -75,8 +76,7 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
     .option('--dry-run [strategy]', 'none, server or client')
     .option('-o, --output <format>', 'json, yaml or name')
     .option('--resource-version <version>', 'only if unchanged')
-    .option('--list', 'not supported')
-    .option('--field-selector <selector>', 'not supported');
+    .option('--list', 'print the labels (annotations) instead of changing them');
   if (!parseArgs(cmd, argv, m.verb)) return 0;
   const o = cmd.opts();
   const files: string[] = o.filename ?? [];
@@ -84,7 +84,7 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
   const dryRun = dryRunOf(o.dryRun);
   checkOutput(o.output);
   if (!files.length && resources.length === 0) throw new CommandError('one or more resources must be specified as <resource> <name> or <resource>/<name>');
-  if (Object.keys(set).length === 0 && remove.length === 0) throw new CommandError(`at least one ${m.noun} update is required`);
+  if (Object.keys(set).length === 0 && remove.length === 0 && !o.list) throw new CommandError(`at least one ${m.noun} update is required`);
   if (o.all && o.selector) throw new CommandError("setting 'all' parameter but found a non empty selector. ");
   const session = new Session(o, io);
   const failures = new Failures();
@@ -115,23 +115,46 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
     }
   }
 
+  const expand = (state: ClusterState) => {
+    const expanded: { info: ResourceInfo; namespace?: string; name: string }[] = [];
+    for (const t of targets) {
+      if (t.name !== undefined) expanded.push({ info: t.info, namespace: t.namespace, name: t.name });
+      else {
+        const sel = o.selector ? parseSelector(o.selector) : undefined;
+        for (const obj of listObjects(state, t.info.resource, t.namespace)) {
+          if (!sel || matches(sel, obj.metadata.labels ?? {})) expanded.push({ info: t.info, namespace: obj.metadata.namespace, name: obj.metadata.name });
+        }
+      }
+    }
+    return expanded;
+  };
+
+  if (o.list) {
+    // kubectl prints key=value per entry (Go map order; sorted here), with a "Listing" header on stderr and an
+    // indent unless a single named object was asked for. Nothing is changed.
+    const { state } = await session.read();
+    const one = targets.length === 1 && targets[0].name !== undefined && !files.length;
+    for (const t of expand(state)) {
+      const current = getObject(state, t.info.resource, t.namespace, t.name);
+      if (!current) {
+        failures.add(notFound(qualifiedResource(t.info), t.name));
+        continue;
+      }
+      if (!one) io.stderr.write(`Listing ${m.noun}s for ${t.info.kind}.${t.info.group}/${t.name}:\n`);
+      const map = (current.metadata[m.field] as Record<string, string> | undefined) ?? {};
+      for (const k of Object.keys(map).sort()) io.stdout.write(`${one ? '' : ' '}${k}=${map[k]}\n`);
+    }
+    failures.print(io);
+    return failures.any ? 1 : 0;
+  }
+
   const out: string[] = [];
   const printed: unknown[] = [];
   const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
   try {
     await session.change((state, ctx) => {
       let wrote = false;
-      const expanded: { info: ResourceInfo; namespace?: string; name: string }[] = [];
-      for (const t of targets) {
-        if (t.name !== undefined) expanded.push({ info: t.info, namespace: t.namespace, name: t.name });
-        else {
-          const sel = o.selector ? parseSelector(o.selector) : undefined;
-          for (const obj of listObjects(state, t.info.resource, t.namespace)) {
-            if (!sel || matches(sel, obj.metadata.labels ?? {})) expanded.push({ info: t.info, namespace: obj.metadata.namespace, name: obj.metadata.name });
-          }
-        }
-      }
-      for (const t of expanded) {
+      for (const t of expand(state)) {
         try {
           const current = getObject(state, t.info.resource, t.namespace, t.name);
           if (!current) throw notFound(qualifiedResource(t.info), t.name);
@@ -227,29 +250,14 @@ Options:
     -A, --all-namespaces=false:
 	If true, check the specified action in all namespaces.
 
-    --allow-missing-template-keys=true:
-	If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.
-
     --dry-run='none':
 	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
-
-    --field-manager='kubectl-label':
-	Name of the manager used to track field ownership.
-
-    --field-selector='':
-	Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.
 
     -f, --filename=[]:
 	Filename, directory, or URL to files identifying the resource to update the labels
 
-    -k, --kustomize='':
-	Process the kustomization directory. This flag can't be used together with -f or -R.
-
     --list=false:
 	If true, display the labels for a given resource.
-
-    --local=false:
-	If true, label will NOT contact api-server but run locally.
 
     -o, --output='':
 	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
@@ -265,12 +273,6 @@ Options:
 
     -l, --selector='':
 	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
-
-    --show-managed-fields=false:
-	If true, keep the managedFields when printing objects in JSON or YAML format.
-
-    --template='':
-	Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].
 
 Usage:
   kubesim label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]

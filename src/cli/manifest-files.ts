@@ -1,7 +1,7 @@
 // The file-reading edge of -f: paths, directories (their .json/.yaml/.yml files, sorted; -R descends),
 // and `-` for stdin, with kubectl's errors. Decoding itself is pure (src/api/manifest.ts).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { CommandError, KubeError } from '../api/errors.js';
 import { failureOf, renderFailures, type Failure, type ManifestSource } from '../api/manifest.js';
 import { readStdin } from './common.js';
@@ -10,13 +10,21 @@ import type { CliIO } from './io.js';
 const EXTENSIONS = ['.json', '.yaml', '.yml'];
 
 /** Reads every -f input in order; a missing path fails the whole command before anything is done. */
-export async function readSources(paths: string[], recursive: boolean, io: CliIO): Promise<ManifestSource[]> {
-  for (const p of paths) {
-    if (p === '-' || /^https?:\/\//.test(p)) continue;
+export async function readSources(patterns: string[], recursive: boolean, io: CliIO): Promise<ManifestSource[]> {
+  const paths: string[] = [];
+  for (const p of patterns) {
+    if (p === '-' || /^https?:\/\//.test(p)) {
+      paths.push(p);
+      continue;
+    }
     try {
       statSync(p);
+      paths.push(p);
     } catch {
-      throw new CommandError(`the path "${p}" does not exist`);
+      // kubectl's expandIfFilePattern: a path that does not exist is tried as a glob (-f '*.yaml').
+      const matches = glob(p);
+      if (matches.length === 0) throw new CommandError(`the path "${p}" does not exist`);
+      paths.push(...matches);
     }
   }
   const out: ManifestSource[] = [];
@@ -35,6 +43,21 @@ export async function readSources(paths: string[], recursive: boolean, io: CliIO
     }
   }
   return out;
+}
+
+/** filepath.Glob for a pattern in the last path element (*, ?, [...]): the matches in lexical order. */
+function glob(pattern: string): string[] {
+  const dir = dirname(pattern);
+  const base = basename(pattern);
+  if (!/[*?[]/.test(base) || /[*?[]/.test(dir)) return [];
+  const re = new RegExp(`^${base.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => re.test(n)).sort().map((n) => (dir === '.' && !pattern.startsWith('./') ? n : join(dir, n)));
 }
 
 /** filepath.Walk order (lexical), files with a recognised extension; subdirectories only with -R. */

@@ -25,20 +25,20 @@ import { dryRunMode, intFlag, invalidFlagValue, normalizeFlags } from './scale.j
 const PACE_MS = 50;
 
 const HELP = `Manage the rollout of one or many resources.
-
+        
  Valid resource types include:
 
   *  deployments
 
 Examples:
-  # Roll back to the previous deployment
-  kubectl rollout undo deployment/demo
-
-  # Watch a deployment's rollout until it is done
-  kubectl rollout status deployment/demo
-
-  # Restart a deployment's pods with a rolling update
-  kubectl rollout restart deployment/demo
+  # Rollback to the previous deployment
+  kubectl rollout undo deployment/abc
+  
+  # Check the rollout status of a deployment
+  kubectl rollout status deployment/abc
+  
+  # Restart a deployment
+  kubectl rollout restart deployment/abc
 
 Available Commands:
   history       View rollout history
@@ -50,40 +50,112 @@ Available Commands:
 
 Usage:
   kubectl rollout SUBCOMMAND [options]
+
+Use "kubectl rollout <command> --help" for more information about a given command.
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;
 
+// kubectl's help for each subcommand, keeping the examples and flags kubesim supports (deployments only).
 const USAGE: Record<string, string> = {
   status: `Show the status of the rollout.
 
- By default it waits until the latest rollout is done; --watch=false prints the status once.
+ By default 'rollout status' will watch the status of the latest rollout until it's done. If you don't want to wait for the rollout to finish then you can use --watch=false. Note that if a new rollout starts in-between, then 'rollout status' will continue watching the latest revision. If you want to pin to a specific revision and abort if it is rolled over by another revision, use --revision=N where N is the revision you need to watch for.
+
+Examples:
+  # Watch the rollout status of a deployment
+  kubectl rollout status deployment/nginx
+
+Options:
+    --revision=0:
+	Pin to a specific revision for showing its status. Defaults to 0 (last revision).
+
+    --timeout=0s:
+	The length of time to wait before ending watch, zero means never. Any other values should contain a corresponding time unit (e.g. 1s, 2m, 3h).
+
+    -w, --watch=true:
+	Watch the status of the rollout until it's done.
 
 Usage:
   kubectl rollout status (TYPE NAME | TYPE/NAME) [flags] [options]
+
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `,
   history: `View previous rollout revisions and configurations.
 
+Examples:
+  # View the rollout history of a deployment
+  kubectl rollout history deployment/abc
+
+Options:
+    --revision=0:
+	See the details, including podTemplate of the revision specified
+
 Usage:
   kubectl rollout history (TYPE NAME | TYPE/NAME) [flags] [options]
+
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `,
   undo: `Roll back to a previous rollout.
 
+Examples:
+  # Roll back to the previous deployment
+  kubectl rollout undo deployment/abc
+  
+  # Roll back to the previous deployment with dry-run
+  kubectl rollout undo --dry-run=server deployment/abc
+
+Options:
+    --dry-run='none':
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+
+    --to-revision=0:
+	The revision to rollback to. Default to 0 (last revision).
+
 Usage:
   kubectl rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]
+
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `,
-  restart: `Restart a resource: its pods are replaced by a rolling update.
+  restart: `Restart a resource.
+
+        Resource rollout will be restarted.
+
+Examples:
+  # Restart a deployment
+  kubectl rollout restart deployment/nginx
 
 Usage:
   kubectl rollout restart RESOURCE [options]
+
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `,
-  pause: `Mark the provided resource as paused: template changes do not roll out until it is resumed.
+  pause: `Mark the provided resource as paused.
+
+ Paused resources will not be reconciled by a controller. Use "kubectl rollout resume" to resume a paused resource. Currently only deployments support being paused.
+
+Examples:
+  # Mark the nginx deployment as paused
+  # Any current state of the deployment will continue its function; new updates
+  # to the deployment will not have an effect as long as the deployment is paused
+  kubectl rollout pause deployment/nginx
 
 Usage:
   kubectl rollout pause RESOURCE [options]
+
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `,
   resume: `Resume a paused resource.
 
+ Paused resources will not be reconciled by a controller. By resuming a resource, we allow it to be reconciled again. Currently only deployments support being resumed.
+
+Examples:
+  # Resume an already paused deployment
+  kubectl rollout resume deployment/nginx
+
 Usage:
   kubectl rollout resume RESOURCE [options]
+
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `,
 };
 
@@ -119,7 +191,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   if (sub === 'history') cmd.option('--revision <n>', 'show one revision', '0');
   if (sub === 'undo') cmd.option('--to-revision <n>', 'revision to roll back to', '0');
-  if (sub !== 'status' && sub !== 'history') cmd.option('--dry-run <strategy>', 'none, server or client');
+  if (sub === 'undo') cmd.option('--dry-run <strategy>', 'none, server or client');
   if (!parseArgs(cmd, normalizeFlags(rest), `rollout ${sub}`)) return 0;
   const opts = cmd.opts();
   const targets = parseTargets(cmd.args);

@@ -4,32 +4,40 @@ import { displayName, parseTargets, scaleObject } from '../cluster/rollouts.js';
 import { addGlobalFlags, FlagError, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
+// kubectl's help, keeping the kinds, examples and flags kubesim supports.
 const HELP = `Set a new size for a deployment, replica set or replication controller.
 
- With --current-replicas, the size is only changed if it is currently that number.
+ Scale also allows users to specify one or more preconditions for the scale action.
+
+ If --current-replicas or --resource-version is specified, it is validated before the scale is attempted, and it is guaranteed that the precondition holds true when the scale is sent to the server.
 
 Examples:
-  # Scale a deployment named 'demo' to 5 replicas
-  kubectl scale --replicas=5 deployment/demo
-
-  # Scale it to 3 only if it now has 2
-  kubectl scale --current-replicas=2 --replicas=3 deployment/demo
-
-  # Scale several replication controllers at once
-  kubectl scale --replicas=5 rc/foo rc/bar
+  # Scale a replica set named 'foo' to 3
+  kubectl scale --replicas=3 rs/foo
+  
+  # If the deployment named mysql's current size is 2, scale mysql to 3
+  kubectl scale --current-replicas=2 --replicas=3 deployment/mysql
+  
+  # Scale multiple replication controllers
+  kubectl scale --replicas=5 rc/example1 rc/example2 rc/example3
 
 Options:
     --current-replicas=-1:
-	Precondition for current size. Requires that the current size of the resource match this value in order to scale.
+	Precondition for current size. Requires that the current size of the resource match this value in order to scale. -1 (default) for no condition.
 
     --dry-run='none':
-	Must be "none", "server", or "client".
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
 
     --replicas=0:
 	The new desired number of replicas. Required.
 
+    --resource-version='':
+	Precondition for resource version. Requires that the current resource version match this value in order to scale.
+
 Usage:
-  kubectl scale [--current-replicas=count] --replicas=COUNT (TYPE NAME | TYPE/NAME) [options]
+  kubectl scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (TYPE NAME | TYPE/NAME) [options]
+
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;
 
 /** pflag's error for a value it cannot parse, as cobra prints it. */

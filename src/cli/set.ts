@@ -14,23 +14,30 @@ Available Commands:
 
 Usage:
   kubectl set SUBCOMMAND [options]
+
+Use "kubectl set <command> --help" for more information about a given command.
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;
 
+// kubectl's help, keeping the resource kinds, examples and flags kubesim supports.
 const IMAGE_HELP = `Update existing container image(s) of resources.
 
  Possible resources include (case insensitive):
 
-  pod (po), replicationcontroller (rc), deployment (deploy), replicaset (rs)
+        pod (po), replicationcontroller (rc), deployment (deploy), replicaset (rs)
 
 Examples:
-  # Set a deployment's demo container image to 'demo:1.1.0'
-  kubectl set image deployment/demo demo=demo:1.1.0
+  # Set a deployment's nginx container image to 'nginx:1.9.1', and its busybox container image to 'busybox'
+  kubectl set image deployment/nginx busybox=busybox nginx=nginx:1.9.1
 
-  # Update the image of all containers of a deployment
-  kubectl set image deployment/demo *=demo:1.1.0
+Options:
+    --dry-run='none':
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
 
 Usage:
   kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]
+
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {

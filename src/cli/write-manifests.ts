@@ -3,6 +3,7 @@
 // at the end. Valid objects are written even when others fail; the exit code is 1 if any failed.
 import { badRequest, CommandError, KubeError } from '../api/errors.js';
 import { decodeManifests, loadYaml, type ManifestObject } from '../api/manifest.js';
+import { matches, parseSelector } from '../api/labels.js';
 import { qualifiedKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { decodeRequest, fieldValidationOf, requestError, requestWarnings, type DecodedRequest, type FieldValidation } from '../api/validation.js';
@@ -88,9 +89,11 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
   const items = await decodeManifests(sources, { validate: directive !== 'Ignore', namespace: session.namespace, enforceNamespace: session.namespaceExplicit });
   const failures = new Failures();
   const objects: ManifestObject[] = [];
+  // kubectl's builder filters file objects by -l: the others are skipped silently, not applied.
+  const selector = flags.selector !== undefined ? parseSelector(flags.selector) : undefined;
   for (const it of items) {
     if ('error' in it) failures.add(it.error);
-    else objects.push(it.ok);
+    else if (!selector || matches(selector, it.ok.object.metadata.labels)) objects.push(it.ok);
   }
   if (objects.length === 0 && !failures.any) throw new CommandError(`no objects passed to ${verb}`);
   checkOutput(flags.output);

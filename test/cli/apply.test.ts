@@ -197,3 +197,27 @@ test('-o json of the live objects (as get prints them) round-trips through apply
   assert.equal(final.metadata.uid, items[0].metadata.uid);
   assert.equal(final.status.podIP, items[0].status.podIP);
 });
+
+test('apply -l applies only the file objects matching the selector; none left is "no objects passed to apply"', () => {
+  const dir = join(c.dir, 'sel');
+  mkdirSync(dir, { recursive: true });
+  const labelled = (name: string, app: string) => POD(name).replace(`name: ${name}\n`, `name: ${name}\n  labels:\n    app: ${app}\n`);
+  writeFileSync(join(dir, 'both.yaml'), `${labelled('sel-a', 'a')}---\n${labelled('sel-b', 'b')}`);
+  const r = c.run(['apply', '-f', join(dir, 'both.yaml'), '-l', 'app=a']);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'pod/sel-a created\n', '']);
+  assert.equal(c.run(['get', 'pod', 'sel-b']).code, 1);
+  const none = c.run(['apply', '-f', join(dir, 'both.yaml'), '-l', 'app=zzz']);
+  assert.deepEqual([none.code, none.stdout, none.stderr], [1, '', 'error: no objects passed to apply\n']);
+});
+
+test("apply -f '*.yaml' expands the pattern as kubectl does; no match is kubectl's path error", () => {
+  const dir = join(c.dir, 'glob');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'g1.yaml'), POD('glob-1'));
+  writeFileSync(join(dir, 'g2.yaml'), POD('glob-2'));
+  writeFileSync(join(dir, 'other.txt'), 'not yaml');
+  const r = c.run(['apply', '-f', join(dir, 'g*.yaml')]);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'pod/glob-1 created\npod/glob-2 created\n', '']);
+  const miss = c.run(['apply', '-f', join(dir, 'nothing*.json')]);
+  assert.deepEqual([miss.code, miss.stderr], [1, `error: the path "${join(dir, 'nothing*.json')}" does not exist\n`]);
+});

@@ -52,3 +52,18 @@ test('create namespace: created, dry run, AlreadyExists, invalid name', () => {
   failsUnchanged(['create', 'namespace', 'Bad_Name'], "The Namespace \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')\n");
   failsUnchanged(['create', 'namespace'], "error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples\n");
 });
+
+test('label/annotate --list print key=value lines (kubectl: a "Listing" header on stderr unless one named object)', () => {
+  c.run(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: listed\n  labels:\n    tier: web\n    app: l\nspec:\n  containers:\n  - name: a\n    image: nginx\n' });
+  const one = c.run(['label', 'pod', 'listed', '--list']);
+  assert.deepEqual([one.code, one.stdout, one.stderr], [0, 'app=l\ntier=web\n', '']);
+  const many = c.run(['label', 'pods', '-l', 'app=l', '--list']);
+  assert.deepEqual([many.code, many.stdout, many.stderr], [0, ' app=l\n tier=web\n', 'Listing labels for Pod./listed:\n']);
+  const ann = c.run(['annotate', 'pod/listed', '--list']);
+  assert.deepEqual([ann.code, ann.stderr], [0, '']);
+  assert.match(ann.stdout, /^kubectl\.kubernetes\.io\/last-applied-configuration=\{"apiVersion":"v1"/);
+  const missing = c.run(['label', 'pod', 'nosuch', '--list']);
+  assert.deepEqual([missing.code, missing.stdout, missing.stderr], [1, '', 'Error from server (NotFound): pods "nosuch" not found\n']);
+  // Nothing changed: --list is read-only.
+  assert.equal(c.run(['get', 'pod', 'listed', '-o', 'jsonpath={.metadata.labels}']).stdout, '{"app":"l","tier":"web"}');
+});

@@ -118,13 +118,14 @@ test('lesson 004: kubia behind ClusterIP, ClientIP affinity, manual endpoints, N
     assert.match(ok(t, ['get', 'rc', 'kubia']), /^kubia {3}3 {9}3 {9}3 {7}\d+s\n$/m);
     assert.equal(ok(t, ['get', 'pods', '--no-headers']).trim().split('\n').length, 4);
 
-    ok(t, ['apply', '-f', join(LESSONS, 'kubia-svc.yaml')]);
+    // The lesson's kubia service (port 80 -> 8080, selector app=kubia), made from the controller.
+    assert.equal(ok(t, ['expose', 'rc', 'kubia', '--port=80', '--target-port=8080']), 'service/kubia exposed\n');
     const rcPods = jsonpath(t, ['get', 'pods', '-l', 'app=kubia'], '.items[*].metadata.name').split(' ');
     const clusterIP = jsonpath(t, ['get', 'svc', 'kubia'], '.spec.clusterIP');
     const hits = await Promise.all(Array.from({ length: 4 }, () => t.runAsync(['exec', rcPods[0], '--', 'curl', '-s', `http://${clusterIP}`])));
     for (const h of hits) assert.match(h.stdout, new RegExp(`^You've hit (${rcPods.join('|')})\n$`));
     const d = ok(t, ['describe', 'svc', 'kubia']);
-    assert.match(d, /^Selector: {17}app=kubia\nType: {21}ClusterIP$/m);
+    assert.match(d, /^Labels: {19}app=kubia\nAnnotations: {14}<none>\nSelector: {17}app=kubia\nType: {21}ClusterIP$/m);
     assert.match(d, /^Port: {21}<unset>  80\/TCP\nTargetPort: {15}8080\/TCP\nEndpoints: {16}(10\.244\.\d+\.\d+:8080,){2}10\.244\.\d+\.\d+:8080\n/m);
     assert.match(d, /^Session Affinity: {9}None$/m);
     assert.match(ok(t, ['get', 'endpoints', 'kubia']), /^kubia {3}(10\.244\.\d+\.\d+:8080,){2}10\.244\.\d+\.\d+:8080 {3}\d+s\n$/m);
