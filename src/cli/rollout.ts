@@ -221,8 +221,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     case 'undo': {
       const to = intFlag('rollout undo', '--to-revision')(opts.toRevision);
-      const results = await session.change((state, ctx) => targets.map((t) => rolloutUndo(state, ctx, t, ns, to, { dryRun: dryRun !== 'none' })));
-      targets.forEach((t, i) => io.stdout.write(`${displayName(t)} ${results[i]}${suffix}\n`));
+      const results = await session.change((state, ctx) => targets.map((t) => rolloutUndo(state, ctx, t, ns, to, { dryRun: dryRun !== 'none', clientDryRun: dryRun === 'client' })));
+      targets.forEach((t, i) => {
+        const r = results[i];
+        io.stdout.write(`${displayName(t)} ${typeof r === 'string' ? r : rawTemplate(r.template)}${suffix}\n`);
+      });
       return 0;
     }
     case 'restart':

@@ -93,7 +93,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const targets = parseTargets(cmd.args);
   const session = new Session(opts, io);
   await session.change((state, ctx) => {
-    for (const t of targets) scaleObject(state, ctx, t, session.namespace, opts.replicas, { currentReplicas: opts.currentReplicas, dryRun: dryRun !== 'none' });
+    // A client dry run only prints: kubectl checks no precondition then.
+    const client = dryRun === 'client';
+    for (const t of targets) {
+      scaleObject(state, ctx, t, session.namespace, opts.replicas, {
+        currentReplicas: client ? undefined : opts.currentReplicas,
+        resourceVersion: client ? undefined : opts.resourceVersion,
+        dryRun: dryRun !== 'none',
+      });
+    }
   });
   for (const t of targets) io.stdout.write(`${displayName(t)} scaled${dryRun === 'none' ? '' : ` (${dryRun === 'client' ? 'dry run' : 'server dry run'})`}\n`);
   return 0;

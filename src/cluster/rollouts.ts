@@ -59,13 +59,24 @@ function load(state: ClusterState, t: Target, ns: string): KubeObject {
 const SCALABLE = new Set(['deployments', 'replicasets', 'replicationcontrollers']);
 
 /** `scale`: spec.replicas through the scale subresource, with --current-replicas as a precondition. */
-export function scaleObject(state: ClusterState, ctx: Ctx, t: Target, ns: string, replicas: number, opts: { currentReplicas?: number; dryRun?: boolean }): void {
+export function scaleObject(
+  state: ClusterState,
+  ctx: Ctx,
+  t: Target,
+  ns: string,
+  replicas: number,
+  opts: { currentReplicas?: number; resourceVersion?: string; dryRun?: boolean },
+): void {
   if (!SCALABLE.has(t.info.resource)) throw new StatusError('NotFound', 404, 'the server could not find the requested resource');
   const o = load(state, t, ns);
   const spec = (o.spec ??= {}) as { replicas?: number };
   const current = spec.replicas ?? 1;
   if (opts.currentReplicas !== undefined && opts.currentReplicas !== -1 && opts.currentReplicas !== current) {
     throw new CommandError(`Expected replicas to be ${opts.currentReplicas}, was ${current}`);
+  }
+  // kubectl's ScalePrecondition compares the scale subresource's resourceVersion (the object's).
+  if (opts.resourceVersion && opts.resourceVersion !== o.metadata.resourceVersion) {
+    throw new CommandError(`Expected resource version to be ${opts.resourceVersion}, was ${o.metadata.resourceVersion}`);
   }
   spec.replicas = replicas;
   updateObject(state, ctx, o, { namespace: ns, dryRun: opts.dryRun });
@@ -166,7 +177,14 @@ function withoutHash(t: PodTemplateSpec | undefined): string {
  * `rollout undo`: puts the template of the wanted revision (the previous one by default) back into the
  * Deployment, with that ReplicaSet's annotations. Returns kubectl's verb text: "rolled back" or the skip notice.
  */
-export function rolloutUndo(state: ClusterState, ctx: Ctx, t: Target, ns: string, toRevision: number, opts: { dryRun?: boolean } = {}): string {
+export function rolloutUndo(
+  state: ClusterState,
+  ctx: Ctx,
+  t: Target,
+  ns: string,
+  toRevision: number,
+  opts: { dryRun?: boolean; clientDryRun?: boolean } = {},
+): string | { template: PodTemplateSpec } {
   requireDeployment(t, 'rollbacker');
   if (toRevision < 0) throw new CommandError(`unable to find specified revision ${toRevision} in history`);
   const d = load(state, t, ns) as DeploymentObj;
@@ -190,6 +208,9 @@ export function rolloutUndo(state: ClusterState, ctx: Ctx, t: Target, ns: string
     target = previous[1];
   }
   const rs = target!;
+  // kubectl's rollbacker, on a client dry run, prints the revision's template (hash label included) and
+  // stops there: before the "already matches" check.
+  if (opts.clientDryRun) return { template: rs.spec!.template! as PodTemplateSpec };
   const shown = toRevision === 0 ? revision(rs) : toRevision;
   if (withoutHash(rs.spec?.template) === withoutHash(d.spec?.template)) return `skipped rollback (current template already matches revision ${shown})`;
   const template = structuredClone(rs.spec!.template!) as PodTemplateSpec;

@@ -146,3 +146,27 @@ test('rollout status waits for pods behind a readiness delay, on simulated time'
     c.cleanup();
   }
 });
+
+test('rollout undo --dry-run=client prints the revision\'s template as kubectl\'s rollbacker does, even when it already matches; nothing changes', () => {
+  const c = clusterWithDev();
+  try {
+    c.run(['create', 'deployment', 'demo', '--image=demo:1.0.0', '--replicas=2', '-n', 'dev']);
+    c.run(['set', 'image', 'deploy/demo', 'demo=demo:1.1.0', '-n', 'dev']);
+    c.run(['rollout', 'status', 'deploy/demo', '-n', 'dev']);
+    const hashOf = (rev: string) => Object.values(saved(c).objects.replicasets).find((r) => r.metadata.namespace === 'dev' && r.metadata.annotations?.['deployment.kubernetes.io/revision'] === rev)!.metadata.labels!['pod-template-hash'];
+    const template = (image: string, hash: string) =>
+      `Pod Template:\n  Labels:\tapp=demo\n\tpod-template-hash=${hash}\n  Containers:\n   demo:\n    Image:\t${image}\n    Port:\t<none>\n    Host Port:\t<none>\n    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n`;
+    const before = saved(c).resourceVersion;
+    assert.deepEqual(c.run(['rollout', 'undo', 'deploy/demo', '-n', 'dev', '--dry-run=client']), {
+      code: 0,
+      stdout: `deployment.apps/demo ${template('demo:1.0.0', hashOf('1'))} (dry run)\n`,
+      stderr: '',
+    });
+    // Verified with kubectl v1.32 against the stub API server: the client dry run prints before the "skipped" check.
+    assert.equal(c.run(['rollout', 'undo', 'deploy/demo', '-n', 'dev', '--dry-run=client', '--to-revision=2']).stdout, `deployment.apps/demo ${template('demo:1.1.0', hashOf('2'))} (dry run)\n`);
+    assert.equal(saved(c).resourceVersion, before, 'state unchanged');
+    assert.equal(c.run(['rollout', 'undo', 'deploy/demo', '-n', 'dev', '--dry-run=server']).stdout, 'deployment.apps/demo rolled back (server dry run)\n');
+  } finally {
+    c.cleanup();
+  }
+});

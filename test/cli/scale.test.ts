@@ -39,3 +39,20 @@ test('scale prints kubectl messages, honours --current-replicas and reports mist
     c.cleanup();
   }
 });
+
+test('scale --resource-version is a precondition; a client dry run checks no precondition (kubectl only prints)', () => {
+  const c = clusterWithDev();
+  try {
+    c.run(['create', 'deployment', 'demo', '--image=demo:1.0.0', '--replicas=1', '-n', 'dev']);
+    const rv = c.run(['get', 'deploy', 'demo', '-n', 'dev', '-o', 'jsonpath={.metadata.resourceVersion}']).stdout;
+    assert.deepEqual(c.run(['scale', 'deploy/demo', '--replicas=2', '--resource-version=1', '-n', 'dev']), { code: 1, stdout: '', stderr: `error: Expected resource version to be 1, was ${rv}\n` });
+    assert.deepEqual(c.run(['scale', 'deploy/demo', '--replicas=2', '--current-replicas=5', '--resource-version=1', '--dry-run=client', '-n', 'dev']), {
+      code: 0,
+      stdout: 'deployment.apps/demo scaled (dry run)\n',
+      stderr: '',
+    });
+    assert.deepEqual(c.run(['scale', 'deploy/demo', '--replicas=2', `--resource-version=${rv}`, '-n', 'dev']), { code: 0, stdout: 'deployment.apps/demo scaled\n', stderr: '' });
+  } finally {
+    c.cleanup();
+  }
+});
