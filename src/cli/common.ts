@@ -50,7 +50,10 @@ export function addGlobalFlags(cmd: Command, opts: { allNamespaces?: boolean } =
 /** Parses argv with commander, turning its errors into kubectl's messages. Returns false when help was printed. */
 export function parseArgs(cmd: Command, argv: string[], verb: string): boolean {
   try {
-    cmd.parse(argv, { from: 'user' });
+    const { args, unset } = boolValues(cmd, argv, verb);
+    cmd.parse(args, { from: 'user' });
+    // A false value undoes the flag: false for --x, true for commander's --no-x (whose attribute is x).
+    for (const u of unset) cmd.setOptionValue(u.name, u.value);
     return true;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -59,6 +62,39 @@ export function parseArgs(cmd: Command, argv: string[], verb: string): boolean {
     }
     throw e;
   }
+}
+
+const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+const FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
+
+/**
+ * pflag lets a bool flag take its value after `=` (--show-labels=true, -i=false, --rm=false); commander does
+ * not. Rewrites those words for commander's plain booleans: true -> the bare flag, false -> dropped and the
+ * flag's attribute reset after parsing; anything else is strconv.ParseBool's error. Stops at `--` (the command's own words).
+ */
+function boolValues(cmd: Command, argv: string[], verb: string): { args: string[]; unset: { name: string; value: boolean }[] } {
+  const args: string[] = [];
+  const unset: { name: string; value: boolean }[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    const m = /^(--[\w-]+|-\w)=(.*)$/s.exec(a);
+    const opt = m && cmd.options.find((o) => (o.long === m[1] || o.short === m[1]) && !o.required && !o.optional);
+    if (!m || !opt) {
+      args.push(a);
+      continue;
+    }
+    if (TRUE.includes(m[2])) args.push(m[1]);
+    else if (FALSE.includes(m[2])) unset.push({ name: opt.attributeName(), value: opt.negate });
+    else {
+      const name = opt.short ? `${opt.short}, ${opt.long}` : String(opt.long);
+      throw new FlagError(`invalid argument "${m[2]}" for "${name}" flag: strconv.ParseBool: parsing "${m[2]}": invalid syntax\nSee '${CLI_NAME} ${verb} --help' for usage.`);
+    }
+  }
+  return { args, unset };
 }
 
 /** cobra's own flag errors start with a capital "Error:", unlike kubectl's "error:". */

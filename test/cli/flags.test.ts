@@ -22,3 +22,28 @@ test('unknown flags and missing flag values get cobra\'s wording and exit 1', ()
     c.cleanup();
   }
 });
+
+// pflag bools take `=value` (strconv.ParseBool's words); verified with kubectl v1.32 offline for the errors.
+test('bool flags accept --flag=true|false and -x=false as kubectl does; other values are ParseBool errors', () => {
+  const c = tempCluster();
+  try {
+    c.run(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  labels:\n    app: b\nspec:\n  containers:\n  - name: a\n    image: nginx\n' });
+    assert.match(c.run(['get', 'pods', '--show-labels=true']).stdout, /^NAME +READY +STATUS +RESTARTS +AGE +LABELS\nb +.*app=b\n$/);
+    assert.match(c.run(['get', 'pods', '--show-labels=false']).stdout, /^NAME +READY +STATUS +RESTARTS +AGE\n/);
+    assert.match(c.run(['get', 'pods', '--no-headers=true']).stdout, /^b +1\/1/);
+    assert.match(c.run(['get', 'pods', '--no-headers=false']).stdout, /^NAME /);
+    assert.equal(c.run(['label', 'pod', 'b', 'app=c', '--overwrite=true', '--dry-run=client']).stdout, 'pod/b labeled (dry run)\n');
+    assert.equal(c.run(['label', 'pod', 'b', 'app=c', '--overwrite=false']).stderr, "error: 'app' already has a value (b), and --overwrite is false\n");
+    assert.equal(c.run(['delete', 'pod', 'nosuch', '--ignore-not-found=true']).code, 0);
+    const cases: [string[], string][] = [
+      [['get', 'pods', '--no-headers=x'], `Error: invalid argument "x" for "--no-headers" flag: strconv.ParseBool: parsing "x": invalid syntax\nSee 'kubectl get --help' for usage.\n`],
+      [['run', 'x', '--image=nginx', '-i=maybe'], `Error: invalid argument "maybe" for "-i, --stdin" flag: strconv.ParseBool: parsing "maybe": invalid syntax\nSee 'kubectl run --help' for usage.\n`],
+    ];
+    for (const [args, stderr] of cases) {
+      const r = c.run(args);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', stderr], args.join(' '));
+    }
+  } finally {
+    c.cleanup();
+  }
+});
