@@ -6,10 +6,18 @@ const GROUPS: [string, [string, string][]][] = [
     ['create', 'Create a resource from a file or from stdin'],
     ['expose', 'Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service'],
     ['run', 'Run a particular image on the cluster'],
+    ['set', 'Set specific features on objects'],
   ]],
   ['Basic Commands (Intermediate)', [
     ['get', 'Display one or many resources'],
     ['delete', 'Delete resources by file names, stdin, resources and names, or by resources and label selector'],
+  ]],
+  ['Deploy Commands', [
+    ['rollout', 'Manage the rollout of a resource'],
+    ['scale', 'Set a new size for a deployment, replica set, or replication controller'],
+  ]],
+  ['Cluster Management Commands', [
+    ['cluster-info', 'Display cluster information'],
   ]],
   ['Troubleshooting and Debugging Commands', [
     ['describe', 'Show details of a specific resource or group of resources'],
@@ -20,6 +28,10 @@ const GROUPS: [string, [string, string][]][] = [
   ]],
   ['Advanced Commands', [
     ['apply', 'Apply a configuration to a resource by file name or stdin'],
+  ]],
+  ['Settings Commands', [
+    ['label', 'Update the labels on a resource'],
+    ['annotate', 'Update the annotations on a resource'],
   ]],
   ['Simulation Commands (kubesim)', [
     ['cluster', 'Create, delete and inspect the simulated cluster'],

@@ -46,3 +46,21 @@ test('help lists only flags kubesim accepts, and its examples use only those', a
     t.cleanup();
   }
 });
+
+test('root help lists every verb kubesim has (kubectl\'s groups), and each listed verb has its own help', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { ROOT } = await import('../support/cli.js');
+  const main = readFileSync(join(ROOT, 'src', 'main.ts'), 'utf8');
+  const verbs = [...main.slice(main.indexOf('const VERBS'), main.indexOf('};', main.indexOf('const VERBS'))).matchAll(/^ {2}'?([\w-]+)'?: \(\) =>/gm)].map((m) => m[1]);
+  assert.ok(verbs.length > 15, 'found the verb table');
+  const t = tempCluster();
+  try {
+    const root = t.run(['--help']).stdout;
+    const listed = [...root.matchAll(/^ {2}([\w-]+) {2,}\S/gm)].map((m) => m[1]);
+    for (const v of verbs) assert.ok(listed.includes(v), `${v} in root help`);
+    for (const v of listed) assert.equal(t.run([v, '--help']).code, 0, `${v} --help`);
+  } finally {
+    t.cleanup();
+  }
+});
