@@ -2,8 +2,7 @@
 // verb has, and the session that opens the cluster for reading or changing.
 import { Command, CommanderError, Option } from 'commander';
 import { CLI_NAME, CommandError, KubeError } from '../api/errors.js';
-import { createCluster } from '../cluster/bootstrap.js';
-import { reconcile } from '../cluster/controllers.js';
+import { isSettled } from '../cluster/settled.js';
 import type { Ctx } from '../cluster/context.js';
 import type { ClusterState } from '../store/state.js';
 import { mutateState, readState, resolveStatePath, withLock, writeStateAtomic } from '../store/store.js';
@@ -147,10 +146,11 @@ export class Session {
   }
 
   /** The default cluster a first command creates: seed from KUBESIM_SEED, else 1. */
-  private createDefault(): ClusterState {
+  private async createDefault(): Promise<ClusterState> {
     const raw = this.env.KUBESIM_SEED;
     const seed = raw === undefined || raw === '' ? 1 : Number(raw);
     if (!Number.isInteger(seed)) throw new CommandError(`KUBESIM_SEED must be an integer, got "${raw}"`);
+    const { createCluster } = await import('../cluster/bootstrap.js');
     return createCluster({ name: 'kind', seed, now: this.clock.now(), loadBalancer: true });
   }
 
@@ -158,10 +158,10 @@ export class Session {
   async read(): Promise<{ state: ClusterState; ctx: Ctx }> {
     let state = readState(this.statePath);
     if (!state) {
-      state = await withLock(this.statePath, () => {
+      state = await withLock(this.statePath, async () => {
         const again = readState(this.statePath);
         if (again) return again;
-        const fresh = this.createDefault();
+        const fresh = await this.createDefault();
         writeStateAtomic(this.statePath, fresh);
         return fresh;
       });
@@ -169,7 +169,8 @@ export class Session {
     this.offsetMs = state.clockOffsetMs ?? 0;
     const ctx = { clock: this.clock, random: Random.fromState(state.random) };
     // Status that depends on time (readiness, restarts, rollouts) is computed now, in memory only.
-    reconcile(state, ctx);
+    // The controllers are loaded only when there is something for them to do.
+    if (!isSettled(state)) (await import('../cluster/controllers.js')).reconcile(state, ctx);
     return { state, ctx };
   }
 
@@ -181,7 +182,7 @@ export class Session {
       const clock: Clock = { now: () => new Date(this.baseClock.now().getTime() + (state.clockOffsetMs ?? 0)) };
       this.offsetMs = state.clockOffsetMs ?? 0;
       const ctx = { clock, random };
-      reconcile(state, ctx);
+      (await import('../cluster/controllers.js')).reconcile(state, ctx);
       const result = await fn(state, ctx);
       this.offsetMs = state.clockOffsetMs ?? 0;
       state.random = random.state();

@@ -21,3 +21,4 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
     if (state.resourceVersion === before) return;
   }
 }
+

@@ -4,7 +4,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { CommandError } from '../api/errors.js';
 import { SCHEMA_VERSION, STATE_KIND, type ClusterState } from './state.js';
 import { migrate } from './migrate.js';
@@ -103,6 +102,8 @@ export function writeStateAtomic(path: string, state: ClusterState): void {
 export async function withLock<T>(path: string, fn: () => T | Promise<T>): Promise<T> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let release: () => Promise<void>;
+  // Loaded only by commands that write: it patches fs (graceful-fs) on load, which reads need not pay for.
+  const { default: lockfile } = await import('proper-lockfile');
   try {
     release = await lockfile.lock(path, {
       realpath: false,
@@ -126,11 +127,11 @@ export async function withLock<T>(path: string, fn: () => T | Promise<T>): Promi
  */
 export async function mutateState<T>(
   path: string,
-  create: () => ClusterState,
+  create: () => ClusterState | Promise<ClusterState>,
   fn: (state: ClusterState) => T | Promise<T>,
 ): Promise<T> {
   return withLock(path, async () => {
-    const state = readState(path) ?? create();
+    const state = readState(path) ?? (await create());
     const result = await fn(state);
     writeStateAtomic(path, state);
     return result;
