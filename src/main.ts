@@ -8,6 +8,7 @@ type Loader = () => Promise<Verb>;
 const VERBS: Record<string, Loader> = {
   cluster: () => import('./cli/cluster.js'),
   version: () => import('./cli/version.js'),
+  options: () => import('./cli/options.js'),
   get: () => import('./cli/get.js'),
   describe: () => import('./cli/describe.js'),
   apply: () => import('./cli/apply.js'),

@@ -13,28 +13,28 @@ const HELP = `Update the annotations on one or more resources.
 
  Attempting to set an annotation that already exists will fail unless --overwrite is set. If --resource-version is specified and does not match the current resource version on the server the command will fail.
 
-Use "kubesim api-resources" for a complete list of supported resources.
+Use "kubectl api-resources" for a complete list of supported resources.
 
 Examples:
   # Update pod 'foo' with the annotation 'description' and the value 'my frontend'
   # If the same annotation is set multiple times, only the last value will be applied
-  kubesim annotate pods foo description='my frontend'
+  kubectl annotate pods foo description='my frontend'
   
   # Update a pod identified by type and name in "pod.json"
-  kubesim annotate -f pod.json description='my frontend'
+  kubectl annotate -f pod.json description='my frontend'
   
   # Update pod 'foo' with the annotation 'description' and the value 'my frontend running nginx', overwriting any existing value
-  kubesim annotate --overwrite pods foo description='my frontend running nginx'
+  kubectl annotate --overwrite pods foo description='my frontend running nginx'
   
   # Update all pods in the namespace
-  kubesim annotate pods --all description='my frontend running nginx'
+  kubectl annotate pods --all description='my frontend running nginx'
   
   # Update pod 'foo' only if the resource is unchanged from version 1
-  kubesim annotate pods foo description='my frontend running nginx' --resource-version=1
+  kubectl annotate pods foo description='my frontend running nginx' --resource-version=1
   
   # Update pod 'foo' by removing an annotation named 'description' if it exists
   # Does not require the --overwrite flag
-  kubesim annotate pods foo description-
+  kubectl annotate pods foo description-
 
 Options:
     --all=false:
@@ -68,7 +68,7 @@ Options:
 	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
 
 Usage:
-  kubesim annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]
+  kubectl annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]
 
-Use "kubesim options" for a list of global command-line options (applies to all commands).
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;

@@ -7,22 +7,22 @@ const HELP = `Print the supported API resources on the server.
 
 Examples:
   # Print the supported API resources
-  kubesim api-resources
+  kubectl api-resources
 
   # Print the supported API resources with more information
-  kubesim api-resources -o wide
+  kubectl api-resources -o wide
 
   # Print the supported API resources sorted by a column
-  kubesim api-resources --sort-by=name
+  kubectl api-resources --sort-by=name
 
   # Print the supported namespaced resources
-  kubesim api-resources --namespaced=true
+  kubectl api-resources --namespaced=true
 
   # Print the supported non-namespaced resources
-  kubesim api-resources --namespaced=false
+  kubectl api-resources --namespaced=false
 
   # Print the supported API resources with a specific APIGroup
-  kubesim api-resources --api-group=apps
+  kubectl api-resources --api-group=apps
 
 Options:
     --api-group='':
@@ -47,7 +47,7 @@ Options:
 	Limit to resources that support the specified verbs.
 
 Usage:
-  kubesim api-resources [flags] [options]
+  kubectl api-resources [flags] [options]
 `;
 
 function parseBool(flag: string, v: string): boolean {

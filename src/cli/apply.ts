@@ -31,13 +31,13 @@ const HELP = `Apply a configuration to a resource by file name or stdin. The res
 
 Examples:
   # Apply the configuration in pod.json to a pod
-  kubesim apply -f ./pod.json
+  kubectl apply -f ./pod.json
   
   # Apply the JSON passed into stdin to a pod
-  cat pod.json | kubesim apply -f -
+  cat pod.json | kubectl apply -f -
   
   # Apply the configuration from all files that end with '.json'
-  kubesim apply -f '*.json'
+  kubectl apply -f '*.json'
 
 Options:
     --dry-run='none':
@@ -71,7 +71,7 @@ Options:
 	If true, wait for resources to be gone before returning. This waits for finalizers.
 
 Usage:
-  kubesim apply -f FILENAME [options]
+  kubectl apply -f FILENAME [options]
 
-Use "kubesim options" for a list of global command-line options (applies to all commands).
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;

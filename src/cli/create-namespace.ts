@@ -57,7 +57,7 @@ namespace, ns
 
 Examples:
   # Create a new namespace named my-namespace
-  kubesim create namespace my-namespace
+  kubectl create namespace my-namespace
 
 Options:
     --allow-missing-template-keys=true:
@@ -73,7 +73,7 @@ Options:
 	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
 
     --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubesim apply on this object in the future.
+	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
 
     --show-managed-fields=false:
 	If true, keep the managedFields when printing objects in JSON or YAML format.
@@ -85,7 +85,7 @@ Options:
 	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
 
 Usage:
-  kubesim create namespace NAME [--dry-run=server|client|none] [options]
+  kubectl create namespace NAME [--dry-run=server|client|none] [options]
 
-Use "kubesim options" for a list of global command-line options (applies to all commands).
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;

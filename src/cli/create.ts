@@ -49,10 +49,10 @@ const HELP = `Create a resource from a file or from stdin.
 
 Examples:
   # Create a pod using the data in pod.json
-  kubesim create -f ./pod.json
+  kubectl create -f ./pod.json
   
   # Create a pod based on the JSON passed into stdin
-  cat pod.json | kubesim create -f -
+  cat pod.json | kubectl create -f -
 
 Available Commands:
   deployment            Create a deployment with the specified name
@@ -76,14 +76,14 @@ Options:
 	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
 
     --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubesim apply on this object in the future.
+	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
 
     --validate='strict':
 	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
 
 Usage:
-  kubesim create -f FILENAME [options]
+  kubectl create -f FILENAME [options]
 
-Use "kubesim create <command> --help" for more information about a given command.
-Use "kubesim options" for a list of global command-line options (applies to all commands).
+Use "kubectl create <command> --help" for more information about a given command.
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;

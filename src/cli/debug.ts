@@ -12,10 +12,10 @@ const HELP = `Debug cluster resources using interactive debugging containers.
 
 Examples:
   # A shell on node kind-worker (host network), to curl pods from the node
-  kubesim debug node/kind-worker -it --image=busybox
+  kubectl debug node/kind-worker -it --image=busybox
 
   # One command from the node
-  kubesim debug node/kind-worker -it --image=curlimages/curl -- curl 10.244.2.4:8080
+  kubectl debug node/kind-worker -it --image=curlimages/curl -- curl 10.244.2.4:8080
 
 Options:
     --attach=false: Wait for the container to start running, then attach (default with -i).
@@ -30,7 +30,7 @@ Options:
     --trace=false: Explain every connection hop by hop on stderr (kubesim).
 
 Usage:
-  kubesim debug (POD | TYPE/NAME) [ -- COMMAND [args...] ] [options]
+  kubectl debug (POD | TYPE/NAME) [ -- COMMAND [args...] ] [options]
 `;
 
 const collect = (v: string, prev: string[]) => [...prev, v];

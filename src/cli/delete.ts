@@ -182,32 +182,32 @@ const HELP = `Delete resources by file names, stdin, resources and names, or by 
 
  Note that the delete command does NOT do resource version checks, so if someone submits an update to a resource right when you submit a delete, their update will be lost along with the rest of the resource.
 
- After a CustomResourceDefinition is deleted, invalidation of discovery cache may take up to 6 hours. If you don't want to wait, you might want to run "kubesim api-resources" to refresh the discovery cache.
+ After a CustomResourceDefinition is deleted, invalidation of discovery cache may take up to 6 hours. If you don't want to wait, you might want to run "kubectl api-resources" to refresh the discovery cache.
 
 Examples:
   # Delete a pod using the type and name specified in pod.json
-  kubesim delete -f ./pod.json
+  kubectl delete -f ./pod.json
   
   # Delete resources from all files that end with '.json'
-  kubesim delete -f '*.json'
+  kubectl delete -f '*.json'
   
   # Delete a pod based on the type and name in the JSON passed into stdin
-  cat pod.json | kubesim delete -f -
+  cat pod.json | kubectl delete -f -
   
   # Delete pods and services with same names "baz" and "foo"
-  kubesim delete pod,service baz foo
+  kubectl delete pod,service baz foo
   
   # Delete pods and services with label name=myLabel
-  kubesim delete pods,services -l name=myLabel
+  kubectl delete pods,services -l name=myLabel
   
   # Delete a pod with minimal delay
-  kubesim delete pod foo --now
+  kubectl delete pod foo --now
   
   # Force delete a pod on a dead node
-  kubesim delete pod foo --force
+  kubectl delete pod foo --force
   
   # Delete all pods
-  kubesim delete pods --all
+  kubectl delete pods --all
 
 Options:
     --all=false:
@@ -253,7 +253,7 @@ Options:
 	If true, wait for resources to be gone before returning. This waits for finalizers.
 
 Usage:
-  kubesim delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [options]
+  kubectl delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [options]
 
-Use "kubesim options" for a list of global command-line options (applies to all commands).
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;

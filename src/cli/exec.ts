@@ -9,10 +9,10 @@ const HELP = `Execute a command in a container of a pod in the simulated cluster
 
 Examples:
   # Run curl in pod jumpbox
-  kubesim exec jumpbox -- curl -s http://demo-service.dev
+  kubectl exec jumpbox -- curl -s http://demo-service.dev
 
   # Open a shell in the first container of a pod
-  kubesim exec -it jumpbox -- sh
+  kubectl exec -it jumpbox -- sh
 
 Options:
     -c, --container='':
@@ -31,7 +31,7 @@ Options:
 	Explain every connection hop by hop on stderr (kubesim).
 
 Usage:
-  kubesim exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]
+  kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {

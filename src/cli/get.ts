@@ -11,38 +11,38 @@ const HELP = `Display one or many resources.
 
  Prints a table of the most important information about the specified resources. You can filter the list using a label selector and the --selector flag. If the desired resource type is namespaced you will only see results in the current namespace if you don't specify any namespace.
 
-Use "kubesim api-resources" for a complete list of supported resources.
+Use "kubectl api-resources" for a complete list of supported resources.
 
 Examples:
   # List all pods in ps output format
-  kubesim get pods
+  kubectl get pods
 
   # List all pods in ps output format with more information (such as node name)
-  kubesim get pods -o wide
+  kubectl get pods -o wide
 
   # List a single replication controller with specified NAME in ps output format
-  kubesim get replicationcontroller web
+  kubectl get replicationcontroller web
 
   # List deployments in JSON output format, in the "v1" version of the "apps" API group
-  kubesim get deployments.v1.apps -o json
+  kubectl get deployments.v1.apps -o json
 
   # List a single pod in JSON output format
-  kubesim get -o json pod web-pod-13je7
+  kubectl get -o json pod web-pod-13je7
 
   # List resource information in custom columns
-  kubesim get pod test-pod -o custom-columns=CONTAINER:.spec.containers[0].name,IMAGE:.spec.containers[0].image
+  kubectl get pod test-pod -o custom-columns=CONTAINER:.spec.containers[0].name,IMAGE:.spec.containers[0].image
 
   # List all replication controllers and services together in ps output format
-  kubesim get rc,services
+  kubectl get rc,services
 
   # List one or more resources by their type and names
-  kubesim get rc/web service/frontend pods/web-pod-13je7
+  kubectl get rc/web service/frontend pods/web-pod-13je7
 
   # List all pods existing in all namespaces
-  kubesim get pods --all-namespaces
+  kubectl get pods --all-namespaces
 
   # List a pod identified by type and name specified in "pod.yaml" in JSON output format
-  kubesim get -f pod.yaml -o json
+  kubectl get -f pod.yaml -o json
 
 Options:
     -A, --all-namespaces=false:
@@ -97,7 +97,7 @@ Options:
 	Template string or path to template file to use when -o=jsonpath, -o=jsonpath-file.
 
 Usage:
-  kubesim get [(-o|--output=)json|yaml|name|wide|custom-columns=...|custom-columns-file=...|jsonpath=...|jsonpath-file=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]
+  kubectl get [(-o|--output=)json|yaml|name|wide|custom-columns=...|custom-columns-file=...|jsonpath=...|jsonpath-file=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {

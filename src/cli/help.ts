@@ -41,6 +41,7 @@ const GROUPS: [string, [string, string][]][] = [
   ['Other Commands', [
     ['api-resources', 'Print the supported API resources on the server'],
     ['version', 'Print the client and server version information'],
+    ['options', 'Print the list of flags inherited by all commands'],
   ]],
 ];
 
@@ -52,6 +53,6 @@ export function printRootHelp(io: CliIO): void {
     for (const [name, desc] of cmds) out += `  ${name.padEnd(width)}${desc}\n`;
     out += '\n';
   }
-  out += 'Usage:\n  kubesim [flags] [options]\n\nUse "kubesim <command> --help" for more information about a given command.\n';
+  out += 'Usage:\n  kubesim [flags] [options]\n\nUse "kubesim <command> --help" for more information about a given command.\nUse "kubesim options" for a list of global command-line options (applies to all commands).\n';
   io.stdout.write(out);
 }

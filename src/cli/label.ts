@@ -225,23 +225,23 @@ const HELP = `Update the labels on a resource.
 
 Examples:
   # Update pod 'foo' with the label 'unhealthy' and the value 'true'
-  kubesim label pods foo unhealthy=true
+  kubectl label pods foo unhealthy=true
   
   # Update pod 'foo' with the label 'status' and the value 'unhealthy', overwriting any existing value
-  kubesim label --overwrite pods foo status=unhealthy
+  kubectl label --overwrite pods foo status=unhealthy
   
   # Update all pods in the namespace
-  kubesim label pods --all status=unhealthy
+  kubectl label pods --all status=unhealthy
   
   # Update a pod identified by the type and name in "pod.json"
-  kubesim label -f pod.json status=unhealthy
+  kubectl label -f pod.json status=unhealthy
   
   # Update pod 'foo' only if the resource is unchanged from version 1
-  kubesim label pods foo status=unhealthy --resource-version=1
+  kubectl label pods foo status=unhealthy --resource-version=1
   
   # Update pod 'foo' by removing a label named 'bar' if it exists
   # Does not require the --overwrite flag
-  kubesim label pods foo bar-
+  kubectl label pods foo bar-
 
 Options:
     --all=false:
@@ -275,7 +275,7 @@ Options:
 	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
 
 Usage:
-  kubesim label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]
+  kubectl label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]
 
-Use "kubesim options" for a list of global command-line options (applies to all commands).
+Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;

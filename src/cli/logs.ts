@@ -11,10 +11,10 @@ const HELP = `Print the logs for a container in a pod.
 
 Examples:
   # Return the logs of pod kiada
-  kubesim logs kiada
+  kubectl logs kiada
 
   # The last 5 lines, with timestamps
-  kubesim logs kiada --tail=5 --timestamps
+  kubectl logs kiada --tail=5 --timestamps
 
 Options:
     -c, --container='': Print the logs of this container.
@@ -24,7 +24,7 @@ Options:
     --timestamps=false: Include timestamps on each line in the log output.
 
 Usage:
-  kubesim logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]
+  kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {

@@ -18,13 +18,13 @@ const HELP = `Create and run a particular image in a pod.
 
 Examples:
   # Start a nginx pod
-  kubesim run nginx --image=nginx
+  kubectl run nginx --image=nginx
 
   # Run curl once from a throw-away pod and remove it afterwards
-  kubesim run --image=curlimages/curl -it --restart=Never --rm client-pod curl 10.244.2.4:8080
+  kubectl run --image=curlimages/curl -it --restart=Never --rm client-pod curl 10.244.2.4:8080
 
   # Open a shell in a throw-away pod
-  kubesim run --image=curlimages/curl -it --restart=Never --rm client-pod /bin/sh
+  kubectl run --image=curlimages/curl -it --restart=Never --rm client-pod /bin/sh
 
 Options:
     --annotations=[]: Annotations to apply to the pod.
@@ -48,7 +48,7 @@ Options:
     --trace=false: Explain every connection hop by hop on stderr (kubesim).
 
 Usage:
-  kubesim run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]
+  kubectl run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]
 `;
 
 const IMAGE_RE = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;

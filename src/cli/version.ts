@@ -8,7 +8,7 @@ const HELP = `Print the client and server version information for the current co
 
 Examples:
   # Print the client and server versions for the current context
-  kubesim version
+  kubectl version
 
 Options:
     --client=false:
@@ -18,7 +18,7 @@ Options:
 	One of 'yaml' or 'json'.
 
 Usage:
-  kubesim version [flags] [options]
+  kubectl version [flags] [options]
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
