@@ -32,7 +32,9 @@ Usage:
   kubesim curl [--from pod/NAME|node/NAME|external] [curl flags] URL... [options]
 `;
 
+/** The workstation's curl; and the one kind's node image (Debian 12 bookworm) ships. */
 const HOST_CURL = '8.5.0';
+const NODE_CURL = '7.88.1';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let from = 'external';
@@ -62,7 +64,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const node = net.topo.nodeByName.get(from.slice(5));
       if (!node) throw notFound('nodes', from.slice(5));
       const client: Client = { kind: 'node', node };
-      proc = openHostProcess(net, client, { stdoutTTY, curlVersion: HOST_CURL });
+      proc = openHostProcess(net, client, { stdoutTTY, curlVersion: NODE_CURL });
     } else if (from.startsWith('pod/') || !from.includes('/')) {
       const name = from.replace(/^pod\//, '');
       const pod = net.topo.podByKey.get(`${session.namespace}/${name}`);

@@ -27,6 +27,13 @@ describe('logs', () => {
     assert.equal(r.stdout, `${c.ip('bb')} - - [22/Nov/2026:01:30:00 +0000] "GET / HTTP/1.1" 200 615 "-" "curl/8.5.0" "-"\n`);
   });
 
+  it('a node\'s curl is the one Debian bookworm ships (kind\'s node image)', () => {
+    const node = c.t.run(['get', 'pod', 'jumpbox', '-o', 'jsonpath={.spec.nodeName}']).stdout;
+    c.t.run(['curl', '--from', `node/${node}`, '-s', '-o', '/dev/null', `http://${c.ip('jumpbox')}/`]);
+    const r = c.t.run(['logs', 'jumpbox', '--tail=1']);
+    assert.match(r.stdout, / "GET \/ HTTP\/1\.1" 200 615 "-" "curl\/7\.88\.1" "-"\n$/);
+  });
+
   it('errors', () => {
     assert.equal(c.t.run(['logs', 'nosuch']).stderr, 'Error from server (NotFound): pods "nosuch" not found\n');
     assert.equal(c.t.run(['logs']).stderr, "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n");
