@@ -85,15 +85,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     plan.addresses,
     { out, err, now: () => session.clock.now(), pid: process.pid },
   );
+  // Handlers go in before the first "Forwarding from" line: a Ctrl-C right after it must still end cleanly.
+  const onSignal = () => forwarder.interrupt();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const listening = await forwarder.listen();
   if (!listening) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await forwarder.close();
     throw new CommandError(`unable to listen on any of the requested ports: [${plan.ports.map((p) => `{${p.local} ${p.remote}}`).join(' ')}]`);
   }
   await live.start();
-  const onSignal = () => forwarder.interrupt();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const end = await forwarder.done;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
