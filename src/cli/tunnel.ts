@@ -53,6 +53,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return t.toString();
   };
 
+  // Ctrl-C is caught from the start, so an interrupt right after the table still closes every port.
+  const interrupted = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   const first = await tunnel.sync();
   for (const f of first.failed) err(`error: ${f}`);
   if (first.added.length) out(table(first.added));
@@ -67,10 +72,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     });
   });
   await live.start();
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await interrupted;
   await tunnel.close();
   await live.stop();
   return 0;
