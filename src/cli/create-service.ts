@@ -7,6 +7,32 @@ import { objectName, toJSON, toYAML } from '../printers/format.js';
 import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
 import type { CliIO } from './io.js';
 
+/** kubectl's texts for the flags these generators take, composed per service type. */
+const OPTION_TEXT: Record<string, string> = {
+  'clusterip': `    --clusterip='':
+	Assign your own ClusterIP or set to 'None' for a 'headless' service (no loadbalancing).`,
+  'dry-run': `    --dry-run='none':
+	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.`,
+  'external-name': `    --external-name='':
+	External name of service`,
+  'field-manager': `    --field-manager='kubectl-create':
+	Name of the manager used to track field ownership.`,
+  'node-port': `    --node-port=0:
+	Port used to expose the service on each node in a cluster.`,
+  'output': `    -o, --output='':
+	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).`,
+  'save-config': `    --save-config=false:
+	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.`,
+  'tcp': `    --tcp=[]:
+	Port pairs can be specified as '<port>:<targetPort>'.`,
+  'validate': `    --validate='strict':
+	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.`,
+};
+
+function optionsText(...names: string[]): string {
+  return `Options:\n${names.map((n) => OPTION_TEXT[n]).join('\n\n')}\n`;
+}
+
 const TYPES: Record<string, { type: CreateServiceType; summary: string; example: string; usage: string; options: string }> = {
   clusterip: {
     type: 'ClusterIP',
@@ -17,28 +43,7 @@ const TYPES: Record<string, { type: CreateServiceType; summary: string; example:
   # Create a new ClusterIP service named my-cs (in headless mode)
   kubectl create service clusterip my-cs --clusterip="None"`,
     usage: 'kubectl create service clusterip NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none] [options]',
-    options: `Options:
-    --clusterip='':
-	Assign your own ClusterIP or set to 'None' for a 'headless' service (no loadbalancing).
-
-    --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
-
-    --field-manager='kubectl-create':
-	Name of the manager used to track field ownership.
-
-    -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
-
-    --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
-
-    --tcp=[]:
-	Port pairs can be specified as '<port>:<targetPort>'.
-
-    --validate='strict':
-	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
-`,
+    options: optionsText('clusterip', 'dry-run', 'field-manager', 'output', 'save-config', 'tcp', 'validate'),
   },
   nodeport: {
     type: 'NodePort',
@@ -46,28 +51,7 @@ const TYPES: Record<string, { type: CreateServiceType; summary: string; example:
     example: `  # Create a new NodePort service named my-ns
   kubectl create service nodeport my-ns --tcp=5678:8080`,
     usage: 'kubectl create service nodeport NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]',
-    options: `Options:
-    --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
-
-    --field-manager='kubectl-create':
-	Name of the manager used to track field ownership.
-
-    --node-port=0:
-	Port used to expose the service on each node in a cluster.
-
-    -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
-
-    --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
-
-    --tcp=[]:
-	Port pairs can be specified as '<port>:<targetPort>'.
-
-    --validate='strict':
-	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
-`,
+    options: optionsText('dry-run', 'field-manager', 'node-port', 'output', 'save-config', 'tcp', 'validate'),
   },
   loadbalancer: {
     type: 'LoadBalancer',
@@ -75,25 +59,7 @@ const TYPES: Record<string, { type: CreateServiceType; summary: string; example:
     example: `  # Create a new LoadBalancer service named my-lbs
   kubectl create service loadbalancer my-lbs --tcp=5678:8080`,
     usage: 'kubectl create service loadbalancer NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]',
-    options: `Options:
-    --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
-
-    --field-manager='kubectl-create':
-	Name of the manager used to track field ownership.
-
-    -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
-
-    --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
-
-    --tcp=[]:
-	Port pairs can be specified as '<port>:<targetPort>'.
-
-    --validate='strict':
-	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
-`,
+    options: optionsText('dry-run', 'field-manager', 'output', 'save-config', 'tcp', 'validate'),
   },
   externalname: {
     type: 'ExternalName',
@@ -101,28 +67,7 @@ const TYPES: Record<string, { type: CreateServiceType; summary: string; example:
     example: `  # Create a new ExternalName service named my-ns
   kubectl create service externalname my-ns --external-name bar.com`,
     usage: 'kubectl create service externalname NAME --external-name external.name [--dry-run=server|client|none] [options]',
-    options: `Options:
-    --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
-
-    --external-name='':
-	External name of service
-
-    --field-manager='kubectl-create':
-	Name of the manager used to track field ownership.
-
-    -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
-
-    --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
-
-    --tcp=[]:
-	Port pairs can be specified as '<port>:<targetPort>'.
-
-    --validate='strict':
-	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
-`,
+    options: optionsText('dry-run', 'external-name', 'field-manager', 'output', 'save-config', 'tcp', 'validate'),
   },
 };
 
