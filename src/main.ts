@@ -51,7 +51,8 @@ async function main(argv: string[]): Promise<number> {
   const name = ALIASES[word] ?? word;
   const loader = VERBS[name];
   if (!loader) {
-    io.stderr.write(`error: unknown command "${word}" for "kubectl"\n\nDid you mean this?\n\tget\n\nRun 'kubesim --help' for usage.\n`.replace(/\n\nDid you mean this\?\n\tget/, ''));
+    const { unknownCommandMessage } = await import('./cli/suggest.js');
+    io.stderr.write(unknownCommandMessage(word, Object.keys(VERBS)));
     return 1;
   }
   const verb = await loader();

@@ -47,3 +47,18 @@ test('bool flags accept --flag=true|false and -x=false as kubectl does; other va
     c.cleanup();
   }
 });
+
+// Checked against kubectl v1.32: `kubectl gett` suggests set and get, in kubectl's command order.
+test('an unknown command gets cobra\'s suggestions, or none', () => {
+  const c = tempCluster();
+  try {
+    const gett = c.run(['gett', 'pods']);
+    assert.equal(gett.stderr, 'Error: unknown command "gett" for "kubectl"\n\nDid you mean this?\n\tset\n\tget\n\n');
+    assert.equal(gett.code, 1);
+    const far = c.run(['zzzzzzzz']);
+    assert.equal(far.stderr, 'Error: unknown command "zzzzzzzz" for "kubectl"\n');
+    assert.equal(far.code, 1);
+  } finally {
+    c.cleanup();
+  }
+});
