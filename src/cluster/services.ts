@@ -3,7 +3,7 @@
 // Allocation state is not stored separately: what is allocated is what the stored Services hold, so a delete
 // or a type change releases by construction (the bitmap allocators' semantics, without a second source of truth).
 import { internalError, InvalidError, type FieldError } from '../api/errors.js';
-import type { KubeObject, Service, ServicePort } from '../api/types.js';
+import type { KubeObject, Service } from '../api/types.js';
 import { checkDns1035, checkLabel, portNameErrors } from '../api/validation.js';
 import { listObjects, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -686,9 +686,4 @@ export function runServiceController(state: ClusterState, ctx: Ctx): void {
     putObject(state, 'services', s);
     recordEvent(state, ctx, s, { reason: 'EnsuredLoadBalancer', message: 'Ensured load balancer', component: 'service-controller' });
   }
-}
-
-/** The Service a port belongs to, by name, for callers that resolve `svc/NAME:port`. */
-export function findServicePort(svc: Svc, portOrName: string | number): ServicePort | undefined {
-  return (svc.spec?.ports ?? []).find((p) => p.name === portOrName || p.port === Number(portOrName));
 }
