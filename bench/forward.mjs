@@ -118,7 +118,8 @@ try {
   const errors = [...runs.fwd, long].reduce((n, r) => n + r.errors + r.non2xx + r.timeouts, 0);
 
   const ratio = median(runs.ratio);
-  const table = new Table({ head: [`server (${ROUNDS} interleaved ${DURATION}s runs, medians)`, 'req/s', 'p99 (ms)', 'ratio', 'goal'] });
+  const style = process.stdout.isTTY && !process.env.NO_COLOR ? {} : { style: { head: [], border: [] } };
+  const table = new Table({ head: [`server (${ROUNDS} interleaved ${DURATION}s runs, medians)`, 'req/s', 'p99 (ms)', 'ratio', 'goal'], ...style });
   table.push(['plain node http', p.rps.toFixed(0), p.p99, '1.00', '']);
   table.push(['kubesim port-forward', f.rps.toFixed(0), f.p99, ratio.toFixed(2), '>= 0.70 and >= 10000 req/s']);
   process.stdout.write(`${table.toString()}\n`);

@@ -37,7 +37,9 @@ export function compareWithNode(args, env) {
 
 const dir = mkdtempSync(join(tmpdir(), 'kubesim-bench-'));
 const env = { ...process.env, KUBESIM_STATE: join(dir, 'state.json'), KUBESIM_SEED: '1', NO_COLOR: '1' };
-const table = new Table({ head: ['benchmark', 'node -e 0 (ms)', 'kubesim (ms)', 'ratio', 'goal'] });
+// Colour only on a terminal: a redirected report stays plain text.
+const style = process.stdout.isTTY && !process.env.NO_COLOR ? {} : { style: { head: [], border: [] } };
+const table = new Table({ head: ['benchmark', 'node -e 0 (ms)', 'kubesim (ms)', 'ratio', 'goal'], ...style });
 try {
   // A 50-pod cluster.
   const pods = [];
