@@ -62,6 +62,15 @@ async function main(argv: string[]): Promise<number> {
   return verb.run(rest, io);
 }
 
+// A reader that stops early (`kubesim get pods -o yaml | head -1`) closes the pipe. kubectl, a Go program, then
+// dies quietly of SIGPIPE (status 141 in the shell); do the same instead of printing a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(141);
+    throw e;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
