@@ -2,17 +2,11 @@
 import { CommandError } from '../api/errors.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
-import { collectFiles } from './manifest-files.js';
-import { writeManifests } from './write-manifests.js';
+import { addManifestWriteFlags, writeManifests } from './write-manifests.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const cmd = addGlobalFlags(newCommand('apply', io, HELP));
-  cmd
-    .option('-f, --filename <file>', 'files, directories or - for stdin', collectFiles, [])
-    .option('-R, --recursive', 'process directories recursively')
-    .option('--dry-run [strategy]', 'none, server or client')
-    .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
-    .option('-o, --output <format>', 'json, yaml or name')
+  addManifestWriteFlags(cmd)
     .option('-l, --selector <selector>', 'accepted for compatibility')
     .option('--force', 'accepted for compatibility')
     .option('--overwrite', 'accepted for compatibility')
@@ -24,7 +18,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return writeManifests('apply', cmd.opts(), io);
 }
 
-// kubectl's help text, with kubesim as the command name.
+// kubectl's help text, limited to what kubesim supports.
 const HELP = `Apply a configuration to a resource by file name or stdin. The resource name must be specified. This resource will be created if it doesn't exist yet. To use 'apply', always create the resource initially with either 'apply' or 'create --save-config'.
 
  JSON and YAML formats are accepted.

@@ -3,8 +3,7 @@
 import { CommandError } from '../api/errors.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO, Verb } from './io.js';
-import { collectFiles } from './manifest-files.js';
-import { writeManifests } from './write-manifests.js';
+import { addManifestWriteFlags, writeManifests } from './write-manifests.js';
 
 /** `create <sub>` generators, each its own module. */
 export const SUBCOMMANDS: Record<string, () => Promise<Verb>> = {
@@ -23,12 +22,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return verb.run(argv.filter((_a, i) => i !== argv.indexOf(sub)), io);
   }
   const cmd = addGlobalFlags(newCommand('create', io, HELP));
-  cmd
-    .option('-f, --filename <file>', 'files, directories or - for stdin', collectFiles, [])
-    .option('-R, --recursive', 'process directories recursively')
-    .option('--dry-run [strategy]', 'none, server or client')
-    .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
-    .option('-o, --output <format>', 'json, yaml or name')
+  addManifestWriteFlags(cmd)
     .option('--save-config', 'accepted for compatibility')
     .option('--field-manager <name>', 'accepted for compatibility');
   if (!parseArgs(cmd, argv, 'create')) return 0;
@@ -42,7 +36,7 @@ function isFlagValue(argv: string[], i: number): boolean {
   return !!prev && /^(-f|--filename|-n|--namespace|-o|--output|--state|-l|--selector|--field-manager)$/.test(prev);
 }
 
-// kubectl's help text, with kubesim as the command name.
+// kubectl's help text, limited to what kubesim supports.
 const HELP = `Create a resource from a file or from stdin.
 
  JSON and YAML formats are accepted.

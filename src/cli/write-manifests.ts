@@ -9,8 +9,20 @@ import type { KubeObject } from '../api/types.js';
 import { decodeRequest, fieldValidationOf, requestError, requestWarnings, type DecodedRequest, type FieldValidation } from '../api/validation.js';
 import { applyObject, createObject, infoString, LAST_APPLIED, threeWayPatch, withLastApplied } from '../cluster/apiserver.js';
 import { getObject } from '../store/objects.js';
+import type { Command } from 'commander';
 import { Session } from './common.js';
+import { collectFiles } from './manifest-files.js';
 import type { CliIO } from './io.js';
+
+/** The flags apply and create share: where the manifests are, and how they are written and shown. */
+export function addManifestWriteFlags(cmd: Command): Command {
+  return cmd
+    .option('-f, --filename <file>', 'files, directories or - for stdin', collectFiles, [])
+    .option('-R, --recursive', 'process directories recursively')
+    .option('--dry-run [strategy]', 'none, server or client')
+    .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
+    .option('-o, --output <format>', 'json, yaml or name');
+}
 import { Failures, readSources } from './manifest-files.js';
 
 export type DryRun = 'none' | 'client' | 'server';
