@@ -1,4 +1,5 @@
 // What kubesim serves, as API discovery would list it. Every verb resolves a user's type word here.
+import { CommandError } from './errors.js';
 export interface ResourceInfo {
   /** Plural resource name, e.g. "pods". */
   resource: string;
@@ -80,4 +81,28 @@ export function resourceByName(resource: string): ResourceInfo {
   const info = RESOURCES.find((i) => i.resource === resource);
   if (!info) throw new Error(`unknown resource ${resource}`);
   return info;
+}
+
+/** A user's type word resolved, or kubectl's error for a type the server does not have. */
+export function requireResource(word: string): ResourceInfo {
+  const info = findResource(word);
+  if (!info) throw new CommandError(`the server doesn't have a resource type "${word}"`);
+  return info;
+}
+
+/**
+ * `TYPE/NAME...` arguments, as kubectl's resource builder reads them: undefined when none has a slash; when
+ * some do, all must (else kubectl's "no need to specify a resource type" error), and each type is resolved.
+ */
+export function slashTargets(args: string[], verb = 'get'): { info: ResourceInfo; name: string }[] | undefined {
+  if (!args.some((a) => a.includes('/'))) return undefined;
+  if (!args.every((a) => a.includes('/'))) {
+    throw new CommandError(
+      `there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl ${verb} resource/<resource_name>' instead of 'kubectl ${verb} resource resource/<resource_name>'`,
+    );
+  }
+  return args.map((a) => {
+    const i = a.indexOf('/');
+    return { info: requireResource(a.slice(0, i)), name: a.slice(i + 1) };
+  });
 }

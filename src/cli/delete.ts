@@ -2,7 +2,7 @@
 import { CommandError, KubeError, StatusError } from '../api/errors.js';
 import { matches, parseSelector } from '../api/labels.js';
 import { decodeManifests } from '../api/manifest.js';
-import { findResource, qualifiedKind, type ResourceInfo } from '../api/resources.js';
+import { requireResource, slashTargets, qualifiedKind, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { deleteObject } from '../cluster/apiserver.js';
 import { getObject, listObjects } from '../store/objects.js';
@@ -33,11 +33,6 @@ const UNDELETABLE_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 
 class NothingToSave extends Error {}
 
-function resolveType(word: string): ResourceInfo {
-  const info = findResource(word);
-  if (!info) throw new CommandError(`the server doesn't have a resource type "${word}"`);
-  return info;
-}
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const cmd = addGlobalFlags(newCommand('delete', io, HELP), { allNamespaces: true });
@@ -96,15 +91,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const byName: Target[] = [];
   let types: ResourceInfo[] = [];
   if (!fromFiles) {
-    if (args.some((a) => a.includes('/'))) {
-      for (const a of args) {
-        const i = a.indexOf('/');
-        if (i < 0) throw new CommandError(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'`);
-        const info = resolveType(a.slice(0, i));
-        byName.push({ info, namespace: info.namespaced ? session.namespace : undefined, name: a.slice(i + 1) });
-      }
+    const named = slashTargets(args);
+    if (named) {
+      for (const { info, name } of named) byName.push({ info, namespace: info.namespaced ? session.namespace : undefined, name });
     } else {
-      types = args[0].split(',').map(resolveType);
+      types = args[0].split(',').map(requireResource);
       const names = args.slice(1);
       if (names.length && (o.all || o.selector)) throw new CommandError('name cannot be provided when a selector is specified');
       if (!names.length && !o.all && !o.selector) throw new CommandError('resource(s) were provided, but no name was specified');

@@ -3,7 +3,7 @@
 import { CommandError, KubeError, notFound, StatusError } from '../api/errors.js';
 import { matches, parseSelector } from '../api/labels.js';
 import { decodeManifests } from '../api/manifest.js';
-import { findResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
+import { requireResource, slashTargets, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
 import { updateObject } from '../cluster/apiserver.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -59,11 +59,6 @@ export function parsePairs(args: string[], m: MetadataVerb): { resources: string
   return { resources, set, remove };
 }
 
-function resolveType(word: string): ResourceInfo {
-  const info = findResource(word);
-  if (!info) throw new CommandError(`the server doesn't have a resource type "${word}"`);
-  return info;
-}
 
 export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO): Promise<number> {
   const cmd = addGlobalFlags(newCommand(m.verb, io, m.help), { allNamespaces: true });
@@ -91,21 +86,17 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
 
   type Target = { info: ResourceInfo; namespace?: string; name?: string };
   const targets: Target[] = [];
+  const named = files.length ? undefined : slashTargets(resources);
   if (files.length) {
     const sources = await readSources(files, !!o.recursive, io);
     for (const it of await decodeManifests(sources, { validate: false, namespace: session.namespace, enforceNamespace: session.namespaceExplicit })) {
       if ('error' in it) failures.add(it.error);
       else targets.push({ info: it.ok.info, namespace: it.ok.object.metadata.namespace, name: it.ok.object.metadata.name });
     }
-  } else if (resources.some((r) => r.includes('/'))) {
-    for (const r of resources) {
-      const i = r.indexOf('/');
-      if (i < 0) throw new CommandError(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'`);
-      const info = resolveType(r.slice(0, i));
-      targets.push({ info, namespace: info.namespaced ? session.namespace : undefined, name: r.slice(i + 1) });
-    }
+  } else if (named) {
+    for (const { info, name } of named) targets.push({ info, namespace: info.namespaced ? session.namespace : undefined, name });
   } else {
-    const types = resources[0].split(',').map(resolveType);
+    const types = resources[0].split(',').map(requireResource);
     const names = resources.slice(1);
     if (names.length && (o.all || o.selector)) throw new CommandError('name cannot be provided when a selector is specified');
     if (!names.length && !o.all && !o.selector) throw new CommandError('resource(s) were provided, but no name was specified');

@@ -1,7 +1,7 @@
 // What `scale`, `set image`, `rollout …` and `create deployment` do, as kubectl does it client-side (read, change,
 // write back) with kubectl's messages. The CLI modules parse and print; these take the state and return results.
 import { CommandError, notFound, StatusError } from '../api/errors.js';
-import { findResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
+import { requireResource, slashTargets, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
 import type { Container, Deployment, KubeObject, PodTemplateSpec, ReplicaSet } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -19,28 +19,14 @@ export interface Target {
 const NO_RESOURCES =
   "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
-function resolveType(word: string): ResourceInfo {
-  const info = findResource(word);
-  if (!info) throw new CommandError(`the server doesn't have a resource type "${word}"`);
-  return info;
-}
 
 /** kubectl's resource builder for `TYPE NAME...` or `TYPE/NAME...` arguments. */
 export function parseTargets(args: string[]): Target[] {
   if (args.length === 0) throw new CommandError(NO_RESOURCES);
-  if (args.some((a) => a.includes('/'))) {
-    if (!args.every((a) => a.includes('/'))) {
-      throw new CommandError(
-        "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'",
-      );
-    }
-    return args.map((a) => {
-      const i = a.indexOf('/');
-      return { info: resolveType(a.slice(0, i)), name: a.slice(i + 1) };
-    });
-  }
+  const named = slashTargets(args);
+  if (named) return named;
   const [type, ...names] = args;
-  const infos = type.split(',').map(resolveType);
+  const infos = type.split(',').map(requireResource);
   if (names.length === 0) throw new CommandError('resource(s) were provided, but no name was specified');
   return infos.flatMap((info) => names.map((name) => ({ info, name })));
 }

@@ -3,7 +3,7 @@
 // stderr and the exit code, because a get can print some objects and still fail on others.
 import { CommandError, notFound, StatusError, type KubeError } from '../api/errors.js';
 import { formatLabels, matches, parseSelector, type Selector } from '../api/labels.js';
-import { findResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
+import { requireResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -62,18 +62,13 @@ interface Found {
   obj: KubeObject;
 }
 
-function resolveType(word: string): ResourceInfo {
-  const info = findResource(word);
-  if (!info) throw new CommandError(`the server doesn't have a resource type "${word}"`);
-  return info;
-}
 
 function expandTypes(text: string): ResourceInfo[] {
   const out: ResourceInfo[] = [];
   for (const w of text.split(',')) {
     if (w === '') continue;
-    if (w === 'all') for (const r of ALL_CATEGORY) out.push(resolveType(r));
-    else out.push(resolveType(w));
+    if (w === 'all') for (const r of ALL_CATEGORY) out.push(requireResource(r));
+    else out.push(requireResource(w));
   }
   return out;
 }
@@ -102,7 +97,7 @@ export function parseRequests(args: string[], hasSelector: boolean): { requests:
       const type = a.slice(0, i);
       const name = a.slice(i + 1);
       if (name === '') throw new CommandError(`arguments in resource/name form must have a single resource and name`);
-      const info = resolveType(type);
+      const info = requireResource(type);
       return { info, name };
     });
     if (hasSelector) throw new CommandError('name cannot be provided when a selector is specified');

@@ -2,7 +2,7 @@
 // comma-separated types, -l, -n, -A; and, when `TYPE NAME` finds nothing, every object whose name starts with NAME.
 import { CommandError, notFound, type KubeError } from '../../api/errors.js';
 import { matches, parseSelector } from '../../api/labels.js';
-import { findResource, qualifiedResource, type ResourceInfo } from '../../api/resources.js';
+import { qualifiedResource, requireResource, slashTargets, type ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { getObject, listObjects } from '../../store/objects.js';
 import type { ClusterState } from '../../store/state.js';
@@ -33,11 +33,6 @@ export interface DescribeResult {
   notice?: string;
 }
 
-function resolveType(word: string): ResourceInfo {
-  const info = findResource(word);
-  if (!info) throw new CommandError(`the server doesn't have a resource type "${word}"`);
-  return info;
-}
 
 interface Target {
   info: ResourceInfo;
@@ -74,16 +69,11 @@ export function runDescribe(state: ClusterState, req: DescribeRequest): Describe
   const named = args.some((a) => a.includes('/')) || args.length > 1;
   if (named && req.allNamespaces) throw new CommandError('a resource cannot be retrieved by name across all namespaces');
   if (args.some((a) => a.includes('/'))) {
-    if (!args.every((a) => a.includes('/'))) {
-      throw new CommandError(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl describe resource/<resource_name>' instead of 'kubectl describe resource resource/<resource_name>'`);
-    }
+    const named = slashTargets(args, 'describe')!;
     if (selector) throw new CommandError('name cannot be provided when a selector is specified');
-    for (const a of args) {
-      const [type, name] = [a.slice(0, a.indexOf('/')), a.slice(a.indexOf('/') + 1)];
-      lookup(resolveType(type), name);
-    }
+    for (const t of named) lookup(t.info, t.name);
   } else {
-    const infos = args[0].split(',').filter((t) => t !== '').map(resolveType);
+    const infos = args[0].split(',').filter((t) => t !== '').map(requireResource);
     const names = args.slice(1);
     if (names.length && selector) throw new CommandError('name cannot be provided when a selector is specified');
     if (names.length === 0) {
