@@ -3,7 +3,8 @@ import { CommandError } from '../api/errors.js';
 import { createCluster } from '../cluster/bootstrap.js';
 import { readState, removeState, resolveStatePath, withLock, writeStateAtomic } from '../store/store.js';
 import { clockFromEnv } from '../util/clock.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 
 const HELP = `Create, delete and inspect the simulated cluster kept in the state file.

@@ -5,7 +5,8 @@ import { createObject } from '../cluster/apiserver.js';
 import { reconcile } from '../cluster/controllers.js';
 import { deploymentFromFlags } from '../cluster/rollouts.js';
 import { objectName, toJSON, toYAML } from '../printers/format.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { dryRunMode, intFlag, normalizeFlags } from './scale.js';
 

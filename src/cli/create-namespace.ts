@@ -2,7 +2,8 @@
 import { CommandError, KubeError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { createObject } from '../cluster/apiserver.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { checkOutput, dryRunOf, toYAML } from './write-manifests.js';
 

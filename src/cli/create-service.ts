@@ -4,7 +4,8 @@ import type { KubeObject } from '../api/types.js';
 import { createObject } from '../cluster/apiserver.js';
 import { buildCreateService, type CreateServiceType } from '../cluster/expose.js';
 import { objectName, toJSON, toYAML } from '../printers/format.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 
 /** kubectl's texts for the flags these generators take, composed per service type. */

@@ -6,7 +6,8 @@ import { TOOLS } from '../apps/tools.js';
 import { Output } from '../apps/shell.js';
 import type { Client } from '../net/engine.js';
 import { openNet } from '../net/index.js';
-import { Session, type GlobalOptions } from './common.js';
+import { type GlobalOptions } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { loadUserImages, writeOutput, writeTraces } from './netcli.js';
 

@@ -4,7 +4,8 @@ import { CommandError, notFound } from '../api/errors.js';
 import type { Container, KubeObject, Pod } from '../api/types.js';
 import { createObject } from '../cluster/apiserver.js';
 import { getObject } from '../store/objects.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { attachMain, loadUserImages } from './netcli.js';
 

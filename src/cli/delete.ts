@@ -6,7 +6,8 @@ import { requireResource, slashTargets, qualifiedKind, type ResourceInfo } from 
 import type { KubeObject } from '../api/types.js';
 import { deleteObject } from '../cluster/apiserver.js';
 import { getObject, listObjects } from '../store/objects.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { collectFiles, Failures, readSources } from './manifest-files.js';
 import { dryRunOf, type DryRun } from './write-manifests.js';

@@ -5,7 +5,8 @@ import { CommandError, type KubeError } from '../api/errors.js';
 import { decodeManifests } from '../api/manifest.js';
 import { runDescribe, type DescribeRequest } from '../printers/describe/select.js';
 import { parseTZif, zoneFrom, type TZif } from '../printers/describe/zone.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { collectFiles, readSources } from './manifest-files.js';
 

@@ -1,7 +1,8 @@
 // `kubesim exec`: runs a command in a container of an existing pod, through the simulated shell and tools.
 import { CommandError, ExitError } from '../api/errors.js';
 import { startArgv } from '../apps/process.js';
-import { addGlobalFlags, newCommand, parseArgs, readStdin, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs, readStdin } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { attachShell, isBareShell, loadUserImages, pickContainer, resolveTarget, stepIn, writeOutput, writeTraces, type ShellCarry } from './netcli.js';
 

@@ -9,7 +9,8 @@ import { buildExposedService, type ExposeOptions } from '../cluster/expose.js';
 import { getObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { checkOutput, dryRunStrategy, normalizeDryRun, printResult } from './create-service.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 
 const HELP = `Expose a resource as a new Kubernetes service.

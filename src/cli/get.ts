@@ -4,7 +4,8 @@ import { CommandError, type KubeError } from '../api/errors.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { runGet, watchChanges, watchSnapshot, type GetOptions } from '../printers/get.js';
 import { formatWithWidths, rememberWidths } from '../printers/tabwriter.js';
-import { addGlobalFlags, FlagError, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, FlagError, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 
 const HELP = `Display one or many resources.

@@ -7,7 +7,8 @@ import { requireResource, slashTargets, qualifiedKind, qualifiedResource, type R
 import { updateObject } from '../cluster/apiserver.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { collectFiles, Failures, readSources } from './manifest-files.js';
 import { checkOutput, dryRunOf, toYAML } from './write-manifests.js';

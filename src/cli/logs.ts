@@ -3,7 +3,8 @@
 import { CommandError, StatusError } from '../api/errors.js';
 import { mainProcess } from '../apps/images.js';
 import { startupLog } from '../apps/servers.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { loadUserImages, pickContainer, resolveTarget } from './netcli.js';
 

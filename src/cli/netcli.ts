@@ -17,7 +17,8 @@ import { openNet } from '../net/index.js';
 import { getObject, listObjects } from '../store/objects.js';
 import { matchesMap } from '../api/labels.js';
 import type { ClusterState } from '../store/state.js';
-import { readStdin, type Session } from './common.js';
+import { readStdin } from './common.js';
+import type { Session } from './session.js';
 import type { CliIO } from './io.js';
 
 /** The user's images: $KUBESIM_IMAGES, else ~/.kube/kubesim/images.yaml when present (see README). */

@@ -4,7 +4,8 @@ import { LiveCluster } from '../forward/live-state.js';
 import { PortForwarder, waitForPod } from '../forward/port-forward.js';
 import { findTarget, parseGoDuration, planForward } from '../forward/resolve.js';
 import { simEngine } from '../forward/sim-engine.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 
 const HELP = `Forward one or more local ports to a pod.

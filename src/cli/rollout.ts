@@ -17,7 +17,8 @@ import {
 import { nextRolloutEvent } from '../cluster/workloads.js';
 import { describePodTemplate } from '../printers/describe/pod.js';
 import type { PrefixWriter } from '../printers/describe/writer.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { dryRunMode, intFlag, invalidFlagValue, normalizeFlags } from './scale.js';
 

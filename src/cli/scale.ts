@@ -1,7 +1,8 @@
 // `kubesim scale`: set the replicas of deployments, replica sets and replication controllers.
 import { CommandError } from '../api/errors.js';
 import { displayName, parseTargets, scaleObject } from '../cluster/rollouts.js';
-import { addGlobalFlags, FlagError, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, FlagError, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 
 // kubectl's help, keeping the kinds, examples and flags kubesim supports.

@@ -1,7 +1,8 @@
 // `kubesim set image`: change container images of a workload's pod template (or a pod), starting a rollout.
 import { CommandError } from '../api/errors.js';
 import { displayName, parseTargets, setImages } from '../cluster/rollouts.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { dryRunMode, normalizeFlags } from './scale.js';
 

@@ -4,7 +4,8 @@ import { LiveCluster } from '../forward/live-state.js';
 import { parseAddresses } from '../forward/resolve.js';
 import { simEngine } from '../forward/sim-engine.js';
 import { Tunnel, TUNNEL_HEAD, tunnelRow, type OpenTunnel } from '../forward/tunnel.js';
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 
 const HELP = `Open a local port for every NodePort and LoadBalancer service, as minikube tunnel does.

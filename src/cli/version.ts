@@ -1,5 +1,6 @@
 // `kubesim version`: kubectl's version lines, with kubesim's own version beside the client's.
-import { addGlobalFlags, newCommand, parseArgs, Session } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { KUBESIM_VERSION, KUBECTL_COMPAT_VERSION } from '../version.js';
 import { CommandError } from '../api/errors.js';

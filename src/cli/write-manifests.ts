@@ -10,7 +10,7 @@ import { decodeRequest, fieldValidationOf, requestError, requestWarnings, type D
 import { applyObject, createObject, infoString, LAST_APPLIED, threeWayPatch, withLastApplied } from '../cluster/apiserver.js';
 import { getObject } from '../store/objects.js';
 import type { Command } from 'commander';
-import { Session } from './common.js';
+import { Session } from './session.js';
 import { collectFiles } from './manifest-files.js';
 import type { CliIO } from './io.js';
 

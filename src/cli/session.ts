@@ -1,0 +1,81 @@
+// The session: one command's view of where the cluster lives and what time it is, opening it for reading
+// or changing.
+import { CommandError } from '../api/errors.js';
+import { isSettled } from '../cluster/settled.js';
+import type { Ctx } from '../cluster/context.js';
+import type { ClusterState } from '../store/state.js';
+import { mutateState, readState, resolveStatePath, withLock, writeStateAtomic } from '../store/store.js';
+import { clockFromEnv, type Clock } from '../util/clock.js';
+import { Random } from '../util/random.js';
+import type { GlobalOptions } from './common.js';
+import type { CliIO } from './io.js';
+
+/** One command's view of where the cluster lives and what time it is. */
+export class Session {
+  readonly statePath: string;
+  /** The simulated clock: the base clock (system or KUBESIM_NOW) plus the state's clockOffsetMs once read. */
+  readonly clock: Clock;
+  private readonly baseClock: Clock;
+  private offsetMs = 0;
+  readonly env: NodeJS.ProcessEnv;
+  readonly namespace: string;
+  readonly namespaceExplicit: boolean;
+
+  constructor(opts: GlobalOptions, io: CliIO) {
+    this.env = io.env;
+    this.statePath = resolveStatePath(opts.state, io.env);
+    try {
+      this.baseClock = clockFromEnv(io.env);
+    } catch (e) {
+      throw new CommandError((e as Error).message);
+    }
+    this.clock = { now: () => new Date(this.baseClock.now().getTime() + this.offsetMs) };
+    this.namespace = opts.namespace ?? 'default';
+    this.namespaceExplicit = opts.namespace !== undefined;
+  }
+
+  /** The default cluster a first command creates: seed from KUBESIM_SEED, else 1. */
+  private async createDefault(): Promise<ClusterState> {
+    const raw = this.env.KUBESIM_SEED;
+    const seed = raw === undefined || raw === '' ? 1 : Number(raw);
+    if (!Number.isInteger(seed)) throw new CommandError(`KUBESIM_SEED must be an integer, got "${raw}"`);
+    const { createCluster } = await import('../cluster/bootstrap.js');
+    return createCluster({ name: 'kind', seed, now: this.clock.now(), loadBalancer: true });
+  }
+
+  /** Reads the cluster without taking the lock; a missing file is created (under the lock) first. */
+  async read(): Promise<{ state: ClusterState; ctx: Ctx }> {
+    let state = readState(this.statePath);
+    if (!state) {
+      state = await withLock(this.statePath, async () => {
+        const again = readState(this.statePath);
+        if (again) return again;
+        const fresh = await this.createDefault();
+        writeStateAtomic(this.statePath, fresh);
+        return fresh;
+      });
+    }
+    this.offsetMs = state.clockOffsetMs ?? 0;
+    const ctx = { clock: this.clock, random: Random.fromState(state.random) };
+    // Status that depends on time (readiness, restarts, rollouts) is computed now, in memory only.
+    // The controllers are loaded only when there is something for them to do.
+    if (!isSettled(state)) (await import('../cluster/controllers.js')).reconcile(state, ctx);
+    return { state, ctx };
+  }
+
+  /** Changes the cluster under the lock; nothing is saved if fn throws. */
+  async change<T>(fn: (state: ClusterState, ctx: Ctx) => T | Promise<T>): Promise<T> {
+    return mutateState(this.statePath, () => this.createDefault(), async (state) => {
+      const random = Random.fromState(state.random);
+      // Follows state.clockOffsetMs live, so a change that moves simulated time on sees the new time at once.
+      const clock: Clock = { now: () => new Date(this.baseClock.now().getTime() + (state.clockOffsetMs ?? 0)) };
+      this.offsetMs = state.clockOffsetMs ?? 0;
+      const ctx = { clock, random };
+      (await import('../cluster/controllers.js')).reconcile(state, ctx);
+      const result = await fn(state, ctx);
+      this.offsetMs = state.clockOffsetMs ?? 0;
+      state.random = random.state();
+      return result;
+    });
+  }
+}
