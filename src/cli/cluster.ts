@@ -59,7 +59,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         }
         const s = createCluster({ name: opts.name, seed, now: clock.now(), loadBalancer: opts.loadBalancer !== false, workers });
         if (opts.workstationReachesPods) s.cluster.workstationReachesPods = true;
-        writeStateAtomic(path, s);
+        writeStateAtomic(path, s, clock.now().getTime());
         return s;
       });
       const workerCount = state.cluster.nodes.length - 1;

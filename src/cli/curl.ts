@@ -70,7 +70,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const name = from.replace(/^pod\//, '');
       const pod = net.topo.podByKey.get(`${session.namespace}/${name}`);
       if (!pod) {
-        if (state.objects.pods?.[`${session.namespace}/${name}`]) throw new CommandError(`pod ${session.namespace}/${name} is not running`);
+        if (state.objects.has('pods', `${session.namespace}/${name}`)) throw new CommandError(`pod ${session.namespace}/${name} is not running`);
         throw notFound('pods', name);
       }
       const container = pod.pod.spec!.containers[0];

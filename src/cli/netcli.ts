@@ -261,7 +261,7 @@ export function resolveTarget(state: Parameters<typeof findPod>[0], namespace: s
   };
   const k = kinds[type];
   if (!k) throw new CommandError(`the server doesn't have a resource type "${type}"`);
-  const obj = state.objects[k[0]]?.[`${namespace}/${name}`] as { spec?: { selector?: { matchLabels?: Record<string, string> } | Record<string, string> } } | undefined;
+  const obj = getObject(state, k[0], namespace, name) as { spec?: { selector?: { matchLabels?: Record<string, string> } | Record<string, string> } } | undefined;
   if (!obj) throw notFound(k[1], name);
   const sel = (obj.spec?.selector as { matchLabels?: Record<string, string> })?.matchLabels ?? (obj.spec?.selector as Record<string, string>);
   const matching = listObjects<Pod>(state, 'pods', namespace).filter((p) => matchesMap(sel, p.metadata.labels) && !p.metadata.deletionTimestamp);

@@ -51,7 +51,7 @@ export class Session {
         const again = readState(this.statePath);
         if (again) return again;
         const fresh = await this.createDefault();
-        writeStateAtomic(this.statePath, fresh);
+        writeStateAtomic(this.statePath, fresh, this.clock.now().getTime());
         return fresh;
       });
     }
@@ -76,6 +76,6 @@ export class Session {
       this.offsetMs = state.clockOffsetMs ?? 0;
       state.random = random.state();
       return result;
-    });
+    }, () => this.clock.now().getTime());
   }
 }

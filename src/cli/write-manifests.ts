@@ -8,6 +8,7 @@ import { qualifiedKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { decodeRequest, fieldValidationOf, requestError, requestWarnings, type DecodedRequest, type FieldValidation } from '../api/validation.js';
 import { applyObject, createObject, infoString, LAST_APPLIED, threeWayPatch, withLastApplied } from '../cluster/apiserver.js';
+import { reconcile } from '../cluster/controllers.js';
 import { getObject } from '../store/objects.js';
 import type { Command } from 'commander';
 import { Session } from './session.js';
@@ -152,7 +153,9 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
           for (const { m, req } of decoded) {
             let verbText = 'creating';
             try {
-              const opts = { namespace: session.namespace, dryRun: dryRun === 'server' };
+              // The controllers run once, after the last document (a real API server stores each and the
+              // controllers catch up); reconciling after each would make a long file quadratic.
+              const opts = { namespace: session.namespace, dryRun: dryRun === 'server', reconcile: false };
               const current = getObject(state, m.info.resource, m.info.namespaced ? req.object.metadata.namespace : undefined, req.object.metadata.name);
               if (verb === 'apply' && current) {
                 const lastText = current.metadata.annotations?.[LAST_APPLIED];
@@ -183,6 +186,7 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
           }
           // Nothing stored (all failed, unchanged or dry run): leave the file exactly as it was.
           if (!wrote || dryRun === 'server') throw new NothingToSave();
+          reconcile(state, ctx);
         });
       } catch (e) {
         if (!(e instanceof NothingToSave)) throw e;

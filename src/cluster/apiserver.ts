@@ -4,7 +4,7 @@ import { alreadyExists, KubeError, notFound, StatusError } from '../api/errors.j
 import { apiVersionOf, qualifiedResource, resourceForKind, RESOURCES, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validation.js';
-import { getObject, putObject, removeObject } from '../store/objects.js';
+import { getObject, listObjects, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
@@ -162,7 +162,7 @@ type OwnerIndex = Map<string, [ResourceInfo, KubeObject][]>;
 function ownerIndex(state: ClusterState): OwnerIndex {
   const idx: OwnerIndex = new Map();
   for (const info of RESOURCES) {
-    for (const o of Object.values(state.objects[info.resource] ?? {})) {
+    for (const o of listObjects(state, info.resource)) {
       for (const ref of o.metadata.ownerReferences ?? []) {
         let list = idx.get(ref.uid);
         if (!list) idx.set(ref.uid, (list = []));
@@ -183,7 +183,7 @@ function removeWithDependents(state: ClusterState, ctx: Ctx, info: ResourceInfo,
   if (obj.kind === 'Namespace') {
     for (const i of RESOURCES) {
       if (!i.namespaced) continue;
-      for (const o of Object.values(state.objects[i.resource] ?? {})) {
+      for (const o of listObjects(state, i.resource)) {
         if (o.metadata.namespace === obj.metadata.name && stillThere(i, o)) removeWithDependents(state, ctx, i, o, idx);
       }
     }
@@ -193,7 +193,7 @@ function removeWithDependents(state: ClusterState, ctx: Ctx, info: ResourceInfo,
 function orphanDependents(state: ClusterState, owner: KubeObject): void {
   const uid = owner.metadata.uid;
   for (const info of RESOURCES) {
-    for (const o of Object.values(state.objects[info.resource] ?? {})) {
+    for (const o of listObjects(state, info.resource)) {
       const refs = o.metadata.ownerReferences;
       if (refs?.some((r) => r.uid === uid)) {
         const rest = refs.filter((r) => r.uid !== uid);

@@ -1,7 +1,7 @@
 // A new cluster, shaped like the one `kind create cluster` makes with three workers: nodes, system
 // namespaces, the `kubernetes` and `kube-dns` Services at their fixed addresses, and CoreDNS.
 import type { KubeObject } from '../api/types.js';
-import { putObject } from '../store/objects.js';
+import { emptyObjects, putObject } from '../store/objects.js';
 import { SCHEMA_VERSION, STATE_KIND, type ClusterConfig, type ClusterState } from '../store/state.js';
 import { fixedClock, rfc3339 } from '../util/clock.js';
 import { Random } from '../util/random.js';
@@ -124,10 +124,9 @@ export function createCluster(opts: ClusterOptions): ClusterState {
     cluster,
     random: random.state(),
     resourceVersion: 0,
-    objects: {},
+    ...emptyObjects(),
     ipam: {},
     net: { affinity: {} },
-    logs: {},
   };
   for (const ns of SYSTEM_NAMESPACES) createObject(state, ctx, namespaceObject(ns), { namespace: 'default', reconcile: false });
   // As in kind, the control-plane node is up first: CoreDNS is scheduled onto it (tolerating its taint) before the

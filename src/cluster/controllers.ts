@@ -1,24 +1,124 @@
 // The controllers, run in a fixed order after every change and before every read, so that status that
 // depends on time (readiness, restarts, rollouts) is computed when it is looked at: there is no daemon.
 // Each controller is idempotent: running it twice changes nothing the second time.
+//
+// reconcile() is the incremental control plane a command runs: like client-go controllers it learns what
+// changed from a watch (the store's journal), maps each change to the keys that care (a pod to itself and to
+// the Services selecting it, old labels and new), and handles only those, plus the objects whose status still
+// moves with time (state.unsettled). reconcileAll() runs every controller over every object: the oracle the
+// incremental one is tested against (test/cluster/equivalence.test.ts), and the fallback for a state that
+// does not yet record what is unsettled.
+import type { KubeObject, Service } from '../api/types.js';
+import { listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import type { Ctx } from './context.js';
 import { runEndpointsController } from './endpoints.js';
+import { podInformer, PodInformer, type Round, type Scope } from './informer.js';
+import { matchesMap } from '../api/labels.js';
 import { runKubelet, runScheduler } from './pods.js';
 import { runServiceController } from './services.js';
+import { isUnsettled, UNSETTLED_KINDS } from './unsettled.js';
 import { runWorkloadControllers } from './workloads.js';
 
-export type Controller = (state: ClusterState, ctx: Ctx) => void;
+export type Controller = (state: ClusterState, ctx: Ctx, r: Round) => void;
 
 /** Workload controllers create pods, the scheduler places them, the kubelet runs them, endpoints follow. */
 export const CONTROLLERS: Controller[] = [runWorkloadControllers, runScheduler, runKubelet, runEndpointsController, runServiceController];
 
-/** Runs the controllers until nothing changes (a write bumps resourceVersion), as a real control plane settles. */
-export function reconcile(state: ClusterState, ctx: Ctx): void {
-  for (let round = 0; round < 20; round++) {
+const MAX_ROUNDS = 20;
+
+/** Every controller over every object until nothing changes (a write bumps resourceVersion). */
+export function reconcileAll(state: ClusterState, ctx: Ctx): void {
+  const r: Round = { pods: podInformer(state, false) };
+  for (let round = 0; round < MAX_ROUNDS; round++) {
     const before = state.resourceVersion;
-    for (const c of CONTROLLERS) c(state, ctx);
-    if (state.resourceVersion === before) return;
+    for (const c of CONTROLLERS) {
+      r.pods.sync();
+      c(state, ctx, r);
+    }
+    if (state.resourceVersion === before) break;
   }
+  r.pods.drainChanges();
+  JOURNAL_SEEN.set(state, state.objects.journal.length);
+  const unsettled = new Set<string>();
+  for (const kind of UNSETTLED_KINDS) {
+    for (const o of listObjects(state, kind)) if (isUnsettled(state, kind, o)) unsettled.add(`${kind}/${o.metadata.namespace}/${o.metadata.name}`);
+  }
+  state.unsettled = [...unsettled].sort();
 }
 
+/** How far into the journal the last reconcile of this state has looked. */
+const JOURNAL_SEEN = new WeakMap<ClusterState, number>();
+
+/** The incremental reconcile (see the top of this file). */
+export function reconcile(state: ClusterState, ctx: Ctx): void {
+  if (!state.unsettled) return reconcileAll(state, ctx);
+  const pods = podInformer(state, true);
+  const scope: Scope = { pods: new Set(), services: new Set() };
+  const r: Round = { pods, scope };
+  const unsettled = new Set(state.unsettled);
+  for (const u of unsettled) if (u.startsWith('pods/')) scope.pods.add(u.slice(5));
+  const touched = { pods: new Set<string>(), workloads: new Set<string>() };
+  let seen = JOURNAL_SEEN.get(state) ?? 0;
+  let services: (Service & KubeObject)[] | undefined;
+  // The watch: every change since the last look, mapped to the keys of the controllers that care.
+  const take = () => {
+    const journal = state.objects.journal;
+    for (; seen < journal.length; seen++) {
+      const { kind, key } = journal[seen];
+      if (kind === 'pods') {
+        scope.pods.add(key);
+        touched.pods.add(key);
+      } else if (kind === 'services' || kind === 'endpoints') {
+        scope.services.add(key);
+        if (kind === 'services') services = undefined;
+      } else if (UNSETTLED_KINDS.includes(kind)) touched.workloads.add(`${kind}/${key}`);
+    }
+    for (const ch of pods.drainChanges()) {
+      services ??= listObjects<Service>(state, 'services');
+      for (const svc of services) {
+        const sel = svc.spec?.selector;
+        const ns = svc.metadata.namespace;
+        if (!sel) continue;
+        const was = ch.old && ch.old.metadata.namespace === ns && matchesMap(sel, ch.old.metadata.labels);
+        const is = ch.now && ch.now.metadata.namespace === ns && matchesMap(sel, ch.now.metadata.labels);
+        if (was || is) scope.services.add(`${ns}/${svc.metadata.name}`);
+      }
+    }
+  };
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const before = state.resourceVersion;
+    for (const c of CONTROLLERS) {
+      take();
+      c(state, ctx, r);
+      if (c === runKubelet && r.scope) r.scope.pods.clear();
+    }
+    if (state.resourceVersion === before) break;
+  }
+  take();
+  JOURNAL_SEEN.set(state, seen);
+  if (!r.scope) {
+    // A rolling step was replayed over every pod: take stock of everything.
+    for (const kind of UNSETTLED_KINDS) for (const k of state.objects.keys(kind)) touched[kind === 'pods' ? 'pods' : 'workloads'].add(kind === 'pods' ? k : `${kind}/${k}`);
+  }
+  // What is unsettled now: the previous set, updated for every object this reconcile touched or refreshed.
+  for (const u of state.unsettled) {
+    if (u.startsWith('pods/')) touched.pods.add(u.slice(5));
+    else touched.workloads.add(u);
+  }
+  for (const k of touched.pods) {
+    const o = state.objects.get('pods', k) as KubeObject | undefined;
+    if (o && isUnsettled(state, 'pods', o)) unsettled.add(`pods/${k}`);
+    else unsettled.delete(`pods/${k}`);
+  }
+  for (const w of touched.workloads) {
+    const i = w.indexOf('/');
+    const kind = w.slice(0, i);
+    const o = state.objects.get(kind, w.slice(i + 1)) as KubeObject | undefined;
+    if (o && isUnsettled(state, kind, o)) unsettled.add(w);
+    else unsettled.delete(w);
+  }
+  state.unsettled = [...unsettled].sort();
+}
+
+export { PodInformer };

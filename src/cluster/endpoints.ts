@@ -9,6 +9,7 @@ import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import { ipv4ToInt, isIPv4 } from '../util/ip.js';
 import type { Ctx } from './context.js';
+import { compareKeys, PodInformer, type Round } from './informer.js';
 import type { Strategy } from './strategies.js';
 
 type PodObj = Pod & KubeObject;
@@ -48,10 +49,10 @@ interface PodIndex {
   byLabel: Map<string, PodObj[]>;
 }
 
-function indexPods(state: ClusterState): PodIndex {
+function indexPods(pods: PodObj[]): PodIndex {
   const byNamespace = new Map<string, PodObj[]>();
   const byLabel = new Map<string, PodObj[]>();
-  for (const pod of listObjects<Pod>(state, 'pods')) {
+  for (const pod of pods) {
     const ns = pod.metadata.namespace ?? 'default';
     let list = byNamespace.get(ns);
     if (!list) byNamespace.set(ns, (list = []));
@@ -386,12 +387,29 @@ function mirrorDesired(ep: KubeObject): DesiredSlice[] {
 // ---------------------------------------------------------------------------------------------------------
 // The controller
 
-export function runEndpointsController(state: ClusterState, ctx: Ctx): void {
-  const index = indexPods(state);
+/**
+ * The endpoints, endpointslice and mirroring controllers. Full: every Service, with a label index over every
+ * pod. Scoped (r.scope): the Services queued for this round, each selecting from its namespace's pods and
+ * finding its slices through the slices index's projections, so a change costs what it touches.
+ */
+export function runEndpointsController(state: ClusterState, ctx: Ctx, r: Round = { pods: PodInformer.build(state, false) }): void {
+  const scoped = r.scope;
+  let select: (ns: string, selector: Record<string, string>) => PodObj[];
+  if (scoped) {
+    select = (ns, selector) => {
+      const entries = Object.entries(selector);
+      return r.pods.list(ns).filter((p) => entries.every(([k, v]) => p.metadata.labels?.[k] === v));
+    };
+  } else {
+    const index = indexPods(r.pods.list());
+    select = (ns, selector) => selectPods(index, ns, selector);
+  }
+  const queued = scoped ? [...scoped.services].sort(compareKeys) : undefined;
+  if (scoped) scoped.services.clear();
   // Slices by owning service name, split by which controller manages them.
   const managed = new Map<string, KubeObject[]>();
   const mirrored = new Map<string, KubeObject[]>();
-  for (const s of listObjects(state, 'endpointslices')) {
+  for (const s of queued ? slicesOf(state, new Set(queued)) : listObjects(state, 'endpointslices')) {
     const labels = s.metadata.labels ?? {};
     const svcName = labels[LABEL_SERVICE_NAME];
     if (!svcName) continue;
@@ -403,7 +421,8 @@ export function runEndpointsController(state: ClusterState, ctx: Ctx): void {
     l.push(s);
   }
   const seen = new Set<string>();
-  for (const svc of listObjects<Service>(state, 'services')) {
+  const services = queued ? queued.map((k) => state.objects.get('services', k) as Svc | undefined).filter((s): s is Svc => !!s) : listObjects<Service>(state, 'services');
+  for (const svc of services) {
     const ns = svc.metadata.namespace ?? 'default';
     const key = `${ns}/${svc.metadata.name}`;
     seen.add(key);
@@ -421,7 +440,7 @@ export function runEndpointsController(state: ClusterState, ctx: Ctx): void {
     }
     // ExternalName services receive no endpoints from these controllers (kubernetes/kubernetes#105986).
     if (svc.spec?.type === 'ExternalName') continue;
-    const pods = selectPods(index, ns, selector);
+    const pods = select(ns, selector);
     syncEndpoints(state, ctx, svc, pods);
     const labels = serviceLabels(svc, { [LABEL_MANAGED_BY]: SLICE_CONTROLLER, [LABEL_SERVICE_NAME]: svc.metadata.name });
     const triggerAt = getObject(state, 'endpoints', ns, svc.metadata.name)?.metadata.annotations?.[TRIGGER_TIME];
@@ -432,6 +451,18 @@ export function runEndpointsController(state: ClusterState, ctx: Ctx): void {
     if (seen.has(key)) continue;
     for (const s of slices) removeObject(state, 'endpointslices', s.metadata.namespace, s.metadata.name);
   }
+}
+
+/** The slices labelled for these services ("namespace/name"), found by the index's projections, read. */
+function slicesOf(state: ClusterState, services: Set<string>): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const [key, p] of state.objects.projections('endpointslices')) {
+    const svcName = (p as { s?: string } | undefined)?.s;
+    if (svcName === undefined || !services.has(`${key.slice(0, key.indexOf('/'))}/${svcName}`)) continue;
+    const s = state.objects.get('endpointslices', key) as KubeObject | undefined;
+    if (s) out.push(s);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------

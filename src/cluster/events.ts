@@ -1,6 +1,7 @@
 // Events as the components of a real cluster record them (core/v1 Event objects).
 import type { KubeObject } from '../api/types.js';
-import { putObject, getObject } from '../store/objects.js';
+import { seriesHash, type EventProjection } from '../api/projections.js';
+import { getObject, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
@@ -25,9 +26,7 @@ export interface EventSpec {
 export function recordEvent(state: ClusterState, ctx: Ctx, obj: KubeObject, spec: EventSpec): KubeObject {
   const at = spec.at ?? ctx.clock.now();
   const ns = obj.metadata.namespace ?? 'default';
-  const index = eventIndex(state);
-  const key = seriesKey(obj.metadata.uid, spec.reason, spec.message, spec.fieldPath, spec.component);
-  const same = liveEvent(state, index.get(key));
+  const [key, same] = lookupSeries(state, obj, spec.reason, spec.message, spec.fieldPath, spec.component);
   if (same) {
     same.count = ((same.count as number) ?? 1) + 1;
     same.lastTimestamp = rfc3339(at);
@@ -62,49 +61,68 @@ export function recordEvent(state: ClusterState, ctx: Ctx, obj: KubeObject, spec
     reportingInstance: spec.host ?? '',
   };
   if (!obj.metadata.namespace) (event.involvedObject as Record<string, unknown>).namespace = undefined;
-  index.set(key, event);
+  eventIndex(state).set(key, event);
   return putObject(state, 'events', event);
 }
 
-function seriesKey(uid: string | undefined, reason: unknown, message: unknown, fieldPath: unknown, component: unknown): string {
-  return JSON.stringify([uid, reason, message, fieldPath ?? null, component]);
+/** The series an event belongs to (same object, reason, message, fieldPath, component), as the index keeps it. */
+export function seriesKey(uid: string | undefined, reason: unknown, message: unknown, fieldPath: unknown, component: unknown): string {
+  return seriesHash(JSON.stringify([uid, reason, message, fieldPath ?? null, component]));
 }
 
-// Events of a state by series key, built by one scan the first time a command records an event: a
-// controller may record hundreds, and each must find its series without scanning them all.
+/** The events of a series, found by their index projections (no event is read but the candidates). */
+function seriesOf(state: ClusterState, key: string, obj: KubeObject, reason: unknown, message: unknown, fieldPath: unknown, component: unknown): KubeObject | undefined {
+  for (const [k, p] of state.objects.projections('events')) {
+    if ((p as EventProjection | undefined)?.k !== key) continue;
+    const e = state.objects.get('events', k) as KubeObject | undefined;
+    const io = e?.involvedObject as { uid?: string; fieldPath?: string } | undefined;
+    const src = e?.source as { component?: string } | undefined;
+    // The projection holds a hash: check the event itself.
+    if (e && io?.uid === obj.metadata.uid && e.reason === reason && e.message === message && (io?.fieldPath ?? null) === (fieldPath ?? null) && src?.component === component) return e;
+  }
+  return undefined;
+}
+
+// The series found so far in this command, so that a controller recording hundreds of events scans the
+// events index once per new series, not once per event.
 const INDEXES = new WeakMap<ClusterState, Map<string, KubeObject>>();
 
 function eventIndex(state: ClusterState): Map<string, KubeObject> {
   let idx = INDEXES.get(state);
-  if (!idx) {
-    idx = new Map();
-    for (const e of Object.values(state.objects.events ?? {})) {
-      const io = e.involvedObject as { uid?: string; fieldPath?: string } | undefined;
-      const src = e.source as { component?: string } | undefined;
-      idx.set(seriesKey(io?.uid, e.reason, e.message, io?.fieldPath, src?.component), e);
-    }
-    INDEXES.set(state, idx);
-  }
+  if (!idx) INDEXES.set(state, (idx = new Map()));
   return idx;
 }
 
 /** The indexed event, if it is still stored (a namespace deletion may have removed it). */
 function liveEvent(state: ClusterState, e: KubeObject | undefined): KubeObject | undefined {
   if (!e) return undefined;
-  return state.objects.events?.[`${e.metadata.namespace}/${e.metadata.name}`] === e ? e : undefined;
+  return getObject(state, 'events', e.metadata.namespace, e.metadata.name) === e ? e : undefined;
+}
+
+function lookupSeries(state: ClusterState, obj: KubeObject, reason: string, message: string, fieldPath: string | undefined, component: string): [string, KubeObject | undefined] {
+  const key = seriesKey(obj.metadata.uid, reason, message, fieldPath, component);
+  const idx = eventIndex(state);
+  let e = liveEvent(state, idx.get(key));
+  if (!e) {
+    e = seriesOf(state, key, obj, reason, message, fieldPath, component);
+    if (e) idx.set(key, e);
+  }
+  return [key, e];
 }
 
 /** The stored event of one series (same object, reason, message, fieldPath and component), if any. */
 export function findSeries(state: ClusterState, obj: KubeObject, reason: string, message: string, fieldPath: string | undefined, component: string): KubeObject | undefined {
-  return liveEvent(state, eventIndex(state).get(seriesKey(obj.metadata.uid, reason, message, fieldPath, component)));
+  return lookupSeries(state, obj, reason, message, fieldPath, component)[1];
 }
 
-/** Events about one object, as describe fetches them (by uid). */
+/** Events about one object, as describe fetches them (by uid), read through the index's projections. */
 export function eventsFor(state: ClusterState, obj: KubeObject): KubeObject[] {
   const out: KubeObject[] = [];
-  for (const e of Object.values(state.objects.events ?? {})) {
-    const io = e.involvedObject as { uid?: string };
-    if (io?.uid && io.uid === obj.metadata.uid) out.push(e);
+  if (!obj.metadata.uid) return out;
+  for (const [k, p] of state.objects.projections('events')) {
+    if ((p as EventProjection | undefined)?.u !== obj.metadata.uid) continue;
+    const e = state.objects.get('events', k) as KubeObject | undefined;
+    if (e) out.push(e);
   }
   return out;
 }

@@ -10,6 +10,7 @@ import type { ClusterState, NodeConfig } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import { addToIPv4, ipv4ToInt, intToIPv4 } from '../util/ip.js';
 import type { Ctx } from './context.js';
+import { compareKeys, type PodInformer, type Round } from './informer.js';
 import { findSeries, recordEvent } from './events.js';
 import type { Strategy } from './strategies.js';
 
@@ -143,14 +144,15 @@ function nodeSelectorMatches(pod: PodObj, node: KubeObject): boolean {
  * Places pending pods: only schedulable nodes whose taints the pod tolerates; among them the ones with the
  * fewest pods (kube-scheduler's spreading scores), ties broken by the seeded random source.
  */
-export function runScheduler(state: ClusterState, ctx: Ctx): void {
-  const pods = listObjects<Pod>(state, 'pods');
-  const pending = pods.filter((p) => !p.spec?.nodeName && !p.metadata.deletionTimestamp);
+export function runScheduler(state: ClusterState, ctx: Ctx, r: Round): void {
+  const pending = r.pods.pending();
   if (pending.length === 0) return;
   const nodes = listObjects(state, 'nodes').filter((n) => !(n.spec as { unschedulable?: boolean })?.unschedulable);
   const load = new Map<string, number>();
-  for (const p of pods) if (p.spec?.nodeName) load.set(p.spec.nodeName, (load.get(p.spec.nodeName) ?? 0) + 1);
-  for (const pod of pending) {
+  for (const n of nodes) load.set(n.metadata.name, r.pods.podsOn(n.metadata.name));
+  for (const listed of pending) {
+    const pod = r.pods.object(`${listed.metadata.namespace}/${listed.metadata.name}`);
+    if (!pod) continue;
     const fits = nodes.filter((n) => tolerates(pod, n) && nodeSelectorMatches(pod, n));
     if (fits.length === 0) {
       markUnschedulable(state, ctx, pod, nodes.length);
@@ -197,21 +199,18 @@ function nodeConfig(state: ClusterState, name: string): NodeConfig | undefined {
  * The next free address of the node's podCIDR after the last one handed out (host-local keeps moving forward,
  * so a re-created pod gets a new IP). .1 is the node's gateway on the pod network.
  */
-export function allocatePodIP(state: ClusterState, nodeName: string): string | undefined {
+export function allocatePodIP(state: ClusterState, nodeName: string, pods: PodInformer): string | undefined {
   const node = nodeConfig(state, nodeName);
   if (!node) return undefined;
   const [base, bitsText] = node.podCIDR.split('/');
   const size = 2 ** (32 - Number(bitsText));
-  const inUse = new Set<string>();
-  for (const p of listObjects<Pod>(state, 'pods')) {
-    if (p.spec?.nodeName === nodeName && p.status?.podIP && !p.spec.hostNetwork) inUse.add(p.status.podIP);
-  }
+  pods.sync();
   const last = state.ipam[nodeName] ?? 1;
   for (let step = 1; step < size - 2; step++) {
     let offset = last + step;
     if (offset >= size - 1) offset = 2 + ((offset - 2) % (size - 3));
     const ip = addToIPv4(base, offset);
-    if (!inUse.has(ip)) {
+    if (!pods.ipInUse(nodeName, ip)) {
       state.ipam[nodeName] = offset;
       return ip;
     }
@@ -335,24 +334,27 @@ function readyDelay(c: Container): number | undefined {
  * Starts scheduled pods (IP, events, status) and keeps running pods' status in step with time.
  * Writes only when something changed, so that reads stay pure.
  */
-export function runKubelet(state: ClusterState, ctx: Ctx): void {
+export function runKubelet(state: ClusterState, ctx: Ctx, r: Round): void {
   const nowMs = ctx.clock.now().getTime();
-  for (const pod of listObjects<Pod>(state, 'pods')) {
+  // Scoped: the pods that changed and those whose status still moves with time; full: every pod.
+  const pods = r.scope ? [...r.scope.pods].sort(compareKeys).map((k) => r.pods.object(k)) : listObjects<Pod>(state, 'pods');
+  for (const pod of pods) {
+    if (!pod) continue;
     const nodeName = pod.spec?.nodeName;
     if (!nodeName || pod.metadata.deletionTimestamp) continue;
     const status = (pod.status ??= {});
-    if (!status.startTime) startPod(state, ctx, pod, nodeName);
+    if (!status.startTime) startPod(state, ctx, pod, nodeName, r.pods);
     const before = JSON.stringify(pod.status);
     refreshPodStatus(state, ctx, pod, nowMs);
     if (JSON.stringify(pod.status) !== before) putObject(state, 'pods', pod);
   }
 }
 
-function startPod(state: ClusterState, ctx: Ctx, pod: PodObj, nodeName: string): void {
+function startPod(state: ClusterState, ctx: Ctx, pod: PodObj, nodeName: string, pods: PodInformer): void {
   const node = nodeConfig(state, nodeName);
   const now = ctx.clock.now();
   const hostIP = node?.internalIP ?? '';
-  const podIP = pod.spec?.hostNetwork ? hostIP : allocatePodIP(state, nodeName);
+  const podIP = pod.spec?.hostNetwork ? hostIP : allocatePodIP(state, nodeName, pods);
   const status = pod.status!;
   status.hostIP = hostIP;
   status.hostIPs = [{ ip: hostIP }];

@@ -10,7 +10,8 @@ import { matchesLabelSelector, matchesMap } from '../api/labels.js';
 import { resourceByName } from '../api/resources.js';
 import type { Container, Deployment, KubeObject, LabelSelector, Pod, PodTemplateSpec, ReplicaSet, ReplicationController } from '../api/types.js';
 import { checkSubdomain, validatePodSpec } from '../api/validation.js';
-import { getObject, listObjects, putObject } from '../store/objects.js';
+import { getObject, listObjects, objectKey, putObject } from '../store/objects.js';
+import type { Loaded } from '../store/object-store.js';
 import type { ClusterState } from '../store/state.js';
 import { fixedClock, rfc3339 } from '../util/clock.js';
 import { createObject, deleteObject } from './apiserver.js';
@@ -18,6 +19,7 @@ import type { Ctx } from './context.js';
 import { recordEvent } from './events.js';
 import { canonicalJSON, computeHash } from './hash.js';
 import { defaultPullPolicy, runKubelet, runScheduler } from './pods.js';
+import { compareKeys, podInformer, PodInformer, type Round } from './informer.js';
 import type { Strategy } from './strategies.js';
 
 /** Simulated time between two steps of a rolling update: stands in for new containers starting up. */
@@ -320,23 +322,30 @@ function replicaOwner(obj: KubeObject, resource: ReplicaOwner['resource']): Repl
 }
 
 /** The pods an owner controls, adopting matching orphans and releasing pods whose labels no longer match. */
-function claimPods(state: ClusterState, owner: ReplicaOwner): PodObj[] {
+function claimPods(state: ClusterState, owner: ReplicaOwner, pods: PodInformer): PodObj[] {
   const uid = owner.obj.metadata.uid;
   const out: PodObj[] = [];
-  for (const p of listObjects<Pod>(state, 'pods', owner.obj.metadata.namespace)) {
-    const ref = controllerRef(p);
-    const matches = owner.selects(p.metadata.labels);
+  // The pods this owner controls and the namespace's orphans, in etcd order: the ones claimPods can act on.
+  const ns = owner.obj.metadata.namespace ?? '';
+  const candidates = [...pods.ownedBy(uid ?? ''), ...pods.orphansIn(ns)];
+  const key = (p: PodObj) => `${p.metadata.namespace}/${p.metadata.name}`;
+  candidates.sort((a, b) => compareKeys(key(a), key(b)));
+  for (const listed of candidates) {
+    const ref = controllerRef(listed);
+    const matches = owner.selects(listed.metadata.labels);
     if (ref) {
       if (ref.uid !== uid) continue;
-      if (matches) out.push(p);
+      if (matches) out.push(listed);
       else {
+        const p = pods.object(`${listed.metadata.namespace}/${listed.metadata.name}`)!;
         p.metadata.ownerReferences = p.metadata.ownerReferences!.filter((r) => r.uid !== uid);
         if (p.metadata.ownerReferences.length === 0) delete p.metadata.ownerReferences;
         putObject(state, 'pods', p);
       }
       continue;
     }
-    if (matches && isActive(p) && !owner.obj.metadata.deletionTimestamp) {
+    if (matches && isActive(listed) && !owner.obj.metadata.deletionTimestamp) {
+      const p = pods.object(`${listed.metadata.namespace}/${listed.metadata.name}`)!;
       (p.metadata.ownerReferences ??= []).push(ownerRefTo(owner.obj));
       putObject(state, 'pods', p);
       out.push(p);
@@ -407,7 +416,7 @@ function podFromTemplate(owner: ReplicaOwner): KubeObject {
 }
 
 /** Pods of the owner's siblings (ReplicaSets of the same Deployment), for the crowded-node rank. */
-function relatedPods(state: ClusterState, owner: ReplicaOwner, own: PodObj[]): PodObj[] {
+function relatedPods(state: ClusterState, owner: ReplicaOwner, own: PodObj[], pods: PodInformer): PodObj[] {
   const parent = controllerRef(owner.obj);
   if (!parent) return own;
   const siblings = new Set(
@@ -415,13 +424,14 @@ function relatedPods(state: ClusterState, owner: ReplicaOwner, own: PodObj[]): P
       .filter((o) => controllerRef(o)?.uid === parent.uid)
       .map((o) => o.metadata.uid),
   );
-  return listObjects<Pod>(state, 'pods', owner.obj.metadata.namespace).filter((p) => siblings.has(controllerRef(p)?.uid ?? ''));
+  return [...siblings].flatMap((uid) => pods.ownedBy(uid ?? '')).sort((a, b) => compareKeys(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`));
 }
 
-function syncReplicaOwner(state: ClusterState, ctx: Ctx, owner: ReplicaOwner): void {
+function syncReplicaOwner(state: ClusterState, ctx: Ctx, owner: ReplicaOwner, r: Round): void {
   if (owner.obj.metadata.deletionTimestamp) return;
   const ns = owner.obj.metadata.namespace!;
-  let pods = claimPods(state, owner).filter(isActive);
+  r.pods.sync();
+  let pods = claimPods(state, owner, r.pods).filter(isActive);
   const diff = pods.length - owner.replicas;
   if (diff < 0) {
     for (let i = 0; i < -diff; i++) {
@@ -431,7 +441,7 @@ function syncReplicaOwner(state: ClusterState, ctx: Ctx, owner: ReplicaOwner): v
     }
   } else if (diff > 0) {
     const nowMs = ctx.clock.now().getTime();
-    const victims = rankPodsForDeletion(pods, relatedPods(state, owner, pods), nowMs).slice(0, diff);
+    const victims = rankPodsForDeletion(pods, relatedPods(state, owner, pods, r.pods), nowMs).slice(0, diff);
     for (const v of victims) {
       deleteObject(state, ctx, resourceByName('pods'), ns, v.metadata.name, { reconcile: false });
       recordEvent(state, ctx, owner.obj, { reason: 'SuccessfulDelete', message: `Deleted pod: ${v.metadata.name}`, component: owner.component });
@@ -839,7 +849,7 @@ function syncDeployment(state: ClusterState, ctx: Ctx, d: DeploymentObj): void {
 // The timeline of rolling updates
 
 /** When the next rolling step of d can happen (its ReplicaSets' pods as they are now), or undefined. */
-function nextStepAt(state: ClusterState, d: DeploymentObj, nowMs: number, horizonMs: number): number | undefined {
+function nextStepAt(state: ClusterState, d: DeploymentObj, nowMs: number, horizonMs: number, pods: PodInformer): number | undefined {
   if (d.spec?.paused || d.metadata.deletionTimestamp) return undefined;
   const v = viewOf(state, d, false);
   if (!v.newRS || !rolling(v)) return undefined;
@@ -851,8 +861,8 @@ function nextStepAt(state: ClusterState, d: DeploymentObj, nowMs: number, horizo
   for (const rs of v.all) {
     const minReady = rs.spec?.minReadySeconds ?? 0;
     const times: number[] = [];
-    for (const p of listObjects<Pod>(state, 'pods', d.metadata.namespace)) {
-      if (controllerRef(p)?.uid !== rs.metadata.uid || !isActive(p)) continue;
+    for (const p of pods.ownedBy(rs.metadata.uid ?? '')) {
+      if (!isActive(p)) continue;
       const since = readySince(p);
       if (since === undefined) continue;
       const t = since + minReady * 1000;
@@ -874,13 +884,14 @@ function nextStepAt(state: ClusterState, d: DeploymentObj, nowMs: number, horizo
  * becoming available), for `rollout status` to move the simulated clock to. Undefined when nothing will.
  */
 export function nextRolloutEvent(state: ClusterState, d: DeploymentObj, nowMs: number): number | undefined {
+  const pods = podInformer(state);
   const times: number[] = [];
-  const step = nextStepAt(state, d, nowMs, Number.POSITIVE_INFINITY);
+  const step = nextStepAt(state, d, nowMs, Number.POSITIVE_INFINITY, pods);
   if (step !== undefined && step > nowMs) times.push(step);
   const v = viewOf(state, d, false);
   for (const rs of v.all) {
-    for (const p of listObjects<Pod>(state, 'pods', d.metadata.namespace)) {
-      if (controllerRef(p)?.uid !== rs.metadata.uid || !isActive(p) || podReady(p) || !p.status?.startTime) continue;
+    for (const p of pods.ownedBy(rs.metadata.uid ?? '')) {
+      if (!isActive(p) || podReady(p) || !p.status?.startTime) continue;
       const delay = Math.max(0, ...(p.spec?.containers ?? []).map((c) => c.readinessProbe?.initialDelaySeconds ?? 0));
       const t = Date.parse(p.status.startTime) + delay * 1000 + (rs.spec?.minReadySeconds ?? 0) * 1000;
       if (t > nowMs) times.push(t);
@@ -894,11 +905,11 @@ export function nextRolloutEvent(state: ClusterState, d: DeploymentObj, nowMs: n
   return times.length ? Math.min(...times) : undefined;
 }
 
-function syncAll(state: ClusterState, ctx: Ctx): void {
-  for (const rs of listObjects<ReplicaSet>(state, 'replicasets')) syncReplicaOwner(state, ctx, replicaOwner(rs, 'replicasets'));
-  for (const rc of listObjects<ReplicationController>(state, 'replicationcontrollers')) syncReplicaOwner(state, ctx, replicaOwner(rc, 'replicationcontrollers'));
+function syncAll(state: ClusterState, ctx: Ctx, r: Round): void {
+  for (const rs of listObjects<ReplicaSet>(state, 'replicasets')) syncReplicaOwner(state, ctx, replicaOwner(rs, 'replicasets'), r);
+  for (const rc of listObjects<ReplicationController>(state, 'replicationcontrollers')) syncReplicaOwner(state, ctx, replicaOwner(rc, 'replicationcontrollers'), r);
   for (const d of listObjects<Deployment>(state, 'deployments')) syncDeployment(state, ctx, d);
-  for (const rs of listObjects<ReplicaSet>(state, 'replicasets')) syncReplicaOwner(state, ctx, replicaOwner(rs, 'replicasets'));
+  for (const rs of listObjects<ReplicaSet>(state, 'replicasets')) syncReplicaOwner(state, ctx, replicaOwner(rs, 'replicasets'), r);
 }
 
 /** The cluster as it was at time t: the workload controllers, scheduler and kubelet settled at that instant. */
@@ -906,27 +917,29 @@ function settleAt(state: ClusterState, ctx: Ctx, t: number): void {
   const at: Ctx = { clock: fixedClock(new Date(t)), random: ctx.random };
   // Objects created after t did not exist yet: set them aside so the past does not schedule or start them.
   const stamp = rfc3339(new Date(t));
-  const later: [string, string, KubeObject][] = [];
+  const later: [string, string, Loaded][] = [];
   for (const resource of ['pods', 'deployments', 'replicasets', 'replicationcontrollers']) {
-    const bucket = state.objects[resource] ?? {};
-    for (const [key, o] of Object.entries(bucket)) {
+    for (const o of listObjects(state, resource)) {
       if ((o.metadata.creationTimestamp ?? '') > stamp) {
-        later.push([resource, key, o]);
-        delete bucket[key];
+        const key = objectKey(o.metadata.namespace, o.metadata.name);
+        later.push([resource, key, state.objects.setAside(resource, key)!]);
       }
     }
   }
   try {
+    // The past is replayed over every pod (a rare path: a rolling step fell due), with its own full view.
+    const r: Round = { pods: PodInformer.build(state, false) };
     for (let round = 0; round < 20; round++) {
       const before = state.resourceVersion;
-      runKubelet(state, at);
-      syncAll(state, at);
-      runScheduler(state, at);
-      runKubelet(state, at);
+      runKubelet(state, at, r);
+      syncAll(state, at, r);
+      r.pods.sync();
+      runScheduler(state, at, r);
+      runKubelet(state, at, r);
       if (state.resourceVersion === before) return;
     }
   } finally {
-    for (const [resource, key, o] of later) (state.objects[resource] ??= {})[key] = o;
+    for (const [resource, key, l] of later) state.objects.restore(resource, key, l);
   }
 }
 
@@ -934,20 +947,23 @@ function settleAt(state: ClusterState, ctx: Ctx, t: number): void {
  * The workload controllers. Rolling steps that fell due since the state was saved are replayed at their own
  * times (so a pod created by a step is as old as the step, whenever it is looked at); then everything syncs now.
  */
-export function runWorkloadControllers(state: ClusterState, ctx: Ctx): void {
+export function runWorkloadControllers(state: ClusterState, ctx: Ctx, r: Round): void {
   const nowMs = ctx.clock.now().getTime();
   let lastDue = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < 200; i++) {
     let due: number | undefined;
+    r.pods.sync();
     for (const d of listObjects<Deployment>(state, 'deployments')) {
-      const t = nextStepAt(state, d, nowMs, nowMs);
+      const t = nextStepAt(state, d, nowMs, nowMs, r.pods);
       if (t !== undefined && t < nowMs && (due === undefined || t < due)) due = t;
     }
     // A step that did not happen when predicted (readiness known to the second only) is left to the sync below.
     if (due === undefined || due <= lastDue) break;
     lastDue = due;
     settleAt(state, ctx, due);
-    runKubelet(state, ctx);
+    // After a replay every pod may have moved: the rest of this reconcile looks at all of them.
+    r.scope = undefined;
+    runKubelet(state, ctx, r);
   }
-  syncAll(state, ctx);
+  syncAll(state, ctx, r);
 }

@@ -12,6 +12,7 @@ import { stat } from 'node:fs/promises';
 import type { Clock } from '../util/clock.js';
 import { Random } from '../util/random.js';
 import { reconcile } from '../cluster/controllers.js';
+import { emptyObjects } from '../store/objects.js';
 import type { ClusterState, LogLine } from '../store/state.js';
 import { readState, withLock, writeStateAtomic } from '../store/store.js';
 import type { ClusterView, NewLogs } from './engine.js';
@@ -111,7 +112,7 @@ export class LiveCluster {
       return; // mid-replace or damaged: keep the last good view, try again on the next change
     }
     if (!next) {
-      const empty: ClusterState = { ...this.current.state, objects: {}, logs: {} };
+      const empty: ClusterState = { ...this.current.state, ...emptyObjects() };
       this.current = { state: empty, ctx: this.current.ctx };
       return;
     }
@@ -149,7 +150,7 @@ export class LiveCluster {
           const state = readState(this.statePath);
           if (!state) return; // the cluster was deleted: its logs went with it
           appendLogLines(state, batch);
-          writeStateAtomic(this.statePath, state);
+          writeStateAtomic(this.statePath, state, this.clock.now().getTime() + (state.clockOffsetMs ?? 0));
           // Our own write changes nothing we serve from (log lines are not kept in memory): when nobody else
           // wrote since our last read, take the new stamp so that the poll does not re-read the file for it.
           if (before && this.stamp && sameStamp(before, this.stamp)) this.stamp = stampOf(this.statePath);

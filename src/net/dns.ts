@@ -68,7 +68,7 @@ export function clusterLookup(topo: Topology, fqdn: string): { addresses: string
     const parts = name.slice(0, -suffixPod.length).split('.');
     if (parts.length === 2) {
       const ip = parts[0].replace(/-/g, '.');
-      if (isIPv4(ip) && topo.state.objects.namespaces?.[parts[1]] !== undefined) return { addresses: [ip] };
+      if (isIPv4(ip) && topo.state.objects.has('namespaces', parts[1])) return { addresses: [ip] };
     }
   }
   return undefined;

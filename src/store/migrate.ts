@@ -1,17 +1,19 @@
 // Schema migrations, oldest first. Each takes a document at version N and returns it at N+1.
-import { SCHEMA_VERSION, type ClusterState } from './state.js';
+import { SCHEMA_VERSION } from './state.js';
 
 const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
-  // 1 -> 2 goes here when the shape changes.
+  // 1 -> 2: the objects and logs move out of the document into the data directory. The document keeps them
+  // inline until the first save (store.ts opens such a head as an in-memory store), so this step is the identity.
+  1: (d) => d,
 };
 
-export function migrate(doc: ClusterState): ClusterState {
-  let d = doc as unknown as Record<string, unknown>;
-  for (let v = doc.schemaVersion; v < SCHEMA_VERSION; v++) {
+export function migrate(doc: Record<string, unknown>): Record<string, unknown> {
+  let d = doc;
+  for (let v = doc.schemaVersion as number; v < SCHEMA_VERSION; v++) {
     const step = MIGRATIONS[v];
     if (!step) throw new Error(`no migration from schema ${v}`);
     d = step(d);
     d.schemaVersion = v + 1;
   }
-  return d as unknown as ClusterState;
+  return d;
 }

@@ -1,58 +1,63 @@
 // Plain reads and writes of objects inside the state, keyed as etcd would be: by resource, then namespace/name.
-// No validation or controllers here; src/cluster/apiserver.ts builds the API's behaviour on top.
+// No validation or controllers here; src/cluster/apiserver.ts builds the API's behaviour on top. Objects are
+// read from disk only when asked for (src/store/object-store.ts).
 import type { KubeObject } from '../api/types.js';
-import type { ClusterState } from './state.js';
+import { ObjectStore } from './object-store.js';
+import type { ClusterState, LogLine } from './state.js';
 
 export function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
 export function getObject<T = KubeObject>(state: ClusterState, resource: string, namespace: string | undefined, name: string): (T & KubeObject) | undefined {
-  return state.objects[resource]?.[objectKey(namespace, name)] as (T & KubeObject) | undefined;
+  return state.objects.get(resource, objectKey(namespace, name)) as (T & KubeObject) | undefined;
 }
 
 /** Objects of a resource in etcd key order (namespace, then name); all namespaces when namespace is undefined. */
 export function listObjects<T = KubeObject>(state: ClusterState, resource: string, namespace?: string): (T & KubeObject)[] {
-  const bucket = state.objects[resource];
-  if (!bucket) return [];
-  const keys = Object.keys(bucket).sort(compareKeys);
-  const out: (T & KubeObject)[] = [];
-  for (const k of keys) {
-    const o = bucket[k];
-    if (namespace === undefined || o.metadata.namespace === namespace) out.push(o as T & KubeObject);
-  }
-  return out;
-}
-
-function compareKeys(a: string, b: string): number {
-  // etcd orders by byte value; "/" sorts before letters, so compare namespace first, then name.
-  const [an, am] = splitKey(a);
-  const [bn, bm] = splitKey(b);
-  if (an !== bn) return an < bn ? -1 : 1;
-  return am < bm ? -1 : am > bm ? 1 : 0;
-}
-
-function splitKey(k: string): [string, string] {
-  const i = k.indexOf('/');
-  return i < 0 ? ['', k] : [k.slice(0, i), k.slice(i + 1)];
+  const all = state.objects.list(resource) as (T & KubeObject)[];
+  return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
 }
 
 /** Stores an object, stamping a new resourceVersion. */
 export function putObject(state: ClusterState, resource: string, obj: KubeObject): KubeObject {
   state.resourceVersion += 1;
   obj.metadata.resourceVersion = String(state.resourceVersion);
-  (state.objects[resource] ??= {})[objectKey(obj.metadata.namespace, obj.metadata.name)] = obj;
+  state.objects.put(resource, objectKey(obj.metadata.namespace, obj.metadata.name), obj);
   return obj;
 }
 
 export function removeObject(state: ClusterState, resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
-  const bucket = state.objects[resource];
-  if (!bucket) return undefined;
-  const k = objectKey(namespace, name);
-  const o = bucket[k];
+  const key = objectKey(namespace, name);
+  const o = state.objects.get(resource, key) as KubeObject | undefined;
   if (o) {
-    delete bucket[k];
+    state.objects.remove(resource, key);
     state.resourceVersion += 1;
   }
   return o;
+}
+
+/** Lines kept per container: the kubelet rotates container logs and `kubectl logs` shows the current file. */
+export const MAX_LOG_LINES = 10_000;
+
+/**
+ * state.logs: "namespace/pod/container" -> lines, each container's lines read from the store's "logs" kind
+ * when first used, so a command reads only the logs it touches.
+ */
+export function logsView(store: ObjectStore): Record<string, LogLine[]> {
+  return store.view('logs') as Record<string, LogLine[]>;
+}
+
+/** Drops a container's oldest lines beyond MAX_LOG_LINES, as log rotation does. */
+export function capLogs(logs: Record<string, LogLine[]>, keys: Iterable<string>): void {
+  for (const k of keys) {
+    const lines = logs[k];
+    if (lines && lines.length > MAX_LOG_LINES) logs[k] = lines.slice(lines.length - MAX_LOG_LINES);
+  }
+}
+
+/** A new, empty object store with the logs view (a cluster being created). */
+export function emptyObjects(): { objects: ObjectStore; logs: Record<string, LogLine[]> } {
+  const objects = new ObjectStore(undefined);
+  return { objects, logs: logsView(objects) };
 }

@@ -1,8 +1,10 @@
-// The persisted cluster: everything a command needs, in one JSON document with a schema version.
-import type { KubeObject } from '../api/types.js';
+// The cluster as a command holds it: the head's settings and counters, and the objects behind a lazy store
+// (src/store/object-store.ts). On disk the head is a small JSON document with a schema version; see layout.ts.
 import type { RandomState } from '../util/random.js';
+import type { StoreHead } from './layout.js';
+import type { ObjectStore } from './object-store.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 export const STATE_KIND = 'KubesimState';
 
 export interface NodeConfig {
@@ -50,8 +52,19 @@ export interface ClusterState {
   random: RandomState;
   /** Last resourceVersion handed out; every write bumps it. */
   resourceVersion: number;
-  /** resource (plural, e.g. "pods", "deployments") -> "namespace/name" (or "name" if cluster-scoped) -> object. */
-  objects: Record<string, Record<string, KubeObject>>;
+  /**
+   * The objects: resource (plural, e.g. "pods") -> "namespace/name" (or "name" if cluster-scoped) -> object,
+   * read from disk when first asked for. Use the functions of objects.ts. Not part of the head document.
+   */
+  objects: ObjectStore;
+  /**
+   * "kind/namespace/name" of the pods and workloads whose status may still move with time alone
+   * (src/cluster/settled.ts), kept by the controllers so that a read of a quiet cluster checks nothing and a
+   * write re-examines only these. Absent: not recorded yet (the next reconcile looks at everything).
+   */
+  unsettled?: string[];
+  /** Which files hold the objects (layout.ts); absent until the first save. */
+  store?: StoreHead;
   /** Per node, the last pod IP offset handed out (host-local IPAM keeps allocating forward). */
   ipam: Record<string, number>;
   net: {
@@ -65,6 +78,12 @@ export interface ClusterState {
    * waits for finishes quickly, and every later command sees the same later time.
    */
   clockOffsetMs?: number;
-  /** App log lines: "namespace/pod/container" -> lines. */
+  /**
+   * App log lines: "namespace/pod/container" -> lines, kept apart from the head (the "logs" kind of the
+   * object store) and read only for the containers a command asks about.
+   */
   logs: Record<string, LogLine[]>;
 }
+
+/** The head document as saved (the objects and logs are in the data directory). */
+export type HeadDocument = Omit<ClusterState, 'objects' | 'logs'>;

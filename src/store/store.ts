@@ -1,10 +1,15 @@
-// The state file on disk: where it is, reading it, and changing it safely. Reads take no lock (saves are an
-// atomic rename, so a reader sees the old file or the new one, never half of one); every change holds an
-// inter-process lock from read to rename, so commands run in parallel never lose an update.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+// The state on disk: where it is, reading it, and changing it safely. Reads take no lock (a save ends with an
+// atomic rename of the head, so a reader sees the old state or the new one, never half of one); every change
+// holds an inter-process lock from read to rename, so commands run in parallel never lose an update.
+// The files and their commit protocol are in layout.ts; the lazily read objects in object-store.ts.
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CommandError } from '../api/errors.js';
+import { removeFiles, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
+import { projectionOf } from '../api/projections.js';
+import { ObjectStore, type StoreSource } from './object-store.js';
+import { capLogs, logsView } from './objects.js';
 import { SCHEMA_VERSION, STATE_KIND, type ClusterState } from './state.js';
 import { migrate } from './migrate.js';
 
@@ -26,7 +31,7 @@ function damaged(path: string, why: string): StateFileError {
   );
 }
 
-/** Parses and checks a state document; migrates older schemas in memory. */
+/** Parses and checks a head document; migrates older schemas in memory. */
 export function parseState(path: string, text: string): ClusterState {
   let doc: unknown;
   try {
@@ -48,12 +53,76 @@ export function parseState(path: string, text: string): ClusterState {
       `the state file "${path}" has schema version ${version}, written by a newer kubesim; this kubesim reads up to version ${SCHEMA_VERSION}. Upgrade kubesim`,
     );
   }
-  const state = migrate(doc as ClusterState);
-  if (!state.cluster || !state.objects || !Array.isArray(state.random)) throw damaged(path, 'required sections are missing');
+  const head = migrate(doc as Record<string, unknown>);
+  const problem = checkHead(head);
+  if (problem) throw damaged(path, problem);
+  return openHead(path, head);
+}
+
+/** The head's shape, checked field by field so a damaged file is reported, never half-used. */
+function checkHead(h: Record<string, unknown>): string | undefined {
+  const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  const c = h.cluster;
+  if (!isObj(c)) return 'cluster is missing';
+  if (!Array.isArray(c.nodes) || c.nodes.length === 0) return 'cluster.nodes is missing';
+  for (const [i, n] of (c.nodes as unknown[]).entries()) {
+    if (!isObj(n) || typeof n.name !== 'string' || typeof n.internalIP !== 'string' || typeof n.podCIDR !== 'string') return `cluster.nodes[${i}] is not a node`;
+  }
+  for (const f of ['name', 'serviceCIDR', 'clusterCIDR', 'clusterDomain', 'workstationIP', 'kubernetesVersion', 'created']) {
+    if (typeof c[f] !== 'string') return `cluster.${f} is not a string`;
+  }
+  if (!isObj(c.nodePortRange) || typeof c.nodePortRange.base !== 'number' || typeof c.nodePortRange.size !== 'number') return 'cluster.nodePortRange is not a range';
+  if (!Array.isArray(h.random) || h.random.length === 0 || !h.random.every((x) => Number.isInteger(x))) return 'random is not a generator state';
+  if (typeof h.resourceVersion !== 'number' || !Number.isInteger(h.resourceVersion) || h.resourceVersion < 0) return 'resourceVersion is not a counter';
+  if (!isObj(h.ipam) || !Object.values(h.ipam).every((v) => Number.isInteger(v))) return 'ipam is not a map of offsets';
+  if (!isObj(h.net) || (h.net.affinity !== undefined && !isObj(h.net.affinity))) return 'net is damaged';
+  if (h.clockOffsetMs !== undefined && typeof h.clockOffsetMs !== 'number') return 'clockOffsetMs is not a number';
+  const st = h.store;
+  if (st !== undefined) {
+    if (!isObj(st) || !Number.isInteger(st.generation) || !isObj(st.kinds) || !isObj(st.segments)) return 'store is damaged';
+    if (!Object.values(st.kinds).every((g) => Number.isInteger(g))) return 'store.kinds is damaged';
+  }
+  return undefined;
+}
+
+/** A ClusterState over a head: objects come from the data directory when asked for. */
+function openHead(path: string, head: Record<string, unknown>): ClusterState {
+  const { objects: inline, logs: inlineLogs, ...rest } = head as Record<string, unknown> & { objects?: unknown; logs?: unknown };
+  const state = rest as unknown as ClusterState;
+  const storeHead = state.store;
+  const source: StoreSource | undefined = storeHead
+    ? {
+        statePath: path,
+        head: storeHead,
+        reloadHead: () => {
+          const again = readState(path);
+          if (!again?.store) throw new StateFileError(`the state file "${path}" was removed while it was being read`);
+          return again.store;
+        },
+      }
+    : undefined;
+  state.objects = new ObjectStore(source);
+  state.logs = logsView(state.objects);
+  // A version 1 file held every object inline: they move into the store, and the next save writes them out.
+  if (inline !== undefined) {
+    if (!inline || typeof inline !== 'object') throw damaged(path, 'objects is not a map');
+    for (const [resource, bucket] of Object.entries(inline as Record<string, unknown>)) {
+      if (!bucket || typeof bucket !== 'object') throw damaged(path, `objects.${resource} is not a map`);
+      for (const [key, obj] of Object.entries(bucket as Record<string, unknown>)) {
+        const m = (obj as { metadata?: { name?: unknown } } | null)?.metadata;
+        if (!m || typeof m.name !== 'string') throw damaged(path, `objects.${resource}["${key}"] has no metadata.name`);
+        state.objects.put(resource, key, obj);
+      }
+    }
+    for (const [key, lines] of Object.entries((inlineLogs ?? {}) as Record<string, unknown>)) {
+      if (!Array.isArray(lines)) throw damaged(path, `logs["${key}"] is not a list`);
+      state.objects.put('logs', key, lines);
+    }
+  }
   return state;
 }
 
-/** Reads the state, or undefined when there is no file yet. */
+/** Reads the head, or undefined when there is no file yet. The objects are read later, as they are asked for. */
 export function readState(path: string): ClusterState | undefined {
   let text: string;
   try {
@@ -65,37 +134,109 @@ export function readState(path: string): ClusterState | undefined {
   return parseState(path, text);
 }
 
-/** Writes the whole file atomically: a private temporary file, fsync, rename over the old one, fsync the directory. */
-export function writeStateAtomic(path: string, state: ClusterState): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  const data = JSON.stringify(state);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
+/** Whether a store's head names events that have expired by `nowMs`. */
+function eventsDue(head: StoreHead | undefined, nowMs: number): boolean {
+  return head?.eventsExpireAt !== undefined && head.eventsExpireAt <= nowMs;
+}
+
+/**
+ * Saves what the command changed (nowMs: the simulated time, for the events' TTL): a new segment with the changed objects, a new index per changed kind, then
+ * the head (the commit point). Events older than the API server's TTL are dropped on the way.
+ */
+export function writeStateAtomic(path: string, state: ClusterState, nowMs: number): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const store = state.objects;
+  // A state read from another path, built in memory, or older than the saved one (a test writing back an old
+  // view) writes every object afresh, after whatever is there.
+  const onDisk = diskGeneration(path);
+  const foreign = store.source?.statePath !== path || onDisk !== (state.store?.generation ?? 0);
+  if (foreign) store.materialize();
+  const old: StoreHead = foreign ? { generation: Math.max(onDisk, state.store?.generation ?? 0), kinds: {}, segments: {} } : state.store ?? { generation: 0, kinds: {}, segments: {} };
+  if (eventsDue(old, nowMs)) {
+    for (const [key, p] of store.projections('events')) {
+      if (((p as { t?: number } | undefined)?.t ?? 0) + EVENT_TTL_MS <= nowMs) store.remove('events', key);
     }
-    throw e;
   }
-  closeSync(fd);
-  renameSync(tmp, path);
-  try {
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
+  capLogs(state.logs, store.changes().get('logs')?.upserts.keys() ?? []);
+  const changes = store.changes();
+  const generation = old.generation + 1;
+  const segments: StoreHead['segments'] = Object.fromEntries(Object.entries(old.segments).map(([g, v]) => [g, { ...v }]));
+  const kinds: StoreHead['kinds'] = { ...old.kinds };
+  const indexes = new Map<string, Map<string, IndexEntry>>();
+  const obsolete: CommitFiles['obsolete'] = { segments: [], indexes: [] };
+  const lines: string[] = [];
+  let offset = 0;
+  const release = (e: IndexEntry | undefined) => {
+    if (!e) return;
+    const s = segments[e[0]];
+    if (s) s.live -= e[2];
+  };
+  for (const [kind, { upserts, removals }] of changes) {
+    const idx = store.fullIndex(kind);
+    for (const key of removals) {
+      release(idx.get(key));
+      idx.delete(key);
     }
+    for (const [key, text] of upserts) {
+      release(idx.get(key));
+      const len = Buffer.byteLength(text);
+      const extra = projectionOf(kind, JSON.parse(text));
+      idx.set(key, extra === undefined ? [generation, offset, len] : [generation, offset, len, extra]);
+      lines.push(text);
+      offset += len + 1;
+    }
+    indexes.set(kind, idx);
+    if (kinds[kind] !== undefined) obsolete.indexes.push([kind, kinds[kind]]);
+    if (idx.size) kinds[kind] = generation;
+    else delete kinds[kind];
+  }
+  if (offset) segments[generation] = { size: offset, live: offset - lines.length };
+  for (const [g, s] of Object.entries(segments)) {
+    if (s.live <= 0) {
+      delete segments[g];
+      if (Number(g) !== generation) obsolete.segments.push(Number(g));
+    }
+  }
+  for (const kind of [...indexes.keys()]) if (kinds[kind] === undefined) indexes.delete(kind);
+  const storeHead: StoreHead = { generation, kinds, segments };
+  const expiry = nextEventExpiry(store, old, changes.has('events'));
+  if (expiry !== undefined) storeHead.eventsExpireAt = expiry;
+  const { objects: _o, logs: _l, store: _s, ...meta } = state as ClusterState & Record<string, unknown>;
+  const head = JSON.stringify({ ...meta, store: storeHead });
+  writeCommit(path, { generation, segment: lines.length ? `${lines.join('\n')}\n` : '', indexes, head, obsolete });
+  if (foreign) for (const f of strayFiles(path, storeHead)) rmSync(f, { force: true });
+  state.store = storeHead;
+  store.committed(
+    {
+      statePath: path,
+      head: storeHead,
+      reloadHead: () => readState(path)?.store ?? storeHead,
+    },
+    indexes,
+  );
+}
+
+/** The generation of the state saved at path (0 when there is none): a new save must come after it. */
+function diskGeneration(path: string): number {
+  try {
+    const g = (JSON.parse(readFileSync(path, 'utf8')) as { store?: { generation?: unknown } }).store?.generation;
+    return typeof g === 'number' && Number.isInteger(g) ? g : 0;
   } catch {
-    /* some filesystems cannot fsync a directory; the rename is still atomic */
+    return 0;
   }
+}
+
+/** The API server keeps events for an hour (kube-apiserver --event-ttl). */
+export const EVENT_TTL_MS = 60 * 60 * 1000;
+
+function nextEventExpiry(store: ObjectStore, old: StoreHead, eventsChanged: boolean): number | undefined {
+  if (!eventsChanged && old.eventsExpireAt !== undefined) return old.eventsExpireAt;
+  let min: number | undefined;
+  for (const p of store.projections('events').values()) {
+    const t = ((p as { t?: number } | undefined)?.t ?? 0) + EVENT_TTL_MS;
+    if (min === undefined || t < min) min = t;
+  }
+  return min;
 }
 
 /** Holds the inter-process lock on the state file while fn runs. */
@@ -129,21 +270,42 @@ export async function mutateState<T>(
   path: string,
   create: () => ClusterState | Promise<ClusterState>,
   fn: (state: ClusterState) => T | Promise<T>,
+  /** The simulated time when the command ends (events older than the TTL are dropped at the save). */
+  now: () => number,
 ): Promise<T> {
   return withLock(path, async () => {
     const state = readState(path) ?? (await create());
     const result = await fn(state);
-    writeStateAtomic(path, state);
+    writeStateAtomic(path, state, now());
     return result;
   });
 }
 
+/** Removes the state: its head, its data directory and temporary files. */
 export function removeState(path: string): boolean {
-  try {
-    rmSync(path);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
+  return removeFiles(path);
+}
+
+/** The whole state as one document (schema 1's shape): for `kubesim state export`, tests and bug reports. */
+export function exportState(state: ClusterState): Record<string, unknown> {
+  const objects: Record<string, Record<string, unknown>> = {};
+  for (const kind of state.objects.kindNames()) {
+    if (kind === 'logs') continue;
+    const keys = state.objects.keys(kind);
+    if (!keys.length) continue;
+    const bucket: Record<string, unknown> = {};
+    for (const k of keys) bucket[k] = state.objects.get(kind, k);
+    objects[kind] = bucket;
   }
+  const logs: Record<string, unknown> = {};
+  for (const k of state.objects.keys('logs')) logs[k] = state.objects.get('logs', k);
+  const { objects: _o, logs: _l, store: _s, ...meta } = state as ClusterState & Record<string, unknown>;
+  return { ...meta, objects, logs };
+}
+
+/** A deep copy held in memory (its first save writes every object): tests and what-if views. */
+export function cloneState(state: ClusterState): ClusterState {
+  const doc = structuredClone(exportState(state));
+  delete doc.store;
+  return openHead('(memory)', doc);
 }

@@ -28,12 +28,12 @@ describe('container outcomes', () => {
   it('busybox with no command: Completed under Never, CrashLoopBackOff with climbing restarts under Always', () => {
     const f = fixture();
     f.pod('once', 'busybox', { spec: { restartPolicy: 'Never' } });
-    const once = f.state.objects.pods['default/once'] as Pod;
+    const once = f.state.objects.view<any>('pods')['default/once'] as Pod;
     assert.equal(once.status?.phase, 'Succeeded');
     f.pod('loop', 'busybox');
     f.clock.ms += 5 * 60_000;
     reconcile(f.state, f.ctx);
-    const loop = f.state.objects.pods['default/loop'] as Pod;
+    const loop = f.state.objects.view<any>('pods')['default/loop'] as Pod;
     const cs = loop.status!.containerStatuses![0];
     assert.ok((cs.restartCount ?? 0) >= 3, `restarts ${cs.restartCount}`);
     assert.equal(cs.state?.waiting?.reason ?? 'running', cs.state?.running ? 'running' : 'CrashLoopBackOff');
@@ -44,10 +44,10 @@ describe('container outcomes', () => {
     f.pod('web', 'nginx', { labels: { app: 'web' } });
     f.pod('client', 'curlimages/curl', { spec: { restartPolicy: 'Never' }, container: { args: ['-s', '-o', '/dev/null', '-w', '%{http_code}', `${f.podIP('web')}`] } });
     f.pod('bad', 'curlimages/curl', { spec: { restartPolicy: 'Never' }, container: { args: ['curl', '-sS', 'http://nowhere'] } });
-    const client = f.state.objects.pods['default/client'] as Pod;
+    const client = f.state.objects.view<any>('pods')['default/client'] as Pod;
     assert.equal(client.status?.phase, 'Succeeded');
     assert.deepEqual(f.state.logs['default/client/client'].map((l) => l.line), ['200']);
-    const bad = f.state.objects.pods['default/bad'] as Pod;
+    const bad = f.state.objects.view<any>('pods')['default/bad'] as Pod;
     assert.equal(bad.status?.containerStatuses?.[0].state?.terminated?.exitCode, 6);
     assert.equal(bad.status?.phase, 'Failed');
   });

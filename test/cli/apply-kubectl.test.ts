@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { readState } from '../../src/store/store.js';
 import { tempCluster } from '../support/cli.js';
 import { skipWithoutKubectl, withKubectl } from '../support/stub-apiserver.js';
 
@@ -19,7 +20,7 @@ test('apply/create/delete/label/annotate client paths match real kubectl byte fo
     assert.equal(c.run(['apply', '-f', '-'], { input: POD('kiada') }).code, 0);
     assert.equal(c.run(['create', '-f', '-'], { input: POD('created') }).code, 0);
     assert.equal(c.run(['apply', '-f', '-'], { input: POD('labeled').replace('  name: labeled\n', '  name: labeled\n  labels:\n    app: web\n  annotations:\n    note: hi\n') }).code, 0);
-    const state = JSON.parse(readFileSync(c.state, 'utf8'));
+    const state = readState(c.state)!;
     const f = (n: string, t: string) => {
       const p = join(c.dir, n);
       writeFileSync(p, t);

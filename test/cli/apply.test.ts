@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { tempCluster, type TempCluster } from '../support/cli.js';
+import { tempCluster, type TempCluster, savedState } from '../support/cli.js';
 
 const POD = (name: string, extra = '') => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n  - name: app\n    image: luksa/kiada:0.1\n    ports:\n    - containerPort: 8080\n${extra}`;
 
@@ -36,14 +36,14 @@ test('apply creates, re-apply is unchanged, a changed manifest is configured', (
   const s1 = readFileSync(c.state, 'utf8');
   assert.deepEqual(c.run(['apply', '-f', f]), { code: 0, stdout: 'pod/kiada unchanged\n', stderr: '' });
   assert.equal(readFileSync(c.state, 'utf8'), s1, 'unchanged writes nothing');
-  const pod = JSON.parse(s1).objects.pods['default/kiada'];
+  const pod = savedState(c.state).objects.pods['default/kiada'];
   assert.equal(
     pod.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'],
     '{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{},"name":"kiada","namespace":"default"},"spec":{"containers":[{"image":"luksa/kiada:0.1","name":"app","ports":[{"containerPort":8080}]}]}}\n',
   );
   file('kiada.yaml', POD('kiada').replace('luksa/kiada:0.1', 'luksa/kiada:0.2'));
   assert.deepEqual(c.run(['apply', '-f', f]), { code: 0, stdout: 'pod/kiada configured\n', stderr: '' });
-  const after2 = JSON.parse(readFileSync(c.state, 'utf8')).objects.pods['default/kiada'];
+  const after2 = savedState(c.state).objects.pods['default/kiada'];
   assert.equal(after2.spec.containers[0].image, 'luksa/kiada:0.2');
   assert.equal(after2.metadata.uid, pod.metadata.uid);
   // a label added by another writer survives a re-apply of the same manifest
@@ -101,7 +101,7 @@ test('multi-document file: valid documents are applied, each bad one reported, e
       `Error from server (BadRequest): error when creating "${f}": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].foo"\n`,
   );
   assert.equal(r.code, 1);
-  const pods = JSON.parse(readFileSync(c.state, 'utf8')).objects.pods;
+  const pods = savedState(c.state).objects.pods;
   assert.ok(pods['default/multi-a'] && pods['default/multi-d'] && !pods['default/multi-c']);
 });
 
@@ -156,7 +156,7 @@ test('--validate=false drops unknown fields, warn warns, dry runs save nothing',
   assert.deepEqual(c.run(['apply', '-f', '-', '--dry-run=server', '--validate=warn'], { input: text }), { code: 0, stdout: 'pod/val created (server dry run)\n', stderr: 'Warning: unknown field "spec.containers[0].foo"\n' });
   assert.equal(readFileSync(c.state, 'utf8'), s0);
   assert.deepEqual(c.run(['create', '-f', '-', '--validate=false'], { input: text }), { code: 0, stdout: 'pod/val created\n', stderr: '' });
-  const pod = JSON.parse(readFileSync(c.state, 'utf8')).objects.pods['default/val'];
+  const pod = savedState(c.state).objects.pods['default/val'];
   assert.equal('foo' in pod.spec.containers[0], false);
   assert.equal(c.run(['apply', '-f', '-', '-o', 'name'], { input: POD('val') }).stdout, 'pod/val configured\n'.replace(' configured', ''));
 });
@@ -166,14 +166,14 @@ test('get -o json | apply -f - round-trips (kind: List, server-set fields, servi
   for (const what of ['pods', 'svc,deploy', 'nodes', 'namespaces']) {
     const out = c.run(['get', what, '-A', '-o', 'json']);
     assert.equal(out.code, 0, out.stderr);
-    const before = readFileSync(c.state, 'utf8');
+    const countOf = () => Object.values(savedState(c.state).objects).reduce((n, b) => n + Object.keys(b).length, 0);
+    const before = countOf();
     const r = c.run(['apply', '-f', '-'], { input: out.stdout });
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /error|Error/);
     assert.ok(r.stdout.split('\n').filter(Boolean).every((l) => / (configured|unchanged)$/.test(l)), r.stdout);
     // nothing was created or lost
-    const countOf = (t: string) => Object.values(JSON.parse(t).objects as Record<string, object>).reduce((n, b) => n + Object.keys(b).length, 0);
-    assert.equal(countOf(readFileSync(c.state, 'utf8')), countOf(before));
+    assert.equal(countOf(), before);
   }
   const yaml = c.run(['get', 'pods', '-o', 'yaml']);
   assert.equal(c.run(['apply', '-f', '-'], { input: yaml.stdout }).code, 0);
@@ -182,18 +182,18 @@ test('get -o json | apply -f - round-trips (kind: List, server-set fields, servi
 test('-o json of the live objects (as get prints them) round-trips through apply -f -', () => {
   const f = file('rt.yaml', POD('rt-a') + '---\n' + POD('rt-b'));
   c.run(['apply', '-f', f]);
-  const state = JSON.parse(readFileSync(c.state, 'utf8'));
+  const state = savedState(c.state);
   const items = ['default/rt-a', 'default/rt-b'].map((k) => state.objects.pods[k]);
   const list = JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4);
   const r = c.run(['apply', '-f', '-'], { input: list });
   assert.equal(r.stderr, '');
   assert.equal(r.code, 0);
   assert.equal(r.stdout, 'pod/rt-a configured\npod/rt-b configured\n');
-  const again = JSON.parse(readFileSync(c.state, 'utf8'));
+  const again = savedState(c.state);
   const list2 = JSON.stringify({ apiVersion: 'v1', items: ['default/rt-a', 'default/rt-b'].map((k) => again.objects.pods[k]), kind: 'List', metadata: { resourceVersion: '' } });
   // the annotation now records a resourceVersion that moved on, so kubectl's patch is never empty here either
   assert.equal(c.run(['apply', '-f', '-'], { input: list2 }).stdout, 'pod/rt-a configured\npod/rt-b configured\n');
-  const final = JSON.parse(readFileSync(c.state, 'utf8')).objects.pods['default/rt-a'];
+  const final = savedState(c.state).objects.pods['default/rt-a'];
   assert.equal(final.metadata.uid, items[0].metadata.uid);
   assert.equal(final.status.podIP, items[0].status.podIP);
 });

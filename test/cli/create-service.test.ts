@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { tempCluster } from '../support/cli.js';
+import { tempCluster, savedState } from '../support/cli.js';
 
 const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 const SKIP = KUBECTL ? false : 'kubectl is not installed: cannot compare with the real client';
@@ -112,7 +112,7 @@ test('create service creates through the API server: allocation, AlreadyExists, 
   try {
     const r = t.run(['create', 'service', 'nodeport', 'web', '--tcp=80:8080', '--node-port=30080']);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'service/web created\n', '']);
-    const state = JSON.parse(readFileSync(t.state, 'utf8'));
+    const state = savedState(t.state);
     const s = state.objects.services['default/web'];
     assert.equal(s.spec.ports[0].nodePort, 30080);
     assert.match(s.spec.clusterIP, /^10\.(9[6-9]|10\d|11[01])\./);
@@ -132,7 +132,7 @@ test('create service creates through the API server: allocation, AlreadyExists, 
     assert.equal(obj.spec.allocateLoadBalancerNodePorts, true);
     const dry = t.run(['create', 'service', 'clusterip', 'srv', '--tcp=80', '--dry-run=server']);
     assert.equal(dry.stdout, 'service/srv created (server dry run)\n');
-    const after = JSON.parse(readFileSync(t.state, 'utf8'));
+    const after = savedState(t.state);
     assert.deepEqual(Object.keys(after.objects.services).filter((k) => k.startsWith('default/')).sort(), ['default/kubernetes', 'default/lb', 'default/web']);
   } finally {
     t.cleanup();

@@ -85,7 +85,7 @@ function buildState(now: Date): ClusterState {
 function withState(now: Date): { c: TempCluster; state: ClusterState } {
   const state = buildState(now);
   const c = tempCluster({ now: now.toISOString() });
-  writeStateAtomic(c.state, state);
+  writeStateAtomic(c.state, state, now.getTime());
   return { c, state };
 }
 
@@ -291,12 +291,12 @@ spec:
       reconcile(state, settle);
       state.random = settle.random.state();
       // kubesim then starts from the same settled state (a catch-up reconcile stamps the time it runs at).
-      writeStateAtomic(c.state, state);
-      const rsName = Object.values(state.objects.replicasets ?? {}).filter((r) => r.metadata.name.startsWith('kubia-'))[0].metadata.name;
-      const podNames = Object.values(state.objects.pods ?? {}).filter((p) => p.metadata.name.startsWith('kubia-')).map((p) => p.metadata.name);
-      const sliceName = Object.values(state.objects.endpointslices ?? {}).find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kubia')!.metadata.name;
+      writeStateAtomic(c.state, state, now.getTime());
+      const rsName = Object.values(state.objects.view<any>('replicasets') ?? {}).filter((r) => r.metadata.name.startsWith('kubia-'))[0].metadata.name;
+      const podNames = Object.values(state.objects.view<any>('pods') ?? {}).filter((p) => p.metadata.name.startsWith('kubia-')).map((p) => p.metadata.name);
+      const sliceName = Object.values(state.objects.view<any>('endpointslices') ?? {}).find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kubia')!.metadata.name;
       assert.equal(podNames.length, 3);
-      assert.equal(Object.values(state.objects.replicasets ?? {}).filter((x) => x.metadata.name.startsWith('kubia-')).length, 2);
+      assert.equal(Object.values(state.objects.view<any>('replicasets') ?? {}).filter((x) => x.metadata.name.startsWith('kubia-')).length, 2);
       const commands = [['rc', 'legacy'], ['svc', 'legacy-lb'], ['rs', '-l', 'app=kubia'], ['deploy', 'kubia'], ['rs', rsName], ['pod', podNames[0]], ['pod', 'client'], ['svc', 'kubia'], ['ep', 'kubia'], ['endpointslice', sliceName], ['pods', '-l', 'app=kubia'], ['nodes'], ['events'], ['events', '-n', 'kube-system'], ['rs', '-n', 'kube-system'], ['pods', '-n', 'kube-system']];
       const mismatches: string[] = [];
       await withKubectl(state, async (kubectl) => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROOT, tempCluster } from '../support/cli.js';
+import { ROOT, tempCluster, savedState } from '../support/cli.js';
 
 const LESSONS = join(ROOT, 'manifests', 'lessons');
 
@@ -20,7 +20,7 @@ test('expose pod kiada --port 80 --target-port 8080 --type NodePort; deleting th
     assert.equal(t.run(['apply', '-f', join(ROOT, 'manifests', 'kiada-pod.yaml')]).stdout, 'pod/kiada created\n');
     const r = t.run(['expose', 'pod', 'kiada', '--port', '80', '--target-port', '8080', '--type', 'NodePort']);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'service/kiada exposed\n', '']);
-    const podIP = JSON.parse(readFileSync(t.state, 'utf8')).objects.pods['default/kiada'].status.podIP;
+    const podIP = savedState(t.state).objects.pods['default/kiada'].status.podIP;
     const d = t.run(['describe', 'svc', 'kiada']).stdout;
     assert.match(field(d, 'IP')[0], /^10\.(9[6-9]|10\d|11[01])\.\d+\.\d+$/);
     assert.match(field(d, 'NodePort')[0], /^<unset>\s+3\d{4}\/TCP$/);
@@ -43,7 +43,7 @@ test('named ports: a pod without the named port is not an endpoint of a targetPo
     const other = join(t.dir, 'other.yaml');
     writeFileSync(other, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: unnamed\n  labels:\n    app: kubia\nspec:\n  containers:\n  - name: c\n    image: luksa/kubia\n    ports:\n    - containerPort: 8080\n');
     t.run(['apply', '-f', other]);
-    const pods = JSON.parse(readFileSync(t.state, 'utf8')).objects.pods;
+    const pods = savedState(t.state).objects.pods;
     const named = pods['default/kubia-named'].status.podIP;
     const unnamed = pods['default/unnamed'].status.podIP;
     // The Endpoints object leaves the pod out of both ports.

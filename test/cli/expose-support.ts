@@ -66,7 +66,7 @@ export function exposeState(): ClusterState {
 /** A temp cluster whose state file holds exposeState(). */
 export function seeded(): TempCluster {
   const t = tempCluster();
-  writeStateAtomic(t.state, exposeState());
+  writeStateAtomic(t.state, exposeState(), Date.parse(FIXED_NOW));
   return t;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parse } from 'yaml';
 import { seeded } from './expose-support.js';
+import { savedState } from '../support/cli.js';
 
 const c = seeded();
 after(() => c.cleanup());
@@ -270,7 +271,7 @@ test('expose creates the service: "exposed", dry-run lines, AlreadyExists, serve
     assert.deepEqual([again.code, again.stderr], [1, 'Error from server (AlreadyExists): services "kubia-http" already exists\n']);
     const badType = t.run(['expose', 'pod', 'creating', '--type=Foo']);
     assert.deepEqual([badType.code, badType.stderr], [1, 'The Service "creating" is invalid: spec.type: Unsupported value: "Foo": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"\n']);
-    const state = JSON.parse(readFileSync(t.state, 'utf8'));
+    const state = savedState(t.state);
     assert.deepEqual(Object.keys(state.objects.services).filter((k) => /kubia-http|creating|\/x$/.test(k)), ['wl/kubia-http']);
     assert.equal(state.objects.services['wl/kubia-http'].status.loadBalancer.ingress[0].ip, '172.18.255.200');
   } finally {
@@ -283,7 +284,7 @@ test('acceptance: expose pod kiada --port 80 --target-port 8080 --type NodePort'
   try {
     const r = t.run(['expose', 'pod', 'kiada', '--port', '80', '--target-port', '8080', '--type', 'NodePort']);
     assert.deepEqual([r.code, r.stdout], [0, 'service/kiada exposed\n']);
-    const state = JSON.parse(readFileSync(t.state, 'utf8'));
+    const state = savedState(t.state);
     const s = state.objects.services['default/kiada'];
     assert.match(s.spec.clusterIP, /^10\.(9[6-9]|10\d|11[01])\.\d+\.\d+$/);
     assert.ok(s.spec.ports[0].nodePort >= 30086 && s.spec.ports[0].nodePort <= 32767);
@@ -296,7 +297,7 @@ test('acceptance: expose pod kiada --port 80 --target-port 8080 --type NodePort'
     const created = parse(y.stdout);
     assert.equal(created.spec.ports[0].targetPort, 'http');
     assert.equal(created.metadata.namespace, 'default');
-    const st = JSON.parse(readFileSync(t.state, 'utf8'));
+    const st = savedState(t.state);
     assert.equal(st.objects.endpoints['default/kiada-http'].subsets[0].ports[0].port, 8080, 'the named port resolves to 8080');
   } finally {
     t.cleanup();

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ClusterState } from '../../src/store/state.js';
+import { readState } from '../../src/store/store.js';
 import { ROOT, tempCluster, type TempCluster } from '../support/cli.js';
 import { skipWithoutKubectl, withKubectl } from '../support/stub-apiserver.js';
 
@@ -16,7 +17,7 @@ before(() => {
     const r = c.run(['apply', '-f', join(ROOT, f)]);
     assert.equal(r.code, 0, r.stderr);
   }
-  state = JSON.parse(readFileSync(c.state, 'utf8')) as ClusterState;
+  state = readState(c.state)!;
 });
 after(() => c?.cleanup());
 

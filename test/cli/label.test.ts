@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { tempCluster, type TempCluster } from '../support/cli.js';
+import { tempCluster, type TempCluster, savedState } from '../support/cli.js';
 
 let c: TempCluster;
 before(() => {
@@ -11,7 +11,7 @@ before(() => {
 });
 after(() => c.cleanup());
 
-const labels = () => JSON.parse(readFileSync(c.state, 'utf8')).objects.pods['default/x'].metadata.labels;
+const labels = () => savedState(c.state).objects.pods['default/x'].metadata.labels;
 
 function failsUnchanged(args: string[], stderr: string): void {
   const s = readFileSync(c.state, 'utf8');

@@ -18,7 +18,7 @@ export function lessonCluster(setup: (f: Fixture) => void, opts: { seed?: number
   setup(f);
   const save = () => {
     f.state.random = f.ctx.random.state();
-    writeStateAtomic(t.state, f.state);
+    writeStateAtomic(t.state, f.state, f.ctx.clock.now().getTime());
   };
   save();
   return { t, f, ip: (pod, ns) => f.podIP(pod, ns), save };

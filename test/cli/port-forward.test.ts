@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sandboxID } from '../../src/forward/klog.js';
-import { tempCluster, type TempCluster } from '../support/cli.js';
+import { tempCluster, type TempCluster, savedState } from '../support/cli.js';
 import { httpGet, startKubesim } from '../forward/support.js';
 
 const KIADA = `apiVersion: v1
@@ -130,7 +130,7 @@ test('svc/kiada LOCAL:80 forwards to the target port of a pod the service select
     const r = await httpGet(local, { path: '/hello' });
     assert.match(r.body, /^Kiada version 0\.1\. Request processed by "kiada"\. Client IP: ::ffff:127\.0\.0\.1\n$/);
     assert.equal(await pf.stop('SIGINT').then((e) => e.code), 0);
-    const state = JSON.parse((await import('node:fs')).readFileSync(c.state, 'utf8'));
+    const state = savedState(c.state);
     assert.deepEqual(state.logs['default/kiada/kiada'].map((l: { line: string }) => l.line), ['Received request for /hello from ::ffff:127.0.0.1']);
   } finally {
     await pf.stop('SIGKILL');
@@ -191,7 +191,7 @@ test('an app listening only on its pod IP: the kubelet\'s error line, then lost 
     await assert.rejects(httpGet(port));
     const end = await pf.exited;
     assert.equal(end.code, 1);
-    const uid = JSON.parse((await import('node:fs')).readFileSync(c.state, 'utf8')).objects.pods['default/echo'].metadata.uid;
+    const uid = savedState(c.state).objects.pods['default/echo'].metadata.uid;
     const sandbox = sandboxID(uid);
     const lines = pf.stderr().split('\n');
     assert.match(lines[0], new RegExp(`^E1122 01:30:00\\.000000 {1,7}${pf.child.pid} portforward\\.go:424\\] "Unhandled Error" err="an error occurred forwarding ${port} -> 5678: error forwarding port 5678 to pod ${sandbox}, uid : failed to execute portforward in network namespace \\\\"/var/run/netns/cni-[0-9a-f-]{36}\\\\": failed to connect to localhost:5678 inside namespace \\\\"${sandbox}\\\\", IPv4: dial tcp4 127\\.0\\.0\\.1:5678: connect: connection refused IPv6 dial tcp6 \\[::1\\]:5678: connect: connection refused "$`));

@@ -11,7 +11,7 @@ test('the Pod Networking lesson: 5 demo pods spread over the workers, set image 
     assert.equal(c.run(['create', 'deployment', 'demo', '--image=demo:1.0.0', '--replicas=5', '--port=8080', '-n', 'dev']).stdout, 'deployment.apps/demo created\n');
     const first = savedPods(c, 'dev', 'demo-');
     assert.equal(first.length, 5);
-    const cidrs = new Map(saved(c).cluster.nodes.map((n) => [n.name, n.podCIDR.replace(/0\/24$/, '')]));
+    const cidrs = new Map<string, string>(saved(c).cluster.nodes.map((n: { name: string; podCIDR: string }) => [n.name, n.podCIDR.replace(/0\/24$/, '')]));
     const nodes = new Set<string>();
     for (const p of first) {
       assert.match(p.metadata.name, /^demo-[4-9bcdf]{1,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { tempCluster } from '../support/cli.js';
+import { tempCluster, savedState } from '../support/cli.js';
 import { lessonCluster, lessonsSetup, type LessonCluster } from './netsupport.js';
 
 const TTY_WARNING = 'Unable to use a TTY - input is not a terminal or the right kind of file\n';
@@ -20,7 +20,7 @@ describe('run: one-off client pods (lessons 000 and 003)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Kiada version 0\.1\. Request processed by "kiada"\. Client IP: ::ffff:10\.244\.\d+\.\d+\npod "client-pod" deleted\n$/);
     assert.equal(r.stderr, TTY_WARNING + PROMPT_HINT);
-    const state = JSON.parse(readFileSync(c.t.state, 'utf8'));
+    const state = savedState(c.t.state);
     assert.equal(state.objects.pods['default/client-pod'], undefined);
   });
 
@@ -118,7 +118,7 @@ describe('run: --expose and restart policies', () => {
     assert.equal(b.stdout, 'You\'ve hit kubia\npod "c" deleted\n');
     const d = t.run(['run', '-i', '-q', '--rm', '--expose', '--port=80', 'web', '--image=curlimages/curl', '--restart=Never', '--', 'true']);
     assert.equal(d.code, 0, d.stderr);
-    const state = JSON.parse(readFileSync(t.state, 'utf8'));
+    const state = savedState(t.state);
     assert.equal(state.objects.services['default/web'], undefined);
     assert.ok(state.objects.services['default/kubia']);
   });

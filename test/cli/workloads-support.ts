@@ -4,11 +4,10 @@ import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../../src/api/types.js';
 import { createObject } from '../../src/cluster/apiserver.js';
 import { createCluster } from '../../src/cluster/bootstrap.js';
-import type { ClusterState } from '../../src/store/state.js';
 import { writeStateAtomic } from '../../src/store/store.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { Random } from '../../src/util/random.js';
-import { FIXED_NOW, tempCluster, type TempCluster } from '../support/cli.js';
+import { FIXED_NOW, tempCluster, type TempCluster, savedState, type SavedState } from '../support/cli.js';
 
 export function clusterWithDev(seed = 1): TempCluster {
   const c = tempCluster({ seed });
@@ -16,12 +15,12 @@ export function clusterWithDev(seed = 1): TempCluster {
   const random = Random.fromState(state.random);
   createObject(state, { clock: fixedClock(FIXED_NOW), random }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } }, { namespace: 'default' });
   state.random = random.state();
-  writeStateAtomic(c.state, state);
+  writeStateAtomic(c.state, state, Date.parse(FIXED_NOW));
   return c;
 }
 
-export function saved(c: TempCluster): ClusterState {
-  return JSON.parse(readFileSync(c.state, 'utf8')) as ClusterState;
+export function saved(c: TempCluster): SavedState {
+  return savedState(c.state);
 }
 
 export function savedPods(c: TempCluster, ns: string, prefix: string): KubeObject[] {

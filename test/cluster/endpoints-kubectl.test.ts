@@ -29,7 +29,7 @@ create(c, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'external-ser
 create(c, svc('kubia-lb', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ port: 80, targetPort: 8080 }], selector: { app: 'kubia' } }));
 
 const t = tempCluster();
-writeStateAtomic(t.state, c.state);
+writeStateAtomic(t.state, c.state, c.ctx.clock.now().getTime());
 after(() => t.cleanup());
 
 /** The text up to Events: (event ages follow kubectl's wall clock, kubesim's is fixed). */
@@ -42,7 +42,7 @@ function line(text: string, prefix: string): string[] {
 }
 
 test('kubectl describe svc lists the ready endpoints per named port from the slices, and kubesim prints the same', { skip: SKIP }, async () => {
-  const ip = (n: string) => (c.state.objects.pods[`default/${n}`].status as any).podIP as string;
+  const ip = (n: string) => (c.state.objects.view<any>('pods')[`default/${n}`].status as any).podIP as string;
   const sortIPs = (xs: string[]) => xs.sort((x, y) => x.split('.').reduce((a, b) => a * 256 + +b, 0) - y.split('.').reduce((a, b) => a * 256 + +b, 0));
   await withKubectl(c.state, async (kubectl) => {
     for (const name of ['kubia', 'empty', 'external-service', 'kubia-lb']) {

@@ -234,13 +234,13 @@ test('work grows with pods + services: 300 services over 3000 pods settle in one
     p.metadata.uid = `uid-${i}`;
     (p.spec as Any).nodeName = 'kind-worker';
     p.status = { podIP: `10.250.${Math.floor(i / 250)}.${i % 250}`, phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
-    (c.state.objects.pods ??= {})[`default/p${i}`] = p;
+    c.state.objects.view<any>('pods')[`default/p${i}`] = p;
   }
   for (let i = 0; i < 300; i++) {
     const s = svc(`s${i}`, { ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }], selector: { app: `a${i}` }, clusterIP: 'None' });
     s.metadata.namespace = 'default';
     s.metadata.uid = `svc-${i}`;
-    (c.state.objects.services ??= {})[`default/s${i}`] = s;
+    c.state.objects.view<any>('services')[`default/s${i}`] = s;
   }
   runEndpointsController(c.state, c.ctx);
   assert.equal(ep(c, 's7')!.subsets[0].addresses.length, 10);
@@ -248,7 +248,7 @@ test('work grows with pods + services: 300 services over 3000 pods settle in one
   const big = svc('big', { ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }], selector: {}, clusterIP: 'None' });
   big.metadata.namespace = 'default';
   big.metadata.uid = 'svc-big';
-  c.state.objects.services['default/big'] = big;
+  c.state.objects.view<any>('services')['default/big'] = big;
   runEndpointsController(c.state, c.ctx);
   const big3000 = slices(c, 'big');
   assert.ok(big3000.every((s) => s.endpoints.length === 100));

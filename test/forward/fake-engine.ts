@@ -18,7 +18,7 @@ export function fakeEngine(apps: Record<number, FakeApp>): Engine & { connection
         kind: 'connected',
         conn: {
           send(req) {
-            if (!view().state.objects.pods?.[`${pod.namespace}/${pod.name}`]) return { kind: 'refused' };
+            if (!view().state.objects.view<any>('pods')?.[`${pod.namespace}/${pod.name}`]) return { kind: 'refused' };
             const response = app.answer(req, '127.0.0.1');
             response.headers.push(['X-Conn', String(id)]);
             return { kind: 'answered', response, logs: [{ key: `${pod.namespace}/${pod.name}/app`, line: { time: '2026-11-22T01:30:00.000000000Z', line: `Received request for ${req.path} from ::ffff:127.0.0.1` } }] };

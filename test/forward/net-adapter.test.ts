@@ -7,13 +7,14 @@ import { fixedClock } from '../../src/util/clock.js';
 import { Random } from '../../src/util/random.js';
 import { FIXED_NOW } from '../support/cli.js';
 import { buildState, pod } from './support.js';
+import { cloneState } from '../../src/store/store.js';
 
 const get = (path: string): AppRequest => ({ method: 'GET', path, httpVersion: '1.1', headers: { host: 'localhost:8080' }, rawHeaders: ['Host', 'localhost:8080'], body: Buffer.alloc(0) });
 
 test('port-forward enters on the pod loopback: kiada sees 127.0.0.1; log lines leave the in-memory state', () => {
   const state = buildState([pod('kiada')]);
   const view: ClusterView = { state, ctx: { clock: fixedClock(FIXED_NOW), random: Random.fromState(state.random) } };
-  const uid = state.objects.pods['default/kiada'].metadata.uid!;
+  const uid = state.objects.view<any>('pods')['default/kiada'].metadata.uid!;
   const c = simEngine.connectPodLoopback(() => view, { namespace: 'default', name: 'kiada', uid }, 8080);
   assert.equal(c.kind, 'connected');
   if (c.kind !== 'connected') return;
@@ -31,8 +32,8 @@ test('port-forward enters on the pod loopback: kiada sees 127.0.0.1; log lines l
   // nothing listens on 9999: refused, which port-forward turns into the kubelet's error
   assert.deepEqual(simEngine.connectPodLoopback(() => view, { namespace: 'default', name: 'kiada', uid }, 9999), { kind: 'refused' });
   // the pod gone (a reload without it): an open connection is refused from then on
-  const without = structuredClone(state);
-  delete without.objects.pods['default/kiada'];
+  const without = cloneState(state);
+  delete without.objects.view<any>('pods')['default/kiada'];
   without.resourceVersion += 1;
   const gone: ClusterView = { state: without, ctx: view.ctx };
   let current = view;

@@ -9,9 +9,10 @@ import { PortForwarder } from '../../src/forward/port-forward.js';
 import { parseAddresses } from '../../src/forward/resolve.js';
 import { sandboxID } from '../../src/forward/klog.js';
 import { fixedClock } from '../../src/util/clock.js';
-import { FIXED_NOW } from '../support/cli.js';
+import { FIXED_NOW, savedState } from '../support/cli.js';
 import { fakeEngine, kiadaApp } from './fake-engine.js';
 import { buildState, httpGet, pod, stateDir } from './support.js';
+import { cloneState } from '../../src/store/store.js';
 
 async function setup(opts: { ports?: { local: number; remote: number }[]; addresses?: string[] } = {}) {
   const state = buildState([pod('kiada')]);
@@ -20,7 +21,7 @@ async function setup(opts: { ports?: { local: number; remote: number }[]; addres
   const engine = fakeEngine({ 8080: kiadaApp, 80: { loopback: false, answer: kiadaApp.answer } });
   const out: string[] = [];
   const err: string[] = [];
-  const p = state.objects.pods['default/kiada'];
+  const p = state.objects.view<any>('pods')['default/kiada'];
   const fw = new PortForwarder(live, engine, { namespace: 'default', name: 'kiada', uid: p.metadata.uid! }, opts.ports ?? [{ local: 0, remote: 8080 }], parseAddresses(opts.addresses ?? ['localhost']), {
     out: (l) => out.push(l),
     err: (l) => err.push(l),
@@ -194,8 +195,8 @@ test('an app not listening on loopback: the kubelet error line, then the forward
 test('the pod deleted by another command: the forwarder notices through the state file and ends', async () => {
   const s = await setup();
   try {
-    const without = structuredClone(s.state);
-    delete without.objects.pods['default/kiada'];
+    const without = cloneState(s.state);
+    delete without.objects.view<any>('pods')['default/kiada'];
     s.dir.write(without);
     const end = await s.fw.done;
     assert.deepEqual(end, { kind: 'lost' });
@@ -210,7 +211,7 @@ test('app log lines reach the state file in batches, under the lock', async () =
     const port = s.port();
     for (let i = 0; i < 3; i++) await httpGet(port, { path: `/n${i}` });
     await s.live.flush();
-    const saved = JSON.parse(readFileSync(s.dir.path, 'utf8'));
+    const saved = savedState(s.dir.path);
     assert.deepEqual(saved.logs['default/kiada/app'].map((l: { line: string }) => l.line), ['/n0', '/n1', '/n2'].map((p) => `Received request for ${p} from ::ffff:127.0.0.1`));
   } finally {
     await s.close();

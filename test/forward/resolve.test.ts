@@ -34,8 +34,8 @@ const state = buildState([
   service('kiada', { selector: { app: 'kiada' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'web', port: 81, targetPort: 'http' }, { name: 'https', port: 443, targetPort: 'https' }, { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }] }),
   service('noselector', { ports: [{ port: 80 }] }),
 ]);
-const kiada = state.objects.pods['default/kiada'] as PodObj;
-const svc = state.objects.services['default/kiada'] as KubeObject;
+const kiada = state.objects.view<any>('pods')['default/kiada'] as PodObj;
+const svc = state.objects.view<any>('services')['default/kiada'] as KubeObject;
 
 test('kubectl port spec parsing: local:remote, :remote, the 1:2:3 quirk and every parse error', () => {
   assert.deepEqual(parsePorts(['8080', '8888:80', ':5000']), [{ local: 8080, remote: 8080 }, { local: 8888, remote: 80 }, { local: 0, remote: 5000 }]);

@@ -47,12 +47,12 @@ export interface StateDir {
 export function stateDir(state?: ClusterState): StateDir {
   const dir = mkdtempSync(join(tmpdir(), 'kubesim-fwd-'));
   const path = join(dir, 'state.json');
-  if (state) writeStateAtomic(path, state);
+  if (state) writeStateAtomic(path, state, Date.parse(FIXED_NOW));
   return {
     dir,
     path,
     env: { ...process.env, KUBESIM_STATE: path, KUBESIM_NOW: FIXED_NOW, KUBESIM_SEED: '1', NO_COLOR: '1' },
-    write: (s) => writeStateAtomic(path, s),
+    write: (s) => writeStateAtomic(path, s, Date.parse(FIXED_NOW)),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

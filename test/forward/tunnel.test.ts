@@ -11,10 +11,12 @@ import { fixedClock } from '../../src/util/clock.js';
 import { FIXED_NOW } from '../support/cli.js';
 import { fakeEngine } from './fake-engine.js';
 import { buildState, httpGet, pod, service, stateDir } from './support.js';
+import type { KubeObject } from '../../src/api/types.js';
+import { cloneState } from '../../src/store/store.js';
 
-function withServices(extra: ClusterState['objects']['services']): ClusterState {
+function withServices(extra: Record<string, KubeObject>): ClusterState {
   const s = buildState([pod('nginx', { labels: { app: 'nginx' }, image: 'nginx:1.27', ports: [{ containerPort: 80 }] })]);
-  Object.assign((s.objects.services ??= {}), extra);
+  Object.assign(s.objects.view<any>('services'), extra);
   return s;
 }
 
@@ -36,15 +38,15 @@ test('the tunnel serves each service, one simulated connection per TCP connectio
   const state = withServices({ 'default/web': { ...nodePortSvc, spec: { type: 'NodePort', selector: { app: 'nginx' }, ports: [{ port: 80, nodePort: 0 }] } } as never });
   // nodePort 0: not allocated, so no tunnel yet; then one is added by "another command"
   const dir = stateDir(state);
-  const live = new LiveCluster(dir.path, fixedClock(FIXED_NOW), structuredClone(state));
+  const live = new LiveCluster(dir.path, fixedClock(FIXED_NOW), cloneState(state));
   const engine = fakeEngine({});
   const tunnel = new Tunnel(live, engine, parseAddresses(['127.0.0.1']), { out: () => undefined, err: () => undefined });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const first = await tunnel.sync();
     assert.deepEqual(first.added, []);
-    const next = structuredClone(state);
-    next.objects.services['default/lb'] = lbSvc as never;
+    const next = cloneState(state);
+    next.objects.view<any>('services')['default/lb'] = lbSvc as never;
     dir.write(next);
     live.reload();
     const second = await tunnel.sync();

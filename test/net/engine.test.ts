@@ -275,7 +275,7 @@ describe('cluster DNS availability', () => {
     f.service('kiada', { clusterIP: '10.96.33.33', selector: { app: 'kiada' }, ports: [{ port: 80, targetPort: 8080 }] });
     const net0 = f.net();
     assert.equal(request(net0, podClient(f, 'client'), 'kiada', 80, GET()).kind, 'answered');
-    const ep = f.state.objects.endpoints['kube-system/kube-dns'] as { subsets?: unknown[] };
+    const ep = f.state.objects.view<any>('endpoints')['kube-system/kube-dns'] as { subsets?: unknown[] };
     ep.subsets = [];
     const net = f.net();
     const out = request(net, podClient(f, 'client'), 'kiada', 80, GET());

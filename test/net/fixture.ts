@@ -37,7 +37,7 @@ export function fixture(seed = 1, opts: { workstationReachesPods?: boolean } = {
     ctx,
     clock,
     namespace(name) {
-      if (!state.objects.namespaces?.[name]) createObject(state, ctx, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { namespace: 'default' });
+      if (!state.objects.view<any>('namespaces')?.[name]) createObject(state, ctx, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { namespace: 'default' });
     },
     pod(name, image, o = {}) {
       const ns = o.ns ?? 'default';
@@ -50,7 +50,7 @@ export function fixture(seed = 1, opts: { workstationReachesPods?: boolean } = {
       } as unknown as KubeObject;
       createObject(state, ctx, obj, { namespace: ns });
       f.syncEndpoints();
-      return state.objects.pods[`${ns}/${name}`] as Pod & KubeObject;
+      return state.objects.view<any>('pods')[`${ns}/${name}`] as Pod & KubeObject;
     },
     service(name, spec, o = {}) {
       const ns = o.ns ?? 'default';
@@ -95,7 +95,7 @@ export function fixture(seed = 1, opts: { workstationReachesPods?: boolean } = {
       return openNet(state, ctx, { trace: o.trace ?? true });
     },
     podIP(name, ns = 'default') {
-      return (state.objects.pods[`${ns}/${name}`] as Pod).status!.podIP!;
+      return (state.objects.view<any>('pods')[`${ns}/${name}`] as Pod).status!.podIP!;
     },
   };
   return f;

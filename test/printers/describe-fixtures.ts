@@ -235,7 +235,7 @@ export function buildFixture(base: Date): Fixture {
       }],
     },
   }, at(5 * DAY));
-  const crashy = state.objects.pods['default/crashy'];
+  const crashy = state.objects.view<any>('pods')['default/crashy'];
   event(crashy, 'BackOff', 'Back-off restarting failed container kubia in pod crashy_default(x)', { type: 'Warning', host: 'kind-worker', count: 25, first: 5 * DAY, last: 12 * MIN, fieldPath: 'spec.containers{kubia}' });
   event(crashy, 'Custom', 'reported by a controller without a source', { first: 20 * MIN, reportingOnly: true });
 

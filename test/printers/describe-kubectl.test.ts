@@ -11,6 +11,7 @@ import { RESOURCES } from '../../src/api/resources.js';
 import { runDescribe } from '../../src/printers/describe/select.js';
 import { skipWithoutKubectl, withKubectl, type Kubectl } from '../support/stub-apiserver.js';
 import { buildFixture, type Fixture } from './describe-fixtures.js';
+import { listObjects } from '../../src/store/objects.js';
 
 const mask = (s: string) => s.replace(/0xc[0-9a-f]+/g, '0xc...');
 
@@ -65,7 +66,7 @@ const base = new Date(Math.floor(Date.now() / 60_000) * 60_000);
 test('every object of the fixture cluster describes exactly as the real kubectl describes it', { skip: skipWithoutKubectl() }, async () => {
   const fixture = buildFixture(base);
   // The hand-made objects plus the default cluster's (nodes, leases, system services, CoreDNS, namespaces), events too.
-  const all = Object.entries(fixture.state.objects).flatMap(([resource, bucket]) => Object.values(bucket).map((o) => [resource, o.metadata.namespace, o.metadata.name] as const));
+  const all = fixture.state.objects.kindNames().filter((k) => k !== 'logs').flatMap((resource) => listObjects(fixture.state, resource).map((o) => [resource, o.metadata.namespace, o.metadata.name] as const));
   assert.ok(all.length >= 80, String(all.length));
   await withKubectl(fixture.state, async (kubectl) => {
     for (const [resource, ns, name] of all) {

@@ -189,8 +189,8 @@ function build(matchingUIDs: boolean): ClusterState {
   ];
   for (const [resource, obj] of objects) putObject(state, resource, obj);
   // The transcripts' fake server had no CoreDNS endpoints: drop the kube-dns slices the cluster made.
-  for (const [key, s] of Object.entries(state.objects.endpointslices ?? {})) {
-    if (s.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns') delete state.objects.endpointslices[key];
+  for (const [key, s] of Object.entries(state.objects.view<any>('endpointslices') ?? {})) {
+    if (s.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns') delete state.objects.view<any>('endpointslices')[key];
   }
   return state;
 }

@@ -2,6 +2,7 @@
 // RESTARTS and LAST SEEN cell comes out as recorded.
 import type { KubeObject } from '../../src/api/types.js';
 import type { ClusterState } from '../../src/store/state.js';
+import { emptyObjects } from '../../src/store/objects.js';
 
 export const NOW = new Date('2026-11-22T01:30:00Z');
 
@@ -243,10 +244,7 @@ const RESOURCE_OF: Record<string, string> = {
 
 /** A state holding just these objects (the get core only reads state.objects). */
 export function stateOf(objs: KubeObject[]): ClusterState {
-  const objects: Record<string, Record<string, KubeObject>> = {};
-  for (const o of objs) {
-    const r = RESOURCE_OF[o.kind];
-    (objects[r] ??= {})[o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name] = o;
-  }
-  return { objects } as unknown as ClusterState;
+  const { objects, logs } = emptyObjects();
+  for (const o of objs) objects.put(RESOURCE_OF[o.kind], o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name, o);
+  return { objects, logs } as unknown as ClusterState;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { BIN, tempCluster } from '../support/cli.js';
+import { BIN, tempCluster, savedState } from '../support/cli.js';
 
 const POD = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n  - name: app\n    image: nginx\n`;
 
@@ -13,7 +13,7 @@ test('20 parallel apply processes on one state file lose nothing and get 20 dist
     const names = Array.from({ length: 20 }, (_, i) => `par-${i}`);
     const results = await Promise.all(names.map((n) => c.runAsync(['apply', '-f', '-'], { input: POD(n) })));
     for (const [i, r] of results.entries()) assert.deepEqual(r, { code: 0, stdout: `pod/${names[i]} created\n`, stderr: '' });
-    const state = JSON.parse(readFileSync(c.state, 'utf8'));
+    const state = savedState(c.state);
     const pods = names.map((n) => state.objects.pods[`default/${n}`]);
     assert.ok(pods.every(Boolean), 'every pod stored');
     const ips = pods.map((p) => p.status.podIP);
@@ -29,7 +29,7 @@ test('a process killed while saving never leaves a half-written state file (only
   try {
     assert.equal(c.run(['cluster', 'create']).code, 0);
     // A large state makes each save take long enough to be interrupted.
-    const s = JSON.parse(readFileSync(c.state, 'utf8'));
+    const s = savedState(c.state);
     s.logs['default/filler/app'] = Array.from({ length: 200000 }, (_, i) => ({ time: '2026-11-22T01:30:00.000000000Z', line: `filler line ${i} ${'x'.repeat(80)}` }));
     writeFileSync(c.state, JSON.stringify(s));
     for (let i = 0; i < 8; i++) {
@@ -42,8 +42,10 @@ test('a process killed while saving never leaves a half-written state file (only
       const parsed = JSON.parse(text); // throws if half-written
       assert.equal(parsed.kind, 'KubesimState');
       for (const f of readdirSync(c.dir)) {
-        assert.ok(f === 'state.json' || f === 'state.json.lock' || f.endsWith('.tmp'), `unexpected file ${f}`);
+        assert.ok(f === 'state.json' || f === 'state.json.d' || f === 'state.json.lock' || f.endsWith('.tmp'), `unexpected file ${f}`);
       }
+      // Every file the head names is there and whole: the whole state reads back.
+      assert.ok(savedState(c.state).objects.nodes['kind-worker']);
     }
     // the cluster still works afterwards (a stale lock from a killed process is taken over)
     const r = c.run(['apply', '-f', '-'], { input: POD('after-kills') });

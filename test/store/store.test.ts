@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { statSync, writeFileSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { tempCluster } from '../support/cli.js';
+import { tempCluster, savedState } from '../support/cli.js';
 
 test('first use creates the default kind-shaped cluster, private to its owner', () => {
   const c = tempCluster();
@@ -10,8 +10,8 @@ test('first use creates the default kind-shaped cluster, private to its owner', 
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Kubernetes control plane is running at https:\/\/172\.18\.0\.2:6443$/m);
     assert.equal(statSync(c.state).mode & 0o777, 0o600);
-    const s = JSON.parse(readFileSync(c.state, 'utf8'));
-    assert.equal(s.schemaVersion, 1);
+    const s = savedState(c.state);
+    assert.equal(s.schemaVersion, 2);
     assert.deepEqual(
       s.cluster.nodes.map((n: { name: string; internalIP: string; podCIDR: string }) => `${n.name} ${n.internalIP} ${n.podCIDR}`),
       ['kind-control-plane 172.18.0.2 10.244.0.0/24', 'kind-worker 172.18.0.3 10.244.1.0/24', 'kind-worker2 172.18.0.4 10.244.2.0/24', 'kind-worker3 172.18.0.5 10.244.3.0/24'],
@@ -54,12 +54,12 @@ test('a state file from a newer kubesim is refused with the versions named', () 
   const c = tempCluster();
   try {
     c.run(['cluster', 'create']);
-    const s = JSON.parse(readFileSync(c.state, 'utf8'));
+    const s = savedState(c.state);
     s.schemaVersion = 99;
     writeFileSync(c.state, JSON.stringify(s));
     const r = c.run(['cluster', 'info']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /has schema version 99, written by a newer kubesim; this kubesim reads up to version 1/);
+    assert.match(r.stderr, /has schema version 99, written by a newer kubesim; this kubesim reads up to version 2/);
   } finally {
     c.cleanup();
   }

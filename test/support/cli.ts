@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportState, readState } from '../../src/store/store.js';
 
 export const ROOT = new URL('../../..', import.meta.url).pathname;
 export const BIN = join(ROOT, 'bin', 'kubesim');
@@ -60,4 +61,17 @@ export function tempCluster(opts: { seed?: number; now?: string; env?: NodeJS.Pr
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The saved cluster as one document (what `kubesim state export` prints): the head's fields plus every object
+ * by resource and key, and the logs. Objects are typed loosely, as JSON.parse would give them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SavedState = Record<string, any> & { objects: Record<string, Record<string, any>>; logs: Record<string, { time: string; line: string }[]> };
+
+export function savedState(path: string): SavedState {
+  const state = readState(path);
+  if (!state) throw new Error(`no state at ${path}`);
+  return exportState(state) as SavedState;
 }

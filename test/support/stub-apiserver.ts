@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiVersionOf, RESOURCES, resourceForKind, type ResourceInfo } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
+import { listObjects } from '../../src/store/objects.js';
 import type { ClusterState } from '../../src/store/state.js';
 
 export interface KubectlResult {
@@ -70,9 +71,9 @@ function flatten(input: ClusterState | KubeObject[]): Stored[] {
   if (Array.isArray(input)) {
     for (const obj of input) out.push({ info: resourceForKind(obj.apiVersion, obj.kind), obj });
   } else {
-    for (const [resource, bucket] of Object.entries(input.objects)) {
+    for (const resource of input.objects.kindNames()) {
       const info = RESOURCES.find((r) => r.resource === resource);
-      for (const obj of Object.values(bucket)) out.push({ info, obj });
+      if (info) for (const obj of listObjects(input, resource)) out.push({ info, obj });
     }
   }
   // etcd order: namespace, then name.

@@ -28,7 +28,7 @@ export interface DescribeSettings {
 /** Groups every event by its involvedObject's uid, so describing many objects reads the events once. */
 export function eventIndex(state: ClusterState): Map<string, KubeObject[]> {
   const index = new Map<string, KubeObject[]>();
-  for (const e of Object.values(state.objects.events ?? {})) {
+  for (const e of listObjects(state, 'events')) {
     const uid = (e.involvedObject as InvolvedObject | undefined)?.uid;
     if (!uid) continue;
     const list = index.get(uid);

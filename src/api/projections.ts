@@ -1,0 +1,81 @@
+// Projections: the small part of an object that its kind's index keeps beside its location, so that some
+// questions are answered without reading the objects (src/store/object-store.ts). A pod's is what controllers
+// read when they list pods; an event's is what expiry and describe need.
+import type { KubeObject, Pod } from './types.js';
+
+type PodObj = Pod & KubeObject;
+
+/** An event's: its object's uid (describe), its last time (expiry), its series (the recorder counts repeats). */
+export interface EventProjection {
+  u: string;
+  t: number;
+  k: string;
+}
+
+/** A short hash of an event series' identity (FNV-1a, 32 bits): candidates are checked against the event. */
+export function seriesHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
+}
+
+/** The projection kept for an object of this kind, or undefined for kinds that keep none. */
+export function projectionOf(kind: string, obj: unknown): unknown {
+  if (kind === 'pods') return thinPod(obj as PodObj);
+  if (kind === 'endpointslices') {
+    // The Service a slice belongs to: the endpoints controllers find a Service's slices by it.
+    const s = (obj as KubeObject).metadata?.labels?.['kubernetes.io/service-name'];
+    return s === undefined ? undefined : { s };
+  }
+  if (kind === 'events') {
+    const e = obj as { involvedObject?: { uid?: string; fieldPath?: string }; reason?: string; message?: string; source?: { component?: string }; lastTimestamp?: string; firstTimestamp?: string; metadata?: { creationTimestamp?: string } };
+    const t = Date.parse(e.lastTimestamp ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '');
+    const io = e.involvedObject;
+    const k = seriesHash(JSON.stringify([io?.uid, e.reason, e.message, io?.fieldPath ?? null, e.source?.component]));
+    const p: EventProjection = { u: io?.uid ?? '', t: Number.isFinite(t) ? t : 0, k };
+    return p;
+  }
+  return undefined;
+}
+
+/**
+ * What the controllers read of a pod for lists: identity, labels and owners, placement, addresses, readiness,
+ * ports (endpoints resolve named ports), restarts (scale-down ranks by them) and readiness delays (rollouts
+ * predict availability). Everything else (images, env, volumes, events) needs the object itself.
+ */
+export function thinPod(p: PodObj): PodObj {
+  const m = p.metadata;
+  const spec = p.spec;
+  const st = p.status;
+  const meta: Record<string, unknown> = { name: m.name, namespace: m.namespace, uid: m.uid, creationTimestamp: m.creationTimestamp };
+  if (m.labels) meta.labels = m.labels;
+  if (m.ownerReferences) meta.ownerReferences = m.ownerReferences;
+  if (m.deletionTimestamp) meta.deletionTimestamp = m.deletionTimestamp;
+  const s: Record<string, unknown> = {};
+  if (spec) {
+    for (const f of ['nodeName', 'hostNetwork', 'hostname', 'subdomain', 'restartPolicy'] as const) if (spec[f] !== undefined) s[f] = spec[f];
+    s.containers = (spec.containers ?? []).map(thinContainer);
+    const sidecars = (spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
+    if (sidecars.length) s.initContainers = sidecars.map((c) => ({ ...thinContainer(c), restartPolicy: c.restartPolicy }));
+  }
+  const status: Record<string, unknown> = {};
+  if (st) {
+    for (const f of ['phase', 'podIP', 'podIPs', 'startTime'] as const) if (st[f] !== undefined) status[f] = st[f];
+    const ready = st.conditions?.find((c) => c.type === 'Ready');
+    if (ready) status.conditions = [{ type: 'Ready', status: ready.status, lastTransitionTime: ready.lastTransitionTime }];
+    if (st.containerStatuses) status.containerStatuses = st.containerStatuses.map((c) => ({ name: c.name, ready: c.ready, restartCount: c.restartCount }));
+  }
+  return { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: s, status } as unknown as PodObj;
+}
+
+function thinContainer(c: NonNullable<Pod['spec']>['containers'][number]): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: c.name };
+  if (c.ports) out.ports = c.ports;
+  const delay = c.readinessProbe?.initialDelaySeconds;
+  if (delay !== undefined) out.readinessProbe = { initialDelaySeconds: delay };
+  return out;
+}
+

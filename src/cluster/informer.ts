@@ -1,0 +1,240 @@
+// The pods as the controllers see them, as a client-go informer keeps them: one cache per command, built once
+// and kept fresh from the store's journal (every put and remove of this command), with the indexes the
+// controllers ask by (namespace, owner, node, unscheduled pods).
+//
+// Two modes. "thin": each pod is the projection the pods index keeps (thinPod below), so a command on a
+// 10,000-pod cluster reads one index file instead of 10,000 objects; a controller that changes a pod reads
+// the whole object with getObject first. "full": the stored objects themselves (the full reconcile, the
+// oracle the thin mode is tested against).
+import { thinPod } from '../api/projections.js';
+import type { KubeObject, Pod } from '../api/types.js';
+import { getObject, listObjects } from '../store/objects.js';
+import type { ClusterState } from '../store/state.js';
+
+type PodObj = Pod & KubeObject;
+
+/** etcd order of "namespace/name" keys. */
+export function compareKeys(a: string, b: string): number {
+  const ia = a.indexOf('/');
+  const ib = b.indexOf('/');
+  const an = a.slice(0, ia);
+  const bn = b.slice(0, ib);
+  if (an !== bn) return an < bn ? -1 : 1;
+  const am = a.slice(ia + 1);
+  const bm = b.slice(ib + 1);
+  return am < bm ? -1 : am > bm ? 1 : 0;
+}
+
+/** What a pod was indexed under when it was added. */
+interface Indexed {
+  ns: string;
+  owner: string | undefined;
+  node: string | undefined;
+  ip: string | undefined;
+  pending: boolean;
+}
+
+function setOf(m: Map<string, Set<string>>, k: string): Set<string> {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  return s;
+}
+
+export interface PodChange {
+  key: string;
+  old: PodObj | undefined;
+  now: PodObj | undefined;
+}
+
+export class PodInformer {
+  private readonly pods = new Map<string, PodObj>();
+  private sorted: string[] | undefined;
+  private readonly byNamespace = new Map<string, Set<string>>();
+  private readonly byOwner = new Map<string, Set<string>>();
+  private readonly perNode = new Map<string, Set<string>>();
+  private readonly ipsByNode = new Map<string, Map<string, number>>();
+  private readonly unscheduled = new Set<string>();
+  private readonly orphans = new Map<string, Set<string>>();
+  private readonly indexed = new Map<string, Indexed>();
+  private readonly ownedSorted = new Map<string, PodObj[]>();
+  /** Changes seen by any sync since the last drainChanges(): the reconcile maps them to services. */
+  private changes: PodChange[] = [];
+  private position: number;
+
+  private constructor(
+    private readonly state: ClusterState,
+    readonly thin: boolean,
+  ) {
+    this.position = state.objects.journal.length;
+    if (thin) {
+      for (const [key, p] of state.objects.projections('pods')) this.add(key, (p as PodObj | undefined) ?? this.fetch(key));
+    } else {
+      for (const p of listObjects<Pod>(state, 'pods')) this.add(`${p.metadata.namespace}/${p.metadata.name}`, p);
+    }
+  }
+
+  /** A new informer over the state as it is now (a replay of the past builds its own). */
+  static build(state: ClusterState, thin: boolean): PodInformer {
+    return new PodInformer(state, thin);
+  }
+
+  private fetch(key: string): PodObj | undefined {
+    const p = this.state.objects.get('pods', key) as PodObj | undefined;
+    return p && (this.thin ? thinPod(p) : p);
+  }
+
+  private add(key: string, p: PodObj | undefined): void {
+    if (!p) return;
+    const f: Indexed = {
+      ns: p.metadata.namespace ?? '',
+      owner: p.metadata.ownerReferences?.find((r) => r.controller)?.uid,
+      node: p.spec?.nodeName,
+      ip: p.spec?.nodeName && p.status?.podIP && !p.spec?.hostNetwork ? p.status.podIP : undefined,
+      pending: !p.spec?.nodeName && !p.metadata.deletionTimestamp,
+    };
+    this.pods.set(key, p);
+    this.indexed.set(key, f);
+    setOf(this.byNamespace, f.ns).add(key);
+    if (f.owner) {
+      setOf(this.byOwner, f.owner).add(key);
+      this.ownedSorted.delete(f.owner);
+    } else setOf(this.orphans, f.ns).add(key);
+    if (f.node) setOf(this.perNode, f.node).add(key);
+    if (f.node && f.ip) {
+      let ips = this.ipsByNode.get(f.node);
+      if (!ips) this.ipsByNode.set(f.node, (ips = new Map()));
+      ips.set(f.ip, (ips.get(f.ip) ?? 0) + 1);
+    }
+    if (f.pending) this.unscheduled.add(key);
+  }
+
+  /** Removes a key from every index by what was indexed (full mode's objects change in place). */
+  private drop(key: string): PodObj | undefined {
+    const p = this.pods.get(key);
+    const f = this.indexed.get(key);
+    if (!p || !f) return undefined;
+    this.pods.delete(key);
+    this.indexed.delete(key);
+    this.byNamespace.get(f.ns)?.delete(key);
+    if (f.owner) {
+      this.byOwner.get(f.owner)?.delete(key);
+      this.ownedSorted.delete(f.owner);
+    } else this.orphans.get(f.ns)?.delete(key);
+    if (f.node) this.perNode.get(f.node)?.delete(key);
+    const ips = f.node ? this.ipsByNode.get(f.node) : undefined;
+    if (f.ip && ips) {
+      const n = (ips.get(f.ip) ?? 1) - 1;
+      if (n > 0) ips.set(f.ip, n);
+      else ips.delete(f.ip);
+    }
+    this.unscheduled.delete(key);
+    return p;
+  }
+
+  /**
+   * Applies the journal since the last sync; returns each changed pod with what it was and is. Full mode
+   * re-indexes the stored object itself (changed in place, so `old` is only its previous indexing).
+   */
+  sync(): PodChange[] {
+    const journal = this.state.objects.journal;
+    const keys = new Set<string>();
+    for (; this.position < journal.length; this.position++) {
+      const e = journal[this.position];
+      if (e.kind === 'pods') keys.add(e.key);
+    }
+    const out: PodChange[] = [];
+    for (const key of keys) {
+      const old = this.drop(key);
+      const now = this.fetch(key);
+      this.add(key, now);
+      if (!old || !now) this.sorted = undefined;
+      out.push({ key, old, now });
+    }
+    this.changes.push(...out);
+    return out;
+  }
+
+  /** Every change synced since the last call (whoever called sync). */
+  drainChanges(): PodChange[] {
+    this.sync();
+    const out = this.changes;
+    this.changes = [];
+    return out;
+  }
+
+  /** Pods of a namespace (all when undefined), in etcd order, as the API server lists them. */
+  list(namespace?: string): PodObj[] {
+    if (namespace !== undefined) {
+      const keys = [...(this.byNamespace.get(namespace) ?? [])].sort(compareKeys);
+      return keys.map((k) => this.pods.get(k)!);
+    }
+    this.sorted ??= [...this.pods.keys()].sort(compareKeys);
+    return this.sorted.map((k) => this.pods.get(k)!);
+  }
+
+  get(key: string): PodObj | undefined {
+    return this.pods.get(key);
+  }
+
+  /** Pods whose controller is the object with this uid, in etcd order. */
+  ownedBy(uid: string): PodObj[] {
+    let out = this.ownedSorted.get(uid);
+    if (!out) this.ownedSorted.set(uid, (out = [...(this.byOwner.get(uid) ?? [])].sort(compareKeys).map((k) => this.pods.get(k)!)));
+    return out;
+  }
+
+  /** Pods of a namespace that no controller owns, in etcd order (a ReplicaSet may adopt them). */
+  orphansIn(namespace: string): PodObj[] {
+    return [...(this.orphans.get(namespace) ?? [])].sort(compareKeys).map((k) => this.pods.get(k)!);
+  }
+
+  /** How many pods each node has (the scheduler's spreading score). */
+  podsOn(node: string): number {
+    return this.perNode.get(node)?.size ?? 0;
+  }
+
+  /** Pod IPs in use on a node (host-local IPAM skips them). */
+  ipInUse(node: string, ip: string): boolean {
+    return this.ipsByNode.get(node)?.has(ip) ?? false;
+  }
+
+  usedIPs(node: string): number {
+    return this.ipsByNode.get(node)?.size ?? 0;
+  }
+
+  /** Pods waiting for the scheduler, in etcd order. */
+  pending(): PodObj[] {
+    return [...this.unscheduled].sort(compareKeys).map((k) => this.pods.get(k)!);
+  }
+
+  /** The stored pod itself, for a controller about to change it. */
+  object(key: string): PodObj | undefined {
+    const i = key.indexOf('/');
+    return getObject<Pod>(this.state, 'pods', key.slice(0, i), key.slice(i + 1));
+  }
+}
+
+/** What one reconcile works on: the pods as its informer sees them, and which keys it handles (all when absent). */
+export interface Round {
+  pods: PodInformer;
+  scope?: Scope;
+}
+
+/** Keys ("namespace/name") queued for the controllers that work per object. */
+export interface Scope {
+  pods: Set<string>;
+  services: Set<string>;
+}
+
+const INFORMERS = new WeakMap<ClusterState, PodInformer>();
+
+/**
+ * The command's informer for this state: built on first use, kept for every later reconcile of the command and
+ * brought up to date with the journal. Thin when the state's pods can be read from their index projections.
+ */
+export function podInformer(state: ClusterState, thin = true): PodInformer {
+  let inf = INFORMERS.get(state);
+  if (!inf || inf.thin !== thin) INFORMERS.set(state, (inf = PodInformer.build(state, thin)));
+  else inf.sync();
+  return inf;
+}

@@ -1,0 +1,200 @@
+// The files of a state, and how one commit replaces them atomically.
+//
+//   state.json            the head: cluster settings, random source, counters, and which files hold the objects
+//   state.json.d/
+//     seg-<gen>.jsonl     the objects a commit wrote, one JSON document a line (never changed once written)
+//     <kind>-<gen>.idx    per kind: key -> [segment, byte offset, byte length, small projection]
+//
+// A commit writes a new segment and a new index for each kind it changed, fsyncs them, then renames a new head
+// over the old one: that rename is the commit point, so a SIGKILL at any moment leaves the old state or the new
+// one. Files the new head no longer names are removed afterwards; a reader that loses the race re-reads the head.
+// A single-object read touches the head, one index and one line of one segment; a list reads one index and the
+// segments it names.
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** [segment generation, byte offset, byte length, projection kept in the index (see projectionOf)]. */
+export type IndexEntry = [number, number, number, unknown?];
+
+export interface StoreHead {
+  /** Bumped by every commit; names the files that commit wrote. */
+  generation: number;
+  /** kind -> generation of its current index file. */
+  kinds: Record<string, number>;
+  /** segment generation -> its size and the bytes still referenced by an index (0: the file can go). */
+  segments: Record<string, { size: number; live: number }>;
+  /** The earliest time (epoch ms) an event expires, so a write loads the events only when one is due. */
+  eventsExpireAt?: number;
+}
+
+export function dataDir(statePath: string): string {
+  return `${statePath}.d`;
+}
+
+const segmentFile = (dir: string, gen: number) => join(dir, `seg-${gen}.jsonl`);
+const indexFile = (dir: string, kind: string, gen: number) => join(dir, `${kind}-${gen}.idx`);
+
+/** Thrown when a file the head names is gone: a writer committed meanwhile, so the reader starts again. */
+export class StaleReadError extends Error {}
+
+function readOrStale(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StaleReadError(path);
+    throw e;
+  }
+}
+
+export function readIndex(statePath: string, kind: string, gen: number): Map<string, IndexEntry> {
+  const raw = JSON.parse(readOrStale(indexFile(dataDir(statePath), kind, gen)).toString('utf8')) as [string, ...IndexEntry][];
+  if (!Array.isArray(raw)) throw new Error(`index of ${kind} is not a list`);
+  const m = new Map<string, IndexEntry>();
+  for (const [key, seg, off, len, extra] of raw) m.set(key, extra === undefined ? [seg, off, len] : [seg, off, len, extra]);
+  return m;
+}
+
+/** One object's text, read at its offset without reading the rest of the segment. */
+export function readSlice(statePath: string, e: IndexEntry): string {
+  let fd: number;
+  try {
+    fd = openSync(segmentFile(dataDir(statePath), e[0]), 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StaleReadError(String(e[0]));
+    throw err;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(e[2]);
+    const n = readSync(fd, buf, 0, e[2], e[1]);
+    if (n !== e[2]) throw new Error(`segment ${e[0]} is shorter than its index says`);
+    return buf.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whole segments, for reading many objects at once. */
+export class SegmentReader {
+  private files = new Map<number, Buffer>();
+  constructor(private readonly statePath: string) {}
+  text(e: IndexEntry): string {
+    let buf = this.files.get(e[0]);
+    if (!buf) {
+      buf = readOrStale(segmentFile(dataDir(this.statePath), e[0]));
+      this.files.set(e[0], buf);
+    }
+    if (e[1] + e[2] > buf.length) throw new Error(`segment ${e[0]} is shorter than its index says`);
+    return buf.toString('utf8', e[1], e[1] + e[2]);
+  }
+}
+
+function writeDurable(path: string, data: string): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* some filesystems cannot fsync a directory; the rename is still atomic */
+  }
+}
+
+export interface CommitFiles {
+  generation: number;
+  /** The new segment's text (empty: no segment). */
+  segment: string;
+  /** kind -> its whole new index. */
+  indexes: Map<string, Map<string, IndexEntry>>;
+  /** The head document to write last. */
+  head: string;
+  /** Files of the old head that the new one no longer names (removed after the commit). */
+  obsolete: { segments: number[]; indexes: [string, number][] };
+}
+
+/** Writes a commit's files, then the head by rename (the commit point), then removes what it replaced. */
+export function writeCommit(statePath: string, c: CommitFiles): void {
+  const dir = dataDir(statePath);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // A crashed commit may have left files of this generation: they were never named by a head, so overwrite them.
+  if (c.segment) writeDurable(segmentFile(dir, c.generation), c.segment);
+  for (const [kind, idx] of c.indexes) {
+    const rows: string[] = [];
+    for (const [key, e] of idx) rows.push(JSON.stringify([key, ...e]));
+    writeDurable(indexFile(dir, kind, c.generation), `[${rows.join(',\n')}]`);
+  }
+  fsyncDir(dir);
+  writeHeadAtomic(statePath, c.head);
+  for (const s of c.obsolete.segments) removeQuietly(segmentFile(dir, s));
+  for (const [kind, gen] of c.obsolete.indexes) removeQuietly(indexFile(dir, kind, gen));
+}
+
+/** The head by a private temporary file, fsync, rename over the old one, fsync of the directory. */
+export function writeHeadAtomic(statePath: string, text: string): void {
+  const dir = dirname(statePath);
+  const tmp = join(dir, `.${basename(statePath)}.tmp`);
+  writeDurable(tmp, text);
+  renameSync(tmp, statePath);
+  fsyncDir(dir);
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Removes the head, its data directory and any temporary file a killed writer left. */
+export function removeFiles(statePath: string): boolean {
+  let existed = false;
+  try {
+    unlinkSync(statePath);
+    existed = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  rmSync(dataDir(statePath), { recursive: true, force: true });
+  removeQuietly(join(dirname(statePath), `.${basename(statePath)}.tmp`));
+  return existed;
+}
+
+/** Files in the data directory that the head does not name: what a killed commit left behind. */
+export function strayFiles(statePath: string, head: StoreHead): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dataDir(statePath));
+  } catch {
+    return [];
+  }
+  const wanted = new Set<string>();
+  for (const s of Object.keys(head.segments)) wanted.add(`seg-${s}.jsonl`);
+  for (const [k, g] of Object.entries(head.kinds)) wanted.add(`${k}-${g}.idx`);
+  return names.filter((n) => !wanted.has(n)).map((n) => join(dataDir(statePath), n));
+}
+
+/** Size of a file, or undefined when it is missing. */
+export function fileSize(path: string): number | undefined {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      return fstatSync(fd).size;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}

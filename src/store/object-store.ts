@@ -1,0 +1,280 @@
+// The objects of one state as a command sees them: loaded from disk when first asked for (one object, or a
+// whole kind for a list), changed in memory, and written back by commit() as only what changed. An object
+// changed in place without putObject still counts as changed: commit compares each loaded object with the text
+// it was read from, so no change is lost however a controller made it.
+import { projectionOf } from '../api/projections.js';
+import { readIndex, readSlice, SegmentReader, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
+
+export interface Loaded {
+  obj: unknown;
+  /** The JSON it was read from; undefined for an object this command created. */
+  text: string | undefined;
+}
+
+class KindData {
+  /** What the head's index says (undefined until needed; empty for a kind the disk does not have). */
+  index: Map<string, IndexEntry> | undefined;
+  readonly loaded = new Map<string, Loaded>();
+  readonly removed = new Set<string>();
+  /** Keys explicitly written this command (kept even when the text happens to match). */
+  readonly written = new Set<string>();
+  complete = false;
+  sorted: string[] | undefined;
+}
+
+/** Where a store reads from: the state path and a head, which is re-read when a writer replaced the files. */
+export interface StoreSource {
+  statePath: string;
+  head: StoreHead;
+  /** Re-reads the head (a writer committed since): returns the new one. */
+  reloadHead(): StoreHead;
+}
+
+/** etcd's order: namespace, then name ("/" would sort before letters, so compare the parts). */
+function compareKeys(a: string, b: string): number {
+  const ia = a.indexOf('/');
+  const ib = b.indexOf('/');
+  const an = ia < 0 ? '' : a.slice(0, ia);
+  const bn = ib < 0 ? '' : b.slice(0, ib);
+  if (an !== bn) return an < bn ? -1 : 1;
+  const am = a.slice(ia + 1);
+  const bm = b.slice(ib + 1);
+  return am < bm ? -1 : am > bm ? 1 : 0;
+}
+
+export class ObjectStore {
+  private readonly kinds = new Map<string, KindData>();
+  /**
+   * Every put and remove, in order: the "watch" of this command. Controllers read it from a position of their
+   * own to learn which keys changed (src/cluster/queue.ts), as informers learn from a watch.
+   */
+  readonly journal: { kind: string; key: string }[] = [];
+
+  /** source undefined: a store that lives only in memory until its first commit (a new cluster, a v1 file). */
+  constructor(readonly source: StoreSource | undefined) {}
+
+  private data(kind: string): KindData {
+    let d = this.kinds.get(kind);
+    if (!d) this.kinds.set(kind, (d = new KindData()));
+    return d;
+  }
+
+  /** Runs a read, starting again from a newer head when a writer removed a file this head named. */
+  private retrying<T>(fn: () => T): T {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return fn();
+      } catch (e) {
+        if (!(e instanceof StaleReadError) || !this.source || attempt >= 20) throw e;
+        this.source.head = this.source.reloadHead();
+        // Indexes not yet used are read again from the new head; objects already loaded stay as they were read.
+        for (const d of this.kinds.values()) if (!d.complete) d.index = undefined;
+      }
+    }
+  }
+
+  private indexOf(kind: string, d: KindData): Map<string, IndexEntry> {
+    if (!d.index) {
+      const gen = this.source?.head.kinds[kind];
+      d.index = gen === undefined || !this.source ? new Map() : readIndex(this.source.statePath, kind, gen);
+    }
+    return d.index;
+  }
+
+  get(kind: string, key: string): unknown {
+    const d = this.data(kind);
+    const hit = d.loaded.get(key);
+    if (hit) return hit.obj;
+    if (d.removed.has(key) || d.complete) return undefined;
+    return this.retrying(() => {
+      const e = this.indexOf(kind, d).get(key);
+      if (!e) return undefined;
+      const text = readSlice(this.source!.statePath, e);
+      const obj = JSON.parse(text);
+      d.loaded.set(key, { obj, text });
+      return obj;
+    });
+  }
+
+  has(kind: string, key: string): boolean {
+    const d = this.data(kind);
+    if (d.loaded.has(key)) return true;
+    if (d.removed.has(key) || d.complete) return false;
+    return this.retrying(() => this.indexOf(kind, d).has(key));
+  }
+
+  /** Every object of a kind, in etcd key order. */
+  list(kind: string): unknown[] {
+    const d = this.data(kind);
+    this.loadAll(kind, d);
+    d.sorted ??= [...d.loaded.keys()].sort(compareKeys);
+    return d.sorted.map((k) => d.loaded.get(k)!.obj);
+  }
+
+  /** Keys of a kind in etcd order, without reading the objects. */
+  keys(kind: string): string[] {
+    const d = this.data(kind);
+    if (d.complete) return (d.sorted ??= [...d.loaded.keys()].sort(compareKeys)).slice();
+    return this.retrying(() => {
+      const out = new Set<string>();
+      for (const k of this.indexOf(kind, d).keys()) if (!d.removed.has(k)) out.add(k);
+      for (const k of d.loaded.keys()) out.add(k);
+      return [...out].sort(compareKeys);
+    });
+  }
+
+  /** The projections kept in a kind's index (see projectionOf), by key, without reading the objects. */
+  projections(kind: string): Map<string, unknown> {
+    const d = this.data(kind);
+    const out = new Map<string, unknown>();
+    if (!d.complete) {
+      this.retrying(() => {
+        for (const [k, e] of this.indexOf(kind, d)) if (!d.removed.has(k) && !d.loaded.has(k)) out.set(k, e[3]);
+      });
+    }
+    for (const [k, l] of d.loaded) out.set(k, projectionOf(kind, l.obj));
+    return out;
+  }
+
+  private loadAll(kind: string, d: KindData): void {
+    if (d.complete) return;
+    this.retrying(() => {
+      const idx = this.indexOf(kind, d);
+      const reader = this.source ? new SegmentReader(this.source.statePath) : undefined;
+      const fresh: [string, Loaded][] = [];
+      for (const [k, e] of idx) {
+        if (d.loaded.has(k) || d.removed.has(k)) continue;
+        const text = reader!.text(e);
+        fresh.push([k, { obj: JSON.parse(text), text }]);
+      }
+      for (const [k, l] of fresh) d.loaded.set(k, l);
+    });
+    d.complete = true;
+    d.sorted = undefined;
+  }
+
+  put(kind: string, key: string, obj: unknown): void {
+    const d = this.data(kind);
+    const old = d.loaded.get(key);
+    if (old) old.obj = obj;
+    else {
+      d.loaded.set(key, { obj, text: undefined });
+      d.sorted = undefined;
+    }
+    d.removed.delete(key);
+    d.written.add(key);
+    this.journal.push({ kind, key });
+  }
+
+  remove(kind: string, key: string): boolean {
+    const existed = this.has(kind, key);
+    const d = this.data(kind);
+    if (d.loaded.delete(key)) d.sorted = undefined;
+    d.removed.add(key);
+    d.written.delete(key);
+    if (existed) this.journal.push({ kind, key });
+    return existed;
+  }
+
+  /**
+   * Takes a loaded object out of view without deleting it (the workload controllers replay a past instant
+   * without the objects that did not exist yet); restore() puts it back as it was, changed or not.
+   */
+  setAside(kind: string, key: string): Loaded | undefined {
+    const d = this.data(kind);
+    const l = d.loaded.get(key);
+    if (!l) return undefined;
+    d.loaded.delete(key);
+    d.removed.add(key);
+    d.sorted = undefined;
+    return l;
+  }
+
+  restore(kind: string, key: string, l: Loaded): void {
+    const d = this.data(kind);
+    d.loaded.set(key, l);
+    d.removed.delete(key);
+    d.sorted = undefined;
+  }
+
+  /** One kind as a record keyed like etcd ("ns/name"), reading objects as they are looked up. */
+  view<T = unknown>(kind: string): Record<string, T> {
+    return new Proxy(Object.create(null) as Record<string, T>, {
+      get: (_t, key) => (typeof key === 'string' ? (this.get(kind, key) as T) : undefined),
+      set: (_t, key, value) => {
+        if (typeof key !== 'string') return false;
+        this.put(kind, key, value);
+        return true;
+      },
+      has: (_t, key) => typeof key === 'string' && this.has(kind, key),
+      deleteProperty: (_t, key) => {
+        if (typeof key === 'string') this.remove(kind, key);
+        return true;
+      },
+      ownKeys: () => this.keys(kind),
+      getOwnPropertyDescriptor: (_t, key) => {
+        if (typeof key !== 'string' || !this.has(kind, key)) return undefined;
+        return { value: this.get(kind, key), writable: true, enumerable: true, configurable: true };
+      },
+    });
+  }
+
+  /**
+   * Reads every object and marks all of them written, so that the next commit writes the whole store
+   * (a state saved to another path), and forgets where they came from.
+   */
+  materialize(): void {
+    for (const kind of this.kindNames()) {
+      const d = this.data(kind);
+      this.loadAll(kind, d);
+      for (const k of d.loaded.keys()) d.written.add(k);
+      d.index = new Map();
+    }
+    (this as { source: StoreSource | undefined }).source = undefined;
+  }
+
+  /** Kinds this command touched or the disk has. */
+  kindNames(): string[] {
+    const names = new Set<string>(this.kinds.keys());
+    for (const k of Object.keys(this.source?.head.kinds ?? {})) names.add(k);
+    return [...names].sort();
+  }
+
+  /**
+   * What changed since the objects were read: per kind, the new text of written or changed objects and the
+   * removed keys. Objects this command only read and left as they were are not written again.
+   */
+  changes(): Map<string, { upserts: Map<string, string>; removals: Set<string> }> {
+    const out = new Map<string, { upserts: Map<string, string>; removals: Set<string> }>();
+    for (const [kind, d] of this.kinds) {
+      const upserts = new Map<string, string>();
+      for (const [k, l] of d.loaded) {
+        const text = JSON.stringify(l.obj);
+        if (text !== l.text || d.written.has(k)) upserts.set(k, text);
+      }
+      const removals = new Set<string>();
+      for (const k of d.removed) if (!d.loaded.has(k)) removals.add(k);
+      if (upserts.size || removals.size) out.set(kind, { upserts, removals });
+    }
+    return out;
+  }
+
+  /** The whole index of a kind (read if needed), for writing its next version. */
+  fullIndex(kind: string): Map<string, IndexEntry> {
+    const d = this.data(kind);
+    return this.retrying(() => new Map(this.indexOf(kind, d)));
+  }
+
+  /** After a commit: what was written is now what is on disk (a long-lived view can commit again). */
+  committed(source: StoreSource, indexes: Map<string, Map<string, IndexEntry>>): void {
+    (this as { source: StoreSource | undefined }).source = source;
+    for (const [kind, d] of this.kinds) {
+      for (const l of d.loaded.values()) l.text = JSON.stringify(l.obj);
+      d.removed.clear();
+      d.written.clear();
+      const idx = indexes.get(kind);
+      if (idx) d.index = idx;
+      else if (!d.complete) d.index = undefined;
+    }
+  }
+}
