@@ -7,7 +7,7 @@ const root = new URL('..', import.meta.url).pathname;
 export const bin = join(root, 'bin', 'kubesim');
 export const defaultRuns = Number(process.env.BENCH_RUNS ?? 25);
 // Long enough for today's slow store at 10,000+ pods, short enough that a hung command ends the benchmark.
-const TIMEOUT_MS = 15 * 60 * 1000;
+export const TIMEOUT_MS = 15 * 60 * 1000;
 
 /** Runs `node ARGV` and returns its wall time in ms and stdout; throws with stderr if it fails or times out. */
 export function run(argv, env) {
@@ -15,7 +15,11 @@ export function run(argv, env) {
   // A large maxBuffer: `get pods -A -o wide` prints megabytes at 10,000 pods.
   const r = spawnSync(process.execPath, argv, { env, encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.error) throw new Error(`${argv.join(' ')}: ${r.error.message}\n${r.stderr ?? ''}`);
+  if (r.error) {
+    const e = new Error(`${argv.join(' ')}: ${r.error.message}\n${r.stderr ?? ''}`);
+    e.timedOut = r.error.code === 'ETIMEDOUT'; // a measurement ("slower than the timeout") some callers keep
+    throw e;
+  }
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (status ${r.status ?? r.signal}): ${r.stderr}`);
   return { ms, stdout: r.stdout };
 }
