@@ -1,39 +1,14 @@
-// `npm run bench`: start-up cost of real commands against `node -e 0` in the same run, then the engine and
-// port-forward benchmarks when present. Medians of interleaved runs, so machine noise hits both sides alike.
+// `npm run bench`: start-up cost of real commands against `node -e 0` in the same run, then the engine,
+// port-forward and scaling (bench/scale.mjs) benchmarks when present. Medians of interleaved runs, so machine
+// noise hits both sides alike.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
+import { compareWithNode, kubesim } from './measure.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const bin = join(root, 'bin', 'kubesim');
-const runs = Number(process.env.BENCH_RUNS ?? 25);
-
-function time(argv, env) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, argv, { env, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
-  return ms;
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-/** Interleaves `node -e 0` and the command, returns both medians. */
-export function compareWithNode(args, env) {
-  const base = [];
-  const cmd = [];
-  time([bin, ...args], env); // warm the page cache
-  for (let i = 0; i < runs; i++) {
-    base.push(time(['-e', '0'], env));
-    cmd.push(time([bin, ...args], env));
-  }
-  return { node: median(base), command: median(cmd) };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'kubesim-bench-'));
 const env = { ...process.env, KUBESIM_STATE: join(dir, 'state.json'), KUBESIM_SEED: '1', NO_COLOR: '1' };
@@ -47,8 +22,7 @@ try {
     pods.push(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-${i}\n  labels:\n    app: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n    ports:\n    - containerPort: 80\n`);
   }
   writeFileSync(join(dir, 'pods.yaml'), pods.join('---\n'));
-  const applied = spawnSync(process.execPath, [bin, 'apply', '-f', join(dir, 'pods.yaml')], { env, encoding: 'utf8' });
-  if (applied.status !== 0) throw new Error(`apply failed: ${applied.stderr}`);
+  kubesim(['apply', '-f', join(dir, 'pods.yaml')], env);
 
   const get = compareWithNode(['get', 'pods', '-o', 'wide'], env);
   table.push(['get pods -o wide (50 pods)', get.node.toFixed(1), get.command.toFixed(1), (get.command / get.node).toFixed(2), '<= 1.5']);
@@ -57,7 +31,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-for (const extra of ['engine.mjs', 'forward.mjs']) {
+for (const extra of ['engine.mjs', 'forward.mjs', 'scale.mjs']) {
   const p = join(root, 'bench', extra);
   if (existsSync(p)) {
     process.stdout.write(`\n== bench/${extra}\n`);
