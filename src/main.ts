@@ -7,6 +7,7 @@ type Loader = () => Promise<Verb>;
 /** Each verb is its own chunk, so a command loads only what it needs. */
 const VERBS: Record<string, Loader> = {
   cluster: () => import('./cli/cluster.js'),
+  state: () => import('./cli/state.js'),
   version: () => import('./cli/version.js'),
   options: () => import('./cli/options.js'),
   get: () => import('./cli/get.js'),

@@ -10,6 +10,7 @@ export interface EventProjection {
   u: string;
   t: number;
   k: string;
+  o?: string[];
 }
 
 /** A short hash of an event series' identity (FNV-1a, 32 bits): candidates are checked against the event. */
@@ -25,10 +26,12 @@ export function seriesHash(text: string): string {
 /** The projection kept for an object of this kind, or undefined for kinds that keep none. */
 export function projectionOf(kind: string, obj: unknown): unknown {
   if (kind === 'pods') return thinPod(obj as PodObj);
+  const o = ownerUIDs(obj as KubeObject);
   if (kind === 'endpointslices') {
     // The Service a slice belongs to: the endpoints controllers find a Service's slices by it.
     const s = (obj as KubeObject).metadata?.labels?.['kubernetes.io/service-name'];
-    return s === undefined ? undefined : { s };
+    if (s === undefined && !o) return undefined;
+    return { ...(s === undefined ? {} : { s }), ...(o ? { o } : {}) };
   }
   if (kind === 'events') {
     const e = obj as { involvedObject?: { uid?: string; fieldPath?: string }; reason?: string; message?: string; source?: { component?: string }; lastTimestamp?: string; firstTimestamp?: string; metadata?: { creationTimestamp?: string } };
@@ -36,9 +39,23 @@ export function projectionOf(kind: string, obj: unknown): unknown {
     const io = e.involvedObject;
     const k = seriesHash(JSON.stringify([io?.uid, e.reason, e.message, io?.fieldPath ?? null, e.source?.component]));
     const p: EventProjection = { u: io?.uid ?? '', t: Number.isFinite(t) ? t : 0, k };
+    if (o) p.o = o;
     return p;
   }
-  return undefined;
+  // Every other kind: its owners, so the garbage collector finds dependents without reading objects.
+  return o ? { o } : undefined;
+}
+
+function ownerUIDs(obj: KubeObject): string[] | undefined {
+  const refs = obj?.metadata?.ownerReferences;
+  return refs?.length ? refs.map((r) => r.uid) : undefined;
+}
+
+/** The owner uids a projection records (a pod's thin ownerReferences, or the others' "o"). */
+export function ownersInProjection(kind: string, p: unknown): string[] {
+  if (!p) return [];
+  if (kind === 'pods') return ((p as KubeObject).metadata?.ownerReferences ?? []).map((r) => r.uid);
+  return (p as { o?: string[] }).o ?? [];
 }
 
 /**
@@ -52,7 +69,8 @@ export function thinPod(p: PodObj): PodObj {
   const st = p.status;
   const meta: Record<string, unknown> = { name: m.name, namespace: m.namespace, uid: m.uid, creationTimestamp: m.creationTimestamp };
   if (m.labels) meta.labels = m.labels;
-  if (m.ownerReferences) meta.ownerReferences = m.ownerReferences;
+  // Owners by uid only: lists ask for the controller (claiming, ranking), the garbage collector for all.
+  if (m.ownerReferences?.length) meta.ownerReferences = m.ownerReferences.map((r) => (r.controller ? { uid: r.uid, controller: true } : { uid: r.uid }));
   if (m.deletionTimestamp) meta.deletionTimestamp = m.deletionTimestamp;
   const s: Record<string, unknown> = {};
   if (spec) {

@@ -35,6 +35,7 @@ const GROUPS: [string, [string, string][]][] = [
   ]],
   ['Simulation Commands (kubesim)', [
     ['cluster', 'Create, delete and inspect the simulated cluster'],
+    ['state', 'Export the cluster as one document, or check the files that hold it'],
     ['curl', 'Send an HTTP request through the simulated network, with --trace to see each hop'],
     ['tunnel', 'Expose NodePort and LoadBalancer services on local ports, like minikube tunnel'],
   ]],

@@ -9,7 +9,10 @@ export interface CliIO {
 export const processIO: CliIO = {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // process.stdin sets up a stream (and, on a pipe, a handle) when first touched: only verbs that read it pay.
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
 };
 

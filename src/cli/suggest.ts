@@ -7,7 +7,7 @@ const ORDER = [
   'certificate', 'cluster-info', 'top', 'cordon', 'uncordon', 'drain', 'taint', 'describe', 'logs', 'attach',
   'exec', 'port-forward', 'proxy', 'cp', 'auth', 'debug', 'events', 'diff', 'apply', 'patch', 'replace', 'wait',
   'kustomize', 'label', 'annotate', 'completion', 'alpha', 'api-resources', 'api-versions', 'config', 'plugin',
-  'version', 'options', 'cluster', 'curl', 'tunnel',
+  'version', 'options', 'cluster', 'state', 'curl', 'tunnel',
 ];
 
 /** Levenshtein distance, case-insensitive, as cobra's ld(). */

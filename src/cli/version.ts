@@ -1,6 +1,5 @@
 // `kubesim version`: kubectl's version lines, with kubesim's own version beside the client's.
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
-import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { KUBESIM_VERSION, KUBECTL_COMPAT_VERSION } from '../version.js';
 import { CommandError } from '../api/errors.js';
@@ -30,6 +29,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const client = { major: '1', minor: '32', gitVersion: `${KUBECTL_COMPAT_VERSION}+kubesim.${KUBESIM_VERSION}`, platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}` };
   let serverVersion: string | undefined;
   if (!opts.client) {
+    // Only a server version needs the cluster: --client loads no store code.
+    const { Session } = await import('./session.js');
     const { state } = await new Session(opts, io).read();
     serverVersion = state.cluster.kubernetesVersion;
   }

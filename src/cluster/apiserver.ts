@@ -4,7 +4,9 @@ import { alreadyExists, KubeError, notFound, StatusError } from '../api/errors.j
 import { apiVersionOf, qualifiedResource, resourceForKind, RESOURCES, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validation.js';
+import { ownersInProjection } from '../api/projections.js';
 import { getObject, listObjects, putObject, removeObject } from '../store/objects.js';
+import { compareKeys } from './informer.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
@@ -156,20 +158,63 @@ function removeOne(state: ClusterState, ctx: Ctx, info: ResourceInfo, obj: KubeO
   strategy.afterDelete?.(obj, state, ctx);
 }
 
-type OwnerIndex = Map<string, [ResourceInfo, KubeObject][]>;
+/**
+ * Dependents by owner uid ("resource\0key"), from the indexes' projections (no object read), built once per
+ * command and kept up to date from the store's journal, so a cascade or a scale-down of many pods costs what
+ * it deletes.
+ */
+class OwnerIndex {
+  private readonly byOwner = new Map<string, Set<string>>();
+  private readonly owners = new Map<string, string[]>();
+  private position: number;
 
-/** Dependents by owner uid, built once per delete so that a cascade costs one pass over the objects. */
-function ownerIndex(state: ClusterState): OwnerIndex {
-  const idx: OwnerIndex = new Map();
-  for (const info of RESOURCES) {
-    for (const o of listObjects(state, info.resource)) {
-      for (const ref of o.metadata.ownerReferences ?? []) {
-        let list = idx.get(ref.uid);
-        if (!list) idx.set(ref.uid, (list = []));
-        list.push([info, o]);
-      }
+  constructor(private readonly state: ClusterState) {
+    this.position = state.objects.journal.length;
+    for (const info of RESOURCES) {
+      for (const [key, p] of state.objects.projections(info.resource)) this.set(`${info.resource}\0${key}`, ownersInProjection(info.resource, p));
     }
   }
+
+  private set(rk: string, uids: string[]): void {
+    for (const u of this.owners.get(rk) ?? []) this.byOwner.get(u)?.delete(rk);
+    if (uids.length) this.owners.set(rk, uids);
+    else this.owners.delete(rk);
+    for (const u of uids) {
+      let s = this.byOwner.get(u);
+      if (!s) this.byOwner.set(u, (s = new Set()));
+      s.add(rk);
+    }
+  }
+
+  private refresh(): void {
+    const journal = this.state.objects.journal;
+    for (; this.position < journal.length; this.position++) {
+      const { kind, key } = journal[this.position];
+      const o = this.state.objects.get(kind, key) as KubeObject | undefined;
+      this.set(`${kind}\0${key}`, (o?.metadata?.ownerReferences ?? []).map((r) => r.uid));
+    }
+  }
+
+  /** The objects that name this uid among their owners, in kind then key order. */
+  dependents(uid: string): [ResourceInfo, KubeObject][] {
+    this.refresh();
+    const out: [ResourceInfo, KubeObject][] = [];
+    for (const info of RESOURCES) {
+      const keys = [...(this.byOwner.get(uid) ?? [])].filter((rk) => rk.startsWith(`${info.resource}\0`)).map((rk) => rk.slice(info.resource.length + 1));
+      for (const key of keys.sort(compareKeys)) {
+        const o = this.state.objects.get(info.resource, key) as KubeObject | undefined;
+        if (o) out.push([info, o]);
+      }
+    }
+    return out;
+  }
+}
+
+const OWNER_INDEXES = new WeakMap<ClusterState, OwnerIndex>();
+
+function ownerIndex(state: ClusterState): OwnerIndex {
+  let idx = OWNER_INDEXES.get(state);
+  if (!idx) OWNER_INDEXES.set(state, (idx = new OwnerIndex(state)));
   return idx;
 }
 
@@ -177,7 +222,7 @@ function ownerIndex(state: ClusterState): OwnerIndex {
 function removeWithDependents(state: ClusterState, ctx: Ctx, info: ResourceInfo, obj: KubeObject, idx: OwnerIndex): void {
   removeOne(state, ctx, info, obj);
   const stillThere = (i: ResourceInfo, o: KubeObject) => getObject(state, i.resource, o.metadata.namespace, o.metadata.name) === o;
-  for (const [i, o] of idx.get(obj.metadata.uid ?? '') ?? []) {
+  for (const [i, o] of idx.dependents(obj.metadata.uid ?? '')) {
     if (stillThere(i, o)) removeWithDependents(state, ctx, i, o, idx);
   }
   if (obj.kind === 'Namespace') {
@@ -192,8 +237,8 @@ function removeWithDependents(state: ClusterState, ctx: Ctx, info: ResourceInfo,
 
 function orphanDependents(state: ClusterState, owner: KubeObject): void {
   const uid = owner.metadata.uid;
-  for (const info of RESOURCES) {
-    for (const o of listObjects(state, info.resource)) {
+  for (const [info, o] of ownerIndex(state).dependents(uid ?? '')) {
+    {
       const refs = o.metadata.ownerReferences;
       if (refs?.some((r) => r.uid === uid)) {
         const rest = refs.filter((r) => r.uid !== uid);

@@ -54,27 +54,59 @@ const JOURNAL_SEEN = new WeakMap<ClusterState, number>();
 export function reconcile(state: ClusterState, ctx: Ctx): void {
   if (!state.unsettled) return reconcileAll(state, ctx);
   const pods = podInformer(state, true);
-  const scope: Scope = { pods: new Set(), services: new Set() };
+  const scope: Scope = { pods: new Set(), services: new Set(), workloads: new Set() };
   const r: Round = { pods, scope };
   const unsettled = new Set(state.unsettled);
-  for (const u of unsettled) if (u.startsWith('pods/')) scope.pods.add(u.slice(5));
+  for (const u of unsettled) {
+    if (u.startsWith('pods/')) scope.pods.add(u.slice(5));
+    else scope.workloads.add(u);
+  }
   const touched = { pods: new Set<string>(), workloads: new Set<string>() };
   let seen = JOURNAL_SEEN.get(state) ?? 0;
   let services: (Service & KubeObject)[] | undefined;
+  // Controllers by uid, for queueing a pod's or ReplicaSet's controller when it changes.
+  let byUID: Map<string, string> | undefined;
+  const controllersByUID = () => {
+    if (!byUID) {
+      byUID = new Map();
+      for (const kind of ['replicasets', 'replicationcontrollers', 'deployments']) {
+        for (const o of listObjects(state, kind)) byUID.set(o.metadata.uid ?? '', `${kind}/${o.metadata.namespace}/${o.metadata.name}`);
+      }
+    }
+    return byUID;
+  };
+  const queueOwner = (o: KubeObject | undefined) => {
+    const ref = o?.metadata.ownerReferences?.find((x) => x.controller);
+    const k = ref && controllersByUID().get(ref.uid);
+    if (k) scope.workloads.add(k);
+  };
   // The watch: every change since the last look, mapped to the keys of the controllers that care.
   const take = () => {
     const journal = state.objects.journal;
     for (; seen < journal.length; seen++) {
-      const { kind, key } = journal[seen];
+      const { kind, key, removed } = journal[seen];
       if (kind === 'pods') {
         scope.pods.add(key);
         touched.pods.add(key);
       } else if (kind === 'services' || kind === 'endpoints') {
         scope.services.add(key);
         if (kind === 'services') services = undefined;
-      } else if (UNSETTLED_KINDS.includes(kind)) touched.workloads.add(`${kind}/${key}`);
+      } else if (UNSETTLED_KINDS.includes(kind)) {
+        touched.workloads.add(`${kind}/${key}`);
+        scope.workloads.add(`${kind}/${key}`);
+        byUID = undefined;
+        queueOwner((state.objects.get(kind, key) ?? removed) as KubeObject | undefined);
+      }
     }
     for (const ch of pods.drainChanges()) {
+      for (const p of [ch.old, ch.now]) {
+        if (!p) continue;
+        if (p.metadata.ownerReferences?.some((x) => x.controller)) queueOwner(p);
+        else {
+          // An orphan: any ReplicaSet or ReplicationController of its namespace may adopt it.
+          for (const k of controllersByUID().values()) if (!k.startsWith('deployments/') && k.split('/')[1] === p.metadata.namespace) scope.workloads.add(k);
+        }
+      }
       services ??= listObjects<Service>(state, 'services');
       for (const svc of services) {
         const sel = svc.spec?.selector;
@@ -86,6 +118,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
       }
     }
   };
+  r.refresh = take;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const before = state.resourceVersion;
     for (const c of CONTROLLERS) {

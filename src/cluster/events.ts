@@ -61,7 +61,7 @@ export function recordEvent(state: ClusterState, ctx: Ctx, obj: KubeObject, spec
     reportingInstance: spec.host ?? '',
   };
   if (!obj.metadata.namespace) (event.involvedObject as Record<string, unknown>).namespace = undefined;
-  eventIndex(state).set(key, event);
+  remember(state, key, event);
   return putObject(state, 'events', event);
 }
 
@@ -70,44 +70,44 @@ export function seriesKey(uid: string | undefined, reason: unknown, message: unk
   return seriesHash(JSON.stringify([uid, reason, message, fieldPath ?? null, component]));
 }
 
-/** The events of a series, found by their index projections (no event is read but the candidates). */
-function seriesOf(state: ClusterState, key: string, obj: KubeObject, reason: unknown, message: unknown, fieldPath: unknown, component: unknown): KubeObject | undefined {
-  for (const [k, p] of state.objects.projections('events')) {
-    if ((p as EventProjection | undefined)?.k !== key) continue;
-    const e = state.objects.get('events', k) as KubeObject | undefined;
-    const io = e?.involvedObject as { uid?: string; fieldPath?: string } | undefined;
-    const src = e?.source as { component?: string } | undefined;
-    // The projection holds a hash: check the event itself.
-    if (e && io?.uid === obj.metadata.uid && e.reason === reason && e.message === message && (io?.fieldPath ?? null) === (fieldPath ?? null) && src?.component === component) return e;
-  }
-  return undefined;
-}
+// Event keys by series hash, built from the events index's projections the first time a command records an
+// event (one pass, no event read) and kept up to date as it records more: a controller may record hundreds,
+// and each must find its series without scanning them all. A hash may name several events: each is checked.
+const INDEXES = new WeakMap<ClusterState, Map<string, string[]>>();
 
-// The series found so far in this command, so that a controller recording hundreds of events scans the
-// events index once per new series, not once per event.
-const INDEXES = new WeakMap<ClusterState, Map<string, KubeObject>>();
-
-function eventIndex(state: ClusterState): Map<string, KubeObject> {
+function eventIndex(state: ClusterState): Map<string, string[]> {
   let idx = INDEXES.get(state);
-  if (!idx) INDEXES.set(state, (idx = new Map()));
+  if (!idx) {
+    idx = new Map();
+    for (const [k, p] of state.objects.projections('events')) {
+      const h = (p as EventProjection | undefined)?.k;
+      if (h === undefined) continue;
+      const l = idx.get(h);
+      if (l) l.push(k);
+      else idx.set(h, [k]);
+    }
+    INDEXES.set(state, idx);
+  }
   return idx;
 }
 
-/** The indexed event, if it is still stored (a namespace deletion may have removed it). */
-function liveEvent(state: ClusterState, e: KubeObject | undefined): KubeObject | undefined {
-  if (!e) return undefined;
-  return getObject(state, 'events', e.metadata.namespace, e.metadata.name) === e ? e : undefined;
+function remember(state: ClusterState, hash: string, e: KubeObject): void {
+  const idx = eventIndex(state);
+  const k = `${e.metadata.namespace}/${e.metadata.name}`;
+  const l = idx.get(hash);
+  if (!l) idx.set(hash, [k]);
+  else if (!l.includes(k)) l.push(k);
 }
 
 function lookupSeries(state: ClusterState, obj: KubeObject, reason: string, message: string, fieldPath: string | undefined, component: string): [string, KubeObject | undefined] {
-  const key = seriesKey(obj.metadata.uid, reason, message, fieldPath, component);
-  const idx = eventIndex(state);
-  let e = liveEvent(state, idx.get(key));
-  if (!e) {
-    e = seriesOf(state, key, obj, reason, message, fieldPath, component);
-    if (e) idx.set(key, e);
+  const hash = seriesKey(obj.metadata.uid, reason, message, fieldPath, component);
+  for (const k of eventIndex(state).get(hash) ?? []) {
+    const e = state.objects.get('events', k) as KubeObject | undefined;
+    const io = e?.involvedObject as { uid?: string; fieldPath?: string } | undefined;
+    const src = e?.source as { component?: string } | undefined;
+    if (e && io?.uid === obj.metadata.uid && e.reason === reason && e.message === message && (io?.fieldPath ?? null) === (fieldPath ?? null) && src?.component === component) return [hash, e];
   }
-  return [key, e];
+  return [hash, undefined];
 }
 
 /** The stored event of one series (same object, reason, message, fieldPath and component), if any. */

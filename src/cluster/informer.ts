@@ -32,6 +32,7 @@ interface Indexed {
   node: string | undefined;
   ip: string | undefined;
   pending: boolean;
+  terminal: boolean;
 }
 
 function setOf(m: Map<string, Set<string>>, k: string): Set<string> {
@@ -52,6 +53,7 @@ export class PodInformer {
   private readonly byNamespace = new Map<string, Set<string>>();
   private readonly byOwner = new Map<string, Set<string>>();
   private readonly perNode = new Map<string, Set<string>>();
+  private readonly activePerNode = new Map<string, Set<string>>();
   private readonly ipsByNode = new Map<string, Map<string, number>>();
   private readonly unscheduled = new Set<string>();
   private readonly orphans = new Map<string, Set<string>>();
@@ -91,6 +93,7 @@ export class PodInformer {
       node: p.spec?.nodeName,
       ip: p.spec?.nodeName && p.status?.podIP && !p.spec?.hostNetwork ? p.status.podIP : undefined,
       pending: !p.spec?.nodeName && !p.metadata.deletionTimestamp,
+      terminal: p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed',
     };
     this.pods.set(key, p);
     this.indexed.set(key, f);
@@ -100,6 +103,7 @@ export class PodInformer {
       this.ownedSorted.delete(f.owner);
     } else setOf(this.orphans, f.ns).add(key);
     if (f.node) setOf(this.perNode, f.node).add(key);
+    if (f.node && !f.terminal) setOf(this.activePerNode, f.node).add(key);
     if (f.node && f.ip) {
       let ips = this.ipsByNode.get(f.node);
       if (!ips) this.ipsByNode.set(f.node, (ips = new Map()));
@@ -121,6 +125,7 @@ export class PodInformer {
       this.ownedSorted.delete(f.owner);
     } else this.orphans.get(f.ns)?.delete(key);
     if (f.node) this.perNode.get(f.node)?.delete(key);
+    if (f.node) this.activePerNode.get(f.node)?.delete(key);
     const ips = f.node ? this.ipsByNode.get(f.node) : undefined;
     if (f.ip && ips) {
       const n = (ips.get(f.ip) ?? 1) - 1;
@@ -193,6 +198,11 @@ export class PodInformer {
     return this.perNode.get(node)?.size ?? 0;
   }
 
+  /** How many pods on the node have not finished (what its pod capacity counts). */
+  activeOn(node: string): number {
+    return this.activePerNode.get(node)?.size ?? 0;
+  }
+
   /** Pod IPs in use on a node (host-local IPAM skips them). */
   ipInUse(node: string, ip: string): boolean {
     return this.ipsByNode.get(node)?.has(ip) ?? false;
@@ -218,12 +228,18 @@ export class PodInformer {
 export interface Round {
   pods: PodInformer;
   scope?: Scope;
+  /** Moves what changed since the last look into the scope's queues (the reconcile's watch). */
+  refresh?: () => void;
 }
 
-/** Keys ("namespace/name") queued for the controllers that work per object. */
+/** Keys queued for the controllers that work per object. */
 export interface Scope {
+  /** "namespace/name" of pods for the kubelet. */
   pods: Set<string>;
+  /** "namespace/name" of Services for the endpoints controllers. */
   services: Set<string>;
+  /** "kind/namespace/name" of ReplicaSets, ReplicationControllers and Deployments. */
+  workloads: Set<string>;
 }
 
 const INFORMERS = new WeakMap<ClusterState, PodInformer>();

@@ -123,15 +123,50 @@ export const podStrategy: Strategy = {
 // ---------------------------------------------------------------------------------------------------------
 // Scheduler
 
-function tolerates(pod: PodObj, node: KubeObject): boolean {
-  const taints = ((node.spec as { taints?: { key: string; effect: string; value?: string }[] })?.taints ?? []).filter(
-    (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute',
+type Taint = { key: string; effect: string; value?: string };
+
+/** The first NoSchedule/NoExecute taint of the node that the pod does not tolerate. */
+function untoleratedTaint(pod: PodObj, node: KubeObject): Taint | undefined {
+  const taints = ((node.spec as { taints?: Taint[] })?.taints ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  return taints.find(
+    (t) =>
+      !(pod.spec?.tolerations ?? []).some(
+        (tol) => (tol.operator === 'Exists' && (!tol.key || tol.key === t.key)) || (tol.key === t.key && (tol.value ?? '') === (t.value ?? '')),
+      ),
   );
-  return taints.every((t) =>
-    (pod.spec?.tolerations ?? []).some(
-      (tol) => (tol.operator === 'Exists' && (!tol.key || tol.key === t.key)) || (tol.key === t.key && (tol.value ?? '') === (t.value ?? '')),
-    ) && true,
-  );
+}
+
+/** How many pods the node admits (status.allocatable.pods, 110 by default). */
+function podCapacity(node: KubeObject): number {
+  const n = Number((node.status as { allocatable?: { pods?: string } } | undefined)?.allocatable?.pods ?? 110);
+  return Number.isFinite(n) ? n : 110;
+}
+
+const NOT_HELPFUL = 'Preemption is not helpful for scheduling';
+const NO_VICTIMS = 'No preemption victims found for incoming pod';
+
+/**
+ * Why a node cannot take the pod, from the first filter plugin that rejects it, in the default profile's
+ * order (NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit), with what preemption would say.
+ */
+function filterNode(pod: PodObj, node: KubeObject, active: number): [string, string] | undefined {
+  if ((node.spec as { unschedulable?: boolean } | undefined)?.unschedulable) return ['node(s) were unschedulable', NOT_HELPFUL];
+  const taint = untoleratedTaint(pod, node);
+  if (taint) return [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`, NOT_HELPFUL];
+  if (!nodeSelectorMatches(pod, node)) return ["node(s) didn't match Pod's node affinity/selector", NOT_HELPFUL];
+  if (active >= podCapacity(node)) return ['Too many pods', NO_VICTIMS];
+  return undefined;
+}
+
+/** The scheduler's FitError text: a histogram of reasons, each "<count> <reason>", sorted as strings. */
+function fitError(nodeCount: number, reasons: [string, string][]): string {
+  const histogram = (xs: string[]) => {
+    const counts = new Map<string, number>();
+    for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+    return [...counts].map(([r, n]) => `${n} ${r}`).sort().join(', ');
+  };
+  const head = `0/${nodeCount} nodes are available`;
+  return `${head}: ${histogram(reasons.map((r) => r[0]))}. preemption: ${head}: ${histogram(reasons.map((r) => r[1]))}.`;
 }
 
 function nodeSelectorMatches(pod: PodObj, node: KubeObject): boolean {
@@ -147,15 +182,25 @@ function nodeSelectorMatches(pod: PodObj, node: KubeObject): boolean {
 export function runScheduler(state: ClusterState, ctx: Ctx, r: Round): void {
   const pending = r.pods.pending();
   if (pending.length === 0) return;
-  const nodes = listObjects(state, 'nodes').filter((n) => !(n.spec as { unschedulable?: boolean })?.unschedulable);
+  const nodes = listObjects(state, 'nodes');
   const load = new Map<string, number>();
-  for (const n of nodes) load.set(n.metadata.name, r.pods.podsOn(n.metadata.name));
+  const active = new Map<string, number>();
+  for (const n of nodes) {
+    load.set(n.metadata.name, r.pods.podsOn(n.metadata.name));
+    active.set(n.metadata.name, r.pods.activeOn(n.metadata.name));
+  }
   for (const listed of pending) {
     const pod = r.pods.object(`${listed.metadata.namespace}/${listed.metadata.name}`);
     if (!pod) continue;
-    const fits = nodes.filter((n) => tolerates(pod, n) && nodeSelectorMatches(pod, n));
+    const reasons: [string, string][] = [];
+    const fits: KubeObject[] = [];
+    for (const n of nodes) {
+      const why = filterNode(pod, n, active.get(n.metadata.name) ?? 0);
+      if (why) reasons.push(why);
+      else fits.push(n);
+    }
     if (fits.length === 0) {
-      markUnschedulable(state, ctx, pod, nodes.length);
+      markUnschedulable(state, ctx, pod, fitError(nodes.length, reasons));
       continue;
     }
     const least = Math.min(...fits.map((n) => load.get(n.metadata.name) ?? 0));
@@ -163,15 +208,17 @@ export function runScheduler(state: ClusterState, ctx: Ctx, r: Round): void {
     const node = best[ctx.random.int(best.length)];
     bindPod(state, ctx, pod, node.metadata.name);
     load.set(node.metadata.name, least + 1);
+    active.set(node.metadata.name, (active.get(node.metadata.name) ?? 0) + 1);
   }
 }
 
-function markUnschedulable(state: ClusterState, ctx: Ctx, pod: PodObj, nodeCount: number): void {
+/** The PodScheduled=False condition and a FailedScheduling event, again only when the reason changed. */
+function markUnschedulable(state: ClusterState, ctx: Ctx, pod: PodObj, message: string): void {
   const status = (pod.status ??= {});
-  if (status.conditions?.some((c) => c.type === 'PodScheduled')) return;
+  const cur = status.conditions?.find((c) => c.type === 'PodScheduled');
+  if (cur && cur.message === message) return;
   const now = rfc3339(ctx.clock.now());
-  const message = `0/${nodeCount} nodes are available: ${nodeCount} node(s) didn't match Pod's node affinity/selector. preemption: 0/${nodeCount} nodes are available: ${nodeCount} Preemption is not helpful for scheduling.`;
-  status.conditions = [{ type: 'PodScheduled', status: 'False', lastProbeTime: null as unknown as string, lastTransitionTime: now, reason: 'Unschedulable', message }];
+  status.conditions = [{ type: 'PodScheduled', status: 'False', lastProbeTime: null as unknown as string, lastTransitionTime: cur?.status === 'False' ? cur.lastTransitionTime : now, reason: 'Unschedulable', message }];
   putObject(state, 'pods', pod);
   recordEvent(state, ctx, pod, { type: 'Warning', reason: 'FailedScheduling', message, component: 'default-scheduler' });
 }
@@ -343,14 +390,23 @@ export function runKubelet(state: ClusterState, ctx: Ctx, r: Round): void {
     const nodeName = pod.spec?.nodeName;
     if (!nodeName || pod.metadata.deletionTimestamp) continue;
     const status = (pod.status ??= {});
-    if (!status.startTime) startPod(state, ctx, pod, nodeName, r.pods);
     const before = JSON.stringify(pod.status);
+    // A pod whose sandbox got no address yet is retried, as the kubelet retries sandbox creation.
+    const noSandbox = !pod.spec?.hostNetwork && !status.podIP;
+    if ((!status.startTime || noSandbox) && !startPod(state, ctx, pod, nodeName, r.pods)) {
+      if (JSON.stringify(pod.status) !== before) putObject(state, 'pods', pod);
+      continue;
+    }
     refreshPodStatus(state, ctx, pod, nowMs);
     if (JSON.stringify(pod.status) !== before) putObject(state, 'pods', pod);
   }
 }
 
-function startPod(state: ClusterState, ctx: Ctx, pod: PodObj, nodeName: string, pods: PodInformer): void {
+/**
+ * Makes the pod's sandbox (an address from host-local IPAM), pulls its images and starts its containers.
+ * False when the node's podCIDR has no free address: the pod stays ContainerCreating with kindnet's error.
+ */
+function startPod(state: ClusterState, ctx: Ctx, pod: PodObj, nodeName: string, pods: PodInformer): boolean {
   const node = nodeConfig(state, nodeName);
   const now = ctx.clock.now();
   const hostIP = node?.internalIP ?? '';
@@ -358,11 +414,13 @@ function startPod(state: ClusterState, ctx: Ctx, pod: PodObj, nodeName: string, 
   const status = pod.status!;
   status.hostIP = hostIP;
   status.hostIPs = [{ ip: hostIP }];
-  if (podIP) {
-    status.podIP = podIP;
-    status.podIPs = [{ ip: podIP }];
+  status.startTime ??= rfc3339(now);
+  if (!podIP) {
+    sandboxFailed(state, ctx, pod, node);
+    return false;
   }
-  status.startTime = rfc3339(now);
+  status.podIP = podIP;
+  status.podIPs = [{ ip: podIP }];
   const containerIDs: Record<string, string> = {};
   const nodeObj = getObject(state, 'nodes', undefined, nodeName);
   const nodeStatus = (nodeObj?.status ?? {}) as { images?: { names: string[]; sizeBytes: number }[] };
@@ -403,6 +461,34 @@ function startPod(state: ClusterState, ctx: Ctx, pod: PodObj, nodeName: string, 
     started: false,
     state: { waiting: { reason: 'ContainerCreating' } },
   }));
+  return true;
+}
+
+/** No address left in the node's range: the CNI's error, as the kubelet reports a failed sandbox. */
+function sandboxFailed(state: ClusterState, ctx: Ctx, pod: PodObj, node: NodeConfig | undefined): void {
+  const status = pod.status!;
+  status.phase = 'Pending';
+  status.containerStatuses = (pod.spec?.containers ?? []).map((c) => ({
+    name: c.name,
+    image: c.image ?? '',
+    imageID: '',
+    ready: false,
+    restartCount: 0,
+    started: false,
+    state: { waiting: { reason: 'ContainerCreating' } },
+  }));
+  const [base, bits] = (node?.podCIDR ?? '0.0.0.0/32').split('/');
+  const size = 2 ** (32 - Number(bits));
+  const range = `${addToIPv4(base, 1)}-${addToIPv4(base, size - 2)}`;
+  // One sandbox id per pod, so that retries count up one event series instead of flooding the namespace.
+  const sandbox = digest(`sandbox:${pod.metadata.uid}`);
+  recordEvent(state, ctx, pod, {
+    type: 'Warning',
+    reason: 'FailedCreatePodSandBox',
+    message: `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandbox}": plugin type="ptp" failed (add): failed to allocate for range 0: no IP addresses available in range set: ${range}`,
+    component: 'kubelet',
+    host: pod.spec?.nodeName,
+  });
 }
 
 function formatPullDuration(ms: number): string {

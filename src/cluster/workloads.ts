@@ -327,9 +327,10 @@ function claimPods(state: ClusterState, owner: ReplicaOwner, pods: PodInformer):
   const out: PodObj[] = [];
   // The pods this owner controls and the namespace's orphans, in etcd order: the ones claimPods can act on.
   const ns = owner.obj.metadata.namespace ?? '';
-  const candidates = [...pods.ownedBy(uid ?? ''), ...pods.orphansIn(ns)];
+  const orphans = pods.orphansIn(ns);
+  const candidates = orphans.length ? [...pods.ownedBy(uid ?? ''), ...orphans] : pods.ownedBy(uid ?? '');
   const key = (p: PodObj) => `${p.metadata.namespace}/${p.metadata.name}`;
-  candidates.sort((a, b) => compareKeys(key(a), key(b)));
+  if (orphans.length) candidates.sort((a, b) => compareKeys(key(a), key(b)));
   for (const listed of candidates) {
     const ref = controllerRef(listed);
     const matches = owner.selects(listed.metadata.labels);
@@ -905,11 +906,24 @@ export function nextRolloutEvent(state: ClusterState, d: DeploymentObj, nowMs: n
   return times.length ? Math.min(...times) : undefined;
 }
 
+/**
+ * One pass of the ReplicaSet, ReplicationController and Deployment controllers, in that order (then the
+ * ReplicaSets again, for what the Deployments changed). Scoped: only the objects queued (they or their pods
+ * or ReplicaSets changed, or they are still progressing); a queued key is handled once per pass.
+ */
 function syncAll(state: ClusterState, ctx: Ctx, r: Round): void {
-  for (const rs of listObjects<ReplicaSet>(state, 'replicasets')) syncReplicaOwner(state, ctx, replicaOwner(rs, 'replicasets'), r);
-  for (const rc of listObjects<ReplicationController>(state, 'replicationcontrollers')) syncReplicaOwner(state, ctx, replicaOwner(rc, 'replicationcontrollers'), r);
-  for (const d of listObjects<Deployment>(state, 'deployments')) syncDeployment(state, ctx, d);
-  for (const rs of listObjects<ReplicaSet>(state, 'replicasets')) syncReplicaOwner(state, ctx, replicaOwner(rs, 'replicasets'), r);
+  const queued = (kind: string, o: KubeObject) => {
+    if (!r.scope) return true;
+    r.refresh?.();
+    return r.scope.workloads.delete(`${kind}/${o.metadata.namespace}/${o.metadata.name}`);
+  };
+  const replicaSets = () => {
+    for (const rs of listObjects<ReplicaSet>(state, 'replicasets')) if (queued('replicasets', rs)) syncReplicaOwner(state, ctx, replicaOwner(rs, 'replicasets'), r);
+  };
+  replicaSets();
+  for (const rc of listObjects<ReplicationController>(state, 'replicationcontrollers')) if (queued('replicationcontrollers', rc)) syncReplicaOwner(state, ctx, replicaOwner(rc, 'replicationcontrollers'), r);
+  for (const d of listObjects<Deployment>(state, 'deployments')) if (queued('deployments', d)) syncDeployment(state, ctx, d);
+  replicaSets();
 }
 
 /** The cluster as it was at time t: the workload controllers, scheduler and kubelet settled at that instant. */

@@ -13,7 +13,7 @@ interface PodHostLike {
 
 export interface NetLike {
   state: ClusterState;
-  topo: { podByKey: Map<string, PodHostLike> };
+  topo: { podByKey: { get(key: string): PodHostLike | undefined; has(key: string): boolean } };
 }
 
 export interface ConnLike {

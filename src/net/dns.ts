@@ -58,8 +58,8 @@ export function clusterLookup(topo: Topology, fqdn: string): { addresses: string
     if (parts.length === 3) {
       // <hostname>.<subdomain>.<ns>: pods with hostname and subdomain behind a headless service.
       const [host, sub, ns] = parts;
-      for (const p of topo.podByKey.values()) {
-        if (p.namespace === ns && p.pod.spec?.hostname === host && p.pod.spec?.subdomain === sub) return { addresses: [p.ip] };
+      for (const [, p] of topo.podsThin()) {
+        if (p.metadata.namespace === ns && p.spec?.hostname === host && p.spec?.subdomain === sub) return { addresses: [p.status!.podIP!] };
       }
     }
     return undefined;

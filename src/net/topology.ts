@@ -3,7 +3,7 @@
 // sockets each pod's processes listen on. Building it reads the state; walking it (engine.ts) is cheap.
 import type { Endpoints, KubeObject, Pod, Service, ServicePort } from '../api/types.js';
 import { findImage, mainProcess, type ImageSpec, type ListenSpec, type ServerProcess } from '../apps/images.js';
-import { listObjects } from '../store/objects.js';
+import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { inCIDR, intToIPv4, ipv4ToInt } from '../util/ip.js';
 
@@ -65,6 +65,98 @@ export interface PortRule {
   type: string;
 }
 
+/** A read-only map whose values are made when first asked for. */
+export interface Lookup<V> {
+  get(key: string): V | undefined;
+  has(key: string): boolean;
+  values(): Iterable<V>;
+}
+
+/**
+ * The pods as the network sees them: which pod holds each IP comes from the pods index's projections (one
+ * index read), and a pod's host (its sockets, from its images) is made only for the pods a connection touches,
+ * so a request through a Service with 10,000 endpoints reads a handful of pods, not 10,000.
+ */
+class PodHosts {
+  private readonly keyByIP = new Map<string, string>();
+  private readonly eligible = new Map<string, Pod & KubeObject>();
+  private readonly hosts = new Map<string, PodHost | null>();
+  readonly byIP: Lookup<PodHost>;
+  readonly byKey: Lookup<PodHost>;
+
+  constructor(
+    private readonly state: ClusterState,
+    private readonly nodeByName: Map<string, NodeHost>,
+    private readonly images: readonly ImageSpec[],
+  ) {
+    for (const [key, p] of state.objects.projections('pods')) {
+      const thin = p as (Pod & KubeObject) | undefined;
+      if (!thin || !nodeByName.has(thin.spec?.nodeName ?? '') || !thin.status?.podIP || thin.metadata.deletionTimestamp) continue;
+      this.eligible.set(key, thin);
+      if (!thin.spec?.hostNetwork) this.keyByIP.set(thin.status.podIP, key);
+    }
+    const hosts = this;
+    this.byKey = {
+      get: (k) => hosts.host(k),
+      has: (k) => hosts.eligible.has(k),
+      *values() {
+        for (const k of hosts.eligible.keys()) {
+          const h = hosts.host(k);
+          if (h) yield h;
+        }
+      },
+    };
+    this.byIP = {
+      get: (ip) => {
+        const k = hosts.keyByIP.get(ip);
+        return k === undefined ? undefined : hosts.host(k);
+      },
+      has: (ip) => hosts.keyByIP.has(ip),
+      *values() {
+        for (const k of hosts.keyByIP.values()) {
+          const h = hosts.host(k);
+          if (h) yield h;
+        }
+      },
+    };
+  }
+
+  /** The thin pods (hostname, subdomain, namespace, IP), for DNS questions about many pods at once. */
+  thin(): Iterable<[string, Pod & KubeObject]> {
+    return this.eligible.entries();
+  }
+
+  private host(key: string): PodHost | undefined {
+    let h = this.hosts.get(key);
+    if (h === undefined) {
+      h = null;
+      if (this.eligible.has(key)) {
+        const i = key.indexOf('/');
+        const pod = getObject<Pod>(this.state, 'pods', key.slice(0, i), key.slice(i + 1));
+        const node = this.nodeByName.get(pod?.spec?.nodeName ?? '');
+        const ip = pod?.status?.podIP;
+        if (pod && node && ip && !pod.metadata.deletionTimestamp) {
+          const statuses = pod.status?.containerStatuses ?? [];
+          h = {
+            key,
+            name: pod.metadata.name,
+            namespace: pod.metadata.namespace ?? 'default',
+            ip,
+            node,
+            hostNetwork: !!pod.spec?.hostNetwork,
+            ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+            running: statuses.some((s) => !!s.state?.running),
+            sockets: podSockets(pod, this.images),
+            pod,
+          };
+        }
+      }
+      this.hosts.set(key, h);
+    }
+    return h ?? undefined;
+  }
+}
+
 export interface Topology {
   state: ClusterState;
   clusterDomain: string;
@@ -76,8 +168,10 @@ export interface Topology {
   nodeByName: Map<string, NodeHost>;
   /** Internal IPs and gateways. */
   nodeByIP: Map<string, NodeHost>;
-  podByIP: Map<string, PodHost>;
-  podByKey: Map<string, PodHost>;
+  podByIP: Lookup<PodHost>;
+  podByKey: Lookup<PodHost>;
+  /** Every pod with an address, as the pods index projects it (no pod is read). */
+  podsThin(): Iterable<[string, Pod & KubeObject]>;
   /** clusterIP -> "port/PROTO" -> rule. A known clusterIP with no matching port is a blackhole. */
   clusterIPs: Map<string, Map<string, PortRule>>;
   /** LoadBalancer ingress IPs and externalIPs -> "port/PROTO" -> rule. */
@@ -123,28 +217,9 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
     nodeByIP.set(n.internalIP, n);
     nodeByIP.set(n.gateway, n);
   }
-  const podByIP = new Map<string, PodHost>();
-  const podByKey = new Map<string, PodHost>();
-  for (const pod of listObjects<Pod>(state, 'pods')) {
-    const node = nodeByName.get(pod.spec?.nodeName ?? '');
-    const ip = pod.status?.podIP;
-    if (!node || !ip || pod.metadata.deletionTimestamp) continue;
-    const statuses = pod.status?.containerStatuses ?? [];
-    const host: PodHost = {
-      key: `${pod.metadata.namespace}/${pod.metadata.name}`,
-      name: pod.metadata.name,
-      namespace: pod.metadata.namespace ?? 'default',
-      ip,
-      node,
-      hostNetwork: !!pod.spec?.hostNetwork,
-      ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-      running: statuses.some((s) => !!s.state?.running),
-      sockets: podSockets(pod, images),
-      pod,
-    };
-    podByKey.set(host.key, host);
-    if (!host.hostNetwork) podByIP.set(ip, host);
-  }
+  const pods = new PodHosts(state, nodeByName, images);
+  const podByIP = pods.byIP;
+  const podByKey = pods.byKey;
   const services = new Map<string, Service & KubeObject>();
   for (const s of listObjects<Service>(state, 'services')) services.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
   const endpoints = new Map<string, Endpoints & KubeObject>();
@@ -194,6 +269,7 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
     nodeByIP,
     podByIP,
     podByKey,
+    podsThin: () => pods.thin(),
     clusterIPs,
     externalVIPs,
     lbIPs,
@@ -205,7 +281,7 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
 }
 
 /** Endpoints ports carry the service port's name; a single unnamed port matches an unnamed one. */
-function portRule(svc: Service & KubeObject, sp: ServicePort, ep: (Endpoints & KubeObject) | undefined, podByIP: Map<string, PodHost>, nodeByIP: Map<string, NodeHost>): PortRule {
+function portRule(svc: Service & KubeObject, sp: ServicePort, ep: (Endpoints & KubeObject) | undefined, podByIP: Lookup<PodHost>, nodeByIP: Map<string, NodeHost>): PortRule {
   const spec = svc.spec ?? {};
   const protocol = sp.protocol ?? 'TCP';
   const name = sp.name ?? '';

@@ -182,7 +182,10 @@ export function strayFiles(statePath: string, head: StoreHead): string[] {
   const wanted = new Set<string>();
   for (const s of Object.keys(head.segments)) wanted.add(`seg-${s}.jsonl`);
   for (const [k, g] of Object.entries(head.kinds)) wanted.add(`${k}-${g}.idx`);
-  return names.filter((n) => !wanted.has(n)).map((n) => join(dataDir(statePath), n));
+  const out = names.filter((n) => !wanted.has(n)).map((n) => join(dataDir(statePath), n));
+  const tmp = join(dirname(statePath), `.${basename(statePath)}.tmp`);
+  if (fileSize(tmp) !== undefined) out.push(tmp);
+  return out;
 }
 
 /** Size of a file, or undefined when it is missing. */

@@ -48,7 +48,7 @@ export class ObjectStore {
    * Every put and remove, in order: the "watch" of this command. Controllers read it from a position of their
    * own to learn which keys changed (src/cluster/queue.ts), as informers learn from a watch.
    */
-  readonly journal: { kind: string; key: string }[] = [];
+  readonly journal: { kind: string; key: string; removed?: unknown }[] = [];
 
   /** source undefined: a store that lives only in memory until its first commit (a new cluster, a v1 file). */
   constructor(readonly source: StoreSource | undefined) {}
@@ -169,10 +169,11 @@ export class ObjectStore {
   remove(kind: string, key: string): boolean {
     const existed = this.has(kind, key);
     const d = this.data(kind);
+    const removed = d.loaded.get(key)?.obj;
     if (d.loaded.delete(key)) d.sorted = undefined;
     d.removed.add(key);
     d.written.delete(key);
-    if (existed) this.journal.push({ kind, key });
+    if (existed) this.journal.push({ kind, key, removed });
     return existed;
   }
 

@@ -32,6 +32,7 @@ type Op =
   | { op: 'service'; name: string; app: string; named: boolean }
   | { op: 'deleteService'; name: string }
   | { op: 'deleteDeployment'; name: string }
+  | { op: 'deleteReplicaSet'; index: number }
   | { op: 'rc'; name: string; replicas: number }
   | { op: 'endpoints'; name: string; ip: number }
   | { op: 'wait'; seconds: number };
@@ -50,6 +51,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('service' as const), name: fc.constantFrom('s1', 's2'), app: apps, named: fc.boolean() }),
   fc.record({ op: fc.constant('deleteService' as const), name: fc.constantFrom('s1', 's2', 'x') }),
   fc.record({ op: fc.constant('deleteDeployment' as const), name: names }),
+  fc.record({ op: fc.constant('deleteReplicaSet' as const), index: fc.nat(10) }),
   fc.record({ op: fc.constant('rc' as const), name: fc.constantFrom('r1'), replicas: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ op: fc.constant('endpoints' as const), name: fc.constantFrom('x'), ip: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ op: fc.constant('wait' as const), seconds: fc.constantFrom(1, 5, 12, 40, 300) }),
@@ -107,6 +109,12 @@ function apply(state: ClusterState, ctx: Ctx, o: Op): void {
       const resource = o.op === 'deleteService' ? 'services' : 'deployments';
       if (!existing(resource, o.name)) return;
       return tryIt(() => void deleteObject(state, ctx, resourceByName(resource), 'default', o.name, { reconcile: false }));
+    }
+    case 'deleteReplicaSet': {
+      // A user deletes a Deployment's ReplicaSet: the Deployment makes it again.
+      const all = listObjects(state, 'replicasets', 'default');
+      if (!all.length) return;
+      return tryIt(() => void deleteObject(state, ctx, resourceByName('replicasets'), 'default', all[o.index % all.length].metadata.name, { reconcile: false }));
     }
     case 'rc':
       if (existing('replicationcontrollers', o.name)) return;
