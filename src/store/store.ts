@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { CommandError } from '../api/errors.js';
 import { SCHEMA_VERSION, STATE_KIND, type ClusterState } from './state.js';
 import { migrate } from './migrate.js';
+import type { StateLock } from './lock.js';
 
 export const DEFAULT_STATE_PATH = join('.kube', 'kubesim', 'state.json');
 
@@ -98,26 +99,24 @@ export function writeStateAtomic(path: string, state: ClusterState): void {
   }
 }
 
-/** Holds the inter-process lock on the state file while fn runs. */
+/**
+ * Holds the inter-process lock on the state file while fn runs (src/store/lock.ts: kept for as long as this
+ * process lives, freed the moment it dies). Not re-entrant: a nested call is a bug and throws at once.
+ */
 export async function withLock<T>(path: string, fn: () => T | Promise<T>): Promise<T> {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  let release: () => Promise<void>;
-  // Loaded only by commands that write: it patches fs (graceful-fs) on load, which reads need not pay for.
-  const { default: lockfile } = await import('proper-lockfile');
+  // Loaded only by commands that write: node:net is most of what taking the lock costs.
+  const { acquireStateLock, LockError } = await import('./lock.js');
+  let lock: StateLock;
   try {
-    release = await lockfile.lock(path, {
-      realpath: false,
-      stale: 15000,
-      update: 5000,
-      retries: { retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
-    });
+    lock = await acquireStateLock(path);
   } catch (e) {
-    throw new StateFileError(`cannot lock the state file "${path}": ${(e as Error).message}`);
+    if (e instanceof LockError) throw new StateFileError(`cannot lock the state file "${path}": ${e.message}`);
+    throw e;
   }
   try {
     return await fn();
   } finally {
-    await release().catch(() => undefined);
+    lock.release();
   }
 }
 
