@@ -126,7 +126,7 @@ export interface CommitFiles {
 /** Writes a commit's files, then the head by rename (the commit point), then removes what it replaced. */
 export function writeCommit(statePath: string, c: CommitFiles): void {
   const dir = dataDir(statePath);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDir(dir);
   // A crashed commit may have left files of this generation: they were never named by a head, so overwrite them.
   if (c.segment) writeDurable(segmentFile(dir, c.generation), c.segment);
   for (const [kind, idx] of c.indexes) {
@@ -138,6 +138,15 @@ export function writeCommit(statePath: string, c: CommitFiles): void {
   writeHeadAtomic(statePath, c.head);
   for (const s of c.obsolete.segments) removeQuietly(segmentFile(dir, s));
   for (const [kind, gen] of c.obsolete.indexes) removeQuietly(indexFile(dir, kind, gen));
+}
+
+/** Creates one directory level, private to its owner; an existing directory is fine. */
+export function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
 }
 
 /** The head by a private temporary file, fsync, rename over the old one, fsync of the directory. */

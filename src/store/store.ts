@@ -2,16 +2,17 @@
 // atomic rename of the head, so a reader sees the old state or the new one, never half of one); every change
 // holds an inter-process lock from read to rename, so commands run in parallel never lose an update.
 // The files and their commit protocol are in layout.ts; the lazily read objects in object-store.ts.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CommandError } from '../api/errors.js';
-import { removeFiles, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
+import { makeDir, removeFiles, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
 import { projectionOf } from '../api/projections.js';
 import { ObjectStore, type StoreSource } from './object-store.js';
 import { capLogs, logsView } from './objects.js';
 import { SCHEMA_VERSION, STATE_KIND, type ClusterState } from './state.js';
 import { migrate } from './migrate.js';
+import type { StateLock } from './lock.js';
 
 export const DEFAULT_STATE_PATH = join('.kube', 'kubesim', 'state.json');
 
@@ -144,7 +145,8 @@ function eventsDue(head: StoreHead | undefined, nowMs: number): boolean {
  * the head (the commit point). Events older than the API server's TTL are dropped on the way.
  */
 export function writeStateAtomic(path: string, state: ClusterState, nowMs: number): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // The lock made the directory (one level at a time; a recursive mkdir spins under /proc).
+  makeDir(dirname(path));
   const store = state.objects;
   // A state read from another path, built in memory, or older than the saved one (a test writing back an old
   // view) writes every object afresh, after whatever is there.
@@ -239,26 +241,24 @@ function nextEventExpiry(store: ObjectStore, old: StoreHead, eventsChanged: bool
   return min;
 }
 
-/** Holds the inter-process lock on the state file while fn runs. */
+/**
+ * Holds the inter-process lock on the state file while fn runs (src/store/lock.ts: kept for as long as this
+ * process lives, freed the moment it dies). Not re-entrant: a nested call is a bug and throws at once.
+ */
 export async function withLock<T>(path: string, fn: () => T | Promise<T>): Promise<T> {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  let release: () => Promise<void>;
-  // Loaded only by commands that write: it patches fs (graceful-fs) on load, which reads need not pay for.
-  const { default: lockfile } = await import('proper-lockfile');
+  // Loaded only by commands that write: node:net is most of what taking the lock costs.
+  const { acquireStateLock, LockError } = await import('./lock.js');
+  let lock: StateLock;
   try {
-    release = await lockfile.lock(path, {
-      realpath: false,
-      stale: 15000,
-      update: 5000,
-      retries: { retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
-    });
+    lock = await acquireStateLock(path);
   } catch (e) {
-    throw new StateFileError(`cannot lock the state file "${path}": ${(e as Error).message}`);
+    if (e instanceof LockError) throw new StateFileError(`cannot lock the state file "${path}": ${e.message}`);
+    throw e;
   }
   try {
     return await fn();
   } finally {
-    await release().catch(() => undefined);
+    lock.release();
   }
 }
 

@@ -24,6 +24,23 @@ test('20 parallel apply processes on one state file lose nothing and get 20 dist
   }
 });
 
+test('20 parallel `create namespace` processes on a new state file: all 20 created, all 20 listed afterwards', async () => {
+  const c = tempCluster();
+  try {
+    // No cluster yet: the first writers also race to create the default cluster.
+    const names = Array.from({ length: 20 }, (_, i) => `ns${i}`);
+    const results = await Promise.all(names.map((n) => c.runAsync(['create', 'namespace', n])));
+    for (const [i, r] of results.entries()) assert.deepEqual(r, { code: 0, stdout: `namespace/${names[i]} created\n`, stderr: '' });
+    const r = c.run(['get', 'ns', '--no-headers', '-o', 'custom-columns=NAME:.metadata.name']);
+    assert.equal(r.code, 0, r.stderr);
+    const listed = r.stdout.trim().split('\n');
+    assert.deepEqual(listed.filter((n) => /^ns\d+$/.test(n)).sort(), [...names].sort());
+    assert.equal(listed.length, 24, 'and the four default namespaces, once');
+  } finally {
+    c.cleanup();
+  }
+});
+
 test('a process killed while saving never leaves a half-written state file (only *.tmp files can be partial)', async () => {
   const c = tempCluster();
   try {
