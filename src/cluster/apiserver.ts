@@ -170,7 +170,10 @@ class OwnerIndex {
 
   constructor(private readonly state: ClusterState) {
     this.position = state.objects.journal.length;
+    // Events are left out: the components that record them never give them owners, and they are the
+    // largest index (they expire on their own instead).
     for (const info of RESOURCES) {
+      if (info.resource === 'events') continue;
       for (const [key, p] of state.objects.projections(info.resource)) this.set(`${info.resource}\0${key}`, ownersInProjection(info.resource, p));
     }
   }
@@ -190,6 +193,7 @@ class OwnerIndex {
     const journal = this.state.objects.journal;
     for (; this.position < journal.length; this.position++) {
       const { kind, key } = journal[this.position];
+      if (kind === 'events') continue;
       const o = this.state.objects.get(kind, key) as KubeObject | undefined;
       this.set(`${kind}\0${key}`, (o?.metadata?.ownerReferences ?? []).map((r) => r.uid));
     }
@@ -200,6 +204,7 @@ class OwnerIndex {
     this.refresh();
     const out: [ResourceInfo, KubeObject][] = [];
     for (const info of RESOURCES) {
+      if (info.resource === 'events') continue;
       const keys = [...(this.byOwner.get(uid) ?? [])].filter((rk) => rk.startsWith(`${info.resource}\0`)).map((rk) => rk.slice(info.resource.length + 1));
       for (const key of keys.sort(compareKeys)) {
         const o = this.state.objects.get(info.resource, key) as KubeObject | undefined;

@@ -1,6 +1,7 @@
 // Events as the components of a real cluster record them (core/v1 Event objects).
 import type { KubeObject } from '../api/types.js';
 import { seriesHash, type EventProjection } from '../api/projections.js';
+import { shardOf } from '../store/layout.js';
 import { getObject, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
@@ -61,7 +62,7 @@ export function recordEvent(state: ClusterState, ctx: Ctx, obj: KubeObject, spec
     reportingInstance: spec.host ?? '',
   };
   if (!obj.metadata.namespace) (event.involvedObject as Record<string, unknown>).namespace = undefined;
-  remember(state, key, event);
+  remember(state, obj, key, event);
   return putObject(state, 'events', event);
 }
 
@@ -70,29 +71,38 @@ export function seriesKey(uid: string | undefined, reason: unknown, message: unk
   return seriesHash(JSON.stringify([uid, reason, message, fieldPath ?? null, component]));
 }
 
-// Event keys by series hash, built from the events index's projections the first time a command records an
-// event (one pass, no event read) and kept up to date as it records more: a controller may record hundreds,
-// and each must find its series without scanning them all. A hash may name several events: each is checked.
-const INDEXES = new WeakMap<ClusterState, Map<string, string[]>>();
+// Event keys by series hash, per events index shard (an object's events share one: layout.ts), built from the
+// shard's projections the first time a command records an event about an object there (no event is read), and
+// kept up to date as it records more. A hash may name several events: each is checked against the event.
+const INDEXES = new WeakMap<ClusterState, Map<number, Map<string, string[]>>>();
 
-function eventIndex(state: ClusterState): Map<string, string[]> {
-  let idx = INDEXES.get(state);
+/** The key an event about this object would have, for finding its shard. */
+function sampleKey(obj: KubeObject): string {
+  return `${obj.metadata.namespace ?? 'default'}/${obj.metadata.name}.0`;
+}
+
+function eventIndex(state: ClusterState, obj: KubeObject): Map<string, string[]> {
+  let byShard = INDEXES.get(state);
+  if (!byShard) INDEXES.set(state, (byShard = new Map()));
+  const sample = sampleKey(obj);
+  const shard = shardOf('events', sample);
+  let idx = byShard.get(shard);
   if (!idx) {
     idx = new Map();
-    for (const [k, p] of state.objects.projections('events')) {
+    for (const [k, p] of state.objects.projectionsNear('events', sample)) {
       const h = (p as EventProjection | undefined)?.k;
       if (h === undefined) continue;
       const l = idx.get(h);
       if (l) l.push(k);
       else idx.set(h, [k]);
     }
-    INDEXES.set(state, idx);
+    byShard.set(shard, idx);
   }
   return idx;
 }
 
-function remember(state: ClusterState, hash: string, e: KubeObject): void {
-  const idx = eventIndex(state);
+function remember(state: ClusterState, obj: KubeObject, hash: string, e: KubeObject): void {
+  const idx = eventIndex(state, obj);
   const k = `${e.metadata.namespace}/${e.metadata.name}`;
   const l = idx.get(hash);
   if (!l) idx.set(hash, [k]);
@@ -101,7 +111,7 @@ function remember(state: ClusterState, hash: string, e: KubeObject): void {
 
 function lookupSeries(state: ClusterState, obj: KubeObject, reason: string, message: string, fieldPath: string | undefined, component: string): [string, KubeObject | undefined] {
   const hash = seriesKey(obj.metadata.uid, reason, message, fieldPath, component);
-  for (const k of eventIndex(state).get(hash) ?? []) {
+  for (const k of eventIndex(state, obj).get(hash) ?? []) {
     const e = state.objects.get('events', k) as KubeObject | undefined;
     const io = e?.involvedObject as { uid?: string; fieldPath?: string } | undefined;
     const src = e?.source as { component?: string } | undefined;
@@ -115,11 +125,14 @@ export function findSeries(state: ClusterState, obj: KubeObject, reason: string,
   return lookupSeries(state, obj, reason, message, fieldPath, component)[1];
 }
 
-/** Events about one object, as describe fetches them (by uid), read through the index's projections. */
+/**
+ * Events about one object, as describe fetches them (by uid): the recorder names an event after its object,
+ * so they are all in that object's events shard, found by its projections.
+ */
 export function eventsFor(state: ClusterState, obj: KubeObject): KubeObject[] {
   const out: KubeObject[] = [];
   if (!obj.metadata.uid) return out;
-  for (const [k, p] of state.objects.projections('events')) {
+  for (const [k, p] of state.objects.projectionsNear('events', sampleKey(obj))) {
     if ((p as EventProjection | undefined)?.u !== obj.metadata.uid) continue;
     const e = state.objects.get('events', k) as KubeObject | undefined;
     if (e) out.push(e);

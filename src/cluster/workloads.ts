@@ -327,10 +327,7 @@ function claimPods(state: ClusterState, owner: ReplicaOwner, pods: PodInformer):
   const out: PodObj[] = [];
   // The pods this owner controls and the namespace's orphans, in etcd order: the ones claimPods can act on.
   const ns = owner.obj.metadata.namespace ?? '';
-  const orphans = pods.orphansIn(ns);
-  const candidates = orphans.length ? [...pods.ownedBy(uid ?? ''), ...orphans] : pods.ownedBy(uid ?? '');
-  const key = (p: PodObj) => `${p.metadata.namespace}/${p.metadata.name}`;
-  if (orphans.length) candidates.sort((a, b) => compareKeys(key(a), key(b)));
+  const candidates = mergeSorted(pods.ownedBy(uid ?? ''), pods.orphansIn(ns));
   for (const listed of candidates) {
     const ref = controllerRef(listed);
     const matches = owner.selects(listed.metadata.labels);
@@ -352,6 +349,20 @@ function claimPods(state: ClusterState, owner: ReplicaOwner, pods: PodInformer):
       out.push(p);
     }
   }
+  return out;
+}
+
+/** Two lists of pods already in etcd order, merged in that order. */
+function mergeSorted(a: PodObj[], b: PodObj[]): PodObj[] {
+  if (!b.length) return a;
+  if (!a.length) return b;
+  const key = (p: PodObj) => `${p.metadata.namespace}/${p.metadata.name}`;
+  const out: PodObj[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compareKeys(key(a[i]), key(b[j])) <= 0 ? a[i++] : b[j++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
   return out;
 }
 

@@ -3,7 +3,10 @@
 //   state.json            the head: cluster settings, random source, counters, and which files hold the objects
 //   state.json.d/
 //     seg-<gen>.jsonl     the objects a commit wrote, one JSON document a line (never changed once written)
-//     <kind>-<gen>.idx    per kind: key -> [segment, byte offset, byte length, small projection]
+//     <kind>-<gen>.idx    per kind: key -> [segment, byte offset, byte length, small projection]; the kinds that
+//     <kind>.<s>-<gen>.idx  grow with the cluster (pods, events, slices, logs) split theirs into SHARDS files
+//                         by key, so a write rewrites the few shards it touched and a read of one object
+//                         parses one shard
 //
 // A commit writes a new segment and a new index for each kind it changed, fsyncs them, then renames a new head
 // over the old one: that rename is the commit point, so a SIGKILL at any moment leaves the old state or the new
@@ -19,8 +22,8 @@ export type IndexEntry = [number, number, number, unknown?];
 export interface StoreHead {
   /** Bumped by every commit; names the files that commit wrote. */
   generation: number;
-  /** kind -> generation of its current index file. */
-  kinds: Record<string, number>;
+  /** kind -> generation of its index file, or per shard (null: an empty shard) for the sharded kinds. */
+  kinds: Record<string, number | (number | null)[]>;
   /** segment generation -> its size and the bytes still referenced by an index (0: the file can go). */
   segments: Record<string, { size: number; live: number }>;
   /** The earliest time (epoch ms) an event expires, so a write loads the events only when one is due. */
@@ -32,7 +35,34 @@ export function dataDir(statePath: string): string {
 }
 
 const segmentFile = (dir: string, gen: number) => join(dir, `seg-${gen}.jsonl`);
-const indexFile = (dir: string, kind: string, gen: number) => join(dir, `${kind}-${gen}.idx`);
+/** The index file of a kind (shard undefined) or of one shard of it. */
+export const indexName = (kind: string, shard: number | undefined, gen: number) => (shard === undefined ? `${kind}-${gen}.idx` : `${kind}.${shard}-${gen}.idx`);
+
+/** Shards of the kinds whose indexes grow with the cluster. */
+export const SHARDS = 32;
+const SHARDED = new Set(['pods', 'events', 'endpointslices', 'logs']);
+
+export function isSharded(kind: string): boolean {
+  return SHARDED.has(kind);
+}
+
+/**
+ * The shard of a key. An event goes with its object ("ns/<object>.<hex time>" -> "ns/<object>"), so that the
+ * recorder finds a series and describe finds an object's events in one shard.
+ */
+export function shardOf(kind: string, key: string): number {
+  let k = key;
+  if (kind === 'events') {
+    const dot = key.lastIndexOf('.');
+    if (dot > key.indexOf('/')) k = key.slice(0, dot);
+  }
+  let h = 0x811c9dc5;
+  for (let i = 0; i < k.length; i++) {
+    h ^= k.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % SHARDS;
+}
 
 /** Thrown when a file the head names is gone: a writer committed meanwhile, so the reader starts again. */
 export class StaleReadError extends Error {}
@@ -46,8 +76,8 @@ function readOrStale(path: string): Buffer {
   }
 }
 
-export function readIndex(statePath: string, kind: string, gen: number): Map<string, IndexEntry> {
-  const raw = JSON.parse(readOrStale(indexFile(dataDir(statePath), kind, gen)).toString('utf8')) as [string, ...IndexEntry][];
+export function readIndex(statePath: string, kind: string, shard: number | undefined, gen: number): Map<string, IndexEntry> {
+  const raw = JSON.parse(readOrStale(join(dataDir(statePath), indexName(kind, shard, gen))).toString('utf8')) as [string, ...IndexEntry][];
   if (!Array.isArray(raw)) throw new Error(`index of ${kind} is not a list`);
   const m = new Map<string, IndexEntry>();
   for (const [key, seg, off, len, extra] of raw) m.set(key, extra === undefined ? [seg, off, len] : [seg, off, len, extra]);
@@ -73,11 +103,21 @@ export function readSlice(statePath: string, e: IndexEntry): string {
   }
 }
 
-/** Whole segments, for reading many objects at once. */
+/**
+ * Reads many objects at once: a segment most of whose bytes are wanted is read whole, once; from a big one
+ * only the lines asked for (a list of 100 nodes must not read the 70 MB segment that also holds 10,000 pods).
+ */
 export class SegmentReader {
   private files = new Map<number, Buffer>();
-  constructor(private readonly statePath: string) {}
+  constructor(
+    private readonly statePath: string,
+    /** Bytes wanted per segment, and each segment's size: decides whole-file or per-line reads. */
+    private readonly wanted: Map<number, number> = new Map(),
+    private readonly sizes: Record<string, { size: number }> = {},
+  ) {}
   text(e: IndexEntry): string {
+    const size = this.sizes[e[0]]?.size;
+    if (size !== undefined && (this.wanted.get(e[0]) ?? size) * 4 < size) return readSlice(this.statePath, e);
     let buf = this.files.get(e[0]);
     if (!buf) {
       buf = readOrStale(segmentFile(dataDir(this.statePath), e[0]));
@@ -115,12 +155,12 @@ export interface CommitFiles {
   generation: number;
   /** The new segment's text (empty: no segment). */
   segment: string;
-  /** kind -> its whole new index. */
+  /** index file name -> its entries. */
   indexes: Map<string, Map<string, IndexEntry>>;
   /** The head document to write last. */
   head: string;
   /** Files of the old head that the new one no longer names (removed after the commit). */
-  obsolete: { segments: number[]; indexes: [string, number][] };
+  obsolete: { segments: number[]; indexes: string[] };
 }
 
 /** Writes a commit's files, then the head by rename (the commit point), then removes what it replaced. */
@@ -129,15 +169,15 @@ export function writeCommit(statePath: string, c: CommitFiles): void {
   makeDir(dir);
   // A crashed commit may have left files of this generation: they were never named by a head, so overwrite them.
   if (c.segment) writeDurable(segmentFile(dir, c.generation), c.segment);
-  for (const [kind, idx] of c.indexes) {
+  for (const [name, idx] of c.indexes) {
     const rows: string[] = [];
     for (const [key, e] of idx) rows.push(JSON.stringify([key, ...e]));
-    writeDurable(indexFile(dir, kind, c.generation), `[${rows.join(',\n')}]`);
+    writeDurable(join(dir, name), `[${rows.join(',\n')}]`);
   }
   fsyncDir(dir);
   writeHeadAtomic(statePath, c.head);
   for (const s of c.obsolete.segments) removeQuietly(segmentFile(dir, s));
-  for (const [kind, gen] of c.obsolete.indexes) removeQuietly(indexFile(dir, kind, gen));
+  for (const name of c.obsolete.indexes) removeQuietly(join(dir, name));
 }
 
 /** Creates one directory level, private to its owner; an existing directory is fine. */
@@ -190,7 +230,10 @@ export function strayFiles(statePath: string, head: StoreHead): string[] {
   }
   const wanted = new Set<string>();
   for (const s of Object.keys(head.segments)) wanted.add(`seg-${s}.jsonl`);
-  for (const [k, g] of Object.entries(head.kinds)) wanted.add(`${k}-${g}.idx`);
+  for (const [k, g] of Object.entries(head.kinds)) {
+    if (Array.isArray(g)) g.forEach((x, s) => x !== null && wanted.add(indexName(k, s, x)));
+    else wanted.add(indexName(k, undefined, g));
+  }
   const out = names.filter((n) => !wanted.has(n)).map((n) => join(dataDir(statePath), n));
   const tmp = join(dirname(statePath), `.${basename(statePath)}.tmp`);
   if (fileSize(tmp) !== undefined) out.push(tmp);

@@ -3,7 +3,7 @@
 // changed in place without putObject still counts as changed: commit compares each loaded object with the text
 // it was read from, so no change is lost however a controller made it.
 import { projectionOf } from '../api/projections.js';
-import { readIndex, readSlice, SegmentReader, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
+import { isSharded, readIndex, readSlice, SegmentReader, SHARDS, shardOf, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
 
 export interface Loaded {
   obj: unknown;
@@ -12,8 +12,10 @@ export interface Loaded {
 }
 
 class KindData {
-  /** What the head's index says (undefined until needed; empty for a kind the disk does not have). */
+  /** What the head's index says, all shards merged (undefined until needed; empty for a kind the disk lacks). */
   index: Map<string, IndexEntry> | undefined;
+  /** The index by shard, as far as read (a kind that is not sharded has one). */
+  shards: (Map<string, IndexEntry> | undefined)[] = [];
   readonly loaded = new Map<string, Loaded>();
   readonly removed = new Set<string>();
   /** Keys explicitly written this command (kept even when the text happens to match). */
@@ -68,15 +70,45 @@ export class ObjectStore {
         if (!(e instanceof StaleReadError) || !this.source || attempt >= 20) throw e;
         this.source.head = this.source.reloadHead();
         // Indexes not yet used are read again from the new head; objects already loaded stay as they were read.
-        for (const d of this.kinds.values()) if (!d.complete) d.index = undefined;
+        for (const d of this.kinds.values()) {
+          if (d.complete) continue;
+          d.index = undefined;
+          d.shards = [];
+        }
       }
     }
   }
 
+  /** One shard of a kind's index (shard 0 of a kind that is not sharded), read when first needed. */
+  private shardIndex(kind: string, d: KindData, shard: number): Map<string, IndexEntry> {
+    let m = d.shards[shard];
+    if (!m) {
+      const gen = this.source?.head.kinds[kind];
+      const g = Array.isArray(gen) ? gen[shard] : gen;
+      m = g === undefined || g === null || !this.source ? new Map() : readIndex(this.source.statePath, kind, Array.isArray(gen) ? shard : undefined, g);
+      d.shards[shard] = m;
+    }
+    return m;
+  }
+
+  private shardCount(kind: string): number {
+    return isSharded(kind) ? SHARDS : 1;
+  }
+
+  private entry(kind: string, d: KindData, key: string): IndexEntry | undefined {
+    if (d.index) return d.index.get(key);
+    return this.shardIndex(kind, d, isSharded(kind) ? shardOf(kind, key) : 0).get(key);
+  }
+
+  /** The whole index of a kind, every shard read and merged. */
   private indexOf(kind: string, d: KindData): Map<string, IndexEntry> {
     if (!d.index) {
-      const gen = this.source?.head.kinds[kind];
-      d.index = gen === undefined || !this.source ? new Map() : readIndex(this.source.statePath, kind, gen);
+      const n = this.shardCount(kind);
+      if (n === 1) d.index = this.shardIndex(kind, d, 0);
+      else {
+        d.index = new Map();
+        for (let s = 0; s < n; s++) for (const [k, e] of this.shardIndex(kind, d, s)) d.index.set(k, e);
+      }
     }
     return d.index;
   }
@@ -87,7 +119,7 @@ export class ObjectStore {
     if (hit) return hit.obj;
     if (d.removed.has(key) || d.complete) return undefined;
     return this.retrying(() => {
-      const e = this.indexOf(kind, d).get(key);
+      const e = this.entry(kind, d, key);
       if (!e) return undefined;
       const text = readSlice(this.source!.statePath, e);
       const obj = JSON.parse(text);
@@ -100,7 +132,7 @@ export class ObjectStore {
     const d = this.data(kind);
     if (d.loaded.has(key)) return true;
     if (d.removed.has(key) || d.complete) return false;
-    return this.retrying(() => this.indexOf(kind, d).has(key));
+    return this.retrying(() => this.entry(kind, d, key) !== undefined);
   }
 
   /** Every object of a kind, in etcd key order. */
@@ -140,7 +172,9 @@ export class ObjectStore {
     if (d.complete) return;
     this.retrying(() => {
       const idx = this.indexOf(kind, d);
-      const reader = this.source ? new SegmentReader(this.source.statePath) : undefined;
+      const wanted = new Map<number, number>();
+      for (const [k, e] of idx) if (!d.loaded.has(k) && !d.removed.has(k)) wanted.set(e[0], (wanted.get(e[0]) ?? 0) + e[2]);
+      const reader = this.source ? new SegmentReader(this.source.statePath, wanted, this.source.head.segments) : undefined;
       const fresh: [string, Loaded][] = [];
       for (const [k, e] of idx) {
         if (d.loaded.has(k) || d.removed.has(k)) continue;
@@ -230,6 +264,7 @@ export class ObjectStore {
       this.loadAll(kind, d);
       for (const k of d.loaded.keys()) d.written.add(k);
       d.index = new Map();
+      d.shards = [];
     }
     (this as { source: StoreSource | undefined }).source = undefined;
   }
@@ -260,22 +295,48 @@ export class ObjectStore {
     return out;
   }
 
-  /** The whole index of a kind (read if needed), for writing its next version. */
-  fullIndex(kind: string): Map<string, IndexEntry> {
+  /**
+   * The projections of the shard that holds `key` (all of them for a kind that is not sharded): for an event,
+   * every event about the same object, whatever its time suffix.
+   */
+  projectionsNear(kind: string, key: string): Map<string, unknown> {
+    if (!isSharded(kind)) return this.projections(kind);
     const d = this.data(kind);
-    return this.retrying(() => new Map(this.indexOf(kind, d)));
+    const shard = shardOf(kind, key);
+    const out = new Map<string, unknown>();
+    if (!d.complete) {
+      this.retrying(() => {
+        for (const [k, e] of this.shardIndex(kind, d, shard)) if (!d.removed.has(k) && !d.loaded.has(k)) out.set(k, e[3]);
+      });
+    }
+    for (const [k, l] of d.loaded) if (shardOf(kind, k) === shard) out.set(k, projectionOf(kind, l.obj));
+    return out;
+  }
+
+  /** Keys of a kind's objects this command has read or written. */
+  loadedKeys(kind: string): string[] {
+    return [...(this.kinds.get(kind)?.loaded.keys() ?? [])];
+  }
+
+  /** One shard of a kind's index (read if needed, copied), for writing its next version. */
+  shardCopy(kind: string, shard: number): Map<string, IndexEntry> {
+    const d = this.data(kind);
+    return this.retrying(() => new Map(this.shardIndex(kind, d, shard)));
   }
 
   /** After a commit: what was written is now what is on disk (a long-lived view can commit again). */
-  committed(source: StoreSource, indexes: Map<string, Map<string, IndexEntry>>): void {
+  committed(source: StoreSource, shards: Map<string, Map<number, Map<string, IndexEntry>>>, texts: Map<string, Map<string, string>>): void {
     (this as { source: StoreSource | undefined }).source = source;
     for (const [kind, d] of this.kinds) {
-      for (const l of d.loaded.values()) l.text = JSON.stringify(l.obj);
+      const written = texts.get(kind);
+      if (written) for (const [k, t] of written) {
+        const l = d.loaded.get(k);
+        if (l) l.text = t;
+      }
       d.removed.clear();
       d.written.clear();
-      const idx = indexes.get(kind);
-      if (idx) d.index = idx;
-      else if (!d.complete) d.index = undefined;
+      for (const [s, m] of shards.get(kind) ?? []) d.shards[s] = m;
+      d.index = undefined;
     }
   }
 }

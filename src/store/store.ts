@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CommandError } from '../api/errors.js';
-import { makeDir, removeFiles, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
+import { indexName, isSharded, makeDir, removeFiles, SHARDS, shardOf, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
 import { projectionOf } from '../api/projections.js';
 import { ObjectStore, type StoreSource } from './object-store.js';
 import { capLogs, logsView } from './objects.js';
@@ -81,7 +81,8 @@ function checkHead(h: Record<string, unknown>): string | undefined {
   const st = h.store;
   if (st !== undefined) {
     if (!isObj(st) || !Number.isInteger(st.generation) || !isObj(st.kinds) || !isObj(st.segments)) return 'store is damaged';
-    if (!Object.values(st.kinds).every((g) => Number.isInteger(g))) return 'store.kinds is damaged';
+    const gen = (g: unknown) => Number.isInteger(g);
+    if (!Object.values(st.kinds).every((g) => gen(g) || (Array.isArray(g) && g.every((x) => x === null || gen(x))))) return 'store.kinds is damaged';
   }
   return undefined;
 }
@@ -154,17 +155,25 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   const foreign = store.source?.statePath !== path || onDisk !== (state.store?.generation ?? 0);
   if (foreign) store.materialize();
   const old: StoreHead = foreign ? { generation: Math.max(onDisk, state.store?.generation ?? 0), kinds: {}, segments: {} } : state.store ?? { generation: 0, kinds: {}, segments: {} };
+  let expiry = old.eventsExpireAt;
   if (eventsDue(old, nowMs)) {
+    // Rare (an hour after the oldest event): every event's time is read from the index, and the next expiry
+    // is known exactly again.
+    expiry = undefined;
     for (const [key, p] of store.projections('events')) {
-      if (((p as { t?: number } | undefined)?.t ?? 0) + EVENT_TTL_MS <= nowMs) store.remove('events', key);
+      const t = ((p as { t?: number } | undefined)?.t ?? 0) + EVENT_TTL_MS;
+      if (t <= nowMs) store.remove('events', key);
+      else if (expiry === undefined || t < expiry) expiry = t;
     }
   }
-  capLogs(state.logs, store.changes().get('logs')?.upserts.keys() ?? []);
+  capLogs(state.logs, store.loadedKeys('logs'));
   const changes = store.changes();
   const generation = old.generation + 1;
   const segments: StoreHead['segments'] = Object.fromEntries(Object.entries(old.segments).map(([g, v]) => [g, { ...v }]));
-  const kinds: StoreHead['kinds'] = { ...old.kinds };
+  const kinds: StoreHead['kinds'] = Object.fromEntries(Object.entries(old.kinds).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
   const indexes = new Map<string, Map<string, IndexEntry>>();
+  const shardsWritten = new Map<string, Map<number, Map<string, IndexEntry>>>();
+  const texts = new Map<string, Map<string, string>>();
   const obsolete: CommitFiles['obsolete'] = { segments: [], indexes: [] };
   const lines: string[] = [];
   let offset = 0;
@@ -174,23 +183,47 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
     if (s) s.live -= e[2];
   };
   for (const [kind, { upserts, removals }] of changes) {
-    const idx = store.fullIndex(kind);
+    texts.set(kind, upserts);
+    const sharded = isSharded(kind);
+    const shardMaps = new Map<number, Map<string, IndexEntry>>();
+    const shardFor = (key: string) => {
+      const s = sharded ? shardOf(kind, key) : 0;
+      let m = shardMaps.get(s);
+      if (!m) shardMaps.set(s, (m = store.shardCopy(kind, s)));
+      return m;
+    };
     for (const key of removals) {
+      const idx = shardFor(key);
       release(idx.get(key));
       idx.delete(key);
     }
     for (const [key, text] of upserts) {
+      const idx = shardFor(key);
       release(idx.get(key));
       const len = Buffer.byteLength(text);
       const extra = projectionOf(kind, JSON.parse(text));
       idx.set(key, extra === undefined ? [generation, offset, len] : [generation, offset, len, extra]);
       lines.push(text);
       offset += len + 1;
+      if (kind === 'events') {
+        const t = ((extra as { t?: number } | undefined)?.t ?? 0) + EVENT_TTL_MS;
+        if (expiry === undefined || t < expiry) expiry = t;
+      }
     }
-    indexes.set(kind, idx);
-    if (kinds[kind] !== undefined) obsolete.indexes.push([kind, kinds[kind]]);
-    if (idx.size) kinds[kind] = generation;
-    else delete kinds[kind];
+    // The new index files of the shards this commit touched; the others stay as they are.
+    const prev = kinds[kind];
+    const gens: (number | null)[] = sharded ? (Array.isArray(prev) ? prev : new Array<number | null>(SHARDS).fill(null)) : [typeof prev === 'number' ? prev : null];
+    for (const [s, m] of shardMaps) {
+      const old = gens[s];
+      if (old !== null && old !== undefined) obsolete.indexes.push(indexName(kind, sharded ? s : undefined, old));
+      if (m.size) {
+        indexes.set(indexName(kind, sharded ? s : undefined, generation), m);
+        gens[s] = generation;
+      } else gens[s] = null;
+    }
+    shardsWritten.set(kind, shardMaps);
+    if (gens.every((g) => g === null)) delete kinds[kind];
+    else kinds[kind] = sharded ? gens : (gens[0] as number);
   }
   if (offset) segments[generation] = { size: offset, live: offset - lines.length };
   for (const [g, s] of Object.entries(segments)) {
@@ -199,10 +232,8 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
       if (Number(g) !== generation) obsolete.segments.push(Number(g));
     }
   }
-  for (const kind of [...indexes.keys()]) if (kinds[kind] === undefined) indexes.delete(kind);
   const storeHead: StoreHead = { generation, kinds, segments };
-  const expiry = nextEventExpiry(store, old, changes.has('events'));
-  if (expiry !== undefined) storeHead.eventsExpireAt = expiry;
+  if (expiry !== undefined && store.kindNames().includes('events')) storeHead.eventsExpireAt = expiry;
   const { objects: _o, logs: _l, store: _s, ...meta } = state as ClusterState & Record<string, unknown>;
   const head = JSON.stringify({ ...meta, store: storeHead });
   writeCommit(path, { generation, segment: lines.length ? `${lines.join('\n')}\n` : '', indexes, head, obsolete });
@@ -214,9 +245,13 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
       head: storeHead,
       reloadHead: () => readState(path)?.store ?? storeHead,
     },
-    indexes,
+    shardsWritten,
+    texts,
   );
 }
+
+/** The API server keeps events for an hour (kube-apiserver --event-ttl). */
+export const EVENT_TTL_MS = 60 * 60 * 1000;
 
 /** The generation of the state saved at path (0 when there is none): a new save must come after it. */
 function diskGeneration(path: string): number {
@@ -226,19 +261,6 @@ function diskGeneration(path: string): number {
   } catch {
     return 0;
   }
-}
-
-/** The API server keeps events for an hour (kube-apiserver --event-ttl). */
-export const EVENT_TTL_MS = 60 * 60 * 1000;
-
-function nextEventExpiry(store: ObjectStore, old: StoreHead, eventsChanged: boolean): number | undefined {
-  if (!eventsChanged && old.eventsExpireAt !== undefined) return old.eventsExpireAt;
-  let min: number | undefined;
-  for (const p of store.projections('events').values()) {
-    const t = ((p as { t?: number } | undefined)?.t ?? 0) + EVENT_TTL_MS;
-    if (min === undefined || t < min) min = t;
-  }
-  return min;
 }
 
 /**

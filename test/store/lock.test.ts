@@ -32,11 +32,11 @@ await withLock(path, async () => {
   const state = readState(path);
   const end = Date.now() + Number(busy);
   while (Date.now() < end) { /* synchronous work: no timer of this process runs */ }
-  const ns = structuredClone(state.objects.namespaces.default);
+  const ns = structuredClone(state.objects.get('namespaces', 'default'));
   ns.metadata.name = 'slow';
   ns.metadata.uid = 'slow-uid';
-  state.objects.namespaces.slow = ns;
-  writeStateAtomic(path, state);
+  state.objects.put('namespaces', 'slow', ns);
+  writeStateAtomic(path, state, Date.parse('2026-11-22T01:30:00Z'));
 });
 writeSync(1, 'released ' + Date.now() + '\\n');
 `;
@@ -116,7 +116,7 @@ test('the lock of a SIGKILLed holder is free at once: the next command does not 
     const took = Date.now() - t;
     assert.deepEqual(r, { code: 0, stdout: 'namespace/after created\n', stderr: '' });
     assert.ok(took < Math.max(2000, normal + 1000), `took ${took} ms after the kill; a normal run took ${normal} ms`);
-    if (linux) assert.deepEqual(readdirSync(c.dir), ['state.json']);
+    if (linux) assert.deepEqual(readdirSync(c.dir), ['state.json', 'state.json.d']);
   } finally {
     c.cleanup();
   }
@@ -225,7 +225,7 @@ test('a new directory for the state file is created private to its owner', async
       c.cleanup();
     }
     for (const d of ['a', join('a', 'b')]) assert.equal(statSync(join(dir, d)).mode & 0o777, 0o700, d);
-    assert.deepEqual(readdirSync(join(dir, 'a', 'b')), ['state.json']);
+    assert.deepEqual(readdirSync(join(dir, 'a', 'b')), ['state.json', 'state.json.d']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
