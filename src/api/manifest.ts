@@ -3,8 +3,10 @@
 // and kind, flatten `kind: List`, map each object to a served resource and settle its namespace.
 // Errors keep kubectl's texts; a syntax or schema error ends its file, other errors only their document.
 import { CommandError, fieldErrorBody, InvalidError, KubeError, StatusError } from './errors.js';
+import { metadataTypeError } from './decode.js';
 import { resourceForKind, type ResourceInfo } from './resources.js';
 import type { KubeObject } from './types.js';
+import { setOwn } from '../util/own.js';
 
 /** One -f input: its name as kubectl prints it ("f.yaml", "dir/a.yml", "STDIN") and its text. */
 export interface ManifestSource {
@@ -185,7 +187,7 @@ function sortDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortDeep);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) o[k] = sortDeep((v as Record<string, unknown>)[k]);
+    for (const k of Object.keys(v).sort()) setOwn(o, k, sortDeep((v as Record<string, unknown>)[k]));
     return o;
   }
   return v;
@@ -273,6 +275,8 @@ function objectItem(source: string, v: unknown, opts: DecodeOptions): ManifestIt
   if (typeof o.kind !== 'string' || o.kind === '') {
     return { error: new ManifestError(`unable to decode "${source}": Object 'Kind' is missing in '${goJSON(o)}'`) };
   }
+  const metaError = metadataTypeError(o);
+  if (metaError) return { error: new ManifestError(`unable to decode "${source}": ${metaError}`) };
   if (typeof o.apiVersion !== 'string' || o.apiVersion === '') {
     return { error: new ManifestError(`unable to decode "${source}": Object 'apiVersion' is missing in '${goJSON(o)}'`) };
   }

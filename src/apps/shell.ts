@@ -3,6 +3,7 @@
 // in the image's binaries as $PATH would be.
 import { hasBinary } from './images.js';
 import { BUILTINS, TOOLS, type Proc } from './tools.js';
+import { own } from '../util/own.js';
 
 export interface Chunk {
   fd: 1 | 2;
@@ -444,7 +445,7 @@ function runCommand(host: ShellHost, cmd: Command, stdin: string, out: Output, t
 export function execute(host: ShellHost, argv: string[], stdin: string, out: Output, tty: boolean): number {
   const name = argv[0];
   const base = name.slice(name.lastIndexOf('/') + 1);
-  const builtin = BUILTINS[base];
+  const builtin = own(BUILTINS, base);
   if (builtin && !name.includes('/')) return builtin(host, argv, stdin, out);
   if (base === 'sh' || base === 'ash' || base === 'bash' || base === 'zsh') {
     if (!hasBinary(host.image, base)) return notFound(host, name, out);
@@ -454,7 +455,7 @@ export function execute(host: ShellHost, argv: string[], stdin: string, out: Out
     host.blocked ||= sub.blocked;
     return code;
   }
-  const tool = TOOLS[base];
+  const tool = own(TOOLS, base);
   if (!tool || !hasBinary(host.image, base)) return notFound(host, name, out);
   return tool({ ...host.proc, argv, stdin, out, stdoutTTY: tty, host });
 }

@@ -7,6 +7,7 @@ import type { PodHost } from '../net/topology.js';
 import { parseImageRef } from './images.js';
 import type { HttpRequest, HttpResponse } from './servers.js';
 import { ExitSignal, type Output, type ShellHost } from './shell.js';
+import { own } from '../util/own.js';
 
 /** A running tool: its argv and streams, and where it runs. */
 export interface Proc {
@@ -60,7 +61,7 @@ function test(_h: ShellHost, argv: string[]): number {
   if (a.length === 3) {
     const [x, op, y] = a;
     const r: Record<string, boolean> = { '=': x === y, '==': x === y, '!=': x !== y, '-eq': +x === +y, '-ne': +x !== +y, '-lt': +x < +y, '-le': +x <= +y, '-gt': +x > +y, '-ge': +x >= +y };
-    return r[op] ? 0 : 1;
+    return own(r, op) ? 0 : 1;
   }
   if (a.length === 2 && a[0] === '-n') return a[1] ? 0 : 1;
   if (a.length === 2 && a[0] === '-z') return a[1] ? 1 : 0;
@@ -614,7 +615,7 @@ function parseCurl(argv: string[]): CurlOpts | string {
     const a = argv[i];
     if (a.startsWith('--')) {
       const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-      const argName = CURL_LONG_ARG[name];
+      const argName = own(CURL_LONG_ARG, name);
       if (argName) set(argName, inline ?? argv[++i]);
       else if (name === '--silent') flag('s');
       else if (name === '--show-error') flag('S');
@@ -644,7 +645,7 @@ function parseCurl(argv: string[]): CurlOpts | string {
 
 function writeOut(fmt: string, vars: Record<string, string>): string {
   return fmt
-    .replace(/%\{([a-z_]+)\}/g, (m, k: string) => vars[k] ?? m)
+    .replace(/%\{([a-z_]+)\}/g, (m, k: string) => own(vars, k) ?? m)
     .replace(/\\n/g, '\n')
     .replace(/\\r/g, '\r')
     .replace(/\\t/g, '\t');

@@ -7,6 +7,7 @@ import { objectName, toJSON, toYAML } from '../printers/format.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
+import { own } from '../util/own.js';
 
 /** kubectl's texts for the flags these generators take, composed per service type. */
 const OPTION_TEXT: Record<string, string> = {
@@ -173,7 +174,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(PARENT_HELP);
     return 1;
   }
-  const kind = TYPES[word];
+  const kind = own(TYPES, word);
   if (!kind) {
     // The parent command has only the global flags; cobra reports a flag it does not know before the word.
     const globals = ['-n', '--namespace', '--state', '--context', '--kubeconfig'];

@@ -20,6 +20,7 @@ import type { ClusterState } from '../store/state.js';
 import { readStdin } from './common.js';
 import type { Session } from './session.js';
 import type { CliIO } from './io.js';
+import { own } from '../util/own.js';
 
 /** The user's images: $KUBESIM_IMAGES, else ~/.kube/kubesim/images.yaml when present (see README). */
 export async function loadUserImages(env: NodeJS.ProcessEnv): Promise<ImageSpec[]> {
@@ -259,7 +260,7 @@ export function resolveTarget(state: Parameters<typeof findPod>[0], namespace: s
     service: ['services', 'services'],
     services: ['services', 'services'],
   };
-  const k = kinds[type];
+  const k = own(kinds, type);
   if (!k) throw new CommandError(`the server doesn't have a resource type "${type}"`);
   const obj = state.objects[k[0]]?.[`${namespace}/${name}`] as { spec?: { selector?: { matchLabels?: Record<string, string> } | Record<string, string> } } | undefined;
   if (!obj) throw notFound(k[1], name);

@@ -14,6 +14,7 @@ import { mainProcess, type ImageSpec } from '../apps/images.js';
 import { runLine, startArgv } from '../apps/process.js';
 import { Output } from '../apps/shell.js';
 import { appendLog, recordProcess, START_ERROR_EXIT, startErrorMessage } from '../apps/runtime.js';
+import { setOwn } from '../util/own.js';
 
 const HELP = `Create and run a particular image in a pod.
 
@@ -94,7 +95,7 @@ function parseLabels(s: string): Record<string, string> {
   for (const kv of s.split(',')) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new CommandError(`invalid label spec: ${kv}`);
-    out[kv.slice(0, eq)] = kv.slice(eq + 1);
+    setOwn(out, kv.slice(0, eq), kv.slice(eq + 1));
   }
   return out;
 }
@@ -123,7 +124,7 @@ function buildPod(name: string, o: RunOpts, args: string[], namespace: string | 
   const annotations: Record<string, string> = {};
   for (const a of o.annotations) {
     const eq = a.indexOf('=');
-    if (eq > 0) annotations[a.slice(0, eq)] = a.slice(eq + 1);
+    if (eq > 0) setOwn(annotations, a.slice(0, eq), a.slice(eq + 1));
   }
   return {
     kind: 'Pod',
