@@ -1,6 +1,7 @@
 // The command line without the process: find the verb, load only its module, run it, and print a user error
 // as kubectl does. src/main.ts binds it to the process; tests call it in-process with their own streams.
 import { KubeError } from '../api/errors.js';
+import { checkEnvironment } from './environment.js';
 import type { CliIO, Verb } from './io.js';
 
 type Loader = () => Promise<Verb>;
@@ -64,6 +65,8 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(unknownCommandMessage(word, [...VERBS.keys()]));
     return 1;
   }
+  // `options` only prints text; every other verb may create the cluster from the environment.
+  if (name !== 'options') checkEnvironment(io.env);
   const verb = await loader();
   const rest = [...argv.slice(0, i), ...argv.slice(i + 1)];
   // `kubesim cluster-info` is kubectl's spelling of `kubesim cluster info`.
