@@ -113,10 +113,12 @@ export function yamlToValue(lib: YamlLib, doc: string): unknown {
   const parsed = lib.parseDocument(doc, { version: '1.1', uniqueKeys: false, merge: true, prettyErrors: false });
   if (parsed.errors.length) throw new Error(goYamlMessage(doc, parsed.errors[0] as unknown as YamlIssue));
   try {
-    return parsed.toJS({ maxAliasCount: -1 });
+    // Aliases are fine; an alias bomb (a billion laughs) is refused, as go-yaml refuses it.
+    return parsed.toJS({ maxAliasCount: 1000 });
   } catch (e) {
     const m = /Unresolved alias[^:]*: (.*)$/.exec((e as Error).message);
     if (m) throw new Error(`yaml: unknown anchor '${m[1].trim()}' referenced`);
+    if (/Excessive alias count/.test((e as Error).message)) throw new Error('yaml: document contains excessive aliasing');
     throw new Error(`yaml: ${(e as Error).message}`);
   }
 }

@@ -1,0 +1,47 @@
+// Reading a file the user names (an environment variable, a flag) without trusting it to be one: a device
+// such as /dev/zero never ends, a FIFO blocks its reader until a writer comes, a directory cannot be read.
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+export type BoundedRead = { data: Buffer } | { problem: 'not-regular' | 'too-large'; size?: number } | { error: NodeJS.ErrnoException };
+
+/**
+ * The contents of `path` if it is a regular file of at most `maxBytes`. Opened non-blocking (a FIFO does not
+ * wait for a writer), checked with fstat on the open descriptor, read only up to its size.
+ */
+export function readRegularFile(path: string, maxBytes: number): BoundedRead {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { problem: 'not-regular' };
+    if (st.size > maxBytes) return { problem: 'too-large', size: st.size };
+    const buf = Buffer.alloc(st.size);
+    let n = 0;
+    while (n < st.size) {
+      const got = readSync(fd, buf, n, st.size - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    return { data: buf.subarray(0, n) };
+  } catch (e) {
+    return { error: e as NodeJS.ErrnoException };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Go's wording of a failed open or read (syscall.Errno's text), never Node's "EACCES: ..." form. */
+export function ioErrorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const texts: Record<string, string> = {
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOENT: 'no such file or directory',
+    ENOTDIR: 'not a directory',
+    ELOOP: 'too many levels of symbolic links',
+    ENAMETOOLONG: 'file name too long',
+    EMFILE: 'too many open files',
+    ENXIO: 'no such device or address',
+  };
+  return (code && Object.hasOwn(texts, code) ? texts[code] : undefined) ?? 'input/output error';
+}
