@@ -1,6 +1,7 @@
 // The simulated command-line tools a container image may ship: curl, wget, ping, nslookup, ifconfig, ip,
 // hostname, cat, env, grep, head, tail, wc, sort, uniq, seq, sleep, date, plus the shell builtins. Each turns
 // the network engine's outcomes into the tool's own output, messages and exit codes.
+import v8 from 'node:v8';
 import { connect, exchange, ping as enginePing, resolveName, type Client, type Conn, type Hop, type Net } from '../net/engine.js';
 import { CLUSTER_DNS_IP, hostsFile, resolvConf } from '../net/dns.js';
 import type { PodHost } from '../net/topology.js';
@@ -171,6 +172,7 @@ function grep(p: Proc): number {
     p.out.write(2, 'Usage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n');
     return 2;
   }
+  allowLinearRegExpFallback();
   let re: RegExp;
   try {
     re = new RegExp(pattern, ignore ? 'gi' : 'g');
@@ -192,6 +194,23 @@ function grep(p: Proc): number {
   }
   if (count) p.out.write(1, `${n}\n`);
   return n > 0 ? 0 : 1;
+}
+
+let linearFallback = false;
+
+/**
+ * grep runs a user's pattern on a user's input: V8's backtracking engine can take exponential time on a
+ * pattern such as (a+)+$ where grep's automaton takes linear time. V8 falls back to its linear engine when
+ * a match backtracks too much, once this flag is set (before the pattern is compiled).
+ */
+function allowLinearRegExpFallback(): void {
+  if (linearFallback) return;
+  linearFallback = true;
+  try {
+    v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+  } catch {
+    // An engine without the flag backtracks as before.
+  }
 }
 
 function countArg(argv: string[], def: number): number {
@@ -217,8 +236,17 @@ function tail(p: Proc): number {
 
 function wc(p: Proc): number {
   const s = p.stdin;
-  const l = (s.match(/\n/g) ?? []).length;
-  const w = s.split(/\s+/).filter(Boolean).length;
+  // Counted in one pass: the input may be megabytes (arrays of its lines or words would not be small).
+  let l = 0;
+  let w = 0;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10) l++;
+    const space = c === 32 || (c >= 9 && c <= 13);
+    if (!space && !inWord) w++;
+    inWord = !space;
+  }
   const c = Buffer.byteLength(s);
   const flags = p.argv.slice(1).join('');
   const busybox = p.host.image.binaries.includes('busybox');
@@ -249,12 +277,33 @@ function uniq(p: Proc): number {
 }
 
 function seq(p: Proc): number {
-  const a = p.argv.slice(1).map(Number);
+  const args = p.argv.slice(1);
+  if (args.length === 0 || args.length > 3) {
+    p.out.write(2, 'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: seq [-w] [-s SEP] [FIRST [INC]] LAST\n');
+    return 1;
+  }
+  const a: number[] = [];
+  for (const v of args) {
+    const n = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+    if (!Number.isFinite(n)) {
+      p.out.write(2, `seq: invalid number '${v}'\n`);
+      return 1;
+    }
+    a.push(n);
+  }
   const [first, last] = a.length >= 2 ? [a[0], a[a.length - 1]] : [1, a[0]];
   const step = a.length === 3 ? a[1] : 1;
-  let s = '';
-  for (let x = first; step > 0 ? x <= last : x >= last; x += step) s += `${x}\n`;
-  p.out.write(1, s);
+  if (step === 0) return 0;
+  // Written in pieces, so output past the shell's bound (SHELL_LIMITS.valueBytes) stops it early.
+  let lines: string[] = [];
+  for (let i = 0, x = first; step > 0 ? x <= last : x >= last; i++, x = first + i * step) {
+    lines.push(String(x));
+    if (lines.length === 8192) {
+      p.out.write(1, `${lines.join('\n')}\n`);
+      lines = [];
+    }
+  }
+  if (lines.length) p.out.write(1, `${lines.join('\n')}\n`);
   return 0;
 }
 
