@@ -82,7 +82,8 @@ export function decodeWith(obj: unknown, rootId: string, defs: SchemaDefs): Deco
 
 function typeErr(w: Walk, value: unknown, goTypeName: string, goPath: string, holder: string, literal?: string): void {
   if (w.typeError) return;
-  const what = literal !== undefined ? `number ${literal}` : jsonKind(value);
+  // A number too large for a double has no literal left to quote (JSON.parse made it Infinity).
+  const what = literal !== undefined && Number.isFinite(value) ? `number ${literal}` : jsonKind(value);
   const where = goPath ? `Go struct field ${structName(holder)}.${goPath}` : `Go value`;
   w.typeError = `json: cannot unmarshal ${what} into ${where} of type ${goTypeName}`;
 }

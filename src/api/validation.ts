@@ -68,7 +68,36 @@ function isPortNum(v: unknown): boolean {
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const asArr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+/** A list of objects; an element that is not one (null) reads as an empty object, as Go's zero value. */
+const asArr = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(asObj) : []);
+
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const ENV_VAR_NAME_MSG =
+  "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+const CONFIG_KEY_MSG =
+  "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+
+/** ValidateConfigMap's key checks: data and binaryData keys are config keys, never in both maps. */
+function configMapCauses(obj: KubeObject): FieldError[] {
+  const out: FieldError[] = [];
+  const o = obj as unknown as Obj;
+  const data = asObj(o.data);
+  const binary = asObj(o.binaryData);
+  for (const [field, map] of [['data', data], ['binaryData', binary]] as const) {
+    for (const k of Object.keys(map).sort()) {
+      const errs: string[] = [];
+      if (k.length > 253) errs.push('must be no more than 253 characters');
+      if (!CONFIG_KEY.test(k)) errs.push(CONFIG_KEY_MSG);
+      if (k === '.') errs.push("must not be '.'");
+      else if (k === '..') errs.push("must not be '..'");
+      else if (k.startsWith('..')) errs.push("must not start with '..'");
+      for (const msg of errs) out.push({ type: 'Invalid value', field: `${field}[${k}]`, value: k, detail: msg });
+      if (field === 'binaryData' && hasOwn(data, k)) out.push({ type: 'Invalid value', field: `data[${k}]`, value: k, detail: 'duplicate of key present in binaryData' });
+    }
+  }
+  return out;
+}
 
 function validateContainers(list: unknown, path: string, required: boolean, names: Set<string>): FieldError[] {
   const out: FieldError[] = [];
@@ -105,6 +134,12 @@ function validateContainers(list: unknown, path: string, required: boolean, name
       if (typeof port.protocol === 'string' && !PROTOCOLS.includes(port.protocol)) {
         out.push({ type: 'Unsupported value', field: `${pp}.protocol`, value: port.protocol, detail: supported(PROTOCOLS) });
       }
+    });
+    asArr(c.env).forEach((e, j) => {
+      const ep = `${p}.env[${j}]`;
+      const envName = typeof e.name === 'string' ? e.name : '';
+      if (!envName) out.push({ type: 'Required value', field: `${ep}.name` });
+      else if (!ENV_VAR_NAME.test(envName)) out.push({ type: 'Invalid value', field: `${ep}.name`, value: envName, detail: ENV_VAR_NAME_MSG });
     });
     const pull = c.imagePullPolicy;
     if (typeof pull === 'string' && !['Always', 'IfNotPresent', 'Never'].includes(pull)) {
@@ -198,7 +233,7 @@ function selectorMatches(sel: Obj, labels: Record<string, string>): boolean {
   if (!Object.entries(ml).every(([k, v]) => own(labels, k) === v)) return false;
   for (const e of asArr(sel.matchExpressions)) {
     const key = String(e.key);
-    const values = asArr(e.values) as unknown as string[];
+    const values = (Array.isArray(e.values) ? e.values : []) as string[];
     const has = hasOwn(labels, key);
     switch (e.operator) {
       case 'In':
@@ -392,6 +427,9 @@ export function objectCauses(obj: KubeObject, old?: KubeObject): FieldError[] {
       break;
     case 'Service':
       causes.push(...validateServiceSpec(obj.spec));
+      break;
+    case 'ConfigMap':
+      causes.push(...configMapCauses(obj));
       break;
     case 'Deployment':
     case 'ReplicaSet':

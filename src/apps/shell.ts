@@ -204,6 +204,13 @@ class Parser {
   i = 0;
   private depth = 0;
   constructor(readonly toks: Token[]) {}
+  /** ash refuses an empty condition or body: `if then fi` is `syntax error: unexpected "then"`. */
+  private nonEmpty(l: List): List {
+    if (l.items.length > 0) return l;
+    const t = this.toks[this.i];
+    if (!t) throw new ShellSyntaxError('syntax error: unexpected end of file');
+    throw new ShellSyntaxError(`syntax error: unexpected "${t.t === 'op' ? t.v : (plain(t.w) ?? 'word')}"`);
+  }
   private enter(): void {
     if (++this.depth > SHELL_LIMITS.depth) throw new ShellLimitError(TOO_DEEP);
   }
@@ -276,27 +283,27 @@ class Parser {
         while (this.toks[this.i]?.t === 'word') items.push((this.toks[this.i++] as { w: Word }).w);
       }
       this.expectWord('do');
-      const body = this.list(['done']);
+      const body = this.nonEmpty(this.list(['done']));
       this.expectWord('done');
       return { kind: 'for', name, items, body };
     }
     if (w === 'while' || w === 'until') {
       this.i++;
-      const cond = this.list(['do']);
+      const cond = this.nonEmpty(this.list(['do']));
       this.expectWord('do');
-      const body = this.list(['done']);
+      const body = this.nonEmpty(this.list(['done']));
       this.expectWord('done');
       return { kind: 'while', cond, body };
     }
     if (w === 'if') {
       this.i++;
-      const cond = this.list(['then']);
+      const cond = this.nonEmpty(this.list(['then']));
       this.expectWord('then');
-      const then = this.list(['else', 'fi', 'elif']);
+      const then = this.nonEmpty(this.list(['else', 'fi', 'elif']));
       let els: List | undefined;
       if (this.peekWord() === 'else') {
         this.i++;
-        els = this.list(['fi']);
+        els = this.nonEmpty(this.list(['fi']));
       }
       this.expectWord('fi');
       return { kind: 'if', cond, then, else: els };

@@ -1,6 +1,6 @@
 // The command line without the process: find the verb, load only its module, run it, and print a user error
 // as kubectl does. src/main.ts binds it to the process; tests call it in-process with their own streams.
-import { KubeError } from '../api/errors.js';
+import { CLI_NAME, ExitError, KubeError } from '../api/errors.js';
 import { checkEnvironment } from './environment.js';
 import type { CliIO, Verb } from './io.js';
 
@@ -49,8 +49,14 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   while (i < argv.length && argv[i].startsWith('-')) {
     const flag = argv[i];
     // flags that take a separate value
-    if (!flag.includes('=') && ['-n', '--namespace', '--state', '--context', '--kubeconfig'].includes(flag)) i += 2;
-    else i += 1;
+    if (!flag.includes('=') && ['-n', '--namespace', '--state', '--context', '--kubeconfig'].includes(flag)) {
+      // cobra's answer when the value is missing: the root command's usage hint.
+      if (i + 1 >= argv.length) {
+        const what = flag.startsWith('--') ? flag : `'${flag.slice(1)}' in ${flag}`;
+        throw new ExitError(1, `Error: flag needs an argument: ${what}\nSee '${CLI_NAME} --help' for usage.`);
+      }
+      i += 2;
+    } else i += 1;
   }
   const word = argv[i];
   if (word === undefined || word === 'help' || word === '-h' || word === '--help') {

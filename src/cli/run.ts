@@ -15,6 +15,7 @@ import { runLine, startArgv } from '../apps/process.js';
 import { Output } from '../apps/shell.js';
 import { appendLog, recordProcess, START_ERROR_EXIT, startErrorMessage } from '../apps/runtime.js';
 import { setOwn } from '../util/own.js';
+import { goAtoi } from '../util/goparse.js';
 
 const HELP = `Create and run a particular image in a pod.
 
@@ -265,6 +266,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (o.imagePullPolicy && !['Always', 'IfNotPresent', 'Never'].includes(o.imagePullPolicy)) throw usage(`invalid image pull policy: ${o.imagePullPolicy}`);
 
   const nsForObject = session.namespaceExplicit ? session.namespace : undefined;
+  // The generator reads --port with strconv.Atoi.
+  if (o.port) {
+    const port = goAtoi(o.port);
+    if ('error' in port) throw new CommandError(port.error);
+  }
   const podObj = buildPod(name, o, args, nsForObject);
   const svcObj = o.expose ? buildService(name, o, nsForObject) : undefined;
   if (dryRun === 'client') {

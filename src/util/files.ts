@@ -30,6 +30,35 @@ export function readRegularFile(path: string, maxBytes: number): BoundedRead {
   }
 }
 
+/**
+ * The contents of `path`, whatever kind of file it is (a regular file, a pipe such as <(cmd), /dev/stdin), read
+ * to its end but never past `maxBytes`: a device like /dev/zero has no end.
+ */
+export function readCapped(path: string, maxBytes: number): BoundedRead {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY);
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { error: Object.assign(new Error('is a directory'), { code: 'EISDIR' }) };
+    if (st.isFile() && st.size > maxBytes) return { problem: 'too-large', size: st.size };
+    const parts: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
+      const got = readSync(fd, buf, 0, buf.length, null);
+      if (got === 0) break;
+      parts.push(buf.subarray(0, got));
+      total += got;
+      if (total > maxBytes) return { problem: 'too-large' };
+    }
+    return { data: Buffer.concat(parts, total) };
+  } catch (e) {
+    return { error: e as NodeJS.ErrnoException };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Go's wording of a failed open or read (syscall.Errno's text), never Node's "EACCES: ..." form. */
 export function ioErrorText(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;

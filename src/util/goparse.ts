@@ -69,3 +69,11 @@ export function goParseDuration(s: string): { ms: number } | { error: string } {
   }
   return { ms: sign * total };
 }
+
+/** strconv.Atoi(s): base 10 only; the error text is Atoi's ("strconv.Atoi: parsing \"abc\": invalid syntax"). */
+export function goAtoi(s: string): { value: number } | { error: string } {
+  if (!/^[-+]?\d+$/.test(s)) return { error: `strconv.Atoi: parsing ${goQuote(s)}: invalid syntax` };
+  const n = BigInt(s);
+  if (n > 9223372036854775807n || n < -9223372036854775808n) return { error: `strconv.Atoi: parsing ${goQuote(s)}: value out of range` };
+  return { value: Number(n) };
+}
