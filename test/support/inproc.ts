@@ -1,6 +1,7 @@
 // Runs the CLI inside the test process (src/cli/dispatch.ts with in-memory streams), for tests that run many
 // commands: no process start-up per command. Same state file, clock and seed conventions as support/cli.ts.
-import { mkdtempSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
@@ -54,4 +55,22 @@ export function inProcessCluster(opts: { seed?: number; now?: string } = {}): In
     run: (args, o = {}) => runInProcess(args, { ...env, ...o.env }, o.input ?? ''),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Runs a command that must be refused: exactly this stderr, this exit code, nothing on stdout, and the state
+ * file byte for byte as before (or still absent).
+ */
+export async function assertRefused(
+  c: InProcessCluster,
+  args: string[],
+  expected: { stderr: string; code?: number; stdout?: string },
+  opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<void> {
+  const statePath = opts.env?.KUBESIM_STATE ?? c.state;
+  const before = existsSync(statePath) ? readFileSync(statePath) : undefined;
+  const r = await c.run(args, opts);
+  assert.deepEqual(r, { code: expected.code ?? 1, stdout: expected.stdout ?? '', stderr: expected.stderr }, `kubesim ${args.join(' ')}`);
+  const after = existsSync(statePath) ? readFileSync(statePath) : undefined;
+  assert.ok(before === undefined ? after === undefined : after !== undefined && before.equals(after), `state unchanged by kubesim ${args.join(' ')}`);
 }
