@@ -28,6 +28,21 @@ export interface Proc {
 }
 
 type Tool = (p: Proc) => number;
+
+/** A century: simulated time a session can spend and still be a date the clock can print. */
+const MAX_ELAPSED_MS = 100 * 365 * 24 * 3600 * 1000;
+
+/** Simulated time a command spends (a timeout, a sleep), bounded so that the clock stays a real date. */
+function spend(session: Proc['session'], ms: number): void {
+  if (!Number.isFinite(ms) || ms <= 0) return;
+  session.elapsedMs = Math.min(session.elapsedMs + ms, MAX_ELAPSED_MS);
+}
+
+/** A number of seconds a busybox applet takes as an option value, or its error. */
+function secondsArg(tool: string, v: string | undefined): number | string {
+  const n = v !== undefined && /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : `${tool}: invalid number '${v ?? ''}'\n`;
+}
 type Builtin = (host: ShellHost, argv: string[], stdin: string, out: Output) => number;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -104,7 +119,7 @@ export const BUILTINS: Record<string, Builtin> = {
       out.write(2, `sleep: invalid number '${v}'\n`);
       return 1;
     }
-    h.proc.session.elapsedMs += secs * 1000;
+    spend(h.proc.session, secs * 1000);
     return 0;
   },
 };
@@ -451,7 +466,7 @@ function nslookup(p: Proc): number {
   }
   const bind = isBindNslookup(p);
   if (a.kind === 'nxdomain' && a.noServer) {
-    p.session.elapsedMs += 15000;
+    spend(p.session, 15000);
     p.out.write(1, bind ? ';; communications error to 10.96.0.10#53: timed out\n;; no servers could be reached\n\n' : ';; connection timed out; no servers could be reached\n\n');
     return 1;
   }
@@ -472,6 +487,10 @@ function reverseName(p: Proc, ip: string, fqdn: string): string {
   return fqdn;
 }
 
+// Without spreading into Math.min: a long ping's times are more arguments than a call may take.
+const minOf = (xs: number[]) => xs.reduce((a, b) => (b < a ? b : a), Infinity);
+const maxOf = (xs: number[]) => xs.reduce((a, b) => (b > a ? b : a), -Infinity);
+
 function pingTool(p: Proc): number {
   let count = Infinity;
   let target: string | undefined;
@@ -486,6 +505,10 @@ function pingTool(p: Proc): number {
     p.out.write(2, 'ping: usage error: Destination address required\n');
     return 1;
   }
+  if (Number.isNaN(count) || count < 0) {
+    p.out.write(2, `ping: invalid number '${p.argv[p.argv.indexOf('-c') + 1] ?? ''}'\n`);
+    return 1;
+  }
   const r = resolveName(p.net, p.client, target);
   if (r.answer.kind === 'nxdomain') {
     p.out.write(2, `ping: bad address '${target}'\n`);
@@ -496,9 +519,15 @@ function pingTool(p: Proc): number {
   const n = Number.isFinite(count) ? Math.max(1, count) : 4;
   const res = enginePing(p.net, p.client, ipAddr);
   p.session.traces.push({ what: `ping ${target}`, hops: [...r.trace, ...res.trace] });
+  // More than a day of pings (one a second) is a ping still running: the simulation stops there, as for
+  // `sleep` of a day or more.
+  if (n > 86400) {
+    p.host.blocked = true;
+    return 0;
+  }
   const times: number[] = [];
   if (res.reply) for (let i = 0; i < n; i++) times.push(0.05 + p.net.ctx.random.int(100) / 1000);
-  p.session.elapsedMs += n * 1000;
+  spend(p.session, n * 1000);
   if (isBindNslookup(p)) {
     // netshoot ships iputils ping, with its own layout.
     let t = `PING ${target} (${ipAddr}) 56(84) bytes of data.\n`;
@@ -507,7 +536,7 @@ function pingTool(p: Proc): number {
     if (times.length) {
       const avg = times.reduce((a, b) => a + b, 0) / times.length;
       const mdev = Math.sqrt(times.reduce((a, b) => a + (b - avg) ** 2, 0) / times.length);
-      t += `rtt min/avg/max/mdev = ${Math.min(...times).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...times).toFixed(3)}/${mdev.toFixed(3)} ms\n`;
+      t += `rtt min/avg/max/mdev = ${minOf(times).toFixed(3)}/${avg.toFixed(3)}/${maxOf(times).toFixed(3)}/${mdev.toFixed(3)} ms\n`;
     } else t += '\n';
     p.out.write(1, t);
     return res.reply ? 0 : 1;
@@ -517,7 +546,7 @@ function pingTool(p: Proc): number {
   s += `\n--- ${target} ping statistics ---\n${n} packets transmitted, ${times.length} packets received, ${res.reply ? 0 : 100}% packet loss\n`;
   if (times.length) {
     const avg = times.reduce((a, b) => a + b, 0) / times.length;
-    s += `round-trip min/avg/max = ${Math.min(...times).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...times).toFixed(3)} ms\n`;
+    s += `round-trip min/avg/max = ${minOf(times).toFixed(3)}/${avg.toFixed(3)}/${maxOf(times).toFixed(3)} ms\n`;
   }
   p.out.write(1, s);
   return res.reply ? 0 : 1;
@@ -607,6 +636,15 @@ const CURL_LONG_ARG: Record<string, string> = {
 
 function parseCurl(argv: string[]): CurlOpts | string {
   const o: CurlOpts = { silent: false, showError: false, verbose: false, include: false, head: false, headers: [], fail: false, insecure: false, urls: [] };
+  let bad: string | undefined;
+  // curl's secs2ms: a non-negative number of seconds that fits a long of milliseconds.
+  const seconds = (flag: string, v: string | undefined): number | undefined => {
+    const n = v !== undefined && /^\d*\.?\d+(?:[eE][-+]?\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+    if (Number.isNaN(n)) bad ??= `option ${flag}: expected a proper numerical parameter`;
+    else if (n > 9223372036854775) bad ??= `option ${flag}: the given number is too large`;
+    else return n;
+    return undefined;
+  };
   const set = (f: string, v: string | undefined) => {
     switch (f) {
       case 'o':
@@ -616,10 +654,10 @@ function parseCurl(argv: string[]): CurlOpts | string {
         o.writeOut = v;
         break;
       case 'm':
-        o.maxTime = Number(v);
+        o.maxTime = seconds('-m', v);
         break;
       case 'connect-timeout':
-        o.connectTimeout = Number(v);
+        o.connectTimeout = seconds('--connect-timeout', v);
         break;
       case 'H':
         o.headers.push(v ?? '');
@@ -665,7 +703,10 @@ function parseCurl(argv: string[]): CurlOpts | string {
     if (a.startsWith('--')) {
       const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
       const argName = own(CURL_LONG_ARG, name);
-      if (argName) set(argName, inline ?? argv[++i]);
+      if (argName) {
+        set(argName, inline ?? argv[++i]);
+        if (bad) return bad;
+      }
       else if (name === '--silent') flag('s');
       else if (name === '--show-error') flag('S');
       else if (name === '--verbose') flag('v');
@@ -682,6 +723,7 @@ function parseCurl(argv: string[]): CurlOpts | string {
         const c = a[k];
         if (CURL_ARG.has(c)) {
           set(c, k + 1 < a.length ? a.slice(k + 1) : argv[++i]);
+          if (bad) return bad;
           break;
         }
         if (!'sSviIfLkN#'.includes(c)) return `option -${c}: is unknown`;
@@ -745,7 +787,7 @@ function curl(p: Proc): number {
     if (!conn) {
       const r = resolveName(p.net, p.client, url.host);
       if (r.answer.kind === 'nxdomain') {
-        if (r.answer.noServer) p.session.elapsedMs += 20000;
+        if (r.answer.noServer) spend(p.session, 20000);
         p.session.traces.push({ what: `curl ${rawUrl}`, hops: r.trace });
         fail(6, `Could not resolve host: ${url.host}`, `* Could not resolve host: ${url.host}\n`);
         continue;
@@ -763,16 +805,16 @@ function curl(p: Proc): number {
         const mt = o.maxTime;
         if (ct !== undefined && (mt === undefined || ct <= mt)) {
           const ms = Math.round(ct * 1000) + 1;
-          p.session.elapsedMs += ms;
+          spend(p.session, ms);
           fail(28, `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Timeout was reached`, `${trying}* Connection timed out after ${ms} milliseconds\n`);
         } else if (mt !== undefined) {
           const ms = Math.round(mt * 1000) + 1;
-          p.session.elapsedMs += ms;
+          spend(p.session, ms);
           fail(28, `Connection timed out after ${ms} milliseconds`, `${trying}* Connection timed out after ${ms} milliseconds\n`);
         } else {
           // The kernel gives up after its SYN retries (tcp_syn_retries=6, about 130 s).
           const ms = 130000 + p.net.ctx.random.int(2000);
-          p.session.elapsedMs += ms;
+          spend(p.session, ms);
           fail(28, modern ? `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Couldn't connect to server` : `Failed to connect to ${ipAddr} port ${url.port}: Connection timed out`, `${trying}* connect to ${ipAddr} port ${url.port} failed: Connection timed out\n`);
         }
         continue;
@@ -814,7 +856,7 @@ function curl(p: Proc): number {
       continue;
     }
     const res = exchange(p.net, conn, req, url.tls);
-    p.session.elapsedMs += 2;
+    spend(p.session, 2);
     if (o.verbose) {
       err(headers.map(([k, v]) => `> ${k}: ${v}`).reduce((s, l) => `${s}${l}\n`, `> ${method} ${url.path} HTTP/1.1\n`) + '> \n');
       err(`< ${statusLine(res)}\n${res.headers.map(([k, v]) => `< ${k}: ${v}\n`).join('')}< \n`);
@@ -867,7 +909,14 @@ function wget(p: Proc): number {
     const a = p.argv[i];
     if (a === '-O') output = p.argv[++i];
     else if (a.startsWith('-O')) output = a.slice(2);
-    else if (a === '-T') timeoutSecs = Number(p.argv[++i]);
+    else if (a === '-T') {
+      const t = secondsArg('wget', p.argv[++i]);
+      if (typeof t === 'string') {
+        p.out.write(2, t);
+        return 1;
+      }
+      timeoutSecs = t;
+    }
     else if (/^-[qs]+/.test(a) && !a.startsWith('--')) {
       quiet ||= a.includes('q');
       spider ||= a.includes('s');
@@ -900,10 +949,10 @@ function wget(p: Proc): number {
   }
   if (c.kind === 'timeout') {
     if (timeoutSecs !== undefined) {
-      p.session.elapsedMs += timeoutSecs * 1000;
+      spend(p.session, timeoutSecs * 1000);
       p.out.write(2, 'wget: download timed out\n');
     } else {
-      p.session.elapsedMs += 130000;
+      spend(p.session, 130000);
       p.out.write(2, `wget: can't connect to remote host (${ipAddr}): Connection timed out\n`);
     }
     return 1;
@@ -936,7 +985,14 @@ function nc(p: Proc): number {
   const rest: string[] = [];
   for (let i = 1; i < p.argv.length; i++) {
     const a = p.argv[i];
-    if (a === '-w') wait = Number(p.argv[++i]);
+    if (a === '-w') {
+      const t = secondsArg('nc', p.argv[++i]);
+      if (typeof t === 'string') {
+        p.out.write(2, t);
+        return 1;
+      }
+      wait = t;
+    }
     else if (/^-[zvnu]+$/.test(a)) {
       verbose ||= a.includes('v');
       zero ||= a.includes('z');
@@ -962,7 +1018,7 @@ function nc(p: Proc): number {
     return 1;
   }
   if (c.kind === 'timeout') {
-    p.session.elapsedMs += (wait ?? 130) * 1000;
+    spend(p.session, (wait ?? 130) * 1000);
     p.out.write(2, `nc: ${label}: Connection timed out\n`);
     return 1;
   }
