@@ -8,6 +8,7 @@ import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { own } from '../util/own.js';
+import { readTextFile } from '../util/files.js';
 
 /** kubectl's texts for the flags these generators take, composed per service type. */
 const OPTION_TEXT: Record<string, string> = {
@@ -147,8 +148,7 @@ export async function printResult(io: CliIO, obj: KubeObject, output: string | u
   const [format, arg] = output ? splitOutput(output) : ['', ''];
   if (JSONPATH.includes(format)) {
     const { structuredPrinter } = await import('../printers/get.js');
-    const { readFileSync } = await import('node:fs');
-    const print = await structuredPrinter(format, arg, { readFile: (f: string) => readFileSync(f, 'utf8') });
+    const print = await structuredPrinter(format, arg, { readFile: (f: string) => readTextFile(f, 1 << 20) });
     io.stdout.write(await print!(obj));
   } else if (output === 'yaml') io.stdout.write(await toYAML(obj));
   else if (output === 'json') io.stdout.write(toJSON(obj));

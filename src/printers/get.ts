@@ -11,6 +11,7 @@ import { asList, objectName, toJSON } from './format.js';
 import { hasOwn, own } from '../util/own.js';
 import { formatTable } from './tabwriter.js';
 import { tableFor } from './tables.js';
+import { ioErrorText } from '../util/files.js';
 
 export interface GetOptions {
   args: string[];
@@ -414,9 +415,9 @@ function readTemplate(path: string, opts: Pick<GetOptions, 'readFile'>): string 
     if (!opts.readFile) throw new Error('no file access');
     return opts.readFile(path);
   } catch (e) {
+    // Go's os.ReadFile: a directory opens, then fails to read.
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : (e as Error).message;
-    throw new CommandError(`error reading template ${path}, open ${path}: ${why}`);
+    throw new CommandError(`error reading template ${path}, ${code === 'EISDIR' ? 'read' : 'open'} ${path}: ${ioErrorText(e)}`);
   }
 }
 

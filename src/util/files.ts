@@ -71,6 +71,15 @@ export function ioErrorText(e: unknown): string {
     ENAMETOOLONG: 'file name too long',
     EMFILE: 'too many open files',
     ENXIO: 'no such device or address',
+    EFBIG: 'file too large',
   };
   return (code && Object.hasOwn(texts, code) ? texts[code] : undefined) ?? 'input/output error';
+}
+
+/** A text file read whole (at most maxBytes), failing with a Node errno error (code EISDIR, EFBIG, ENOENT...). */
+export function readTextFile(path: string, maxBytes: number): string {
+  const r = readCapped(path, maxBytes);
+  if ('data' in r) return r.data.toString('utf8');
+  if ('error' in r) throw r.error;
+  throw Object.assign(new Error('file too large'), { code: 'EFBIG', path });
 }

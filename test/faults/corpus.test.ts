@@ -82,7 +82,8 @@ async function runCase(k: FaultCase): Promise<void> {
     writeFileSync(join(dir, name), text);
     paths[`@${name}`] = join(dir, name);
   }
-  const subst = (s: string) => (Object.hasOwn(paths, s) ? paths[s] : s);
+  // '@name' anywhere in an argument (-o jsonpath-file=@dir) names a file the case has.
+  const subst = (s: string) => s.replace(/@[\w.-]+/g, (m) => (Object.hasOwn(paths, m) ? paths[m] : m));
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(k.env ?? {})) env[name] = subst(value);
   const statePath = k.fresh ? join(dir, 'fresh-state.json') : c.state;
