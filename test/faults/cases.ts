@@ -409,9 +409,14 @@ const BAD_VALUES: string[][] = [
 function flagCases(): FaultCase[] {
   const out: FaultCase[] = [];
   // Cluster-scoped names that are members of Object.prototype: refused or not found, once the store is safe.
-  for (const args of [['run', 'x', '--image=nginx', '-n', 'constructor'], ['get', 'ns', 'constructor'], ['create', 'namespace', 'constructor'], ['delete', 'ns', 'valueOf'], ['get', 'node', 'hasOwnProperty']]) {
+  for (const args of [['run', 'x', '--image=nginx', '-n', 'constructor'], ['get', 'ns', 'constructor'], ['create', 'namespace', 'constructor'], ['delete', 'ns', 'valueOf'], ['get', 'node', 'hasOwnProperty'], ['debug', 'node/constructor', '--image=busybox']]) {
     out.push({ name: args.join(' '), args, todo: STORE_BUCKETS });
   }
+  // A state file that is not one: the store's messages are Node's today (src/store, off limits here).
+  // (--state /dev/zero is not run: the store reads it to the end, which never comes.)
+  const storeText = 'the store reports a foreign state file in Node\'s words (src/store rewrite in progress)';
+  out.push({ name: 'get pods --state a directory', args: ['get', 'pods', '--state', '@dir'], todo: storeText });
+  out.push({ name: 'get pods --state /etc/passwd', args: ['get', 'pods', '--state', '/etc/passwd'], todo: storeText });
   for (const v of VERBS) {
     out.push({ name: `${v.join(' ')} --bogus`, args: [...v, '--bogus'] });
     out.push({ name: `${v[0]} -Z`, args: [v[0], '-Z'] });
