@@ -2,6 +2,7 @@
 // exists, !exists) requirements, ANDed.
 import { CommandError } from './errors.js';
 import type { LabelSelector } from './types.js';
+import { hasOwn, own } from '../util/own.js';
 
 export type Requirement =
   | { key: string; op: 'in' | 'notin'; values: string[] }
@@ -88,7 +89,7 @@ export function parseSelector(text: string): Selector {
 export function matches(selector: Selector, labels: Record<string, string> | undefined): boolean {
   const l = labels ?? {};
   for (const r of selector) {
-    const has = Object.prototype.hasOwnProperty.call(l, r.key);
+    const has = hasOwn(l, r.key);
     switch (r.op) {
       case 'exists':
         if (!has) return false;
@@ -97,10 +98,10 @@ export function matches(selector: Selector, labels: Record<string, string> | und
         if (has) return false;
         break;
       case 'in':
-        if (!has || !r.values.includes(l[r.key])) return false;
+        if (!has || !r.values.includes(own(l, r.key)!)) return false;
         break;
       case 'notin':
-        if (has && r.values.includes(l[r.key])) return false;
+        if (has && r.values.includes(own(l, r.key)!)) return false;
         break;
     }
   }
@@ -111,7 +112,7 @@ export function matches(selector: Selector, labels: Record<string, string> | und
 export function matchesMap(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
   if (!selector) return false;
   const l = labels ?? {};
-  for (const k in selector) if (l[k] !== selector[k]) return false;
+  for (const [k, v] of Object.entries(selector)) if (own(l, k) !== v) return false;
   return true;
 }
 
@@ -119,12 +120,12 @@ export function matchesMap(selector: Record<string, string> | undefined, labels:
 export function matchesLabelSelector(sel: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
   if (!sel) return false;
   const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (own(l, k) !== v) return false;
   for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
+    const has = hasOwn(l, e.key);
     const vals = e.values ?? [];
-    if (e.operator === 'In' && !(has && vals.includes(l[e.key]))) return false;
-    if (e.operator === 'NotIn' && has && vals.includes(l[e.key])) return false;
+    if (e.operator === 'In' && !(has && vals.includes(own(l, e.key)!))) return false;
+    if (e.operator === 'NotIn' && has && vals.includes(own(l, e.key)!)) return false;
     if (e.operator === 'Exists' && !has) return false;
     if (e.operator === 'DoesNotExist' && has) return false;
   }

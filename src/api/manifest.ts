@@ -3,8 +3,10 @@
 // and kind, flatten `kind: List`, map each object to a served resource and settle its namespace.
 // Errors keep kubectl's texts; a syntax or schema error ends its file, other errors only their document.
 import { CommandError, fieldErrorBody, InvalidError, KubeError, StatusError } from './errors.js';
+import { metadataTypeError } from './decode.js';
 import { resourceForKind, type ResourceInfo } from './resources.js';
 import type { KubeObject } from './types.js';
+import { setOwn } from '../util/own.js';
 
 /** One -f input: its name as kubectl prints it ("f.yaml", "dir/a.yml", "STDIN") and its text. */
 export interface ManifestSource {
@@ -71,6 +73,8 @@ interface YamlIssue {
 export function goYamlMessage(doc: string, e: YamlIssue): string {
   const line = e.linePos?.[0]?.line ?? lineOf(doc, e.pos[0]);
   const withLine = (n: number, msg: string): string => (n > 0 ? `yaml: line ${n}: ${msg}` : `yaml: ${msg}`);
+  // The parser ran out of stack on a deeply nested document (block nesting; flow nesting is checked first).
+  if (e.code === 'RESOURCE_EXHAUSTION') return withLine(line, `exceeded max depth of ${MAX_DEPTH}`);
   if (e.code === 'TAB_AS_INDENT') return withLine(line, 'found character that cannot start any token');
   if (e.code === 'BLOCK_AS_IMPLICIT_KEY' && /Nested mappings/.test(e.message)) {
     // go-yaml's scanner stops at the ':' that starts the illegal mapping value.
@@ -106,15 +110,52 @@ export async function loadYaml(): Promise<YamlLib> {
   return typeof mod.parseDocument === 'function' ? mod : (mod.default as YamlLib);
 }
 
+/**
+ * How deep a manifest may nest. go-yaml and encoding/json allow 10000 levels; kubesim's parser, validation and
+ * printers recurse per level on the JavaScript stack, which holds about a thousand of them, so it refuses
+ * deeper documents with the same message and its own number (no real manifest comes near either).
+ */
+const MAX_DEPTH = 500;
+
+/**
+ * Where flow collections ([ and {) first nest deeper than MAX_DEPTH, outside quoted strings, or undefined.
+ * Checked before parsing: a parser that recurses per level must not be handed such a document.
+ */
+export function tooDeepAt(text: string, yaml: boolean): number | undefined {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || (yaml && c === "'")) quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_DEPTH) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 /** YAML (1.1, as go-yaml v2 reads it) to a plain value; throws the go-yaml message. */
 export function yamlToValue(lib: YamlLib, doc: string): unknown {
+  const deep = tooDeepAt(doc, true);
+  if (deep !== undefined) {
+    const line = lineOf(doc, deep);
+    throw new Error(line > 1 ? `yaml: line ${line}: exceeded max depth of ${MAX_DEPTH}` : `yaml: exceeded max depth of ${MAX_DEPTH}`);
+  }
   const parsed = lib.parseDocument(doc, { version: '1.1', uniqueKeys: false, merge: true, prettyErrors: false });
   if (parsed.errors.length) throw new Error(goYamlMessage(doc, parsed.errors[0] as unknown as YamlIssue));
   try {
-    return parsed.toJS({ maxAliasCount: -1 });
+    // Aliases are fine; an alias bomb (a billion laughs) is refused, as go-yaml refuses it.
+    return parsed.toJS({ maxAliasCount: 1000 });
   } catch (e) {
     const m = /Unresolved alias[^:]*: (.*)$/.exec((e as Error).message);
     if (m) throw new Error(`yaml: unknown anchor '${m[1].trim()}' referenced`);
+    if (/Excessive alias count/.test((e as Error).message)) throw new Error('yaml: document contains excessive aliasing');
+    if (e instanceof RangeError) throw new Error(`yaml: exceeded max depth of ${MAX_DEPTH}`);
     throw new Error(`yaml: ${(e as Error).message}`);
   }
 }
@@ -128,6 +169,8 @@ export function parseJSONStream(text: string): unknown[] {
     if (i >= text.length) break;
     const end = jsonValueEnd(text, i);
     const chunk = text.slice(i, end);
+    const deep = tooDeepAt(chunk, false);
+    if (deep !== undefined) throw new Error(`json: offset ${i + deep + 1}: invalid character '${chunk[deep]}' exceeded max depth`);
     try {
       out.push(JSON.parse(chunk));
     } catch (e) {
@@ -185,7 +228,7 @@ function sortDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortDeep);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) o[k] = sortDeep((v as Record<string, unknown>)[k]);
+    for (const k of Object.keys(v).sort()) setOwn(o, k, sortDeep((v as Record<string, unknown>)[k]));
     return o;
   }
   return v;
@@ -273,6 +316,8 @@ function objectItem(source: string, v: unknown, opts: DecodeOptions): ManifestIt
   if (typeof o.kind !== 'string' || o.kind === '') {
     return { error: new ManifestError(`unable to decode "${source}": Object 'Kind' is missing in '${goJSON(o)}'`) };
   }
+  const metaError = metadataTypeError(o);
+  if (metaError) return { error: new ManifestError(`unable to decode "${source}": ${metaError}`) };
   if (typeof o.apiVersion !== 'string' || o.apiVersion === '') {
     return { error: new ManifestError(`unable to decode "${source}": Object 'apiVersion' is missing in '${goJSON(o)}'`) };
   }

@@ -1,6 +1,7 @@
 // Field validation with the API server's wording (reference §6). Throws InvalidError listing every cause.
 import { badRequest, InvalidError, StatusError, type FieldError } from './errors.js';
 import type { KubeObject } from './types.js';
+import { hasOwn, own, setOwn } from '../util/own.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -67,7 +68,36 @@ function isPortNum(v: unknown): boolean {
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const asArr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+/** A list of objects; an element that is not one (null) reads as an empty object, as Go's zero value. */
+const asArr = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(asObj) : []);
+
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const ENV_VAR_NAME_MSG =
+  "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+const CONFIG_KEY_MSG =
+  "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+
+/** ValidateConfigMap's key checks: data and binaryData keys are config keys, never in both maps. */
+function configMapCauses(obj: KubeObject): FieldError[] {
+  const out: FieldError[] = [];
+  const o = obj as unknown as Obj;
+  const data = asObj(o.data);
+  const binary = asObj(o.binaryData);
+  for (const [field, map] of [['data', data], ['binaryData', binary]] as const) {
+    for (const k of Object.keys(map).sort()) {
+      const errs: string[] = [];
+      if (k.length > 253) errs.push('must be no more than 253 characters');
+      if (!CONFIG_KEY.test(k)) errs.push(CONFIG_KEY_MSG);
+      if (k === '.') errs.push("must not be '.'");
+      else if (k === '..') errs.push("must not be '..'");
+      else if (k.startsWith('..')) errs.push("must not start with '..'");
+      for (const msg of errs) out.push({ type: 'Invalid value', field: `${field}[${k}]`, value: k, detail: msg });
+      if (field === 'binaryData' && hasOwn(data, k)) out.push({ type: 'Invalid value', field: `data[${k}]`, value: k, detail: 'duplicate of key present in binaryData' });
+    }
+  }
+  return out;
+}
 
 function validateContainers(list: unknown, path: string, required: boolean, names: Set<string>): FieldError[] {
   const out: FieldError[] = [];
@@ -104,6 +134,12 @@ function validateContainers(list: unknown, path: string, required: boolean, name
       if (typeof port.protocol === 'string' && !PROTOCOLS.includes(port.protocol)) {
         out.push({ type: 'Unsupported value', field: `${pp}.protocol`, value: port.protocol, detail: supported(PROTOCOLS) });
       }
+    });
+    asArr(c.env).forEach((e, j) => {
+      const ep = `${p}.env[${j}]`;
+      const envName = typeof e.name === 'string' ? e.name : '';
+      if (!envName) out.push({ type: 'Required value', field: `${ep}.name` });
+      else if (!ENV_VAR_NAME.test(envName)) out.push({ type: 'Invalid value', field: `${ep}.name`, value: envName, detail: ENV_VAR_NAME_MSG });
     });
     const pull = c.imagePullPolicy;
     if (typeof pull === 'string' && !['Always', 'IfNotPresent', 'Never'].includes(pull)) {
@@ -194,17 +230,17 @@ export function goStringMap(m: Record<string, string>): string {
 
 function selectorMatches(sel: Obj, labels: Record<string, string>): boolean {
   const ml = asObj(sel.matchLabels) as Record<string, string>;
-  if (!Object.entries(ml).every(([k, v]) => labels[k] === v)) return false;
+  if (!Object.entries(ml).every(([k, v]) => own(labels, k) === v)) return false;
   for (const e of asArr(sel.matchExpressions)) {
     const key = String(e.key);
-    const values = (e.values as string[] | undefined) ?? [];
-    const has = key in labels;
+    const values = (Array.isArray(e.values) ? e.values : []) as string[];
+    const has = hasOwn(labels, key);
     switch (e.operator) {
       case 'In':
-        if (!has || !values.includes(labels[key])) return false;
+        if (!has || !values.includes(own(labels, key)!)) return false;
         break;
       case 'NotIn':
-        if (has && values.includes(labels[key])) return false;
+        if (has && values.includes(own(labels, key)!)) return false;
         break;
       case 'Exists':
         if (!has) return false;
@@ -227,7 +263,7 @@ function validateWorkloadSpec(kind: string, specIn: unknown): FieldError[] {
   const labels = asObj(asObj(template.metadata).labels) as Record<string, string>;
   if (kind === 'ReplicationController') {
     const sel = asObj(spec.selector) as Record<string, string>;
-    if (Object.keys(sel).length && !Object.entries(sel).every(([k, v]) => labels[k] === v)) {
+    if (Object.keys(sel).length && !Object.entries(sel).every(([k, v]) => own(labels, k) === v)) {
       out.push({ type: 'Invalid value', field: 'spec.template.metadata.labels', detail: `${goStringMap(labels)}: \`selector\` does not match template \`labels\`` });
     }
   } else if (spec.selector === undefined || spec.selector === null) {
@@ -269,7 +305,7 @@ function sortValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortValue);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) if ((v as Obj)[k] !== undefined) o[k] = sortValue((v as Obj)[k]);
+    for (const k of Object.keys(v).sort()) if ((v as Obj)[k] !== undefined) setOwn(o, k, sortValue((v as Obj)[k]));
     return o;
   }
   return v;
@@ -310,24 +346,66 @@ export function labelValueErrors(value: string): string[] {
   return errs;
 }
 
-/** ValidateObjectMeta's label and annotation checks (keys sorted: Go iterates the map at random). */
-export function metadataCauses(metaIn: unknown): FieldError[] {
-  const meta = asObj(metaIn);
+/** ValidateLabels: every key a qualified name, every value a label value; the field is the map's path. */
+export function labelMapCauses(field: string, labelsIn: unknown): FieldError[] {
+  const labels = asObj(labelsIn);
   const out: FieldError[] = [];
-  const labels = asObj(meta.labels);
+  // Keys sorted: Go iterates the map at random.
   for (const k of Object.keys(labels).sort()) {
-    for (const msg of qualifiedNameErrors(k)) out.push({ type: 'Invalid value', field: 'metadata.labels', value: k, detail: msg });
+    for (const msg of qualifiedNameErrors(k)) out.push({ type: 'Invalid value', field, value: k, detail: msg });
     const v = labels[k];
-    if (typeof v === 'string') for (const msg of labelValueErrors(v)) out.push({ type: 'Invalid value', field: 'metadata.labels', value: v, detail: msg });
+    if (typeof v === 'string') for (const msg of labelValueErrors(v)) out.push({ type: 'Invalid value', field, value: v, detail: msg });
   }
-  const annotations = asObj(meta.annotations);
+  return out;
+}
+
+/** ValidateAnnotations: keys are qualified names (checked lower-cased), the total size is bounded. */
+export function annotationCauses(field: string, annotationsIn: unknown): FieldError[] {
+  const annotations = asObj(annotationsIn);
+  const out: FieldError[] = [];
   let size = 0;
   for (const k of Object.keys(annotations).sort()) {
-    for (const msg of qualifiedNameErrors(k.toLowerCase())) out.push({ type: 'Invalid value', field: 'metadata.annotations', value: k, detail: msg });
+    for (const msg of qualifiedNameErrors(k.toLowerCase())) out.push({ type: 'Invalid value', field, value: k, detail: msg });
     size += k.length + String(annotations[k] ?? '').length;
   }
-  if (size > 256 * 1024) out.push({ type: 'Too long', field: 'metadata.annotations', detail: 'may not be more than 262144 bytes' });
+  if (size > 256 * 1024) out.push({ type: 'Too long', field, detail: 'may not be more than 262144 bytes' });
   return out;
+}
+
+/** ValidateObjectMeta's label and annotation checks. */
+export function metadataCauses(metaIn: unknown): FieldError[] {
+  const meta = asObj(metaIn);
+  return [...labelMapCauses('metadata.labels', meta.labels), ...annotationCauses('metadata.annotations', meta.annotations)];
+}
+
+const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+/** metav1validation.ValidateLabelSelector: matchLabels as labels, each expression's operator, key and values. */
+export function labelSelectorCauses(field: string, selIn: unknown): FieldError[] {
+  const sel = asObj(selIn);
+  const out = labelMapCauses(`${field}.matchLabels`, sel.matchLabels);
+  asArr(sel.matchExpressions).forEach((e, i) => {
+    const p = `${field}.matchExpressions[${i}]`;
+    const values = Array.isArray(e.values) ? (e.values as unknown[]) : [];
+    if (e.operator === 'In' || e.operator === 'NotIn') {
+      if (values.length === 0) out.push({ type: 'Required value', field: `${p}.values`, detail: "must be specified when `operator` is 'In' or 'NotIn'" });
+    } else if (e.operator === 'Exists' || e.operator === 'DoesNotExist') {
+      if (values.length > 0) out.push({ type: 'Forbidden', field: `${p}.values`, detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'" });
+    } else out.push({ type: 'Invalid value', field: `${p}.operator`, value: typeof e.operator === 'string' ? e.operator : '', detail: 'not a valid selector operator' });
+    const key = typeof e.key === 'string' ? e.key : '';
+    for (const msg of qualifiedNameErrors(key)) out.push({ type: 'Invalid value', field: `${p}.key`, value: key, detail: msg });
+    values.forEach((v, j) => {
+      if (typeof v === 'string') for (const msg of labelValueErrors(v)) out.push({ type: 'Invalid value', field: `${p}.values[${j}]`, value: v, detail: msg });
+    });
+  });
+  return out;
+}
+
+/** Whether metav1.LabelSelectorAsSelector accepts the selector (it refuses what ValidateLabelSelector refuses). */
+export function labelSelectorParses(selIn: unknown): boolean {
+  const sel = asObj(selIn);
+  for (const e of asArr(sel.matchExpressions)) if (!SELECTOR_OPERATORS.includes(String(e.operator))) return false;
+  return labelSelectorCauses('', selIn).length === 0;
 }
 
 /** Causes for any served kind (name rules by kind, then the kind's own checks). */
@@ -349,6 +427,9 @@ export function objectCauses(obj: KubeObject, old?: KubeObject): FieldError[] {
       break;
     case 'Service':
       causes.push(...validateServiceSpec(obj.spec));
+      break;
+    case 'ConfigMap':
+      causes.push(...configMapCauses(obj));
       break;
     case 'Deployment':
     case 'ReplicaSet':

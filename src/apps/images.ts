@@ -203,24 +203,87 @@ export function curlVersionOf(image: string, extra: readonly ImageSpec[] = []): 
   return spec.curlVersion ?? '8.5.0';
 }
 
-/** Parses the user's images file (YAML already parsed into a value): `images: [{name, ports, bind, response, binaries}]`. */
+// ---------------------------------------------------------------------------------------------------------
+// The user's images file: its schema, checked when it is loaded (the first problem is reported with its
+// field), then turned into specs.
+
+/** The fields an entry of `images:` may have, and what each must be. */
+const IMAGE_FIELDS = ['name', 'ports', 'bind', 'response', 'log', 'binaries', 'prompt'];
+const BINDS = ['all', 'podIP', 'loopback', '127.0.0.1'];
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return v.length > 40 ? `a string (${JSON.stringify(v.slice(0, 40))}...)` : JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return Array.isArray(v) ? 'a list' : 'a mapping';
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The first problem with a parsed images file, as `<field>: <what is wrong>` (the caller names the file), or
+ * undefined. An empty file is no images; anything else must be `images: [...]` with known fields.
+ */
+export function imagesDocumentError(doc: unknown): string | undefined {
+  if (doc === null || doc === undefined) return undefined;
+  if (!isMapping(doc)) return `the file must be a mapping with an "images" list, got ${describeValue(doc)}`;
+  for (const k of Object.keys(doc)) if (k !== 'images') return `unknown field "${k}" (the file has one field, "images")`;
+  const list = doc.images;
+  if (list === null || list === undefined) return undefined;
+  if (!Array.isArray(list)) return `images: must be a list, got ${describeValue(list)}`;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    const at = `images[${i}]`;
+    if (!isMapping(e)) return `${at}: must be a mapping, got ${describeValue(e)}`;
+    for (const k of Object.keys(e)) {
+      if (!IMAGE_FIELDS.includes(k)) return `${at}: unknown field "${k}" (known fields: ${IMAGE_FIELDS.join(', ')})`;
+    }
+    if (e.name === undefined || e.name === null || e.name === '') return `${at}.name: required`;
+    if (typeof e.name !== 'string') return `${at}.name: must be a string, got ${describeValue(e.name)}`;
+    if (/\s/.test(e.name) || parseImageRef(e.name).repo === '') return `${at}.name: not an image reference: ${JSON.stringify(e.name)}`;
+    if (e.ports !== undefined && e.ports !== null) {
+      if (!Array.isArray(e.ports)) return `${at}.ports: must be a list of port numbers, got ${describeValue(e.ports)}`;
+      for (let j = 0; j < e.ports.length; j++) {
+        const p = e.ports[j];
+        if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535) return `${at}.ports[${j}]: must be a port number between 1 and 65535, got ${describeValue(p)}`;
+      }
+    }
+    if (e.bind !== undefined && e.bind !== null && !(typeof e.bind === 'string' && BINDS.includes(e.bind))) {
+      return `${at}.bind: must be one of "all", "podIP", "loopback", got ${describeValue(e.bind)}`;
+    }
+    for (const k of ['response', 'log', 'prompt']) {
+      const v = e[k];
+      if (v !== undefined && v !== null && typeof v !== 'string') return `${at}.${k}: must be a string, got ${describeValue(v)}`;
+    }
+    if (e.binaries !== undefined && e.binaries !== null) {
+      if (!Array.isArray(e.binaries)) return `${at}.binaries: must be a list of names, got ${describeValue(e.binaries)}`;
+      for (let j = 0; j < e.binaries.length; j++) {
+        const b = e.binaries[j];
+        if (typeof b !== 'string' || b === '' || b.includes('/')) return `${at}.binaries[${j}]: must be a command name, got ${describeValue(b)}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The specs of a parsed images file that imagesDocumentError accepted: `images: [{name, ports, bind, response, binaries}]`. */
 export function imagesFromDocument(doc: unknown): ImageSpec[] {
   const list = (doc as { images?: unknown })?.images;
   if (!Array.isArray(list)) return [];
   const out: ImageSpec[] = [];
   for (const raw of list) {
-    const e = raw as { name?: string; ports?: (number | string)[]; bind?: string; response?: string; log?: string; binaries?: string[]; prompt?: string };
+    const e = raw as { name?: string; ports?: number[] | null; bind?: string | null; response?: string | null; log?: string | null; binaries?: string[] | null; prompt?: string | null };
     if (!e?.name) continue;
     const { repo } = parseImageRef(e.name);
     const bind: Bind = e.bind === 'loopback' || e.bind === '127.0.0.1' ? 'loopback' : e.bind === 'podIP' ? 'podIP' : 'all';
-    const ports = (e.ports ?? []).map(Number).filter((n) => n > 0);
+    const ports = e.ports ?? [];
     out.push({
       repo,
       entrypoint: ['/user-app'],
       cmd: [],
       binaries: e.binaries ?? [...BUSYBOX],
       prompt: e.prompt ?? '/ # ',
-      user: ports.length ? { ports, bind, response: e.response ?? 'Hello from {hostname}\n', log: e.log } : undefined,
+      user: ports.length ? { ports, bind, response: e.response ?? 'Hello from {hostname}\n', log: e.log ?? undefined } : undefined,
     });
     if (!ports.length) out[out.length - 1].entrypoint = ['/unknown-entrypoint'];
   }

@@ -1,6 +1,7 @@
 // The simulated servers' behaviour: an HTTP request in, a response and the log line the app writes out.
 // Each app is a small function; the log formats follow what the real images print (documented per app).
 import type { ServerProcess, UserServer } from './images.js';
+import { own } from '../util/own.js';
 
 export interface HttpRequest {
   method: string;
@@ -212,7 +213,7 @@ const APPS: Record<string, (proc: ServerProcess, req: HttpRequest, ctx: AppConte
 
 /** The app's answer to one request. */
 export function answer(proc: ServerProcess, req: HttpRequest, ctx: AppContext): AppAnswer {
-  return (APPS[proc.app] ?? userApp)(proc, req, ctx);
+  return (own(APPS, proc.app) ?? userApp)(proc, req, ctx);
 }
 
 /** Lines the app prints when it starts (shown first by `kubectl logs`). */

@@ -3,17 +3,63 @@
 // in the image's binaries as $PATH would be.
 import { hasBinary } from './images.js';
 import { BUILTINS, TOOLS, type Proc } from './tools.js';
+import { own } from '../util/own.js';
 
 export interface Chunk {
   fd: 1 | 2;
   text: string;
 }
 
-/** Collected output, in order, of a command run. */
+// ---------------------------------------------------------------------------------------------------------
+// Resource bounds. The simulated shell runs inside kubesim's own process, so a script must not be able to
+// exhaust it or keep it busy forever. The bounds are those a real busybox ash meets in a container limited to
+// 512 MiB of memory, and it fails the way ash fails there: with a shell error (`sh: out of memory`), status 2.
+export const SHELL_LIMITS = {
+  /**
+   * Nesting: command substitutions, `sh -c` subshells and compound commands inside one another. In ash each
+   * nested $(...) or sh -c is a forked process waiting on its child through a pipe (a few hundred KiB of
+   * private memory apiece: stack, heap, page tables, pipe buffer), so somewhere past a thousand of them fill
+   * 512 MiB. kubesim's interpreter recurses on the JavaScript stack (about 500 levels fit), so it stops
+   * earlier, at 200 levels, far past anything a script nests: `sh: recursion too deep`.
+   */
+  depth: 200,
+  /**
+   * Bytes in one expanded word, variable or command output (a pipe's contents, a $(...) result). ash builds an
+   * expansion in a buffer that doubles as it grows, then copies it into the variable: reassigning a value of N
+   * bytes holds about 5N at once, so a value past ~100 MiB cannot be built in 512 MiB (a string doubled 28
+   * times, 256 MiB, certainly not). kubesim keeps pipes in memory too, so their contents share the bound (a
+   * real pipe would stream: `seq 1 100000000 | wc -l` is refused here, at about 7 million lines).
+   */
+  valueBytes: 64 << 20,
+  /**
+   * Simple commands one script runs: about what ash runs in a second or two. At a few microseconds each this
+   * is a few seconds of kubesim's time; a script still going after that is treated as a process that keeps
+   * running (as a `while true` loop is).
+   */
+  steps: 1_000_000,
+};
+
+/** A bound above was hit: ends the command line with `<shell>: <message>` and status 2. */
+export class ShellLimitError extends Error {}
+
+const OUT_OF_MEMORY = 'out of memory';
+const TOO_DEEP = 'recursion too deep';
+
+/** Collected output, in order, of a command run (at most SHELL_LIMITS.valueBytes). */
 export class Output {
   chunks: Chunk[] = [];
+  private bytes = 0;
   write(fd: 1 | 2, text: string): void {
     if (!text) return;
+    if (this.bytes + text.length > SHELL_LIMITS.valueBytes) throw new ShellLimitError(OUT_OF_MEMORY);
+    this.append(fd, text);
+  }
+  /** For the error that reports a bound: written even when the output is full. */
+  writeAlways(fd: 1 | 2, text: string): void {
+    this.append(fd, text);
+  }
+  private append(fd: 1 | 2, text: string): void {
+    this.bytes += text.length;
     const last = this.chunks[this.chunks.length - 1];
     if (last && last.fd === fd) last.text += text;
     else this.chunks.push({ fd, text });
@@ -156,7 +202,18 @@ function plain(w: Word): string | undefined {
 
 class Parser {
   i = 0;
+  private depth = 0;
   constructor(readonly toks: Token[]) {}
+  /** ash refuses an empty condition or body: `if then fi` is `syntax error: unexpected "then"`. */
+  private nonEmpty(l: List): List {
+    if (l.items.length > 0) return l;
+    const t = this.toks[this.i];
+    if (!t) throw new ShellSyntaxError('syntax error: unexpected end of file');
+    throw new ShellSyntaxError(`syntax error: unexpected "${t.t === 'op' ? t.v : (plain(t.w) ?? 'word')}"`);
+  }
+  private enter(): void {
+    if (++this.depth > SHELL_LIMITS.depth) throw new ShellLimitError(TOO_DEEP);
+  }
   peekWord(): string | undefined {
     const t = this.toks[this.i];
     return t?.t === 'word' ? plain(t.w) : undefined;
@@ -206,6 +263,14 @@ class Parser {
     return { cmds, negate };
   }
   command(): Command {
+    this.enter();
+    try {
+      return this.compoundOrSimple();
+    } finally {
+      this.depth--;
+    }
+  }
+  private compoundOrSimple(): Command {
     const w = this.peekWord();
     if (w === 'for') {
       this.i++;
@@ -218,27 +283,27 @@ class Parser {
         while (this.toks[this.i]?.t === 'word') items.push((this.toks[this.i++] as { w: Word }).w);
       }
       this.expectWord('do');
-      const body = this.list(['done']);
+      const body = this.nonEmpty(this.list(['done']));
       this.expectWord('done');
       return { kind: 'for', name, items, body };
     }
     if (w === 'while' || w === 'until') {
       this.i++;
-      const cond = this.list(['do']);
+      const cond = this.nonEmpty(this.list(['do']));
       this.expectWord('do');
-      const body = this.list(['done']);
+      const body = this.nonEmpty(this.list(['done']));
       this.expectWord('done');
       return { kind: 'while', cond, body };
     }
     if (w === 'if') {
       this.i++;
-      const cond = this.list(['then']);
+      const cond = this.nonEmpty(this.list(['then']));
       this.expectWord('then');
-      const then = this.list(['else', 'fi', 'elif']);
+      const then = this.nonEmpty(this.list(['else', 'fi', 'elif']));
       let els: List | undefined;
       if (this.peekWord() === 'else') {
         this.i++;
-        els = this.list(['fi']);
+        els = this.nonEmpty(this.list(['fi']));
       }
       this.expectWord('fi');
       return { kind: 'if', cond, then, else: els };
@@ -297,16 +362,82 @@ export interface ShellHost {
   stdoutTTY: boolean;
 }
 
+/** What one session's shells have used of SHELL_LIMITS (shared by its subshells through proc.session). */
+interface Budget {
+  /** A command line is running (the outermost entry catches the bounds' errors). */
+  active: boolean;
+  depth: number;
+  steps: number;
+}
+
+const budgets = new WeakMap<object, Budget>();
+
+function budgetOf(host: ShellHost): Budget {
+  const key = host.proc.session as object;
+  let b = budgets.get(key);
+  if (!b) budgets.set(key, (b = { active: false, depth: 0, steps: 0 }));
+  return b;
+}
+
+/** Runs fn one nesting level deeper ($(...), sh -c). */
+function nested<T>(host: ShellHost, fn: () => T): T {
+  const b = budgetOf(host);
+  if (b.depth >= SHELL_LIMITS.depth) throw new ShellLimitError(TOO_DEEP);
+  b.depth++;
+  try {
+    return fn();
+  } finally {
+    b.depth--;
+  }
+}
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/**
+ * The outermost entry of a command line (a script, or a tool started directly): a bound hit anywhere inside
+ * ends it with `<who>: <message>` on stderr and status 2 (1 for a tool), as ash's or busybox's fatal errors do.
+ */
+function guarded(host: ShellHost, who: string, out: Output, fn: () => number): number {
+  const b = budgetOf(host);
+  if (b.active) return fn();
+  b.active = true;
+  b.depth = 0;
+  b.steps = 0;
+  try {
+    return fn();
+  } catch (e) {
+    // The JS stack is a backstop: the depth bound should be reached first.
+    const limit = e instanceof ShellLimitError ? e.message : isStackOverflow(e) ? TOO_DEEP : undefined;
+    if (limit === undefined) throw e;
+    out.writeAlways(2, `${who}: ${limit}\n`);
+    return (host.lastCode = isShell(who) ? 2 : 1);
+  } finally {
+    b.active = false;
+  }
+}
+
+const isShell = (name: string) => name === 'sh' || name === 'ash' || name === 'bash' || name === 'zsh';
+
+function checkSize(length: number): void {
+  if (length > SHELL_LIMITS.valueBytes) throw new ShellLimitError(OUT_OF_MEMORY);
+}
+
 function expandWord(host: ShellHost, w: Word, split: boolean): string[] {
   const fields: string[] = [''];
   let quotedSeen = false;
-  const expandVars = (s: string) =>
-    s.replace(/\$(\?|[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/g, (_m, n: string) => {
+  const expandVars = (s: string) => {
+    let size = 0;
+    return s.replace(/\$(\?|[A-Za-z_][A-Za-z0-9_]*|\{#?[A-Za-z_][A-Za-z0-9_]*\})/g, (_m, n: string) => {
       const name = n.startsWith('{') ? n.slice(1, -1) : n;
-      if (name === '?') return String(host.lastCode);
-      return host.vars.get(name) ?? '';
+      const value = name === '?' ? String(host.lastCode) : name.startsWith('#') ? String((host.vars.get(name.slice(1)) ?? '').length) : (host.vars.get(name) ?? '');
+      checkSize((size += value.length));
+      return value;
     });
+  };
   const append = (s: string, splittable: boolean) => {
+    checkSize(fields[fields.length - 1].length + s.length);
     if (!splittable || !split) {
       fields[fields.length - 1] += s;
       return;
@@ -318,7 +449,15 @@ function expandWord(host: ShellHost, w: Word, split: boolean): string[] {
   for (const p of w) {
     if ('sub' in p) {
       const out = new Output();
-      runList(host, parseScript(p.sub), '', out);
+      nested(host, () => {
+        try {
+          runList(host, parseScript(p.sub), '', out);
+        } catch (e) {
+          // `exit` in $(...) ends only that subshell.
+          if (!(e instanceof ExitSignal)) throw e;
+          host.lastCode = e.code;
+        }
+      });
       const text = out.stdout.replace(/\n+$/, '');
       append(text, p.quote === 'none');
       if (p.quote !== 'none') quotedSeen = true;
@@ -335,27 +474,34 @@ function expandWord(host: ShellHost, w: Word, split: boolean): string[] {
   return fields.filter((f, k) => f !== '' || quotedSeen || (k > 0 && k < fields.length - 1));
 }
 
-/** Runs a script; `exit` ends it with its code. */
+/** Runs a script; `exit` ends it with its code. A bound (SHELL_LIMITS) ends it with status 2. */
 export function runScript(host: ShellHost, script: string, stdin: string, out: Output): number {
-  let list: List;
-  try {
-    list = parseScript(script);
-  } catch (e) {
-    if (e instanceof ShellSyntaxError) {
-      out.write(2, `${host.shellName}: ${e.message}\n`);
-      return 2;
+  return guarded(host, host.shellName, out, () => {
+    let list: List;
+    try {
+      list = parseScript(script);
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) {
+        out.write(2, `${host.shellName}: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
     }
-    throw e;
-  }
-  try {
-    return runList(host, list, stdin, out);
-  } catch (e) {
-    if (e instanceof ExitSignal) {
-      host.exited = true;
-      return (host.lastCode = e.code);
+    try {
+      return runList(host, list, stdin, out);
+    } catch (e) {
+      if (e instanceof ExitSignal) {
+        host.exited = true;
+        return (host.lastCode = e.code);
+      }
+      // ash parses a $(...) with its line: a syntax error there is the line's.
+      if (e instanceof ShellSyntaxError) {
+        out.write(2, `${host.shellName}: ${e.message}\n`);
+        return (host.lastCode = 2);
+      }
+      throw e;
     }
-    throw e;
-  }
+  });
 }
 
 function runList(host: ShellHost, list: List, stdin: string, out: Output): number {
@@ -415,13 +561,21 @@ function runCommand(host: ShellHost, cmd: Command, stdin: string, out: Output, t
     if (runList(host, cmd.cond, stdin, out) === 0) return runList(host, cmd.then, stdin, out);
     return cmd.else ? runList(host, cmd.else, stdin, out) : 0;
   }
-  let words = cmd.words.flatMap((w) => expandWord(host, w, true));
-  // Leading NAME=value assignments.
-  while (words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) {
-    const eq = words[0].indexOf('=');
-    host.vars.set(words[0].slice(0, eq), words[0].slice(eq + 1));
-    words = words.slice(1);
+  // A script that has run this many commands is a process that keeps running (see SHELL_LIMITS.steps).
+  if (++budgetOf(host).steps > SHELL_LIMITS.steps) {
+    host.blocked = true;
+    return 0;
   }
+  // Leading NAME=value assignments: their values are expanded without field splitting (x=$(seq 3) is one value).
+  let first = 0;
+  for (; first < cmd.words.length; first++) {
+    const head = cmd.words[first][0];
+    const m = head && 'text' in head && head.quote === 'none' ? /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(head.text) : null;
+    if (!m) break;
+    const value = expandWord(host, cmd.words[first], false).join('');
+    host.vars.set(m[1], value.slice(m[1].length + 1));
+  }
+  const words = cmd.words.slice(first).flatMap((w) => expandWord(host, w, true));
   if (words.length === 0) return 0;
   let target = out;
   const discard: (1 | 2)[] = [];
@@ -442,19 +596,24 @@ function runCommand(host: ShellHost, cmd: Command, stdin: string, out: Output, t
 
 /** Runs one command line (already expanded): builtins, then the image's binaries. */
 export function execute(host: ShellHost, argv: string[], stdin: string, out: Output, tty: boolean): number {
+  const base = argv[0].slice(argv[0].lastIndexOf('/') + 1);
+  return guarded(host, base, out, () => executeCommand(host, argv, stdin, out, tty));
+}
+
+function executeCommand(host: ShellHost, argv: string[], stdin: string, out: Output, tty: boolean): number {
   const name = argv[0];
   const base = name.slice(name.lastIndexOf('/') + 1);
-  const builtin = BUILTINS[base];
+  const builtin = own(BUILTINS, base);
   if (builtin && !name.includes('/')) return builtin(host, argv, stdin, out);
   if (base === 'sh' || base === 'ash' || base === 'bash' || base === 'zsh') {
     if (!hasBinary(host.image, base)) return notFound(host, name, out);
     const sub: ShellHost = { ...host, vars: new Map(host.vars), shellName: base === 'bash' ? 'bash' : base === 'zsh' ? 'zsh' : 'sh', lastCode: 0, blocked: false };
     const c = argv.indexOf('-c');
-    const code = c >= 0 ? runScript(sub, argv[c + 1] ?? '', stdin, out) : runScript(sub, stdin, '', out);
+    const code = nested(host, () => (c >= 0 ? runScript(sub, argv[c + 1] ?? '', stdin, out) : runScript(sub, stdin, '', out)));
     host.blocked ||= sub.blocked;
     return code;
   }
-  const tool = TOOLS[base];
+  const tool = own(TOOLS, base);
   if (!tool || !hasBinary(host.image, base)) return notFound(host, name, out);
   return tool({ ...host.proc, argv, stdin, out, stdoutTTY: tty, host });
 }

@@ -1,12 +1,14 @@
 // The simulated command-line tools a container image may ship: curl, wget, ping, nslookup, ifconfig, ip,
 // hostname, cat, env, grep, head, tail, wc, sort, uniq, seq, sleep, date, plus the shell builtins. Each turns
 // the network engine's outcomes into the tool's own output, messages and exit codes.
+import v8 from 'node:v8';
 import { connect, exchange, ping as enginePing, resolveName, type Client, type Conn, type Hop, type Net } from '../net/engine.js';
 import { CLUSTER_DNS_IP, hostsFile, resolvConf } from '../net/dns.js';
 import type { PodHost } from '../net/topology.js';
 import { parseImageRef } from './images.js';
 import type { HttpRequest, HttpResponse } from './servers.js';
 import { ExitSignal, type Output, type ShellHost } from './shell.js';
+import { own } from '../util/own.js';
 
 /** A running tool: its argv and streams, and where it runs. */
 export interface Proc {
@@ -26,6 +28,21 @@ export interface Proc {
 }
 
 type Tool = (p: Proc) => number;
+
+/** A century: simulated time a session can spend and still be a date the clock can print. */
+const MAX_ELAPSED_MS = 100 * 365 * 24 * 3600 * 1000;
+
+/** Simulated time a command spends (a timeout, a sleep), bounded so that the clock stays a real date. */
+function spend(session: Proc['session'], ms: number): void {
+  if (!Number.isFinite(ms) || ms <= 0) return;
+  session.elapsedMs = Math.min(session.elapsedMs + ms, MAX_ELAPSED_MS);
+}
+
+/** A number of seconds a busybox applet takes as an option value, or its error. */
+function secondsArg(tool: string, v: string | undefined): number | string {
+  const n = v !== undefined && /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : `${tool}: invalid number '${v ?? ''}'\n`;
+}
 type Builtin = (host: ShellHost, argv: string[], stdin: string, out: Output) => number;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -60,7 +77,7 @@ function test(_h: ShellHost, argv: string[]): number {
   if (a.length === 3) {
     const [x, op, y] = a;
     const r: Record<string, boolean> = { '=': x === y, '==': x === y, '!=': x !== y, '-eq': +x === +y, '-ne': +x !== +y, '-lt': +x < +y, '-le': +x <= +y, '-gt': +x > +y, '-ge': +x >= +y };
-    return r[op] ? 0 : 1;
+    return own(r, op) ? 0 : 1;
   }
   if (a.length === 2 && a[0] === '-n') return a[1] ? 0 : 1;
   if (a.length === 2 && a[0] === '-z') return a[1] ? 1 : 0;
@@ -102,7 +119,7 @@ export const BUILTINS: Record<string, Builtin> = {
       out.write(2, `sleep: invalid number '${v}'\n`);
       return 1;
     }
-    h.proc.session.elapsedMs += secs * 1000;
+    spend(h.proc.session, secs * 1000);
     return 0;
   },
 };
@@ -170,6 +187,7 @@ function grep(p: Proc): number {
     p.out.write(2, 'Usage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n');
     return 2;
   }
+  allowLinearRegExpFallback();
   let re: RegExp;
   try {
     re = new RegExp(pattern, ignore ? 'gi' : 'g');
@@ -191,6 +209,23 @@ function grep(p: Proc): number {
   }
   if (count) p.out.write(1, `${n}\n`);
   return n > 0 ? 0 : 1;
+}
+
+let linearFallback = false;
+
+/**
+ * grep runs a user's pattern on a user's input: V8's backtracking engine can take exponential time on a
+ * pattern such as (a+)+$ where grep's automaton takes linear time. V8 falls back to its linear engine when
+ * a match backtracks too much, once this flag is set (before the pattern is compiled).
+ */
+function allowLinearRegExpFallback(): void {
+  if (linearFallback) return;
+  linearFallback = true;
+  try {
+    v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+  } catch {
+    // An engine without the flag backtracks as before.
+  }
 }
 
 function countArg(argv: string[], def: number): number {
@@ -216,8 +251,17 @@ function tail(p: Proc): number {
 
 function wc(p: Proc): number {
   const s = p.stdin;
-  const l = (s.match(/\n/g) ?? []).length;
-  const w = s.split(/\s+/).filter(Boolean).length;
+  // Counted in one pass: the input may be megabytes (arrays of its lines or words would not be small).
+  let l = 0;
+  let w = 0;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10) l++;
+    const space = c === 32 || (c >= 9 && c <= 13);
+    if (!space && !inWord) w++;
+    inWord = !space;
+  }
   const c = Buffer.byteLength(s);
   const flags = p.argv.slice(1).join('');
   const busybox = p.host.image.binaries.includes('busybox');
@@ -248,12 +292,33 @@ function uniq(p: Proc): number {
 }
 
 function seq(p: Proc): number {
-  const a = p.argv.slice(1).map(Number);
+  const args = p.argv.slice(1);
+  if (args.length === 0 || args.length > 3) {
+    p.out.write(2, 'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: seq [-w] [-s SEP] [FIRST [INC]] LAST\n');
+    return 1;
+  }
+  const a: number[] = [];
+  for (const v of args) {
+    const n = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+    if (!Number.isFinite(n)) {
+      p.out.write(2, `seq: invalid number '${v}'\n`);
+      return 1;
+    }
+    a.push(n);
+  }
   const [first, last] = a.length >= 2 ? [a[0], a[a.length - 1]] : [1, a[0]];
   const step = a.length === 3 ? a[1] : 1;
-  let s = '';
-  for (let x = first; step > 0 ? x <= last : x >= last; x += step) s += `${x}\n`;
-  p.out.write(1, s);
+  if (step === 0) return 0;
+  // Written in pieces, so output past the shell's bound (SHELL_LIMITS.valueBytes) stops it early.
+  let lines: string[] = [];
+  for (let i = 0, x = first; step > 0 ? x <= last : x >= last; i++, x = first + i * step) {
+    lines.push(String(x));
+    if (lines.length === 8192) {
+      p.out.write(1, `${lines.join('\n')}\n`);
+      lines = [];
+    }
+  }
+  if (lines.length) p.out.write(1, `${lines.join('\n')}\n`);
   return 0;
 }
 
@@ -401,7 +466,7 @@ function nslookup(p: Proc): number {
   }
   const bind = isBindNslookup(p);
   if (a.kind === 'nxdomain' && a.noServer) {
-    p.session.elapsedMs += 15000;
+    spend(p.session, 15000);
     p.out.write(1, bind ? ';; communications error to 10.96.0.10#53: timed out\n;; no servers could be reached\n\n' : ';; connection timed out; no servers could be reached\n\n');
     return 1;
   }
@@ -422,6 +487,10 @@ function reverseName(p: Proc, ip: string, fqdn: string): string {
   return fqdn;
 }
 
+// Without spreading into Math.min: a long ping's times are more arguments than a call may take.
+const minOf = (xs: number[]) => xs.reduce((a, b) => (b < a ? b : a), Infinity);
+const maxOf = (xs: number[]) => xs.reduce((a, b) => (b > a ? b : a), -Infinity);
+
 function pingTool(p: Proc): number {
   let count = Infinity;
   let target: string | undefined;
@@ -436,6 +505,10 @@ function pingTool(p: Proc): number {
     p.out.write(2, 'ping: usage error: Destination address required\n');
     return 1;
   }
+  if (Number.isNaN(count) || count < 0) {
+    p.out.write(2, `ping: invalid number '${p.argv[p.argv.indexOf('-c') + 1] ?? ''}'\n`);
+    return 1;
+  }
   const r = resolveName(p.net, p.client, target);
   if (r.answer.kind === 'nxdomain') {
     p.out.write(2, `ping: bad address '${target}'\n`);
@@ -446,9 +519,15 @@ function pingTool(p: Proc): number {
   const n = Number.isFinite(count) ? Math.max(1, count) : 4;
   const res = enginePing(p.net, p.client, ipAddr);
   p.session.traces.push({ what: `ping ${target}`, hops: [...r.trace, ...res.trace] });
+  // More than a day of pings (one a second) is a ping still running: the simulation stops there, as for
+  // `sleep` of a day or more.
+  if (n > 86400) {
+    p.host.blocked = true;
+    return 0;
+  }
   const times: number[] = [];
   if (res.reply) for (let i = 0; i < n; i++) times.push(0.05 + p.net.ctx.random.int(100) / 1000);
-  p.session.elapsedMs += n * 1000;
+  spend(p.session, n * 1000);
   if (isBindNslookup(p)) {
     // netshoot ships iputils ping, with its own layout.
     let t = `PING ${target} (${ipAddr}) 56(84) bytes of data.\n`;
@@ -457,7 +536,7 @@ function pingTool(p: Proc): number {
     if (times.length) {
       const avg = times.reduce((a, b) => a + b, 0) / times.length;
       const mdev = Math.sqrt(times.reduce((a, b) => a + (b - avg) ** 2, 0) / times.length);
-      t += `rtt min/avg/max/mdev = ${Math.min(...times).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...times).toFixed(3)}/${mdev.toFixed(3)} ms\n`;
+      t += `rtt min/avg/max/mdev = ${minOf(times).toFixed(3)}/${avg.toFixed(3)}/${maxOf(times).toFixed(3)}/${mdev.toFixed(3)} ms\n`;
     } else t += '\n';
     p.out.write(1, t);
     return res.reply ? 0 : 1;
@@ -467,7 +546,7 @@ function pingTool(p: Proc): number {
   s += `\n--- ${target} ping statistics ---\n${n} packets transmitted, ${times.length} packets received, ${res.reply ? 0 : 100}% packet loss\n`;
   if (times.length) {
     const avg = times.reduce((a, b) => a + b, 0) / times.length;
-    s += `round-trip min/avg/max = ${Math.min(...times).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...times).toFixed(3)} ms\n`;
+    s += `round-trip min/avg/max = ${minOf(times).toFixed(3)}/${avg.toFixed(3)}/${maxOf(times).toFixed(3)} ms\n`;
   }
   p.out.write(1, s);
   return res.reply ? 0 : 1;
@@ -557,6 +636,15 @@ const CURL_LONG_ARG: Record<string, string> = {
 
 function parseCurl(argv: string[]): CurlOpts | string {
   const o: CurlOpts = { silent: false, showError: false, verbose: false, include: false, head: false, headers: [], fail: false, insecure: false, urls: [] };
+  let bad: string | undefined;
+  // curl's secs2ms: a non-negative number of seconds that fits a long of milliseconds.
+  const seconds = (flag: string, v: string | undefined): number | undefined => {
+    const n = v !== undefined && /^\d*\.?\d+(?:[eE][-+]?\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+    if (Number.isNaN(n)) bad ??= `option ${flag}: expected a proper numerical parameter`;
+    else if (n > 9223372036854775) bad ??= `option ${flag}: the given number is too large`;
+    else return n;
+    return undefined;
+  };
   const set = (f: string, v: string | undefined) => {
     switch (f) {
       case 'o':
@@ -566,10 +654,10 @@ function parseCurl(argv: string[]): CurlOpts | string {
         o.writeOut = v;
         break;
       case 'm':
-        o.maxTime = Number(v);
+        o.maxTime = seconds('-m', v);
         break;
       case 'connect-timeout':
-        o.connectTimeout = Number(v);
+        o.connectTimeout = seconds('--connect-timeout', v);
         break;
       case 'H':
         o.headers.push(v ?? '');
@@ -614,8 +702,11 @@ function parseCurl(argv: string[]): CurlOpts | string {
     const a = argv[i];
     if (a.startsWith('--')) {
       const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-      const argName = CURL_LONG_ARG[name];
-      if (argName) set(argName, inline ?? argv[++i]);
+      const argName = own(CURL_LONG_ARG, name);
+      if (argName) {
+        set(argName, inline ?? argv[++i]);
+        if (bad) return bad;
+      }
       else if (name === '--silent') flag('s');
       else if (name === '--show-error') flag('S');
       else if (name === '--verbose') flag('v');
@@ -632,6 +723,7 @@ function parseCurl(argv: string[]): CurlOpts | string {
         const c = a[k];
         if (CURL_ARG.has(c)) {
           set(c, k + 1 < a.length ? a.slice(k + 1) : argv[++i]);
+          if (bad) return bad;
           break;
         }
         if (!'sSviIfLkN#'.includes(c)) return `option -${c}: is unknown`;
@@ -644,7 +736,7 @@ function parseCurl(argv: string[]): CurlOpts | string {
 
 function writeOut(fmt: string, vars: Record<string, string>): string {
   return fmt
-    .replace(/%\{([a-z_]+)\}/g, (m, k: string) => vars[k] ?? m)
+    .replace(/%\{([a-z_]+)\}/g, (m, k: string) => own(vars, k) ?? m)
     .replace(/\\n/g, '\n')
     .replace(/\\r/g, '\r')
     .replace(/\\t/g, '\t');
@@ -695,7 +787,7 @@ function curl(p: Proc): number {
     if (!conn) {
       const r = resolveName(p.net, p.client, url.host);
       if (r.answer.kind === 'nxdomain') {
-        if (r.answer.noServer) p.session.elapsedMs += 20000;
+        if (r.answer.noServer) spend(p.session, 20000);
         p.session.traces.push({ what: `curl ${rawUrl}`, hops: r.trace });
         fail(6, `Could not resolve host: ${url.host}`, `* Could not resolve host: ${url.host}\n`);
         continue;
@@ -713,16 +805,16 @@ function curl(p: Proc): number {
         const mt = o.maxTime;
         if (ct !== undefined && (mt === undefined || ct <= mt)) {
           const ms = Math.round(ct * 1000) + 1;
-          p.session.elapsedMs += ms;
+          spend(p.session, ms);
           fail(28, `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Timeout was reached`, `${trying}* Connection timed out after ${ms} milliseconds\n`);
         } else if (mt !== undefined) {
           const ms = Math.round(mt * 1000) + 1;
-          p.session.elapsedMs += ms;
+          spend(p.session, ms);
           fail(28, `Connection timed out after ${ms} milliseconds`, `${trying}* Connection timed out after ${ms} milliseconds\n`);
         } else {
           // The kernel gives up after its SYN retries (tcp_syn_retries=6, about 130 s).
           const ms = 130000 + p.net.ctx.random.int(2000);
-          p.session.elapsedMs += ms;
+          spend(p.session, ms);
           fail(28, modern ? `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Couldn't connect to server` : `Failed to connect to ${ipAddr} port ${url.port}: Connection timed out`, `${trying}* connect to ${ipAddr} port ${url.port} failed: Connection timed out\n`);
         }
         continue;
@@ -764,7 +856,7 @@ function curl(p: Proc): number {
       continue;
     }
     const res = exchange(p.net, conn, req, url.tls);
-    p.session.elapsedMs += 2;
+    spend(p.session, 2);
     if (o.verbose) {
       err(headers.map(([k, v]) => `> ${k}: ${v}`).reduce((s, l) => `${s}${l}\n`, `> ${method} ${url.path} HTTP/1.1\n`) + '> \n');
       err(`< ${statusLine(res)}\n${res.headers.map(([k, v]) => `< ${k}: ${v}\n`).join('')}< \n`);
@@ -817,7 +909,14 @@ function wget(p: Proc): number {
     const a = p.argv[i];
     if (a === '-O') output = p.argv[++i];
     else if (a.startsWith('-O')) output = a.slice(2);
-    else if (a === '-T') timeoutSecs = Number(p.argv[++i]);
+    else if (a === '-T') {
+      const t = secondsArg('wget', p.argv[++i]);
+      if (typeof t === 'string') {
+        p.out.write(2, t);
+        return 1;
+      }
+      timeoutSecs = t;
+    }
     else if (/^-[qs]+/.test(a) && !a.startsWith('--')) {
       quiet ||= a.includes('q');
       spider ||= a.includes('s');
@@ -850,10 +949,10 @@ function wget(p: Proc): number {
   }
   if (c.kind === 'timeout') {
     if (timeoutSecs !== undefined) {
-      p.session.elapsedMs += timeoutSecs * 1000;
+      spend(p.session, timeoutSecs * 1000);
       p.out.write(2, 'wget: download timed out\n');
     } else {
-      p.session.elapsedMs += 130000;
+      spend(p.session, 130000);
       p.out.write(2, `wget: can't connect to remote host (${ipAddr}): Connection timed out\n`);
     }
     return 1;
@@ -886,7 +985,14 @@ function nc(p: Proc): number {
   const rest: string[] = [];
   for (let i = 1; i < p.argv.length; i++) {
     const a = p.argv[i];
-    if (a === '-w') wait = Number(p.argv[++i]);
+    if (a === '-w') {
+      const t = secondsArg('nc', p.argv[++i]);
+      if (typeof t === 'string') {
+        p.out.write(2, t);
+        return 1;
+      }
+      wait = t;
+    }
     else if (/^-[zvnu]+$/.test(a)) {
       verbose ||= a.includes('v');
       zero ||= a.includes('z');
@@ -912,7 +1018,7 @@ function nc(p: Proc): number {
     return 1;
   }
   if (c.kind === 'timeout') {
-    p.session.elapsedMs += (wait ?? 130) * 1000;
+    spend(p.session, (wait ?? 130) * 1000);
     p.out.write(2, `nc: ${label}: Connection timed out\n`);
     return 1;
   }

@@ -6,6 +6,8 @@ import { clockFromEnv } from '../util/clock.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
+import { SEED_RANGE, parseSeed } from '../util/random.js';
+import { seedEnvError } from './environment.js';
 
 const HELP = `Create, delete and inspect the simulated cluster kept in the state file.
 
@@ -46,9 +48,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const path = resolveStatePath(opts.state, io.env);
   switch (action) {
     case 'create': {
-      const seedText = opts.seed ?? io.env.KUBESIM_SEED ?? '1';
-      const seed = Number(seedText);
-      if (!Number.isInteger(seed)) throw new CommandError(`invalid argument "${seedText}" for "--seed" flag: must be an integer`);
+      const seedText = opts.seed ?? (io.env.KUBESIM_SEED || '1');
+      const seed = parseSeed(seedText);
+      if (seed === undefined) {
+        if (opts.seed === undefined) throw seedEnvError(seedText);
+        throw new CommandError(`invalid argument "${seedText}" for "--seed" flag: must be ${SEED_RANGE}`);
+      }
       const workers = Number(opts.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 250) throw new CommandError(`invalid argument "${opts.workers}" for "--workers" flag: must be 0-250`);
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.name)) throw new CommandError(`invalid cluster name "${opts.name}": must be a lowercase RFC 1123 label`);

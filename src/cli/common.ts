@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CLI_NAME, KubeError } from '../api/errors.js';
 import type { CliIO } from './io.js';
+import { goParseDuration, goParseInt } from '../util/goparse.js';
 
 export interface GlobalOptions {
   namespace?: string;
@@ -120,4 +121,27 @@ export async function readStdin(io: CliIO): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** pflag's error for a value it cannot parse, as cobra prints it. */
+export function invalidFlagValue(verb: string, flag: string, value: string, detail: string): FlagError {
+  return new FlagError(`invalid argument "${value}" for "${flag}" flag: ${detail}\nSee '${CLI_NAME} ${verb} --help' for usage.`);
+}
+
+/** An int flag's parser (strconv.ParseInt's wording on failure). */
+export function intFlag(verb: string, flag: string) {
+  return (v: string): number => {
+    const r = goParseInt(v);
+    if ('error' in r) throw invalidFlagValue(verb, flag, v, r.error);
+    return r.value;
+  };
+}
+
+/** A duration flag's parser (time.ParseDuration's wording on failure); the value in milliseconds. */
+export function durationFlag(verb: string, flag: string) {
+  return (v: string): number => {
+    const r = goParseDuration(v);
+    if ('error' in r) throw invalidFlagValue(verb, flag, v, r.error);
+    return r.ms;
+  };
 }

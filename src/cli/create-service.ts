@@ -7,6 +7,8 @@ import { objectName, toJSON, toYAML } from '../printers/format.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
+import { own } from '../util/own.js';
+import { readTextFile } from '../util/files.js';
 
 /** kubectl's texts for the flags these generators take, composed per service type. */
 const OPTION_TEXT: Record<string, string> = {
@@ -146,8 +148,7 @@ export async function printResult(io: CliIO, obj: KubeObject, output: string | u
   const [format, arg] = output ? splitOutput(output) : ['', ''];
   if (JSONPATH.includes(format)) {
     const { structuredPrinter } = await import('../printers/get.js');
-    const { readFileSync } = await import('node:fs');
-    const print = await structuredPrinter(format, arg, { readFile: (f: string) => readFileSync(f, 'utf8') });
+    const print = await structuredPrinter(format, arg, { readFile: (f: string) => readTextFile(f, 1 << 20) });
     io.stdout.write(await print!(obj));
   } else if (output === 'yaml') io.stdout.write(await toYAML(obj));
   else if (output === 'json') io.stdout.write(toJSON(obj));
@@ -173,7 +174,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(PARENT_HELP);
     return 1;
   }
-  const kind = TYPES[word];
+  const kind = own(TYPES, word);
   if (!kind) {
     // The parent command has only the global flags; cobra reports a flag it does not know before the word.
     const globals = ['-n', '--namespace', '--state', '--context', '--kubeconfig'];

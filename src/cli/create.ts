@@ -4,6 +4,7 @@ import { CommandError } from '../api/errors.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO, Verb } from './io.js';
 import { addManifestWriteFlags, writeManifests } from './write-manifests.js';
+import { own } from '../util/own.js';
 
 /** `create <sub>` generators, each its own module. */
 export const SUBCOMMANDS: Record<string, () => Promise<Verb>> = {
@@ -17,9 +18,10 @@ export const SUBCOMMANDS: Record<string, () => Promise<Verb>> = {
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const sub = argv.find((a) => !a.startsWith('-'));
-  if (sub && SUBCOMMANDS[sub] && !isFlagValue(argv, argv.indexOf(sub))) {
-    const verb = await SUBCOMMANDS[sub]();
-    return verb.run(argv.filter((_a, i) => i !== argv.indexOf(sub)), io);
+  const generator = sub === undefined ? undefined : own(SUBCOMMANDS, sub);
+  if (generator && !isFlagValue(argv, argv.indexOf(sub!))) {
+    const verb = await generator();
+    return verb.run(argv.filter((_a, i) => i !== argv.indexOf(sub!)), io);
   }
   const cmd = addGlobalFlags(newCommand('create', io, HELP));
   addManifestWriteFlags(cmd)

@@ -1,5 +1,4 @@
 // `kubesim describe`: kubectl's describe verb over the simulated cluster.
-import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { CommandError, type KubeError } from '../api/errors.js';
 import { decodeManifests } from '../api/manifest.js';
@@ -9,6 +8,7 @@ import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { collectFiles, readSources } from './manifest-files.js';
+import { readRegularFile } from '../util/files.js';
 
 const HELP = `Show details of a specific resource or group of resources.
 
@@ -90,8 +90,12 @@ function localTZif(env: NodeJS.ProcessEnv): TZif | undefined {
   if (tz === '' || tz === 'UTC') return undefined;
   const name = tz?.replace(/^:/, '');
   const path = name === undefined ? '/etc/localtime' : name.startsWith('/') ? name : `/usr/share/zoneinfo/${name}`;
+  // Go's time package reads at most 10 MiB of zone data and falls back to UTC on any failure; a device
+  // (TZ=/dev/zero), a FIFO or a directory is not zone data either.
+  const r = readRegularFile(path, 10 << 20);
+  if (!('data' in r)) return undefined;
   try {
-    return parseTZif(readFileSync(path));
+    return parseTZif(r.data);
   } catch {
     return undefined;
   }

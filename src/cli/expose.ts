@@ -1,7 +1,7 @@
 // `kubesim expose (-f FILE | TYPE NAME | TYPE/NAME) [--port=port] ...`: build the Service kubectl builds for the
 // object (src/cluster/expose.ts), then create it, or print it with --dry-run=client.
-import { existsSync, readFileSync } from 'node:fs';
 import { CommandError, notFound } from '../api/errors.js';
+import { decodeManifests } from '../api/manifest.js';
 import { findResource, qualifiedResource, resourceForKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { createObject } from '../cluster/apiserver.js';
@@ -12,6 +12,8 @@ import { checkOutput, dryRunStrategy, normalizeDryRun, printResult } from './cre
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
+import { readSources } from './manifest-files.js';
+import { own, setOwn } from '../util/own.js';
 
 const HELP = `Expose a resource as a new Kubernetes service.
 
@@ -119,19 +121,13 @@ interface Source {
   namespace: string;
 }
 
-async function readFiles(files: string[]): Promise<KubeObject[]> {
-  const mod = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
-  const parseAllDocuments = mod.parseAllDocuments ?? mod.default!.parseAllDocuments;
+/** The objects of the -f files, decoded as every -f verb decodes them (the first error ends the command). */
+async function readFiles(files: string[], recursive: boolean, io: CliIO, namespace: string): Promise<KubeObject[]> {
+  const sources = await readSources(files, recursive, io);
   const out: KubeObject[] = [];
-  for (const f of files) {
-    if (!existsSync(f)) throw new CommandError(`the path "${f}" does not exist`);
-    for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) {
-      if (doc.errors.length) throw new CommandError(`error parsing ${f}: ${doc.errors[0].message}`);
-      const v = doc.toJS() as KubeObject | null;
-      if (!v) continue;
-      if (v.kind === 'List' && Array.isArray((v as { items?: unknown }).items)) out.push(...((v as unknown as { items: KubeObject[] }).items));
-      else out.push(v);
-    }
+  for (const it of await decodeManifests(sources, { validate: false, namespace, enforceNamespace: false })) {
+    if ('error' in it) throw it.error;
+    out.push(it.ok.object);
   }
   return out;
 }
@@ -170,7 +166,7 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    else setOwn(out, k, mergePatch(own(out, k), v));
   }
   return out;
 }
@@ -207,7 +203,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   checkOutput(opts.output);
   if (args.length === 0 && opts.filename.length === 0) throw new CommandError(NO_RESOURCES);
   const session = new Session(opts, io);
-  const fileObjs = opts.filename.length ? await readFiles(opts.filename) : undefined;
+  const fileObjs = opts.filename.length ? await readFiles(opts.filename, !!opts.recursive, io, session.namespace) : undefined;
   const o: ExposeOptions = {
     name: opts.name,
     port: opts.port,
@@ -222,9 +218,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     clusterIP: opts.clusterIp,
   };
   const overrides = opts.overrides ? parseOverrides(opts.overrides) : undefined;
+  const schema = overrides ? await import('../api/schema.js') : undefined;
   const build = (src: Source): KubeObject => {
     let svc = buildExposedService(src.obj, o);
-    if (overrides) svc = mergePatch(svc, overrides) as KubeObject;
+    if (overrides && schema) {
+      svc = mergePatch(svc, overrides) as KubeObject;
+      // kubectl decodes the merged object into a typed Service: a field of the wrong type fails, an unknown
+      // field ('__proto__' included) is dropped.
+      const r = schema.decodeObject(svc, 'IoK8sApiCoreV1Service');
+      if (r.typeError) throw new CommandError(r.typeError);
+      if (r.unknown.length) {
+        const hadNullTimestamp = svc.metadata?.creationTimestamp === null;
+        svc = r.pruned as KubeObject;
+        if (hadNullTimestamp) svc.metadata.creationTimestamp = null as unknown as string;
+      }
+    }
     return svc;
   };
   if (dryRun === 'client') {
@@ -250,10 +258,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
+/** --overrides: a JSON object (a merge patch); anything else is what evanphx/json-patch answers. */
 function parseOverrides(text: string): unknown {
+  let v: unknown;
   try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CommandError(`error parsing --overrides: ${(e as Error).message}`);
+    v = JSON.parse(text);
+  } catch {
+    throw new CommandError('Invalid JSON Patch');
   }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new CommandError('Invalid JSON Patch');
+  return v;
 }

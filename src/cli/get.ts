@@ -1,5 +1,5 @@
 // `kubesim get`: kubectl's flags, the cluster read, and the printer core (src/printers/get.ts).
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { CommandError, type KubeError } from '../api/errors.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { runGet, watchChanges, watchSnapshot, type GetOptions } from '../printers/get.js';
@@ -7,6 +7,7 @@ import { formatWithWidths, rememberWidths } from '../printers/tabwriter.js';
 import { addGlobalFlags, FlagError, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
+import { readTextFile } from '../util/files.js';
 
 const HELP = `Display one or many resources.
 
@@ -164,7 +165,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ignoreNotFound: !!opts.ignoreNotFound,
     sortBy: opts.sortBy,
     allowMissingTemplateKeys: allowMissing === 'true',
-    readFile: (p) => readFileSync(p, 'utf8'),
+    readFile: (p) => readTextFile(p, 1 << 20),
     files,
     fileErrors,
     singleFile,

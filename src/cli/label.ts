@@ -12,6 +12,7 @@ import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { collectFiles, Failures, readSources } from './manifest-files.js';
 import { checkOutput, dryRunOf, toYAML } from './write-manifests.js';
+import { hasOwn, own, setOwn } from '../util/own.js';
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_VALUE_MSG =
@@ -51,11 +52,11 @@ export function parsePairs(args: string[], m: MetadataVerb): { resources: string
         if (value.length > 63) throw new CommandError(`invalid label value: "${p}": must be no more than 63 characters`);
         if (!LABEL_VALUE.test(value)) throw new CommandError(`invalid label value: "${p}": ${LABEL_VALUE_MSG}`);
       } else if (key === '') throw new CommandError(`invalid annotation format: ${p}`);
-      set[key] = value;
+      setOwn(set, key, value);
     } else remove.push(p.slice(0, -1));
   }
   for (const r of remove) {
-    if (r in set) throw new CommandError(`can not both modify and remove ${m.verb === 'label' ? 'a label' : 'an annotation'} in the same command`);
+    if (hasOwn(set, r)) throw new CommandError(`can not both modify and remove ${m.verb === 'label' ? 'a label' : 'an annotation'} in the same command`);
   }
   return { resources, set, remove };
 }
@@ -157,13 +158,13 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
           if (!o.overwrite) {
             const clashes = Object.keys(set)
               .sort()
-              .filter((k) => k in before && before[k] !== set[k] && !(m.verb === 'annotate' && k === 'kubernetes.io/change-cause'));
+              .filter((k) => hasOwn(before, k) && own(before, k) !== own(set, k) && !(m.verb === 'annotate' && k === 'kubernetes.io/change-cause'));
             if (clashes.length && m.verb === 'label') {
-              const errs = clashes.map((k) => `'${k}' already has a value (${before[k]}), and --overwrite is false`);
+              const errs = clashes.map((k) => `'${k}' already has a value (${own(before, k)}), and --overwrite is false`);
               throw new CommandError(errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
             }
             if (clashes.length) {
-              const list = clashes.map((k) => `'${k}' already has a value (${before[k]})`).join('; ');
+              const list = clashes.map((k) => `'${k}' already has a value (${own(before, k)})`).join('; ');
               throw new CommandError(`--overwrite is false but found the following declared annotation(s): ${list}`);
             }
           }

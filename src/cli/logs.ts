@@ -3,7 +3,7 @@
 import { CommandError, StatusError } from '../api/errors.js';
 import { mainProcess } from '../apps/images.js';
 import { startupLog } from '../apps/servers.js';
-import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { addGlobalFlags, durationFlag, intFlag, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { loadUserImages, pickContainer, resolveTarget } from './netcli.js';
@@ -34,14 +34,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('-c, --container <name>')
     .option('-f, --follow')
     .option('-p, --previous')
-    .option('--tail <n>', '', '-1')
+    .option('--tail <n>', '', intFlag('logs', '--tail'), -1)
     .option('--timestamps')
     .option('--all-containers')
     .option('--prefix')
-    .option('--since <d>')
-    .option('--limit-bytes <n>');
+    .option('--since <d>', '', durationFlag('logs', '--since'))
+    .option('--limit-bytes <n>', '', intFlag('logs', '--limit-bytes'));
   if (!parseArgs(cmd, argv, 'logs')) return 0;
-  const o = cmd.opts() as { container?: string; previous?: boolean; tail: string; timestamps?: boolean; namespace?: string; state?: string; prefix?: boolean; allContainers?: boolean };
+  const o = cmd.opts() as { container?: string; previous?: boolean; tail: number; timestamps?: boolean; namespace?: string; state?: string; prefix?: boolean; allContainers?: boolean };
   const ref = cmd.args[0];
   if (!ref) throw new CommandError("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command", { usageOf: 'logs' });
   const session = new Session(o, io);
@@ -67,7 +67,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const proc = mainProcess(container.image ?? '', container.command, container.args, images);
     if (proc.kind === 'server') for (const l of startupLog(proc, pod.metadata.name)) lines.push({ time: startNs, line: l });
     lines.push(...(state.logs[`${pod.metadata.namespace}/${pod.metadata.name}/${container.name}`] ?? []));
-    const tail = Number(o.tail);
+    const tail = o.tail;
     const shown = tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines;
     const prefix = o.prefix ? `[pod/${pod.metadata.name}/${container.name}] ` : '';
     for (const l of shown) out += `${prefix}${o.timestamps ? `${l.time} ` : ''}${l.line}\n`;

@@ -1,11 +1,12 @@
 // The file-reading edge of -f: paths, directories (their .json/.yaml/.yml files, sorted; -R descends),
 // and `-` for stdin, with kubectl's errors. Decoding itself is pure (src/api/manifest.ts).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CommandError, KubeError } from '../api/errors.js';
 import { failureOf, renderFailures, type Failure, type ManifestSource } from '../api/manifest.js';
 import { readStdin } from './common.js';
 import type { CliIO } from './io.js';
+import { ioErrorText, readCapped } from '../util/files.js';
 
 const EXTENSIONS = ['.json', '.yaml', '.yml'];
 
@@ -35,14 +36,30 @@ export async function readSources(patterns: string[], recursive: boolean, io: Cl
     }
     if (/^https?:\/\//.test(p)) throw new CommandError(`unable to read URL "${p}": kubesim reads local files only`);
     if (statSync(p).isDirectory()) {
-      const files = listDir(p, recursive);
+      let files: string[];
+      try {
+        files = listDir(p, recursive);
+      } catch (e) {
+        throw new CommandError(`error reading [${p}]: open ${(e as NodeJS.ErrnoException).path ?? p}: ${ioErrorText(e)}`);
+      }
       if (files.length === 0) throw new CommandError(`error reading [${p}]: recognized file extensions are [${EXTENSIONS.join(' ')}]`);
-      for (const f of files) out.push({ name: f, text: readFileSync(f, 'utf8') });
+      for (const f of files) out.push({ name: f, text: readManifestFile(f) });
     } else {
-      out.push({ name: p, text: readFileSync(p, 'utf8') });
+      out.push({ name: p, text: readManifestFile(p) });
     }
   }
   return out;
+}
+
+/** A manifest larger than this is not read whole into memory (/dev/zero never ends). */
+export const MAX_MANIFEST_BYTES = 64 << 20;
+
+/** One -f file's text; failures in Go's os.PathError wording ("open x.yaml: permission denied"). */
+function readManifestFile(path: string): string {
+  const r = readCapped(path, MAX_MANIFEST_BYTES);
+  if ('data' in r) return r.data.toString('utf8');
+  if ('error' in r) throw new CommandError(`open ${path}: ${ioErrorText(r.error)}`);
+  throw new CommandError(`the file "${path}" is larger than ${MAX_MANIFEST_BYTES} bytes`);
 }
 
 /** filepath.Glob for a pattern in the last path element (*, ?, [...]): the matches in lexical order. */

@@ -1,13 +1,13 @@
 // Shared edge code for the verbs that run processes in the simulated cluster (run, exec, debug, curl):
 // the user's images file, finding a pod and container, running a process session under the state lock,
 // the interactive shell loop, and printing --trace.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CommandError, notFound, StatusError } from '../api/errors.js';
 import type { Container, KubeObject, Pod } from '../api/types.js';
-import { imagesFromDocument, mainProcess, type ImageSpec } from '../apps/images.js';
+import { imagesDocumentError, imagesFromDocument, mainProcess, type ImageSpec } from '../apps/images.js';
 import { openProcess, promptOf, runLine, startArgv, type ProcessSession } from '../apps/process.js';
 import { appendLog, processKey, recordProcess, START_ERROR_EXIT, startErrorMessage } from '../apps/runtime.js';
 import { Output } from '../apps/shell.js';
@@ -20,6 +20,11 @@ import type { ClusterState } from '../store/state.js';
 import { readStdin } from './common.js';
 import type { Session } from './session.js';
 import type { CliIO } from './io.js';
+import { own } from '../util/own.js';
+import { ioErrorText, readRegularFile } from '../util/files.js';
+
+/** The images file is a few lines of YAML; anything bigger is not one (and is not read into memory). */
+const MAX_IMAGES_FILE_BYTES = 1 << 20;
 
 /** The user's images: $KUBESIM_IMAGES, else ~/.kube/kubesim/images.yaml when present (see README). */
 export async function loadUserImages(env: NodeJS.ProcessEnv): Promise<ImageSpec[]> {
@@ -28,13 +33,26 @@ export async function loadUserImages(env: NodeJS.ProcessEnv): Promise<ImageSpec[
     if (env.KUBESIM_IMAGES) throw new CommandError(`KUBESIM_IMAGES names "${path}", which does not exist`);
     return [];
   }
-  const mod = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
-  const parse = mod.parse ?? mod.default!.parse;
+  const text = readImagesFile(path);
+  const { loadYaml, yamlToValue } = await import('../api/manifest.js');
+  let doc: unknown;
   try {
-    return imagesFromDocument(parse(readFileSync(path, 'utf8')));
+    doc = yamlToValue(await loadYaml(), text);
   } catch (e) {
-    throw new CommandError(`error parsing images file ${path}: ${(e as Error).message}`);
+    throw new CommandError(`error parsing images file "${path}": ${(e as Error).message}`);
   }
+  const problem = imagesDocumentError(doc);
+  if (problem) throw new CommandError(`invalid images file "${path}": ${problem}`);
+  return imagesFromDocument(doc);
+}
+
+/** The file's text: a regular file of bounded size (not a device, a directory or a FIFO that never ends). */
+function readImagesFile(path: string): string {
+  const r = readRegularFile(path, MAX_IMAGES_FILE_BYTES);
+  if ('data' in r) return r.data.toString('utf8');
+  if ('error' in r) throw new CommandError(`reading images file "${path}": ${ioErrorText(r.error)}`);
+  if (r.problem === 'too-large') throw new CommandError(`images file "${path}" is too large: ${r.size} bytes (at most ${MAX_IMAGES_FILE_BYTES})`);
+  throw new CommandError(`images file "${path}" is not a regular file`);
 }
 
 export function findPod(state: ClusterState, namespace: string, name: string): Pod & KubeObject {
@@ -259,7 +277,7 @@ export function resolveTarget(state: Parameters<typeof findPod>[0], namespace: s
     service: ['services', 'services'],
     services: ['services', 'services'],
   };
-  const k = kinds[type];
+  const k = own(kinds, type);
   if (!k) throw new CommandError(`the server doesn't have a resource type "${type}"`);
   const obj = getObject(state, k[0], namespace, name) as { spec?: { selector?: { matchLabels?: Record<string, string> } | Record<string, string> } } | undefined;
   if (!obj) throw notFound(k[1], name);

@@ -18,6 +18,7 @@ const TEXT = `The following options can be passed to any command:
 Environment:
     KUBESIM_STATE   the state file, when --state is not given
     KUBESIM_SEED    the seed of the random source when a command creates the cluster
+                    (an integer between -2147483648 and 2147483647)
     KUBESIM_NOW     a fixed time (RFC 3339) for every timestamp, for reproducible output
     KUBESIM_IMAGES  a file describing more simulated images (see README)
     NO_COLOR        no colour in kubesim's own output (--trace, tunnel)

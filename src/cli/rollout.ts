@@ -21,6 +21,7 @@ import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { dryRunMode, intFlag, invalidFlagValue, normalizeFlags } from './scale.js';
+import { hasOwn, own } from '../util/own.js';
 
 /** Wall time between two steps of simulated time while `rollout status` waits: fast, but visible. */
 const PACE_MS = 50;
@@ -178,7 +179,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const sub = argv.find((a) => !a.startsWith('-'));
-  if (sub === undefined || !USAGE[sub]) {
+  if (sub === undefined || !hasOwn(USAGE, sub)) {
     if (sub !== undefined) throw new CommandError(`unknown command "${sub}"`, { usageOf: 'rollout' });
     const cmd = addGlobalFlags(newCommand('rollout', io, HELP));
     if (!parseArgs(cmd, argv, 'rollout')) return 0;
@@ -186,7 +187,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const rest = argv.filter((_, i) => i !== argv.indexOf(sub));
-  const cmd = addGlobalFlags(newCommand(`rollout ${sub}`, io, USAGE[sub]));
+  const cmd = addGlobalFlags(newCommand(`rollout ${sub}`, io, own(USAGE, sub)!));
   if (sub === 'status') {
     cmd.option('-w, --watch', 'watch until done').option('--no-watch', 'print the status once').option('--timeout <duration>', 'give up after', '0s').option('--revision <n>', 'pin to a revision', '0');
   }

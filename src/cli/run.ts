@@ -14,6 +14,8 @@ import { mainProcess, type ImageSpec } from '../apps/images.js';
 import { runLine, startArgv } from '../apps/process.js';
 import { Output } from '../apps/shell.js';
 import { appendLog, recordProcess, START_ERROR_EXIT, startErrorMessage } from '../apps/runtime.js';
+import { setOwn } from '../util/own.js';
+import { goAtoi } from '../util/goparse.js';
 
 const HELP = `Create and run a particular image in a pod.
 
@@ -94,7 +96,7 @@ function parseLabels(s: string): Record<string, string> {
   for (const kv of s.split(',')) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new CommandError(`invalid label spec: ${kv}`);
-    out[kv.slice(0, eq)] = kv.slice(eq + 1);
+    setOwn(out, kv.slice(0, eq), kv.slice(eq + 1));
   }
   return out;
 }
@@ -123,7 +125,7 @@ function buildPod(name: string, o: RunOpts, args: string[], namespace: string | 
   const annotations: Record<string, string> = {};
   for (const a of o.annotations) {
     const eq = a.indexOf('=');
-    if (eq > 0) annotations[a.slice(0, eq)] = a.slice(eq + 1);
+    if (eq > 0) setOwn(annotations, a.slice(0, eq), a.slice(eq + 1));
   }
   return {
     kind: 'Pod',
@@ -264,6 +266,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (o.imagePullPolicy && !['Always', 'IfNotPresent', 'Never'].includes(o.imagePullPolicy)) throw usage(`invalid image pull policy: ${o.imagePullPolicy}`);
 
   const nsForObject = session.namespaceExplicit ? session.namespace : undefined;
+  // The generator reads --port with strconv.Atoi.
+  if (o.port) {
+    const port = goAtoi(o.port);
+    if ('error' in port) throw new CommandError(port.error);
+  }
   const podObj = buildPod(name, o, args, nsForObject);
   const svcObj = o.expose ? buildService(name, o, nsForObject) : undefined;
   if (dryRun === 'client') {

@@ -1,7 +1,9 @@
 // `kubesim scale`: set the replicas of deployments, replica sets and replication controllers.
 import { CommandError } from '../api/errors.js';
 import { displayName, parseTargets, scaleObject } from '../cluster/rollouts.js';
-import { addGlobalFlags, FlagError, newCommand, parseArgs } from './common.js';
+import { addGlobalFlags, intFlag, invalidFlagValue, newCommand, parseArgs } from './common.js';
+
+export { intFlag, invalidFlagValue };
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
 
@@ -40,19 +42,6 @@ Usage:
 
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;
-
-/** pflag's error for a value it cannot parse, as cobra prints it. */
-export function invalidFlagValue(verb: string, flag: string, value: string, detail: string): FlagError {
-  return new FlagError(`invalid argument "${value}" for "${flag}" flag: ${detail}\nSee 'kubectl ${verb} --help' for usage.`);
-}
-
-/** An int flag's parser (strconv.ParseInt's wording on failure). */
-export function intFlag(verb: string, flag: string) {
-  return (v: string): number => {
-    if (!/^[-+]?\d+$/.test(v)) throw invalidFlagValue(verb, flag, v, `strconv.ParseInt: parsing "${v}": invalid syntax`);
-    return Number(v);
-  };
-}
 
 /** GetDryRunStrategy: a bare --dry-run (and the old boolean spellings) still mean client. */
 export function dryRunMode(v: string | undefined): 'none' | 'client' | 'server' {

@@ -6,8 +6,9 @@ import type { Ctx } from '../cluster/context.js';
 import type { ClusterState } from '../store/state.js';
 import { mutateState, readState, resolveStatePath, withLock, writeStateAtomic } from '../store/store.js';
 import { clockFromEnv, type Clock } from '../util/clock.js';
-import { Random } from '../util/random.js';
+import { parseSeed, Random } from '../util/random.js';
 import type { GlobalOptions } from './common.js';
+import { seedEnvError } from './environment.js';
 import type { CliIO } from './io.js';
 
 /** One command's view of where the cluster lives and what time it is. */
@@ -37,8 +38,8 @@ export class Session {
   /** The default cluster a first command creates: seed from KUBESIM_SEED, else 1. */
   private async createDefault(): Promise<ClusterState> {
     const raw = this.env.KUBESIM_SEED;
-    const seed = raw === undefined || raw === '' ? 1 : Number(raw);
-    if (!Number.isInteger(seed)) throw new CommandError(`KUBESIM_SEED must be an integer, got "${raw}"`);
+    const seed = raw === undefined || raw === '' ? 1 : parseSeed(raw);
+    if (seed === undefined) throw seedEnvError(raw ?? '');
     const { createCluster } = await import('../cluster/bootstrap.js');
     return createCluster({ name: 'kind', seed, now: this.clock.now(), loadBalancer: true });
   }

@@ -4,6 +4,7 @@
 import { CommandError } from '../api/errors.js';
 import type { Container, KubeObject } from '../api/types.js';
 import { portNameErrors } from '../api/validation.js';
+import { setOwn } from '../util/own.js';
 
 export interface ExposeOptions {
   name?: string;
@@ -41,7 +42,7 @@ export function parseLabelSpec(spec: string): Record<string, string> {
     const kv = part.split('=');
     if (kv.length !== 2) throw new CommandError(`unexpected label spec: ${part}`);
     if (kv[0].length === 0) throw new CommandError('unexpected empty label key');
-    out[kv[0]] = kv[1];
+    setOwn(out, kv[0], kv[1]);
   }
   return out;
 }

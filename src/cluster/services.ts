@@ -4,7 +4,7 @@
 // or a type change releases by construction (the bitmap allocators' semantics, without a second source of truth).
 import { internalError, InvalidError, type FieldError } from '../api/errors.js';
 import type { KubeObject, Service } from '../api/types.js';
-import { checkDns1035, checkLabel, portNameErrors } from '../api/validation.js';
+import { checkDns1035, checkLabel, metadataCauses, portNameErrors } from '../api/validation.js';
 import { listObjects, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { intToIPv4, ipv4ToInt, isIPv4 } from '../util/ip.js';
@@ -175,8 +175,10 @@ function validateClusterIPsRelated(spec: Spec): FieldError[] {
 }
 
 function checkPortNum(field: string, n: unknown): FieldError[] {
-  const v = Number(n);
-  if (!Number.isInteger(v) || v < 1 || v > 65535) return [{ type: 'Invalid value', field, value: n, detail: 'must be between 1 and 65535, inclusive' }];
+  // An absent port is Go's zero value.
+  const value = n === undefined || n === null ? 0 : n;
+  const v = Number(value);
+  if (!Number.isInteger(v) || v < 1 || v > 65535) return [{ type: 'Invalid value', field, value, detail: 'must be between 1 and 65535, inclusive' }];
   return [];
 }
 
@@ -246,6 +248,7 @@ export function validateService(svc: Svc): FieldError[] {
   const name = svc.metadata.name ?? '';
   if (!name) out.push({ type: 'Required value', field: 'metadata.name', detail: 'name or generateName is required' });
   else out.push(...checkDns1035('metadata.name', name));
+  out.push(...metadataCauses(svc.metadata));
   const spec = svc.spec ?? {};
   const ports = spec.ports ?? [];
   if (ports.length === 0 && !isHeadless(spec) && spec.type !== 'ExternalName') out.push({ type: 'Required value', field: 'spec.ports' });

@@ -9,7 +9,7 @@ import { InvalidError, type FieldError } from '../api/errors.js';
 import { matchesLabelSelector, matchesMap } from '../api/labels.js';
 import { resourceByName } from '../api/resources.js';
 import type { Container, Deployment, KubeObject, LabelSelector, Pod, PodTemplateSpec, ReplicaSet, ReplicationController } from '../api/types.js';
-import { checkSubdomain, validatePodSpec } from '../api/validation.js';
+import { annotationCauses, checkSubdomain, labelMapCauses, labelSelectorCauses, labelSelectorParses, metadataCauses, validatePodSpec } from '../api/validation.js';
 import { getObject, listObjects, objectKey, putObject } from '../store/objects.js';
 import type { Loaded } from '../store/object-store.js';
 import type { ClusterState } from '../store/state.js';
@@ -140,6 +140,9 @@ function validateTemplate(t: PodTemplateSpec | undefined, selects: ((l: Record<s
   if (selects && !selects(t.metadata?.labels)) {
     causes.push(invalidRaw('spec.template.metadata.labels', goStringMap(t.metadata?.labels), '`selector` does not match template `labels`'));
   }
+  // ValidateTemplateObjectMeta, then the pod spec.
+  causes.push(...annotationCauses('spec.template.metadata.annotations', t.metadata?.annotations));
+  causes.push(...labelMapCauses('spec.template.metadata.labels', t.metadata?.labels));
   causes.push(...validatePodSpec(t.spec, 'spec.template.spec'));
   const rp = t.spec?.restartPolicy;
   if (rp && rp !== 'Always') causes.push({ type: 'Unsupported value', field: 'spec.template.spec.restartPolicy', value: rp, detail: 'supported values: "Always"' });
@@ -153,22 +156,61 @@ function selectorEmpty(sel: LabelSelector | undefined): boolean {
   return Object.keys(sel?.matchLabels ?? {}).length + (sel?.matchExpressions?.length ?? 0) === 0;
 }
 
-/** apps/v1 Deployment and ReplicaSet: selector required, non-empty, matching the template, immutable. */
+/** Go's %#v of an intstr.IntOrString (its String method has a pointer receiver, so field errors dump the struct). */
+function goIntOrString(v: unknown): string {
+  return typeof v === 'string' ? `intstr.IntOrString{Type:1, IntVal:0, StrVal:${JSON.stringify(v)}}` : `intstr.IntOrString{Type:0, IntVal:${Number(v ?? 0)}, StrVal:""}`;
+}
+
+const PERCENT_MSG = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
+
+/** apps ValidatePositiveIntOrPercent. */
+function intOrPercentCauses(v: unknown, field: string): FieldError[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v === 'string') return /^[0-9]+%$/.test(v) ? [] : [invalidRaw(field, goIntOrString(v), PERCENT_MSG)];
+  if (typeof v === 'number' && v < 0) return [{ type: 'Invalid value', field, value: v, detail: 'must be greater than or equal to 0' }];
+  return [];
+}
+
+/** apps ValidateDeploymentStrategy (after defaulting: RollingUpdate gets its rollingUpdate parameters). */
+function strategyCauses(strategy: NonNullable<Deployment['spec']>['strategy'] | undefined): FieldError[] {
+  const type = strategy?.type;
+  const ru = strategy?.rollingUpdate;
+  if (type === 'Recreate') return ru ? [{ type: 'Forbidden', field: 'spec.strategy.rollingUpdate', detail: 'may not be specified when strategy `type` is \'Recreate\'' }] : [];
+  if (type === 'RollingUpdate') {
+    if (!ru) return [];
+    const out = [...intOrPercentCauses(ru.maxUnavailable, 'spec.strategy.rollingUpdate.maxUnavailable'), ...intOrPercentCauses(ru.maxSurge, 'spec.strategy.rollingUpdate.maxSurge')];
+    if (isZero(ru.maxSurge) && isZero(ru.maxUnavailable)) {
+      out.push({ type: 'Invalid value', field: 'spec.strategy.rollingUpdate.maxUnavailable', value: ru.maxUnavailable, detail: 'may not be 0 when `maxSurge` is 0' });
+    }
+    const pct = typeof ru.maxUnavailable === 'string' && /^[0-9]+%$/.test(ru.maxUnavailable) ? Number(ru.maxUnavailable.slice(0, -1)) : undefined;
+    if (pct !== undefined && pct > 100) out.push(invalidRaw('spec.strategy.rollingUpdate.maxUnavailable', goIntOrString(ru.maxUnavailable), 'must not be greater than 100%'));
+    return out;
+  }
+  // field.NotSupported(fldPath, strategy, ...): the whole strategy, printed with %#v as the internal type.
+  const goRU = ru ? '(*apps.RollingUpdateDeployment)(0xc000a1e2d0)' : '(*apps.RollingUpdateDeployment)(nil)';
+  return [
+    {
+      type: 'Unsupported value',
+      field: 'spec.strategy',
+      detail: `apps.DeploymentStrategy{Type:${JSON.stringify(String(type ?? ''))}, RollingUpdate:${goRU}}: supported values: "Recreate", "RollingUpdate"`,
+    },
+  ];
+}
+
+/** apps/v1 Deployment and ReplicaSet: selector required, valid, non-empty, matching the template, immutable. */
 function validateAppsWorkload(obj: KubeObject, old: KubeObject | undefined): void {
   const spec = (obj.spec ?? {}) as { selector?: LabelSelector; template?: PodTemplateSpec; replicas?: number; strategy?: NonNullable<Deployment['spec']>['strategy'] };
   const causes: FieldError[] = nameCauses(obj);
   validateReplicas(spec.replicas, causes);
-  if (!spec.selector) causes.push({ type: 'Required value', field: 'spec.selector' });
-  else if (selectorEmpty(spec.selector)) causes.push(invalidRaw('spec.selector', goLabelSelector(spec.selector), `empty selector is invalid for ${obj.kind === 'Deployment' ? 'deployment' : 'replicaset'}`));
   const sel = spec.selector;
-  validateTemplate(spec.template, sel && !selectorEmpty(sel) ? (l) => matchesLabelSelector(sel, l) : () => false, causes);
-  if (obj.kind === 'Deployment') {
-    const ru = spec.strategy?.rollingUpdate;
-    if (spec.strategy?.type === 'Recreate' && ru) causes.push({ type: 'Forbidden', field: 'spec.strategy.rollingUpdate', detail: 'may not be specified when strategy `type` is \'Recreate\'' });
-    if (ru && isZero(ru.maxSurge) && isZero(ru.maxUnavailable)) {
-      causes.push({ type: 'Invalid value', field: 'spec.strategy.rollingUpdate.maxUnavailable', value: ru.maxUnavailable, detail: 'may not be 0 when `maxSurge` is 0' });
-    }
+  if (!sel) causes.push({ type: 'Required value', field: 'spec.selector' });
+  else {
+    causes.push(...labelSelectorCauses('spec.selector', sel));
+    if (selectorEmpty(sel)) causes.push(invalidRaw('spec.selector', goLabelSelector(sel), `empty selector is invalid for ${obj.kind === 'Deployment' ? 'deployment' : 'replicaset'}`));
   }
+  if (sel && !labelSelectorParses(sel)) causes.push(invalidRaw('spec.selector', goLabelSelector(sel), 'invalid label selector'));
+  else validateTemplate(spec.template, sel && !selectorEmpty(sel) ? (l) => matchesLabelSelector(sel, l) : () => false, causes);
+  if (obj.kind === 'Deployment') causes.push(...strategyCauses(spec.strategy));
   if (old) {
     const oldSel = (old.spec as { selector?: LabelSelector } | undefined)?.selector;
     if (canonicalJSON(oldSel ?? null) !== canonicalJSON(spec.selector ?? null)) causes.push(invalidRaw('spec.selector', goLabelSelector(spec.selector), 'field is immutable'));
@@ -178,8 +220,8 @@ function validateAppsWorkload(obj: KubeObject, old: KubeObject | undefined): voi
 
 function nameCauses(obj: KubeObject): FieldError[] {
   const name = obj.metadata?.name ?? '';
-  if (!name) return [{ type: 'Required value', field: 'metadata.name', detail: 'name or generateName is required' }];
-  return checkSubdomain('metadata.name', name);
+  const causes: FieldError[] = name ? checkSubdomain('metadata.name', name) : [{ type: 'Required value', field: 'metadata.name', detail: 'name or generateName is required' }];
+  return [...causes, ...metadataCauses(obj.metadata)];
 }
 
 function isZero(v: unknown): boolean {

@@ -8,6 +8,30 @@ import type { AppRequest, AppResponse, ConnectResult, Connection, SendResult } f
 
 /** Largest request body accepted (the simulated apps read small bodies; a bigger one gets 413, as nginx does). */
 export const MAX_REQUEST_BODY = 64 * 1024 * 1024;
+/**
+ * Request bodies held in memory at once, across every connection of the process: each body is buffered whole
+ * before the simulated app sees it, so without this bound twenty concurrent 60 MB uploads hold 1.2 GB. A body
+ * that would take the total past it is not kept; its request is answered 413 Request Entity Too Large.
+ */
+export const MAX_BUFFERED_BODIES = 64 * 1024 * 1024;
+
+/** The bytes of request bodies currently held, against a limit. */
+export class BodyBudget {
+  used = 0;
+  constructor(readonly limit: number) {}
+  /** Takes n bytes if they fit. */
+  reserve(n: number): boolean {
+    if (this.used + n > this.limit) return false;
+    this.used += n;
+    return true;
+  }
+  release(n: number): void {
+    this.used -= n;
+  }
+}
+
+/** One budget for the whole process (port-forward and tunnel may run several servers). */
+const PROCESS_BODY_BUDGET = new BodyBudget(MAX_BUFFERED_BODIES);
 /** Response bodies above this are written in slices, waiting for the socket to drain between them. */
 const SLICE = 256 * 1024;
 
@@ -24,6 +48,8 @@ export interface BridgeHooks {
   refuse?: 'close' | 'reset';
   /** After each request, with the outcome (for log lines and for noticing a vanished pod). */
   onSent?(result: SendResult, socket: Socket): void;
+  /** Where buffered request bodies are counted (default: the process's MAX_BUFFERED_BODIES). */
+  bodyBudget?: BodyBudget;
 }
 
 const CONN = Symbol('kubesim.simConnection');
@@ -67,26 +93,44 @@ function handle(req: IncomingMessage, res: ServerResponse, hooks: BridgeHooks): 
     respond(conn, req, Buffer.alloc(0), res, hooks);
     return;
   }
+  const budget = hooks.bodyBudget ?? PROCESS_BODY_BUDGET;
   const chunks: Buffer[] = [];
   let size = 0;
+  let held = 0;
   let tooBig = false;
+  const release = () => {
+    budget.release(held);
+    held = 0;
+  };
+  // An upload that stops halfway (the client went away) gives its share back.
+  req.on('close', release);
   req.on('data', (c: Buffer) => {
     if (tooBig) return;
-    size += c.length;
-    if (size > MAX_REQUEST_BODY) {
+    // Past the per-request limit, or past what all connections may hold together: stop keeping it. The rest
+    // is read and dropped, then the request is answered 413.
+    if (size + c.length > MAX_REQUEST_BODY || !budget.reserve(c.length)) {
       tooBig = true;
       chunks.length = 0;
+      release();
       return;
     }
+    size += c.length;
+    held += c.length;
     chunks.push(c);
   });
   req.on('end', () => {
     if (tooBig) {
-      res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' });
+      res.writeHead(413, 'Request Entity Too Large', { 'Content-Type': 'text/plain', Connection: 'close' });
       res.end('Request Entity Too Large\n');
       return;
     }
-    respond(conn, req, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), res, hooks);
+    const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    chunks.length = 0;
+    try {
+      respond(conn, req, body, res, hooks);
+    } finally {
+      release();
+    }
   });
 }
 

@@ -7,6 +7,7 @@ import { findResource, qualifiedResource, type ResourceInfo } from '../api/resou
 import type { KubeObject, LabelSelector, Pod, Service } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
+import { own } from '../util/own.js';
 
 type PodObj = Pod & KubeObject;
 type ServiceObj = Service & KubeObject;
@@ -117,8 +118,8 @@ export function lessActive(a: PodObj, b: PodObj): boolean {
   const an = a.spec?.nodeName ?? '';
   const bn = b.spec?.nodeName ?? '';
   if (an !== bn && (an === '' || bn === '')) return an === '';
-  const ap = PHASE_RANK[a.status?.phase ?? ''] ?? 0;
-  const bp = PHASE_RANK[b.status?.phase ?? ''] ?? 0;
+  const ap = own(PHASE_RANK, a.status?.phase ?? '') ?? 0;
+  const bp = own(PHASE_RANK, b.status?.phase ?? '') ?? 0;
   if (ap !== bp) return ap < bp;
   const ar = isReady(a);
   const br = isReady(b);

@@ -2,6 +2,7 @@
 // sigs.k8s.io/yaml, so map keys come out sorted; JSON is indented with four spaces.
 import { qualifiedKind, resourceForKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
+import { setOwn } from '../util/own.js';
 import { goYAML } from './yaml.js';
 
 /** Deep copy with object keys sorted, as Go's encoding of map[string]interface{} orders them. */
@@ -11,7 +12,7 @@ export function sortKeys(v: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v as object).sort()) {
       const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = sortKeys(x);
+      if (x !== undefined) setOwn(out, k, sortKeys(x));
     }
     return out;
   }

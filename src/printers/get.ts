@@ -8,8 +8,10 @@ import type { KubeObject } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { asList, objectName, toJSON } from './format.js';
+import { hasOwn, own } from '../util/own.js';
 import { formatTable } from './tabwriter.js';
 import { tableFor } from './tables.js';
+import { ioErrorText } from '../util/files.js';
 
 export interface GetOptions {
   args: string[];
@@ -140,7 +142,7 @@ function parseFieldSelector(text: string, info: ResourceInfo): FieldReq[] {
     const m = /^([^!=]+)(==|!=|=)(.*)$/.exec(part.trim());
     if (!m) throw new CommandError(`invalid selector: '${text}'; can't understand '${part}'`);
     const path = m[1].trim();
-    if (!FIELD_PATHS[path]) {
+    if (!hasOwn(FIELD_PATHS, path)) {
       throw new StatusError('BadRequest', 400, `Unable to find "${info.group ? `${info.group}/` : '/'}${info.version}, Resource=${info.resource}" that match label selector "", field selector "${text}": field label not supported: ${path}`);
     }
     out.push({ path, value: m[3].trim(), equal: m[2] !== '!=' });
@@ -149,7 +151,7 @@ function parseFieldSelector(text: string, info: ResourceInfo): FieldReq[] {
 }
 
 function fieldMatches(reqs: FieldReq[], o: KubeObject): boolean {
-  return reqs.every((r) => (FIELD_PATHS[r.path](o) === r.value) === r.equal);
+  return reqs.every((r) => (own(FIELD_PATHS, r.path)!(o) === r.value) === r.equal);
 }
 
 // ---- fetching ----
@@ -212,7 +214,7 @@ export function tableRows(info: ResourceInfo, objs: KubeObject[], now: Date, o: 
     if (o.withNamespace) row.push(info.namespaced ? obj.metadata.namespace ?? '' : '');
     cells.forEach((c, i) => keep[i] && row.push(cutCell(c)));
     const labels = obj.metadata.labels ?? {};
-    for (const l of o.labelColumns) row.push(labels[l] ?? '');
+    for (const l of o.labelColumns) row.push(own(labels, l) ?? '');
     if (o.showLabels) row.push(formatLabels(labels));
     rows.push(row);
   }
@@ -413,9 +415,9 @@ function readTemplate(path: string, opts: Pick<GetOptions, 'readFile'>): string 
     if (!opts.readFile) throw new Error('no file access');
     return opts.readFile(path);
   } catch (e) {
+    // Go's os.ReadFile: a directory opens, then fails to read.
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : (e as Error).message;
-    throw new CommandError(`error reading template ${path}, open ${path}: ${why}`);
+    throw new CommandError(`error reading template ${path}, ${code === 'EISDIR' ? 'read' : 'open'} ${path}: ${ioErrorText(e)}`);
   }
 }
 

@@ -4,6 +4,7 @@
 import { formatLabels } from '../api/labels.js';
 import type { KubeObject, LabelSelector } from '../api/types.js';
 import { humanDuration } from '../util/duration.js';
+import { own } from '../util/own.js';
 
 export interface Column {
   /** Header as kubectl prints it (already upper-cased). */
@@ -458,5 +459,5 @@ export const DEFAULT_TABLE: TableHandler = {
 };
 
 export function tableFor(resource: string): TableHandler {
-  return TABLES[resource] ?? DEFAULT_TABLE;
+  return own(TABLES, resource) ?? DEFAULT_TABLE;
 }

@@ -3,6 +3,7 @@
 // holds an inter-process lock from read to rename, so commands run in parallel never lose an update.
 // The files and their commit protocol are in layout.ts; the lazily read objects in object-store.ts.
 import { readFileSync, rmSync } from 'node:fs';
+import { ioErrorText, readRegularFile } from '../util/files.js';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CommandError } from '../api/errors.js';
@@ -32,13 +33,25 @@ function damaged(path: string, why: string): StateFileError {
   );
 }
 
+/** Where JSON.parse gave up, in our words rather than V8's. */
+function jsonProblem(text: string, e: unknown): string {
+  const message = (e as Error)?.message ?? '';
+  if (/Unexpected end/.test(message)) return 'the document ends early';
+  const m = /position (\d+)/.exec(message);
+  const token = /Unexpected token '(.)'/.exec(message);
+  // V8 names the token but not its place when the text is not JSON at all: find it.
+  const at = m ? Number(m[1]) : token ? text.indexOf(token[1]) : -1;
+  if (at < 0 || at >= text.length) return 'the document ends early';
+  return `unexpected ${JSON.stringify(text.slice(at, at + 10))} at byte ${Buffer.byteLength(text.slice(0, at))}`;
+}
+
 /** Parses and checks a head document; migrates older schemas in memory. */
 export function parseState(path: string, text: string): ClusterState {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw damaged(path, text.trim() === '' ? 'the file is empty' : `not valid JSON: ${(e as Error).message}`);
+    throw damaged(path, text.trim() === '' ? 'the file is empty' : `not valid JSON: ${jsonProblem(text, e)}`);
   }
   if (!doc || typeof doc !== 'object' || (doc as { kind?: unknown }).kind !== STATE_KIND) {
     throw new StateFileError(
@@ -124,16 +137,25 @@ function openHead(path: string, head: Record<string, unknown>): ClusterState {
   return state;
 }
 
+/** A head, or a kubesim 0.1 state of one document, is a JSON string: V8 holds at most about 512 MiB of one. */
+const MAX_HEAD_BYTES = 512 * 1024 * 1024;
+
 /** Reads the head, or undefined when there is no file yet. The objects are read later, as they are asked for. */
 export function readState(path: string): ClusterState | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateFileError(`cannot read the state file "${path}": ${(e as Error).message}`);
+  // Read as a file the user names: a directory, a device such as /dev/zero or a FIFO is refused, not read.
+  const r = readRegularFile(path, MAX_HEAD_BYTES);
+  if ('error' in r) {
+    if (r.error.code === 'ENOENT') return undefined;
+    throw new StateFileError(`cannot read the state file "${path}": ${ioErrorText(r.error)}`);
   }
-  return parseState(path, text);
+  if ('problem' in r) {
+    throw new StateFileError(
+      r.problem === 'not-regular'
+        ? `cannot read the state file "${path}": not a regular file`
+        : `cannot read the state file "${path}": ${r.size} bytes is more than a state file can hold`,
+    );
+  }
+  return parseState(path, r.data.toString('utf8'));
 }
 
 /** Whether a store's head names events that have expired by `nowMs`. */
@@ -151,7 +173,8 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   const store = state.objects;
   // A state read from another path, built in memory, or older than the saved one (a test writing back an old
   // view) writes every object afresh, after whatever is there.
-  const onDisk = diskGeneration(path);
+  const disk = diskHead(path);
+  const onDisk = disk.generation;
   const foreign = store.source?.statePath !== path || onDisk !== (state.store?.generation ?? 0);
   if (foreign) store.materialize();
   const old: StoreHead = foreign ? { generation: Math.max(onDisk, state.store?.generation ?? 0), kinds: {}, segments: {} } : state.store ?? { generation: 0, kinds: {}, segments: {} };
@@ -168,6 +191,9 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   }
   capLogs(state.logs, store.loadedKeys('logs'));
   const changes = store.changes();
+  const { objects: _o, logs: _l, store: _s, ...meta } = state as ClusterState & Record<string, unknown>;
+  // A command that changed nothing (an exec that only read, a refused write) leaves the files as they are.
+  if (!foreign && !changes.size && JSON.stringify({ ...meta, store: old }) === disk.text) return;
   const generation = old.generation + 1;
   const segments: StoreHead['segments'] = Object.fromEntries(Object.entries(old.segments).map(([g, v]) => [g, { ...v }]));
   const kinds: StoreHead['kinds'] = Object.fromEntries(Object.entries(old.kinds).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
@@ -234,7 +260,6 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   }
   const storeHead: StoreHead = { generation, kinds, segments };
   if (expiry !== undefined && store.kindNames().includes('events')) storeHead.eventsExpireAt = expiry;
-  const { objects: _o, logs: _l, store: _s, ...meta } = state as ClusterState & Record<string, unknown>;
   const head = JSON.stringify({ ...meta, store: storeHead });
   writeCommit(path, { generation, segment: lines.length ? `${lines.join('\n')}\n` : '', indexes, head, obsolete });
   if (foreign) for (const f of strayFiles(path, storeHead)) rmSync(f, { force: true });
@@ -254,12 +279,13 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
 export const EVENT_TTL_MS = 60 * 60 * 1000;
 
 /** The generation of the state saved at path (0 when there is none): a new save must come after it. */
-function diskGeneration(path: string): number {
+function diskHead(path: string): { generation: number; text: string } {
   try {
-    const g = (JSON.parse(readFileSync(path, 'utf8')) as { store?: { generation?: unknown } }).store?.generation;
-    return typeof g === 'number' && Number.isInteger(g) ? g : 0;
+    const text = readFileSync(path, 'utf8');
+    const g = (JSON.parse(text) as { store?: { generation?: unknown } }).store?.generation;
+    return { generation: typeof g === 'number' && Number.isInteger(g) ? g : 0, text };
   } catch {
-    return 0;
+    return { generation: 0, text: '' };
   }
 }
 

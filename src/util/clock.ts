@@ -1,4 +1,5 @@
 // One clock feeds every timestamp. Tests and CI scripts fix it with KUBESIM_NOW=<RFC3339>.
+import { CommandError } from '../api/errors.js';
 export interface Clock {
   now(): Date;
 }
@@ -14,11 +15,31 @@ export const systemClock: Clock = { now: () => new Date() };
 export function clockFromEnv(env: NodeJS.ProcessEnv): Clock {
   const fixed = env.KUBESIM_NOW;
   if (fixed) {
-    const t = new Date(fixed);
-    if (Number.isNaN(t.getTime())) throw new Error(`KUBESIM_NOW is not an RFC 3339 time: "${fixed}"`);
+    const t = parseRFC3339(fixed);
+    if (!t) throw new CommandError(`KUBESIM_NOW is not an RFC 3339 time: "${fixed}"`);
     return fixedClock(t);
   }
   return systemClock;
+}
+
+/**
+ * time.Parse(time.RFC3339, s) as Go checks it: the exact layout, each field in range (no 31 February, no hour
+ * 24), a four-digit year. Date's own parser would take "5", "2026" or "2026-02-31" and roll them over.
+ */
+export function parseRFC3339(s: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/.exec(s);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeap(year) ? 1 : 0);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return undefined;
+  const zone = m[8];
+  if (zone.length > 1 && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4, 6)) > 59)) return undefined;
+  const t = new Date(s.replace(/\.(\d{3})\d+/, '.$1'));
+  return Number.isNaN(t.getTime()) ? undefined : t;
+}
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
 /** Kubernetes' metav1.Time wire form: RFC 3339, second precision, UTC. */

@@ -1,6 +1,7 @@
 // The simulated shell: operators, pipes, quoting, expansion, loops, exit codes, missing commands.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { SHELL_LIMITS } from '../../src/apps/shell.js';
 import { tools } from './helpers.js';
 
 describe('simulated shell', () => {
@@ -42,5 +43,27 @@ describe('simulated shell', () => {
 
   it('redirects to /dev/null', () => {
     assert.equal(run('echo hidden > /dev/null; echo shown').stdout, 'shown\n');
+  });
+
+  it('ends runaway scripts with ash\'s errors at the bounds of a 512 MiB container, never a JavaScript one', () => {
+    const nest = (n: number) => `echo ${'$(echo '.repeat(n)}x${')'.repeat(n)}`;
+    assert.deepEqual(run(nest(3000)), { code: 2, stdout: '', stderr: 'sh: recursion too deep\n', elapsedMs: 0 });
+    assert.equal(run(nest(50)).stdout, 'x\n');
+    assert.deepEqual(run(`${'if true; then '.repeat(3000)}echo hi${'; fi'.repeat(3000)}`), { code: 2, stdout: '', stderr: 'sh: recursion too deep\n', elapsedMs: 0 });
+    // 2^28 bytes cannot be built; 2^20 can.
+    assert.deepEqual(run('a=x; for i in $(seq 1 28); do a=$a$a; done; echo ${#a}'), { code: 2, stdout: '', stderr: 'sh: out of memory\n', elapsedMs: 0 });
+    assert.equal(run('a=x; for i in $(seq 1 20); do a=$a$a; done; echo ${#a}').stdout, '1048576\n');
+    assert.deepEqual(run('seq 1 100000000 | wc -l'), { code: 2, stdout: '', stderr: 'sh: out of memory\n', elapsedMs: 0 });
+    assert.equal(run('seq 1 1000000 | wc -l').stdout, '1000000\n');
+    // A tool started directly reports the bound in its own name, as a busybox applet does.
+    // (what it wrote before is kept, as a pipe's reader would have read it)
+    const direct = sh(['seq', '1', '100000000']);
+    assert.deepEqual([direct.code, direct.stderr, direct.stdout.startsWith('1\n2\n3\n'), direct.stdout.length <= SHELL_LIMITS.valueBytes], [1, 'seq: out of memory\n', true, true]);
+  });
+
+  it('assignments are not split; $(exit) ends only its subshell; seq checks its numbers', () => {
+    assert.equal(run('x=$(seq 1 3); echo "$x"; echo ${#x}').stdout, '1\n2\n3\n5\n');
+    assert.equal(run('echo $(exit 3) $?; echo after').stdout, '3\nafter\n');
+    assert.deepEqual(run('seq abc'), { code: 1, stdout: '', stderr: "seq: invalid number 'abc'\n", elapsedMs: 0 });
   });
 });

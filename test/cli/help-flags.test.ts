@@ -55,8 +55,8 @@ test('root help lists every verb kubesim has (kubectl\'s groups), and each liste
   const { readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { ROOT } = await import('../support/cli.js');
-  const main = readFileSync(join(ROOT, 'src', 'main.ts'), 'utf8');
-  const verbs = [...main.slice(main.indexOf('const VERBS'), main.indexOf('};', main.indexOf('const VERBS'))).matchAll(/^ {2}'?([\w-]+)'?: \(\) =>/gm)].map((m) => m[1]);
+  const main = readFileSync(join(ROOT, 'src', 'cli', 'dispatch.ts'), 'utf8');
+  const verbs = [...main.slice(main.indexOf('const VERBS'), main.indexOf(']);', main.indexOf('const VERBS'))).matchAll(/^ {2}\['([\w-]+)', \(\) =>/gm)].map((m) => m[1]);
   assert.ok(verbs.length > 15, 'found the verb table');
   const t = tempCluster();
   try {

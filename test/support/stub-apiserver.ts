@@ -179,16 +179,16 @@ function labelSelectorMatches(obj: KubeObject, selector: string): boolean {
     let m: RegExpExecArray | null;
     if ((m = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(term))) {
       const vals = m[3].split(',').map((s) => s.trim());
-      const has = m[1] in labels;
+      const has = Object.hasOwn(labels, m[1]);
       if (m[2] === 'in' ? !(has && vals.includes(labels[m[1]])) : has && vals.includes(labels[m[1]])) return false;
     } else if ((m = /^([^!=]+)(!=|==|=)(.*)$/.exec(term))) {
       const key = m[1].trim();
       const want = m[3].trim();
-      const has = key in labels;
+      const has = Object.hasOwn(labels, key);
       if (m[2] === '!=' ? has && labels[key] === want : !(has && labels[key] === want)) return false;
     } else if (term.startsWith('!')) {
-      if (term.slice(1).trim() in labels) return false;
-    } else if (!(term in labels)) return false;
+      if (Object.hasOwn(labels, term.slice(1).trim())) return false;
+    } else if (!Object.hasOwn(labels, term)) return false;
   }
   return true;
 }

@@ -18,6 +18,7 @@ import {
   type DescribeClock,
   type PrefixWriter,
 } from './writer.js';
+import { own } from '../../util/own.js';
 
 type PodObj = Pod & KubeObject;
 
@@ -300,7 +301,7 @@ function fieldRefValue(pod: PodObj | undefined, path: string): string {
 function resourceFieldValue(ref: { resource: string; divisor?: unknown }, c: Container): string {
   const [kind, name] = ref.resource.split('.');
   const list = (kind === 'limits' ? c.resources?.limits : c.resources?.requests) ?? {};
-  const q = parseQuantity(list[name] ?? '0') ?? parseQuantity('0')!;
+  const q = parseQuantity(own(list as Record<string, unknown>, name) ?? '0') ?? parseQuantity('0')!;
   const divisor = parseQuantity(ref.divisor ?? '1') ?? parseQuantity('1')!;
   if (name === 'cpu') {
     const d = quantityMilliValue(divisor) || 1n;

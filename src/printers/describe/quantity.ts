@@ -2,6 +2,7 @@
 // the format its text had (DecimalSI, BinarySI, DecimalExponent), printed in canonical form ("500m", "128Mi").
 
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
+import { hasOwn } from '../../util/own.js';
 
 export interface Quantity {
   /** value × 10^9, rounded up as Quantity rounds below nano precision */
@@ -29,10 +30,10 @@ export function parseQuantity(input: unknown): Quantity | undefined {
   let format: QuantityFormat;
   let numerator: bigint;
   let denominator = 10n ** BigInt(fracDigits);
-  if (suffix in BINARY) {
+  if (hasOwn(BINARY, suffix)) {
     format = 'BinarySI';
     numerator = digits * (1n << BigInt(BINARY[suffix])) * NANO;
-  } else if (suffix in DECIMAL) {
+  } else if (hasOwn(DECIMAL, suffix)) {
     format = 'DecimalSI';
     const e = DECIMAL[suffix] + 9;
     numerator = digits * 10n ** BigInt(Math.max(0, e));
@@ -40,6 +41,9 @@ export function parseQuantity(input: unknown): Quantity | undefined {
   } else if (/^[eE][+-]?\d+$/.test(suffix)) {
     format = 'DecimalExponent';
     const e = Number(suffix.slice(1)) + 9;
+    // Go keeps quantities within an int64 scale; an exponent this far out is not a quantity (and 10n ** e
+    // would not finish).
+    if (Math.abs(e) > 1000) return undefined;
     numerator = digits * 10n ** BigInt(Math.max(0, e));
     if (e < 0) denominator *= 10n ** BigInt(-e);
   } else return undefined;
