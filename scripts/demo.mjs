@@ -126,6 +126,9 @@ try {
   say('port-forward opens a real local socket; here the demo itself plays the second terminal\'s curl.');
   await portForwardDemo();
   step(['logs', 'kiada', '--tail', '3']);
+
+  say('The state is files a command reads only in part; state check reads every object and says what it found.');
+  step(['state', 'check']);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -10,20 +10,11 @@ import { thinPod } from '../api/projections.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
+import { sortKeys } from '../store/keys.js';
 
 type PodObj = Pod & KubeObject;
 
-/** etcd order of "namespace/name" keys. */
-export function compareKeys(a: string, b: string): number {
-  const ia = a.indexOf('/');
-  const ib = b.indexOf('/');
-  const an = a.slice(0, ia);
-  const bn = b.slice(0, ib);
-  if (an !== bn) return an < bn ? -1 : 1;
-  const am = a.slice(ia + 1);
-  const bm = b.slice(ib + 1);
-  return am < bm ? -1 : am > bm ? 1 : 0;
-}
+export { compareKeys, sortKeys } from '../store/keys.js';
 
 /** What a pod was indexed under when it was added. */
 interface Indexed {
@@ -170,10 +161,10 @@ export class PodInformer {
   /** Pods of a namespace (all when undefined), in etcd order, as the API server lists them. */
   list(namespace?: string): PodObj[] {
     if (namespace !== undefined) {
-      const keys = [...(this.byNamespace.get(namespace) ?? [])].sort(compareKeys);
+      const keys = sortKeys(this.byNamespace.get(namespace) ?? []);
       return keys.map((k) => this.pods.get(k)!);
     }
-    this.sorted ??= [...this.pods.keys()].sort(compareKeys);
+    this.sorted ??= sortKeys(this.pods.keys());
     return this.sorted.map((k) => this.pods.get(k)!);
   }
 
@@ -184,13 +175,13 @@ export class PodInformer {
   /** Pods whose controller is the object with this uid, in etcd order. */
   ownedBy(uid: string): PodObj[] {
     let out = this.ownedSorted.get(uid);
-    if (!out) this.ownedSorted.set(uid, (out = [...(this.byOwner.get(uid) ?? [])].sort(compareKeys).map((k) => this.pods.get(k)!)));
+    if (!out) this.ownedSorted.set(uid, (out = sortKeys(this.byOwner.get(uid) ?? []).map((k) => this.pods.get(k)!)));
     return out;
   }
 
   /** Pods of a namespace that no controller owns, in etcd order (a ReplicaSet may adopt them). */
   orphansIn(namespace: string): PodObj[] {
-    return [...(this.orphans.get(namespace) ?? [])].sort(compareKeys).map((k) => this.pods.get(k)!);
+    return sortKeys(this.orphans.get(namespace) ?? []).map((k) => this.pods.get(k)!);
   }
 
   /** How many pods each node has (the scheduler's spreading score). */
@@ -214,7 +205,7 @@ export class PodInformer {
 
   /** Pods waiting for the scheduler, in etcd order. */
   pending(): PodObj[] {
-    return [...this.unscheduled].sort(compareKeys).map((k) => this.pods.get(k)!);
+    return sortKeys(this.unscheduled).map((k) => this.pods.get(k)!);
   }
 
   /** The stored pod itself, for a controller about to change it. */

@@ -10,7 +10,7 @@ import type { ClusterState, NodeConfig } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import { addToIPv4, ipv4ToInt, intToIPv4 } from '../util/ip.js';
 import type { Ctx } from './context.js';
-import { compareKeys, type PodInformer, type Round } from './informer.js';
+import { sortKeys, type PodInformer, type Round } from './informer.js';
 import { findSeries, recordEvent } from './events.js';
 import type { Strategy } from './strategies.js';
 
@@ -384,7 +384,7 @@ function readyDelay(c: Container): number | undefined {
 export function runKubelet(state: ClusterState, ctx: Ctx, r: Round): void {
   const nowMs = ctx.clock.now().getTime();
   // Scoped: the pods that changed and those whose status still moves with time; full: every pod.
-  const pods = r.scope ? [...r.scope.pods].sort(compareKeys).map((k) => r.pods.object(k)) : listObjects<Pod>(state, 'pods');
+  const pods = r.scope ? sortKeys(r.scope.pods).map((k) => r.pods.object(k)) : listObjects<Pod>(state, 'pods');
   for (const pod of pods) {
     if (!pod) continue;
     const nodeName = pod.spec?.nodeName;

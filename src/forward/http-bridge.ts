@@ -31,7 +31,7 @@ export class BodyBudget {
 }
 
 /** One budget for the whole process (port-forward and tunnel may run several servers). */
-const PROCESS_BODY_BUDGET = new BodyBudget(MAX_BUFFERED_BODIES);
+export const PROCESS_BODY_BUDGET = new BodyBudget(MAX_BUFFERED_BODIES);
 /** Response bodies above this are written in slices, waiting for the socket to drain between them. */
 const SLICE = 256 * 1024;
 

@@ -1,9 +1,7 @@
 // Name resolution as a pod's resolver and CoreDNS (kubernetes plugin, `pods insecure`) answer it, and as a
 // node's or the workstation's resolver does (they know no cluster names).
-import type { Endpoints } from '../api/types.js';
-import { getObject } from '../store/objects.js';
 import { isIPv4 } from '../util/ip.js';
-import type { PodHost, Topology } from './topology.js';
+import { readyBackends, type PodHost, type Topology } from './topology.js';
 
 export const CLUSTER_DNS_IP = '10.96.0.10';
 
@@ -45,12 +43,9 @@ export function clusterLookup(topo: Topology, fqdn: string): { addresses: string
       const spec = svc.spec ?? {};
       if (spec.type === 'ExternalName') return { addresses: [], cname: spec.externalName };
       if (spec.clusterIP === 'None') {
-        const ep = getObject<Endpoints>(topo.state, 'endpoints', ns, svcName);
-        const ips: string[] = [];
-        for (const s of ep?.subsets ?? []) {
-          for (const a of s.addresses ?? []) if (!ips.includes(a.ip)) ips.push(a.ip);
-          if (spec.publishNotReadyAddresses) for (const a of s.notReadyAddresses ?? []) if (!ips.includes(a.ip)) ips.push(a.ip);
-        }
+        // CoreDNS answers from the Service's EndpointSlices (ready endpoints; publishNotReadyAddresses makes
+        // every endpoint ready there).
+        const ips = readyBackends(topo.serviceSlices.get(`${ns}/${svcName}`) ?? [], undefined, 'TCP').map((b) => b.ip);
         return ips.length ? { addresses: ips } : undefined;
       }
       return spec.clusterIP ? { addresses: [spec.clusterIP] } : undefined;

@@ -1,7 +1,7 @@
 // The network as kube-proxy and the kubelet see it, indexed once per command: hosts (nodes, pods), the
-// service rules kube-proxy would install (from Services and Endpoints, never recomputed here) and the
+// service rules kube-proxy would install (from Services and EndpointSlices, never recomputed here) and the
 // sockets each pod's processes listen on. Building it reads the state; walking it (engine.ts) is cheap.
-import type { Endpoints, KubeObject, Pod, Service, ServicePort } from '../api/types.js';
+import type { EndpointSlice, KubeObject, Pod, Service, ServicePort } from '../api/types.js';
 import { findImage, mainProcess, type ImageSpec, type ListenSpec, type ServerProcess } from '../apps/images.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -180,6 +180,8 @@ export interface Topology {
   /** "nodePort/PROTO" -> rule. */
   nodePorts: Map<string, PortRule>;
   services: Map<string, Service & KubeObject>;
+  /** Each Service's EndpointSlices, by "namespace/name". */
+  serviceSlices: Map<string, EndpointSlice[]>;
   images: readonly ImageSpec[];
   /** Whether the cluster DNS Service (10.96.0.10:53/UDP) has a ready endpoint to answer queries. */
   dnsServing: boolean;
@@ -222,8 +224,16 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
   const podByKey = pods.byKey;
   const services = new Map<string, Service & KubeObject>();
   for (const s of listObjects<Service>(state, 'services')) services.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
-  const endpoints = new Map<string, Endpoints & KubeObject>();
-  for (const e of listObjects<Endpoints>(state, 'endpoints')) endpoints.set(`${e.metadata.namespace}/${e.metadata.name}`, e);
+  // kube-proxy programs Services from EndpointSlices (the Endpoints object stops at 1,000 addresses).
+  const slices = new Map<string, EndpointSlice[]>();
+  for (const sl of listObjects<EndpointSlice & KubeObject>(state, 'endpointslices')) {
+    const owner = sl.metadata.labels?.['kubernetes.io/service-name'];
+    if (owner === undefined) continue;
+    const key = `${sl.metadata.namespace}/${owner}`;
+    const l = slices.get(key);
+    if (l) l.push(sl);
+    else slices.set(key, [sl]);
+  }
 
   const clusterIPs = new Map<string, Map<string, PortRule>>();
   const externalVIPs = new Map<string, Map<string, PortRule>>();
@@ -238,9 +248,9 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
     const spec = svc.spec ?? {};
     const type = spec.type ?? 'ClusterIP';
     if (type === 'ExternalName') continue;
-    const ep = endpoints.get(key);
+    const own = slices.get(key) ?? [];
     for (const sp of spec.ports ?? []) {
-      const rule = portRule(svc, sp, ep, podByIP, nodeByIP);
+      const rule = portRule(svc, sp, own, podByIP, nodeByIP);
       const clusterIP = spec.clusterIP;
       if (clusterIP && clusterIP !== 'None') add(clusterIPs, clusterIP, rule);
       if (type === 'NodePort' || type === 'LoadBalancer') {
@@ -275,25 +285,52 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
     lbIPs,
     nodePorts,
     services,
+    serviceSlices: slices,
     images,
     dnsServing: (clusterIPs.get('10.96.0.10')?.get('53/UDP')?.ready.length ?? 0) > 0,
   };
 }
 
-/** Endpoints ports carry the service port's name; a single unnamed port matches an unnamed one. */
-function portRule(svc: Service & KubeObject, sp: ServicePort, ep: (Endpoints & KubeObject) | undefined, podByIP: Lookup<PodHost>, nodeByIP: Map<string, NodeHost>): PortRule {
+/**
+ * The ready endpoints of a Service port across its slices, as kube-proxy merges them: one per address (the
+ * first slice wins), in address order. A slice endpoint whose readiness is not set counts as ready.
+ */
+export function readyBackends(slices: EndpointSlice[], portName: string | undefined, protocol: string): { ip: string; port: number; nodeName: string | undefined }[] {
+  const seen = new Set<string>();
+  const out: { ip: string; port: number; nodeName: string | undefined; n: number }[] = [];
+  for (const sl of slices) {
+    // Without a port name (a DNS answer) every endpoint counts, and the port is 0.
+    let port = 0;
+    if (portName !== undefined) {
+      const p = (sl.ports ?? []).find((x) => (x.name ?? '') === portName && (x.protocol ?? 'TCP') === protocol);
+      if (!p) continue;
+      port = p.port ?? 0;
+    }
+    for (const e of sl.endpoints ?? []) {
+      const ip = e.addresses?.[0];
+      if (!ip || e.conditions?.ready === false || seen.has(ip)) continue;
+      seen.add(ip);
+      out.push({ ip, port, nodeName: e.nodeName ?? undefined, n: ipSortKey(ip) });
+    }
+  }
+  out.sort((a, b) => (a.n >= 0 && b.n >= 0 ? a.n - b.n : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
+  return out.map(({ ip, port, nodeName }) => ({ ip, port, nodeName }));
+}
+
+function ipSortKey(ip: string): number {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ipv4ToInt(ip) : -1;
+}
+
+/** A slice port carries the service port's name ("" for a single unnamed port). */
+function portRule(svc: Service & KubeObject, sp: ServicePort, slices: EndpointSlice[], podByIP: Lookup<PodHost>, nodeByIP: Map<string, NodeHost>): PortRule {
   const spec = svc.spec ?? {};
   const protocol = sp.protocol ?? 'TCP';
   const name = sp.name ?? '';
-  const ready: Backend[] = [];
-  for (const subset of ep?.subsets ?? []) {
-    const port = (subset.ports ?? []).find((p) => (p.name ?? '') === name && (p.protocol ?? 'TCP') === protocol);
-    if (!port) continue;
-    for (const a of subset.addresses ?? []) {
-      const nodeName = a.nodeName ?? podByIP.get(a.ip)?.node.name ?? nodeByIP.get(a.ip)?.name;
-      ready.push({ ip: a.ip, port: port.port, nodeName });
-    }
-  }
+  const ready = readyBackends(slices, name, protocol).map(({ ip, port, nodeName }) => ({
+    ip,
+    port,
+    nodeName: nodeName ?? podByIP.get(ip)?.node.name ?? nodeByIP.get(ip)?.name,
+  }));
   const affinity = spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) : 0;
   return {
     key: `${svc.metadata.namespace}/${svc.metadata.name}:${name}`,

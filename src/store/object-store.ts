@@ -4,6 +4,7 @@
 // it was read from, so no change is lost however a controller made it.
 import { projectionOf } from '../api/projections.js';
 import { isSharded, readIndex, readSlice, SegmentReader, SHARDS, shardOf, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
+import { sortKeys } from './keys.js';
 
 export interface Loaded {
   obj: unknown;
@@ -30,18 +31,6 @@ export interface StoreSource {
   head: StoreHead;
   /** Re-reads the head (a writer committed since): returns the new one. */
   reloadHead(): StoreHead;
-}
-
-/** etcd's order: namespace, then name ("/" would sort before letters, so compare the parts). */
-function compareKeys(a: string, b: string): number {
-  const ia = a.indexOf('/');
-  const ib = b.indexOf('/');
-  const an = ia < 0 ? '' : a.slice(0, ia);
-  const bn = ib < 0 ? '' : b.slice(0, ib);
-  if (an !== bn) return an < bn ? -1 : 1;
-  const am = a.slice(ia + 1);
-  const bm = b.slice(ib + 1);
-  return am < bm ? -1 : am > bm ? 1 : 0;
 }
 
 export class ObjectStore {
@@ -139,19 +128,19 @@ export class ObjectStore {
   list(kind: string): unknown[] {
     const d = this.data(kind);
     this.loadAll(kind, d);
-    d.sorted ??= [...d.loaded.keys()].sort(compareKeys);
+    d.sorted ??= sortKeys(d.loaded.keys());
     return d.sorted.map((k) => d.loaded.get(k)!.obj);
   }
 
   /** Keys of a kind in etcd order, without reading the objects. */
   keys(kind: string): string[] {
     const d = this.data(kind);
-    if (d.complete) return (d.sorted ??= [...d.loaded.keys()].sort(compareKeys)).slice();
+    if (d.complete) return (d.sorted ??= sortKeys(d.loaded.keys())).slice();
     return this.retrying(() => {
       const out = new Set<string>();
       for (const k of this.indexOf(kind, d).keys()) if (!d.removed.has(k)) out.add(k);
       for (const k of d.loaded.keys()) out.add(k);
-      return [...out].sort(compareKeys);
+      return sortKeys(out);
     });
   }
 

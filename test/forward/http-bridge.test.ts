@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { connect as tcpConnect, type AddressInfo, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { BodyBudget, createBridgeServer, MAX_BUFFERED_BODIES, type BridgeHooks } from '../../src/forward/http-bridge.js';
+import { BodyBudget, createBridgeServer, MAX_BUFFERED_BODIES, PROCESS_BODY_BUDGET, type BridgeHooks } from '../../src/forward/http-bridge.js';
 
 async function withBridge(budget: BodyBudget | undefined, fn: (port: number) => Promise<void>): Promise<void> {
   const hooks: BridgeHooks = {
@@ -21,7 +21,7 @@ async function withBridge(budget: BodyBudget | undefined, fn: (port: number) => 
 }
 
 /** A POST whose body is sent in two parts: `first` bytes now, the rest when finish() is called. */
-function upload(port: number, length: number, first: number): { socket: Socket; finish(): Promise<string> } {
+function upload(port: number, length: number, first: number): { socket: Socket; received(): string; finish(): Promise<string> } {
   const socket = tcpConnect(port, '127.0.0.1');
   let reply = '';
   socket.on('data', (d) => (reply += d));
@@ -31,6 +31,7 @@ function upload(port: number, length: number, first: number): { socket: Socket; 
   socket.write(Buffer.alloc(first, 1));
   return {
     socket,
+    received: () => reply,
     async finish() {
       socket.write(Buffer.alloc(length - first, 2));
       await closed;
@@ -83,9 +84,13 @@ test('the process-wide bound is 64 MiB: two concurrent 40 MB uploads, the second
   assert.equal(MAX_BUFFERED_BODIES, 64 * 1024 * 1024);
   await withBridge(undefined, async (port) => {
     const mb40 = 40 * 1000 * 1000;
+    // The first body is held (all but its last byte) before the second starts, so the order is fixed.
     const a = upload(port, mb40, mb40 - 1);
+    await until(() => PROCESS_BODY_BUDGET.used === mb40 - 1, 'first upload held');
     const b = upload(port, mb40, mb40 - 1);
-    const [ra, rb] = await Promise.all([a.finish(), b.finish()]);
-    assert.deepEqual([status(ra), status(rb)].sort(), ['HTTP/1.1 200 OK', 'HTTP/1.1 413 Request Entity Too Large']);
+    const rb = await b.finish();
+    const ra = await a.finish();
+    assert.deepEqual([status(ra), status(rb)], ['HTTP/1.1 200 OK', 'HTTP/1.1 413 Request Entity Too Large']);
+    assert.equal(PROCESS_BODY_BUDGET.used, 0);
   });
 });

@@ -275,8 +275,10 @@ describe('cluster DNS availability', () => {
     f.service('kiada', { clusterIP: '10.96.33.33', selector: { app: 'kiada' }, ports: [{ port: 80, targetPort: 8080 }] });
     const net0 = f.net();
     assert.equal(request(net0, podClient(f, 'client'), 'kiada', 80, GET()).kind, 'answered');
-    const ep = f.state.objects.view<any>('endpoints')['kube-system/kube-dns'] as { subsets?: unknown[] };
-    ep.subsets = [];
+    // kube-proxy reads the slices: empty the kube-dns ones.
+    const slices = Object.values(f.state.objects.view<any>('endpointslices')).filter((s: any) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns');
+    assert.ok(slices.length > 0);
+    for (const s of slices as { endpoints?: unknown[] }[]) s.endpoints = [];
     const net = f.net();
     const out = request(net, podClient(f, 'client'), 'kiada', 80, GET());
     assert.equal(out.kind, 'unresolved');
