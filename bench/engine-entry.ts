@@ -21,7 +21,15 @@ export function engineBench(n: number, opts: { trace: boolean; byName: boolean }
   }
   createObject(state, ctx, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client' }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', 'infinity'] }] } } as unknown as KubeObject, { namespace: 'default' });
   putObject(state, 'services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { clusterIP: '10.96.20.20', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] } } as unknown as KubeObject);
-  putObject(state, 'endpoints', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses, ports: [{ port: 8080, protocol: 'TCP' }] }] } as unknown as KubeObject);
+  // kube-proxy reads EndpointSlices.
+  putObject(state, 'endpointslices', {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'web-bench', namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+    addressType: 'IPv4',
+    ports: [{ name: '', port: 8080, protocol: 'TCP' }],
+    endpoints: addresses.map((a) => ({ addresses: [a.ip], conditions: { ready: true }, nodeName: a.nodeName })),
+  } as unknown as KubeObject);
   const net = openNet(state, ctx, { trace: opts.trace });
   const client = { kind: 'pod' as const, pod: net.topo.podByKey.get('default/client')! };
   const req = { method: 'GET', path: '/', headers: [['Host', 'web'], ['User-Agent', 'curl/8.5.0'], ['Accept', '*/*']] as [string, string][] };

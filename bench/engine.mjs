@@ -1,7 +1,7 @@
 // `npm run bench` (via bench/run.mjs): simulated requests per second through the network engine (ClusterIP
 // service, 10 endpoints), and the cost of one `run --rm ... curl` command against `node -e 0`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -32,7 +32,7 @@ try {
   const env = { ...process.env, KUBESIM_STATE: join(dir, 'state.json'), KUBESIM_SEED: '1', KUBESIM_NOW: '2026-11-22T01:30:00Z', NO_COLOR: '1' };
   const setup = spawnSync(process.execPath, [bin, 'run', 'kiada', '--image=luksa/kiada:0.1'], { env, encoding: 'utf8' });
   if (setup.status !== 0) throw new Error(`setup failed: ${setup.stderr}`);
-  const ip = JSON.parse(readFileSync(env.KUBESIM_STATE, 'utf8')).objects.pods['default/kiada'].status.podIP;
+  const ip = spawnSync(process.execPath, [bin, 'get', 'pod', 'kiada', '-o', 'jsonpath={.status.podIP}'], { env, encoding: 'utf8' }).stdout;
   const args = [bin, 'run', '--image=curlimages/curl', '-i', '--restart=Never', '--rm', 'client-pod', '--', 'curl', '-s', `${ip}:8080`];
   const time = (argv) => {
     const t0 = process.hrtime.bigint();

@@ -4,6 +4,7 @@
 import { hasBinary } from './images.js';
 import { BUILTINS, TOOLS, type Proc } from './tools.js';
 import { own } from '../util/own.js';
+import { ArithError, evalArith } from './arith.js';
 
 export interface Chunk {
   fd: 1 | 2;
@@ -80,7 +81,7 @@ export class ExitSignal {
 // ---------------------------------------------------------------------------------------------------------
 // Parsing
 
-type Part = { text: string; quote: 'none' | 'single' | 'double' } | { sub: string; quote: 'none' | 'double' };
+type Part = { text: string; quote: 'none' | 'single' | 'double' } | { sub: string; quote: 'none' | 'double' } | { arith: string; quote: 'none' | 'double' };
 type Word = Part[];
 type Token = { t: 'word'; w: Word } | { t: 'op'; v: string };
 
@@ -116,6 +117,23 @@ function tokenize(src: string): Token[] {
     const s = src.slice(i + 2, j);
     i = j + 1;
     return s;
+  };
+  const readArith = (): string => {
+    // at "$((": the expression runs to the "))" that closes it, parentheses inside counted.
+    let depth = 0;
+    for (let j = i + 3; j < src.length; j++) {
+      if (src[j] === '(') depth++;
+      else if (src[j] === ')') {
+        if (depth === 0) {
+          if (src[j + 1] !== ')') break;
+          const s = src.slice(i + 3, j);
+          i = j + 2;
+          return s;
+        }
+        depth--;
+      }
+    }
+    throw new ShellSyntaxError('unterminated $((');
   };
   while (i < src.length) {
     const c = src[i];
@@ -158,6 +176,10 @@ function tokenize(src: string): Token[] {
         if (src[i] === '\\' && i + 1 < src.length && '"\\$`'.includes(src[i + 1])) {
           buf += src[i + 1];
           i += 2;
+        } else if (src.startsWith('$((', i)) {
+          if (buf) push({ text: buf, quote: 'double' });
+          buf = '';
+          push({ arith: readArith(), quote: 'double' });
         } else if (src[i] === '$' && src[i + 1] === '(') {
           if (buf) push({ text: buf, quote: 'double' });
           buf = '';
@@ -167,6 +189,10 @@ function tokenize(src: string): Token[] {
       if (i >= src.length) throw new ShellSyntaxError('unterminated quoted string');
       i++;
       push({ text: buf, quote: 'double' });
+      continue;
+    }
+    if (src.startsWith('$((', i)) {
+      push({ arith: readArith(), quote: 'none' });
       continue;
     }
     if (c === '$' && src[i + 1] === '(') {
@@ -447,7 +473,17 @@ function expandWord(host: ShellHost, w: Word, split: boolean): string[] {
     for (let k = 1; k < parts.length; k++) fields.push(parts[k]);
   };
   for (const p of w) {
-    if ('sub' in p) {
+    if ('arith' in p) {
+      let v: bigint;
+      try {
+        v = evalArith(expandVars(p.arith), (name) => host.vars.get(name));
+      } catch (e) {
+        if (e instanceof ArithError) throw new ShellSyntaxError(e.message);
+        throw e;
+      }
+      append(String(v), p.quote === 'none');
+      if (p.quote !== 'none') quotedSeen = true;
+    } else if ('sub' in p) {
       const out = new Output();
       nested(host, () => {
         try {

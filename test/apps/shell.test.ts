@@ -27,6 +27,14 @@ describe('simulated shell', () => {
     assert.equal(run('for i in $(seq 1 3); do if [ $i -eq 2 ]; then echo two; else echo $i; fi; done').stdout, '1\ntwo\n3\n');
   });
 
+  it('arithmetic expansion as ash evaluates it: 64-bit integers, C precedence, bare names are variables', () => {
+    assert.equal(run('n=5; echo $((n+1)) $(($n*3)) "$(( (2+3)*4 % 7 ))"').stdout, '6 15 6\n');
+    assert.equal(run('echo $((0x10 + 010)) $((-7/2)) $((3>2 && 1)) $((unset_name + 1)) $((9223372036854775807 + 1))').stdout, '24 -3 1 1 -9223372036854775808\n');
+    assert.equal(run('n=0; for i in $(seq 1 30); do n=$((n+i)); done; echo $n').stdout, '465\n');
+    assert.deepEqual(run('echo $((1/0)); echo after'), { code: 2, stdout: '', stderr: 'sh: divide by zero\n', elapsedMs: 0 });
+    assert.deepEqual(run('echo $((1+))'), { code: 2, stdout: '', stderr: 'sh: arithmetic syntax error\n', elapsedMs: 0 });
+  });
+
   it('reports a command the image lacks as busybox sh does (exit 127)', () => {
     assert.deepEqual(run('curl x'), { code: 127, stdout: '', stderr: 'sh: curl: not found\n', elapsedMs: 0 });
   });

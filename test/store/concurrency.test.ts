@@ -71,3 +71,42 @@ test('a process killed while saving never leaves a half-written state file (only
     c.cleanup();
   }
 });
+
+test('writers that start during a long apply -f of 1,000 pods wait for it: every printed "created" is in the state', { timeout: 120_000 }, async () => {
+  const c = tempCluster();
+  try {
+    assert.equal(c.run(['cluster', 'create', '--workers', '10']).code, 0);
+    const file = `${c.dir}/thousand.yaml`;
+    writeFileSync(file, Array.from({ length: 1000 }, (_, i) => POD(`bulk-${i}`)).join('---\n'));
+    const bulk = c.runAsync(['apply', '-f', file]);
+    await new Promise((r) => setTimeout(r, 300));
+    const teams = ['team1', 'team2', 'team3'].map((n) => c.runAsync(['create', 'namespace', n]));
+    const late = c.runAsync(['run', 'late', '--image=nginx']);
+    const [b, ...rest] = await Promise.all([bulk, ...teams, late]);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(b.stdout.split('\n').filter((l) => / created$/.test(l)).length, 1000);
+    assert.deepEqual(rest.map((r) => r.stdout), ['namespace/team1 created\n', 'namespace/team2 created\n', 'namespace/team3 created\n', 'pod/late created\n']);
+    const ns = c.run(['get', 'ns', 'team1', 'team2', 'team3', '-o', 'name']);
+    assert.equal(ns.stdout, 'namespace/team1\nnamespace/team2\nnamespace/team3\n');
+    const pods = c.run(['get', 'pods', '-o', 'name']).stdout.trim().split('\n');
+    assert.equal(pods.length, 1001);
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('five run commands racing a long exec all land', { timeout: 120_000 }, async () => {
+  const c = tempCluster();
+  try {
+    assert.equal(c.run(['cluster', 'create']).code, 0);
+    assert.equal(c.run(['run', 'bb', '--image=busybox', '--', 'sleep', 'infinity']).code, 0);
+    const long = c.runAsync(['exec', 'bb', '--', 'sh', '-c', 'n=0; for i in $(seq 1 300); do for j in $(seq 1 300); do n=$((n+1)); done; done; echo $n']);
+    await new Promise((r) => setTimeout(r, 200));
+    const runs = await Promise.all(Array.from({ length: 5 }, (_, i) => c.runAsync(['run', `w${i}`, '--image=nginx'])));
+    assert.deepEqual(runs.map((r) => r.stdout), [0, 1, 2, 3, 4].map((i) => `pod/w${i} created\n`));
+    assert.equal((await long).stdout, '90000\n');
+    assert.equal(c.run(['get', 'pods', 'w0', 'w1', 'w2', 'w3', 'w4', '-o', 'name']).stdout, [0, 1, 2, 3, 4].map((i) => `pod/w${i}\n`).join(''));
+  } finally {
+    c.cleanup();
+  }
+});
