@@ -3,10 +3,10 @@
 // holds an inter-process lock from read to rename, so commands run in parallel never lose an update.
 // The files and their commit protocol are in layout.ts; the lazily read objects in object-store.ts.
 import { readFileSync, rmSync } from 'node:fs';
-import { ioErrorText, readRegularFile } from '../util/files.js';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CommandError } from '../api/errors.js';
+import { ioErrorText, readRegularFile } from '../util/files.js';
 import { indexName, isSharded, makeDir, removeFiles, SHARDS, shardOf, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
 import { projectionOf } from '../api/projections.js';
 import { ObjectStore, type StoreSource } from './object-store.js';

@@ -1,7 +1,8 @@
 // The incremental control plane (reconcile: a watch of what changed, work queues, thin pods from the index)
 // against the full one (reconcileAll: every controller over every stored object), on random command sequences.
 // The incremental side also goes through the store between commands, as a process per command does: saved,
-// then read back lazily. After every command both clusters must be identical, object for object.
+// then read back lazily. After every command both clusters must be identical, object for object, and keep the
+// invariants a user relies on (unique pod IPs; a Service's ready endpoints are its ready pods).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,7 +136,36 @@ function comparable(state: ClusterState): unknown {
   return doc;
 }
 
-test('the incremental control plane equals the full reconcile on 200 random command sequences', () => {
+/**
+ * What any cluster must show after a reconcile: no two pods share an IP, and each selecting Service's slices
+ * list as ready exactly the ready, running, not terminating pods it selects (kube-proxy's backends).
+ */
+function checkInvariants(state: ClusterState, after: string): void {
+  type P = { metadata: { namespace: string; name: string; labels?: Record<string, string>; deletionTimestamp?: string }; spec?: { hostNetwork?: boolean }; status?: { podIP?: string; phase?: string; conditions?: { type: string; status: string }[] } };
+  const pods = listObjects(state, 'pods') as unknown as P[];
+  const ips = pods.filter((p) => p.status?.podIP && !p.spec?.hostNetwork).map((p) => p.status!.podIP!);
+  assert.equal(new Set(ips).size, ips.length, `pod IPs are unique ${after}`);
+  type S = { metadata: { namespace: string; name: string }; spec?: { selector?: Record<string, string>; type?: string; publishNotReadyAddresses?: boolean } };
+  for (const svc of listObjects(state, 'services') as unknown as S[]) {
+    const sel = svc.spec?.selector;
+    if (!sel || svc.spec?.type === 'ExternalName') continue;
+    const ns = svc.metadata.namespace;
+    const want = pods
+      .filter((p) => p.metadata.namespace === ns && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v))
+      .filter((p) => p.status?.podIP && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed')
+      .filter((p) => svc.spec?.publishNotReadyAddresses || (!p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')))
+      .map((p) => p.status!.podIP!)
+      .sort();
+    type Slice = { metadata: { namespace: string; labels?: Record<string, string> }; endpoints?: { addresses: string[]; conditions?: { ready?: boolean } }[] | null };
+    const got = (listObjects(state, 'endpointslices') as unknown as Slice[])
+      .filter((sl) => sl.metadata.namespace === ns && sl.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name)
+      .flatMap((sl) => (sl.endpoints ?? []).filter((e) => e.conditions?.ready !== false).map((e) => e.addresses[0]))
+      .sort();
+    assert.deepEqual(got, want, `${ns}/${svc.metadata.name}: ready slice endpoints are the ready selected pods ${after}`);
+  }
+}
+
+test('the incremental control plane equals the full reconcile on 200 random command sequences, and both keep the invariants', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubesim-equiv-'));
   let run = 0;
   try {
@@ -154,6 +184,7 @@ test('the incremental control plane equals the full reconcile on 200 random comm
           apply(full, fctx, o);
           reconcileAll(full, fctx);
           full.random = fr.state();
+          checkInvariants(full, `after ${JSON.stringify(o)} in ${JSON.stringify(ops)}`);
           // The incremental side, as a command process: read lazily, catch up, write, reconcile, save.
           const inc = readState(path)!;
           const ir = Random.fromState(inc.random);
