@@ -30,21 +30,21 @@ export const SPECIAL_FILES = ['@fifo', '@dir', '@unreadable'];
 // ---------------------------------------------------------------------------------------------------------
 // Manifests
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-const POD: Json = {
+export const POD: Json = {
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'fault', labels: { app: 'fault' } },
   spec: { containers: [{ name: 'app', image: 'nginx', ports: [{ containerPort: 80 }], env: [{ name: 'A', value: 'b' }], resources: { limits: { cpu: '100m' } } }] },
 };
-const SERVICE: Json = {
+export const SERVICE: Json = {
   apiVersion: 'v1',
   kind: 'Service',
   metadata: { name: 'fault' },
   spec: { selector: { app: 'fault' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }], type: 'ClusterIP' },
 };
-const DEPLOYMENT: Json = {
+export const DEPLOYMENT: Json = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'fault' },
@@ -55,9 +55,9 @@ const DEPLOYMENT: Json = {
     template: { metadata: { labels: { app: 'fault' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } },
   },
 };
-const CONFIGMAP: Json = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fault' }, data: { key: 'value' } };
+export const CONFIGMAP: Json = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fault' }, data: { key: 'value' } };
 
-type FieldType = 'string' | 'int' | 'bool' | 'list' | 'map' | 'object' | 'intOrString' | 'quantity';
+export type FieldType = 'string' | 'int' | 'bool' | 'list' | 'map' | 'object' | 'intOrString' | 'quantity';
 
 /** Values of the wrong type for each field type (every one of them is refused). */
 const WRONG: Record<FieldType, Json[]> = {
@@ -72,7 +72,7 @@ const WRONG: Record<FieldType, Json[]> = {
 };
 
 /** [base object, dotted path (numeric segments index lists), field type]. */
-const FIELDS: [Json, string, FieldType][] = [
+export const FIELDS: [Json, string, FieldType][] = [
   [POD, 'metadata', 'object'],
   [POD, 'metadata.name', 'string'],
   [POD, 'metadata.labels', 'map'],
@@ -107,7 +107,7 @@ const FIELDS: [Json, string, FieldType][] = [
   [CONFIGMAP, 'immutable', 'bool'],
 ];
 
-function withValue(base: Json, path: string, value: Json | undefined): Json {
+export function withValue(base: Json, path: string, value: Json | undefined): Json {
   const copy = structuredClone(base) as Record<string, Json>;
   const parts = path.split('.');
   let at: Json = copy;
@@ -120,7 +120,7 @@ function withValue(base: Json, path: string, value: Json | undefined): Json {
 }
 
 /** YAML for a JSON-able value (flow style: valid YAML 1.1, keeps every key as written, '__proto__' too). */
-function yaml(v: Json): string {
+export function yaml(v: Json): string {
   return `${Object.entries(v as Record<string, Json>)
     .map(([k, x]) => `${JSON.stringify(k)}: ${JSON.stringify(x)}`)
     .join('\n')}\n`;

@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
-import { FAULT_CASES, type FaultCase } from './cases.js';
+import fc from 'fast-check';
+import { FAULT_CASES, FIELDS, withValue, yaml, type FaultCase, type Json } from './cases.js';
 
 /** How kubectl's messages begin (its own, cobra's, the API server's, and the shell's inside exec). */
 const KUBECTL_SHAPED = [
@@ -112,4 +113,44 @@ test('fault corpus summary', (t) => {
   const todo = FAULT_CASES.filter((k) => k.todo);
   if (todo.length) t.diagnostic(`fault corpus: ${todo.length} cases marked todo (${todoInternal.length} of them still internal errors): ${todo.map((k) => k.name).join('; ')}`);
   assert.deepEqual(internal, []);
+});
+
+// Random documents (fast-check): a valid manifest with one field set to an arbitrary value, applied. Accepted or
+// refused, a document never causes an internal error or JavaScript text; refused, it leaves the state as it was.
+test('random documents: 300 manifests with an arbitrary value at a known field are accepted or refused cleanly', async (t) => {
+  const value: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer(),
+      fc.double({ noNaN: true }),
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('', '__proto__', 'constructor', '80', '-1', '1e400', 'nginx', 'a/b', 'Always'),
+      fc.array(tie('v'), { maxLength: 3 }),
+      fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'name', 'port')), tie('v'), { maxKeys: 3 }),
+    ),
+  })).v;
+  let accepted = 0;
+  let refused = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...FIELDS), value, async ([base, path], v) => {
+      const doc = withValue(base, path, v);
+      const before = readFileSync(c.state);
+      const r = await c.run(['apply', '-f', '-'], { input: yaml(doc) });
+      const what = `${path} = ${JSON.stringify(v)}\nexit ${r.code}\nstderr: ${r.stderr.slice(0, 400)}`;
+      assert.doesNotMatch(r.stderr, /internal error in kubesim/, what);
+      for (const re of JAVASCRIPT) assert.doesNotMatch(`${r.stderr}\n${r.stdout}`, re, what);
+      if (r.code === 0) {
+        accepted++;
+        return;
+      }
+      refused++;
+      assert.ok(KUBECTL_SHAPED.some((re) => re.test(r.stderr)), `stderr is not kubectl-shaped\n${what}`);
+      assert.ok(before.equals(readFileSync(c.state)), `the state file changed\n${what}`);
+    }),
+    { numRuns: 300, seed: 20261205 },
+  );
+  t.diagnostic(`random documents: ${accepted + refused} applied, ${accepted} accepted, ${refused} refused`);
+  assert.ok(refused > 0 && accepted > 0, `both outcomes seen (${accepted} accepted, ${refused} refused)`);
 });

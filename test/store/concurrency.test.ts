@@ -110,3 +110,32 @@ test('five run commands racing a long exec all land', { timeout: 120_000 }, asyn
     c.cleanup();
   }
 });
+
+test('SIGINT or SIGTERM during a long apply -f: the command stops, and the state is the old one or the whole new one', { timeout: 120_000 }, async () => {
+  const c = tempCluster();
+  try {
+    assert.equal(c.run(['cluster', 'create', '--workers', '10']).code, 0);
+    const file = `${c.dir}/thousand.yaml`;
+    writeFileSync(file, Array.from({ length: 1000 }, (_, i) => POD(`bulk-${i}`)).join('---\n'));
+    for (const [signal, delay] of [['SIGINT', 150], ['SIGTERM', 400]] as const) {
+      const child = spawn(process.execPath, [BIN, 'apply', '-f', file], { env: c.env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill(signal);
+      const [code, sig] = await new Promise<[number | null, string | null]>((r) => child.on('close', (a, b) => r([a, b])));
+      // Ended by the signal (a shell shows 130 or 143), or finished first; never an error message.
+      assert.ok(sig === signal || code === 0, `${signal}: exit ${code} ${sig}`);
+      assert.equal(stderr, '');
+      const pods = c.run(['get', 'pods', '--no-headers', '-o', 'name']);
+      assert.equal(pods.code, 0, pods.stderr);
+      const n = pods.stdout === '' ? 0 : pods.stdout.trim().split('\n').length;
+      assert.ok(n === 0 || n === 1000, `${signal}: ${n} pods: all or nothing`);
+      const check = c.run(['state', 'check', '--repair']);
+      assert.equal(check.code, 0, check.stderr);
+      if (n === 1000) c.run(['delete', 'pods', '--all']);
+    }
+  } finally {
+    c.cleanup();
+  }
+});
