@@ -7,7 +7,7 @@ import { checkSubdomain } from '../api/validation.js';
 import { getObject, listObjects, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
-import { ipv4ToInt, isIPv4 } from '../util/ip.js';
+import { isIPv4, sortByIP } from '../util/ip.js';
 import type { Ctx } from './context.js';
 import { sortKeys, PodInformer, type Round } from './informer.js';
 import type { Strategy } from './strategies.js';
@@ -122,27 +122,6 @@ function shouldSetHostname(pod: PodObj, svc: Svc): boolean {
 
 function targetRef(pod: PodObj) {
   return { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid };
-}
-
-/** An IPv4 address as a number for sorting, or -1 for anything else. */
-function ipv4Key(ip: string): number {
-  return isIPv4(ip) ? ipv4ToInt(ip) : -1;
-}
-
-/**
- * Sorts by IP address (numerically for IPv4, as text otherwise), then by `tie`. Each address is parsed once,
- * not once per comparison: a Service with 10,000 endpoints sorts in milliseconds.
- */
-function sortByIP<T>(items: T[], ipOf: (t: T) => string, tie?: (a: T, b: T) => number): T[] {
-  const keyed = items.map((t) => {
-    const ip = ipOf(t);
-    return { t, ip, n: ipv4Key(ip) };
-  });
-  keyed.sort((a, b) => {
-    const c = a.n >= 0 && b.n >= 0 ? a.n - b.n : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0;
-    return c || (tie ? tie(a.t, b.t) : 0);
-  });
-  return keyed.map((k) => k.t);
 }
 
 // ---------------------------------------------------------------------------------------------------------

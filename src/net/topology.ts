@@ -5,7 +5,7 @@ import type { EndpointSlice, KubeObject, Pod, Service, ServicePort } from '../ap
 import { findImage, mainProcess, type ImageSpec, type ListenSpec, type ServerProcess } from '../apps/images.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
-import { inCIDR, intToIPv4, ipv4ToInt } from '../util/ip.js';
+import { inCIDR, intToIPv4, ipv4ToInt, sortByIP } from '../util/ip.js';
 
 export interface NodeHost {
   name: string;
@@ -297,7 +297,7 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
  */
 export function readyBackends(slices: EndpointSlice[], portName: string | undefined, protocol: string): { ip: string; port: number; nodeName: string | undefined }[] {
   const seen = new Set<string>();
-  const out: { ip: string; port: number; nodeName: string | undefined; n: number }[] = [];
+  const out: { ip: string; port: number; nodeName: string | undefined }[] = [];
   for (const sl of slices) {
     // Without a port name (a DNS answer) every endpoint counts, and the port is 0.
     let port = 0;
@@ -310,15 +310,10 @@ export function readyBackends(slices: EndpointSlice[], portName: string | undefi
       const ip = e.addresses?.[0];
       if (!ip || e.conditions?.ready === false || seen.has(ip)) continue;
       seen.add(ip);
-      out.push({ ip, port, nodeName: e.nodeName ?? undefined, n: ipSortKey(ip) });
+      out.push({ ip, port, nodeName: e.nodeName ?? undefined });
     }
   }
-  out.sort((a, b) => (a.n >= 0 && b.n >= 0 ? a.n - b.n : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
-  return out.map(({ ip, port, nodeName }) => ({ ip, port, nodeName }));
-}
-
-function ipSortKey(ip: string): number {
-  return /^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ipv4ToInt(ip) : -1;
+  return sortByIP(out, (b) => b.ip);
 }
 
 /** A slice port carries the service port's name ("" for a single unnamed port). */

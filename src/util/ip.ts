@@ -26,3 +26,24 @@ export function isIPv4(s: string): boolean {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
   return !!m && m.slice(1).every((x) => Number(x) <= 255 && String(Number(x)) === x);
 }
+
+/** An IPv4 address as a number for sorting, or -1 for anything else. */
+function ipv4Key(ip: string): number {
+  return isIPv4(ip) ? ipv4ToInt(ip) : -1;
+}
+
+/**
+ * Sorts by IP address (numerically for IPv4, as text otherwise), then by `tie`. Each address is parsed once,
+ * not once per comparison: a Service with 10,000 endpoints sorts in milliseconds.
+ */
+export function sortByIP<T>(items: T[], ipOf: (t: T) => string, tie?: (a: T, b: T) => number): T[] {
+  const keyed = items.map((t) => {
+    const ip = ipOf(t);
+    return { t, ip, n: ipv4Key(ip) };
+  });
+  keyed.sort((a, b) => {
+    const c = a.n >= 0 && b.n >= 0 ? a.n - b.n : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0;
+    return c || (tie ? tie(a.t, b.t) : 0);
+  });
+  return keyed.map((k) => k.t);
+}

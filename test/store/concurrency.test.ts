@@ -72,12 +72,18 @@ test('a process killed while saving never leaves a half-written state file (only
   }
 });
 
+/** A cluster with room for 1,000 more pods, and a manifest of 1,000 pods for it: a long `apply -f`. */
+function thousandPods(c: ReturnType<typeof tempCluster>): string {
+  assert.equal(c.run(['cluster', 'create', '--workers', '10']).code, 0);
+  const file = `${c.dir}/thousand.yaml`;
+  writeFileSync(file, Array.from({ length: 1000 }, (_, i) => POD(`bulk-${i}`)).join('---\n'));
+  return file;
+}
+
 test('writers that start during a long apply -f of 1,000 pods wait for it: every printed "created" is in the state', { timeout: 120_000 }, async () => {
   const c = tempCluster();
   try {
-    assert.equal(c.run(['cluster', 'create', '--workers', '10']).code, 0);
-    const file = `${c.dir}/thousand.yaml`;
-    writeFileSync(file, Array.from({ length: 1000 }, (_, i) => POD(`bulk-${i}`)).join('---\n'));
+    const file = thousandPods(c);
     const bulk = c.runAsync(['apply', '-f', file]);
     await new Promise((r) => setTimeout(r, 300));
     const teams = ['team1', 'team2', 'team3'].map((n) => c.runAsync(['create', 'namespace', n]));
@@ -114,9 +120,7 @@ test('five run commands racing a long exec all land', { timeout: 120_000 }, asyn
 test('SIGINT or SIGTERM during a long apply -f: the command stops, and the state is the old one or the whole new one', { timeout: 120_000 }, async () => {
   const c = tempCluster();
   try {
-    assert.equal(c.run(['cluster', 'create', '--workers', '10']).code, 0);
-    const file = `${c.dir}/thousand.yaml`;
-    writeFileSync(file, Array.from({ length: 1000 }, (_, i) => POD(`bulk-${i}`)).join('---\n'));
+    const file = thousandPods(c);
     for (const [signal, delay] of [['SIGINT', 150], ['SIGTERM', 400]] as const) {
       const child = spawn(process.execPath, [BIN, 'apply', '-f', file], { env: c.env, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
