@@ -3,7 +3,9 @@
 // CoreDNS read, hold every endpoint.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { readState } from '../../src/store/store.js';
 import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
+import { skipWithoutKubectl, withKubectl } from '../support/stub-apiserver.js';
 
 let c: InProcessCluster;
 before(async () => {
@@ -24,6 +26,18 @@ test('past 1,000 addresses the Endpoints object is truncated and annotated; the 
   assert.equal((await jsonpath(['get', 'endpoints', 'big'], '{.subsets[*].addresses[*].ip}')).split(' ').length, 1000);
   const sliced = await jsonpath(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=big'], '{.items[*].endpoints[*].addresses[0]}');
   assert.equal(new Set(sliced.split(' ')).size, 1005);
+});
+
+test('the real kubectl describes the truncated Endpoints as kubesim does (stub API server)', { skip: skipWithoutKubectl() }, async () => {
+  // describe is kubectl's own printing (get's table would be the stub server's): compared up to Events, whose
+  // ages follow each side's clock.
+  const head = (text: string) => text.slice(0, text.indexOf('\nEvents:'));
+  await withKubectl(readState(c.state)!, async (kubectl) => {
+    const theirs = await kubectl(['describe', 'endpoints', 'big']);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    assert.match(theirs.stdout, /endpoints\.kubernetes\.io\/over-capacity: truncated/);
+    assert.equal(head((await c.run(['describe', 'endpoints', 'big'])).stdout), head(theirs.stdout));
+  });
 });
 
 test('back under the capacity, the annotation goes and every address is listed', async () => {
