@@ -23,6 +23,7 @@ export type PodStatus = Mutable<core.PodStatus>;
 export type Container = Mutable<core.Container>;
 export type ContainerPort = Mutable<core.ContainerPort>;
 export type ContainerStatus = Mutable<core.ContainerStatus>;
+export type Probe = Mutable<core.Probe>;
 export type Service = Mutable<core.Service>;
 export type ServiceSpec = Mutable<core.ServiceSpec>;
 export type ServicePort = Mutable<core.ServicePort>;

@@ -266,12 +266,13 @@ async function watchStatus(session: Session, io: CliIO, t: Target, ns: string, w
   const started = Date.now();
   let last: string | undefined;
   let ahead = 0;
+  let deadline: number | undefined;
   try {
     for (;;) {
       const { state, ctx } = await session.read();
       // Time already moved on by this watch, on top of what the state had.
       const clock = { now: () => new Date(ctx.clock.now().getTime() + ahead) };
-      const at = { clock, random: ctx.random };
+      const at = { ...ctx, clock };
       for (;;) {
         reconcile(state, at);
         const d = statusTarget(state, t, ns);
@@ -281,7 +282,14 @@ async function watchStatus(session: Session, io: CliIO, t: Target, ns: string, w
         if (st.done || !watch) return;
         if (timeoutMs > 0 && Date.now() - started >= timeoutMs) throw new CommandError('timed out waiting for the condition');
         const now = clock.now().getTime();
+        deadline ??= timeoutMs > 0 ? now + timeoutMs : undefined;
         const next = nextRolloutEvent(state, d as Deployment & KubeObject, now);
+        // --timeout is simulated time: nothing more happens before it, so the wait ends there, having moved
+        // the clock on exactly that far (what the pods did meanwhile is what the next command sees).
+        if (deadline !== undefined && (next === undefined || next > deadline)) {
+          ahead += Math.max(0, deadline - now);
+          throw new CommandError('timed out waiting for the condition');
+        }
         if (next === undefined) break;
         await sleep(PACE_MS);
         ahead += Math.max(0, next - now);

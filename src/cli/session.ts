@@ -1,6 +1,10 @@
 // The session: one command's view of where the cluster lives and what time it is, opening it for reading
 // or changing.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { CommandError } from '../api/errors.js';
+import type { ImageSpec } from '../apps/images.js';
 import { isSettled } from '../cluster/settled.js';
 import type { Ctx } from '../cluster/context.js';
 import type { ClusterState } from '../store/state.js';
@@ -21,6 +25,7 @@ export class Session {
   readonly env: NodeJS.ProcessEnv;
   readonly namespace: string;
   readonly namespaceExplicit: boolean;
+  private images?: readonly ImageSpec[];
 
   constructor(opts: GlobalOptions, io: CliIO) {
     this.env = io.env;
@@ -44,6 +49,18 @@ export class Session {
     return createCluster({ name: 'kind', seed, now: this.clock.now(), loadBalancer: true });
   }
 
+  /**
+   * The user's images file, which the kubelet pulls from as from a registry. Loaded (and checked) only when
+   * the file exists, so a command without one pays a stat.
+   */
+  private async userImages(): Promise<readonly ImageSpec[]> {
+    if (this.images) return this.images;
+    const path = this.env.KUBESIM_IMAGES || join(this.env.HOME || homedir(), '.kube', 'kubesim', 'images.yaml');
+    const present = !!this.env.KUBESIM_IMAGES || existsSync(path);
+    this.images = present ? await (await import('./netcli.js')).loadUserImages(this.env) : [];
+    return this.images;
+  }
+
   /** Reads the cluster without taking the lock; a missing file is created (under the lock) first. */
   async read(): Promise<{ state: ClusterState; ctx: Ctx }> {
     let state = readState(this.statePath);
@@ -57,10 +74,13 @@ export class Session {
       });
     }
     this.offsetMs = state.clockOffsetMs ?? 0;
-    const ctx = { clock: this.clock, random: Random.fromState(state.random) };
+    const ctx: Ctx = { clock: this.clock, random: Random.fromState(state.random) };
     // Status that depends on time (readiness, restarts, rollouts) is computed now, in memory only.
     // The controllers are loaded only when there is something for them to do.
-    if (!isSettled(state)) (await import('../cluster/controllers.js')).reconcile(state, ctx);
+    if (!isSettled(state)) {
+      ctx.images = await this.userImages();
+      (await import('../cluster/controllers.js')).reconcile(state, ctx);
+    }
     return { state, ctx };
   }
 
@@ -71,7 +91,7 @@ export class Session {
       // Follows state.clockOffsetMs live, so a change that moves simulated time on sees the new time at once.
       const clock: Clock = { now: () => new Date(this.baseClock.now().getTime() + (state.clockOffsetMs ?? 0)) };
       this.offsetMs = state.clockOffsetMs ?? 0;
-      const ctx = { clock, random };
+      const ctx: Ctx = { clock, random, images: await this.userImages() };
       (await import('../cluster/controllers.js')).reconcile(state, ctx);
       const result = await fn(state, ctx);
       this.offsetMs = state.clockOffsetMs ?? 0;

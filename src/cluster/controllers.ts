@@ -42,7 +42,7 @@ export function reconcileAll(state: ClusterState, ctx: Ctx): void {
   JOURNAL_SEEN.set(state, state.objects.journal.length);
   const unsettled = new Set<string>();
   for (const kind of UNSETTLED_KINDS) {
-    for (const o of listObjects(state, kind)) if (isUnsettled(state, kind, o)) unsettled.add(`${kind}/${o.metadata.namespace}/${o.metadata.name}`);
+    for (const o of listObjects(state, kind)) if (isUnsettled(state, kind, o, ctx)) unsettled.add(`${kind}/${o.metadata.namespace}/${o.metadata.name}`);
   }
   state.unsettled = [...unsettled].sort();
 }
@@ -141,14 +141,14 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
   }
   for (const k of touched.pods) {
     const o = state.objects.get('pods', k) as KubeObject | undefined;
-    if (o && isUnsettled(state, 'pods', o)) unsettled.add(`pods/${k}`);
+    if (o && isUnsettled(state, 'pods', o, ctx)) unsettled.add(`pods/${k}`);
     else unsettled.delete(`pods/${k}`);
   }
   for (const w of touched.workloads) {
     const i = w.indexOf('/');
     const kind = w.slice(0, i);
     const o = state.objects.get(kind, w.slice(i + 1)) as KubeObject | undefined;
-    if (o && isUnsettled(state, kind, o)) unsettled.add(w);
+    if (o && isUnsettled(state, kind, o, ctx)) unsettled.add(w);
     else unsettled.delete(w);
   }
   state.unsettled = [...unsettled].sort();

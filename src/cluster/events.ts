@@ -139,3 +139,23 @@ export function eventsFor(state: ClusterState, obj: KubeObject): KubeObject[] {
   }
   return out;
 }
+
+/**
+ * Brings one event series in line with what happened by now: `count` occurrences from `firstMs` to `lastMs`.
+ * The kubelet's repeated events (back-offs, failed probes) are computed from time, not recorded one by one.
+ */
+export function syncSeries(state: ClusterState, ctx: Ctx, obj: KubeObject, spec: EventSpec, count: number, firstMs: number, lastMs: number): void {
+  if (count <= 0) return;
+  const last = rfc3339(new Date(lastMs));
+  const e = findSeries(state, obj, spec.reason, spec.message, spec.fieldPath, spec.component);
+  if (e) {
+    if (e.count === count && e.lastTimestamp === last) return;
+    e.count = count;
+    e.lastTimestamp = last;
+    putObject(state, 'events', e);
+    return;
+  }
+  const ev = recordEvent(state, ctx, obj, { ...spec, at: new Date(firstMs) });
+  ev.count = count;
+  ev.lastTimestamp = last;
+}

@@ -11,7 +11,13 @@ import { rfc3339 } from '../util/clock.js';
 import { addToIPv4, ipv4ToInt, intToIPv4 } from '../util/ip.js';
 import type { Ctx } from './context.js';
 import { sortKeys, type PodInformer, type Round } from './informer.js';
-import { findSeries, recordEvent } from './events.js';
+import { findSeries, recordEvent, syncSeries } from './events.js';
+import { killedExitCode, probePlan, syncProbeEvents, type ProbePlan, type ProbeVerdict } from './probes.js';
+import { openNet } from '../net/index.js';
+import { openProcess, startArgv } from '../apps/process.js';
+import { ensureImage, IMAGE_WAITING_REASONS, normalizeImage, refreshImageBackOff } from './image-pulls.js';
+
+export { normalizeImage };
 import type { Strategy } from './strategies.js';
 
 type PodObj = Pod & KubeObject;
@@ -282,17 +288,6 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The fully qualified reference containerd reports: docker.io/library/nginx:latest. */
-export function normalizeImage(image: string): string {
-  let ref = image;
-  const first = ref.split('/')[0];
-  const hasRegistry = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (!hasRegistry) ref = ref.includes('/') ? `docker.io/${ref}` : `docker.io/library/${ref}`;
-  const last = ref.slice(ref.lastIndexOf('/') + 1);
-  if (!last.includes(':') && !ref.includes('@')) ref += ':latest';
-  return ref;
-}
-
 export function imageID(image: string): string {
   const ref = normalizeImage(image);
   const repo = ref.includes('@') ? ref.slice(0, ref.indexOf('@')) : ref.slice(0, ref.lastIndexOf(':'));
@@ -322,7 +317,7 @@ interface Terminated {
  * Where a container is at `now`, given when the pod started and what its process does (runs forever or exits
  * after some time with a code), under the pod's restart policy: the same arithmetic the kubelet's back-off follows.
  */
-export function containerTimeline(startMs: number, nowMs: number, outcome: ReturnType<typeof containerOutcome>, restartPolicy: string, readyDelayMs: number | undefined): RunTimeline {
+export function containerTimeline(startMs: number, nowMs: number, outcome: ReturnType<typeof containerOutcome>, restartPolicy: string, readyDelayMs: number | undefined, who = ''): RunTimeline {
   const iso = (ms: number) => rfc3339(new Date(ms));
   if (outcome.kind === 'runs') {
     const readyAt = startMs + (readyDelayMs ?? 0);
@@ -333,7 +328,8 @@ export function containerTimeline(startMs: number, nowMs: number, outcome: Retur
   let runStart = startMs;
   let restartCount = 0;
   let last: Terminated | undefined;
-  let backoff = BACKOFF_START_MS;
+  // The kubelet restarts a container the first time it exits at once; each later exit waits out the back-off.
+  let backoff = 0;
   const backoffs: RunTimeline['backoffs'] = { count: 0 };
   for (let guard = 0; guard < 100000; guard++) {
     const runEnd = runStart + outcome.afterMs;
@@ -345,13 +341,15 @@ export function containerTimeline(startMs: number, nowMs: number, outcome: Retur
       return { restartCount, state: { terminated: term }, lastState: last ? { terminated: last } : {}, ready: false, started: false, backoffs };
     }
     const nextStart = runEnd + backoff;
-    backoffs.count += 1;
-    backoffs.first ??= iso(runEnd);
-    backoffs.last = iso(Math.min(nowMs, nextStart));
+    if (backoff > 0) {
+      backoffs.count += 1;
+      backoffs.first ??= iso(runEnd);
+      backoffs.last = iso(Math.min(nowMs, nextStart));
+    }
     if (nowMs < nextStart) {
       return {
         restartCount,
-        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${humanBackoff(backoff)} restarting failed container` } },
+        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${humanBackoff(backoff)} restarting failed ${who}` } },
         lastState: { terminated: term },
         ready: false,
         started: false,
@@ -361,7 +359,7 @@ export function containerTimeline(startMs: number, nowMs: number, outcome: Retur
     last = term;
     restartCount += 1;
     runStart = nextStart;
-    backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+    backoff = backoff === 0 ? BACKOFF_START_MS : Math.min(backoff * 2, BACKOFF_MAX_MS);
   }
   return { restartCount, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: last ? { terminated: last } : {}, ready: false, started: false, backoffs };
 }
@@ -369,12 +367,6 @@ export function containerTimeline(startMs: number, nowMs: number, outcome: Retur
 function humanBackoff(ms: number): string {
   const s = ms / 1000;
   return s >= 60 ? `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : '0s'}` : `${s}s`;
-}
-
-function readyDelay(c: Container): number | undefined {
-  const probe = c.readinessProbe;
-  if (!probe) return undefined;
-  return (probe.initialDelaySeconds ?? 0) * 1000;
 }
 
 /**
@@ -425,42 +417,35 @@ function startPod(state: ClusterState, ctx: Ctx, pod: PodObj, nodeName: string, 
   const nodeObj = getObject(state, 'nodes', undefined, nodeName);
   const nodeStatus = (nodeObj?.status ?? {}) as { images?: { names: string[]; sizeBytes: number }[] };
   const images = (nodeStatus.images ??= []);
+  const failed = new Map<string, { reason: string; message: string }>();
   for (const c of pod.spec?.containers ?? []) {
-    const image = c.image ?? '';
     const fieldPath = `spec.containers{${c.name}}`;
-    const present = images.some((i) => i.names.includes(normalizeImage(image)));
-    if (present && c.imagePullPolicy !== 'Always') {
-      recordEvent(state, ctx, pod, { reason: 'Pulled', message: `Container image "${image}" already present on machine`, fieldPath, component: 'kubelet', host: nodeName });
-    } else {
-      const size = imageSize(image);
-      const pullMs = 400 + ctx.random.int(5000);
-      const secs = formatPullDuration(pullMs);
-      recordEvent(state, ctx, pod, { reason: 'Pulling', message: `Pulling image "${image}"`, fieldPath, component: 'kubelet', host: nodeName });
-      recordEvent(state, ctx, pod, {
-        reason: 'Pulled',
-        message: `Successfully pulled image "${image}" in ${secs} (${secs} including waiting). Image size: ${size} bytes.`,
-        fieldPath,
-        component: 'kubelet',
-        host: nodeName,
-      });
-      if (!present) images.push({ names: [imageID(image), normalizeImage(image)], sizeBytes: size });
+    const step = ensureImage(state, ctx, pod, c, nodeName, images, imageID);
+    if (step.kind === 'failed') {
+      failed.set(c.name, step);
+      continue;
     }
     recordEvent(state, ctx, pod, { reason: 'Created', message: `Created container: ${c.name}`, fieldPath, component: 'kubelet', host: nodeName });
     recordEvent(state, ctx, pod, { reason: 'Started', message: `Started container ${c.name}`, fieldPath, component: 'kubelet', host: nodeName });
     containerIDs[c.name] = `containerd://${ctx.random.hex(64)}`;
   }
   if (nodeObj) putObject(state, 'nodes', nodeObj);
-  // Container IDs are stable for the pod's life; refreshPodStatus keeps them.
-  status.containerStatuses = (pod.spec?.containers ?? []).map((c) => ({
-    name: c.name,
-    image: normalizeImage(c.image ?? ''),
-    imageID: imageID(c.image ?? ''),
-    containerID: containerIDs[c.name],
-    ready: false,
-    restartCount: 0,
-    started: false,
-    state: { waiting: { reason: 'ContainerCreating' } },
-  }));
+  // Container IDs are stable for the pod's life; refreshPodStatus keeps them. A container whose image is not
+  // there was never created: no ID, the image as the spec names it, and the kubelet's waiting reason.
+  status.containerStatuses = (pod.spec?.containers ?? []).map((c) => {
+    const f = failed.get(c.name);
+    if (f) return { name: c.name, image: c.image ?? '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: f.reason, message: f.message } } };
+    return {
+      name: c.name,
+      image: normalizeImage(c.image ?? ''),
+      imageID: imageID(c.image ?? ''),
+      containerID: containerIDs[c.name],
+      ready: false,
+      restartCount: 0,
+      started: false,
+      state: { waiting: { reason: 'ContainerCreating' } },
+    };
+  });
   return true;
 }
 
@@ -491,14 +476,6 @@ function sandboxFailed(state: ClusterState, ctx: Ctx, pod: PodObj, node: NodeCon
   });
 }
 
-function formatPullDuration(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s` : `${ms}ms`;
-}
-
-function imageSize(image: string): number {
-  return 2_000_000 + (parseInt(digest(`size:${normalizeImage(image)}`).slice(0, 8), 16) % 200_000_000);
-}
-
 function refreshPodStatus(state: ClusterState, ctx: Ctx, pod: PodObj, nowMs: number): void {
   const status = pod.status!;
   const startMs = new Date(status.startTime!).getTime();
@@ -509,11 +486,27 @@ function refreshPodStatus(state: ClusterState, ctx: Ctx, pod: PodObj, nowMs: num
   let anyWaiting = false;
   let allSucceeded = true;
   let anyFailed = false;
+  let neverStarted = false;
+  const plans = containerProbePlans(state, ctx, pod);
   for (const c of pod.spec?.containers ?? []) {
     const cs = statuses.find((s) => s.name === c.name);
     if (!cs) continue;
-    const outcome = containerOutcome(pod, c, state, ctx);
-    const t = containerTimeline(startMs, nowMs, outcome, restartPolicy, readyDelay(c));
+    const waiting = cs.state?.waiting;
+    if (!cs.containerID && waiting && IMAGE_WAITING_REASONS.has(waiting.reason ?? '')) {
+      // Never created: its image is not there. The pod stays Pending until a pull succeeds.
+      cs.state = { waiting: refreshImageBackOff(state, ctx, pod, c, startMs, nowMs, { reason: waiting.reason!, message: waiting.message }) };
+      neverStarted = true;
+      allReady = false;
+      allSucceeded = false;
+      continue;
+    }
+    const plan = plans.get(c.name)!;
+    let outcome = containerOutcome(pod, c, state, ctx);
+    // Failing liveness or startup probes end the run, unless the process ends first.
+    if (plan.killAfterMs !== undefined && (outcome.kind === 'runs' || outcome.afterMs > plan.killAfterMs)) {
+      outcome = { kind: 'exits', exitCode: killedExitCode(c, ctx.images ?? []), afterMs: plan.killAfterMs };
+    }
+    const t = containerTimeline(startMs, nowMs, outcome, restartPolicy, plan.readyAfterMs, `container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
     const containerID = cs.containerID;
     cs.restartCount = t.restartCount;
     cs.ready = t.ready;
@@ -529,12 +522,22 @@ function refreshPodStatus(state: ClusterState, ctx: Ctx, pod: PodObj, nowMs: num
     if (t.backoffs.count > 0) {
       recordBackOff(state, ctx, pod, c.name, t.backoffs);
     }
+    if (plan.startedAfterMs !== undefined && t.state.running) cs.started = nowMs >= Date.parse(t.state.running.startedAt) + plan.startedAfterMs;
+    if (plan.failing.length) {
+      const runStart = t.state.running ? Date.parse(t.state.running.startedAt) : undefined;
+      const lastKill = t.state.terminated?.finishedAt ?? t.lastState.terminated?.finishedAt;
+      const sync = (type: 'Normal' | 'Warning', reason: string, message: string, count: number, first: number, last: number) =>
+        syncSeries(state, ctx, pod, { type, reason, message, fieldPath: `spec.containers{${c.name}}`, component: 'kubelet', host: pod.spec?.nodeName }, count, first, last);
+      syncProbeEvents(sync, c, plan, startMs, runStart, t.restartCount, nowMs, lastKill ? Date.parse(lastKill) : undefined);
+    }
   }
-  if (anyRunning || anyWaiting) status.phase = 'Running';
+  // The kubelet's getPhase: a container that has never run keeps the pod Pending.
+  if (neverStarted) status.phase = 'Pending';
+  else if (anyRunning || anyWaiting) status.phase = 'Running';
   else if (allSucceeded) status.phase = 'Succeeded';
   else if (anyFailed) status.phase = 'Failed';
   const started = status.startTime!;
-  const readyTransition = allReady ? latestReadyTime(pod, startMs) : started;
+  const readyTransition = allReady ? latestReadyTime(pod, startMs, plans) : started;
   const podReady = allReady && (anyRunning || false);
   const initialized = 'True';
   const containersDone = status.phase === 'Succeeded' || status.phase === 'Failed';
@@ -547,13 +550,35 @@ function refreshPodStatus(state: ClusterState, ctx: Ctx, pod: PodObj, nowMs: num
   ];
 }
 
-function latestReadyTime(pod: PodObj, startMs: number): string {
+function latestReadyTime(pod: PodObj, startMs: number, plans: Map<string, ProbePlan>): string {
   let latest = startMs;
   for (const c of pod.spec?.containers ?? []) {
-    const d = readyDelay(c);
-    if (d) latest = Math.max(latest, startMs + d);
+    const d = plans.get(c.name)?.readyAfterMs;
+    if (d && Number.isFinite(d)) latest = Math.max(latest, startMs + d);
   }
   return rfc3339(new Date(latest));
+}
+
+/** Each container's probe plan: its probes run once against the pod as it is now. */
+export function containerProbePlans(state: ClusterState, ctx: Ctx, pod: PodObj): Map<string, ProbePlan> {
+  const plans = new Map<string, ProbePlan>();
+  const gateway = nodeGatewayIP(state, pod.spec?.nodeName ?? '') ?? '';
+  for (const c of pod.spec?.containers ?? []) {
+    const probed = c.readinessProbe || c.livenessProbe || c.startupProbe;
+    plans.set(c.name, probed ? probePlan(pod, c, gateway, ctx, (command) => execProbe(state, ctx, pod, c, command)) : { failing: [] });
+  }
+  return plans;
+}
+
+/** An exec probe: the command runs in the container through the simulated shell; exit 0 passes. */
+function execProbe(state: ClusterState, ctx: Ctx, pod: PodObj, c: Container, command: string[]): ProbeVerdict {
+  const net = openNet(state, ctx, { images: ctx.images });
+  const host = net.topo.podByKey.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
+  if (!host) return { ok: false, output: '' };
+  const p = openProcess(net, host, c, { stdoutTTY: false, tty: false, images: ctx.images });
+  const r = startArgv(p, command, '');
+  if (r.kind === 'not-found') return { ok: false, output: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${r.binary}": executable file not found in $PATH: unknown` };
+  return { ok: r.code === 0, output: r.out.stdout + r.out.stderr };
 }
 
 function recordBackOff(state: ClusterState, ctx: Ctx, pod: PodObj, container: string, b: RunTimeline['backoffs']): void {

@@ -3,6 +3,8 @@
 import { containerOutcome } from '../apps/runtime.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import type { ClusterState } from '../store/state.js';
+import type { Ctx } from './context.js';
+import { containerProbePlans } from './pods.js';
 
 /** The kinds whose objects' status can move with time alone (state.unsettled names them). */
 export const UNSETTLED_KINDS = ['pods', 'deployments', 'replicasets', 'replicationcontrollers'];
@@ -12,7 +14,7 @@ export const UNSETTLED_KINDS = ['pods', 'deployments', 'replicasets', 'replicati
  * for good) or whose process will exit, a scheduled pod the kubelet has not started, a workload short of its
  * desired state.
  */
-export function isUnsettled(state: ClusterState, kind: string, o: KubeObject): boolean {
+export function isUnsettled(state: ClusterState, kind: string, o: KubeObject, ctx?: Ctx): boolean {
   if (kind === 'pods') {
     const spec = o.spec as { nodeName?: string } | undefined;
     const status = o.status as { phase?: string; startTime?: string; containerStatuses?: { ready?: boolean; state?: { running?: unknown } }[] } | undefined;
@@ -24,7 +26,10 @@ export function isUnsettled(state: ClusterState, kind: string, o: KubeObject): b
     if (!(status.containerStatuses ?? []).every((c) => c.ready && c.state?.running)) return true;
     // Running and ready now, but a process that exits (a command, `sleep 30`) changes the pod when it does.
     const pod = o as Pod & KubeObject;
-    return (pod.spec?.containers ?? []).some((c) => containerOutcome(pod, c, state).kind !== 'runs');
+    if ((pod.spec?.containers ?? []).some((c) => containerOutcome(pod, c, state).kind !== 'runs')) return true;
+    // A failing liveness or startup probe will kill the container.
+    if (!ctx || !(pod.spec?.containers ?? []).some((c) => c.livenessProbe || c.startupProbe)) return false;
+    return [...containerProbePlans(state, ctx, pod).values()].some((p) => p.killAfterMs !== undefined);
   }
   const spec = o.spec as { replicas?: number } | undefined;
   const status = (o.status ?? {}) as { observedGeneration?: number; replicas?: number; readyReplicas?: number; updatedReplicas?: number; availableReplicas?: number };

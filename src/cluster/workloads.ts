@@ -981,7 +981,7 @@ function syncAll(state: ClusterState, ctx: Ctx, r: Round): void {
 
 /** The cluster as it was at time t: the workload controllers, scheduler and kubelet settled at that instant. */
 function settleAt(state: ClusterState, ctx: Ctx, t: number): void {
-  const at: Ctx = { clock: fixedClock(new Date(t)), random: ctx.random };
+  const at: Ctx = { ...ctx, clock: fixedClock(new Date(t)) };
   // Objects created after t did not exist yet: set them aside so the past does not schedule or start them.
   const stamp = rfc3339(new Date(t));
   const later: [string, string, Loaded][] = [];

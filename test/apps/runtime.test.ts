@@ -80,6 +80,8 @@ describe('images', () => {
   it('a user images file adds a server with a response template and bind address', () => {
     const images = imagesFromDocument({ images: [{ name: 'example/hello', ports: [9000], bind: 'all', response: 'Hi {clientIP} from {hostname} ({podIP}) {method} {path}\n' }] });
     const f = fixture();
+    // The kubelet pulls it because the images file names it.
+    f.ctx.images = images;
     f.pod('h', 'example/hello:1', { node: 'kind-worker' });
     f.pod('c', 'busybox', { node: 'kind-worker', container: { command: ['sleep', 'infinity'] } });
     const net = openNet(f.state, f.ctx, { images });
