@@ -2,6 +2,7 @@
 // imagePullPolicy, with the events a real kubelet records; and, for an image that cannot be pulled, the
 // ErrImagePull / ImagePullBackOff cycle on the simulated clock (the pull back-off starts at 10 s and doubles
 // to 5 min, as the kubelet's does).
+import { createHash } from 'node:crypto';
 import type { Container, KubeObject, Pod } from '../api/types.js';
 import { pullImage } from '../apps/registry.js';
 import type { ClusterState } from '../store/state.js';
@@ -32,6 +33,13 @@ export function normalizeImage(image: string): string {
   const last = ref.slice(ref.lastIndexOf('/') + 1);
   if (!last.includes(':') && !ref.includes('@')) ref += ':latest';
   return ref;
+}
+
+/** The image's digest reference as containerd reports it (stable per repository). */
+export function imageID(image: string): string {
+  const ref = normalizeImage(image);
+  const repo = ref.includes('@') ? ref.slice(0, ref.indexOf('@')) : ref.slice(0, ref.lastIndexOf(':'));
+  return `${repo}@sha256:${createHash('sha256').update(`image:${repo}`).digest('hex')}`;
 }
 
 function formatPullDuration(ms: number): string {

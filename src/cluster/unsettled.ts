@@ -4,7 +4,7 @@ import { containerOutcome } from '../apps/runtime.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import type { ClusterState } from '../store/state.js';
 import type { Ctx } from './context.js';
-import { containerProbePlans } from './pods.js';
+import { containerProbePlans } from './kubelet.js';
 
 /** The kinds whose objects' status can move with time alone (state.unsettled names them). */
 export const UNSETTLED_KINDS = ['pods', 'deployments', 'replicasets', 'replicationcontrollers'];
