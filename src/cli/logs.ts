@@ -50,10 +50,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const found = { pods: 1 };
   const pod = resolveTarget(state, session.namespace, ref, found);
   if (found.pods > 1) io.stderr.write(`Found ${found.pods} pods, using pod/${pod.metadata.name}\n`);
-  const containers = o.allContainers ? pod.spec?.containers ?? [] : [pickContainer(pod, o.container, io)];
+  const containers = o.allContainers ? [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])] : [pickContainer(pod, o.container, io)];
   let out = '';
   for (const container of containers) {
-    const status = pod.status?.containerStatuses?.find((s) => s.name === container.name);
+    const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === container.name);
     const waiting = status?.state?.waiting;
     if (!status || (waiting && !status.lastState?.terminated && (status.restartCount ?? 0) === 0)) {
       throw new StatusError('BadRequest', 400, `container "${container.name}" in pod "${pod.metadata.name}" is waiting to start: ${waiting?.reason ?? 'ContainerCreating'}`);

@@ -65,7 +65,8 @@ export function findPod(state: ClusterState, namespace: string, name: string): P
 export function pickContainer(pod: Pod & KubeObject, name: string | undefined, io: CliIO, quiet = false): Container {
   const containers = pod.spec?.containers ?? [];
   if (name) {
-    const c = containers.find((x) => x.name === name);
+    // -c may name an init or ephemeral container too (its log, or a shell in a running sidecar).
+    const c = [...containers, ...(pod.spec?.initContainers ?? []), ...((pod.spec?.ephemeralContainers ?? []) as Container[])].find((x) => x.name === name);
     if (!c) throw new StatusError('BadRequest', 400, `container ${name} is not valid for pod ${pod.metadata.name}`);
     return c;
   }

@@ -50,10 +50,9 @@ function formatPullDuration(ms: number): string {
  * EnsureImageExists for one container when the pod starts: "already present", a pull, or the reason the
  * container cannot be created. A pulled image joins the node's image list (node.status.images).
  */
-export function ensureImage(state: ClusterState, ctx: Ctx, pod: PodObj, c: Container, nodeName: string, nodeImages: NodeImage[], imageIDOf: (image: string) => string): ImageStep {
+export function ensureImage(state: ClusterState, ctx: Ctx, pod: PodObj, c: Container, nodeName: string, nodeImages: NodeImage[], fieldPath: string, at?: Date): ImageStep {
   const image = c.image ?? '';
-  const fieldPath = `spec.containers{${c.name}}`;
-  const ev = (type: 'Normal' | 'Warning', reason: string, message: string) => recordEvent(state, ctx, pod, { type, reason, message, fieldPath, component: 'kubelet', host: nodeName });
+  const ev = (type: 'Normal' | 'Warning', reason: string, message: string) => recordEvent(state, ctx, pod, { type, reason, message, fieldPath, component: 'kubelet', host: nodeName, at });
   const pulled = pullImage(image, ctx.images ?? []);
   if (!pulled.ok && pulled.reason === 'InvalidImageName') {
     ev('Warning', 'InspectFailed', pulled.message);
@@ -81,7 +80,7 @@ export function ensureImage(state: ClusterState, ctx: Ctx, pod: PodObj, c: Conta
   }
   const secs = formatPullDuration(400 + ctx.random.int(5000));
   ev('Normal', 'Pulled', `Successfully pulled image "${image}" in ${secs} (${secs} including waiting). Image size: ${pulled.sizeBytes} bytes.`);
-  if (!present) nodeImages.push({ names: [imageIDOf(image), normalizeImage(image)], sizeBytes: pulled.sizeBytes });
+  if (!present) nodeImages.push({ names: [imageID(image), normalizeImage(image)], sizeBytes: pulled.sizeBytes });
   return { kind: 'ready' };
 }
 
@@ -127,9 +126,9 @@ export function pullBackOff(startMs: number, nowMs: number): PullBackOff {
  * The container's waiting state for an image that is not there, at `nowMs`, with the kubelet's events counted
  * up to then. Pull failures cycle through back-off; an invalid name or a Never policy repeat at each sync.
  */
-export function refreshImageBackOff(state: ClusterState, ctx: Ctx, pod: PodObj, c: Container, startMs: number, nowMs: number, current: { reason: string; message?: string }): { reason: string; message?: string } {
+export function refreshImageBackOff(state: ClusterState, ctx: Ctx, pod: PodObj, c: Container, fieldPath: string, startMs: number, nowMs: number, current: { reason: string; message?: string }): { reason: string; message?: string } {
   const image = c.image ?? '';
-  const spec = (type: 'Normal' | 'Warning', reason: string, message: string) => ({ type, reason, message, fieldPath: `spec.containers{${c.name}}`, component: 'kubelet', host: pod.spec?.nodeName });
+  const spec = (type: 'Normal' | 'Warning', reason: string, message: string) => ({ type, reason, message, fieldPath, component: 'kubelet', host: pod.spec?.nodeName });
   if (current.reason === 'InvalidImageName' || current.reason === 'ErrImageNeverPull') {
     const n = Math.floor((nowMs - startMs) / SYNC_MS) + 1;
     const last = startMs + (n - 1) * SYNC_MS;

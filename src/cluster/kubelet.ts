@@ -145,40 +145,58 @@ function startPod(state: ClusterState, ctx: Ctx, pod: PodObj, nodeName: string, 
   }
   status.podIP = podIP;
   status.podIPs = [{ ip: podIP }];
-  const containerIDs: Record<string, string> = {};
-  const nodeObj = getObject(state, 'nodes', undefined, nodeName);
-  const nodeStatus = (nodeObj?.status ?? {}) as { images?: { names: string[]; sizeBytes: number }[] };
-  const images = (nodeStatus.images ??= []);
-  const failed = new Map<string, { reason: string; message: string }>();
-  for (const c of pod.spec?.containers ?? []) {
-    const fieldPath = `spec.containers{${c.name}}`;
-    const step = ensureImage(state, ctx, pod, c, nodeName, images, imageID);
-    if (step.kind === 'failed') {
-      failed.set(c.name, step);
-      continue;
-    }
-    recordEvent(state, ctx, pod, { reason: 'Created', message: `Created container: ${c.name}`, fieldPath, component: 'kubelet', host: nodeName });
-    recordEvent(state, ctx, pod, { reason: 'Started', message: `Started container ${c.name}`, fieldPath, component: 'kubelet', host: nodeName });
-    containerIDs[c.name] = `containerd://${ctx.random.hex(64)}`;
+  const init = pod.spec?.initContainers ?? [];
+  if (init.length) {
+    // Init containers run first, one by one (refreshInit creates each when its turn comes); the app
+    // containers wait for them.
+    status.initContainerStatuses = init.map((c) => waitingStatus(c, 'PodInitializing'));
+    status.containerStatuses = (pod.spec?.containers ?? []).map((c) => waitingStatus(c, 'PodInitializing'));
+    return true;
   }
-  if (nodeObj) putObject(state, 'nodes', nodeObj);
-  // Container IDs are stable for the pod's life; refreshPodStatus keeps them. A container whose image is not
-  // there was never created: no ID, the image as the spec names it, and the kubelet's waiting reason.
-  status.containerStatuses = (pod.spec?.containers ?? []).map((c) => {
-    const f = failed.get(c.name);
-    if (f) return { name: c.name, image: c.image ?? '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: f.reason, message: f.message } } };
-    return {
-      name: c.name,
-      image: normalizeImage(c.image ?? ''),
-      imageID: imageID(c.image ?? ''),
-      containerID: containerIDs[c.name],
-      ready: false,
-      restartCount: 0,
-      started: false,
-      state: { waiting: { reason: 'ContainerCreating' } },
-    };
+  withNodeImages(state, nodeName, (images) => {
+    status.containerStatuses = (pod.spec?.containers ?? []).map((c) => createContainer(state, ctx, pod, c, 'containers', images));
   });
   return true;
+}
+
+type NodeImage = { names: string[]; sizeBytes: number };
+
+/** Runs fn with the node's image list (node.status.images), saving the node if fn pulled anything. */
+function withNodeImages(state: ClusterState, nodeName: string, fn: (images: NodeImage[]) => void): void {
+  const nodeObj = getObject(state, 'nodes', undefined, nodeName);
+  const nodeStatus = (nodeObj?.status ?? {}) as { images?: NodeImage[] };
+  const images = (nodeStatus.images ??= []);
+  fn(images);
+  if (nodeObj) putObject(state, 'nodes', nodeObj);
+}
+
+function waitingStatus(c: Container, reason: string, message?: string): ContainerStatus {
+  return { name: c.name, image: c.image ?? '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: message ? { reason, message } : { reason } } };
+}
+
+/**
+ * Creates one container at `atMs` (default now): its image first, then the container. Its ID is stable for the
+ * pod's life. A container whose image is not there is never created: no ID, the image as the spec names it,
+ * and the kubelet's waiting reason.
+ */
+function createContainer(state: ClusterState, ctx: Ctx, pod: PodObj, c: Container, field: 'containers' | 'initContainers', images: NodeImage[], atMs?: number): ContainerStatus {
+  const nodeName = pod.spec?.nodeName ?? '';
+  const at = atMs === undefined ? undefined : new Date(atMs);
+  const fieldPath = `spec.${field}{${c.name}}`;
+  const step = ensureImage(state, ctx, pod, c, nodeName, images, fieldPath, at);
+  if (step.kind === 'failed') return waitingStatus(c, step.reason, step.message);
+  recordEvent(state, ctx, pod, { reason: 'Created', message: `Created container: ${c.name}`, fieldPath, component: 'kubelet', host: nodeName, at });
+  recordEvent(state, ctx, pod, { reason: 'Started', message: `Started container ${c.name}`, fieldPath, component: 'kubelet', host: nodeName, at });
+  return {
+    name: c.name,
+    image: normalizeImage(c.image ?? ''),
+    imageID: imageID(c.image ?? ''),
+    containerID: `containerd://${ctx.random.hex(64)}`,
+    ready: false,
+    restartCount: 0,
+    started: false,
+    state: { waiting: { reason: 'ContainerCreating' } },
+  };
 }
 
 /** No address left in the node's range: the CNI's error, as the kubelet reports a failed sandbox. */
@@ -211,9 +229,28 @@ function sandboxFailed(state: ClusterState, ctx: Ctx, pod: PodObj, node: NodeCon
 function refreshPodStatus(state: ClusterState, ctx: Ctx, pod: PodObj, nowMs: number): void {
   const status = pod.status!;
   const startMs = new Date(status.startTime!).getTime();
+  const started = status.startTime!;
   const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
+  const init = pod.spec?.initContainers?.length ? refreshInit(state, ctx, pod, startMs, nowMs) : undefined;
+  if (init && init.mainStartMs === undefined) {
+    // Still initializing, or an init container failed for good (restartPolicy Never).
+    status.phase = init.failed ? 'Failed' : 'Pending';
+    const unready = (pod.spec?.containers ?? []).map((c) => c.name);
+    status.conditions = podConditions(status, { done: init.failed, initialized: false, incomplete: init.incomplete, ready: false, unready, startedAt: started, readyAt: started });
+    return;
+  }
+  const mainStartMs = init?.mainStartMs ?? startMs;
+  if (init) {
+    // The init containers are done: the app containers are created now (at the moment the last one ended).
+    withNodeImages(state, pod.spec?.nodeName ?? '', (images) => {
+      status.containerStatuses = (pod.spec?.containers ?? []).map((c) => {
+        const cs = status.containerStatuses?.find((x) => x.name === c.name);
+        return cs && (cs.containerID || cs.state?.waiting?.reason !== 'PodInitializing') ? cs : createContainer(state, ctx, pod, c, 'containers', images, mainStartMs);
+      });
+    });
+  }
   const statuses = status.containerStatuses ?? [];
-  let allReady = true;
+  let allReady = init?.sidecarsReady ?? true;
   let anyRunning = false;
   let anyWaiting = false;
   let allSucceeded = true;
@@ -226,60 +263,147 @@ function refreshPodStatus(state: ClusterState, ctx: Ctx, pod: PodObj, nowMs: num
     const waiting = cs.state?.waiting;
     if (!cs.containerID && waiting && IMAGE_WAITING_REASONS.has(waiting.reason ?? '')) {
       // Never created: its image is not there. The pod stays Pending until a pull succeeds.
-      cs.state = { waiting: refreshImageBackOff(state, ctx, pod, c, startMs, nowMs, { reason: waiting.reason!, message: waiting.message }) };
+      cs.state = { waiting: refreshImageBackOff(state, ctx, pod, c, `spec.containers{${c.name}}`, mainStartMs, nowMs, { reason: waiting.reason!, message: waiting.message }) };
       neverStarted = true;
       allReady = false;
       allSucceeded = false;
       continue;
     }
     const plan = plans.get(c.name)!;
-    let outcome = containerOutcome(pod, c, state, ctx);
-    // Failing liveness or startup probes end the run, unless the process ends first.
-    if (plan.killAfterMs !== undefined && (outcome.kind === 'runs' || outcome.afterMs > plan.killAfterMs)) {
-      outcome = { kind: 'exits', exitCode: killedExitCode(c, ctx.images ?? []), afterMs: plan.killAfterMs };
-    }
-    const t = containerTimeline(startMs, nowMs, outcome, restartPolicy, plan.readyAfterMs, `container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
-    const containerID = cs.containerID;
-    cs.restartCount = t.restartCount;
-    cs.ready = t.ready;
-    cs.started = t.started;
-    cs.state = t.state.terminated ? { terminated: { ...t.state.terminated, containerID } } : (t.state as typeof cs.state);
-    if (t.lastState.terminated) cs.lastState = { terminated: { ...t.lastState.terminated, containerID } };
-    else delete cs.lastState;
+    const t = runContainer(state, ctx, pod, c, cs, plan, 'containers', mainStartMs, nowMs, restartPolicy);
     if (t.state.running) anyRunning = true;
     if (t.state.waiting) anyWaiting = true;
     if (!t.ready) allReady = false;
     if (!(t.state.terminated && t.state.terminated.exitCode === 0)) allSucceeded = false;
     if (t.state.terminated && t.state.terminated.exitCode !== 0) anyFailed = true;
-    if (t.backoffs.count > 0) {
-      recordBackOff(state, ctx, pod, c.name, t.backoffs);
-    }
-    if (plan.startedAfterMs !== undefined && t.state.running) cs.started = nowMs >= Date.parse(t.state.running.startedAt) + plan.startedAfterMs;
-    if (plan.failing.length) {
-      const runStart = t.state.running ? Date.parse(t.state.running.startedAt) : undefined;
-      const lastKill = t.state.terminated?.finishedAt ?? t.lastState.terminated?.finishedAt;
-      const sync = (type: 'Normal' | 'Warning', reason: string, message: string, count: number, first: number, last: number) =>
-        syncSeries(state, ctx, pod, { type, reason, message, fieldPath: `spec.containers{${c.name}}`, component: 'kubelet', host: pod.spec?.nodeName }, count, first, last);
-      syncProbeEvents(sync, c, plan, startMs, runStart, t.restartCount, nowMs, lastKill ? Date.parse(lastKill) : undefined);
-    }
   }
   // The kubelet's getPhase: a container that has never run keeps the pod Pending.
   if (neverStarted) status.phase = 'Pending';
   else if (anyRunning || anyWaiting) status.phase = 'Running';
   else if (allSucceeded) status.phase = 'Succeeded';
   else if (anyFailed) status.phase = 'Failed';
-  const started = status.startTime!;
-  const readyTransition = allReady ? latestReadyTime(pod, startMs, plans) : started;
-  const podReady = allReady && (anyRunning || false);
-  const initialized = 'True';
+  const podReady = allReady && anyRunning;
   const containersDone = status.phase === 'Succeeded' || status.phase === 'Failed';
-  status.conditions = [
-    { type: 'PodReadyToStartContainers', status: containersDone ? 'False' : 'True', lastProbeTime: null as unknown as string, lastTransitionTime: started },
-    { type: 'Initialized', status: initialized, lastProbeTime: null as unknown as string, lastTransitionTime: started, ...(containersDone ? { reason: 'PodCompleted' } : {}) },
-    { type: 'Ready', status: podReady ? 'True' : 'False', lastProbeTime: null as unknown as string, lastTransitionTime: podReady ? readyTransition : started, ...(podReady ? {} : { reason: containersDone ? 'PodCompleted' : 'ContainersNotReady', ...(containersDone ? {} : { message: `containers with unready status: [${(pod.spec?.containers ?? []).filter((c) => !statuses.find((s) => s.name === c.name)?.ready).map((c) => c.name).join(' ')}]` }) }) },
-    { type: 'ContainersReady', status: podReady ? 'True' : 'False', lastProbeTime: null as unknown as string, lastTransitionTime: podReady ? readyTransition : started, ...(podReady ? {} : { reason: containersDone ? 'PodCompleted' : 'ContainersNotReady', ...(containersDone ? {} : { message: `containers with unready status: [${(pod.spec?.containers ?? []).filter((c) => !statuses.find((s) => s.name === c.name)?.ready).map((c) => c.name).join(' ')}]` }) }) },
-    { type: 'PodScheduled', status: 'True', lastProbeTime: null as unknown as string, lastTransitionTime: status.conditions?.find((c) => c.type === 'PodScheduled')?.lastTransitionTime ?? started },
+  const unready = (pod.spec?.containers ?? []).filter((c) => !statuses.find((s) => s.name === c.name)?.ready).map((c) => c.name);
+  status.conditions = podConditions(status, {
+    done: containersDone,
+    initialized: true,
+    initializedAt: init ? rfc3339(new Date(mainStartMs)) : started,
+    incomplete: [],
+    ready: podReady,
+    unready,
+    startedAt: started,
+    readyAt: podReady ? latestReadyTime(pod, mainStartMs, plans) : started,
+  });
+}
+
+/** The pod's conditions as the kubelet's status manager sets them. */
+function podConditions(
+  status: NonNullable<Pod['status']>,
+  o: { done: boolean; initialized: boolean; initializedAt?: string; incomplete: string[]; ready: boolean; unready: string[]; startedAt: string; readyAt: string },
+): NonNullable<Pod['status']>['conditions'] {
+  const nul = null as unknown as string;
+  const notReady = o.done ? { reason: 'PodCompleted' } : { reason: 'ContainersNotReady', message: `containers with unready status: [${o.unready.join(' ')}]` };
+  const initialized = o.initialized
+    ? { type: 'Initialized', status: 'True', lastProbeTime: nul, lastTransitionTime: o.initializedAt ?? o.startedAt, ...(o.done ? { reason: 'PodCompleted' } : {}) }
+    : { type: 'Initialized', status: 'False', lastProbeTime: nul, lastTransitionTime: o.startedAt, reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${o.incomplete.join(' ')}]` };
+  return [
+    { type: 'PodReadyToStartContainers', status: o.done ? 'False' : 'True', lastProbeTime: nul, lastTransitionTime: o.startedAt },
+    initialized,
+    { type: 'Ready', status: o.ready ? 'True' : 'False', lastProbeTime: nul, lastTransitionTime: o.readyAt, ...(o.ready ? {} : notReady) },
+    { type: 'ContainersReady', status: o.ready ? 'True' : 'False', lastProbeTime: nul, lastTransitionTime: o.readyAt, ...(o.ready ? {} : notReady) },
+    { type: 'PodScheduled', status: 'True', lastProbeTime: nul, lastTransitionTime: status.conditions?.find((c) => c.type === 'PodScheduled')?.lastTransitionTime ?? o.startedAt },
   ];
+}
+
+/**
+ * One container's runs from `runStartMs` to now under the restart policy, with what its probes decide, written
+ * into its status; the back-off and probe events are counted up to now.
+ */
+function runContainer(state: ClusterState, ctx: Ctx, pod: PodObj, c: Container, cs: ContainerStatus, plan: ProbePlan, field: 'containers' | 'initContainers', runStartMs: number, nowMs: number, restartPolicy: string): RunTimeline {
+  let outcome = containerOutcome(pod, c, state, ctx);
+  // Failing liveness or startup probes end the run, unless the process ends first.
+  if (plan.killAfterMs !== undefined && (outcome.kind === 'runs' || outcome.afterMs > plan.killAfterMs)) {
+    outcome = { kind: 'exits', exitCode: killedExitCode(c, ctx.images ?? []), afterMs: plan.killAfterMs };
+  }
+  const t = containerTimeline(runStartMs, nowMs, outcome, restartPolicy, plan.readyAfterMs, `container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
+  const containerID = cs.containerID;
+  cs.restartCount = t.restartCount;
+  cs.ready = t.ready;
+  cs.started = t.started;
+  cs.state = t.state.terminated ? { terminated: { ...t.state.terminated, containerID } } : (t.state as typeof cs.state);
+  if (t.lastState.terminated) cs.lastState = { terminated: { ...t.lastState.terminated, containerID } };
+  else delete cs.lastState;
+  if (t.backoffs.count > 0) recordBackOff(state, ctx, pod, c.name, field, t.backoffs);
+  if (plan.startedAfterMs !== undefined && t.state.running) cs.started = nowMs >= Date.parse(t.state.running.startedAt) + plan.startedAfterMs;
+  if (plan.failing.length) {
+    const runStart = t.state.running ? Date.parse(t.state.running.startedAt) : undefined;
+    const lastKill = t.state.terminated?.finishedAt ?? t.lastState.terminated?.finishedAt;
+    const sync = (type: 'Normal' | 'Warning', reason: string, message: string, count: number, first: number, last: number) =>
+      syncSeries(state, ctx, pod, { type, reason, message, fieldPath: `spec.${field}{${c.name}}`, component: 'kubelet', host: pod.spec?.nodeName }, count, first, last);
+    syncProbeEvents(sync, c, plan, runStartMs, runStart, t.restartCount, nowMs, lastKill ? Date.parse(lastKill) : undefined);
+  }
+  return t;
+}
+
+interface InitProgress {
+  /** When the app containers start: every init container has completed (sidecars have started). */
+  mainStartMs?: number;
+  /** An init container failed under restartPolicy Never: the pod has failed. */
+  failed: boolean;
+  /** Init containers not done yet (the Initialized condition's message). */
+  incomplete: string[];
+  /** Every sidecar (init container with restartPolicy Always) is ready. */
+  sidecarsReady: boolean;
+}
+
+/**
+ * Init containers, one after the other from the pod's start: each is created when the previous one has
+ * completed, and must exit 0 (restarted with the back-off when it fails, unless the pod's policy is Never).
+ * A sidecar starts and lets the next one go once its startup probe passes; it keeps running beside the app.
+ */
+function refreshInit(state: ClusterState, ctx: Ctx, pod: PodObj, startMs: number, nowMs: number): InitProgress {
+  const init = pod.spec?.initContainers ?? [];
+  const status = pod.status!;
+  const statuses = (status.initContainerStatuses ??= init.map((c) => waitingStatus(c, 'PodInitializing')));
+  const policy = pod.spec?.restartPolicy === 'Never' ? 'Never' : 'OnFailure';
+  const gateway = nodeGatewayIP(state, pod.spec?.nodeName ?? '') ?? '';
+  const progress: InitProgress = { failed: false, incomplete: [], sidecarsReady: true };
+  const stop = (i: number, failed = false): InitProgress => ({ ...progress, failed, incomplete: init.slice(i).map((c) => c.name) });
+  let t = startMs;
+  for (let i = 0; i < init.length; i++) {
+    const c = init[i];
+    if (t > nowMs) return stop(i);
+    let k = statuses.findIndex((x) => x.name === c.name);
+    if (k < 0) k = statuses.push(waitingStatus(c, 'PodInitializing')) - 1;
+    if (!statuses[k].containerID && !IMAGE_WAITING_REASONS.has(statuses[k].state?.waiting?.reason ?? '')) {
+      withNodeImages(state, pod.spec?.nodeName ?? '', (images) => (statuses[k] = createContainer(state, ctx, pod, c, 'initContainers', images, t)));
+    }
+    const cs = statuses[k];
+    const waiting = cs.state?.waiting;
+    if (!cs.containerID) {
+      cs.state = { waiting: refreshImageBackOff(state, ctx, pod, c, `spec.initContainers{${c.name}}`, t, nowMs, { reason: waiting?.reason ?? 'ErrImagePull', message: waiting?.message }) };
+      return stop(i);
+    }
+    if (c.restartPolicy === 'Always') {
+      const plan = probePlan(pod, c, gateway, ctx, (command) => execProbe(state, ctx, pod, c, command));
+      const tl = runContainer(state, ctx, pod, c, cs, plan, 'initContainers', t, nowMs, 'Always');
+      if (!tl.ready) progress.sidecarsReady = false;
+      t += plan.startedAfterMs ?? 0;
+      if (!Number.isFinite(t) || t > nowMs) return stop(i);
+      continue;
+    }
+    const tl = runContainer(state, ctx, pod, c, cs, { failing: [] }, 'initContainers', t, nowMs, policy);
+    const term = tl.state.terminated;
+    if (term && term.exitCode === 0) {
+      // A completed init container counts as ready.
+      cs.ready = true;
+      t = Math.max(t, Date.parse(term.finishedAt));
+      continue;
+    }
+    return stop(i, !!term);
+  }
+  return { ...progress, mainStartMs: t };
 }
 
 function latestReadyTime(pod: PodObj, startMs: number, plans: Map<string, ProbePlan>): string {
@@ -313,9 +437,9 @@ function execProbe(state: ClusterState, ctx: Ctx, pod: PodObj, c: Container, com
   return { ok: r.code === 0, output: r.out.stdout + r.out.stderr };
 }
 
-function recordBackOff(state: ClusterState, ctx: Ctx, pod: PodObj, container: string, b: RunTimeline['backoffs']): void {
+function recordBackOff(state: ClusterState, ctx: Ctx, pod: PodObj, container: string, field: 'containers' | 'initContainers', b: RunTimeline['backoffs']): void {
   const message = `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
-  const fieldPath = `spec.containers{${container}}`;
+  const fieldPath = `spec.${field}{${container}}`;
   const e = findSeries(state, pod, 'BackOff', message, fieldPath, 'kubelet');
   if (e) {
     if (e.count === b.count && e.lastTimestamp === b.last) return;
