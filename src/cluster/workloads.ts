@@ -18,7 +18,8 @@ import { createObject, deleteObject } from './apiserver.js';
 import type { Ctx } from './context.js';
 import { recordEvent } from './events.js';
 import { canonicalJSON, computeHash } from './hash.js';
-import { defaultPullPolicy, runKubelet, runScheduler } from './pods.js';
+import { defaultPullPolicy, runKubelet } from './pods.js';
+import { runScheduler } from './scheduler.js';
 import { compareKeys, podInformer, PodInformer, type Round } from './informer.js';
 import type { Strategy } from './strategies.js';
 
