@@ -1,7 +1,7 @@
 // kube-scheduler's default profile, as far as kubesim's objects reach: per node, the filter plugins in the
-// profile's order (NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit, PodTopologySpread,
-// InterPodAffinity), the first to reject a node giving its reasons; a FitError histogram with what preemption
-// would say when no node fits; else the best-scored node. docs/scheduling-facts.md records the facts used.
+// profile's order (NodeUnschedulable, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit,
+// PodTopologySpread, InterPodAffinity), the first to reject a node giving its reasons; a FitError histogram with
+// what preemption would say when no node fits; else the best-scored node. docs/scheduling-facts.md records the facts used.
 import { matchesLabelSelector } from '../api/labels.js';
 import { parseQuantity, quantityMilliValue, quantityValue, podRequests } from '../api/quantity.js';
 import type { KubeObject, Pod } from '../api/types.js';
@@ -115,6 +115,32 @@ function nodeAffinityMatches(pod: PodObj, node: NodeView): boolean {
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   if (!required) return true;
   return (required.nodeSelectorTerms ?? []).some((t) => termMatches(t as NodeSelectorTerm, node));
+}
+
+type HostPort = { ip: string; protocol: string; port: number };
+
+/** The host ports a pod's containers claim (a hostNetwork pod claims its container ports). */
+function hostPorts(pod: PodObj): HostPort[] {
+  const out: HostPort[] = [];
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      const port = p.hostPort ?? (pod.spec?.hostNetwork ? p.containerPort : 0);
+      if (port) out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol ?? 'TCP', port });
+    }
+  }
+  return out;
+}
+
+/** NodePorts: a wanted host port already taken on the node, by protocol and port, 0.0.0.0 overlapping every address. */
+function portsConflict(wanted: HostPort[], node: NodeView, pods: PodInformer): boolean {
+  for (const key of pods.activeKeysOn(node.name)) {
+    const p = pods.get(key);
+    if (!p) continue;
+    for (const used of hostPorts(p)) {
+      if (wanted.some((w) => w.port === used.port && w.protocol === used.protocol && (w.ip === used.ip || w.ip === '0.0.0.0' || used.ip === '0.0.0.0'))) return true;
+    }
+  }
+  return false;
 }
 
 /** NodeResourcesFit (fitsRequest): every resource the pod asks more of than the node has left. */
@@ -278,7 +304,7 @@ function topologySpread(node: NodeView, s: SpreadState): Rejection | undefined {
 }
 
 /** The plugins in the default profile's order; the first that rejects the node decides. */
-function filterNode(pod: PodObj, node: NodeView, req: Map<string, bigint>, pods: PodInformer, spread: SpreadState | undefined, affinity: AffinityState | undefined, state: ClusterState): Rejection | undefined {
+function filterNode(pod: PodObj, node: NodeView, req: Map<string, bigint>, ports: HostPort[], pods: PodInformer, spread: SpreadState | undefined, affinity: AffinityState | undefined, state: ClusterState): Rejection | undefined {
   const tols = pod.spec?.tolerations ?? [];
   if ((node.obj.spec as { unschedulable?: boolean } | undefined)?.unschedulable && !tols.some((t) => tolerates(t, UNSCHEDULABLE_TAINT))) {
     return { reasons: ['node(s) were unschedulable'], unresolvable: true };
@@ -286,6 +312,7 @@ function filterNode(pod: PodObj, node: NodeView, req: Map<string, bigint>, pods:
   const taint = untoleratedTaint(pod, node);
   if (taint) return { reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`], unresolvable: true };
   if (!nodeAffinityMatches(pod, node)) return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
+  if (ports.length && portsConflict(ports, node, pods)) return { reasons: ["node(s) didn't have free ports for the requested pod ports"], unresolvable: false };
   // v1.32 reports every shortfall as Unschedulable, so preemption is tried even for a request larger than the
   // whole node (v1.34 made that case "not helpful").
   const short = insufficient(req, node, pods.requestedOn(node.name), pods.activeOn(node.name));
@@ -338,12 +365,13 @@ export function runScheduler(state: ClusterState, ctx: Ctx, r: Round): void {
     const pod = r.pods.object(`${listed.metadata.namespace}/${listed.metadata.name}`);
     if (!pod) continue;
     const req = podRequests(pod.spec);
+    const ports = hostPorts(pod);
     const spread = spreadState(pod, r.pods, nodes);
     const affinity = affinityState(pod, r.pods, byName, state);
     const rejections: Rejection[] = [];
     const fits: NodeView[] = [];
     for (const n of nodes) {
-      const why = filterNode(pod, n, req, r.pods, spread, affinity, state);
+      const why = filterNode(pod, n, req, ports, r.pods, spread, affinity, state);
       if (why) rejections.push(why);
       else fits.push(n);
     }

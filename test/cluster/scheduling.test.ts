@@ -202,3 +202,18 @@ test('topology spread: the tainted control plane is a domain too unless its tain
   assert.deepEqual([...perNode.values()].sort(), [1, 2, 2]);
   assert.ok(!perNode.has('<none>'));
 });
+
+test('a host port taken on every worker leaves the next pod Pending', async () => {
+  const c = cluster();
+  const port = { ports: [{ containerPort: 80, hostPort: 8080 }] };
+  for (const n of ['h1', 'h2', 'h3', 'h4']) await ok(c, ['apply', '-f', '-'], pod(n, { container: port }));
+  // Another protocol on the same port is free.
+  await ok(c, ['apply', '-f', '-'], pod('udp', { container: { ports: [{ containerPort: 80, hostPort: 8080, protocol: 'UDP' }] } }));
+  const at = await placement(c);
+  assert.deepEqual(new Set(['h1', 'h2', 'h3'].map((n) => at.get(n)![1])), new Set(['kind-worker', 'kind-worker2', 'kind-worker3']));
+  assert.equal(at.get('udp')![0], 'Running');
+  assert.equal(
+    await jsonpath(c, 'h4', '{.status.conditions[0].message}'),
+    message(`${TAINT}, 3 node(s) didn't have free ports for the requested pod ports`, '1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod'),
+  );
+});
