@@ -5,7 +5,7 @@
 import { matchesLabelSelector } from '../api/labels.js';
 import { parseQuantity, quantityMilliValue, quantityValue, podRequests } from '../api/quantity.js';
 import type { KubeObject, Pod } from '../api/types.js';
-import { listObjects, putObject } from '../store/objects.js';
+import { getObject, listObjects, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
@@ -411,4 +411,89 @@ function bindPod(state: ClusterState, ctx: Ctx, pod: PodObj, nodeName: string): 
     message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`,
     component: 'default-scheduler',
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The kubelet's admission of the resources (lifecycle.predicateAdmitHandler): a pod bound with spec.nodeName
+// never met the scheduler, so the node's kubelet is the first to check that it fits.
+
+const OUT_OF: Record<string, string> = { cpu: 'OutOfcpu', memory: 'OutOfmemory', 'ephemeral-storage': 'OutOfephemeral-storage', pods: 'OutOfpods' };
+
+/** Extended resources (a domain-qualified name outside kubernetes.io) that the node does not offer are left to the cluster. */
+function extendedMissing(name: string, node: NodeView): boolean {
+  if (!name.includes('/') || name.startsWith('kubernetes.io/') || name.startsWith('requests.')) return false;
+  return !node.allocatable.has(name);
+}
+
+/** The first resource the pod does not fit, as InsufficientResourceError words it, or undefined when it fits. */
+function admissionFailure(req: Map<string, bigint>, node: NodeView, used: Map<string, bigint>, otherPods: number): [string, string] | undefined {
+  const err = (name: string, requested: bigint, usedN: bigint, capacity: bigint): [string, string] => [
+    OUT_OF[name] ?? `OutOf${name}`,
+    `Node didn't have enough resource: ${name}, requested: ${requested}, used: ${usedN}, capacity: ${capacity}`,
+  ];
+  const allowed = node.allocatable.get('pods') ?? 110n;
+  if (BigInt(otherPods) + 1n > allowed) return err('pods', 1n, BigInt(otherPods), allowed);
+  const names = [...req.keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const name of names) {
+    const want = req.get(name)!;
+    if (name === 'pods' || want <= 0n || extendedMissing(name, node)) continue;
+    const cap = node.allocatable.get(name) ?? 0n;
+    const u = used.get(name) ?? 0n;
+    if (want > cap - u) return err(name, want, u, cap);
+  }
+  return undefined;
+}
+
+/**
+ * Admits, in creation order as the kubelet does, the pods bound to a node that have not started yet; one that
+ * does not fit beside the pods admitted before it fails with OutOf<resource>, and the kubelet leaves it alone.
+ * Pods placed by the scheduler always fit (it counted every assigned pod), so in practice this rejects only
+ * pods created with spec.nodeName.
+ */
+export function runKubeletAdmission(state: ClusterState, ctx: Ctx, r: Round): void {
+  const keys = r.scope ? [...r.scope.pods] : r.pods.list().map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+  const waiting = keys
+    .map((k) => [k, r.pods.get(k)] as const)
+    .filter(([, p]) => p && p.spec?.nodeName && !p.status?.startTime && !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded')
+    .sort(([ka, a], [kb, b]) => (a!.metadata.creationTimestamp ?? '').localeCompare(b!.metadata.creationTimestamp ?? '') || (ka < kb ? -1 : ka > kb ? 1 : 0));
+  if (waiting.length === 0) return;
+  const nodes = new Map<string, NodeView | undefined>();
+  const view = (name: string) => {
+    if (!nodes.has(name)) {
+      const obj = getObject(state, 'nodes', undefined, name);
+      nodes.set(name, obj ? nodeView(obj) : undefined);
+    }
+    return nodes.get(name);
+  };
+  // What the not-yet-admitted pods of each node ask, so that each is judged only against those admitted before it.
+  const unadmitted = new Map<string, { req: Map<string, bigint>; count: number }>();
+  const reqs = new Map<string, Map<string, bigint>>();
+  for (const [k, p] of waiting) {
+    const req = podRequests(p!.spec);
+    reqs.set(k, req);
+    const u = unadmitted.get(p!.spec!.nodeName!) ?? { req: new Map(), count: 0 };
+    for (const [n, v] of req) u.req.set(n, (u.req.get(n) ?? 0n) + v);
+    u.count++;
+    unadmitted.set(p!.spec!.nodeName!, u);
+  }
+  for (const [k, p] of waiting) {
+    const nodeName = p!.spec!.nodeName!;
+    const node = view(nodeName);
+    const u = unadmitted.get(nodeName)!;
+    const req = reqs.get(k)!;
+    const used = new Map<string, bigint>();
+    for (const [n, v] of r.pods.requestedOn(nodeName)) used.set(n, v - (u.req.get(n) ?? 0n));
+    const others = r.pods.activeOn(nodeName) - u.count;
+    for (const [n, v] of req) u.req.set(n, (u.req.get(n) ?? 0n) - v);
+    u.count--;
+    const failure = node && admissionFailure(req, node, used, others);
+    if (!failure) continue;
+    const pod = r.pods.object(k);
+    if (!pod) continue;
+    const [reason, message] = failure;
+    pod.status = { phase: 'Failed', reason, message: `Pod was rejected: ${message}`, qosClass: pod.status?.qosClass };
+    putObject(state, 'pods', pod);
+    recordEvent(state, ctx, pod, { type: 'Warning', reason, message, component: 'kubelet', host: nodeName });
+    r.pods.sync();
+  }
 }

@@ -19,7 +19,7 @@ import type { Ctx } from './context.js';
 import { recordEvent } from './events.js';
 import { canonicalJSON, computeHash } from './hash.js';
 import { defaultPullPolicy, runKubelet } from './pods.js';
-import { runScheduler } from './scheduler.js';
+import { runKubeletAdmission, runScheduler } from './scheduler.js';
 import { compareKeys, podInformer, PodInformer, type Round } from './informer.js';
 import type { Strategy } from './strategies.js';
 
@@ -999,10 +999,12 @@ function settleAt(state: ClusterState, ctx: Ctx, t: number): void {
     const r: Round = { pods: PodInformer.build(state, false) };
     for (let round = 0; round < 20; round++) {
       const before = state.resourceVersion;
+      runKubeletAdmission(state, at, r);
       runKubelet(state, at, r);
       syncAll(state, at, r);
       r.pods.sync();
       runScheduler(state, at, r);
+      runKubeletAdmission(state, at, r);
       runKubelet(state, at, r);
       if (state.resourceVersion === before) return;
     }

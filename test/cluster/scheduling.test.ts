@@ -217,3 +217,22 @@ test('a host port taken on every worker leaves the next pod Pending', async () =
     message(`${TAINT}, 3 node(s) didn't have free ports for the requested pod ports`, '1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod'),
   );
 });
+
+test('spec.nodeName skips the scheduler; the kubelet rejects what does not fit with OutOfcpu', async () => {
+  const c = cluster();
+  const bound = (name: string, node: string, cpu: string) => pod(name, { spec: { nodeName: node }, container: requests({ cpu }) });
+  await ok(c, ['apply', '-f', '-'], [bound('first', 'kind-worker', '5'), bound('second', 'kind-worker', '5'), bound('tainted', 'kind-control-plane', '1')].join('\n'));
+  const at = await placement(c);
+  assert.deepEqual(at.get('first'), ['Running', 'kind-worker']);
+  assert.deepEqual(at.get('second'), ['OutOfcpu', 'kind-worker']);
+  // The scheduler never saw these pods: the control plane's taint did not stop one bound there by name.
+  assert.deepEqual(at.get('tainted'), ['Running', 'kind-control-plane']);
+  const message = "Node didn't have enough resource: cpu, requested: 5000, used: 5000, capacity: 8000";
+  assert.equal(await jsonpath(c, 'second', '{.status.phase} {.status.reason} {.status.message}'), `Failed OutOfcpu Pod was rejected: ${message}`);
+  const described = await ok(c, ['describe', 'pod', 'second']);
+  assert.ok(described.includes(`  Warning  OutOfcpu  0s    kubelet  ${message}\n`), described);
+  assert.ok(!described.includes('Scheduled'), described);
+  // A rejected pod holds nothing: a pod that fits beside the first still starts there.
+  await ok(c, ['apply', '-f', '-'], bound('third', 'kind-worker', '3'));
+  assert.deepEqual((await placement(c)).get('third'), ['Running', 'kind-worker']);
+});
