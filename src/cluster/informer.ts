@@ -54,7 +54,8 @@ export class PodInformer {
   private readonly activePerNode = new Map<string, Set<string>>();
   private readonly ipsByNode = new Map<string, Map<string, number>>();
   private readonly unscheduled = new Set<string>();
-  private readonly requestedPerNode = new Map<string, Map<string, bigint>>();
+  /** Built on the first requestedOn (only a command with pods to place needs it), then kept up to date. */
+  private requestedPerNode: Map<string, Map<string, bigint>> | undefined;
   private readonly withAntiAffinity = new Set<string>();
   private readonly orphans = new Map<string, Set<string>>();
   private readonly indexed = new Map<string, Indexed>();
@@ -97,7 +98,7 @@ export class PodInformer {
       req: undefined,
       antiAffinity: !!p.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length,
     };
-    if (f.node && !f.terminal) {
+    if (this.requestedPerNode && f.node && !f.terminal) {
       f.req = this.requestsOf(key, p);
       this.addRequested(f.node, f.req, 1n);
     }
@@ -155,7 +156,7 @@ export class PodInformer {
   }
 
   private addRequested(node: string, req: Map<string, bigint>, sign: bigint): void {
-    if (req.size === 0) return;
+    if (req.size === 0 || !this.requestedPerNode) return;
     let m = this.requestedPerNode.get(node);
     if (!m) this.requestedPerNode.set(node, (m = new Map()));
     for (const [k, v] of req) m.set(k, (m.get(k) ?? 0n) + sign * v);
@@ -233,6 +234,14 @@ export class PodInformer {
    * still counts), as the scheduler's NodeInfo.Requested: cpu in millicores, the rest in whole units.
    */
   requestedOn(node: string): ReadonlyMap<string, bigint> {
+    if (!this.requestedPerNode) {
+      this.requestedPerNode = new Map();
+      for (const [key, f] of this.indexed) {
+        if (!f.node || f.terminal) continue;
+        f.req = this.requestsOf(key, this.pods.get(key)!);
+        this.addRequested(f.node, f.req, 1n);
+      }
+    }
     return this.requestedPerNode.get(node) ?? EMPTY;
   }
 
