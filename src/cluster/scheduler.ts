@@ -352,9 +352,51 @@ function preferredScore(pod: PodObj, node: NodeView): number {
 }
 
 /**
- * Places pending pods. Among the nodes that pass the filters: the highest preferred node affinity, then the
- * fewest pods (kube-scheduler's spreading scores), ties broken by the seeded random source. The informer is
- * synced after each binding, so the next pod sees the requests and pods just placed.
+ * InterPodAffinity's score from the pod's preferred terms: per node, the weights of the assigned pods each
+ * term selects in the node's topology domain, added for affinity and subtracted for anti-affinity.
+ */
+function preferredPodScores(pod: PodObj, fits: NodeView[], pods: PodInformer, nodes: Map<string, NodeView>, state: ClusterState): number[] | undefined {
+  const aff = pod.spec?.affinity;
+  const terms = [
+    ...(aff?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => ({ w: t.weight, term: t.podAffinityTerm })),
+    ...(aff?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => ({ w: -t.weight, term: t.podAffinityTerm })),
+  ];
+  if (terms.length === 0) return undefined;
+  const byDomain = new Map<string, number>();
+  for (const { w, term } of terms) {
+    const namespaces = termNamespaces(term, pod.metadata.namespace ?? '', state);
+    const candidates = namespaces === 'all' ? pods.list() : [...namespaces].sort().flatMap((n) => pods.list(n));
+    for (const p of candidates) {
+      const node = p.spec?.nodeName ? nodes.get(p.spec.nodeName) : undefined;
+      if (!node || !pods.activeKeysOn(node.name).has(`${p.metadata.namespace}/${p.metadata.name}`) || !termSelects(term, namespaces, p)) continue;
+      const v = node.labels[term.topologyKey];
+      if (v !== undefined) byDomain.set(`${term.topologyKey}=${v}`, (byDomain.get(`${term.topologyKey}=${v}`) ?? 0) + w);
+    }
+  }
+  return fits.map((n) => {
+    let score = 0;
+    for (const [k, v] of Object.entries(n.labels)) score += byDomain.get(`${k}=${v}`) ?? 0;
+    return score;
+  });
+}
+
+/** The score plugins' normalisation: NodeAffinity scales to 0..100 by the maximum, InterPodAffinity by the range. */
+function byMax(xs: number[]): number[] {
+  const max = Math.max(...xs);
+  return xs.map((x) => (max > 0 ? Math.trunc((x * 100) / max) : 0));
+}
+
+function byRange(xs: number[]): number[] {
+  const min = Math.min(...xs);
+  const max = Math.max(...xs);
+  return xs.map((x) => (max > min ? Math.trunc((100 * (x - min)) / (max - min)) : 0));
+}
+
+/**
+ * Places pending pods. Among the nodes that pass the filters: the highest score from preferred node affinity and
+ * preferred pod (anti-)affinity (each normalised to 0..100, weight 2 as in the default profile), then the fewest
+ * pods (kube-scheduler's spreading scores), ties broken by the seeded random source. The informer is synced
+ * after each binding, so the next pod sees the requests and pods just placed.
  */
 export function runScheduler(state: ClusterState, ctx: Ctx, r: Round): void {
   const pending = r.pods.pending();
@@ -379,7 +421,9 @@ export function runScheduler(state: ClusterState, ctx: Ctx, r: Round): void {
       markUnschedulable(state, ctx, pod, fitError(nodes.length, rejections));
       continue;
     }
-    const preferred = fits.map((n) => preferredScore(pod, n));
+    const preferred = byMax(fits.map((n) => preferredScore(pod, n))).map((x) => 2 * x);
+    const podScores = preferredPodScores(pod, fits, r.pods, byName, state);
+    if (podScores) byRange(podScores).forEach((x, i) => (preferred[i] += 2 * x));
     const top = Math.max(...preferred);
     const candidates = fits.filter((_, i) => preferred[i] === top);
     const least = Math.min(...candidates.map((n) => r.pods.podsOn(n.name)));

@@ -236,3 +236,18 @@ test('spec.nodeName skips the scheduler; the kubelet rejects what does not fit w
   await ok(c, ['apply', '-f', '-'], bound('third', 'kind-worker', '3'));
   assert.deepEqual((await placement(c)).get('third'), ['Running', 'kind-worker']);
 });
+
+test('preferred pod affinity draws a pod to its peer’s node, preferred anti-affinity keeps it away', async () => {
+  const c = cluster();
+  await ok(c, ['apply', '-f', '-'], pod('cache', { spec: { nodeSelector: { 'kubernetes.io/hostname': 'kind-worker2' } } }));
+  const term = { labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'kubernetes.io/hostname' };
+  for (const n of ['near1', 'near2', 'near3']) {
+    await ok(c, ['apply', '-f', '-'], pod(n, { labels: { app: 'near' }, spec: { affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 80, podAffinityTerm: term }] } } } }));
+  }
+  for (const n of ['far1', 'far2', 'far3', 'far4']) {
+    await ok(c, ['apply', '-f', '-'], pod(n, { labels: { app: 'far' }, spec: { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 80, podAffinityTerm: term }] } } } }));
+  }
+  const at = await placement(c);
+  for (const n of ['near1', 'near2', 'near3']) assert.deepEqual(at.get(n), ['Running', 'kind-worker2'], n);
+  for (const n of ['far1', 'far2', 'far3', 'far4']) assert.notEqual(at.get(n)![1], 'kind-worker2', n);
+});
