@@ -198,22 +198,37 @@ function affinityState(pod: PodObj, pods: PodInformer, nodes: Map<string, NodeVi
   const holders = pods.antiAffinityPods();
   if (required.length === 0 && anti.length === 0 && holders.length === 0) return undefined;
   const ns = pod.metadata.namespace ?? '';
+  // The assigned pods each term selects, by where they run.
+  const selected = (term: AffinityTerm) => {
+    const namespaces = termNamespaces(term, ns, state);
+    const candidates = namespaces === 'all' ? pods.list() : [...namespaces].sort().flatMap((n) => pods.list(n));
+    const out: [string, NodeView][] = [];
+    for (const p of candidates) {
+      const key = `${p.metadata.namespace}/${p.metadata.name}`;
+      const node = p.spec?.nodeName ? nodes.get(p.spec.nodeName) : undefined;
+      if (node && pods.activeKeysOn(node.name).has(key) && termSelects(term, namespaces, p)) out.push([key, node]);
+    }
+    return out;
+  };
+  const tally = (counts: Map<string, number>, term: AffinityTerm, node: NodeView) => {
+    const v = node.labels[term.topologyKey];
+    if (v !== undefined) counts.set(`${term.topologyKey}=${v}`, (counts.get(`${term.topologyKey}=${v}`) ?? 0) + 1);
+  };
+  // Affinity counts a pod only when it matches every required term (updateWithAffinityTerms); anti-affinity
+  // counts each term on its own.
+  const affinity = required.map((term) => ({ term, counts: new Map<string, number>() }));
+  if (required.length) {
+    const perTerm = required.map((t) => new Map(selected(t)));
+    for (const [key, node] of perTerm[0]) {
+      if (perTerm.every((m) => m.has(key))) for (const a of affinity) tally(a.counts, a.term, node);
+    }
+  }
   const count = (terms: AffinityTerm[]) =>
     terms.map((term) => {
       const counts = new Map<string, number>();
-      const namespaces = termNamespaces(term, ns, state);
-      const candidates = namespaces === 'all' ? pods.list() : [...namespaces].sort().flatMap((n) => pods.list(n));
-      for (const p of candidates) {
-        const node = p.spec?.nodeName ? nodes.get(p.spec.nodeName) : undefined;
-        if (!node || !pods.activeKeysOn(node.name).has(`${p.metadata.namespace}/${p.metadata.name}`)) continue;
-        if (!termSelects(term, namespaces, p)) continue;
-        const v = node.labels[term.topologyKey];
-        if (v === undefined) continue;
-        counts.set(`${term.topologyKey}=${v}`, (counts.get(`${term.topologyKey}=${v}`) ?? 0) + 1);
-      }
+      for (const [, node] of selected(term)) tally(counts, term, node);
       return { term, counts };
     });
-  const affinity = count(required);
   const existingAnti = new Set<string>();
   for (const h of holders) {
     const node = nodes.get(h.spec!.nodeName!);
@@ -265,15 +280,12 @@ function spreadState(pod: PodObj, pods: PodInformer, nodes: NodeView[]): SpreadS
     for (const k of c.matchLabelKeys ?? []) if (sel && labels[k] !== undefined) sel.matchExpressions.push({ key: k, operator: 'In', values: [labels[k]] });
     return { c, sel };
   });
-  const eligible = nodes.filter(
-    (n) =>
-      constraints.every(({ c }) => n.labels[c.topologyKey] !== undefined) &&
-      (hard[0].nodeAffinityPolicy === 'Ignore' || nodeAffinityMatches(pod, n)) &&
-      (hard[0].nodeTaintsPolicy !== 'Honor' || !untoleratedTaint(pod, n)),
-  );
+  // Nodes with every constraint's key; each constraint then keeps those its inclusion policies admit.
+  const labelled = nodes.filter((n) => constraints.every(({ c }) => n.labels[c.topologyKey] !== undefined));
   return {
     constraints: constraints.map(({ c, sel }) => {
       const counts = new Map<string, number>();
+      const eligible = labelled.filter((n) => (c.nodeAffinityPolicy === 'Ignore' || nodeAffinityMatches(pod, n)) && (c.nodeTaintsPolicy !== 'Honor' || !untoleratedTaint(pod, n)));
       for (const n of eligible) {
         const domain = n.labels[c.topologyKey];
         let k = counts.get(domain) ?? 0;
@@ -295,8 +307,6 @@ function spreadState(pod: PodObj, pods: PodInformer, nodes: NodeView[]): SpreadS
 function topologySpread(node: NodeView, s: SpreadState): Rejection | undefined {
   for (const c of s.constraints) {
     if (node.labels[c.key] === undefined) return { reasons: ["node(s) didn't match pod topology spread constraints (missing required label)"], unresolvable: true };
-  }
-  for (const c of s.constraints) {
     const skew = (c.counts.get(node.labels[c.key]) ?? 0) + c.selfMatch - c.min;
     if (skew > c.maxSkew) return { reasons: ["node(s) didn't match pod topology spread constraints"], unresolvable: false };
   }

@@ -251,3 +251,34 @@ test('preferred pod affinity draws a pod to its peer’s node, preferred anti-af
   for (const n of ['near1', 'near2', 'near3']) assert.deepEqual(at.get(n), ['Running', 'kind-worker2'], n);
   for (const n of ['far1', 'far2', 'far3', 'far4']) assert.notEqual(at.get(n)![1], 'kind-worker2', n);
 });
+
+test('required affinity needs one pod matching every term; a spread key missing from a node rules it out', async () => {
+  const c = cluster();
+  const host = { 'kubernetes.io/hostname': 'kind-worker' };
+  await ok(c, ['apply', '-f', '-'], pod('a', { labels: { app: 'a' }, spec: { nodeSelector: host } }));
+  await ok(c, ['apply', '-f', '-'], pod('db', { labels: { tier: 'db' }, spec: { nodeSelector: host } }));
+  const term = (labels: Record<string, string>) => ({ labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' });
+  await ok(c, ['apply', '-f', '-'], pod('both', { spec: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'a' }), term({ tier: 'db' })] } } } }));
+  assert.equal(
+    await jsonpath(c, 'both', '{.status.conditions[0].message}'),
+    message(`${TAINT}, 3 node(s) didn't match pod affinity rules`, '4 Preemption is not helpful for scheduling'),
+  );
+  await ok(c, ['apply', '-f', '-'], pod('ab', { labels: { app: 'a', tier: 'db' }, spec: { nodeSelector: { 'kubernetes.io/hostname': 'kind-worker3' } } }));
+  assert.deepEqual((await placement(c)).get('both'), ['Running', 'kind-worker3']);
+  // Only two workers carry a zone: the third and the control plane lack the key.
+  await ok(c, ['label', 'node', 'kind-worker', 'topology.kubernetes.io/zone=a']);
+  await ok(c, ['label', 'node', 'kind-worker2', 'topology.kubernetes.io/zone=b']);
+  const zoned = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'z' } } }], tolerations: [{ operator: 'Exists' }] };
+  for (const n of ['z1', 'z2', 'z3']) await ok(c, ['apply', '-f', '-'], pod(n, { labels: { app: 'z' }, spec: zoned }));
+  const at = await placement(c);
+  assert.deepEqual(['z1', 'z2', 'z3'].map((n) => at.get(n)![0]), ['Running', 'Running', 'Running']);
+  assert.ok(['z1', 'z2', 'z3'].every((n) => ['kind-worker', 'kind-worker2'].includes(at.get(n)![1])));
+  // With the zoned workers' memory taken, the nodes without a zone are left, and the missing key rules them out.
+  await ok(c, ['apply', '-f', '-'], pod('fill-a', { spec: { nodeSelector: host }, container: requests({ memory: '2Gi' }) }));
+  await ok(c, ['apply', '-f', '-'], pod('fill-b', { spec: { nodeSelector: { 'kubernetes.io/hostname': 'kind-worker2' } }, container: requests({ memory: '2Gi' }) }));
+  await ok(c, ['apply', '-f', '-'], pod('zbig', { labels: { app: 'z' }, spec: zoned, container: requests({ memory: '15Gi' }) }));
+  assert.equal(
+    await jsonpath(c, 'zbig', '{.status.conditions[0].message}'),
+    "0/4 nodes are available: 2 Insufficient memory, 2 node(s) didn't match pod topology spread constraints (missing required label). preemption: 0/4 nodes are available: 2 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.",
+  );
+});
