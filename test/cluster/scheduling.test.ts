@@ -282,3 +282,25 @@ test('required affinity needs one pod matching every term; a spread key missing 
     "0/4 nodes are available: 2 Insufficient memory, 2 node(s) didn't match pod topology spread constraints (missing required label). preemption: 0/4 nodes are available: 2 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.",
   );
 });
+
+test('affinity and spread constraints the API server refuses are refused with its words, and nothing is stored', async () => {
+  const c = cluster();
+  await ok(c, ['get', 'pods']);
+  const bad = pod('v', {
+    spec: {
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator: 'Equals', values: ['ssd'] }, { key: 'gen', operator: 'Gt', values: [] }] }] } } },
+      topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'Never' }],
+    },
+  });
+  const p = 'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions';
+  await assertRefused(c, ['apply', '-f', '-'], {
+    stderr: [
+      'The Pod "v" is invalid: ',
+      `* ${p}[0].operator: Invalid value: "Equals": not a valid selector operator`,
+      `* ${p}[1].values: Required value: must be specified single value when \`operator\` is 'Lt' or 'Gt'`,
+      '* spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero',
+      '* spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: "Never": supported values: "DoNotSchedule", "ScheduleAnyway"',
+      '',
+    ].join('\n'),
+  }, { input: bad });
+});
