@@ -2,7 +2,7 @@
 // does it, driven by a schema table (src/api/schema-data.ts, or a small one): the earliest type error as
 // json.Unmarshal words it, unknown fields as strict decoding names them, and the value the server keeps
 // (unknown fields pruned; JSON null becomes what Go makes of it). No schema data is imported here.
-import { parseQuantity } from '../printers/describe/quantity.js';
+import { parseQuantity } from './quantity.js';
 import { own, setOwn } from '../util/own.js';
 
 export interface SchemaDef {

@@ -60,8 +60,9 @@ export function ownersInProjection(kind: string, p: unknown): string[] {
 
 /**
  * What the controllers read of a pod for lists: identity, labels and owners, placement, addresses, readiness,
- * ports (endpoints resolve named ports), restarts (scale-down ranks by them) and readiness delays (rollouts
- * predict availability). Everything else (images, env, volumes, events) needs the object itself.
+ * ports (endpoints resolve named ports), restarts (scale-down ranks by them), readiness delays (rollouts predict
+ * availability), resource requests and required anti-affinity (the scheduler). Everything else (images, env,
+ * volumes, events) needs the object itself.
  */
 export function thinPod(p: PodObj): PodObj {
   const m = p.metadata;
@@ -76,8 +77,12 @@ export function thinPod(p: PodObj): PodObj {
   if (spec) {
     for (const f of ['nodeName', 'hostNetwork', 'hostname', 'subdomain', 'restartPolicy'] as const) if (spec[f] !== undefined) s[f] = spec[f];
     s.containers = (spec.containers ?? []).map(thinContainer);
-    const sidecars = (spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
-    if (sidecars.length) s.initContainers = sidecars.map((c) => ({ ...thinContainer(c), restartPolicy: c.restartPolicy }));
+    // Every init container, for its requests (the scheduler counts the largest); sidecars keep their policy.
+    if (spec.initContainers?.length) s.initContainers = spec.initContainers.map((c) => (c.restartPolicy ? { ...thinContainer(c), restartPolicy: c.restartPolicy } : thinContainer(c)));
+    if (spec.overhead) s.overhead = spec.overhead;
+    // Required pod anti-affinity: the scheduler keeps other pods off this pod's topology domain.
+    const anti = spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+    if (anti?.length) s.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: anti } };
   }
   const status: Record<string, unknown> = {};
   if (st) {
@@ -92,8 +97,18 @@ export function thinPod(p: PodObj): PodObj {
 function thinContainer(c: NonNullable<Pod['spec']>['containers'][number]): Record<string, unknown> {
   const out: Record<string, unknown> = { name: c.name };
   if (c.ports) out.ports = c.ports;
+  // Requests (and limits, which stand in for absent requests): the scheduler sums them per node. Defaulting
+  // always sets resources, so a projection without it predates this field and the informer reads the object.
+  if (c.resources) out.resources = pickResources(c.resources);
   const delay = c.readinessProbe?.initialDelaySeconds;
   if (delay !== undefined) out.readinessProbe = { initialDelaySeconds: delay };
   return out;
 }
 
+
+function pickResources(r: NonNullable<Pod['spec']>['containers'][number]['resources']): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (r?.requests && Object.keys(r.requests).length) out.requests = r.requests;
+  if (r?.limits && Object.keys(r.limits).length) out.limits = r.limits;
+  return out;
+}

@@ -176,6 +176,69 @@ export function validatePodSpec(specIn: unknown, path: string): FieldError[] {
   if (typeof dp === 'string' && !dnsPolicies.includes(dp)) {
     out.push({ type: 'Unsupported value', field: `${path}.dnsPolicy`, value: dp, detail: supported(dnsPolicies) });
   }
+  out.push(...nodeAffinityCauses(asObj(asObj(spec.affinity).nodeAffinity), `${path}.affinity.nodeAffinity`));
+  out.push(...spreadConstraintCauses(spec.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
+  return out;
+}
+
+/** ValidateNodeSelectorRequirement (a label expression) and ValidateNodeFieldSelectorRequirement (metadata.name). */
+function nodeSelectorTermCauses(term: Obj, path: string): FieldError[] {
+  const out: FieldError[] = [];
+  asArr(term.matchExpressions).forEach((rq, j) => {
+    const p = `${path}.matchExpressions[${j}]`;
+    const values = Array.isArray(rq.values) ? rq.values : [];
+    const op = typeof rq.operator === 'string' ? rq.operator : '';
+    if (op === 'In' || op === 'NotIn') {
+      if (values.length === 0) out.push({ type: 'Required value', field: `${p}.values`, detail: "must be specified when `operator` is 'In' or 'NotIn'" });
+    } else if (op === 'Exists' || op === 'DoesNotExist') {
+      if (values.length > 0) out.push({ type: 'Forbidden', field: `${p}.values`, detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'" });
+    } else if (op === 'Gt' || op === 'Lt') {
+      if (values.length !== 1) out.push({ type: 'Required value', field: `${p}.values`, detail: "must be specified single value when `operator` is 'Lt' or 'Gt'" });
+    } else out.push({ type: 'Invalid value', field: `${p}.operator`, value: op, detail: 'not a valid selector operator' });
+    const key = typeof rq.key === 'string' ? rq.key : '';
+    for (const msg of qualifiedNameErrors(key)) out.push({ type: 'Invalid value', field: `${p}.key`, value: key, detail: msg });
+  });
+  asArr(term.matchFields).forEach((rq, j) => {
+    const p = `${path}.matchFields[${j}]`;
+    const values = Array.isArray(rq.values) ? rq.values : [];
+    const op = typeof rq.operator === 'string' ? rq.operator : '';
+    if (op === 'In' || op === 'NotIn') {
+      if (values.length !== 1) out.push({ type: 'Required value', field: `${p}.values`, detail: "must be only one value when `operator` is 'In' or 'NotIn' for node field selector" });
+    } else out.push({ type: 'Invalid value', field: `${p}.operator`, value: op, detail: 'not a valid selector operator' });
+    if (rq.key !== 'metadata.name') out.push({ type: 'Invalid value', field: `${p}.key`, value: rq.key ?? '', detail: 'not a valid field selector key' });
+  });
+  return out;
+}
+
+/** validateNodeAffinity: at least one required term, each term's requirements; preferred weights 1-100. */
+function nodeAffinityCauses(na: Obj, path: string): FieldError[] {
+  const out: FieldError[] = [];
+  if (na.requiredDuringSchedulingIgnoredDuringExecution) {
+    const p = `${path}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`;
+    const terms = asArr(asObj(na.requiredDuringSchedulingIgnoredDuringExecution).nodeSelectorTerms);
+    if (terms.length === 0) out.push({ type: 'Required value', field: p, detail: 'must have at least one node selector term' });
+    terms.forEach((t, i) => out.push(...nodeSelectorTermCauses(t, `${p}[${i}]`)));
+  }
+  asArr(na.preferredDuringSchedulingIgnoredDuringExecution).forEach((t, i) => {
+    const p = `${path}.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
+    const w = typeof t.weight === 'number' ? t.weight : 0;
+    if (w <= 0 || w > 100) out.push({ type: 'Invalid value', field: `${p}.weight`, value: w, detail: 'must be in the range 1-100' });
+    out.push(...nodeSelectorTermCauses(asObj(t.preference), `${p}.preference`));
+  });
+  return out;
+}
+
+/** validateTopologySpreadConstraints: maxSkew, topologyKey and whenUnsatisfiable of each constraint. */
+function spreadConstraintCauses(list: unknown, path: string): FieldError[] {
+  const out: FieldError[] = [];
+  asArr(list).forEach((c, i) => {
+    const p = `${path}[${i}]`;
+    const skew = typeof c.maxSkew === 'number' ? c.maxSkew : 0;
+    if (skew <= 0) out.push({ type: 'Invalid value', field: `${p}.maxSkew`, value: skew, detail: 'must be greater than zero' });
+    if (!c.topologyKey) out.push({ type: 'Required value', field: `${p}.topologyKey`, detail: 'can not be empty' });
+    const action = typeof c.whenUnsatisfiable === 'string' ? c.whenUnsatisfiable : '';
+    if (action !== 'DoNotSchedule' && action !== 'ScheduleAnyway') out.push({ type: 'Unsupported value', field: `${p}.whenUnsatisfiable`, value: action, detail: supported(['DoNotSchedule', 'ScheduleAnyway']) });
+  });
   return out;
 }
 

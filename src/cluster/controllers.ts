@@ -16,7 +16,7 @@ import { runEndpointsController } from './endpoints.js';
 import { podInformer, PodInformer, type Round, type Scope } from './informer.js';
 import { matchesMap } from '../api/labels.js';
 import { runKubelet } from './kubelet.js';
-import { runScheduler } from './pods.js';
+import { runKubeletAdmission, runScheduler } from './scheduler.js';
 import { runServiceController } from './services.js';
 import { isUnsettled, UNSETTLED_KINDS } from './unsettled.js';
 import { runWorkloadControllers } from './workloads.js';
@@ -24,7 +24,7 @@ import { runWorkloadControllers } from './workloads.js';
 export type Controller = (state: ClusterState, ctx: Ctx, r: Round) => void;
 
 /** Workload controllers create pods, the scheduler places them, the kubelet runs them, endpoints follow. */
-export const CONTROLLERS: Controller[] = [runWorkloadControllers, runScheduler, runKubelet, runEndpointsController, runServiceController];
+export const CONTROLLERS: Controller[] = [runWorkloadControllers, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController];
 
 const MAX_ROUNDS = 20;
 

@@ -7,6 +7,7 @@
 // the whole object with getObject first. "full": the stored objects themselves (the full reconcile, the
 // oracle the thin mode is tested against).
 import { thinPod } from '../api/projections.js';
+import { podRequests } from '../api/quantity.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -24,6 +25,9 @@ interface Indexed {
   ip: string | undefined;
   pending: boolean;
   terminal: boolean;
+  /** what the pod asks of its node while it holds a place there (scheduler units, see podRequests) */
+  req: Map<string, bigint> | undefined;
+  antiAffinity: boolean;
 }
 
 function setOf(m: Map<string, Set<string>>, k: string): Set<string> {
@@ -31,6 +35,9 @@ function setOf(m: Map<string, Set<string>>, k: string): Set<string> {
   if (!s) m.set(k, (s = new Set()));
   return s;
 }
+
+const EMPTY: ReadonlyMap<string, bigint> = new Map();
+const EMPTY_SET: ReadonlySet<string> = new Set();
 
 export interface PodChange {
   key: string;
@@ -47,6 +54,9 @@ export class PodInformer {
   private readonly activePerNode = new Map<string, Set<string>>();
   private readonly ipsByNode = new Map<string, Map<string, number>>();
   private readonly unscheduled = new Set<string>();
+  /** Built on the first requestedOn (only a command with pods to place needs it), then kept up to date. */
+  private requestedPerNode: Map<string, Map<string, bigint>> | undefined;
+  private readonly withAntiAffinity = new Set<string>();
   private readonly orphans = new Map<string, Set<string>>();
   private readonly indexed = new Map<string, Indexed>();
   private readonly ownedSorted = new Map<string, PodObj[]>();
@@ -85,7 +95,14 @@ export class PodInformer {
       ip: p.spec?.nodeName && p.status?.podIP && !p.spec?.hostNetwork ? p.status.podIP : undefined,
       pending: !p.spec?.nodeName && !p.metadata.deletionTimestamp,
       terminal: p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed',
+      req: undefined,
+      antiAffinity: !!p.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length,
     };
+    if (this.requestedPerNode && f.node && !f.terminal) {
+      f.req = this.requestsOf(key, p);
+      this.addRequested(f.node, f.req, 1n);
+    }
+    if (f.antiAffinity) this.withAntiAffinity.add(key);
     this.pods.set(key, p);
     this.indexed.set(key, f);
     setOf(this.byNamespace, f.ns).add(key);
@@ -124,7 +141,25 @@ export class PodInformer {
       else ips.delete(f.ip);
     }
     this.unscheduled.delete(key);
+    if (f.node && f.req) this.addRequested(f.node, f.req, -1n);
+    this.withAntiAffinity.delete(key);
     return p;
+  }
+
+  /** A pod's requests; a projection written before requests were kept in it has no resources: read the object. */
+  private requestsOf(key: string, p: PodObj): Map<string, bigint> {
+    if (this.thin && (p.spec?.containers ?? []).some((c) => c.resources === undefined)) {
+      const full = this.state.objects.get('pods', key) as PodObj | undefined;
+      return podRequests(full?.spec);
+    }
+    return podRequests(p.spec);
+  }
+
+  private addRequested(node: string, req: Map<string, bigint>, sign: bigint): void {
+    if (req.size === 0 || !this.requestedPerNode) return;
+    let m = this.requestedPerNode.get(node);
+    if (!m) this.requestedPerNode.set(node, (m = new Map()));
+    for (const [k, v] of req) m.set(k, (m.get(k) ?? 0n) + sign * v);
   }
 
   /**
@@ -192,6 +227,34 @@ export class PodInformer {
   /** How many pods on the node have not finished (what its pod capacity counts). */
   activeOn(node: string): number {
     return this.activePerNode.get(node)?.size ?? 0;
+  }
+
+  /**
+   * The sum of the requests of the pods that hold a place on the node (assigned, not finished; a terminating pod
+   * still counts), as the scheduler's NodeInfo.Requested: cpu in millicores, the rest in whole units.
+   */
+  requestedOn(node: string): ReadonlyMap<string, bigint> {
+    if (!this.requestedPerNode) {
+      this.requestedPerNode = new Map();
+      for (const [key, f] of this.indexed) {
+        if (!f.node || f.terminal) continue;
+        f.req = this.requestsOf(key, this.pods.get(key)!);
+        this.addRequested(f.node, f.req, 1n);
+      }
+    }
+    return this.requestedPerNode.get(node) ?? EMPTY;
+  }
+
+  /** Keys of the pods on a node that hold a place there (what capacity, affinity and spreading count). */
+  activeKeysOn(node: string): ReadonlySet<string> {
+    return this.activePerNode.get(node) ?? EMPTY_SET;
+  }
+
+  /** Assigned pods with a required pod anti-affinity term, in etcd order (they keep others out of their domain). */
+  antiAffinityPods(): PodObj[] {
+    return sortKeys(this.withAntiAffinity)
+      .map((k) => this.pods.get(k)!)
+      .filter((p) => p.spec?.nodeName && !(p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed'));
   }
 
   /** Pod IPs in use on a node (host-local IPAM skips them). */

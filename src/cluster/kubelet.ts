@@ -113,6 +113,7 @@ export function runKubelet(state: ClusterState, ctx: Ctx, r: Round): void {
     if (!pod) continue;
     const nodeName = pod.spec?.nodeName;
     if (!nodeName || pod.metadata.deletionTimestamp) continue;
+    if (pod.status?.phase === 'Failed' && !pod.status.startTime) continue; // rejected at admission (scheduler.ts)
     const status = (pod.status ??= {});
     const before = JSON.stringify(pod.status);
     // A pod whose sandbox got no address yet is retried, as the kubelet retries sandbox creation.

@@ -20,8 +20,9 @@ export function isUnsettled(state: ClusterState, kind: string, o: KubeObject, ct
     const status = o.status as { phase?: string; startTime?: string; containerStatuses?: { ready?: boolean; state?: { running?: unknown } }[] } | undefined;
     if (!spec?.nodeName) return false; // unschedulable pods wait for a change, not for time
     if (o.metadata.deletionTimestamp) return false;
+    // Finished, or rejected by the kubelet's admission before it started.
+    if (status?.phase === 'Succeeded' || status?.phase === 'Failed') return false;
     if (!status?.startTime) return true;
-    if (status.phase === 'Succeeded' || status.phase === 'Failed') return false;
     if (status.phase !== 'Running') return true;
     if (!(status.containerStatuses ?? []).every((c) => c.ready && c.state?.running)) return true;
     // Running and ready now, but a process that exits (a command, `sleep 30`) changes the pod when it does.

@@ -19,7 +19,8 @@ import type { Ctx } from './context.js';
 import { recordEvent } from './events.js';
 import { canonicalJSON, computeHash } from './hash.js';
 import { runKubelet } from './kubelet.js';
-import { defaultPullPolicy, runScheduler } from './pods.js';
+import { defaultPullPolicy } from './pods.js';
+import { runKubeletAdmission, runScheduler } from './scheduler.js';
 import { compareKeys, podInformer, PodInformer, type Round } from './informer.js';
 import type { Strategy } from './strategies.js';
 
@@ -999,10 +1000,12 @@ function settleAt(state: ClusterState, ctx: Ctx, t: number): void {
     const r: Round = { pods: PodInformer.build(state, false) };
     for (let round = 0; round < 20; round++) {
       const before = state.resourceVersion;
+      runKubeletAdmission(state, at, r);
       runKubelet(state, at, r);
       syncAll(state, at, r);
       r.pods.sync();
       runScheduler(state, at, r);
+      runKubeletAdmission(state, at, r);
       runKubelet(state, at, r);
       if (state.resourceVersion === before) return;
     }

@@ -62,6 +62,8 @@ function template(app: string, image: string) {
   const container: Record<string, unknown> = { name: 'app', image, ports: [{ name: 'http', containerPort: 8080 }] };
   if (image.startsWith('luksa/kiada')) container.readinessProbe = { httpGet: { path: '/', port: 8080 }, initialDelaySeconds: 10 };
   if (image === 'busybox') container.command = ['sh', '-c', 'sleep 3; exit 1'];
+  // App "b" asks for 3 of a worker's 8 cpus: two fit a worker, the rest wait until deletions free room.
+  if (app === 'b') container.resources = { requests: { cpu: '3' }, limits: { memory: '1Gi' } };
   return { metadata: { labels: { app } }, spec: { containers: [container] } };
 }
 
