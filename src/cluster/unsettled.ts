@@ -3,9 +3,11 @@
 import { containerOutcome } from '../apps/runtime.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import type { ClusterState } from '../store/state.js';
+import { cronJobUnsettled, type CronJobObj } from './cronjobs.js';
+import { jobUnsettled, type JobObj } from './jobs.js';
 
 /** The kinds whose objects' status can move with time alone (state.unsettled names them). */
-export const UNSETTLED_KINDS = ['pods', 'deployments', 'replicasets', 'replicationcontrollers'];
+export const UNSETTLED_KINDS = ['pods', 'deployments', 'replicasets', 'replicationcontrollers', 'jobs', 'cronjobs'];
 
 /**
  * Whether time alone may still change this object: a started pod not yet ready and running (and not finished
@@ -26,6 +28,8 @@ export function isUnsettled(state: ClusterState, kind: string, o: KubeObject): b
     const pod = o as Pod & KubeObject;
     return (pod.spec?.containers ?? []).some((c) => containerOutcome(pod, c, state).kind !== 'runs');
   }
+  if (kind === 'jobs') return jobUnsettled(o as JobObj);
+  if (kind === 'cronjobs') return cronJobUnsettled(o as CronJobObj);
   const spec = o.spec as { replicas?: number } | undefined;
   const status = (o.status ?? {}) as { observedGeneration?: number; replicas?: number; readyReplicas?: number; updatedReplicas?: number; availableReplicas?: number };
   const want = spec?.replicas ?? 1;

@@ -1,0 +1,320 @@
+// CronJobs (batch/v1): defaulting and validation as the API server does them, and the CronJob controller
+// (pkg/controller/cronjob, the v2 controller of kube-controller-manager 1.32) on the simulated clock: a Job per
+// due schedule time, named <cronjob>-<scheduled time in minutes since the epoch>, concurrencyPolicy, suspend,
+// startingDeadlineSeconds, the active list, and the finished Jobs kept by the history limits.
+//
+// When the clock has moved past several schedule times since the last look (between two commands, as for a
+// controller that was down), only the most recent one is started, as the real controller does; more than 100
+// missed times give the TooManyMissedTimes warning.
+import { InvalidError, type FieldError } from '../api/errors.js';
+import { resourceByName } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import { checkSubdomain, metadataCauses } from '../api/validation.js';
+import { getObject, listObjects, putObject } from '../store/objects.js';
+import type { ClusterState } from '../store/state.js';
+import { rfc3339 } from '../util/clock.js';
+import { CronError, nextActivation, parseCron, validZone, zoneOffset, type CronSchedule } from '../util/cron.js';
+import { createObject, deleteObject } from './apiserver.js';
+import type { Ctx } from './context.js';
+import { recordEvent } from './events.js';
+import { canonicalJSON } from './hash.js';
+import type { Round } from './informer.js';
+import { jobFinished, jobSpecCauses, jobCondition, type JobObj, type JobSpec } from './jobs.js';
+import type { Strategy } from './strategies.js';
+import { defaultPodTemplate } from './workloads.js';
+
+export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
+
+interface ObjectReference {
+  apiVersion?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  resourceVersion?: string;
+  uid?: string;
+}
+
+export interface CronJobSpec {
+  schedule?: string;
+  timeZone?: string;
+  startingDeadlineSeconds?: number;
+  concurrencyPolicy?: string;
+  suspend?: boolean;
+  jobTemplate?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: JobSpec };
+  successfulJobsHistoryLimit?: number;
+  failedJobsHistoryLimit?: number;
+}
+
+export interface CronJobStatus {
+  active?: ObjectReference[];
+  lastScheduleTime?: string;
+  lastSuccessfulTime?: string;
+}
+
+export type CronJobObj = KubeObject & { spec?: CronJobSpec; status?: CronJobStatus };
+
+/** Many missed start times: the controller stops counting (and warns) past 100. */
+const MANY_MISSED = 101;
+
+export function defaultCronJob(cj: CronJobObj): void {
+  const spec = (cj.spec ??= {});
+  spec.concurrencyPolicy ??= 'Allow';
+  spec.suspend ??= false;
+  spec.successfulJobsHistoryLimit ??= 3;
+  spec.failedJobsHistoryLimit ??= 1;
+  const jt = spec.jobTemplate;
+  if (jt) {
+    // The job template's metadata carries the zero creationTimestamp, as the template's does.
+    const meta = (jt.metadata ??= {}) as Record<string, unknown>;
+    if (meta.creationTimestamp === undefined) meta.creationTimestamp = null;
+    defaultPodTemplate(jt.spec?.template);
+  }
+}
+
+const TZ_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
+
+function validateCronJob(cj: CronJobObj, old: CronJobObj | undefined): void {
+  const name = cj.metadata?.name ?? '';
+  const causes: FieldError[] = name ? checkSubdomain('metadata.name', name) : [{ type: 'Required value', field: 'metadata.name', detail: 'name or generateName is required' }];
+  // The Jobs it makes add 11 characters (a dash and the minutes since the epoch): 52 at most.
+  if (name.length > 52) causes.push({ type: 'Invalid value', field: 'metadata.name', value: name, detail: 'must be no more than 52 characters' });
+  causes.push(...metadataCauses(cj.metadata));
+  const spec = cj.spec ?? {};
+  const schedule = spec.schedule;
+  if (!schedule) causes.push({ type: 'Required value', field: 'spec.schedule' });
+  else {
+    try {
+      parseCron(schedule);
+    } catch (e) {
+      if (!(e instanceof CronError)) throw e;
+      causes.push({ type: 'Invalid value', field: 'spec.schedule', value: schedule, detail: e.message });
+    }
+    const oldSchedule = old?.spec?.schedule ?? '';
+    const allowTZ = !!old && oldSchedule.includes('TZ');
+    if (allowTZ && schedule.includes('TZ') && spec.timeZone !== undefined) causes.push({ type: 'Invalid value', field: 'spec.schedule', value: schedule, detail: 'cannot use both timeZone field and TZ or CRON_TZ in schedule' });
+    else if (!allowTZ && schedule.includes('TZ')) causes.push({ type: 'Invalid value', field: 'spec.schedule', value: schedule, detail: 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead' });
+  }
+  const tz = spec.timeZone;
+  if (tz !== undefined) {
+    if (tz === '') causes.push({ type: 'Invalid value', field: 'spec.timeZone', value: '', detail: 'timeZone must be nil or non-empty string' });
+    else if (tz.split('/').some((p) => p === '.' || p === '..' || p.startsWith('-') || !TZ_PART.test(p)) || !validZone(tz) || tz === 'Local') {
+      causes.push({ type: 'Invalid value', field: 'spec.timeZone', value: tz, detail: `unknown time zone ${tz}` });
+    }
+  }
+  const cp = spec.concurrencyPolicy;
+  if (!cp) causes.push({ type: 'Required value', field: 'spec.concurrencyPolicy' });
+  else if (!['Allow', 'Forbid', 'Replace'].includes(cp)) causes.push({ type: 'Unsupported value', field: 'spec.concurrencyPolicy', value: cp, detail: 'supported values: "Allow", "Forbid", "Replace"' });
+  for (const f of ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) {
+    const v = spec[f];
+    if (typeof v === 'number' && v < 0) causes.push({ type: 'Invalid value', field: `spec.${f}`, value: v, detail: 'must be greater than or equal to 0' });
+  }
+  const jt = spec.jobTemplate?.spec;
+  if (!jt) causes.push({ type: 'Required value', field: 'spec.jobTemplate.spec.template' });
+  else causes.push(...jobSpecCauses(jt, 'spec.jobTemplate.spec', !!jt.manualSelector));
+  if (causes.length) throw new InvalidError('CronJob', name, causes);
+}
+
+export const cronJobStrategy: Strategy = {
+  hasGeneration: true,
+  validate(obj, _state, old) {
+    defaultCronJob(obj as CronJobObj);
+    validateCronJob(obj as CronJobObj, old as CronJobObj | undefined);
+  },
+  prepareForCreate(obj) {
+    obj.status = {};
+  },
+  prepareForUpdate(obj) {
+    defaultCronJob(obj as CronJobObj);
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// The controller
+
+function scheduleOf(cj: CronJobObj): CronSchedule | undefined {
+  try {
+    return parseCron(cj.spec?.schedule ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** mostRecentScheduleTime: the latest schedule time ≤ now since the last one (or creation), and how many were missed. */
+export function mostRecentScheduleTime(cj: CronJobObj, nowMs: number, s: CronSchedule): { time?: number; missed: number } {
+  const zone = cj.spec?.timeZone;
+  let earliest = Date.parse(cj.status?.lastScheduleTime ?? cj.metadata.creationTimestamp ?? '');
+  if (Number.isNaN(earliest)) earliest = nowMs;
+  const sds = cj.spec?.startingDeadlineSeconds;
+  if (sds !== undefined) earliest = Math.max(earliest, nowMs - sds * 1000);
+  const t1 = nextActivation(s, earliest, zone);
+  if (t1 === undefined || nowMs < t1) return { missed: 0 };
+  const t2 = nextActivation(s, t1, zone);
+  if (t2 === undefined || nowMs < t2) return { time: t1, missed: 1 };
+  const between = Math.round((t2 - t1) / 1000);
+  if (between < 1) return { missed: 0 };
+  const elapsed = Math.floor((nowMs - t1) / 1000);
+  const missed = Math.floor(elapsed / between) + 1;
+  // From a potential earliest time, step to the most recent one (as the controller does, for speed).
+  const potentialEarliest = t1 + (missed - 2) * between * 1000;
+  let recent: number | undefined;
+  for (let t = nextActivation(s, potentialEarliest, zone), guard = 0; t !== undefined && t <= nowMs && guard < 100000; t = nextActivation(s, t, zone), guard++) recent = t;
+  return { time: recent, missed: missed > 100 ? MANY_MISSED : missed };
+}
+
+/** The next schedule time after now (for `describe` and for tests). */
+export function nextScheduleTime(cj: CronJobObj, nowMs: number): number | undefined {
+  const s = scheduleOf(cj);
+  return s && nextActivation(s, nowMs, cj.spec?.timeZone);
+}
+
+function jobRef(job: KubeObject): ObjectReference {
+  return { apiVersion: 'batch/v1', kind: 'Job', name: job.metadata.name, namespace: job.metadata.namespace, resourceVersion: job.metadata.resourceVersion, uid: job.metadata.uid };
+}
+
+/** RFC 3339 in the schedule's zone, as the scheduled-timestamp annotation carries it. */
+function rfc3339In(ms: number, zone: string | undefined): string {
+  const off = zoneOffset(ms, zone);
+  if (off === 0) return rfc3339(new Date(ms));
+  const wall = new Date(ms + off).toISOString().slice(0, 19);
+  const sign = off < 0 ? '-' : '+';
+  const a = Math.abs(off) / 60000;
+  return `${wall}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+function jobFromTemplate(cj: CronJobObj, scheduled: number): KubeObject {
+  const jt = cj.spec?.jobTemplate ?? {};
+  const annotations: Record<string, string> = { ...(jt.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP]: rfc3339In(scheduled, cj.spec?.timeZone) };
+  const metadata: KubeObject['metadata'] = {
+    name: `${cj.metadata.name}-${Math.floor(scheduled / 60000)}`,
+    namespace: cj.metadata.namespace,
+    annotations,
+    ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name, uid: cj.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+  };
+  if (jt.metadata?.labels && Object.keys(jt.metadata.labels).length) metadata.labels = { ...jt.metadata.labels };
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata, spec: structuredClone(jt.spec ?? {}) };
+}
+
+function finishedType(job: JobObj): string | undefined {
+  return jobCondition(job, 'Complete') ? 'Complete' : jobCondition(job, 'Failed') ? 'Failed' : undefined;
+}
+
+function syncCronJob(state: ClusterState, ctx: Ctx, cj: CronJobObj): void {
+  const nowMs = ctx.clock.now().getTime();
+  const uid = cj.metadata.uid;
+  const ns = cj.metadata.namespace;
+  const status: CronJobStatus = structuredClone(cj.status ?? {});
+  const jobs = (listObjects<JobSpec>(state, 'jobs', ns) as JobObj[]).filter((j) => j.metadata.ownerReferences?.some((r) => r.controller && r.uid === uid));
+  const active = new Map((status.active ?? []).map((r) => [r.uid ?? '', r]));
+  const byUID = new Map(jobs.map((j) => [j.metadata.uid ?? '', j]));
+  for (const j of jobs) {
+    const done = finishedType(j);
+    if (!done && !active.has(j.metadata.uid ?? '')) active.set(j.metadata.uid ?? '', jobRef(j));
+    else if (done && active.has(j.metadata.uid ?? '')) {
+      active.delete(j.metadata.uid ?? '');
+      recordEvent(state, ctx, cj, { reason: 'SawCompletedJob', message: `Saw completed job: ${j.metadata.name}, condition: ${done}`, component: 'cronjob-controller' });
+    }
+    if (done === 'Complete' && j.status?.completionTime && (!status.lastSuccessfulTime || status.lastSuccessfulTime < j.status.completionTime)) status.lastSuccessfulTime = j.status.completionTime;
+  }
+  for (const [u, ref] of [...active]) {
+    if (!byUID.has(u)) {
+      active.delete(u);
+      recordEvent(state, ctx, cj, { type: 'Warning', reason: 'MissingJob', message: `Active job went missing: ${ref.name}`, component: 'cronjob-controller' });
+    }
+  }
+  const s = scheduleOf(cj);
+  if (!cj.metadata.deletionTimestamp && !cj.spec?.suspend && s) {
+    const { time: scheduled, missed } = mostRecentScheduleTime(cj, nowMs, s);
+    if (missed === MANY_MISSED) {
+      recordEvent(state, ctx, cj, { type: 'Warning', reason: 'TooManyMissedTimes', message: 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew', component: 'cronjob-controller' });
+    }
+    const sds = cj.spec?.startingDeadlineSeconds;
+    if (scheduled !== undefined) {
+      const name = `${cj.metadata.name}-${Math.floor(scheduled / 60000)}`;
+      const tooLate = sds !== undefined && scheduled + sds * 1000 < nowMs;
+      const exists = [...active.values()].some((r) => r.name === name) || !!getObject(state, 'jobs', ns, name);
+      if (tooLate) {
+        recordEvent(state, ctx, cj, { type: 'Warning', reason: 'MissSchedule', message: `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`, component: 'cronjob-controller' });
+        status.lastScheduleTime = rfc3339(new Date(scheduled));
+      } else if (!exists) {
+        const policy = cj.spec?.concurrencyPolicy ?? 'Allow';
+        if (policy === 'Forbid' && active.size > 0) {
+          recordEvent(state, ctx, cj, { reason: 'JobAlreadyActive', message: 'Not starting job because prior execution is running and concurrency policy is Forbid', component: 'cronjob-controller' });
+        } else {
+          if (policy === 'Replace') {
+            for (const [u, ref] of [...active]) {
+              const j = byUID.get(u);
+              if (!j) continue;
+              deleteObject(state, ctx, resourceByName('jobs'), ns, j.metadata.name, { reconcile: false });
+              recordEvent(state, ctx, cj, { reason: 'SuccessfulDelete', message: `Deleted job ${ref.name}`, component: 'cronjob-controller' });
+              active.delete(u);
+              byUID.delete(u);
+            }
+          }
+          const job = createObject(state, ctx, jobFromTemplate(cj, scheduled), { namespace: ns!, reconcile: false });
+          recordEvent(state, ctx, cj, { reason: 'SuccessfulCreate', message: `Created job ${job.metadata.name}`, component: 'cronjob-controller' });
+          active.set(job.metadata.uid ?? '', jobRef(job));
+          status.lastScheduleTime = rfc3339(new Date(scheduled));
+        }
+      }
+    }
+  }
+  // cleanupFinishedJobs: the oldest finished Jobs beyond the history limits go (by start time).
+  if (!cj.metadata.deletionTimestamp) {
+    const finished = [...byUID.values()].filter((j) => finishedType(j));
+    const start = (j: JobObj) => j.status?.startTime ?? j.metadata.creationTimestamp ?? '';
+    for (const [type, limit] of [
+      ['Complete', cj.spec?.successfulJobsHistoryLimit],
+      ['Failed', cj.spec?.failedJobsHistoryLimit],
+    ] as const) {
+      if (limit === undefined) continue;
+      const list = finished.filter((j) => finishedType(j) === type).sort((a, b) => start(a).localeCompare(start(b)) || a.metadata.name.localeCompare(b.metadata.name));
+      for (const j of list.slice(0, Math.max(0, list.length - limit))) {
+        if (!getObject(state, 'jobs', ns, j.metadata.name)) continue;
+        deleteObject(state, ctx, resourceByName('jobs'), ns, j.metadata.name, { reconcile: false });
+        recordEvent(state, ctx, cj, { reason: 'SuccessfulDelete', message: `Deleted job ${j.metadata.name}`, component: 'cronjob-controller' });
+      }
+    }
+  }
+  const next: CronJobStatus = {};
+  const refs = [...active.values()].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+  if (refs.length) next.active = refs;
+  if (status.lastScheduleTime) next.lastScheduleTime = status.lastScheduleTime;
+  if (status.lastSuccessfulTime) next.lastSuccessfulTime = status.lastSuccessfulTime;
+  if (canonicalJSON(next) !== canonicalJSON(cj.status ?? {})) {
+    cj.status = next;
+    putObject(state, 'cronjobs', cj);
+  }
+}
+
+/** Go's time.RFC1123Z in UTC: "Mon, 02 Jan 2006 15:04:05 +0000". */
+function rfc1123z(ms: number): string {
+  const d = new Date(ms);
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]}, ${p(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+/** The CronJob controller over the queued CronJobs (all of them in a full reconcile). */
+export function runCronJobController(state: ClusterState, ctx: Ctx, r: Round): void {
+  if (!r.scope) {
+    for (const cj of listObjects<CronJobSpec>(state, 'cronjobs') as CronJobObj[]) syncCronJob(state, ctx, cj);
+    return;
+  }
+  for (let guard = 0; guard < 10000; guard++) {
+    r.refresh?.();
+    const next = [...r.scope.workloads].filter((k) => k.startsWith('cronjobs/')).sort()[0];
+    if (next === undefined) return;
+    r.scope.workloads.delete(next);
+    const [, ns, name] = next.split('/');
+    const cj = getObject<CronJobSpec>(state, 'cronjobs', ns, name) as CronJobObj | undefined;
+    if (cj) syncCronJob(state, ctx, cj);
+  }
+}
+
+/** A CronJob that is not suspended always has a next schedule time: time alone changes it. */
+export function cronJobUnsettled(cj: CronJobObj): boolean {
+  return !cj.spec?.suspend || (cj.status?.active?.length ?? 0) > 0;
+}
+
+export { jobFinished };
