@@ -3,23 +3,24 @@
 // due schedule time, named <cronjob>-<scheduled time in minutes since the epoch>, concurrencyPolicy, suspend,
 // startingDeadlineSeconds, the active list, and the finished Jobs kept by the history limits.
 //
-// When the clock has moved past several schedule times since the last look (between two commands, as for a
-// controller that was down), only the most recent one is started, as the real controller does; more than 100
-// missed times give the TooManyMissedTimes warning.
+// The controller is taken to run all along on the simulated clock: when the clock has moved past several
+// schedule times since the last look, each gets its Job, created at that time (so every read shows the same
+// Jobs, whichever commands were run in between). Past 100 due times at once, the controller's own guard
+// applies: only the most recent one is started, with the TooManyMissedTimes warning.
 import { InvalidError, type FieldError } from '../api/errors.js';
 import { resourceByName } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { checkSubdomain, metadataCauses } from '../api/validation.js';
 import { getObject, listObjects, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
-import { rfc3339 } from '../util/clock.js';
+import { fixedClock, rfc3339 } from '../util/clock.js';
 import { CronError, nextActivation, parseCron, validZone, zoneOffset, type CronSchedule } from '../util/cron.js';
 import { createObject, deleteObject } from './apiserver.js';
 import type { Ctx } from './context.js';
 import { recordEvent } from './events.js';
 import { canonicalJSON } from './hash.js';
 import type { Round } from './informer.js';
-import { jobFinished, jobSpecCauses, jobCondition, type JobObj, type JobSpec } from './jobs.js';
+import { jobFinished, jobSpecCauses, jobCondition, syncJob, type JobObj, type JobSpec } from './jobs.js';
 import type { Strategy } from './strategies.js';
 import { defaultPodTemplate } from './workloads.js';
 
@@ -198,69 +199,63 @@ function finishedType(job: JobObj): string | undefined {
   return jobCondition(job, 'Complete') ? 'Complete' : jobCondition(job, 'Failed') ? 'Failed' : undefined;
 }
 
-function syncCronJob(state: ClusterState, ctx: Ctx, cj: CronJobObj): void {
+/** When the Job finished (its Complete or Failed condition), or undefined while it runs. */
+function finishedAtMs(job: JobObj): number | undefined {
+  const c = jobCondition(job, 'Complete') ?? jobCondition(job, 'Failed');
+  return c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : undefined;
+}
+
+/**
+ * The schedule times to act on since the last one (or the CronJob's creation), oldest first. The controller
+ * runs all along on the simulated clock, so each time gets its Job at that time; past 100 of them (the clock
+ * moved a long way at once), only the most recent, with the controller's TooManyMissedTimes warning.
+ */
+function dueTimes(cj: CronJobObj, nowMs: number, s: CronSchedule): { times: number[]; tooMany: boolean } {
+  const zone = cj.spec?.timeZone;
+  let earliest = Date.parse(cj.status?.lastScheduleTime ?? cj.metadata.creationTimestamp ?? '');
+  if (Number.isNaN(earliest)) earliest = nowMs;
+  const times: number[] = [];
+  for (let t = nextActivation(s, earliest, zone); t !== undefined && t <= nowMs; t = nextActivation(s, t, zone)) {
+    times.push(t);
+    if (times.length > 100) {
+      const { time } = mostRecentScheduleTime(cj, nowMs, s);
+      return { times: time === undefined ? [] : [time], tooMany: true };
+    }
+  }
+  return { times, tooMany: false };
+}
+
+function syncCronJob(state: ClusterState, ctx: Ctx, cj: CronJobObj, r: Round): void {
   const nowMs = ctx.clock.now().getTime();
   const uid = cj.metadata.uid;
   const ns = cj.metadata.namespace;
   const status: CronJobStatus = structuredClone(cj.status ?? {});
-  const jobs = (listObjects<JobSpec>(state, 'jobs', ns) as JobObj[]).filter((j) => j.metadata.ownerReferences?.some((r) => r.controller && r.uid === uid));
-  const active = new Map((status.active ?? []).map((r) => [r.uid ?? '', r]));
-  const byUID = new Map(jobs.map((j) => [j.metadata.uid ?? '', j]));
-  for (const j of jobs) {
-    const done = finishedType(j);
-    if (!done && !active.has(j.metadata.uid ?? '')) active.set(j.metadata.uid ?? '', jobRef(j));
-    else if (done && active.has(j.metadata.uid ?? '')) {
-      active.delete(j.metadata.uid ?? '');
-      recordEvent(state, ctx, cj, { reason: 'SawCompletedJob', message: `Saw completed job: ${j.metadata.name}, condition: ${done}`, component: 'cronjob-controller' });
-    }
-    if (done === 'Complete' && j.status?.completionTime && (!status.lastSuccessfulTime || status.lastSuccessfulTime < j.status.completionTime)) status.lastSuccessfulTime = j.status.completionTime;
-  }
-  for (const [u, ref] of [...active]) {
-    if (!byUID.has(u)) {
-      active.delete(u);
-      recordEvent(state, ctx, cj, { type: 'Warning', reason: 'MissingJob', message: `Active job went missing: ${ref.name}`, component: 'cronjob-controller' });
-    }
-  }
-  const s = scheduleOf(cj);
-  if (!cj.metadata.deletionTimestamp && !cj.spec?.suspend && s) {
-    const { time: scheduled, missed } = mostRecentScheduleTime(cj, nowMs, s);
-    if (missed === MANY_MISSED) {
-      recordEvent(state, ctx, cj, { type: 'Warning', reason: 'TooManyMissedTimes', message: 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew', component: 'cronjob-controller' });
-    }
-    const sds = cj.spec?.startingDeadlineSeconds;
-    if (scheduled !== undefined) {
-      const name = `${cj.metadata.name}-${Math.floor(scheduled / 60000)}`;
-      const tooLate = sds !== undefined && scheduled + sds * 1000 < nowMs;
-      const exists = [...active.values()].some((r) => r.name === name) || !!getObject(state, 'jobs', ns, name);
-      if (tooLate) {
-        recordEvent(state, ctx, cj, { type: 'Warning', reason: 'MissSchedule', message: `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`, component: 'cronjob-controller' });
-        status.lastScheduleTime = rfc3339(new Date(scheduled));
-      } else if (!exists) {
-        const policy = cj.spec?.concurrencyPolicy ?? 'Allow';
-        if (policy === 'Forbid' && active.size > 0) {
-          recordEvent(state, ctx, cj, { reason: 'JobAlreadyActive', message: 'Not starting job because prior execution is running and concurrency policy is Forbid', component: 'cronjob-controller' });
-        } else {
-          if (policy === 'Replace') {
-            for (const [u, ref] of [...active]) {
-              const j = byUID.get(u);
-              if (!j) continue;
-              deleteObject(state, ctx, resourceByName('jobs'), ns, j.metadata.name, { reconcile: false });
-              recordEvent(state, ctx, cj, { reason: 'SuccessfulDelete', message: `Deleted job ${ref.name}`, component: 'cronjob-controller' });
-              active.delete(u);
-              byUID.delete(u);
-            }
-          }
-          const job = createObject(state, ctx, jobFromTemplate(cj, scheduled), { namespace: ns!, reconcile: false });
-          recordEvent(state, ctx, cj, { reason: 'SuccessfulCreate', message: `Created job ${job.metadata.name}`, component: 'cronjob-controller' });
-          active.set(job.metadata.uid ?? '', jobRef(job));
-          status.lastScheduleTime = rfc3339(new Date(scheduled));
-        }
+  const jobs = new Map<string, JobObj>();
+  for (const j of listObjects<JobSpec>(state, 'jobs', ns) as JobObj[]) if (j.metadata.ownerReferences?.some((x) => x.controller && x.uid === uid)) jobs.set(j.metadata.uid ?? '', j);
+  const active = new Map((status.active ?? []).map((x) => [x.uid ?? '', x]));
+  const at = (t: number): Ctx => ({ clock: fixedClock(new Date(t)), random: ctx.random });
+  /** The active list as it was at time t: finished Jobs leave it (SawCompletedJob), unlisted running ones join. */
+  const refreshActive = (t: number) => {
+    for (const [u, j] of jobs) {
+      const fin = finishedAtMs(j);
+      const done = fin !== undefined && fin <= t;
+      if (!done && !active.has(u) && Date.parse(j.metadata.creationTimestamp ?? '') <= t) active.set(u, jobRef(j));
+      else if (done && active.has(u)) {
+        active.delete(u);
+        recordEvent(state, at(fin!), cj, { reason: 'SawCompletedJob', message: `Saw completed job: ${j.metadata.name}, condition: ${finishedType(j)}`, component: 'cronjob-controller' });
       }
+      if (done && finishedType(j) === 'Complete' && j.status?.completionTime && (!status.lastSuccessfulTime || status.lastSuccessfulTime < j.status.completionTime)) status.lastSuccessfulTime = j.status.completionTime;
     }
-  }
-  // cleanupFinishedJobs: the oldest finished Jobs beyond the history limits go (by start time).
-  if (!cj.metadata.deletionTimestamp) {
-    const finished = [...byUID.values()].filter((j) => finishedType(j));
+    for (const [u, ref] of [...active]) {
+      if (jobs.has(u)) continue;
+      active.delete(u);
+      recordEvent(state, at(t), cj, { type: 'Warning', reason: 'MissingJob', message: `Active job went missing: ${ref.name}`, component: 'cronjob-controller' });
+    }
+  };
+  /** cleanupFinishedJobs at time t: the oldest Jobs finished by then beyond the history limits go (by start time). */
+  const cleanup = (t: number) => {
+    if (cj.metadata.deletionTimestamp) return;
+    const finished = [...jobs.values()].filter((j) => (finishedAtMs(j) ?? Infinity) <= t);
     const start = (j: JobObj) => j.status?.startTime ?? j.metadata.creationTimestamp ?? '';
     for (const [type, limit] of [
       ['Complete', cj.spec?.successfulJobsHistoryLimit],
@@ -269,12 +264,61 @@ function syncCronJob(state: ClusterState, ctx: Ctx, cj: CronJobObj): void {
       if (limit === undefined) continue;
       const list = finished.filter((j) => finishedType(j) === type).sort((a, b) => start(a).localeCompare(start(b)) || a.metadata.name.localeCompare(b.metadata.name));
       for (const j of list.slice(0, Math.max(0, list.length - limit))) {
+        jobs.delete(j.metadata.uid ?? '');
         if (!getObject(state, 'jobs', ns, j.metadata.name)) continue;
-        deleteObject(state, ctx, resourceByName('jobs'), ns, j.metadata.name, { reconcile: false });
-        recordEvent(state, ctx, cj, { reason: 'SuccessfulDelete', message: `Deleted job ${j.metadata.name}`, component: 'cronjob-controller' });
+        deleteObject(state, at(t), resourceByName('jobs'), ns, j.metadata.name, { reconcile: false });
+        recordEvent(state, at(t), cj, { reason: 'SuccessfulDelete', message: `Deleted job ${j.metadata.name}`, component: 'cronjob-controller' });
       }
     }
+  };
+  const s = scheduleOf(cj);
+  if (!cj.metadata.deletionTimestamp && !cj.spec?.suspend && s) {
+    const { times, tooMany } = dueTimes(cj, nowMs, s);
+    if (tooMany) {
+      recordEvent(state, ctx, cj, { type: 'Warning', reason: 'TooManyMissedTimes', message: 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew', component: 'cronjob-controller' });
+    }
+    const sds = cj.spec?.startingDeadlineSeconds;
+    for (const scheduled of times) {
+      // A live controller starts each Job at its time; only a time picked up late (after a long jump) can miss its deadline.
+      const when = tooMany ? nowMs : scheduled;
+      const actx = at(when);
+      refreshActive(when);
+      cleanup(when);
+      const name = `${cj.metadata.name}-${Math.floor(scheduled / 60000)}`;
+      if (sds !== undefined && scheduled + sds * 1000 < when) {
+        recordEvent(state, actx, cj, { type: 'Warning', reason: 'MissSchedule', message: `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`, component: 'cronjob-controller' });
+        status.lastScheduleTime = rfc3339(new Date(scheduled));
+        continue;
+      }
+      if ([...active.values()].some((x) => x.name === name) || getObject(state, 'jobs', ns, name)) continue;
+      const policy = cj.spec?.concurrencyPolicy ?? 'Allow';
+      if (policy === 'Forbid' && active.size > 0) {
+        recordEvent(state, actx, cj, { reason: 'JobAlreadyActive', message: 'Not starting job because prior execution is running and concurrency policy is Forbid', component: 'cronjob-controller' });
+        continue;
+      }
+      if (policy === 'Replace') {
+        for (const [u, ref] of [...active]) {
+          const j = jobs.get(u);
+          active.delete(u);
+          if (!j) continue;
+          deleteObject(state, actx, resourceByName('jobs'), ns, j.metadata.name, { reconcile: false });
+          recordEvent(state, actx, cj, { reason: 'SuccessfulDelete', message: `Deleted job ${ref.name}`, component: 'cronjob-controller' });
+          jobs.delete(u);
+        }
+      }
+      const job = createObject(state, actx, jobFromTemplate(cj, scheduled), { namespace: ns!, reconcile: false }) as JobObj;
+      recordEvent(state, actx, cj, { reason: 'SuccessfulCreate', message: `Created job ${job.metadata.name}`, component: 'cronjob-controller' });
+      active.set(job.metadata.uid ?? '', jobRef(job));
+      status.lastScheduleTime = rfc3339(new Date(scheduled));
+      // The job controller runs the new Job from its creation up to now: when it finishes is then known.
+      syncJob(state, ctx, job, r);
+      jobs.set(job.metadata.uid ?? '', (getObject<JobSpec>(state, 'jobs', ns, job.metadata.name) as JobObj | undefined) ?? job);
+      refreshActive(when);
+      cleanup(when);
+    }
   }
+  refreshActive(nowMs);
+  cleanup(nowMs);
   const next: CronJobStatus = {};
   const refs = [...active.values()].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
   if (refs.length) next.active = refs;
@@ -298,7 +342,7 @@ function rfc1123z(ms: number): string {
 /** The CronJob controller over the queued CronJobs (all of them in a full reconcile). */
 export function runCronJobController(state: ClusterState, ctx: Ctx, r: Round): void {
   if (!r.scope) {
-    for (const cj of listObjects<CronJobSpec>(state, 'cronjobs') as CronJobObj[]) syncCronJob(state, ctx, cj);
+    for (const cj of listObjects<CronJobSpec>(state, 'cronjobs') as CronJobObj[]) syncCronJob(state, ctx, cj, r);
     return;
   }
   for (let guard = 0; guard < 10000; guard++) {
@@ -308,7 +352,7 @@ export function runCronJobController(state: ClusterState, ctx: Ctx, r: Round): v
     r.scope.workloads.delete(next);
     const [, ns, name] = next.split('/');
     const cj = getObject<CronJobSpec>(state, 'cronjobs', ns, name) as CronJobObj | undefined;
-    if (cj) syncCronJob(state, ctx, cj);
+    if (cj) syncCronJob(state, ctx, cj, r);
   }
 }
 

@@ -446,7 +446,7 @@ function startPodsAt(state: ClusterState, ctx: Ctx, r: Round, keys: string[], t:
 }
 
 /** One Job, from when it was last synced up to now. */
-function syncJob(state: ClusterState, ctx: Ctx, job: JobObj, r: Round): void {
+export function syncJob(state: ClusterState, ctx: Ctx, job: JobObj, r: Round): void {
   if (job.metadata.deletionTimestamp) return;
   const nowMs = ctx.clock.now().getTime();
   const status: JobStatus = structuredClone(job.status ?? {});
