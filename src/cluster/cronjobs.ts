@@ -17,7 +17,7 @@ import { fixedClock, rfc3339 } from '../util/clock.js';
 import { CronError, nextActivation, parseCron, validZone, zoneOffset, type CronSchedule } from '../util/cron.js';
 import { createObject, deleteObject } from './apiserver.js';
 import type { Ctx } from './context.js';
-import { recordEvent } from './events.js';
+import { findSeries, recordEvent } from './events.js';
 import { canonicalJSON } from './hash.js';
 import type { Round } from './informer.js';
 import { jobFinished, jobSpecCauses, jobCondition, syncJob, type JobObj, type JobSpec } from './jobs.js';
@@ -292,29 +292,43 @@ function syncCronJob(state: ClusterState, ctx: Ctx, cj: CronJobObj, r: Round): v
       }
       if ([...active.values()].some((x) => x.name === name) || getObject(state, 'jobs', ns, name)) continue;
       const policy = cj.spec?.concurrencyPolicy ?? 'Allow';
+      let actx2 = actx;
       if (policy === 'Forbid' && active.size > 0) {
-        recordEvent(state, actx, cj, { reason: 'JobAlreadyActive', message: 'Not starting job because prior execution is running and concurrency policy is Forbid', component: 'cronjob-controller' });
-        continue;
+        // The schedule time stays unmet (lastScheduleTime does not move), so a later look sees the same skip:
+        // the event is recorded once per skipped time.
+        const message = 'Not starting job because prior execution is running and concurrency policy is Forbid';
+        const seen = findSeries(state, cj, 'JobAlreadyActive', message, undefined, 'cronjob-controller');
+        if (!seen || Date.parse(String(seen.lastTimestamp ?? '')) < when) recordEvent(state, actx, cj, { reason: 'JobAlreadyActive', message, component: 'cronjob-controller' });
+        // Still the most recent unmet time when the running Job ends before the next one: started then.
+        const ends = [...active.keys()].map((u) => (jobs.get(u) ? finishedAtMs(jobs.get(u)!) : when));
+        const free = ends.every((e) => e !== undefined) ? Math.max(...(ends as number[])) : undefined;
+        const following = nextActivation(s, scheduled, cj.spec?.timeZone);
+        const lateOK = sds === undefined || scheduled + sds * 1000 >= (free ?? 0);
+        if (free === undefined || free > nowMs || (following !== undefined && free >= following) || !lateOK) continue;
+        actx2 = at(free);
+        refreshActive(free);
+        cleanup(free);
       }
       if (policy === 'Replace') {
         for (const [u, ref] of [...active]) {
           const j = jobs.get(u);
           active.delete(u);
           if (!j) continue;
-          deleteObject(state, actx, resourceByName('jobs'), ns, j.metadata.name, { reconcile: false });
-          recordEvent(state, actx, cj, { reason: 'SuccessfulDelete', message: `Deleted job ${ref.name}`, component: 'cronjob-controller' });
+          deleteObject(state, actx2, resourceByName('jobs'), ns, j.metadata.name, { reconcile: false });
+          recordEvent(state, actx2, cj, { reason: 'SuccessfulDelete', message: `Deleted job ${ref.name}`, component: 'cronjob-controller' });
           jobs.delete(u);
         }
       }
-      const job = createObject(state, actx, jobFromTemplate(cj, scheduled), { namespace: ns!, reconcile: false }) as JobObj;
-      recordEvent(state, actx, cj, { reason: 'SuccessfulCreate', message: `Created job ${job.metadata.name}`, component: 'cronjob-controller' });
+      const job = createObject(state, actx2, jobFromTemplate(cj, scheduled), { namespace: ns!, reconcile: false }) as JobObj;
+      recordEvent(state, actx2, cj, { reason: 'SuccessfulCreate', message: `Created job ${job.metadata.name}`, component: 'cronjob-controller' });
       active.set(job.metadata.uid ?? '', jobRef(job));
       status.lastScheduleTime = rfc3339(new Date(scheduled));
       // The job controller runs the new Job from its creation up to now: when it finishes is then known.
       syncJob(state, ctx, job, r);
       jobs.set(job.metadata.uid ?? '', (getObject<JobSpec>(state, 'jobs', ns, job.metadata.name) as JobObj | undefined) ?? job);
-      refreshActive(when);
-      cleanup(when);
+      const done = actx2.clock.now().getTime();
+      refreshActive(done);
+      cleanup(done);
     }
   }
   refreshActive(nowMs);

@@ -213,12 +213,12 @@ test('concurrencyPolicy Forbid skips a run while the last one is active; Replace
     });
   apply(c, 0, cj('forbid', 'Forbid'));
   apply(c, 0, cj('replace', 'Replace'));
-  const jobs = rows(run(c, 150, ['get', 'jobs'])).slice(1);
+  const jobs = rows(run(c, 140, ['get', 'jobs'])).slice(1);
   // Forbid: the 01:31 Job still ran at 01:32, so that minute was skipped. Replace: 01:31's was replaced at 01:32.
   assert.deepEqual(jobs.map((r) => [r[0], r[1]]), [['forbid-29921851', 'Running'], ['replace-29921852', 'Running']]);
-  assert.match(run(c, 150, ['describe', 'cj', 'forbid']), /JobAlreadyActive\s+30s\s+cronjob-controller  Not starting job because prior execution is running and concurrency policy is Forbid/);
-  assert.match(run(c, 150, ['describe', 'cj', 'replace']), /SuccessfulDelete\s+30s\s+cronjob-controller  Deleted job replace-29921851/);
-  assert.deepEqual(rows(run(c, 150, ['get', 'cj'])).slice(1).map((r) => r[4]), ['1', '1']);
+  assert.match(run(c, 140, ['describe', 'cj', 'forbid']), /JobAlreadyActive\s+20s\s+cronjob-controller  Not starting job because prior execution is running and concurrency policy is Forbid/);
+  assert.match(run(c, 140, ['describe', 'cj', 'replace']), /SuccessfulDelete\s+20s\s+cronjob-controller  Deleted job replace-29921851/);
+  assert.deepEqual(rows(run(c, 140, ['get', 'cj'])).slice(1).map((r) => r[4]), ['1', '1']);
 });
 
 test('CronJob validation: robfig/cron messages, time zones, TZ= refused', () => {
