@@ -22,6 +22,7 @@ import { recordEvent } from './events.js';
 import { canonicalJSON } from './hash.js';
 import type { Round } from './informer.js';
 import { runKubelet, runScheduler } from './pods.js';
+import { containerOutcome } from '../apps/runtime.js';
 import type { Strategy } from './strategies.js';
 import { defaultPodTemplate, goStringMap } from './workloads.js';
 
@@ -248,23 +249,49 @@ function finishedAt(p: PodObj): number | undefined {
   return t || Date.parse(p.metadata.creationTimestamp ?? '') || 0;
 }
 
-/** A pod as it was at time t: terminal only once it had finished. */
+/** A pod as it was at time t: terminal only once it had finished; its containers' restarts by then. */
 interface PodAt {
   pod: PodObj;
   created: number;
   done?: 'Succeeded' | 'Failed';
   finished?: number;
   index?: number;
+  restarts: number;
 }
 
-function podsAt(pods: PodObj[], t: number): PodAt[] {
+/** The kubelet's crash back-off (10 s doubling to 5 min), for when an OnFailure pod's containers restart. */
+const KUBELET_BACKOFF_MS = 10_000;
+const KUBELET_MAX_BACKOFF_MS = 300_000;
+
+/** When the containers of a restartPolicy=OnFailure pod restarted after failing, up to `until`, in order. */
+function restartTimes(state: ClusterState, pod: PodObj, until: number): number[] {
+  if (pod.spec?.restartPolicy !== 'OnFailure' || !pod.status?.startTime) return [];
+  const start = Date.parse(pod.status.startTime);
+  const out: number[] = [];
+  for (const c of pod.spec?.containers ?? []) {
+    const o = containerOutcome(pod, c, state);
+    if (o.kind !== 'exits' || o.exitCode === 0) continue;
+    let runStart = start;
+    let backoff = KUBELET_BACKOFF_MS;
+    for (let i = 0; i < 10000; i++) {
+      const next = runStart + o.afterMs + backoff;
+      if (next > until) break;
+      out.push(next);
+      runStart = next;
+      backoff = Math.min(backoff * 2, KUBELET_MAX_BACKOFF_MS);
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+function podsAt(state: ClusterState, pods: PodObj[], t: number): PodAt[] {
   const out: PodAt[] = [];
   for (const pod of pods) {
     const created = Date.parse(pod.metadata.creationTimestamp ?? '');
     if (created > t) continue;
     const f = finishedAt(pod);
     const idx = pod.metadata.annotations?.[COMPLETION_INDEX];
-    const entry: PodAt = { pod, created, index: idx === undefined ? undefined : Number(idx) };
+    const entry: PodAt = { pod, created, index: idx === undefined ? undefined : Number(idx), restarts: restartTimes(state, pod, t).length };
     if (f !== undefined && f <= t) {
       entry.done = pod.status!.phase as 'Succeeded' | 'Failed';
       entry.finished = f;
@@ -274,9 +301,6 @@ function podsAt(pods: PodObj[], t: number): PodAt[] {
   return out;
 }
 
-function restartsOf(p: PodObj): number {
-  return (p.status?.containerStatuses ?? []).reduce((s, c) => s + (c.restartCount ?? 0), 0);
-}
 
 /** The back-off record: failures since the last success and when the last one happened. */
 function backoffDue(pods: PodAt[]): number | undefined {
@@ -361,7 +385,7 @@ function decide(job: JobObj, pods: PodAt[], t: number, startMs: number | undefin
     return d;
   }
   // pastBackoffLimitOnFailure: with OnFailure the containers' restarts count against the limit.
-  const restarts = onFailure ? active.reduce((s, p) => s + restartsOf(p.pod), 0) : 0;
+  const restarts = onFailure ? active.reduce((s, p) => s + p.restarts, 0) : 0;
   const pastLimit = failed.length > backoffLimit || (onFailure && (backoffLimit === 0 ? restarts > 0 : restarts >= backoffLimit));
   if (pastLimit) {
     d.finish = { type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
@@ -404,13 +428,14 @@ function decide(job: JobObj, pods: PodAt[], t: number, startMs: number | undefin
 }
 
 /** Every moment ≤ now when something may happen to the Job, in order (pod ends, back-off, deadline). */
-function candidateTimes(job: JobObj, pods: PodObj[], from: number, now: number, startMs: number | undefined): number[] {
+function candidateTimes(state: ClusterState, job: JobObj, pods: PodObj[], from: number, now: number, startMs: number | undefined): number[] {
   const times = new Set<number>();
   for (const p of pods) {
     const f = finishedAt(p);
     if (f !== undefined && f > from && f <= now) times.add(f);
+    for (const r of restartTimes(state, p, now)) if (r > from) times.add(r);
   }
-  const due = backoffDue(podsAt(pods, now));
+  const due = backoffDue(podsAt(state, pods, now));
   if (due !== undefined && due > from && due <= now) times.add(due);
   const ads = job.spec?.activeDeadlineSeconds;
   if (ads !== undefined && startMs !== undefined) {
@@ -458,7 +483,7 @@ export function syncJob(state: ClusterState, ctx: Ctx, job: JobObj, r: Round): v
   let from = created - 1;
   let startMs = status.startTime ? Date.parse(status.startTime) : undefined;
   let pods = ownedPods(job, r);
-  const podTimes = () => candidateTimes(job, pods, from, nowMs, startMs);
+  const podTimes = () => candidateTimes(state, job, pods, from, nowMs, startMs);
   // Replay: the job's moments since it was created (or last changed its conditions), then now.
   for (let guard = 0; guard < 1000; guard++) {
     const pending = podTimes();
@@ -471,7 +496,7 @@ export function syncJob(state: ClusterState, ctx: Ctx, job: JobObj, r: Round): v
       startMs = Math.floor(at / 1000) * 1000;
       status.startTime = rfc3339(new Date(startMs));
     }
-    const view = podsAt(pods, at);
+    const view = podsAt(state, pods, at);
     const d = decide(job, view, at, startMs);
     const newKeys: string[] = [];
     for (const p of d.remove) {
@@ -497,7 +522,7 @@ export function syncJob(state: ClusterState, ctx: Ctx, job: JobObj, r: Round): v
       }
       status.conditions = conds;
       // The pods the controller deleted on finishing count as failed, as their tracking finalizers are removed.
-      writeStatus(state, job, status, podsAt(pods, at), d.remove.length);
+      writeStatus(state, job, status, podsAt(state, pods, at), d.remove.length);
       ttlCheck(state, ctx, job, nowMs);
       return;
     }
@@ -509,7 +534,7 @@ export function syncJob(state: ClusterState, ctx: Ctx, job: JobObj, r: Round): v
     from = at;
     if (at >= nowMs) break;
   }
-  writeStatus(state, job, status, podsAt(pods, nowMs), 0);
+  writeStatus(state, job, status, podsAt(state, pods, nowMs), 0);
 }
 
 function writeStatus(state: ClusterState, job: JobObj, status: JobStatus, pods: PodAt[], extraFailed: number): void {

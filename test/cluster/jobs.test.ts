@@ -93,6 +93,17 @@ test('a Job running `exit 1` is retried after the 10 s, 20 s back-off and fails 
   assert.equal(conds, 'FailureTarget=BackoffLimitExceeded:Job has reached the specified backoff limit|Failed=BackoffLimitExceeded:Job has reached the specified backoff limit|');
 });
 
+test('restartPolicy OnFailure: the container restarts in place and its restarts count against backoffLimit', () => {
+  const c = cluster();
+  apply(c, 0, job('retry', 'exit 1', { backoffLimit: 2 }, 'OnFailure'));
+  const pods = rows(run(c, 15, ['get', 'pods']));
+  assert.deepEqual(pods[1].slice(1), ['0/1', 'CrashLoopBackOff', '1 (5s ago)', '15s']);
+  // Restarts at 10 s and 30 s (the kubelet's back-off): the second reaches the limit.
+  assert.deepEqual(rows(run(c, 120, ['get', 'jobs']))[1], ['retry', 'Failed', '0/1', '2m', '2m']);
+  assert.equal(run(c, 120, ['get', 'pods']), '');
+  assert.equal(run(c, 120, ['get', 'job', 'retry', '-o', 'jsonpath={.status.conditions[1].lastTransitionTime} {.status.failed}']), '2026-11-22T01:30:30Z 1');
+});
+
 test('the same history whether the Job is looked at every few seconds or once', () => {
   const a = cluster();
   const b = cluster();
