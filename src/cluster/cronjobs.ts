@@ -124,10 +124,22 @@ export const cronJobStrategy: Strategy = {
   prepareForCreate(obj) {
     obj.status = {};
   },
-  prepareForUpdate(obj) {
+  prepareForUpdate(obj, old, state, _ctx, opts) {
     defaultCronJob(obj as CronJobObj);
+    if ((old as CronJobObj).spec?.suspend && !(obj as CronJobObj).spec?.suspend && !opts.dryRun) {
+      let set = RESUMED.get(state);
+      if (!set) RESUMED.set(state, (set = new Set()));
+      set.add(`${obj.metadata.namespace}/${obj.metadata.name}`);
+    }
   },
 };
+
+/**
+ * CronJobs resumed by this command's write. The times they missed while suspended are not replayed: as for the
+ * real controller after a resume, only the most recent unmet time is started (the reconcile of the same
+ * command runs at the resume's time).
+ */
+const RESUMED = new WeakMap<ClusterState, Set<string>>();
 
 // ---------------------------------------------------------------------------------------------------------
 // The controller
@@ -210,19 +222,23 @@ function finishedAtMs(job: JobObj): number | undefined {
  * runs all along on the simulated clock, so each time gets its Job at that time; past 100 of them (the clock
  * moved a long way at once), only the most recent, with the controller's TooManyMissedTimes warning.
  */
-function dueTimes(cj: CronJobObj, nowMs: number, s: CronSchedule): { times: number[]; tooMany: boolean } {
+function dueTimes(state: ClusterState, cj: CronJobObj, nowMs: number, s: CronSchedule): { times: number[]; tooMany: boolean; late: boolean } {
   const zone = cj.spec?.timeZone;
   let earliest = Date.parse(cj.status?.lastScheduleTime ?? cj.metadata.creationTimestamp ?? '');
   if (Number.isNaN(earliest)) earliest = nowMs;
   const times: number[] = [];
+  if (RESUMED.get(state)?.delete(`${cj.metadata.namespace}/${cj.metadata.name}`)) {
+    const { time, missed } = mostRecentScheduleTime(cj, nowMs, s);
+    return { times: time === undefined ? [] : [time], tooMany: missed === MANY_MISSED, late: true };
+  }
   for (let t = nextActivation(s, earliest, zone); t !== undefined && t <= nowMs; t = nextActivation(s, t, zone)) {
     times.push(t);
     if (times.length > 100) {
       const { time } = mostRecentScheduleTime(cj, nowMs, s);
-      return { times: time === undefined ? [] : [time], tooMany: true };
+      return { times: time === undefined ? [] : [time], tooMany: true, late: true };
     }
   }
-  return { times, tooMany: false };
+  return { times, tooMany: false, late: false };
 }
 
 function syncCronJob(state: ClusterState, ctx: Ctx, cj: CronJobObj, r: Round): void {
@@ -273,14 +289,14 @@ function syncCronJob(state: ClusterState, ctx: Ctx, cj: CronJobObj, r: Round): v
   };
   const s = scheduleOf(cj);
   if (!cj.metadata.deletionTimestamp && !cj.spec?.suspend && s) {
-    const { times, tooMany } = dueTimes(cj, nowMs, s);
+    const { times, tooMany, late } = dueTimes(state, cj, nowMs, s);
     if (tooMany) {
       recordEvent(state, ctx, cj, { type: 'Warning', reason: 'TooManyMissedTimes', message: 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew', component: 'cronjob-controller' });
     }
     const sds = cj.spec?.startingDeadlineSeconds;
     for (const scheduled of times) {
       // A live controller starts each Job at its time; only a time picked up late (after a long jump) can miss its deadline.
-      const when = tooMany ? nowMs : scheduled;
+      const when = late ? nowMs : scheduled;
       const actx = at(when);
       refreshActive(when);
       cleanup(when);

@@ -480,9 +480,34 @@ export function syncJob(state: ClusterState, ctx: Ctx, job: JobObj, r: Round): v
     return;
   }
   const created = Date.parse(job.metadata.creationTimestamp ?? '') || nowMs;
-  let from = created - 1;
-  let startMs = status.startTime ? Date.parse(status.startTime) : undefined;
   let pods = ownedPods(job, r);
+  // suspend: the controller removes the running pods and says so; resuming starts the clock again.
+  const nowISO = rfc3339(ctx.clock.now());
+  const susp = status.conditions?.find((c) => c.type === 'Suspended');
+  if (job.spec?.suspend) {
+    if (susp?.status !== 'True') {
+      status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'Suspended'), newCondition('Suspended', 'JobSuspended', 'Job suspended', nowISO)];
+      for (const p of podsAt(state, pods, nowMs).filter((x) => !x.done)) {
+        deleteObject(state, ctx, resourceByName('pods'), p.pod.metadata.namespace, p.pod.metadata.name, { reconcile: false });
+        recordEvent(state, ctx, job, { reason: 'SuccessfulDelete', message: `Deleted pod: ${p.pod.metadata.name}`, component: 'job-controller' });
+      }
+      recordEvent(state, ctx, job, { reason: 'Suspended', message: 'Job suspended', component: 'job-controller' });
+      pods = ownedPods(job, r);
+    }
+    writeStatus(state, job, status, podsAt(state, pods, nowMs), 0);
+    return;
+  }
+  if (susp?.status === 'True') {
+    const resumed = newCondition('Suspended', 'JobResumed', 'Job resumed', nowISO);
+    resumed.status = 'False';
+    status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'Suspended'), resumed];
+    status.startTime = nowISO;
+    recordEvent(state, ctx, job, { reason: 'Resumed', message: 'Job resumed', component: 'job-controller' });
+  }
+  // The history replayed starts at creation, or at the last suspend/resume (what came before is settled).
+  const since = status.conditions?.find((c) => c.type === 'Suspended');
+  let from = (since?.lastTransitionTime ? Math.max(created, Date.parse(since.lastTransitionTime)) : created) - 1;
+  let startMs = status.startTime ? Date.parse(status.startTime) : undefined;
   const podTimes = () => candidateTimes(state, job, pods, from, nowMs, startMs);
   // Replay: the job's moments since it was created (or last changed its conditions), then now.
   for (let guard = 0; guard < 1000; guard++) {

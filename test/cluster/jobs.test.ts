@@ -232,6 +232,27 @@ test('concurrencyPolicy Forbid skips a run while the last one is active; Replace
   assert.deepEqual(rows(run(c, 140, ['get', 'cj'])).slice(1).map((r) => r[4]), ['1', '1']);
 });
 
+test('suspend: a suspended Job runs nothing and shows Suspended; resumed, it starts then', () => {
+  const c = cluster();
+  apply(c, 0, job('sus', 'sleep 30', { suspend: true }));
+  assert.deepEqual(rows(run(c, 60, ['get', 'jobs']))[1], ['sus', 'Suspended', '0/1', '60s']);
+  assert.equal(run(c, 60, ['get', 'pods']), '');
+  apply(c, 120, job('sus', 'sleep 30', { suspend: false }));
+  assert.deepEqual(rows(run(c, 130, ['get', 'jobs']))[1], ['sus', 'Running', '0/1', '10s', '2m10s']);
+  assert.deepEqual(rows(run(c, 200, ['get', 'jobs']))[1], ['sus', 'Complete', '1/1', '30s', '3m20s']);
+  assert.match(run(c, 200, ['describe', 'job', 'sus']), /Normal  Suspended\s+3m20s\s+job-controller  Job suspended\n  Normal  Resumed\s+80s\s+job-controller  Job resumed\n/);
+});
+
+test('a resumed CronJob starts only the most recent time it missed while suspended', () => {
+  const c = cluster();
+  const cj = (suspend: boolean) => JSON.stringify({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'tick' }, spec: { schedule: '*/1 * * * *', suspend, jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['true'] }] } } } } } });
+  apply(c, 0, cj(false));
+  apply(c, 70, cj(true));
+  assert.deepEqual(rows(run(c, 330, ['get', 'cronjobs']))[1].slice(3, 6), ['True', '0', '4m30s']);
+  apply(c, 340, cj(false));
+  assert.deepEqual(rows(run(c, 350, ['get', 'jobs'])).slice(1).map((r) => [r[0], r[4]]), [['tick-29921851', '4m50s'], ['tick-29921855', '10s']]);
+});
+
 test('CronJob validation: robfig/cron messages, time zones, TZ= refused', () => {
   const c = cluster();
   const bad = (schedule: string, extra = '') => run(c, 0, ['create', 'cronjob', 'x', '--image=busybox', `--schedule=${schedule}`, ...(extra ? [extra] : [])], true);
