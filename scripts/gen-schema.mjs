@@ -15,7 +15,7 @@ const ROOTS = [
   'IoK8sApiCoreV1Node', 'IoK8sApiCoreV1Pod', 'IoK8sApiCoreV1ReplicationController', 'IoK8sApiCoreV1Secret',
   'IoK8sApiCoreV1ServiceAccount', 'IoK8sApiCoreV1Service', 'IoK8sApiAppsV1Deployment', 'IoK8sApiAppsV1ReplicaSet',
   'IoK8sApiCoordinationV1Lease', 'IoK8sApiDiscoveryV1EndpointSlice', 'IoK8sApiNetworkingV1IngressClass',
-  'IoK8sApiNetworkingV1Ingress', 'IoK8sApiNetworkingV1NetworkPolicy',
+  'IoK8sApiNetworkingV1Ingress', 'IoK8sApiNetworkingV1NetworkPolicy', 'IoK8sApiBatchV1Job', 'IoK8sApiBatchV1CronJob',
 ];
 
 function walk(dir, out = []) {

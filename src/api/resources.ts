@@ -32,6 +32,8 @@ export const RESOURCES: ResourceInfo[] = [
   r('services', 'service', 'Service', '', 'v1', true, ['svc']),
   r('deployments', 'deployment', 'Deployment', 'apps', 'v1', true, ['deploy']),
   r('replicasets', 'replicaset', 'ReplicaSet', 'apps', 'v1', true, ['rs']),
+  r('cronjobs', 'cronjob', 'CronJob', 'batch', 'v1', true, ['cj']),
+  r('jobs', 'job', 'Job', 'batch', 'v1', true),
   r('leases', 'lease', 'Lease', 'coordination.k8s.io', 'v1', true),
   r('endpointslices', 'endpointslice', 'EndpointSlice', 'discovery.k8s.io', 'v1', true),
   r('ingressclasses', 'ingressclass', 'IngressClass', 'networking.k8s.io', 'v1', false),

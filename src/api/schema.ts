@@ -14,6 +14,7 @@ const GROUP_PREFIX: Record<string, string> = {
   'networking.k8s.io': 'IoK8sApiNetworkingV1',
   'discovery.k8s.io': 'IoK8sApiDiscoveryV1',
   'coordination.k8s.io': 'IoK8sApiCoordinationV1',
+  batch: 'IoK8sApiBatchV1',
 };
 
 /** The schema definition of a served kind ("apps/v1", "Deployment") or undefined. */

@@ -12,6 +12,9 @@ export const SUBCOMMANDS: Record<string, () => Promise<Verb>> = {
   svc: () => import('./create-service.js'),
   deployment: () => import('./create-deployment.js'),
   deploy: () => import('./create-deployment.js'),
+  job: () => import('./create-job.js'),
+  cronjob: () => import('./create-cronjob.js'),
+  cj: () => import('./create-cronjob.js'),
   namespace: () => import('./create-namespace.js'),
   ns: () => import('./create-namespace.js'),
 };
@@ -51,7 +54,9 @@ Examples:
   cat pod.json | kubectl create -f -
 
 Available Commands:
+  cronjob               Create a cron job with the specified name
   deployment            Create a deployment with the specified name
+  job                   Create a job with the specified name
   namespace             Create a namespace with the specified name
   service               Create a service using a specified subcommand
 

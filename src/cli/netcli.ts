@@ -274,6 +274,8 @@ export function resolveTarget(state: Parameters<typeof findPod>[0], namespace: s
     deployments: ['deployments', 'deployments.apps'],
     rs: ['replicasets', 'replicasets.apps'],
     replicaset: ['replicasets', 'replicasets.apps'],
+    job: ['jobs', 'jobs.batch'],
+    jobs: ['jobs', 'jobs.batch'],
     svc: ['services', 'services'],
     service: ['services', 'services'],
     services: ['services', 'services'],

@@ -20,11 +20,13 @@ import { runKubeletAdmission, runScheduler } from './scheduler.js';
 import { runServiceController } from './services.js';
 import { isUnsettled, UNSETTLED_KINDS } from './unsettled.js';
 import { runWorkloadControllers } from './workloads.js';
+import { runCronJobController } from './cronjobs.js';
+import { runJobController } from './jobs.js';
 
 export type Controller = (state: ClusterState, ctx: Ctx, r: Round) => void;
 
 /** Workload controllers create pods, the scheduler places them, the kubelet runs them, endpoints follow. */
-export const CONTROLLERS: Controller[] = [runWorkloadControllers, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController];
+export const CONTROLLERS: Controller[] = [runWorkloadControllers, runCronJobController, runJobController, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController];
 
 const MAX_ROUNDS = 20;
 
@@ -70,7 +72,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
   const controllersByUID = () => {
     if (!byUID) {
       byUID = new Map();
-      for (const kind of ['replicasets', 'replicationcontrollers', 'deployments']) {
+      for (const kind of ['replicasets', 'replicationcontrollers', 'deployments', 'jobs', 'cronjobs']) {
         for (const o of listObjects(state, kind)) byUID.set(o.metadata.uid ?? '', `${kind}/${o.metadata.namespace}/${o.metadata.name}`);
       }
     }
@@ -105,7 +107,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
         if (p.metadata.ownerReferences?.some((x) => x.controller)) queueOwner(p);
         else {
           // An orphan: any ReplicaSet or ReplicationController of its namespace may adopt it.
-          for (const k of controllersByUID().values()) if (!k.startsWith('deployments/') && k.split('/')[1] === p.metadata.namespace) scope.workloads.add(k);
+          for (const k of controllersByUID().values()) if ((k.startsWith('replicasets/') || k.startsWith('replicationcontrollers/')) && k.split('/')[1] === p.metadata.namespace) scope.workloads.add(k);
         }
       }
       services ??= listObjects<Service>(state, 'services');

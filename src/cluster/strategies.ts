@@ -4,7 +4,9 @@ import type { KubeObject } from '../api/types.js';
 import type { ClusterState } from '../store/state.js';
 import type { WriteOptions } from './apiserver.js';
 import type { Ctx } from './context.js';
+import { cronJobStrategy } from './cronjobs.js';
 import { endpointsStrategy } from './endpoints.js';
+import { jobStrategy } from './jobs.js';
 import { namespaceStrategy } from './namespaces.js';
 import { nodeStrategy } from './nodes.js';
 import { podStrategy } from './pods.js';
@@ -41,6 +43,8 @@ function strategies(): Record<string, Strategy> {
   deployments: deploymentStrategy,
   replicasets: replicaSetStrategy,
   replicationcontrollers: replicationControllerStrategy,
+  jobs: jobStrategy,
+  cronjobs: cronJobStrategy,
   });
 }
 

@@ -5,9 +5,11 @@ import type { KubeObject, Pod } from '../api/types.js';
 import type { ClusterState } from '../store/state.js';
 import type { Ctx } from './context.js';
 import { containerProbePlans } from './kubelet.js';
+import { cronJobUnsettled, type CronJobObj } from './cronjobs.js';
+import { jobUnsettled, type JobObj } from './jobs.js';
 
 /** The kinds whose objects' status can move with time alone (state.unsettled names them). */
-export const UNSETTLED_KINDS = ['pods', 'deployments', 'replicasets', 'replicationcontrollers'];
+export const UNSETTLED_KINDS = ['pods', 'deployments', 'replicasets', 'replicationcontrollers', 'jobs', 'cronjobs'];
 
 /**
  * Whether time alone may still change this object: a started pod not yet ready and running (and not finished
@@ -32,6 +34,8 @@ export function isUnsettled(state: ClusterState, kind: string, o: KubeObject, ct
     if (!ctx || !(pod.spec?.containers ?? []).some((c) => c.livenessProbe || c.startupProbe)) return false;
     return [...containerProbePlans(state, ctx, pod).values()].some((p) => p.killAfterMs !== undefined);
   }
+  if (kind === 'jobs') return jobUnsettled(o as JobObj);
+  if (kind === 'cronjobs') return cronJobUnsettled(o as CronJobObj);
   const spec = o.spec as { replicas?: number } | undefined;
   const status = (o.status ?? {}) as { observedGeneration?: number; replicas?: number; readyReplicas?: number; updatedReplicas?: number; availableReplicas?: number };
   const want = spec?.replicas ?? 1;

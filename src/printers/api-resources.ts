@@ -10,6 +10,8 @@ const CATEGORIES: Record<string, string[]> = {
   services: ['all'],
   deployments: ['all'],
   replicasets: ['all'],
+  cronjobs: ['all'],
+  jobs: ['all'],
 };
 
 export interface APIResourcesOptions {

@@ -5,6 +5,7 @@ import { formatLabels } from '../api/labels.js';
 import type { KubeObject, LabelSelector } from '../api/types.js';
 import { humanDuration } from '../util/duration.js';
 import { own } from '../util/own.js';
+import { BATCH_TABLES } from './batch-tables.js';
 
 export interface Column {
   /** Header as kubectl prints it (already upper-cased). */
@@ -449,6 +450,7 @@ export const TABLES: Record<string, TableHandler> = {
     nameColumn: 0,
     row: (l: Any, now) => [l.metadata.name, l.spec?.holderIdentity ?? '', age(l, now)],
   },
+  ...BATCH_TABLES,
 };
 
 /** kubectl's default for a kind without a server-side printer: NAME and AGE. */

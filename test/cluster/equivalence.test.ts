@@ -36,6 +36,9 @@ type Op =
   | { op: 'deleteReplicaSet'; index: number }
   | { op: 'rc'; name: string; replicas: number }
   | { op: 'endpoints'; name: string; ip: number }
+  | { op: 'job'; name: string; run: string; backoffLimit: number }
+  | { op: 'deleteJob'; name: string }
+  | { op: 'cronjob'; policy: string }
   | { op: 'wait'; seconds: number };
 
 const names = fc.constantFrom('a', 'b', 'c');
@@ -55,7 +58,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('deleteReplicaSet' as const), index: fc.nat(10) }),
   fc.record({ op: fc.constant('rc' as const), name: fc.constantFrom('r1'), replicas: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ op: fc.constant('endpoints' as const), name: fc.constantFrom('x'), ip: fc.integer({ min: 1, max: 3 }) }),
-  fc.record({ op: fc.constant('wait' as const), seconds: fc.constantFrom(1, 5, 12, 40, 300) }),
+  fc.record({ op: fc.constant('job' as const), name: fc.constantFrom('j1', 'j2'), run: fc.constantFrom('echo done', 'exit 1', 'sleep 20', 'sleep 5; exit 2'), backoffLimit: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({ op: fc.constant('deleteJob' as const), name: fc.constantFrom('j1', 'j2') }),
+  fc.record({ op: fc.constant('cronjob' as const), policy: fc.constantFrom('Allow', 'Forbid', 'Replace') }),
+  fc.record({ op: fc.constant('wait' as const), seconds: fc.constantFrom(1, 5, 12, 40, 60, 300) }),
 );
 
 function template(app: string, image: string) {
@@ -127,6 +133,15 @@ function apply(state: ClusterState, ctx: Ctx, o: Op): void {
       if (!existing('services', 'x')) tryIt(() => void createObject(state, ctx, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { ports: [{ port: 80 }] } } as KubeObject, opts));
       if (existing('endpoints', 'x')) tryIt(() => void deleteObject(state, ctx, resourceByName('endpoints'), 'default', 'x', { reconcile: false }));
       return tryIt(() => void createObject(state, ctx, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'x' }, subsets: [{ addresses: [{ ip: `192.0.2.${o.ip}` }], ports: [{ port: 80 }] }] } as KubeObject, opts));
+    case 'job':
+      if (existing('jobs', o.name)) return;
+      return tryIt(() => void createObject(state, ctx, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: o.name }, spec: { backoffLimit: o.backoffLimit, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', o.run] }] } } } } as KubeObject, opts));
+    case 'deleteJob':
+      if (!existing('jobs', o.name)) return;
+      return tryIt(() => void deleteObject(state, ctx, resourceByName('jobs'), 'default', o.name, { reconcile: false }));
+    case 'cronjob':
+      if (existing('cronjobs', 'cj')) return;
+      return tryIt(() => void createObject(state, ctx, { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj' }, spec: { schedule: '*/1 * * * *', concurrencyPolicy: o.policy, jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 90'] }] } } } } } } as KubeObject, opts));
     case 'wait':
       return;
   }

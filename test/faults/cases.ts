@@ -56,6 +56,18 @@ export const DEPLOYMENT: Json = {
   },
 };
 export const CONFIGMAP: Json = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fault' }, data: { key: 'value' } };
+export const JOB: Json = {
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name: 'fault' },
+  spec: { backoffLimit: 2, completions: 1, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox', command: ['true'] }] } } },
+};
+export const CRONJOB: Json = {
+  apiVersion: 'batch/v1',
+  kind: 'CronJob',
+  metadata: { name: 'fault' },
+  spec: { schedule: '*/5 * * * *', suspend: false, jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'app', image: 'busybox' }] } } } } },
+};
 
 export type FieldType = 'string' | 'int' | 'bool' | 'list' | 'map' | 'object' | 'intOrString' | 'quantity';
 
@@ -105,6 +117,13 @@ export const FIELDS: [Json, string, FieldType][] = [
   [CONFIGMAP, 'data', 'map'],
   [CONFIGMAP, 'data.key', 'string'],
   [CONFIGMAP, 'immutable', 'bool'],
+  [JOB, 'spec.backoffLimit', 'int'],
+  [JOB, 'spec.completions', 'int'],
+  [JOB, 'spec.template', 'object'],
+  [JOB, 'spec.template.spec.containers', 'list'],
+  [CRONJOB, 'spec.schedule', 'string'],
+  [CRONJOB, 'spec.suspend', 'bool'],
+  [CRONJOB, 'spec.jobTemplate', 'object'],
 ];
 
 export function withValue(base: Json, path: string, value: Json | undefined): Json {
@@ -171,6 +190,18 @@ function manifestCases(): FaultCase[] {
     [DEPLOYMENT, 'spec.strategy.rollingUpdate.maxSurge', 'lots'],
     [DEPLOYMENT, 'spec.template.metadata.labels', { app: 'other' }],
     [CONFIGMAP, 'data', { 'a b': 'x' }],
+    [JOB, 'spec.template.spec.restartPolicy', 'Always'],
+    [JOB, 'spec.template.spec.restartPolicy', null],
+    [JOB, 'spec.parallelism', -1],
+    [JOB, 'spec.completionMode', 'Sometimes'],
+    [JOB, 'spec.selector', { matchLabels: { app: 'x' } }],
+    [CRONJOB, 'spec.schedule', '61 * * * *'],
+    [CRONJOB, 'spec.schedule', '@sometimes'],
+    [CRONJOB, 'spec.schedule', 'TZ=UTC 0 * * * *'],
+    [CRONJOB, 'spec.schedule', null],
+    [CRONJOB, 'spec.timeZone', 'Mars/Olympus'],
+    [CRONJOB, 'spec.concurrencyPolicy', 'Sometimes'],
+    [CRONJOB, 'metadata.name', 'a'.repeat(53)],
   ];
   for (const [base, path, value] of specials) {
     const obj = withValue(base, path, value);

@@ -2,9 +2,12 @@
 // slices, leases, ReplicaSets) from the cluster state as the describer would fetch them from the API server.
 import type { ResourceInfo } from '../../api/resources.js';
 import { as, type Deployment, type EndpointSlice, type Endpoints, type Ingress, type KubeObject, type Namespace, type NetworkPolicy, type Node, type Pod, type ReplicaSet, type ReplicationController, type Service } from '../../api/types.js';
+import type { CronJobObj } from '../../cluster/cronjobs.js';
 import { eventsFor } from '../../cluster/events.js';
+import type { JobObj } from '../../cluster/jobs.js';
 import { getObject, listObjects } from '../../store/objects.js';
 import type { ClusterState } from '../../store/state.js';
+import { describeCronJob, describeJob } from './batch.js';
 import { describeConfigMap, describeIngressClass, describeSecret, describeServiceAccount } from './config.js';
 import { describeGeneric } from './generic.js';
 import { describeNamespace } from './namespace.js';
@@ -122,6 +125,10 @@ export function describeObject(state: ClusterState, info: ResourceInfo, obj: Kub
       return describeServiceAccount(obj, listObjects(state, 'secrets', ns), events(), clock);
     case 'ingressclasses':
       return describeIngressClass(obj, events(), clock);
+    case 'jobs':
+      return describeJob(obj as JobObj, events(), clock);
+    case 'cronjobs':
+      return describeCronJob(obj as CronJobObj, events(), clock);
     default:
       return describeGeneric(obj, events(), clock);
   }
