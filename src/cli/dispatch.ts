@@ -31,6 +31,7 @@ const VERBS = new Map<string, Loader>([
   ['label', () => import('./label.js')],
   ['annotate', () => import('./annotate.js')],
   ['api-resources', () => import('./api-resources.js')],
+  ['wait', () => import('./wait.js')],
 ]);
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);

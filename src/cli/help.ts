@@ -28,6 +28,7 @@ const GROUPS: [string, [string, string][]][] = [
   ]],
   ['Advanced Commands', [
     ['apply', 'Apply a configuration to a resource by file name or stdin'],
+    ['wait', 'Wait, on the simulated clock, for a condition on one or many resources'],
   ]],
   ['Settings Commands', [
     ['label', 'Update the labels on a resource'],
