@@ -4,6 +4,7 @@ import type { KubeObject } from '../api/types.js';
 import type { ClusterState } from '../store/state.js';
 import type { WriteOptions } from './apiserver.js';
 import type { Ctx } from './context.js';
+import { configMapStrategy, secretStrategy } from './config.js';
 import { endpointsStrategy } from './endpoints.js';
 import { namespaceStrategy } from './namespaces.js';
 import { nodeStrategy } from './nodes.js';
@@ -38,6 +39,8 @@ function strategies(): Record<string, Strategy> {
   pods: podStrategy,
   services: serviceStrategy,
   endpoints: endpointsStrategy,
+  configmaps: configMapStrategy,
+  secrets: secretStrategy,
   deployments: deploymentStrategy,
   replicasets: replicaSetStrategy,
   replicationcontrollers: replicationControllerStrategy,
