@@ -3,7 +3,8 @@
 // the pod's command decide. A command (curl, a script) is run once through the simulated shell when the
 // kubelet first looks at it; its exit code is kept in state.net.processes and its output becomes the
 // container's log.
-import type { Container, Pod } from '../api/types.js';
+import type { Container, KubeObject, Pod } from '../api/types.js';
+import { containerConfigError } from '../cluster/containerconfig.js';
 import type { Ctx } from '../cluster/context.js';
 import { openNet } from '../net/index.js';
 import type { ClusterState } from '../store/state.js';
@@ -58,6 +59,8 @@ export function containerOutcome(pod: Pod, container: Container, state?: Cluster
   const known = staticOutcome(pod, container);
   if (known) return known;
   if (!state || !ctx || !pod.status?.podIP) return { kind: 'exits', exitCode: 0, afterMs: 0 };
+  // A container whose config the kubelet cannot make has not started: its command runs once it can.
+  if (containerConfigError(state, pod as Pod & KubeObject, container)) return { kind: 'runs' };
   const result = runMainProcess(state, ctx, pod, container);
   return result.runs ? { kind: 'runs' } : { kind: 'exits', exitCode: result.exitCode, afterMs: result.afterMs };
 }

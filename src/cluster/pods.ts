@@ -12,6 +12,7 @@ import { addToIPv4, ipv4ToInt, intToIPv4 } from '../util/ip.js';
 import type { Ctx } from './context.js';
 import { sortKeys, type PodInformer, type Round } from './informer.js';
 import { findSeries, recordEvent } from './events.js';
+import { settleContainerConfig, startContainerEvents, waitForVolumes, waitingOnConfig } from './containerconfig.js';
 import type { Strategy } from './strategies.js';
 
 type PodObj = Pod & KubeObject;
@@ -393,11 +394,14 @@ export function runKubelet(state: ClusterState, ctx: Ctx, r: Round): void {
     const before = JSON.stringify(pod.status);
     // A pod whose sandbox got no address yet is retried, as the kubelet retries sandbox creation.
     const noSandbox = !pod.spec?.hostNetwork && !status.podIP;
-    if ((!status.startTime || noSandbox) && !startPod(state, ctx, pod, nodeName, r.pods)) {
+    const waiting = !status.startTime && waitForVolumes(state, ctx, pod, nowMs);
+    if (waiting || ((!status.startTime || noSandbox) && !startPod(state, ctx, pod, nodeName, r.pods))) {
       if (JSON.stringify(pod.status) !== before) putObject(state, 'pods', pod);
       continue;
     }
+    const wasWaiting = waitingOnConfig(pod);
     refreshPodStatus(state, ctx, pod, nowMs);
+    settleContainerConfig(state, ctx, pod, nowMs, wasWaiting);
     if (JSON.stringify(pod.status) !== before) putObject(state, 'pods', pod);
   }
 }
@@ -445,8 +449,7 @@ function startPod(state: ClusterState, ctx: Ctx, pod: PodObj, nodeName: string, 
       });
       if (!present) images.push({ names: [imageID(image), normalizeImage(image)], sizeBytes: size });
     }
-    recordEvent(state, ctx, pod, { reason: 'Created', message: `Created container: ${c.name}`, fieldPath, component: 'kubelet', host: nodeName });
-    recordEvent(state, ctx, pod, { reason: 'Started', message: `Started container ${c.name}`, fieldPath, component: 'kubelet', host: nodeName });
+    startContainerEvents(state, ctx, pod, c, nodeName);
     containerIDs[c.name] = `containerd://${ctx.random.hex(64)}`;
   }
   if (nodeObj) putObject(state, 'nodes', nodeObj);
