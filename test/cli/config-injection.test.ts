@@ -203,6 +203,16 @@ describe('config injection', () => {
     assert.equal(r.stdout, 'ca.crt\nnamespace\ntoken\ndefault\n-----BEGIN CERTIFICATE-----\n');
   });
 
+  it('the kubelet expands $(VAR) in command and args before the process starts', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: once\nspec:\n  restartPolicy: Never\n  containers:\n  - name: main\n    image: busybox\n    command: ["echo", "$(WHO)", "says", "$(PW)", "$(UNKNOWN)", "$$(PW)"]\n    env:\n    - name: WHO\n      value: pod-$(POD)\n    - name: POD\n      valueFrom: {fieldRef: {fieldPath: metadata.name}}\n    - name: PW\n      valueFrom: {secretKeyRef: {name: s, key: PW}}\n';
+    assert.equal((await c.run(['apply', '-f', '-'], { input: pod })).code, 0);
+    const logs = await c.run(['logs', 'once']);
+    // WHO was declared before POD, so its $(POD) stays as written, as the kubelet leaves it.
+    assert.equal(logs.stdout, 'pod-$(POD) says hunter2 $(UNKNOWN) $(PW)\n');
+    const g = await c.run(['get', 'pod', 'once', '--no-headers']);
+    assert.match(g.stdout, /^once   0\/1   Completed   0 /);
+  });
+
   it('missing files and directories get the tools\' errors', async () => {
     const r = await sh('cat /etc/cfg/nope; cat /etc/cfg; ls /nope');
     assert.equal(r.code, 1);

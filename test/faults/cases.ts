@@ -56,6 +56,7 @@ export const DEPLOYMENT: Json = {
   },
 };
 export const CONFIGMAP: Json = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fault' }, data: { key: 'value' } };
+export const SECRET: Json = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'fault' }, data: { key: 'dmFsdWU=' }, stringData: { other: 'value' } };
 
 export type FieldType = 'string' | 'int' | 'bool' | 'list' | 'map' | 'object' | 'intOrString' | 'quantity';
 
@@ -107,6 +108,16 @@ export const FIELDS: [Json, string, FieldType][] = [
   [CONFIGMAP, 'immutable', 'bool'],
 ];
 
+/**
+ * Secret fields, kept out of FIELDS: the random-document property draws from FIELDS with a fixed seed, and a
+ * longer table would change every document it draws.
+ */
+const SECRET_FIELDS: [Json, string, FieldType][] = [
+  [SECRET, 'data', 'map'],
+  [SECRET, 'stringData', 'map'],
+  [SECRET, 'type', 'string'],
+];
+
 export function withValue(base: Json, path: string, value: Json | undefined): Json {
   const copy = structuredClone(base) as Record<string, Json>;
   const parts = path.split('.');
@@ -136,7 +147,7 @@ function manifestCase(name: string, text: string, json: boolean, verb: 'apply' |
 function manifestCases(): FaultCase[] {
   const out: FaultCase[] = [];
   let n = 0;
-  for (const [base, path, type] of FIELDS) {
+  for (const [base, path, type] of [...FIELDS, ...SECRET_FIELDS]) {
     for (const value of WRONG[type]) {
       const obj = withValue(base, path, value);
       const json = n % 2 === 0;
@@ -171,6 +182,17 @@ function manifestCases(): FaultCase[] {
     [DEPLOYMENT, 'spec.strategy.rollingUpdate.maxSurge', 'lots'],
     [DEPLOYMENT, 'spec.template.metadata.labels', { app: 'other' }],
     [CONFIGMAP, 'data', { 'a b': 'x' }],
+    [CONFIGMAP, 'binaryData', { key: 'YWJj' }],
+    [CONFIGMAP, 'binaryData', { bin: 'YW=' }],
+    [CONFIGMAP, 'data.key', 'x'.repeat(1024 * 1024 + 1)],
+    [SECRET, 'data.key', 'YWJ'],
+    [SECRET, 'data.key', 'not base64!'],
+    [SECRET, 'stringData', { 'a b': 'x' }],
+    [SECRET, 'type', 'kubernetes.io/tls'],
+    [SECRET, 'type', 'kubernetes.io/dockerconfigjson'],
+    [SECRET, 'type', 'kubernetes.io/basic-auth'],
+    [SECRET, 'type', 'kubernetes.io/ssh-auth'],
+    [SECRET, 'type', 'kubernetes.io/service-account-token'],
   ];
   for (const [base, path, value] of specials) {
     const obj = withValue(base, path, value);
