@@ -38,11 +38,20 @@ const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray
 const asArr = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(asObj) : []);
 
 /** The root CA every namespace's kube-root-ca.crt holds: a stand-in certificate, stable per cluster. */
+const CA_CACHE = new Map<string, string>();
+
 export function rootCACert(state: ClusterState): string {
-  const seed = createHash('sha256').update(`ca:${state.cluster.name ?? 'kind'}`).digest();
-  let body = '';
-  for (let i = 0; body.length < 1024; i++) body += createHash('sha256').update(seed).update(String(i)).digest('base64');
-  const lines = body.slice(0, 1024).match(/.{1,64}/g) ?? [];
+  const name = state.cluster.name ?? 'kind';
+  let pem = CA_CACHE.get(name);
+  if (!pem) CA_CACHE.set(name, (pem = makeCACert(name)));
+  return pem;
+}
+
+function makeCACert(clusterName: string): string {
+  const seed = createHash('sha256').update(`ca:${clusterName}`).digest();
+  const der: Buffer[] = [];
+  for (let i = 0; i < 24; i++) der.push(createHash('sha256').update(seed).update(String(i)).digest());
+  const lines = Buffer.concat(der).subarray(0, 768).toString('base64').match(/.{1,64}/g) ?? [];
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -125,7 +134,7 @@ function downwardContents(state: ClusterState, pod: PodObj, src: Obj, defaultMod
 }
 
 /** A volume's files as its plugin writes them, or the plugin's SetUp error. */
-export function volumeContents(state: ClusterState, pod: PodObj, volume: Obj): Contents {
+export function volumeContents(state: ClusterState, pod: PodObj, volume: Obj, withToken = true): Contents {
   const files = new Map<string, VolumeFile>();
   const modeOf = (src: Obj) => (typeof src.defaultMode === 'number' ? src.defaultMode : DEFAULT_MODE);
   if (volume.configMap) {
@@ -152,7 +161,7 @@ export function volumeContents(state: ClusterState, pod: PodObj, volume: Obj): C
       if (s.configMap) err = keyedContents(state, pod, 'configmap', String(asObj(s.configMap).name ?? ''), asObj(s.configMap), mode, files);
       else if (s.secret) err = keyedContents(state, pod, 'secret', String(asObj(s.secret).name ?? ''), asObj(s.secret), mode, files);
       else if (s.downwardAPI) err = downwardContents(state, pod, asObj(s.downwardAPI), mode, files);
-      else if (s.serviceAccountToken) files.set(String(asObj(s.serviceAccountToken).path ?? 'token'), { content: serviceAccountToken(pod), mode });
+      else if (s.serviceAccountToken && withToken) files.set(String(asObj(s.serviceAccountToken).path ?? 'token'), { content: serviceAccountToken(pod), mode });
       if (err) errors.push(err);
     }
     // The projected plugin aggregates its sources' errors (one alone prints bare, several as a list).
@@ -166,7 +175,8 @@ export function volumeContents(state: ClusterState, pod: PodObj, volume: Obj): C
 /** The first volume the kubelet cannot set up, with the plugin's error (MountVolume.SetUp failed). */
 export function volumeSetupError(state: ClusterState, pod: PodObj): { volume: string; message: string } | undefined {
   for (const v of pod.spec?.volumes ?? []) {
-    const c = volumeContents(state, pod, v as unknown as Obj);
+    // The token never fails; skipping it keeps the kubelet's check cheap for every new pod.
+    const c = volumeContents(state, pod, v as unknown as Obj, false);
     if ('error' in c) return { volume: v.name, message: c.error };
   }
   return undefined;

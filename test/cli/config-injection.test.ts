@@ -327,6 +327,23 @@ ${extra}`;
   });
 });
 
+describe('every namespace', () => {
+  it('has the kube-root-ca.crt ConfigMap and the default ServiceAccount, new namespaces too', async () => {
+    const c = inProcessCluster();
+    try {
+      assert.equal((await c.run(['create', 'namespace', 'dev'])).code, 0);
+      const r = await c.run(['get', 'cm,sa', '-n', 'dev']);
+      assert.equal(r.stdout, 'NAME                         DATA   AGE\nconfigmap/kube-root-ca.crt   1      0s\n\nNAME                     SECRETS   AGE\nserviceaccount/default   0         0s\n');
+      const all = await c.run(['get', 'sa', '-A', '--no-headers']);
+      assert.equal(all.stdout.trim().split('\n').length, 5);
+      const ca = await c.run(['get', 'cm', 'kube-root-ca.crt', '-o', 'jsonpath={.data.ca\\.crt}']);
+      assert.match(ca.stdout, /^-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/]{64}\n)+[A-Za-z0-9+/=]+\n-----END CERTIFICATE-----\n$/);
+    } finally {
+      c.cleanup();
+    }
+  });
+});
+
 describe('kubectl renders the same objects', () => {
   it('get secret, describe secret and the CreateContainerConfigError pod, through the stub API server', { skip: skipWithoutKubectl() }, async () => {
     const c = inProcessCluster();
