@@ -1,6 +1,7 @@
 // Field validation with the API server's wording (reference §6). Throws InvalidError listing every cause.
 import { badRequest, InvalidError, StatusError, type FieldError } from './errors.js';
 import type { KubeObject } from './types.js';
+import { configMapCauses, secretCauses } from './config-validation.js';
 import { hasOwn, own, setOwn } from '../util/own.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -74,31 +75,6 @@ const asArr = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(asObj) : []);
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const ENV_VAR_NAME_MSG =
   "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
-const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
-const CONFIG_KEY_MSG =
-  "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
-
-/** ValidateConfigMap's key checks: data and binaryData keys are config keys, never in both maps. */
-function configMapCauses(obj: KubeObject): FieldError[] {
-  const out: FieldError[] = [];
-  const o = obj as unknown as Obj;
-  const data = asObj(o.data);
-  const binary = asObj(o.binaryData);
-  for (const [field, map] of [['data', data], ['binaryData', binary]] as const) {
-    for (const k of Object.keys(map).sort()) {
-      const errs: string[] = [];
-      if (k.length > 253) errs.push('must be no more than 253 characters');
-      if (!CONFIG_KEY.test(k)) errs.push(CONFIG_KEY_MSG);
-      if (k === '.') errs.push("must not be '.'");
-      else if (k === '..') errs.push("must not be '..'");
-      else if (k.startsWith('..')) errs.push("must not start with '..'");
-      for (const msg of errs) out.push({ type: 'Invalid value', field: `${field}[${k}]`, value: k, detail: msg });
-      if (field === 'binaryData' && hasOwn(data, k)) out.push({ type: 'Invalid value', field: `data[${k}]`, value: k, detail: 'duplicate of key present in binaryData' });
-    }
-  }
-  return out;
-}
-
 function validateContainers(list: unknown, path: string, required: boolean, names: Set<string>): FieldError[] {
   const out: FieldError[] = [];
   const containers = asArr(list);
@@ -492,7 +468,10 @@ export function objectCauses(obj: KubeObject, old?: KubeObject): FieldError[] {
       causes.push(...validateServiceSpec(obj.spec));
       break;
     case 'ConfigMap':
-      causes.push(...configMapCauses(obj));
+      causes.push(...configMapCauses(obj, old));
+      break;
+    case 'Secret':
+      causes.push(...secretCauses(obj, old));
       break;
     case 'Deployment':
     case 'ReplicaSet':

@@ -1,6 +1,8 @@
 // A process in a container: its environment (the kubelet's service variables, the container's env), the
 // image's binaries, and the simulated shell and tools running against the network engine.
 import type { Container, Service } from '../api/types.js';
+import { containerEnv } from '../cluster/containerconfig.js';
+import { containerFs } from '../cluster/volumes.js';
 import type { Client, Hop, Net } from '../net/engine.js';
 import type { PodHost } from '../net/topology.js';
 import { curlVersionOf, findImage, hasBinary, parseImageRef, type ImageSpec } from './images.js';
@@ -66,8 +68,13 @@ export function openProcess(net: Net, pod: PodHost, container: Container, opts: 
   const vars = new Map<string, string>();
   vars.set('PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
   vars.set('HOSTNAME', pod.hostNetwork ? pod.node.name : pod.name);
-  for (const [k, v] of serviceEnv(net, pod)) vars.set(k, v);
-  for (const e of container.env ?? []) vars.set(e.name, e.value ?? '');
+  const services = serviceEnv(net, pod);
+  for (const [k, v] of services) vars.set(k, v);
+  // The kubelet's environment for the container (envFrom, env with its refs); a container that could not get
+  // one never started, so an error here only happens for a pod made outside the kubelet: plain values then.
+  const made = containerEnv(net.state, pod.pod, container, services);
+  if ('env' in made) for (const [k, v] of made.env) vars.set(k, v);
+  else for (const e of container.env ?? []) vars.set(e.name, e.value ?? '');
   if (opts.tty) vars.set('TERM', 'xterm');
   vars.set('HOME', homeOf(image));
   const session = { elapsedMs: 0, traces: [] as { what: string; hops: Hop[] }[] };
@@ -79,7 +86,7 @@ export function openProcess(net: Net, pod: PodHost, container: Container, opts: 
     lastCode: 0,
     blocked: false,
     stdoutTTY: opts.stdoutTTY,
-    proc: { net, client, pod, imageRef, curlVersion: curlVersionOf(imageRef, opts.images ?? []), session },
+    proc: { net, client, pod, imageRef, curlVersion: curlVersionOf(imageRef, opts.images ?? []), session, fs: containerFs(net.state, pod.pod, container) },
   };
   return { host, pod, container, session };
 }

@@ -3,12 +3,13 @@
 // the pod's command decide. A command (curl, a script) is run once through the simulated shell when the
 // kubelet first looks at it; its exit code is kept in state.net.processes and its output becomes the
 // container's log.
-import type { Container, Pod } from '../api/types.js';
+import type { Container, KubeObject, Pod } from '../api/types.js';
+import { containerConfigError, containerEnv, expandVars } from '../cluster/containerconfig.js';
 import type { Ctx } from '../cluster/context.js';
 import { openNet } from '../net/index.js';
 import type { ClusterState } from '../store/state.js';
 import { findImage, hasBinary, mainProcess } from './images.js';
-import { openProcess, startArgv } from './process.js';
+import { openProcess, serviceEnv, startArgv } from './process.js';
 import type { Output } from './shell.js';
 
 export type ContainerOutcome = { kind: 'runs' } | { kind: 'exits'; exitCode: number; afterMs: number };
@@ -58,6 +59,8 @@ export function containerOutcome(pod: Pod, container: Container, state?: Cluster
   const known = staticOutcome(pod, container);
   if (known) return known;
   if (!state || !ctx || !pod.status?.podIP) return { kind: 'exits', exitCode: 0, afterMs: 0 };
+  // A container whose config the kubelet cannot make has not started: its command runs once it can.
+  if (containerConfigError(state, pod as Pod & KubeObject, container)) return { kind: 'runs' };
   const result = runMainProcess(state, ctx, pod, container);
   return result.runs ? { kind: 'runs' } : { kind: 'exits', exitCode: result.exitCode, afterMs: result.afterMs };
 }
@@ -90,8 +93,13 @@ export function recordProcess(state: ClusterState, pod: Pod, container: Containe
 export function runMainProcess(state: ClusterState, ctx: Ctx, pod: Pod, container: Container, stdin = ''): MainRun {
   const net = openNet(state, ctx);
   const host = net.topo.podByKey.get(`${pod.metadata?.namespace}/${pod.metadata?.name}`);
-  const proc = mainProcess(container.image ?? '', container.command, container.args);
-  if (!host || proc.kind !== 'command') return { exitCode: 0, afterMs: 0, runs: true };
+  if (!host) return { exitCode: 0, afterMs: 0, runs: true };
+  // The kubelet expands $(VAR) in command and args from the container's environment before starting it.
+  const made = containerEnv(state, host.pod, container, serviceEnv(net, host));
+  const env = new Map('env' in made ? made.env : []);
+  const expand = (xs: string[] | undefined) => xs?.map((x) => expandVars(x, (name) => env.get(name)));
+  const proc = mainProcess(container.image ?? '', expand(container.command), expand(container.args));
+  if (proc.kind !== 'command') return { exitCode: 0, afterMs: 0, runs: true };
   const p = openProcess(net, host, container, { stdoutTTY: !!container.tty, tty: !!container.tty });
   const started = startArgv(p, proc.argv, stdin);
   if (started.kind === 'not-found') {

@@ -6,6 +6,8 @@ import { connect, exchange, ping as enginePing, resolveName, type Client, type C
 import { CLUSTER_DNS_IP, hostsFile, resolvConf } from '../net/dns.js';
 import type { PodHost } from '../net/topology.js';
 import { parseImageRef } from './images.js';
+import { resolvePath, type PodFs } from '../cluster/volumes.js';
+import { isBusybox, ls } from './fstools.js';
 import type { HttpRequest, HttpResponse } from './servers.js';
 import { ExitSignal, type Output, type ShellHost } from './shell.js';
 import { own } from '../util/own.js';
@@ -23,6 +25,8 @@ export interface Proc {
   pod: PodHost;
   imageRef: string;
   curlVersion: string;
+  /** The files of the container's volumes (configMap, secret, downwardAPI, projected, emptyDir). */
+  fs?: PodFs;
   /** Shared by every command of one session: simulated time spent and the traces of connections made. */
   session: { elapsedMs: number; traces: { what: string; hops: Hop[] }[] };
 }
@@ -143,11 +147,13 @@ function readFile(p: Proc, path: string): string | undefined {
       return pod.hostNetwork ? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${pod.node.internalIP}\t${pod.node.name}\n` : hostsFile(pod);
     case '/etc/hostname':
       return `${hostnameOf(p)}\n`;
-    case '/var/run/secrets/kubernetes.io/serviceaccount/namespace':
-      return pod.namespace;
   }
+  const hit = p.fs && resolvePath(p.fs, path);
+  if (hit?.entry.kind === 'file') return hit.entry.content ?? '';
+  if (path === '/var/run/secrets/kubernetes.io/serviceaccount/namespace') return pod.namespace;
   return undefined;
 }
+
 
 function cat(p: Proc): number {
   const files = p.argv.slice(1).filter((a) => a !== '-');
@@ -158,7 +164,10 @@ function cat(p: Proc): number {
   let code = 0;
   for (const f of files) {
     const text = readFile(p, f);
-    if (text === undefined) {
+    if (text === undefined && p.fs && resolvePath(p.fs, f)?.entry.kind === 'dir') {
+      p.out.write(2, isBusybox(p) ? 'cat: read error: Is a directory\n' : `cat: ${f}: Is a directory\n`);
+      code = 1;
+    } else if (text === undefined) {
       p.out.write(2, p.host.image.binaries.includes('busybox') ? `cat: can't open '${f}': No such file or directory\n` : `cat: ${f}: No such file or directory\n`);
       code = 1;
     } else p.out.write(1, text);
@@ -355,11 +364,6 @@ function date(p: Proc): number {
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const p2 = (n: number) => String(n).padStart(2, '0');
   p.out.write(1, `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}\n`);
-  return 0;
-}
-
-function ls(p: Proc): number {
-  p.out.write(1, 'bin\ndev\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n');
   return 0;
 }
 

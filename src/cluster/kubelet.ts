@@ -11,6 +11,7 @@ import type { ClusterState, NodeConfig } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import { addToIPv4 } from '../util/ip.js';
 import type { Ctx } from './context.js';
+import { containerConfigError, settleContainerConfig, waitForVolumes, waitingOnConfig } from './containerconfig.js';
 import { findSeries, recordEvent, syncSeries } from './events.js';
 import { ensureImage, IMAGE_WAITING_REASONS, imageID, normalizeImage, refreshImageBackOff } from './image-pulls.js';
 import { sortKeys, type PodInformer, type Round } from './informer.js';
@@ -118,11 +119,15 @@ export function runKubelet(state: ClusterState, ctx: Ctx, r: Round): void {
     const before = JSON.stringify(pod.status);
     // A pod whose sandbox got no address yet is retried, as the kubelet retries sandbox creation.
     const noSandbox = !pod.spec?.hostNetwork && !status.podIP;
-    if ((!status.startTime || noSandbox) && !startPod(state, ctx, pod, nodeName, r.pods)) {
+    // Volumes are set up before the sandbox: a missing ConfigMap or Secret keeps the pod ContainerCreating.
+    const waiting = !status.startTime && waitForVolumes(state, ctx, pod, nowMs);
+    if (waiting || ((!status.startTime || noSandbox) && !startPod(state, ctx, pod, nodeName, r.pods))) {
       if (JSON.stringify(pod.status) !== before) putObject(state, 'pods', pod);
       continue;
     }
+    const wasWaiting = waitingOnConfig(pod);
     refreshPodStatus(state, ctx, pod, nowMs);
+    settleContainerConfig(state, ctx, pod, nowMs, wasWaiting);
     if (JSON.stringify(pod.status) !== before) putObject(state, 'pods', pod);
   }
 }
@@ -186,8 +191,13 @@ function createContainer(state: ClusterState, ctx: Ctx, pod: PodObj, c: Containe
   const fieldPath = `spec.${field}{${c.name}}`;
   const step = ensureImage(state, ctx, pod, c, nodeName, images, fieldPath, at);
   if (step.kind === 'failed') return waitingStatus(c, step.reason, step.message);
-  recordEvent(state, ctx, pod, { reason: 'Created', message: `Created container: ${c.name}`, fieldPath, component: 'kubelet', host: nodeName, at });
-  recordEvent(state, ctx, pod, { reason: 'Started', message: `Started container ${c.name}`, fieldPath, component: 'kubelet', host: nodeName, at });
+  // A container whose environment cannot be made is not created (settleContainerConfig keeps it waiting).
+  const configError = containerConfigError(state, pod, c);
+  if (configError) recordEvent(state, ctx, pod, { type: 'Warning', reason: 'Failed', message: `Error: ${configError}`, fieldPath, component: 'kubelet', host: nodeName, at });
+  else {
+    recordEvent(state, ctx, pod, { reason: 'Created', message: `Created container: ${c.name}`, fieldPath, component: 'kubelet', host: nodeName, at });
+    recordEvent(state, ctx, pod, { reason: 'Started', message: `Started container ${c.name}`, fieldPath, component: 'kubelet', host: nodeName, at });
+  }
   return {
     name: c.name,
     image: normalizeImage(c.image ?? ''),

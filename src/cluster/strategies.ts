@@ -5,6 +5,7 @@ import type { ClusterState } from '../store/state.js';
 import type { WriteOptions } from './apiserver.js';
 import type { Ctx } from './context.js';
 import { cronJobStrategy } from './cronjobs.js';
+import { configMapStrategy, secretStrategy } from './config.js';
 import { endpointsStrategy } from './endpoints.js';
 import { jobStrategy } from './jobs.js';
 import { namespaceStrategy } from './namespaces.js';
@@ -40,6 +41,8 @@ function strategies(): Record<string, Strategy> {
   pods: podStrategy,
   services: serviceStrategy,
   endpoints: endpointsStrategy,
+  configmaps: configMapStrategy,
+  secrets: secretStrategy,
   deployments: deploymentStrategy,
   replicasets: replicaSetStrategy,
   replicationcontrollers: replicationControllerStrategy,

@@ -483,6 +483,17 @@ function relatedPods(state: ClusterState, owner: ReplicaOwner, own: PodObj[], po
   return [...siblings].flatMap((uid) => pods.ownedBy(uid ?? '')).sort((a, b) => compareKeys(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`));
 }
 
+const MAX_CREATES_PER_RECONCILE = 10_000;
+const CREATED = new WeakMap<Round, Map<string, { count: number }>>();
+
+function createdThisReconcile(r: Round, uid: string): { count: number } {
+  let m = CREATED.get(r);
+  if (!m) CREATED.set(r, (m = new Map()));
+  let c = m.get(uid);
+  if (!c) m.set(uid, (c = { count: 0 }));
+  return c;
+}
+
 function syncReplicaOwner(state: ClusterState, ctx: Ctx, owner: ReplicaOwner, r: Round): void {
   if (owner.obj.metadata.deletionTimestamp) return;
   const ns = owner.obj.metadata.namespace!;
@@ -490,7 +501,13 @@ function syncReplicaOwner(state: ClusterState, ctx: Ctx, owner: ReplicaOwner, r:
   let pods = claimPods(state, owner, r.pods).filter(isActive);
   const diff = pods.length - owner.replicas;
   if (diff < 0) {
-    for (let i = 0; i < -diff; i++) {
+    // The real controller creates at most 500 pods per sync (burstReplicas) and syncs again and again; one
+    // reconcile here makes at most MAX_CREATES_PER_RECONCILE per owner, so an absurd replicas count grows
+    // command by command instead of exhausting memory.
+    const made = createdThisReconcile(r, owner.obj.metadata.uid ?? '');
+    const n = Math.min(-diff, MAX_CREATES_PER_RECONCILE - made.count);
+    made.count += Math.max(0, n);
+    for (let i = 0; i < n; i++) {
       const pod = createObject(state, ctx, podFromTemplate(owner), { namespace: ns, reconcile: false }) as PodObj;
       recordEvent(state, ctx, owner.obj, { reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, component: owner.component });
       pods.push(pod);

@@ -68,6 +68,7 @@ export const CRONJOB: Json = {
   metadata: { name: 'fault' },
   spec: { schedule: '*/5 * * * *', suspend: false, jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'app', image: 'busybox' }] } } } } },
 };
+export const SECRET: Json = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'fault' }, data: { key: 'dmFsdWU=' }, stringData: { other: 'value' } };
 
 export type FieldType = 'string' | 'int' | 'bool' | 'list' | 'map' | 'object' | 'intOrString' | 'quantity';
 
@@ -126,6 +127,16 @@ export const FIELDS: [Json, string, FieldType][] = [
   [CRONJOB, 'spec.jobTemplate', 'object'],
 ];
 
+/**
+ * Secret fields, kept out of FIELDS: the random-document property draws from FIELDS with a fixed seed, and a
+ * longer table would change every document it draws.
+ */
+const SECRET_FIELDS: [Json, string, FieldType][] = [
+  [SECRET, 'data', 'map'],
+  [SECRET, 'stringData', 'map'],
+  [SECRET, 'type', 'string'],
+];
+
 export function withValue(base: Json, path: string, value: Json | undefined): Json {
   const copy = structuredClone(base) as Record<string, Json>;
   const parts = path.split('.');
@@ -155,7 +166,7 @@ function manifestCase(name: string, text: string, json: boolean, verb: 'apply' |
 function manifestCases(): FaultCase[] {
   const out: FaultCase[] = [];
   let n = 0;
-  for (const [base, path, type] of FIELDS) {
+  for (const [base, path, type] of [...FIELDS, ...SECRET_FIELDS]) {
     for (const value of WRONG[type]) {
       const obj = withValue(base, path, value);
       const json = n % 2 === 0;
@@ -202,6 +213,17 @@ function manifestCases(): FaultCase[] {
     [CRONJOB, 'spec.timeZone', 'Mars/Olympus'],
     [CRONJOB, 'spec.concurrencyPolicy', 'Sometimes'],
     [CRONJOB, 'metadata.name', 'a'.repeat(53)],
+    [CONFIGMAP, 'binaryData', { key: 'YWJj' }],
+    [CONFIGMAP, 'binaryData', { bin: 'YW=' }],
+    [CONFIGMAP, 'data.key', 'x'.repeat(1024 * 1024 + 1)],
+    [SECRET, 'data.key', 'YWJ'],
+    [SECRET, 'data.key', 'not base64!'],
+    [SECRET, 'stringData', { 'a b': 'x' }],
+    [SECRET, 'type', 'kubernetes.io/tls'],
+    [SECRET, 'type', 'kubernetes.io/dockerconfigjson'],
+    [SECRET, 'type', 'kubernetes.io/basic-auth'],
+    [SECRET, 'type', 'kubernetes.io/ssh-auth'],
+    [SECRET, 'type', 'kubernetes.io/service-account-token'],
   ];
   for (const [base, path, value] of specials) {
     const obj = withValue(base, path, value);
