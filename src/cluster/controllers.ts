@@ -19,11 +19,13 @@ import { runKubelet, runScheduler } from './pods.js';
 import { runServiceController } from './services.js';
 import { isUnsettled, UNSETTLED_KINDS } from './unsettled.js';
 import { runWorkloadControllers } from './workloads.js';
+import { runStatefulSetController } from './statefulsets.js';
+import { runDaemonSetController } from './daemonsets.js';
 
 export type Controller = (state: ClusterState, ctx: Ctx, r: Round) => void;
 
 /** Workload controllers create pods, the scheduler places them, the kubelet runs them, endpoints follow. */
-export const CONTROLLERS: Controller[] = [runWorkloadControllers, runScheduler, runKubelet, runEndpointsController, runServiceController];
+export const CONTROLLERS: Controller[] = [runWorkloadControllers, runStatefulSetController, runDaemonSetController, runScheduler, runKubelet, runEndpointsController, runServiceController];
 
 const MAX_ROUNDS = 20;
 
@@ -69,7 +71,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
   const controllersByUID = () => {
     if (!byUID) {
       byUID = new Map();
-      for (const kind of ['replicasets', 'replicationcontrollers', 'deployments']) {
+      for (const kind of ['replicasets', 'replicationcontrollers', 'deployments', 'statefulsets', 'daemonsets']) {
         for (const o of listObjects(state, kind)) byUID.set(o.metadata.uid ?? '', `${kind}/${o.metadata.namespace}/${o.metadata.name}`);
       }
     }
@@ -88,6 +90,9 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
       if (kind === 'pods') {
         scope.pods.add(key);
         touched.pods.add(key);
+      } else if (kind === 'nodes') {
+        // A node's labels, taints or arrival change which nodes run each DaemonSet's pod.
+        for (const k of state.objects.keys('daemonsets')) scope.workloads.add(`daemonsets/${k}`);
       } else if (kind === 'services' || kind === 'endpoints') {
         scope.services.add(key);
         if (kind === 'services') services = undefined;
@@ -104,7 +109,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
         if (p.metadata.ownerReferences?.some((x) => x.controller)) queueOwner(p);
         else {
           // An orphan: any ReplicaSet or ReplicationController of its namespace may adopt it.
-          for (const k of controllersByUID().values()) if (!k.startsWith('deployments/') && k.split('/')[1] === p.metadata.namespace) scope.workloads.add(k);
+          for (const k of controllersByUID().values()) if ((k.startsWith('replicasets/') || k.startsWith('replicationcontrollers/')) && k.split('/')[1] === p.metadata.namespace) scope.workloads.add(k);
         }
       }
       services ??= listObjects<Service>(state, 'services');

@@ -9,6 +9,8 @@ import { namespaceStrategy } from './namespaces.js';
 import { nodeStrategy } from './nodes.js';
 import { podStrategy } from './pods.js';
 import { serviceStrategy } from './services.js';
+import { daemonSetStrategy } from './daemonsets.js';
+import { statefulSetStrategy } from './statefulsets.js';
 import { deploymentStrategy, replicaSetStrategy, replicationControllerStrategy } from './workloads.js';
 
 export interface Strategy {
@@ -41,6 +43,8 @@ function strategies(): Record<string, Strategy> {
   deployments: deploymentStrategy,
   replicasets: replicaSetStrategy,
   replicationcontrollers: replicationControllerStrategy,
+  statefulsets: statefulSetStrategy,
+  daemonsets: daemonSetStrategy,
   });
 }
 

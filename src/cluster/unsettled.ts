@@ -3,9 +3,11 @@
 import { containerOutcome } from '../apps/runtime.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import type { ClusterState } from '../store/state.js';
+import { daemonSetUnsettled } from './daemonsets.js';
+import { statefulSetUnsettled } from './statefulsets.js';
 
 /** The kinds whose objects' status can move with time alone (state.unsettled names them). */
-export const UNSETTLED_KINDS = ['pods', 'deployments', 'replicasets', 'replicationcontrollers'];
+export const UNSETTLED_KINDS = ['pods', 'deployments', 'replicasets', 'replicationcontrollers', 'statefulsets', 'daemonsets'];
 
 /**
  * Whether time alone may still change this object: a started pod not yet ready and running (and not finished
@@ -26,6 +28,8 @@ export function isUnsettled(state: ClusterState, kind: string, o: KubeObject): b
     const pod = o as Pod & KubeObject;
     return (pod.spec?.containers ?? []).some((c) => containerOutcome(pod, c, state).kind !== 'runs');
   }
+  if (kind === 'statefulsets') return statefulSetUnsettled(o);
+  if (kind === 'daemonsets') return daemonSetUnsettled(o);
   const spec = o.spec as { replicas?: number } | undefined;
   const status = (o.status ?? {}) as { observedGeneration?: number; replicas?: number; readyReplicas?: number; updatedReplicas?: number; availableReplicas?: number };
   const want = spec?.replicas ?? 1;
