@@ -15,6 +15,7 @@ import {
   type Target,
 } from '../cluster/rollouts.js';
 import { nextRolloutEvent } from '../cluster/workloads.js';
+import { setRolloutStatus } from '../cluster/set-rollouts.js';
 import { describePodTemplate } from '../printers/describe/pod.js';
 import type { PrefixWriter } from '../printers/describe/writer.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
@@ -274,14 +275,16 @@ async function watchStatus(session: Session, io: CliIO, t: Target, ns: string, w
       const at = { clock, random: ctx.random };
       for (;;) {
         reconcile(state, at);
-        const d = statusTarget(state, t, ns);
-        const st = deploymentStatus(d, revision);
+        const now = clock.now().getTime();
+        // StatefulSets and DaemonSets have their own status viewers; deployments the one below.
+        const set = setRolloutStatus(state, t, ns, now);
+        const d = set ? undefined : statusTarget(state, t, ns);
+        const st = set ?? deploymentStatus(d!, revision);
         if (st.text !== last) io.stdout.write(`${st.text}\n`);
         last = st.text;
         if (st.done || !watch) return;
         if (timeoutMs > 0 && Date.now() - started >= timeoutMs) throw new CommandError('timed out waiting for the condition');
-        const now = clock.now().getTime();
-        const next = nextRolloutEvent(state, d as Deployment & KubeObject, now);
+        const next = set ? set.next : nextRolloutEvent(state, d as Deployment & KubeObject, now);
         if (next === undefined) break;
         await sleep(PACE_MS);
         ahead += Math.max(0, next - now);

@@ -42,7 +42,7 @@ function load(state: ClusterState, t: Target, ns: string): KubeObject {
   return structuredClone(o);
 }
 
-const SCALABLE = new Set(['deployments', 'replicasets', 'replicationcontrollers']);
+const SCALABLE = new Set(['deployments', 'replicasets', 'replicationcontrollers', 'statefulsets']);
 
 /** `scale`: spec.replicas through the scale subresource, with --current-replicas as a precondition. */
 export function scaleObject(
