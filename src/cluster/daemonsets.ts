@@ -16,7 +16,7 @@ import { recordEvent } from './events.js';
 import { canonicalJSON } from './hash.js';
 import type { Round } from './informer.js';
 import type { Strategy } from './strategies.js';
-import { allReadyAt, ownedRevisions, REVISION_LABEL, startPodAt, truncateHistory, updateRevisionFor } from './statefulsets.js';
+import { allReadyAt, changeFloor, ownedRevisions, REVISION_LABEL, startPodAt, truncateHistory, updateRevisionFor } from './statefulsets.js';
 import {
   changed,
   defaultPodTemplate,
@@ -276,7 +276,7 @@ function viewOf(state: ClusterState, d: DaemonSetObj, r: Round): NodeView[] {
 }
 
 /** One action of the sync: when it happened, or undefined when the daemon set waits or is done. */
-function step(state: ClusterState, ctx: Ctx, r: Round, d: DaemonSetObj, hash: string, floor: number): number | undefined {
+function step(state: ClusterState, ctx: Ctx, r: Round, d: DaemonSetObj, hash: string, floor: number, last: number): number | undefined {
   const nowMs = ctx.clock.now().getTime();
   const ns = d.metadata.namespace!;
   const views = viewOf(state, d, r);
@@ -286,7 +286,7 @@ function step(state: ClusterState, ctx: Ctx, r: Round, d: DaemonSetObj, hash: st
     recordEvent(state, then, d, { reason: 'SuccessfulDelete', message: `Deleted pod: ${p.metadata.name}`, component: COMPONENT });
     return at;
   };
-  const at0 = Math.min(nowMs, Math.max(floor, nowMs));
+  const at0 = nowMs;
   for (const v of views) {
     // Finished pods go (to be created again); a node that should not run the daemon loses its pods; extras go.
     const dead = v.pods.find((p) => !isActive(p));
@@ -296,7 +296,8 @@ function step(state: ClusterState, ctx: Ctx, r: Round, d: DaemonSetObj, hash: st
   }
   for (const v of views) {
     if (!v.run || v.pods.length) continue;
-    const at = Number.isFinite(floor) ? Math.min(nowMs, floor) : nowMs;
+    // A pod replacing one this sync deleted is created when that one went; any other now.
+    const at = Number.isFinite(last) ? Math.min(nowMs, last) : nowMs;
     const then: Ctx = { clock: fixedClock(new Date(at)), random: ctx.random };
     const made = createObject(state, then, newPod(d, hash, v.node.metadata.name), { namespace: ns, reconcile: false });
     recordEvent(state, then, d, { reason: 'SuccessfulCreate', message: `Created pod: ${made.metadata.name}`, component: COMPONENT });
@@ -325,11 +326,14 @@ function syncDaemonSet(state: ClusterState, ctx: Ctx, r: Round, d: DaemonSetObj)
   const revisions = ownedRevisions(state, d);
   const update = updateRevisionFor(state, ctx, d, revisionData(d), { ...(d.spec?.template?.metadata?.labels ?? {}) }, revisions);
   const hash = hashOf(update);
-  let floor = Number.NEGATIVE_INFINITY;
+  // Only a daemon set that was still moving when last looked at has actions that fell due in the past.
+  let floor = daemonSetUnsettled(d) ? changeFloor(ctx, d, r.pods.ownedBy(d.metadata.uid ?? ''), update) : ctx.clock.now().getTime();
+  let last = Number.NEGATIVE_INFINITY;
   for (let n = 0; n < 1000; n++) {
-    const at = step(state, ctx, r, d, hash, floor);
+    const at = step(state, ctx, r, d, hash, floor, last);
     if (at === undefined) break;
     floor = Math.max(floor, at);
+    last = at;
   }
   const nowMs = ctx.clock.now().getTime();
   const minReady = d.spec?.minReadySeconds ?? 0;

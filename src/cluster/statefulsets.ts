@@ -417,6 +417,23 @@ function step(state: ClusterState, ctx: Ctx, r: Round, s: StatefulSetObj, curren
   return undefined;
 }
 
+/**
+ * The earliest time the controller's next action can have happened: not before the spec change it acts on (a
+ * change not yet observed happened now, in this command), the revision it rolls to, or its last pod creation.
+ */
+export function changeFloor(ctx: Ctx, o: KubeObject, pods: PodObj[], revision: KubeObject | undefined): number {
+  const observed = (o.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
+  if ((o.metadata.generation ?? 0) > observed) return ctx.clock.now().getTime();
+  let t = Date.parse(o.metadata.creationTimestamp ?? '') || Number.NEGATIVE_INFINITY;
+  const revAt = Date.parse(revision?.metadata.creationTimestamp ?? '');
+  if (Number.isFinite(revAt)) t = Math.max(t, revAt);
+  for (const p of pods) {
+    const c = Date.parse(p.metadata.creationTimestamp ?? '');
+    if (Number.isFinite(c)) t = Math.max(t, c);
+  }
+  return t;
+}
+
 function syncStatefulSet(state: ClusterState, ctx: Ctx, r: Round, s: StatefulSetObj): void {
   if (s.metadata.deletionTimestamp) return;
   const oldStatus = structuredClone(s.status ?? {});
@@ -424,7 +441,8 @@ function syncStatefulSet(state: ClusterState, ctx: Ctx, r: Round, s: StatefulSet
   const update = updateRevisionFor(state, ctx, s, revisionData(s), selectorLabels(s), revisions);
   const currentName = s.status?.currentRevision;
   const current = (currentName && revisions.find((x) => x.metadata.name === currentName)) || update;
-  let floor = Number.NEGATIVE_INFINITY;
+  // Only a set that was still moving when last looked at has actions that fell due in the past.
+  let floor = statefulSetUnsettled(s) ? changeFloor(ctx, s, r.pods.ownedBy(s.metadata.uid ?? ''), update) : ctx.clock.now().getTime();
   for (let n = 0; n < 1000; n++) {
     const at = step(state, ctx, r, s, current, update, floor);
     if (at === undefined) break;

@@ -63,8 +63,8 @@ export function describeDaemonSet(d: KubeObject, pods: PodObj[], events: KubeObj
   return tabbedString((w) => {
     const spec = (d.spec ?? {}) as Any;
     const status = (d.status ?? {}) as Any;
+    // kubectl 1.32's DaemonSet describer prints no Namespace line.
     w.write(LEVEL_0, `Name:\t${d.metadata.name}\n`);
-    w.write(LEVEL_0, `Namespace:\t${d.metadata.namespace ?? ''}\n`);
     w.write(LEVEL_0, `Selector:\t${selectorString(spec.selector)}\n`);
     w.write(LEVEL_0, `Node-Selector:\t${formatLabels(spec.template?.spec?.nodeSelector)}\n`);
     printLabelsMultiline(w, 'Labels', d.metadata.labels);
