@@ -471,6 +471,7 @@ function syncStatefulSet(state: ClusterState, ctx: Ctx, r: Round, s: StatefulSet
   if (s.spec?.updateStrategy?.type === 'RollingUpdate' && (status.updatedReplicas ?? 0) === status.replicas && (status.readyReplicas ?? 0) === status.replicas && status.replicas === replicas) {
     status.currentRevision = status.updateRevision;
     status.currentReplicas = status.updatedReplicas;
+    withoutUndefined(status);
   }
   const fresh = getObject<StatefulSetObj>(state, 'statefulsets', s.metadata.namespace, s.metadata.name) ?? s;
   if (changed(status, oldStatus) || changed(status, fresh.status)) {
