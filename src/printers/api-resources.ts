@@ -10,6 +10,8 @@ const CATEGORIES: Record<string, string[]> = {
   services: ['all'],
   deployments: ['all'],
   replicasets: ['all'],
+  daemonsets: ['all'],
+  statefulsets: ['all'],
 };
 
 export interface APIResourcesOptions {
