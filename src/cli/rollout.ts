@@ -1,4 +1,4 @@
-// `kubesim rollout status|history|undo|restart|pause|resume` for deployments.
+// `kubesim rollout status|history|undo|restart|pause|resume` for deployments (status also for StatefulSets and DaemonSets).
 import { CommandError } from '../api/errors.js';
 import type { Deployment, KubeObject } from '../api/types.js';
 import { reconcile } from '../cluster/controllers.js';
@@ -32,6 +32,8 @@ const HELP = `Manage the rollout of one or many resources.
  Valid resource types include:
 
   *  deployments
+  *  daemonsets
+  *  statefulsets
 
 Examples:
   # Rollback to the previous deployment
