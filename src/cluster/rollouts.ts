@@ -212,7 +212,8 @@ export function rolloutUndo(
 
 /** `rollout restart`: a new kubectl.kubernetes.io/restartedAt on the pod template starts a rollout. */
 export function rolloutRestart(state: ClusterState, ctx: Ctx, t: Target, ns: string, opts: { dryRun?: boolean } = {}): void {
-  requireDeployment(t, 'restart');
+  // StatefulSets and DaemonSets restart the same way (their controllers roll the changed template out).
+  if (t.info.resource !== 'statefulsets' && t.info.resource !== 'daemonsets') requireDeployment(t, 'restart');
   const d = load(state, t, ns) as DeploymentObj;
   if (d.spec?.paused) throw new CommandError(`${qualifiedResource(t.info)} "${t.name}" can't restart paused deployment (run rollout resume first)`);
   const meta = (d.spec!.template!.metadata ??= {});

@@ -24,6 +24,7 @@ import type { Strategy } from './strategies.js';
 import {
   changed,
   defaultPodTemplate,
+  goIntOrString,
   goLabelSelector,
   invalidRaw,
   isActive,
@@ -111,7 +112,10 @@ function validateStatefulSet(obj: StatefulSetObj, old: StatefulSetObj | undefine
   }
   const us = spec.updateStrategy ?? {};
   if (us.type === 'OnDelete' && us.rollingUpdate) {
-    causes.push({ type: 'Invalid value', field: 'spec.updateStrategy.rollingUpdate', value: '', detail: "only allowed for updateStrategy 'RollingUpdate'" });
+    // field.Invalid with the internal struct pointer, printed with %#v.
+    const ru = us.rollingUpdate;
+    const mu = ru.maxUnavailable === undefined ? '(*intstr.IntOrString)(nil)' : `&${goIntOrString(ru.maxUnavailable)}`;
+    causes.push(invalidRaw('spec.updateStrategy.rollingUpdate', `&apps.RollingUpdateStatefulSetStrategy{Partition:${ru.partition ?? 0}, MaxUnavailable:${mu}}`, "only allowed for updateStrategy 'RollingUpdate'"));
   } else if (us.type !== 'OnDelete' && us.type !== 'RollingUpdate') {
     causes.push({ type: 'Invalid value', field: 'spec.updateStrategy', value: us.type ?? '', detail: "must be 'RollingUpdate' or 'OnDelete'" });
   }

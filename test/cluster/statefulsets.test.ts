@@ -202,3 +202,23 @@ test('the real kubectl describes the StatefulSet and the DaemonSet as kubesim do
     }
   });
 });
+
+test('rollout restart replaces a StatefulSet\'s pods from the highest ordinal down, and a DaemonSet\'s node by node', async () => {
+  await ok(['apply', '-f', WEB]);
+  await ok(['apply', '-f', DS]);
+  assert.equal(await ok(['rollout', 'restart', 'sts/web', 'ds/node-agent'], 60), 'statefulset.apps/web restarted\ndaemonset.apps/node-agent restarted\n');
+  assert.equal(await ok(['rollout', 'status', 'sts/web'], 60), 'Waiting for 1 pods to be ready...\npartitioned roll out complete: 3 new pods have been updated...\n');
+  const created = await ok(['get', 'pods', '-l', 'app=nginx', '-o', 'custom-columns=NAME:.metadata.name,CREATED:.metadata.creationTimestamp', '--no-headers'], 60);
+  assert.deepEqual(created.trim().split('\n').map((l) => l.split(/ +/)), [['web-0', at(70)], ['web-1', at(65)], ['web-2', at(60)]]);
+  assert.equal(await ok(['rollout', 'status', 'ds/node-agent'], 60), 'daemon set "node-agent" successfully rolled out\n');
+  // OnDelete: nothing rolls by itself, and kubectl has no status to watch.
+  const onDelete = (await import('node:fs')).readFileSync(WEB, 'utf8').replace('replicas: 3', 'replicas: 3\n  updateStrategy:\n    type: OnDelete');
+  // Switching the applied set to OnDelete keeps the defaulted rollingUpdate, which the API server refuses.
+  await assertRefused(c, ['apply', '-f', file('od.yaml', onDelete)], {
+    stderr:
+      'The StatefulSet "web" is invalid: spec.updateStrategy.rollingUpdate: Invalid value: &apps.RollingUpdateStatefulSetStrategy{Partition:0, MaxUnavailable:(*intstr.IntOrString)(nil)}: only allowed for updateStrategy \'RollingUpdate\'\n',
+    stdout: 'service/nginx unchanged\n',
+  }, { env: { KUBESIM_NOW: at(61) } });
+  await ok(['apply', '-f', file('od2.yaml', onDelete.replace('kind: StatefulSet\nmetadata:\n  name: web', 'kind: StatefulSet\nmetadata:\n  name: od').replace(/app: nginx/g, 'app: od'))], 61);
+  await assertRefused(c, ['rollout', 'status', 'sts/od'], { stderr: 'error: rollout status is only available for RollingUpdate strategy type\n' }, { env: { KUBESIM_NOW: at(61) } });
+});
