@@ -92,7 +92,10 @@ export function defaultStatefulSet(s: StatefulSetObj): void {
   pvc.whenDeleted ??= 'Retain';
   pvc.whenScaled ??= 'Retain';
   defaultPodTemplate(spec.template);
+  // A null entry decodes as an empty claim (Go's zero value).
+  if (Array.isArray(spec.volumeClaimTemplates)) spec.volumeClaimTemplates = spec.volumeClaimTemplates.map((t) => (t && typeof t === 'object' ? t : ({} as KubeObject)));
   for (const t of spec.volumeClaimTemplates ?? []) {
+    (t as Record<string, unknown>).metadata ??= {};
     const ts = (t.spec ??= {}) as { volumeMode?: string };
     ts.volumeMode ??= 'Filesystem';
     (t as Record<string, unknown>).apiVersion ??= 'v1';
@@ -124,6 +127,9 @@ function validateStatefulSet(obj: StatefulSetObj, old: StatefulSetObj | undefine
     causes.push({ type: 'Invalid value', field: 'spec.updateStrategy.rollingUpdate.partition', value: partition, detail: 'must be greater than or equal to 0' });
   }
   validateReplicas(spec.replicas, causes);
+  (spec.volumeClaimTemplates ?? []).forEach((t, i) => {
+    if (!t.metadata?.name) causes.push({ type: 'Required value', field: `spec.volumeClaimTemplates[${i}].metadata.name`, detail: 'name or generateName is required' });
+  });
   const sel = spec.selector;
   if (!sel) causes.push({ type: 'Required value', field: 'spec.selector' });
   else {
