@@ -222,3 +222,38 @@ test('rollout restart replaces a StatefulSet\'s pods from the highest ordinal do
   await ok(['apply', '-f', file('od2.yaml', onDelete.replace('kind: StatefulSet\nmetadata:\n  name: web', 'kind: StatefulSet\nmetadata:\n  name: od').replace(/app: nginx/g, 'app: od'))], 61);
   await assertRefused(c, ['rollout', 'status', 'sts/od'], { stderr: 'error: rollout status is only available for RollingUpdate strategy type\n' }, { env: { KUBESIM_NOW: at(61) } });
 });
+
+test('StatefulSets and DaemonSets with fields of the wrong type or value are refused cleanly, the state unchanged', async () => {
+  const { existsSync, readFileSync } = await import('node:fs');
+  await ok(['get', 'pods']);
+  const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'f' }, spec: { serviceName: 'f', replicas: 1, selector: { matchLabels: { app: 'f' } }, template: { metadata: { labels: { app: 'f' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } };
+  const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'f' }, spec: { selector: { matchLabels: { app: 'f' } }, template: { metadata: { labels: { app: 'f' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } };
+  const set = (o: object, path: string, v: unknown) => {
+    const c = structuredClone(o) as Record<string, unknown>;
+    const parts = path.split('.');
+    let at = c;
+    for (const p of parts.slice(0, -1)) at = (at[p] ??= {}) as Record<string, unknown>;
+    at[parts[parts.length - 1]] = v;
+    return c;
+  };
+  const cases: [object, string, unknown][] = [
+    [sts, 'spec.replicas', 'x'], [sts, 'spec.replicas', -1], [sts, 'spec.replicas', 1.5], [sts, 'spec.serviceName', 5],
+    [sts, 'spec.podManagementPolicy', 'Random'], [sts, 'spec.updateStrategy', 'x'], [sts, 'spec.updateStrategy.type', 'Sideways'],
+    [sts, 'spec.updateStrategy.rollingUpdate.partition', -3], [sts, 'spec.updateStrategy.rollingUpdate.partition', 'x'],
+    [sts, 'spec.volumeClaimTemplates', 'x'], [sts, 'spec.volumeClaimTemplates', [null]], [sts, 'spec.volumeClaimTemplates', [{ spec: {} }]],
+    [sts, 'spec.selector', null], [sts, 'spec.selector.matchLabels', {}], [sts, 'spec.template.metadata.labels', { app: 'g' }],
+    [sts, 'spec.template.spec.restartPolicy', 'Never'], [sts, 'spec.template.spec.containers', []], [sts, 'metadata.name', 'Bad_Name'],
+    [ds, 'spec.updateStrategy.type', 'Sideways'], [ds, 'spec.updateStrategy.rollingUpdate.maxUnavailable', 0], [ds, 'spec.updateStrategy.rollingUpdate.maxUnavailable', 'lots'],
+    [ds, 'spec.updateStrategy.rollingUpdate.maxSurge', true], [ds, 'spec.template.spec.nodeSelector', 'x'], [ds, 'spec.template.spec.tolerations', [{ key: 5 }]],
+    [ds, 'spec.selector.matchLabels', { app: 'g' }], [ds, 'spec.minReadySeconds', 'x'],
+  ];
+  for (const [base, path, value] of cases) {
+    const bytes = () => (existsSync(c.state) ? readFileSync(c.state) : undefined);
+    const before = bytes();
+    const r = await run(['apply', '-f', file('f.json', JSON.stringify(set(base, path, value)))]);
+    const what = `${(base as { kind: string }).kind} ${path}=${JSON.stringify(value)}`;
+    assert.equal(r.code, 1, `${what} refused: ${r.stdout}`);
+    assert.match(r.stderr, /^(Error from server \(BadRequest\): error when creating ".*": \w+ in version "v1" cannot be handled as a \w+: json: |The \w+ "[^"]*" is invalid: )/, what);
+    assert.ok(before?.equals(bytes()!), `state unchanged by ${what}`);
+  }
+});
