@@ -324,7 +324,7 @@ function syncDaemonSet(state: ClusterState, ctx: Ctx, r: Round, d: DaemonSetObj)
   if (d.metadata.deletionTimestamp) return;
   const oldStatus = structuredClone(d.status ?? {});
   const revisions = ownedRevisions(state, d);
-  const update = updateRevisionFor(state, ctx, d, revisionData(d), { ...(d.spec?.template?.metadata?.labels ?? {}) }, revisions);
+  const update = updateRevisionFor(state, ctx, d, revisionData(d), { ...(d.spec?.template?.metadata?.labels ?? {}) }, revisions, REVISION_LABEL);
   const hash = hashOf(update);
   // Only a daemon set that was still moving when last looked at has actions that fell due in the past.
   let floor = daemonSetUnsettled(d) ? changeFloor(ctx, d, r.pods.ownedBy(d.metadata.uid ?? ''), update) : ctx.clock.now().getTime();

@@ -9,6 +9,7 @@ import { rfc3339 } from '../util/clock.js';
 import { updateObject } from './apiserver.js';
 import type { Ctx } from './context.js';
 import { canonicalJSON } from './hash.js';
+import { setHistory } from './statefulsets.js';
 import { CHANGE_CAUSE, controllerRef, DESIRED_REPLICAS, MAX_REPLICAS, POD_TEMPLATE_HASH, REVISION, REVISION_HISTORY, type DeploymentObj, type ReplicaSetObj } from './workloads.js';
 
 export interface Target {
@@ -129,6 +130,8 @@ export interface HistoryEntry {
 
 /** `rollout history`: one entry per revision, oldest first. */
 export function rolloutHistory(state: ClusterState, t: Target, ns: string): HistoryEntry[] {
+  // StatefulSets and DaemonSets keep their history as ControllerRevisions.
+  if (t.info.resource === 'statefulsets' || t.info.resource === 'daemonsets') return setHistory(state, load(state, t, ns));
   requireDeployment(t, 'history');
   const d = load(state, t, ns);
   const byRevision = new Map<number, HistoryEntry>();

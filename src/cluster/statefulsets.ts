@@ -71,6 +71,8 @@ export type StatefulSetObj = KubeObject & { spec?: StatefulSetSpec; status?: Sta
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 export const REVISION_LABEL = 'controller-revision-hash';
+/** The label history.NewControllerRevision puts on a StatefulSet's revisions (a DaemonSet's use REVISION_LABEL). */
+export const CR_HASH_LABEL = 'controller.kubernetes.io/hash';
 const COMPONENT = 'statefulset-controller';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -192,9 +194,10 @@ export function ownedRevisions(state: ClusterState, owner: KubeObject): KubeObje
 
 /**
  * The revision matching the object's current template (created when missing, or re-numbered to the newest), as
- * the controllers' history helpers do: name <owner>-<hash>, the owner's selector labels plus the hash label.
+ * the controllers' history helpers do: name <owner>-<hash>, the template's labels plus the hash label, the owner's
+ * annotations.
  */
-export function updateRevisionFor(state: ClusterState, ctx: Ctx, owner: KubeObject, data: unknown, labels: Record<string, string>, revisions: KubeObject[]): KubeObject {
+export function updateRevisionFor(state: ClusterState, ctx: Ctx, owner: KubeObject, data: unknown, labels: Record<string, string>, revisions: KubeObject[], hashLabel = CR_HASH_LABEL): KubeObject {
   const status = (owner.status ??= {}) as { collisionCount?: number };
   const max = Math.max(0, ...revisions.map((r) => Number(r.revision ?? 0)));
   const same = revisions.find((r) => canonicalJSON(r.data) === canonicalJSON(data));
@@ -212,16 +215,23 @@ export function updateRevisionFor(state: ClusterState, ctx: Ctx, owner: KubeObje
       status.collisionCount = (status.collisionCount ?? 0) + 1;
       continue;
     }
+    // The revision carries the owner's annotations (kubernetes.io/change-cause shows in `rollout history`).
+    const annotations = owner.metadata.annotations && Object.keys(owner.metadata.annotations).length ? { ...owner.metadata.annotations } : undefined;
     const rev: KubeObject = {
       apiVersion: 'apps/v1',
       kind: 'ControllerRevision',
-      metadata: { name, namespace: owner.metadata.namespace, labels: { ...labels, [REVISION_LABEL]: hash }, ownerReferences: [ownerRefTo(owner)] },
+      metadata: withoutUndefined({ name, namespace: owner.metadata.namespace, labels: { ...labels, [hashLabel]: hash }, annotations, ownerReferences: [ownerRefTo(owner)] }),
       data,
       revision: max + 1,
     };
     return createObject(state, ctx, rev, { namespace: owner.metadata.namespace!, reconcile: false });
   }
   throw new Error(`revision name collision for ${owner.metadata.name}`);
+}
+
+/** `rollout history` of a StatefulSet or DaemonSet: its ControllerRevisions, oldest first. */
+export function setHistory(state: ClusterState, owner: KubeObject): { revision: number; changeCause: string | undefined; template: PodTemplateSpec }[] {
+  return ownedRevisions(state, owner).map((r) => ({ revision: Number(r.revision ?? 0), changeCause: r.metadata.annotations?.['kubernetes.io/change-cause'], template: templateOf(r) }));
 }
 
 /** Old revisions beyond revisionHistoryLimit that no pod uses go, oldest first. */
@@ -448,7 +458,7 @@ function syncStatefulSet(state: ClusterState, ctx: Ctx, r: Round, s: StatefulSet
   if (s.metadata.deletionTimestamp) return;
   const oldStatus = structuredClone(s.status ?? {});
   const revisions = ownedRevisions(state, s);
-  const update = updateRevisionFor(state, ctx, s, revisionData(s), selectorLabels(s), revisions);
+  const update = updateRevisionFor(state, ctx, s, revisionData(s), { ...(s.spec?.template?.metadata?.labels ?? {}) }, revisions);
   const currentName = s.status?.currentRevision;
   const current = (currentName && revisions.find((x) => x.metadata.name === currentName)) || update;
   // Only a set that was still moving when last looked at has actions that fell due in the past.

@@ -118,6 +118,10 @@ test('a rolling update with a partition updates only the ordinals at or above it
   assert.notEqual(st.updateRevision, first);
   assert.equal(st.updatedReplicas, 2);
   assert.equal(st.currentReplicas, 1);
+  // Both templates are kept as ControllerRevisions: the history kubectl shows.
+  assert.equal(await ok(['rollout', 'history', 'sts/web']), 'statefulset.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
+  assert.match(await ok(['rollout', 'history', 'sts/web', '--revision=2']), /^statefulset\.apps\/web with revision #2\nPod Template:\n  Labels:\tapp=nginx\n  Containers:\n   nginx:\n    Image:\tnginx:1\.28\n/);
+  assert.match(await ok(['get', 'controllerrevisions', '-l', 'app=nginx', '-o', 'custom-columns=NAME:.metadata.name,REV:.revision,HASH:.metadata.labels.controller\\.kubernetes\\.io/hash', '--no-headers']), new RegExp(`^${first} +1 +${first.slice(4)}\n${st.updateRevision} +2 +${st.updateRevision.slice(4)}\n$`));
 });
 
 test('bad StatefulSets are refused with the API server message and leave the state alone', async () => {
