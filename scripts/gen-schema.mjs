@@ -16,6 +16,7 @@ const ROOTS = [
   'IoK8sApiCoreV1ServiceAccount', 'IoK8sApiCoreV1Service', 'IoK8sApiAppsV1Deployment', 'IoK8sApiAppsV1ReplicaSet',
   'IoK8sApiCoordinationV1Lease', 'IoK8sApiDiscoveryV1EndpointSlice', 'IoK8sApiNetworkingV1IngressClass',
   'IoK8sApiNetworkingV1Ingress', 'IoK8sApiNetworkingV1NetworkPolicy', 'IoK8sApiBatchV1Job', 'IoK8sApiBatchV1CronJob',
+  'IoK8sApiAppsV1StatefulSet', 'IoK8sApiAppsV1DaemonSet', 'IoK8sApiAppsV1ControllerRevision',
 ];
 
 function walk(dir, out = []) {

@@ -1,4 +1,4 @@
-// `kubesim rollout status|history|undo|restart|pause|resume` for deployments.
+// `kubesim rollout status|history|undo|restart|pause|resume` for deployments (status also for StatefulSets and DaemonSets).
 import { CommandError } from '../api/errors.js';
 import type { Deployment, KubeObject } from '../api/types.js';
 import { reconcile } from '../cluster/controllers.js';
@@ -15,6 +15,7 @@ import {
   type Target,
 } from '../cluster/rollouts.js';
 import { nextRolloutEvent } from '../cluster/workloads.js';
+import { setRolloutStatus } from '../cluster/set-rollouts.js';
 import { describePodTemplate } from '../printers/describe/pod.js';
 import type { PrefixWriter } from '../printers/describe/writer.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
@@ -31,6 +32,8 @@ const HELP = `Manage the rollout of one or many resources.
  Valid resource types include:
 
   *  deployments
+  *  daemonsets
+  *  statefulsets
 
 Examples:
   # Rollback to the previous deployment
@@ -275,15 +278,17 @@ async function watchStatus(session: Session, io: CliIO, t: Target, ns: string, w
       const at = { ...ctx, clock };
       for (;;) {
         reconcile(state, at);
-        const d = statusTarget(state, t, ns);
-        const st = deploymentStatus(d, revision);
+        const now = clock.now().getTime();
+        // StatefulSets and DaemonSets have their own status viewers; deployments the one below.
+        const set = setRolloutStatus(state, t, ns, now);
+        const d = set ? undefined : statusTarget(state, t, ns);
+        const st = set ?? deploymentStatus(d!, revision);
         if (st.text !== last) io.stdout.write(`${st.text}\n`);
         last = st.text;
         if (st.done || !watch) return;
         if (timeoutMs > 0 && Date.now() - started >= timeoutMs) throw new CommandError('timed out waiting for the condition');
-        const now = clock.now().getTime();
         deadline ??= timeoutMs > 0 ? now + timeoutMs : undefined;
-        const next = nextRolloutEvent(state, d as Deployment & KubeObject, now);
+        const next = set ? set.next : nextRolloutEvent(state, d as Deployment & KubeObject, now);
         // --timeout is simulated time: nothing more happens before it, so the wait ends there, having moved
         // the clock on exactly that far (what the pods did meanwhile is what the next command sees).
         if (deadline !== undefined && (next === undefined || next > deadline)) {

@@ -22,11 +22,13 @@ import { isUnsettled, UNSETTLED_KINDS } from './unsettled.js';
 import { runWorkloadControllers } from './workloads.js';
 import { runCronJobController } from './cronjobs.js';
 import { runJobController } from './jobs.js';
+import { runStatefulSetController } from './statefulsets.js';
+import { runDaemonSetController } from './daemonsets.js';
 
 export type Controller = (state: ClusterState, ctx: Ctx, r: Round) => void;
 
 /** Workload controllers create pods, the scheduler places them, the kubelet runs them, endpoints follow. */
-export const CONTROLLERS: Controller[] = [runWorkloadControllers, runCronJobController, runJobController, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController];
+export const CONTROLLERS: Controller[] = [runWorkloadControllers, runStatefulSetController, runDaemonSetController, runCronJobController, runJobController, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController];
 
 const MAX_ROUNDS = 20;
 
@@ -72,7 +74,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
   const controllersByUID = () => {
     if (!byUID) {
       byUID = new Map();
-      for (const kind of ['replicasets', 'replicationcontrollers', 'deployments', 'jobs', 'cronjobs']) {
+      for (const kind of ['replicasets', 'replicationcontrollers', 'deployments', 'jobs', 'cronjobs', 'statefulsets', 'daemonsets']) {
         for (const o of listObjects(state, kind)) byUID.set(o.metadata.uid ?? '', `${kind}/${o.metadata.namespace}/${o.metadata.name}`);
       }
     }
@@ -91,6 +93,9 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
       if (kind === 'pods') {
         scope.pods.add(key);
         touched.pods.add(key);
+      } else if (kind === 'nodes') {
+        // A node's labels, taints or arrival change which nodes run each DaemonSet's pod.
+        for (const k of state.objects.keys('daemonsets')) scope.workloads.add(`daemonsets/${k}`);
       } else if (kind === 'services' || kind === 'endpoints') {
         scope.services.add(key);
         if (kind === 'services') services = undefined;

@@ -9,6 +9,7 @@ import { rfc3339 } from '../util/clock.js';
 import { updateObject } from './apiserver.js';
 import type { Ctx } from './context.js';
 import { canonicalJSON } from './hash.js';
+import { setHistory } from './statefulsets.js';
 import { CHANGE_CAUSE, controllerRef, DESIRED_REPLICAS, MAX_REPLICAS, POD_TEMPLATE_HASH, REVISION, REVISION_HISTORY, type DeploymentObj, type ReplicaSetObj } from './workloads.js';
 
 export interface Target {
@@ -42,7 +43,7 @@ function load(state: ClusterState, t: Target, ns: string): KubeObject {
   return structuredClone(o);
 }
 
-const SCALABLE = new Set(['deployments', 'replicasets', 'replicationcontrollers']);
+const SCALABLE = new Set(['deployments', 'replicasets', 'replicationcontrollers', 'statefulsets']);
 
 /** `scale`: spec.replicas through the scale subresource, with --current-replicas as a precondition. */
 export function scaleObject(
@@ -129,6 +130,8 @@ export interface HistoryEntry {
 
 /** `rollout history`: one entry per revision, oldest first. */
 export function rolloutHistory(state: ClusterState, t: Target, ns: string): HistoryEntry[] {
+  // StatefulSets and DaemonSets keep their history as ControllerRevisions.
+  if (t.info.resource === 'statefulsets' || t.info.resource === 'daemonsets') return setHistory(state, load(state, t, ns));
   requireDeployment(t, 'history');
   const d = load(state, t, ns);
   const byRevision = new Map<number, HistoryEntry>();
@@ -212,7 +215,8 @@ export function rolloutUndo(
 
 /** `rollout restart`: a new kubectl.kubernetes.io/restartedAt on the pod template starts a rollout. */
 export function rolloutRestart(state: ClusterState, ctx: Ctx, t: Target, ns: string, opts: { dryRun?: boolean } = {}): void {
-  requireDeployment(t, 'restart');
+  // StatefulSets and DaemonSets restart the same way (their controllers roll the changed template out).
+  if (t.info.resource !== 'statefulsets' && t.info.resource !== 'daemonsets') requireDeployment(t, 'restart');
   const d = load(state, t, ns) as DeploymentObj;
   if (d.spec?.paused) throw new CommandError(`${qualifiedResource(t.info)} "${t.name}" can't restart paused deployment (run rollout resume first)`);
   const meta = (d.spec!.template!.metadata ??= {});

@@ -12,6 +12,8 @@ import { namespaceStrategy } from './namespaces.js';
 import { nodeStrategy } from './nodes.js';
 import { podStrategy } from './pods.js';
 import { serviceStrategy } from './services.js';
+import { daemonSetStrategy } from './daemonsets.js';
+import { statefulSetStrategy } from './statefulsets.js';
 import { deploymentStrategy, replicaSetStrategy, replicationControllerStrategy } from './workloads.js';
 
 export interface Strategy {
@@ -48,6 +50,8 @@ function strategies(): Record<string, Strategy> {
   replicationcontrollers: replicationControllerStrategy,
   jobs: jobStrategy,
   cronjobs: cronJobStrategy,
+  statefulsets: statefulSetStrategy,
+  daemonsets: daemonSetStrategy,
   });
 }
 

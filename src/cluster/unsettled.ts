@@ -6,10 +6,12 @@ import type { ClusterState } from '../store/state.js';
 import type { Ctx } from './context.js';
 import { containerProbePlans } from './kubelet.js';
 import { cronJobUnsettled, type CronJobObj } from './cronjobs.js';
+import { daemonSetUnsettled } from './daemonsets.js';
 import { jobUnsettled, type JobObj } from './jobs.js';
+import { statefulSetUnsettled } from './statefulsets.js';
 
 /** The kinds whose objects' status can move with time alone (state.unsettled names them). */
-export const UNSETTLED_KINDS = ['pods', 'deployments', 'replicasets', 'replicationcontrollers', 'jobs', 'cronjobs'];
+export const UNSETTLED_KINDS = ['pods', 'deployments', 'replicasets', 'replicationcontrollers', 'jobs', 'cronjobs', 'statefulsets', 'daemonsets'];
 
 /**
  * Whether time alone may still change this object: a started pod not yet ready and running (and not finished
@@ -36,6 +38,8 @@ export function isUnsettled(state: ClusterState, kind: string, o: KubeObject, ct
   }
   if (kind === 'jobs') return jobUnsettled(o as JobObj);
   if (kind === 'cronjobs') return cronJobUnsettled(o as CronJobObj);
+  if (kind === 'statefulsets') return statefulSetUnsettled(o);
+  if (kind === 'daemonsets') return daemonSetUnsettled(o);
   const spec = o.spec as { replicas?: number } | undefined;
   const status = (o.status ?? {}) as { observedGeneration?: number; replicas?: number; readyReplicas?: number; updatedReplicas?: number; availableReplicas?: number };
   const want = spec?.replicas ?? 1;

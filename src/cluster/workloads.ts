@@ -120,7 +120,7 @@ export function goStringMap(m: Record<string, string> | undefined): string {
   return `map[string]string{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`).join(', ')}}`;
 }
 
-function goLabelSelector(sel: LabelSelector | undefined): string {
+export function goLabelSelector(sel: LabelSelector | undefined): string {
   const exprs = sel?.matchExpressions?.length
     ? `[]v1.LabelSelectorRequirement{${sel.matchExpressions
         .map((e) => `v1.LabelSelectorRequirement{Key:${JSON.stringify(e.key)}, Operator:${JSON.stringify(e.operator)}, Values:${e.values ? `[]string{${e.values.map((v) => JSON.stringify(v)).join(', ')}}` : '[]string(nil)'}}`)
@@ -130,11 +130,11 @@ function goLabelSelector(sel: LabelSelector | undefined): string {
 }
 
 /** A cause whose value is already in Go's %#v form (field.Error prints non-scalar values that way). */
-function invalidRaw(field: string, goValue: string, detail: string): FieldError {
+export function invalidRaw(field: string, goValue: string, detail: string): FieldError {
   return { type: 'Invalid value', field, detail: `${goValue}: ${detail}` };
 }
 
-function validateTemplate(t: PodTemplateSpec | undefined, selects: ((l: Record<string, string> | undefined) => boolean) | undefined, causes: FieldError[]): void {
+export function validateTemplate(t: PodTemplateSpec | undefined, selects: ((l: Record<string, string> | undefined) => boolean) | undefined, causes: FieldError[]): void {
   if (!t) {
     causes.push({ type: 'Required value', field: 'spec.template' });
     return;
@@ -150,23 +150,23 @@ function validateTemplate(t: PodTemplateSpec | undefined, selects: ((l: Record<s
   if (rp && rp !== 'Always') causes.push({ type: 'Unsupported value', field: 'spec.template.spec.restartPolicy', value: rp, detail: 'supported values: "Always"' });
 }
 
-function validateReplicas(replicas: unknown, causes: FieldError[]): void {
+export function validateReplicas(replicas: unknown, causes: FieldError[]): void {
   if (typeof replicas === 'number' && replicas < 0) causes.push({ type: 'Invalid value', field: 'spec.replicas', value: replicas, detail: 'must be greater than or equal to 0' });
 }
 
-function selectorEmpty(sel: LabelSelector | undefined): boolean {
+export function selectorEmpty(sel: LabelSelector | undefined): boolean {
   return Object.keys(sel?.matchLabels ?? {}).length + (sel?.matchExpressions?.length ?? 0) === 0;
 }
 
 /** Go's %#v of an intstr.IntOrString (its String method has a pointer receiver, so field errors dump the struct). */
-function goIntOrString(v: unknown): string {
+export function goIntOrString(v: unknown): string {
   return typeof v === 'string' ? `intstr.IntOrString{Type:1, IntVal:0, StrVal:${JSON.stringify(v)}}` : `intstr.IntOrString{Type:0, IntVal:${Number(v ?? 0)}, StrVal:""}`;
 }
 
 const PERCENT_MSG = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
 
 /** apps ValidatePositiveIntOrPercent. */
-function intOrPercentCauses(v: unknown, field: string): FieldError[] {
+export function intOrPercentCauses(v: unknown, field: string): FieldError[] {
   if (v === undefined || v === null) return [];
   if (typeof v === 'string') return /^[0-9]+%$/.test(v) ? [] : [invalidRaw(field, goIntOrString(v), PERCENT_MSG)];
   if (typeof v === 'number' && v < 0) return [{ type: 'Invalid value', field, value: v, detail: 'must be greater than or equal to 0' }];
@@ -220,13 +220,13 @@ function validateAppsWorkload(obj: KubeObject, old: KubeObject | undefined): voi
   if (causes.length) throw new InvalidError(obj.kind, obj.metadata.name, causes);
 }
 
-function nameCauses(obj: KubeObject): FieldError[] {
+export function nameCauses(obj: KubeObject): FieldError[] {
   const name = obj.metadata?.name ?? '';
   const causes: FieldError[] = name ? checkSubdomain('metadata.name', name) : [{ type: 'Required value', field: 'metadata.name', detail: 'name or generateName is required' }];
   return [...causes, ...metadataCauses(obj.metadata)];
 }
 
-function isZero(v: unknown): boolean {
+export function isZero(v: unknown): boolean {
   return v === 0 || v === '0' || v === '0%';
 }
 
@@ -292,15 +292,15 @@ export function controllerRef(o: KubeObject): OwnerRef | undefined {
   return o.metadata.ownerReferences?.find((r) => r.controller);
 }
 
-function ownerRefTo(owner: KubeObject): OwnerRef {
+export function ownerRefTo(owner: KubeObject): OwnerRef {
   return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
 }
 
-function podReady(p: PodObj): boolean {
+export function podReady(p: PodObj): boolean {
   return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-function readySince(p: PodObj): number | undefined {
+export function readySince(p: PodObj): number | undefined {
   const c = p.status?.conditions?.find((x) => x.type === 'Ready' && x.status === 'True');
   return c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : undefined;
 }
@@ -313,16 +313,16 @@ function podAvailable(p: PodObj, minReadySeconds: number, nowMs: number): boolea
   return since !== undefined && since + minReadySeconds * 1000 <= nowMs;
 }
 
-function isActive(p: PodObj): boolean {
+export function isActive(p: PodObj): boolean {
   return !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
 }
 
-function withoutUndefined<T extends Record<string, unknown>>(o: T): T {
+export function withoutUndefined<T extends Record<string, unknown>>(o: T): T {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
 }
 
-function changed(a: unknown, b: unknown): boolean {
+export function changed(a: unknown, b: unknown): boolean {
   return canonicalJSON(a ?? null) !== canonicalJSON(b ?? null);
 }
 

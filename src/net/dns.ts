@@ -51,11 +51,20 @@ export function clusterLookup(topo: Topology, fqdn: string): { addresses: string
       return spec.clusterIP ? { addresses: [spec.clusterIP] } : undefined;
     }
     if (parts.length === 3) {
-      // <hostname>.<subdomain>.<ns>: pods with hostname and subdomain behind a headless service.
+      // <hostname>.<subdomain>.<ns>: as CoreDNS answers it, from the headless Service's EndpointSlices, whose
+      // endpoints carry the hostname of each pod whose subdomain names the Service (the endpoints controller
+      // sets it). Only ready endpoints answer (publishNotReadyAddresses makes every endpoint ready there).
       const [host, sub, ns] = parts;
-      for (const [, p] of topo.podsThin()) {
-        if (p.metadata.namespace === ns && p.spec?.hostname === host && p.spec?.subdomain === sub) return { addresses: [p.status!.podIP!] };
+      const svc = topo.services.get(`${ns}/${sub}`);
+      if (!svc || svc.spec?.clusterIP !== 'None') return undefined;
+      const ips = new Set<string>();
+      for (const sl of topo.serviceSlices.get(`${ns}/${sub}`) ?? []) {
+        for (const e of sl.endpoints ?? []) {
+          if (e.hostname !== host || e.conditions?.ready === false || !e.addresses?.[0]) continue;
+          ips.add(e.addresses[0]);
+        }
       }
+      return ips.size ? { addresses: [...ips] } : undefined;
     }
     return undefined;
   }

@@ -12,6 +12,8 @@ const CATEGORIES: Record<string, string[]> = {
   replicasets: ['all'],
   cronjobs: ['all'],
   jobs: ['all'],
+  daemonsets: ['all'],
+  statefulsets: ['all'],
 };
 
 export interface APIResourcesOptions {

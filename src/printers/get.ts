@@ -46,7 +46,7 @@ export interface GetResult {
 }
 
 /** `kubectl get all`: the "all" category in discovery order (core group, then apps). */
-const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'deployments', 'replicasets', 'cronjobs', 'jobs'];
+const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'cronjobs', 'jobs'];
 
 const OUTPUT_FORMATS = 'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml';
 

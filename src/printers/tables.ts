@@ -398,6 +398,48 @@ export const TABLES: Record<string, TableHandler> = {
       return [r.metadata.name, num(r.spec?.replicas), num(r.status?.replicas), num(r.status?.readyReplicas), age(r, now), names, images, formatLabels(r.spec?.selector)];
     },
   },
+  statefulsets: {
+    columns: cols(['NAME', 'READY', 'AGE'], ['CONTAINERS', 'IMAGES']),
+    nameColumn: 0,
+    row: (s: Any, now) => {
+      const [names, images] = containerCells(s.spec?.template?.spec?.containers);
+      return [s.metadata.name, `${num(s.status?.readyReplicas)}/${num(s.spec?.replicas)}`, age(s, now), names, images];
+    },
+  },
+  daemonsets: {
+    columns: cols(['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE'], ['CONTAINERS', 'IMAGES', 'SELECTOR']),
+    nameColumn: 0,
+    row: (d: Any, now) => {
+      const [names, images] = containerCells(d.spec?.template?.spec?.containers);
+      const st = d.status ?? {};
+      return [
+        d.metadata.name,
+        num(st.desiredNumberScheduled),
+        num(st.currentNumberScheduled),
+        num(st.numberReady),
+        num(st.updatedNumberScheduled),
+        num(st.numberAvailable),
+        formatLabels(d.spec?.template?.spec?.nodeSelector),
+        age(d, now),
+        names,
+        images,
+        formatLabelSelector(d.spec?.selector),
+      ];
+    },
+  },
+  controllerrevisions: {
+    columns: cols(['NAME', 'CONTROLLER', 'REVISION', 'AGE']),
+    nameColumn: 0,
+    row: (c: Any, now) => {
+      const ref = (c.metadata.ownerReferences ?? []).find((r: Any) => r.controller);
+      let controller = '<none>';
+      if (ref) {
+        const group = String(ref.apiVersion ?? '').includes('/') ? String(ref.apiVersion).split('/')[0] : '';
+        controller = `${String(ref.kind).toLowerCase()}${group ? `.${group}` : ''}/${ref.name}`;
+      }
+      return [c.metadata.name, controller, String(c.revision ?? 0), age(c, now)];
+    },
+  },
   ingresses: {
     columns: cols(['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE']),
     nameColumn: 0,

@@ -175,9 +175,12 @@ test('api-resources', () => {
   assert.ok(lines.includes('deployments              deploy       apps/v1                  true         Deployment'));
   assert.equal(c.run(['api-resources', '--namespaced=false', '-o', 'name']).stdout, 'namespaces\nnodes\ningressclasses.networking.k8s.io\n');
   const wide = c.run(['api-resources', '-o', 'wide', '--api-group=apps']).stdout;
-  assert.equal(wide, `NAME          SHORTNAMES   APIVERSION   NAMESPACED   KIND         VERBS                                                        CATEGORIES
-deployments   deploy       apps/v1      true         Deployment   create,delete,deletecollection,get,list,patch,update,watch   all
-replicasets   rs           apps/v1      true         ReplicaSet   create,delete,deletecollection,get,list,patch,update,watch   all
+  assert.equal(wide, `NAME                  SHORTNAMES   APIVERSION   NAMESPACED   KIND                 VERBS                                                        CATEGORIES
+controllerrevisions                apps/v1      true         ControllerRevision   create,delete,deletecollection,get,list,patch,update,watch   
+daemonsets            ds           apps/v1      true         DaemonSet            create,delete,deletecollection,get,list,patch,update,watch   all
+deployments           deploy       apps/v1      true         Deployment           create,delete,deletecollection,get,list,patch,update,watch   all
+replicasets           rs           apps/v1      true         ReplicaSet           create,delete,deletecollection,get,list,patch,update,watch   all
+statefulsets          sts          apps/v1      true         StatefulSet          create,delete,deletecollection,get,list,patch,update,watch   all
 `);
   assert.equal(c.run(['api-resources', '-o', 'json']).stderr, 'error: --output json is not available\n');
 });

@@ -39,6 +39,9 @@ type Op =
   | { op: 'job'; name: string; run: string; backoffLimit: number }
   | { op: 'deleteJob'; name: string }
   | { op: 'cronjob'; policy: string }
+  | { op: 'sts'; name: string; replicas: number; image: string; parallel: boolean; partition: number }
+  | { op: 'ds'; image: string; workersOnly: boolean }
+  | { op: 'deleteSet'; kind: 'statefulsets' | 'daemonsets'; name: string }
   | { op: 'wait'; seconds: number };
 
 const names = fc.constantFrom('a', 'b', 'c');
@@ -62,6 +65,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('deleteJob' as const), name: fc.constantFrom('j1', 'j2') }),
   fc.record({ op: fc.constant('cronjob' as const), policy: fc.constantFrom('Allow', 'Forbid', 'Replace') }),
   fc.record({ op: fc.constant('wait' as const), seconds: fc.constantFrom(1, 5, 12, 40, 60, 300) }),
+  fc.record({ op: fc.constant('wait' as const), seconds: fc.constantFrom(1, 5, 12, 40, 300) }),
+  // StatefulSets (created, or scaled and re-imaged when they exist) and a DaemonSet.
+  fc.record({ op: fc.constant('sts' as const), name: fc.constantFrom('s', 't'), replicas: fc.integer({ min: 0, max: 4 }), image: images, parallel: fc.boolean(), partition: fc.integer({ min: 0, max: 2 }) }),
+  fc.record({ op: fc.constant('ds' as const), image: images, workersOnly: fc.boolean() }),
+  fc.record({ op: fc.constant('deleteSet' as const), kind: fc.constantFrom('statefulsets' as const, 'daemonsets' as const), name: fc.constantFrom('s', 'd') }),
 );
 
 function template(app: string, image: string) {
@@ -142,6 +150,32 @@ function apply(state: ClusterState, ctx: Ctx, o: Op): void {
     case 'cronjob':
       if (existing('cronjobs', 'cj')) return;
       return tryIt(() => void createObject(state, ctx, { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj' }, spec: { schedule: '*/1 * * * *', concurrencyPolicy: o.policy, jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 90'] }] } } } } } } as KubeObject, opts));
+    case 'sts': {
+      const cur = existing('statefulsets', o.name);
+      if (cur) {
+        const next = structuredClone(cur) as KubeObject & { spec: Record<string, unknown> };
+        next.spec.replicas = o.replicas;
+        next.spec.template = template(o.name, o.image);
+        next.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: o.partition } };
+        return tryIt(() => void updateObject(state, ctx, next, opts));
+      }
+      const spec = { serviceName: 'web', replicas: o.replicas, podManagementPolicy: o.parallel ? 'Parallel' : 'OrderedReady', selector: { matchLabels: { app: o.name } }, template: template(o.name, o.image) };
+      return tryIt(() => void createObject(state, ctx, { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: o.name }, spec } as KubeObject, opts));
+    }
+    case 'ds': {
+      const t = template('d', o.image) as { spec: Record<string, unknown> };
+      if (!o.workersOnly) t.spec.tolerations = [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }];
+      const cur = existing('daemonsets', 'd');
+      if (cur) {
+        const next = structuredClone(cur) as KubeObject & { spec: Record<string, unknown> };
+        next.spec.template = t;
+        return tryIt(() => void updateObject(state, ctx, next, opts));
+      }
+      return tryIt(() => void createObject(state, ctx, { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd' }, spec: { selector: { matchLabels: { app: 'd' } }, template: t } } as KubeObject, opts));
+    }
+    case 'deleteSet':
+      if (!existing(o.kind, o.name)) return;
+      return tryIt(() => void deleteObject(state, ctx, resourceByName(o.kind), 'default', o.name, { reconcile: false }));
     case 'wait':
       return;
   }

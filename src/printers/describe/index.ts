@@ -16,6 +16,7 @@ import { describeNode } from './node.js';
 import { describePod } from './pod.js';
 import { describeEndpoints, describeEndpointSlice, describeService } from './service.js';
 import { describeDeployment, describeReplicaSet, describeReplicationController } from './workloads.js';
+import { describeDaemonSet, describeStatefulSet } from './sets.js';
 import { UTC_ZONE, type DescribeClock, type TimeZone } from './writer.js';
 
 export interface DescribeSettings {
@@ -113,6 +114,10 @@ export function describeObject(state: ClusterState, info: ResourceInfo, obj: Kub
       return describeReplicaSet(as<ReplicaSet>(obj), listObjects<Pod>(state, 'pods', ns), events(), clock);
     case 'replicationcontrollers':
       return describeReplicationController(as<ReplicationController>(obj), listObjects<Pod>(state, 'pods', ns), events(), clock);
+    case 'statefulsets':
+      return describeStatefulSet(obj, listObjects<Pod>(state, 'pods', ns), events(), clock);
+    case 'daemonsets':
+      return describeDaemonSet(obj, listObjects<Pod>(state, 'pods', ns), events(), clock);
     case 'ingresses':
       return describeIngress(state, as<Ingress>(obj), events(), clock);
     case 'networkpolicies':
