@@ -1,10 +1,17 @@
-// A small POSIX-ish shell, simulated: `;` `&&` `||` pipes, quotes, $VAR/$?/$(...) expansion, `for ... do ...
-// done`, `if ... then ... fi`, `exit N`. Commands are the tools in tools.ts (never host processes), looked up
-// in the image's binaries as $PATH would be.
+// The simulated POSIX shell (busybox ash's flavour): sh-parse.ts reads a script, sh-expand.ts expands words,
+// sh-builtins.ts has the builtins; this module runs the tree. Commands are the tools in tools.ts (never host
+// processes), looked up in the image's binaries as $PATH would be; files live in the container's in-memory
+// layer (fs.ts), never on the host.
 import { hasBinary } from './images.js';
-import { BUILTINS, TOOLS, type Proc } from './tools.js';
+import { TOOLS, type Proc } from './tools.js';
 import { own } from '../util/own.js';
 import { ArithError, evalArith } from './arith.js';
+import { parse, ParseDepthError, ShellSyntaxError, type Node, type Redir } from './sh-parse.js';
+import { expandFields, expandHeredoc, expandString, matchPattern, ParamError, patternOf, type ExpandHost } from './sh-expand.js';
+import { baseFiles, ContainerFs } from './fs.js';
+import { BUILTINS, SPECIAL_BUILTINS, quoteForTrace, type Ctx } from './sh-builtins.js';
+
+export { ShellSyntaxError };
 
 export interface Chunk {
   fd: 1 | 2;
@@ -17,27 +24,26 @@ export interface Chunk {
 // 512 MiB of memory, and it fails the way ash fails there: with a shell error (`sh: out of memory`), status 2.
 export const SHELL_LIMITS = {
   /**
-   * Nesting: command substitutions, `sh -c` subshells and compound commands inside one another. In ash each
-   * nested $(...) or sh -c is a forked process waiting on its child through a pipe (a few hundred KiB of
-   * private memory apiece: stack, heap, page tables, pipe buffer), so somewhere past a thousand of them fill
-   * 512 MiB. kubesim's interpreter recurses on the JavaScript stack (about 500 levels fit), so it stops
-   * earlier, at 200 levels, far past anything a script nests: `sh: recursion too deep`.
+   * Nesting: command substitutions, `sh -c` subshells, function calls and compound commands inside one
+   * another. In ash each nested $(...) or sh -c is a forked process waiting on its child through a pipe (a few
+   * hundred KiB of private memory apiece), so somewhere past a thousand of them fill 512 MiB. kubesim's
+   * interpreter recurses on the JavaScript stack, so it stops earlier, at 200 levels, far past anything a
+   * script nests: `sh: recursion too deep`.
    */
   depth: 200,
   /**
    * Bytes in one expanded word, variable or command output (a pipe's contents, a $(...) result). ash builds an
-   * expansion in a buffer that doubles as it grows, then copies it into the variable: reassigning a value of N
-   * bytes holds about 5N at once, so a value past ~100 MiB cannot be built in 512 MiB (a string doubled 28
-   * times, 256 MiB, certainly not). kubesim keeps pipes in memory too, so their contents share the bound (a
-   * real pipe would stream: `seq 1 100000000 | wc -l` is refused here, at about 7 million lines).
+   * expansion in a buffer that doubles as it grows: a value past ~100 MiB cannot be built in 512 MiB. kubesim
+   * keeps pipes in memory too, so their contents share the bound (`seq 1 100000000 | wc -l` is refused here).
    */
   valueBytes: 64 << 20,
   /**
-   * Simple commands one script runs: about what ash runs in a second or two. At a few microseconds each this
-   * is a few seconds of kubesim's time; a script still going after that is treated as a process that keeps
-   * running (as a `while true` loop is).
+   * Simple commands one script runs: about what ash runs in a second or two. A script still going after that
+   * is a process that keeps running (as a `while true` loop is): see `blocked`.
    */
   steps: 1_000_000,
+  /** Simulated time one script may spend (sleeps, timeouts): past a day it is a process that keeps running. */
+  simulatedMs: 24 * 3600 * 1000,
 };
 
 /** A bound above was hit: ends the command line with `<shell>: <message>` and status 2. */
@@ -77,298 +83,39 @@ export class Output {
 export class ExitSignal {
   constructor(readonly code: number) {}
 }
+export class BreakSignal {
+  constructor(public n: number, readonly cont: boolean) {}
+}
+export class ReturnSignal {
+  constructor(readonly code: number) {}
+}
+/** The script keeps running past its bounds (a `while true` loop, `sleep infinity`): unwinds to the top. */
+export class BlockedSignal {}
 
-// ---------------------------------------------------------------------------------------------------------
-// Parsing
-
-type Part = { text: string; quote: 'none' | 'single' | 'double' } | { sub: string; quote: 'none' | 'double' } | { arith: string; quote: 'none' | 'double' };
-type Word = Part[];
-type Token = { t: 'word'; w: Word } | { t: 'op'; v: string };
-
-export class ShellSyntaxError extends Error {}
-
-function tokenize(src: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  let word: Word | null = null;
-  const push = (p: Part) => {
-    (word ??= []).push(p);
-  };
-  const end = () => {
-    if (word) out.push({ t: 'word', w: word });
-    word = null;
-  };
-  const readSub = (): string => {
-    // at "$(": find the matching ")" (quotes respected)
-    let depth = 1;
-    let j = i + 2;
-    let q: string | null = null;
-    for (; j < src.length; j++) {
-      const c = src[j];
-      if (q) {
-        if (c === q) q = null;
-        continue;
-      }
-      if (c === "'" || c === '"') q = c;
-      else if (c === '(') depth++;
-      else if (c === ')' && --depth === 0) break;
-    }
-    if (j >= src.length) throw new ShellSyntaxError('unterminated $(');
-    const s = src.slice(i + 2, j);
-    i = j + 1;
-    return s;
-  };
-  const readArith = (): string => {
-    // at "$((": the expression runs to the "))" that closes it, parentheses inside counted.
-    let depth = 0;
-    for (let j = i + 3; j < src.length; j++) {
-      if (src[j] === '(') depth++;
-      else if (src[j] === ')') {
-        if (depth === 0) {
-          if (src[j + 1] !== ')') break;
-          const s = src.slice(i + 3, j);
-          i = j + 2;
-          return s;
-        }
-        depth--;
-      }
-    }
-    throw new ShellSyntaxError('unterminated $((');
-  };
-  while (i < src.length) {
-    const c = src[i];
-    if (c === '#' && !word) {
-      while (i < src.length && src[i] !== '\n') i++;
-      continue;
-    }
-    if (c === ' ' || c === '\t') {
-      end();
-      i++;
-      continue;
-    }
-    if (c === '\\' && src[i + 1] === '\n') {
-      i += 2;
-      continue;
-    }
-    if (c === '\n' || c === ';' || c === '|' || c === '&' || c === '>' || c === '<') {
-      end();
-      const two = src.slice(i, i + 2);
-      if (two === '&&' || two === '||' || two === '>>' || two === '2>' || two === ';;') {
-        out.push({ t: 'op', v: two });
-        i += 2;
-      } else {
-        out.push({ t: 'op', v: c === '\n' ? ';' : c });
-        i++;
-      }
-      continue;
-    }
-    if (c === "'") {
-      const j = src.indexOf("'", i + 1);
-      if (j < 0) throw new ShellSyntaxError("unterminated quoted string");
-      push({ text: src.slice(i + 1, j), quote: 'single' });
-      i = j + 1;
-      continue;
-    }
-    if (c === '"') {
-      i++;
-      let buf = '';
-      while (i < src.length && src[i] !== '"') {
-        if (src[i] === '\\' && i + 1 < src.length && '"\\$`'.includes(src[i + 1])) {
-          buf += src[i + 1];
-          i += 2;
-        } else if (src.startsWith('$((', i)) {
-          if (buf) push({ text: buf, quote: 'double' });
-          buf = '';
-          push({ arith: readArith(), quote: 'double' });
-        } else if (src[i] === '$' && src[i + 1] === '(') {
-          if (buf) push({ text: buf, quote: 'double' });
-          buf = '';
-          push({ sub: readSub(), quote: 'double' });
-        } else buf += src[i++];
-      }
-      if (i >= src.length) throw new ShellSyntaxError('unterminated quoted string');
-      i++;
-      push({ text: buf, quote: 'double' });
-      continue;
-    }
-    if (src.startsWith('$((', i)) {
-      push({ arith: readArith(), quote: 'none' });
-      continue;
-    }
-    if (c === '$' && src[i + 1] === '(') {
-      push({ sub: readSub(), quote: 'none' });
-      continue;
-    }
-    if (c === '\\') {
-      push({ text: src[i + 1] ?? '', quote: 'single' });
-      i += 2;
-      continue;
-    }
-    let j = i;
-    while (j < src.length && !" \t\n;|&<>'\"\\".includes(src[j]) && !(src[j] === '$' && src[j + 1] === '(')) j++;
-    push({ text: src.slice(i, j), quote: 'none' });
-    i = j;
-  }
-  end();
-  return out;
+/** Standard input of a command: a string read from `pos` on (a loop's `read` consumes it line by line). */
+export interface Input {
+  s: string;
+  pos: number;
 }
 
-type Redirect = { fd: 1 | 2; op: '>' | '>>'; target: Word };
-type Simple = { kind: 'simple'; words: Word[]; redirects: Redirect[] };
-type For = { kind: 'for'; name: string; items: Word[]; body: List };
-type If = { kind: 'if'; cond: List; then: List; else?: List };
-type While = { kind: 'while'; cond: List; body: List };
-type Command = Simple | For | If | While;
-type Pipeline = { cmds: Command[]; negate: boolean };
-type List = { items: { p: Pipeline; op: ';' | '&&' | '||' }[] };
-
-function plain(w: Word): string | undefined {
-  return w.every((p) => 'text' in p && p.quote === 'none') ? w.map((p) => ('text' in p ? p.text : '')).join('') : undefined;
+/** The shell's own state beyond variables: functions, $@, options, the working directory, the filesystem. */
+export interface ShState {
+  funcs: Map<string, Node>;
+  params: string[];
+  argv0: string;
+  opts: { e: boolean; u: boolean; x: boolean; f: boolean };
+  readonly: Set<string>;
+  exported: Set<string>;
+  locals: Map<string, string | undefined>[];
+  loops: number;
+  /** Inside an if/while condition or a && || list: `set -e` does not apply. */
+  cond: number;
+  cwd: string;
+  fs: ContainerFs;
+  pid: number;
+  lastBg?: number;
+  traps: Map<string, string>;
 }
-
-class Parser {
-  i = 0;
-  private depth = 0;
-  constructor(readonly toks: Token[]) {}
-  /** ash refuses an empty condition or body: `if then fi` is `syntax error: unexpected "then"`. */
-  private nonEmpty(l: List): List {
-    if (l.items.length > 0) return l;
-    const t = this.toks[this.i];
-    if (!t) throw new ShellSyntaxError('syntax error: unexpected end of file');
-    throw new ShellSyntaxError(`syntax error: unexpected "${t.t === 'op' ? t.v : (plain(t.w) ?? 'word')}"`);
-  }
-  private enter(): void {
-    if (++this.depth > SHELL_LIMITS.depth) throw new ShellLimitError(TOO_DEEP);
-  }
-  peekWord(): string | undefined {
-    const t = this.toks[this.i];
-    return t?.t === 'word' ? plain(t.w) : undefined;
-  }
-  skipSeps(): void {
-    while (this.toks[this.i]?.t === 'op' && (this.toks[this.i] as { v: string }).v === ';') this.i++;
-  }
-  expectWord(w: string): void {
-    this.skipSeps();
-    if (this.peekWord() !== w) throw new ShellSyntaxError(`syntax error: expected "${w}"`);
-    this.i++;
-  }
-  list(stop: string[]): List {
-    const items: List['items'] = [];
-    let op: ';' | '&&' | '||' = ';';
-    for (;;) {
-      this.skipSeps();
-      const t = this.toks[this.i];
-      if (!t) break;
-      if (t.t === 'word' && stop.includes(plain(t.w) ?? '')) break;
-      const p = this.pipeline();
-      items.push({ p, op });
-      const n = this.toks[this.i];
-      if (n?.t === 'op' && (n.v === '&&' || n.v === '||')) {
-        op = n.v;
-        this.i++;
-      } else if (n?.t === 'op' && (n.v === ';' || n.v === '&')) {
-        op = ';';
-        this.i++;
-      } else if (n && !(n.t === 'word' && stop.includes(plain(n.w) ?? ''))) {
-        throw new ShellSyntaxError(`syntax error: unexpected "${n.t === 'op' ? n.v : 'word'}"`);
-      } else op = ';';
-    }
-    return { items };
-  }
-  pipeline(): Pipeline {
-    let negate = false;
-    if (this.peekWord() === '!') {
-      negate = true;
-      this.i++;
-    }
-    const cmds: Command[] = [this.command()];
-    while (this.toks[this.i]?.t === 'op' && (this.toks[this.i] as { v: string }).v === '|') {
-      this.i++;
-      cmds.push(this.command());
-    }
-    return { cmds, negate };
-  }
-  command(): Command {
-    this.enter();
-    try {
-      return this.compoundOrSimple();
-    } finally {
-      this.depth--;
-    }
-  }
-  private compoundOrSimple(): Command {
-    const w = this.peekWord();
-    if (w === 'for') {
-      this.i++;
-      const name = this.peekWord();
-      if (!name) throw new ShellSyntaxError('syntax error: bad for loop variable');
-      this.i++;
-      const items: Word[] = [];
-      if (this.peekWord() === 'in') {
-        this.i++;
-        while (this.toks[this.i]?.t === 'word') items.push((this.toks[this.i++] as { w: Word }).w);
-      }
-      this.expectWord('do');
-      const body = this.nonEmpty(this.list(['done']));
-      this.expectWord('done');
-      return { kind: 'for', name, items, body };
-    }
-    if (w === 'while' || w === 'until') {
-      this.i++;
-      const cond = this.nonEmpty(this.list(['do']));
-      this.expectWord('do');
-      const body = this.nonEmpty(this.list(['done']));
-      this.expectWord('done');
-      return { kind: 'while', cond, body };
-    }
-    if (w === 'if') {
-      this.i++;
-      const cond = this.nonEmpty(this.list(['then']));
-      this.expectWord('then');
-      const then = this.nonEmpty(this.list(['else', 'fi', 'elif']));
-      let els: List | undefined;
-      if (this.peekWord() === 'else') {
-        this.i++;
-        els = this.nonEmpty(this.list(['fi']));
-      }
-      this.expectWord('fi');
-      return { kind: 'if', cond, then, else: els };
-    }
-    const words: Word[] = [];
-    const redirects: Redirect[] = [];
-    for (;;) {
-      const t = this.toks[this.i];
-      if (!t) break;
-      if (t.t === 'op' && (t.v === '>' || t.v === '>>' || t.v === '2>')) {
-        this.i++;
-        const target = this.toks[this.i];
-        if (target?.t !== 'word') throw new ShellSyntaxError('syntax error: unexpected redirection');
-        this.i++;
-        redirects.push({ fd: t.v === '2>' ? 2 : 1, op: t.v === '>>' ? '>>' : '>', target: target.w });
-        continue;
-      }
-      if (t.t === 'op' && t.v === '<') {
-        this.i += 2;
-        continue;
-      }
-      if (t.t !== 'word') break;
-      words.push(t.w);
-      this.i++;
-    }
-    if (words.length === 0 && redirects.length === 0) throw new ShellSyntaxError('syntax error: unexpected token');
-    return { kind: 'simple', words, redirects };
-  }
-}
-
-export function parseScript(src: string): List {
-  const p = new Parser(tokenize(src));
-  const l = p.list([]);
-  if (p.i < p.toks.length) throw new ShellSyntaxError('syntax error: unexpected token');
-  return l;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Execution
 
 /** What the shell runs against: the process's view of its container (tools.ts fills the behaviour). */
 export interface ShellHost {
@@ -379,21 +126,63 @@ export interface ShellHost {
   /** The shell's name for its messages: "sh" (busybox ash) or "bash". */
   shellName: string;
   lastCode: number;
-  /** Set when a command blocks forever (sleep infinity, a server): the script stops there. */
+  /** Set when a command blocks forever (sleep infinity, a server, an endless loop): the script stops there. */
   blocked: boolean;
   /** Set when `exit` ended the script. */
   exited?: boolean;
   /** Passed to tools. */
   proc: Omit<Proc, 'argv' | 'stdin' | 'out' | 'stdoutTTY' | 'host'>;
   stdoutTTY: boolean;
+  /** The shell's state (made on first use; a session's hosts share the filesystem). */
+  sh?: ShState;
+}
+
+/** The container's filesystem for this session (made on first use from what tools.ts knows of the image). */
+const filesystems = new WeakMap<object, ContainerFs>();
+export function fsOf(host: ShellHost): ContainerFs {
+  if (host.sh) return host.sh.fs;
+  const key = host.proc.session as object;
+  let fs = filesystems.get(key);
+  if (!fs) filesystems.set(key, (fs = new ContainerFs((p) => baseFiles.read(host, p))));
+  return fs;
+}
+
+export function stateOf(host: ShellHost): ShState {
+  if (!host.sh) {
+    host.sh = {
+      funcs: new Map(),
+      params: [],
+      argv0: host.shellName,
+      opts: { e: false, u: false, x: false, f: false },
+      readonly: new Set(),
+      exported: new Set(host.vars.keys()),
+      locals: [],
+      loops: 0,
+      cond: 0,
+      cwd: '/',
+      fs: fsOf(host),
+      pid: 1,
+      traps: new Map(),
+    };
+  }
+  return host.sh;
+}
+
+/** A subshell's copy: ( ... ), $(...), a pipeline's commands. The filesystem is the container's, shared. */
+export function subshell(host: ShellHost): ShellHost {
+  const s = stateOf(host);
+  const sh: ShState = { ...s, funcs: new Map(s.funcs), params: [...s.params], opts: { ...s.opts }, readonly: new Set(s.readonly), exported: new Set(s.exported), locals: [], traps: new Map(s.traps) };
+  return { ...host, vars: new Map(host.vars), sh };
 }
 
 /** What one session's shells have used of SHELL_LIMITS (shared by its subshells through proc.session). */
 interface Budget {
-  /** A command line is running (the outermost entry catches the bounds' errors). */
   active: boolean;
   depth: number;
   steps: number;
+  startMs: number;
+  /** The command line's own output (a tool writing there writes to the terminal, if there is one). */
+  top?: Output;
 }
 
 const budgets = new WeakMap<object, Budget>();
@@ -401,12 +190,12 @@ const budgets = new WeakMap<object, Budget>();
 function budgetOf(host: ShellHost): Budget {
   const key = host.proc.session as object;
   let b = budgets.get(key);
-  if (!b) budgets.set(key, (b = { active: false, depth: 0, steps: 0 }));
+  if (!b) budgets.set(key, (b = { active: false, depth: 0, steps: 0, startMs: 0 }));
   return b;
 }
 
-/** Runs fn one nesting level deeper ($(...), sh -c). */
-function nested<T>(host: ShellHost, fn: () => T): T {
+/** Runs fn one nesting level deeper ($(...), sh -c, a function call). */
+export function nested<T>(host: ShellHost, fn: () => T): T {
   const b = budgetOf(host);
   if (b.depth >= SHELL_LIMITS.depth) throw new ShellLimitError(TOO_DEEP);
   b.depth++;
@@ -424,6 +213,7 @@ function isStackOverflow(e: unknown): boolean {
 /**
  * The outermost entry of a command line (a script, or a tool started directly): a bound hit anywhere inside
  * ends it with `<who>: <message>` on stderr and status 2 (1 for a tool), as ash's or busybox's fatal errors do.
+ * A script that keeps running past its bounds stops there with host.blocked set.
  */
 function guarded(host: ShellHost, who: string, out: Output, fn: () => number): number {
   const b = budgetOf(host);
@@ -431,11 +221,17 @@ function guarded(host: ShellHost, who: string, out: Output, fn: () => number): n
   b.active = true;
   b.depth = 0;
   b.steps = 0;
+  b.startMs = host.proc.session.elapsedMs;
+  b.top = out;
   try {
     return fn();
   } catch (e) {
+    if (e instanceof BlockedSignal) {
+      host.blocked = true;
+      return host.lastCode;
+    }
     // The JS stack is a backstop: the depth bound should be reached first.
-    const limit = e instanceof ShellLimitError ? e.message : isStackOverflow(e) ? TOO_DEEP : undefined;
+    const limit = e instanceof ShellLimitError ? e.message : isStackOverflow(e) || e instanceof ParseDepthError ? TOO_DEEP : undefined;
     if (limit === undefined) throw e;
     out.writeAlways(2, `${who}: ${limit}\n`);
     return (host.lastCode = isShell(who) ? 2 : 1);
@@ -446,215 +242,578 @@ function guarded(host: ShellHost, who: string, out: Output, fn: () => number): n
 
 const isShell = (name: string) => name === 'sh' || name === 'ash' || name === 'bash' || name === 'zsh';
 
-function checkSize(length: number): void {
+export function checkSize(length: number): void {
   if (length > SHELL_LIMITS.valueBytes) throw new ShellLimitError(OUT_OF_MEMORY);
 }
 
-function expandWord(host: ShellHost, w: Word, split: boolean): string[] {
-  const fields: string[] = [''];
-  let quotedSeen = false;
-  const expandVars = (s: string) => {
-    let size = 0;
-    return s.replace(/\$(\?|[A-Za-z_][A-Za-z0-9_]*|\{#?[A-Za-z_][A-Za-z0-9_]*\})/g, (_m, n: string) => {
-      const name = n.startsWith('{') ? n.slice(1, -1) : n;
-      const value = name === '?' ? String(host.lastCode) : name.startsWith('#') ? String((host.vars.get(name.slice(1)) ?? '').length) : (host.vars.get(name) ?? '');
-      checkSize((size += value.length));
-      return value;
-    });
-  };
-  const append = (s: string, splittable: boolean) => {
-    checkSize(fields[fields.length - 1].length + s.length);
-    if (!splittable || !split) {
-      fields[fields.length - 1] += s;
-      return;
-    }
-    const parts = s.split(/[ \t\n]+/);
-    fields[fields.length - 1] += parts[0];
-    for (let k = 1; k < parts.length; k++) fields.push(parts[k]);
-  };
-  for (const p of w) {
-    if ('arith' in p) {
-      let v: bigint;
+// ---------------------------------------------------------------------------------------------------------
+// Expansion glue
+
+export function getVar(host: ShellHost, name: string): string | undefined {
+  return host.vars.get(name);
+}
+
+export function setVar(host: ShellHost, name: string, value: string): void {
+  const s = stateOf(host);
+  if (s.readonly.has(name)) throw new FatalError(`${name}: is read only`);
+  checkSize(value.length);
+  host.vars.set(name, value);
+}
+
+/** An error that ends a non-interactive shell: `sh: <message>`, status 2. */
+export class FatalError extends Error {}
+
+function expander(host: ShellHost, out: Output): ExpandHost {
+  const s = stateOf(host);
+  return {
+    getVar: (n) => host.vars.get(n),
+    setVar: (n, v) => setVar(host, n, v),
+    params: () => s.params,
+    special: (c) => (c === '?' ? String(host.lastCode) : c === '$' ? String(s.pid) : c === '!' ? (s.lastBg === undefined ? '' : String(s.lastBg)) : c === '0' ? s.argv0 : optionLetters(s)),
+    cmdSub: (src) => commandSubstitution(host, src, out),
+    arith: (expr) => {
       try {
-        v = evalArith(expandVars(p.arith), (name) => host.vars.get(name));
+        return String(evalArith(expr, (n) => host.vars.get(n), 0, (n, v) => setVar(host, n, v)));
       } catch (e) {
-        if (e instanceof ArithError) throw new ShellSyntaxError(e.message);
+        if (e instanceof ArithError) throw new FatalError(e.message);
         throw e;
       }
-      append(String(v), p.quote === 'none');
-      if (p.quote !== 'none') quotedSeen = true;
-    } else if ('sub' in p) {
-      const out = new Output();
-      nested(host, () => {
-        try {
-          runList(host, parseScript(p.sub), '', out);
-        } catch (e) {
-          // `exit` in $(...) ends only that subshell.
-          if (!(e instanceof ExitSignal)) throw e;
-          host.lastCode = e.code;
-        }
-      });
-      const text = out.stdout.replace(/\n+$/, '');
-      append(text, p.quote === 'none');
-      if (p.quote !== 'none') quotedSeen = true;
-    } else if (p.quote === 'single') {
-      append(p.text, false);
-      quotedSeen = true;
-    } else if (p.quote === 'double') {
-      append(expandVars(p.text), false);
-      quotedSeen = true;
-    } else {
-      append(expandVars(p.text), true);
-    }
-  }
-  return fields.filter((f, k) => f !== '' || quotedSeen || (k > 0 && k < fields.length - 1));
+    },
+    nounset: () => s.opts.u,
+    glob: (pat) => (s.opts.f ? [] : glob(host, pat)),
+    checkSize,
+  };
 }
+
+function optionLetters(s: ShState): string {
+  return (s.opts.e ? 'e' : '') + (s.opts.f ? 'f' : '') + (s.opts.u ? 'u' : '') + (s.opts.x ? 'x' : '');
+}
+
+/** Command substitutions run so far: an assignment-only command's status is its last one's. */
+let subsRun = 0;
+
+function commandSubstitution(host: ShellHost, src: string, errOut: Output): string {
+  const sub = subshell(host);
+  const out = new Output();
+  nested(host, () => {
+    try {
+      runNode(sub, parse(src), { s: '', pos: 0 }, out);
+    } catch (e) {
+      // `exit` in $(...) ends only that subshell.
+      if (!(e instanceof ExitSignal)) throw e;
+      sub.lastCode = e.code;
+    }
+  });
+  host.lastCode = sub.lastCode;
+  subsRun++;
+  // its stderr is the shell's
+  for (const c of out.chunks) if (c.fd === 2) errOut.write(2, c.text);
+  return out.stdout.replace(/\n+$/, '');
+}
+
+/** Pathname expansion against the container's filesystem (sorted; dot files only for a leading dot). */
+function glob(host: ShellHost, pat: string): string[] {
+  const s = stateOf(host);
+  const abs = pat.startsWith('/');
+  const parts = pat.split('/').filter((p) => p !== '');
+  let paths: string[] = [abs ? '/' : ''];
+  for (const part of parts) {
+    const next: string[] = [];
+    const magic = /(^|[^\\])[*?[]/.test(part);
+    for (const base of paths) {
+      const dir = base === '' ? s.cwd : ContainerFs.normalize(base, s.cwd);
+      const join = (n: string) => (base === '' ? n : base.endsWith('/') ? base + n : `${base}/${n}`);
+      if (!magic) {
+        const lit = part.replace(/\\(.)/g, '$1');
+        if (s.fs.exists(ContainerFs.normalize(join(lit), s.cwd))) next.push(join(lit));
+        continue;
+      }
+      if (!s.fs.isDir(dir)) continue;
+      for (const n of s.fs.list(dir)) if ((!n.startsWith('.') || part.startsWith('.')) && matchPattern(part, n)) next.push(join(n));
+    }
+    paths = next;
+    if (!paths.length) return [];
+  }
+  return pat.endsWith('/') ? paths.map((p) => `${p}/`) : paths;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Running
 
 /** Runs a script; `exit` ends it with its code. A bound (SHELL_LIMITS) ends it with status 2. */
 export function runScript(host: ShellHost, script: string, stdin: string, out: Output): number {
   return guarded(host, host.shellName, out, () => {
-    let list: List;
+    const input: Input = { s: stdin, pos: 0 };
+    let tree: Node;
     try {
-      list = parseScript(script);
+      tree = parse(script);
     } catch (e) {
-      if (e instanceof ShellSyntaxError) {
-        out.write(2, `${host.shellName}: ${e.message}\n`);
-        return 2;
-      }
-      throw e;
-    }
-    try {
-      return runList(host, list, stdin, out);
-    } catch (e) {
-      if (e instanceof ExitSignal) {
-        host.exited = true;
-        return (host.lastCode = e.code);
-      }
-      // ash parses a $(...) with its line: a syntax error there is the line's.
       if (e instanceof ShellSyntaxError) {
         out.write(2, `${host.shellName}: ${e.message}\n`);
         return (host.lastCode = 2);
       }
       throw e;
     }
+    const code = runTop(host, tree, input, out);
+    const trap = host.sh?.traps.get('EXIT');
+    if (trap) {
+      host.sh!.traps.delete('EXIT');
+      const saved = host.lastCode;
+      runTop(host, parse(trap), input, out);
+      host.lastCode = saved;
+    }
+    return host.lastCode;
   });
 }
 
-function runList(host: ShellHost, list: List, stdin: string, out: Output): number {
-  let code = host.lastCode;
-  for (const { p, op } of list.items) {
-    if (host.blocked) break;
-    if (op === '&&' && code !== 0) continue;
-    if (op === '||' && code === 0) continue;
-    code = runPipeline(host, p, stdin, out);
-    host.lastCode = code;
-  }
-  return code;
+/** Runs a parsed script as a whole shell: `exit`, fatal errors and syntax errors end it. */
+export function runTop(host: ShellHost, tree: Node, input: Input, out: Output): number {
+  return topLevel(host, out, () => runNode(host, tree, input, out));
 }
 
-function runPipeline(host: ShellHost, p: Pipeline, stdin: string, out: Output): number {
-  let input = stdin;
-  let code = 0;
-  for (let k = 0; k < p.cmds.length; k++) {
-    const last = k === p.cmds.length - 1;
-    if (last) code = runCommand(host, p.cmds[k], input, out, host.stdoutTTY);
-    else {
-      const mid = new Output();
-      runCommand(host, p.cmds[k], input, mid, false);
-      for (const c of mid.chunks) if (c.fd === 2) out.write(2, c.text);
-      input = mid.stdout;
+function topLevel(host: ShellHost, out: Output, fn: () => number): number {
+  try {
+    return (host.lastCode = fn());
+  } catch (e) {
+    if (e instanceof ExitSignal) {
+      host.exited = true;
+      return (host.lastCode = e.code);
     }
+    if (e instanceof BreakSignal) return host.lastCode;
+    if (e instanceof ReturnSignal) return (host.lastCode = e.code);
+    const msg = fatalMessage(e);
+    if (msg === undefined) throw e;
+    out.write(2, `${host.shellName}: ${msg}\n`);
+    return (host.lastCode = 2);
   }
-  return p.negate ? (code === 0 ? 1 : 0) : code;
 }
 
-function runCommand(host: ShellHost, cmd: Command, stdin: string, out: Output, tty: boolean): number {
-  if (cmd.kind === 'for') {
-    const items = cmd.items.flatMap((w) => expandWord(host, w, true));
-    let code = 0;
-    for (const it of items) {
-      if (host.blocked) break;
-      host.vars.set(cmd.name, it);
-      code = runList(host, cmd.body, stdin, out);
-    }
-    return code;
-  }
-  if (cmd.kind === 'while') {
-    let code = 0;
-    // A loop still going after many rounds (`while true; do ...; sleep 1; done`) is a process that keeps
-    // running: the simulation stops it there and reports it as running.
-    for (let round = 0; !host.blocked; round++) {
-      if (round === 100) {
-        host.blocked = true;
-        break;
+function fatalMessage(e: unknown): string | undefined {
+  if (e instanceof ShellSyntaxError || e instanceof FatalError || e instanceof ParamError) return e.message;
+  return undefined;
+}
+
+/** Runs a tree node; returns its status. */
+export function runNode(host: ShellHost, n: Node, input: Input, out: Output): number {
+  const s = stateOf(host);
+  switch (n.k) {
+    case 'list': {
+      let code = 0;
+      for (const { node, bg } of n.items) {
+        if (bg) {
+          // A background job runs to completion at once (the simulation has no concurrency); $! is its id.
+          const sub = subshell(host);
+          try {
+            runTop(sub, node, input, out);
+          } catch (e) {
+            if (!(e instanceof BlockedSignal)) throw e;
+          }
+          s.lastBg = (s.lastBg ?? s.pid + 10) + 1;
+          code = host.lastCode = 0;
+          continue;
+        }
+        code = host.lastCode = runNode(host, node, input, out);
+        if (code !== 0 && s.opts.e && s.cond === 0 && !exempt(node, host)) throw new ExitSignal(code);
       }
-      if (runList(host, cmd.cond, stdin, out) !== 0) break;
-      code = runList(host, cmd.body, stdin, out);
+      return code;
     }
-    return code;
+    case 'andor': {
+      s.cond++;
+      let code: number;
+      let lastRan = false;
+      try {
+        code = host.lastCode = runNode(host, n.first, input, out);
+        for (let k = 0; k < n.rest.length; k++) {
+          const { op, node } = n.rest[k];
+          if ((op === '&&') !== (code === 0)) continue;
+          if (k === n.rest.length - 1) {
+            s.cond--;
+            lastRan = true;
+            try {
+              code = host.lastCode = runNode(host, node, input, out);
+            } finally {
+              s.cond++;
+            }
+          } else code = host.lastCode = runNode(host, node, input, out);
+        }
+      } finally {
+        s.cond--;
+      }
+      andorLastRan.set(n, lastRan);
+      return code;
+    }
+    case 'pipe':
+      return runPipeline(host, n, input, out);
+    case 'simple':
+      return runSimple(host, n, input, out);
+    case 'func':
+      s.funcs.set(n.name, n.body);
+      return 0;
+    default:
+      return withRedirs(host, n.redirs, input, out, (inp, o) => runCompound(host, n, inp, o));
   }
-  if (cmd.kind === 'if') {
-    if (runList(host, cmd.cond, stdin, out) === 0) return runList(host, cmd.then, stdin, out);
-    return cmd.else ? runList(host, cmd.else, stdin, out) : 0;
-  }
-  // A script that has run this many commands is a process that keeps running (see SHELL_LIMITS.steps).
-  if (++budgetOf(host).steps > SHELL_LIMITS.steps) {
-    host.blocked = true;
-    return 0;
-  }
-  // Leading NAME=value assignments: their values are expanded without field splitting (x=$(seq 3) is one value).
-  let first = 0;
-  for (; first < cmd.words.length; first++) {
-    const head = cmd.words[first][0];
-    const m = head && 'text' in head && head.quote === 'none' ? /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(head.text) : null;
-    if (!m) break;
-    const value = expandWord(host, cmd.words[first], false).join('');
-    host.vars.set(m[1], value.slice(m[1].length + 1));
-  }
-  const words = cmd.words.slice(first).flatMap((w) => expandWord(host, w, true));
-  if (words.length === 0) return 0;
-  let target = out;
-  const discard: (1 | 2)[] = [];
-  for (const r of cmd.redirects) {
-    const file = expandWord(host, r.target, false)[0] ?? '';
-    if (file === '&1' || file === '/dev/stdout') continue;
-    discard.push(r.fd);
-  }
-  if (discard.length) {
-    const sink = new Output();
-    target = sink;
-    const code = execute(host, words, stdin, sink, false);
-    for (const c of sink.chunks) if (!discard.includes(c.fd)) out.write(c.fd, c.text);
-    return code;
-  }
-  return execute(host, words, stdin, target, tty);
 }
 
-/** Runs one command line (already expanded): builtins, then the image's binaries. */
-export function execute(host: ShellHost, argv: string[], stdin: string, out: Output, tty: boolean): number {
-  const base = argv[0].slice(argv[0].lastIndexOf('/') + 1);
-  return guarded(host, base, out, () => executeCommand(host, argv, stdin, out, tty));
+const andorLastRan = new WeakMap<Node, boolean>();
+
+/** `set -e` does not end the shell for a negated pipeline or a && || list whose last command did not run. */
+function exempt(node: Node, host: ShellHost): boolean {
+  void host;
+  if (node.k === 'pipe' && node.neg) return true;
+  if (node.k === 'andor') return !andorLastRan.get(node);
+  return false;
 }
 
-function executeCommand(host: ShellHost, argv: string[], stdin: string, out: Output, tty: boolean): number {
+function runCompound(host: ShellHost, n: Node, input: Input, out: Output): number {
+  const s = stateOf(host);
+  const cond = (c: Node) => {
+    s.cond++;
+    try {
+      return runNode(host, c, input, out);
+    } finally {
+      s.cond--;
+    }
+  };
+  switch (n.k) {
+    case 'group':
+      return runNode(host, n.body, input, out);
+    case 'sub': {
+      const sub = subshell(host);
+      const code = nested(host, () => runTop(sub, n.body, input, out));
+      return code;
+    }
+    case 'if': {
+      for (const c of n.clauses) if (cond(c.cond) === 0) return runNode(host, c.body, input, out);
+      return n.else ? runNode(host, n.else, input, out) : 0;
+    }
+    case 'while': {
+      let code = 0;
+      s.loops++;
+      try {
+        for (;;) {
+          const c = cond(n.cond);
+          if ((c === 0) === n.until) break;
+          try {
+            code = runNode(host, n.body, input, out);
+          } catch (e) {
+            if (!(e instanceof BreakSignal)) throw e;
+            if (--e.n > 0) throw e;
+            if (!e.cont) break;
+          }
+        }
+      } finally {
+        s.loops--;
+      }
+      return code;
+    }
+    case 'for': {
+      const items = n.items ? n.items.flatMap((w) => expandFields(expander(host, out), w)) : [...s.params];
+      let code = 0;
+      s.loops++;
+      try {
+        for (const it of items) {
+          setVar(host, n.name, it);
+          try {
+            code = runNode(host, n.body, input, out);
+          } catch (e) {
+            if (!(e instanceof BreakSignal)) throw e;
+            if (--e.n > 0) throw e;
+            if (!e.cont) break;
+          }
+        }
+      } finally {
+        s.loops--;
+      }
+      return code;
+    }
+    case 'case': {
+      const x = expander(host, out);
+      const word = expandString(x, n.word);
+      for (const arm of n.arms) {
+        if (arm.pats.some((p) => matchPattern(patternOf(x, p), word))) return arm.body ? runNode(host, arm.body, input, out) : 0;
+      }
+      return 0;
+    }
+  }
+  return 0;
+}
+
+function runPipeline(host: ShellHost, p: Extract<Node, { k: 'pipe' }>, input: Input, out: Output): number {
+  let code = 0;
+  if (p.cmds.length === 1) code = runNode(host, p.cmds[0], input, out);
+  else {
+    let inp = input;
+    for (let k = 0; k < p.cmds.length; k++) {
+      const sub = subshell(host);
+      const last = k === p.cmds.length - 1;
+      const o = last ? out : new Output();
+      try {
+        code = nested(host, () => runTop(sub, p.cmds[k], inp, o));
+      } catch (e) {
+        // A writer that never ends feeding a reader that stops early (`yes | head -3`) ends with it.
+        if (!(e instanceof BlockedSignal) || last || !readsLittle(p.cmds[p.cmds.length - 1])) throw e;
+      }
+      if (!last) {
+        for (const c of o.chunks) if (c.fd === 2) out.write(2, c.text);
+        inp = { s: o.stdout, pos: 0 };
+      }
+    }
+  }
+  return p.neg ? (code === 0 ? 1 : 0) : code;
+}
+
+function readsLittle(n: Node): boolean {
+  return n.k === 'simple' && (n.words[0] === 'head' || (n.words[0] === 'grep' && n.words.some((w) => /^-[a-z]*[qm]/.test(w))));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Redirections
+
+type Dest = { k: 'fd'; fd: 1 | 2 } | { k: 'null' } | { k: 'file'; path: string } | { k: 'closed' };
+
+class RedirError extends Error {}
+
+/** Applies redirections around fn: output goes to files, /dev/null or the other descriptor, in order. */
+function withRedirs(host: ShellHost, redirs: Redir[], input: Input, out: Output, fn: (inp: Input, o: Output) => number): number {
+  if (!redirs.length) return fn(input, out);
+  const s = stateOf(host);
+  const x = expander(host, out);
+  const table = new Map<number, Dest>([
+    [1, { k: 'fd', fd: 1 }],
+    [2, { k: 'fd', fd: 2 }],
+  ]);
+  let inp = input;
+  try {
+    for (const r of redirs) {
+      if (r.op === '<<' || r.op === '<<-') {
+        if (r.fd === 0) inp = { s: r.here!.expand ? expandHeredoc(x, r.here!.body) : r.here!.body, pos: 0 };
+        continue;
+      }
+      const target = expandString(x, r.target);
+      if (r.op === '>&' || r.op === '<&') {
+        if (target === '-') table.set(r.fd, { k: 'closed' });
+        else if (/^\d+$/.test(target)) {
+          const src = Number(target);
+          if (src === 0 && r.op === '<&') continue;
+          const d = table.get(src);
+          if (!d) throw new RedirError(`${target}: Bad file descriptor`);
+          if (r.fd !== 0) table.set(r.fd, d);
+        } else if (r.fd === 1) {
+          // >&file: both descriptors to the file (as ash does)
+          const path = openOut(s, target, false);
+          table.set(1, path);
+          table.set(2, path);
+        }
+        continue;
+      }
+      if (r.op === '<' || r.op === '<>') {
+        const path = ContainerFs.normalize(target, s.cwd);
+        const data = s.fs.read(path);
+        if (data === undefined && r.op === '<>') {
+          const err = s.fs.write(path, '', false);
+          if (err) throw new RedirError(`can't create ${target}: ${err}`);
+        } else if (data === undefined) throw new RedirError(`can't open ${target}: no such file`);
+        if (data === null) throw new RedirError(`can't open ${target}: Is a directory`);
+        if (r.fd === 0) inp = { s: data ?? '', pos: 0 };
+        continue;
+      }
+      table.set(r.fd, openOut(s, target, r.op === '>>'));
+    }
+  } catch (e) {
+    if (!(e instanceof RedirError)) throw e;
+    out.write(2, `${host.shellName}: ${e.message}\n`);
+    return 1;
+  }
+  const plain = (table.get(1) as { fd?: number }).fd === 1 && (table.get(2) as { fd?: number }).fd === 2;
+  if (plain) return fn(inp, out);
+  const sink = new Output();
+  const route = () => {
+    for (const c of sink.chunks) {
+      const d = table.get(c.fd) ?? { k: 'closed' };
+      if (d.k === 'fd') out.write(d.fd, c.text);
+      else if (d.k === 'file') s.fs.write(d.path, c.text, true);
+    }
+  };
+  try {
+    const code = fn(inp, sink);
+    route();
+    return code;
+  } catch (e) {
+    route();
+    throw e;
+  }
+}
+
+function openOut(s: ShState, target: string, append: boolean): Dest {
+  if (target === '/dev/null') return { k: 'null' };
+  if (target === '/dev/stdout') return { k: 'fd', fd: 1 };
+  if (target === '/dev/stderr') return { k: 'fd', fd: 2 };
+  const path = ContainerFs.normalize(target, s.cwd);
+  const err = append && s.fs.read(path) !== undefined ? undefined : s.fs.write(path, '', false);
+  if (err) throw new RedirError(`can't create ${target}: ${err}`);
+  return { k: 'file', path };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Simple commands
+
+function step(host: ShellHost): void {
+  const b = budgetOf(host);
+  // A script that has run this many commands, or slept this long, is a process that keeps running.
+  if (++b.steps > SHELL_LIMITS.steps || host.proc.session.elapsedMs - b.startMs >= SHELL_LIMITS.simulatedMs) throw new BlockedSignal();
+}
+
+function runSimple(host: ShellHost, n: Extract<Node, { k: 'simple' }>, input: Input, out: Output): number {
+  step(host);
+  const s = stateOf(host);
+  const x = expander(host, out);
+  const subsBefore = subsRun;
+  let words: string[];
+  const assigns: [string, string][] = [];
+  words = n.words.flatMap((w) => expandFields(x, w));
+  for (const a of n.assigns) {
+    const eq = a.indexOf('=');
+    assigns.push([a.slice(0, eq), expandString(x, a.slice(eq + 1))]);
+  }
+  const subCode = subsRun !== subsBefore ? host.lastCode : 0;
+  if (s.opts.x) {
+    const trace = [...assigns.map(([k, v]) => `${k}=${quoteForTrace(v)}`), ...words.map(quoteForTrace)].join(' ');
+    if (trace) out.write(2, `+ ${trace}\n`);
+  }
+  if (words.length === 0) {
+    for (const [k, v] of assigns) setVar(host, k, v);
+    const code = withRedirs(host, n.redirs, input, out, () => 0);
+    return code || subCode;
+  }
+  const name = words[0];
+  const special = own(SPECIAL_BUILTINS, name) && !s.funcs.has(name);
+  const saved: [string, string | undefined][] = [];
+  for (const [k, v] of assigns) {
+    if (!special) saved.push([k, host.vars.get(k)]);
+    setVar(host, k, v);
+  }
+  try {
+    return withRedirs(host, n.redirs, input, out, (inp, o) => invoke(host, words, inp, o));
+  } finally {
+    for (const [k, v] of saved.reverse()) {
+      if (v === undefined) host.vars.delete(k);
+      else host.vars.set(k, v);
+    }
+  }
+}
+
+/** Runs a command by name: a function, a builtin, then the image's binaries. */
+export function invoke(host: ShellHost, argv: string[], input: Input, out: Output): number {
+  const s = stateOf(host);
+  const name = argv[0];
+  const fn = s.funcs.get(name);
+  if (fn) return callFunction(host, fn, argv, input, out);
+  const builtin = own(BUILTINS, name) ?? own(SPECIAL_BUILTINS, name);
+  if (builtin) return builtin(ctxOf(host, argv, input, out));
+  return external(host, argv, input, out, host.stdoutTTY && out === budgetOf(host).top);
+}
+
+export function ctxOf(host: ShellHost, argv: string[], input: Input, out: Output): Ctx {
+  return { host, argv, input, out, sh: stateOf(host), x: expander(host, out) };
+}
+
+function callFunction(host: ShellHost, body: Node, argv: string[], input: Input, out: Output): number {
+  const s = stateOf(host);
+  const savedParams = s.params;
+  const savedLoops = s.loops;
+  s.params = argv.slice(1);
+  s.locals.push(new Map());
+  s.loops = 0;
+  try {
+    return nested(host, () => runNode(host, body, input, out));
+  } catch (e) {
+    if (e instanceof ReturnSignal) return e.code;
+    throw e;
+  } finally {
+    s.params = savedParams;
+    s.loops = savedLoops;
+    const frame = s.locals.pop()!;
+    for (const [k, v] of frame) {
+      if (v === undefined) host.vars.delete(k);
+      else host.vars.set(k, v);
+    }
+  }
+}
+
+const READS_STDIN = new Set(['cat', 'grep', 'head', 'tail', 'wc', 'sort', 'uniq', 'nc', 'sh', 'ash', 'bash', 'zsh']);
+
+function external(host: ShellHost, argv: string[], input: Input, out: Output, tty: boolean): number {
   const name = argv[0];
   const base = name.slice(name.lastIndexOf('/') + 1);
-  const builtin = own(BUILTINS, base);
-  if (builtin && !name.includes('/')) return builtin(host, argv, stdin, out);
-  if (base === 'sh' || base === 'ash' || base === 'bash' || base === 'zsh') {
+  const stdin = input.s.slice(input.pos);
+  if (READS_STDIN.has(base)) input.pos = input.s.length;
+  if (isShell(base)) {
     if (!hasBinary(host.image, base)) return notFound(host, name, out);
-    const sub: ShellHost = { ...host, vars: new Map(host.vars), shellName: base === 'bash' ? 'bash' : base === 'zsh' ? 'zsh' : 'sh', lastCode: 0, blocked: false };
-    const c = argv.indexOf('-c');
-    const code = nested(host, () => (c >= 0 ? runScript(sub, argv[c + 1] ?? '', stdin, out) : runScript(sub, stdin, '', out)));
-    host.blocked ||= sub.blocked;
-    return code;
+    return nested(host, () => runShell(host, argv, stdin, out));
   }
   const tool = own(TOOLS, base);
   if (!tool || !hasBinary(host.image, base)) return notFound(host, name, out);
-  return tool({ ...host.proc, argv, stdin, out, stdoutTTY: tty, host });
+  const code = tool({ ...host.proc, argv, stdin, out, stdoutTTY: tty, host });
+  if (host.blocked) throw new BlockedSignal();
+  return code;
+}
+
+/** `sh [-eux] -c SCRIPT [NAME ARGS...]`, `sh FILE ARGS...`, `sh` reading its stdin. */
+function runShell(host: ShellHost, argv: string[], stdin: string, out: Output): number {
+  const base = argv[0].slice(argv[0].lastIndexOf('/') + 1);
+  const s = stateOf(host);
+  const vars = new Map([...host.vars].filter(([k]) => s.exported.has(k)));
+  const sub: ShellHost = { ...host, vars, shellName: base === 'bash' ? 'bash' : base === 'zsh' ? 'zsh' : 'sh', lastCode: 0, blocked: false, sh: undefined };
+  const st = stateOf(sub);
+  st.cwd = s.cwd;
+  let k = 1;
+  let script: string | undefined;
+  let fromC = false;
+  for (; k < argv.length && /^[-+][a-z]+$/.test(argv[k]); k++) {
+    for (const f of argv[k].slice(1)) {
+      if (f === 'c') fromC = true;
+      else if (f === 'e' || f === 'u' || f === 'x' || f === 'f') st.opts[f] = argv[k][0] === '-';
+    }
+  }
+  if (fromC) {
+    script = argv[k++] ?? '';
+    st.argv0 = argv[k++] ?? sub.shellName;
+  } else if (k < argv.length) {
+    const file = argv[k++];
+    const data = s.fs.read(ContainerFs.normalize(file, s.cwd));
+    if (data === undefined || data === null) {
+      out.write(2, `${sub.shellName}: can't open '${file}': No such file or directory\n`);
+      return 2;
+    }
+    script = data;
+    st.argv0 = file;
+  }
+  st.params = argv.slice(k);
+  const code = script === undefined ? runScript(sub, stdin, '', out) : runScript(sub, script, stdin, out);
+  if (sub.blocked) throw new BlockedSignal();
+  return code;
 }
 
 function notFound(host: ShellHost, name: string, out: Output): number {
   out.write(2, host.shellName === 'bash' ? `bash: ${name}: command not found\n` : host.shellName === 'zsh' ? `zsh: command not found: ${name}\n` : `${host.shellName}: ${name}: not found\n`);
   return 127;
 }
+
+/** Runs one command line (already expanded), as the runtime starts a process: builtins, then the image's binaries. */
+export function execute(host: ShellHost, argv: string[], stdin: string, out: Output, tty: boolean): number {
+  const base = argv[0].slice(argv[0].lastIndexOf('/') + 1);
+  void tty;
+  return guarded(host, base, out, () => {
+    const input: Input = { s: stdin, pos: 0 };
+    if (isShell(base)) {
+      if (!hasBinary(host.image, base)) return notFound(host, argv[0], out);
+      return runShell(host, argv, stdin, out);
+    }
+    const builtin = own(BUILTINS, base);
+    if (builtin && !argv[0].includes('/')) return topLevel(host, out, () => builtin(ctxOf(host, argv, input, out)));
+    return external(host, argv, input, out, host.stdoutTTY);
+  });
+}
+
+export const parseScript = parse;
+export { expander };

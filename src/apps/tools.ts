@@ -7,7 +7,8 @@ import { CLUSTER_DNS_IP, hostsFile, resolvConf } from '../net/dns.js';
 import type { PodHost } from '../net/topology.js';
 import { parseImageRef } from './images.js';
 import type { HttpRequest, HttpResponse } from './servers.js';
-import { ExitSignal, type Output, type ShellHost } from './shell.js';
+import { fsOf, type Output, type ShellHost } from './shell.js';
+import { baseFiles, ContainerFs } from './fs.js';
 import { own } from '../util/own.js';
 
 /** A running tool: its argv and streams, and where it runs. */
@@ -33,7 +34,7 @@ type Tool = (p: Proc) => number;
 const MAX_ELAPSED_MS = 100 * 365 * 24 * 3600 * 1000;
 
 /** Simulated time a command spends (a timeout, a sleep), bounded so that the clock stays a real date. */
-function spend(session: Proc['session'], ms: number): void {
+export function spend(session: Proc['session'], ms: number): void {
   if (!Number.isFinite(ms) || ms <= 0) return;
   session.elapsedMs = Math.min(session.elapsedMs + ms, MAX_ELAPSED_MS);
 }
@@ -43,86 +44,6 @@ function secondsArg(tool: string, v: string | undefined): number | string {
   const n = v !== undefined && /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
   return Number.isFinite(n) ? n : `${tool}: invalid number '${v ?? ''}'\n`;
 }
-type Builtin = (host: ShellHost, argv: string[], stdin: string, out: Output) => number;
-
-// ---------------------------------------------------------------------------------------------------------
-// Builtins
-
-function echo(_h: ShellHost, argv: string[], _stdin: string, out: Output): number {
-  let args = argv.slice(1);
-  let newline = true;
-  let escapes = false;
-  while (args.length && /^-[neE]+$/.test(args[0])) {
-    if (args[0].includes('n')) newline = false;
-    if (args[0].includes('e')) escapes = true;
-    args = args.slice(1);
-  }
-  let s = args.join(' ');
-  if (escapes) s = s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
-  out.write(1, s + (newline ? '\n' : ''));
-  return 0;
-}
-
-function printf(_h: ShellHost, argv: string[], _stdin: string, out: Output): number {
-  const fmt = argv[1] ?? '';
-  const args = argv.slice(2);
-  let k = 0;
-  const s = fmt.replace(/%[sd]|\\n|\\t|%%/g, (m) => (m === '\\n' ? '\n' : m === '\\t' ? '\t' : m === '%%' ? '%' : (args[k++] ?? '')));
-  out.write(1, s);
-  return 0;
-}
-
-function test(_h: ShellHost, argv: string[]): number {
-  const a = argv[0] === '[' ? argv.slice(1, -1) : argv.slice(1);
-  if (a.length === 3) {
-    const [x, op, y] = a;
-    const r: Record<string, boolean> = { '=': x === y, '==': x === y, '!=': x !== y, '-eq': +x === +y, '-ne': +x !== +y, '-lt': +x < +y, '-le': +x <= +y, '-gt': +x > +y, '-ge': +x >= +y };
-    return own(r, op) ? 0 : 1;
-  }
-  if (a.length === 2 && a[0] === '-n') return a[1] ? 0 : 1;
-  if (a.length === 2 && a[0] === '-z') return a[1] ? 1 : 0;
-  if (a.length === 1) return a[0] ? 0 : 1;
-  return 1;
-}
-
-export const BUILTINS: Record<string, Builtin> = {
-  echo,
-  printf,
-  test,
-  '[': test,
-  true: () => 0,
-  false: () => 1,
-  ':': () => 0,
-  cd: () => 0,
-  export: (h, argv) => {
-    for (const a of argv.slice(1)) {
-      const eq = a.indexOf('=');
-      if (eq > 0) h.vars.set(a.slice(0, eq), a.slice(eq + 1));
-    }
-    return 0;
-  },
-  exit: (h, argv) => {
-    throw new ExitSignal(argv[1] !== undefined ? Number(argv[1]) & 255 : h.lastCode);
-  },
-  sleep: (h, argv, _s, out) => {
-    const v = argv[1];
-    if (v === undefined) {
-      out.write(2, 'sleep: missing operand\n');
-      return 1;
-    }
-    if (v === 'infinity' || Number.parseFloat(v) >= 86400) {
-      h.blocked = true;
-      return 0;
-    }
-    const secs = Number.parseFloat(v);
-    if (Number.isNaN(secs)) {
-      out.write(2, `sleep: invalid number '${v}'\n`);
-      return 1;
-    }
-    spend(h.proc.session, secs * 1000);
-    return 0;
-  },
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // Text tools
@@ -134,7 +55,8 @@ function lines(s: string): string[] {
   return l;
 }
 
-function readFile(p: Proc, path: string): string | undefined {
+/** The few files kubesim knows of an image, computed from the pod (the base under the writable layer). */
+function baseFile(p: Pick<Proc, 'pod' | 'net'>, path: string): string | undefined {
   const pod = p.pod;
   switch (path) {
     case '/etc/resolv.conf':
@@ -142,11 +64,22 @@ function readFile(p: Proc, path: string): string | undefined {
     case '/etc/hosts':
       return pod.hostNetwork ? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${pod.node.internalIP}\t${pod.node.name}\n` : hostsFile(pod);
     case '/etc/hostname':
-      return `${hostnameOf(p)}\n`;
+      return `${pod.hostNetwork ? pod.node.name : pod.name}\n`;
     case '/var/run/secrets/kubernetes.io/serviceaccount/namespace':
       return pod.namespace;
   }
   return undefined;
+}
+
+baseFiles.read = (host, path) => baseFile((host as ShellHost).proc, path);
+
+const cwdOf = (p: Proc) => p.host.sh?.cwd ?? '/';
+const absPath = (p: Proc, path: string) => ContainerFs.normalize(path, cwdOf(p));
+const isBusybox = (p: Proc) => p.host.image.binaries.includes('busybox');
+
+/** A file's contents (undefined when missing, null for a directory). */
+function readFile(p: Proc, path: string): string | undefined | null {
+  return fsOf(p.host).read(absPath(p, path));
 }
 
 function cat(p: Proc): number {
@@ -159,9 +92,67 @@ function cat(p: Proc): number {
   for (const f of files) {
     const text = readFile(p, f);
     if (text === undefined) {
-      p.out.write(2, p.host.image.binaries.includes('busybox') ? `cat: can't open '${f}': No such file or directory\n` : `cat: ${f}: No such file or directory\n`);
+      p.out.write(2, isBusybox(p) ? `cat: can't open '${f}': No such file or directory\n` : `cat: ${f}: No such file or directory\n`);
+      code = 1;
+    } else if (text === null) {
+      p.out.write(2, isBusybox(p) ? `cat: read error: Is a directory\n` : `cat: ${f}: Is a directory\n`);
       code = 1;
     } else p.out.write(1, text);
+  }
+  return code;
+}
+
+/** Arguments split into flag letters and operands. */
+function flagsOf(argv: string[]): { flags: Set<string>; ops: string[] } {
+  const flags = new Set<string>();
+  const ops: string[] = [];
+  let done = false;
+  for (const a of argv) {
+    if (!done && a === '--') done = true;
+    else if (!done && /^-[A-Za-z0-9]+$/.test(a)) for (const f of a.slice(1)) flags.add(f);
+    else ops.push(a);
+  }
+  return { flags, ops };
+}
+
+function mkdir(p: Proc): number {
+  const { flags, ops } = flagsOf(p.argv.slice(1));
+  let code = 0;
+  for (const d of ops) {
+    const e = fsOf(p.host).mkdir(absPath(p, d), flags.has('p'));
+    if (e) {
+      p.out.write(2, `mkdir: can't create directory '${d}': ${e}\n`);
+      code = 1;
+    }
+  }
+  return code;
+}
+
+function rm(p: Proc): number {
+  const { flags, ops } = flagsOf(p.argv.slice(1));
+  let code = 0;
+  for (const f of ops) {
+    const e = fsOf(p.host).remove(absPath(p, f), flags.has('r') || flags.has('R'));
+    if (e && !(flags.has('f') && e.startsWith('No such'))) {
+      p.out.write(2, e === 'Is a directory' ? `rm: '${f}' is a directory\n` : `rm: can't remove '${f}': ${e}\n`);
+      code = 1;
+    }
+  }
+  return code;
+}
+
+function touch(p: Proc): number {
+  const { ops } = flagsOf(p.argv.slice(1));
+  let code = 0;
+  for (const f of ops) {
+    const fs = fsOf(p.host);
+    const path = absPath(p, f);
+    if (fs.exists(path)) continue;
+    const e = fs.write(path, '', false);
+    if (e) {
+      p.out.write(2, `touch: ${f}: No such file or directory\n`);
+      code = 1;
+    }
   }
   return code;
 }
@@ -359,8 +350,41 @@ function date(p: Proc): number {
 }
 
 function ls(p: Proc): number {
-  p.out.write(1, 'bin\ndev\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n');
-  return 0;
+  const { flags, ops } = flagsOf(p.argv.slice(1));
+  const fs = fsOf(p.host);
+  const all = flags.has('a');
+  const long = flags.has('l');
+  const entry = (name: string, path: string) => {
+    if (!long) return `${name}\n`;
+    const dir = fs.isDir(path);
+    const size = dir ? 4096 : (fs.read(path) ?? '').length;
+    return `${dir ? 'drwxr-xr-x' : '-rw-r--r--'}    ${dir ? 2 : 1} root     root     ${String(size).padStart(9)} Jan  1 00:00 ${name}\n`;
+  };
+  const targets = ops.length ? ops : ['.'];
+  let code = 0;
+  const files: string[] = [];
+  const dirs: string[] = [];
+  for (const t of targets) {
+    const path = absPath(p, t);
+    if (!fs.exists(path)) {
+      p.out.write(2, `ls: ${t}: No such file or directory\n`);
+      code = 1;
+    } else if (fs.isDir(path) && !flags.has('d')) dirs.push(t);
+    else files.push(t);
+  }
+  let s = '';
+  for (const f of files.sort()) s += entry(f, absPath(p, f));
+  dirs.sort().forEach((d, k) => {
+    const path = absPath(p, d);
+    if (targets.length > 1) s += `${s ? '\n' : ''}${d}:\n`;
+    const names = fs.list(path).filter((n) => all || !n.startsWith('.'));
+    if (long) s += `total ${names.length * 4}\n`;
+    if (all) s += entry('.', path) + entry('..', ContainerFs.normalize('..', path));
+    for (const n of names) s += entry(n, `${path === '/' ? '' : path}/${n}`);
+    void k;
+  });
+  p.out.write(1, s);
+  return code;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1051,4 +1075,7 @@ export const TOOLS: Record<string, Tool> = {
   seq,
   date,
   ls,
+  mkdir,
+  rm,
+  touch,
 };
