@@ -27,6 +27,8 @@ export function quoteForTrace(w: string): string {
 }
 
 const err = (c: Ctx, msg: string) => c.out.write(2, `${c.host.shellName}: ${msg}\n`);
+/** A builtin's error as ash words it: `sh: cd: line 1: ...`. */
+const errAt = (c: Ctx, msg: string) => c.out.write(2, `${c.sh.argv0 === c.host.shellName ? c.host.shellName : c.sh.argv0}: ${c.argv[0]}: line ${c.sh.line + c.sh.lineBase}: ${msg}\n`);
 
 function echo(c: Ctx): number {
   let args = c.argv.slice(1);
@@ -225,7 +227,7 @@ function cd(c: Ctx): number {
   }
   const path = ContainerFs.normalize(dir, c.sh.cwd);
   if (!c.sh.fs.isDir(path)) {
-    err(c, `cd: can't cd to ${dir}: ${c.sh.fs.exists(path) ? 'Not a directory' : 'No such file or directory'}`);
+    errAt(c, `can't cd to ${dir}: ${c.sh.fs.exists(path) ? 'Not a directory' : 'No such file or directory'}`);
     return 2;
   }
   c.host.vars.set('OLDPWD', c.sh.cwd);
@@ -262,7 +264,7 @@ function command(c: Ctx): number {
     let code = 0;
     for (const name of args.slice(1)) {
       const w = whence(c, name);
-      if (!w) code = 1;
+      if (!w) code = 127;
       else if (args[0] === '-V') typeBuiltin({ ...c, argv: ['type', name] });
       else c.out.write(1, `${w.path ?? name}\n`);
     }
@@ -368,7 +370,7 @@ export const BUILTINS: Record<string, Builtin> = {
   local: (c) => {
     const frame = c.sh.locals[c.sh.locals.length - 1];
     if (!frame) {
-      err(c, 'local: line 0: not in a function');
+      errAt(c, 'not in a function');
       return 2;
     }
     for (const a of c.argv.slice(1)) {

@@ -80,7 +80,7 @@ function pieces(h: ExpandHost, s: string, inDq: boolean, out: Piece[], tilde: bo
       const inner: Piece[] = [];
       pieces(h, s.slice(i + 1, j - 1), true, inner, false);
       // "" is an empty quoted field, not nothing
-      if (inner.length === 0) out.push({ s: '', q: true, split: false });
+      if (inner.length === 0 && !/^\$\{?@\}?$/.test(s.slice(i + 1, j - 1))) out.push({ s: '', q: true, split: false });
       out.push(...inner);
       i = j;
     } else if (c === '\\') {

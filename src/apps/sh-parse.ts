@@ -16,7 +16,7 @@ export interface Redir {
 }
 
 export type Node =
-  | { k: 'simple'; assigns: string[]; words: string[]; redirs: Redir[] }
+  | { k: 'simple'; assigns: string[]; words: string[]; redirs: Redir[]; line?: number }
   | { k: 'pipe'; cmds: Node[]; neg: boolean }
   | { k: 'andor'; first: Node; rest: { op: '&&' | '||'; node: Node }[] }
   | { k: 'list'; items: { node: Node; bg: boolean }[] }
@@ -28,7 +28,7 @@ export type Node =
   | { k: 'case'; word: string; arms: { pats: string[]; body?: Node }[]; redirs: Redir[] }
   | { k: 'func'; name: string; body: Node };
 
-type Tok = { t: 'w'; raw: string } | { t: 'op'; v: string; here?: Redir['here'] } | { t: 'nl' } | { t: 'eof' };
+type Tok = { t: 'w'; raw: string; line?: number } | { t: 'op'; v: string; here?: Redir['here'] } | { t: 'nl' } | { t: 'eof' };
 
 const META = ' \t\n;&|<>()';
 const OPS = ['&&', '||', ';;', '<<-', '<<', '>>', '<&', '>&', '<>', '>|', ';', '&', '|', '<', '>', '(', ')'];
@@ -82,6 +82,19 @@ export function skipConstruct(s: string, i: number): number {
 
 function tokenize(src: string): Tok[] {
   const toks: Tok[] = [];
+  const newlines: number[] = [];
+  for (let k = src.indexOf('\n'); k >= 0; k = src.indexOf('\n', k + 1)) newlines.push(k);
+  /** Lines before offset `at` (ash's line numbers in messages). */
+  const lineAt = (at: number) => {
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newlines[mid] < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const pending: { tok: Tok & { t: 'op' }; delim: string; strip: boolean }[] = [];
   let i = 0;
   let heredocNext: { tok: Tok & { t: 'op' }; strip: boolean } | undefined;
@@ -134,6 +147,7 @@ function tokenize(src: string): Tok[] {
       continue;
     }
     // A word: up to an unquoted metacharacter.
+    const start = i;
     let j = i;
     while (j < src.length && !META.includes(src[j])) {
       if (src[j] === '\\') {
@@ -149,7 +163,7 @@ function tokenize(src: string): Tok[] {
       toks.push({ t: 'w', raw: `\u0000fd${raw}` });
       continue;
     }
-    toks.push({ t: 'w', raw });
+    toks.push({ t: 'w', raw, line: lineAt(start) });
     if (heredocNext) {
       const quoted = /["'\\]/.test(raw);
       heredocNext.tok.here!.expand = !quoted;
@@ -413,6 +427,7 @@ class Parser {
     const assigns: string[] = [];
     const words: string[] = [];
     const redirs: Redir[] = [];
+    const line = (this.tok as { line?: number }).line;
     for (;;) {
       if (this.redir(redirs)) continue;
       const t = this.tok;
@@ -422,7 +437,7 @@ class Parser {
       this.i++;
     }
     if (!assigns.length && !words.length && !redirs.length) this.unexpected(expecting);
-    return { k: 'simple', assigns, words, redirs };
+    return { k: 'simple', assigns, words, redirs, line };
   }
 }
 

@@ -115,6 +115,9 @@ export interface ShState {
   pid: number;
   lastBg?: number;
   traps: Map<string, string>;
+  /** Line of the command running (0-based) and what ash adds to it in messages (0 for sh -c, 1 for a file). */
+  line: number;
+  lineBase: number;
 }
 
 /** What the shell runs against: the process's view of its container (tools.ts fills the behaviour). */
@@ -163,6 +166,8 @@ export function stateOf(host: ShellHost): ShState {
       fs: fsOf(host),
       pid: 1,
       traps: new Map(),
+      line: 0,
+      lineBase: 0,
     };
   }
   return host.sh;
@@ -666,6 +671,7 @@ function step(host: ShellHost): void {
 function runSimple(host: ShellHost, n: Extract<Node, { k: 'simple' }>, input: Input, out: Output): number {
   step(host);
   const s = stateOf(host);
+  if (n.line !== undefined) s.line = n.line;
   const x = expander(host, out);
   const subsBefore = subsRun;
   let words: string[];
@@ -787,8 +793,10 @@ function runShell(host: ShellHost, argv: string[], stdin: string, out: Output): 
     }
     script = data;
     st.argv0 = file;
+    st.lineBase = 1;
   }
   st.params = argv.slice(k);
+  if (script === undefined) st.lineBase = 1;
   const code = script === undefined ? runScript(sub, stdin, '', out) : runScript(sub, script, stdin, out);
   if (sub.blocked) throw new BlockedSignal();
   return code;
