@@ -42,8 +42,17 @@ export const SHELL_LIMITS = {
    * is a process that keeps running (as a `while true` loop is): see `blocked`.
    */
   steps: 1_000_000,
-  /** Simulated time one script may spend (sleeps, timeouts): past a day it is a process that keeps running. */
-  simulatedMs: 24 * 3600 * 1000,
+  /**
+   * Simulated time one command line may spend (sleeps, timeouts): past an hour it is a process that keeps
+   * running. A polling loop (`until wget ...; do sleep 1; done`) thus runs a few thousand rounds at most.
+   */
+  simulatedMs: 3600 * 1000,
+  /**
+   * Bytes a pipeline's writer may send to a reader that stops early (`head`, `grep -q`): a pipe's buffer (64 KiB on
+   * Linux). Past them the writer is ended as
+   * a real one is when its reader has gone (SIGPIPE, status 141).
+   */
+  pipeBytes: 64 << 10,
 };
 
 /** A bound above was hit: ends the command line with `<shell>: <message>` and status 2. */
@@ -551,12 +560,13 @@ function runPipeline(host: ShellHost, p: Extract<Node, { k: 'pipe' }>, input: In
     for (let k = 0; k < p.cmds.length; k++) {
       const sub = subshell(host);
       const last = k === p.cmds.length - 1;
-      const o = last ? out : new Output();
+      // A writer feeding a reader that stops early (`yes | head -3`) ends when the reader has gone.
+      const o = last ? out : readsLittle(p.cmds[p.cmds.length - 1]) ? new PipeOutput() : new Output();
       try {
         code = nested(host, () => runTop(sub, p.cmds[k], inp, o));
       } catch (e) {
-        // A writer that never ends feeding a reader that stops early (`yes | head -3`) ends with it.
-        if (!(e instanceof BlockedSignal) || last || !readsLittle(p.cmds[p.cmds.length - 1])) throw e;
+        if (!(e instanceof PipeClosed)) throw e;
+        code = 141;
       }
       if (!last) {
         for (const c of o.chunks) if (c.fd === 2) out.write(2, c.text);
@@ -565,6 +575,17 @@ function runPipeline(host: ShellHost, p: Extract<Node, { k: 'pipe' }>, input: In
     }
   }
   return p.neg ? (code === 0 ? 1 : 0) : code;
+}
+
+class PipeClosed {}
+
+/** A pipe whose reader stops early: past SHELL_LIMITS.pipeBytes its writer gets SIGPIPE. */
+class PipeOutput extends Output {
+  private sent = 0;
+  override write(fd: 1 | 2, text: string): void {
+    if (fd === 1 && (this.sent += text.length) > SHELL_LIMITS.pipeBytes) throw new PipeClosed();
+    super.write(fd, text);
+  }
 }
 
 function readsLittle(n: Node): boolean {
@@ -668,18 +689,25 @@ function step(host: ShellHost): void {
   if (++b.steps > SHELL_LIMITS.steps || host.proc.session.elapsedMs - b.startMs >= SHELL_LIMITS.simulatedMs) throw new BlockedSignal();
 }
 
+const PLAIN = /^[^$'"\\`*?[~]*$/;
+
 function runSimple(host: ShellHost, n: Extract<Node, { k: 'simple' }>, input: Input, out: Output): number {
   step(host);
   const s = stateOf(host);
   if (n.line !== undefined) s.line = n.line;
-  const x = expander(host, out);
   const subsBefore = subsRun;
-  let words: string[];
+  let x: ExpandHost | undefined;
+  const words: string[] = [];
   const assigns: [string, string][] = [];
-  words = n.words.flatMap((w) => expandFields(x, w));
+  // Words without quotes, expansions or glob characters are themselves (the common case, kept fast).
+  for (const w of n.words) {
+    if (PLAIN.test(w)) words.push(w);
+    else words.push(...expandFields((x ??= expander(host, out)), w));
+  }
   for (const a of n.assigns) {
     const eq = a.indexOf('=');
-    assigns.push([a.slice(0, eq), expandString(x, a.slice(eq + 1))]);
+    const v = a.slice(eq + 1);
+    assigns.push([a.slice(0, eq), PLAIN.test(v) ? v : expandString((x ??= expander(host, out)), v)]);
   }
   const subCode = subsRun !== subsBefore ? host.lastCode : 0;
   if (s.opts.x) {

@@ -17,10 +17,11 @@ const corpus = JSON.parse(readFileSync(new URL('../../../test/apps/shell-corpus.
 
 describe('shell corpus: kubesim\'s sh prints what busybox ash prints', () => {
   it('has at least 60 snippets', () => assert.ok(corpus.snippets.length >= 60));
+  // Each run is a new process session, with its own container filesystem layer: files written by one snippet
+  // are not seen by the next.
+  const { sh } = tools();
   for (const c of corpus.snippets) {
     it(c.name, () => {
-      // a fresh pod per snippet: files written by one are not seen by the next
-      const { sh } = tools();
       const r = sh(['sh', '-c', c.script], c.stdin ?? '');
       assert.deepEqual({ stdout: r.stdout, stderr: r.stderr, code: r.code }, c.expected, c.script);
     });
