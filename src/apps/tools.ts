@@ -228,20 +228,52 @@ function countArg(argv: string[], def: number): number {
   return def;
 }
 
+/**
+ * The input of a text tool: its file operands' contents (flags and the values of `valued` flags skipped), or
+ * its stdin when it names none. undefined when a file cannot be read (the error written).
+ */
+function inputOf(p: Proc, valued: string[] = []): { text: string; names: string[] } | undefined {
+  const names: string[] = [];
+  const argv = p.argv.slice(1);
+  for (let i = 0; i < argv.length; i++) {
+    if (valued.includes(argv[i])) i++;
+    else if (!/^-./.test(argv[i])) names.push(argv[i]);
+  }
+  if (!names.length) return { text: p.stdin, names };
+  let text = '';
+  const tool = p.argv[0].slice(p.argv[0].lastIndexOf('/') + 1);
+  for (const f of names) {
+    const data = f === '-' ? p.stdin : readFile(p, f);
+    if (typeof data !== 'string') {
+      p.out.write(2, `${tool}: ${isBusybox(p) && tool !== 'head' ? `can't open '${f}'` : f}: ${data === null ? 'Is a directory' : 'No such file or directory'}\n`);
+      return undefined;
+    }
+    text += data;
+  }
+  return { text, names };
+}
+
 function head(p: Proc): number {
-  p.out.write(1, lines(p.stdin).slice(0, countArg(p.argv, 10)).map((l) => `${l}\n`).join(''));
+  const input = inputOf(p, ['-n']);
+  if (!input) return 1;
+  p.out.write(1, lines(input.text).slice(0, countArg(p.argv, 10)).map((l) => `${l}\n`).join(''));
   return 0;
 }
 
 function tail(p: Proc): number {
   const n = countArg(p.argv, 10);
-  const l = lines(p.stdin);
+  const input = inputOf(p, ['-n']);
+  if (!input) return 1;
+  const l = lines(input.text);
   p.out.write(1, l.slice(Math.max(0, l.length - n)).map((x) => `${x}\n`).join(''));
   return 0;
 }
 
 function wc(p: Proc): number {
-  const s = p.stdin;
+  const input = inputOf(p);
+  if (!input) return 1;
+  const s = input.text;
+  const name = input.names.length ? ` ${input.names.join(' ')}` : '';
   // Counted in one pass: the input may be megabytes (arrays of its lines or words would not be small).
   let l = 0;
   let w = 0;
@@ -254,17 +286,19 @@ function wc(p: Proc): number {
     inWord = !space;
   }
   const c = Buffer.byteLength(s);
-  const flags = p.argv.slice(1).join('');
+  const flags = p.argv.slice(1).filter((a) => a.startsWith('-')).join('');
   const busybox = p.host.image.binaries.includes('busybox');
-  if (flags.includes('l') && !flags.includes('w') && !flags.includes('c')) p.out.write(1, `${l}\n`);
-  else if (flags.includes('w') && !flags.includes('l')) p.out.write(1, `${w}\n`);
-  else if (flags.includes('c') && !flags.includes('l')) p.out.write(1, `${c}\n`);
-  else p.out.write(1, busybox ? `${String(l).padStart(9)} ${String(w).padStart(9)} ${String(c).padStart(9)}\n` : `${l} ${w} ${c}\n`);
+  if (flags.includes('l') && !flags.includes('w') && !flags.includes('c')) p.out.write(1, `${l}${name}\n`);
+  else if (flags.includes('w') && !flags.includes('l')) p.out.write(1, `${w}${name}\n`);
+  else if (flags.includes('c') && !flags.includes('l')) p.out.write(1, `${c}${name}\n`);
+  else p.out.write(1, busybox ? `${String(l).padStart(9)} ${String(w).padStart(9)} ${String(c).padStart(9)}${name}\n` : `${l} ${w} ${c}${name}\n`);
   return 0;
 }
 
 function sort(p: Proc): number {
-  const l = lines(p.stdin).sort();
+  const input = inputOf(p);
+  if (!input) return 2;
+  const l = lines(input.text).sort();
   if (p.argv.includes('-r')) l.reverse();
   p.out.write(1, l.map((x) => `${x}\n`).join(''));
   return 0;
@@ -273,7 +307,9 @@ function sort(p: Proc): number {
 function uniq(p: Proc): number {
   const withCount = p.argv.includes('-c');
   const out: [string, number][] = [];
-  for (const l of lines(p.stdin)) {
+  const input = inputOf(p);
+  if (!input) return 1;
+  for (const l of lines(input.text)) {
     const last = out[out.length - 1];
     if (last && last[0] === l) last[1]++;
     else out.push([l, 1]);
