@@ -4,7 +4,9 @@ import { hasBinary } from './images.js';
 import { ContainerFs } from './fs.js';
 import { parse, ShellSyntaxError } from './sh-parse.js';
 import type { ExpandHost } from './sh-expand.js';
-import { BreakSignal, ExitSignal, FatalError, invoke, ReturnSignal, runNode, setVar, type Input, type Output, type ShellHost, type ShState } from './shell.js';
+import { BreakSignal, ExitSignal, FatalError, ReturnSignal, type Input, type Output, type ShellHost, type ShState } from './sh-core.js';
+import { invoke, runNode } from './sh-run.js';
+import { setVar } from './shell.js';
 import { spend } from './tools.js';
 import { printfFormat, testExpr } from './sh-test.js';
 import { own } from '../util/own.js';
@@ -160,7 +162,8 @@ function setBuiltin(c: Ctx): number {
         continue;
       }
       if (own(names, o)) c.sh.opts[names[o]] = on;
-      else if (o !== 'pipefail' && o !== 'monitor' && o !== 'noclobber') return (err(c, `set: illegal option -o ${o}`), 2);
+      else if (o === 'pipefail') c.sh.opts.pipefail = on;
+      else if (o !== 'monitor' && o !== 'noclobber') return (err(c, `set: illegal option -o ${o}`), 2);
       continue;
     }
     for (const f of a.slice(1)) {

@@ -201,7 +201,20 @@ function braced(h: ExpandHost, inner: string, inDq: boolean, out: Piece[]): void
   out.push({ s: trim(v ?? '', pat, op), q: inDq, split: !inDq });
 }
 
+/** Past this length, ${VAR%pat} and the like match once with a regular expression instead of trying every cut. */
+const TRIM_EXACT = 4096;
+
 function trim(v: string, pat: string, op: string): string {
+  if (v.length > TRIM_EXACT) {
+    const lazy = op === '#' || op === '%%';
+    const src = patternSource(pat, lazy);
+    const re = op === '#' || op === '##' ? new RegExp(`^(?:${src})`, 's') : op === '%%' ? new RegExp(`(?:${src})$`, 's') : new RegExp(`^[^]*((?:${src})$)`, 's');
+    const m = re.exec(v);
+    if (!m) return v;
+    if (op === '#' || op === '##') return v.slice(m[0].length);
+    if (op === '%%') return v.slice(0, m.index);
+    return v.slice(0, v.length - m[1].length);
+  }
   const re = patternRegex(pat);
   if (op === '#' || op === '##') {
     const order = op === '#' ? [...Array(v.length + 1).keys()] : [...Array(v.length + 1).keys()].reverse();
@@ -327,11 +340,24 @@ const reCache = new Map<string, RegExp>();
 export function patternRegex(pat: string): RegExp {
   let re = reCache.get(pat);
   if (re) return re;
+  const src = patternSource(pat, false);
+  try {
+    re = new RegExp(`^${src}$`, 's');
+  } catch {
+    re = new RegExp(`^${escapeRe(pat)}$`);
+  }
+  if (reCache.size > 500) reCache.clear();
+  reCache.set(pat, re);
+  return re;
+}
+
+/** A glob pattern's regular expression source (`*` lazy or greedy). */
+function patternSource(pat: string, lazy: boolean): string {
   let src = '';
   for (let i = 0; i < pat.length; i++) {
     const c = pat[i];
     if (c === '\\' && i + 1 < pat.length) src += escapeRe(pat[++i]);
-    else if (c === '*') src += '[^]*';
+    else if (c === '*') src += lazy ? '[^]*?' : '[^]*';
     else if (c === '?') src += '[^]';
     else if (c === '[') {
       let j = i + 1;
@@ -353,13 +379,11 @@ export function patternRegex(pat: string): RegExp {
     } else src += escapeRe(c);
   }
   try {
-    re = new RegExp(`^${src}$`, 's');
+    new RegExp(src, 's');
+    return src;
   } catch {
-    re = new RegExp(`^${escapeRe(pat)}$`);
+    return escapeRe(pat);
   }
-  if (reCache.size > 500) reCache.clear();
-  reCache.set(pat, re);
-  return re;
 }
 
 const CLASSES: Record<string, string> = { alpha: 'A-Za-z', digit: '0-9', alnum: 'A-Za-z0-9', upper: 'A-Z', lower: 'a-z', space: ' \\t\\n\\r\\f\\v', xdigit: '0-9A-Fa-f', punct: '!-\\/:-@\\[-`{-~' };

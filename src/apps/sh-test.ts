@@ -2,7 +2,10 @@
 import { ContainerFs } from './fs.js';
 import { backslashEscapes, type Ctx } from './sh-builtins.js';
 
-class TestError extends Error {}
+/** test's usage errors: status 2 (a plain class: a loop may hit one a million times, stack traces cost). */
+class TestError {
+  constructor(readonly message: string) {}
+}
 
 const UNARY_FILE = ['-e', '-f', '-d', '-r', '-w', '-x', '-s', '-L', '-h', '-p', '-S', '-b', '-c', '-g', '-u', '-k', '-O', '-G'];
 const BINARY = ['=', '==', '!=', '<', '>', '-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-nt', '-ot', '-ef'];
@@ -170,7 +173,7 @@ export function printfFormat(c: Ctx): number {
     for (let i = 0; i < fmt.length && !stop; i++) {
       const ch = fmt[i];
       if (ch === '\\') {
-        const m = /^\\(0[0-7]{0,3}|[0-7]{1,3}|x[0-9a-fA-F]{1,2}|.)/s.exec(fmt.slice(i))!;
+        const m = /^\\(0[0-7]{0,3}|[0-7]{1,3}|x[0-9a-fA-F]{1,2}|.|$)/s.exec(fmt.slice(i))!;
         const r = backslashEscapes(m[0], false);
         if (r.stop) {
           stop = true;
