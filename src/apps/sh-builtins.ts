@@ -285,6 +285,77 @@ function command(c: Ctx): number {
   }
 }
 
+/** getopts OPTSTRING NAME [ARGS...]: one option per call, from $OPTIND on ($@ unless ARGS are given). */
+function getopts(c: Ctx): number {
+  const [spec = '', name = 'OPTOPT'] = c.argv.slice(1, 3);
+  const args = c.argv.length > 3 ? c.argv.slice(3) : c.sh.params;
+  const silent = spec.startsWith(':');
+  let ind = Number(c.host.vars.get('OPTIND') ?? '1') || 1;
+  // position inside a group of options (-ab), kept between calls as ash does
+  const state = c.sh as ShState & { optPos?: number; optInd?: number };
+  let pos = state.optInd === ind ? (state.optPos ?? 1) : 1;
+  const arg = args[ind - 1];
+  const done = () => {
+    setVar(c.host, name, '?');
+    c.host.vars.delete('OPTARG');
+    state.optPos = 1;
+    return 1;
+  };
+  if (arg === undefined || arg === '-' || !arg.startsWith('-')) return done();
+  if (arg === '--') {
+    c.host.vars.set('OPTIND', String(ind + 1));
+    return done();
+  }
+  const ch = arg[pos];
+  const at = spec.indexOf(ch);
+  pos++;
+  const next = () => {
+    if (pos >= arg.length) {
+      ind++;
+      pos = 1;
+    }
+  };
+  if (at < 0 || ch === ':') {
+    next();
+    setVar(c.host, name, '?');
+    if (silent) setVar(c.host, 'OPTARG', ch);
+    else c.out.write(2, `Illegal option -${ch}\n`);
+  } else if (spec[at + 1] === ':') {
+    if (pos < arg.length) {
+      setVar(c.host, 'OPTARG', arg.slice(pos));
+      ind++;
+      pos = 1;
+    } else if (args[ind] !== undefined) {
+      setVar(c.host, 'OPTARG', args[ind]);
+      ind += 2;
+      pos = 1;
+    } else {
+      ind++;
+      pos = 1;
+      if (silent) {
+        setVar(c.host, name, ':');
+        setVar(c.host, 'OPTARG', ch);
+      } else {
+        setVar(c.host, name, '?');
+        c.out.write(2, `No arg for -${ch} option\n`);
+      }
+      c.host.vars.set('OPTIND', String(ind));
+      state.optInd = ind;
+      state.optPos = pos;
+      return 0;
+    }
+    setVar(c.host, name, ch);
+  } else {
+    next();
+    setVar(c.host, name, ch);
+    c.host.vars.delete('OPTARG');
+  }
+  c.host.vars.set('OPTIND', String(ind));
+  state.optInd = ind;
+  state.optPos = pos;
+  return 0;
+}
+
 function sleep(c: Ctx): number {
   const v = c.argv[1];
   if (v === undefined) {
@@ -317,6 +388,7 @@ export const SPECIAL_BUILTINS: Record<string, Builtin> = {
     if (typeof data !== 'string') throw new FatalError(`.: line 0: can't open '${file}': No such file or directory`);
     return evalString(c, data);
   },
+  source: (c) => SPECIAL_BUILTINS['.'](c),
   break: (c) => loopControl(c, false),
   continue: (c) => loopControl(c, true),
   eval: (c) => evalString(c, c.argv.slice(1).join(' ')),
@@ -351,7 +423,7 @@ export const SPECIAL_BUILTINS: Record<string, Builtin> = {
       else if (a === '-v') funcs = false;
       else if (funcs) c.sh.funcs.delete(a);
       else {
-        if (c.sh.readonly.has(a)) throw new FatalError(`unset: ${a}: is read only`);
+        if (c.sh.readonly.has(a)) throw new FatalError(`unset: line ${c.sh.line + c.sh.lineBase}: ${a}: is read only`);
         c.host.vars.delete(a);
         c.sh.exported.delete(a);
       }
@@ -385,6 +457,7 @@ export const BUILTINS: Record<string, Builtin> = {
     return 0;
   },
   type: typeBuiltin,
+  getopts,
   command,
   wait: () => 0,
   sleep,

@@ -174,6 +174,9 @@ function braced(h: ExpandHost, inner: string, inDq: boolean, out: Piece[]): void
   if (!name) throw new ShellSyntaxError(`syntax error: bad substitution`);
   const rest = inner.slice(name.length);
   if (rest === '') return simple(h, name, inDq, out);
+  // ash's bash-compatible forms: ${VAR:OFFSET[:LENGTH]}, ${VAR/PAT/REP}, ${VAR//PAT/REP}
+  if (rest[0] === ':' && !/^:[-=?+]/.test(rest)) return substring(h, name, rest.slice(1), inDq, out);
+  if (rest[0] === '/') return replace(h, name, rest.slice(1), inDq, out);
   const m = /^(:?[-=?+]|%%?|##?)/.exec(rest);
   if (!m) throw new ShellSyntaxError(`syntax error: bad substitution`);
   const op = m[1];
@@ -203,6 +206,51 @@ function braced(h: ExpandHost, inner: string, inDq: boolean, out: Piece[]): void
 
 /** Past this length, ${VAR%pat} and the like match once with a regular expression instead of trying every cut. */
 const TRIM_EXACT = 4096;
+
+function substring(h: ExpandHost, name: string, spec: string, inDq: boolean, out: Piece[]): void {
+  const v = lookup(h, name) ?? '';
+  const colon = topLevelColon(spec);
+  const off = Number(h.arith(expandString(h, colon < 0 ? spec : spec.slice(0, colon), true)));
+  let start = off < 0 ? Math.max(0, v.length + off) : Math.min(off, v.length);
+  let end = v.length;
+  if (colon >= 0) {
+    const len = Number(h.arith(expandString(h, spec.slice(colon + 1), true)));
+    end = len < 0 ? Math.max(start, v.length + len) : Math.min(v.length, start + len);
+  }
+  if (start > end) start = end;
+  out.push({ s: v.slice(start, end), q: inDq, split: !inDq });
+}
+
+function topLevelColon(s: string): number {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')') depth--;
+    else if (s[i] === ':' && depth === 0) return i;
+  }
+  return -1;
+}
+
+function replace(h: ExpandHost, name: string, spec: string, inDq: boolean, out: Piece[]): void {
+  const v = lookup(h, name) ?? '';
+  // (busybox 1.35 has no /# and /% anchors: they are pattern characters there)
+  let mode: 'first' | 'all' = 'first';
+  if (spec[0] === '/') (mode = 'all'), (spec = spec.slice(1));
+  let slash = -1;
+  for (let i = 0; i < spec.length; i++) {
+    if (spec[i] === '\\') i++;
+    else if (spec[i] === '/') {
+      slash = i;
+      break;
+    }
+  }
+  const pat = patternOf(h, slash < 0 ? spec : spec.slice(0, slash));
+  const rep = slash < 0 ? '' : expandString(h, spec.slice(slash + 1), inDq);
+  if (pat === '') return void out.push({ s: v, q: inDq, split: !inDq });
+  const src = patternSource(pat, false);
+  const result = v.replace(new RegExp(src, mode === 'all' ? 'gs' : 's'), () => rep);
+  out.push({ s: result, q: inDq, split: !inDq });
+}
 
 function trim(v: string, pat: string, op: string): string {
   if (v.length > TRIM_EXACT) {

@@ -283,6 +283,8 @@ class Parser {
     }
     this.i++;
     const target = this.word();
+    const next = this.tok;
+    if (target === undefined && next.t === 'op' && ['<', '>', '>>', '>|', '<&', '>&', '<>', '<<', '<<-'].includes(next.v)) throw new ShellSyntaxError('syntax error: unexpected redirection');
     if (target === undefined) this.unexpected();
     this.i++;
     const op = t.v as Redir['op'];

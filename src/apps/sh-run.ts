@@ -8,7 +8,7 @@ import { expandFields, expandHeredoc, expandString, matchPattern, patternOf, typ
 import { ContainerFs } from './fs.js';
 import { BUILTINS, SPECIAL_BUILTINS, quoteForTrace, type Ctx } from './sh-builtins.js';
 import { BlockedSignal, BreakSignal, ExitSignal, Output, ReturnSignal, SHELL_LIMITS, type Input, type ShellHost, type ShState } from './sh-core.js';
-import { budgetOf, expander, isShell, nested, runScript, runTop, setVar, stateOf, subshell, subsRun } from './shell.js';
+import { budgetOf, expander, isShell, msgPrefix, nested, runScript, runTop, setVar, stateOf, subshell, subsRun } from './shell.js';
 
 /** Runs a tree node; returns its status. */
 export function runNode(host: ShellHost, n: Node, input: Input, out: Output): number {
@@ -254,7 +254,7 @@ function withRedirs(host: ShellHost, redirs: Redir[], input: Input, out: Output,
     }
   } catch (e) {
     if (!(e instanceof RedirError)) throw e;
-    out.write(2, `${host.shellName}: ${e.message}\n`);
+    out.write(2, `${msgPrefix(host)}${e.message}\n`);
     return 1;
   }
   const plain = (table.get(1) as { fd?: number }).fd === 1 && (table.get(2) as { fd?: number }).fd === 2;
@@ -328,17 +328,20 @@ function runSimple(host: ShellHost, n: Extract<Node, { k: 'simple' }>, input: In
   }
   const name = words[0];
   const special = own(SPECIAL_BUILTINS, name) && !s.funcs.has(name);
-  const saved: [string, string | undefined][] = [];
+  // NAME=value before a command is in that command's environment only (a special builtin's stays)
+  const saved: [string, string | undefined, boolean][] = [];
   for (const [k, v] of assigns) {
-    if (!special) saved.push([k, host.vars.get(k)]);
+    if (!special) saved.push([k, host.vars.get(k), s.exported.has(k)]);
     setVar(host, k, v);
+    if (!special) s.exported.add(k);
   }
   try {
     return withRedirs(host, n.redirs, input, out, (inp, o) => invoke(host, words, inp, o));
   } finally {
-    for (const [k, v] of saved.reverse()) {
+    for (const [k, v, exported] of saved.reverse()) {
       if (v === undefined) host.vars.delete(k);
       else host.vars.set(k, v);
+      if (!exported) s.exported.delete(k);
     }
   }
 }
@@ -440,6 +443,6 @@ export function runShell(host: ShellHost, argv: string[], stdin: string, out: Ou
 }
 
 export function notFound(host: ShellHost, name: string, out: Output): number {
-  out.write(2, host.shellName === 'bash' ? `bash: ${name}: command not found\n` : host.shellName === 'zsh' ? `zsh: command not found: ${name}\n` : `${host.shellName}: ${name}: not found\n`);
+  out.write(2, host.shellName === 'bash' ? `bash: ${name}: command not found\n` : host.shellName === 'zsh' ? `zsh: command not found: ${name}\n` : `${msgPrefix(host)}${name}: not found\n`);
   return 127;
 }

@@ -125,6 +125,13 @@ function guarded(host: ShellHost, who: string, out: Output, fn: () => number): n
   }
 }
 
+/** How ash starts its messages: `sh: `, or `NAME: line N: ` when the script has a name (a file, sh -c '...' NAME). */
+export function msgPrefix(host: ShellHost): string {
+  const s = host.sh;
+  if (!s || s.argv0 === host.shellName || host.shellName !== 'sh') return `${host.shellName}: `;
+  return `${s.argv0}: line ${s.line + s.lineBase}: `;
+}
+
 export const isShell = (name: string) => name === 'sh' || name === 'ash' || name === 'bash' || name === 'zsh';
 
 
@@ -263,7 +270,7 @@ function topLevel(host: ShellHost, out: Output, fn: () => number): number {
     if (e instanceof ReturnSignal) return (host.lastCode = e.code);
     const msg = fatalMessage(e);
     if (msg === undefined) throw e;
-    out.write(2, `${host.shellName}: ${msg}\n`);
+    out.write(2, `${msgPrefix(host)}${msg}\n`);
     return (host.lastCode = 2);
   }
 }
