@@ -120,6 +120,10 @@ export interface ShState {
   pid: number;
   lastBg?: number;
   traps: Map<string, string>;
+  /** Where `exec >file` sent this shell's output from then on (base: the output it replaced). */
+  persist?: { base: Output; out: Output };
+  /** Descriptors above 2 that `exec` opened (`exec 3>&1`), as sh-run.ts's redirection table entries. */
+  fds?: Map<number, unknown>;
   /** Line of the command running (0-based) and what ash adds to it in messages (0 for sh -c, 1 for a file). */
   line: number;
   lineBase: number;

@@ -29,7 +29,9 @@ export function runNode(host: ShellHost, n: Node, input: Input, out: Output): nu
           code = host.lastCode = 0;
           continue;
         }
-        code = host.lastCode = runNode(host, node, input, out);
+        // after `exec >file`, the rest of this shell's commands write there
+        const o = s.persist && (out === s.persist.base || out === s.persist.out) ? s.persist.out : out;
+        code = host.lastCode = runNode(host, node, input, o);
         if (code !== 0 && s.opts.e && s.cond === 0 && !exempt(node, host)) throw new ExitSignal(code);
       }
       return code;
@@ -202,19 +204,24 @@ function readsLittle(n: Node): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // Redirections
 
-type Dest = { k: 'fd'; fd: 1 | 2 } | { k: 'null' } | { k: 'file'; path: string } | { k: 'closed' };
+type Dest = { k: 'fd'; o: Output; fd: 1 | 2 } | { k: 'null' } | { k: 'file'; path: string } | { k: 'closed' };
 
 class RedirError extends Error {}
 
 /** Applies redirections around fn: output goes to files, /dev/null or the other descriptor, in order. */
 function withRedirs(host: ShellHost, redirs: Redir[], input: Input, out: Output, fn: (inp: Input, o: Output) => number): number {
   if (!redirs.length) return fn(input, out);
+  const r = openRedirs(host, redirs, input, out);
+  if (typeof r === 'number') return r;
+  return fn(r.inp, r.out);
+}
+
+/** The input and output of a command after its redirections; 1 when one fails (its error written). */
+function openRedirs(host: ShellHost, redirs: Redir[], input: Input, out: Output): { inp: Input; out: Output; table: Map<number, Dest> } | number {
   const s = stateOf(host);
   const x = expander(host, out);
-  const table = new Map<number, Dest>([
-    [1, { k: 'fd', fd: 1 }],
-    [2, { k: 'fd', fd: 2 }],
-  ]);
+  // descriptors 3 and up that `exec 3>&1` opened stay open
+  const table = new Map<number, Dest>([...((s.fds ?? []) as Iterable<[number, Dest]>), [1, { k: 'fd', o: out, fd: 1 }], [2, { k: 'fd', o: out, fd: 2 }]]);
   let inp = input;
   try {
     for (const r of redirs) {
@@ -233,7 +240,7 @@ function withRedirs(host: ShellHost, redirs: Redir[], input: Input, out: Output,
           if (r.fd !== 0) table.set(r.fd, d);
         } else if (r.fd === 1) {
           // >&file: both descriptors to the file (as ash does)
-          const path = openOut(s, target, false);
+          const path = openOut(s, target, false, table);
           table.set(1, path);
           table.set(2, path);
         }
@@ -250,37 +257,49 @@ function withRedirs(host: ShellHost, redirs: Redir[], input: Input, out: Output,
         if (r.fd === 0) inp = { s: data ?? '', pos: 0 };
         continue;
       }
-      table.set(r.fd, openOut(s, target, r.op === '>>'));
+      table.set(r.fd, openOut(s, target, r.op === '>>', table));
     }
   } catch (e) {
     if (!(e instanceof RedirError)) throw e;
     out.write(2, `${msgPrefix(host)}${e.message}\n`);
     return 1;
   }
-  const plain = (table.get(1) as { fd?: number }).fd === 1 && (table.get(2) as { fd?: number }).fd === 2;
-  if (plain) return fn(inp, out);
-  const sink = new Output();
-  const route = () => {
-    for (const c of sink.chunks) {
-      const d = table.get(c.fd) ?? { k: 'closed' };
-      if (d.k === 'fd') out.write(d.fd, c.text);
-      else if (d.k === 'file') s.fs.write(d.path, c.text, true);
-    }
-  };
-  try {
-    const code = fn(inp, sink);
-    route();
-    return code;
-  } catch (e) {
-    route();
-    throw e;
+  const d1 = table.get(1) as { o?: Output; fd?: number };
+  const d2 = table.get(2) as { o?: Output; fd?: number };
+  const plain = d1.o === out && d1.fd === 1 && d2.o === out && d2.fd === 2;
+  return { inp, out: plain ? out : new RoutedOutput(table, s), table };
+}
+
+/** Output whose descriptors go where redirections sent them: the other descriptor, a file, nowhere. */
+class RoutedOutput extends Output {
+  constructor(
+    private table: Map<number, Dest>,
+    private s: ShState,
+  ) {
+    super();
+  }
+  override write(fd: 1 | 2, text: string): void {
+    const d = this.table.get(fd) ?? { k: 'closed' };
+    if (d.k === 'fd') d.o.write(d.fd, text);
+    else if (d.k === 'file') this.s.fs.write(d.path, text, true);
   }
 }
 
-function openOut(s: ShState, target: string, append: boolean): Dest {
+/** `exec` with only redirections: they stay for the rest of the shell (exec >log 2>&1). */
+function execRedirs(host: ShellHost, redirs: Redir[], input: Input, out: Output): number {
+  const r = openRedirs(host, redirs, input, out);
+  if (typeof r === 'number') return r;
+  const s = stateOf(host);
+  s.persist = { base: s.persist && out === s.persist.out ? s.persist.base : out, out: r.out };
+  s.fds = new Map([...r.table].filter(([fd]) => fd > 2));
+  if (r.inp !== input) input.s = r.inp.s.slice(r.inp.pos) + input.s.slice(input.pos), (input.pos = 0);
+  return 0;
+}
+
+function openOut(s: ShState, target: string, append: boolean, table: Map<number, Dest>): Dest {
   if (target === '/dev/null') return { k: 'null' };
-  if (target === '/dev/stdout') return { k: 'fd', fd: 1 };
-  if (target === '/dev/stderr') return { k: 'fd', fd: 2 };
+  if (target === '/dev/stdout') return table.get(1) ?? { k: 'closed' };
+  if (target === '/dev/stderr') return table.get(2) ?? { k: 'closed' };
   const path = ContainerFs.normalize(target, s.cwd);
   const err = append && s.fs.read(path) !== undefined ? undefined : s.fs.write(path, '', false);
   if (err) throw new RedirError(`can't create ${target}: ${err}`);
@@ -326,6 +345,7 @@ function runSimple(host: ShellHost, n: Extract<Node, { k: 'simple' }>, input: In
     const code = withRedirs(host, n.redirs, input, out, () => 0);
     return code || subCode;
   }
+  if (words.length === 1 && words[0] === 'exec' && n.redirs.length && !s.funcs.has('exec')) return execRedirs(host, n.redirs, input, out);
   const name = words[0];
   const special = own(SPECIAL_BUILTINS, name) && !s.funcs.has(name);
   // NAME=value before a command is in that command's environment only (a special builtin's stays)

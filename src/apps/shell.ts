@@ -228,7 +228,7 @@ function glob(host: ShellHost, pat: string): string[] {
 // Running
 
 /** Runs a script; `exit` ends it with its code. A bound (SHELL_LIMITS) ends it with status 2. */
-export function runScript(host: ShellHost, script: string, stdin: string, out: Output): number {
+export function runScript(host: ShellHost, script: string, stdin: string, out: Output, opts: { interactive?: boolean } = {}): number {
   return guarded(host, host.shellName, out, () => {
     const input: Input = { s: stdin, pos: 0 };
     let tree: Node;
@@ -242,8 +242,9 @@ export function runScript(host: ShellHost, script: string, stdin: string, out: O
       throw e;
     }
     const code = runTop(host, tree, input, out);
+    // An EXIT trap runs when the shell ends (for an interactive shell: on `exit`, not after each line).
     const trap = host.sh?.traps.get('EXIT');
-    if (trap) {
+    if (trap && (!opts.interactive || host.exited)) {
       host.sh!.traps.delete('EXIT');
       const saved = host.lastCode;
       runTop(host, parse(trap), input, out);
