@@ -40,8 +40,9 @@ export const SHELL_LIMITS = {
    */
   networkStep: 100,
   /**
-   * Simulated time one command line may spend (sleeps, timeouts): past an hour it is a process that keeps
-   * running. A polling loop (`until wget ...; do sleep 1; done`) thus runs a few thousand rounds at most.
+   * Simulated time a command line's loops may spend (sleeps, timeouts): a loop still going after an hour is
+   * a process that keeps running. A polling loop (`until wget ...; do sleep 1; done`) thus runs a few
+   * thousand rounds at most.
    */
   simulatedMs: 3600 * 1000,
   /**

@@ -110,6 +110,7 @@ function runCompound(host: ShellHost, n: Node, input: Input, out: Output): numbe
       s.loops++;
       try {
         for (;;) {
+          round(host);
           const c = cond(n.cond);
           if ((c === 0) === n.until) break;
           try {
@@ -131,6 +132,7 @@ function runCompound(host: ShellHost, n: Node, input: Input, out: Output): numbe
       s.loops++;
       try {
         for (const it of items) {
+          round(host);
           setVar(host, n.name, it);
           try {
             code = runNode(host, n.body, input, out);
@@ -309,10 +311,17 @@ function openOut(s: ShState, target: string, append: boolean, table: Map<number,
 // ---------------------------------------------------------------------------------------------------------
 // Simple commands
 
+/** A simple command: a script that has run a million is a process that keeps running. */
 function step(host: ShellHost): void {
-  const b = budgetOf(host);
-  // A script that has run this many commands, or slept this long, is a process that keeps running.
-  if (++b.steps > SHELL_LIMITS.steps || host.proc.session.elapsedMs - b.startMs >= SHELL_LIMITS.simulatedMs) throw new BlockedSignal();
+  if (++budgetOf(host).steps > SHELL_LIMITS.steps) throw new BlockedSignal();
+}
+
+/**
+ * A loop's round or a function call: a loop still going after an hour of simulated time is a process that
+ * keeps running (a single long `sleep 5000; echo done` is not cut).
+ */
+function round(host: ShellHost): void {
+  if (host.proc.session.elapsedMs - budgetOf(host).startMs >= SHELL_LIMITS.simulatedMs) throw new BlockedSignal();
 }
 
 const PLAIN = /^[^$'"\\`*?[~]*$/;
@@ -385,6 +394,7 @@ function callFunction(host: ShellHost, body: Node, argv: string[], input: Input,
   const s = stateOf(host);
   const savedParams = s.params;
   const savedLoops = s.loops;
+  round(host);
   s.params = argv.slice(1);
   s.locals.push(new Map());
   s.loops = 0;

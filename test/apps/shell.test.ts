@@ -81,7 +81,9 @@ describe('simulated shell', () => {
     // does not resolve: loops, each round sleeping 2 s of simulated time
     const five = run('n=0; until nslookup nosvc >/dev/null 2>&1; do n=$((n+1)); [ $n -ge 5 ] && break; sleep 2; done; echo $n');
     assert.deepEqual(five, { code: 0, stdout: '5\n', stderr: '', elapsedMs: 8000 });
-    // never resolves: the loop keeps going until the hour of simulated time a command line may spend
+    // one long sleep is not a loop: it is not cut
+    assert.deepEqual(run('sleep 5000; echo done'), { code: 0, stdout: 'done\n', stderr: '', elapsedMs: 5_000_000 });
+    // never resolves: the loop keeps going until the hour of simulated time a command line's loops may spend
     const forever = run('until wget -qO- http://nosvc 2>/dev/null; do sleep 1; done; echo never');
     assert.deepEqual({ ...forever, code: undefined }, { code: undefined, stdout: '', stderr: '', elapsedMs: SHELL_LIMITS.simulatedMs, running: true });
   });
