@@ -413,7 +413,14 @@ export const SPECIAL_BUILTINS: Record<string, Builtin> = {
   },
   trap: (c) => {
     const args = c.argv.slice(1);
-    if (args.length >= 2) for (const sig of args.slice(1)) c.sh.traps.set(sig.replace(/^SIG/, '') === '0' ? 'EXIT' : sig.replace(/^SIG/, ''), args[0]);
+    // (only EXIT ever fires: the simulation sends no signals); trap - SIG resets, trap '' SIG ignores
+    if (args.length >= 2) {
+      for (const sig of args.slice(1)) {
+        const name = sig.replace(/^SIG/, '') === '0' ? 'EXIT' : sig.replace(/^SIG/, '');
+        if (args[0] === '-' || args[0] === '') c.sh.traps.delete(name);
+        else c.sh.traps.set(name, args[0]);
+      }
+    }
     return 0;
   },
   unset: (c) => {
@@ -437,6 +444,7 @@ export const BUILTINS: Record<string, Builtin> = {
   printf: (c) => printfFormat(c),
   test: (c) => testExpr(c),
   '[': (c) => testExpr(c),
+  '[[': (c) => testExpr(c),
   true: () => 0,
   false: () => 1,
   cd,

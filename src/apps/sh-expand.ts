@@ -95,6 +95,10 @@ function pieces(h: ExpandHost, s: string, inDq: boolean, out: Piece[], tilde: bo
       const src = s.slice(i + 1, j - 1).replace(/\\([$`\\])/g, '$1');
       out.push({ s: h.cmdSub(src), q: inDq, split: !inDq });
       i = j;
+    } else if (c === '$' && s[i + 1] === "'" && !inDq) {
+      const j = skipConstruct(s, i);
+      addLit(dollarQuote(s.slice(i + 2, j - 1)), true);
+      i = j;
     } else if (c === '$' && s.startsWith('$((', i) && arithEnd(s, i) > 0) {
       const j = arithEnd(s, i);
       flush();
@@ -122,6 +126,16 @@ function pieces(h: ExpandHost, s: string, inDq: boolean, out: Piece[], tilde: bo
     }
   }
   flush();
+}
+
+/** The text of $'...': \n \t \\ \' \" \a \b \e \f \r \v \NNN \xHH. */
+function dollarQuote(body: string): string {
+  const simple: Record<string, string> = { n: '\n', t: '\t', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', e: '\x1b', f: '\f', r: '\r', v: '\v' };
+  return body.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/gs, (m, e: string) => {
+    if (e[0] === 'x' && e.length > 1) return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8) & 255);
+    return Object.prototype.hasOwnProperty.call(simple, e) ? simple[e] : m;
+  });
 }
 
 /** End of a $((...)) at i (past the "))"), or -1 when it is $( (...) ) instead. */

@@ -51,6 +51,13 @@ export function skipConstruct(s: string, i: number): number {
     if (j >= s.length) throw new ShellSyntaxError('syntax error: unterminated quoted string');
     return j + 1;
   }
+  if (c === '$' && s[i + 1] === "'") {
+    // $'...' (busybox's bash compatibility): backslash escapes inside
+    let j = i + 2;
+    while (j < s.length && s[j] !== "'") j += s[j] === '\\' ? 2 : 1;
+    if (j >= s.length) throw new ShellSyntaxError('syntax error: unterminated quoted string');
+    return j + 1;
+  }
   if (c === '`') {
     let j = i + 1;
     while (j < s.length && s[j] !== '`') j += s[j] === '\\' ? 2 : 1;
@@ -154,7 +161,7 @@ function tokenize(src: string): Tok[] {
         j += 2;
         continue;
       }
-      if (src[j] === "'" || src[j] === '"' || src[j] === '`' || (src[j] === '$' && (src[j + 1] === '(' || src[j + 1] === '{'))) j = skipConstruct(src, j);
+      if (src[j] === "'" || src[j] === '"' || src[j] === '`' || (src[j] === '$' && (src[j + 1] === '(' || src[j + 1] === '{' || src[j + 1] === "'"))) j = skipConstruct(src, j);
       else j++;
     }
     const raw = src.slice(i, Math.min(j, src.length)).replace(/\\\n/g, '');
@@ -415,6 +422,23 @@ class Parser {
       case '}':
       case 'in':
         this.unexpected(expecting);
+    }
+    // [[ ... ]] (busybox's bash compatibility): && and || inside are its -a and -o
+    if (w === '[[') {
+      const words: string[] = [];
+      let j = this.i;
+      for (; j < this.toks.length; j++) {
+        const t = this.toks[j];
+        if (t.t === 'w') {
+          words.push(t.raw);
+          if (t.raw === ']]') break;
+        } else if (t.t === 'op' && (t.v === '&&' || t.v === '||')) words.push(t.v === '&&' ? '-a' : '-o');
+        else break;
+      }
+      if (words[words.length - 1] === ']]') {
+        this.i = j + 1;
+        return { k: 'simple', assigns: [], words, redirs: this.redirs(), line: (this.toks[this.i - 1] as { line?: number }).line };
+      }
     }
     // A function definition: NAME ( ) compound-command
     const next = this.toks[this.i + 1];

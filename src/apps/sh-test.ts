@@ -19,9 +19,11 @@ function int(v: string): bigint {
 /** test and [: POSIX's rules by argument count, then ! -a -o ( ) by precedence. */
 export function testExpr(c: Ctx): number {
   let a = c.argv.slice(1);
-  if (c.argv[0] === '[') {
-    if (a[a.length - 1] !== ']') {
-      c.out.write(2, `${c.host.shellName}: missing ]\n`);
+  // [[ ... ]]: busybox 1.35's is test with another closing word (its words are split and globbed as test's)
+  if (c.argv[0] === '[' || c.argv[0] === '[[') {
+    const close = c.argv[0] === '[' ? ']' : ']]';
+    if (a[a.length - 1] !== close) {
+      c.out.write(2, `${c.host.shellName}: missing ${close}\n`);
       return 2;
     }
     a = a.slice(0, -1);

@@ -361,7 +361,9 @@ function hostname(p: Proc): number {
 
 function env(p: Proc): number {
   let s = '';
-  for (const [k, v] of p.host.vars) s += `${k}=${v}\n`;
+  // a shell's unexported variables are not in the environment
+  const exported = p.host.sh?.exported;
+  for (const [k, v] of p.host.vars) if (!exported || exported.has(k)) s += `${k}=${v}\n`;
   p.out.write(1, s);
   return 0;
 }
