@@ -105,9 +105,9 @@ export function startArgv(p: ProcessSession, argv: string[], stdin: string): Sta
 export const KILLED_EXIT = 137;
 
 /** One line typed at an interactive shell (or a script read from a piped stdin). */
-export function runLine(p: ProcessSession, line: string, out: Output): { code: number; exited: boolean } {
+export function runLine(p: ProcessSession, line: string, out: Output, interactive = true): { code: number; exited: boolean } {
   p.host.exited = false;
-  let code = runScript(p.host, line, '', out, { interactive: true });
+  let code = runScript(p.host, line, '', out, { interactive });
   if (p.host.blocked) {
     p.host.blocked = false;
     code = KILLED_EXIT;

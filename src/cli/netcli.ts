@@ -173,7 +173,7 @@ export async function attachShell(
     const script = await readAll();
     const out = await stepIn(session, t, images, popts, carry, (p) => {
       const o = new Output();
-      runLine(p, script, o);
+      runLine(p, script, o, false);
       return o;
     });
     writeOutput(io, out);
