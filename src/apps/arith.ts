@@ -8,7 +8,7 @@ const wrap = (v: bigint): bigint => BigInt.asIntN(64, v);
 
 /** Binary operators by precedence, lowest first. */
 const LEVELS: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
-const OPS = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '&', '|', '^', '!', '~', '(', ')'];
+const OPS = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '&', '|', '^', '!', '~', '(', ')', '?', ':', '=', ',', '++', '--', '+=', '-=', '*=', '/=', '%=', '<<=', '>>=', '&=', '^=', '|='];
 
 function constant(text: string): bigint | undefined {
   if (/^0[xX][0-9a-fA-F]+$/.test(text)) return BigInt(text);
@@ -18,9 +18,9 @@ function constant(text: string): bigint | undefined {
 }
 
 /** Evaluates `expr` (variables already substituted for $name; bare names looked up with `lookup`). */
-export function evalArith(expr: string, lookup: (name: string) => string | undefined, depth = 0): bigint {
+export function evalArith(expr: string, lookup: (name: string) => string | undefined, depth = 0, assign?: (name: string, value: string) => void): bigint {
   const tokens: string[] = [];
-  const re = /\s*(0[xX][0-9a-fA-F]+|[0-9]+|[A-Za-z_][A-Za-z0-9_]*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%<>&|^!~()])/y;
+  const re = /\s*(0[xX][0-9a-fA-F]+|[0-9]+|[A-Za-z_][A-Za-z0-9_]*|<<=|>>=|\+\+|--|[-+*/%&^|]=|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%<>&|^!~()?:=,])/y;
   let at = 0;
   while (at < expr.length) {
     if (/^\s*$/.test(expr.slice(at))) break;
@@ -41,15 +41,30 @@ export function evalArith(expr: string, lookup: (name: string) => string | undef
     if (depth > 32) throw new ArithError('expression recursion loop detected');
     return evalArith(v, lookup, depth + 1);
   };
+  const isName = (t: string | undefined) => t !== undefined && /^[A-Za-z_]/.test(t);
+  const set = (name: string, v: bigint): bigint => {
+    if (!assign) throw new ArithError('arithmetic syntax error');
+    assign(name, String(v));
+    return v;
+  };
   const unary = (): bigint => {
     const t = tokens[i++];
     if (t === undefined) throw new ArithError('arithmetic syntax error');
+    if ((t === '++' || t === '--') && isName(tokens[i])) {
+      const name = tokens[i++];
+      return set(name, wrap(value(name) + (t === '++' ? 1n : -1n)));
+    }
+    if (isName(t) && (tokens[i] === '++' || tokens[i] === '--')) {
+      const old = value(t);
+      set(t, wrap(old + (tokens[i++] === '++' ? 1n : -1n)));
+      return old;
+    }
     if (t === '-') return wrap(-unary());
     if (t === '+') return unary();
     if (t === '!') return unary() === 0n ? 1n : 0n;
     if (t === '~') return wrap(~unary());
     if (t === '(') {
-      const v = binary(0);
+      const v = comma();
       if (tokens[i++] !== ')') throw new ArithError('arithmetic syntax error');
       return v;
     }
@@ -90,8 +105,33 @@ export function evalArith(expr: string, lookup: (name: string) => string | undef
     }
     return left;
   };
+  const ASSIGN = ['=', '+=', '-=', '*=', '/=', '%=', '<<=', '>>=', '&=', '^=', '|='];
+  const assignment = (): bigint => {
+    if (isName(tokens[i]) && ASSIGN.includes(tokens[i + 1])) {
+      const name = tokens[i];
+      const op = tokens[i + 1];
+      i += 2;
+      const rhs = assignment();
+      return set(name, op === '=' ? rhs : apply(op.slice(0, -1), value(name), rhs));
+    }
+    const cond = binary(0);
+    if (tokens[i] !== '?') return cond;
+    i++;
+    const a = assignment();
+    if (tokens[i++] !== ':') throw new ArithError('arithmetic syntax error');
+    const b = assignment();
+    return cond !== 0n ? a : b;
+  };
+  const comma = (): bigint => {
+    let v = assignment();
+    while (tokens[i] === ',') {
+      i++;
+      v = assignment();
+    }
+    return v;
+  };
   if (!tokens.length) return 0n;
-  const v = binary(0);
+  const v = comma();
   if (i !== tokens.length) throw new ArithError('arithmetic syntax error');
   return v;
 }

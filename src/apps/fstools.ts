@@ -1,6 +1,7 @@
 // ls over a container's files: the image's top-level directories and the volumes the kubelet mounted
 // (src/cluster/volumes.ts), printed as busybox or GNU ls prints them.
 import { listDir, normalize, resolvePath, type PodFs } from '../cluster/volumes.js';
+import { fsOf } from './shell.js';
 import type { Proc } from './tools.js';
 
 export const isBusybox = (p: Proc) => p.host.image.binaries.includes('busybox');
@@ -15,7 +16,8 @@ export function ls(p: Proc): number {
     if (/^-[a-zA-Z1]+$/.test(a)) for (const ch of a.slice(1)) flags.add(ch);
     else paths.push(a);
   }
-  const fs: PodFs = p.fs ?? new Map();
+  // The volumes plus what this session wrote (echo hi > /tmp/x; ls /tmp).
+  const fs: PodFs = fsOf(p.host).view();
   const long = flags.has('l');
   const all = flags.has('a');
   const follow = flags.has('L');
@@ -24,7 +26,8 @@ export function ls(p: Proc): number {
   let code = 0;
   const targets = paths.length ? paths : ['.'];
   targets.forEach((arg, i) => {
-    const path = normalize(arg === '.' ? '/' : arg);
+    const cwd = p.host.sh?.cwd ?? '/';
+    const path = normalize(arg.startsWith('/') ? arg : `${cwd}/${arg}`);
     const root = path === '/';
     // The image's own top-level directories exist; kubesim knows nothing inside them.
     const imageDir = !root && !fs.has(path) && ROOT_DIRS.includes(path.slice(1));

@@ -105,10 +105,20 @@ export function startArgv(p: ProcessSession, argv: string[], stdin: string): Sta
   return { kind: 'ran', code, out };
 }
 
-/** One line typed at an interactive shell. */
-export function runLine(p: ProcessSession, line: string, out: Output): { code: number; exited: boolean } {
+/**
+ * Status of a foreground command still running when its bounds ran out (an endless loop, `sleep infinity`):
+ * kubesim cannot wait for ever, so it ends it as a killed process ends (SIGKILL, 128 + 9).
+ */
+export const KILLED_EXIT = 137;
+
+/** One line typed at an interactive shell (or a script read from a piped stdin). */
+export function runLine(p: ProcessSession, line: string, out: Output, interactive = true): { code: number; exited: boolean } {
   p.host.exited = false;
-  const code = runScript(p.host, line, '', out);
+  let code = runScript(p.host, line, '', out, { interactive });
+  if (p.host.blocked) {
+    p.host.blocked = false;
+    code = KILLED_EXIT;
+  }
   p.host.lastCode = code;
   return { code, exited: !!p.host.exited };
 }

@@ -6,10 +6,11 @@ import { connect, exchange, ping as enginePing, resolveName, type Client, type C
 import { CLUSTER_DNS_IP, hostsFile, resolvConf } from '../net/dns.js';
 import type { PodHost } from '../net/topology.js';
 import { parseImageRef } from './images.js';
-import { resolvePath, type PodFs } from '../cluster/volumes.js';
+import type { PodFs } from '../cluster/volumes.js';
 import { isBusybox, ls } from './fstools.js';
 import type { HttpRequest, HttpResponse } from './servers.js';
-import { ExitSignal, type Output, type ShellHost } from './shell.js';
+import { fsOf, type Output, type ShellHost } from './shell.js';
+import { baseFiles, ContainerFs } from './fs.js';
 import { own } from '../util/own.js';
 
 /** A running tool: its argv and streams, and where it runs. */
@@ -37,7 +38,7 @@ type Tool = (p: Proc) => number;
 const MAX_ELAPSED_MS = 100 * 365 * 24 * 3600 * 1000;
 
 /** Simulated time a command spends (a timeout, a sleep), bounded so that the clock stays a real date. */
-function spend(session: Proc['session'], ms: number): void {
+export function spend(session: Proc['session'], ms: number): void {
   if (!Number.isFinite(ms) || ms <= 0) return;
   session.elapsedMs = Math.min(session.elapsedMs + ms, MAX_ELAPSED_MS);
 }
@@ -47,86 +48,6 @@ function secondsArg(tool: string, v: string | undefined): number | string {
   const n = v !== undefined && /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
   return Number.isFinite(n) ? n : `${tool}: invalid number '${v ?? ''}'\n`;
 }
-type Builtin = (host: ShellHost, argv: string[], stdin: string, out: Output) => number;
-
-// ---------------------------------------------------------------------------------------------------------
-// Builtins
-
-function echo(_h: ShellHost, argv: string[], _stdin: string, out: Output): number {
-  let args = argv.slice(1);
-  let newline = true;
-  let escapes = false;
-  while (args.length && /^-[neE]+$/.test(args[0])) {
-    if (args[0].includes('n')) newline = false;
-    if (args[0].includes('e')) escapes = true;
-    args = args.slice(1);
-  }
-  let s = args.join(' ');
-  if (escapes) s = s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
-  out.write(1, s + (newline ? '\n' : ''));
-  return 0;
-}
-
-function printf(_h: ShellHost, argv: string[], _stdin: string, out: Output): number {
-  const fmt = argv[1] ?? '';
-  const args = argv.slice(2);
-  let k = 0;
-  const s = fmt.replace(/%[sd]|\\n|\\t|%%/g, (m) => (m === '\\n' ? '\n' : m === '\\t' ? '\t' : m === '%%' ? '%' : (args[k++] ?? '')));
-  out.write(1, s);
-  return 0;
-}
-
-function test(_h: ShellHost, argv: string[]): number {
-  const a = argv[0] === '[' ? argv.slice(1, -1) : argv.slice(1);
-  if (a.length === 3) {
-    const [x, op, y] = a;
-    const r: Record<string, boolean> = { '=': x === y, '==': x === y, '!=': x !== y, '-eq': +x === +y, '-ne': +x !== +y, '-lt': +x < +y, '-le': +x <= +y, '-gt': +x > +y, '-ge': +x >= +y };
-    return own(r, op) ? 0 : 1;
-  }
-  if (a.length === 2 && a[0] === '-n') return a[1] ? 0 : 1;
-  if (a.length === 2 && a[0] === '-z') return a[1] ? 1 : 0;
-  if (a.length === 1) return a[0] ? 0 : 1;
-  return 1;
-}
-
-export const BUILTINS: Record<string, Builtin> = {
-  echo,
-  printf,
-  test,
-  '[': test,
-  true: () => 0,
-  false: () => 1,
-  ':': () => 0,
-  cd: () => 0,
-  export: (h, argv) => {
-    for (const a of argv.slice(1)) {
-      const eq = a.indexOf('=');
-      if (eq > 0) h.vars.set(a.slice(0, eq), a.slice(eq + 1));
-    }
-    return 0;
-  },
-  exit: (h, argv) => {
-    throw new ExitSignal(argv[1] !== undefined ? Number(argv[1]) & 255 : h.lastCode);
-  },
-  sleep: (h, argv, _s, out) => {
-    const v = argv[1];
-    if (v === undefined) {
-      out.write(2, 'sleep: missing operand\n');
-      return 1;
-    }
-    if (v === 'infinity' || Number.parseFloat(v) >= 86400) {
-      h.blocked = true;
-      return 0;
-    }
-    const secs = Number.parseFloat(v);
-    if (Number.isNaN(secs)) {
-      out.write(2, `sleep: invalid number '${v}'\n`);
-      return 1;
-    }
-    spend(h.proc.session, secs * 1000);
-    return 0;
-  },
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // Text tools
@@ -138,7 +59,8 @@ function lines(s: string): string[] {
   return l;
 }
 
-function readFile(p: Proc, path: string): string | undefined {
+/** The few files kubesim knows of an image, computed from the pod (the base under the writable layer). */
+function baseFile(p: Pick<Proc, 'pod' | 'net'>, path: string): string | undefined {
   const pod = p.pod;
   switch (path) {
     case '/etc/resolv.conf':
@@ -147,13 +69,21 @@ function readFile(p: Proc, path: string): string | undefined {
       return pod.hostNetwork ? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${pod.node.internalIP}\t${pod.node.name}\n` : hostsFile(pod);
     case '/etc/hostname':
       return `${hostnameOf(p)}\n`;
+    case '/var/run/secrets/kubernetes.io/serviceaccount/namespace':
+      return pod.namespace;
   }
-  const hit = p.fs && resolvePath(p.fs, path);
-  if (hit?.entry.kind === 'file') return hit.entry.content ?? '';
-  if (path === '/var/run/secrets/kubernetes.io/serviceaccount/namespace') return pod.namespace;
   return undefined;
 }
 
+baseFiles.read = (host, path) => baseFile((host as ShellHost).proc, path);
+
+const cwdOf = (p: Proc) => p.host.sh?.cwd ?? '/';
+const absPath = (p: Proc, path: string) => ContainerFs.normalize(path, cwdOf(p));
+
+/** A file's contents (undefined when missing, null for a directory). */
+function readFile(p: Proc, path: string): string | undefined | null {
+  return fsOf(p.host).read(absPath(p, path));
+}
 
 function cat(p: Proc): number {
   const files = p.argv.slice(1).filter((a) => a !== '-');
@@ -164,13 +94,68 @@ function cat(p: Proc): number {
   let code = 0;
   for (const f of files) {
     const text = readFile(p, f);
-    if (text === undefined && p.fs && resolvePath(p.fs, f)?.entry.kind === 'dir') {
-      p.out.write(2, isBusybox(p) ? 'cat: read error: Is a directory\n' : `cat: ${f}: Is a directory\n`);
+    if (text === undefined) {
+      p.out.write(2, isBusybox(p) ? `cat: can't open '${f}': No such file or directory\n` : `cat: ${f}: No such file or directory\n`);
       code = 1;
-    } else if (text === undefined) {
-      p.out.write(2, p.host.image.binaries.includes('busybox') ? `cat: can't open '${f}': No such file or directory\n` : `cat: ${f}: No such file or directory\n`);
+    } else if (text === null) {
+      p.out.write(2, isBusybox(p) ? `cat: read error: Is a directory\n` : `cat: ${f}: Is a directory\n`);
       code = 1;
     } else p.out.write(1, text);
+  }
+  return code;
+}
+
+/** Arguments split into flag letters and operands. */
+function flagsOf(argv: string[]): { flags: Set<string>; ops: string[] } {
+  const flags = new Set<string>();
+  const ops: string[] = [];
+  let done = false;
+  for (const a of argv) {
+    if (!done && a === '--') done = true;
+    else if (!done && /^-[A-Za-z0-9]+$/.test(a)) for (const f of a.slice(1)) flags.add(f);
+    else ops.push(a);
+  }
+  return { flags, ops };
+}
+
+function mkdir(p: Proc): number {
+  const { flags, ops } = flagsOf(p.argv.slice(1));
+  let code = 0;
+  for (const d of ops) {
+    const e = fsOf(p.host).mkdir(absPath(p, d), flags.has('p'));
+    if (e) {
+      p.out.write(2, `mkdir: can't create directory '${d}': ${e}\n`);
+      code = 1;
+    }
+  }
+  return code;
+}
+
+function rm(p: Proc): number {
+  const { flags, ops } = flagsOf(p.argv.slice(1));
+  let code = 0;
+  for (const f of ops) {
+    const e = fsOf(p.host).remove(absPath(p, f), flags.has('r') || flags.has('R'));
+    if (e && !(flags.has('f') && e.startsWith('No such'))) {
+      p.out.write(2, e === 'Is a directory' ? `rm: '${f}' is a directory\n` : `rm: can't remove '${f}': ${e}\n`);
+      code = 1;
+    }
+  }
+  return code;
+}
+
+function touch(p: Proc): number {
+  const { ops } = flagsOf(p.argv.slice(1));
+  let code = 0;
+  for (const f of ops) {
+    const fs = fsOf(p.host);
+    const path = absPath(p, f);
+    if (fs.exists(path)) continue;
+    const e = fs.write(path, '', false);
+    if (e) {
+      p.out.write(2, `touch: ${f}: No such file or directory\n`);
+      code = 1;
+    }
   }
   return code;
 }
@@ -246,20 +231,52 @@ function countArg(argv: string[], def: number): number {
   return def;
 }
 
+/**
+ * The input of a text tool: its file operands' contents (flags and the values of `valued` flags skipped), or
+ * its stdin when it names none. undefined when a file cannot be read (the error written).
+ */
+function inputOf(p: Proc, valued: string[] = []): { text: string; names: string[] } | undefined {
+  const names: string[] = [];
+  const argv = p.argv.slice(1);
+  for (let i = 0; i < argv.length; i++) {
+    if (valued.includes(argv[i])) i++;
+    else if (!/^-./.test(argv[i])) names.push(argv[i]);
+  }
+  if (!names.length) return { text: p.stdin, names };
+  let text = '';
+  const tool = p.argv[0].slice(p.argv[0].lastIndexOf('/') + 1);
+  for (const f of names) {
+    const data = f === '-' ? p.stdin : readFile(p, f);
+    if (typeof data !== 'string') {
+      p.out.write(2, `${tool}: ${isBusybox(p) && tool !== 'head' ? `can't open '${f}'` : f}: ${data === null ? 'Is a directory' : 'No such file or directory'}\n`);
+      return undefined;
+    }
+    text += data;
+  }
+  return { text, names };
+}
+
 function head(p: Proc): number {
-  p.out.write(1, lines(p.stdin).slice(0, countArg(p.argv, 10)).map((l) => `${l}\n`).join(''));
+  const input = inputOf(p, ['-n']);
+  if (!input) return 1;
+  p.out.write(1, lines(input.text).slice(0, countArg(p.argv, 10)).map((l) => `${l}\n`).join(''));
   return 0;
 }
 
 function tail(p: Proc): number {
   const n = countArg(p.argv, 10);
-  const l = lines(p.stdin);
+  const input = inputOf(p, ['-n']);
+  if (!input) return 1;
+  const l = lines(input.text);
   p.out.write(1, l.slice(Math.max(0, l.length - n)).map((x) => `${x}\n`).join(''));
   return 0;
 }
 
 function wc(p: Proc): number {
-  const s = p.stdin;
+  const input = inputOf(p);
+  if (!input) return 1;
+  const s = input.text;
+  const name = input.names.length ? ` ${input.names.join(' ')}` : '';
   // Counted in one pass: the input may be megabytes (arrays of its lines or words would not be small).
   let l = 0;
   let w = 0;
@@ -272,17 +289,19 @@ function wc(p: Proc): number {
     inWord = !space;
   }
   const c = Buffer.byteLength(s);
-  const flags = p.argv.slice(1).join('');
+  const flags = p.argv.slice(1).filter((a) => a.startsWith('-')).join('');
   const busybox = p.host.image.binaries.includes('busybox');
-  if (flags.includes('l') && !flags.includes('w') && !flags.includes('c')) p.out.write(1, `${l}\n`);
-  else if (flags.includes('w') && !flags.includes('l')) p.out.write(1, `${w}\n`);
-  else if (flags.includes('c') && !flags.includes('l')) p.out.write(1, `${c}\n`);
-  else p.out.write(1, busybox ? `${String(l).padStart(9)} ${String(w).padStart(9)} ${String(c).padStart(9)}\n` : `${l} ${w} ${c}\n`);
+  if (flags.includes('l') && !flags.includes('w') && !flags.includes('c')) p.out.write(1, `${l}${name}\n`);
+  else if (flags.includes('w') && !flags.includes('l')) p.out.write(1, `${w}${name}\n`);
+  else if (flags.includes('c') && !flags.includes('l')) p.out.write(1, `${c}${name}\n`);
+  else p.out.write(1, busybox ? `${String(l).padStart(9)} ${String(w).padStart(9)} ${String(c).padStart(9)}${name}\n` : `${l} ${w} ${c}${name}\n`);
   return 0;
 }
 
 function sort(p: Proc): number {
-  const l = lines(p.stdin).sort();
+  const input = inputOf(p);
+  if (!input) return 2;
+  const l = lines(input.text).sort();
   if (p.argv.includes('-r')) l.reverse();
   p.out.write(1, l.map((x) => `${x}\n`).join(''));
   return 0;
@@ -291,7 +310,9 @@ function sort(p: Proc): number {
 function uniq(p: Proc): number {
   const withCount = p.argv.includes('-c');
   const out: [string, number][] = [];
-  for (const l of lines(p.stdin)) {
+  const input = inputOf(p);
+  if (!input) return 1;
+  for (const l of lines(input.text)) {
     const last = out[out.length - 1];
     if (last && last[0] === l) last[1]++;
     else out.push([l, 1]);
@@ -331,7 +352,7 @@ function seq(p: Proc): number {
   return 0;
 }
 
-function hostnameOf(p: Proc): string {
+function hostnameOf(p: Pick<Proc, 'pod'>): string {
   return p.pod.hostNetwork ? p.pod.node.name : p.pod.name;
 }
 
@@ -343,7 +364,9 @@ function hostname(p: Proc): number {
 
 function env(p: Proc): number {
   let s = '';
-  for (const [k, v] of p.host.vars) s += `${k}=${v}\n`;
+  // a shell's unexported variables are not in the environment
+  const exported = p.host.sh?.exported;
+  for (const [k, v] of p.host.vars) if (!exported || exported.has(k)) s += `${k}=${v}\n`;
   p.out.write(1, s);
   return 0;
 }
@@ -1055,4 +1078,7 @@ export const TOOLS: Record<string, Tool> = {
   seq,
   date,
   ls,
+  mkdir,
+  rm,
+  touch,
 };

@@ -1,6 +1,6 @@
 // `kubesim exec`: runs a command in a container of an existing pod, through the simulated shell and tools.
 import { CommandError, ExitError } from '../api/errors.js';
-import { startArgv } from '../apps/process.js';
+import { KILLED_EXIT, startArgv } from '../apps/process.js';
 import { addGlobalFlags, newCommand, parseArgs, readStdin } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
@@ -78,10 +78,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     code = await attachShell(session, io, target, images, { tty, trace: !!o.trace }, carry, () => readStdin(io));
   } else {
     const stdin = o.stdin && !io.stdin.isTTY ? await readStdin(io) : '';
-    const r = await stepIn(session, target, images, { stdoutTTY: tty, tty }, carry, (p) => startArgv(p, command, stdin));
+    // A command still running when its bounds run out (SHELL_LIMITS: a loop that never ends, sleep infinity)
+    // ends as a killed process: kubectl would wait on it for ever.
+    const r = await stepIn(session, target, images, { stdoutTTY: tty, tty }, carry, (p) => ({ ...startArgv(p, command, stdin), running: p.host.blocked }));
     if (r.kind === 'not-found') throw notFoundError(command[0], state.random);
     writeOutput(io, r.out);
-    code = r.code;
+    code = r.running ? KILLED_EXIT : r.code;
   }
   if (o.trace) await writeTraces(io, carry.traces);
   if (code !== 0) throw new ExitError(code, `command terminated with exit code ${code}`);

@@ -119,6 +119,8 @@ export async function writeTraces(io: CliIO, traces: { what: string; hops: Hop[]
 /** Carries a shell's variables and last status from one locked step to the next. */
 export interface ShellCarry {
   vars?: Map<string, string>;
+  /** The shell's functions, options, $@, working directory and the container's written files. */
+  sh?: import('../apps/shell.js').ShState;
   lastCode: number;
   elapsedMs: number;
   traces: { what: string; hops: Hop[] }[];
@@ -139,9 +141,11 @@ export async function stepIn<T>(
   return session.change((state, ctx) => {
     const { proc } = openIn(state, ctx, t, images, opts);
     if (carry.vars) proc.host.vars = carry.vars;
+    if (carry.sh) proc.host.sh = carry.sh;
     proc.host.lastCode = carry.lastCode;
     const r = step(proc, state, ctx);
     carry.vars = proc.host.vars;
+    carry.sh = proc.host.sh;
     carry.lastCode = proc.host.lastCode;
     carry.elapsedMs += proc.session.elapsedMs;
     carry.traces.push(...proc.session.traces);
@@ -170,7 +174,7 @@ export async function attachShell(
     const script = await readAll();
     const out = await stepIn(session, t, images, popts, carry, (p) => {
       const o = new Output();
-      runLine(p, script, o);
+      runLine(p, script, o, false);
       return o;
     });
     writeOutput(io, out);

@@ -183,7 +183,7 @@ async function runAttachedAtOnce(
     let out = new Output();
     let code: number;
     let startError: string | undefined;
-    if (isBareShell(a.argv)) code = runLine(proc, stdin, out).code;
+    if (isBareShell(a.argv)) code = runLine(proc, stdin, out, false).code;
     else {
       const res = startArgv(proc, a.argv, stdin);
       if (res.kind === 'not-found') {

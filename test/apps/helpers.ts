@@ -9,7 +9,8 @@ export function shellIn(f: Fixture, pod: string, opts: { stdoutTTY?: boolean } =
     const p = openProcess(net, host, host.pod.spec!.containers[0], { stdoutTTY: !!opts.stdoutTTY, tty: false });
     const r = startArgv(p, argv, stdin);
     if (r.kind === 'not-found') return { code: -1, stdout: '', stderr: `not found: ${r.binary}`, elapsedMs: 0 };
-    return { code: r.code, stdout: r.out.stdout, stderr: r.out.stderr, elapsedMs: p.session.elapsedMs };
+    // running: the script was still going when its bounds ran out (an endless loop)
+    return { code: r.code, stdout: r.out.stdout, stderr: r.out.stderr, elapsedMs: p.session.elapsedMs, ...(p.host.blocked ? { running: true } : {}) };
   };
 }
 

@@ -74,4 +74,45 @@ describe('simulated shell', () => {
     assert.equal(run('echo $(exit 3) $?; echo after').stdout, '3\nafter\n');
     assert.deepEqual(run('seq abc'), { code: 1, stdout: '', stderr: "seq: invalid number 'abc'\n", elapsedMs: 0 });
   });
+
+  it('a readiness loop polls on the simulated clock while the name does not resolve', () => {
+    // resolves at once: the body never runs
+    assert.deepEqual(run('n=0; until nslookup web >/dev/null; do n=$((n+1)); sleep 2; done; echo $n'), { code: 0, stdout: '0\n', stderr: '', elapsedMs: 0 });
+    // does not resolve: loops, each round sleeping 2 s of simulated time
+    const five = run('n=0; until nslookup nosvc >/dev/null 2>&1; do n=$((n+1)); [ $n -ge 5 ] && break; sleep 2; done; echo $n');
+    assert.deepEqual(five, { code: 0, stdout: '5\n', stderr: '', elapsedMs: 8000 });
+    // one long sleep is not a loop: it is not cut
+    assert.deepEqual(run('sleep 5000; echo done'), { code: 0, stdout: 'done\n', stderr: '', elapsedMs: 5_000_000 });
+    // never resolves: the loop keeps going until the hour of simulated time a command line's loops may spend
+    const forever = run('until wget -qO- http://nosvc 2>/dev/null; do sleep 1; done; echo never');
+    assert.deepEqual({ ...forever, code: undefined }, { code: undefined, stdout: '', stderr: '', elapsedMs: SHELL_LIMITS.simulatedMs, running: true });
+  });
+
+  it('an endless loop is a process that keeps running, never a silent cap', () => {
+    const spin = run('i=0; while :; do i=$((i+1)); done');
+    assert.equal(spin.running, true);
+    const sleeper = run('while true; do echo tick; sleep 60; done');
+    assert.equal(sleeper.running, true);
+    assert.equal(sleeper.stdout, 'tick\n'.repeat(60));
+    // a writer into a reader that stops early ends with it (SIGPIPE), as a real one does
+    assert.deepEqual(run('while :; do echo y; done | head -n 2; echo $?'), { code: 0, stdout: 'y\ny\n0\n', stderr: '', elapsedMs: 0 });
+    // recursion ends with ash's error, not a JavaScript one
+    assert.deepEqual(run('f() { f; }; f'), { code: 2, stdout: '', stderr: 'sh: recursion too deep\n', elapsedMs: 0 });
+  });
+
+  it('files written go to the container\'s in-memory layer: cat, ls, test, sh FILE, redirections', () => {
+    assert.equal(run('echo hi > /tmp/x; cat /tmp/x; ls /tmp; [ -f /tmp/x ] && echo file').stdout, 'hi\nx\nfile\n');
+    assert.equal(run('printf "echo from \\$0 \\$1\\n" > /tmp/s.sh; sh /tmp/s.sh arg').stdout, 'from /tmp/s.sh arg\n');
+    assert.deepEqual(run('echo x > /nodir/f'), { code: 1, stdout: '', stderr: "sh: can't create /nodir/f: nonexistent directory\n", elapsedMs: 0 });
+    assert.equal(run('cat /etc/hostname; echo extra >> /etc/hosts; tail -n 1 /etc/hosts').stdout, 'bb\nextra\n');
+    assert.equal(run('mkdir -p /a/b; touch /a/b/c; rm -r /a; ls /a; echo $?').stdout, '1\n');
+    // a new session starts from the image again
+    assert.equal(run('cat /tmp/x').code, 1);
+  });
+
+  it('set -x, set -e and set -u as ash prints them', () => {
+    assert.deepEqual(run('set -x; x=$(echo a); echo "$x b"'), { code: 0, stdout: 'a b\n', stderr: "+ echo a\n+ x=a\n+ echo 'a b'\n", elapsedMs: 0 });
+    assert.deepEqual(run('set -e; echo a; false; echo b'), { code: 1, stdout: 'a\n', stderr: '', elapsedMs: 0 });
+    assert.deepEqual(run('set -u; echo $nope'), { code: 2, stdout: '', stderr: 'sh: nope: parameter not set\n', elapsedMs: 0 });
+  });
 });

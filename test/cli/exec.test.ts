@@ -79,4 +79,30 @@ describe('exec', () => {
     assert.match(r.stderr, /  dnat     chose 10\.244\.\d+\.\d+:8080 at random among 5 ready endpoint\(s\)/);
     assert.match(r.stderr, /  snat     no SNAT: the backend sees the client's own IP /);
   });
+
+  it('a readiness wait that never succeeds does not pass: it runs out its hour and ends as killed (137)', () => {
+    const r = c.t.run(['exec', 'bb', '--', 'sh', '-c', 'n=0; until nslookup nosvc >/dev/null 2>&1; do n=$((n+1)); sleep 2; done; echo ready']);
+    assert.equal(r.code, 137);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'command terminated with exit code 137\n');
+    // a wait on a name that resolves ends at once
+    const ok = c.t.run(['exec', 'bb', '--', 'sh', '-c', 'until nslookup demo-service.dev >/dev/null; do sleep 2; done; echo ready']);
+    assert.deepEqual([ok.code, ok.stdout], [0, 'ready\n']);
+  });
+
+  it('a POSIX script: functions, case, here-documents, files in the container', () => {
+    const script = [
+      'check() { case $1 in ok|ready) return 0;; *) return 1;; esac; }',
+      'for s in starting ok; do if check $s; then echo "$s: up"; else echo "$s: down"; fi; done',
+      'cat > /tmp/conf <<EOF',
+      'name=${HOSTNAME:-none}',
+      'EOF',
+      'cat /tmp/conf; ls /tmp',
+    ].join('\n');
+    const r = c.t.run(['exec', 'bb', '--', 'sh', '-c', script]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'starting: down\nok: up\nname=bb\nconf\n');
+    const err = c.t.run(['exec', 'bb', '--', 'sh', '-c', 'while true; do echo; done; done']);
+    assert.deepEqual([err.code, err.stderr], [2, 'sh: syntax error: unexpected "done"\ncommand terminated with exit code 2\n']);
+  });
 });

@@ -34,4 +34,10 @@ describe('interactive shells', () => {
     await assert.rejects(execVerb(['-it', 'bb', '--', 'sh'], term.io), (e: Error & { exitCode?: number }) => e.exitCode === 3 && e.message === 'command terminated with exit code 3');
     assert.equal(term.out(), '/ # / # 42\n/ # ');
   });
+
+  it('exec -it POD -- sh keeps functions and written files between lines', async () => {
+    const term = terminal(['f() { echo "f:$1"; }', 'echo hi > /tmp/x', 'f $(cat /tmp/x)', 'exit'], c.t.env);
+    assert.equal(await execVerb(['-it', 'bb', '--', 'sh'], term.io), 0);
+    assert.equal(term.out(), '/ # / # / # f:hi\n/ # ');
+  });
 });

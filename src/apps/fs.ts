@@ -1,0 +1,143 @@
+// A container's filesystem as the simulated shell and tools see it: the image's few files kubesim knows
+// (/etc/hosts, /etc/resolv.conf, ...; computed by tools.ts) and the volumes the kubelet mounted (read-only,
+// src/cluster/volumes.ts), under an in-memory writable layer kept for the session. Nothing here touches the
+// host's files.
+import { listDir, resolvePath, type PodFs } from '../cluster/volumes.js';
+
+type Entry = { dir: true } | { dir: false; data: string } | null;
+
+const BASE_DIRS = ['/', '/bin', '/dev', '/etc', '/home', '/lib', '/media', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/usr/bin', '/usr/local', '/usr/local/bin', '/var', '/var/run', '/var/run/secrets', '/var/run/secrets/kubernetes.io', '/var/run/secrets/kubernetes.io/serviceaccount'];
+const BASE_FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/hostname', '/var/run/secrets/kubernetes.io/serviceaccount/namespace', '/dev/null'];
+
+/** Bytes the writable layer may hold (a container's memory-backed /tmp, bounded like the shell's values). */
+const LAYER_BYTES = 64 << 20;
+
+/** Set by tools.ts: the image's known files for a process (its pod's /etc/hosts, ...). */
+export const baseFiles: { read: (host: { proc: unknown }, path: string) => string | undefined } = { read: () => undefined };
+
+export class ContainerFs {
+  private layer = new Map<string, Entry>();
+  private bytes = 0;
+  constructor(
+    private base: (path: string) => string | undefined,
+    private volumes: PodFs = new Map(),
+  ) {}
+
+  static normalize(path: string, cwd = '/'): string {
+    const parts: string[] = [];
+    for (const seg of (path.startsWith('/') ? path : `${cwd}/${path}`).split('/')) {
+      if (seg === '' || seg === '.') continue;
+      if (seg === '..') parts.pop();
+      else parts.push(seg);
+    }
+    return `/${parts.join('/')}`;
+  }
+
+  private entry(path: string): Entry | undefined {
+    if (this.layer.has(path)) return this.layer.get(path) ?? null;
+    const mounted = this.mounted(path);
+    if (mounted) return mounted;
+    if (BASE_DIRS.includes(path)) return { dir: true };
+    if (path === '/dev/null') return { dir: false, data: '' };
+    if (BASE_FILES.includes(path)) {
+      const data = this.base(path);
+      return data === undefined ? undefined : { dir: false, data };
+    }
+    return undefined;
+  }
+
+  /** A path in a mounted volume (symlinks followed, as the atomic writer's ..data links are). */
+  private mounted(path: string): Entry | undefined {
+    if (!this.volumes.size) return undefined;
+    const hit = resolvePath(this.volumes, path);
+    if (!hit) return undefined;
+    return hit.entry.kind === 'file' ? { dir: false, data: hit.entry.content ?? '' } : { dir: true };
+  }
+
+  /** What `ls` shows: the volumes' entries (with their modes and links) plus what the session wrote. */
+  view(): PodFs {
+    const out: PodFs = new Map(this.volumes);
+    for (const [path, e] of this.layer) {
+      if (e === null) out.delete(path);
+      else out.set(path, e.dir ? { kind: 'dir', mode: 0o755 } : { kind: 'file', content: e.data, mode: 0o644 });
+    }
+    return out;
+  }
+
+  isDir(path: string): boolean {
+    return this.entry(path)?.dir === true;
+  }
+  exists(path: string): boolean {
+    return !!this.entry(path);
+  }
+  /** A file's contents; undefined when missing; null for a directory. */
+  read(path: string): string | undefined | null {
+    const e = this.entry(path);
+    if (!e) return undefined;
+    return e.dir ? null : e.data;
+  }
+
+  /** Writes (or appends to) a file; an error message (ash's wording) when it cannot. */
+  write(path: string, data: string, append: boolean): string | undefined {
+    if (path === '/dev/null') return undefined;
+    // configMap, secret, downwardAPI and projected volumes are mounted read-only.
+    if (this.mounted(path) || this.inVolume(path)) return 'Read-only file system';
+    const e = this.entry(path);
+    if (e?.dir) return 'Is a directory';
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    if (!this.isDir(parent)) return 'nonexistent directory';
+    const old = append && e && !e.dir ? e.data : '';
+    const next = old + data;
+    this.bytes += next.length - (e && !e.dir ? e.data.length : 0);
+    if (this.bytes > LAYER_BYTES) {
+      this.bytes -= next.length - old.length;
+      return 'No space left on device';
+    }
+    this.layer.set(path, { dir: false, data: next });
+    return undefined;
+  }
+
+  mkdir(path: string, parents: boolean): string | undefined {
+    if (this.exists(path)) return parents && this.isDir(path) ? undefined : 'File exists';
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    if (!this.isDir(parent)) {
+      if (!parents || this.exists(parent)) return 'No such file or directory';
+      const err = this.mkdir(parent, true);
+      if (err) return err;
+    }
+    this.layer.set(path, { dir: true });
+    return undefined;
+  }
+
+  remove(path: string, recursive: boolean): string | undefined {
+    const e = this.entry(path);
+    if (!e) return 'No such file or directory';
+    if (e.dir) {
+      if (!recursive) return 'Is a directory';
+      for (const name of this.list(path)) this.remove(`${path === '/' ? '' : path}/${name}`, true);
+    } else this.bytes -= e.data.length;
+    this.layer.set(path, null);
+    return undefined;
+  }
+
+  private inVolume(path: string): boolean {
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    const hit = this.volumes.size ? resolvePath(this.volumes, parent) : undefined;
+    return !!hit && hit.entry.kind === 'dir' && !this.layer.has(parent);
+  }
+
+  /** Names in a directory, sorted. */
+  list(dir: string): string[] {
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    const names = new Set<string>();
+    const consider = (p: string) => {
+      if (p.startsWith(prefix) && p !== dir && !p.slice(prefix.length).includes('/') && this.exists(p)) names.add(p.slice(prefix.length));
+    };
+    for (const p of BASE_DIRS) consider(p);
+    for (const p of BASE_FILES) consider(p);
+    for (const p of this.layer.keys()) consider(p);
+    const hit = this.volumes.size ? resolvePath(this.volumes, dir) : undefined;
+    if (hit?.entry.kind === 'dir') for (const n of listDir(this.volumes, hit.path)) if (this.exists(`${prefix}${n}`)) names.add(n);
+    return [...names].sort();
+  }
+}
