@@ -123,6 +123,33 @@ try {
   say('A ClusterIP is not bound to any interface: it does not answer ping.');
   step(['exec', 'jumpbox', '--', 'ping', '-c', '1', '-W', '1', clusterIP], { mayFail: true });
 
+  say('What a real cluster refuses to run: an image tag that does not exist. wait gives up after 20 simulated seconds.');
+  step(['create', 'deployment', 'broken', '--image=nginx:doesnotexist-999']);
+  step(['wait', '--for=condition=available', 'deployment/broken', '--timeout=20s'], { mayFail: true });
+  step(['get', 'pods', '-l', 'app=broken']);
+  say('A readiness probe that gets 404 keeps the pod 0/1 and out of its Service.');
+  step(['apply', '-f', 'manifests/workloads/not-ready.yaml']);
+  step(['wait', '--for=condition=Ready', 'pod', '-l', 'app=not-ready', '--timeout=15s'], { mayFail: true });
+  step(['get', 'pods', '-l', 'app=not-ready']);
+  step(['get', 'endpoints', 'not-ready']);
+
+  say('A Secret and a ConfigMap reach the container as an environment variable and a file.');
+  step(['apply', '-f', 'manifests/workloads/config-demo.yaml']);
+  step(['get', 'secret', 'db', '-o', 'jsonpath={.data.password}']);
+  step(['exec', 'config-demo', '--', 'sh', '-c', 'echo "PW=$PW"; cat /etc/cfg/greeting; echo; ls -l /etc/cfg']);
+
+  say('Jobs run to completion; a StatefulSet starts its pods in order, each with its own DNS name; a DaemonSet runs a pod on every node it tolerates.');
+  step(['apply', '-f', 'manifests/workloads/hello-job.yaml']);
+  step(['wait', '--for=condition=complete', 'job/hello', '--timeout=60s']);
+  step(['get', 'jobs']);
+  step(['logs', 'job/hello']);
+  step(['apply', '-f', 'manifests/workloads/web-statefulset.yaml']);
+  step(['rollout', 'status', 'statefulset/web']);
+  step(['get', 'pods', '-l', 'app=nginx', '-o', 'wide']);
+  step(['exec', 'jumpbox', '--', 'nslookup', 'web-1.nginx.default.svc.cluster.local']);
+  step(['apply', '-f', 'manifests/workloads/node-exporter-daemonset.yaml']);
+  step(['get', 'daemonsets']);
+
   say('port-forward opens a real local socket; here the demo itself plays the second terminal\'s curl.');
   await portForwardDemo();
   step(['logs', 'kiada', '--tail', '3']);

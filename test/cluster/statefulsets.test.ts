@@ -12,8 +12,8 @@ import { ROOT } from '../support/cli.js';
 
 const T0 = '2026-12-01T10:00:00Z';
 const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString().replace('.000Z', 'Z');
-const WEB = join(ROOT, 'manifests', 'web-statefulset.yaml');
-const DS = join(ROOT, 'manifests', 'node-exporter-daemonset.yaml');
+const WEB = join(ROOT, 'manifests', 'workloads', 'web-statefulset.yaml');
+const DS = join(ROOT, 'manifests', 'workloads', 'node-exporter-daemonset.yaml');
 
 let c: InProcessCluster;
 beforeEach(() => {
