@@ -30,6 +30,7 @@ const VERBS = new Map<string, Loader>([
   ['rollout', () => import('./rollout.js')],
   ['label', () => import('./label.js')],
   ['annotate', () => import('./annotate.js')],
+  ['patch', () => import('./patch.js')],
   ['api-resources', () => import('./api-resources.js')],
 ]);
 
