@@ -135,6 +135,20 @@ describe('patch', () => {
     assert.match(imm.stderr, /^The Service "kubia" is invalid: spec.clusterIPs\[0\]: Invalid value: \[\]string\{"10.96.0.99"\}: may not change once set/);
   });
 
+  test("a patch that is not YAML: go-yaml's words and line numbers (kubectl 1.32's output)", () => {
+    const cases: [string, string][] = [
+      ['a: b: c', 'yaml: mapping values are not allowed in this context'],
+      ['[1,2', "yaml: line 1: did not find expected ',' or ']'"],
+      ['a: [', 'yaml: line 1: did not find expected node content'],
+      ['"abc', 'yaml: found unexpected end of stream'],
+      ['a:\n- b\nc', "yaml: line 4: could not find expected ':'"],
+      ['spec:\n  a: b: c', 'yaml: line 2: mapping values are not allowed in this context'],
+      ['spec:\n\tx: 1', 'yaml: line 2: found character that cannot start any token'],
+      ['x: {a: [1\n', "yaml: line 1: did not find expected ',' or ']'"],
+    ];
+    for (const [p, msg] of cases) fails(['patch', 'svc', 'kubia', '-p', p], `error: unable to parse ${JSON.stringify(p)}: ${msg}\n`);
+  });
+
   test('an unknown field is dropped with a warning', () => {
     const r = c.run(['patch', 'svc', 'kubia', '-p', '{"spec":{"foo":1}}']);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'service/kubia patched (no change)\n', 'Warning: unknown field "spec.foo"\n']);
