@@ -31,6 +31,7 @@ const VERBS = new Map<string, Loader>([
   ['label', () => import('./label.js')],
   ['annotate', () => import('./annotate.js')],
   ['patch', () => import('./patch.js')],
+  ['replace', () => import('./replace.js')],
   ['api-resources', () => import('./api-resources.js')],
 ]);
 

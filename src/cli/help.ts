@@ -29,6 +29,7 @@ const GROUPS: [string, [string, string][]][] = [
   ['Advanced Commands', [
     ['apply', 'Apply a configuration to a resource by file name or stdin'],
     ['patch', 'Update fields of a resource'],
+    ['replace', 'Replace a resource by file name or stdin'],
   ]],
   ['Settings Commands', [
     ['label', 'Update the labels on a resource'],
