@@ -32,6 +32,7 @@ const VERBS = new Map<string, Loader>([
   ['annotate', () => import('./annotate.js')],
   ['patch', () => import('./patch.js')],
   ['replace', () => import('./replace.js')],
+  ['diff', () => import('./diff.js')],
   ['api-resources', () => import('./api-resources.js')],
 ]);
 

@@ -27,6 +27,7 @@ const GROUPS: [string, [string, string][]][] = [
     ['debug', 'Create debugging sessions for troubleshooting workloads and nodes'],
   ]],
   ['Advanced Commands', [
+    ['diff', 'Diff the live version against a would-be applied version'],
     ['apply', 'Apply a configuration to a resource by file name or stdin'],
     ['patch', 'Update fields of a resource'],
     ['replace', 'Replace a resource by file name or stdin'],

@@ -272,7 +272,7 @@ function manifestCases(): FaultCase[] {
   out.push({ ...manifestCase('namespace constructor', JSON.stringify(withValue(POD, 'metadata.namespace', 'constructor')), true, 'apply') });
   // The same bad documents through the other -f verbs.
   const badMeta = yaml(withValue(POD, 'metadata', { name: 5 }));
-  for (const verb of [['delete'], ['get'], ['describe'], ['label', 'a=b'], ['annotate', 'a=b'], ['replace'], ['patch', '-p', '{}']]) {
+  for (const verb of [['delete'], ['get'], ['describe'], ['label', 'a=b'], ['annotate', 'a=b'], ['replace'], ['patch', '-p', '{}'], ['diff']]) {
     out.push({ name: `${verb[0]} -f with a mistyped name`, args: [verb[0], '-f', '@m.yaml', ...verb.slice(1)], files: { 'm.yaml': badMeta } });
   }
   // Files that are not manifests.
@@ -292,7 +292,7 @@ const VERBS: string[][] = [
   ['cluster', 'info'], ['version'], ['get', 'pods'], ['describe', 'pods'], ['apply'], ['create'], ['delete', 'pods'], ['expose', 'pod', 'p1'],
   ['run', 'x', '--image=nginx'], ['exec', 'p1'], ['debug', 'node/kind-worker'], ['logs', 'p1'], ['port-forward', 'pod/p1', '8080'],
   ['tunnel'], ['scale', 'deploy/d', '--replicas=2'], ['set', 'image', 'deploy/d', 'app=nginx:2'], ['rollout', 'status', 'deploy/d'],
-  ['label', 'pod', 'p1', 'a=b'], ['annotate', 'pod', 'p1', 'a=b'], ['api-resources'], ['patch', 'svc', 's', '-p', '{}'], ['replace', '-f', 'x'],
+  ['label', 'pod', 'p1', 'a=b'], ['annotate', 'pod', 'p1', 'a=b'], ['api-resources'], ['patch', 'svc', 's', '-p', '{}'], ['replace', '-f', 'x'], ['diff', '-f', 'x'],
 ];
 
 /** A flag of each verb that needs a value, given last without one. */
@@ -300,7 +300,7 @@ const VALUE_FLAGS: string[][] = [
   ['cluster', 'create', '--seed'], ['version', '-o'], ['get', 'pods', '-o'], ['describe', 'pods', '-l'], ['apply', '-f'], ['create', '-f'], ['delete', 'pods', '-l'],
   ['expose', 'pod', 'p1', '--port'], ['run', 'x', '--image'], ['exec', 'p1', '-c'], ['debug', 'node/kind-worker', '--image'], ['logs', 'p1', '--tail'],
   ['port-forward', 'pod/p1', '--address'], ['tunnel', '--address'], ['curl', '--from'], ['scale', 'deploy/d', '--replicas'], ['rollout', 'status', 'deploy/d', '--timeout'],
-  ['label', 'pod', 'p1', '-l'], ['annotate', 'pod', 'p1', '--resource-version'], ['patch', 'svc', 's', '-p'], ['replace', '-f'], ['api-resources', '--api-group'], ['get', 'pods', '-n'], ['create', 'deployment', 'x', '--image'],
+  ['label', 'pod', 'p1', '-l'], ['annotate', 'pod', 'p1', '--resource-version'], ['patch', 'svc', 's', '-p'], ['replace', '-f'], ['diff', '-f'], ['api-resources', '--api-group'], ['get', 'pods', '-n'], ['create', 'deployment', 'x', '--image'],
 ];
 
 /** Values kubectl refuses. */
@@ -463,6 +463,12 @@ const BAD_VALUES: string[][] = [
   ['replace', '-f', 'x', '-o', 'bogus'],
   ['replace', '-f', 'x', '--dry-run=bogus'],
   ['replace', '-f', 'x', 'extra'],
+  ['diff'],
+  ['diff', '-f', '/nonexistent.yaml'],
+  ['diff', '-f', 'x', 'extra'],
+  ['diff', '-f', 'x', '--force-conflicts'],
+  ['diff', '-f', 'x', '-R=maybe'],
+  ['diff', '-f', 'x', '-l', '=='],
   ['api-resources', '--namespaced=maybe'],
   ['api-resources', '-o', 'bogus'],
   ['version', '-o', 'bogus'],
