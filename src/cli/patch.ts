@@ -345,7 +345,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
               if (err) throw err;
               warnings.push(...requestWarnings(req, 'Warn').map((w) => `Warning: ${w}\n`));
               const next = req.object;
+              next.metadata ??= { name: '' };
               if (next.metadata?.name !== current.metadata.name) throw badRequest('the name of the object (' + String(next.metadata?.name ?? '') + ') does not match the name on the URL (' + t.name + ')');
+              if (t.info.namespaced && next.metadata.namespace !== current.metadata.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+              // A resourceVersion in the patch is a precondition, as in any update.
+              if (next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) {
+                throw new StatusError('Conflict', 409, `Operation cannot be fulfilled on ${qualifiedResource(t.info)} "${t.name}": the object has been modified; please apply your changes to the latest version and try again`);
+              }
               const dry = updateObject(state, ctx, next, { namespace: session.namespace, dryRun: true });
               const strip = (x: KubeObject) => ({ ...x, metadata: { ...x.metadata, resourceVersion: undefined } });
               changed = !sameJSON(strip(dry), strip(current));

@@ -130,6 +130,8 @@ describe('patch', () => {
     fails(['patch', 'svc', 'kubia', '--type', 'json', '-p', '[{"op":"test","path":"/spec/type","value":"X"}]', '--dry-run=client'], 'error: testing value /spec/type failed: test failed\n');
     fails(['patch', 'svc', 'kubia', '--type', 'json', '-p', '[{"op":"remove","path":"/spec/nope"}]', '--dry-run=client'], "error: error in remove for path: '/spec/nope': Unable to remove nonexistent key: nope: missing value\n");
     fails(['patch', 'svc', 'kubia', '--subresource=foo', '-p', '{}'], 'Error from server (NotFound): the server could not find the requested resource\n');
+    fails(['patch', 'svc', 'kubia', '-p', '{"metadata":{"resourceVersion":"1"}}'], 'Error from server (Conflict): Operation cannot be fulfilled on services "kubia": the object has been modified; please apply your changes to the latest version and try again\n');
+    fails(['patch', 'svc', 'kubia', '-p', '{"metadata":{"name":"other"}}'], 'Error from server (BadRequest): the name of the object (other) does not match the name on the URL (kubia)\n');
     const imm = c.run(['patch', 'svc', 'kubia', '-p', '{"spec":{"clusterIP":"10.96.0.99"}}']);
     assert.equal(imm.code, 1);
     assert.match(imm.stderr, /^The Service "kubia" is invalid: spec.clusterIPs\[0\]: Invalid value: \[\]string\{"10.96.0.99"\}: may not change once set/);
