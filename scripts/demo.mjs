@@ -107,6 +107,10 @@ try {
   say('With sessionAffinity: ClientIP every connection from the jumpbox lands on the same pod.');
   step(['expose', 'deployment', 'demo', '-n', 'dev', '--name', 'demo-sticky', '--port', '80', '--target-port', '8080', '--session-affinity=ClientIP']);
   for (let i = 0; i < 3; i++) step(['exec', 'jumpbox', '--', 'curl', '-s', 'http://demo-sticky.dev']);
+  say('patch changes a live object in place: the same affinity on demo-service, then back.');
+  step(['patch', 'svc', 'demo-service', '-n', 'dev', '-p', '{"spec":{"sessionAffinity":"ClientIP"}}']);
+  for (let i = 0; i < 3; i++) step(['exec', 'jumpbox', '--', 'curl', '-s', 'http://demo-service.dev']);
+  step(['patch', 'svc', 'demo-service', '-n', 'dev', '--type=merge', '-p', '{"spec":{"sessionAffinity":"None","sessionAffinityConfig":null}}']);
 
   say('A rollout replaces the pods: new names, new IPs.');
   step(['set', 'image', 'deployment/demo', 'demo=demo:1.1.0', '-n', 'dev']);

@@ -75,16 +75,31 @@ export function goYamlMessage(doc: string, e: YamlIssue): string {
   const withLine = (n: number, msg: string): string => (n > 0 ? `yaml: line ${n}: ${msg}` : `yaml: ${msg}`);
   // The parser ran out of stack on a deeply nested document (block nesting; flow nesting is checked first).
   if (e.code === 'RESOURCE_EXHAUSTION') return withLine(line, `exceeded max depth of ${MAX_DEPTH}`);
+  // At the end of the stream go-yaml's marks are where its scanner put STREAM-END: on a new line when the
+  // text does not end with one. A parser error prints that 0-based line; a scanner error one more, and
+  // neither prints a line 0.
+  const atEnd = e.pos[0] >= doc.trimEnd().length;
+  const newlines = doc.split('\n').length - 1;
+  const endLine = newlines + (doc.endsWith('\n') ? 0 : 1);
+  if (atEnd && ((e.code === 'MISSING_CHAR' && /^Flow (sequence|map) must end/.test(e.message)) || (e.code === 'BAD_INDENT' && /^Flow (sequence|map)/.test(e.message)))) {
+    const last = doc.trimEnd().slice(-1);
+    if (last === '[' || last === ',' || last === '{' || last === ':') return withLine(endLine, 'did not find expected node content');
+    return withLine(endLine, `did not find expected ',' or '${openFlow(doc) === '[' ? ']' : '}'}'`);
+  }
+  if (e.pos[1] >= doc.trimEnd().length && e.code === 'MISSING_CHAR' && /Implicit map keys need to be followed by map values/.test(e.message)) {
+    return withLine(endLine + 1, "could not find expected ':'");
+  }
   if (e.code === 'TAB_AS_INDENT') return withLine(line, 'found character that cannot start any token');
   if (e.code === 'BLOCK_AS_IMPLICIT_KEY' && /Nested mappings/.test(e.message)) {
     // go-yaml's scanner stops at the ':' that starts the illegal mapping value.
     const rest = doc.slice(e.pos[0]);
     const m = /:(?=[ \t\n]|$)/.exec(rest);
     const at = m ? e.pos[0] + m.index : e.pos[0];
-    return withLine(lineOf(doc, at), 'mapping values are not allowed in this context');
+    const l = lineOf(doc, at);
+    return withLine(l === 1 ? 0 : l, 'mapping values are not allowed in this context');
   }
   if (e.code === 'MISSING_CHAR' && /closing/.test(e.message) && /quote/.test(e.message)) {
-    return withLine(line, 'found unexpected end of stream');
+    return withLine(atEnd ? (newlines === 0 ? 0 : newlines + 1) : line, 'found unexpected end of stream');
   }
   if (e.code === 'BAD_INDENT' && /Flow map/.test(e.message)) return withLine(line - 1, "did not find expected ',' or '}'");
   if (e.code === 'BAD_INDENT' && /Flow sequence/.test(e.message)) return withLine(line - 1, "did not find expected ',' or ']'");
@@ -94,6 +109,22 @@ export function goYamlMessage(doc: string, e: YamlIssue): string {
     return withLine(line - 1, 'did not find expected node content');
   }
   return withLine(line - 1, 'did not find expected key');
+}
+
+/** The innermost flow collection still open at the end of the text ('[' or '{'), quotes skipped. */
+function openFlow(text: string): string | undefined {
+  const stack: string[] = [];
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') stack.push(c);
+    else if ((c === ']' || c === '}') && stack.length) stack.pop();
+  }
+  return stack[stack.length - 1];
 }
 
 function lineOf(text: string, offset: number): number {

@@ -30,6 +30,9 @@ const VERBS = new Map<string, Loader>([
   ['rollout', () => import('./rollout.js')],
   ['label', () => import('./label.js')],
   ['annotate', () => import('./annotate.js')],
+  ['patch', () => import('./patch.js')],
+  ['replace', () => import('./replace.js')],
+  ['diff', () => import('./diff.js')],
   ['api-resources', () => import('./api-resources.js')],
   ['wait', () => import('./wait.js')],
 ]);

@@ -27,7 +27,10 @@ const GROUPS: [string, [string, string][]][] = [
     ['debug', 'Create debugging sessions for troubleshooting workloads and nodes'],
   ]],
   ['Advanced Commands', [
+    ['diff', 'Diff the live version against a would-be applied version'],
     ['apply', 'Apply a configuration to a resource by file name or stdin'],
+    ['patch', 'Update fields of a resource'],
+    ['replace', 'Replace a resource by file name or stdin'],
     ['wait', 'Wait, on the simulated clock, for a condition on one or many resources'],
   ]],
   ['Settings Commands', [

@@ -12,6 +12,7 @@ import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
 import { reconcile } from './controllers.js';
 import { strategyFor } from './strategies.js';
+import { mergeKeyOf } from '../api/patch-keys.js';
 
 export class NoKindMatchError extends KubeError {
   readonly kind: string;
@@ -290,36 +291,6 @@ export function withLastApplied(input: KubeObject): KubeObject {
   const text = goJSONLine(obj);
   obj.metadata.annotations = { ...annotations, [LAST_APPLIED]: text };
   return obj;
-}
-
-/** Strategic-merge keys of the list fields kubesim's kinds have (patchMergeKey in the API types). */
-function mergeKeyOf(field: string, sample: unknown): string | undefined {
-  const s = (sample ?? {}) as Record<string, unknown>;
-  switch (field) {
-    case 'containers':
-    case 'initContainers':
-    case 'ephemeralContainers':
-    case 'env':
-    case 'volumes':
-    case 'imagePullSecrets':
-      return 'name';
-    case 'ports':
-      return 'containerPort' in s ? 'containerPort' : 'port';
-    case 'volumeMounts':
-      return 'mountPath';
-    case 'volumeDevices':
-      return 'devicePath';
-    case 'hostAliases':
-      return 'ip';
-    case 'conditions':
-      return 'type';
-    case 'ownerReferences':
-      return 'uid';
-    case 'topologySpreadConstraints':
-      return 'topologyKey';
-    default:
-      return undefined;
-  }
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);

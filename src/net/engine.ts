@@ -194,7 +194,8 @@ const timeout = (ip: string, port: number, trace: Hop[]) => ({ kind: 'timeout' a
 export function connect(net: Net, client: Client, ip: string, port: number, protocol: 'TCP' | 'UDP' = 'TCP', inherited: Hop[] = []): ConnectResult {
   const topo = net.topo;
   const trace = inherited.slice();
-  const src = initialSource(net, client);
+  // A connection to the loopback comes from the loopback (the kernel's source for that route).
+  const src = ip.startsWith('127.') && client.kind !== 'workstation' ? '127.0.0.1' : initialSource(net, client);
   hop(net, trace, 'source', () => `${clientName(client)} connects from ${src} to ${ip}:${port}/${protocol}`);
 
   // Loopback: never leaves the host.

@@ -294,7 +294,7 @@ function manifestCases(): FaultCase[] {
   out.push({ ...manifestCase('namespace constructor', JSON.stringify(withValue(POD, 'metadata.namespace', 'constructor')), true, 'apply') });
   // The same bad documents through the other -f verbs.
   const badMeta = yaml(withValue(POD, 'metadata', { name: 5 }));
-  for (const verb of [['delete'], ['get'], ['describe'], ['label', 'a=b'], ['annotate', 'a=b']]) {
+  for (const verb of [['delete'], ['get'], ['describe'], ['label', 'a=b'], ['annotate', 'a=b'], ['replace'], ['patch', '-p', '{}'], ['diff']]) {
     out.push({ name: `${verb[0]} -f with a mistyped name`, args: [verb[0], '-f', '@m.yaml', ...verb.slice(1)], files: { 'm.yaml': badMeta } });
   }
   // Files that are not manifests.
@@ -314,7 +314,7 @@ const VERBS: string[][] = [
   ['cluster', 'info'], ['version'], ['get', 'pods'], ['describe', 'pods'], ['apply'], ['create'], ['delete', 'pods'], ['expose', 'pod', 'p1'],
   ['run', 'x', '--image=nginx'], ['exec', 'p1'], ['debug', 'node/kind-worker'], ['logs', 'p1'], ['port-forward', 'pod/p1', '8080'],
   ['tunnel'], ['scale', 'deploy/d', '--replicas=2'], ['set', 'image', 'deploy/d', 'app=nginx:2'], ['rollout', 'status', 'deploy/d'],
-  ['label', 'pod', 'p1', 'a=b'], ['annotate', 'pod', 'p1', 'a=b'], ['api-resources'],
+  ['label', 'pod', 'p1', 'a=b'], ['annotate', 'pod', 'p1', 'a=b'], ['api-resources'], ['patch', 'svc', 's', '-p', '{}'], ['replace', '-f', 'x'], ['diff', '-f', 'x'],
 ];
 
 /** A flag of each verb that needs a value, given last without one. */
@@ -322,7 +322,7 @@ const VALUE_FLAGS: string[][] = [
   ['cluster', 'create', '--seed'], ['version', '-o'], ['get', 'pods', '-o'], ['describe', 'pods', '-l'], ['apply', '-f'], ['create', '-f'], ['delete', 'pods', '-l'],
   ['expose', 'pod', 'p1', '--port'], ['run', 'x', '--image'], ['exec', 'p1', '-c'], ['debug', 'node/kind-worker', '--image'], ['logs', 'p1', '--tail'],
   ['port-forward', 'pod/p1', '--address'], ['tunnel', '--address'], ['curl', '--from'], ['scale', 'deploy/d', '--replicas'], ['rollout', 'status', 'deploy/d', '--timeout'],
-  ['label', 'pod', 'p1', '-l'], ['annotate', 'pod', 'p1', '--resource-version'], ['api-resources', '--api-group'], ['get', 'pods', '-n'], ['create', 'deployment', 'x', '--image'],
+  ['label', 'pod', 'p1', '-l'], ['annotate', 'pod', 'p1', '--resource-version'], ['patch', 'svc', 's', '-p'], ['replace', '-f'], ['diff', '-f'], ['api-resources', '--api-group'], ['get', 'pods', '-n'], ['create', 'deployment', 'x', '--image'],
 ];
 
 /** Values kubectl refuses. */
@@ -446,6 +446,51 @@ const BAD_VALUES: string[][] = [
   ['label', 'pods', '--all', '-l', 'a=b', 'x=y'],
   ['annotate', 'pod', 'p1', '__proto__=x'],
   ['annotate', 'pod', 'p1', '=x'],
+  ['patch', 'svc', 's'],
+  ['patch', 'svc', 's', '-p', '{"a":'],
+  ['patch', 'svc', 's', '-p', 'a: b: c'],
+  ['patch', 'svc', 's', '-p', '[1,2'],
+  ['patch', 'svc', 's', '-p', '"x"'],
+  ['patch', 'svc', 's', '-p', '{}', '--patch-file', '/nonexistent'],
+  ['patch', 'svc', 's', '--patch-file', '/nonexistent'],
+  ['patch', 'svc', 's', '-p', '{}', '--type', 'bogus'],
+  ['patch', 'svc', 's', '-p', '{}', '--subresource', 'bogus'],
+  ['patch', 'svc', 's', '-p', '{}', '--subresource', 'scale'],
+  ['patch', 'svc', 's', '-p', '{}', '--local'],
+  ['patch', 'svc', 's', '-p', '{}', '-o', 'bogus'],
+  ['patch', 'svc', 'nosuch', '-p', '{}'],
+  ['patch', 'constructor/x', '-p', '{}'],
+  ['patch', 'svc', 's', '-p', '{"spec":{"ports":[{"name":"x"}]}}'],
+  ['patch', 'svc', 's', '-p', '{"spec":{"ports":[{"port":"x"}]}}'],
+  ['patch', 'svc', 's', '-p', '{"spec":{"clusterIP":"10.0.0.1"}}'],
+  ['patch', 'svc', 's', '-p', '{"spec":{"$patch":"bogus"}}'],
+  ['patch', 'svc', 's', '-p', '{"metadata":{"name":"other"}}'],
+  ['patch', 'deploy', 'd', '-p', '{"spec":{"replicas":-1}}'],
+  ['patch', 'deploy', 'd', '-p', '{"spec":{"selector":{"matchLabels":{"x":"y"}}}}'],
+  ['patch', 'deploy', 'd', '--subresource=scale', '-p', '{"spec":{"replicas":"x"}}'],
+  ['patch', 'svc', 's', '--type', 'json', '-p', '{"op":"add"}'],
+  ['patch', 'svc', 's', '--type', 'json', '-p', '[1]'],
+  ['patch', 'svc', 's', '--type', 'json', '-p', '[{"op":"test","path":"/spec/type","value":"X"}]'],
+  ['patch', 'svc', 's', '--type', 'json', '-p', '[{"op":"remove","path":"/spec/nope"}]'],
+  ['patch', 'svc', 's', '--type', 'json', '-p', '[{"op":"bogus","path":"/spec"}]'],
+  ['patch', 'svc', 's', '--type', 'json', '-p', '[{"op":"add","path":"/__proto__/x","value":1}]'],
+  ['patch', 'svc', 's', '--type', 'json', '-p', '[{"op":"test","path":"/spec/type","value":"X"}]', '--dry-run=client'],
+  ['patch', 'svc', 's', '--type', 'merge', '-p', '[1]'],
+  ['patch', 'svc', 's', '--type', 'merge', '-p', '{"spec":{"type":"Bogus"}}'],
+  ['replace'],
+  ['replace', '-f', '/nonexistent.yaml'],
+  ['replace', '-f', 'x', '--grace-period=1'],
+  ['replace', '-f', 'x', '--timeout=abc'],
+  ['replace', '-f', 'x', '--cascade=bogus'],
+  ['replace', '-f', 'x', '-o', 'bogus'],
+  ['replace', '-f', 'x', '--dry-run=bogus'],
+  ['replace', '-f', 'x', 'extra'],
+  ['diff'],
+  ['diff', '-f', '/nonexistent.yaml'],
+  ['diff', '-f', 'x', 'extra'],
+  ['diff', '-f', 'x', '--force-conflicts'],
+  ['diff', '-f', 'x', '-R=maybe'],
+  ['diff', '-f', 'x', '-l', '=='],
   ['api-resources', '--namespaced=maybe'],
   ['api-resources', '-o', 'bogus'],
   ['version', '-o', 'bogus'],

@@ -16,6 +16,7 @@ const KUBECTL_SHAPED = [
   /^Error: /,
   /^Error from server/,
   /^The \S+ "[^"]*" is invalid/,
+  /^The request is invalid: /,
   /^unable to decode /,
   /^error when /,
   /^error parsing /,

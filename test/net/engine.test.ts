@@ -201,6 +201,13 @@ describe('sockets and port-forward', () => {
     assert.equal(body(out), 'Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:127.0.0.1\n');
   });
 
+  it('inside a pod, a connection to localhost comes from 127.0.0.1, not from the pod IP', () => {
+    const f = kiadaCluster();
+    const net = f.net();
+    const out = request(net, podClient(f, 'kiada'), '127.0.0.1', 8080, GET());
+    assert.equal(body(out), 'Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:127.0.0.1\n');
+  });
+
   it('an app bound to loopback only is reachable by port-forward but refused on the pod IP; pod-IP-only the reverse', () => {
     const f = fixture();
     f.pod('lo', 'hashicorp/http-echo', { node: 'kind-worker', container: { args: ['-text=hi', '-listen=127.0.0.1:5678'] } });
