@@ -15,6 +15,9 @@ export const SUBCOMMANDS: Record<string, () => Promise<Verb>> = {
   job: () => import('./create-job.js'),
   cronjob: () => import('./create-cronjob.js'),
   cj: () => import('./create-cronjob.js'),
+  configmap: () => import('./create-config.js').then((m) => ({ run: m.configMap })),
+  cm: () => import('./create-config.js').then((m) => ({ run: m.configMap })),
+  secret: () => import('./create-config.js').then((m) => ({ run: m.secret })),
   namespace: () => import('./create-namespace.js'),
   ns: () => import('./create-namespace.js'),
 };
@@ -54,10 +57,12 @@ Examples:
   cat pod.json | kubectl create -f -
 
 Available Commands:
+  configmap             Create a config map from a local file, directory or literal value
   cronjob               Create a cron job with the specified name
   deployment            Create a deployment with the specified name
   job                   Create a job with the specified name
   namespace             Create a namespace with the specified name
+  secret                Create a secret using a specified subcommand
   service               Create a service using a specified subcommand
 
 Options:
