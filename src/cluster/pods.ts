@@ -105,6 +105,11 @@ function qosClass(pod: PodObj): string {
 }
 
 export const podStrategy: Strategy = {
+  // Logs belong to the pod's containers: a pod created again under the same name starts with none.
+  afterDelete(obj, state) {
+    const pod = obj as PodObj;
+    for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) state.objects.remove('logs', `${pod.metadata.namespace}/${pod.metadata.name}/${c.name}`);
+  },
   validate(obj, _state, old) {
     validateObject(obj, old);
   },

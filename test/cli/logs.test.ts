@@ -21,6 +21,15 @@ describe('logs', () => {
     assert.equal(t.stdout, `2026-11-22T01:30:00.000000000Z Received request for /hello from ::ffff:${c.ip('bb')}\n`);
   });
 
+  it('a pod created again under the same name starts with an empty log', () => {
+    c.t.run(['run', 'again', '--image=nginx']);
+    c.t.run(['exec', 'again', '--', 'curl', '-s', '-o', '/dev/null', 'localhost']);
+    assert.match(c.t.run(['logs', 'again', '--tail=1']).stdout, /^127\.0\.0\.1 - - .*"GET \/ HTTP\/1\.1" 200 615/);
+    c.t.run(['delete', 'pod', 'again']);
+    c.t.run(['run', 'again', '--image=nginx']);
+    assert.equal(c.t.run(['logs', 'again', '--tail=1']).stdout, '/docker-entrypoint.sh: Configuration complete; ready for start up\n');
+  });
+
   it('nginx writes its access log line', () => {
     c.t.run(['curl', '--from', 'pod/bb', '-s', '-o', '/dev/null', `http://${c.ip('jumpbox')}/`]);
     const r = c.t.run(['logs', 'jumpbox', '--tail=1']);
