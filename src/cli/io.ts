@@ -4,6 +4,11 @@ export interface CliIO {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /**
+   * Ctrl-C while a command holds the terminal (an attached shell's prompt): fn runs instead of the default
+   * exit. Returns the function that removes the handler. Absent: Ctrl-C ends the process.
+   */
+  onInterrupt?(fn: () => void): () => void;
 }
 
 export const processIO: CliIO = {
@@ -14,6 +19,10 @@ export const processIO: CliIO = {
     return process.stdin;
   },
   env: process.env,
+  onInterrupt(fn) {
+    process.on('SIGINT', fn);
+    return () => process.off('SIGINT', fn);
+  },
 };
 
 /** A verb module: parses its own arguments (everything after the verb) and returns the exit code. */

@@ -187,6 +187,30 @@ export async function attachShell(
   });
   const rl = createInterface({ input: io.stdin, terminal: false });
   io.stdout.write(prompt);
+  // Ctrl-C goes to the shell, as through kubectl's raw terminal: the line is dropped (the terminal shows ^C),
+  // $? is 130 and a new prompt follows. The session (and a --rm pod) lives on until `exit`.
+  const stopInterrupts = io.onInterrupt?.(() => {
+    carry.lastCode = 130;
+    io.stdout.write(`\n${prompt}`);
+  });
+  try {
+    return await promptLoop(session, io, t, images, popts, carry, opts, rl, prompt);
+  } finally {
+    stopInterrupts?.();
+  }
+}
+
+async function promptLoop(
+  session: Session,
+  io: CliIO,
+  t: ProcessTarget,
+  images: readonly ImageSpec[],
+  popts: { stdoutTTY: boolean; tty: boolean },
+  carry: ShellCarry,
+  opts: { trace: boolean },
+  rl: ReturnType<typeof createInterface>,
+  prompt: string,
+): Promise<number> {
   for await (const line of rl) {
     const r = await stepIn(session, t, images, popts, carry, (p) => {
       const o = new Output();

@@ -29,6 +29,36 @@ describe('interactive shells', () => {
     assert.equal(term.err(), "If you don't see a command prompt, try pressing enter.\n");
   });
 
+  it('Ctrl-C at the prompt goes to the shell: a new prompt, $? 130, and the --rm pod goes on exit', async () => {
+    let out = '';
+    let handler: (() => void) | undefined;
+    async function* typed() {
+      yield 'echo one\n';
+      // The user presses Ctrl-C at the next prompt.
+      await new Promise((r) => setTimeout(r, 20));
+      handler?.();
+      yield 'echo $?\n';
+      yield 'exit\n';
+    }
+    const stdin = Object.assign(Readable.from(typed()), { isTTY: true });
+    const sink = (f: (s: string) => void) => Object.assign(new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) }), { isTTY: true });
+    const io: CliIO = {
+      stdin,
+      stdout: sink((s) => (out += s)),
+      stderr: sink(() => {}),
+      env: c.t.env,
+      onInterrupt(fn) {
+        handler = fn;
+        return () => (handler = undefined);
+      },
+    };
+    const code = await runVerb(['--image=curlimages/curl:8.2.0', '-it', '--restart=Never', '--rm', 'ctrl-c', '--', 'sh'], io);
+    assert.equal(code, 0);
+    assert.equal(out, '~ $ one\n~ $ \n~ $ 130\n~ $ pod "ctrl-c" deleted\n');
+    assert.equal(handler, undefined, 'the handler is removed when the session ends');
+    assert.equal(c.t.run(['get', 'pod', 'ctrl-c']).stderr, 'Error from server (NotFound): pods "ctrl-c" not found\n');
+  });
+
   it('exec -it POD -- sh keeps shell variables between lines', async () => {
     const term = terminal(['X=42', 'echo $X', 'exit 3'], c.t.env);
     await assert.rejects(execVerb(['-it', 'bb', '--', 'sh'], term.io), (e: Error & { exitCode?: number }) => e.exitCode === 3 && e.message === 'command terminated with exit code 3');
