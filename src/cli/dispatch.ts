@@ -34,6 +34,7 @@ const VERBS = new Map<string, Loader>([
   ['replace', () => import('./replace.js')],
   ['diff', () => import('./diff.js')],
   ['api-resources', () => import('./api-resources.js')],
+  ['api-versions', () => import('./api-versions.js')],
   ['wait', () => import('./wait.js')],
 ]);
 

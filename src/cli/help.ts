@@ -45,6 +45,7 @@ const GROUPS: [string, [string, string][]][] = [
   ]],
   ['Other Commands', [
     ['api-resources', 'Print the supported API resources on the server'],
+    ['api-versions', 'Print the API versions the simulated server serves, as "group/version"'],
     ['version', 'Print the client and server version information'],
     ['options', 'Print the list of flags inherited by all commands'],
   ]],
