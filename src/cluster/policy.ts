@@ -347,30 +347,28 @@ function scaled(v: unknown, total: number): number {
   return m ? Math.ceil((Number(m[1]) * total) / 100) : 0;
 }
 
-/** getExpectedScale: the summed scale of the controllers of the PDB's pods (Deployments through their ReplicaSets). */
-function expectedScale(state: ClusterState, pods: PodObj[]): number {
+/**
+ * getExpectedScale: the summed scale of the controllers of the PDB's pods (Deployments through their
+ * ReplicaSets). Owners are found by uid: the informer's pods carry only their owners' uids.
+ */
+function expectedScale(state: ClusterState, ns: string, pods: PodObj[]): number {
+  const byUID = new Map<string, { kind: string; o: KubeObject }>();
+  for (const kind of SCALABLE) for (const o of listObjects(state, kind, ns)) byUID.set(o.metadata.uid ?? '', { kind, o });
   const seen = new Set<string>();
   let total = 0;
   for (const p of pods) {
     const ref = p.metadata.ownerReferences?.find((x) => x.controller);
-    if (!ref) continue;
-    let kind = resourceForKind(ref.apiVersion, ref.kind)?.resource;
-    if (!kind) continue;
-    let owner = getObject(state, kind, p.metadata.namespace, ref.name);
-    if (!owner || owner.metadata.uid !== ref.uid) continue;
-    if (kind === 'replicasets') {
-      const dref = owner.metadata.ownerReferences?.find((x) => x.controller && x.kind === 'Deployment');
-      const d = dref && getObject(state, 'deployments', p.metadata.namespace, dref.name);
-      if (d && d.metadata.uid === dref.uid) {
-        kind = 'deployments';
-        owner = d;
-      }
+    let owner = ref && byUID.get(ref.uid);
+    if (!owner) continue;
+    if (owner.kind === 'replicasets') {
+      const dref = owner.o.metadata.ownerReferences?.find((x) => x.controller && x.kind === 'Deployment');
+      const d = dref && byUID.get(dref.uid);
+      if (d) owner = d;
     }
-    if (!SCALABLE.includes(kind)) continue;
-    const uid = owner.metadata.uid ?? '';
+    const uid = owner.o.metadata.uid ?? '';
     if (seen.has(uid)) continue;
     seen.add(uid);
-    total += ((owner.spec as Any)?.replicas as number | undefined) ?? 1;
+    total += ((owner.o.spec as Any)?.replicas as number | undefined) ?? 1;
   }
   return total;
 }
@@ -387,14 +385,14 @@ export function runDisruptionController(state: ClusterState, ctx: Ctx, r: Round)
     let expected = 0;
     let desired = 0;
     if (spec.maxUnavailable !== undefined) {
-      expected = expectedScale(state, pods);
+      expected = expectedScale(state, ns, pods);
       desired = Math.max(0, expected - scaled(spec.maxUnavailable, expected));
     } else if (spec.minAvailable !== undefined) {
       if (typeof spec.minAvailable === 'number') {
         desired = spec.minAvailable;
         expected = pods.length;
       } else {
-        expected = expectedScale(state, pods);
+        expected = expectedScale(state, ns, pods);
         desired = scaled(spec.minAvailable, expected);
       }
     }
