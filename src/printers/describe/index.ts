@@ -17,6 +17,7 @@ import { describePod } from './pod.js';
 import { describeEndpoints, describeEndpointSlice, describeService } from './service.js';
 import { describeDeployment, describeReplicaSet, describeReplicationController } from './workloads.js';
 import { describeDaemonSet, describeStatefulSet } from './sets.js';
+import { describePolicyObject } from './policy.js';
 import { UTC_ZONE, type DescribeClock, type TimeZone } from './writer.js';
 
 export interface DescribeSettings {
@@ -135,6 +136,6 @@ export function describeObject(state: ClusterState, info: ResourceInfo, obj: Kub
     case 'cronjobs':
       return describeCronJob(obj as CronJobObj, events(), clock);
     default:
-      return describeGeneric(obj, events(), clock);
+      return describePolicyObject(info.resource, obj, events, clock) ?? describeGeneric(obj, events(), clock);
   }
 }
