@@ -222,19 +222,28 @@ export const clusterRoleBindingStrategy = bindingStrategy(false);
 /** The highest priority a user's class may have (scheduling.HighestUserDefinablePriority). */
 export const HIGHEST_USER_PRIORITY = 1000000000;
 
+/** The system classes kube-apiserver creates (scheduling.SystemPriorityClasses). */
+export const SYSTEM_PRIORITY_CLASSES: Record<string, number> = { 'system-cluster-critical': 2000000000, 'system-node-critical': 2000001000 };
+
+/** scheduling.IsKnownSystemPriorityClass: the error, or undefined for a known class as it is defined. */
+function unknownSystemClass(name: string, value: unknown, globalDefault: unknown): string | undefined {
+  if (!(name in SYSTEM_PRIORITY_CLASSES)) return `${name} is not a known system priority class`;
+  if (value !== SYSTEM_PRIORITY_CLASSES[name]) return `value of ${name} PriorityClass must be ${SYSTEM_PRIORITY_CLASSES[name]}`;
+  if (globalDefault === true) return `globalDefault of ${name} PriorityClass must be false`;
+  return undefined;
+}
+
 export const priorityClassStrategy: Strategy = {
   validate(obj, _state, old) {
     const o = obj as Any;
     o.preemptionPolicy ??= 'PreemptLowerPriority';
     const causes = objectCauses(obj);
     const name = String(o.metadata?.name ?? '');
-    const system = name === 'system-cluster-critical' || name === 'system-node-critical';
-    if (!old) {
-      if (name.startsWith('system-') && !system) {
-        causes.push({ type: 'Invalid value', field: 'metadata.name', value: name, detail: "priority class names with 'system-' prefix are reserved" });
-      } else if (!system && typeof o.value === 'number' && o.value > HIGHEST_USER_PRIORITY) {
-        causes.push({ type: 'Forbidden', field: 'value', detail: `maximum allowed value of a user defined priority is ${HIGHEST_USER_PRIORITY}` });
-      }
+    if (name.startsWith('system-')) {
+      const err = unknownSystemClass(name, o.value, o.globalDefault);
+      if (err) causes.push({ type: 'Forbidden', field: 'metadata.name', detail: `priority class names with 'system-' prefix are reserved for system use only. error: ${err}` });
+    } else if (typeof o.value === 'number' && o.value > HIGHEST_USER_PRIORITY) {
+      causes.push({ type: 'Forbidden', field: 'value', detail: `maximum allowed value of a user defined priority is ${HIGHEST_USER_PRIORITY}` });
     }
     const policies = ['Never', 'PreemptLowerPriority'];
     if (!policies.includes(o.preemptionPolicy)) causes.push(notSupported('preemptionPolicy', o.preemptionPolicy, policies));
@@ -252,6 +261,31 @@ export const resourceQuotaStrategy: Strategy = {
   },
   prepareForCreate(obj) {
     obj.status = { hard: structuredClone((obj.spec as Any)?.hard ?? {}), used: {} };
+  },
+};
+
+/** Go's JSON for a map: keys in order. */
+function sortedMap(m: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
+}
+
+/**
+ * SetDefaults_LimitRangeItem for Container items: the default limit falls back to max, the default request to
+ * the default limit, then to min.
+ */
+export const limitRangeStrategy: Strategy = {
+  validate(obj, _state, old) {
+    for (const item of ((obj.spec as Any)?.limits ?? []) as Any[]) {
+      if (item?.type !== 'Container') continue;
+      const def: Record<string, unknown> = { ...(item.default ?? {}) };
+      const req: Record<string, unknown> = { ...(item.defaultRequest ?? {}) };
+      for (const [k, v] of Object.entries(item.max ?? {})) if (!(k in def)) def[k] = v;
+      for (const [k, v] of Object.entries(def)) if (!(k in req)) req[k] = v;
+      for (const [k, v] of Object.entries(item.min ?? {})) if (!(k in req)) req[k] = v;
+      if (Object.keys(def).length) item.default = sortedMap(def);
+      if (Object.keys(req).length) item.defaultRequest = sortedMap(req);
+    }
+    invalid(obj, objectCauses(obj, old));
   },
 };
 

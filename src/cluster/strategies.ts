@@ -14,7 +14,7 @@ import { podStrategy } from './pods.js';
 import { serviceStrategy } from './services.js';
 import { daemonSetStrategy } from './daemonsets.js';
 import { statefulSetStrategy } from './statefulsets.js';
-import { clusterRoleBindingStrategy, clusterRoleStrategy, horizontalPodAutoscalerStrategy, podDisruptionBudgetStrategy, priorityClassStrategy, resourceQuotaStrategy, roleBindingStrategy, roleStrategyNS } from './policy.js';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, horizontalPodAutoscalerStrategy, limitRangeStrategy, podDisruptionBudgetStrategy, priorityClassStrategy, resourceQuotaStrategy, roleBindingStrategy, roleStrategyNS } from './policy.js';
 import { deploymentStrategy, replicaSetStrategy, replicationControllerStrategy } from './workloads.js';
 
 export interface Strategy {
@@ -61,6 +61,7 @@ function strategies(): Record<string, Strategy> {
   clusterrolebindings: clusterRoleBindingStrategy,
   priorityclasses: priorityClassStrategy,
   resourcequotas: resourceQuotaStrategy,
+  limitranges: limitRangeStrategy,
   });
 }
 
