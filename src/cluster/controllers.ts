@@ -24,12 +24,12 @@ import { runCronJobController } from './cronjobs.js';
 import { runJobController } from './jobs.js';
 import { runStatefulSetController } from './statefulsets.js';
 import { runDaemonSetController } from './daemonsets.js';
-import { PolicyWatch, runDisruptionController, runHorizontalPodAutoscalerController } from './policy.js';
+import { PolicyWatch, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController } from './policy.js';
 
 export type Controller = (state: ClusterState, ctx: Ctx, r: Round) => void;
 
 /** Workload controllers create pods, the scheduler places them, the kubelet runs them, endpoints follow. */
-export const CONTROLLERS: Controller[] = [runWorkloadControllers, runStatefulSetController, runDaemonSetController, runCronJobController, runJobController, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController, runDisruptionController, runHorizontalPodAutoscalerController];
+export const CONTROLLERS: Controller[] = [runWorkloadControllers, runStatefulSetController, runDaemonSetController, runCronJobController, runJobController, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController];
 
 const MAX_ROUNDS = 20;
 

@@ -5,7 +5,9 @@
 // (before or after the change) changes, and an HPA when it or its scale target changes.
 import { InvalidError, type FieldError } from '../api/errors.js';
 import { matchesLabelSelector } from '../api/labels.js';
-import { resourceForKind } from '../api/resources.js';
+import { RESOURCES, resourceForKind } from '../api/resources.js';
+import { addQuantity, canonicalQuantity, cmpQuantity, formatQuantity, parseQuantity, type Quantity } from '../api/quantity.js';
+import { own } from '../util/own.js';
 import type { KubeObject, LabelSelector, Pod } from '../api/types.js';
 import { labelSelectorCauses, objectCauses } from '../api/validation.js';
 import { getObject, listObjects, putObject } from '../store/objects.js';
@@ -260,7 +262,8 @@ export const resourceQuotaStrategy: Strategy = {
     invalid(obj, objectCauses(obj, old));
   },
   prepareForCreate(obj) {
-    obj.status = { hard: structuredClone((obj.spec as Any)?.hard ?? {}), used: {} };
+    // the resource quota controller fills status.hard and status.used
+    delete obj.status;
   },
 };
 
@@ -305,13 +308,33 @@ export function policyQueue(scope: Scope): Set<string> {
 export class PolicyWatch {
   private pdbs: KubeObject[] | undefined;
   private hpas: KubeObject[] | undefined;
+  /** namespace -> its ResourceQuotas' names */
+  private quotas: Map<string, string[]> | undefined;
   constructor(
     private readonly state: ClusterState,
     private readonly scope: Scope,
   ) {}
 
+  private quotasIn(ns: string | undefined): string[] {
+    if (!this.quotas) {
+      this.quotas = new Map();
+      for (const k of this.state.objects.keys('resourcequotas')) {
+        const [qns, name] = k.split('/');
+        this.quotas.set(qns, [...(this.quotas.get(qns) ?? []), name]);
+      }
+    }
+    return (ns !== undefined && this.quotas.get(ns)) || [];
+  }
+
+  /** Anything in a namespace can change what its quotas count. */
+  private queueQuotas(ns: string | undefined): void {
+    for (const name of this.quotasIn(ns)) policyQueue(this.scope).add(`resourcequotas/${ns}/${name}`);
+  }
+
   /** A change of any stored object. */
   object(kind: string, key: string): void {
+    if (kind === 'resourcequotas') this.quotas = undefined;
+    if (kind !== 'events' && key.includes('/')) this.queueQuotas(key.slice(0, key.indexOf('/')));
     if (kind === 'poddisruptionbudgets' || kind === 'horizontalpodautoscalers') {
       policyQueue(this.scope).add(`${kind}/${key}`);
       if (kind === 'poddisruptionbudgets') this.pdbs = undefined;
@@ -331,8 +354,9 @@ export class PolicyWatch {
     }
   }
 
-  /** A pod before or after a change: the PDBs selecting it. */
+  /** A pod before or after a change: the PDBs selecting it, its namespace's quotas. */
   pod(p: PodObj): void {
+    this.queueQuotas(p.metadata.namespace);
     this.pdbs ??= listObjects(this.state, 'poddisruptionbudgets');
     for (const b of this.pdbs) {
       if (b.metadata.namespace !== p.metadata.namespace) continue;
@@ -538,5 +562,95 @@ export function runHorizontalPodAutoscalerController(state: ClusterState, ctx: C
     putObject(state, 'horizontalpodautoscalers', { ...hpa, status });
     const stored = getObject(state, 'horizontalpodautoscalers', ns, hpa.metadata.name) ?? hpa;
     for (const e of events) recordEvent(state, ctx, stored, { type: 'Warning', reason: e.reason, message: e.message, component: 'horizontal-pod-autoscaler' });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The resource quota controller: status.hard mirrors spec.hard, status.used counts what the namespace holds
+
+/** Object counts a quota can name directly (the rest as count/<resource>[.<group>]). */
+const COUNTED: Record<string, string> = {
+  services: 'services',
+  configmaps: 'configmaps',
+  secrets: 'secrets',
+  replicationcontrollers: 'replicationcontrollers',
+  resourcequotas: 'resourcequotas',
+  persistentvolumeclaims: 'persistentvolumeclaims',
+};
+
+type Sum = Map<string, Quantity>;
+
+function addTo(sum: Sum, key: string, v: unknown): void {
+  const q = parseQuantity(v);
+  if (!q) return;
+  const had = sum.get(key);
+  sum.set(key, had ? addQuantity(had, q) : q);
+}
+
+/** resourcehelper.PodRequests / PodLimits over the resources a quota names (containers summed, init containers as a maximum). */
+function podUsage(p: PodObj, which: 'requests' | 'limits'): Sum {
+  const sum: Sum = new Map();
+  for (const c of p.spec?.containers ?? []) for (const [k, v] of Object.entries((c.resources as Any)?.[which] ?? {})) addTo(sum, k, v);
+  for (const c of p.spec?.initContainers ?? []) {
+    for (const [k, v] of Object.entries((c.resources as Any)?.[which] ?? {})) {
+      const q = parseQuantity(v);
+      const had = sum.get(k);
+      if (q && (!had || cmpQuantity(q, had) > 0)) sum.set(k, q);
+    }
+  }
+  for (const [k, v] of Object.entries((p.spec as Any)?.overhead ?? {})) addTo(sum, k, v);
+  return sum;
+}
+
+function quotaUsed(state: ClusterState, r: Round, ns: string, hard: Record<string, unknown>): Record<string, string> {
+  const keys = Object.keys(hard);
+  const used = new Map<string, Quantity>();
+  const needPods = keys.some((k) => k === 'pods' || k === 'count/pods' || /^(requests\.|limits\.)?(cpu|memory|ephemeral-storage)$/.test(k) || k.startsWith('requests.') || k.startsWith('limits.'));
+  if (needPods) {
+    let count = 0;
+    for (const p of r.pods.list(ns)) {
+      if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
+      count++;
+      for (const [k, q] of podUsage(p, 'requests')) {
+        addTo(used, `requests.${k}`, formatQuantity(q));
+        if (k === 'cpu' || k === 'memory' || k === 'ephemeral-storage') addTo(used, k, formatQuantity(q));
+      }
+      for (const [k, q] of podUsage(p, 'limits')) addTo(used, `limits.${k}`, formatQuantity(q));
+    }
+    used.set('pods', { nano: BigInt(count) * 1_000_000_000n, format: 'DecimalSI' });
+    used.set('count/pods', { nano: BigInt(count) * 1_000_000_000n, format: 'DecimalSI' });
+  }
+  const countOf = (resource: string) => state.objects.keys(resource).filter((k) => k.startsWith(`${ns}/`)).length;
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(hard).sort()) {
+    let n: number | undefined;
+    const countMatch = /^count\/([^.]+)(?:\.(.+))?$/.exec(k);
+    if (own(COUNTED, k)) n = countOf(COUNTED[k]);
+    else if (countMatch && countMatch[1] !== 'pods') {
+      const info = RESOURCES.find((x) => x.resource === countMatch[1] && x.group === (countMatch[2] ?? ''));
+      n = info ? countOf(info.resource) : 0;
+    } else if (k === 'services.nodeports' || k === 'services.loadbalancers') {
+      n = 0;
+      for (const svc of listObjects(state, 'services', ns)) {
+        const spec = (svc.spec ?? {}) as Any;
+        if (k === 'services.loadbalancers') n += spec.type === 'LoadBalancer' ? 1 : 0;
+        else if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') n += (spec.ports ?? []).filter((pt: Any) => pt.nodePort).length;
+      }
+    }
+    const q = n !== undefined ? { nano: BigInt(n) * 1_000_000_000n, format: 'DecimalSI' as const } : used.get(k);
+    out[k] = q ? formatQuantity(q) : '0';
+  }
+  return out;
+}
+
+export function runResourceQuotaController(state: ClusterState, _ctx: Ctx, r: Round): void {
+  for (const rq of queued(state, r, 'resourcequotas')) {
+    const ns = rq.metadata.namespace ?? 'default';
+    const hardIn = ((rq.spec as Any)?.hard ?? {}) as Record<string, unknown>;
+    const hard: Record<string, string> = {};
+    for (const k of Object.keys(hardIn).sort()) hard[k] = canonicalQuantity(hardIn[k]);
+    const status = { hard, used: quotaUsed(state, r, ns, hardIn) };
+    if (JSON.stringify(status) === JSON.stringify(rq.status ?? {})) continue;
+    putObject(state, 'resourcequotas', { ...rq, status });
   }
 }

@@ -199,3 +199,34 @@ test('bad objects get the API server\'s errors, a non-zero exit, and nothing is 
   assert.equal(c.run(['get', 'pdb,role,pc,hpa', '-o', 'name']).stdout.split('\n').filter((l) => /both|noverbs|huge|\/h$/.test(l)).length, 0);
   assert.equal(c.run(['apply', '-f', '-'], { input: 'apiVersion: autoscaling/v1\nkind: Foo\nmetadata: {name: x}\n' }).code, 1);
 });
+
+test('a ResourceQuota counts what its namespace holds (the resource quota controller)', () => {
+  const quota = 'apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q, namespace: team}\nspec:\n  hard: {pods: "10", requests.cpu: "4", limits.memory: 8Gi, configmaps: "5", count/deployments.apps: "2"}\n';
+  const deploy = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: team}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m}, limits: {memory: 64Mi}}}]}
+`;
+  assert.equal(c.run(['create', 'namespace', 'team']).code, 0);
+  assert.equal(c.run(['apply', '-f', '-'], { input: `${quota}---\n${deploy}` }).code, 0);
+  assert.equal(c.run(['get', 'quota', '-n', 'team']).stdout, `NAME   AGE   REQUEST                                                                          LIMIT
+q      0s    configmaps: 1/5, count/deployments.apps: 1/2, pods: 2/10, requests.cpu: 200m/4   limits.memory: 128Mi/8Gi
+`);
+  assert.equal(c.run(['describe', 'quota', 'q', '-n', 'team']).stdout, `Name:                   q
+Namespace:              team
+Resource                Used   Hard
+--------                ----   ----
+configmaps              1      5
+count/deployments.apps  1      2
+limits.memory           128Mi  8Gi
+pods                    2      10
+requests.cpu            200m   4
+`);
+  assert.equal(c.run(['scale', 'deploy', 'api', '-n', 'team', '--replicas=3']).code, 0);
+  assert.equal(c.run(['get', 'quota', 'q', '-n', 'team', '-o', 'jsonpath={.status.used.pods} {.status.used.requests\\.cpu}']).stdout, '3 300m');
+});
