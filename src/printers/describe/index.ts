@@ -108,7 +108,7 @@ export function describeObject(state: ClusterState, info: ResourceInfo, obj: Kub
       return describeNode(as<Node>(obj), lease, pods, showEvents ? nodeEvents(state, obj, settings.eventIndex) : undefined, clock);
     }
     case 'namespaces':
-      return describeNamespace(as<Namespace>(obj), zone);
+      return describeNamespace(as<Namespace>(obj), zone, listObjects(state, 'resourcequotas', obj.metadata.name), listObjects(state, 'limitranges', obj.metadata.name));
     case 'deployments':
       return describeDeployment(as<Deployment>(obj), listObjects<ReplicaSet>(state, 'replicasets', ns), events(), clock);
     case 'replicasets':

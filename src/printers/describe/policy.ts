@@ -155,7 +155,8 @@ export function compactRules(rulesIn: unknown): Rule[] {
         else broken.push({ verbs, apiGroups: [g], resources: [res], resourceNames: [], nonResourceURLs: [] });
       }
     }
-    for (const u of arr(r?.nonResourceURLs)) broken.push({ verbs, apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: [u] });
+    // kubectl 1.32 breaks every rule down per verb too; only the resource rules are merged back
+    for (const u of arr(r?.nonResourceURLs)) for (const v of verbs) broken.push({ verbs: [v], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: [u] });
   }
   const compacted: Rule[] = [];
   const simple = new Map<string, Rule>();
@@ -238,22 +239,52 @@ function describeResourceQuota(rq: Any, clock: DescribeClock): string {
   }, clock.zone);
 }
 
+/** describeLimitRangeSpec: a row per item and resource, each line after `prefix`. */
+function limitRangeRows(w: PrefixWriter, lr: Any, prefix: string): void {
+  for (const item of lr.spec?.limits ?? []) {
+    const fields = [item.min, item.max, item.defaultRequest, item.default, item.maxLimitRequestRatio];
+    // kubectl ranges over a Go map here (an unstable order); kubesim prints the resources sorted
+    const names = [...new Set(fields.flatMap((f) => Object.keys(f ?? {})))].sort();
+    for (const k of names) {
+      const cells = fields.map((f) => (f && k in f ? q(f[k]) : '-'));
+      w.write(LEVEL_0, `${prefix}${item.type ?? ''}\t${k}\t${cells.join('\t')}\n`);
+    }
+  }
+}
+
 function describeLimitRange(lr: Any, clock: DescribeClock): string {
   return tabbedString((w) => {
     w.write(LEVEL_0, `Name:\t${lr.metadata.name}\n`);
     w.write(LEVEL_0, `Namespace:\t${lr.metadata.namespace ?? ''}\n`);
     w.write(LEVEL_0, 'Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n');
     w.write(LEVEL_0, '----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n');
-    for (const item of lr.spec?.limits ?? []) {
-      const fields = [item.min, item.max, item.defaultRequest, item.default, item.maxLimitRequestRatio];
-      // kubectl ranges over a Go map here (an unstable order); kubesim prints the resources sorted
-      const names = [...new Set(fields.flatMap((f) => Object.keys(f ?? {})))].sort();
-      for (const k of names) {
-        const cells = fields.map((f) => (f && k in f ? q(f[k]) : '-'));
-        w.write(LEVEL_0, `${item.type ?? ''}\t${k}\t${cells.join('\t')}\n`);
-      }
-    }
+    limitRangeRows(w, lr, '');
   }, clock.zone);
+}
+
+/** DescribeResourceQuotas and DescribeLimitRanges, as the namespace describer ends. */
+export function namespaceQuotasAndLimits(w: PrefixWriter, quotas: KubeObject[], limitRanges: KubeObject[]): void {
+  w.write(LEVEL_0, '\n');
+  if (quotas.length === 0) w.write(LEVEL_0, 'No resource quota.\n');
+  else {
+    w.write(LEVEL_0, 'Resource Quotas\n');
+    for (const rq of [...quotas].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0)) as Any[]) {
+      w.write(LEVEL_1, `Name:\t${rq.metadata.name}\n`);
+      const scopes = arr(rq.spec?.scopes).sort();
+      if (scopes.length) w.write(LEVEL_1, `Scopes:\t${scopes.join(', ')}\n`);
+      w.write(LEVEL_1, 'Resource\tUsed\tHard\n');
+      w.write(LEVEL_1, '--------\t---\t---\n');
+      const hard = rq.status?.hard ?? {};
+      for (const name of sortedKeys(hard)) w.write(LEVEL_1, `${name}\t${q(rq.status?.used?.[name])}\t${q(hard[name])}\n`);
+    }
+  }
+  w.write(LEVEL_0, '\n');
+  if (limitRanges.length === 0) w.write(LEVEL_0, 'No LimitRange resource.\n');
+  else {
+    w.write(LEVEL_0, 'Resource Limits\n Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n');
+    w.write(LEVEL_0, ' ----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n');
+    for (const lr of limitRanges) limitRangeRows(w, lr, ' ');
+  }
 }
 
 /** The describer for these kinds, or undefined for another kind. */
