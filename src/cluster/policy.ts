@@ -334,7 +334,7 @@ export class PolicyWatch {
   /** A change of any stored object. */
   object(kind: string, key: string): void {
     if (kind === 'resourcequotas') this.quotas = undefined;
-    if (kind !== 'events' && key.includes('/')) this.queueQuotas(key.slice(0, key.indexOf('/')));
+    if (kind !== 'events' && kind !== 'logs' && key.includes('/')) this.queueQuotas(key.slice(0, key.indexOf('/')));
     if (kind === 'poddisruptionbudgets' || kind === 'horizontalpodautoscalers') {
       policyQueue(this.scope).add(`${kind}/${key}`);
       if (kind === 'poddisruptionbudgets') this.pdbs = undefined;
