@@ -11,6 +11,7 @@ import { own } from '../util/own.js';
 import type { KubeObject, LabelSelector, Pod } from '../api/types.js';
 import { labelSelectorCauses, objectCauses } from '../api/validation.js';
 import { getObject, listObjects, putObject } from '../store/objects.js';
+import { updateObject } from './apiserver.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
@@ -528,6 +529,7 @@ export function runHorizontalPodAutoscalerController(state: ClusterState, ctx: C
     const now = rfc3339(ctx.clock.now());
     let conditions: Condition[] = st.conditions ?? [];
     const events: { reason: string; message: string }[] = [];
+    const normalEvents: { reason: string; message: string }[] = [];
     const status: Any = { ...st };
     const info = resourceForKind(ref.apiVersion, ref.kind);
     const target = info && SCALABLE.includes(info.resource) ? getObject(state, info.resource, ns, String(ref.name ?? '')) : undefined;
@@ -541,8 +543,21 @@ export function runHorizontalPodAutoscalerController(state: ClusterState, ctx: C
       const current = ((target.status as Any)?.replicas as number | undefined) ?? 0;
       status.currentReplicas = current;
       conditions = setCondition(conditions, { type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale', message: "the HPA controller was able to get the target's current scale" }, now);
-      if (current === 0 && (spec.minReplicas ?? 1) !== 0) {
+      const min = spec.minReplicas ?? 1;
+      const max = spec.maxReplicas ?? 0;
+      const bound = current > max ? { to: max, why: 'Current number of replicas above Spec.MaxReplicas' } : current < min ? { to: min, why: 'Current number of replicas below Spec.MinReplicas' } : undefined;
+      if (current === 0 && min !== 0) {
         conditions = setCondition(conditions, { type: 'ScalingActive', status: 'False', reason: 'ScalingDisabled', message: 'scaling is disabled since the replica count of the target is zero' }, now);
+      } else if (bound && info) {
+        // Out of bounds: the controller scales the target before it looks at any metric.
+        const scaled = structuredClone(target) as Any;
+        scaled.spec = { ...(scaled.spec ?? {}), replicas: bound.to };
+        updateObject(state, ctx, scaled, { namespace: ns, reconcile: false });
+        conditions = setCondition(conditions, { type: 'AbleToScale', status: 'True', reason: 'SucceededRescale', message: `the HPA controller was able to update the target scale to ${bound.to}` }, now);
+        status.desiredReplicas = bound.to;
+        status.lastScaleTime = now;
+        delete status.currentMetrics;
+        normalEvents.push({ reason: 'SuccessfulRescale', message: `New size: ${bound.to}; reason: ${bound.why}` });
       } else {
         const metrics: Any[] = spec.metrics ?? [];
         const errs = metrics.map(metricError);
@@ -561,6 +576,7 @@ export function runHorizontalPodAutoscalerController(state: ClusterState, ctx: C
     if (JSON.stringify(status) === JSON.stringify(st)) continue;
     putObject(state, 'horizontalpodautoscalers', { ...hpa, status });
     const stored = getObject(state, 'horizontalpodautoscalers', ns, hpa.metadata.name) ?? hpa;
+    for (const e of normalEvents) recordEvent(state, ctx, stored, { type: 'Normal', reason: e.reason, message: e.message, component: 'horizontal-pod-autoscaler' });
     for (const e of events) recordEvent(state, ctx, stored, { type: 'Warning', reason: e.reason, message: e.message, component: 'horizontal-pod-autoscaler' });
   }
 }

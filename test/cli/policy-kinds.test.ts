@@ -230,3 +230,32 @@ requests.cpu            200m   4
   assert.equal(c.run(['scale', 'deploy', 'api', '-n', 'team', '--replicas=3']).code, 0);
   assert.equal(c.run(['get', 'quota', 'q', '-n', 'team', '-o', 'jsonpath={.status.used.pods} {.status.used.requests\\.cpu}']).stdout, '3 300m');
 });
+
+test('an HPA scales a target that is outside [minReplicas, maxReplicas], metrics or not', () => {
+  const doc = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: small}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: small}}
+  template:
+    metadata: {labels: {app: small}}
+    spec: {containers: [{name: nginx, image: nginx}]}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: small}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: small}
+  minReplicas: 2
+  maxReplicas: 4
+`;
+  assert.equal(c.run(['apply', '-f', '-'], { input: doc }).code, 0);
+  assert.equal(c.run(['get', 'deploy', 'small', '-o', 'jsonpath={.spec.replicas}']).stdout, '2');
+  assert.equal(c.run(['scale', 'deploy', 'small', '--replicas=9']).code, 0);
+  assert.equal(c.run(['get', 'deploy', 'small', '-o', 'jsonpath={.spec.replicas}']).stdout, '4');
+  const d = c.run(['describe', 'hpa', 'small']).stdout;
+  assert.match(d, /^Deployment pods: +4 current \/ 4 desired$/m);
+  assert.match(d, /^ {2}Normal {3}SuccessfulRescale +0s +horizontal-pod-autoscaler {2}New size: 2; reason: Current number of replicas below Spec\.MinReplicas$/m);
+  assert.match(d, /^ {2}Normal {3}SuccessfulRescale +0s +horizontal-pod-autoscaler {2}New size: 4; reason: Current number of replicas above Spec\.MaxReplicas$/m);
+});
