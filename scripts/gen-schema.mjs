@@ -17,6 +17,10 @@ const ROOTS = [
   'IoK8sApiCoordinationV1Lease', 'IoK8sApiDiscoveryV1EndpointSlice', 'IoK8sApiNetworkingV1IngressClass',
   'IoK8sApiNetworkingV1Ingress', 'IoK8sApiNetworkingV1NetworkPolicy', 'IoK8sApiBatchV1Job', 'IoK8sApiBatchV1CronJob',
   'IoK8sApiAppsV1StatefulSet', 'IoK8sApiAppsV1DaemonSet', 'IoK8sApiAppsV1ControllerRevision',
+  // policy, RBAC, autoscaling, scheduling and quota kinds
+  'IoK8sApiAutoscalingV2HorizontalPodAutoscaler', 'IoK8sApiPolicyV1PodDisruptionBudget', 'IoK8sApiRbacV1Role',
+  'IoK8sApiRbacV1RoleBinding', 'IoK8sApiRbacV1ClusterRole', 'IoK8sApiRbacV1ClusterRoleBinding',
+  'IoK8sApiSchedulingV1PriorityClass', 'IoK8sApiCoreV1ResourceQuota', 'IoK8sApiCoreV1LimitRange',
 ];
 
 function walk(dir, out = []) {

@@ -23,10 +23,12 @@ export const RESOURCES: ResourceInfo[] = [
   r('configmaps', 'configmap', 'ConfigMap', '', 'v1', true, ['cm']),
   r('endpoints', 'endpoints', 'Endpoints', '', 'v1', true, ['ep']),
   r('events', 'event', 'Event', '', 'v1', true, ['ev']),
+  r('limitranges', 'limitrange', 'LimitRange', '', 'v1', true, ['limits']),
   r('namespaces', 'namespace', 'Namespace', '', 'v1', false, ['ns']),
   r('nodes', 'node', 'Node', '', 'v1', false, ['no']),
   r('pods', 'pod', 'Pod', '', 'v1', true, ['po']),
   r('replicationcontrollers', 'replicationcontroller', 'ReplicationController', '', 'v1', true, ['rc']),
+  r('resourcequotas', 'resourcequota', 'ResourceQuota', '', 'v1', true, ['quota']),
   r('secrets', 'secret', 'Secret', '', 'v1', true),
   r('serviceaccounts', 'serviceaccount', 'ServiceAccount', '', 'v1', true, ['sa']),
   r('services', 'service', 'Service', '', 'v1', true, ['svc']),
@@ -42,6 +44,14 @@ export const RESOURCES: ResourceInfo[] = [
   r('ingressclasses', 'ingressclass', 'IngressClass', 'networking.k8s.io', 'v1', false),
   r('ingresses', 'ingress', 'Ingress', 'networking.k8s.io', 'v1', true, ['ing']),
   r('networkpolicies', 'networkpolicy', 'NetworkPolicy', 'networking.k8s.io', 'v1', true, ['netpol']),
+  // api-resources sorts by group, so these may sit at the end
+  r('horizontalpodautoscalers', 'horizontalpodautoscaler', 'HorizontalPodAutoscaler', 'autoscaling', 'v2', true, ['hpa']),
+  r('poddisruptionbudgets', 'poddisruptionbudget', 'PodDisruptionBudget', 'policy', 'v1', true, ['pdb']),
+  r('clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', 'rbac.authorization.k8s.io', 'v1', false),
+  r('clusterroles', 'clusterrole', 'ClusterRole', 'rbac.authorization.k8s.io', 'v1', false),
+  r('rolebindings', 'rolebinding', 'RoleBinding', 'rbac.authorization.k8s.io', 'v1', true),
+  r('roles', 'role', 'Role', 'rbac.authorization.k8s.io', 'v1', true),
+  r('priorityclasses', 'priorityclass', 'PriorityClass', 'scheduling.k8s.io', 'v1', false, ['pc']),
 ];
 
 /** apiVersion as objects carry it: "v1" or "apps/v1". */

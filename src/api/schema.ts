@@ -15,14 +15,21 @@ const GROUP_PREFIX: Record<string, string> = {
   'discovery.k8s.io': 'IoK8sApiDiscoveryV1',
   'coordination.k8s.io': 'IoK8sApiCoordinationV1',
   batch: 'IoK8sApiBatchV1',
+  autoscaling: 'IoK8sApiAutoscalingV2',
+  policy: 'IoK8sApiPolicyV1',
+  'rbac.authorization.k8s.io': 'IoK8sApiRbacV1',
+  'scheduling.k8s.io': 'IoK8sApiSchedulingV1',
 };
+
+/** The served version of a group when it is not v1. */
+const GROUP_VERSION: Record<string, string> = { autoscaling: 'v2' };
 
 /** The schema definition of a served kind ("apps/v1", "Deployment") or undefined. */
 export function definitionFor(apiVersion: string, kind: string, defs: SchemaDefs = SCHEMA): string | undefined {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-  if (version !== 'v1') return undefined;
+  if (version !== (own(GROUP_VERSION, group) ?? 'v1')) return undefined;
   const prefix = own(GROUP_PREFIX, group);
   const id = prefix && `${prefix}${kind}`;
   return id && own(defs, id) ? id : undefined;

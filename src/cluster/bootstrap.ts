@@ -1,5 +1,6 @@
 // A new cluster, shaped like the one `kind create cluster` makes with three workers: nodes, system
 // namespaces, the `kubernetes` and `kube-dns` Services at their fixed addresses, and CoreDNS.
+import { seedPolicyDefaults } from './policy-defaults.js';
 import type { KubeObject } from '../api/types.js';
 import { emptyObjects, putObject } from '../store/objects.js';
 import { SCHEMA_VERSION, STATE_KIND, type ClusterConfig, type ClusterState } from '../store/state.js';
@@ -168,6 +169,7 @@ export function createCluster(opts: ClusterOptions): ClusterState {
   reconcile(state, ctx);
   for (const n of cluster.nodes.slice(1)) addNode(n);
   reconcile(state, ctx);
+  seedPolicyDefaults(state, ctx);
   state.random = random.state();
   return state;
 }

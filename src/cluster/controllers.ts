@@ -24,11 +24,12 @@ import { runCronJobController } from './cronjobs.js';
 import { runJobController } from './jobs.js';
 import { runStatefulSetController } from './statefulsets.js';
 import { runDaemonSetController } from './daemonsets.js';
+import { PolicyWatch, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController } from './policy.js';
 
 export type Controller = (state: ClusterState, ctx: Ctx, r: Round) => void;
 
 /** Workload controllers create pods, the scheduler places them, the kubelet runs them, endpoints follow. */
-export const CONTROLLERS: Controller[] = [runWorkloadControllers, runStatefulSetController, runDaemonSetController, runCronJobController, runJobController, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController];
+export const CONTROLLERS: Controller[] = [runWorkloadControllers, runStatefulSetController, runDaemonSetController, runCronJobController, runJobController, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController];
 
 const MAX_ROUNDS = 20;
 
@@ -67,6 +68,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
     else scope.workloads.add(u);
   }
   const touched = { pods: new Set<string>(), workloads: new Set<string>() };
+  const policy = new PolicyWatch(state, scope);
   let seen = JOURNAL_SEEN.get(state) ?? 0;
   let services: (Service & KubeObject)[] | undefined;
   // Controllers by uid, for queueing a pod's or ReplicaSet's controller when it changes.
@@ -90,6 +92,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
     const journal = state.objects.journal;
     for (; seen < journal.length; seen++) {
       const { kind, key, removed } = journal[seen];
+      policy.object(kind, key);
       if (kind === 'pods') {
         scope.pods.add(key);
         touched.pods.add(key);
@@ -109,6 +112,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
     for (const ch of pods.drainChanges()) {
       for (const p of [ch.old, ch.now]) {
         if (!p) continue;
+        policy.pod(p);
         if (p.metadata.ownerReferences?.some((x) => x.controller)) queueOwner(p);
         else {
           // An orphan: any ReplicaSet or ReplicationController of its namespace may adopt it.

@@ -14,6 +14,7 @@ import { podStrategy } from './pods.js';
 import { serviceStrategy } from './services.js';
 import { daemonSetStrategy } from './daemonsets.js';
 import { statefulSetStrategy } from './statefulsets.js';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, horizontalPodAutoscalerStrategy, limitRangeStrategy, podDisruptionBudgetStrategy, priorityClassStrategy, resourceQuotaStrategy, roleBindingStrategy, roleStrategyNS } from './policy.js';
 import { deploymentStrategy, replicaSetStrategy, replicationControllerStrategy } from './workloads.js';
 
 export interface Strategy {
@@ -52,6 +53,15 @@ function strategies(): Record<string, Strategy> {
   cronjobs: cronJobStrategy,
   statefulsets: statefulSetStrategy,
   daemonsets: daemonSetStrategy,
+  horizontalpodautoscalers: horizontalPodAutoscalerStrategy,
+  poddisruptionbudgets: podDisruptionBudgetStrategy,
+  roles: roleStrategyNS,
+  clusterroles: clusterRoleStrategy,
+  rolebindings: roleBindingStrategy,
+  clusterrolebindings: clusterRoleBindingStrategy,
+  priorityclasses: priorityClassStrategy,
+  resourcequotas: resourceQuotaStrategy,
+  limitranges: limitRangeStrategy,
   });
 }
 

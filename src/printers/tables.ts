@@ -6,6 +6,7 @@ import type { KubeObject, LabelSelector } from '../api/types.js';
 import { humanDuration } from '../util/duration.js';
 import { own } from '../util/own.js';
 import { BATCH_TABLES } from './batch-tables.js';
+import { POLICY_TABLES } from './policy-tables.js';
 
 export interface Column {
   /** Header as kubectl prints it (already upper-cased). */
@@ -493,6 +494,7 @@ export const TABLES: Record<string, TableHandler> = {
     row: (l: Any, now) => [l.metadata.name, l.spec?.holderIdentity ?? '', age(l, now)],
   },
   ...BATCH_TABLES,
+  ...POLICY_TABLES,
 };
 
 /** kubectl's default for a kind without a server-side printer: NAME and AGE. */

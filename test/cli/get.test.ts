@@ -170,10 +170,12 @@ test('api-resources', () => {
   const r = c.run(['api-resources']);
   assert.equal(r.code, 0);
   const lines = r.stdout.split('\n');
-  assert.equal(lines[0], 'NAME                     SHORTNAMES   APIVERSION               NAMESPACED   KIND');
-  assert.ok(lines.includes('pods                     po           v1                       true         Pod'));
-  assert.ok(lines.includes('deployments              deploy       apps/v1                  true         Deployment'));
-  assert.equal(c.run(['api-resources', '--namespaced=false', '-o', 'name']).stdout, 'namespaces\nnodes\ningressclasses.networking.k8s.io\n');
+  assert.equal(lines[0], 'NAME                       SHORTNAMES   APIVERSION                     NAMESPACED   KIND');
+  assert.ok(lines.includes('pods                       po           v1                             true         Pod'));
+  assert.ok(lines.includes('deployments                deploy       apps/v1                        true         Deployment'));
+  assert.ok(lines.includes('horizontalpodautoscalers   hpa          autoscaling/v2                 true         HorizontalPodAutoscaler'));
+  assert.ok(lines.includes('clusterroles                            rbac.authorization.k8s.io/v1   false        ClusterRole'));
+  assert.equal(c.run(['api-resources', '--namespaced=false', '-o', 'name']).stdout, 'namespaces\nnodes\ningressclasses.networking.k8s.io\nclusterrolebindings.rbac.authorization.k8s.io\nclusterroles.rbac.authorization.k8s.io\npriorityclasses.scheduling.k8s.io\n');
   const wide = c.run(['api-resources', '-o', 'wide', '--api-group=apps']).stdout;
   assert.equal(wide, `NAME                  SHORTNAMES   APIVERSION   NAMESPACED   KIND                 VERBS                                                        CATEGORIES
 controllerrevisions                apps/v1      true         ControllerRevision   create,delete,deletecollection,get,list,patch,update,watch   
@@ -191,5 +193,5 @@ test('bad boolean flag values in cobra\'s words', () => {
   r = c.run(['api-resources', '--namespaced=foo']);
   assert.deepEqual([r.stderr, r.code], ['Error: invalid argument "foo" for "--namespaced" flag: strconv.ParseBool: parsing "foo": invalid syntax\nSee \'kubectl api-resources --help\' for usage.\n', 1]);
   assert.equal(c.run(['api-resources', '--sort-by=foo']).stderr, 'error: --sort-by accepts only name or kind\n');
-  assert.match(c.run(['api-resources', '--namespaced']).stdout, /\npods {21}po/);
+  assert.match(c.run(['api-resources', '--namespaced']).stdout, /\npods {23}po/);
 });

@@ -42,6 +42,10 @@ type Op =
   | { op: 'sts'; name: string; replicas: number; image: string; parallel: boolean; partition: number }
   | { op: 'ds'; image: string; workersOnly: boolean }
   | { op: 'deleteSet'; kind: 'statefulsets' | 'daemonsets'; name: string }
+  | { op: 'pdb'; name: string; app: string; budget: number | string; max: boolean }
+  | { op: 'hpa'; name: string; target: string; kind: string }
+  | { op: 'deletePolicy'; kind: 'poddisruptionbudgets' | 'horizontalpodautoscalers' | 'resourcequotas'; name: string }
+  | { op: 'quota'; name: string; pods: number }
   | { op: 'wait'; seconds: number };
 
 const names = fc.constantFrom('a', 'b', 'c');
@@ -70,6 +74,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('sts' as const), name: fc.constantFrom('s', 't'), replicas: fc.integer({ min: 0, max: 4 }), image: images, parallel: fc.boolean(), partition: fc.integer({ min: 0, max: 2 }) }),
   fc.record({ op: fc.constant('ds' as const), image: images, workersOnly: fc.boolean() }),
   fc.record({ op: fc.constant('deleteSet' as const), kind: fc.constantFrom('statefulsets' as const, 'daemonsets' as const), name: fc.constantFrom('s', 'd') }),
+  // PodDisruptionBudgets over the apps' pods, HPAs over the workloads (their status follows pods and scale).
+  fc.record({ op: fc.constant('pdb' as const), name: fc.constantFrom('b1', 'b2'), app: apps, budget: fc.constantFrom(0, 1, 2, '50%', '100%'), max: fc.boolean() }),
+  fc.record({ op: fc.constant('hpa' as const), name: fc.constantFrom('h1', 'h2'), target: fc.constantFrom('a', 'b', 's'), kind: fc.constantFrom('Deployment', 'StatefulSet') }),
+  fc.record({ op: fc.constant('deletePolicy' as const), kind: fc.constantFrom('poddisruptionbudgets' as const, 'horizontalpodautoscalers' as const, 'resourcequotas' as const), name: fc.constantFrom('b1', 'h1', 'q1') }),
+  fc.record({ op: fc.constant('quota' as const), name: fc.constantFrom('q1', 'q2'), pods: fc.integer({ min: 1, max: 20 }) }),
 );
 
 function template(app: string, image: string) {
@@ -174,6 +183,18 @@ function apply(state: ClusterState, ctx: Ctx, o: Op): void {
       return tryIt(() => void createObject(state, ctx, { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd' }, spec: { selector: { matchLabels: { app: 'd' } }, template: t } } as KubeObject, opts));
     }
     case 'deleteSet':
+      if (!existing(o.kind, o.name)) return;
+      return tryIt(() => void deleteObject(state, ctx, resourceByName(o.kind), 'default', o.name, { reconcile: false }));
+    case 'pdb':
+      if (existing('poddisruptionbudgets', o.name)) return;
+      return tryIt(() => void createObject(state, ctx, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: o.name }, spec: { [o.max ? 'maxUnavailable' : 'minAvailable']: o.budget, selector: { matchLabels: { app: o.app } } } } as KubeObject, opts));
+    case 'hpa':
+      if (existing('horizontalpodautoscalers', o.name)) return;
+      return tryIt(() => void createObject(state, ctx, { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: o.name }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: o.kind, name: o.target }, maxReplicas: 5 } } as KubeObject, opts));
+    case 'quota':
+      if (existing('resourcequotas', o.name)) return;
+      return tryIt(() => void createObject(state, ctx, { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: o.name }, spec: { hard: { pods: String(o.pods), 'requests.cpu': '4', 'limits.memory': '8Gi', services: '3', configmaps: '5', 'count/deployments.apps': '2' } } } as KubeObject, opts));
+    case 'deletePolicy':
       if (!existing(o.kind, o.name)) return;
       return tryIt(() => void deleteObject(state, ctx, resourceByName(o.kind), 'default', o.name, { reconcile: false }));
     case 'wait':

@@ -593,4 +593,66 @@ function imagesCases(): FaultCase[] {
   return out;
 }
 
-export const FAULT_CASES: FaultCase[] = [...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases()];
+// ---------------------------------------------------------------------------------------------------------
+// Policy, RBAC, autoscaling and scheduling kinds (kept in their own table, after the others: the random-document
+// property draws from FIELDS, and the cases above keep their names and formats).
+
+export const PDB: Json = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'fault' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'fault' } } } };
+export const HPA: Json = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'fault' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'fault' }, minReplicas: 1, maxReplicas: 3 } };
+export const ROLE: Json = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'fault' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] };
+export const ROLEBINDING: Json = {
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'RoleBinding',
+  metadata: { name: 'fault' },
+  subjects: [{ kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' }],
+  roleRef: { kind: 'Role', name: 'fault', apiGroup: 'rbac.authorization.k8s.io' },
+};
+export const PRIORITYCLASS: Json = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'fault' }, value: 1000 };
+
+function policyCases(): FaultCase[] {
+  const out: FaultCase[] = [];
+  const typed: [Json, string, FieldType][] = [
+    [PDB, 'spec.minAvailable', 'intOrString'],
+    [PDB, 'spec.selector', 'object'],
+    [HPA, 'spec.maxReplicas', 'int'],
+    [HPA, 'spec.scaleTargetRef', 'object'],
+    [HPA, 'spec.metrics', 'list'],
+    [ROLE, 'rules', 'list'],
+    [ROLE, 'rules.0.verbs', 'list'],
+    [ROLEBINDING, 'subjects', 'list'],
+    [ROLEBINDING, 'roleRef.name', 'string'],
+    [PRIORITYCLASS, 'value', 'int'],
+    [PRIORITYCLASS, 'globalDefault', 'bool'],
+  ];
+  let n = 0;
+  for (const [base, path, type] of typed) {
+    const value = WRONG[type][n % WRONG[type].length];
+    const json = n++ % 2 === 0;
+    out.push(manifestCase(`${kindOf(base)} ${path}: ${JSON.stringify(value)} (${json ? 'JSON' : 'YAML'})`, json ? JSON.stringify(withValue(base, path, value)) : yaml(withValue(base, path, value)), json, json ? 'apply' : 'create'));
+  }
+  const specials: [Json, string, Json][] = [
+    [PDB, 'spec.maxUnavailable', 1],
+    [PDB, 'spec.minAvailable', '150%'],
+    [PDB, 'spec.minAvailable', -1],
+    [PDB, 'spec.minAvailable', 'half'],
+    [PDB, 'spec.unhealthyPodEvictionPolicy', 'Sometimes'],
+    [HPA, 'spec.maxReplicas', 0],
+    [HPA, 'spec.minReplicas', 5],
+    [HPA, 'spec.scaleTargetRef.name', null],
+    [ROLE, 'rules.0.verbs', []],
+    [ROLE, 'rules.0.resources', null],
+    [ROLEBINDING, 'roleRef.kind', 'Pod'],
+    [ROLEBINDING, 'roleRef.apiGroup', 'apps'],
+    [ROLEBINDING, 'subjects.0.kind', 'Robot'],
+    [PRIORITYCLASS, 'value', 2000000000],
+    [PRIORITYCLASS, 'metadata.name', 'system-mine'],
+    [PRIORITYCLASS, 'preemptionPolicy', 'Sometimes'],
+  ];
+  for (const [base, path, value] of specials) {
+    const json = n++ % 2 === 0;
+    out.push(manifestCase(`${kindOf(base)} ${path}: ${JSON.stringify(value)} (${json ? 'JSON' : 'YAML'})`, json ? JSON.stringify(withValue(base, path, value)) : yaml(withValue(base, path, value)), json, 'apply'));
+  }
+  return out;
+}
+
+export const FAULT_CASES: FaultCase[] = [...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases()];

@@ -400,5 +400,64 @@ export function buildFixture(base: Date): Fixture {
   put('serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'dev' } });
   put('ingressclasses', { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: { controller: 'k8s.io/ingress-nginx', parameters: { apiGroup: 'k8s.example.com', kind: 'IngressParameters', name: 'external-lb' } } });
   put('leases', { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'my-lock', namespace: 'default' }, spec: { holderIdentity: 'me', leaseDurationSeconds: 15, renewTime: at(MIN).replace('Z', '.123456Z'), leaseTransitions: 2 } });
+
+  // --- Policy, RBAC, autoscaling and priority kinds (their own describers).
+  const hpa = put('horizontalpodautoscalers', {
+    apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'kubia', namespace: 'default', labels: { app: 'kubia' } },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'kubia' }, minReplicas: 2, maxReplicas: 10,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } },
+        { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '200Mi' } } },
+        { type: 'Pods', pods: { metric: { name: 'rps' }, target: { type: 'AverageValue', averageValue: '10' } } },
+        { type: 'External', external: { metric: { name: 'queue' }, target: { type: 'Value', value: '30' } } },
+      ],
+      behavior: { scaleDown: { stabilizationWindowSeconds: 60, selectPolicy: 'Min', policies: [{ type: 'Pods', value: 1, periodSeconds: 30 }] } },
+    },
+    status: {
+      currentReplicas: 3, desiredReplicas: 3,
+      currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 42, averageValue: '84m' } } }, { type: '' }],
+      conditions: [
+        { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: 'recommended size matches current size', lastTransitionTime: at(HOUR) },
+        { type: 'ScalingActive', status: 'True', reason: 'ValidMetricFound', message: 'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)', lastTransitionTime: at(HOUR) },
+      ],
+    },
+  });
+  event(hpa, 'FailedGetPodsMetric', 'unable to get metric rps: unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered', { type: 'Warning', count: 40, first: 2 * HOUR, last: 20 * MIN, component: 'horizontal-pod-autoscaler' });
+  put('horizontalpodautoscalers', { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'bare', namespace: 'default' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web' }, maxReplicas: 3 } });
+  const pdb = put('poddisruptionbudgets', {
+    apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'kubia', namespace: 'default', labels: { app: 'kubia' } },
+    spec: { maxUnavailable: '50%', selector: { matchLabels: { app: 'kubia' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] } },
+    status: { currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3, observedGeneration: 1 },
+  });
+  event(pdb, 'NoPods', 'No matching pods found', { count: 2, first: 3 * HOUR, last: 2 * HOUR, component: 'controllermanager' });
+  put('poddisruptionbudgets', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'unset', namespace: 'default' }, spec: { minAvailable: 1 } });
+  put('roles', {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'deployer', namespace: 'default', annotations: { owner: 'team-a' } },
+    rules: [
+      { apiGroups: ['apps', ''], resources: ['deployments', 'deployments/scale', 'pods'], verbs: ['get', 'list', 'watch', 'update'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['creds', 'token'], verbs: ['get'] },
+    ],
+  });
+  put('rolebindings', {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'deployers', namespace: 'default' },
+    subjects: [{ kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' }, { kind: 'ServiceAccount', name: 'builder', namespace: 'default' }],
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' },
+  });
+  put('clusterroles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'probe-reader' }, rules: [{ nonResourceURLs: ['/healthz', '/metrics/*'], verbs: ['get', 'head'] }] });
+  put('clusterrolebindings', {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'probe-readers', labels: { a: 'b' } },
+    subjects: [{ kind: 'Group', name: 'system:monitoring', apiGroup: 'rbac.authorization.k8s.io' }],
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'probe-reader' },
+  });
+  const pc = put('priorityclasses', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'batch-low', annotations: { a: 'b', c: 'd' } }, value: -10, globalDefault: true, preemptionPolicy: 'Never', description: 'batch jobs' });
+  event(pc, 'Custom', 'something about the class', { first: 30 * MIN, component: 'tester' });
+  put('resourcequotas', {
+    apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'team', namespace: 'dev' },
+    spec: { hard: { pods: '10', 'requests.cpu': '4', 'limits.memory': '8Gi' } },
+    status: { hard: { 'limits.memory': '8Gi', pods: '10', 'requests.cpu': '4' }, used: { 'limits.memory': '256Mi', pods: '2', 'requests.cpu': '200m' } },
+  });
+  put('limitranges', { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits', namespace: 'dev' }, spec: { limits: [{ type: 'Container', max: { cpu: '2' }, default: { cpu: '500m' }, defaultRequest: { cpu: '100m' } }, { type: 'Pod', max: { memory: '1Gi' } }] } });
   return { state, objects };
 }

@@ -17,6 +17,7 @@ import { describePod } from './pod.js';
 import { describeEndpoints, describeEndpointSlice, describeService } from './service.js';
 import { describeDeployment, describeReplicaSet, describeReplicationController } from './workloads.js';
 import { describeDaemonSet, describeStatefulSet } from './sets.js';
+import { describePolicyObject } from './policy.js';
 import { UTC_ZONE, type DescribeClock, type TimeZone } from './writer.js';
 
 export interface DescribeSettings {
@@ -107,7 +108,7 @@ export function describeObject(state: ClusterState, info: ResourceInfo, obj: Kub
       return describeNode(as<Node>(obj), lease, pods, showEvents ? nodeEvents(state, obj, settings.eventIndex) : undefined, clock);
     }
     case 'namespaces':
-      return describeNamespace(as<Namespace>(obj), zone);
+      return describeNamespace(as<Namespace>(obj), zone, listObjects(state, 'resourcequotas', obj.metadata.name), listObjects(state, 'limitranges', obj.metadata.name));
     case 'deployments':
       return describeDeployment(as<Deployment>(obj), listObjects<ReplicaSet>(state, 'replicasets', ns), events(), clock);
     case 'replicasets':
@@ -135,6 +136,6 @@ export function describeObject(state: ClusterState, info: ResourceInfo, obj: Kub
     case 'cronjobs':
       return describeCronJob(obj as CronJobObj, events(), clock);
     default:
-      return describeGeneric(obj, events(), clock);
+      return describePolicyObject(info.resource, obj, events, clock) ?? describeGeneric(obj, events(), clock);
   }
 }

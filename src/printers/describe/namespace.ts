@@ -1,8 +1,9 @@
-// describeNamespace: kubesim has no ResourceQuota or LimitRange objects, so both lists are empty.
+// describeNamespace, with the namespace's ResourceQuotas and LimitRanges at the end.
 import type { KubeObject, Namespace } from '../../api/types.js';
+import { namespaceQuotasAndLimits } from './policy.js';
 import { LEVEL_0, LEVEL_1, printAnnotationsMultiline, printLabelsMultiline, tabbedString, type TimeZone } from './writer.js';
 
-export function describeNamespace(ns: Namespace & KubeObject, zone: TimeZone): string {
+export function describeNamespace(ns: Namespace & KubeObject, zone: TimeZone, quotas: KubeObject[] = [], limitRanges: KubeObject[] = []): string {
   return tabbedString((w) => {
     w.write(LEVEL_0, `Name:\t${ns.metadata.name}\n`);
     printLabelsMultiline(w, 'Labels', ns.metadata.labels);
@@ -17,9 +18,6 @@ export function describeNamespace(ns: Namespace & KubeObject, zone: TimeZone): s
         w.write(LEVEL_1, `${c.type}\t${c.status}\t${w.time(c.lastTransitionTime)}\t${c.reason ?? ''}\t${c.message ?? ''}\n`);
       }
     }
-    w.write(LEVEL_0, '\n');
-    w.write(LEVEL_0, 'No resource quota.\n');
-    w.write(LEVEL_0, '\n');
-    w.write(LEVEL_0, 'No LimitRange resource.\n');
+    namespaceQuotasAndLimits(w, quotas, limitRanges);
   }, zone);
 }
