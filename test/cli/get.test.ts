@@ -34,11 +34,12 @@ kind-worker3         Ready    <none>          5m    v1.32.2   172.18.0.5    <non
 });
 
 test('get ns', () => {
-  assert.equal(c.run(['get', 'ns']).stdout, `NAME              STATUS   AGE
-default           Active   5m
-kube-node-lease   Active   5m
-kube-public       Active   5m
-kube-system       Active   5m
+  assert.equal(c.run(['get', 'ns']).stdout, `NAME                 STATUS   AGE
+default              Active   5m
+kube-node-lease      Active   5m
+kube-public          Active   5m
+kube-system          Active   5m
+local-path-storage   Active   5m
 `);
 });
 
@@ -50,16 +51,31 @@ kube-system   kube-dns     ClusterIP   10.96.0.10   <none>        53/UDP,53/TCP,
 });
 
 test('get pods -A lists what the cluster runs, with the NAMESPACE column', () => {
+  // kind's kube-system: CoreDNS, the control plane's static pods, kindnet and kube-proxy on every node; and the
+  // local-path-provisioner. Host-network pods show their node's address.
   const r = c.run(['get', 'pods', '-A']);
   assert.equal(r.code, 0);
-  if (r.stdout === '') {
-    // until the workload controllers run CoreDNS there are no pods at all
-    assert.equal(r.stderr, 'No resources found\n');
-  } else {
-    const lines = r.stdout.trimEnd().split('\n');
-    assert.match(lines[0], /^NAMESPACE {3,}NAME {3,}READY {3}STATUS {3,}RESTARTS {3}AGE$/);
-    for (const l of lines.slice(1)) assert.match(l, /^kube-system {3}coredns-[a-z0-9]+-[a-z0-9]{5} /);
-  }
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(lines[0], /^NAMESPACE {3,}NAME {3,}READY {3}STATUS {3,}RESTARTS {3}AGE$/);
+  const names = lines.slice(1).map((l) => l.split(/ +/).slice(0, 2).join(' ').replace(/-(?!plane$)[a-z0-9]{5}$/, '-*').replace(/-[a-z0-9]{8,10}-\*$/, '-*-*'));
+  assert.deepEqual(names, [
+    'kube-system coredns-*-*',
+    'kube-system coredns-*-*',
+    'kube-system etcd-kind-control-plane',
+    'kube-system kindnet-*',
+    'kube-system kindnet-*',
+    'kube-system kindnet-*',
+    'kube-system kindnet-*',
+    'kube-system kube-apiserver-kind-control-plane',
+    'kube-system kube-controller-manager-kind-control-plane',
+    'kube-system kube-proxy-*',
+    'kube-system kube-proxy-*',
+    'kube-system kube-proxy-*',
+    'kube-system kube-proxy-*',
+    'kube-system kube-scheduler-kind-control-plane',
+    'local-path-storage local-path-provisioner-*-*',
+  ]);
+  for (const l of lines.slice(1)) assert.match(l, / 1\/1 {5}Running {3}0 {10}5m$/);
 });
 
 test('jsonpath acceptance: the four node InternalIPs', () => {
