@@ -25,6 +25,8 @@ export const RESOURCES: ResourceInfo[] = [
   r('events', 'event', 'Event', '', 'v1', true, ['ev']),
   r('namespaces', 'namespace', 'Namespace', '', 'v1', false, ['ns']),
   r('nodes', 'node', 'Node', '', 'v1', false, ['no']),
+  r('persistentvolumeclaims', 'persistentvolumeclaim', 'PersistentVolumeClaim', '', 'v1', true, ['pvc']),
+  r('persistentvolumes', 'persistentvolume', 'PersistentVolume', '', 'v1', false, ['pv']),
   r('pods', 'pod', 'Pod', '', 'v1', true, ['po']),
   r('replicationcontrollers', 'replicationcontroller', 'ReplicationController', '', 'v1', true, ['rc']),
   r('secrets', 'secret', 'Secret', '', 'v1', true),
@@ -42,6 +44,7 @@ export const RESOURCES: ResourceInfo[] = [
   r('ingressclasses', 'ingressclass', 'IngressClass', 'networking.k8s.io', 'v1', false),
   r('ingresses', 'ingress', 'Ingress', 'networking.k8s.io', 'v1', true, ['ing']),
   r('networkpolicies', 'networkpolicy', 'NetworkPolicy', 'networking.k8s.io', 'v1', true, ['netpol']),
+  r('storageclasses', 'storageclass', 'StorageClass', 'storage.k8s.io', 'v1', false, ['sc']),
 ];
 
 /** apiVersion as objects carry it: "v1" or "apps/v1". */

@@ -500,6 +500,7 @@ export function installControlPlane(state: ClusterState, now: Date, base: Ctx): 
   putObject(state, 'serviceaccounts', stampSeeded(state, now, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'local-path-provisioner-service-account', namespace: 'local-path-storage' } }, 'serviceaccount/local-path-storage/local-path-provisioner-service-account'));
   putObject(state, 'configmaps', stampSeeded(state, now, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'local-path-config', namespace: 'local-path-storage' }, data: LOCAL_PATH_CONFIG } as KubeObject, 'configmap/local-path-storage/local-path-config'));
   createObject(state, seededCtx(state, base, 'deployment/local-path-provisioner'), localPathProvisioner(), { namespace: 'local-path-storage', reconcile: false });
+  putObject(state, 'storageclasses', stampSeeded(state, now, standardStorageClass(), 'storageclass/standard'));
   reconcile(state, seededCtx(state, base, 'reconcile/control-plane'));
 }
 

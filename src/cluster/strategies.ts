@@ -14,6 +14,7 @@ import { podStrategy } from './pods.js';
 import { serviceStrategy } from './services.js';
 import { daemonSetStrategy } from './daemonsets.js';
 import { statefulSetStrategy } from './statefulsets.js';
+import { persistentVolumeClaimStrategy, persistentVolumeStrategy, storageClassStrategy } from './storage.js';
 import { deploymentStrategy, replicaSetStrategy, replicationControllerStrategy } from './workloads.js';
 
 export interface Strategy {
@@ -52,6 +53,9 @@ function strategies(): Record<string, Strategy> {
   cronjobs: cronJobStrategy,
   statefulsets: statefulSetStrategy,
   daemonsets: daemonSetStrategy,
+  persistentvolumeclaims: persistentVolumeClaimStrategy,
+  persistentvolumes: persistentVolumeStrategy,
+  storageclasses: storageClassStrategy,
   });
 }
 
