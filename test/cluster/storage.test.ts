@@ -3,7 +3,9 @@
 // provisioned on that node), the PV pinning later pods to the node, and a StatefulSet's volumeClaimTemplates.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readState } from '../../src/store/store.js';
 import { inProcessCluster } from '../support/inproc.js';
+import { skipWithoutKubectl, withKubectl } from '../support/stub-apiserver.js';
 
 type C = ReturnType<typeof inProcessCluster>;
 const ok = async (c: C, args: string[], input?: string) => {
@@ -152,6 +154,33 @@ spec:
       assert.equal(await ok(c, ['get', 'pv', pv, '-o', 'jsonpath={.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0]} {.spec.claimRef.name}']), `${node} www-web-${i}`);
     }
     assert.match(await ok(c, ['describe', 'sts', 'web']), /SuccessfulCreate {2}0s {4}statefulset-controller {2}create Claim www-web-0 Pod web-0 in StatefulSet web success\n/);
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('describe pvc, pv and sc print what the real kubectl prints for the same objects (stub API server)', { skip: skipWithoutKubectl() }, async () => {
+  const c = inProcessCluster();
+  try {
+    await ok(c, ['apply', '-f', '-'], claim('data'));
+    await ok(c, ['apply', '-f', '-'], claim('idle', '  volumeMode: Filesystem\n'));
+    await ok(c, ['apply', '-f', '-'], user('user', 'data'));
+    await ok(c, ['apply', '-f', '-'], user('user2', 'data'));
+    const pv = await ok(c, ['get', 'pvc', 'data', '-o', 'jsonpath={.spec.volumeName}']);
+    const state = readState(c.state)!;
+    await withKubectl(state, async (kubectl) => {
+      // The events' ages differ (the stub's kubectl reads the wall clock): compare up to them, then the rest.
+      const upTo = (s: string) => s.slice(0, s.indexOf('\nEvents:'));
+      for (const args of [['describe', 'pvc', 'data'], ['describe', 'pvc', 'idle'], ['describe', 'pv', pv], ['describe', 'sc', 'standard'], ['describe', 'sc']]) {
+        const theirs = await kubectl(args);
+        const ours = await c.run(args);
+        assert.equal(theirs.code, 0, theirs.stderr);
+        assert.equal(upTo(ours.stdout), upTo(theirs.stdout), args.join(' '));
+      }
+      for (const args of [['describe', 'pv', pv], ['describe', 'sc', 'standard']]) {
+        assert.equal((await c.run(args)).stdout, (await kubectl(args)).stdout, args.join(' '));
+      }
+    });
   } finally {
     c.cleanup();
   }

@@ -4,6 +4,7 @@ import type { ResourceInfo } from '../../api/resources.js';
 import { as, type Deployment, type EndpointSlice, type Endpoints, type Ingress, type KubeObject, type Namespace, type NetworkPolicy, type Node, type Pod, type ReplicaSet, type ReplicationController, type Service } from '../../api/types.js';
 import type { CronJobObj } from '../../cluster/cronjobs.js';
 import { eventsFor, eventUID } from '../../cluster/events.js';
+import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass, podsUsingClaim } from './storage.js';
 import type { JobObj } from '../../cluster/jobs.js';
 import { getObject, listObjects } from '../../store/objects.js';
 import type { ClusterState } from '../../store/state.js';
@@ -134,6 +135,12 @@ export function describeObject(state: ClusterState, info: ResourceInfo, obj: Kub
       return describeJob(obj as JobObj, events(), clock);
     case 'cronjobs':
       return describeCronJob(obj as CronJobObj, events(), clock);
+    case 'persistentvolumeclaims':
+      return describePersistentVolumeClaim(obj, podsUsingClaim(obj, listObjects(state, 'pods', ns)), events(), clock);
+    case 'persistentvolumes':
+      return describePersistentVolume(obj, events(), clock);
+    case 'storageclasses':
+      return describeStorageClass(obj, events(), clock);
     default:
       return describeGeneric(obj, events(), clock);
   }
