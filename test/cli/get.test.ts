@@ -189,7 +189,7 @@ test('api-resources', () => {
   assert.equal(lines[0], 'NAME                     SHORTNAMES   APIVERSION               NAMESPACED   KIND');
   assert.ok(lines.includes('pods                     po           v1                       true         Pod'));
   assert.ok(lines.includes('deployments              deploy       apps/v1                  true         Deployment'));
-  assert.equal(c.run(['api-resources', '--namespaced=false', '-o', 'name']).stdout, 'namespaces\nnodes\ningressclasses.networking.k8s.io\n');
+  assert.equal(c.run(['api-resources', '--namespaced=false', '-o', 'name']).stdout, 'namespaces\nnodes\npersistentvolumes\ningressclasses.networking.k8s.io\nstorageclasses.storage.k8s.io\n');
   const wide = c.run(['api-resources', '-o', 'wide', '--api-group=apps']).stdout;
   assert.equal(wide, `NAME                  SHORTNAMES   APIVERSION   NAMESPACED   KIND                 VERBS                                                        CATEGORIES
 controllerrevisions                apps/v1      true         ControllerRevision   create,delete,deletecollection,get,list,patch,update,watch   
