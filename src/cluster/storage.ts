@@ -9,7 +9,9 @@ import { canonicalQuantity } from '../api/quantity.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import { getObject, listObjects, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
-import { createObject } from './apiserver.js';
+import { createObject, deleteObject } from './apiserver.js';
+import { resourceByName } from '../api/resources.js';
+import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
 import { recordEvent } from './events.js';
 import { LOCAL_PATH_ROOT } from './kube-system.js';
@@ -93,6 +95,18 @@ export const persistentVolumeClaimStrategy: Strategy = {
     // The StorageObjectInUseProtection admission plugin's finalizer (kubesim deletes at once: no finalizers run).
     obj.metadata.finalizers = [...new Set([...(obj.metadata.finalizers ?? []), 'kubernetes.io/pvc-protection'])];
     (obj as Any).status = { phase: 'Pending' };
+  },
+  afterDelete(obj, state, ctx) {
+    // The claim's volume is released: the provisioner deletes a Delete-policy volume, a Retain one stays Released.
+    const pvName = (obj as Any).spec?.volumeName;
+    const pv = pvName ? (getObject(state, 'persistentvolumes', undefined, pvName) as Any) : undefined;
+    if (!pv || pv.spec?.claimRef?.uid !== obj.metadata.uid) return;
+    if (pv.spec?.persistentVolumeReclaimPolicy === 'Delete') {
+      deleteObject(state, ctx, resourceByName('persistentvolumes'), undefined, pvName, { reconcile: false });
+    } else {
+      pv.status = { ...(pv.status ?? {}), phase: 'Released', lastPhaseTransitionTime: rfc3339(ctx.clock.now()) };
+      putObject(state, 'persistentvolumes', pv);
+    }
   },
   afterCreate(obj, state, ctx) {
     const sc = classOf(state, obj);

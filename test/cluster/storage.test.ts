@@ -63,6 +63,10 @@ test('a claim waits for its first consumer, then its pod’s node gets the PV an
     // Every later pod using the claim goes where its volume is.
     for (const n of ['u2', 'u3', 'u4']) await ok(c, ['apply', '-f', '-'], user(n, 'data'));
     assert.equal(await ok(c, ['get', 'pods', '-o', 'jsonpath={.items[*].spec.nodeName}']), [node, node, node, node].join(' '));
+    // Deleting the claim deletes its volume (reclaim policy Delete).
+    await ok(c, ['delete', 'pods', '--all']);
+    assert.equal(await ok(c, ['delete', 'pvc', 'data']), 'persistentvolumeclaim "data" deleted\n');
+    assert.equal(await ok(c, ['get', 'pv']), '');
   } finally {
     c.cleanup();
   }
