@@ -26,6 +26,8 @@ export const RESOURCES: ResourceInfo[] = [
   r('limitranges', 'limitrange', 'LimitRange', '', 'v1', true, ['limits']),
   r('namespaces', 'namespace', 'Namespace', '', 'v1', false, ['ns']),
   r('nodes', 'node', 'Node', '', 'v1', false, ['no']),
+  r('persistentvolumeclaims', 'persistentvolumeclaim', 'PersistentVolumeClaim', '', 'v1', true, ['pvc']),
+  r('persistentvolumes', 'persistentvolume', 'PersistentVolume', '', 'v1', false, ['pv']),
   r('pods', 'pod', 'Pod', '', 'v1', true, ['po']),
   r('replicationcontrollers', 'replicationcontroller', 'ReplicationController', '', 'v1', true, ['rc']),
   r('resourcequotas', 'resourcequota', 'ResourceQuota', '', 'v1', true, ['quota']),
@@ -52,6 +54,7 @@ export const RESOURCES: ResourceInfo[] = [
   r('rolebindings', 'rolebinding', 'RoleBinding', 'rbac.authorization.k8s.io', 'v1', true),
   r('roles', 'role', 'Role', 'rbac.authorization.k8s.io', 'v1', true),
   r('priorityclasses', 'priorityclass', 'PriorityClass', 'scheduling.k8s.io', 'v1', false, ['pc']),
+  r('storageclasses', 'storageclass', 'StorageClass', 'storage.k8s.io', 'v1', false, ['sc']),
 ];
 
 /** apiVersion as objects carry it: "v1" or "apps/v1". */

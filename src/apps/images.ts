@@ -183,6 +183,14 @@ export function mainProcess(image: string, command: string[] | undefined, args: 
     case 'coredns':
       return { kind: 'server', app: 'coredns', listens: [{ port: 53, protocol: 'UDP', bind: 'all' }, tcp(53), tcp(9153), tcp(8080), tcp(8181)], params: {} };
     case 'unknown-entrypoint':
+    // kind's system daemons: they run until stopped and serve nothing the simulation routes to.
+    case 'etcd':
+    case 'kube-apiserver':
+    case 'kube-controller-manager':
+    case 'kube-scheduler':
+    case 'kube-proxy':
+    case 'kindnetd':
+    case 'local-path-provisioner':
       return { kind: 'command', argv: ['sleep', 'infinity'] };
   }
   return { kind: 'command', argv };

@@ -23,7 +23,7 @@ const PUBLIC_REPOSITORIES = [
   'docker.io/hashicorp/vault', 'docker.io/hashicorp/consul', 'docker.io/traefik/whoami', 'docker.io/containous/whoami', 'docker.io/nginxdemos/hello',
   'docker.io/kennethreitz/httpbin', 'docker.io/mccutchen/go-httpbin', 'docker.io/paulbouwer/hello-kubernetes', 'docker.io/stefanprodan/podinfo',
   'docker.io/jmalloc/echo-server', 'docker.io/ealen/echo-server', 'docker.io/mendhak/http-https-echo', 'docker.io/rancher/local-path-provisioner',
-  'docker.io/kindest/kindnetd', 'docker.io/kindest/node', 'docker.io/calico/node', 'docker.io/calico/cni', 'docker.io/weaveworks/scope',
+  'docker.io/kindest/kindnetd', 'docker.io/kindest/node', 'docker.io/kindest/local-path-provisioner', 'docker.io/kindest/local-path-helper', 'docker.io/calico/node', 'docker.io/calico/cni', 'docker.io/weaveworks/scope',
   'docker.io/bitnami/kafka', 'docker.io/confluentinc/cp-kafka', 'docker.io/minio/minio', 'docker.io/portainer/portainer-ce',
   'registry.k8s.io/pause', 'registry.k8s.io/echoserver', 'registry.k8s.io/kube-proxy', 'registry.k8s.io/kube-apiserver',
   'registry.k8s.io/kube-controller-manager', 'registry.k8s.io/kube-scheduler', 'registry.k8s.io/etcd', 'registry.k8s.io/metrics-server/metrics-server',

@@ -10,6 +10,7 @@ import { createObject } from './apiserver.js';
 import type { Ctx } from './context.js';
 import { reconcile } from './controllers.js';
 import { namespaceObject } from './namespaces.js';
+import { installControlPlane, installNodeDaemons } from './kube-system.js';
 import { leaseObject, nodeObject } from './nodes.js';
 
 export interface ClusterOptions {
@@ -167,9 +168,14 @@ export function createCluster(opts: ClusterOptions): ClusterState {
   );
   createObject(state, ctx, coreDNSDeployment(), { namespace: 'kube-system', reconcile: false });
   reconcile(state, ctx);
+  // The rest of kube-system and local-path-storage (kube-system.ts), made without drawing from the cluster's
+  // random source: the control plane's static pods and the local-path-provisioner before the workers join, the
+  // node daemons after.
+  installControlPlane(state, opts.now, ctx);
   for (const n of cluster.nodes.slice(1)) addNode(n);
   reconcile(state, ctx);
   seedPolicyDefaults(state, ctx);
+  installNodeDaemons(state, ctx);
   state.random = random.state();
   return state;
 }

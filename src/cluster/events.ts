@@ -46,7 +46,7 @@ export function recordEvent(state: ClusterState, ctx: Ctx, obj: KubeObject, spec
       kind: obj.kind,
       name: obj.metadata.name,
       namespace: obj.metadata.namespace,
-      uid: obj.metadata.uid,
+      uid: eventUID(obj),
       resourceVersion: obj.metadata.resourceVersion,
       ...(spec.fieldPath ? { fieldPath: spec.fieldPath } : {}),
     },
@@ -110,12 +110,12 @@ function remember(state: ClusterState, obj: KubeObject, hash: string, e: KubeObj
 }
 
 function lookupSeries(state: ClusterState, obj: KubeObject, reason: string, message: string, fieldPath: string | undefined, component: string): [string, KubeObject | undefined] {
-  const hash = seriesKey(obj.metadata.uid, reason, message, fieldPath, component);
+  const hash = seriesKey(eventUID(obj), reason, message, fieldPath, component);
   for (const k of eventIndex(state, obj).get(hash) ?? []) {
     const e = state.objects.get('events', k) as KubeObject | undefined;
     const io = e?.involvedObject as { uid?: string; fieldPath?: string } | undefined;
     const src = e?.source as { component?: string } | undefined;
-    if (e && io?.uid === obj.metadata.uid && e.reason === reason && e.message === message && (io?.fieldPath ?? null) === (fieldPath ?? null) && src?.component === component) return [hash, e];
+    if (e && io?.uid === eventUID(obj) && e.reason === reason && e.message === message && (io?.fieldPath ?? null) === (fieldPath ?? null) && src?.component === component) return [hash, e];
   }
   return [hash, undefined];
 }
@@ -126,14 +126,23 @@ export function findSeries(state: ClusterState, obj: KubeObject, reason: string,
 }
 
 /**
+ * The uid an object's events carry: a mirror pod's are the kubelet's events about its static pod, whose uid is
+ * the manifest's hash (the kubernetes.io/config.mirror annotation), as kubectl describe knows.
+ */
+export function eventUID(obj: KubeObject): string | undefined {
+  return obj.metadata.annotations?.['kubernetes.io/config.mirror'] ?? obj.metadata.uid;
+}
+
+/**
  * Events about one object, as describe fetches them (by uid): the recorder names an event after its object,
  * so they are all in that object's events shard, found by its projections.
  */
 export function eventsFor(state: ClusterState, obj: KubeObject): KubeObject[] {
   const out: KubeObject[] = [];
-  if (!obj.metadata.uid) return out;
+  const uid = eventUID(obj);
+  if (!uid) return out;
   for (const [k, p] of state.objects.projectionsNear('events', sampleKey(obj))) {
-    if ((p as EventProjection | undefined)?.u !== obj.metadata.uid) continue;
+    if ((p as EventProjection | undefined)?.u !== uid) continue;
     const e = state.objects.get('events', k) as KubeObject | undefined;
     if (e) out.push(e);
   }

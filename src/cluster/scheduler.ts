@@ -10,6 +10,7 @@ import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
 import { recordEvent } from './events.js';
+import { claimNodes, missingClaim, provisionClaims } from './storage.js';
 import type { PodInformer, Round } from './informer.js';
 
 type PodObj = Pod & KubeObject;
@@ -327,6 +328,10 @@ function filterNode(pod: PodObj, node: NodeView, req: Map<string, bigint>, ports
   // whole node (v1.34 made that case "not helpful").
   const short = insufficient(req, node, pods.requestedOn(node.name), pods.activeOn(node.name));
   if (short.length) return { reasons: short, unresolvable: false };
+  // VolumeBinding: a bound claim's PV may pin the pod to a node.
+  if (pod.spec?.volumes?.some((v) => (v as { persistentVolumeClaim?: unknown }).persistentVolumeClaim)) {
+    if (claimNodes(state, pod).some((nodes) => !nodes.includes(node.name))) return { reasons: ['node(s) had volume node affinity conflict'], unresolvable: true };
+  }
   if (spread) {
     const why = topologySpread(node, spread);
     if (why) return why;
@@ -416,6 +421,13 @@ export function runScheduler(state: ClusterState, ctx: Ctx, r: Round): void {
   for (const listed of pending) {
     const pod = r.pods.object(`${listed.metadata.namespace}/${listed.metadata.name}`);
     if (!pod) continue;
+    // VolumeBinding's PreFilter: a claim that does not exist makes every node unsuitable.
+    const missing = pod.spec?.volumes?.length ? missingClaim(state, pod) : undefined;
+    if (missing) {
+      const head = `0/${nodes.length} nodes are available`;
+      markUnschedulable(state, ctx, pod, `${head}: persistentvolumeclaim "${missing}" not found. preemption: ${head}: ${nodes.length} Preemption is not helpful for scheduling.`);
+      continue;
+    }
     const req = podRequests(pod.spec);
     const ports = hostPorts(pod);
     const spread = spreadState(pod, r.pods, nodes);
@@ -440,6 +452,7 @@ export function runScheduler(state: ClusterState, ctx: Ctx, r: Round): void {
     const best = candidates.filter((n) => r.pods.podsOn(n.name) === least);
     const node = best[ctx.random.int(best.length)];
     bindPod(state, ctx, pod, node.name);
+    provisionClaims(state, ctx, pod, node.name);
     r.pods.sync();
   }
 }

@@ -15,6 +15,7 @@ import { serviceStrategy } from './services.js';
 import { daemonSetStrategy } from './daemonsets.js';
 import { statefulSetStrategy } from './statefulsets.js';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, horizontalPodAutoscalerStrategy, limitRangeStrategy, podDisruptionBudgetStrategy, priorityClassStrategy, resourceQuotaStrategy, roleBindingStrategy, roleStrategyNS } from './policy.js';
+import { persistentVolumeClaimStrategy, persistentVolumeStrategy, storageClassStrategy } from './storage.js';
 import { deploymentStrategy, replicaSetStrategy, replicationControllerStrategy } from './workloads.js';
 
 export interface Strategy {
@@ -62,6 +63,9 @@ function strategies(): Record<string, Strategy> {
   priorityclasses: priorityClassStrategy,
   resourcequotas: resourceQuotaStrategy,
   limitranges: limitRangeStrategy,
+  persistentvolumeclaims: persistentVolumeClaimStrategy,
+  persistentvolumes: persistentVolumeStrategy,
+  storageclasses: storageClassStrategy,
   });
 }
 

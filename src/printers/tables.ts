@@ -64,6 +64,19 @@ function containerCells(containers: Any[] | undefined): [string, string] {
   return [cs.map((c) => c.name ?? '').join(','), cs.map((c) => c.image ?? '').join(',')];
 }
 
+function str(v: unknown): string {
+  return v === undefined || v === null ? '' : String(v);
+}
+
+/** helper.GetAccessModesAsString: the short names in a fixed order, comma-joined. */
+function accessModes(modes: unknown): string {
+  const list = Array.isArray(modes) ? modes : [];
+  return [['ReadWriteOnce', 'RWO'], ['ReadOnlyMany', 'ROX'], ['ReadWriteMany', 'RWX'], ['ReadWriteOncePod', 'RWOP']]
+    .filter(([m]) => list.includes(m))
+    .map(([, s]) => s)
+    .join(',');
+}
+
 function num(v: unknown): string {
   return String(typeof v === 'number' ? v : 0);
 }
@@ -492,6 +505,60 @@ export const TABLES: Record<string, TableHandler> = {
     columns: cols(['NAME', 'HOLDER', 'AGE']),
     nameColumn: 0,
     row: (l: Any, now) => [l.metadata.name, l.spec?.holderIdentity ?? '', age(l, now)],
+  },
+  persistentvolumeclaims: {
+    columns: cols(['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'AGE'], ['VOLUMEMODE']),
+    nameColumn: 0,
+    row: (c: Any, now) => {
+      const bound = !!c.spec?.volumeName;
+      return [
+        c.metadata.name,
+        c.metadata.deletionTimestamp ? 'Terminating' : str(c.status?.phase),
+        str(c.spec?.volumeName),
+        bound ? str(c.status?.capacity?.storage) : '',
+        bound ? accessModes(c.status?.accessModes) : '',
+        str(c.spec?.storageClassName ?? c.metadata.annotations?.['volume.beta.kubernetes.io/storage-class']),
+        c.spec?.volumeAttributesClassName || '<unset>',
+        age(c, now),
+        c.spec?.volumeMode ?? '<unset>',
+      ];
+    },
+  },
+  persistentvolumes: {
+    columns: cols(['NAME', 'CAPACITY', 'ACCESS MODES', 'RECLAIM POLICY', 'STATUS', 'CLAIM', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'REASON', 'AGE'], ['VOLUMEMODE']),
+    nameColumn: 0,
+    row: (v: Any, now) => {
+      const ref = v.spec?.claimRef;
+      return [
+        v.metadata.name,
+        str(v.spec?.capacity?.storage ?? '0'),
+        accessModes(v.spec?.accessModes),
+        str(v.spec?.persistentVolumeReclaimPolicy),
+        v.metadata.deletionTimestamp ? 'Terminating' : str(v.status?.phase),
+        ref ? `${ref.namespace ?? ''}/${ref.name ?? ''}` : '',
+        str(v.spec?.storageClassName ?? v.metadata.annotations?.['volume.beta.kubernetes.io/storage-class']),
+        v.spec?.volumeAttributesClassName || '<unset>',
+        str(v.status?.reason),
+        age(v, now),
+        v.spec?.volumeMode ?? '<unset>',
+      ];
+    },
+  },
+  storageclasses: {
+    columns: cols(['NAME', 'PROVISIONER', 'RECLAIMPOLICY', 'VOLUMEBINDINGMODE', 'ALLOWVOLUMEEXPANSION', 'AGE']),
+    nameColumn: 0,
+    row: (sc: Any, now) => {
+      const ann = sc.metadata.annotations ?? {};
+      const isDefault = ann['storageclass.kubernetes.io/is-default-class'] === 'true' || ann['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
+      return [
+        isDefault ? `${sc.metadata.name} (default)` : sc.metadata.name,
+        str(sc.provisioner),
+        sc.reclaimPolicy ?? 'Delete',
+        sc.volumeBindingMode ?? 'Immediate',
+        sc.allowVolumeExpansion === true ? 'true' : 'false',
+        age(sc, now),
+      ];
+    },
   },
   ...BATCH_TABLES,
   ...POLICY_TABLES,

@@ -335,7 +335,8 @@ describe('every namespace', () => {
       const r = await c.run(['get', 'cm,sa', '-n', 'dev']);
       assert.equal(r.stdout, 'NAME                         DATA   AGE\nconfigmap/kube-root-ca.crt   1      0s\n\nNAME                     SECRETS   AGE\nserviceaccount/default   0         0s\n');
       const all = await c.run(['get', 'sa', '-A', '--no-headers']);
-      assert.equal(all.stdout.trim().split('\n').length, 5);
+      // default in the five namespaces and dev, and coredns, kindnet, kube-proxy, local-path-provisioner-service-account
+      assert.equal(all.stdout.trim().split('\n').length, 10);
       const ca = await c.run(['get', 'cm', 'kube-root-ca.crt', '-o', 'jsonpath={.data.ca\\.crt}']);
       assert.match(ca.stdout, /^-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/]{64}\n)+[A-Za-z0-9+/=]+\n-----END CERTIFICATE-----\n$/);
     } finally {

@@ -42,7 +42,7 @@ test('get -w ends after --request-timeout; watching two kinds is refused', () =>
   const c = tempCluster();
   try {
     const r = c.run(['get', 'ns', '-w', '--request-timeout=1s', '-o', 'name']);
-    assert.deepEqual([r.stdout, r.code], ['namespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\n', 0]);
+    assert.deepEqual([r.stdout, r.code], ['namespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\nnamespace/local-path-storage\n', 0]);
     const two = c.run(['get', 'pods,svc', '-w']);
     assert.deepEqual([two.stderr, two.code], ['error: watch is only supported on individual resources and resource collections, but 2 resources were found\n', 1]);
   } finally {

@@ -34,11 +34,12 @@ kind-worker3         Ready    <none>          5m    v1.32.2   172.18.0.5    <non
 });
 
 test('get ns', () => {
-  assert.equal(c.run(['get', 'ns']).stdout, `NAME              STATUS   AGE
-default           Active   5m
-kube-node-lease   Active   5m
-kube-public       Active   5m
-kube-system       Active   5m
+  assert.equal(c.run(['get', 'ns']).stdout, `NAME                 STATUS   AGE
+default              Active   5m
+kube-node-lease      Active   5m
+kube-public          Active   5m
+kube-system          Active   5m
+local-path-storage   Active   5m
 `);
 });
 
@@ -50,16 +51,31 @@ kube-system   kube-dns     ClusterIP   10.96.0.10   <none>        53/UDP,53/TCP,
 });
 
 test('get pods -A lists what the cluster runs, with the NAMESPACE column', () => {
+  // kind's kube-system: CoreDNS, the control plane's static pods, kindnet and kube-proxy on every node; and the
+  // local-path-provisioner. Host-network pods show their node's address.
   const r = c.run(['get', 'pods', '-A']);
   assert.equal(r.code, 0);
-  if (r.stdout === '') {
-    // until the workload controllers run CoreDNS there are no pods at all
-    assert.equal(r.stderr, 'No resources found\n');
-  } else {
-    const lines = r.stdout.trimEnd().split('\n');
-    assert.match(lines[0], /^NAMESPACE {3,}NAME {3,}READY {3}STATUS {3,}RESTARTS {3}AGE$/);
-    for (const l of lines.slice(1)) assert.match(l, /^kube-system {3}coredns-[a-z0-9]+-[a-z0-9]{5} /);
-  }
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(lines[0], /^NAMESPACE {3,}NAME {3,}READY {3}STATUS {3,}RESTARTS {3}AGE$/);
+  const names = lines.slice(1).map((l) => l.split(/ +/).slice(0, 2).join(' ').replace(/-(?!plane$)[a-z0-9]{5}$/, '-*').replace(/-[a-z0-9]{8,10}-\*$/, '-*-*'));
+  assert.deepEqual(names, [
+    'kube-system coredns-*-*',
+    'kube-system coredns-*-*',
+    'kube-system etcd-kind-control-plane',
+    'kube-system kindnet-*',
+    'kube-system kindnet-*',
+    'kube-system kindnet-*',
+    'kube-system kindnet-*',
+    'kube-system kube-apiserver-kind-control-plane',
+    'kube-system kube-controller-manager-kind-control-plane',
+    'kube-system kube-proxy-*',
+    'kube-system kube-proxy-*',
+    'kube-system kube-proxy-*',
+    'kube-system kube-proxy-*',
+    'kube-system kube-scheduler-kind-control-plane',
+    'local-path-storage local-path-provisioner-*-*',
+  ]);
+  for (const l of lines.slice(1)) assert.match(l, / 1\/1 {5}Running {3}0 {10}5m$/);
 });
 
 test('jsonpath acceptance: the four node InternalIPs', () => {
@@ -175,7 +191,7 @@ test('api-resources', () => {
   assert.ok(lines.includes('deployments                deploy       apps/v1                        true         Deployment'));
   assert.ok(lines.includes('horizontalpodautoscalers   hpa          autoscaling/v2                 true         HorizontalPodAutoscaler'));
   assert.ok(lines.includes('clusterroles                            rbac.authorization.k8s.io/v1   false        ClusterRole'));
-  assert.equal(c.run(['api-resources', '--namespaced=false', '-o', 'name']).stdout, 'namespaces\nnodes\ningressclasses.networking.k8s.io\nclusterrolebindings.rbac.authorization.k8s.io\nclusterroles.rbac.authorization.k8s.io\npriorityclasses.scheduling.k8s.io\n');
+  assert.equal(c.run(['api-resources', '--namespaced=false', '-o', 'name']).stdout, 'namespaces\nnodes\npersistentvolumes\ningressclasses.networking.k8s.io\nclusterrolebindings.rbac.authorization.k8s.io\nclusterroles.rbac.authorization.k8s.io\npriorityclasses.scheduling.k8s.io\nstorageclasses.storage.k8s.io\n');
   const wide = c.run(['api-resources', '-o', 'wide', '--api-group=apps']).stdout;
   assert.equal(wide, `NAME                  SHORTNAMES   APIVERSION   NAMESPACED   KIND                 VERBS                                                        CATEGORIES
 controllerrevisions                apps/v1      true         ControllerRevision   create,delete,deletecollection,get,list,patch,update,watch   

@@ -38,7 +38,8 @@ test('kubectl describes the Pending pod and the loaded node as kubesim does', { 
     assert.match(events, /Warning {2}FailedScheduling {2}\S+ +default-scheduler {2}0\/4 nodes are available: 1 node\(s\) had untolerated taint \{node-role\.kubernetes\.io\/control-plane: \}, 3 Insufficient memory\. preemption: 0\/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod\.\n$/);
     assert.match((await c.run(['get', 'pods', 'bound'])).stdout, /^bound +0\/1 +OutOfmemory +0 /m);
     const node = (await kubectl(['describe', 'node', 'kind-worker'])).stdout;
-    assert.match(node, /^ {2}cpu +2 \(25%\) +2500m \(31%\)$/m);
+    // kindnet's 100m request and limit count too.
+    assert.match(node, /^ {2}cpu +2100m \(26%\) +2600m \(32%\)$/m);
     assert.match(node, /^ {2}ephemeral-storage +2Gi \(2%\) +2Gi \(2%\)$/m);
   });
 });

@@ -87,9 +87,9 @@ test('requests add up per node; a freed node takes the waiting pod', async () =>
   await ok(c, ['delete', 'pod', 'p1']);
   at = await placement(c);
   assert.deepEqual(at.get('p4'), ['Running', freed]);
-  // describe node counts what the pods request against the allocatable 8 cpu.
+  // describe node counts what the pods request against the allocatable 8 cpu, kindnet's 100m included.
   const node = await ok(c, ['describe', 'node', freed]);
-  assert.match(node, new RegExp(`^  cpu  +${at.get('small')![1] === freed ? '5500m \\(68%\\)' : '5 \\(62%\\)'}  +0 \\(0%\\)$`, 'm'));
+  assert.match(node, new RegExp(`^  cpu  +${at.get('small')![1] === freed ? '5600m \\(70%\\)' : '5100m \\(63%\\)'}  +100m \\(1%\\)$`, 'm'));
 });
 
 test('limits stand in for requests, init containers count as a maximum, and every shortfall is a reason', async () => {
@@ -227,7 +227,7 @@ test('spec.nodeName skips the scheduler; the kubelet rejects what does not fit w
   assert.deepEqual(at.get('second'), ['OutOfcpu', 'kind-worker']);
   // The scheduler never saw these pods: the control plane's taint did not stop one bound there by name.
   assert.deepEqual(at.get('tainted'), ['Running', 'kind-control-plane']);
-  const message = "Node didn't have enough resource: cpu, requested: 5000, used: 5000, capacity: 8000";
+  const message = "Node didn't have enough resource: cpu, requested: 5000, used: 5100, capacity: 8000";
   assert.equal(await jsonpath(c, 'second', '{.status.phase} {.status.reason} {.status.message}'), `Failed OutOfcpu Pod was rejected: ${message}`);
   const described = await ok(c, ['describe', 'pod', 'second']);
   assert.ok(described.includes(`  Warning  OutOfcpu  0s    kubelet  ${message}\n`), described);

@@ -94,7 +94,7 @@ test('a holder whose event loop is blocked for 30 s keeps the lock: the next wri
     assert.deepEqual(second, { code: 0, stdout: 'namespace/x created\n', stderr: '' });
     assert.ok(started < released - 25_000, 'the second writer ran while the first held the lock');
     assert.ok(finished >= released, `the second writer finished ${released - finished} ms before the first released the lock`);
-    assert.deepEqual(namespaces(c), ['namespace/default', 'namespace/kube-node-lease', 'namespace/kube-public', 'namespace/kube-system', 'namespace/slow', 'namespace/x']);
+    assert.deepEqual(namespaces(c), ['namespace/default', 'namespace/kube-node-lease', 'namespace/kube-public', 'namespace/kube-system', 'namespace/local-path-storage', 'namespace/slow', 'namespace/x']);
   } finally {
     c.cleanup();
   }

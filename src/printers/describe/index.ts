@@ -3,7 +3,8 @@
 import type { ResourceInfo } from '../../api/resources.js';
 import { as, type Deployment, type EndpointSlice, type Endpoints, type Ingress, type KubeObject, type Namespace, type NetworkPolicy, type Node, type Pod, type ReplicaSet, type ReplicationController, type Service } from '../../api/types.js';
 import type { CronJobObj } from '../../cluster/cronjobs.js';
-import { eventsFor } from '../../cluster/events.js';
+import { eventsFor, eventUID } from '../../cluster/events.js';
+import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass, podsUsingClaim } from './storage.js';
 import type { JobObj } from '../../cluster/jobs.js';
 import { getObject, listObjects } from '../../store/objects.js';
 import type { ClusterState } from '../../store/state.js';
@@ -62,7 +63,7 @@ interface InvolvedObject {
  */
 export function eventsAbout(state: ClusterState, obj: KubeObject, withKind: boolean, index?: Map<string, KubeObject[]>): KubeObject[] {
   const ns = obj.metadata.namespace ?? '';
-  const byUID = index ? index.get(obj.metadata.uid ?? '') ?? [] : eventsFor(state, obj);
+  const byUID = index ? index.get(eventUID(obj) ?? '') ?? [] : eventsFor(state, obj);
   return byUID
     .filter((e) => {
       const io = (e.involvedObject ?? {}) as InvolvedObject;
@@ -135,6 +136,12 @@ export function describeObject(state: ClusterState, info: ResourceInfo, obj: Kub
       return describeJob(obj as JobObj, events(), clock);
     case 'cronjobs':
       return describeCronJob(obj as CronJobObj, events(), clock);
+    case 'persistentvolumeclaims':
+      return describePersistentVolumeClaim(obj, podsUsingClaim(obj, listObjects(state, 'pods', ns)), events(), clock);
+    case 'persistentvolumes':
+      return describePersistentVolume(obj, events(), clock);
+    case 'storageclasses':
+      return describeStorageClass(obj, events(), clock);
     default:
       return describePolicyObject(info.resource, obj, events, clock) ?? describeGeneric(obj, events(), clock);
   }
