@@ -233,7 +233,8 @@ test('spec.nodeName skips the scheduler; the kubelet rejects what does not fit w
   assert.ok(described.includes(`  Warning  OutOfcpu  0s    kubelet  ${message}\n`), described);
   assert.ok(!described.includes('Scheduled'), described);
   // A rejected pod holds nothing: a pod that fits beside the first still starts there.
-  await ok(c, ['apply', '-f', '-'], bound('third', 'kind-worker', '3'));
+  // 5 cpu for the first pod and 100m for kindnet leave 2900m of the node's 8.
+  await ok(c, ['apply', '-f', '-'], bound('third', 'kind-worker', '2900m'));
   assert.deepEqual((await placement(c)).get('third'), ['Running', 'kind-worker']);
 });
 

@@ -37,6 +37,17 @@ function parse(argv: string[]): Parsed {
 }
 
 /**
+ * kubectl describes a ConfigMap's data in Go's map order, which is random: each Data section's entries
+ * ("key:\n----\nvalue") are put in key order on both sides before comparing.
+ */
+function dataOrder(text: string): string {
+  return text.replace(/(Data\n====\n)([\s\S]*?)(?=\n\nBinaryData\n|\nBinaryData\n|\nEvents:|$)/g, (_m, head: string, body: string) => {
+    const entries = body.split(/\n(?=[^\s\n][^\n]*:\n----\n)/);
+    return head + entries.sort().join('\n');
+  });
+}
+
+/**
  * Runs kubectl, then kubesim at the instant kubectl started. A mismatch is tried again (twice): a minute
  * boundary during the kubectl run, or a loaded machine, must not fail the test; a real difference persists.
  */
@@ -53,8 +64,8 @@ async function compare(kubectl: Kubectl, fixture: Fixture, argv: string[]): Prom
       ours = { stdout: '', errors: [e] };
     }
     const stderr = (ours.notice ? `${ours.notice}\n` : '') + ours.errors.map((e) => `${e.render()}\n`).join('');
-    if ((mask(ours.stdout) === mask(real.stdout) && stderr === real.stderr) || attempt === 2) {
-      assert.equal(mask(ours.stdout), mask(real.stdout), `describe ${argv.join(' ')}`);
+    if ((dataOrder(mask(ours.stdout)) === dataOrder(mask(real.stdout)) && stderr === real.stderr) || attempt === 2) {
+      assert.equal(dataOrder(mask(ours.stdout)), dataOrder(mask(real.stdout)), `describe ${argv.join(' ')}`);
       assert.equal(stderr, real.stderr, `describe ${argv.join(' ')} (stderr)`);
       return;
     }

@@ -35,7 +35,7 @@ test('20 parallel `create namespace` processes on a new state file: all 20 creat
     assert.equal(r.code, 0, r.stderr);
     const listed = r.stdout.trim().split('\n');
     assert.deepEqual(listed.filter((n) => /^ns\d+$/.test(n)).sort(), [...names].sort());
-    assert.equal(listed.length, 24, 'and the four default namespaces, once');
+    assert.equal(listed.length, 25, 'and the five default namespaces (local-path-storage too), once');
   } finally {
     c.cleanup();
   }
