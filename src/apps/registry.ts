@@ -85,11 +85,7 @@ function builtinRepositories(): string[] {
 
 function knownRepository(repository: string, extra: readonly ImageSpec[]): boolean {
   const matches = (pattern: string) => (pattern.endsWith('/*') ? repository.startsWith(pattern.slice(0, -1)) : repository === pattern);
-  if (PUBLIC_REPOSITORIES.some(matches) || builtinRepositories().some(matches)) return true;
-  return extra.some((s) => {
-    const p = parseReference(s.repo);
-    return !('error' in p) && p.repository === repository;
-  });
+  return PUBLIC_REPOSITORIES.some(matches) || builtinRepositories().some(matches) || userImage(repository, extra);
 }
 
 /** Images of the user's file pull with any tag: they stand for the user's own builds. */
