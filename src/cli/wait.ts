@@ -116,7 +116,10 @@ export function parseCondition(v: string): Condition {
     }
     if (expression === '') throw new CommandError('jsonpath expression cannot be empty');
     if (value === '') throw new CommandError("jsonpath wait has to have a value after equal sign, like --for=jsonpath='{.status.readyReplicas}'=3");
-    const braced = expression.startsWith('{') ? expression : `{${expression.startsWith('.') ? '' : '.'}${expression}}`;
+    // kubectl's RelaxedJSONPathExpression: one path, braces and leading dot optional.
+    const relaxed = /^\{?(\.?[^{}]+)\}?$/.exec(expression);
+    if (!relaxed) throw new ExitError(1, "Error: unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'");
+    const braced = `{${relaxed[1].startsWith('.') ? '' : '.'}${relaxed[1]}}`;
     let path: JSONPath;
     try {
       path = new JSONPath(braced, { allowMissingKeys: true });

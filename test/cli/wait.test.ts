@@ -58,6 +58,7 @@ test('delete, create, and the errors', () => {
   assert.deepEqual(c.run(['wait', '--for=condition=Ready', 'pod/nosuch']), { code: 1, stdout: '', stderr: 'Error from server (NotFound): pods "nosuch" not found\n' });
   assert.deepEqual(c.run(['wait', '--for=condition=Ready', 'pod', '-l', 'app=none']), { code: 1, stdout: '', stderr: 'error: no matching resources found\n' });
   assert.deepEqual(c.run(['wait', '--for=bogus', 'pod/bad']), { code: 1, stdout: '', stderr: 'error: unrecognized condition: "bogus"\n' });
+  assert.deepEqual(c.run(['wait', '--for=jsonpath={', 'pod/bad']), { code: 1, stdout: '', stderr: "Error: unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'\n" });
   assert.deepEqual(c.run(['wait', 'pod/bad']), { code: 1, stdout: '', stderr: 'Error: unrecognized condition: ""\n' });
   assert.equal(c.run(['wait', '--for=create', 'configmap/later', '--timeout=5s']).stderr, 'error: timed out waiting for the condition on configmaps/later\n');
   c.run(['create', 'deployment', 'later', '--image=nginx']);
