@@ -26,20 +26,24 @@ export function dottedName(id) {
   return `io.k8s.api.${m[1].toLowerCase()}.${m[2].toLowerCase()}.${m[3]}`;
 }
 
-/** The text of a JSDoc block (without its delimiters), as the generator wrote the description. */
-function jsdocText(block) {
-  return block
+/**
+ * The description in a JSDoc block (without its delimiters). kubernetes-models escapes `\` and `*` in the text
+ * (so that no `*\/` can end the comment); kubernetes-types does not. Both are undone here.
+ */
+function jsdocText(block, escaped = true) {
+  const text = block
     .split('\n')
     .map((l) => /^\s*\*(?: (.*))?$/.exec(l)?.[1] ?? '')
     .join('\n')
     .replace(/^\n+|\n+$/g, '');
+  return escaped ? text.replace(/\\([\\*])/g, '$1') : text;
 }
 
 /** The JSDoc right before `export interface X` / `export declare type X`. */
-function leadingDoc(raw, localName) {
+function leadingDoc(raw, localName, escaped = true) {
   const re = new RegExp(`/\\*\\*\\n([\\s\\S]*?)\\n \\*/\\nexport (?:interface|(?:declare )?type) ${localName}\\b`);
   const m = re.exec(raw);
-  return m ? jsdocText(m[1]) : undefined;
+  return m ? jsdocText(m[1], escaped) : undefined;
 }
 
 const LITERALS = /^"[^"]*"(?: \| "[^"]*")*$/;
@@ -61,7 +65,7 @@ export function writeOpenAPIData({ defs, roots, root, nm, parseType, formats }) 
       .filter((x) => x.name === 'apiVersion' || x.name === 'kind')
       .map((x) => [x.name, x.doc]),
   );
-  const quantityDoc = leadingDoc(readFileSync(join(nm, 'kubernetes-types/api/resource.d.ts'), 'utf8'), 'Quantity');
+  const quantityDoc = leadingDoc(readFileSync(join(nm, 'kubernetes-types/api/resource.d.ts'), 'utf8'), 'Quantity', false);
 
   const out = {};
   const queue = [...roots, ...EXPLAIN_ROOTS];

@@ -88,7 +88,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
  * Deployment's spec), the rest a field path. Short names match as written; plurals, singulars and kinds in any case.
  */
 function splitResourceRequest(arg: string, matchPrefix: boolean): { info: ResourceInfo; fieldPath: string[] } {
-  const parts = arg.replace(/\.$/, '').split('.');
+  const trimmed = arg.replace(/\.$/, '');
+  if (trimmed === '') throw new CommandError('a resource must be present, got: /, Resource=');
+  const parts = trimmed.split('.');
+  const badPath = () => new CommandError('invalid jsonpath syntax, first node must be field node');
+  if (parts[0] === '') throw badPath();
   for (let i = matchPrefix ? Math.min(parts.length, 3) : 1; i >= 1; i--) {
     const word = parts.slice(0, i).join('.');
     const info = findResource(word);
@@ -97,7 +101,7 @@ function splitResourceRequest(arg: string, matchPrefix: boolean): { info: Resour
     const byName = [info.resource, info.singular, info.kind.toLowerCase()].includes(base.toLowerCase());
     if (!byName && !info.shortNames.includes(base)) continue;
     const fieldPath = parts.slice(i);
-    if (fieldPath.some((f) => f === '')) throw new CommandError('invalid jsonpath syntax, first node must be field node');
+    if (fieldPath.some((f) => f === '')) throw badPath();
     return { info, fieldPath };
   }
   throw new KubeError(`the server doesn't have a resource type "${parts[0]}"`);
@@ -113,7 +117,7 @@ function resolveRef(ref: unknown, doc: Doc): Schema | undefined {
   for (const k of ref.slice(1).split('/')) {
     if (!k) continue;
     if (!cur || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as Schema)[k];
+    cur = Object.hasOwn(cur, k) ? (cur as Schema)[k] : undefined;
   }
   return cur && typeof cur === 'object' && !Array.isArray(cur) ? (cur as Schema) : undefined;
 }
@@ -175,8 +179,10 @@ function output(doc: Doc, schema: Schema, history: Record<string, true>, fieldPa
     if (fields) s += `FIELDS:\n${fields}`;
     return s;
   }
-  if (ref && history[ref]) return '';
-  const sub = props(resolved)?.[fieldPath[0]];
+  if (ref && Object.hasOwn(history, ref)) return '';
+  // Own properties only: a field path is user input ("__proto__" is no field).
+  const p = props(resolved);
+  const sub = p && Object.hasOwn(p, fieldPath[0]) ? p[fieldPath[0]] : undefined;
   if (sub) {
     let s = '';
     if (fieldPath.length === 1) s = `FIELD: ${fieldPath[0]} <${typeGuess(doc, sub)}>\n${extractEnum(sub, true, -1, 0)}\n\n`;
@@ -195,7 +201,7 @@ function output(doc: Doc, schema: Schema, history: Record<string, true>, fieldPa
 
 function fieldList(doc: Doc, schema: Schema, level: number, history: Record<string, true>, recursive: boolean): string {
   const ref = typeof schema.$ref === 'string' ? schema.$ref : '';
-  if (ref && history[ref]) return '';
+  if (ref && Object.hasOwn(history, ref)) return '';
   const next = ref ? { ...history, [ref]: true as const } : history;
   const resolved = resolveRef(ref, doc) ?? schema;
   let s = '';
