@@ -158,6 +158,9 @@ try {
   await portForwardDemo();
   step(['logs', 'kiada', '--tail', '3']);
 
+  say('explain prints the API documentation of a field, from the OpenAPI schema kubesim serves.');
+  step(['explain', 'service.spec.sessionAffinity']);
+
   say('The state is files a command reads only in part; state check reads every object and says what it found.');
   step(['state', 'check']);
 } finally {
