@@ -27,8 +27,8 @@ export function dottedName(id) {
 }
 
 /**
- * The description in a JSDoc block (without its delimiters). kubernetes-models escapes `\` and `*` in the text
- * (so that no `*\/` can end the comment); kubernetes-types does not. Both are undone here.
+ * The description in a JSDoc block (without its delimiters). kubernetes-models escapes every `*` of the text as
+ * `\*` (so that no `*\/` can end the comment; backslashes it leaves alone); kubernetes-types does not escape.
  */
 function jsdocText(block, escaped = true) {
   const text = block
@@ -36,7 +36,7 @@ function jsdocText(block, escaped = true) {
     .map((l) => /^\s*\*(?: (.*))?$/.exec(l)?.[1] ?? '')
     .join('\n')
     .replace(/^\n+|\n+$/g, '');
-  return escaped ? text.replace(/\\([\\*])/g, '$1') : text;
+  return escaped ? text.replaceAll('\\*', '*') : text;
 }
 
 /** The JSDoc right before `export interface X` / `export declare type X`. */
