@@ -3,7 +3,7 @@
 // The layout follows kubectl 1.32's plaintext explain template; docs/explain-facts.md records its rules.
 import { CommandError, KubeError } from '../api/errors.js';
 import { loadOpenAPIData, openAPIV3Document, type Schema } from '../api/openapi.js';
-import { findResource, RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
 
@@ -84,27 +84,29 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 /**
- * TYPE[.field...]: the longest dotted prefix that names a resource (so "deployments.apps.spec" is the
- * Deployment's spec), the rest a field path. Short names match as written; plurals, singulars and kinds in any case.
+ * TYPE[.field...], as kubectl splits it: the first word is the type (short names match as written; plurals,
+ * singulars and kinds in any case). Without --api-version, `<plural>.<group>` is also taken whole
+ * ("deployments.apps.spec"); any other dotted word is a field ("deploy.apps" asks for a field "apps").
  */
-function splitResourceRequest(arg: string, matchPrefix: boolean): { info: ResourceInfo; fieldPath: string[] } {
+function splitResourceRequest(arg: string, matchGroup: boolean): { info: ResourceInfo; fieldPath: string[] } {
   const trimmed = arg.replace(/\.$/, '');
   if (trimmed === '') throw new CommandError('a resource must be present, got: /, Resource=');
   const parts = trimmed.split('.');
   const badPath = () => new CommandError('invalid jsonpath syntax, first node must be field node');
   if (parts[0] === '') throw badPath();
-  for (let i = matchPrefix ? Math.min(parts.length, 3) : 1; i >= 1; i--) {
-    const word = parts.slice(0, i).join('.');
-    const info = findResource(word);
-    if (!info) continue;
-    const base = parts[0];
-    const byName = [info.resource, info.singular, info.kind.toLowerCase()].includes(base.toLowerCase());
-    if (!byName && !info.shortNames.includes(base)) continue;
-    const fieldPath = parts.slice(i);
-    if (fieldPath.some((f) => f === '')) throw badPath();
-    return { info, fieldPath };
+  const word = parts[0];
+  const info =
+    RESOURCES.find((r) => r.shortNames.includes(word)) ??
+    RESOURCES.find((r) => [r.resource, r.singular, r.kind.toLowerCase()].includes(word.toLowerCase()));
+  if (!info) throw new KubeError(`the server doesn't have a resource type "${word}"`);
+  const qualified = `${info.resource}.${info.group}`;
+  let fieldPath = parts.slice(1);
+  if (matchGroup && info.group) {
+    if (trimmed === qualified) fieldPath = [];
+    else if (trimmed.startsWith(`${qualified}.`)) fieldPath = trimmed.slice(qualified.length + 1).split('.');
   }
-  throw new KubeError(`the server doesn't have a resource type "${parts[0]}"`);
+  if (fieldPath.some((f) => f === '')) throw badPath();
+  return { info, fieldPath };
 }
 
 // ---- kubectl's plaintext template, step for step ----
