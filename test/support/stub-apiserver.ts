@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openAPIV3Document } from '../../src/api/openapi.js';
+import { openAPIV3Document, openAPIV3Index } from '../../src/api/openapi.js';
 import { OPENAPI_DATA } from '../../src/api/openapi-data.js';
 import { apiVersionOf, RESOURCES, resourceForKind, type ResourceInfo } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
@@ -235,11 +235,7 @@ export async function startStubServer(input: ClusterState | KubeObject[]): Promi
         })),
       });
     }
-    if (p === '/openapi/v3') {
-      const paths: Record<string, { serverRelativeURL: string }> = { 'api/v1': { serverRelativeURL: '/openapi/v3/api/v1?hash=0' } };
-      for (const gv of groupVersions()) paths[`apis/${gv.group}/${gv.version}`] = { serverRelativeURL: `/openapi/v3/apis/${gv.group}/${gv.version}?hash=0` };
-      return send(200, { paths });
-    }
+    if (p === '/openapi/v3') return send(200, openAPIV3Index(ALL));
     let oa = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(p);
     if (oa) return send(200, openAPIv3(oa[2] ?? '', oa[1] ?? oa[3]));
     if (p === '/openapi/v2') return send(200, { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.2' }, paths: {}, definitions: {} });
