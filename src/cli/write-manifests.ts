@@ -19,17 +19,19 @@ import type { CliIO } from './io.js';
 export function addManifestWriteFlags(cmd: Command): Command {
   return cmd
     .option('-f, --filename <file>', 'files, directories or - for stdin', collectFiles, [])
+    .option('-k, --kustomize <dir>', 'a kustomization directory')
     .option('-R, --recursive', 'process directories recursively')
     .option('--dry-run [strategy]', 'none, server or client')
     .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
     .option('-o, --output <format>', 'json, yaml or name');
 }
-import { Failures, readSources } from './manifest-files.js';
+import { Failures, readSourcesOrKustomization } from './manifest-files.js';
 
 export type DryRun = 'none' | 'client' | 'server';
 
 export interface WriteFlags {
   filename?: string[];
+  kustomize?: string;
   recursive?: boolean;
   dryRun?: string | boolean;
   validate?: string | boolean;
@@ -94,10 +96,10 @@ interface Done {
 
 export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags, io: CliIO): Promise<number> {
   const files = flags.filename ?? [];
-  if (files.length === 0) throw new CommandError('must specify one of -f and -k');
+  if (files.length === 0 && flags.kustomize === undefined) throw new CommandError('must specify one of -f and -k');
   const dryRun = dryRunOf(flags.dryRun);
   const directive = directiveOf(flags.validate);
-  const sources = await readSources(files, !!flags.recursive, io);
+  const sources = await readSourcesOrKustomization(files, flags.kustomize, !!flags.recursive, io);
   const session = new Session(flags, io);
   const items = await decodeManifests(sources, { validate: directive !== 'Ignore', namespace: session.namespace, enforceNamespace: session.namespaceExplicit });
   const failures = new Failures();

@@ -3,7 +3,7 @@
 // generated names and points references at the final names. Files are the user's own, read from this machine
 // (never from a simulated container) with kustomize's rule that files stay inside the kustomization's root.
 import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { goYamlMessage, loadYaml } from '../api/manifest.js';
 import { goYAML } from '../printers/yaml.js';
 import { sortKeys } from '../printers/format.js';
@@ -88,6 +88,9 @@ class Builder {
       // kustomize's deprecation notes, in its order, for every kustomization that has the field.
       for (const [field, instead] of [['bases', 'resources'], ['commonLabels', 'labels'], ['patchesJson6902', 'patches'], ['patchesStrategicMerge', 'patches']]) {
         if (k[field] !== undefined && k[field] !== null) this.warnings.push(`# Warning: '${field}' is deprecated. Please use '${instead}' instead. Run 'kustomize edit fix' to update your Kustomization automatically.`);
+      }
+      for (const key of ['namespace', 'namePrefix', 'nameSuffix']) {
+        if (k[key] !== undefined && k[key] !== null && typeof k[key] !== 'string') throw new KustomizeError(`invalid Kustomization: json: cannot unmarshal ${goKind(k[key])} into Go struct field Kustomization.${key} of type string`);
       }
       for (const key of UNSUPPORTED) if (k[key] !== undefined) throw new KustomizeError(`kubesim does not support the kustomization field '${key}'`);
       return k;
@@ -241,7 +244,10 @@ class Builder {
       if (!isMap(d)) throw new KustomizeError(`missing Resource metadata`);
       // A List's items are resources of their own.
       if (typeof d.kind === 'string' && d.kind.endsWith('List') && Array.isArray(d.items)) {
-        for (const it of d.items) if (isMap(it)) out.push(checkResource(it));
+        for (const it of d.items) {
+          if (!isMap(it)) throw new KustomizeError('missing Resource metadata');
+          out.push(checkResource(it));
+        }
         continue;
       }
       out.push(checkResource(d));
@@ -337,7 +343,7 @@ function checkInRoot(path: string, root: string): void {
 
 /** Builds DIR; returns the objects in kustomize's output order. */
 export async function build(dir: string, opts: { restrictToRoot?: boolean } = {}): Promise<BuildResult> {
-  const abs = isAbsolute(dir) ? dir : resolve(dir);
+  const abs = resolve(dir);
   let st;
   try {
     st = statSync(abs);
