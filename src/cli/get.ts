@@ -72,7 +72,7 @@ Options:
 	When using the default or custom-column output format, don't print headers (default print headers).
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide). See custom columns [https://kubernetes.io/docs/reference/kubectl/#custom-columns], and jsonpath template [https://kubernetes.io/docs/reference/kubectl/jsonpath/].
+	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide). go-template and template run a Go text/template over the object (or the List), with kubectl's exists and base64decode functions.
 
     -R, --recursive=false:
 	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
@@ -99,7 +99,7 @@ Options:
 	How long to watch before giving up (e.g. 1s, 2m, 3h); 0 watches until interrupted.
 
     --template='':
-	Template string or path to template file to use when -o=jsonpath, -o=jsonpath-file.
+	The template (or its file) for -o go-template, go-template-file, jsonpath and jsonpath-file when the -o value has none.
 
 Usage:
   kubectl get [(-o|--output=)json|yaml|name|wide|custom-columns=...|custom-columns-file=...|jsonpath=...|jsonpath-file=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]
