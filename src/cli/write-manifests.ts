@@ -7,7 +7,7 @@ import { matches, parseSelector } from '../api/labels.js';
 import { qualifiedKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { decodeRequest, fieldValidationOf, requestError, requestWarnings, type DecodedRequest, type FieldValidation } from '../api/validation.js';
-import { applyObject, createObject, infoString, LAST_APPLIED, threeWayPatch, withLastApplied } from '../cluster/apiserver.js';
+import { applyObject, createObject, deleteObject, infoString, LAST_APPLIED, threeWayPatch, withLastApplied } from '../cluster/apiserver.js';
 import { reconcile } from '../cluster/controllers.js';
 import { getObject } from '../store/objects.js';
 import type { Command } from 'commander';
@@ -40,6 +40,9 @@ export interface WriteFlags {
   state?: string;
   selector?: string;
   saveConfig?: boolean;
+  prune?: boolean;
+  all?: boolean;
+  pruneAllowlist?: string[];
 }
 
 /** kubectl apply's checks before it looks an object up: a name is needed, generateName is refused. */
@@ -98,6 +101,8 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
   const files = flags.filename ?? [];
   if (files.length === 0 && flags.kustomize === undefined) throw new CommandError('must specify one of -f and -k');
   const dryRun = dryRunOf(flags.dryRun);
+  const prune = verb === 'apply' && flags.prune ? await import('./prune.js') : undefined;
+  prune?.checkPruneFlags(flags);
   const directive = directiveOf(flags.validate);
   const sources = await readSourcesOrKustomization(files, flags.kustomize, !!flags.recursive, io);
   const session = new Session(flags, io);
@@ -115,6 +120,10 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
 
   const done: Done[] = [];
   const warnings: string[] = [];
+  const pruned: string[] = [];
+  // The objects this apply keeps, with the namespace they were written to (for the prune).
+  const appliedSet = (): KubeObject[] =>
+    done.map((d) => (d.m.info.namespaced && !d.object.metadata.namespace ? { ...d.object, metadata: { ...d.object.metadata, namespace: session.namespace } } : d.object));
   if (dryRun === 'client') {
     // Client dry run sends nothing: new objects print as they would be sent; for an existing object kubectl
     // computes no patch and always says "configured", printing the live object.
@@ -133,6 +142,7 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
       if (!current) done.push({ m, action: 'created', object: withLastApplied(m.object) });
       else done.push({ m, action: 'configured', object: current });
     }
+    if (prune) for (const c of prune.pruneCandidates(state, appliedSet(), selector, flags)) pruned.push(c.line);
   } else {
     // The server's decode (strict field validation, Go type errors) comes before anything is stored; its
     // answer depends on whether the request is a create or (apply to an existing object) a patch.
@@ -186,6 +196,13 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
               failures.add(e, { verb: verbText, name: m.source });
             }
           }
+          if (prune) {
+            for (const c of prune.pruneCandidates(state, appliedSet(), selector, flags)) {
+              deleteObject(state, ctx, c.info, c.obj.metadata.namespace, c.obj.metadata.name, { dryRun: dryRun === 'server', reconcile: false });
+              pruned.push(c.line);
+              wrote = true;
+            }
+          }
           // Nothing stored (all failed, unchanged or dry run): leave the file exactly as it was.
           if (!wrote || dryRun === 'server') throw new NothingToSave();
           reconcile(state, ctx);
@@ -197,6 +214,7 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
   }
   for (const w of warnings) io.stderr.write(w);
   await printDone(verb, done, flags.output, dryRun, io);
+  for (const line of pruned) io.stdout.write(flags.output === 'name' ? `${line}\n` : `${line} pruned${suffix(dryRun)}\n`);
   failures.print(io);
   return failures.any ? 1 : 0;
 }
