@@ -75,9 +75,32 @@ export function directiveOf(v: string | boolean | undefined): FieldValidation {
 
 const PRINTERS = 'go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml';
 
-export function checkOutput(o: string | undefined): void {
+export function checkOutput(o: string | undefined, templates = false): void {
   if (o === undefined || o === '' || o === 'yaml' || o === 'json' || o === 'name') return;
+  if (templates && templateFormat(o)) return;
   throw new CommandError(`unable to match a printer suitable for the output format "${o}", allowed formats are: ${PRINTERS}`);
+}
+
+const TEMPLATE_FORMATS = ['go-template', 'go-template-file', 'template', 'templatefile'];
+
+/** -o go-template=... and its kin: the format and its argument, or undefined for other outputs. */
+export function templateFormat(o: string): { format: string; arg: string } | undefined {
+  const eq = o.indexOf('=');
+  const format = eq < 0 ? o : o.slice(0, eq);
+  return TEMPLATE_FORMATS.includes(format) ? { format, arg: eq < 0 ? '' : o.slice(eq + 1) } : undefined;
+}
+
+/** Prints `doc` through a go-template output as kubectl does (partial output and debugging text on failure). */
+export async function printTemplate(output: string, doc: unknown, io: CliIO): Promise<void> {
+  const t = templateFormat(output)!;
+  const [{ structuredPrinter, TemplateFailure }, { readTextFile }] = await Promise.all([import('../printers/get.js'), import('../util/files.js')]);
+  const print = await structuredPrinter(t.format, t.arg, { readFile: (f: string) => readTextFile(f, 1 << 20) });
+  try {
+    io.stdout.write(await print!(doc as KubeObject));
+  } catch (e) {
+    if (e instanceof TemplateFailure) io.stdout.write(e.stdout);
+    throw e;
+  }
 }
 
 function suffix(d: DryRun): string {
@@ -116,7 +139,7 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
     else if (!selector || matches(selector, it.ok.object.metadata.labels)) objects.push(it.ok);
   }
   if (objects.length === 0 && !failures.any) throw new CommandError(`no objects passed to ${verb}`);
-  checkOutput(flags.output);
+  checkOutput(flags.output, true);
 
   const done: Done[] = [];
   const warnings: string[] = [];
@@ -239,6 +262,10 @@ async function printDone(verb: 'apply' | 'create', done: Done[], output: string 
   const { toJSON, sortKeys } = await import('../printers/format.js');
   const objs = done.map((d) => d.object);
   if (objs.length === 0) return;
+  if (templateFormat(output)) {
+    await printTemplate(output, objs.length > 1 ? { apiVersion: 'v1', items: objs, kind: 'List', metadata: {} } : objs[0], io);
+    return;
+  }
   if (verb === 'apply' && objs.length > 1) {
     // kubectl prints a metav1.List: JSON in struct field order, YAML with sorted keys; metadata is empty.
     if (output === 'json') io.stdout.write(`${JSON.stringify({ kind: 'List', apiVersion: 'v1', metadata: {}, items: objs.map(sortKeys) }, null, 4)}\n`);

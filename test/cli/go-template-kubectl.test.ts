@@ -119,3 +119,20 @@ for (const args of FAILING) {
     });
   });
 }
+
+// create's generators print through the same templates: compared with kubectl's client dry run (no server).
+const DRY: string[][] = [
+  ['create', 'configmap', 'x', '--from-literal=a=b', '--from-literal=c=d', '--dry-run=client', '-o', 'go-template={{.metadata.creationTimestamp}}|{{.metadata}}|{{range $k, $v := .data}}{{$k}}={{$v}} {{end}}'],
+  ['create', 'secret', 'generic', 's', '--from-literal=p=q', '--dry-run=client', '-o', 'template={{.type}} {{base64decode .data.p}}'],
+  ['create', 'configmap', 'x', '--dry-run=client', '-o', 'go-template={{.nope.x'],
+];
+for (const args of DRY) {
+  test(`kubesim ${args.join(' ')} prints what kubectl prints`, { skip: skipWithoutKubectl() }, async () => {
+    const { spawnSync } = await import('node:child_process');
+    const mine = c.run(args);
+    const real = spawnSync('kubectl', args, { encoding: 'utf8' });
+    assert.equal(mine.stdout, real.stdout);
+    assert.equal(mine.stderr, real.stderr);
+    assert.equal(mine.code, real.status);
+  });
+}
