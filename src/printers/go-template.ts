@@ -28,10 +28,18 @@ function lex(src: string): Tok[] {
   const toks: Tok[] = [];
   let i = 0;
   let line = 1;
+  const newlines: number[] = [];
+  for (let j = src.indexOf('\n'); j >= 0; j = src.indexOf('\n', j + 1)) newlines.push(j);
+  /** 1 + the newlines before p (binary search: templates may be long). */
   const lineAt = (p: number): number => {
-    let n = 1;
-    for (let j = 0; j < p; j++) if (src.charCodeAt(j) === 10) n++;
-    return n;
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newlines[mid] < p) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
   };
   const err = (msg: string, at = i): never => {
     throw new TemplateParseError(`template: output:${lineAt(at)}: ${msg}`);
@@ -553,7 +561,17 @@ export function sprintf(format: string, args: Value[]): string {
     let width: number | undefined;
     let prec: number | undefined;
     const wm = /^[0-9]+/.exec(format.slice(i));
-    if (wm) {
+    if (format[i] === '*') {
+      i++;
+      const w = args[ai++];
+      if (kindOf(w) === 'int') {
+        width = Number(intOf(w));
+        if (width < 0) {
+          flags += '-';
+          width = -width;
+        }
+      } else out += '%!(BADWIDTH)';
+    } else if (wm) {
       width = Number(wm[0]);
       i += wm[0].length;
     }
@@ -1057,12 +1075,26 @@ function printable(v: Value): string {
   return fmtV(v);
 }
 
+const MAX_NESTING = 200;
+
 export class GoTemplate {
   private readonly tree: Node[];
   private readonly defs: Map<string, Node[]>;
   constructor(readonly source: string) {
-    const p = new Parser(lex(source));
-    this.tree = p.parse();
+    const toks = lex(source);
+    // Go refuses expressions nested past its stack limit; kubesim's recursive parser stops far earlier.
+    let depth = 0;
+    for (const t of toks) {
+      if (t.k === 'lparen' && ++depth > MAX_NESTING) throw new TemplateParseError(`template: output:${t.line}: max expression depth exceeded`);
+      if (t.k === 'rparen') depth--;
+    }
+    const p = new Parser(toks);
+    try {
+      this.tree = p.parse();
+    } catch (e) {
+      if (e instanceof RangeError) throw new TemplateParseError('template: output:1: max expression depth exceeded');
+      throw e;
+    }
     this.defs = p.defs;
   }
 

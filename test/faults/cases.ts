@@ -732,4 +732,40 @@ function kustomizeCases(): FaultCase[] {
   return out;
 }
 
-export const FAULT_CASES: FaultCase[] = [...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases(), ...kustomizeCases()];
+/** -o go-template with templates Go refuses, or that fail while running. */
+function goTemplateCases(): FaultCase[] {
+  const bad: [string, string][] = [
+    ['unclosed action', '{{.kind'],
+    ['unclosed if', '{{if .kind}}x'],
+    ['stray end', '{{end}}'],
+    ['else alone', '{{else}}'],
+    ['break outside range', '{{break}}'],
+    ['unknown function', '{{frobnicate .}}'],
+    // (an undeclared $variable is Go's "undefined variable", a word the harness reserves for JavaScript leaks;
+    // go-template-kubectl.test.ts compares that one with kubectl instead)
+    ['bad number', '{{1x}}'],
+    ['unterminated string', '{{"abc}}'],
+    ['unclosed comment', '{{/* never ends'],
+    ['parentheses nested 5000 deep', `{{${'('.repeat(5000)}1${')'.repeat(5000)}}}`],
+    ['ifs nested 5000 deep', `${'{{if 1}}'.repeat(5000)}${'{{end}}'.repeat(5000)}`],
+    ['a template that calls itself', '{{define "a"}}{{template "a" .}}{{end}}{{template "a" .}}'],
+    ['an undefined template', '{{template "nope" .}}'],
+    ['a field of a string', '{{.kind.name}}'],
+    ['index out of range', '{{index .spec.finalizers 9}}'],
+    ['printf without a format string', '{{printf 1}}'],
+    ['base64decode of a number', '{{base64decode 1}}'],
+    ['base64decode of nonsense', '{{base64decode "!!!"}}'],
+    ['range over a string', '{{range .kind}}{{end}}'],
+    ['comparison of a map and a number', '{{lt .metadata 1}}'],
+    ['nil as a command', '{{nil}}'],
+  ];
+  const out: FaultCase[] = bad.map(([what, t]) => ({ name: `get -o go-template: ${what}`, args: ['get', 'ns', 'default', '-o', `go-template=${t}`] }));
+  out.push({ name: 'get -o go-template-file: a directory', args: ['get', 'ns', 'default', '-o', 'go-template-file=@dir'] });
+  out.push({ name: 'get -o go-template-file: a missing file', args: ['get', 'ns', 'default', '-o', 'go-template-file=/nonexistent/t.tmpl'] });
+  out.push({ name: 'get -o go-template without a template', args: ['get', 'ns', 'default', '-o', 'go-template'] });
+  out.push({ name: 'get -o template with a missing key refused', args: ['get', 'ns', 'default', '-o', 'template={{.nope}}', '--allow-missing-template-keys=false'] });
+  out.push({ name: 'create configmap -o go-template that fails', args: ['create', 'configmap', 'tmpl', '--from-literal=a=b', '-o', 'go-template={{index .data 1}}', '--dry-run=client'] });
+  return out;
+}
+
+export const FAULT_CASES: FaultCase[] = [...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases(), ...kustomizeCases(), ...goTemplateCases()];
