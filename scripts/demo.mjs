@@ -160,6 +160,9 @@ try {
 
   say('explain prints the API documentation of a field, from the OpenAPI schema kubesim serves.');
   step(['explain', 'service.spec.sessionAffinity']);
+  say('A kustomize overlay (a base and overlays/dev with a configMapGenerator) applied with -k; a go-template lists what it made.');
+  step(['apply', '-k', 'manifests/kustomize/overlays/dev']);
+  step(['get', 'deploy,cm', '-n', 'dev', '-l', 'env=dev', '-o', 'go-template={{range .items}}{{.kind}}/{{.metadata.name}}{{"\\n"}}{{end}}']);
 
   say('The state is files a command reads only in part; state check reads every object and says what it found.');
   step(['state', 'check']);

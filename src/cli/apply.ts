@@ -7,7 +7,10 @@ import { addManifestWriteFlags, writeManifests } from './write-manifests.js';
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const cmd = addGlobalFlags(newCommand('apply', io, HELP));
   addManifestWriteFlags(cmd)
-    .option('-l, --selector <selector>', 'accepted for compatibility')
+    .option('-l, --selector <selector>', 'only the objects with these labels (and, with --prune, the ones to prune)')
+    .option('--prune', 'delete objects an earlier apply made that are no longer in the files')
+    .option('--all', 'with --prune: every object, not only the ones -l selects')
+    .option('--prune-allowlist <gvk>', 'group/version/kind to prune (repeatable)', (v: string, p: string[] = []) => [...p, v], [])
     .option('--force', 'accepted for compatibility')
     .option('--overwrite', 'accepted for compatibility')
     .option('--field-manager <name>', 'accepted for compatibility')
@@ -34,6 +37,9 @@ Examples:
   kubectl apply -f '*.json'
 
 Options:
+    --all=false:
+	With --prune, consider every object of the prunable kinds instead of the ones -l selects.
+
     --dry-run='none':
 	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
 
@@ -46,11 +52,20 @@ Options:
     --force=false:
 	If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.
 
+    -k, --kustomize='':
+	Build the kustomization in this directory and use the objects it produces; not together with -f or -R.
+
     -o, --output='':
 	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
 
     --overwrite=true:
 	Automatically resolve conflicts between the modified and live configuration by using values from the modified configuration
+
+    --prune=false:
+	After applying, delete the objects of the prunable kinds that an earlier apply (or create --save-config) made, that match -l (or --all), live in the namespaces of the applied objects, and are not in the files any more. Each prints "<kind>/<name> pruned".
+
+    --prune-allowlist=[]:
+	The kinds --prune may delete, as group/version/kind (core/v1/ConfigMap); without it, kubectl's default list of common kinds.
 
     -R, --recursive=false:
 	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.

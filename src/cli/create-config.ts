@@ -12,7 +12,7 @@ import { ioErrorText, readRegularFile } from '../util/files.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
 import { Session } from './session.js';
-import { checkOutput, dryRunOf, toYAML } from './write-manifests.js';
+import { checkOutput, dryRunOf, printTemplate, templateFormat, toYAML } from './write-manifests.js';
 
 /** A file given to --from-file may be at most this big (the API server's object limit is 1 MiB anyway). */
 const MAX_FILE_BYTES = 4 << 20;
@@ -145,7 +145,7 @@ class NothingToSave extends Error {}
 /** Creates (or dry-runs) the object and prints what kubectl prints. */
 async function finish(io: CliIO, o: Record<string, unknown>, kind: Kind, built: Built): Promise<number> {
   const dryRun = dryRunOf(o.dryRun as string | boolean | undefined);
-  checkOutput(o.output as string | undefined);
+  checkOutput(o.output as string | undefined, true);
   const resource = kind === 'ConfigMap' ? 'configmap' : 'secret';
   let obj: KubeObject = built.obj;
   if (dryRun === 'client') {
@@ -162,7 +162,8 @@ async function finish(io: CliIO, o: Record<string, unknown>, kind: Kind, built: 
     }
   }
   const name = obj.metadata.name;
-  if (o.output === 'name') io.stdout.write(`${resource}/${name}\n`);
+  if (typeof o.output === 'string' && templateFormat(o.output)) await printTemplate(o.output, obj, io);
+  else if (o.output === 'name') io.stdout.write(`${resource}/${name}\n`);
   else if (o.output === 'json' || o.output === 'yaml') {
     if (o.output === 'json' && dryRun === 'client') io.stdout.write(`${JSON.stringify(built.clientJSON, null, 4)}\n`);
     else if (o.output === 'json') io.stdout.write((await import('../printers/format.js')).toJSON(obj));

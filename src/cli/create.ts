@@ -75,6 +75,9 @@ Options:
     -f, --filename=[]:
 	Filename, directory, or URL to files to use to create the resource
 
+    -k, --kustomize='':
+	Build the kustomization in this directory and use the objects it produces; not together with -f or -R.
+
     -o, --output='':
 	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
 

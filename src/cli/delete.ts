@@ -9,7 +9,7 @@ import { getObject, listObjects } from '../store/objects.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
-import { collectFiles, Failures, readSources } from './manifest-files.js';
+import { collectFiles, Failures, readSourcesOrKustomization } from './manifest-files.js';
 import { dryRunOf, type DryRun } from './write-manifests.js';
 
 interface Target {
@@ -39,6 +39,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const cmd = addGlobalFlags(newCommand('delete', io, HELP), { allNamespaces: true });
   cmd
     .option('-f, --filename <file>', 'files, directories or - for stdin', collectFiles, [])
+    .option('-k, --kustomize <dir>', 'a kustomization directory')
     .option('-R, --recursive', 'process directories recursively')
     .option('-l, --selector <selector>', 'label selector')
     .option('--all', 'delete all resources of the type')
@@ -55,6 +56,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const o = cmd.opts();
   const args = cmd.args;
   const files: string[] = o.filename ?? [];
+  const fromKustomization = o.kustomize !== undefined;
 
   const cascade = o.cascade === undefined || o.cascade === true || o.cascade === 'true' ? 'background' : o.cascade === 'false' ? 'orphan' : o.cascade;
   if (!['background', 'foreground', 'orphan'].includes(cascade)) {
@@ -71,8 +73,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new CommandError(`unable to match a printer suitable for the output format "${o.output}", allowed formats are: name`);
   }
   if (o.all && o.selector) throw new CommandError("setting 'all' parameter but found a non empty selector. ");
-  if (files.length && args.length) throw new CommandError('resource/name arguments cannot be provided when a path is specified');
-  if (!files.length && !args.length) throw new CommandError(NO_ARGS);
+  if ((files.length || fromKustomization) && args.length) throw new CommandError('resource/name arguments cannot be provided when a path is specified');
+  if (!files.length && !fromKustomization && !args.length) throw new CommandError(NO_ARGS);
 
   const session = new Session(o, io);
   const failures = new Failures();
@@ -80,8 +82,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   // What to delete: from files, or TYPE NAME..., TYPE/NAME..., or TYPE with -l / --all.
   let fromFiles: Target[] | undefined;
-  if (files.length) {
-    const sources = await readSources(files, !!o.recursive, io);
+  if (files.length || fromKustomization) {
+    const sources = await readSourcesOrKustomization(files, o.kustomize, !!o.recursive, io);
     const items = await decodeManifests(sources, { validate: false, namespace: session.namespace, enforceNamespace: session.namespaceExplicit });
     fromFiles = [];
     for (const it of items) {
@@ -225,6 +227,9 @@ Options:
 
     --ignore-not-found=false:
 	Treat "resource not found" as a successful delete. Defaults to "true" when --all is specified.
+
+    -k, --kustomize='':
+	Build the kustomization in this directory and use the objects it produces; not together with -f or -R.
 
     --now=false:
 	If true, resources are signaled for immediate shutdown (same as --grace-period=1).

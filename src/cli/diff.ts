@@ -17,7 +17,7 @@ import { getObject } from '../store/objects.js';
 import { Random } from '../util/random.js';
 import { addGlobalFlags, FlagError, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
-import { collectFiles, readSources } from './manifest-files.js';
+import { collectFiles, readSourcesOrKustomization } from './manifest-files.js';
 import { Session } from './session.js';
 import { toYAML } from './write-manifests.js';
 
@@ -54,6 +54,7 @@ async function runDiff(argv: string[], io: CliIO): Promise<number> {
   const cmd = addGlobalFlags(newCommand('diff', io, HELP));
   cmd
     .option('-f, --filename <file>', 'files, directories or - for stdin', collectFiles, [])
+    .option('-k, --kustomize <dir>', 'a kustomization directory')
     .option('-R, --recursive', 'process directories recursively')
     .option('-l, --selector <selector>', 'only the objects with these labels')
     .option('--server-side', 'accepted for compatibility')
@@ -65,11 +66,11 @@ async function runDiff(argv: string[], io: CliIO): Promise<number> {
   const o = cmd.opts();
   if (cmd.args.length) throw new CommandError(`Unexpected args: [${cmd.args.join(' ')}]`, { usageOf: 'diff' });
   const files: string[] = o.filename ?? [];
-  if (files.length === 0) throw new CommandError('must specify one of -f and -k');
+  if (files.length === 0 && o.kustomize === undefined) throw new CommandError('must specify one of -f and -k');
   if (o.forceConflicts && !o.serverSide) throw new CommandError('--force-conflicts only works with --server-side');
   const selector = o.selector !== undefined ? parseSelector(o.selector) : undefined;
 
-  const sources = await readSources(files, !!o.recursive, io);
+  const sources = await readSourcesOrKustomization(files, o.kustomize, !!o.recursive, io);
   const session = new Session(o, io);
   const items = await decodeManifests(sources, { validate: false, namespace: session.namespace, enforceNamespace: session.namespaceExplicit });
   // The state is read, never saved: the dry runs below change only this copy.
@@ -273,6 +274,9 @@ Options:
 
     -R, --recursive=false:
 	Read the directories given with -f recursively.
+
+    -k, --kustomize='':
+	Build the kustomization in this directory and use the objects it produces; not together with -f or -R.
 
     -l, --selector='':
 	Only the objects of the files whose labels match (e.g. -l key1=value1,key2=value2).

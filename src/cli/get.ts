@@ -62,6 +62,9 @@ Options:
     --ignore-not-found=false:
 	If the requested object does not exist the command will return exit code 0.
 
+    -k, --kustomize='':
+	Build the kustomization in this directory and use the objects it produces; not together with -f or -R.
+
     -L, --label-columns=[]:
 	Accepts a comma separated list of labels that are going to be presented as columns. Names are case-sensitive. You can also use multiple flag options like -L label1 -L label2...
 
@@ -69,7 +72,7 @@ Options:
 	When using the default or custom-column output format, don't print headers (default print headers).
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide). See custom columns [https://kubernetes.io/docs/reference/kubectl/#custom-columns], and jsonpath template [https://kubernetes.io/docs/reference/kubectl/jsonpath/].
+	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide). go-template and template run a Go text/template over the object (or the List), with kubectl's exists and base64decode functions.
 
     -R, --recursive=false:
 	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
@@ -96,7 +99,7 @@ Options:
 	How long to watch before giving up (e.g. 1s, 2m, 3h); 0 watches until interrupted.
 
     --template='':
-	Template string or path to template file to use when -o=jsonpath, -o=jsonpath-file.
+	The template (or its file) for -o go-template, go-template-file, jsonpath and jsonpath-file when the -o value has none.
 
 Usage:
   kubectl get [(-o|--output=)json|yaml|name|wide|custom-columns=...|custom-columns-file=...|jsonpath=...|jsonpath-file=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]
@@ -118,6 +121,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--template <template>', 'template')
     .option('--allow-missing-template-keys <bool>', 'allow missing keys', 'true')
     // a comma-separated list or repeated flags, as kubectl's StringSlice
+    .option('-k, --kustomize <dir>', 'a kustomization directory')
     .option('-f, --filename <file>', 'files naming the objects', (v: string, prev: string[]) => [...prev, ...v.split(',').filter((x) => x !== '')], [] as string[])
     .option('-R, --recursive', 'process -f directories recursively')
     .option('-w, --watch', 'after listing, watch for changes')
@@ -136,10 +140,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let files: { info: ResourceInfo; namespace?: string; name: string }[] | undefined;
   const fileErrors: KubeError[] = [];
   const paths = opts.filename as string[];
-  if (paths.length) {
+  if (paths.length || opts.kustomize !== undefined) {
     // manifests are decoded only when asked for: the YAML reader stays off the plain `get` path
-    const [{ decodeManifests }, { readSources }] = await Promise.all([import('../api/manifest.js'), import('./manifest-files.js')]);
-    const sources = await readSources(paths, !!opts.recursive, io);
+    const [{ decodeManifests }, { readSourcesOrKustomization }] = await Promise.all([import('../api/manifest.js'), import('./manifest-files.js')]);
+    const sources = await readSourcesOrKustomization(paths, opts.kustomize, !!opts.recursive, io);
     const items = await decodeManifests(sources, { validate: false, namespace: session.namespace, enforceNamespace: session.namespaceExplicit });
     files = [];
     for (const it of items) {

@@ -33,6 +33,7 @@ const GROUPS: [string, [string, string][]][] = [
     ['patch', 'Update fields of a resource'],
     ['replace', 'Replace a resource by file name or stdin'],
     ['wait', 'Wait, on the simulated clock, for a condition on one or many resources'],
+    ['kustomize', 'Build a kustomization directory into the YAML it stands for'],
   ]],
   ['Settings Commands', [
     ['label', 'Update the labels on a resource'],

@@ -110,3 +110,11 @@ export class Failures {
 export function collectFiles(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').filter((s) => s !== '')];
 }
+
+/** -f FILE... or -k DIR (never both), as kubectl's resource builder takes them; -k builds the kustomization. */
+export async function readSourcesOrKustomization(files: string[], kustomize: string | undefined, recursive: boolean, io: CliIO): Promise<ManifestSource[]> {
+  if (kustomize !== undefined && files.length) throw new CommandError('only one of -f or -k can be specified');
+  if (kustomize === undefined) return readSources(files, recursive, io);
+  const { kustomizeSource } = await import('./kustomize.js');
+  return [await kustomizeSource(kustomize, io)];
+}

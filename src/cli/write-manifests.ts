@@ -7,7 +7,7 @@ import { matches, parseSelector } from '../api/labels.js';
 import { qualifiedKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { decodeRequest, fieldValidationOf, requestError, requestWarnings, type DecodedRequest, type FieldValidation } from '../api/validation.js';
-import { applyObject, createObject, infoString, LAST_APPLIED, threeWayPatch, withLastApplied } from '../cluster/apiserver.js';
+import { applyObject, createObject, deleteObject, infoString, LAST_APPLIED, threeWayPatch, withLastApplied } from '../cluster/apiserver.js';
 import { reconcile } from '../cluster/controllers.js';
 import { getObject } from '../store/objects.js';
 import type { Command } from 'commander';
@@ -19,17 +19,19 @@ import type { CliIO } from './io.js';
 export function addManifestWriteFlags(cmd: Command): Command {
   return cmd
     .option('-f, --filename <file>', 'files, directories or - for stdin', collectFiles, [])
+    .option('-k, --kustomize <dir>', 'a kustomization directory')
     .option('-R, --recursive', 'process directories recursively')
     .option('--dry-run [strategy]', 'none, server or client')
     .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
     .option('-o, --output <format>', 'json, yaml or name');
 }
-import { Failures, readSources } from './manifest-files.js';
+import { Failures, readSourcesOrKustomization } from './manifest-files.js';
 
 export type DryRun = 'none' | 'client' | 'server';
 
 export interface WriteFlags {
   filename?: string[];
+  kustomize?: string;
   recursive?: boolean;
   dryRun?: string | boolean;
   validate?: string | boolean;
@@ -38,6 +40,9 @@ export interface WriteFlags {
   state?: string;
   selector?: string;
   saveConfig?: boolean;
+  prune?: boolean;
+  all?: boolean;
+  pruneAllowlist?: string[];
 }
 
 /** kubectl apply's checks before it looks an object up: a name is needed, generateName is refused. */
@@ -70,9 +75,32 @@ export function directiveOf(v: string | boolean | undefined): FieldValidation {
 
 const PRINTERS = 'go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml';
 
-export function checkOutput(o: string | undefined): void {
+export function checkOutput(o: string | undefined, templates = false): void {
   if (o === undefined || o === '' || o === 'yaml' || o === 'json' || o === 'name') return;
+  if (templates && templateFormat(o)) return;
   throw new CommandError(`unable to match a printer suitable for the output format "${o}", allowed formats are: ${PRINTERS}`);
+}
+
+const TEMPLATE_FORMATS = ['go-template', 'go-template-file', 'template', 'templatefile'];
+
+/** -o go-template=... and its kin: the format and its argument, or undefined for other outputs. */
+export function templateFormat(o: string): { format: string; arg: string } | undefined {
+  const eq = o.indexOf('=');
+  const format = eq < 0 ? o : o.slice(0, eq);
+  return TEMPLATE_FORMATS.includes(format) ? { format, arg: eq < 0 ? '' : o.slice(eq + 1) } : undefined;
+}
+
+/** Prints `doc` through a go-template output as kubectl does (partial output and debugging text on failure). */
+export async function printTemplate(output: string, doc: unknown, io: CliIO): Promise<void> {
+  const t = templateFormat(output)!;
+  const [{ structuredPrinter, TemplateFailure }, { readTextFile }] = await Promise.all([import('../printers/get.js'), import('../util/files.js')]);
+  const print = await structuredPrinter(t.format, t.arg, { readFile: (f: string) => readTextFile(f, 1 << 20) });
+  try {
+    io.stdout.write(await print!(doc as KubeObject));
+  } catch (e) {
+    if (e instanceof TemplateFailure) io.stdout.write(e.stdout);
+    throw e;
+  }
 }
 
 function suffix(d: DryRun): string {
@@ -94,10 +122,12 @@ interface Done {
 
 export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags, io: CliIO): Promise<number> {
   const files = flags.filename ?? [];
-  if (files.length === 0) throw new CommandError('must specify one of -f and -k');
+  if (files.length === 0 && flags.kustomize === undefined) throw new CommandError('must specify one of -f and -k');
   const dryRun = dryRunOf(flags.dryRun);
+  const prune = verb === 'apply' && flags.prune ? await import('./prune.js') : undefined;
+  prune?.checkPruneFlags(flags);
   const directive = directiveOf(flags.validate);
-  const sources = await readSources(files, !!flags.recursive, io);
+  const sources = await readSourcesOrKustomization(files, flags.kustomize, !!flags.recursive, io);
   const session = new Session(flags, io);
   const items = await decodeManifests(sources, { validate: directive !== 'Ignore', namespace: session.namespace, enforceNamespace: session.namespaceExplicit });
   const failures = new Failures();
@@ -109,10 +139,14 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
     else if (!selector || matches(selector, it.ok.object.metadata.labels)) objects.push(it.ok);
   }
   if (objects.length === 0 && !failures.any) throw new CommandError(`no objects passed to ${verb}`);
-  checkOutput(flags.output);
+  checkOutput(flags.output, true);
 
   const done: Done[] = [];
   const warnings: string[] = [];
+  const pruned: string[] = [];
+  // The objects this apply keeps, with the namespace they were written to (for the prune).
+  const appliedSet = (): KubeObject[] =>
+    done.map((d) => (d.m.info.namespaced && !d.object.metadata.namespace ? { ...d.object, metadata: { ...d.object.metadata, namespace: session.namespace } } : d.object));
   if (dryRun === 'client') {
     // Client dry run sends nothing: new objects print as they would be sent; for an existing object kubectl
     // computes no patch and always says "configured", printing the live object.
@@ -131,6 +165,7 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
       if (!current) done.push({ m, action: 'created', object: withLastApplied(m.object) });
       else done.push({ m, action: 'configured', object: current });
     }
+    if (prune) for (const c of prune.pruneCandidates(state, appliedSet(), selector, flags)) pruned.push(c.line);
   } else {
     // The server's decode (strict field validation, Go type errors) comes before anything is stored; its
     // answer depends on whether the request is a create or (apply to an existing object) a patch.
@@ -184,6 +219,13 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
               failures.add(e, { verb: verbText, name: m.source });
             }
           }
+          if (prune) {
+            for (const c of prune.pruneCandidates(state, appliedSet(), selector, flags)) {
+              deleteObject(state, ctx, c.info, c.obj.metadata.namespace, c.obj.metadata.name, { dryRun: dryRun === 'server', reconcile: false });
+              pruned.push(c.line);
+              wrote = true;
+            }
+          }
           // Nothing stored (all failed, unchanged or dry run): leave the file exactly as it was.
           if (!wrote || dryRun === 'server') throw new NothingToSave();
           reconcile(state, ctx);
@@ -195,6 +237,7 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
   }
   for (const w of warnings) io.stderr.write(w);
   await printDone(verb, done, flags.output, dryRun, io);
+  for (const line of pruned) io.stdout.write(flags.output === 'name' ? `${line}\n` : `${line} pruned${suffix(dryRun)}\n`);
   failures.print(io);
   return failures.any ? 1 : 0;
 }
@@ -219,6 +262,10 @@ async function printDone(verb: 'apply' | 'create', done: Done[], output: string 
   const { toJSON, sortKeys } = await import('../printers/format.js');
   const objs = done.map((d) => d.object);
   if (objs.length === 0) return;
+  if (templateFormat(output)) {
+    await printTemplate(output, objs.length > 1 ? { apiVersion: 'v1', items: objs, kind: 'List', metadata: {} } : objs[0], io);
+    return;
+  }
   if (verb === 'apply' && objs.length > 1) {
     // kubectl prints a metav1.List: JSON in struct field order, YAML with sorted keys; metadata is empty.
     if (output === 'json') io.stdout.write(`${JSON.stringify({ kind: 'List', apiVersion: 'v1', metadata: {}, items: objs.map(sortKeys) }, null, 4)}\n`);

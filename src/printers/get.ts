@@ -268,7 +268,7 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
   const output = opts.output ?? '';
   const format = output.includes('=') ? output.slice(0, output.indexOf('=')) : output;
   const formatArg = output.includes('=') ? output.slice(output.indexOf('=') + 1) : opts.template ?? '';
-  if (!['', 'wide', 'yaml', 'json', 'name', 'jsonpath', 'jsonpath-as-json', 'jsonpath-file', 'custom-columns', 'custom-columns-file'].includes(format)) {
+  if (!['', 'wide', 'yaml', 'json', 'name', 'jsonpath', 'jsonpath-as-json', 'jsonpath-file', 'custom-columns', 'custom-columns-file', ...GO_TEMPLATE_FORMATS].includes(format)) {
     throw new CommandError(`unable to match a printer suitable for the output format "${output}", allowed formats are: ${OUTPUT_FORMATS}`);
   }
   // Printers are built (and their templates checked) before anything is fetched, as kubectl does.
@@ -296,8 +296,14 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
     let doc: KubeObject;
     if (singleItem && found.length === 1) doc = found[0].obj;
     else doc = asList(found.map((f) => f.obj));
-    const out = await structured(doc);
-    return { stdout: out, stderr: stderrOf(), exitCode };
+    try {
+      const out = await structured(doc);
+      return { stdout: out, stderr: stderrOf(), exitCode };
+    } catch (e) {
+      // A template that fails while running has printed its partial output and kubectl's debugging text.
+      if (e instanceof TemplateFailure) return { stdout: e.stdout, stderr: `${stderrOf()}${e.render()}\n`, exitCode: 1 };
+      throw e;
+    }
   }
 
   // Human-readable tables, a group per run of one kind.
@@ -372,6 +378,33 @@ export async function structuredPrinter(format: string, arg: string, opts: Pick<
         }
       };
     }
+    case 'go-template':
+    case 'template':
+    case 'go-template-file':
+    case 'templatefile': {
+      let template = arg;
+      if (format === 'go-template-file' || format === 'templatefile') {
+        if (!arg) throw new CommandError('template format specified but no template file given');
+        template = readTemplate(arg, opts);
+      }
+      if (template === '') throw new CommandError('template format specified but no template given');
+      const { GoTemplate, TemplateParseError, goValueText } = await import('./go-template.js');
+      const { marshalCompact } = await import('./format.js');
+      let t: InstanceType<typeof GoTemplate>;
+      try {
+        t = new GoTemplate(template);
+      } catch (e) {
+        if (e instanceof TemplateParseError) throw new CommandError(`error parsing template ${template}, ${e.message}`);
+        throw e;
+      }
+      return (doc) => {
+        const data = JSON.parse(JSON.stringify(doc)) as unknown;
+        const r = t.execute(data, { allowMissingKeys: opts.allowMissingTemplateKeys ?? true });
+        if (!r.error) return r.out;
+        const debug = `Error executing template: ${r.error.message}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t${template}\n\traw data was:\n\t\t${marshalCompact(data)}\n\tobject given to template engine was:\n\t\t${goValueText(data)}\n\n`;
+        throw new TemplateFailure(`error executing template ${goQuoted(template)}: ${r.error.message}`, r.out + debug);
+      };
+    }
     case 'custom-columns':
     case 'custom-columns-file': {
       let columns: { header: string; spec: string }[];
@@ -404,6 +437,20 @@ export async function structuredPrinter(format: string, arg: string, opts: Pick<
     }
   }
   return undefined;
+}
+
+export const GO_TEMPLATE_FORMATS = ['go-template', 'go-template-file', 'template', 'templatefile'];
+
+/** A go-template that failed while running: kubectl has already written some output and its debugging text. */
+export class TemplateFailure extends CommandError {
+  constructor(message: string, readonly stdout: string) {
+    super(message);
+  }
+}
+
+/** Go's %q of a string. */
+function goQuoted(s: string): string {
+  return JSON.stringify(s).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function listItems(doc: KubeObject): KubeObject[] {

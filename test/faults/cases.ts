@@ -665,4 +665,117 @@ function policyCases(): FaultCase[] {
   return out;
 }
 
-export const FAULT_CASES: FaultCase[] = [...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases()];
+// ---------------------------------------------------------------------------------------------------------
+// Kustomizations: `apply -k DIR` and `kustomize DIR` on broken kustomization files (DIR is the case's own
+// directory, named as '@kustomization.yaml/..').
+
+const DEPLOY_YAML = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n';
+
+function kustomizeCases(): FaultCase[] {
+  const broken: [string, string, Record<string, string>?][] = [
+    ['a list instead of a map', '- resources\n'],
+    ['a scalar', 'just words\n'],
+    ['resources is a string', 'resources: deploy.yaml\n'],
+    ['a resource entry is a map', 'resources:\n- {path: deploy.yaml}\n'],
+    ['a resource is a URL', 'resources:\n- https://example.com/app.yaml\n'],
+    ['a resource is a remote base', 'resources:\n- github.com/example/app//base?ref=v1\n'],
+    ['a resource file is a scalar', 'resources:\n- words.yaml\n', { 'words.yaml': 'hello\n' }],
+    ['a resource file holds a list', 'resources:\n- list.yaml\n', { 'list.yaml': '- a\n- b\n' }],
+    ['a List with scalar items', 'resources:\n- list.yaml\n', { 'list.yaml': 'apiVersion: v1\nkind: List\nitems: [1, 2]\n' }],
+    ['an alias bomb in a resource', 'resources:\n- bomb.yaml\n', { 'bomb.yaml': 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nkind: ConfigMap\n' }],
+    ['deeply nested flow YAML', `resources:\n- deep.yaml\n`, { 'deep.yaml': `kind: ConfigMap\nmetadata: {name: x}\ndata: ${'['.repeat(3000)}${']'.repeat(3000)}\n` }],
+    ['namespace is a number', 'namespace: 7\nresources:\n- deploy.yaml\n'],
+    ['namePrefix is a map', 'namePrefix: {a: b}\nresources:\n- deploy.yaml\n'],
+    ['labels pairs hold a number', 'labels:\n- pairs:\n    a: 1\nresources:\n- deploy.yaml\n'],
+    ['commonAnnotations is a list', 'commonAnnotations: [a]\nresources:\n- deploy.yaml\n'],
+    ['images newTag is a number', 'images:\n- name: nginx\n  newTag: 2\nresources:\n- deploy.yaml\n'],
+    ['images entry without a name', 'images:\n- newTag: "2"\nresources:\n- deploy.yaml\n'],
+    ['replicas count is words', 'replicas:\n- name: web\n  count: three\nresources:\n- deploy.yaml\n'],
+    ['a generator without a name', 'configMapGenerator:\n- literals: [a=b]\n'],
+    ['a generator literal without =', 'configMapGenerator:\n- name: c\n  literals: [novalue]\n'],
+    ['a generator literal that is a number', 'configMapGenerator:\n- name: c\n  literals: [1]\n'],
+    ['a generator key with a slash', 'configMapGenerator:\n- name: c\n  literals: [a/b=c]\n'],
+    ['a generator key twice', 'configMapGenerator:\n- name: c\n  literals: [a=b, a=c]\n'],
+    ['a generator file outside the root', 'configMapGenerator:\n- name: c\n  files: [/etc/hostname]\n'],
+    ['a generator file that is missing', 'secretGenerator:\n- name: s\n  files: [nope.txt]\n'],
+    ['a generator env file with a bad key', 'configMapGenerator:\n- name: c\n  envs: [bad.env]\n', { 'bad.env': '1BAD=x\n' }],
+    ['an unknown generator behavior', 'configMapGenerator:\n- name: c\n  behavior: sometimes\n  literals: [a=b]\n'],
+    ['merging into a missing ConfigMap', 'configMapGenerator:\n- name: c\n  behavior: merge\n  literals: [a=b]\n'],
+    ['a patch that is plain text', 'resources:\n- deploy.yaml\npatches:\n- patch: just words\n'],
+    ['a patch with both patch and path', 'resources:\n- deploy.yaml\npatches:\n- patch: "a: b"\n  path: p.yaml\n'],
+    ['a patch with neither patch nor path', 'resources:\n- deploy.yaml\npatches:\n- target: {kind: Deployment}\n'],
+    ['a JSON 6902 patch without a target', 'resources:\n- deploy.yaml\npatches:\n- patch: \'[{"op": "add", "path": "/x", "value": 1}]\'\n'],
+    ['a JSON 6902 op that is unknown', 'resources:\n- deploy.yaml\npatches:\n- target: {kind: Deployment}\n  patch: \'[{"op": "frobnicate", "path": "/x"}]\'\n'],
+    ['a JSON 6902 op without a path', 'resources:\n- deploy.yaml\npatches:\n- target: {kind: Deployment}\n  patch: \'[{"op": "remove"}]\'\n'],
+    ['a JSON 6902 remove of a missing field', 'resources:\n- deploy.yaml\npatches:\n- target: {kind: Deployment}\n  patch: \'[{"op": "remove", "path": "/spec/nope/deeper"}]\'\n'],
+    ['a JSON 6902 test that fails', 'resources:\n- deploy.yaml\npatches:\n- target: {kind: Deployment}\n  patch: \'[{"op": "test", "path": "/kind", "value": "Pod"}]\'\n'],
+    ['a JSON 6902 replace of the whole object', 'resources:\n- deploy.yaml\npatches:\n- target: {kind: Deployment}\n  patch: \'[{"op": "replace", "path": "", "value": 5}]\'\n'],
+    ['a patch target name that is a bad regexp', 'resources:\n- deploy.yaml\npatches:\n- target: {name: "(web"}\n  patch: \'[{"op": "add", "path": "/x", "value": 1}]\'\n'],
+    ['a patch target with a bad label selector', 'resources:\n- deploy.yaml\npatches:\n- target: {labelSelector: "a in ("}\n  patch: \'[{"op": "add", "path": "/x", "value": 1}]\'\n'],
+    ['a strategic merge patch for nothing', 'resources:\n- deploy.yaml\npatches:\n- patch: "apiVersion: v1\\nkind: Pod\\nmetadata:\\n  name: nope\\n"\n'],
+    ['a strategic merge patch with a bad directive', 'resources:\n- deploy.yaml\npatches:\n- patch: "apiVersion: apps/v1\\nkind: Deployment\\nmetadata:\\n  name: web\\nspec:\\n  $patch: sideways\\n"\n'],
+    ['patchesStrategicMerge with a missing file', 'resources:\n- deploy.yaml\npatchesStrategicMerge:\n- nope.yaml\n'],
+    ['patchesJson6902 without a target', 'resources:\n- deploy.yaml\npatchesJson6902:\n- path: ops.yaml\n', { 'ops.yaml': '- op: add\n  path: /x\n  value: 1\n' }],
+    ['an unsupported field', 'replacements:\n- source: {kind: Deployment}\n'],
+    ['the kustomization includes itself', 'resources:\n- .\n'],
+    ['the same object twice', 'resources:\n- deploy.yaml\n- again.yaml\n', { 'again.yaml': DEPLOY_YAML }],
+    ['a generated object that fails validation', 'configMapGenerator:\n- name: Bad_Name\n  literals: [a=b]\n'],
+  ];
+  const out: FaultCase[] = [];
+  for (const [what, text, extra] of broken) {
+    const files = { 'kustomization.yaml': text, 'deploy.yaml': DEPLOY_YAML, ...(extra ?? {}) };
+    out.push({ name: `apply -k: ${what}`, args: ['apply', '-k', '@kustomization.yaml/..'], files });
+  }
+  for (const [what, text, extra] of broken.slice(0, 12)) {
+    out.push({ name: `kustomize: ${what}`, args: ['kustomize', '@kustomization.yaml/..'], files: { 'kustomization.yaml': text, 'deploy.yaml': DEPLOY_YAML, ...(extra ?? {}) } });
+  }
+  out.push({ name: 'kustomize: a file, not a directory', args: ['kustomize', '@deploy.yaml'], files: { 'deploy.yaml': DEPLOY_YAML } });
+  out.push({ name: 'kustomize: a FIFO', args: ['kustomize', '@fifo'] });
+  out.push({ name: 'apply -k: an empty directory', args: ['apply', '-k', '@dir'] });
+  out.push({ name: 'apply -k with -f', args: ['apply', '-k', '@dir', '-f', '@deploy.yaml'], files: { 'deploy.yaml': DEPLOY_YAML } });
+  out.push({ name: 'kustomize: two directories', args: ['kustomize', '@dir', '@dir'] });
+  out.push({ name: 'kustomize: an unknown load restrictor', args: ['kustomize', '@dir', '--load-restrictor', 'Never'] });
+  out.push({ name: 'kustomize -o into a missing directory', args: ['kustomize', '@kustomization.yaml/..', '-o', '/nonexistent-dir/out.yaml'], files: { 'kustomization.yaml': 'resources:\n- deploy.yaml\n', 'deploy.yaml': DEPLOY_YAML } });
+  out.push({ name: 'delete -k: a broken kustomization', args: ['delete', '-k', '@kustomization.yaml/..'], files: { 'kustomization.yaml': 'resources: [nope.yaml]\n' } });
+  out.push({ name: 'diff -k: a broken kustomization', args: ['diff', '-k', '@kustomization.yaml/..'], files: { 'kustomization.yaml': 'resources: [nope.yaml]\n' } });
+  out.push({ name: 'get -k: a broken kustomization', args: ['get', '-k', '@kustomization.yaml/..'], files: { 'kustomization.yaml': 'resources: [nope.yaml]\n' } });
+  return out;
+}
+
+/** -o go-template with templates Go refuses, or that fail while running. */
+function goTemplateCases(): FaultCase[] {
+  const bad: [string, string][] = [
+    ['unclosed action', '{{.kind'],
+    ['unclosed if', '{{if .kind}}x'],
+    ['stray end', '{{end}}'],
+    ['else alone', '{{else}}'],
+    ['break outside range', '{{break}}'],
+    ['unknown function', '{{frobnicate .}}'],
+    // (an undeclared $variable is Go's "undefined variable", a word the harness reserves for JavaScript leaks;
+    // go-template-kubectl.test.ts compares that one with kubectl instead)
+    ['bad number', '{{1x}}'],
+    ['unterminated string', '{{"abc}}'],
+    ['unclosed comment', '{{/* never ends'],
+    ['parentheses nested 5000 deep', `{{${'('.repeat(5000)}1${')'.repeat(5000)}}}`],
+    ['ifs nested 5000 deep', `${'{{if 1}}'.repeat(5000)}${'{{end}}'.repeat(5000)}`],
+    ['a template that calls itself', '{{define "a"}}{{template "a" .}}{{end}}{{template "a" .}}'],
+    ['an undefined template', '{{template "nope" .}}'],
+    ['a field of a string', '{{.kind.name}}'],
+    ['index out of range', '{{index .spec.finalizers 9}}'],
+    ['printf without a format string', '{{printf 1}}'],
+    ['base64decode of a number', '{{base64decode 1}}'],
+    ['base64decode of nonsense', '{{base64decode "!!!"}}'],
+    ['range over a string', '{{range .kind}}{{end}}'],
+    ['comparison of a map and a number', '{{lt .metadata 1}}'],
+    ['nil as a command', '{{nil}}'],
+  ];
+  const out: FaultCase[] = bad.map(([what, t]) => ({ name: `get -o go-template: ${what}`, args: ['get', 'ns', 'default', '-o', `go-template=${t}`] }));
+  out.push({ name: 'get -o go-template-file: a directory', args: ['get', 'ns', 'default', '-o', 'go-template-file=@dir'] });
+  out.push({ name: 'get -o go-template-file: a missing file', args: ['get', 'ns', 'default', '-o', 'go-template-file=/nonexistent/t.tmpl'] });
+  out.push({ name: 'get -o go-template without a template', args: ['get', 'ns', 'default', '-o', 'go-template'] });
+  out.push({ name: 'get -o template with a missing key refused', args: ['get', 'ns', 'default', '-o', 'template={{.nope}}', '--allow-missing-template-keys=false'] });
+  out.push({ name: 'create configmap -o go-template that fails', args: ['create', 'configmap', 'tmpl', '--from-literal=a=b', '-o', 'go-template={{index .data 1}}', '--dry-run=client'] });
+  return out;
+}
+
+export const FAULT_CASES: FaultCase[] = [...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases(), ...kustomizeCases(), ...goTemplateCases()];

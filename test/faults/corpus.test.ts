@@ -30,6 +30,8 @@ const KUBECTL_SHAPED = [
   /^command terminated with exit code \d+\n$/,
   // kubesim curl is curl in the simulated network: a bad curl option is curl's own error.
   /^curl: option .*\ncurl: try 'curl --help'/,
+  // kubectl kustomize reports through klog: E<mmdd> <time> <pid> run.go:72] "command failed" err="...".
+  /^E\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ run\.go:72\] "command failed" err="/,
 ];
 
 /** What must never reach a user. */
