@@ -28,6 +28,8 @@ await build({
   target: 'node20',
   minifySyntax: true,
   chunkNames: 'chunks/[name]-[hash]',
+  // commander is required at run time, only by the command lines that need its full parser (src/cli/common.ts).
+  external: ['commander'],
   // CommonJS dependencies call require() for Node built-ins; give the ESM bundle a real one.
   banner: { js: "import { createRequire as __kubesimCreateRequire } from 'node:module'; const require = __kubesimCreateRequire(import.meta.url);" },
   logLevel: 'warning',

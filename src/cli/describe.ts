@@ -1,10 +1,9 @@
 // `kubesim describe`: kubectl's describe verb over the simulated cluster.
-import { Option } from 'commander';
 import { CommandError, type KubeError } from '../api/errors.js';
 import { decodeManifests } from '../api/manifest.js';
 import { runDescribe, type DescribeRequest } from '../printers/describe/select.js';
 import { parseTZif, zoneFrom, type TZif } from '../printers/describe/zone.js';
-import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import { addGlobalFlags, FlagOption, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { collectFiles, readSources } from './manifest-files.js';
@@ -107,7 +106,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   cmd.option('-l, --selector <selector>', 'label query');
   cmd.option('-f, --filename <file>', 'files naming the objects', collectFiles, []);
   cmd.option('-R, --recursive', 'process -f directories recursively');
-  cmd.addOption(new Option('--chunk-size <n>').hideHelp());
+  cmd.addOption(new FlagOption('--chunk-size <n>').hideHelp());
   if (!parseArgs(cmd, rest, 'describe')) return 0;
   const opts = cmd.opts();
   const session = new Session(opts, io);

@@ -10,13 +10,13 @@ import { decodeRequest, fieldValidationOf, requestError, requestWarnings, type D
 import { applyObject, createObject, deleteObject, infoString, LAST_APPLIED, threeWayPatch, withLastApplied } from '../cluster/apiserver.js';
 import { reconcile } from '../cluster/controllers.js';
 import { getObject } from '../store/objects.js';
-import type { Command } from 'commander';
+import type { Cmd } from './common.js';
 import { Session } from './session.js';
 import { collectFiles } from './manifest-files.js';
 import type { CliIO } from './io.js';
 
 /** The flags apply and create share: where the manifests are, and how they are written and shown. */
-export function addManifestWriteFlags(cmd: Command): Command {
+export function addManifestWriteFlags(cmd: Cmd): Cmd {
   return cmd
     .option('-f, --filename <file>', 'files, directories or - for stdin', collectFiles, [])
     .option('-k, --kustomize <dir>', 'a kustomization directory')
