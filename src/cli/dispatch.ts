@@ -36,6 +36,7 @@ const VERBS = new Map<string, Loader>([
   ['api-resources', () => import('./api-resources.js')],
   ['api-versions', () => import('./api-versions.js')],
   ['wait', () => import('./wait.js')],
+  ['serve', () => import('./serve.js')],
 ]);
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
