@@ -1,6 +1,6 @@
 // `kubesim serve`: the simulated cluster as a Kubernetes API server, for the real kubectl, Helm, k9s and
 // client libraries. Everything it needs (node:https, the certificate library) is loaded here only.
-import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { CommandError } from '../api/errors.js';
@@ -52,6 +52,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { KubesimServer } = await import('../server/server.js');
   const { ensureCredentials } = await import('../server/pki.js');
   const session = new Session({ state: o.state, namespace: o.namespace }, io);
+  const { credentialsDir } = await import('../server/pki.js');
+  const kubeconfig = o.kubeconfig || join(credentialsDir(session.statePath), 'kubeconfig');
+  // A kubeconfig that cannot be updated is refused before anything starts.
+  const kcDoc = await readKubeconfig(kubeconfig);
   const creds = await ensureCredentials(session.statePath, o.address);
   const server = new KubesimServer({ session, address: o.address, port: Number(o.port), token: creds.token, tls: { cert: creds.certPem, key: creds.keyPem } });
   let port: number;
@@ -66,9 +70,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const host = o.address === '0.0.0.0' || o.address === '::' ? '127.0.0.1' : o.address;
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const kubeconfig = o.kubeconfig || join(creds.dir, 'kubeconfig');
   try {
-    await writeKubeconfig(kubeconfig, { name: contextName, url, caPem: creds.caPem, token: creds.token, namespace: o.namespace });
+    await writeKubeconfig(kubeconfig, kcDoc, { name: contextName, url, caPem: creds.caPem, token: creds.token, namespace: o.namespace });
   } catch (e) {
     await server.close();
     throw e;
@@ -97,32 +100,38 @@ interface KubeconfigEntry {
 
 type Named = { name?: unknown } & Record<string, unknown>;
 
-/**
- * Writes the server's cluster, user and context into the kubeconfig, keeping whatever else the file holds
- * (as `kind` does), and makes it the current context. A file that is not a kubeconfig is refused.
- */
-export async function writeKubeconfig(path: string, e: KubeconfigEntry): Promise<void> {
+/** The kubeconfig to update (a new one when the file is absent or empty); a file that is not one is refused. */
+async function readKubeconfig(path: string): Promise<Record<string, unknown>> {
   const { loadYaml } = await import('../api/manifest.js');
   const yaml = await loadYaml();
-  let doc: Record<string, unknown> = { apiVersion: 'v1', kind: 'Config', preferences: {} };
-  let text: string | undefined;
+  const { readRegularFile, ioErrorText } = await import('../util/files.js');
+  const r = readRegularFile(path, 16 * 1024 * 1024);
+  if ('error' in r) {
+    if (r.error.code === 'ENOENT') return { apiVersion: 'v1', kind: 'Config', preferences: {} };
+    throw new CommandError(`cannot read the kubeconfig "${path}": ${ioErrorText(r.error)}`);
+  }
+  if ('problem' in r) throw new CommandError(`cannot read the kubeconfig "${path}": ${r.problem === 'not-regular' ? 'not a regular file' : 'the file is too large'}`);
+  const text = r.data.toString('utf8');
+  if (text.trim() === '') return { apiVersion: 'v1', kind: 'Config', preferences: {} };
+  let parsed: unknown;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new CommandError(`cannot read the kubeconfig "${path}": ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    parsed = yaml.parse(text);
+  } catch {
+    throw new CommandError(`"${path}" is not a kubeconfig (it does not parse as YAML); it was left untouched`);
   }
-  if (text !== undefined && text.trim() !== '') {
-    let parsed: unknown;
-    try {
-      parsed = yaml.parse(text);
-    } catch {
-      throw new CommandError(`"${path}" is not a kubeconfig (it does not parse as YAML); it was left untouched`);
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || ((parsed as { kind?: unknown }).kind !== undefined && (parsed as { kind?: unknown }).kind !== 'Config')) {
-      throw new CommandError(`"${path}" is not a kubeconfig; it was left untouched`);
-    }
-    doc = parsed as Record<string, unknown>;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || ((parsed as { kind?: unknown }).kind !== undefined && (parsed as { kind?: unknown }).kind !== 'Config')) {
+    throw new CommandError(`"${path}" is not a kubeconfig; it was left untouched`);
   }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Writes the server's cluster, user and context into the kubeconfig, keeping whatever else the file holds
+ * (as \`kind\` does), and makes it the current context.
+ */
+export async function writeKubeconfig(path: string, doc: Record<string, unknown>, e: KubeconfigEntry): Promise<void> {
+  const { loadYaml } = await import('../api/manifest.js');
+  const yaml = await loadYaml();
   const upsert = (key: string, entry: Named) => {
     const list = Array.isArray(doc[key]) ? (doc[key] as Named[]).filter((x) => x && typeof x === 'object' && x.name !== entry.name) : [];
     list.push(entry);

@@ -9,7 +9,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeError, StatusError, badRequest } from '../api/errors.js';
 import { apiVersionOf, type ResourceInfo } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import type { KubeObject, Pod } from '../api/types.js';
 import type { Session } from '../cli/session.js';
 import type { Ctx } from '../cluster/context.js';
 import { isSettled } from '../cluster/settled.js';
@@ -319,20 +319,17 @@ export class KubesimServer {
 
   private async logs(res: ServerResponse, t: rest.Target, params: URLSearchParams, state: ClusterState): Promise<void> {
     if (t.info.resource !== 'pods') throw rest.pathNotFound();
-    const pod = rest.getOne(state, t) as KubeObject & { spec?: { containers?: { name: string }[]; initContainers?: { name: string }[] } };
+    const pod = rest.getOne(state, t) as KubeObject & Pod;
+    const { containerLog } = await import('../cli/logs.js');
+    const { loadUserImages, pickContainer } = await import('../cli/netcli.js');
+    const name = params.get('container') ?? '';
     const containers = pod.spec?.containers ?? [];
-    let name = params.get('container') ?? '';
-    if (!name) {
-      if (containers.length !== 1) throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
-      name = containers[0].name;
-    }
-    if (!containers.some((c) => c.name === name) && !(pod.spec?.initContainers ?? []).some((c) => c.name === name)) {
-      throw badRequest(`container ${name} is not valid for pod ${pod.metadata.name}`);
-    }
-    const lines = state.logs[`${pod.metadata.namespace}/${pod.metadata.name}/${name}`] ?? [];
+    if (!name && containers.length !== 1) throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
+    const container = pickContainer(pod, name || undefined, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: this.o.session.env }, true);
+    const lines = containerLog(state, pod, container, await loadUserImages(this.o.session.env), params.get('previous') === 'true');
     const stamps = params.get('timestamps') === 'true';
     const tail = Number(params.get('tailLines') ?? -1);
-    const shown = tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines;
+    const shown = Number.isInteger(tail) && tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines;
     this.send(res, 200, shown.map((l) => `${stamps ? `${l.time} ` : ''}${l.line}\n`).join(''), 'text/plain');
   }
 

@@ -149,6 +149,9 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     const ageless = (t: string) => t.replace(/^ {2}Normal +(\S+) +\S+ +(.*)$/gm, '  Normal $1 AGE $2').replace(/^ {2}Type +Reason +Age +From +Message$/m, 'HEADER');
     assert.equal(ageless(k.stdout), ageless(ours.stdout));
     assert.match(k.stdout, /^Status: +Running$/m);
+    const logs = await kubectl(s, c, ['logs', 'kiada']);
+    assert.equal(logs.stdout, c.run(['logs', 'kiada']).stdout);
+    assert.match(logs.stdout, /^Kiada 0\.1 starting\.\.\./m);
   });
 
   test('kubectl expose creates the service the control plane allocates, as kubesim shows it', async () => {
