@@ -377,9 +377,9 @@ export async function patch(state: ClusterState, ctx: Ctx, req: WriteRequest): P
   checkSubresource(t, ['status', 'scale']);
   const type = patchTypeOf(req.contentType);
   if (type === 'apply') {
-    throw new StatusError('BadRequest', 415, 'server-side apply is not supported by kubesim serve yet; use client-side apply (kubectl apply without --server-side)');
+    throw new StatusError('UnsupportedMediaType', 415, 'server-side apply is not supported by kubesim serve yet; use client-side apply (kubectl apply without --server-side)');
   }
-  if (!type) throw new StatusError('BadRequest', 415, `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+  if (!type) throw new StatusError('UnsupportedMediaType', 415, `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
   const dryRun = dryRunOf(req.params);
   const current = getOne(state, t);
   const { applyPatch } = await import('../cli/patch.js');

@@ -222,11 +222,12 @@ export class KubesimServer {
       if (!target) throw rest.pathNotFound();
       if (method === 'GET') return await this.read(req, res, target, url.searchParams, accept);
       const body = await readBody(req);
-      if (/protobuf|cbor/i.test(String(req.headers['content-type'] ?? ''))) {
-        throw new StatusError('UnsupportedMediaType' as 'BadRequest', 415, 'kubesim serve reads JSON and YAML bodies only, not protobuf (which kubectl create <kind>, kubectl run and typed clients send); use kubectl apply -f or kubectl create -f with a manifest');
+      // An eviction is named by its URL alone, so its (protobuf) body need not be read.
+      if (target.sub !== 'eviction' && /protobuf|cbor/i.test(String(req.headers['content-type'] ?? ''))) {
+        throw new StatusError('UnsupportedMediaType', 415, 'kubesim serve reads JSON and YAML bodies, not protobuf (which typed clients send, as kubectl create <kind> and Helm do); use kubectl apply -f or kubectl create -f with a manifest');
       }
       const request: rest.WriteRequest = { target, params: url.searchParams, contentType: String(req.headers['content-type'] ?? 'application/json'), text: body.text, body: undefined };
-      if (method !== 'PATCH' && body.text.trim() !== '') request.body = await parseBody(body.text, request.contentType);
+      if (method !== 'PATCH' && target.sub !== 'eviction' && body.text.trim() !== '') request.body = await parseBody(body.text, request.contentType);
       const t = target;
       const warnings: string[] = [];
       let result: rest.WriteResult;
@@ -408,7 +409,7 @@ async function readBody(req: IncomingMessage): Promise<{ text: string }> {
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
     size += c.length;
-    if (size > MAX_BODY) throw new StatusError('BadRequest', 413, `Request entity too large: limit is ${MAX_BODY}`);
+    if (size > MAX_BODY) throw new StatusError('RequestEntityTooLarge', 413, `Request entity too large: limit is ${MAX_BODY}`);
     chunks.push(c);
   }
   return { text: Buffer.concat(chunks).toString('utf8') };

@@ -183,6 +183,17 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.equal(r.code, 1);
     const d = await kubectl(s, c, ['get', 'deploy', 'nope']);
     assert.equal(d.stderr, 'Error from server (NotFound): deployments.apps "nope" not found\n');
+    // Validation and strict decoding: the same lines as kubesim's own apply.
+    const { writeFileSync } = await import('node:fs');
+    const bad = join(c.dir, 'bad.yaml');
+    writeFileSync(bad, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  foo: 1\n  containers:\n  - name: c\n');
+    const strict = await kubectl(s, c, ['apply', '-f', bad]);
+    assert.equal(strict.stderr, `Error from server (BadRequest): error when creating "${bad}": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.foo"\n`);
+    assert.equal(strict.stderr, c.run(['apply', '-f', bad]).stderr);
+    writeFileSync(bad, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: c\n');
+    const invalid = await kubectl(s, c, ['apply', '-f', bad]);
+    assert.equal(invalid.stderr, 'The Pod "bad" is invalid: spec.containers[0].image: Required value\n');
+    assert.equal(invalid.code, 1);
   });
 
   test('kubectl get -w sees a pod the kubesim CLI creates on the same state', async () => {
