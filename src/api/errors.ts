@@ -39,7 +39,8 @@ export type StatusReason =
   | 'InternalError'
   | 'MethodNotAllowed'
   | 'UnsupportedMediaType'
-  | 'RequestEntityTooLarge';
+  | 'RequestEntityTooLarge'
+  | 'Unauthorized';
 
 /** An API Status error, printed as `Error from server (<Reason>): <message>`. */
 export class StatusError extends KubeError {

@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { KubeError, StatusError, badRequest } from '../api/errors.js';
 import { apiVersionOf, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject, Pod } from '../api/types.js';
@@ -79,6 +80,7 @@ export class KubesimServer {
       this.server = createServer(handler);
     }
     const server = this.server;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.o.port, this.o.address, () => {
@@ -249,6 +251,27 @@ export class KubesimServer {
       return this.send(res, result.code, result.body, 'application/json', [...warnings, ...result.warnings]);
     } catch (e) {
       return this.sendError(res, e, target);
+    }
+  }
+
+  /** A connection upgrade: pods/exec over WebSocket; anything else is refused with a Status. */
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => undefined);
+    const { handleExec } = await import('./exec.js');
+    const refuse = (e: unknown) => {
+      const status = rest.statusOf(e);
+      const body = JSON.stringify(status);
+      socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    try {
+      if (!this.authorized(req)) return refuse(new StatusError('Unauthorized', 401, 'Unauthorized'));
+      const url = new URL(req.url ?? '/', 'https://kubesim.invalid');
+      const target = rest.parseTarget(url.pathname.replace(/\/+$/, ''));
+      if (!target) throw rest.pathNotFound();
+      const host = { current: () => this.current(), write: <T>(fn: (state: ClusterState, ctx: Ctx) => Promise<{ result: T; stored: boolean }>) => this.write(fn), env: this.o.session.env };
+      await handleExec(host, req, socket, head, target, url.searchParams);
+    } catch (e) {
+      refuse(e);
     }
   }
 

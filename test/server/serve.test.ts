@@ -225,6 +225,27 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.deepEqual([...first.items, ...rest.items].map((p: { metadata: { name: string } }) => p.metadata.name), all.items.map((p: { metadata: { name: string } }) => p.metadata.name));
   });
 
+  test('kubectl exec runs the command in the simulated shell over WebSocket, with its output and exit code', async () => {
+    const r = await kubectl(s, c, ['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    const ours = c.run(['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    assert.equal(r.stdout, 'out\n');
+    assert.equal(r.stderr, 'err\ncommand terminated with exit code 3\n');
+    assert.equal(r.code, 3);
+    assert.deepEqual([r.stdout, r.stderr, r.code], [ours.stdout, ours.stderr, ours.code]);
+    const curl = await kubectl(s, c, ['exec', 'kiada', '--', 'curl', '-s', 'http://kiada:8080']);
+    assert.equal(curl.stdout, c.run(['exec', 'kiada', '--', 'curl', '-s', 'http://kiada:8080']).stdout);
+    assert.match(curl.stdout, /^Kiada version 0\.1\. Request processed by "kiada"/);
+    const piped = await new Promise<CliResult>((resolve) => {
+      const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), 'exec', '-i', 'kiada', '--', 'cat'], { env: { ...process.env, HOME: c.dir } });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr: '' }));
+      child.stdin.end('from stdin\n');
+    });
+    assert.equal(piped.stdout, 'from stdin\n');
+    assert.equal(piped.code, 0);
+  });
+
   test('kubectl delete removes the pod for kubesim too', async () => {
     const r = await kubectl(s, c, ['delete', 'pod', 'kiada']);
     assert.equal(r.stdout, 'pod "kiada" deleted\n');
