@@ -402,12 +402,18 @@ export class KubesimServer {
     for (const e of first) emit(e.type, objectOf(e.object));
     if (sendInitial && bookmarks) bookmark(state.resourceVersion, { 'k8s.io/initial-events-end': 'true' });
     const unsubscribe = this.feed.subscribe((events) => {
-      for (const e of events) {
-        if (e.resource !== info.resource || e.rv <= last && e.type !== 'DELETED') continue;
-        if (!inScope(e.object)) continue;
-        emit(e.type, objectOf(e.object));
+      try {
+        for (const e of events) {
+          if (e.resource !== info.resource || (e.rv <= last && e.type !== 'DELETED')) continue;
+          if (!inScope(e.object)) continue;
+          emit(e.type, objectOf(e.object));
+        }
+        last = Math.max(last, this.feed.rv);
+      } catch (err) {
+        // The stream ends with a Status, as any failure does; the client watches again.
+        emit('ERROR', rest.statusOf(err));
+        end();
       }
-      last = Math.max(last, this.feed.rv);
     });
     const timers: NodeJS.Timeout[] = [];
     const end = () => {

@@ -216,6 +216,45 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.equal(ev.object.reason, 'Expired');
   });
 
+  test('a watch from a list\'s resourceVersion sees every later change once, in resourceVersion order', async () => {
+    const list = JSON.parse((await raw(s, '/api/v1/namespaces/default/pods')).body);
+    const from = Number(list.metadata.resourceVersion);
+    const dir = s.kubeconfig.replace(/\/kubeconfig$/, '');
+    const events: { type: string; name: string; rv: number }[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      const req = request(`${s.url}/api/v1/namespaces/default/pods?watch=true&resourceVersion=${from}&timeoutSeconds=15`, {
+        ca: readFileSync(join(dir, 'ca.crt')),
+        headers: { Authorization: `Bearer ${readFileSync(join(dir, 'token'), 'utf8').trim()}` },
+      }, (res) => {
+        let buf = '';
+        res.on('data', (d) => {
+          buf += d;
+          let i;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const ev = JSON.parse(buf.slice(0, i));
+            buf = buf.slice(i + 1);
+            events.push({ type: ev.type, name: ev.object.metadata.name, rv: Number(ev.object.metadata.resourceVersion) });
+            if (ev.type === 'DELETED' && ev.object.metadata.name === 'w1') req.destroy();
+          }
+        });
+        res.on('close', () => resolve());
+      });
+      req.on('error', () => resolve());
+      req.on('timeout', reject);
+      req.end();
+    });
+    assert.equal((await c.runAsync(['run', 'w1', '--image=nginx'])).code, 0);
+    assert.equal((await kubectl(s, c, ['label', 'pod', 'w1', 'step=two'])).stdout, 'pod/w1 labeled\n');
+    assert.equal((await c.runAsync(['delete', 'pod', 'w1'])).code, 0);
+    await done;
+    const mine = events.filter((e) => e.name === 'w1');
+    assert.equal(mine[0].type, 'ADDED');
+    assert.equal(mine[mine.length - 1].type, 'DELETED');
+    assert.ok(mine.some((e) => e.type === 'MODIFIED'));
+    for (const e of events) assert.ok(e.rv > from, `an event at or before the list: ${JSON.stringify(e)}`);
+    for (let i = 1; i < events.length; i++) assert.ok(events[i].rv > events[i - 1].rv, `resourceVersions increase: ${JSON.stringify(events)}`);
+  });
+
   test('a list is cut by limit and continued', async () => {
     const first = JSON.parse((await raw(s, '/api/v1/pods?limit=2')).body);
     assert.equal(first.items.length, 2);
