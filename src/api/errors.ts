@@ -37,7 +37,10 @@ export type StatusReason =
   | 'BadRequest'
   | 'Forbidden'
   | 'InternalError'
-  | 'MethodNotAllowed';
+  | 'MethodNotAllowed'
+  | 'UnsupportedMediaType'
+  | 'RequestEntityTooLarge'
+  | 'Unauthorized';
 
 /** An API Status error, printed as `Error from server (<Reason>): <message>`. */
 export class StatusError extends KubeError {

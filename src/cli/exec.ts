@@ -91,7 +91,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 /** containerd's exec error, as kubectl prints it (the exec ID is random; derived here from the state). */
-function notFoundError(binary: string, seed: number[]): CommandError {
+export function notFoundError(binary: string, seed: number[]): CommandError {
   let h = 0;
   for (const n of seed) h = (Math.imul(h, 31) + n) >>> 0;
   let id = '';

@@ -44,6 +44,7 @@ const GROUPS: [string, [string, string][]][] = [
     ['state', 'Export the cluster as one document, or check the files that hold it'],
     ['curl', 'Send an HTTP request through the simulated network, with --trace to see each hop'],
     ['tunnel', 'Expose NodePort and LoadBalancer services on local ports, like minikube tunnel'],
+    ['serve', 'Serve the cluster over the Kubernetes API, for the real kubectl, Helm and client libraries'],
   ]],
   ['Other Commands', [
     ['api-resources', 'Print the supported API resources on the server'],

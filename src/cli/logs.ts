@@ -1,7 +1,9 @@
 // `kubesim logs`: what a container wrote: its app's start-up lines and one line per request it served
 // (src/apps), or a command's output. -f prints what there is and returns (no daemon writes more).
 import { CommandError, StatusError } from '../api/errors.js';
-import { mainProcess } from '../apps/images.js';
+import type { Container, KubeObject, Pod } from '../api/types.js';
+import { mainProcess, type ImageSpec } from '../apps/images.js';
+import type { ClusterState, LogLine } from '../store/state.js';
 import { startupLog } from '../apps/servers.js';
 import { addGlobalFlags, durationFlag, intFlag, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
@@ -53,20 +55,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const containers = o.allContainers ? [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])] : [pickContainer(pod, o.container, io)];
   let out = '';
   for (const container of containers) {
-    const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === container.name);
-    const waiting = status?.state?.waiting;
-    if (!status || (waiting && !status.lastState?.terminated && (status.restartCount ?? 0) === 0)) {
-      throw new StatusError('BadRequest', 400, `container "${container.name}" in pod "${pod.metadata.name}" is waiting to start: ${waiting?.reason ?? 'ContainerCreating'}`);
-    }
-    if (o.previous) {
-      if (!status.lastState?.terminated) throw new StatusError('BadRequest', 400, `previous terminated container "${container.name}" in pod "${pod.metadata.name}" not found`);
-    }
-    const started = status.state?.running?.startedAt ?? status.state?.terminated?.startedAt ?? pod.status?.startTime ?? '';
-    const startNs = started ? started.replace('Z', '.000000000Z') : '';
-    const lines: { time: string; line: string }[] = [];
-    const proc = mainProcess(container.image ?? '', container.command, container.args, images);
-    if (proc.kind === 'server') for (const l of startupLog(proc, pod.metadata.name)) lines.push({ time: startNs, line: l });
-    lines.push(...(state.logs[`${pod.metadata.namespace}/${pod.metadata.name}/${container.name}`] ?? []));
+    const lines = containerLog(state, pod, container, images, !!o.previous);
     const tail = o.tail;
     const shown = tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines;
     const prefix = o.prefix ? `[pod/${pod.metadata.name}/${container.name}] ` : '';
@@ -74,4 +63,26 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   io.stdout.write(out);
   return 0;
+}
+
+/**
+ * What one container wrote, oldest first: its app's start-up lines, then what the state recorded. Errors are
+ * the API server's (a container still waiting, no previous instance). `kubesim serve` answers pods/log with it.
+ */
+export function containerLog(state: ClusterState, pod: Pod & KubeObject, container: Container, images: readonly ImageSpec[], previous: boolean): LogLine[] {
+  const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === container.name);
+  const waiting = status?.state?.waiting;
+  if (!status || (waiting && !status.lastState?.terminated && (status.restartCount ?? 0) === 0)) {
+    throw new StatusError('BadRequest', 400, `container "${container.name}" in pod "${pod.metadata.name}" is waiting to start: ${waiting?.reason ?? 'ContainerCreating'}`);
+  }
+  if (previous) {
+    if (!status.lastState?.terminated) throw new StatusError('BadRequest', 400, `previous terminated container "${container.name}" in pod "${pod.metadata.name}" not found`);
+  }
+  const started = status.state?.running?.startedAt ?? status.state?.terminated?.startedAt ?? pod.status?.startTime ?? '';
+  const startNs = started ? started.replace('Z', '.000000000Z') : '';
+  const lines: LogLine[] = [];
+  const proc = mainProcess(container.image ?? '', container.command, container.args, images);
+  if (proc.kind === 'server') for (const l of startupLog(proc, pod.metadata.name)) lines.push({ time: startNs, line: l });
+  lines.push(...(state.logs[`${pod.metadata.namespace}/${pod.metadata.name}/${container.name}`] ?? []));
+  return lines;
 }

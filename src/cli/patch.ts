@@ -61,7 +61,7 @@ async function patchToJSON(text: string, shown: string): Promise<string> {
  * Applies the patch to `doc` (an object as JSON). `server` picks the wording of failures: the API server's
  * statuses, or the client-side errors kubectl prints for --local and --dry-run=client.
  */
-async function applyPatch(doc: Obj, type: PatchType, text: string, defId: string | undefined, server: boolean): Promise<Obj> {
+export async function applyPatch(doc: Obj, type: PatchType, text: string, defId: string | undefined, server: boolean): Promise<Obj> {
   let patch: unknown;
   try {
     patch = JSON.parse(text);
@@ -161,7 +161,7 @@ function sameJSON(a: unknown, b: unknown): boolean {
 }
 
 /** The autoscaling/v1 Scale a workload's scale subresource shows. */
-function scaleOf(obj: KubeObject): Obj {
+export function scaleOf(obj: KubeObject): Obj {
   const spec = (obj.spec ?? {}) as Obj;
   const status = (obj.status ?? {}) as Obj;
   const sel = spec.selector as Obj | undefined;

@@ -4,7 +4,7 @@ import { RESOURCES, apiVersionOf, type ResourceInfo } from '../api/resources.js'
 import { formatTable } from './tabwriter.js';
 
 /** Discovery categories: `kubectl get all` expands "all". */
-const CATEGORIES: Record<string, string[]> = {
+export const CATEGORIES: Record<string, string[]> = {
   pods: ['all'],
   replicationcontrollers: ['all'],
   services: ['all'],

@@ -315,6 +315,7 @@ const VERBS: string[][] = [
   ['run', 'x', '--image=nginx'], ['exec', 'p1'], ['debug', 'node/kind-worker'], ['logs', 'p1'], ['port-forward', 'pod/p1', '8080'],
   ['tunnel'], ['scale', 'deploy/d', '--replicas=2'], ['set', 'image', 'deploy/d', 'app=nginx:2'], ['rollout', 'status', 'deploy/d'],
   ['label', 'pod', 'p1', 'a=b'], ['annotate', 'pod', 'p1', 'a=b'], ['api-resources'], ['patch', 'svc', 's', '-p', '{}'], ['replace', '-f', 'x'], ['diff', '-f', 'x'],
+  ['serve', '--port', '0'],
 ];
 
 /** A flag of each verb that needs a value, given last without one. */
@@ -322,6 +323,7 @@ const VALUE_FLAGS: string[][] = [
   ['cluster', 'create', '--seed'], ['version', '-o'], ['get', 'pods', '-o'], ['describe', 'pods', '-l'], ['apply', '-f'], ['create', '-f'], ['delete', 'pods', '-l'],
   ['expose', 'pod', 'p1', '--port'], ['run', 'x', '--image'], ['exec', 'p1', '-c'], ['debug', 'node/kind-worker', '--image'], ['logs', 'p1', '--tail'],
   ['port-forward', 'pod/p1', '--address'], ['tunnel', '--address'], ['curl', '--from'], ['scale', 'deploy/d', '--replicas'], ['rollout', 'status', 'deploy/d', '--timeout'],
+  ['serve', '--port'], ['serve', '--kubeconfig'],
   ['label', 'pod', 'p1', '-l'], ['annotate', 'pod', 'p1', '--resource-version'], ['patch', 'svc', 's', '-p'], ['replace', '-f'], ['diff', '-f'], ['api-resources', '--api-group'], ['get', 'pods', '-n'], ['create', 'deployment', 'x', '--image'],
 ];
 
@@ -421,6 +423,15 @@ const BAD_VALUES: string[][] = [
   ['port-forward', 'pod/nosuch', '8080'],
   ['port-forward', 'constructor/x', '8080'],
   ['tunnel', '--address', 'bogus'],
+  ['serve', '--port', 'abc'],
+  ['serve', '--port', '70000'],
+  ['serve', '--address', 'bogus'],
+  ['serve', '--context', 'a b'],
+  ['serve', 'extra'],
+  ['serve', '--port', '0', '--kubeconfig', '@dir'],
+  ['serve', '--port', '0', '--kubeconfig', '@fifo'],
+  ['serve', '--port', '0', '--kubeconfig', '@unreadable'],
+  ['serve', '--port', '0', '--kubeconfig', '/dev/zero'],
   ['curl', '--from', 'bogus', 'http://x'],
   ['curl', '--from', 'pod/nosuch', 'http://x'],
   ['curl', '--from', 'node/constructor', 'http://x'],

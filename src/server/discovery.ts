@@ -1,0 +1,163 @@
+// Discovery as kube-apiserver answers it: the legacy documents (/api, /apis, one APIResourceList per group
+// version) and the aggregated one (apidiscovery.k8s.io/v2) that kubectl 1.32 asks for first. Built from the
+// same resource table as `kubesim api-resources`, so both list the same kinds, verbs and short names.
+import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { CATEGORIES } from '../printers/api-resources.js';
+
+/** Subresources the server answers for a resource (status for kinds that have one, scale for workloads). */
+export const SCALABLE = new Set(['deployments', 'replicasets', 'replicationcontrollers', 'statefulsets']);
+const WITHOUT_STATUS = new Set([
+  'configmaps', 'secrets', 'serviceaccounts', 'endpoints', 'endpointslices', 'events', 'controllerrevisions', 'leases',
+  'limitranges', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'priorityclasses', 'storageclasses', 'ingressclasses', 'networkpolicies',
+]);
+
+export function subresourcesOf(info: ResourceInfo): string[] {
+  const out: string[] = [];
+  if (!WITHOUT_STATUS.has(info.resource)) out.push('status');
+  if (SCALABLE.has(info.resource)) out.push('scale');
+  return out;
+}
+
+export interface GroupVersion {
+  group: string;
+  version: string;
+}
+
+/** Group versions in discovery order (the core group first, then as the resource table lists them). */
+export function groupVersions(): GroupVersion[] {
+  const seen = new Map<string, GroupVersion>();
+  for (const r of RESOURCES) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
+  return [...seen.values()];
+}
+
+const gvString = (g: string, v: string) => (g ? `${g}/${v}` : v);
+
+export function apiVersions(serverAddress: string): object {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+export function apiGroupList(): object {
+  const groups = new Map<string, string[]>();
+  for (const gv of groupVersions()) if (gv.group) groups.set(gv.group, [...(groups.get(gv.group) ?? []), gv.version]);
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: [...groups].map(([name, versions]) => apiGroup(name, versions)),
+  };
+}
+
+function apiGroup(name: string, versions: string[]): object {
+  return {
+    name,
+    versions: versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v })),
+    preferredVersion: { groupVersion: `${name}/${versions[0]}`, version: versions[0] },
+  };
+}
+
+/** GET /apis/<group>: the APIGroup, or undefined for a group kubesim does not serve. */
+export function apiGroupOf(group: string): object | undefined {
+  const versions = groupVersions().filter((gv) => gv.group === group).map((gv) => gv.version);
+  if (!versions.length) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, versions) };
+}
+
+const STATUS_VERBS = ['get', 'patch', 'update'];
+
+/** GET /api/v1 or /apis/<group>/<version>: undefined when kubesim does not serve that group version. */
+export function resourceList(group: string, version: string): object | undefined {
+  const infos = RESOURCES.filter((r) => r.group === group && r.version === version);
+  if (!infos.length) return undefined;
+  const resources: object[] = [];
+  for (const r of infos) {
+    resources.push({
+      name: r.resource,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: r.verbs,
+      ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+      ...(CATEGORIES[r.resource] ? { categories: CATEGORIES[r.resource] } : {}),
+    });
+    for (const sub of subresourcesOf(r)) {
+      resources.push({
+        name: `${r.resource}/${sub}`,
+        singularName: '',
+        namespaced: r.namespaced,
+        ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { kind: r.kind }),
+        verbs: STATUS_VERBS,
+      });
+    }
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gvString(group, version), resources };
+}
+
+/** The aggregated discovery document: the core group for /api, every other group for /apis. */
+export function aggregatedDiscovery(core: boolean): object {
+  const byGroup = new Map<string, GroupVersion[]>();
+  for (const gv of groupVersions()) {
+    if ((gv.group === '') !== core) continue;
+    byGroup.set(gv.group, [...(byGroup.get(gv.group) ?? []), gv]);
+  }
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: 'apidiscovery.k8s.io/v2',
+    metadata: {},
+    items: [...byGroup].map(([group, gvs]) => ({
+      metadata: { name: group, creationTimestamp: null },
+      versions: gvs.map((gv) => ({
+        version: gv.version,
+        resources: RESOURCES.filter((r) => r.group === gv.group && r.version === gv.version).map((r) => ({
+          resource: r.resource,
+          responseKind: { group: r.group, version: r.version, kind: r.kind },
+          scope: r.namespaced ? 'Namespaced' : 'Cluster',
+          singularResource: r.singular,
+          verbs: r.verbs,
+          ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+          ...(CATEGORIES[r.resource] ? { categories: CATEGORIES[r.resource] } : {}),
+          ...(subresourcesOf(r).length
+            ? {
+                subresources: subresourcesOf(r).map((sub) => ({
+                  subresource: sub,
+                  responseKind: sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { group: r.group, version: r.version, kind: r.kind },
+                  verbs: STATUS_VERBS,
+                })),
+              }
+            : {}),
+        })),
+        freshness: 'Current',
+      })),
+    })),
+  };
+}
+
+/**
+ * OpenAPI v3 discovery, just enough for kubectl's create and apply: each group version's document lists the
+ * PATCH operation of every kind with a fieldValidation parameter, which tells kubectl that this server checks
+ * fields itself (it does: the same decoding as `kubesim apply`), so kubectl sends fieldValidation=Strict
+ * instead of fetching OpenAPI v2 to validate client-side. Schemas are not served yet (`kubectl explain`).
+ */
+export function openAPIv3Root(): object {
+  const paths: Record<string, { serverRelativeURL: string }> = {};
+  for (const gv of groupVersions()) {
+    const p = gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`;
+    paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=0` };
+  }
+  return { paths };
+}
+
+export function openAPIv3(group: string, version: string): object | undefined {
+  const infos = RESOURCES.filter((x) => x.group === group && x.version === version);
+  if (!infos.length) return undefined;
+  const paths: Record<string, object> = {};
+  for (const r of infos) {
+    const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
+    paths[`${base}/${r.namespaced ? 'namespaces/{namespace}/' : ''}${r.resource}/{name}`] = {
+      patch: {
+        'x-kubernetes-group-version-kind': { group, version, kind: r.kind },
+        parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } }],
+        responses: {},
+      },
+    };
+  }
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.2' }, paths, components: { schemas: {} } };
+}

@@ -1,0 +1,494 @@
+// `kubesim serve`'s HTTPS server: the Kubernetes REST API over the simulated cluster, for the real kubectl,
+// Helm and client libraries. It is an edge, as src/forward/ is: no cluster logic lives here. Reads come from
+// the state as last committed; writes go through the CLI's session (the same lock, the same apiserver and
+// controller code), so kubectl and kubesim can be used side by side on one state. Changes made by other
+// processes are noticed by polling the state's head file, and reach watchers within the poll interval.
+import { timingSafeEqual } from 'node:crypto';
+import { statSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { KubeError, StatusError, badRequest } from '../api/errors.js';
+import { apiVersionOf } from '../api/resources.js';
+import type { KubeObject, Pod } from '../api/types.js';
+import type { CliIO } from '../cli/io.js';
+import type { Session } from '../cli/session.js';
+import type { Ctx } from '../cluster/context.js';
+import { isSettled } from '../cluster/settled.js';
+import { readState } from '../store/store.js';
+import { getObject } from '../store/objects.js';
+import type { ClusterState } from '../store/state.js';
+import { aggregatedDiscovery, apiGroupList, apiGroupOf, apiVersions, openAPIv3, openAPIv3Root, resourceList } from './discovery.js';
+import { ChangeFeed, type WatchEvent } from './feed.js';
+import * as rest from './rest.js';
+import { tableVersion, toTable, wantsTable } from './table.js';
+
+export interface ServerOptions {
+  session: Session;
+  address: string;
+  port: number;
+  token: string;
+  /** PEM serving certificate and key; plain HTTP without them (tests of the handlers only). */
+  tls?: { cert: string; key: string };
+  /** How often the state's head file is checked for commits made by other processes. */
+  pollMs?: number;
+  /** How often an unsettled cluster is reconciled and saved, so time-driven changes reach watchers. */
+  tickMs?: number;
+}
+
+/** The body limit of the real API server (3 MiB). */
+const MAX_BODY = 3 * 1024 * 1024;
+/** A watch without timeoutSeconds ends after this long (kube-apiserver's --min-request-timeout). */
+const DEFAULT_WATCH_SECONDS = 1800;
+const BOOKMARK_MS = 15_000;
+
+class Unsaved<T> {
+  constructor(readonly result: T) {}
+}
+
+const DISCOVERY_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+export class KubesimServer {
+  readonly feed = new ChangeFeed();
+  private server?: Server;
+  private cache?: { sig: string; state: ClusterState };
+  private writes: Promise<unknown> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
+  private readonly streams = new Set<ServerResponse>();
+  private ticking = false;
+  /** Called with each newly committed state (logs -f follows the state this way). */
+  private readonly commitListeners = new Set<(state: ClusterState) => void>();
+  private readonly tokenBytes: Buffer;
+
+  constructor(private readonly o: ServerOptions) {
+    this.tokenBytes = Buffer.from(o.token);
+  }
+
+  get statePath(): string {
+    return this.o.session.statePath;
+  }
+
+  /** Listens; resolves with the port (an ephemeral one when port is 0). */
+  async start(): Promise<number> {
+    // The cluster exists before the first request (a first command creates the default one), and whatever
+    // time has done to it is saved, so the first answers are those of a committed state.
+    await this.o.session.read();
+    await this.tick();
+    await this.current();
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    if (this.o.tls) {
+      const { createServer } = await import('node:https');
+      this.server = createServer({ cert: this.o.tls.cert, key: this.o.tls.key }, handler);
+    } else {
+      const { createServer } = await import('node:http');
+      this.server = createServer(handler);
+    }
+    const server = this.server;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.o.port, this.o.address, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.timers.push(setInterval(() => void this.poll(), this.o.pollMs ?? 50));
+    this.timers.push(setInterval(() => void this.tick(), this.o.tickMs ?? 500));
+    for (const t of this.timers) t.unref();
+    return (server.address() as AddressInfo).port;
+  }
+
+  /** Ends every watch, stops listening and waits for the last write to finish. */
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const s of this.streams) s.end();
+    this.streams.clear();
+    const server = this.server;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+    await this.writes.catch(() => undefined);
+  }
+
+  // ---- the state ----
+
+  private signature(): string {
+    try {
+      const s = statSync(this.statePath, { bigint: true });
+      return `${s.ino}:${s.mtimeNs}:${s.size}`;
+    } catch {
+      return '';
+    }
+  }
+
+  /** The state as last committed (read again only when its head file changed); watchers hear of changes. */
+  private async current(): Promise<ClusterState> {
+    const sig = this.signature();
+    if (this.cache && this.cache.sig === sig) return this.cache.state;
+    const state = readState(this.statePath) ?? (await this.o.session.read()).state;
+    this.cache = { sig, state };
+    this.feed.sync(state);
+    for (const l of this.commitListeners) l(state);
+    return state;
+  }
+
+  private async poll(): Promise<void> {
+    if ((!this.feed.watchers && !this.commitListeners.size) || this.signature() === this.cache?.sig) return;
+    try {
+      await this.current();
+    } catch {
+      // A state that cannot be read now (being replaced, damaged) is tried again at the next poll.
+    }
+  }
+
+  /** Time moves the cluster on (pods start, probes pass): save what it changed so watchers see it. */
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    const state = this.cache?.state;
+    if (state && isSettled(state)) return;
+    this.ticking = true;
+    try {
+      await this.write(async () => ({ result: undefined, stored: true }));
+    } catch {
+      // Retried at the next tick.
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** One write at a time through the CLI's session (the state lock); nothing is saved unless stored. */
+  private write<T>(fn: (state: ClusterState, ctx: Ctx) => Promise<{ result: T; stored: boolean }>): Promise<T> {
+    const run = async (): Promise<T> => {
+      try {
+        return await this.o.session.change(async (state, ctx) => {
+          const r = await fn(state, ctx);
+          if (!r.stored) throw new Unsaved(r.result);
+          return r.result;
+        });
+      } catch (e) {
+        if (e instanceof Unsaved) return e.result as T;
+        throw e;
+      } finally {
+        await this.current().catch(() => undefined);
+      }
+    };
+    const p = this.writes.then(run, run);
+    this.writes = p.catch(() => undefined);
+    return p;
+  }
+
+  // ---- requests ----
+
+  private authorized(req: IncomingMessage): boolean {
+    const h = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    if (!m) return false;
+    const given = Buffer.from(m[1]);
+    return given.length === this.tokenBytes.length && timingSafeEqual(given, this.tokenBytes);
+  }
+
+  private send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const headers: Record<string, string | number | string[]> = { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' };
+    if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    res.writeHead(code, headers);
+    res.end(text);
+  }
+
+  private sendError(res: ServerResponse, e: unknown, target?: rest.Target): void {
+    const status = rest.statusOf(e, target);
+    this.send(res, status.code, status);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let target: rest.Target | undefined;
+    try {
+      const url = new URL(req.url ?? '/', 'https://kubesim.invalid');
+      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+      const method = req.method ?? 'GET';
+      if (path === '/livez' || path === '/readyz' || path === '/healthz') return this.send(res, 200, 'ok', 'text/plain; charset=utf-8');
+      if (path === '/version') return this.send(res, 200, await this.version());
+      if (!this.authorized(req)) {
+        req.resume();
+        return this.send(res, 401, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      }
+      const accept = String(req.headers.accept ?? '');
+      if (method === 'GET') {
+        const doc = this.discovery(path, accept);
+        if (doc) return this.send(res, 200, doc.body, doc.contentType);
+      }
+      target = rest.parseTarget(path);
+      if (!target) throw rest.pathNotFound();
+      if (method === 'GET') return await this.read(req, res, target, url.searchParams, accept);
+      const body = await readBody(req);
+      // An eviction is named by its URL alone, so its (protobuf) body need not be read.
+      if (target.sub !== 'eviction' && /protobuf|cbor/i.test(String(req.headers['content-type'] ?? ''))) {
+        throw new StatusError('UnsupportedMediaType', 415, 'kubesim serve reads JSON and YAML bodies, not protobuf (which typed clients send, as kubectl create <kind> and Helm do); use kubectl apply -f or kubectl create -f with a manifest');
+      }
+      const request: rest.WriteRequest = { target, params: url.searchParams, contentType: String(req.headers['content-type'] ?? 'application/json'), text: body.text, body: undefined };
+      if (method !== 'PATCH' && target.sub !== 'eviction' && body.text.trim() !== '') request.body = await parseBody(body.text, request.contentType);
+      const t = target;
+      const warnings: string[] = [];
+      let result: rest.WriteResult;
+      if (method === 'POST' && t.sub === 'eviction') result = await this.write(async (s, c) => wrap(rest.evict(s, c, request)));
+      else if (method === 'POST' && t.sub === undefined) {
+        const obj = await rest.prepareCreate(request, warnings);
+        result = await this.write(async (s, c) => wrap(rest.create(s, c, request, obj)));
+      } else if (method === 'PUT') {
+        const obj = await rest.prepareUpdate(request, warnings);
+        result = await this.write(async (s, c) => wrap(await rest.update(s, c, request, obj)));
+      } else if (method === 'PATCH') {
+        result = await this.write(async (s, c) => wrap(await rest.patch(s, c, request)));
+      } else if (method === 'DELETE') {
+        if (body.text.trim() !== '') request.body = await parseBody(body.text, 'application/json');
+        result = await this.write(async (s, c) => wrap(rest.remove(s, c, request)));
+      } else {
+        throw new StatusError('MethodNotAllowed', 405, 'the server does not allow this method on the requested resource');
+      }
+      return this.send(res, result.code, result.body, 'application/json', [...warnings, ...result.warnings]);
+    } catch (e) {
+      return this.sendError(res, e, target);
+    }
+  }
+
+  /** A connection upgrade: pods/exec over WebSocket; anything else is refused with a Status. */
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => undefined);
+    const { handleExec } = await import('./exec.js');
+    const refuse = (e: unknown) => {
+      const status = rest.statusOf(e);
+      const body = JSON.stringify(status);
+      socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    try {
+      if (!this.authorized(req)) return refuse(new StatusError('Unauthorized', 401, 'Unauthorized'));
+      const url = new URL(req.url ?? '/', 'https://kubesim.invalid');
+      const target = rest.parseTarget(url.pathname.replace(/\/+$/, ''));
+      if (!target) throw rest.pathNotFound();
+      const host = { current: () => this.current(), write: <T>(fn: (state: ClusterState, ctx: Ctx) => Promise<{ result: T; stored: boolean }>) => this.write(fn), env: this.o.session.env };
+      await handleExec(host, req, socket, head, target, url.searchParams);
+    } catch (e) {
+      refuse(e);
+    }
+  }
+
+  private async version(): Promise<object> {
+    const state = await this.current();
+    const v = state.cluster.kubernetesVersion;
+    const [, minor] = /^v?\d+\.(\d+)/.exec(v) ?? ['', '32'];
+    return { major: '1', minor, gitVersion: v, gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: '', compiler: 'gc', platform: 'linux/amd64' };
+  }
+
+  private discovery(path: string, accept: string): { body: unknown; contentType?: string } | undefined {
+    const aggregated = accept.split(',').some((p) => p.includes('g=apidiscovery.k8s.io') && /v=v2(;|$)/.test(p.replace(/\s/g, '')));
+    if (path === '/api') return aggregated ? { body: aggregatedDiscovery(true), contentType: DISCOVERY_V2 } : { body: apiVersions(this.serverAddress()) };
+    if (path === '/apis') return aggregated ? { body: aggregatedDiscovery(false), contentType: DISCOVERY_V2 } : { body: apiGroupList() };
+    if (path === '/openapi/v3') return { body: openAPIv3Root() };
+    let m = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
+    if (m) {
+      const doc = openAPIv3(m[2] ?? '', m[1] ?? m[3]);
+      return doc ? { body: doc } : undefined;
+    }
+    if (path === '/api/v1') return { body: resourceList('', 'v1') };
+    m = /^\/apis\/([^/]+)$/.exec(path);
+    if (m) {
+      const g = apiGroupOf(m[1]);
+      return g ? { body: g } : undefined;
+    }
+    m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
+    if (m) {
+      const list = resourceList(m[1], m[2]);
+      return list ? { body: list } : undefined;
+    }
+    return undefined;
+  }
+
+  private serverAddress(): string {
+    const a = this.server?.address() as AddressInfo | null | undefined;
+    return a ? `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}` : '';
+  }
+
+  private async read(req: IncomingMessage, res: ServerResponse, t: rest.Target, params: URLSearchParams, accept: string): Promise<void> {
+    const state = await this.current();
+    const now = this.o.session.clock.now();
+    const table = wantsTable(accept);
+    const include = params.get('includeObject') ?? 'Metadata';
+    if (t.name === undefined) {
+      if (params.get('watch') === 'true' || params.get('watch') === '1') return this.watch(req, res, t, params, state, table ? tableVersion(accept) : undefined, include);
+      this.feed.track(t.info.resource, state);
+      const page = rest.listPage(state, t, params);
+      const rv = String(state.resourceVersion);
+      if (table) return this.send(res, 200, toTable(t.info, page.items, now, { include, version: tableVersion(accept), resourceVersion: rv, continueToken: page.continueToken }));
+      return this.send(res, 200, {
+        kind: `${t.info.kind}List`,
+        apiVersion: apiVersionOf(t.info),
+        metadata: { resourceVersion: rv, ...(page.continueToken ? { continue: page.continueToken, remainingItemCount: page.remaining } : {}) },
+        items: page.items,
+      });
+    }
+    if (t.sub === 'log') return this.logs(res, t, params, state);
+    rest.checkSubresource(t, ['status', 'scale']);
+    const obj = rest.getOne(state, t);
+    if (t.sub === 'scale') {
+      const { SCALABLE } = await import('./discovery.js');
+      if (!SCALABLE.has(t.info.resource)) throw rest.pathNotFound();
+      return this.send(res, 200, await rest.scaleOf(obj));
+    }
+    if (table) return this.send(res, 200, toTable(t.info, [obj], now, { include, version: tableVersion(accept), resourceVersion: obj.metadata.resourceVersion }));
+    return this.send(res, 200, obj);
+  }
+
+  private async logs(res: ServerResponse, t: rest.Target, params: URLSearchParams, state: ClusterState): Promise<void> {
+    if (t.info.resource !== 'pods') throw rest.pathNotFound();
+    const pod = rest.getOne(state, t) as KubeObject & Pod;
+    const { containerLog } = await import('../cli/logs.js');
+    const { loadUserImages, pickContainer } = await import('../cli/netcli.js');
+    const name = params.get('container') ?? '';
+    const containers = pod.spec?.containers ?? [];
+    if (!name && containers.length !== 1) throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
+    // quiet: pickContainer writes nothing, so it is given no streams.
+    const container = pickContainer(pod, name || undefined, {} as CliIO, true);
+    const images = await loadUserImages(this.o.session.env);
+    const previous = params.get('previous') === 'true';
+    const lines = containerLog(state, pod, container, images, previous);
+    const stamps = params.get('timestamps') === 'true';
+    const tail = Number(params.get('tailLines') ?? -1);
+    const shown = Number.isInteger(tail) && tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines;
+    const text = (ls: { time: string; line: string }[]) => ls.map((l) => `${stamps ? `${l.time} ` : ''}${l.line}\n`).join('');
+    if (params.get('follow') !== 'true' || previous) return this.send(res, 200, text(shown), 'text/plain');
+    // follow: what there is, then each line the container writes later (a request served, from any
+    // process), until the pod is gone or the client leaves.
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+    res.write(text(shown));
+    this.streams.add(res);
+    let sent = lines.length;
+    const end = () => {
+      this.commitListeners.delete(follow);
+      this.streams.delete(res);
+      if (!res.writableEnded) res.end();
+    };
+    const follow = (next: ClusterState) => {
+      try {
+        const now = getObject(next, 'pods', pod.metadata.namespace, pod.metadata.name);
+        if (!now || now.metadata.uid !== pod.metadata.uid) return end();
+        const all = containerLog(next, now as KubeObject & Pod, container, images, false);
+        if (all.length > sent) res.write(text(all.slice(sent)));
+        sent = all.length;
+      } catch {
+        // A container that is restarting has no log to add yet.
+      }
+    };
+    this.commitListeners.add(follow);
+    res.on('close', end);
+  }
+
+  // ---- watch ----
+
+  private watch(req: IncomingMessage, res: ServerResponse, t: rest.Target, params: URLSearchParams, state: ClusterState, tableAs: string | undefined, include: string): void {
+    const info = t.info;
+    const filter = rest.selectorFilter(info, params);
+    const inScope = (o: KubeObject) => (t.namespace === undefined || o.metadata.namespace === t.namespace) && filter(o);
+    const rvParam = params.get('resourceVersion') ?? '';
+    const sendInitial = params.get('sendInitialEvents') === 'true';
+    const bookmarks = params.get('allowWatchBookmarks') === 'true';
+    const timeout = Number(params.get('timeoutSeconds') ?? DEFAULT_WATCH_SECONDS);
+    if (rvParam !== '' && !/^\d+$/.test(rvParam)) throw badRequest(`resourceVersion: Invalid value: ${JSON.stringify(rvParam)}: must be a non-negative integer`);
+    if (!Number.isFinite(timeout) || timeout < 0) throw badRequest(`timeoutSeconds: Invalid value: ${JSON.stringify(params.get('timeoutSeconds'))}`);
+    this.feed.track(info.resource, state);
+    let from = state.resourceVersion;
+    const first: WatchEvent[] = [];
+    let gone: number | undefined;
+    if (rvParam === '' || rvParam === '0' || sendInitial) {
+      for (const o of state.objects.list(info.resource) as KubeObject[]) if (inScope(o)) first.push({ type: 'ADDED', resource: info.resource, rv: Number(o.metadata.resourceVersion), object: o });
+    } else {
+      const since = this.feed.since(info.resource, Number(rvParam));
+      if (since === 'gone') gone = this.feed.oldest(info.resource);
+      else {
+        from = Number(rvParam);
+        first.push(...since.filter((e) => inScope(e.object)));
+      }
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    // Sent now: clients wait for the headers before they consider the watch started.
+    res.flushHeaders();
+    this.streams.add(res);
+    const now = () => this.o.session.clock.now();
+    const objectOf = (o: KubeObject) => (tableAs ? toTable(info, [o], now(), { include, version: tableAs, resourceVersion: o.metadata.resourceVersion }) : { ...o, apiVersion: apiVersionOf(info), kind: info.kind });
+    const emit = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
+    const bookmark = (rv: number, annotations?: Record<string, string>) =>
+      emit('BOOKMARK', { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(rv), ...(annotations ? { annotations } : {}) } });
+    if (gone !== undefined) {
+      emit('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${gone})`, reason: 'Expired', code: 410 });
+      this.streams.delete(res);
+      res.end();
+      return;
+    }
+    let last = from;
+    for (const e of first) emit(e.type, objectOf(e.object));
+    if (sendInitial && bookmarks) bookmark(state.resourceVersion, { 'k8s.io/initial-events-end': 'true' });
+    const unsubscribe = this.feed.subscribe((events) => {
+      try {
+        for (const e of events) {
+          if (e.resource !== info.resource || (e.rv <= last && e.type !== 'DELETED')) continue;
+          if (!inScope(e.object)) continue;
+          emit(e.type, objectOf(e.object));
+        }
+        last = Math.max(last, this.feed.rv);
+      } catch (err) {
+        // The stream ends with a Status, as any failure does; the client watches again.
+        emit('ERROR', rest.statusOf(err));
+        end();
+      }
+    });
+    const timers: NodeJS.Timeout[] = [];
+    const end = () => {
+      unsubscribe();
+      for (const x of timers) clearTimeout(x);
+      this.streams.delete(res);
+      if (!res.writableEnded) res.end();
+    };
+    if (bookmarks) timers.push(setInterval(() => bookmark(Math.max(last, this.feed.rv)), BOOKMARK_MS));
+    timers.push(setTimeout(end, timeout * 1000));
+    req.on('close', end);
+    res.on('close', end);
+  }
+}
+
+function wrap(r: rest.WriteResult): { result: rest.WriteResult; stored: boolean } {
+  return { result: r, stored: r.stored };
+}
+
+async function readBody(req: IncomingMessage): Promise<{ text: string }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_BODY) throw new StatusError('RequestEntityTooLarge', 413, `Request entity too large: limit is ${MAX_BODY}`);
+    chunks.push(c);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8') };
+}
+
+async function parseBody(text: string, contentType: string): Promise<unknown> {
+  const ct = contentType.split(';')[0].trim().toLowerCase();
+  try {
+    if (ct === 'application/yaml') {
+      const { loadYaml, yamlToValue } = await import('../api/manifest.js');
+      return yamlToValue(await loadYaml(), text);
+    }
+    return JSON.parse(text);
+  } catch (e) {
+    if (e instanceof KubeError) throw badRequest(e.message);
+    throw badRequest("couldn't get version/kind; json parse error: the body is not valid JSON");
+  }
+}
+

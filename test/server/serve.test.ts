@@ -1,0 +1,309 @@
+// `kubesim serve` driven by the real kubectl v1.32 over HTTPS on an ephemeral loopback port, with the kubesim
+// CLI working on the same state beside it: what kubectl prints must be what kubesim prints.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { BIN, ROOT, tempCluster, type CliResult, type TempCluster } from '../support/cli.js';
+import { skipWithoutKubectl } from '../support/stub-apiserver.js';
+
+const skip = skipWithoutKubectl();
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  kubeconfig: string;
+  stderr: () => string;
+}
+
+async function startServe(c: TempCluster): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const line = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 15_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve(out.split('\n')[0]);
+      }
+    });
+    child.on('exit', () => reject(new Error(`serve exited: ${err}`)));
+  });
+  const m = /^Serving the kubesim cluster at (https:\/\/127\.0\.0\.1:\d+); KUBECONFIG=(.+)$/.exec(line);
+  assert.ok(m, `start line: ${line}`);
+  return { child, url: m[1], kubeconfig: m[2], stderr: () => err };
+}
+
+function kubectl(s: Served, c: TempCluster, args: string[], opts: { timeoutMs?: number; until?: RegExp } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), ...args], {
+      env: { ...process.env, HOME: c.dir, KUBECONFIG: s.kubeconfig, NO_COLOR: '1' },
+      cwd: ROOT,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (opts.until?.test(stdout)) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGINT'), opts.timeoutMs) : undefined;
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** A raw request with the server's CA (and the token unless told otherwise). */
+function raw(s: Served, path: string, opts: { token?: string | null; accept?: string } = {}): Promise<{ code: number; body: string; type: string }> {
+  const dir = s.kubeconfig.replace(/\/kubeconfig$/, '');
+  const token = opts.token === undefined ? readFileSync(join(dir, 'token'), 'utf8').trim() : opts.token;
+  return new Promise((resolve, reject) => {
+    const req = request(`${s.url}${path}`, { ca: readFileSync(join(dir, 'ca.crt')), headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), Accept: opts.accept ?? 'application/json' } }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ code: res.statusCode ?? 0, body, type: String(res.headers['content-type'] ?? '') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('kubesim serve with the real kubectl', { skip }, () => {
+  let c: TempCluster;
+  let s: Served;
+
+  before(async () => {
+    c = tempCluster();
+    c.run(['get', 'nodes']);
+    s = await startServe(c);
+  });
+
+  after(async () => {
+    if (s?.child.exitCode === null) s.child.kill('SIGKILL');
+    c?.cleanup();
+  });
+
+  test('keeps its credentials beside the state, readable by the owner only, and writes a kubeconfig for context kubesim', () => {
+    assert.equal(s.kubeconfig, `${c.state}.serve/kubeconfig`);
+    for (const f of ['ca.crt', 'ca.key', 'apiserver.crt', 'apiserver.key', 'token', 'kubeconfig']) {
+      assert.equal(statSync(join(`${c.state}.serve`, f)).mode & 0o777, 0o600, f);
+    }
+    const kc = readFileSync(s.kubeconfig, 'utf8');
+    assert.match(kc, /current-context: kubesim/);
+    assert.match(kc, /certificate-authority-data: /);
+  });
+
+  test('refuses a request without the token with an Unauthorized Status; health checks need none', async () => {
+    const r = await raw(s, '/api/v1/pods', { token: null });
+    assert.equal(r.code, 401);
+    assert.deepEqual(JSON.parse(r.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    assert.equal((await raw(s, '/readyz', { token: null })).body, 'ok');
+    const bad = await raw(s, '/api/v1/pods', { token: 'x'.repeat(43) });
+    assert.equal(bad.code, 401);
+  });
+
+  test('serves aggregated discovery when asked for it', async () => {
+    const r = await raw(s, '/apis', { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' });
+    assert.match(r.type, /g=apidiscovery.k8s.io;v=v2/);
+    const doc = JSON.parse(r.body);
+    const apps = doc.items.find((i: { metadata: { name: string } }) => i.metadata.name === 'apps');
+    const deploy = apps.versions[0].resources.find((x: { resource: string }) => x.resource === 'deployments');
+    assert.deepEqual(deploy.shortNames, ['deploy']);
+    assert.deepEqual(deploy.categories, ['all']);
+    assert.deepEqual(deploy.subresources.map((x: { subresource: string }) => x.subresource), ['status', 'scale']);
+  });
+
+  test('kubectl apply creates, then finds nothing to change', async () => {
+    const r = await kubectl(s, c, ['apply', '-f', 'manifests/kiada-pod.yaml']);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, 'pod/kiada created\n');
+    assert.equal(r.code, 0);
+    const again = await kubectl(s, c, ['apply', '-f', 'manifests/kiada-pod.yaml']);
+    assert.equal(again.stdout, 'pod/kiada unchanged\n');
+  });
+
+  test('kubectl get -o wide prints exactly what kubesim get -o wide prints', async () => {
+    for (const args of [['get', 'pods', '-o', 'wide'], ['get', 'pods', '-A', '-o', 'wide']]) {
+      const k = await kubectl(s, c, args);
+      const ours = c.run(args);
+      assert.equal(k.stderr, '');
+      assert.equal(k.stdout, ours.stdout, args.join(' '));
+    }
+    const k = await kubectl(s, c, ['get', 'pods', '-o', 'wide']);
+    assert.match(k.stdout, /^kiada +1\/1 +Running +0 /m);
+  });
+
+  test('kubectl describe pod shows the pod as kubesim describes it (event ages are kubectl\'s own clock)', async () => {
+    const k = await kubectl(s, c, ['describe', 'pod', 'kiada']);
+    const ours = c.run(['describe', 'pod', 'kiada']);
+    assert.equal(k.code, 0);
+    // kubectl computes event ages from the host's clock; kubesim from the simulated one.
+    const ageless = (t: string) => t.replace(/^ {2}Normal +(\S+) +\S+ +(.*)$/gm, '  Normal $1 AGE $2').replace(/^ {2}Type +Reason +Age +From +Message$/m, 'HEADER');
+    assert.equal(ageless(k.stdout), ageless(ours.stdout));
+    assert.match(k.stdout, /^Status: +Running$/m);
+    const logs = await kubectl(s, c, ['logs', 'kiada']);
+    assert.equal(logs.stdout, c.run(['logs', 'kiada']).stdout);
+    assert.match(logs.stdout, /^Kiada 0\.1 starting\.\.\./m);
+  });
+
+  test('kubectl expose creates the service the control plane allocates, as kubesim shows it', async () => {
+    const r = await kubectl(s, c, ['expose', 'pod', 'kiada', '--type=NodePort', '--port=80', '--target-port=8080']);
+    assert.equal(r.stdout, 'service/kiada exposed\n');
+    const k = await kubectl(s, c, ['get', 'svc', 'kiada', '-o', 'wide']);
+    assert.equal(k.stdout, c.run(['get', 'svc', 'kiada', '-o', 'wide']).stdout);
+    assert.match(k.stdout, /^kiada +NodePort +10\.\S+ +<none> +80:3\d{4}\/TCP /m);
+  });
+
+  test('kubectl scale goes through the scale subresource; rollout status and get agree with kubesim', async () => {
+    const manifest = join(c.dir, 'web.yaml');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(manifest, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n');
+    assert.equal((await kubectl(s, c, ['apply', '-f', manifest])).stdout, 'deployment.apps/web created\n');
+    const r = await kubectl(s, c, ['scale', 'deployment', 'web', '--replicas=3']);
+    assert.equal(r.stdout, 'deployment.apps/web scaled\n');
+    const st = await kubectl(s, c, ['rollout', 'status', 'deployment', 'web']);
+    assert.equal(st.stdout, 'deployment "web" successfully rolled out\n');
+    const k = await kubectl(s, c, ['get', 'deploy,rs', '-o', 'wide']);
+    assert.equal(k.stdout, c.run(['get', 'deploy,rs', '-o', 'wide']).stdout);
+    assert.match(k.stdout, /^deployment\.apps\/web +3\/3 +3 +3 /m);
+  });
+
+  test('an API error reaches kubectl as its own error line', async () => {
+    const r = await kubectl(s, c, ['get', 'pod', 'nope']);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'Error from server (NotFound): pods "nope" not found\n');
+    assert.equal(r.code, 1);
+    const d = await kubectl(s, c, ['get', 'deploy', 'nope']);
+    assert.equal(d.stderr, 'Error from server (NotFound): deployments.apps "nope" not found\n');
+    // Validation and strict decoding: the same lines as kubesim's own apply.
+    const { writeFileSync } = await import('node:fs');
+    const bad = join(c.dir, 'bad.yaml');
+    writeFileSync(bad, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  foo: 1\n  containers:\n  - name: c\n');
+    const strict = await kubectl(s, c, ['apply', '-f', bad]);
+    assert.equal(strict.stderr, `Error from server (BadRequest): error when creating "${bad}": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.foo"\n`);
+    assert.equal(strict.stderr, c.run(['apply', '-f', bad]).stderr);
+    writeFileSync(bad, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: c\n');
+    const invalid = await kubectl(s, c, ['apply', '-f', bad]);
+    assert.equal(invalid.stderr, 'The Pod "bad" is invalid: spec.containers[0].image: Required value\n');
+    assert.equal(invalid.code, 1);
+  });
+
+  test('kubectl get -w sees a pod the kubesim CLI creates on the same state', async () => {
+    const watching = kubectl(s, c, ['get', 'pods', '-w', '--output-watch-events'], { timeoutMs: 10_000, until: /^ADDED +from-cli /m });
+    await new Promise((r) => setTimeout(r, 1500));
+    const created = await c.runAsync(['run', 'from-cli', '--image=nginx']);
+    assert.equal(created.stdout, 'pod/from-cli created\n');
+    const w = await watching;
+    assert.match(w.stdout, /^EVENT +NAME +READY +STATUS/m);
+    assert.match(w.stdout, /^ADDED +kiada +1\/1 +Running/m);
+    assert.match(w.stdout, /^ADDED +from-cli +/m);
+  });
+
+  test('a watch from a resourceVersion older than the server holds is answered 410 Expired', async () => {
+    const r = await raw(s, '/api/v1/namespaces/default/pods?watch=true&resourceVersion=1&timeoutSeconds=1');
+    assert.equal(r.code, 200);
+    const ev = JSON.parse(r.body.trim().split('\n')[0]);
+    assert.equal(ev.type, 'ERROR');
+    assert.equal(ev.object.code, 410);
+    assert.equal(ev.object.reason, 'Expired');
+  });
+
+  test('a watch from a list\'s resourceVersion sees every later change once, in resourceVersion order', async () => {
+    const list = JSON.parse((await raw(s, '/api/v1/namespaces/default/pods')).body);
+    const from = Number(list.metadata.resourceVersion);
+    const dir = s.kubeconfig.replace(/\/kubeconfig$/, '');
+    const events: { type: string; name: string; rv: number }[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      const req = request(`${s.url}/api/v1/namespaces/default/pods?watch=true&resourceVersion=${from}&timeoutSeconds=15`, {
+        ca: readFileSync(join(dir, 'ca.crt')),
+        headers: { Authorization: `Bearer ${readFileSync(join(dir, 'token'), 'utf8').trim()}` },
+      }, (res) => {
+        let buf = '';
+        res.on('data', (d) => {
+          buf += d;
+          let i;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const ev = JSON.parse(buf.slice(0, i));
+            buf = buf.slice(i + 1);
+            events.push({ type: ev.type, name: ev.object.metadata.name, rv: Number(ev.object.metadata.resourceVersion) });
+            if (ev.type === 'DELETED' && ev.object.metadata.name === 'w1') req.destroy();
+          }
+        });
+        res.on('close', () => resolve());
+      });
+      req.on('error', () => resolve());
+      req.on('timeout', reject);
+      req.end();
+    });
+    assert.equal((await c.runAsync(['run', 'w1', '--image=nginx'])).code, 0);
+    assert.equal((await kubectl(s, c, ['label', 'pod', 'w1', 'step=two'])).stdout, 'pod/w1 labeled\n');
+    assert.equal((await c.runAsync(['delete', 'pod', 'w1'])).code, 0);
+    await done;
+    const mine = events.filter((e) => e.name === 'w1');
+    assert.equal(mine[0].type, 'ADDED');
+    assert.equal(mine[mine.length - 1].type, 'DELETED');
+    assert.ok(mine.some((e) => e.type === 'MODIFIED'));
+    for (const e of events) assert.ok(e.rv > from, `an event at or before the list: ${JSON.stringify(e)}`);
+    for (let i = 1; i < events.length; i++) assert.ok(events[i].rv > events[i - 1].rv, `resourceVersions increase: ${JSON.stringify(events)}`);
+  });
+
+  test('a list is cut by limit and continued', async () => {
+    const first = JSON.parse((await raw(s, '/api/v1/pods?limit=2')).body);
+    assert.equal(first.items.length, 2);
+    assert.ok(first.metadata.continue);
+    const all = JSON.parse((await raw(s, '/api/v1/pods')).body);
+    const rest = JSON.parse((await raw(s, `/api/v1/pods?continue=${encodeURIComponent(first.metadata.continue)}`)).body);
+    assert.deepEqual([...first.items, ...rest.items].map((p: { metadata: { name: string } }) => p.metadata.name), all.items.map((p: { metadata: { name: string } }) => p.metadata.name));
+  });
+
+  test('kubectl exec runs the command in the simulated shell over WebSocket, with its output and exit code', async () => {
+    const r = await kubectl(s, c, ['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    const ours = c.run(['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    assert.equal(r.stdout, 'out\n');
+    assert.equal(r.stderr, 'err\ncommand terminated with exit code 3\n');
+    assert.equal(r.code, 3);
+    assert.deepEqual([r.stdout, r.stderr, r.code], [ours.stdout, ours.stderr, ours.code]);
+    const curl = await kubectl(s, c, ['exec', 'kiada', '--', 'curl', '-s', 'http://kiada:8080']);
+    assert.equal(curl.stdout, c.run(['exec', 'kiada', '--', 'curl', '-s', 'http://kiada:8080']).stdout);
+    assert.match(curl.stdout, /^Kiada version 0\.1\. Request processed by "kiada"/);
+    const piped = await new Promise<CliResult>((resolve) => {
+      const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), 'exec', '-i', 'kiada', '--', 'cat'], { env: { ...process.env, HOME: c.dir } });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr: '' }));
+      child.stdin.end('from stdin\n');
+    });
+    assert.equal(piped.stdout, 'from stdin\n');
+    assert.equal(piped.code, 0);
+  });
+
+  test('kubectl logs -f follows lines written by another process and ends when kubectl delete removes the pod', async () => {
+    const following = kubectl(s, c, ['logs', '-f', 'kiada'], { timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = (await raw(s, '/api/v1/namespaces/default/pods/kiada/log')).body;
+    assert.equal((await c.runAsync(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/'])).code, 0);
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await kubectl(s, c, ['delete', 'pod', 'kiada']);
+    assert.equal(r.stdout, 'pod "kiada" deleted\n');
+    assert.doesNotMatch(c.run(['get', 'pods']).stdout, /kiada/);
+    const f = await following;
+    assert.equal(f.code, 0, 'the stream ended with the pod, not by the timeout');
+    assert.ok(f.stdout.startsWith(before));
+    assert.match(f.stdout.slice(before.length), /^Received request for \/ from \S+\n$/);
+  });
+
+  test('Ctrl-C stops the server cleanly', async () => {
+    const exited = new Promise<number | null>((resolve) => s.child.on('exit', (code) => resolve(code)));
+    s.child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.equal(s.stderr(), 'kubesim serve: stopped\n');
+  });
+});
