@@ -9,6 +9,10 @@ export interface GlobalOptions {
   namespace?: string;
   allNamespaces?: boolean;
   state?: string;
+  context?: string;
+  kubeconfig?: string;
+  cluster?: string;
+  user?: string;
 }
 
 /**
@@ -35,9 +39,11 @@ export function addGlobalFlags(cmd: Command, opts: { allNamespaces?: boolean } =
   cmd.option('-n, --namespace <namespace>', 'namespace scope for this request');
   if (opts.allNamespaces) cmd.option('-A, --all-namespaces', 'list across all namespaces');
   cmd.option('--state <path>', 'kubesim state file (default $KUBESIM_STATE or ~/.kube/kubesim/state.json)');
-  // Accepted for kubectl compatibility; kubesim has one cluster per state file.
+  // The kubeconfig selection (src/cli/context.ts resolves it before the verb runs; `kubesim options` lists them).
   cmd.addOption(new Option('--context <name>').hideHelp());
   cmd.addOption(new Option('--kubeconfig <path>').hideHelp());
+  cmd.addOption(new Option('--cluster <name>').hideHelp());
+  cmd.addOption(new Option('--user <name>').hideHelp());
   return cmd;
 }
 
