@@ -99,6 +99,8 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
  */
 function selectsContext(name: string, rest: string[]): boolean {
   if (name === 'options' || name === 'config' || name === 'alias-dir') return false;
+  // kubectl prints its own version without reading the kubeconfig's context.
+  if (name === 'version' && rest.some((w) => w === '--client' || w === '--client=true')) return false;
   if (name === 'cluster') {
     const action = rest.find((w, k) => !w.startsWith('-') && !(k > 0 && ['--name', '--seed', '--workers', '--state', '--kubeconfig', '--context', '-n', '--namespace', '--cluster', '--user'].includes(rest[k - 1])));
     return action === 'info' || action === undefined;
