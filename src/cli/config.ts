@@ -241,8 +241,11 @@ const SUBS: Record<string, Sub> = {
         const p = await structuredPrinter(format, arg, { readFile: (f) => readFileSync(f, 'utf8') });
         if (!p) throw new CommandError(`unable to match a printer suitable for the output format "${output}"`);
         io.stdout.write(await p(doc as never));
+      } else if (format === 'name') {
+        // A Config has no name: kubectl's name printer says so.
+        io.stdout.write('config/<unknown>\n');
       } else {
-        throw new CommandError(`unable to match a printer suitable for the output format "${output}", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,yaml`);
+        throw new CommandError(`unable to match a printer suitable for the output format "${output}", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`);
       }
       return 0;
     },

@@ -74,6 +74,8 @@ test('the kubeconfig kubesim wrote reads the same through kubectl', { skip: skip
     ['config', 'view', '--minify', '--context', 'kind-b', '-o', 'json'],
     ['config', 'view', '--minify', '--context', 'nope'],
     ['config', 'view', '-o', 'jsonpath={.contexts[*].name}'],
+    ['config', 'view', '-o', 'name'],
+    ['config', 'view', '-o', 'bogus'],
     ['config', 'get-contexts'],
     ['config', 'get-contexts', '-o', 'name'],
     ['config', 'get-contexts', 'kind-a', '--no-headers'],
