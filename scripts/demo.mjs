@@ -159,6 +159,9 @@ try {
   await portForwardDemo();
   step(['logs', 'kiada', '--tail', '3']);
 
+  say('explain prints the API documentation of a field, from the OpenAPI schema kubesim serves.');
+  step(['explain', 'service.spec.sessionAffinity']);
+
   say('A second cluster has its own state and kubeconfig context; config use-context switches back.');
   step(['cluster', 'create', '--name', 'lab', '--workers', '1']);
   step(['get', 'nodes']);

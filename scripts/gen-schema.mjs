@@ -39,13 +39,14 @@ const stripComments = (s) => s.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\
 const defs = new Map();
 for (const pkg of pkgDirs) {
   for (const file of walk(pkg)) {
-    const text = stripComments(readFileSync(file, 'utf8'));
+    const raw = readFileSync(file, 'utf8');
+    const text = stripComments(raw);
     const exp = /export \{ (I\w+) as I(IoK8s\w+)/.exec(text);
     if (!exp) continue;
     const [, localName, id] = exp;
     const iface = new RegExp(`export interface ${localName}(?: extends [\\w, ]+)? \\{([\\s\\S]*?)\\n\\}`).exec(text);
     const alias = new RegExp(`export declare type ${localName} = ([^;]+);`).exec(text);
-    defs.set(id, { file, body: iface?.[1], alias: alias?.[1]?.trim() });
+    defs.set(id, { file, raw, localName, body: iface?.[1], alias: alias?.[1]?.trim() });
   }
 }
 
@@ -130,3 +131,5 @@ export const SCHEMA: SchemaDefs = ${JSON.stringify(sorted)};
 `;
 writeFileSync(join(root, 'src/api/schema-data.ts'), out);
 console.log(`wrote ${Object.keys(sorted).length} definitions`);
+
+await import('./gen-openapi-data.mjs').then((m) => m.writeOpenAPIData({ defs, roots: ROOTS, root, nm, parseType, formats }));

@@ -36,6 +36,7 @@ const VERBS = new Map<string, Loader>([
   ['api-resources', () => import('./api-resources.js')],
   ['api-versions', () => import('./api-versions.js')],
   ['wait', () => import('./wait.js')],
+  ['explain', () => import('./explain.js')],
   ['config', () => import('./config.js')],
   ['alias-dir', () => import('./alias-dir.js')],
 ]);

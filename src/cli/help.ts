@@ -9,6 +9,7 @@ const GROUPS: [string, [string, string][]][] = [
     ['set', 'Set specific features on objects'],
   ]],
   ['Basic Commands (Intermediate)', [
+    ['explain', 'Show the documentation of a resource type or of one of its fields'],
     ['get', 'Display one or many resources'],
     ['delete', 'Delete resources by file names, stdin, resources and names, or by resources and label selector'],
   ]],

@@ -8,13 +8,13 @@
 // moves with time (state.unsettled). reconcileAll() runs every controller over every object: the oracle the
 // incremental one is tested against (test/cluster/equivalence.test.ts), and the fallback for a state that
 // does not yet record what is unsettled.
-import type { KubeObject, Service } from '../api/types.js';
+import type { KubeObject, ReplicaSet, ReplicationController, Service } from '../api/types.js';
 import { listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import type { Ctx } from './context.js';
 import { runEndpointsController } from './endpoints.js';
 import { podInformer, PodInformer, type Round, type Scope } from './informer.js';
-import { matchesMap } from '../api/labels.js';
+import { matchesLabelSelector, matchesMap } from '../api/labels.js';
 import { runKubelet } from './kubelet.js';
 import { runKubeletAdmission, runScheduler } from './scheduler.js';
 import { runServiceController } from './services.js';
@@ -82,6 +82,15 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
     }
     return byUID;
   };
+  let owners: { key: string; namespace?: string; selects: (labels: Record<string, string> | undefined) => boolean }[] | undefined;
+  const replicaOwners = () => {
+    if (!owners) {
+      owners = [];
+      for (const rs of listObjects<ReplicaSet>(state, 'replicasets')) owners.push({ key: `replicasets/${rs.metadata.namespace}/${rs.metadata.name}`, namespace: rs.metadata.namespace, selects: (l) => matchesLabelSelector(rs.spec?.selector, l) });
+      for (const rc of listObjects<ReplicationController>(state, 'replicationcontrollers')) owners.push({ key: `replicationcontrollers/${rc.metadata.namespace}/${rc.metadata.name}`, namespace: rc.metadata.namespace, selects: (l) => matchesMap(rc.spec?.selector, l) });
+    }
+    return owners;
+  };
   const queueOwner = (o: KubeObject | undefined) => {
     const ref = o?.metadata.ownerReferences?.find((x) => x.controller);
     const k = ref && controllersByUID().get(ref.uid);
@@ -106,6 +115,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
         touched.workloads.add(`${kind}/${key}`);
         scope.workloads.add(`${kind}/${key}`);
         byUID = undefined;
+        owners = undefined;
         queueOwner((state.objects.get(kind, key) ?? removed) as KubeObject | undefined);
       }
     }
@@ -115,8 +125,9 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
         policy.pod(p);
         if (p.metadata.ownerReferences?.some((x) => x.controller)) queueOwner(p);
         else {
-          // An orphan: any ReplicaSet or ReplicationController of its namespace may adopt it.
-          for (const k of controllersByUID().values()) if ((k.startsWith('replicasets/') || k.startsWith('replicationcontrollers/')) && k.split('/')[1] === p.metadata.namespace) scope.workloads.add(k);
+          // An orphan: the ReplicaSets and ReplicationControllers of its namespace whose selector matches it may
+          // adopt it (the ReplicaSet controller's getPodReplicaSets); the others never look at it.
+          for (const o of replicaOwners()) if (o.namespace === p.metadata.namespace && o.selects(p.metadata.labels)) scope.workloads.add(o.key);
         }
       }
       services ??= listObjects<Service>(state, 'services');

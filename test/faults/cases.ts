@@ -311,7 +311,7 @@ function manifestCases(): FaultCase[] {
 // Command lines: every verb with an unknown flag, a flag without its value, and values kubectl refuses.
 
 const VERBS: string[][] = [
-  ['cluster', 'info'], ['version'], ['get', 'pods'], ['describe', 'pods'], ['apply'], ['create'], ['delete', 'pods'], ['expose', 'pod', 'p1'],
+  ['cluster', 'info'], ['version'], ['explain', 'svc'], ['get', 'pods'], ['describe', 'pods'], ['apply'], ['create'], ['delete', 'pods'], ['expose', 'pod', 'p1'],
   ['run', 'x', '--image=nginx'], ['exec', 'p1'], ['debug', 'node/kind-worker'], ['logs', 'p1'], ['port-forward', 'pod/p1', '8080'],
   ['tunnel'], ['scale', 'deploy/d', '--replicas=2'], ['set', 'image', 'deploy/d', 'app=nginx:2'], ['rollout', 'status', 'deploy/d'],
   ['label', 'pod', 'p1', 'a=b'], ['annotate', 'pod', 'p1', 'a=b'], ['api-resources'], ['patch', 'svc', 's', '-p', '{}'], ['replace', '-f', 'x'], ['diff', '-f', 'x'],
@@ -514,6 +514,16 @@ function flagCases(): FaultCase[] {
   out.push({ name: 'get pods --state /etc/passwd', args: ['get', 'pods', '--state', '/etc/passwd'] });
   out.push({ name: 'get pods --state /dev/zero', args: ['get', 'pods', '--state', '/dev/zero'] });
   out.push({ name: 'get pods --state a FIFO', args: ['get', 'pods', '--state', '@fifo'] });
+  // explain: unknown types and fields, paths that are not paths, formats and versions it does not have.
+  for (const args of [
+    ['explain'], ['explain', 'nope'], ['explain', 'svc.nope'], ['explain', 'svc.spec..ports'], ['explain', '.'], ['explain', '...'],
+    ['explain', 'svc.__proto__'], ['explain', 'constructor'], ['explain', 'svc.spec.constructor'], ['explain', 'svc', 'pods'],
+    ['explain', 'svc', '-o', 'json'], ['explain', 'svc', '-o', 'plaintext-openapiv2'], ['explain', 'svc', '--api-version=v2'],
+    ['explain', 'svc', '--api-version=apps/v1'], ['explain', 'svc', '--api-version=/'], ['explain', 'svc', '--recursive=maybe'],
+    ['explain', `svc${'.spec'.repeat(2000)}`],
+  ]) {
+    out.push({ name: args.join(' ').slice(0, 80), args });
+  }
   for (const v of VERBS) {
     out.push({ name: `${v.join(' ')} --bogus`, args: [...v, '--bogus'] });
     out.push({ name: `${v[0]} -Z`, args: [v[0], '-Z'] });

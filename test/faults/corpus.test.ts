@@ -15,6 +15,7 @@ const KUBECTL_SHAPED = [
   /^error: /,
   /^Error: /,
   /^Error from server/,
+  /^the server doesn't have a resource type "/,
   /^The \S+ "[^"]*" is invalid/,
   /^The request is invalid: /,
   /^unable to decode /,

@@ -6,7 +6,7 @@
 // then single objects and lists (JSON; it offers protobuf and as=Table but takes plain JSON). `describe` lists
 // events with fieldSelector involvedObject.*, node pods with spec.nodeName/status.phase, ReplicaSets and
 // EndpointSlices with labelSelector. `expose`/`run --dry-run=client` need only discovery and GETs; `create|apply -f
-// --dry-run=client` validate through OpenAPI v3, for which the stub serves just enough (see openAPIv3). OpenAPI v2
+// --dry-run=client` validate through OpenAPI v3, and `explain` reads it: the stub serves kubesim's own documents (see openAPIv3). OpenAPI v2
 // (protobuf) is not served, so `--validate` messages from client-side schemas are out of reach: 404.
 //
 // Writes (POST/PUT/PATCH/DELETE) answer 405: kubectl's --dry-run=client paths never send them.
@@ -16,6 +16,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openAPIV3Document, openAPIV3Index } from '../../src/api/openapi.js';
+import { OPENAPI_DATA } from '../../src/api/openapi-data.js';
 import { apiVersionOf, RESOURCES, resourceForKind, type ResourceInfo } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { listObjects } from '../../src/store/objects.js';
@@ -116,23 +118,13 @@ function resourceList(group: string, version: string): object {
 }
 
 /**
- * A minimal OpenAPI v3 document for one group/version. kubectl's create/apply -f first asks whether the server
- * validates fields itself (a PATCH operation for the kind with a `fieldValidation` parameter); saying yes here
- * spares it the protobuf OpenAPI v2 download for client-side validation, which this stub cannot serve.
+ * The OpenAPI v3 document of one group/version, from the same generated definitions kubesim serves and
+ * explains (src/api/openapi.ts), so `kubectl explain` runs against it. Its PATCH operations carry the
+ * `fieldValidation` parameter: kubectl's create/apply -f then trusts the server to validate fields, which spares
+ * it the protobuf OpenAPI v2 download for client-side validation that this stub cannot serve.
  */
 function openAPIv3(group: string, version: string): object {
-  const paths: Record<string, object> = {};
-  for (const r of ALL.filter((x) => x.group === group && x.version === version)) {
-    const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
-    paths[`${base}/${r.namespaced ? 'namespaces/{namespace}/' : ''}${r.resource}/{name}`] = {
-      patch: {
-        'x-kubernetes-group-version-kind': { group, version, kind: r.kind },
-        parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string' } }],
-        responses: {},
-      },
-    };
-  }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.2' }, paths, components: { schemas: {} } };
+  return openAPIV3Document(OPENAPI_DATA, group, version, ALL);
 }
 
 /** Resolves a dotted field path (metadata.name, involvedObject.uid, spec.nodeName) to a string; missing is "". */
@@ -243,11 +235,7 @@ export async function startStubServer(input: ClusterState | KubeObject[]): Promi
         })),
       });
     }
-    if (p === '/openapi/v3') {
-      const paths: Record<string, { serverRelativeURL: string }> = { 'api/v1': { serverRelativeURL: '/openapi/v3/api/v1?hash=0' } };
-      for (const gv of groupVersions()) paths[`apis/${gv.group}/${gv.version}`] = { serverRelativeURL: `/openapi/v3/apis/${gv.group}/${gv.version}?hash=0` };
-      return send(200, { paths });
-    }
+    if (p === '/openapi/v3') return send(200, openAPIV3Index(ALL));
     let oa = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(p);
     if (oa) return send(200, openAPIv3(oa[2] ?? '', oa[1] ?? oa[3]));
     if (p === '/openapi/v2') return send(200, { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.2' }, paths: {}, definitions: {} });
