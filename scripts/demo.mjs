@@ -9,7 +9,8 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'bin', 'kubesim');
 const dir = mkdtempSync(join(tmpdir(), 'kubesim-demo-'));
-const env = { ...process.env, KUBESIM_STATE: join(dir, 'state.json'), KUBESIM_SEED: '42' };
+// KUBECONFIG cleared: the demo's clusters stay in its own kubeconfig beside its state, never in yours.
+const env = { ...process.env, KUBECONFIG: '', KUBESIM_STATE: join(dir, 'state.json'), KUBESIM_SEED: '42' };
 const bold = process.stdout.isTTY && !process.env.NO_COLOR ? (s) => `\x1b[1m${s}\x1b[0m` : (s) => s;
 
 // Verbs that kubectl has are shown as the workshop types them (alias kubectl=kubesim); the rest as kubesim.
@@ -163,6 +164,12 @@ try {
   say('A kustomize overlay (a base and overlays/dev with a configMapGenerator) applied with -k; a go-template lists what it made.');
   step(['apply', '-k', 'manifests/kustomize/overlays/dev']);
   step(['get', 'deploy,cm', '-n', 'dev', '-l', 'env=dev', '-o', 'go-template={{range .items}}{{.kind}}/{{.metadata.name}}{{"\\n"}}{{end}}']);
+
+  say('A second cluster has its own state and kubeconfig context; config use-context switches back.');
+  step(['cluster', 'create', '--name', 'lab', '--workers', '1']);
+  step(['get', 'nodes']);
+  step(['config', 'use-context', 'kind-kind']);
+  step(['config', 'get-contexts']);
 
   say('The state is files a command reads only in part; state check reads every object and says what it found.');
   step(['state', 'check']);

@@ -1,4 +1,5 @@
 // `kubesim cluster create|delete|info`: the simulated cluster's lifecycle (kind-like), and cluster-info.
+import { existsSync } from 'node:fs';
 import { CommandError } from '../api/errors.js';
 import { createCluster } from '../cluster/bootstrap.js';
 import { readState, removeState, resolveStatePath, withLock, writeStateAtomic } from '../store/store.js';
@@ -11,8 +12,11 @@ import { seedEnvError } from './environment.js';
 
 const HELP = `Create, delete and inspect the simulated cluster kept in the state file.
 
- The state file is chosen by --state, else $KUBESIM_STATE, else ~/.kube/kubesim/state.json. Any command creates
-the default cluster on first use; 'cluster create' makes one with a chosen name, seed or shape.
+ The default cluster "kind" keeps its state in --state, else $KUBESIM_STATE, else ~/.kube/kubesim/state.json, and
+any command creates it on first use. 'cluster create --name NAME' makes another one (its state under
+clusters/NAME/ beside the default one), adds the cluster, user and context "kind-NAME" to the kubeconfig
+(--kubeconfig, else $KUBECONFIG, else kubesim's own file beside the state) and makes that context current, as
+kind does; 'cluster delete --name NAME' removes them again.
 
 Examples:
   # A new cluster whose names, IPs and load-balancing choices repeat exactly for the same commands
@@ -25,11 +29,11 @@ Examples:
   kubesim cluster info
 
   # Remove the cluster (and its state file)
-  kubesim cluster delete
+  kubesim cluster delete [--name NAME] [--kubeconfig FILE]
 
 Usage:
-  kubesim cluster create [--name NAME] [--seed N] [--workers N] [--no-load-balancer] [--workstation-reaches-pods]
-  kubesim cluster delete
+  kubesim cluster create [--name NAME] [--kubeconfig FILE] [--seed N] [--workers N] [--no-load-balancer] [--workstation-reaches-pods]
+  kubesim cluster delete [--name NAME] [--kubeconfig FILE]
   kubesim cluster info
 `;
 
@@ -45,7 +49,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const opts = cmd.opts();
   const [action, ...rest] = cmd.args;
   if (rest.length) throw new CommandError(`unexpected arguments: ${rest.join(' ')}`, { usageOf: 'cluster' });
-  const path = resolveStatePath(opts.state, io.env);
+  // create and delete name their cluster (kind's way); info works on the current context's.
+  const named = action === 'create' || action === 'delete' ? await namedCluster(opts, io) : undefined;
+  const path = named?.statePath ?? resolveStatePath(opts.state, io.env);
   switch (action) {
     case 'create': {
       const seedText = opts.seed ?? (io.env.KUBESIM_SEED || '1');
@@ -56,7 +62,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       }
       const workers = Number(opts.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 250) throw new CommandError(`invalid argument "${opts.workers}" for "--workers" flag: must be 0-250`);
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.name)) throw new CommandError(`invalid cluster name "${opts.name}": must be a lowercase RFC 1123 label`);
       const clock = clockFromEnv(io.env);
       const state = await withLock(path, () => {
         if (readState(path)) {
@@ -67,11 +72,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         writeStateAtomic(path, s, clock.now().getTime());
         return s;
       });
+      const context = await named!.register();
       const workerCount = state.cluster.nodes.length - 1;
       io.stdout.write(
         `Cluster "${state.cluster.name}" created (seed ${seed}): 1 control-plane node, ${workerCount} worker${workerCount === 1 ? '' : 's'}` +
           `${state.cluster.loadBalancerPool ? ', load-balancer pool ' + state.cluster.loadBalancerPool.first + '-' + state.cluster.loadBalancerPool.last.split('.').pop() : ', no load-balancer'}.\n` +
-          `State file: ${path}\n`,
+          `State file: ${path}\n` +
+          (context ? `Set kubectl context to "${context}"\n` : ''),
       );
       return 0;
     }
@@ -86,6 +93,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         }
         return removeState(path) ? n : undefined;
       });
+      await named!.unregister();
       if (name === undefined) {
         io.stderr.write(`No cluster in "${path}"; nothing to delete.\n`);
         return 0;
@@ -111,4 +119,58 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     default:
       throw new CommandError(`unknown cluster action "${action}": use create, delete or info`, { usageOf: 'cluster' });
   }
+}
+
+interface NamedCluster {
+  statePath: string;
+  /** Adds the cluster, user and context to the kubeconfig and makes the context current; returns its name when written. */
+  register(): Promise<string | undefined>;
+  /** Removes them (an empty current-context when it was this one, as kind leaves it). */
+  unregister(): Promise<void>;
+}
+
+/** The state of the cluster --name names, and its kubeconfig entries ("kind-NAME", as kind names them). */
+async function namedCluster(opts: Record<string, string | undefined>, io: CliIO): Promise<NamedCluster> {
+  const name = opts.name ?? 'kind';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new CommandError(`invalid cluster name "${name}": must be a lowercase RFC 1123 label`);
+  const kcMod = await import('../store/kubeconfig.js');
+  const kc = await kcMod.loadKubeconfig({ kubeconfig: opts.kubeconfig, state: opts.state }, io.env);
+  const entry = `kind-${name}`;
+  const known = kc.clusters.get(entry);
+  const statePath = known ? kcMod.statePathOf(kc, known) : kcMod.statePathForName(name, kc.home, kc.basePath);
+  // kubesim's own file that does not exist yet already holds the default cluster: nothing to write for it.
+  const ownUnwritten = kc.own && !existsSync(kc.files[0].path);
+  return {
+    statePath,
+    async register() {
+      if (name === 'kind' && ownUnwritten) return undefined;
+      const file = kcMod.fileOf(kc, kc.clusters.get(entry)?.origin);
+      const d = kcMod.defaultEntries(name, kcMod.relativeRef(file.path, statePath));
+      const touched = new Set([
+        kcMod.putEntry(kc, 'clusters', entry, { ...(known?.body ?? {}), ...d.cluster }),
+        kcMod.putEntry(kc, 'users', entry, kc.users.get(entry)?.body ?? d.user),
+        kcMod.putEntry(kc, 'contexts', entry, { ...(kc.contexts.get(entry)?.body ?? {}), ...d.context }),
+      ]);
+      const cur = kcMod.currentContextFile(kc);
+      for (const f of kc.files) if (f.doc && f !== cur && f.doc.currentContext) f.doc.currentContext = '';
+      cur.doc!.currentContext = entry;
+      touched.add(cur);
+      for (const f of touched) await kcMod.writeKubeconfigFile(kc, f, io.env);
+      return entry;
+    },
+    async unregister() {
+      if (name === 'kind' && ownUnwritten) return;
+      const touched = new Set<import('../store/kubeconfig.js').KubeconfigFile>();
+      for (const section of ['clusters', 'users', 'contexts'] as const) {
+        if (kc[section].has(entry)) touched.add(kcMod.putEntry(kc, section, entry, undefined));
+      }
+      for (const f of kc.files) {
+        if (f.doc?.currentContext === entry) {
+          f.doc.currentContext = '';
+          touched.add(f);
+        }
+      }
+      for (const f of touched) await kcMod.writeKubeconfigFile(kc, f, io.env);
+    },
+  };
 }

@@ -16,6 +16,10 @@ export interface GlobalOptions {
   namespace?: string;
   allNamespaces?: boolean;
   state?: string;
+  context?: string;
+  kubeconfig?: string;
+  cluster?: string;
+  user?: string;
 }
 
 type Commander = typeof import('commander');
@@ -181,9 +185,11 @@ export function addGlobalFlags(cmd: Cmd, opts: { allNamespaces?: boolean } = {})
   cmd.option('-n, --namespace <namespace>', 'namespace scope for this request');
   if (opts.allNamespaces) cmd.option('-A, --all-namespaces', 'list across all namespaces');
   cmd.option('--state <path>', 'kubesim state file (default $KUBESIM_STATE or ~/.kube/kubesim/state.json)');
-  // Accepted for kubectl compatibility; kubesim has one cluster per state file.
+  // The kubeconfig selection (src/cli/context.ts resolves it before the verb runs; `kubesim options` lists them).
   cmd.addOption(new FlagOption('--context <name>').hideHelp());
   cmd.addOption(new FlagOption('--kubeconfig <path>').hideHelp());
+  cmd.addOption(new FlagOption('--cluster <name>').hideHelp());
+  cmd.addOption(new FlagOption('--user <name>').hideHelp());
   return cmd;
 }
 

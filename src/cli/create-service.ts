@@ -93,7 +93,7 @@ Use "kubectl options" for a list of global command-line options (applies to all 
 `;
 
 /** Flags that take a separate value, so the type word can be found among the arguments. */
-const VALUE_FLAGS = ['-n', '--namespace', '-o', '--output', '--tcp', '--node-port', '--clusterip', '--external-name', '--state', '--context', '--kubeconfig', '--field-manager', '--template', '--validate'];
+const VALUE_FLAGS = ['-n', '--namespace', '-o', '--output', '--tcp', '--node-port', '--clusterip', '--external-name', '--state', '--context', '--kubeconfig', '--cluster', '--user', '--field-manager', '--template', '--validate'];
 
 export function splitWord(argv: string[]): { word?: string; rest: string[] } {
   for (let i = 0; i < argv.length; i++) {
@@ -177,7 +177,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const kind = own(TYPES, word);
   if (!kind) {
     // The parent command has only the global flags; cobra reports a flag it does not know before the word.
-    const globals = ['-n', '--namespace', '--state', '--context', '--kubeconfig'];
+    const globals = ['-n', '--namespace', '--state', '--context', '--kubeconfig', '--cluster', '--user'];
     const bad = rest.find((a) => a.startsWith('-') && !globals.includes(a.split('=')[0]) && !globals.some((g) => a.startsWith(g) && g.length === 2));
     if (bad) {
       const text = bad.startsWith('--') ? `unknown flag: ${bad.split('=')[0]}` : `unknown shorthand flag: '${bad[1]}' in ${bad}`;

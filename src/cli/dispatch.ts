@@ -39,6 +39,8 @@ const VERBS = new Map<string, Loader>([
   ['explain', () => import('./explain.js')],
   ['kustomize', () => import('./kustomize.js')],
   ['serve', () => import('./serve.js')],
+  ['config', () => import('./config.js')],
+  ['alias-dir', () => import('./alias-dir.js')],
 ]);
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
@@ -58,7 +60,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   while (i < argv.length && argv[i].startsWith('-')) {
     const flag = argv[i];
     // flags that take a separate value
-    if (!flag.includes('=') && ['-n', '--namespace', '--state', '--context', '--kubeconfig'].includes(flag)) {
+    if (!flag.includes('=') && ['-n', '--namespace', '--state', '--context', '--kubeconfig', '--cluster', '--user'].includes(flag)) {
       // cobra's answer when the value is missing: the root command's usage hint.
       if (i + 1 >= argv.length) {
         const what = flag.startsWith('--') ? flag : `'${flag.slice(1)}' in ${flag}`;
@@ -82,11 +84,31 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   }
   // `options` only prints text; every other verb may create the cluster from the environment.
   if (name !== 'options') checkEnvironment(io.env);
-  const verb = await loader();
   const rest = [...argv.slice(0, i), ...argv.slice(i + 1)];
+  if (selectsContext(name, rest)) {
+    const { resolveTarget, scanSelection } = await import('./context.js');
+    const sel = scanSelection(rest);
+    if (!sel.help) await resolveTarget(name === 'cluster' ? 'cluster-info' : name, sel, io);
+  }
+  const verb = await loader();
   // `kubesim cluster-info` is kubectl's spelling of `kubesim cluster info`.
   if (word === 'cluster-info') rest.unshift('info');
   return verb.run(rest, io);
+}
+
+/**
+ * Whether a verb works on a context's cluster (and so refuses an unknown --context). `config` reads the
+ * kubeconfig itself; `cluster create|delete` name their cluster; `options` and `alias-dir` touch none.
+ */
+function selectsContext(name: string, rest: string[]): boolean {
+  if (name === 'options' || name === 'config' || name === 'alias-dir') return false;
+  // kubectl prints its own version without reading the kubeconfig's context.
+  if (name === 'version' && rest.some((w) => w === '--client' || w === '--client=true')) return false;
+  if (name === 'cluster') {
+    const action = rest.find((w, k) => !w.startsWith('-') && !(k > 0 && ['--name', '--seed', '--workers', '--state', '--kubeconfig', '--context', '-n', '--namespace', '--cluster', '--user'].includes(rest[k - 1])));
+    return action === 'info' || action === undefined;
+  }
+  return true;
 }
 
 /** Prints an error that ended a command; returns the exit code. */

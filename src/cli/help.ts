@@ -38,6 +38,7 @@ const GROUPS: [string, [string, string][]][] = [
   ['Settings Commands', [
     ['label', 'Update the labels on a resource'],
     ['annotate', 'Update the annotations on a resource'],
+    ['config', 'Read and change the kubeconfig: contexts, clusters, the current namespace'],
   ]],
   ['Simulation Commands (kubesim)', [
     ['cluster', 'Create, delete and inspect the simulated cluster'],
@@ -45,6 +46,7 @@ const GROUPS: [string, [string, string][]][] = [
     ['curl', 'Send an HTTP request through the simulated network, with --trace to see each hop'],
     ['tunnel', 'Expose NodePort and LoadBalancer services on local ports, like minikube tunnel'],
     ['serve', 'Serve the cluster over the Kubernetes API, for the real kubectl, Helm and client libraries'],
+    ['alias-dir', "Make a directory with a 'kubectl' that runs kubesim, for PATH (scripts too)"],
   ]],
   ['Other Commands', [
     ['api-resources', 'Print the supported API resources on the server'],

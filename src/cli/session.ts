@@ -14,10 +14,12 @@ import { parseSeed, Random } from '../util/random.js';
 import type { GlobalOptions } from './common.js';
 import { seedEnvError } from './environment.js';
 import type { CliIO } from './io.js';
+import { targetOf } from './context.js';
 
 /** One command's view of where the cluster lives and what time it is. */
 export class Session {
   readonly statePath: string;
+  private readonly clusterName: string;
   /** The simulated clock: the base clock (system or KUBESIM_NOW) plus the state's clockOffsetMs once read. */
   readonly clock: Clock;
   private readonly baseClock: Clock;
@@ -29,14 +31,18 @@ export class Session {
 
   constructor(opts: GlobalOptions, io: CliIO) {
     this.env = io.env;
-    this.statePath = resolveStatePath(opts.state, io.env);
+    // The context dispatch resolved (src/cli/context.ts); without one, the state flags alone.
+    const target = targetOf(io);
+    this.statePath = target?.statePath ?? resolveStatePath(opts.state, io.env);
+    this.clusterName = target?.clusterName ?? 'kind';
     try {
       this.baseClock = clockFromEnv(io.env);
     } catch (e) {
       throw new CommandError((e as Error).message);
     }
     this.clock = { now: () => new Date(this.baseClock.now().getTime() + this.offsetMs) };
-    this.namespace = opts.namespace ?? 'default';
+    // -n, else the context's namespace, else default (kubectl's order).
+    this.namespace = opts.namespace || target?.namespace || 'default';
     this.namespaceExplicit = opts.namespace !== undefined;
   }
 
@@ -46,7 +52,7 @@ export class Session {
     const seed = raw === undefined || raw === '' ? 1 : parseSeed(raw);
     if (seed === undefined) throw seedEnvError(raw ?? '');
     const { createCluster } = await import('../cluster/bootstrap.js');
-    return createCluster({ name: 'kind', seed, now: this.clock.now(), loadBalancer: true });
+    return createCluster({ name: this.clusterName, seed, now: this.clock.now(), loadBalancer: true });
   }
 
   /**

@@ -3,6 +3,7 @@
 import { rmSync } from 'node:fs';
 import { CommandError } from '../api/errors.js';
 import { strayFiles } from '../store/layout.js';
+import { targetOf } from './context.js';
 import { exportState, readState, resolveStatePath, withLock } from '../store/store.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
@@ -43,7 +44,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const opts = cmd.opts();
   const [action, ...rest] = cmd.args;
   if (rest.length) throw new CommandError(`unexpected arguments: ${rest.join(' ')}`, { usageOf: 'state' });
-  const path = resolveStatePath(opts.state, io.env);
+  const path = targetOf(io)?.statePath ?? resolveStatePath(opts.state, io.env);
   if (action === 'export') {
     if (opts.output !== 'json' && opts.output !== 'yaml') throw new CommandError(`--output must be 'json' or 'yaml'`);
     const state = readState(path);

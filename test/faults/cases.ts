@@ -789,4 +789,68 @@ function goTemplateCases(): FaultCase[] {
   return out;
 }
 
-export const FAULT_CASES: FaultCase[] = [...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases(), ...kustomizeCases(), ...goTemplateCases()];
+// Kubeconfig files ($KUBECONFIG, --kubeconfig) and the context flags.
+
+const KUBECONFIG_OK = 'apiVersion: v1\nkind: Config\nclusters:\n- name: c1\n  cluster: {server: "https://c1:6443"}\ncontexts:\n- name: ok\n  context: {cluster: c1, user: u1}\n- name: nocluster\n  context: {cluster: missing, user: u1}\nusers:\n- name: u1\n  user: {}\ncurrent-context: ok\n';
+
+function kubeconfigCases(): FaultCase[] {
+  const out: FaultCase[] = [];
+  const files: [string, string][] = [
+    ['YAML syntax error', 'this: is: not: yaml\n'],
+    ['unclosed flow', 'clusters: [\n'],
+    ['clusters: 5', 'apiVersion: v1\nkind: Config\nclusters: 5\n'],
+    ['clusters: [5]', 'clusters: [5]\n'],
+    ['cluster name: 5', 'clusters:\n- name: 5\n  cluster: {}\n'],
+    ['server: [1]', 'clusters:\n- name: a\n  cluster: {server: [1]}\n'],
+    ['bad base64', 'clusters:\n- name: a\n  cluster: {certificate-authority-data: "!!"}\n'],
+    ['context: 5', 'contexts:\n- name: a\n  context: 5\n'],
+    ['namespace: {}', 'contexts:\n- name: a\n  context: {namespace: {}}\n'],
+    ['current-context: [a]', 'current-context: [a]\n'],
+    ['kind: Pod', 'kind: Pod\n'],
+    ['apiVersion: v2', 'apiVersion: v2\n'],
+    ['apiVersion: 5', 'apiVersion: 5\n'],
+    ['a top-level list', '- a\n'],
+    ['a top-level string', 'hello\n'],
+    ['duplicate contexts', 'contexts:\n- name: a\n- name: a\n'],
+    ['dangling current-context', 'apiVersion: v1\nkind: Config\ncurrent-context: gone\n'],
+    ['context with a missing cluster', KUBECONFIG_OK.replace('current-context: ok', 'current-context: nocluster')],
+    ['alias bomb', 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nclusters: [*e]\n'],
+    ['too deep', `clusters: ${'['.repeat(600)}\n`],
+  ];
+  const commands = [['get', 'pods'], ['run', 'kc', '--image=nginx'], ['apply', '-f', '@pod.yaml'], ['config', 'view'], ['delete', 'pod', 'p1'], ['config', 'get-contexts']];
+  files.forEach(([name, text], i) => {
+    const args = commands[i % commands.length];
+    // A config verb reads the file as it is: only a file it cannot decode stops it.
+    const cmd = args[0] === 'config' && /current-context|missing cluster/.test(name) ? ['get', 'pods'] : args;
+    out.push({ name: `kubeconfig ${name}`, args: cmd, env: { KUBECONFIG: '@kubeconfig' }, files: { kubeconfig: text, 'pod.yaml': yaml(POD) } });
+  });
+  for (const path of ['/dev/zero', '@fifo', '@dir', '@unreadable']) {
+    out.push({ name: `KUBECONFIG=${path}`, args: ['get', 'pods'], env: { KUBECONFIG: path } });
+  }
+  out.push({ name: '--kubeconfig naming no file', args: ['get', 'pods', '--kubeconfig', '/nonexistent/kubeconfig'] });
+  for (const args of [
+    ['get', 'pods', '--context', 'nope'],
+    ['get', 'pods', '--context=nope', '-n', 'x'],
+    ['apply', '-f', '@pod.yaml', '--context', 'nope'],
+    ['create', 'deployment', 'x', '--image=nginx', '--dry-run=client', '--context', 'nope'],
+    ['--context', 'nope', 'describe', 'pods'],
+    ['get', 'pods', '--cluster', 'nope'],
+    ['get', 'pods', '--user', 'nope'],
+    ['get', 'pods', '--context', 'nocluster'],
+    ['config', 'use-context', 'nope'],
+    ['config', 'get-contexts', 'nope'],
+    ['config', 'view', '--minify', '--context', 'nope'],
+    ['config', 'view', '-o', 'bogus'],
+    ['config', 'set-context'],
+    ['config', 'rename-context', 'nope', 'x'],
+    ['config', 'delete-context', 'nope'],
+    ['config', 'bogus'],
+  ]) {
+    out.push({ name: `kubeconfig flags: ${args.join(' ')}`, args, env: { KUBECONFIG: '@kubeconfig' }, files: { kubeconfig: KUBECONFIG_OK, 'pod.yaml': yaml(POD) } });
+  }
+  out.push({ name: 'cluster create --name not a label', args: ['cluster', 'create', '--name', 'Bad_Name'], fresh: true });
+  out.push({ name: 'cluster create --name already there', args: ['cluster', 'create', '--name', 'kind'] });
+  return out;
+}
+
+export const FAULT_CASES: FaultCase[] = [...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases(), ...kustomizeCases(), ...goTemplateCases(), ...kubeconfigCases()];

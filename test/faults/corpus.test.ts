@@ -28,6 +28,9 @@ const KUBECTL_SHAPED = [
   /^Defaulted container /,
   /^[\w.-]+: .*\ncommand terminated with exit code \d+\n$/s,
   /^command terminated with exit code \d+\n$/,
+  // clientcmd's wording for a kubeconfig that names no usable context or server.
+  /^Error in configuration: /,
+  /^The connection to the server localhost:8080 was refused - did you specify the right host or port\?\n$/,
   // kubesim curl is curl in the simulated network: a bad curl option is curl's own error.
   /^curl: option .*\ncurl: try 'curl --help'/,
   // kubectl kustomize reports through klog: E<mmdd> <time> <pid> run.go:72] "command failed" err="...".

@@ -36,6 +36,8 @@ export function tempCluster(opts: { seed?: number; now?: string; env?: NodeJS.Pr
     KUBESIM_NOW: opts.now ?? FIXED_NOW,
     KUBESIM_SEED: String(opts.seed ?? 1),
     NO_COLOR: '1',
+    // The test's cluster is the one beside its state: a developer's own $KUBECONFIG must not choose another.
+    KUBECONFIG: '',
     ...opts.env,
   };
   return {
