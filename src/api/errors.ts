@@ -37,7 +37,8 @@ export type StatusReason =
   | 'BadRequest'
   | 'Forbidden'
   | 'InternalError'
-  | 'MethodNotAllowed';
+  | 'MethodNotAllowed'
+  | 'TooManyRequests';
 
 /** An API Status error, printed as `Error from server (<Reason>): <message>`. */
 export class StatusError extends KubeError {

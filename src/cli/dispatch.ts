@@ -36,6 +36,9 @@ const VERBS = new Map<string, Loader>([
   ['api-resources', () => import('./api-resources.js')],
   ['api-versions', () => import('./api-versions.js')],
   ['wait', () => import('./wait.js')],
+  ['cordon', () => import('./drain.js').then((m) => m.cordonVerb)],
+  ['uncordon', () => import('./drain.js').then((m) => m.uncordonVerb)],
+  ['drain', () => import('./drain.js')],
 ]);
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
