@@ -39,6 +39,7 @@ const VERBS = new Map<string, Loader>([
   ['cordon', () => import('./drain.js').then((m) => m.cordonVerb)],
   ['uncordon', () => import('./drain.js').then((m) => m.uncordonVerb)],
   ['drain', () => import('./drain.js')],
+  ['taint', () => import('./taint.js')],
 ]);
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
