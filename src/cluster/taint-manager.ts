@@ -42,7 +42,7 @@ export function runTaintManager(state: ClusterState, ctx: Ctx, _r: Round): void 
         keep[key] = since;
         continue;
       }
-      recordEvent(state, ctx, pod, { type: 'Normal', reason: 'TaintManagerEviction', message: `Marking for deletion Pod ${key}`, component: 'taint-eviction-controller' });
+      recordEvent(state, ctx, pod, { type: 'Normal', reason: 'TaintManagerEviction', message: `Marking for deletion Pod ${key}`, component: 'taint-eviction-controller', at: new Date(after === 'never' ? now : Math.min(now, since + after * 1000)) });
       deleteObject(state, ctx, requireResource('pods'), pod.metadata.namespace, pod.metadata.name, { reconcile: false });
     }
   }
