@@ -40,6 +40,7 @@ const VERBS = new Map<string, Loader>([
   ['uncordon', () => import('./drain.js').then((m) => m.uncordonVerb)],
   ['drain', () => import('./drain.js')],
   ['taint', () => import('./taint.js')],
+  ['autoscale', () => import('./autoscale.js')],
 ]);
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
