@@ -2,7 +2,7 @@
 import { CommandError, KubeError, StatusError } from '../api/errors.js';
 import { matches, parseSelector } from '../api/labels.js';
 import { decodeManifests } from '../api/manifest.js';
-import { requireResource, slashTargets, qualifiedKind, type ResourceInfo } from '../api/resources.js';
+import { ALL_CATEGORY, requireResource, slashTargets, qualifiedKind, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { deleteObject } from '../cluster/apiserver.js';
 import { getObject, listObjects } from '../store/objects.js';
@@ -96,8 +96,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (named) {
       for (const { info, name } of named) byName.push({ info, namespace: info.namespaced ? session.namespace : undefined, name });
     } else {
-      types = args[0].split(',').map(requireResource);
+      // "all" is a discovery category: kubectl expands it to its resources.
+      const words = args[0].split(',');
+      types = words.flatMap((w) => (w === 'all' ? ALL_CATEGORY.map(requireResource) : [requireResource(w)]));
       const names = args.slice(1);
+      if (names.length && words.includes('all')) throw new CommandError('you must specify only one resource');
       if (names.length && (o.all || o.selector)) throw new CommandError('name cannot be provided when a selector is specified');
       if (!names.length && !o.all && !o.selector) throw new CommandError('resource(s) were provided, but no name was specified');
       for (const info of types) for (const name of names) byName.push({ info, namespace: info.namespaced ? session.namespace : undefined, name });
