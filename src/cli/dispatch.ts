@@ -41,6 +41,7 @@ const VERBS = new Map<string, Loader>([
   ['drain', () => import('./drain.js')],
   ['taint', () => import('./taint.js')],
   ['autoscale', () => import('./autoscale.js')],
+  ['edit', () => import('./edit.js')],
 ]);
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
