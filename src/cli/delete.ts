@@ -118,13 +118,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     try {
       await session.change((state, ctx) => {
         const targets: Target[] = fromFiles ?? [...byName];
+        const listed = new Set<Target>();
         if (!fromFiles && !byName.length) {
           const sel = o.selector ? parseSelector(o.selector) : undefined;
           for (const info of types) {
             const ns = info.namespaced && !allNs ? session.namespace : undefined;
             for (const obj of listObjects(state, info.resource, ns)) {
               if (sel && !matches(sel, obj.metadata.labels ?? {})) continue;
-              targets.push({ info, namespace: obj.metadata.namespace, name: obj.metadata.name });
+              const t = { info, namespace: obj.metadata.namespace, name: obj.metadata.name };
+              targets.push(t);
+              listed.add(t);
             }
           }
         }
@@ -138,6 +141,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
               continue;
             }
             const obj = getObject(state, t.info.resource, t.namespace, t.name);
+            // Listed a moment ago and gone now: an earlier delete of this command took it with its owner. In a
+            // cluster the garbage collector does that after kubectl's request, which still finds it: deleted.
+            if (!obj && listed.has(t) && dryRun === 'none') {
+              found++;
+              lines.push(describe(t.info, { metadata: { name: t.name } } as KubeObject));
+              continue;
+            }
             if (!obj && o.ignoreNotFound) continue;
             if (obj && t.info.resource === 'namespaces' && UNDELETABLE_NAMESPACES.includes(t.name)) {
               throw new StatusError('Forbidden', 403, `namespaces "${t.name}" is forbidden: this namespace may not be deleted`);

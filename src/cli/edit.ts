@@ -157,7 +157,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           await session.change(async (s, c) => {
             const current = getObject(s, t.info.resource, t.info.namespaced ? t.namespace : undefined, t.name);
             if (!current) throw notFound(qualifiedResource(t.info), t.name);
-            const out = await patchOnServer(s, c, t.info, current, 'merge', patch, { namespace: t.namespace ?? session.namespace, dryRun: false });
+            const out = await patchOnServer(s, c, t.info, current, 'strategic', patch, { namespace: t.namespace ?? session.namespace, dryRun: false });
             warnings.push(...out.warnings);
             return out.changed;
           });
