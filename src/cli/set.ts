@@ -11,9 +11,8 @@ import { qualifiedKind, type ResourceInfo } from '../api/resources.js';
 import type { ClusterState } from '../store/state.js';
 import type { Ctx } from '../cluster/context.js';
 
-const HELP = `Configure application resources.
-
- These commands help you make changes to existing application resources.
+const HELP = `Change one aspect of existing objects: container images, environment, resources or service account of a
+pod template, or a Service's selector. Changes to a Deployment's template roll out as a new ReplicaSet.
 
 Available Commands:
   env              Update environment variables on a pod template
@@ -30,11 +29,8 @@ Use "kubectl options" for a list of global command-line options (applies to all 
 `;
 
 // kubectl's help, keeping the resource kinds, examples and flags kubesim supports.
-const IMAGE_HELP = `Update existing container image(s) of resources.
-
- Possible resources include (case insensitive):
-
-        pod (po), replicationcontroller (rc), deployment (deploy), replicaset (rs)
+const IMAGE_HELP = `Set the image of named containers ("*" for all) in a pod or a workload's pod template (pod, replicationcontroller,
+deployment, replicaset, statefulset, daemonset); a Deployment rolls the new image out.
 
 Examples:
   # Set a deployment's nginx container image to 'nginx:1.9.1', and its busybox container image to 'busybox'
@@ -42,7 +38,8 @@ Examples:
 
 Options:
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	Must be "none", "server", or "client". client: print the result and change nothing; server: the API
+	server checks the change and stores nothing.
 
 Usage:
   kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]
