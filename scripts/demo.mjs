@@ -155,6 +155,12 @@ try {
   step(['apply', '-f', 'manifests/workloads/node-exporter-daemonset.yaml']);
   step(['get', 'daemonsets']);
 
+  say('Node maintenance: drain cordons a node and evicts its demo pods; the Deployment replaces them elsewhere.');
+  step(['drain', 'kind-worker', '--ignore-daemonsets', '--pod-selector=app=demo', '--timeout=60s']);
+  step(['get', 'nodes']);
+  step(['get', 'pods', '-n', 'dev', '-l', 'app=demo', '-o', 'wide']);
+  step(['uncordon', 'kind-worker']);
+
   say('port-forward opens a real local socket; here the demo itself plays the second terminal\'s curl.');
   await portForwardDemo();
   step(['logs', 'kiada', '--tail', '3']);

@@ -40,7 +40,8 @@ export type StatusReason =
   | 'MethodNotAllowed'
   | 'UnsupportedMediaType'
   | 'RequestEntityTooLarge'
-  | 'Unauthorized';
+  | 'Unauthorized'
+  | 'TooManyRequests';
 
 /** An API Status error, printed as `Error from server (<Reason>): <message>`. */
 export class StatusError extends KubeError {

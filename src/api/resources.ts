@@ -57,6 +57,9 @@ export const RESOURCES: ResourceInfo[] = [
   r('storageclasses', 'storageclass', 'StorageClass', 'storage.k8s.io', 'v1', false, ['sc']),
 ];
 
+/** The "all" category (`get all`, `delete all`), in discovery order: core group, then the groups by name. */
+export const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'horizontalpodautoscalers', 'cronjobs', 'jobs'];
+
 /** apiVersion as objects carry it: "v1" or "apps/v1". */
 export function apiVersionOf(info: ResourceInfo): string {
   return info.group ? `${info.group}/${info.version}` : info.version;

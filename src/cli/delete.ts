@@ -2,7 +2,7 @@
 import { CommandError, KubeError, StatusError } from '../api/errors.js';
 import { matches, parseSelector } from '../api/labels.js';
 import { decodeManifests } from '../api/manifest.js';
-import { requireResource, slashTargets, qualifiedKind, type ResourceInfo } from '../api/resources.js';
+import { ALL_CATEGORY, requireResource, slashTargets, qualifiedKind, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { deleteObject } from '../cluster/apiserver.js';
 import { getObject, listObjects } from '../store/objects.js';
@@ -98,8 +98,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (named) {
       for (const { info, name } of named) byName.push({ info, namespace: info.namespaced ? session.namespace : undefined, name });
     } else {
-      types = args[0].split(',').map(requireResource);
+      // "all" is a discovery category: kubectl expands it to its resources.
+      const words = args[0].split(',');
+      types = words.flatMap((w) => (w === 'all' ? ALL_CATEGORY.map(requireResource) : [requireResource(w)]));
       const names = args.slice(1);
+      if (names.length && words.includes('all')) throw new CommandError('you must specify only one resource');
       if (names.length && (o.all || o.selector)) throw new CommandError('name cannot be provided when a selector is specified');
       if (!names.length && !o.all && !o.selector) throw new CommandError('resource(s) were provided, but no name was specified');
       for (const info of types) for (const name of names) byName.push({ info, namespace: info.namespaced ? session.namespace : undefined, name });
@@ -117,13 +120,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     try {
       await session.change((state, ctx) => {
         const targets: Target[] = fromFiles ?? [...byName];
+        const listed = new Set<Target>();
         if (!fromFiles && !byName.length) {
           const sel = o.selector ? parseSelector(o.selector) : undefined;
           for (const info of types) {
             const ns = info.namespaced && !allNs ? session.namespace : undefined;
             for (const obj of listObjects(state, info.resource, ns)) {
               if (sel && !matches(sel, obj.metadata.labels ?? {})) continue;
-              targets.push({ info, namespace: obj.metadata.namespace, name: obj.metadata.name });
+              const t = { info, namespace: obj.metadata.namespace, name: obj.metadata.name };
+              targets.push(t);
+              listed.add(t);
             }
           }
         }
@@ -137,6 +143,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
               continue;
             }
             const obj = getObject(state, t.info.resource, t.namespace, t.name);
+            // Listed a moment ago and gone now: an earlier delete of this command took it with its owner. In a
+            // cluster the garbage collector does that after kubectl's request, which still finds it: deleted.
+            if (!obj && listed.has(t) && dryRun === 'none') {
+              found++;
+              lines.push(describe(t.info, { metadata: { name: t.name } } as KubeObject));
+              continue;
+            }
             if (!obj && o.ignoreNotFound) continue;
             if (obj && t.info.resource === 'namespaces' && UNDELETABLE_NAMESPACES.includes(t.name)) {
               throw new StatusError('Forbidden', 403, `namespaces "${t.name}" is forbidden: this namespace may not be deleted`);

@@ -41,6 +41,12 @@ const VERBS = new Map<string, Loader>([
   ['serve', () => import('./serve.js')],
   ['config', () => import('./config.js')],
   ['alias-dir', () => import('./alias-dir.js')],
+  ['cordon', () => import('./drain.js').then((m) => m.cordonVerb)],
+  ['uncordon', () => import('./drain.js').then((m) => m.uncordonVerb)],
+  ['drain', () => import('./drain.js')],
+  ['taint', () => import('./taint.js')],
+  ['autoscale', () => import('./autoscale.js')],
+  ['edit', () => import('./edit.js')],
 ]);
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);

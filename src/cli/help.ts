@@ -11,14 +11,20 @@ const GROUPS: [string, [string, string][]][] = [
   ['Basic Commands (Intermediate)', [
     ['explain', 'Show the documentation of a resource type or of one of its fields'],
     ['get', 'Display one or many resources'],
+    ['edit', 'Edit an object in your editor and apply the change as a patch'],
     ['delete', 'Delete resources by file names, stdin, resources and names, or by resources and label selector'],
   ]],
   ['Deploy Commands', [
     ['rollout', 'Manage the rollout of a resource'],
     ['scale', 'Set a new size for a deployment, replica set, or replication controller'],
+    ['autoscale', 'Create a HorizontalPodAutoscaler for a deployment, replica set, stateful set, or replication controller'],
   ]],
   ['Cluster Management Commands', [
     ['cluster-info', 'Display cluster information'],
+    ['cordon', 'Mark a node unschedulable'],
+    ['uncordon', 'Mark a node schedulable again'],
+    ['drain', 'Cordon a node and evict its pods, honouring PodDisruptionBudgets'],
+    ['taint', 'Add, change or remove taints on nodes'],
   ]],
   ['Troubleshooting and Debugging Commands', [
     ['describe', 'Show details of a specific resource or group of resources'],

@@ -16,7 +16,7 @@ import { collectFiles, Failures, readSources } from './manifest-files.js';
 import { Session } from './session.js';
 import { dryRunOf } from './write-manifests.js';
 
-type PatchType = 'strategic' | 'merge' | 'json';
+export type PatchType = 'strategic' | 'merge' | 'json';
 type Obj = Record<string, unknown>;
 const isMap = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -173,6 +173,44 @@ export function scaleOf(obj: KubeObject): Obj {
     spec: { replicas: spec.replicas ?? 0 },
     status: { replicas: status.replicas ?? 0, selector: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') },
   };
+}
+
+/**
+ * The API server's PATCH of a whole object (no subresource): the patch applied to the stored object, the result
+ * decoded as any body is (unknown fields dropped with a warning), checked against the URL and any
+ * resourceVersion precondition, then updated (or dry run). `kubesim edit` sends its changes through here too.
+ */
+export async function patchOnServer(
+  state: import('../store/state.js').ClusterState,
+  ctx: import('../cluster/context.js').Ctx,
+  info: ResourceInfo,
+  current: KubeObject,
+  type: PatchType,
+  json: string,
+  opts: { namespace: string; dryRun: boolean },
+): Promise<{ result: KubeObject; changed: boolean; warnings: string[] }> {
+  const { definitionFor } = await import('../api/schema.js');
+  const defId = definitionFor(info.group ? `${info.group}/${info.version}` : info.version, info.kind);
+  const patched = (await applyPatch(current as unknown as Obj, type, json, defId, true)) as unknown as KubeObject;
+  const req = await decodeRequest(patched);
+  const err = requestError(req, 'Warn', true);
+  if (err) throw err;
+  const warnings = requestWarnings(req, 'Warn').map((w) => `Warning: ${w}\n`);
+  const next = req.object;
+  next.metadata ??= { name: '' };
+  const name = current.metadata.name;
+  if (next.metadata?.name !== name) throw badRequest('the name of the object (' + String(next.metadata?.name ?? '') + ') does not match the name on the URL (' + name + ')');
+  if (info.namespaced && next.metadata.namespace !== current.metadata.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  // A resourceVersion in the patch is a precondition, as in any update.
+  if (next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) {
+    throw new StatusError('Conflict', 409, `Operation cannot be fulfilled on ${qualifiedResource(info)} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+  }
+  const dry = updateObject(state, ctx, next, { namespace: opts.namespace, dryRun: true });
+  const strip = (x: KubeObject) => ({ ...x, metadata: { ...x.metadata, resourceVersion: undefined } });
+  const changed = !sameJSON(strip(dry), strip(current));
+  let result = current;
+  if (changed) result = opts.dryRun ? dry : updateObject(state, ctx, next, { namespace: opts.namespace });
+  return { result, changed, warnings };
 }
 
 const SCALABLE = new Set(['deployments', 'replicasets', 'replicationcontrollers']);
@@ -337,29 +375,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
             } else if (o.subresource) {
               throw new StatusError('NotFound', 404, SUBRESOURCE_NOT_FOUND);
             } else {
-              const patched = (await applyPatch(current as unknown as Obj, type, json, defOf(t.info), true)) as unknown as KubeObject;
-              // The server decodes the patched object as it decodes any body (unknown fields dropped, with a
-              // warning, since kubectl patch sends no field validation), then updates it.
-              const req = await decodeRequest(patched);
-              const err = requestError(req, 'Warn', true);
-              if (err) throw err;
-              warnings.push(...requestWarnings(req, 'Warn').map((w) => `Warning: ${w}\n`));
-              const next = req.object;
-              next.metadata ??= { name: '' };
-              if (next.metadata?.name !== current.metadata.name) throw badRequest('the name of the object (' + String(next.metadata?.name ?? '') + ') does not match the name on the URL (' + t.name + ')');
-              if (t.info.namespaced && next.metadata.namespace !== current.metadata.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-              // A resourceVersion in the patch is a precondition, as in any update.
-              if (next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) {
-                throw new StatusError('Conflict', 409, `Operation cannot be fulfilled on ${qualifiedResource(t.info)} "${t.name}": the object has been modified; please apply your changes to the latest version and try again`);
-              }
-              const dry = updateObject(state, ctx, next, { namespace: session.namespace, dryRun: true });
-              const strip = (x: KubeObject) => ({ ...x, metadata: { ...x.metadata, resourceVersion: undefined } });
-              changed = !sameJSON(strip(dry), strip(current));
-              result = current;
-              if (changed) {
-                result = dryRun === 'server' ? dry : updateObject(state, ctx, next, { namespace: session.namespace });
-                if (dryRun === 'none') wrote = true;
-              }
+              const out = await patchOnServer(state, ctx, t.info, current, type, json, { namespace: session.namespace, dryRun: dryRun === 'server' });
+              warnings.push(...out.warnings);
+              changed = out.changed;
+              result = out.result;
+              if (changed && dryRun === 'none') wrote = true;
             }
             show(t, result, changed);
           } catch (e) {

@@ -24,12 +24,13 @@ import { runCronJobController } from './cronjobs.js';
 import { runJobController } from './jobs.js';
 import { runStatefulSetController } from './statefulsets.js';
 import { runDaemonSetController } from './daemonsets.js';
+import { runTaintManager } from './taint-manager.js';
 import { PolicyWatch, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController } from './policy.js';
 
 export type Controller = (state: ClusterState, ctx: Ctx, r: Round) => void;
 
 /** Workload controllers create pods, the scheduler places them, the kubelet runs them, endpoints follow. */
-export const CONTROLLERS: Controller[] = [runWorkloadControllers, runStatefulSetController, runDaemonSetController, runCronJobController, runJobController, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController];
+export const CONTROLLERS: Controller[] = [runWorkloadControllers, runStatefulSetController, runDaemonSetController, runCronJobController, runJobController, runTaintManager, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController];
 
 const MAX_ROUNDS = 20;
 
@@ -158,6 +159,8 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
     for (const kind of UNSETTLED_KINDS) for (const k of state.objects.keys(kind)) touched[kind === 'pods' ? 'pods' : 'workloads'].add(kind === 'pods' ? k : `${kind}/${k}`);
   }
   // What is unsettled now: the previous set, updated for every object this reconcile touched or refreshed.
+  // The taint manager's timers, which it may have started on pods nothing else touched.
+  for (const k of Object.keys(state.taintEvictions ?? {})) touched.pods.add(k);
   for (const u of state.unsettled) {
     if (u.startsWith('pods/')) touched.pods.add(u.slice(5));
     else touched.workloads.add(u);

@@ -18,7 +18,7 @@ type Spec = NonNullable<Pod['spec']>;
 type NodeSelectorTerm = { matchExpressions?: Requirement[]; matchFields?: Requirement[] };
 type Requirement = { key: string; operator: string; values?: string[] };
 type AffinityTerm = NonNullable<NonNullable<NonNullable<Spec['affinity']>['podAffinity']>['requiredDuringSchedulingIgnoredDuringExecution']>[number];
-type Taint = { key: string; effect: string; value?: string };
+export type Taint = { key: string; effect: string; value?: string };
 type Toleration = NonNullable<Spec['tolerations']>[number];
 
 /** A node as one scheduling pass sees it: its labels and allocatable, parsed once per pass. */
@@ -59,7 +59,7 @@ function nodeView(obj: KubeObject): NodeView {
 // Filters
 
 /** v1.Toleration.ToleratesTaint. */
-function tolerates(t: Toleration, taint: Taint): boolean {
+export function tolerates(t: Toleration, taint: Taint): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
   if (t.key && t.key !== taint.key) return false;
   if (t.operator === 'Exists') return true;
@@ -72,6 +72,13 @@ function untoleratedTaint(pod: PodObj, node: NodeView): Taint | undefined {
   const taints = ((node.obj.spec as { taints?: Taint[] } | undefined)?.taints ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
   const tols = pod.spec?.tolerations ?? [];
   return taints.find((t) => !tols.some((tol) => tolerates(tol, t)));
+}
+
+/** How many of the node's PreferNoSchedule taints the pod does not tolerate (tolerations for that effect or any). */
+function softTaints(pod: PodObj, node: NodeView): number {
+  const tols = (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+  const taints = ((node.obj.spec as { taints?: Taint[] } | undefined)?.taints ?? []).filter((t) => t.effect === 'PreferNoSchedule');
+  return taints.filter((t) => !tols.some((tol) => tolerates(tol, t))).length;
 }
 
 /** A node selector requirement against a set of labels (or fields): the operators nodeaffinity accepts. */
@@ -446,6 +453,10 @@ export function runScheduler(state: ClusterState, ctx: Ctx, r: Round): void {
     const preferred = byMax(fits.map((n) => preferredScore(pod, n))).map((x) => 2 * x);
     const podScores = preferredPodScores(pod, fits, r.pods, byName, state);
     if (podScores) byRange(podScores).forEach((x, i) => (preferred[i] += 2 * x));
+    // TaintToleration's score (weight 3): fewer untolerated PreferNoSchedule taints is better.
+    const soft = fits.map((n) => softTaints(pod, n));
+    const softMax = Math.max(...soft);
+    if (softMax > 0) soft.forEach((x, i) => (preferred[i] += 3 * (100 - Math.trunc((x * 100) / softMax))));
     const top = Math.max(...preferred);
     const candidates = fits.filter((_, i) => preferred[i] === top);
     const least = Math.min(...candidates.map((n) => r.pods.podsOn(n.name)));

@@ -24,6 +24,8 @@ export function isUnsettled(state: ClusterState, kind: string, o: KubeObject, ct
     const status = o.status as { phase?: string; startTime?: string; containerStatuses?: { ready?: boolean; state?: { running?: unknown } }[] } | undefined;
     if (!spec?.nodeName) return false; // unschedulable pods wait for a change, not for time
     if (o.metadata.deletionTimestamp) return false;
+    // The taint manager will evict it when its tolerationSeconds run out.
+    if (state.taintEvictions?.[`${o.metadata.namespace}/${o.metadata.name}`] !== undefined) return true;
     // Finished, or rejected by the kubelet's admission before it started.
     if (status?.phase === 'Succeeded' || status?.phase === 'Failed') return false;
     if (!status?.startTime) return true;

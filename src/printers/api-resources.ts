@@ -14,6 +14,7 @@ export const CATEGORIES: Record<string, string[]> = {
   jobs: ['all'],
   daemonsets: ['all'],
   statefulsets: ['all'],
+  horizontalpodautoscalers: ['all'],
 };
 
 export interface APIResourcesOptions {

@@ -3,7 +3,7 @@
 // stderr and the exit code, because a get can print some objects and still fail on others.
 import { CommandError, notFound, StatusError, type KubeError } from '../api/errors.js';
 import { formatLabels, matches, parseSelector, type Selector } from '../api/labels.js';
-import { requireResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
+import { ALL_CATEGORY, requireResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -45,8 +45,6 @@ export interface GetResult {
   exitCode: number;
 }
 
-/** `kubectl get all`: the "all" category in discovery order (core group, then apps). */
-const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'cronjobs', 'jobs'];
 
 const OUTPUT_FORMATS = 'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml';
 

@@ -79,6 +79,11 @@ export interface ClusterState {
    */
   clockOffsetMs?: number;
   /**
+   * The taint manager's scheduled evictions: "namespace/pod" -> when it first saw the pod on a node with a
+   * NoExecute taint the pod tolerates only for tolerationSeconds (ms since the epoch, simulated time).
+   */
+  taintEvictions?: Record<string, number>;
+  /**
    * App log lines: "namespace/pod/container" -> lines, kept apart from the head (the "logs" kind of the
    * object store) and read only for the containers a command asks about.
    */

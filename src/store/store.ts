@@ -91,6 +91,7 @@ function checkHead(h: Record<string, unknown>): string | undefined {
   if (!isObj(h.ipam) || !Object.values(h.ipam).every((v) => Number.isInteger(v))) return 'ipam is not a map of offsets';
   if (!isObj(h.net) || (h.net.affinity !== undefined && !isObj(h.net.affinity))) return 'net is damaged';
   if (h.clockOffsetMs !== undefined && typeof h.clockOffsetMs !== 'number') return 'clockOffsetMs is not a number';
+  if (h.taintEvictions !== undefined && (!isObj(h.taintEvictions) || !Object.values(h.taintEvictions).every((v) => Number.isFinite(v)))) return 'taintEvictions is damaged';
   const st = h.store;
   if (st !== undefined) {
     if (!isObj(st) || !Number.isInteger(st.generation) || !isObj(st.kinds) || !isObj(st.segments)) return 'store is damaged';

@@ -77,3 +77,21 @@ export function goAtoi(s: string): { value: number } | { error: string } {
   if (n > 9223372036854775807n || n < -9223372036854775808n) return { error: `strconv.Atoi: parsing ${goQuote(s)}: value out of range` };
   return { value: Number(n) };
 }
+
+/** time.Duration's String() for a whole number of milliseconds: "0s", "1.5s", "1m0s", "2h3m4s", "500ms". */
+export function goDurationString(ms: number): string {
+  if (ms === 0) return '0s';
+  const neg = ms < 0;
+  let rest = Math.abs(ms);
+  let out: string;
+  if (rest < 1000) out = `${rest}ms`;
+  else {
+    const h = Math.floor(rest / 3_600_000);
+    rest -= h * 3_600_000;
+    const m = Math.floor(rest / 60_000);
+    rest -= m * 60_000;
+    const s = (rest / 1000).toFixed(3).replace(/\.?0+$/, '');
+    out = h ? `${h}h${m}m${s}s` : m ? `${m}m${s}s` : `${s}s`;
+  }
+  return neg ? `-${out}` : out;
+}

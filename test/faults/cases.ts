@@ -853,4 +853,54 @@ function kubeconfigCases(): FaultCase[] {
   return out;
 }
 
-export const FAULT_CASES: FaultCase[] = [...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases(), ...kustomizeCases(), ...goTemplateCases(), ...kubeconfigCases()];
+// Node and workload verbs (cordon, drain, taint, set, autoscale, delete all, edit)
+
+function nodeOpsCases(): FaultCase[] {
+  const cases: [string[], Record<string, string>?][] = [
+    [['cordon', 'constructor']],
+    [['uncordon', '-l', 'a in (']],
+    [['cordon', 'kind-worker', '--dry-run=maybe']],
+    [['drain', 'node/__proto__']],
+    [['drain', 'kind-worker', '--timeout=-']],
+    [['drain', 'kind-worker', '--grace-period=soon']],
+    [['drain', 'kind-worker', '--pod-selector=a in (']],
+    [['drain', 'kind-worker', 'kind-worker2', '-l', 'a=b']],
+    [['taint', 'nodes', 'kind-worker', 'a=b:NoSchedule:x']],
+    [['taint', 'nodes', 'kind-worker', `${'k'.repeat(300)}=v:NoSchedule`]],
+    [['taint', 'nodes', 'kind-worker', 'k=\u0000:NoSchedule']],
+    [['taint', 'nodes', '__proto__', 'a=b:NoSchedule']],
+    [['taint', 'nodes', 'kind-worker', 'a=b:NoSchedule', '-o', 'bogus']],
+    [['taint', 'nodes', '--all', '-l', 'a=b', 'a=b:NoSchedule']],
+    [['taint', 'deploy', 'd', 'a=b:NoSchedule']],
+    [['set', 'env', 'deploy/d', 'A=1', '--from=pods/p1']],
+    [['set', 'env', 'deploy/d', '--from=configmap/nope']],
+    [['set', 'env', 'deploy/d', '=x']],
+    [['set', 'env', 'deploy/d', 'A']],
+    [['set', 'env', 'A=1', 'deploy/d']],
+    [['set', 'env', 'deploy/constructor', 'A=1']],
+    [['set', 'resources', 'deploy/d', '--limits=cpu=1e999x']],
+    [['set', 'resources', 'deploy/d', '--limits=cpu']],
+    [['set', 'resources', 'deploy/d', '-c', 'nope', '--limits=cpu=1']],
+    [['set', 'selector', 'svc/s', 'a=b,c in (d)']],
+    [['set', 'selector', 'deploy/d', 'a=b']],
+    [['set', 'serviceaccount', 'deploy/d']],
+    [['set', 'bogus', 'deploy/d']],
+    [['autoscale', 'deploy', 'd', '--max=x']],
+    [['autoscale', 'deploy', 'd', '--max=2', '--min=3']],
+    [['autoscale', 'deploy', 'd', '--max=0']],
+    [['autoscale', 'pod', 'p1', '--max=2']],
+    [['autoscale', 'deploy', 'd', '--max=2', '--name=Bad_Name']],
+    [['autoscale', 'deploy', 'd', '--max=2', '--cpu-percent=lots']],
+    [['autoscale', 'deploy', 'd', '--max=2', '-o', 'xml']],
+    [['delete', 'all', 's']],
+    [['edit', 'svc', 's'], { KUBE_EDITOR: '/nonexistent/editor' }],
+    [['edit', 'svc', 's'], { KUBE_EDITOR: 'false' }],
+    [['edit', 'svc', 's'], { KUBE_EDITOR: 'sed -i s/^..name:.s$/&x/' }],
+    [['edit', 'svc', 'nope'], { KUBE_EDITOR: 'true' }],
+    [['edit', 'svc', 's', '-o', 'xml'], { KUBE_EDITOR: 'true' }],
+    [['edit'], { KUBE_EDITOR: 'true' }],
+  ];
+  return cases.map(([args, env]) => ({ name: `node-ops: ${args.map((a) => (a.length > 40 ? `${a.slice(0, 20)}...` : a)).join(' ')}${env ? ` (${Object.values(env)[0]})` : ''}`, args, env }));
+}
+
+export const FAULT_CASES: FaultCase[] = [...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases(), ...kustomizeCases(), ...goTemplateCases(), ...kubeconfigCases(), ...nodeOpsCases()];

@@ -26,6 +26,8 @@ const KUBECTL_SHAPED = [
   /^the namespace from the provided object /,
   /^Warning: /,
   /^Defaulted container /,
+  // kubectl edit keeps the user's changes before it says why it gave up.
+  /^A copy of your changes has been stored to "[^"]+"\nerror: /,
   /^[\w.-]+: .*\ncommand terminated with exit code \d+\n$/s,
   /^command terminated with exit code \d+\n$/,
   // clientcmd's wording for a kubeconfig that names no usable context or server.

@@ -101,19 +101,28 @@ function groupVersions(): { group: string; version: string }[] {
   return [...seen.values()];
 }
 
+/** The resources in the "all" category, as kube-apiserver lists them. */
+const ALL_CATEGORY = new Set(['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'horizontalpodautoscalers', 'cronjobs', 'jobs']);
+const SCALABLE = new Set(['deployments', 'replicasets', 'replicationcontrollers', 'statefulsets']);
+
 function resourceList(group: string, version: string): object {
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion: group ? `${group}/${version}` : version,
-    resources: ALL.filter((r) => r.group === group && r.version === version).map((r) => ({
-      name: r.resource,
-      singularName: r.singular,
-      namespaced: r.namespaced,
-      kind: r.kind,
-      verbs: r.verbs,
-      ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
-    })),
+    resources: ALL.filter((r) => r.group === group && r.version === version).flatMap((r) => [
+      {
+        name: r.resource,
+        singularName: r.singular,
+        namespaced: r.namespaced,
+        kind: r.kind,
+        verbs: r.verbs,
+        ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+        ...(ALL_CATEGORY.has(r.resource) ? { categories: ['all'] } : {}),
+      },
+      // The scale subresource, which kubectl autoscale looks for in discovery.
+      ...(SCALABLE.has(r.resource) ? [{ name: `${r.resource}/scale`, singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }] : []),
+    ]),
   };
 }
 

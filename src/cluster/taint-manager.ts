@@ -1,0 +1,101 @@
+// The node lifecycle controller's two duties that kubesim's nodes need: the node.kubernetes.io/unschedulable
+// NoSchedule taint that follows spec.unschedulable (cordon), and the NoExecute taint manager, which deletes a
+// pod from a node with a NoExecute taint it does not tolerate at once, and one it tolerates for
+// tolerationSeconds when that time has passed on the simulated clock (counted from when the manager first saw
+// the pod there; kubectl taint sets no timeAdded). state.taintEvictions keeps those timers across commands,
+// and keeps their pods unsettled so that a read after the deadline runs this controller.
+import { requireResource } from '../api/resources.js';
+import type { KubeObject, Pod } from '../api/types.js';
+import { getObject, listObjects, putObject } from '../store/objects.js';
+import type { ClusterState } from '../store/state.js';
+import { deleteObject } from './apiserver.js';
+import type { Ctx } from './context.js';
+import { recordEvent } from './events.js';
+import type { Round } from './informer.js';
+import { tolerates, type Taint } from './scheduler.js';
+
+type PodObj = Pod & KubeObject;
+type NodeSpec = { unschedulable?: boolean; taints?: Taint[] };
+
+export const UNSCHEDULABLE_TAINT_KEY = 'node.kubernetes.io/unschedulable';
+
+export function runTaintManager(state: ClusterState, ctx: Ctx, _r: Round): void {
+  const nodes = listObjects(state, 'nodes');
+  const noExecute = new Map<string, Taint[]>();
+  for (const node of nodes) {
+    syncUnschedulableTaint(state, node);
+    const taints = ((node.spec as NodeSpec | undefined)?.taints ?? []).filter((t) => t.effect === 'NoExecute');
+    if (taints.length) noExecute.set(node.metadata.name, taints);
+  }
+  const timers = state.taintEvictions ?? {};
+  const now = ctx.clock.now().getTime();
+  const keep: Record<string, number> = {};
+  if (noExecute.size) {
+    for (const pod of listObjects<PodObj>(state, 'pods')) {
+      const taints = pod.spec?.nodeName ? noExecute.get(pod.spec.nodeName) : undefined;
+      if (!taints || pod.metadata.deletionTimestamp) continue;
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      const after = toleratedFor(pod, taints);
+      if (after === 'forever') continue;
+      const since = timers[key] ?? now;
+      if (after !== 'never' && since + after * 1000 > now) {
+        keep[key] = since;
+        continue;
+      }
+      recordEvent(state, ctx, pod, { type: 'Normal', reason: 'TaintManagerEviction', message: `Marking for deletion Pod ${key}`, component: 'taint-eviction-controller', at: new Date(after === 'never' ? now : Math.min(now, since + after * 1000)) });
+      deleteObject(state, ctx, requireResource('pods'), pod.metadata.namespace, pod.metadata.name, { reconcile: false });
+    }
+  }
+  // A timer whose pod is still there but no longer needs one was cancelled (a taint removed, a toleration
+  // that now holds forever).
+  for (const key of Object.keys(timers)) {
+    if (keep[key] !== undefined) continue;
+    const [ns, name] = key.split('/');
+    const pod = getObject<PodObj>(state, 'pods', ns, name);
+    if (pod) recordEvent(state, ctx, pod, { type: 'Normal', reason: 'TaintManagerEviction', message: `Cancelling deletion of Pod ${key}`, component: 'taint-eviction-controller' });
+  }
+  const changed = JSON.stringify(keep) !== JSON.stringify(timers);
+  if (changed) {
+    if (Object.keys(keep).length) state.taintEvictions = keep;
+    else delete state.taintEvictions;
+  }
+}
+
+/**
+ * How long the pod may stay on a node with these NoExecute taints: 'never' when one is not tolerated,
+ * 'forever' when every toleration used has no tolerationSeconds, else the smallest tolerationSeconds (a
+ * negative one counts as zero, as the taint manager does).
+ */
+function toleratedFor(pod: PodObj, taints: Taint[]): number | 'never' | 'forever' {
+  const tols = pod.spec?.tolerations ?? [];
+  let min: number | undefined;
+  for (const taint of taints) {
+    const used = tols.filter((t) => tolerates(t, taint));
+    if (used.length === 0) return 'never';
+    for (const t of used) {
+      if (typeof t.tolerationSeconds === 'number') min = Math.min(min ?? Infinity, Math.max(0, t.tolerationSeconds));
+    }
+  }
+  return min === undefined ? 'forever' : min;
+}
+
+/** The unschedulable taint present exactly while spec.unschedulable is true. */
+function syncUnschedulableTaint(state: ClusterState, node: KubeObject): void {
+  const spec = (node.spec ?? {}) as NodeSpec;
+  const taints = spec.taints ?? [];
+  const has = taints.some((t) => t.key === UNSCHEDULABLE_TAINT_KEY && t.effect === 'NoSchedule');
+  if (!!spec.unschedulable === has) return;
+  const next = structuredClone(node);
+  const nspec = (next.spec ??= {}) as NodeSpec;
+  if (spec.unschedulable) nspec.taints = [...taints, { effect: 'NoSchedule', key: UNSCHEDULABLE_TAINT_KEY } as Taint];
+  else {
+    nspec.taints = taints.filter((t) => !(t.key === UNSCHEDULABLE_TAINT_KEY && t.effect === 'NoSchedule'));
+    if (nspec.taints.length === 0) delete nspec.taints;
+  }
+  putObject(state, 'nodes', next);
+}
+
+/** Whether the taint manager has a timer running for this pod ("namespace/name"). */
+export function hasTaintTimer(state: ClusterState, key: string): boolean {
+  return state.taintEvictions?.[key] !== undefined;
+}
