@@ -49,11 +49,12 @@ describe('logs with selectors, instances and follow', () => {
     assert.match(since.stdout, /^2026-11-22T01:40:00\.000000000Z 10\.244\.\d+\.\d+ - - \[22\/Nov\/2026:01:40:00 \+0000\] "GET \/ HTTP\/1\.1" 200 615 "-" "curl\/8\.11\.1" "-"\n$/);
     assert.equal(c.run(['logs', pods[0], '--since-time=2026-11-22T01:35:00Z'], { env: { KUBESIM_NOW: later } }).stdout.split('\n').length, 2);
     assert.equal(c.run(['logs', pods[0], '--limit-bytes=12']).stdout, '/docker-entr');
-    // 10 lines now: the selector's default tail drops the first start-up line
+    // 11 lines after one more request: the selector's default tail drops the first start-up line
+    assert.equal(c.run(['run', 'cl3', '--image=curlimages/curl', '--restart=Never', '--', 'curl', '-s', `http://${ip}/`], { env: { KUBESIM_NOW: later } }).code, 0);
     const sel = c.run(['logs', '-l', 'app=web', '--prefix']).stdout.split('\n').filter((l) => l.startsWith(`[${pods[0]}/`));
     assert.equal(sel.length, 10);
     assert.equal(sel[0], `[${pods[0]}/nginx] /docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/`);
-    c.run(['delete', 'pod', 'cl']);
+    c.run(['delete', 'pod', 'cl', 'cl3']);
   });
 
   it('-p reads the instance before a restart; a container never restarted has none', () => {
