@@ -37,6 +37,7 @@ const VERBS = new Map<string, Loader>([
   ['api-versions', () => import('./api-versions.js')],
   ['wait', () => import('./wait.js')],
   ['explain', () => import('./explain.js')],
+  ['events', () => import('./events.js')],
 ]);
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
