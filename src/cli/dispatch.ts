@@ -38,6 +38,7 @@ const VERBS = new Map<string, Loader>([
   ['wait', () => import('./wait.js')],
   ['explain', () => import('./explain.js')],
   ['events', () => import('./events.js')],
+  ['auth', () => import('./auth.js')],
 ]);
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
