@@ -39,6 +39,7 @@ const VERBS = new Map<string, Loader>([
   ['explain', () => import('./explain.js')],
   ['events', () => import('./events.js')],
   ['auth', () => import('./auth.js')],
+  ['top', () => import('./top.js')],
 ]);
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
