@@ -19,6 +19,7 @@ const GROUPS: [string, [string, string][]][] = [
   ]],
   ['Cluster Management Commands', [
     ['cluster-info', 'Display cluster information'],
+    ['top', 'Display resource (CPU/memory) usage, from a simulated metrics-server'],
   ]],
   ['Troubleshooting and Debugging Commands', [
     ['describe', 'Show details of a specific resource or group of resources'],
@@ -26,6 +27,8 @@ const GROUPS: [string, [string, string][]][] = [
     ['exec', 'Execute a command in a container'],
     ['port-forward', 'Forward one or more local ports to a pod'],
     ['debug', 'Create debugging sessions for troubleshooting workloads and nodes'],
+    ['auth', 'Inspect authorization'],
+    ['events', 'List events'],
   ]],
   ['Advanced Commands', [
     ['diff', 'Diff the live version against a would-be applied version'],
