@@ -40,7 +40,14 @@ const VERBS = new Map<string, Loader>([
   ['events', () => import('./events.js')],
   ['auth', () => import('./auth.js')],
   ['top', () => import('./top.js')],
+  ['completion', () => import('./completion.js')],
+  ['__complete', () => import('./completion.js').then((m) => ({ run: m.complete }))],
 ]);
+
+/** The verbs, for shell completion. */
+export function verbNames(): string[] {
+  return [...VERBS.keys()].filter((v) => !v.startsWith('_'));
+}
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
 
@@ -78,7 +85,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   const loader = VERBS.get(name);
   if (!loader) {
     const { unknownCommandMessage } = await import('./suggest.js');
-    io.stderr.write(unknownCommandMessage(word, [...VERBS.keys()]));
+    io.stderr.write(unknownCommandMessage(word, verbNames()));
     return 1;
   }
   // `options` only prints text; every other verb may create the cluster from the environment.

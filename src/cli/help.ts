@@ -1,7 +1,7 @@
 // Root help, in kubectl's layout. Keep it in step with src/main.ts's verb table.
 import type { CliIO } from './io.js';
 
-const GROUPS: [string, [string, string][]][] = [
+export const GROUPS: [string, [string, string][]][] = [
   ['Basic Commands (Beginner)', [
     ['create', 'Create a resource from a file or from stdin'],
     ['expose', 'Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service'],
@@ -50,6 +50,7 @@ const GROUPS: [string, [string, string][]][] = [
   ['Other Commands', [
     ['api-resources', 'Print the supported API resources on the server'],
     ['api-versions', 'Print the API versions the simulated server serves, as "group/version"'],
+    ['completion', 'Output shell completion code for the specified shell (bash, zsh, fish)'],
     ['version', 'Print the client and server version information'],
     ['options', 'Print the list of flags inherited by all commands'],
   ]],
