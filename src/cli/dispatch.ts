@@ -41,8 +41,10 @@ const VERBS = new Map<string, Loader>([
   ['auth', () => import('./auth.js')],
   ['top', () => import('./top.js')],
   ['completion', () => import('./completion.js')],
-  ['__complete', () => import('./completion.js').then((m) => ({ run: m.complete }))],
 ]);
+
+/** Cobra's hidden command that shell completion scripts call. */
+const HIDDEN = new Map<string, Loader>([['__complete', () => import('./completion.js').then((m) => ({ run: m.complete }))]]);
 
 /** The verbs, for shell completion. */
 export function verbNames(): string[] {
@@ -82,7 +84,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const name = ALIASES.get(word) ?? word;
-  const loader = VERBS.get(name);
+  const loader = VERBS.get(name) ?? HIDDEN.get(name);
   if (!loader) {
     const { unknownCommandMessage } = await import('./suggest.js');
     io.stderr.write(unknownCommandMessage(word, verbNames()));
