@@ -41,6 +41,7 @@ const VERBS = new Map<string, Loader>([
   ['auth', () => import('./auth.js')],
   ['top', () => import('./top.js')],
   ['completion', () => import('./completion.js')],
+  ['attach', () => import('./attach.js')],
 ]);
 
 /** Cobra's hidden command that shell completion scripts call. */

@@ -24,6 +24,7 @@ export const GROUPS: [string, [string, string][]][] = [
   ['Troubleshooting and Debugging Commands', [
     ['describe', 'Show details of a specific resource or group of resources'],
     ['logs', 'Print the logs for a container in a pod'],
+    ['attach', 'Attach to a running container'],
     ['exec', 'Execute a command in a container'],
     ['port-forward', 'Forward one or more local ports to a pod'],
     ['debug', 'Create debugging sessions for troubleshooting workloads and nodes'],

@@ -157,7 +157,7 @@ interface LogsOptions {
 }
 
 /** One log request: a container of a pod (by uid, so a pod made again under the same name is another stream). */
-interface Stream {
+export interface Stream {
   namespace: string;
   pod: string;
   uid: string | undefined;
@@ -315,7 +315,7 @@ export function instanceLines(state: ClusterState, s: Stream, previous: boolean,
  * prints what each stream's instance wrote since. A stream ends when its pod is gone or replaced, or its
  * instance is no longer running; the command ends when every stream has.
  */
-async function follow(session: Session, io: CliIO, printed: Map<Stream, number>, images: readonly ImageSpec[], o: { timestamps: boolean; prefix: boolean; previous: boolean }): Promise<number> {
+export async function follow(session: Session, io: CliIO, printed: Map<Stream, number>, images: readonly ImageSpec[], o: { timestamps: boolean; prefix: boolean; previous: boolean }): Promise<number> {
   const open = new Map(printed);
   let { state } = await session.read();
   // The instance followed: a restart between two looks ends its stream (the new one is another log).
