@@ -164,6 +164,9 @@ try {
   say('port-forward opens a real local socket; here the demo itself plays the second terminal\'s curl.');
   await portForwardDemo();
   step(['logs', 'kiada', '--tail', '3']);
+  say('Events in kubectl\'s own table, and RBAC answers computed from the stored roles and bindings.');
+  step(['events', '--for', 'pod/kiada']);
+  step(['auth', 'can-i', 'list', 'secrets', '--as', 'system:serviceaccount:default:default'], { mayFail: true });
 
   say('explain prints the API documentation of a field, from the OpenAPI schema kubesim serves.');
   step(['explain', 'service.spec.sessionAffinity']);

@@ -75,6 +75,8 @@ export class Cmd {
   readonly options: FlagOption[] = [];
   args: string[] = [];
   private values: Values = {};
+  /** Where each value came from, as commander says: 'default' or 'cli'. */
+  private sources = new Map<string, string>();
 
   constructor(
     readonly verb: string,
@@ -96,8 +98,8 @@ export class Cmd {
     const name = o.attributeName();
     if (o.negate) {
       const positive = o.long!.replace(/^--no-/, '--');
-      if (!this.options.some((x) => x.long === positive)) this.values[name] = o.defaultValue === undefined ? true : o.defaultValue;
-    } else if (o.defaultValue !== undefined) this.values[name] = o.defaultValue;
+      if (!this.options.some((x) => x.long === positive)) this.setOptionValue(name, o.defaultValue === undefined ? true : o.defaultValue, 'default');
+    } else if (o.defaultValue !== undefined) this.setOptionValue(name, o.defaultValue, 'default');
     this.options.push(o);
     return this;
   }
@@ -106,14 +108,20 @@ export class Cmd {
     return this.values as T;
   }
 
-  setOptionValue(name: string, value: unknown): this {
+  setOptionValue(name: string, value: unknown, source = 'cli'): this {
     this.values[name] = value;
+    this.sources.set(name, source);
     return this;
+  }
+
+  getOptionValueSource(name: string): string | undefined {
+    return this.sources.get(name);
   }
 
   /** The common command line without commander; undefined when it needs commander's full parser. */
   parseSimple(argv: string[]): boolean {
     const values: Values = { ...this.values };
+    const given = new Set<string>();
     const args: string[] = [];
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
@@ -144,8 +152,10 @@ export class Cmd {
       if (value !== null && o.parseArg) v = o.parseArg(value, values[name]);
       if (v === null) v = o.negate ? false : true;
       values[name] = v;
+      given.add(name);
     }
     this.values = values;
+    for (const name of given) this.sources.set(name, 'cli');
     this.args = args;
     return true;
   }
@@ -202,7 +212,7 @@ export function parseArgs(cmd: Cmd, argv: string[], verb: string): boolean {
     full.parse(args, { from: 'user' });
     // A false value undoes the flag: false for --x, true for commander's --no-x (whose attribute is x).
     for (const u of unset) full.setOptionValue(u.name, u.value);
-    for (const [k, v] of Object.entries(full.opts())) cmd.setOptionValue(k, v);
+    for (const [k, v] of Object.entries(full.opts())) cmd.setOptionValue(k, v, full.getOptionValueSource(k));
     cmd.args = full.args;
     return true;
   } catch (e) {

@@ -47,7 +47,20 @@ const VERBS = new Map<string, Loader>([
   ['taint', () => import('./taint.js')],
   ['autoscale', () => import('./autoscale.js')],
   ['edit', () => import('./edit.js')],
+  ['events', () => import('./events.js')],
+  ['auth', () => import('./auth.js')],
+  ['top', () => import('./top.js')],
+  ['completion', () => import('./completion.js')],
+  ['attach', () => import('./attach.js')],
 ]);
+
+/** Cobra's hidden command that shell completion scripts call. */
+const HIDDEN = new Map<string, Loader>([['__complete', () => import('./completion.js').then((m) => ({ run: m.complete }))]]);
+
+/** The verbs, for shell completion. */
+export function verbNames(): string[] {
+  return [...VERBS.keys()].filter((v) => !v.startsWith('_'));
+}
 
 const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
 
@@ -82,10 +95,10 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const name = ALIASES.get(word) ?? word;
-  const loader = VERBS.get(name);
+  const loader = VERBS.get(name) ?? HIDDEN.get(name);
   if (!loader) {
     const { unknownCommandMessage } = await import('./suggest.js');
-    io.stderr.write(unknownCommandMessage(word, [...VERBS.keys()]));
+    io.stderr.write(unknownCommandMessage(word, verbNames()));
     return 1;
   }
   // `options` only prints text; every other verb may create the cluster from the environment.

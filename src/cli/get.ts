@@ -95,6 +95,10 @@ Options:
     --watch-only=false:
 	Watch for changes to the requested object(s), without listing/getting first.
 
+    --raw='':
+	Print the body the simulated API server serves at this URL path (/readyz, /version, /api, /apis,
+	/api/v1/namespaces/default/pods, ...), as is.
+
     --request-timeout='0':
 	How long to watch before giving up (e.g. 1s, 2m, 3h); 0 watches until interrupted.
 
@@ -127,9 +131,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('-w, --watch', 'after listing, watch for changes')
     .option('--watch-only', 'watch for changes without listing first')
     .option('--request-timeout <duration>', 'stop watching after this long (0: never)', '0')
-    .option('--chunk-size <n>', 'ignored: kubesim lists in one go');
+    .option('--chunk-size <n>', 'ignored: kubesim lists in one go')
+    .option('--raw <path>', 'the raw body the API server serves at this path');
   if (!parseArgs(cmd, argv, 'get')) return 0;
   const opts = cmd.opts();
+  if (opts.raw !== undefined) {
+    const { checkRaw, printRaw } = await import('./raw.js');
+    checkRaw(opts.raw, { args: cmd.args, output: opts.output, filtered: !!(opts.watch || opts.watchOnly || opts.selector) });
+    return printRaw((await new Session(opts, io).read()).state, opts.raw, io);
+  }
   // pflag accepts "-o=json"; commander hands the "=" through
   const output: string | undefined = typeof opts.output === 'string' ? opts.output.replace(/^=/, '') : undefined;
   const allowMissing = String(opts.allowMissingTemplateKeys);

@@ -1,7 +1,7 @@
 // Root help, in kubectl's layout. Keep it in step with src/main.ts's verb table.
 import type { CliIO } from './io.js';
 
-const GROUPS: [string, [string, string][]][] = [
+export const GROUPS: [string, [string, string][]][] = [
   ['Basic Commands (Beginner)', [
     ['create', 'Create a resource from a file or from stdin'],
     ['expose', 'Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service'],
@@ -25,13 +25,17 @@ const GROUPS: [string, [string, string][]][] = [
     ['uncordon', 'Mark a node schedulable again'],
     ['drain', 'Cordon a node and evict its pods, honouring PodDisruptionBudgets'],
     ['taint', 'Add, change or remove taints on nodes'],
+    ['top', 'Display resource (CPU/memory) usage, from a simulated metrics-server'],
   ]],
   ['Troubleshooting and Debugging Commands', [
     ['describe', 'Show details of a specific resource or group of resources'],
     ['logs', 'Print the logs for a container in a pod'],
+    ['attach', 'Attach to a running container'],
     ['exec', 'Execute a command in a container'],
     ['port-forward', 'Forward one or more local ports to a pod'],
     ['debug', 'Create debugging sessions for troubleshooting workloads and nodes'],
+    ['auth', 'Inspect authorization'],
+    ['events', 'List events'],
   ]],
   ['Advanced Commands', [
     ['diff', 'Diff the live version against a would-be applied version'],
@@ -57,6 +61,7 @@ const GROUPS: [string, [string, string][]][] = [
   ['Other Commands', [
     ['api-resources', 'Print the supported API resources on the server'],
     ['api-versions', 'Print the API versions the simulated server serves, as "group/version"'],
+    ['completion', 'Output shell completion code for the specified shell (bash, zsh, fish)'],
     ['version', 'Print the client and server version information'],
     ['options', 'Print the list of flags inherited by all commands'],
   ]],

@@ -25,6 +25,8 @@ const KUBECTL_SHAPED = [
   /^resource mapping not found /,
   /^the namespace from the provided object /,
   /^Warning: /,
+  // kubectl events --for prints the RESTMapper's error as is
+  /^the server doesn't have a resource type /,
   /^Defaulted container /,
   // kubectl edit keeps the user's changes before it says why it gave up.
   /^A copy of your changes has been stored to "[^"]+"\nerror: /,
