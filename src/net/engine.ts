@@ -7,6 +7,7 @@ import type { Ctx } from '../cluster/context.js';
 import type { ClusterState } from '../store/state.js';
 import { inCIDR } from '../util/ip.js';
 import { resolve as dnsResolve, type DnsAnswer, type Resolver } from './dns.js';
+import { proxyIngress } from './ingress.js';
 import { dnsQueryDropped, judgeFlow } from './policy.js';
 import type { Backend, NodeHost, PodHost, PortRule, Socket, Topology } from './topology.js';
 import { ruleKeyOf } from './topology.js';
@@ -476,6 +477,7 @@ export function exchange(net: Net, conn: Conn, req: HttpRequest, tls = false): H
     return { status: 400, reason: 'Bad Request', headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']], body };
   }
   const { pod, socket } = t;
+  if (socket.process.app === 'ingress-nginx' && (socket.port === 80 || socket.port === 443)) return proxyIngress(net, conn, pod, req);
   const a = answer(socket.process, req, {
     hostname: pod.name,
     podIP: pod.ip,
