@@ -18,6 +18,8 @@ export const SUBCOMMANDS: Record<string, () => Promise<Verb>> = {
   configmap: () => import('./create-config.js').then((m) => ({ run: m.configMap })),
   cm: () => import('./create-config.js').then((m) => ({ run: m.configMap })),
   secret: () => import('./create-config.js').then((m) => ({ run: m.secret })),
+  ingress: () => import('./create-ingress.js'),
+  ing: () => import('./create-ingress.js'),
   namespace: () => import('./create-namespace.js'),
   ns: () => import('./create-namespace.js'),
 };
