@@ -1,7 +1,7 @@
 // `kubesim create ingress NAME --rule=host/path=svc:port[,tls[=secret]]`: kubectl's generator (rules with one
 // host share one rule entry; a trailing `*` makes the path a Prefix, else Exact; TLS hosts grouped by secret),
 // then the API server's create.
-import { CommandError } from '../api/errors.js';
+import { CommandError, fieldErrorBody, InvalidError, KubeError, StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { createObject } from '../cluster/apiserver.js';
 import { reconcile } from '../cluster/controllers.js';
@@ -190,11 +190,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     result.metadata = { ...result.metadata, creationTimestamp: null as unknown as string, ...(session.namespaceExplicit ? { namespace: ns } : {}) };
     result.status = { loadBalancer: {} };
   } else {
-    result = await session.change((state, ctx) => {
-      const created = structuredClone(createObject(state, ctx, ingressFromFlags(name, o), { namespace: ns, dryRun: dryRun === 'server', reconcile: false }));
-      if (dryRun !== 'server') reconcile(state, ctx);
-      return created;
-    });
+    try {
+      result = await session.change((state, ctx) => {
+        const created = structuredClone(createObject(state, ctx, ingressFromFlags(name, o), { namespace: ns, dryRun: dryRun === 'server', reconcile: false }));
+        if (dryRun !== 'server') reconcile(state, ctx);
+        return created;
+      });
+    } catch (e) {
+      throw wrapCreateError(e);
+    }
   }
   if (output === 'yaml') io.stdout.write(await toYAML(result));
   else if (output === 'json' && dryRun === 'client') io.stdout.write(`${JSON.stringify(goOrder(result), null, 4)}\n`);
@@ -225,4 +229,15 @@ function goOrder(o: KubeObject): unknown {
     },
     status: { loadBalancer: {} },
   };
+}
+
+/** kubectl wraps the API server's refusal: `error: failed to create ingress: <the Status message>`. */
+function wrapCreateError(e: unknown): unknown {
+  if (e instanceof InvalidError) {
+    const bodies = [...new Set(e.causes.map(fieldErrorBody))];
+    const detail = bodies.length === 1 ? bodies[0] : `[${bodies.join(', ')}]`;
+    return new CommandError(`failed to create ingress: ${e.kind}.networking.k8s.io "${e.objectName}" is invalid: ${detail}`);
+  }
+  if (e instanceof StatusError) return new CommandError(`failed to create ingress: ${e.message}`);
+  return e as KubeError;
 }
