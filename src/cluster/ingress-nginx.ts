@@ -8,6 +8,7 @@ import { getObject, listObjects, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { createObject } from './apiserver.js';
 import type { Ctx } from './context.js';
+import { recordEvent } from './events.js';
 
 export const INGRESS_NAMESPACE = 'ingress-nginx';
 export const INGRESS_SERVICE = 'ingress-nginx-controller';
@@ -115,5 +116,7 @@ export function runIngressController(state: ClusterState, ctx: Ctx): void {
     if (JSON.stringify(have) === JSON.stringify(want)) continue;
     ing.status = { loadBalancer: want.length ? { ingress: want } : {} };
     putObject(state, 'ingresses', ing);
+    // The controller's status sync announces itself on the Ingress.
+    if (want.length) recordEvent(state, ctx, ing, { reason: 'Sync', message: 'Scheduled for sync', component: 'nginx-ingress-controller' });
   }
 }

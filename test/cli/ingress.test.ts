@@ -4,7 +4,9 @@
 // client that sends the cookie back, rewrite-target rewrites the path the backend sees.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { readState } from '../../src/store/store.js';
 import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
+import { skipWithoutKubectl, withKubectl } from '../support/stub-apiserver.js';
 
 const KUBIA = `apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -216,5 +218,21 @@ spec:
     const peer = (await c.run(['curl', '-s', '-H', 'Host: rewrite.example.com', `http://${address}/something/clientip`])).stdout;
     const ctrlIP = (await c.run(['get', 'pods', '-n', 'ingress-nginx', '-o', 'jsonpath={.items[0].status.podIP}'])).stdout;
     assert.match(peer, new RegExp(`^${ctrlIP.replace(/\./g, '\\.')}:\\d+$`));
+  });
+
+  it('describe ingress prints what the real kubectl prints for the same objects (TLS, wildcard host, named port, default class)', { skip: skipWithoutKubectl() }, async () => {
+    const ours = await c.run(['describe', 'ingress', '-A']);
+    assert.equal(ours.code, 0, ours.stderr);
+    const ourClass = await c.run(['describe', 'ingressclass', 'nginx']);
+    await withKubectl(readState(c.state)!, async (kubectl) => {
+      const real = await kubectl(['describe', 'ingress', '-A'], { env: { TZ: 'UTC' } });
+      assert.equal(real.code, 0, real.stderr);
+      // Event ages: kubectl measures from the wall clock, kubesim from its fixed clock.
+      const age = (t: string) => t.replace(/\S+ +(?=nginx-ingress-controller  )/g, 'AGE  ');
+      assert.equal(age(ours.stdout), age(real.stdout));
+      assert.match(ours.stdout, /\n  Normal  Sync    0s    nginx-ingress-controller  Scheduled for sync\n/);
+      const realClass = await kubectl(['describe', 'ingressclass', 'nginx'], { env: { TZ: 'UTC' } });
+      assert.equal(ourClass.stdout, realClass.stdout);
+    });
   });
 });
