@@ -59,6 +59,7 @@ export const BUILTIN_IMAGES: ImageSpec[] = [
   { repo: 'hashicorp/http-echo', entrypoint: ['/http-echo'], cmd: [], binaries: ['http-echo'], prompt: '' },
   { repo: 'registry.k8s.io/e2e-test-images/agnhost', entrypoint: ['/agnhost'], cmd: [], binaries: [...BUSYBOX, 'agnhost', 'curl'], prompt: '/ # ', curlVersion: '8.5.0' },
   { repo: 'registry.k8s.io/coredns/coredns', entrypoint: ['/coredns'], cmd: [], binaries: ['coredns'], prompt: '' },
+  { repo: 'registry.k8s.io/ingress-nginx/controller', entrypoint: ['/usr/bin/dumb-init', '--'], cmd: ['/nginx-ingress-controller'], binaries: [...BUSYBOX, 'curl', 'nginx', 'nginx-ingress-controller'], prompt: '$ ', curlVersion: '8.12.1' },
   { repo: 'curlimages/curl', entrypoint: ['/entrypoint.sh'], cmd: ['curl'], binaries: [...BUSYBOX, 'curl'], prompt: '~ $ ', curlVersion: '8.11.1' },
   { repo: 'busybox', entrypoint: [], cmd: ['sh'], binaries: [...BUSYBOX], prompt: '/ # ' },
   { repo: 'alpine', entrypoint: [], cmd: ['/bin/sh'], binaries: [...BUSYBOX], prompt: '/ # ' },
@@ -151,6 +152,8 @@ export function mainProcess(image: string, command: string[] | undefined, args: 
     if (argv.length === 0 || argv[0].startsWith('-')) argv = ['curl', ...argv];
   } else if (argv[0] === '/docker-entrypoint.sh') {
     argv = argv.slice(1);
+  } else if (argv[0] === '/usr/bin/dumb-init') {
+    argv = argv.slice(argv[1] === '--' ? 2 : 1);
   }
   const bin = (argv[0] ?? '').slice((argv[0] ?? '').lastIndexOf('/') + 1);
   if (spec.user && (argv[0] === spec.entrypoint[0] || argv.length === 0)) {
@@ -180,6 +183,9 @@ export function mainProcess(image: string, command: string[] | undefined, args: 
       }
       if (argv[1] === 'serve-hostname') return { kind: 'server', app: 'serve-hostname', listens: [tcp(Number(flagValue(argv, ['--port'])) || 9376)], params: {} };
       break;
+    case 'nginx-ingress-controller':
+      // Its nginx serves the Ingress rules on 80/443; 8443 is the admission webhook, 10254 health and metrics.
+      return { kind: 'server', app: 'ingress-nginx', listens: [tcp(80), tcp(443), tcp(8443), tcp(10254)], params: { version: tag } };
     case 'coredns':
       return { kind: 'server', app: 'coredns', listens: [{ port: 53, protocol: 'UDP', bind: 'all' }, tcp(53), tcp(9153), tcp(8080), tcp(8181)], params: {} };
     case 'unknown-entrypoint':

@@ -165,7 +165,7 @@ function httpEcho(proc: ServerProcess, req: HttpRequest, ctx: AppContext): AppAn
   return { response: res, log };
 }
 
-// agnhost netexec: /hostname, /clientip (ip:port), /echo?msg=, / (NOW: timestamp); logs "GET /path".
+// agnhost netexec: /hostname, /clientip (ip:port), /echo?msg=, /header?key=NAME (that request header), / (NOW: timestamp); logs "GET /path".
 function agnhost(_proc: ServerProcess, req: HttpRequest, ctx: AppContext): AppAnswer {
   const [path, query = ''] = req.path.split('?');
   const q = new URLSearchParams(query);
@@ -173,6 +173,7 @@ function agnhost(_proc: ServerProcess, req: HttpRequest, ctx: AppContext): AppAn
   if (path === '/hostname') res = text(200, ctx.hostname);
   else if (path === '/clientip') res = text(200, `${ctx.clientIP}:${ctx.clientPort}`);
   else if (path === '/echo') res = text(200, q.get('msg') ?? '');
+  else if (path === '/header') res = text(200, req.headers.find(([k]) => k.toLowerCase() === (q.get('key') ?? '').toLowerCase())?.[1] ?? '');
   else if (path === '/healthz') res = text(200, '');
   else if (path === '/') res = text(200, `NOW: ${ctx.now.toISOString().replace('T', ' ').replace('Z', ' +0000 UTC')}`);
   else res = text(404, '404 page not found\n', [['Content-Type', 'text/plain; charset=utf-8'], ['X-Content-Type-Options', 'nosniff']]);

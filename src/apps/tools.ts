@@ -642,6 +642,8 @@ interface CurlOpts {
   fail: boolean;
   insecure: boolean;
   urls: string[];
+  /** --resolve HOST:PORT:ADDRESS entries. */
+  resolve: string[];
 }
 
 const CURL_ARG = new Set(['o', 'w', 'm', 'H', 'X', 'd', 'A', 'u', 'e', 'x', 'T', 'b', 'c', 'r', 'E', 'F']);
@@ -659,10 +661,11 @@ const CURL_LONG_ARG: Record<string, string> = {
   '--retry': 'retry',
   '--resolve': 'resolve',
   '--user': 'u',
+  '--cookie': 'b',
 };
 
 function parseCurl(argv: string[]): CurlOpts | string {
-  const o: CurlOpts = { silent: false, showError: false, verbose: false, include: false, head: false, headers: [], fail: false, insecure: false, urls: [] };
+  const o: CurlOpts = { silent: false, showError: false, verbose: false, include: false, head: false, headers: [], fail: false, insecure: false, urls: [], resolve: [] };
   let bad: string | undefined;
   // curl's secs2ms: a non-negative number of seconds that fits a long of milliseconds.
   const seconds = (flag: string, v: string | undefined): number | undefined => {
@@ -697,6 +700,13 @@ function parseCurl(argv: string[]): CurlOpts | string {
         break;
       case 'A':
         o.headers.push(`User-Agent: ${v}`);
+        break;
+      case 'b':
+        // A name=value string is sent as the Cookie header (a bare word would name a cookie file).
+        if (v?.includes('=')) o.headers.push(`Cookie: ${v}`);
+        break;
+      case 'resolve':
+        o.resolve.push(v ?? '');
         break;
     }
   };
@@ -812,7 +822,8 @@ function curl(p: Proc): number {
     let conn = conns.get(key);
     const reused = !!conn;
     if (!conn) {
-      const r = resolveName(p.net, p.client, url.host);
+      const pinned = o.resolve.map((e) => e.split(':')).find((e) => e.length === 3 && e[0].toLowerCase() === url.host.toLowerCase() && Number(e[1]) === url.port)?.[2];
+      const r = pinned ? { answer: { kind: 'ok' as const, name: url.host, fqdn: url.host, addresses: [pinned], via: 'literal' as const, tried: [] }, trace: [] } : resolveName(p.net, p.client, url.host);
       if (r.answer.kind === 'nxdomain') {
         if (r.answer.noServer) spend(p.session, 20000);
         p.session.traces.push({ what: `curl ${rawUrl}`, hops: r.trace });

@@ -18,6 +18,8 @@ export const SUBCOMMANDS: Record<string, () => Promise<Verb>> = {
   configmap: () => import('./create-config.js').then((m) => ({ run: m.configMap })),
   cm: () => import('./create-config.js').then((m) => ({ run: m.configMap })),
   secret: () => import('./create-config.js').then((m) => ({ run: m.secret })),
+  ingress: () => import('./create-ingress.js'),
+  ing: () => import('./create-ingress.js'),
   namespace: () => import('./create-namespace.js'),
   ns: () => import('./create-namespace.js'),
 };
@@ -60,6 +62,7 @@ Available Commands:
   configmap             Create a config map from a local file, directory or literal value
   cronjob               Create a cron job with the specified name
   deployment            Create a deployment with the specified name
+  ingress               Create an ingress with the specified name
   job                   Create a job with the specified name
   namespace             Create a namespace with the specified name
   secret                Create a secret using a specified subcommand

@@ -8,6 +8,7 @@
 // moves with time (state.unsettled). reconcileAll() runs every controller over every object: the oracle the
 // incremental one is tested against (test/cluster/equivalence.test.ts), and the fallback for a state that
 // does not yet record what is unsettled.
+import { runIngressController } from './ingress-nginx.js';
 import type { KubeObject, ReplicaSet, ReplicationController, Service } from '../api/types.js';
 import { listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -30,7 +31,7 @@ import { PolicyWatch, runDisruptionController, runHorizontalPodAutoscalerControl
 export type Controller = (state: ClusterState, ctx: Ctx, r: Round) => void;
 
 /** Workload controllers create pods, the scheduler places them, the kubelet runs them, endpoints follow. */
-export const CONTROLLERS: Controller[] = [runWorkloadControllers, runStatefulSetController, runDaemonSetController, runCronJobController, runJobController, runTaintManager, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController];
+export const CONTROLLERS: Controller[] = [runWorkloadControllers, runStatefulSetController, runDaemonSetController, runCronJobController, runJobController, runTaintManager, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController, runIngressController, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController];
 
 const MAX_ROUNDS = 20;
 

@@ -10,7 +10,7 @@ export type Resolver = { kind: 'pod'; pod: PodHost } | { kind: 'node'; nodeName:
 
 export type DnsAnswer =
   | { kind: 'ok'; name: string; fqdn: string; addresses: string[]; cname?: string; via: 'literal' | 'hosts' | 'cluster-dns' | 'host-resolver'; tried: string[] }
-  | { kind: 'nxdomain'; name: string; tried: string[]; noServer?: boolean };
+  | { kind: 'nxdomain'; name: string; tried: string[]; noServer?: boolean; /** Why a NetworkPolicy dropped the query. */ dropped?: string[] };
 
 /** The pod's search list (kubelet ClusterFirst): <ns>.svc.<domain> svc.<domain> <domain>. */
 export function searchList(topo: Topology, namespace: string): string[] {

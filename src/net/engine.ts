@@ -7,7 +7,8 @@ import type { Ctx } from '../cluster/context.js';
 import type { ClusterState } from '../store/state.js';
 import { inCIDR } from '../util/ip.js';
 import { resolve as dnsResolve, type DnsAnswer, type Resolver } from './dns.js';
-import { allowsFlow } from './policy.js';
+import { proxyIngress } from './ingress.js';
+import { dnsQueryDropped, judgeFlow } from './policy.js';
 import type { Backend, NodeHost, PodHost, PortRule, Socket, Topology } from './topology.js';
 import { ruleKeyOf } from './topology.js';
 
@@ -101,6 +102,11 @@ export function resolveName(net: Net, client: Client, name: string): { answer: D
   let answer = net.dnsCache?.get(key);
   if (!answer) {
     answer = dnsResolve(net.topo, resolverOf(client), name);
+    // The query itself is a UDP flow to CoreDNS that the pod's egress (or CoreDNS's ingress) policy may drop.
+    if (client.kind === 'pod' && ((answer.kind === 'ok' && answer.via === 'cluster-dns') || (answer.kind === 'nxdomain' && !answer.noServer))) {
+      const dropped = dnsQueryDropped(net.topo, client);
+      if (dropped) answer = { kind: 'nxdomain', name, tried: answer.tried, noServer: true, dropped };
+    }
     (net.dnsCache ??= new Map()).set(key, answer);
   }
   const a = answer;
@@ -108,6 +114,7 @@ export function resolveName(net: Net, client: Client, name: string): { answer: D
   hop(net, trace, 'resolve', () => {
     const answer = a;
     if (answer.kind === 'nxdomain') {
+      if (answer.dropped) return `${name}: the query to kube-dns 10.96.0.10:53/UDP went unanswered: ${answer.dropped.join('; ')}`;
       if (answer.noServer) return `${name}: the query to kube-dns 10.96.0.10:53 went unanswered: the kube-dns Service has no ready CoreDNS endpoint`;
       if (client.kind === 'workstation') return `${name}: the workstation's resolver knows no cluster names (NXDOMAIN)`;
       return `${name}: no such name (tried ${answer.tried.join(', ')})`;
@@ -374,8 +381,8 @@ function toPodSocket(
   dialIP = ip,
   dialPort = port,
 ): ConnectResult {
-  const policy = allowsFlow(net.topo, client, pod, port);
-  hop(net, trace, 'policy', () => policy.reason(pod));
+  const policy = judgeFlow(net.topo, client, seen, { ip, pod }, port, protocol);
+  for (const line of policy.lines) hop(net, trace, 'policy', () => line);
   if (!policy.allowed) return timeout(dialIP, dialPort, trace);
   const loopback = ip.startsWith('127.');
   if (!pod.running) {
@@ -422,6 +429,12 @@ function bindText(s: Socket, pod: PodHost): string {
 
 /** A node's own sockets: the kubelet everywhere, the API server on the control plane. */
 function toNode(net: Net, client: Client, node: NodeHost, port: number, ip: string, seen: string, trace: Hop[]): ConnectResult {
+  // A pod's egress policy also governs connections to node addresses (matched by ipBlock only).
+  if (client.kind === 'pod' && !client.pod.hostNetwork && !ip.startsWith('127.')) {
+    const policy = judgeFlow(net.topo, client, seen, { ip }, port, 'TCP');
+    for (const line of policy.lines) hop(net, trace, 'policy', () => line);
+    if (!policy.allowed) return timeout(ip, port, trace);
+  }
   const service = NODE_SERVICES[port];
   if (service && (service !== 'apiserver' || node.role === 'control-plane')) {
     hop(net, trace, 'socket', () => `node ${node.name}: the ${service === 'apiserver' ? 'API server' : 'kubelet'} listens on ${port} (HTTPS)`);
@@ -464,6 +477,7 @@ export function exchange(net: Net, conn: Conn, req: HttpRequest, tls = false): H
     return { status: 400, reason: 'Bad Request', headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']], body };
   }
   const { pod, socket } = t;
+  if (socket.process.app === 'ingress-nginx' && (socket.port === 80 || socket.port === 443)) return proxyIngress(net, conn, pod, req);
   const a = answer(socket.process, req, {
     hostname: pod.name,
     podIP: pod.ip,

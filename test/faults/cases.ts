@@ -576,6 +576,19 @@ function flagCases(): FaultCase[] {
     out.push({ name: `${v[0]} -Z`, args: [v[0], '-Z'] });
   }
   for (const v of VALUE_FLAGS) out.push({ name: `${v.join(' ')} (no value)`, args: v });
+  // create ingress: kubectl's rule, annotation and default-backend checks, and the API server's name rules.
+  for (const v of [
+    ['create', 'ingress', 'x'],
+    ['create', 'ingress', 'x', '--rule=foo'],
+    ['create', 'ingress', 'x', '--rule=foo.com/a=svc'],
+    ['create', 'ingress', 'x', '--rule=foo.com/a=s:80', '--annotation=novalue'],
+    ['create', 'ingress', 'x', '--default-backend=svc'],
+    ['create', 'ingress', 'x', '--default-backend=a:b:c'],
+    ['create', 'ingress', 'Bad_Name', '--rule=foo.com/a=s:80'],
+    ['create', 'ingress', 'x', 'y', '--rule=foo.com/a=s:80'],
+    ['create', 'ingress', 'x', '--rule=foo.com/a=s:80', '-o', 'wide'],
+    ['create', 'ingress', 'x', '--rule=foo.com/a=s:80', '--dry-run=maybe'],
+  ]) out.push({ name: v.join(' '), args: v });
   for (const v of BAD_VALUES) {
     const name = v.map((a) => (a.length > 40 ? `${a.slice(0, 20)}...` : a)).join(' ');
     out.push({ name, args: v, files: v.includes('@pod.yaml') ? { 'pod.yaml': yaml(POD) } : undefined });
