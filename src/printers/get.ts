@@ -1,7 +1,9 @@
 // The core of `kubectl get`: resolve the arguments as kubectl's resource builder does, fetch the objects (with
 // label and field selectors), and print them as tables or structured output. Returns the text for stdout and
 // stderr and the exit code, because a get can print some objects and still fail on others.
-import { CommandError, notFound, StatusError, type KubeError } from '../api/errors.js';
+import { CommandError, ExitError, notFound, StatusError, type KubeError } from '../api/errors.js';
+import { cmpQuantity, parseQuantity } from '../api/quantity.js';
+import { klogLine } from '../forward/klog.js';
 import { formatLabels, matches, parseSelector, type Selector } from '../api/labels.js';
 import { requireResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
@@ -227,31 +229,81 @@ function cutCell(c: string): string {
   return i < 0 ? c : `${c.slice(0, i)}...`;
 }
 
-/** --sort-by: a stable sort on the first value the (relaxed) JSONPath finds; numbers numerically, text naturally. */
-async function sortFound(found: Found[], sortBy: string): Promise<Found[]> {
+/**
+ * --sort-by as kubectl 1.32 sorts: the first value the (relaxed) JSONPath finds in each object, compared by
+ * sortKeyLess, ordered by Go's (unstable) sort.Sort from the server's namespace/name order. Tables are sorted one
+ * resource type at a time (the server sends a Table per type, and each must have the field somewhere); structured
+ * output sorts the one List it prints.
+ */
+async function sortFound(found: Found[], sortBy: string, perType: boolean, now: Date): Promise<Found[]> {
   const { JSONPath, JSONPathParseError } = await import('./jsonpath.js');
+  const { goSortArray } = await import('./go-sort.js');
+  const field = relaxedJSONPath(sortBy);
   let jp: InstanceType<typeof JSONPath>;
   try {
-    jp = new JSONPath(relaxedJSONPath(sortBy), { allowMissingKeys: true });
+    jp = new JSONPath(field, { allowMissingKeys: true });
   } catch (e) {
     if (e instanceof JSONPathParseError) throw new CommandError(e.message);
     throw e;
   }
-  const keyed = found.map((f) => {
-    const r = jp.findResults(JSON.parse(JSON.stringify(f.obj)));
-    return { f, key: r[0]?.[0] };
-  });
-  if (keyed.every((k) => k.key === undefined)) throw new CommandError(`couldn't find any field with path "${relaxedJSONPath(sortBy)}" in the list of objects`);
-  keyed.sort((a, b) => compareSortKeys(a.key, b.key));
-  return keyed.map((k) => k.f);
+  const groups: Found[][] = [];
+  for (const f of found) {
+    const last = groups[groups.length - 1];
+    if (perType && last && last[0].info === f.info) last.push(f);
+    else if (!perType && last) last.push(f);
+    else groups.push([f]);
+  }
+  const out: Found[] = [];
+  for (const group of groups) {
+    const keyed = group.map((f) => {
+      const r = jp.findResults(JSON.parse(JSON.stringify(f.obj)));
+      return { f, has: r.length > 0 && r[0].length > 0, key: r[0]?.[0] };
+    });
+    if (!keyed.some((k) => k.has)) throw new CommandError(`couldn't find any field with path "${field}" in the list of objects`);
+    // One element is already sorted (Go's RuntimeSorter returns before comparing anything).
+    if (keyed.length === 1) {
+      out.push(group[0]);
+      continue;
+    }
+    const sorted = goSortArray(keyed, (a, b) => {
+      if (!a.has) return true;
+      if (!b.has) return false;
+      const less = sortKeyLess(a.key, b.key);
+      if (typeof less === 'string') throw new ExitError(1, klogLine('F', now, process.pid, 'sorter.go:329', `Field ${field} in *unstructured.Unstructured is an unsortable type: interface, err: ${less}`));
+      return less;
+    });
+    for (const k of sorted) out.push(k.f);
+  }
+  return out;
 }
 
-function compareSortKeys(a: unknown, b: unknown): number {
-  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const x = typeof a === 'string' ? a : JSON.stringify(a);
-  const y = typeof b === 'string' ? b : JSON.stringify(b);
-  return x.localeCompare(y, 'en', { numeric: true, sensitivity: 'variant' }) || (x < y ? -1 : x > y ? 1 : 0);
+/** Go's type name of a decoded JSON value, as kubectl's "unsortable type" error prints it. */
+function goTypeName(v: unknown): string {
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
+  if (Array.isArray(v)) return '[]interface {}';
+  return 'map[string]interface {}';
+}
+
+/**
+ * kubectl 1.32's comparison of two decoded JSON values: strings that both parse as quantities compare as
+ * quantities ("500Mi" < "1Gi", "1.5" = "1500m"), other strings byte-wise ("a10" < "a2"), integers and floats
+ * among their own kind. Anything else (booleans, maps, lists, a mix of kinds) is unsortable: the message is
+ * returned instead of a boolean.
+ */
+export function sortKeyLess(a: unknown, b: unknown): boolean | string {
+  if (a === null || b === null) return a !== null ? false : b !== null;
+  const ta = goTypeName(a);
+  if (ta === 'string' && typeof b === 'string') {
+    const qa = /\s/.test(a as string) ? undefined : parseQuantity(a);
+    const qb = qa && !/\s/.test(b) ? parseQuantity(b) : undefined;
+    if (qa && qb) return cmpQuantity(qa, qb) < 0;
+    return Buffer.compare(Buffer.from(a as string), Buffer.from(b)) < 0;
+  }
+  if ((ta === 'int64' || ta === 'float64') && goTypeName(b) === ta) return (a as number) < (b as number);
+  if (ta === 'string' || ta === 'int64' || ta === 'float64') return 'unsortable interface: interface';
+  return `unsortable type: ${ta}`;
 }
 
 /** kubectl's RelaxedJSONPathExpression: "name1.name2", ".name1", "{.name1}" all become "{.name1...}". */
@@ -286,7 +338,7 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
     throw new CommandError('a resource cannot be retrieved by name across all namespaces');
   }
   let found = fetch(state, opts, requests, selector, errors);
-  if (opts.sortBy && found.length > 0) found = await sortFound(found, opts.sortBy);
+  if (opts.sortBy && found.length > 0) found = await sortFound(found, opts.sortBy, !structured, now);
   const stderrOf = () => errors.map((e) => `${e.render()}\n`).join('');
   const exitCode = errors.length ? 1 : 0;
 
