@@ -47,8 +47,8 @@ export interface GetResult {
   exitCode: number;
 }
 
-/** `kubectl get all`: the "all" category in discovery order (core group, then apps). */
-const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'cronjobs', 'jobs'];
+/** `kubectl get all`: the "all" category in the API server's discovery order (core, apps, autoscaling, batch). */
+const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'horizontalpodautoscalers', 'cronjobs', 'jobs'];
 
 const OUTPUT_FORMATS = 'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml';
 
@@ -137,16 +137,38 @@ const FIELD_PATHS: Record<string, (o: KubeObject) => string | undefined> = {
   'spec.unschedulable': (o) => String((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable ?? false),
 };
 
-function parseFieldSelector(text: string, info: ResourceInfo): FieldReq[] {
+/** The resource as kubectl's visitor names it when it wraps a list error: "/v1, Resource=pods". */
+function gvrText(info: ResourceInfo): string {
+  return `${info.group ? `${info.group}/` : '/'}${info.version}, Resource=${info.resource}`;
+}
+
+/**
+ * A list's selectors are parsed by the API server, whose BadRequest kubectl wraps with the resource and both
+ * selectors ("Unable to find ... that match label selector ..., field selector ...: why").
+ */
+function listError(info: ResourceInfo, opts: GetOptions, why: string): StatusError {
+  return new StatusError('BadRequest', 400, `Unable to find "${gvrText(info)}" that match label selector "${opts.selector ?? ''}", field selector "${opts.fieldSelector ?? ''}": ${why}`);
+}
+
+function parseListSelector(opts: GetOptions, info: ResourceInfo): Selector | undefined {
+  if (!opts.selector) return undefined;
+  try {
+    return parseSelector(opts.selector);
+  } catch (e) {
+    if (e instanceof CommandError) throw listError(info, opts, e.message);
+    throw e;
+  }
+}
+
+function parseFieldSelector(opts: GetOptions, info: ResourceInfo): FieldReq[] {
+  const text = opts.fieldSelector ?? '';
   const out: FieldReq[] = [];
   for (const part of text.split(',')) {
     if (part.trim() === '') continue;
     const m = /^([^!=]+)(==|!=|=)(.*)$/.exec(part.trim());
-    if (!m) throw new CommandError(`invalid selector: '${text}'; can't understand '${part}'`);
+    if (!m) throw listError(info, opts, `invalid selector: '${text}'; can't understand '${part}'`);
     const path = m[1].trim();
-    if (!hasOwn(FIELD_PATHS, path)) {
-      throw new StatusError('BadRequest', 400, `Unable to find "${info.group ? `${info.group}/` : '/'}${info.version}, Resource=${info.resource}" that match label selector "", field selector "${text}": field label not supported: ${path}`);
-    }
+    if (!hasOwn(FIELD_PATHS, path)) throw listError(info, opts, `field label not supported: ${path}`);
     out.push({ path, value: m[3].trim(), equal: m[2] !== '!=' });
   }
   return out;
@@ -158,7 +180,7 @@ function fieldMatches(reqs: FieldReq[], o: KubeObject): boolean {
 
 // ---- fetching ----
 
-function fetch(state: ClusterState, opts: GetOptions, requests: Request[], selector: Selector | undefined, errors: KubeError[]): Found[] {
+function fetch(state: ClusterState, opts: GetOptions, requests: Request[], errors: KubeError[]): Found[] {
   const found: Found[] = [];
   for (const req of requests) {
     const ns = req.info.namespaced ? req.namespace ?? opts.namespace : undefined;
@@ -168,7 +190,19 @@ function fetch(state: ClusterState, opts: GetOptions, requests: Request[], selec
       else if (!opts.ignoreNotFound) errors.push(notFound(qualifiedResource(req.info), req.name));
       continue;
     }
-    const fields = opts.fieldSelector ? parseFieldSelector(opts.fieldSelector, req.info) : undefined;
+    let selector: Selector | undefined;
+    let fields: FieldReq[] | undefined;
+    try {
+      selector = parseListSelector(opts, req.info);
+      fields = opts.fieldSelector ? parseFieldSelector(opts, req.info) : undefined;
+    } catch (e) {
+      // kubectl goes on with the next resource type (ContinueOnError) and reports each refusal.
+      if (e instanceof StatusError) {
+        errors.push(e);
+        continue;
+      }
+      throw e;
+    }
     const listNs = req.info.namespaced && !opts.allNamespaces ? opts.namespace : undefined;
     for (const obj of listObjects(state, req.info.resource, listNs)) {
       if (selector && !matches(selector, obj.metadata.labels)) continue;
@@ -325,19 +359,18 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
   }
   // Printers are built (and their templates checked) before anything is fetched, as kubectl does.
   const structured = await structuredPrinter(format, formatArg, opts);
-  const selector = opts.selector ? parseSelector(opts.selector) : undefined;
   const errors: KubeError[] = [...(opts.fileErrors ?? [])];
   let parsed: ReturnType<typeof parseRequests>;
   if (opts.files) {
     if (opts.args.length) throw new CommandError('when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
     const requests = opts.files.map((f) => ({ info: f.info, name: f.name, namespace: f.namespace }));
     parsed = { requests, multipleTypes: new Set(requests.map((r) => r.info)).size > 1, singleItem: !!opts.singleFile };
-  } else parsed = parseRequests(opts.args, selector !== undefined);
+  } else parsed = parseRequests(opts.args, !!opts.selector);
   const { requests, multipleTypes, singleItem } = parsed;
   if (opts.allNamespaces && !opts.files && requests.some((r) => r.name !== undefined && r.info.namespaced)) {
     throw new CommandError('a resource cannot be retrieved by name across all namespaces');
   }
-  let found = fetch(state, opts, requests, selector, errors);
+  let found = fetch(state, opts, requests, errors);
   if (opts.sortBy && found.length > 0) found = await sortFound(found, opts.sortBy, !structured, now);
   const stderrOf = () => errors.map((e) => `${e.render()}\n`).join('');
   const exitCode = errors.length ? 1 : 0;
@@ -513,7 +546,7 @@ export function watchSnapshot(state: ClusterState, now: Date, opts: GetOptions):
   const { requests, multipleTypes } = parseRequests(opts.args, selector !== undefined);
   const kinds = new Set(requests.map((r) => r.info));
   if (kinds.size > 1) throw new CommandError(`watch is only supported on individual resources and resource collections, but ${kinds.size} resources were found`);
-  const found = fetch(state, { ...opts, ignoreNotFound: true }, requests, selector, []);
+  const found = fetch(state, { ...opts, ignoreNotFound: true }, requests, []);
   const rows = new Map<string, { row: string[]; sig: string }>();
   const name = opts.output === 'name';
   const info = requests[0].info;

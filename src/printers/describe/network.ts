@@ -128,6 +128,6 @@ export function describeNetworkPolicy(np: NetworkPolicy & KubeObject, zone: Time
       w.write(LEVEL_1, 'Allowing egress traffic:\n');
       printRules(w, spec.egress as Rule[] | undefined, 'To', '<none> (Selected pods are isolated for egress connectivity)', '    ');
     } else w.write(LEVEL_1, 'Not affecting egress traffic\n');
-    w.write(LEVEL_1, `Policy Types: ${types.join(', ')}\n`);
+    w.write(LEVEL_1, `Policy Types: ${types.length ? types.join(', ') : '<none>'}\n`);
   }, zone);
 }
