@@ -4,7 +4,7 @@
 import { CommandError, ExitError, notFound, StatusError, type KubeError } from '../api/errors.js';
 import { cmpQuantity, parseQuantity } from '../api/quantity.js';
 import { klogLine } from '../forward/klog.js';
-import { formatLabels, matches, parseSelector, type Selector } from '../api/labels.js';
+import { formatLabels, listSelectorError, matches, parseListSelector, parseSelector, type Selector } from '../api/labels.js';
 import { requireResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
@@ -137,27 +137,12 @@ const FIELD_PATHS: Record<string, (o: KubeObject) => string | undefined> = {
   'spec.unschedulable': (o) => String((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable ?? false),
 };
 
-/** The resource as kubectl's visitor names it when it wraps a list error: "/v1, Resource=pods". */
-function gvrText(info: ResourceInfo): string {
-  return `${info.group ? `${info.group}/` : '/'}${info.version}, Resource=${info.resource}`;
-}
-
-/**
- * A list's selectors are parsed by the API server, whose BadRequest kubectl wraps with the resource and both
- * selectors ("Unable to find ... that match label selector ..., field selector ...: why").
- */
 function listError(info: ResourceInfo, opts: GetOptions, why: string): StatusError {
-  return new StatusError('BadRequest', 400, `Unable to find "${gvrText(info)}" that match label selector "${opts.selector ?? ''}", field selector "${opts.fieldSelector ?? ''}": ${why}`);
+  return listSelectorError(info, opts.selector ?? '', opts.fieldSelector ?? '', why);
 }
 
-function parseListSelector(opts: GetOptions, info: ResourceInfo): Selector | undefined {
-  if (!opts.selector) return undefined;
-  try {
-    return parseSelector(opts.selector);
-  } catch (e) {
-    if (e instanceof CommandError) throw listError(info, opts, e.message);
-    throw e;
-  }
+function parseListSelectorOf(opts: GetOptions, info: ResourceInfo): Selector | undefined {
+  return parseListSelector(opts.selector, info, opts.fieldSelector ?? '');
 }
 
 function parseFieldSelector(opts: GetOptions, info: ResourceInfo): FieldReq[] {
@@ -193,7 +178,7 @@ function fetch(state: ClusterState, opts: GetOptions, requests: Request[], error
     let selector: Selector | undefined;
     let fields: FieldReq[] | undefined;
     try {
-      selector = parseListSelector(opts, req.info);
+      selector = parseListSelectorOf(opts, req.info);
       fields = opts.fieldSelector ? parseFieldSelector(opts, req.info) : undefined;
     } catch (e) {
       // kubectl goes on with the next resource type (ContinueOnError) and reports each refusal.
