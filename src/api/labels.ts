@@ -1,6 +1,6 @@
 // Label selectors as apimachinery parses and prints them: equality (=, ==, !=) and set-based (in, notin,
 // exists, !exists) requirements, ANDed.
-import { CommandError } from './errors.js';
+import { CommandError, StatusError } from './errors.js';
 import type { LabelSelector } from './types.js';
 import { hasOwn, own } from '../util/own.js';
 
@@ -153,4 +153,23 @@ export function formatLabelSelector(sel: LabelSelector | undefined | null): stri
   }
   const s = parts.join(',');
   return s === '' ? '<none>' : s;
+}
+
+/**
+ * A list request's label selector, parsed as the API server parses it. A bad one is the server's BadRequest as
+ * kubectl's resource visitor words it, naming the resource ("/v1, Resource=pods") and both selectors.
+ */
+export function parseListSelector(text: string | undefined, r: { group: string; version: string; resource: string }, fieldSelector = ''): Selector | undefined {
+  if (!text) return undefined;
+  try {
+    return parseSelector(text);
+  } catch (e) {
+    if (e instanceof CommandError) throw listSelectorError(r, text, fieldSelector, e.message);
+    throw e;
+  }
+}
+
+/** The BadRequest kubectl prints when the API server refuses a list's selectors. */
+export function listSelectorError(r: { group: string; version: string; resource: string }, label: string, field: string, why: string): StatusError {
+  return new StatusError('BadRequest', 400, `Unable to find "${r.group ? `${r.group}/` : '/'}${r.version}, Resource=${r.resource}" that match label selector "${label}", field selector "${field}": ${why}`);
 }

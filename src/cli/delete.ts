@@ -1,6 +1,6 @@
 // `kubesim delete TYPE NAME... | TYPE/NAME... | -f FILE | -l SEL | --all`: kubectl's flags, lines and errors.
 import { CommandError, KubeError, StatusError } from '../api/errors.js';
-import { matches, parseSelector } from '../api/labels.js';
+import { matches, parseListSelector } from '../api/labels.js';
 import { decodeManifests } from '../api/manifest.js';
 import { ALL_CATEGORY, requireResource, slashTargets, qualifiedKind, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
@@ -122,8 +122,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const targets: Target[] = fromFiles ?? [...byName];
         const listed = new Set<Target>();
         if (!fromFiles && !byName.length) {
-          const sel = o.selector ? parseSelector(o.selector) : undefined;
           for (const info of types) {
+            // the API server parses the selector of each list it answers
+            const sel = parseListSelector(o.selector, info);
             const ns = info.namespaced && !allNs ? session.namespace : undefined;
             for (const obj of listObjects(state, info.resource, ns)) {
               if (sel && !matches(sel, obj.metadata.labels ?? {})) continue;

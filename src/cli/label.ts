@@ -1,7 +1,7 @@
 // `kubesim label` (and, through runMetadataVerb, `annotate`): set or remove labels/annotations on objects
 // named by TYPE NAME..., TYPE/NAME, -f, -l or --all, with kubectl's lines and errors.
 import { CommandError, KubeError, notFound, StatusError } from '../api/errors.js';
-import { matches, parseSelector } from '../api/labels.js';
+import { matches, parseListSelector } from '../api/labels.js';
 import { decodeManifests } from '../api/manifest.js';
 import { requireResource, slashTargets, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
 import { updateObject } from '../cluster/apiserver.js';
@@ -113,7 +113,7 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
     for (const t of targets) {
       if (t.name !== undefined) expanded.push({ info: t.info, namespace: t.namespace, name: t.name });
       else {
-        const sel = o.selector ? parseSelector(o.selector) : undefined;
+        const sel = parseListSelector(o.selector, t.info);
         for (const obj of listObjects(state, t.info.resource, t.namespace)) {
           if (!sel || matches(sel, obj.metadata.labels ?? {})) expanded.push({ info: t.info, namespace: obj.metadata.namespace, name: obj.metadata.name });
         }

@@ -412,6 +412,8 @@ function refreshInit(state: ClusterState, ctx: Ctx, pod: PodObj, startMs: number
       t = Math.max(t, Date.parse(term.finishedAt));
       continue;
     }
+    // The prober marks a regular init container ready only once it has exited 0: while it runs it is not.
+    cs.ready = false;
     return stop(i, !!term);
   }
   return { ...progress, mainStartMs: t };

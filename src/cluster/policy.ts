@@ -201,9 +201,27 @@ function bindingCauses(obj: KubeObject, namespaced: boolean): FieldError[] {
   return causes;
 }
 
+/**
+ * rbac/v1 defaulting, which the API server applies as it decodes (so before validation): a User or Group subject
+ * without apiGroup is in rbac.authorization.k8s.io, a ServiceAccount in the core group (empty); a roleRef without
+ * apiGroup is in rbac.authorization.k8s.io.
+ */
+function defaultBinding(obj: KubeObject): void {
+  const b = obj as Any;
+  if (Array.isArray(b.subjects)) {
+    for (const s of b.subjects) {
+      if (!s || typeof s !== 'object' || (s.apiGroup !== undefined && s.apiGroup !== '')) continue;
+      // (a ServiceAccount's stays empty, which the API omits)
+      if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = RBAC_GROUP;
+    }
+  }
+  if (b.roleRef && typeof b.roleRef === 'object' && (b.roleRef.apiGroup === undefined || b.roleRef.apiGroup === '')) b.roleRef.apiGroup = RBAC_GROUP;
+}
+
 function bindingStrategy(namespaced: boolean): Strategy {
   return {
     validate(obj, _state, old) {
+      defaultBinding(obj);
       const causes = bindingCauses(obj, namespaced);
       if (old) {
         const a = (obj as Any).roleRef ?? {};

@@ -9,6 +9,7 @@ import { configMapStrategy, secretStrategy } from './config.js';
 import { endpointsStrategy } from './endpoints.js';
 import { jobStrategy } from './jobs.js';
 import { namespaceStrategy } from './namespaces.js';
+import { ingressClassStrategy, ingressStrategy, networkPolicyStrategy } from './networking.js';
 import { nodeStrategy } from './nodes.js';
 import { podStrategy } from './pods.js';
 import { serviceStrategy } from './services.js';
@@ -66,6 +67,9 @@ function strategies(): Record<string, Strategy> {
   persistentvolumeclaims: persistentVolumeClaimStrategy,
   persistentvolumes: persistentVolumeStrategy,
   storageclasses: storageClassStrategy,
+  networkpolicies: networkPolicyStrategy,
+  ingresses: ingressStrategy,
+  ingressclasses: ingressClassStrategy,
   });
 }
 

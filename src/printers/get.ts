@@ -1,8 +1,10 @@
 // The core of `kubectl get`: resolve the arguments as kubectl's resource builder does, fetch the objects (with
 // label and field selectors), and print them as tables or structured output. Returns the text for stdout and
 // stderr and the exit code, because a get can print some objects and still fail on others.
-import { CommandError, notFound, StatusError, type KubeError } from '../api/errors.js';
-import { formatLabels, matches, parseSelector, type Selector } from '../api/labels.js';
+import { CommandError, ExitError, notFound, StatusError, type KubeError } from '../api/errors.js';
+import { cmpQuantity, parseQuantity } from '../api/quantity.js';
+import { klogLine } from '../forward/klog.js';
+import { formatLabels, listSelectorError, matches, parseListSelector, parseSelector, type Selector } from '../api/labels.js';
 import { ALL_CATEGORY, requireResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
@@ -133,16 +135,23 @@ const FIELD_PATHS: Record<string, (o: KubeObject) => string | undefined> = {
   'spec.unschedulable': (o) => String((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable ?? false),
 };
 
-function parseFieldSelector(text: string, info: ResourceInfo): FieldReq[] {
+function listError(info: ResourceInfo, opts: GetOptions, why: string): StatusError {
+  return listSelectorError(info, opts.selector ?? '', opts.fieldSelector ?? '', why);
+}
+
+function parseListSelectorOf(opts: GetOptions, info: ResourceInfo): Selector | undefined {
+  return parseListSelector(opts.selector, info, opts.fieldSelector ?? '');
+}
+
+function parseFieldSelector(opts: GetOptions, info: ResourceInfo): FieldReq[] {
+  const text = opts.fieldSelector ?? '';
   const out: FieldReq[] = [];
   for (const part of text.split(',')) {
     if (part.trim() === '') continue;
     const m = /^([^!=]+)(==|!=|=)(.*)$/.exec(part.trim());
-    if (!m) throw new CommandError(`invalid selector: '${text}'; can't understand '${part}'`);
+    if (!m) throw listError(info, opts, `invalid selector: '${text}'; can't understand '${part}'`);
     const path = m[1].trim();
-    if (!hasOwn(FIELD_PATHS, path)) {
-      throw new StatusError('BadRequest', 400, `Unable to find "${info.group ? `${info.group}/` : '/'}${info.version}, Resource=${info.resource}" that match label selector "", field selector "${text}": field label not supported: ${path}`);
-    }
+    if (!hasOwn(FIELD_PATHS, path)) throw listError(info, opts, `field label not supported: ${path}`);
     out.push({ path, value: m[3].trim(), equal: m[2] !== '!=' });
   }
   return out;
@@ -154,7 +163,7 @@ function fieldMatches(reqs: FieldReq[], o: KubeObject): boolean {
 
 // ---- fetching ----
 
-function fetch(state: ClusterState, opts: GetOptions, requests: Request[], selector: Selector | undefined, errors: KubeError[]): Found[] {
+function fetch(state: ClusterState, opts: GetOptions, requests: Request[], errors: KubeError[]): Found[] {
   const found: Found[] = [];
   for (const req of requests) {
     const ns = req.info.namespaced ? req.namespace ?? opts.namespace : undefined;
@@ -164,7 +173,19 @@ function fetch(state: ClusterState, opts: GetOptions, requests: Request[], selec
       else if (!opts.ignoreNotFound) errors.push(notFound(qualifiedResource(req.info), req.name));
       continue;
     }
-    const fields = opts.fieldSelector ? parseFieldSelector(opts.fieldSelector, req.info) : undefined;
+    let selector: Selector | undefined;
+    let fields: FieldReq[] | undefined;
+    try {
+      selector = parseListSelectorOf(opts, req.info);
+      fields = opts.fieldSelector ? parseFieldSelector(opts, req.info) : undefined;
+    } catch (e) {
+      // kubectl goes on with the next resource type (ContinueOnError) and reports each refusal.
+      if (e instanceof StatusError) {
+        errors.push(e);
+        continue;
+      }
+      throw e;
+    }
     const listNs = req.info.namespaced && !opts.allNamespaces ? opts.namespace : undefined;
     for (const obj of listObjects(state, req.info.resource, listNs)) {
       if (selector && !matches(selector, obj.metadata.labels)) continue;
@@ -225,31 +246,81 @@ function cutCell(c: string): string {
   return i < 0 ? c : `${c.slice(0, i)}...`;
 }
 
-/** --sort-by: a stable sort on the first value the (relaxed) JSONPath finds; numbers numerically, text naturally. */
-async function sortFound(found: Found[], sortBy: string): Promise<Found[]> {
+/**
+ * --sort-by as kubectl 1.32 sorts: the first value the (relaxed) JSONPath finds in each object, compared by
+ * sortKeyLess, ordered by Go's (unstable) sort.Sort from the server's namespace/name order. Tables are sorted one
+ * resource type at a time (the server sends a Table per type, and each must have the field somewhere); structured
+ * output sorts the one List it prints.
+ */
+async function sortFound(found: Found[], sortBy: string, perType: boolean, now: Date): Promise<Found[]> {
   const { JSONPath, JSONPathParseError } = await import('./jsonpath.js');
+  const { goSortArray } = await import('./go-sort.js');
+  const field = relaxedJSONPath(sortBy);
   let jp: InstanceType<typeof JSONPath>;
   try {
-    jp = new JSONPath(relaxedJSONPath(sortBy), { allowMissingKeys: true });
+    jp = new JSONPath(field, { allowMissingKeys: true });
   } catch (e) {
     if (e instanceof JSONPathParseError) throw new CommandError(e.message);
     throw e;
   }
-  const keyed = found.map((f) => {
-    const r = jp.findResults(JSON.parse(JSON.stringify(f.obj)));
-    return { f, key: r[0]?.[0] };
-  });
-  if (keyed.every((k) => k.key === undefined)) throw new CommandError(`couldn't find any field with path "${relaxedJSONPath(sortBy)}" in the list of objects`);
-  keyed.sort((a, b) => compareSortKeys(a.key, b.key));
-  return keyed.map((k) => k.f);
+  const groups: Found[][] = [];
+  for (const f of found) {
+    const last = groups[groups.length - 1];
+    if (perType && last && last[0].info === f.info) last.push(f);
+    else if (!perType && last) last.push(f);
+    else groups.push([f]);
+  }
+  const out: Found[] = [];
+  for (const group of groups) {
+    const keyed = group.map((f) => {
+      const r = jp.findResults(JSON.parse(JSON.stringify(f.obj)));
+      return { f, has: r.length > 0 && r[0].length > 0, key: r[0]?.[0] };
+    });
+    if (!keyed.some((k) => k.has)) throw new CommandError(`couldn't find any field with path "${field}" in the list of objects`);
+    // One element is already sorted (Go's RuntimeSorter returns before comparing anything).
+    if (keyed.length === 1) {
+      out.push(group[0]);
+      continue;
+    }
+    const sorted = goSortArray(keyed, (a, b) => {
+      if (!a.has) return true;
+      if (!b.has) return false;
+      const less = sortKeyLess(a.key, b.key);
+      if (typeof less === 'string') throw new ExitError(1, klogLine('F', now, process.pid, 'sorter.go:329', `Field ${field} in *unstructured.Unstructured is an unsortable type: interface, err: ${less}`));
+      return less;
+    });
+    for (const k of sorted) out.push(k.f);
+  }
+  return out;
 }
 
-function compareSortKeys(a: unknown, b: unknown): number {
-  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const x = typeof a === 'string' ? a : JSON.stringify(a);
-  const y = typeof b === 'string' ? b : JSON.stringify(b);
-  return x.localeCompare(y, 'en', { numeric: true, sensitivity: 'variant' }) || (x < y ? -1 : x > y ? 1 : 0);
+/** Go's type name of a decoded JSON value, as kubectl's "unsortable type" error prints it. */
+function goTypeName(v: unknown): string {
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
+  if (Array.isArray(v)) return '[]interface {}';
+  return 'map[string]interface {}';
+}
+
+/**
+ * kubectl 1.32's comparison of two decoded JSON values: strings that both parse as quantities compare as
+ * quantities ("500Mi" < "1Gi", "1.5" = "1500m"), other strings byte-wise ("a10" < "a2"), integers and floats
+ * among their own kind. Anything else (booleans, maps, lists, a mix of kinds) is unsortable: the message is
+ * returned instead of a boolean.
+ */
+export function sortKeyLess(a: unknown, b: unknown): boolean | string {
+  if (a === null || b === null) return a !== null ? false : b !== null;
+  const ta = goTypeName(a);
+  if (ta === 'string' && typeof b === 'string') {
+    const qa = /\s/.test(a as string) ? undefined : parseQuantity(a);
+    const qb = qa && !/\s/.test(b) ? parseQuantity(b) : undefined;
+    if (qa && qb) return cmpQuantity(qa, qb) < 0;
+    return Buffer.compare(Buffer.from(a as string), Buffer.from(b)) < 0;
+  }
+  if ((ta === 'int64' || ta === 'float64') && goTypeName(b) === ta) return (a as number) < (b as number);
+  if (ta === 'string' || ta === 'int64' || ta === 'float64') return 'unsortable interface: interface';
+  return `unsortable type: ${ta}`;
 }
 
 /** kubectl's RelaxedJSONPathExpression: "name1.name2", ".name1", "{.name1}" all become "{.name1...}". */
@@ -271,20 +342,19 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
   }
   // Printers are built (and their templates checked) before anything is fetched, as kubectl does.
   const structured = await structuredPrinter(format, formatArg, opts);
-  const selector = opts.selector ? parseSelector(opts.selector) : undefined;
   const errors: KubeError[] = [...(opts.fileErrors ?? [])];
   let parsed: ReturnType<typeof parseRequests>;
   if (opts.files) {
     if (opts.args.length) throw new CommandError('when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
     const requests = opts.files.map((f) => ({ info: f.info, name: f.name, namespace: f.namespace }));
     parsed = { requests, multipleTypes: new Set(requests.map((r) => r.info)).size > 1, singleItem: !!opts.singleFile };
-  } else parsed = parseRequests(opts.args, selector !== undefined);
+  } else parsed = parseRequests(opts.args, !!opts.selector);
   const { requests, multipleTypes, singleItem } = parsed;
   if (opts.allNamespaces && !opts.files && requests.some((r) => r.name !== undefined && r.info.namespaced)) {
     throw new CommandError('a resource cannot be retrieved by name across all namespaces');
   }
-  let found = fetch(state, opts, requests, selector, errors);
-  if (opts.sortBy && found.length > 0) found = await sortFound(found, opts.sortBy);
+  let found = fetch(state, opts, requests, errors);
+  if (opts.sortBy && found.length > 0) found = await sortFound(found, opts.sortBy, !structured, now);
   const stderrOf = () => errors.map((e) => `${e.render()}\n`).join('');
   const exitCode = errors.length ? 1 : 0;
 
@@ -506,7 +576,7 @@ export function watchSnapshot(state: ClusterState, now: Date, opts: GetOptions):
   const { requests, multipleTypes } = parseRequests(opts.args, selector !== undefined);
   const kinds = new Set(requests.map((r) => r.info));
   if (kinds.size > 1) throw new CommandError(`watch is only supported on individual resources and resource collections, but ${kinds.size} resources were found`);
-  const found = fetch(state, { ...opts, ignoreNotFound: true }, requests, selector, []);
+  const found = fetch(state, { ...opts, ignoreNotFound: true }, requests, []);
   const rows = new Map<string, { row: string[]; sig: string }>();
   const name = opts.output === 'name';
   const info = requests[0].info;

@@ -337,6 +337,8 @@ const BAD_VALUES: string[][] = [
   ['get', 'pods', '-o', 'custom-columns-file=/nonexistent'],
   ['get', 'pods', '-o', 'jsonpath={.items[::0]}'],
   ['get', 'pods', '--sort-by', '{.metadata.name'],
+  ['get', 'all', '--sort-by', '.spec.replicas'],
+  ['get', 'pods,svc', '-l', 'x in (', '-o', 'json'],
   ['get', 'pods', '-l', 'a in (b'],
   ['get', 'pods', '-l', '!'],
   ['get', 'pods', '--field-selector', 'constructor=x'],

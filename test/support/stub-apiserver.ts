@@ -21,6 +21,7 @@ import { OPENAPI_DATA } from '../../src/api/openapi-data.js';
 import { apiVersionOf, RESOURCES, resourceForKind, type ResourceInfo } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { listObjects } from '../../src/store/objects.js';
+import { parseSelector } from '../../src/api/labels.js';
 import type { ClusterState } from '../../src/store/state.js';
 
 export interface KubectlResult {
@@ -95,10 +96,33 @@ const EXTRA: ResourceInfo[] = [
 
 const ALL = [...RESOURCES, ...EXTRA];
 
+/** The API server's group order in discovery (kubectl expands categories such as "all" in this order). */
+const GROUP_ORDER = ['apps', 'events.k8s.io', 'autoscaling', 'batch', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io'];
+
 function groupVersions(): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
   for (const r of ALL) if (r.group) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
-  return [...seen.values()];
+  const rank = (g: string) => (GROUP_ORDER.includes(g) ? GROUP_ORDER.indexOf(g) : GROUP_ORDER.length);
+  return [...seen.values()].sort((a, b) => rank(a.group) - rank(b.group));
+}
+
+/** Field labels the stub's lists accept (the union over kinds); others fail as the API server fails them. */
+const FIELD_LABELS = new Set(['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase', 'status.podIP', 'spec.type', 'type', 'reason', 'spec.unschedulable', 'involvedObject.name', 'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'source', 'reportingComponent', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName']);
+
+/** Why the API server refuses a list's selectors, or undefined when it accepts them. */
+function selectorError(ls: string, fs: string): string | undefined {
+  try {
+    parseSelector(ls);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  for (const part of fs.split(',')) {
+    if (part.trim() === '') continue;
+    const m = /^([^!=]+)(==|!=|=)(.*)$/.exec(part.trim());
+    if (!m) return `invalid selector: '${fs}'; can't understand '${part}'`;
+    if (!FIELD_LABELS.has(m[1].trim())) return `field label not supported: ${m[1].trim()}`;
+  }
+  return undefined;
 }
 
 /** The resources in the "all" category, as kube-apiserver lists them. */
@@ -272,6 +296,8 @@ export async function startStubServer(input: ClusterState | KubeObject[]): Promi
       }
       const ls = url.searchParams.get('labelSelector') ?? '';
       const fs = url.searchParams.get('fieldSelector') ?? '';
+      const refused = selectorError(ls, fs);
+      if (refused) return send(400, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: refused, reason: 'BadRequest', code: 400 });
       const items = ofResource
         .map((s) => s.obj)
         .filter((o) => namespace === undefined || o.metadata.namespace === namespace)

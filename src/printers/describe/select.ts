@@ -1,7 +1,7 @@
 // Which objects `describe` shows, resolved as kubectl's resource builder does: TYPE, TYPE NAME..., TYPE/NAME...,
 // comma-separated types, -l, -n, -A; and, when `TYPE NAME` finds nothing, every object whose name starts with NAME.
-import { CommandError, notFound, type KubeError } from '../../api/errors.js';
-import { matches, parseSelector } from '../../api/labels.js';
+import { CommandError, notFound, StatusError, type KubeError } from '../../api/errors.js';
+import { matches, parseListSelector } from '../../api/labels.js';
 import { qualifiedResource, requireResource, slashTargets, type ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { getObject, listObjects } from '../../store/objects.js';
@@ -55,7 +55,7 @@ export function runDescribe(state: ClusterState, req: DescribeRequest): Describe
   if (args.length === 0) {
     throw new CommandError('You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.');
   }
-  const selector = req.selector ? parseSelector(req.selector) : undefined;
+  const selector = req.selector ? req.selector : undefined;
   const nsOf = (info: ResourceInfo) => (info.namespaced ? req.namespace : undefined);
   const targets: Target[] = [];
   const errors: KubeError[] = [];
@@ -79,8 +79,19 @@ export function runDescribe(state: ClusterState, req: DescribeRequest): Describe
     if (names.length === 0) {
       for (const info of infos) {
         const ns = info.namespaced && !req.allNamespaces ? req.namespace : undefined;
+        // The server parses the selector; kubectl reports its refusal and goes on with the next type.
+        let parsed: ReturnType<typeof parseListSelector>;
+        try {
+          parsed = parseListSelector(selector, info);
+        } catch (e) {
+          if (e instanceof StatusError) {
+            errors.push(e);
+            continue;
+          }
+          throw e;
+        }
         for (const obj of listObjects(state, info.resource, ns)) {
-          if (!selector || matches(selector, obj.metadata.labels)) targets.push({ info, obj });
+          if (!parsed || matches(parsed, obj.metadata.labels)) targets.push({ info, obj });
         }
       }
     } else {
