@@ -7,7 +7,7 @@ import type { KubeObject } from '../api/types.js';
 import { listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { humanDuration } from '../util/duration.js';
-import { goSort } from '../util/gosort.js';
+import { goSortArray } from '../printers/go-sort.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
 import { Session } from './session.js';
@@ -134,12 +134,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const typeOk = (e: KubeObject) => o.types.length === 0 || o.types.some((t) => t.toLowerCase() === String(e.type ?? '').toLowerCase());
   const { state } = await session.read();
   if (o.watch) return watch(session, io, pick, typeOk, { allNamespaces: !!o.allNamespaces, noHeaders, printer, timeout: o.requestTimeout });
-  const events = pick(state).filter(typeOk);
+  // kubectl sorts with Go's unstable sort.Sort: events of the same second keep the order Go leaves them in.
+  const events = goSortArray(pick(state).filter(typeOk), (a, b) => eventTime(a) < eventTime(b));
   if (events.length === 0) {
     io.stderr.write(o.allNamespaces ? 'No events found.\n' : `No events found in ${session.namespace} namespace.\n`);
     return 0;
   }
-  goSort(events, (a, b) => eventTime(a) < eventTime(b));
   const now = session.clock.now();
   if (printer) {
     io.stdout.write(printer({ kind: 'EventList', apiVersion: 'v1', metadata: {}, items: events.map(typedEvent) }));
