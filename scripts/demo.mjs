@@ -180,6 +180,21 @@ try {
   step(['config', 'use-context', 'kind-kind']);
   step(['config', 'get-contexts']);
 
+  say('An Ingress: the simulated ingress-nginx routes by host, straight to the demo pods\' endpoints.');
+  step(['apply', '-f', 'manifests/networking/demo-ingress.yaml']);
+  step(['get', 'ingress', '-n', 'dev']);
+  const lb = kubesim(['get', 'ingress', 'demo', '-n', 'dev', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'], { show: false }).stdout;
+  step(['curl', '-s', '-H', 'Host: demo.example.com', `http://${lb}/`]);
+  step(['curl', '-s', '-H', 'Host: other.example.com', `http://${lb}/`], { mayFail: true });
+
+  say('NetworkPolicy: deny all ingress in dev and the jumpbox times out; allow the labelled jumpbox and it answers again.');
+  step(['apply', '-f', 'manifests/networking/dev-deny-ingress.yaml']);
+  step(['exec', 'jumpbox', '--', 'curl', '-sS', '--connect-timeout', '2', 'http://demo-service.dev'], { mayFail: true });
+  step(['label', 'pod', 'jumpbox', 'role=jumpbox']);
+  step(['apply', '-f', 'manifests/networking/dev-allow-jumpbox.yaml']);
+  step(['exec', 'jumpbox', '--', 'curl', '-s', 'http://demo-service.dev']);
+  step(['describe', 'netpol', 'allow-jumpbox', '-n', 'dev']);
+
   say('The state is files a command reads only in part; state check reads every object and says what it found.');
   step(['state', 'check']);
 } finally {
