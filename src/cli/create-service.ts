@@ -15,21 +15,21 @@ const OPTION_TEXT: Record<string, string> = {
   'clusterip': `    --clusterip='':
 	Assign your own ClusterIP or set to 'None' for a 'headless' service (no loadbalancing).`,
   'dry-run': `    --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.`,
+	Must be "none", "server", or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.`,
   'external-name': `    --external-name='':
 	External name of service`,
   'field-manager': `    --field-manager='kubectl-create':
-	Name of the manager used to track field ownership.`,
+	Accepted for compatibility; kubesim does not track field ownership, so the name is not recorded.`,
   'node-port': `    --node-port=0:
 	Port used to expose the service on each node in a cluster.`,
   'output': `    -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).`,
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).`,
   'save-config': `    --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.`,
+	Accepted for compatibility; this generator does not write the last-applied annotation.`,
   'tcp': `    --tcp=[]:
 	Port pairs can be specified as '<port>:<targetPort>'.`,
   'validate': `    --validate='strict':
-	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.`,
+	One of strict (or true), warn, ignore (or false); accepted for compatibility. The object is built by kubesim itself, so there is no input to check.`,
 };
 
 function optionsText(...names: string[]): string {
