@@ -51,36 +51,37 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 // kubectl's help text, with kubesim as the command name.
-const HELP = `Create a namespace with the specified name.
+const HELP = `Make a Namespace called NAME in the simulated cluster. The simulated controllers then give it its
+default service account and kube-root-ca.crt config map.
 
 Aliases:
 namespace, ns
 
 Examples:
-  # Create a new namespace named my-namespace
+  # A namespace called my-namespace
   kubectl create namespace my-namespace
 
 Options:
     --allow-missing-template-keys=true:
-	With go-template and jsonpath output, treat a missing field or map key as empty rather than failing.
+	Not supported by kubesim's create namespace yet (refused as an unknown flag); template output is not available here.
 
     --dry-run='none':
-	Must be "none", "server", or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --field-manager='kubectl-create':
 	Accepted for compatibility; kubesim does not track field ownership, so the name is not recorded.
 
     -o, --output='':
-	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name).
 
     --save-config=false:
 	Accepted for compatibility; this generator does not write the last-applied annotation.
 
     --show-managed-fields=false:
-	Accepted for compatibility; kubesim keeps no managedFields, so there are none to show.
+	Not supported by kubesim's create namespace yet (refused as an unknown flag); template output is not available here.
 
     --template='':
-	The template itself (with -o=go-template) or the file holding it (with -o=go-template-file), written in Go's text/template syntax.
+	Not supported by kubesim's create namespace yet (refused as an unknown flag); template output is not available here.
 
     --validate='strict':
 	One of strict (or true), warn, ignore (or false); accepted for compatibility. The object is built by kubesim itself, so there is no input to check.

@@ -50,7 +50,7 @@ Options:
 	The Service's cluster IP: empty lets the simulated API server pick a free one, 'None' makes a headless Service (DNS names only, no virtual IP).
 
     --dry-run='none':
-	Must be "none", "server", or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --external-ip='':
 	An extra address the simulated nodes also accept the Service's ports on, besides its cluster IP.

@@ -244,7 +244,7 @@ Options:
 	With --all or -l, look in every namespace.
 
     --dry-run='none':
-	Must be "none", "server", or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     -f, --filename=[]:
 	Files or directories whose manifests name the objects to label.
@@ -253,7 +253,7 @@ Options:
 	Print the object's current labels, one KEY=VALUE a line, instead of changing them.
 
     -o, --output='':
-	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name).
 
     --overwrite=false:
 	Allow new values for labels that are already set; without it such a change is refused.

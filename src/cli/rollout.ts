@@ -112,7 +112,7 @@ Examples:
 
 Options:
     --dry-run='none':
-	Must be "none", "server", or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --to-revision=0:
 	Which revision to go back to; 0 means the one before the current.

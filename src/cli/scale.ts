@@ -27,7 +27,7 @@ Options:
 	Scale only if the object currently asks for exactly this many replicas; -1 means no such check.
 
     --dry-run='none':
-	Must be "none", "server", or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --replicas=0:
 	The replica count to set (required).
