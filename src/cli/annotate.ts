@@ -7,65 +7,64 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 // kubectl's help text, with kubesim as the command name.
-const HELP = `Update the annotations on one or more resources.
+const HELP = `Add, change or remove annotations of objects in the simulated cluster.
 
- All Kubernetes objects support the ability to store additional data with the object as annotations. Annotations are key/value pairs that can be larger than labels and include arbitrary string values such as structured JSON. Tools and system extensions may use annotations to store their own data.
+ Annotations are free-form key/value strings kept in an object's metadata; unlike labels, nothing selects on them, and their values may be long (JSON, for instance). Some have meaning to kubesim's simulated controllers, such as kubernetes.io/change-cause, which rollout history shows.
 
- Attempting to set an annotation that already exists will fail unless --overwrite is set. If --resource-version is specified and does not match the current resource version on the server the command will fail.
+ KEY=VALUE sets an annotation and KEY- removes one. Giving a new value to an annotation that is already set is refused without --overwrite, and --resource-version makes the change fail if the object has moved on from that version.
 
-Use "kubectl api-resources" for a complete list of supported resources.
+Run "kubectl api-resources" to see which kinds kubesim knows.
 
 Examples:
-  # Update pod 'foo' with the annotation 'description' and the value 'my frontend'
-  # If the same annotation is set multiple times, only the last value will be applied
+  # Annotate pod foo with description='my frontend'
+  # (when a key is given twice, the last value wins)
   kubectl annotate pods foo description='my frontend'
   
-  # Update a pod identified by type and name in "pod.json"
+  # Annotate the object that pod.json defines
   kubectl annotate -f pod.json description='my frontend'
   
-  # Update pod 'foo' with the annotation 'description' and the value 'my frontend running nginx', overwriting any existing value
+  # Replace the description of pod foo with a new value
   kubectl annotate --overwrite pods foo description='my frontend running nginx'
   
-  # Update all pods in the namespace
+  # Annotate every pod of the namespace
   kubectl annotate pods --all description='my frontend running nginx'
   
-  # Update pod 'foo' only if the resource is unchanged from version 1
+  # Annotate pod foo only if its resourceVersion is still 1
   kubectl annotate pods foo description='my frontend running nginx' --resource-version=1
   
-  # Update pod 'foo' by removing an annotation named 'description' if it exists
-  # Does not require the --overwrite flag
+  # Remove the description annotation from pod foo (no --overwrite needed)
   kubectl annotate pods foo description-
 
 Options:
     --all=false:
-	Select all resources, in the namespace of the specified resource types.
+	Act on every object of the given kinds in the namespace.
 
     -A, --all-namespaces=false:
-	If true, check the specified action in all namespaces.
+	With --all or -l, look in every namespace.
 
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     -f, --filename=[]:
-	Filename, directory, or URL to files identifying the resource to update the annotation
+	Files or directories whose manifests name the objects to annotate.
 
     --list=false:
-	If true, display the annotations for a given resource.
+	Print the object's current annotations, one KEY=VALUE a line, instead of changing them.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name).
 
     --overwrite=false:
-	If true, allow annotations to be overwritten, otherwise reject annotation updates that overwrite existing annotations.
+	Allow new values for annotations that are already set; without it such a change is refused.
 
     -R, --recursive=false:
-	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+	Also read the manifests in subdirectories of any directory given with -f.
 
     --resource-version='':
-	If non-empty, the annotation update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource.
+	Update only if the object's resourceVersion is still this one (one object only).
 
     -l, --selector='':
-	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
+	Only act on objects whose labels match this query, such as -l app=web,tier!=db ('=', '==' and '!=' work); every term has to hold.
 
 Usage:
   kubectl annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]

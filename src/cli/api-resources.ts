@@ -3,48 +3,49 @@ import { apiResources } from '../printers/api-resources.js';
 import { addGlobalFlags, FlagError, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
 
-const HELP = `Print the supported API resources on the server.
+const HELP = `List the kinds of object kubesim's simulated API server knows: their plural names, short names, API version,
+whether they live in a namespace, and their kind. Objects of other kinds are refused.
 
 Examples:
-  # Print the supported API resources
+  # Every kind the simulated API server serves
   kubectl api-resources
 
-  # Print the supported API resources with more information
+  # Add the verbs and categories of each
   kubectl api-resources -o wide
 
-  # Print the supported API resources sorted by a column
+  # In order of name
   kubectl api-resources --sort-by=name
 
-  # Print the supported namespaced resources
+  # Only the kinds that live in a namespace
   kubectl api-resources --namespaced=true
 
-  # Print the supported non-namespaced resources
+  # Only the cluster-wide kinds
   kubectl api-resources --namespaced=false
 
-  # Print the supported API resources with a specific APIGroup
+  # Only the kinds of the apps group
   kubectl api-resources --api-group=apps
 
 Options:
     --api-group='':
-	Limit to resources in the specified API group.
+	List only the kinds of this API group (an empty group is the core one).
 
     --categories=[]:
-	Limit to resources that belong to the specified categories.
+	List only the kinds in all of these categories (such as all).
 
     --namespaced=true:
-	If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default.
+	true lists only namespaced kinds, false only cluster-wide ones; when the flag is absent, both are listed.
 
     --no-headers=false:
-	When using the default or custom-column output format, don't print headers (default print headers).
+	Leave out the header line of the table.
 
     -o, --output='':
-	Output format. One of: (wide, name).
+	wide adds the VERBS and CATEGORIES columns; name prints only resource.group names.
 
     --sort-by='':
-	If non-empty, sort list of resources using specified field. The field can be either 'name' or 'kind'.
+	Sort the list by 'name' or by 'kind'.
 
     --verbs=[]:
-	Limit to resources that support the specified verbs.
+	List only the kinds that allow all of these verbs (get, list, create, ...).
 
 Usage:
   kubectl api-resources [flags] [options]

@@ -8,7 +8,7 @@ import type { CliIO } from './io.js';
 const HELP = `Print the API versions kubesim's simulated API server serves, as "group/version" (the core group is "v1").
 
 Examples:
-  # Print the supported API versions
+  # One group/version a line
   kubectl api-versions
 
 Usage:

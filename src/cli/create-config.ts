@@ -209,9 +209,9 @@ export async function secret(argv: string[], io: CliIO): Promise<number> {
 const SECRET_HELP = `Create a Secret of one of these types.
 
 Available Commands:
-  docker-registry   Create a secret for use with a Docker registry
-  generic           Create a secret from a local file, directory, or literal value
-  tls               Create a TLS secret
+  docker-registry   Registry credentials, for image pulls
+  generic           Opaque data from literals, files or an env file
+  tls               A certificate and its private key
 
 Usage:
   kubectl create secret (docker-registry | generic | tls) [options]

@@ -11,48 +11,49 @@ import type { CliIO } from './io.js';
 import { dryRunMode, intFlag, normalizeFlags } from './scale.js';
 
 // kubectl's help, keeping the flags kubesim supports.
-const HELP = `Create a deployment with the specified name.
+const HELP = `Make a Deployment called NAME whose pods run one container per --image (each a simulated image), with the
+label app=NAME. The simulated deployment controller then creates its replica set and pods.
 
 Aliases:
 deployment, deploy
 
 Examples:
-  # Create a deployment named my-dep that runs the busybox image
+  # Deployment my-dep, one busybox pod
   kubectl create deployment my-dep --image=busybox
   
-  # Create a deployment with a command
+  # The same, its container running the command date
   kubectl create deployment my-dep --image=busybox -- date
   
-  # Create a deployment named my-dep that runs the nginx image with 3 replicas
+  # Three nginx pods
   kubectl create deployment my-dep --image=nginx --replicas=3
   
-  # Create a deployment named my-dep that runs the busybox image and expose port 5701
+  # Declare container port 5701
   kubectl create deployment my-dep --image=busybox --port=5701
   
-  # Create a deployment named my-dep that runs multiple containers
+  # Pods with three containers, one per image
   kubectl create deployment my-dep --image=busybox:latest --image=ubuntu:latest --image=nginx
 
 Options:
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --field-manager='kubectl-create':
-	Name of the manager used to track field ownership.
+	Accepted for compatibility; kubesim does not track field ownership, so the name is not recorded.
 
     --image=[]:
-	Image names to run. A deployment can have multiple images set for multi-container pod.
+	An image to run; give it several times for several containers in each pod.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name).
 
     --port=-1:
-	The containerPort that this deployment exposes.
+	A containerPort declared on the container; -1 declares none.
 
     -r, --replicas=1:
-	Number of replicas to create. Default is 1.
+	How many pods the deployment asks for.
 
     --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+	Accepted for compatibility; this generator does not write the last-applied annotation.
 
 Usage:
   kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]

@@ -14,36 +14,37 @@ import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { dryRunMode, normalizeFlags } from './scale.js';
 
-const JOB_HELP = `Create a job with the specified name.
+const JOB_HELP = `Make a Job called NAME: one pod running the given (simulated) image until it exits, with restartPolicy Never;
+or, with --from, a Job copied from a CronJob's job template. The simulated job controller starts its pod at once.
 
 Examples:
-  # Create a job
+  # A job running busybox
   kubectl create job my-job --image=busybox
   
-  # Create a job with a command
+  # The same, running the command date
   kubectl create job my-job --image=busybox -- date
   
-  # Create a job from a cron job named "a-cronjob"
+  # Start now what the cron job a-cronjob would start on its schedule
   kubectl create job test-job --from=cronjob/a-cronjob
 
 Options:
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --field-manager='kubectl-create':
-	Name of the manager used to track field ownership.
+	Accepted for compatibility; kubesim does not track field ownership, so the name is not recorded.
 
     --from='':
-	The name of the resource to create a Job from (only cronjob is supported).
+	cronjob/NAME: take the job template of that CronJob (the only kind supported).
 
     --image='':
-	Image name to run.
+	The container image; kubesim runs its simulated version of it.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name).
 
     --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+	Accepted for compatibility; this generator does not write the last-applied annotation.
 
 Usage:
   kubectl create job NAME --image=image [--from=cronjob/name] -- [COMMAND] [args...] [options]
@@ -51,39 +52,40 @@ Usage:
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;
 
-const CRONJOB_HELP = `Create a cron job with the specified name.
+const CRONJOB_HELP = `Make a CronJob called NAME that runs the given (simulated) image as a Job each time the schedule comes round
+on the simulated clock.
 
 Aliases:
 cronjob, cj
 
 Examples:
-  # Create a cron job
+  # A Job every minute
   kubectl create cronjob my-job --image=busybox --schedule="*/1 * * * *"
   
-  # Create a cron job with a command
+  # The same, running the command date
   kubectl create cronjob my-job --image=busybox --schedule="*/1 * * * *" -- date
 
 Options:
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --field-manager='kubectl-create':
-	Name of the manager used to track field ownership.
+	Accepted for compatibility; kubesim does not track field ownership, so the name is not recorded.
 
     --image='':
-	Image name to run.
+	The container image; kubesim runs its simulated version of it.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name).
 
     --restart='':
-	job's restart policy. supported values: OnFailure, Never
+	The restartPolicy of the Job's pods, OnFailure or Never.
 
     --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+	Accepted for compatibility; this generator does not write the last-applied annotation.
 
     --schedule='':
-	A schedule in the Cron format the job should be run with.
+	When to start a Job, in the five-field cron syntax.
 
 Usage:
   kubectl create cronjob NAME --image=image --schedule='0/5 * * * ?' -- [COMMAND] [args...] [flags] [options]

@@ -51,39 +51,40 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 // kubectl's help text, with kubesim as the command name.
-const HELP = `Create a namespace with the specified name.
+const HELP = `Make a Namespace called NAME in the simulated cluster. The simulated controllers then give it its
+default service account and kube-root-ca.crt config map.
 
 Aliases:
 namespace, ns
 
 Examples:
-  # Create a new namespace named my-namespace
+  # A namespace called my-namespace
   kubectl create namespace my-namespace
 
 Options:
     --allow-missing-template-keys=true:
-	If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.
+	Not supported by kubesim's create namespace yet (refused as an unknown flag); template output is not available here.
 
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --field-manager='kubectl-create':
-	Name of the manager used to track field ownership.
+	Accepted for compatibility; kubesim does not track field ownership, so the name is not recorded.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name).
 
     --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+	Accepted for compatibility; this generator does not write the last-applied annotation.
 
     --show-managed-fields=false:
-	If true, keep the managedFields when printing objects in JSON or YAML format.
+	Not supported by kubesim's create namespace yet (refused as an unknown flag); template output is not available here.
 
     --template='':
-	Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].
+	Not supported by kubesim's create namespace yet (refused as an unknown flag); template output is not available here.
 
     --validate='strict':
-	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
+	One of strict (or true), warn, ignore (or false); accepted for compatibility. The object is built by kubesim itself, so there is no input to check.
 
 Usage:
   kubectl create namespace NAME [--dry-run=server|client|none] [options]

@@ -10,26 +10,26 @@ import type { CliIO } from './io.js';
 import { own } from '../util/own.js';
 import { readTextFile } from '../util/files.js';
 
-/** kubectl's texts for the flags these generators take, composed per service type. */
+/** Our descriptions of the flags these generators take (kubectl's names and defaults), composed per service type. */
 const OPTION_TEXT: Record<string, string> = {
   'clusterip': `    --clusterip='':
-	Assign your own ClusterIP or set to 'None' for a 'headless' service (no loadbalancing).`,
+	A cluster IP of your choice, or 'None' for a headless Service (DNS records for the pods, no virtual IP and no load balancing).`,
   'dry-run': `    --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.`,
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.`,
   'external-name': `    --external-name='':
-	External name of service`,
+	The DNS name the Service stands for; the simulated DNS answers for the Service with a CNAME to it.`,
   'field-manager': `    --field-manager='kubectl-create':
-	Name of the manager used to track field ownership.`,
+	Accepted for compatibility; kubesim does not track field ownership, so the name is not recorded.`,
   'node-port': `    --node-port=0:
-	Port used to expose the service on each node in a cluster.`,
+	The port every simulated node opens for the Service; 0 lets the simulated API server pick one from the node-port range.`,
   'output': `    -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).`,
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).`,
   'save-config': `    --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.`,
+	Accepted for compatibility; this generator does not write the last-applied annotation.`,
   'tcp': `    --tcp=[]:
-	Port pairs can be specified as '<port>:<targetPort>'.`,
+	A port to serve, as PORT or PORT:TARGETPORT (the pods' port); repeat or separate with commas for several.`,
   'validate': `    --validate='strict':
-	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.`,
+	One of strict (or true), warn, ignore (or false); accepted for compatibility. The object is built by kubesim itself, so there is no input to check.`,
 };
 
 function optionsText(...names: string[]): string {
@@ -39,51 +39,51 @@ function optionsText(...names: string[]): string {
 const TYPES: Record<string, { type: CreateServiceType; summary: string; example: string; usage: string; options: string }> = {
   clusterip: {
     type: 'ClusterIP',
-    summary: 'Create a ClusterIP service with the specified name.',
-    example: `  # Create a new ClusterIP service named my-cs
+    summary: 'Make a ClusterIP Service called NAME: a virtual IP inside the simulated network that spreads connections over\nthe ready pods labelled app=NAME.',
+    example: `  # Service my-cs: port 5678 forwards to the pods' port 8080
   kubectl create service clusterip my-cs --tcp=5678:8080
   
-  # Create a new ClusterIP service named my-cs (in headless mode)
+  # A headless my-cs, with no cluster IP
   kubectl create service clusterip my-cs --clusterip="None"`,
     usage: 'kubectl create service clusterip NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none] [options]',
     options: optionsText('clusterip', 'dry-run', 'field-manager', 'output', 'save-config', 'tcp', 'validate'),
   },
   nodeport: {
     type: 'NodePort',
-    summary: 'Create a NodePort service with the specified name.',
-    example: `  # Create a new NodePort service named my-ns
+    summary: 'Make a NodePort Service called NAME: a ClusterIP Service that every simulated node also serves on one port of\nits own address.',
+    example: `  # Service my-ns, port 5678 to the pods' 8080, also reachable on each node
   kubectl create service nodeport my-ns --tcp=5678:8080`,
     usage: 'kubectl create service nodeport NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]',
     options: optionsText('dry-run', 'field-manager', 'node-port', 'output', 'save-config', 'tcp', 'validate'),
   },
   loadbalancer: {
     type: 'LoadBalancer',
-    summary: 'Create a LoadBalancer service with the specified name.',
-    example: `  # Create a new LoadBalancer service named my-lbs
+    summary: 'Make a LoadBalancer Service called NAME: a NodePort Service that the simulated load-balancer provider also gives\nan external IP, taken from its address pool.',
+    example: `  # Service my-lbs, port 5678 to the pods' 8080, with an external IP
   kubectl create service loadbalancer my-lbs --tcp=5678:8080`,
     usage: 'kubectl create service loadbalancer NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]',
     options: optionsText('dry-run', 'field-manager', 'output', 'save-config', 'tcp', 'validate'),
   },
   externalname: {
     type: 'ExternalName',
-    summary: 'Create an ExternalName service with the specified name.\n\n ExternalName service references to an external DNS address instead of only pods, which will allow application authors to reference services that exist off platform, on other clusters, or locally.',
-    example: `  # Create a new ExternalName service named my-ns
+    summary: 'Make an ExternalName Service called NAME: no cluster IP and no pods, only a DNS alias.\n\n Inside the simulated cluster the Service\'s name resolves to the external name given, so that workloads can refer to\n something outside the cluster (or in another namespace) by a name of their own.',
+    example: `  # my-ns resolves, through the simulated DNS, to bar.com
   kubectl create service externalname my-ns --external-name bar.com`,
     usage: 'kubectl create service externalname NAME --external-name external.name [--dry-run=server|client|none] [options]',
     options: optionsText('dry-run', 'external-name', 'field-manager', 'output', 'save-config', 'tcp', 'validate'),
   },
 };
 
-const PARENT_HELP = `Create a service using a specified subcommand.
+const PARENT_HELP = `Make a Service of the type named by the subcommand.
 
 Aliases:
 service, svc
 
 Available Commands:
-  clusterip      Create a ClusterIP service
-  externalname   Create an ExternalName service
-  loadbalancer   Create a LoadBalancer service
-  nodeport       Create a NodePort service
+  clusterip      Virtual IP inside the cluster
+  externalname   DNS alias for an outside name
+  loadbalancer   Node ports plus an external IP
+  nodeport       Cluster IP plus a port on every node
 
 Usage:
   kubectl create service [flags] [options]

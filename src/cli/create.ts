@@ -47,51 +47,53 @@ function isFlagValue(argv: string[], i: number): boolean {
 }
 
 // kubectl's help text, limited to what kubesim supports.
-const HELP = `Create a resource from a file or from stdin.
+const HELP = `Create the objects described in manifest files, directories, a kustomization or standard input, in the simulated
+cluster. Each goes through the simulated API server (defaulting and validation), and the simulated controllers then act
+on it; an object that already exists is an error (use apply or replace to change one).
 
- JSON and YAML formats are accepted.
+ Manifests may be YAML or JSON, several to a file.
 
 Examples:
-  # Create a pod using the data in pod.json
+  # Create the object defined in pod.json
   kubectl create -f ./pod.json
   
-  # Create a pod based on the JSON passed into stdin
+  # Create what arrives on standard input
   cat pod.json | kubectl create -f -
 
 Available Commands:
-  configmap             Create a config map from a local file, directory or literal value
-  cronjob               Create a cron job with the specified name
-  deployment            Create a deployment with the specified name
-  ingress               Create an ingress with the specified name
-  job                   Create a job with the specified name
-  namespace             Create a namespace with the specified name
-  secret                Create a secret using a specified subcommand
-  service               Create a service using a specified subcommand
+  configmap             Make a ConfigMap from literals, files or an env file
+  cronjob               Make a CronJob that starts Jobs on a schedule
+  deployment            Make a Deployment running the given images
+  ingress               Make an Ingress that routes HTTP hosts and paths to Services
+  job                   Make a Job, from an image or a CronJob
+  namespace             Make a Namespace
+  secret                Make a Secret (generic, tls or docker-registry)
+  service               Make a Service of a given type
 
 Options:
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --field-manager='kubectl-create':
-	Name of the manager used to track field ownership.
+	Accepted for compatibility; kubesim does not track field ownership, so the name is not recorded.
 
     -f, --filename=[]:
-	Filename, directory, or URL to files to use to create the resource
+	Manifest files or directories to read, or - for standard input.
 
     -k, --kustomize='':
 	Build the kustomization in this directory and use the objects it produces; not together with -f or -R.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name, go-template, go-template-file, template, templatefile).
 
     -R, --recursive=false:
-	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+	Also read the manifests in subdirectories of any directory given with -f.
 
     --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+	Also record the object as sent in its kubectl.kubernetes.io/last-applied-configuration annotation, so that a later apply can merge against it.
 
     --validate='strict':
-	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
+	One of strict (or true), warn, ignore (or false). strict refuses a manifest with unknown or duplicate fields (checked against the schemas kubesim knows); warn creates it and prints a warning for each such field; ignore drops them silently.
 
 Usage:
   kubectl create -f FILENAME [options]

@@ -9,25 +9,26 @@ import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { attachMain, loadUserImages } from './netcli.js';
 
-const HELP = `Debug cluster resources using interactive debugging containers.
+const HELP = `Start a debugging pod on a simulated node and attach to it. kubesim supports the node form only (node/NAME):
+the pod shares the node's network, so commands in it test node-to-pod connectivity on the simulated network.
 
 Examples:
-  # A shell on node kind-worker (host network), to curl pods from the node
+  # A shell on node kind-worker, using the node's network
   kubectl debug node/kind-worker -it --image=busybox
 
-  # One command from the node
+  # Run a single command from the node
   kubectl debug node/kind-worker -it --image=curlimages/curl -- curl 10.244.2.4:8080
 
 Options:
-    --attach=false: Wait for the container to start running, then attach (default with -i).
-    -c, --container='': Container name to use for debug container.
-    --env=[]: Environment variables to set in the container.
-    --image='': Container image to use for debug container.
-    --image-pull-policy='': The image pull policy for the container.
-    --profile='legacy': Debugging profile.
-    -q, --quiet=false: If true, suppress informational messages.
-    -i, --stdin=false: Keep stdin open on the container(s) in the pod.
-    -t, --tty=false: Allocate a TTY for the debugging container.
+    --attach=false: Attach to the debugging container once it runs (implied by -i).
+    -c, --container='': Name for the debugging container.
+    --env=[]: NAME=VALUE pairs set in the debugging container's environment.
+    --image='': The simulated image the debugging container runs.
+    --image-pull-policy='': Recorded as the container's imagePullPolicy.
+    --profile='legacy': Accepted for compatibility; kubesim uses one node profile.
+    -q, --quiet=false: Leave out kubesim's informational lines.
+    -i, --stdin=false: Feed this terminal's input to the debugging container.
+    -t, --tty=false: Treat the input as a terminal.
     --trace=false: Explain every connection hop by hop on stderr (kubesim).
 
 Usage:

@@ -9,54 +9,54 @@ import type { CliIO } from './io.js';
 import { collectFiles, readSources } from './manifest-files.js';
 import { readRegularFile } from '../util/files.js';
 
-const HELP = `Show details of a specific resource or group of resources.
+const HELP = `Print a readable, multi-section report on objects of the simulated cluster.
 
- Print a detailed description of the selected resources, including related resources such as events or controllers. You may select a single object by name, all objects of that type, provide a name prefix, or label selector. For example:
+ Besides the object's own fields, the report lists related things, such as the events the simulated controllers recorded and the objects that own or are owned by it. Pick objects by name, by kind alone (all of them), by a label selector, by the files that define them, or by a name prefix:
 
         $ kubectl describe TYPE NAME_PREFIX
         
- will first check for an exact match on TYPE and NAME_PREFIX. If no such resource exists, it will output details for every resource that has a name prefixed with NAME_PREFIX.
+ describes the object called exactly NAME_PREFIX when there is one, and otherwise every object of that kind whose name starts with it.
 
-Use "kubectl api-resources" for a complete list of supported resources.
+Run "kubectl api-resources" to see which kinds kubesim knows.
 
 Examples:
-  # Describe a node
+  # Report on one node
   kubectl describe nodes kubernetes-node-emt8.c.myproject.internal
   
-  # Describe a pod
+  # Report on the pod nginx
   kubectl describe pods/nginx
   
-  # Describe a pod identified by type and name in "pod.json"
+  # Report on the object that pod.json defines
   kubectl describe -f pod.json
   
-  # Describe all pods
+  # Report on every pod in the namespace
   kubectl describe pods
   
-  # Describe pods by label name=myLabel
+  # Report on the pods labelled name=myLabel
   kubectl describe pods -l name=myLabel
   
-  # Describe all pods managed by the 'frontend' replication controller
-  # (rc-created pods get the name of the rc as a prefix in the pod name)
+  # Report on the pods whose names start with "frontend"
+  # (pods made by a controller carry its name as a prefix)
   kubectl describe pods frontend
 
 Options:
     -A, --all-namespaces=false:
-	If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.
+	Look in every namespace; the current namespace and any --namespace are ignored.
 
     --chunk-size=500:
-	Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.
+	Accepted for compatibility; kubesim reads its local state in one piece, so there is nothing to page.
 
     -f, --filename=[]:
-	Filename, directory, or URL to files containing the resource to describe
+	Files or directories whose manifests name the objects to report on.
 
     -R, --recursive=false:
-	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+	Also read the manifests in subdirectories of any directory given with -f.
 
     -l, --selector='':
-	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
+	Only act on objects whose labels match this query, such as -l app=web,tier!=db ('=', '==' and '!=' work); every term has to hold.
 
     --show-events=true:
-	If true, display events related to the described object.
+	End each report with the events recorded for the object; false leaves them out.
 
 Usage:
   kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]

@@ -253,10 +253,10 @@ in the temporary directory, LIVE-<n> and MERGED-<n>, and compared.
  Exit status: 0 no differences, 1 differences, more than 1 kubesim or the diff program failed.
 
 Examples:
-  # Diff resources included in pod.json
+  # What applying pod.json would change
   kubectl diff -f pod.json
   
-  # Diff file read from stdin
+  # The same for a manifest read from standard input
   cat service.yaml | kubectl diff -f -
 
 Options:

@@ -6,27 +6,28 @@ import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { attachShell, isBareShell, loadUserImages, pickContainer, resolveTarget, stepIn, writeOutput, writeTraces, type ShellCarry } from './netcli.js';
 
-const HELP = `Execute a command in a container of a pod in the simulated cluster.
+const HELP = `Run a command inside a container of a simulated pod. The command is one of the simulated tools of the container's image
+(for example sh, curl, nslookup), and what it reaches goes through kubesim's simulated network.
 
 Examples:
-  # Run curl in pod jumpbox
+  # Fetch a page through a Service from the pod jumpbox
   kubectl exec jumpbox -- curl -s http://demo-service.dev
 
-  # Open a shell in the first container of a pod
+  # An interactive simulated shell in the pod's first container
   kubectl exec -it jumpbox -- sh
 
 Options:
     -c, --container='':
-	Container name. If omitted, the first container in the pod is chosen.
+	Which container to run in; without it, the pod's first container.
 
     -i, --stdin=false:
-	Pass stdin to the container.
+	Feed this terminal's input to the command.
 
     -q, --quiet=false:
-	Only print output from the remote session.
+	Print nothing but what the command itself writes.
 
     -t, --tty=false:
-	Stdin is a TTY.
+	Treat the input as a terminal (use with -i for an interactive shell).
 
     --trace=false:
 	Explain every connection hop by hop on stderr (kubesim).

@@ -15,93 +15,93 @@ import type { CliIO } from './io.js';
 import { readSources } from './manifest-files.js';
 import { own, setOwn } from '../util/own.js';
 
-const HELP = `Expose a resource as a new Kubernetes service.
+const HELP = `Make a Service in front of an existing object, so that its pods get a stable virtual IP on the simulated network.
 
- Looks up a deployment, service, replica set, replication controller or pod by name and uses the selector for that resource as the selector for a new service on the specified port. A deployment or replica set will be exposed as a service only if its selector is convertible to a selector that service supports, i.e. when the selector contains only the matchLabels component. Note that if no port is specified via --port and the exposed resource has multiple ports, all will be re-used by the new service. Also if no labels are specified, the new service will re-use the labels from the resource it exposes.
+ kubesim reads the named object and gives the new Service that object's pod selector (for a pod, its labels). A deployment or replica set qualifies only when its selector is plain matchLabels, since that is all a Service can select on. Without --port, the Service takes every port the object declares; without --labels, it copies the object's labels. Once created, the simulated endpoints controller and network engine route the Service's traffic to the matching ready pods.
 
- Possible resources include (case insensitive):
+ Kinds that can be exposed (names are not case-sensitive):
 
  pod (po), service (svc), replicationcontroller (rc), deployment (deploy), replicaset (rs)
 
 Examples:
-  # Create a service for a replicated nginx, which serves on port 80 and connects to the containers on port 8000
+  # Service port 80 in front of the replication controller nginx, sent on to container port 8000
   kubectl expose rc nginx --port=80 --target-port=8000
   
-  # Create a service for a replication controller identified by type and name specified in "nginx-controller.yaml", which serves on port 80 and connects to the containers on port 8000
+  # The same for the object that nginx-controller.yaml defines
   kubectl expose -f nginx-controller.yaml --port=80 --target-port=8000
   
-  # Create a service for a pod valid-pod, which serves on port 444 with the name "frontend"
+  # A service called frontend, port 444, in front of the single pod valid-pod
   kubectl expose pod valid-pod --port=444 --name=frontend
   
-  # Create a second service based on the above service, exposing the container port 8443 as port 443 with the name "nginx-https"
+  # A second service, nginx-https, with the selector of service nginx: port 443 to container port 8443
   kubectl expose service nginx --port=443 --target-port=8443 --name=nginx-https
   
-  # Create a service for a replicated streaming application on port 4100 balancing UDP traffic and named 'video-stream'.
+  # A UDP service on port 4100, called video-stream
   kubectl expose rc streamer --port=4100 --protocol=UDP --name=video-stream
   
-  # Create a service for a replicated nginx using replica set, which serves on port 80 and connects to the containers on port 8000
+  # Port 80 in front of the replica set nginx, to container port 8000
   kubectl expose rs nginx --port=80 --target-port=8000
   
-  # Create a service for an nginx deployment, which serves on port 80 and connects to the containers on port 8000
+  # Port 80 in front of the pods of deployment nginx, to container port 8000
   kubectl expose deployment nginx --port=80 --target-port=8000
 
 Options:
     --cluster-ip='':
-	ClusterIP to be assigned to the service. Leave empty to auto-allocate, or set to 'None' to create a headless service.
+	The Service's cluster IP: empty lets the simulated API server pick a free one, 'None' makes a headless Service (DNS names only, no virtual IP).
 
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --external-ip='':
-	Additional external IP address (not managed by Kubernetes) to accept for the service. If this IP is routed to a node, the service can be accessed by this IP in addition to its generated service IP.
+	An extra address the simulated nodes also accept the Service's ports on, besides its cluster IP.
 
     --field-manager='kubectl-expose':
-	Name of the manager used to track field ownership.
+	Accepted for compatibility; kubesim does not track field ownership, so the name is not recorded.
 
     -f, --filename=[]:
-	Filename, directory, or URL to files identifying the resource to expose a service
+	Files or directories whose manifests name the object to expose.
 
     -l, --labels='':
-	Labels to apply to the service created by this call.
+	Labels for the new Service (key=value,...), instead of the exposed object's.
 
     --load-balancer-ip='':
-	IP to assign to the LoadBalancer. If empty, an ephemeral IP will be created and used (cloud-provider specific).
+	With --type=LoadBalancer, ask the simulated load-balancer controller for this address; empty means the next free one of its pool.
 
     --name='':
-	The name for the newly created object.
+	Name of the new Service; by default the exposed object's name.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
 
     --override-type='merge':
-	The method used to override the generated object: json, merge, or strategic.
+	How --overrides is applied to the generated Service: as a json, merge or strategic patch.
 
     --overrides='':
-	An inline JSON override for the generated object. If this is non-empty, it is used to override the generated object. Requires that the object supply a valid apiVersion field.
+	JSON patched onto the generated Service before it is created; it must carry a valid apiVersion.
 
     --port='':
-	The port that the service should serve on. Copied from the resource being exposed, if unspecified
+	The port the Service listens on; when omitted, the exposed object's ports are used.
 
     --protocol='':
-	The network protocol for the service to be created. Default is 'TCP'.
+	TCP, UDP or SCTP for the Service's port; TCP when omitted.
 
     -R, --recursive=false:
-	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+	Also read the manifests in subdirectories of any directory given with -f.
 
     --save-config=false:
-	If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.
+	Accepted for compatibility; this generator does not write the last-applied annotation.
 
     --selector='':
-	A label selector to use for this service. Only equality-based selector requirements are supported. If empty (the default) infer the selector from the replication controller or replica set.)
+	The pod selector for the Service (key=value terms only); when omitted, it is taken from the exposed object.
 
     --session-affinity='':
-	If non-empty, set the session affinity for the service to this; legal values: 'None', 'ClientIP'
+	Set the Service's sessionAffinity, 'None' or 'ClientIP'.
 
     --target-port='':
-	Name or number for the port on the container that the service should direct traffic to. Optional.
+	The container port (number or name) the traffic is sent on to; when omitted, it is derived from the Service port or the exposed object.
 
     --type='':
-	Type for this service: ClusterIP, NodePort, LoadBalancer, or ExternalName. Default is 'ClusterIP'.
+	ClusterIP (the default), NodePort, LoadBalancer or ExternalName.
 
 Usage:
   kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]

@@ -208,64 +208,64 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return runMetadataVerb({ verb: 'label', field: 'labels', noun: 'label', done: 'labeled', help: HELP }, argv, io);
 }
 
-// kubectl's help text, with kubesim as the command name.
-const HELP = `Update the labels on a resource.
+// kubectl's interface (usage, flags, defaults, examples); the words say what kubesim does.
+const HELP = `Add, change or remove labels of objects in the simulated cluster. Controllers and Services select pods by label,
+so a change here can move a pod into or out of a Service's endpoints or a controller's count.
 
-  *  A label key and value must begin with a letter or number, and may contain letters, numbers, hyphens, dots, and underscores, up to 63 characters each.
-  *  Optionally, the key can begin with a DNS subdomain prefix and a single '/', like example.com/my-app.
-  *  If --overwrite is true, then existing labels can be overwritten, otherwise attempting to overwrite a label will result in an error.
-  *  If --resource-version is specified, then updates will use this resource version, otherwise the existing resource-version will be used.
+  *  KEY=VALUE sets a label and KEY- removes one. Keys and values start with a letter or digit and hold letters, digits, '-', '.' and '_' (at most 63 characters each).
+  *  A key may carry a DNS-subdomain prefix followed by '/', as in example.com/my-app.
+  *  Changing the value of a label that is already there is refused unless --overwrite is given.
+  *  --resource-version makes the update conditional: it fails with a conflict if the object has changed since that version.
 
 Examples:
-  # Update pod 'foo' with the label 'unhealthy' and the value 'true'
+  # Give pod foo the label unhealthy=true
   kubectl label pods foo unhealthy=true
   
-  # Update pod 'foo' with the label 'status' and the value 'unhealthy', overwriting any existing value
+  # Set status=unhealthy on pod foo, replacing the value it had
   kubectl label --overwrite pods foo status=unhealthy
   
-  # Update all pods in the namespace
+  # Label every pod of the namespace
   kubectl label pods --all status=unhealthy
   
-  # Update a pod identified by the type and name in "pod.json"
+  # Label the object that pod.json defines
   kubectl label -f pod.json status=unhealthy
   
-  # Update pod 'foo' only if the resource is unchanged from version 1
+  # Label pod foo only if its resourceVersion is still 1
   kubectl label pods foo status=unhealthy --resource-version=1
   
-  # Update pod 'foo' by removing a label named 'bar' if it exists
-  # Does not require the --overwrite flag
+  # Remove the label bar from pod foo (no --overwrite needed)
   kubectl label pods foo bar-
 
 Options:
     --all=false:
-	Select all resources, in the namespace of the specified resource types
+	Act on every object of the given kinds in the namespace.
 
     -A, --all-namespaces=false:
-	If true, check the specified action in all namespaces.
+	With --all or -l, look in every namespace.
 
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     -f, --filename=[]:
-	Filename, directory, or URL to files identifying the resource to update the labels
+	Files or directories whose manifests name the objects to label.
 
     --list=false:
-	If true, display the labels for a given resource.
+	Print the object's current labels, one KEY=VALUE a line, instead of changing them.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name).
 
     --overwrite=false:
-	If true, allow labels to be overwritten, otherwise reject label updates that overwrite existing labels.
+	Allow new values for labels that are already set; without it such a change is refused.
 
     -R, --recursive=false:
-	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+	Also read the manifests in subdirectories of any directory given with -f.
 
     --resource-version='':
-	If non-empty, the labels update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource.
+	Update only if the object's resourceVersion is still this one (one object only).
 
     -l, --selector='':
-	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
+	Only act on objects whose labels match this query, such as -l app=web,tier!=db ('=', '==' and '!=' work); every term has to hold.
 
 Usage:
   kubectl label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]

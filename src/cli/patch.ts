@@ -413,22 +413,22 @@ volumeMounts by mountPath) and understands the $patch, $retainKeys, $setElementO
 $deleteFromPrimitiveList directives.
 
 Examples:
-  # Partially update a node using a strategic merge patch, specifying the patch as JSON
+  # Mark a node unschedulable (strategic merge patch written as JSON)
   kubectl patch node k8s-node-1 -p '{"spec":{"unschedulable":true}}'
   
-  # Partially update a node using a strategic merge patch, specifying the patch as YAML
+  # The same patch written as YAML
   kubectl patch node k8s-node-1 -p $'spec:\\n unschedulable: true'
   
-  # Partially update a node identified by the type and name specified in "node.json" using strategic merge patch
+  # Patch the object that node.json names
   kubectl patch -f node.json -p '{"spec":{"unschedulable":true}}'
   
-  # Update a container's image; spec.containers[*].name is required because it's a merge key
+  # New image for one container, found by its name (the merge key of containers)
   kubectl patch pod valid-pod -p '{"spec":{"containers":[{"name":"kubernetes-serve-hostname","image":"new image"}]}}'
   
-  # Update a container's image using a JSON patch with positional arrays
+  # The same with a JSON patch, addressing the container by its index
   kubectl patch pod valid-pod --type='json' -p='[{"op": "replace", "path": "/spec/containers/0/image", "value":"new image"}]'
   
-  # Update a deployment's replicas through the 'scale' subresource using a merge patch
+  # Set a deployment's replica count through its scale subresource
   kubectl patch deployment nginx-deployment --subresource='scale' --type='merge' -p '{"spec":{"replicas":2}}'
 
 Options:
@@ -449,7 +449,7 @@ Options:
 	Patch the object in the file itself, without the cluster, and print the result.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the patched object in one of these formats instead of the status line: (json, yaml, name, jsonpath, jsonpath-as-json, jsonpath-file).
 
     -p, --patch='':
 	The patch, as JSON or YAML.
@@ -471,7 +471,7 @@ Options:
 	Accepted for compatibility; go-template output is not supported yet.
 
     --type='strategic':
-	The type of patch being provided; one of [json merge strategic]
+	How to read --patch: as a json (RFC 6902), merge (RFC 7386) or strategic merge patch; one of [json merge strategic]
 
 Usage:
   kubectl patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE] [options]

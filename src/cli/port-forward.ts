@@ -8,40 +8,40 @@ import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
 
-const HELP = `Forward one or more local ports to a pod.
+const HELP = `Open real listening sockets on this machine and carry each connection into a port of a simulated pod.
 
- Use resource type/name such as deployment/mydeployment to select a pod. Resource type defaults to 'pod' if omitted.
+ The target is a pod, or TYPE/NAME of something that selects pods (a deployment, a service, ...), in which case kubesim picks one of its running pods; a bare name means a pod. Traffic reaches the pod's own port directly, without passing through the service's simulated load balancing.
 
- If there are multiple pods matching the criteria, a pod will be selected automatically. The forwarding session ends when the selected pod terminates, and a rerun of the command is needed to resume forwarding.
+ The command keeps running until interrupted, and stops when the chosen pod goes away; start it again to forward to another pod.
 
 Examples:
-  # Listen on ports 5000 and 6000 locally, forwarding data to/from ports 5000 and 6000 in the pod
+  # Local ports 5000 and 6000 lead to the same ports of the pod mypod
   kubectl port-forward pod/mypod 5000 6000
   
-  # Listen on ports 5000 and 6000 locally, forwarding data to/from ports 5000 and 6000 in a pod selected by the deployment
+  # The same, into one of the deployment's pods
   kubectl port-forward deployment/mydeployment 5000 6000
   
-  # Listen on port 8443 locally, forwarding to the targetPort of the service's port named "https" in a pod selected by the service
+  # Local port 8443 leads to the target port behind the service port named "https", in one of the service's pods
   kubectl port-forward service/myservice 8443:https
   
-  # Listen on port 8888 locally, forwarding to 5000 in the pod
+  # Local port 8888 leads to the pod's port 5000
   kubectl port-forward pod/mypod 8888:5000
   
-  # Listen on port 8888 on all addresses, forwarding to 5000 in the pod
+  # As above, but accept connections on every local address
   kubectl port-forward --address 0.0.0.0 pod/mypod 8888:5000
   
-  # Listen on port 8888 on localhost and selected IP, forwarding to 5000 in the pod
+  # As above, on localhost and one chosen local IP
   kubectl port-forward --address localhost,10.19.21.23 pod/mypod 8888:5000
   
-  # Listen on a random port locally, forwarding to 5000 in the pod
+  # Let the system choose a free local port for the pod's port 5000
   kubectl port-forward pod/mypod :5000
 
 Options:
     --address=[localhost]:
-	Addresses to listen on (comma separated). Only accepts IP addresses or localhost as a value. When localhost is supplied, kubectl will try to bind on both 127.0.0.1 and ::1 and will fail if neither of these addresses are available to bind.
+	Comma-separated local addresses to listen on: IP addresses or localhost. localhost means 127.0.0.1 and ::1; it is an error only when neither can be bound.
 
     --pod-running-timeout=1m0s:
-	The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running
+	How long (a duration above zero, such as 5s, 2m or 3h) to wait (in real time) for a chosen pod to be running.
 
 Usage:
   kubectl port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]

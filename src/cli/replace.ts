@@ -161,20 +161,20 @@ are gone (except what the API server keeps on any update, such as a Service's cl
 A resourceVersion in the file must be the live one, else the replace fails with a Conflict. With --force each
 object is deleted (its dependents follow, as --cascade says) and created again.
 
- JSON and YAML formats are accepted. Start from the live object to keep its fields:
+ The files may hold YAML or JSON. Start from the live object to keep its fields:
         $ kubectl get TYPE NAME -o yaml
 
 Examples:
-  # Replace a pod using the data in pod.json
+  # Replace the pod with the one pod.json defines
   kubectl replace -f ./pod.json
   
-  # Replace a pod based on the JSON passed into stdin
+  # The same, reading the manifest from standard input
   cat pod.json | kubectl replace -f -
   
-  # Update a single-container pod's image version (tag) to v4
+  # Edit the live pod's image tag on the way through and put it back
   kubectl get pod mypod -o yaml | sed 's/\\(image: myimage\\):.*$/\\1:v4/' | kubectl replace -f -
   
-  # Force replace, delete and then re-create the resource
+  # Delete the pod and create it afresh from the file
   kubectl replace --force -f ./pod.json
 
 Options:
@@ -198,7 +198,7 @@ Options:
 	Accepted with --force; kubesim deletes at once.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name).
+	Print the stored objects as json, yaml or name instead of the status lines.
 
     -R, --recursive=false:
 	Read the directories given with -f recursively.

@@ -27,31 +27,31 @@ import { hasOwn, own } from '../util/own.js';
 /** Wall time between two steps of simulated time while `rollout status` waits: fast, but visible. */
 const PACE_MS = 50;
 
-const HELP = `Manage the rollout of one or many resources.
+const HELP = `Follow, inspect, roll back, restart, pause and resume the rollouts that kubesim's simulated controllers carry out.
         
- Valid resource types include:
+ Kinds with rollouts (history, undo, pause and resume work on deployments only):
 
   *  deployments
   *  daemonsets
   *  statefulsets
 
 Examples:
-  # Rollback to the previous deployment
+  # Go back to the deployment's previous revision
   kubectl rollout undo deployment/abc
   
-  # Check the rollout status of a deployment
+  # Follow a deployment's rollout until it completes
   kubectl rollout status deployment/abc
   
-  # Restart a deployment
+  # Replace all of a deployment's pods with new ones
   kubectl rollout restart deployment/abc
 
 Available Commands:
-  history       View rollout history
-  pause         Mark the provided resource as paused
-  restart       Restart a resource
-  resume        Resume a paused resource
-  status        Show the status of the rollout
-  undo          Undo a previous rollout
+  history       List a deployment's revisions
+  pause         Stop a deployment's rollouts for now
+  restart       Roll out fresh pods
+  resume        Let a paused deployment roll out again
+  status        Follow a rollout until it completes
+  undo          Go back to an earlier revision
 
 Usage:
   kubectl rollout SUBCOMMAND [options]
@@ -62,71 +62,71 @@ Use "kubectl options" for a list of global command-line options (applies to all 
 
 // kubectl's help for each subcommand, keeping the examples and flags kubesim supports (deployments only).
 const USAGE: Record<string, string> = {
-  status: `Show the status of the rollout.
+  status: `Print the progress of the latest rollout of a deployment, daemon set or stateful set.
 
- By default 'rollout status' will watch the status of the latest rollout until it's done. If you don't want to wait for the rollout to finish then you can use --watch=false. Note that if a new rollout starts in-between, then 'rollout status' will continue watching the latest revision. If you want to pin to a specific revision and abort if it is rolled over by another revision, use --revision=N where N is the revision you need to watch for.
+ While it watches, kubesim moves the simulated clock on from one rollout event to the next (a pod started, a pod ready, a step of the update), printing a line whenever the status changes, until the rollout is complete. --watch=false prints the current line once. A rollout that begins meanwhile is followed in turn; --revision=N instead fails when revision N is superseded.
 
 Examples:
-  # Watch the rollout status of a deployment
+  # Follow the deployment nginx until its pods are all updated and available
   kubectl rollout status deployment/nginx
 
 Options:
     --revision=0:
-	Pin to a specific revision for showing its status. Defaults to 0 (last revision).
+	Follow this revision only; 0 means the latest.
 
     --timeout=0s:
-	The length of time to wait before ending watch, zero means never. Any other values should contain a corresponding time unit (e.g. 1s, 2m, 3h).
+	Give up after this much simulated time (a duration with a unit, such as 30s or 2m); 0 waits as long as it takes.
 
     -w, --watch=true:
-	Watch the status of the rollout until it's done.
+	Keep printing until the rollout is complete; false prints the status once.
 
 Usage:
   kubectl rollout status (TYPE NAME | TYPE/NAME) [flags] [options]
 
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 `,
-  history: `View previous rollout revisions and configurations.
+  history: `List the revisions a deployment has gone through (one per replica set it kept), with the change cause of each.
 
 Examples:
-  # View the rollout history of a deployment
+  # The revisions of deployment abc
   kubectl rollout history deployment/abc
 
 Options:
     --revision=0:
-	See the details, including podTemplate of the revision specified
+	Show that one revision in full, pod template included.
 
 Usage:
   kubectl rollout history (TYPE NAME | TYPE/NAME) [flags] [options]
 
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 `,
-  undo: `Roll back to a previous rollout.
+  undo: `Put a deployment's pod template back to that of an earlier revision; the simulated controller then rolls it out
+like any other change.
 
 Examples:
-  # Roll back to the previous deployment
+  # Back to the revision before the current one
   kubectl rollout undo deployment/abc
   
-  # Roll back to the previous deployment with dry-run
+  # Show the result of that without changing anything
   kubectl rollout undo --dry-run=server deployment/abc
 
 Options:
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --to-revision=0:
-	The revision to rollback to. Default to 0 (last revision).
+	Which revision to go back to; 0 means the one before the current.
 
 Usage:
   kubectl rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]
 
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 `,
-  restart: `Restart a resource.
-
-        Resource rollout will be restarted.
+  restart: `Start a new rollout that replaces every pod, without any other change: kubesim stamps the pod template with a
+kubectl.kubernetes.io/restartedAt annotation (the simulated time). Works for deployments, daemon sets and stateful sets.
 
 Examples:
-  # Restart a deployment
+  # New pods for deployment nginx
   kubectl rollout restart deployment/nginx
 
 Usage:
@@ -134,14 +134,11 @@ Usage:
 
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 `,
-  pause: `Mark the provided resource as paused.
-
- Paused resources will not be reconciled by a controller. Use "kubectl rollout resume" to resume a paused resource. Currently only deployments support being paused.
+  pause: `Set spec.paused on a deployment. While it is paused, the simulated deployment controller starts no rollout for changes to its template; "kubectl rollout resume" lifts that. Deployments only.
 
 Examples:
-  # Mark the nginx deployment as paused
-  # Any current state of the deployment will continue its function; new updates
-  # to the deployment will not have an effect as long as the deployment is paused
+  # Pause deployment nginx: its pods keep running, and template changes
+  # wait until it is resumed
   kubectl rollout pause deployment/nginx
 
 Usage:
@@ -149,12 +146,10 @@ Usage:
 
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 `,
-  resume: `Resume a paused resource.
-
- Paused resources will not be reconciled by a controller. By resuming a resource, we allow it to be reconciled again. Currently only deployments support being resumed.
+  resume: `Clear spec.paused on a deployment, so that the simulated controller rolls out any template change made meanwhile. Deployments only.
 
 Examples:
-  # Resume an already paused deployment
+  # Let deployment nginx roll out again
   kubectl rollout resume deployment/nginx
 
 Usage:

@@ -17,37 +17,39 @@ import { appendLog, recordProcess, START_ERROR_EXIT, startErrorMessage } from '.
 import { setOwn } from '../util/own.js';
 import { goAtoi } from '../util/goparse.js';
 
-const HELP = `Create and run a particular image in a pod.
+const HELP = `Create a pod with one container running the given image. The container runs kubesim's simulated version of
+that image (its programs are simulated tools, not real processes). With -i or --attach the command waits for the pod
+and connects this terminal to the container's main process; the exit code is then the container's.
 
 Examples:
-  # Start a nginx pod
+  # A pod named nginx running the nginx image
   kubectl run nginx --image=nginx
 
-  # Run curl once from a throw-away pod and remove it afterwards
+  # One curl from a temporary pod, deleted when curl exits
   kubectl run --image=curlimages/curl -it --restart=Never --rm client-pod curl 10.244.2.4:8080
 
-  # Open a shell in a throw-away pod
+  # An interactive simulated shell in a temporary pod
   kubectl run --image=curlimages/curl -it --restart=Never --rm client-pod /bin/sh
 
 Options:
-    --annotations=[]: Annotations to apply to the pod.
-    --attach=false: Wait for the pod to start running, then attach to it (default with -i).
-    --command=false: Use the extra arguments as the command instead of the args.
-    --dry-run='none': Must be "none", "server", or "client".
-    --env=[]: Environment variables to set in the container.
-    --expose=false: Also create a ClusterIP service (needs --port).
-    --image='': The image for the container to run.
-    --image-pull-policy='': The image pull policy for the container.
-    -l, --labels='': Comma separated labels to apply to the pod. Will override previous values.
-    --leave-stdin-open=false: Leave stdin open after the first attach completes.
-    -o, --output='': Output format: json, yaml, name.
-    --port='': The port that this container exposes.
-    --privileged=false: Run the container in privileged mode.
-    -q, --quiet=false: If true, suppress prompt messages.
-    --restart='Always': The restart policy for this Pod: Always, OnFailure, Never.
-    --rm=false: Delete the pod after it exits (attached runs only).
-    -i, --stdin=false: Keep stdin open on the container in the pod.
-    -t, --tty=false: Allocate a TTY for the container in the pod.
+    --annotations=[]: key=value annotations for the pod (repeatable).
+    --attach=false: Wait until the pod runs, then connect to its main process (implied by -i).
+    --command=false: Put the words after NAME into the container's command rather than its args.
+    --dry-run='none': "none", "server" or "client"; the last two only print, leaving the cluster unchanged.
+    --env=[]: NAME=VALUE pairs for the container's environment (repeatable).
+    --expose=false: Put a ClusterIP Service of the same name in front of the pod (needs --port).
+    --image='': Which (simulated) image the container runs.
+    --image-pull-policy='': Recorded as the container's imagePullPolicy.
+    -l, --labels='': key=value,... labels for the pod, in place of the default run=NAME.
+    --leave-stdin-open=false: With -i, keep the container's stdin open after this session detaches (no stdinOnce).
+    -o, --output='': Print the created object as json, yaml or name.
+    --port='': A port the container declares (and the Service's port with --expose).
+    --privileged=false: Mark the container privileged in its securityContext.
+    -q, --quiet=false: Leave out the prompt hint and deletion lines.
+    --restart='Always': The pod's restartPolicy (Always, OnFailure or Never), which the simulated kubelet follows.
+    --rm=false: With an attached run, delete the pod (and any --expose Service) when it ends.
+    -i, --stdin=false: Give the container a stdin and feed this terminal's input to it.
+    -t, --tty=false: Treat the container's input as a terminal (with -i).
     --trace=false: Explain every connection hop by hop on stderr (kubesim).
 
 Usage:

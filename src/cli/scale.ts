@@ -8,34 +8,32 @@ import { Session } from './session.js';
 import type { CliIO } from './io.js';
 
 // kubectl's help, keeping the kinds, examples and flags kubesim supports.
-const HELP = `Set a new size for a deployment, replica set or replication controller.
+const HELP = `Change the desired replica count of deployments, replica sets, replication controllers or stateful sets. The simulated controllers then create or remove pods to match, on the simulated clock.
 
- Scale also allows users to specify one or more preconditions for the scale action.
-
- If --current-replicas or --resource-version is specified, it is validated before the scale is attempted, and it is guaranteed that the precondition holds true when the scale is sent to the server.
+ --current-replicas and --resource-version are preconditions: when given, kubesim checks them against the live object in the same step as the change, and refuses to scale if they do not hold.
 
 Examples:
-  # Scale a replica set named 'foo' to 3
+  # Ask for three replicas of the replica set foo
   kubectl scale --replicas=3 rs/foo
   
-  # If the deployment named mysql's current size is 2, scale mysql to 3
+  # Go from two to three replicas, only if mysql has two now
   kubectl scale --current-replicas=2 --replicas=3 deployment/mysql
   
-  # Scale multiple replication controllers
+  # Set the same size on several objects at once
   kubectl scale --replicas=5 rc/example1 rc/example2 rc/example3
 
 Options:
     --current-replicas=-1:
-	Precondition for current size. Requires that the current size of the resource match this value in order to scale. -1 (default) for no condition.
+	Scale only if the object currently asks for exactly this many replicas; -1 means no such check.
 
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
 
     --replicas=0:
-	The new desired number of replicas. Required.
+	The replica count to set (required).
 
     --resource-version='':
-	Precondition for resource version. Requires that the current resource version match this value in order to scale.
+	Scale only if the object's resourceVersion is still this one.
 
 Usage:
   kubectl scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (TYPE NAME | TYPE/NAME) [options]

@@ -4,18 +4,18 @@ import type { CliIO } from './io.js';
 import { KUBESIM_VERSION, KUBECTL_COMPAT_VERSION } from '../version.js';
 import { CommandError } from '../api/errors.js';
 
-const HELP = `Print the client and server version information for the current context.
+const HELP = `Print the version of kubesim's kubectl-compatible client and of the simulated API server it talks to.
 
 Examples:
-  # Print the client and server versions for the current context
+  # Show both versions
   kubectl version
 
 Options:
     --client=false:
-	If true, shows client version only (no server required).
+	Print only the client version; the simulated server is not consulted.
 
     -o, --output='':
-	One of 'yaml' or 'json'.
+	Print the versions as 'yaml' or 'json' instead of plain lines.
 
 Usage:
   kubectl version [flags] [options]

@@ -37,14 +37,14 @@ Examples:
   # Wait for the pod "busybox1" to be Ready, with a JSONPath filter
   kubectl wait --for='jsonpath={.status.conditions[?(@.type=="Ready")].status}=True' pod/busybox1
   
-  # Wait for the service "loadbalancer" to have ingress
+  # Until the simulated load-balancer provider has given service loadbalancer an address
   kubectl wait --for=jsonpath='{.status.loadBalancer.ingress}' service/loadbalancer
   
-  # Wait for the secret "busybox1" to be created, with a timeout of 30s
+  # Until secret busybox1 exists, for at most 30s
   kubectl create secret generic busybox1
   kubectl wait --for=create secret/busybox1 --timeout=30s
   
-  # Wait for the pod "busybox1" to be deleted, with a timeout of 60s, after having issued the "delete" command
+  # Delete a pod, then wait (at most 60s of simulated time) until it is gone
   kubectl delete pod/busybox1
   kubectl wait --for=delete pod/busybox1 --timeout=60s
 
