@@ -5,7 +5,7 @@ import { createObject } from '../cluster/apiserver.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
-import { checkOutput, dryRunOf, toYAML } from './write-manifests.js';
+import { checkOutput, dryRunOf, printTemplate, templateFormat, toYAML } from './write-manifests.js';
 
 class NothingToSave extends Error {}
 
@@ -16,12 +16,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('-o, --output <format>', 'json, yaml or name')
     .option('--validate [mode]', 'accepted for compatibility')
     .option('--save-config', 'accepted for compatibility')
-    .option('--field-manager <name>', 'accepted for compatibility');
+    .option('--field-manager <name>', 'accepted for compatibility')
+    .option('--template <template>', 'the template of -o go-template')
+    .option('--allow-missing-template-keys [bool]', 'accepted for compatibility')
+    .option('--show-managed-fields', 'accepted for compatibility');
   if (!parseArgs(cmd, argv, 'create namespace')) return 0;
   const o = cmd.opts();
+  // --template alone means -o go-template, as kubectl's printer flags read it.
+  if (o.template !== undefined && (o.output === undefined || o.output === 'go-template' || o.output === 'template')) o.output = `${o.output ?? 'go-template'}=${o.template}`;
   if (cmd.args.length !== 1) throw new CommandError(`exactly one NAME is required, got ${cmd.args.length}`, { usageOf: 'create namespace' });
   const dryRun = dryRunOf(o.dryRun);
-  checkOutput(o.output);
+  checkOutput(o.output, true);
   const name = cmd.args[0];
   const input = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KubeObject;
   let obj: KubeObject = input;
@@ -39,7 +44,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
   }
   const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
-  if (o.output === 'name') io.stdout.write(`namespace/${name}\n`);
+  if (typeof o.output === 'string' && templateFormat(o.output)) await printTemplate(o.output, obj, io);
+  else if (o.output === 'name') io.stdout.write(`namespace/${name}\n`);
   else if (o.output === 'json' || o.output === 'yaml') {
     const { toJSON } = await import('../printers/format.js');
     // A client dry run prints kubectl's typed object: JSON in Go struct field order.
@@ -63,7 +69,7 @@ Examples:
 
 Options:
     --allow-missing-template-keys=true:
-	Not supported by kubesim's create namespace yet (refused as an unknown flag); template output is not available here.
+	Accepted for compatibility: a template's missing keys print as <no value>.
 
     --dry-run='none':
 	One of "none", "server" or "client". "client" prints the object kubesim would send and stops there; "server" also lets the simulated API server default and check it, but stores nothing. Either way the simulated cluster is left unchanged.
@@ -72,16 +78,16 @@ Options:
 	Accepted for compatibility; kubesim does not track field ownership, so the name is not recorded.
 
     -o, --output='':
-	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name).
+	Print the resulting object in this format instead of the usual status line; choose from (json, yaml, name, go-template, go-template-file, template, templatefile).
 
     --save-config=false:
 	Accepted for compatibility; this generator does not write the last-applied annotation.
 
     --show-managed-fields=false:
-	Not supported by kubesim's create namespace yet (refused as an unknown flag); template output is not available here.
+	Accepted for compatibility; kubesim records no managed fields.
 
     --template='':
-	Not supported by kubesim's create namespace yet (refused as an unknown flag); template output is not available here.
+	The template for -o go-template or -o template (Go text/template syntax: golang.org/pkg/text/template).
 
     --validate='strict':
 	One of strict (or true), warn, ignore (or false); accepted for compatibility. The object is built by kubesim itself, so there is no input to check.
