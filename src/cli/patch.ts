@@ -9,7 +9,6 @@ import type { KubeObject } from '../api/types.js';
 import { decodeRequest, requestError, requestWarnings } from '../api/validation.js';
 import { updateObject } from '../cluster/apiserver.js';
 import { getObject, putObject } from '../store/objects.js';
-import { readTextFile } from '../util/files.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
 import { collectFiles, Failures, readSources } from './manifest-files.js';
@@ -256,19 +255,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // The printer, checked before anything is read (an unknown -o fails first).
   const output: string = o.output ?? '';
   let print: ((obj: KubeObject) => string) | undefined;
-  if (output && output !== 'name') {
-    const eq = output.indexOf('=');
-    const format = eq < 0 ? output : output.slice(0, eq);
-    const { structuredPrinter } = await import('../printers/get.js');
-    const allow = o.allowMissingTemplateKeys === undefined ? true : !['false', 'False', 'FALSE', 'f', 'F', '0'].includes(String(o.allowMissingTemplateKeys));
-    const p = ['json', 'yaml', 'jsonpath', 'jsonpath-as-json', 'jsonpath-file'].includes(format)
-      ? await structuredPrinter(format, eq < 0 ? '' : output.slice(eq + 1), { readFile: (f) => readTextFile(f, 1 << 20), allowMissingTemplateKeys: allow })
-      : undefined;
-    if (!p) {
-      throw new CommandError(`unable to match a printer suitable for the output format "${output}", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`);
-    }
-    print = p as (obj: KubeObject) => string;
-  }
+  if (output && output !== 'name') print = await (await import('../printers/get.js')).changedObjectPrinter(output, o.allowMissingTemplateKeys);
 
   let text: string;
   if (o.patchFile) {

@@ -7,7 +7,6 @@ import { findResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { labelValueErrors, qualifiedNameErrors } from '../api/validation.js';
 import { getObject, listObjects } from '../store/objects.js';
-import { readTextFile } from '../util/files.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
 import { Session } from './session.js';
@@ -110,17 +109,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const output: string = o.output ?? '';
   let print: ((obj: KubeObject) => string) | undefined;
-  if (output && output !== 'name') {
-    const eq = output.indexOf('=');
-    const format = eq < 0 ? output : output.slice(0, eq);
-    const { structuredPrinter } = await import('../printers/get.js');
-    const allow = o.allowMissingTemplateKeys === undefined ? true : !['false', 'False', 'FALSE', 'f', 'F', '0'].includes(String(o.allowMissingTemplateKeys));
-    const p = ['json', 'yaml', 'jsonpath', 'jsonpath-as-json', 'jsonpath-file'].includes(format)
-      ? await structuredPrinter(format, eq < 0 ? '' : output.slice(eq + 1), { readFile: (f) => readTextFile(f, 1 << 20), allowMissingTemplateKeys: allow })
-      : undefined;
-    if (!p) throw new CommandError(`unable to match a printer suitable for the output format "${output}", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`);
-    print = p as (obj: KubeObject) => string;
-  }
+  if (output && output !== 'name') print = await (await import('../printers/get.js')).changedObjectPrinter(output, o.allowMissingTemplateKeys);
 
   const { updateObject } = await import('../cluster/apiserver.js');
   const session = new Session(o, io);

@@ -13,7 +13,7 @@ import { asList, objectName, toJSON } from './format.js';
 import { hasOwn, own } from '../util/own.js';
 import { formatTable } from './tabwriter.js';
 import { tableFor } from './tables.js';
-import { ioErrorText } from '../util/files.js';
+import { ioErrorText, readTextFile } from '../util/files.js';
 
 export interface GetOptions {
   args: string[];
@@ -409,6 +409,21 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
 type Structured = (doc: KubeObject) => Promise<string> | string;
 
 /** The printer for a non-table -o format, or undefined for tables. Throws kubectl's errors for bad templates. */
+/**
+ * The printer of `-o` for verbs that print the objects they changed (patch, taint): json, yaml and the
+ * jsonpath forms; kubectl's error naming the formats it allows for anything else.
+ */
+export async function changedObjectPrinter(output: string, allowMissingTemplateKeys: unknown): Promise<(obj: KubeObject) => string> {
+  const eq = output.indexOf('=');
+  const format = eq < 0 ? output : output.slice(0, eq);
+  const allow = allowMissingTemplateKeys === undefined ? true : !['false', 'False', 'FALSE', 'f', 'F', '0'].includes(String(allowMissingTemplateKeys));
+  const p = ['json', 'yaml', 'jsonpath', 'jsonpath-as-json', 'jsonpath-file'].includes(format)
+    ? await structuredPrinter(format, eq < 0 ? '' : output.slice(eq + 1), { readFile: (f) => readTextFile(f, 1 << 20), allowMissingTemplateKeys: allow })
+    : undefined;
+  if (!p) throw new CommandError(`unable to match a printer suitable for the output format "${output}", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`);
+  return p as (obj: KubeObject) => string;
+}
+
 export async function structuredPrinter(format: string, arg: string, opts: Pick<GetOptions, 'noHeaders' | 'readFile' | 'allowMissingTemplateKeys'>): Promise<Structured | undefined> {
   switch (format) {
     case 'json':
