@@ -21,45 +21,49 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return writeManifests('apply', cmd.opts(), io);
 }
 
-// kubectl's help text, limited to what kubesim supports.
-const HELP = `Apply a configuration to a resource by file name or stdin. The resource name must be specified. This resource will be created if it doesn't exist yet. To use 'apply', always create the resource initially with either 'apply' or 'create --save-config'.
+// kubectl's layout, flags and examples; the prose says what kubesim does.
+const HELP = `Make the simulated cluster match the objects in manifest files (YAML or JSON, from files, directories, - for
+stdin, or a kustomization).
 
- JSON and YAML formats are accepted.
+ An object that does not exist yet is created; one that exists is updated by a three-way merge of the
+ manifest, the live object and the last-applied-configuration annotation an earlier apply (or create
+ --save-config) stored. Each object prints a created, configured or unchanged line. The simulated
+ controllers then react to the change. kubesim reads local files only, not URLs.
 
 Examples:
-  # Apply the configuration in pod.json to a pod
+  # Create or update the pod described in pod.json
   kubectl apply -f ./pod.json
   
-  # Apply the JSON passed into stdin to a pod
+  # The same, reading the manifest from stdin
   cat pod.json | kubectl apply -f -
   
-  # Apply the configuration from all files that end with '.json'
+  # Every .json file the pattern matches, in name order
   kubectl apply -f '*.json'
 
 Options:
     --all=false:
-	With --prune, consider every object of the prunable kinds instead of the ones -l selects.
+	With --prune, prune candidates are all objects of the prunable kinds, not only those -l selects.
 
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	"none", "server" or "client". client: report what would be created or configured, changing nothing; server: the simulated API server checks and defaults the objects, then discards them.
 
     --field-manager='kubectl-client-side-apply':
-	Name of the manager used to track field ownership.
+	Accepted for compatibility; kubesim does not track field managers.
 
     -f, --filename=[]:
-	The files that contain the configurations to apply.
+	Manifest files, directories or glob patterns to apply (- for stdin); repeatable.
 
     --force=false:
-	If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.
+	Accepted for compatibility; kubesim never deletes and recreates an object on apply.
 
     -k, --kustomize='':
 	Build the kustomization in this directory and use the objects it produces; not together with -f or -R.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+	Print the applied objects in this format instead of the status lines. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
 
     --overwrite=true:
-	Automatically resolve conflicts between the modified and live configuration by using values from the modified configuration
+	Accepted for compatibility; values in the manifest always win over the live ones.
 
     --prune=false:
 	After applying, delete the objects of the prunable kinds that an earlier apply (or create --save-config) made, that match -l (or --all), live in the namespaces of the applied objects, and are not in the files any more. Each prints "<kind>/<name> pruned".
@@ -68,16 +72,16 @@ Options:
 	The kinds --prune may delete, as group/version/kind (core/v1/ConfigMap); without it, kubectl's default list of common kinds.
 
     -R, --recursive=false:
-	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+	Also read the subdirectories of a directory given to -f.
 
     -l, --selector='':
-	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
+	Apply only the manifest objects whose labels match (=, ==, !=; e.g. -l app=web,tier!=db); with --prune, also limits what is pruned.
 
     --validate='strict':
-	Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.
+	What the simulated API server does with fields it does not know: strict (or true) rejects the object, warn prints a warning and drops them, ignore (or false) drops them silently.
 
     --wait=false:
-	If true, wait for resources to be gone before returning. This waits for finalizers.
+	Accepted for compatibility; kubesim does not wait.
 
 Usage:
   kubectl apply -f FILENAME [options]

@@ -9,7 +9,7 @@ import { follow, instanceLines, type Stream } from './logs.js';
 import { attachMain, loadUserImages, pickContainer, resolveTarget } from './netcli.js';
 import { Session } from './session.js';
 
-const HELP = `Attach to a process that is already running inside an existing container.
+const HELP = `Join the main process of a container that is already running in the simulated cluster.
 
  kubesim attaches to the container's simulated main process. Without -i it prints what the process writes
  from now on (a server's line per request as other commands reach it) until the container stops, the pod is
@@ -17,35 +17,35 @@ const HELP = `Attach to a process that is already running inside an existing con
  shell, you get that shell.
 
 Examples:
-  # Get output from running pod mypod; use the 'kubectl.kubernetes.io/default-container' annotation
-  # for selecting the container to be attached or the first container in the pod will be chosen
+  # Follow what the main process of mypod's first container writes from now on
+  # (with several containers, kubesim says which one it picked)
   kubectl attach mypod
   
-  # Get output from ruby-container from pod mypod
+  # The same for the container ruby-container
   kubectl attach mypod -c ruby-container
   
-  # Switch to raw terminal mode; sends stdin to 'bash' in ruby-container from pod mypod
-  # and sends stdout/stderr from 'bash' back to the client
+  # An interactive session: your input goes to the container's shell and its output comes back
+  # (the container must have been started with stdin, as run -it does)
   kubectl attach mypod -c ruby-container -i -t
   
-  # Get output from the first pod of a replica set named nginx
+  # Follow a pod of the replica set nginx (a running one if there is one)
   kubectl attach rs/nginx
 
 Options:
     -c, --container='':
-	The container to attach to (default: the first one).
+	Which container of the pod (default: the first one).
 
     --pod-running-timeout=1m0s:
-	How long to wait for a pod to run (like 5s, 2m, or 3h, above zero).
+	A duration (like 5s, 2m, or 3h), checked for its syntax only: kubesim does not wait for a pod to start.
 
     -q, --quiet=false:
-	Print only what the process writes.
+	No notes of kubesim's own (container choice, TTY fallbacks, how to resume): only what the process writes.
 
     -i, --stdin=false:
-	Send your input to the process.
+	Forward your input to the process (when its container was started with stdin).
 
     -t, --tty=false:
-	The process's stdin is a terminal.
+	Treat the session as a terminal; needs a container started with a TTY.
 
 Usage:
   kubectl attach (POD | TYPE/NAME) -c CONTAINER [options]

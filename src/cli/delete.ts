@@ -179,89 +179,88 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return failures.any ? 1 : 0;
 }
 
-// kubectl's help text, with kubesim as the command name.
-const HELP = `Delete resources by file names, stdin, resources and names, or by resources and label selector.
+// kubectl's layout, flags and examples; the prose says what kubesim does.
+const HELP = `Delete objects of the simulated cluster, named by manifest files, by TYPE and NAME (or TYPE/NAME), or by TYPE
+with a label selector or --all.
 
- JSON and YAML formats are accepted. Only one type of argument may be specified: file names, resources and names, or resources and label selector.
+ Use one way of naming per command. Each deleted object prints a "deleted" line (or its name with -o name).
 
- Some resources, such as pods, support graceful deletion. These resources define a default period before they are forcibly terminated (the grace period) but you may override that value with the --grace-period flag, or pass --now to set a grace-period of 1. Because these resources often represent entities in the cluster, deletion may not be acknowledged immediately. If the node hosting a pod is down or cannot reach the API server, termination may take significantly longer than the grace period. To force delete a resource, you must specify the --force flag. Note: only a subset of resources support graceful deletion. In absence of the support, the --grace-period flag is ignored.
-
- IMPORTANT: Force deleting pods does not wait for confirmation that the pod's processes have been terminated, which can leave those processes running until the node detects the deletion and completes graceful deletion. If your processes use shared storage or talk to a remote API and depend on the name of the pod to identify themselves, force deleting those pods may result in multiple processes running on different machines using the same identification which may lead to data corruption or inconsistency. Only force delete pods when you are sure the pod is terminated, or if your application can tolerate multiple copies of the same pod running at once. Also, if you force delete pods, the scheduler may place new pods on those nodes before the node has released those resources and causing those pods to be evicted immediately.
-
- Note that the delete command does NOT do resource version checks, so if someone submits an update to a resource right when you submit a delete, their update will be lost along with the rest of the resource.
-
- After a CustomResourceDefinition is deleted, invalidation of discovery cache may take up to 6 hours. If you don't want to wait, you might want to run "kubectl api-resources" to refresh the discovery cache.
+ kubesim removes an object at once: there is no graceful termination to wait for, so --grace-period and --now
+ are checked but change nothing; --force with no (or a zero) grace period prints kubectl's warning and
+ "force deleted".
+ The objects it owns (a deployment's replica sets, their pods, ...) go with it, unless --cascade=orphan keeps
+ them. The namespaces default, kube-system and kube-public cannot be deleted.
 
 Examples:
-  # Delete a pod using the type and name specified in pod.json
+  # Delete the pod that pod.json describes (by its kind and name)
   kubectl delete -f ./pod.json
   
-  # Delete resources from all files that end with '.json'
+  # Delete the objects of every .json file the pattern matches
   kubectl delete -f '*.json'
   
-  # Delete a pod based on the type and name in the JSON passed into stdin
+  # The same, reading the manifest from stdin
   cat pod.json | kubectl delete -f -
   
-  # Delete pods and services with same names "baz" and "foo"
+  # Delete the pods and the services called baz and foo
   kubectl delete pod,service baz foo
   
-  # Delete pods and services with label name=myLabel
+  # Delete the pods and services labelled name=myLabel
   kubectl delete pods,services -l name=myLabel
   
-  # Delete a pod with minimal delay
+  # Delete a pod with a one-second grace period (kubesim deletes at once anyway)
   kubectl delete pod foo --now
   
-  # Force delete a pod on a dead node
+  # Force delete a pod: prints the force-deletion warning first
   kubectl delete pod foo --force
   
-  # Delete all pods
+  # Delete every pod of the current namespace
   kubectl delete pods --all
 
 Options:
     --all=false:
-	Delete all resources, in the namespace of the specified resource types.
+	Delete every object of the given types in the namespace (or all namespaces with -A).
 
     -A, --all-namespaces=false:
-	If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.
+	With --all or -l, look in every namespace; the current namespace and -n are ignored.
 
     --cascade='background':
-	Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background.
+	"background", "foreground" or "orphan": what happens to the objects the deleted one owns. background and foreground delete them too (kubesim does both at once); orphan keeps them and drops their owner reference.
 
     --dry-run='none':
-	Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
+	"none", "server" or "client". client: print what would be deleted, changing nothing (named objects are not looked up); server: the simulated API server finds the objects but keeps them.
 
     -f, --filename=[]:
-	containing the resource to delete.
+	Manifest files, directories or glob patterns (- for stdin) naming the objects to delete; repeatable.
 
     --force=false:
-	If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.
+	Force deletion: with no --grace-period (or 0), print the force-deletion warning and report "force deleted".
 
     --grace-period=-1:
-	Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion).
+	Seconds of grace for termination; negative means the object's default. 0 without --force becomes 1. kubesim deletes at once whatever the value.
 
     --ignore-not-found=false:
-	Treat "resource not found" as a successful delete. Defaults to "true" when --all is specified.
+	An object named by argument or file that does not exist is skipped silently instead of failing the command.
 
     -k, --kustomize='':
 	Build the kustomization in this directory and use the objects it produces; not together with -f or -R.
 
     --now=false:
-	If true, resources are signaled for immediate shutdown (same as --grace-period=1).
+	Shorthand for --grace-period=1; not together with --grace-period.
 
     -o, --output='':
-	Output mode. Use "-o name" for shorter output (resource/name).
+	The only format is name: print TYPE/NAME of each deleted object instead of the "deleted" line.
 
     -R, --recursive=false:
-	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+	Also read the subdirectories of a directory given to -f.
 
     -l, --selector='':
-	Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
+	Delete the objects of the given types whose labels match every term (=, ==, !=; e.g. -l app=web,tier!=db).
 
     --timeout=0s:
-	The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object
+	Accepted for compatibility; kubesim does not wait.
 
     --wait=true:
-	If true, wait for resources to be gone before returning. This waits for finalizers.
+	Accepted for compatibility; the objects are already gone when the command returns.
 
 Usage:
   kubectl delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [options]

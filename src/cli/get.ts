@@ -9,101 +9,103 @@ import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { readTextFile } from '../util/files.js';
 
-const HELP = `Display one or many resources.
+const HELP = `Show objects of the simulated cluster.
 
- Prints a table of the most important information about the specified resources. You can filter the list using a label selector and the --selector flag. If the desired resource type is namespaced you will only see results in the current namespace if you don't specify any namespace.
+ kubesim reads its local cluster state and prints the objects you name as kubectl's tables (or -o json, yaml,
+ name, templates, custom columns). Ages come from the simulated clock. Namespaced types are read from the
+ current namespace unless -n or -A says otherwise; -l and --field-selector narrow the list.
 
-Use "kubectl api-resources" for a complete list of supported resources.
+Use "kubectl api-resources" to see which types kubesim knows.
 
 Examples:
-  # List all pods in ps output format
+  # Table of the pods in the current namespace
   kubectl get pods
 
-  # List all pods in ps output format with more information (such as node name)
+  # The same, with extra columns such as the pod IP and node
   kubectl get pods -o wide
 
-  # List a single replication controller with specified NAME in ps output format
+  # One replication controller, by name
   kubectl get replicationcontroller web
 
-  # List deployments in JSON output format, in the "v1" version of the "apps" API group
+  # Deployments as JSON, naming the type with its version and group (apps/v1)
   kubectl get deployments.v1.apps -o json
 
-  # List a single pod in JSON output format
+  # One pod as JSON
   kubectl get -o json pod web-pod-13je7
 
-  # List resource information in custom columns
+  # Columns of your choice, each a JSONPath into the object
   kubectl get pod test-pod -o custom-columns=CONTAINER:.spec.containers[0].name,IMAGE:.spec.containers[0].image
 
-  # List all replication controllers and services together in ps output format
+  # Two types in one command, one table each
   kubectl get rc,services
 
-  # List one or more resources by their type and names
+  # Objects of different types, each as TYPE/NAME
   kubectl get rc/web service/frontend pods/web-pod-13je7
 
-  # List all pods existing in all namespaces
+  # Pods of every namespace
   kubectl get pods --all-namespaces
 
-  # List a pod identified by type and name specified in "pod.yaml" in JSON output format
+  # The live object that pod.yaml describes (by its kind and name), as JSON
   kubectl get -f pod.yaml -o json
 
 Options:
     -A, --all-namespaces=false:
-	If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.
+	Read every namespace; the current namespace and -n are ignored.
 
     --allow-missing-template-keys=true:
-	If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.
+	When false, a template or jsonpath that names a missing field is an error; when true it prints nothing for it.
 
     --field-selector='':
-	Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.
+	Keep objects whose fields match, with =, == or != (e.g. --field-selector status.phase=Running); each type accepts only certain fields.
 
     -f, --filename=[]:
-	Filename, directory, or URL to files identifying the resource to get from a server.
+	Manifest files or directories (or - for stdin) whose objects to look up by kind and name; local files only.
 
     --ignore-not-found=false:
-	If the requested object does not exist the command will return exit code 0.
+	A missing object is not an error: print nothing for it and exit 0.
 
     -k, --kustomize='':
 	Build the kustomization in this directory and use the objects it produces; not together with -f or -R.
 
     -L, --label-columns=[]:
-	Accepts a comma separated list of labels that are going to be presented as columns. Names are case-sensitive. You can also use multiple flag options like -L label1 -L label2...
+	Add a column for each of these label keys (comma-separated, or repeat -L).
 
     --no-headers=false:
-	When using the default or custom-column output format, don't print headers (default print headers).
+	Leave out the header line of tables and custom columns.
 
     -o, --output='':
-	Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide). go-template and template run a Go text/template over the object (or the List), with kubectl's exists and base64decode functions.
+	How to print instead of the table. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide). The template formats evaluate Go text/template syntax over the object (or the List), including exists and base64decode.
 
     -R, --recursive=false:
-	Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
+	Also read the subdirectories of a directory given to -f.
 
     -l, --selector='':
-	Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.
+	Keep objects whose labels match every term: =, ==, !=, in, notin, or a bare key (e.g. -l app=web,tier in (front)).
 
     --show-kind=false:
-	If present, list the resource type for the requested object(s).
+	Prefix each name with its type (pod/web), as when several types are listed.
 
     --show-labels=false:
-	When printing, show all labels as the last column (default hide labels column)
+	Add a LABELS column with all of each object's labels.
 
     --sort-by='':
-	If non-empty, sort list types using this field specification.  The field specification is expressed as a JSONPath expression (e.g. '{.metadata.name}'). The field in the API resource specified by this JSONPath expression must be an integer or a string.
+	Order the rows by the value at this JSONPath (e.g. '{.metadata.name}' or .status.startTime); the value must be a string or a number.
 
     -w, --watch=false:
-	After listing/getting the requested object, watch for changes.
+	After the table, keep printing a row for each object that changes (kubesim polls its state a few times a second). Tables and -o name only.
 
     --watch-only=false:
-	Watch for changes to the requested object(s), without listing/getting first.
+	Like --watch, but skip the first table: print only changes.
 
     --raw='':
-	Print the body the simulated API server serves at this URL path (/readyz, /version, /api, /apis,
-	/api/v1/namespaces/default/pods, ...), as is.
+	Print, unformatted, what the simulated API server answers at this path (/readyz, /version, /api, /apis,
+	/api/v1/namespaces/default/pods, ...).
 
     --request-timeout='0':
-	How long to watch before giving up (e.g. 1s, 2m, 3h); 0 watches until interrupted.
+	With --watch, stop after this long (e.g. 1s, 2m, 3h; real time, not the simulated clock); 0 means until Ctrl-C.
 
     --template='':
-	The template (or its file) for -o go-template, go-template-file, jsonpath and jsonpath-file when the -o value has none.
+	The template text (or file) for -o go-template, go-template-file, jsonpath or jsonpath-file, if -o does not carry it.
 
 Usage:
   kubectl get [(-o|--output=)json|yaml|name|wide|custom-columns=...|custom-columns-file=...|jsonpath=...|jsonpath-file=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]
