@@ -17,7 +17,7 @@ describe('completion', () => {
 
   it('__complete answers as cobra does: candidates, then the directive', () => {
     const verbs = complete('ap');
-    assert.equal(verbs.stdout, 'api-resources\tPrint the supported API resources on the server\napi-versions\tPrint the API versions the simulated server serves, as "group/version"\napply\tApply a configuration to a resource by file name or stdin\n:4\n');
+    assert.equal(verbs.stdout, 'api-resources\tList the kinds the simulated API server serves\napi-versions\tPrint the API versions the simulated server serves, as "group/version"\napply\tCreate or update objects from files or stdin with the three-way merge kubectl uses\n:4\n');
     assert.equal(verbs.stderr, 'Completion ended with directive: ShellCompDirectiveNoFileComp\n');
     assert.equal(complete('get', 'deploy').stdout, 'deployments\n:4\n');
     const pods = c.run(['get', 'pods', '-l', 'app=web', '-o', 'name']).stdout.trim().split('\n').map((p) => p.slice(4));
