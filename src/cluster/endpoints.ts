@@ -327,58 +327,145 @@ function sliceKey(ports: unknown): string {
   return JSON.stringify(ports ?? []);
 }
 
+/** What makes two endpoints the same one (the reconciler's endpoint hash): addresses, hostname, the pod. */
+function endpointIdentity(e: SliceEndpoint): string {
+  return `${e.addresses.join(',')}|${e.hostname ?? ''}|${e.targetRef?.namespace ?? ''}/${e.targetRef?.name ?? ''}`;
+}
+
+/** Whether a stored endpoint equals the desired one, field by field (cheaper than serializing 10,000). */
+function sameEndpoint(a: SliceEndpoint, b: SliceEndpoint): boolean {
+  const ca = a.conditions ?? {};
+  const cb = b.conditions ?? {};
+  const ra = a.targetRef;
+  const rb = b.targetRef;
+  return (
+    ca.ready === cb.ready && ca.serving === cb.serving && ca.terminating === cb.terminating &&
+    a.nodeName === b.nodeName && a.hostname === b.hostname &&
+    a.addresses.length === b.addresses.length && a.addresses.every((x, i) => x === b.addresses[i]) &&
+    ra?.kind === rb?.kind && ra?.name === rb?.name && ra?.namespace === rb?.namespace && ra?.uid === rb?.uid &&
+    Object.keys(a).length === Object.keys(b).length && Object.keys(ca).length === Object.keys(cb).length
+  );
+}
+
+/** A slice being filled: an existing one (its new endpoints) or one to create. */
+interface SliceWork {
+  slice?: KubeObject;
+  ports: SlicePort[];
+  endpoints: SliceEndpoint[];
+}
+
+/** The unchanged slice that comes closest to full when `n` endpoints are added, if one has the room. */
+function sliceToFill(candidates: SliceWork[], n: number): SliceWork | undefined {
+  let best: SliceWork | undefined;
+  let closest = MAX_ENDPOINTS_PER_SLICE;
+  for (const c of candidates) {
+    const diff = MAX_ENDPOINTS_PER_SLICE - (n + c.endpoints.length);
+    if (diff >= 0 && diff < closest) {
+      closest = diff;
+      best = c;
+      if (diff === 0) break;
+    }
+  }
+  return best;
+}
+
 /**
- * Makes the given owner's slices match `desired` (create, update in place, delete leftovers). With nothing
- * desired one placeholder slice without ports or endpoints remains, as the real reconciler keeps.
+ * Makes the given owner's slices match `desired` as the endpointslice reconciler does: an endpoint stays in the
+ * slice that holds it (updated in place when its conditions change, dropped when it goes); new endpoints fill
+ * the slices being updated anyway, fullest first, then the unchanged slice they fill closest to full, then new
+ * slices of at most 100; a slice left empty is deleted, and a slice to create takes the name of one to delete.
+ * So one pod more or less in a 10,000-endpoint Service rewrites one slice. The real reconciler appends in map
+ * order; kubesim keeps each slice's endpoints in IP order, so the result is the same whatever the history.
+ * With nothing desired, one placeholder slice without ports or endpoints remains.
  */
 function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, existing: KubeObject[], desired: DesiredSlice[], labels: Record<string, string>, placeholder: boolean, triggerAt?: string): void {
   const ns = owner.metadata.namespace;
-  const groups = desired.length ? desired : placeholder ? [{ ports: [], endpoints: [] }] : [];
-  // At most 100 endpoints per slice (the controllers' default --max-endpoints-per-slice).
-  const want: DesiredSlice[] = [];
-  for (const g of groups) {
-    if (g.endpoints.length <= MAX_ENDPOINTS_PER_SLICE) want.push(g);
-    else for (let i = 0; i < g.endpoints.length; i += MAX_ENDPOINTS_PER_SLICE) want.push({ ports: g.ports, endpoints: g.endpoints.slice(i, i + MAX_ENDPOINTS_PER_SLICE) });
-  }
-  const byKey = new Map<string, KubeObject[]>();
-  for (const s of existing) {
+  const labelsJSON = JSON.stringify(labels);
+  const byPorts = new Map<string, KubeObject[]>();
+  for (const s of [...existing].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))) {
     const k = sliceKey(s.ports);
-    let l = byKey.get(k);
-    if (!l) byKey.set(k, (l = []));
-    l.push(s);
+    const l = byPorts.get(k);
+    if (l) l.push(s);
+    else byPorts.set(k, [s]);
+  }
+  const toWrite: SliceWork[] = [];
+  const toCreate: SliceWork[] = [];
+  let toDelete: KubeObject[] = [];
+  const wantedPorts = new Set<string>();
+  for (const d of desired) {
+    if (d.endpoints.length === 0) continue;
+    const pk = sliceKey(d.ports);
+    wantedPorts.add(pk);
+    const want = new Map<string, SliceEndpoint>();
+    for (const e of d.endpoints) want.set(endpointIdentity(e), e);
+    const updated: SliceWork[] = [];
+    const unchanged: SliceWork[] = [];
+    // 1. Existing slices keep the endpoints still wanted, in their new version.
+    for (const s of byPorts.get(pk) ?? []) {
+      const old = (s.endpoints ?? []) as SliceEndpoint[];
+      const kept: SliceEndpoint[] = [];
+      let changed = false;
+      for (const e of old) {
+        const id = endpointIdentity(e);
+        const got = want.get(id);
+        if (!got) continue;
+        kept.push(got);
+        if (!changed && !sameEndpoint(got, e)) changed = true;
+        want.delete(id);
+      }
+      const work: SliceWork = { slice: s, ports: d.ports, endpoints: kept };
+      if (changed || kept.length !== old.length) {
+        if (kept.length === 0) toDelete.push(s);
+        else updated.push(work);
+      } else if (JSON.stringify(s.metadata.labels ?? {}) !== labelsJSON) updated.push(work);
+      else unchanged.push(work);
+    }
+    const rest = want.values();
+    const fill = (w: SliceWork): void => {
+      while (w.endpoints.length < MAX_ENDPOINTS_PER_SLICE && want.size > 0) {
+        const e = rest.next().value as SliceEndpoint;
+        want.delete(endpointIdentity(e));
+        w.endpoints.push(e);
+      }
+    };
+    // 2. Slices written anyway take new endpoints first, the fullest first.
+    if (want.size > 0) for (const w of [...updated].sort((a, b) => b.endpoints.length - a.endpoints.length)) fill(w);
+    // 3. Then the unchanged slice they fit best, then new slices.
+    while (want.size > 0) {
+      let w = want.size < MAX_ENDPOINTS_PER_SLICE ? sliceToFill(unchanged, want.size) : undefined;
+      if (w) {
+        unchanged.splice(unchanged.indexOf(w), 1);
+        updated.push(w);
+      } else toCreate.push((w = { ports: d.ports, endpoints: [] }));
+      fill(w);
+    }
+    toWrite.push(...updated);
+  }
+  // Slices of port sets no longer wanted go.
+  for (const [pk, slices] of byPorts) if (!wantedPorts.has(pk)) toDelete.push(...slices);
+  if (placeholder && toDelete.length === existing.length && toCreate.length === 0) {
+    const p = toDelete.length === 1 ? toDelete[0] : undefined;
+    const isPlaceholder = p && !(p.ports as unknown[] | undefined)?.length && !(p.endpoints as unknown[] | undefined)?.length && JSON.stringify(p.metadata.labels ?? {}) === labelsJSON;
+    if (isPlaceholder) toDelete = [];
+    else toCreate.push({ ports: [], endpoints: [] });
+  }
+  // A slice to create reuses the name of one to delete (an update instead of a delete and a create).
+  while (toCreate.length > 0 && toDelete.length > 0) {
+    const w = toCreate.pop()!;
+    w.slice = toDelete.shift();
+    toWrite.push(w);
   }
   const now = triggerAt ?? rfc3339(ctx.clock.now());
-  // Slices already holding exactly a wanted chunk stay as they are; the others are reused in name order.
-  const pending: DesiredSlice[] = [];
-  // Each existing slice's content is serialized once and looked up by it, not compared against every chunk.
-  const labelsJSON = JSON.stringify(labels);
-  const byContent = new Map<string, KubeObject[]>();
-  for (const s of existing) {
-    if (JSON.stringify(s.metadata.labels ?? {}) !== labelsJSON) continue;
-    const k = `${sliceKey(s.ports)}\n${JSON.stringify(s.endpoints ?? null)}`;
-    const l = byContent.get(k);
-    if (l) l.push(s);
-    else byContent.set(k, [s]);
+  for (const w of toWrite) {
+    const cur = w.slice!;
+    const endpoints = w.endpoints.length ? sortByIP(w.endpoints, (e) => e.addresses[0]) : null;
+    const next: KubeObject = { ...cur, metadata: { ...cur.metadata, labels, annotations: { ...(cur.metadata.annotations ?? {}), [TRIGGER_TIME]: now } }, endpoints };
+    if (w.ports.length) next.ports = w.ports;
+    else delete next.ports;
+    next.metadata.generation = ((cur.metadata.generation as number | undefined) ?? 1) + 1;
+    putObject(state, 'endpointslices', next);
   }
-  const kept = new Set<KubeObject>();
-  for (const d of want) {
-    const match = byContent.get(`${sliceKey(d.ports)}\n${JSON.stringify(d.endpoints.length ? d.endpoints : null)}`)?.shift();
-    if (match) kept.add(match);
-    else pending.push(d);
-  }
-  for (const [k, l] of byKey) byKey.set(k, l.filter((s) => !kept.has(s)));
-  for (const d of pending) {
-    const k = sliceKey(d.ports);
-    const cur = byKey.get(k)?.shift();
-    const endpoints = d.endpoints.length ? d.endpoints : null;
-    if (cur) {
-      const same = JSON.stringify(cur.endpoints ?? null) === JSON.stringify(endpoints) && JSON.stringify(cur.metadata.labels ?? {}) === JSON.stringify(labels);
-      if (same) continue;
-      const next: KubeObject = { ...cur, metadata: { ...cur.metadata, labels, annotations: { ...(cur.metadata.annotations ?? {}), [TRIGGER_TIME]: now } }, endpoints };
-      next.metadata.generation = ((cur.metadata.generation as number | undefined) ?? 1) + 1;
-      putObject(state, 'endpointslices', next);
-      continue;
-    }
+  for (const w of toCreate) {
     const base = `${owner.metadata.name}-`.slice(0, 58);
     let name: string;
     do name = base + ctx.random.nameSuffix(5);
@@ -396,13 +483,13 @@ function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, exist
         generation: 1,
       },
       addressType: 'IPv4',
-      endpoints,
+      endpoints: w.endpoints.length ? sortByIP(w.endpoints, (e) => e.addresses[0]) : null,
     };
-    if (d.ports.length) slice.ports = d.ports;
+    if (w.ports.length) slice.ports = w.ports;
     stampNew(slice, ctx);
     putObject(state, 'endpointslices', slice);
   }
-  for (const list of byKey.values()) for (const s of list) removeObject(state, 'endpointslices', ns, s.metadata.name);
+  for (const s of toDelete) removeObject(state, 'endpointslices', ns, s.metadata.name);
 }
 
 /** endpointslicemirroring: a selectorless Service's user-made Endpoints, copied into slices for consumers. */
