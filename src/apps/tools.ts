@@ -12,6 +12,7 @@ import type { HttpRequest, HttpResponse } from './servers.js';
 import { fsOf, type Output, type ShellHost } from './shell.js';
 import { baseFiles, ContainerFs } from './fs.js';
 import { own } from '../util/own.js';
+import { iptables, iptablesSave } from './iptables.js';
 
 /** A running tool: its argv and streams, and where it runs. */
 export interface Proc {
@@ -1069,6 +1070,8 @@ function nc(p: Proc): number {
 }
 
 export const TOOLS: Record<string, Tool> = {
+  iptables,
+  'iptables-save': iptablesSave,
   nc,
   curl,
   wget,
