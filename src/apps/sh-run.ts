@@ -20,6 +20,7 @@ export function runNode(host: ShellHost, n: Node, input: Input, out: Output): nu
         if (bg) {
           // A background job runs to completion at once (the simulation has no concurrency); $! is its id.
           const sub = subshell(host);
+          sub.background = true;
           try {
             runTop(sub, node, input, out);
           } catch (e) {
