@@ -105,7 +105,7 @@ export function hasBinary(spec: ImageSpec, name: string): boolean {
 
 export const BUSYBOX_APPLETS = new Set([
   'sh', 'ash', 'cat', 'echo', 'env', 'grep', 'head', 'tail', 'wc', 'hostname', 'sleep', 'ls', 'true', 'false', 'wget', 'nslookup', 'ping',
-  'ifconfig', 'ip', 'sort', 'uniq', 'date', 'seq', 'printf', 'test', 'expr', 'id', 'whoami', 'ps', 'uname', 'nc', 'telnet', 'route', 'netstat', 'mkdir', 'rm', 'touch', 'pwd',
+  'ifconfig', 'ip', 'sort', 'uniq', 'date', 'seq', 'printf', 'test', 'expr', 'id', 'whoami', 'ps', 'uname', 'nc', 'telnet', 'route', 'netstat', 'traceroute', 'mkdir', 'rm', 'touch', 'pwd',
 ]);
 
 /** Docker's rule: command replaces ENTRYPOINT (and drops CMD); args replace CMD. */

@@ -13,6 +13,7 @@ import { fsOf, type Output, type ShellHost } from './shell.js';
 import { baseFiles, ContainerFs } from './fs.js';
 import { own } from '../util/own.js';
 import { iptables, iptablesSave } from './iptables.js';
+import { dig, host, netstat, ss, traceroute } from './nettools.js';
 import { dnsExchange, icmpEcho, tcpClose, tcpdump, tcpExchange, tcpFailed, tcpOpen } from './tcpdump.js';
 
 /** A running tool: its argv and streams, and where it runs. */
@@ -454,12 +455,36 @@ function ip(p: Proc): number {
     return 0;
   }
   if ('route'.startsWith(sub) && sub) {
-    const gw = pod.hostNetwork ? '172.18.0.1' : pod.node.gateway;
-    p.out.write(1, pod.hostNetwork ? `default via ${gw} dev eth0 \n172.18.0.0/16 dev eth0 scope link  src ${addr} \n` : `default via ${gw} dev eth0 \n${gw} dev eth0 scope link \n`);
+    if (pod.hostNetwork) {
+      p.out.write(1, nodeRoutes(p));
+      return 0;
+    }
+    const gw = pod.node.gateway;
+    p.out.write(1, `default via ${gw} dev eth0 \n${gw} dev eth0 scope link \n`);
     return 0;
   }
   p.out.write(2, 'Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n');
   return 1;
+}
+
+/**
+ * A node's main routing table as kindnet programs it: every other node's podCIDR via that node's InternalIP,
+ * a host route per local pod through its veth (the ptp plugin), the node network on eth0. In the kernel's
+ * order (by destination).
+ */
+function nodeRoutes(p: Proc): string {
+  const topo = p.net.topo;
+  const node = p.pod.node;
+  const routes: { dst: string; text: string }[] = [];
+  for (const n of topo.nodes) if (n !== node) routes.push({ dst: n.podCIDR, text: `${n.podCIDR} via ${n.internalIP} dev eth0` });
+  for (const [, pod] of topo.podsThin()) {
+    const ip = pod.status?.podIP;
+    if (pod.spec?.nodeName !== node.name || pod.spec?.hostNetwork || !ip) continue;
+    routes.push({ dst: ip, text: `${ip} dev veth${macFor(ip).replace(/:/g, '').slice(4)} scope host` });
+  }
+  const key = (cidr: string) => cidr.split('/')[0].split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  routes.sort((a, b) => key(a.dst) - key(b.dst));
+  return `default via 172.18.0.1 dev eth0\n${routes.map((r) => `${r.text}\n`).join('')}172.18.0.0/16 dev eth0 proto kernel scope link src ${node.internalIP}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1101,6 +1126,11 @@ export const TOOLS: Record<string, Tool> = {
   iptables,
   'iptables-save': iptablesSave,
   tcpdump,
+  dig,
+  host,
+  ss,
+  netstat,
+  traceroute,
   nc,
   curl,
   wget,
