@@ -864,6 +864,7 @@ function curl(p: Proc): number {
       const ipAddr = r.answer.addresses[0];
       const c = connect(p.net, p.client, ipAddr, url.port, 'TCP', r.trace);
       p.session.traces.push({ what: `curl ${rawUrl}`, hops: c.trace });
+      if (c.flow) c.flow.what = `curl ${rawUrl}`;
       const trying = `*   Trying ${ipAddr}:${url.port}...\n`;
       if (c.kind === 'refused') {
         tcpFailed(p, ipAddr, url.port, 'refused', 0);
@@ -1025,6 +1026,7 @@ function wget(p: Proc): number {
   if (!quiet) p.out.write(2, `Connecting to ${u.hostHeader} (${ipAddr}:${u.port})\n`);
   const c = connect(p.net, p.client, ipAddr, u.port, 'TCP', r.trace);
   p.session.traces.push({ what: `wget ${url}`, hops: c.trace });
+  if (c.flow) c.flow.what = `wget ${url}`;
   if (c.kind !== 'connected') tcpFailed(p, ipAddr, u.port, c.kind, timeoutSecs !== undefined ? timeoutSecs * 1000 : 130000);
   if (c.kind === 'refused') {
     p.out.write(2, `wget: can't connect to remote host (${ipAddr}): Connection refused\n`);
@@ -1100,6 +1102,7 @@ function nc(p: Proc): number {
   const ipAddr = r.answer.addresses[0];
   const c = connect(p.net, p.client, ipAddr, port, 'TCP', r.trace);
   p.session.traces.push({ what: `nc ${host} ${port}`, hops: c.trace });
+  if (c.flow) c.flow.what = `nc ${host} ${port}`;
   const label = `${host} (${ipAddr}:${port})`;
   if (c.kind !== 'connected') tcpFailed(p, ipAddr, port, c.kind, (wait ?? 130) * 1000);
   if (c.kind === 'refused') {
