@@ -201,10 +201,12 @@ export function tcpClose(p: Proc, conn: Conn): void {
  * A connection that did not open: refused (SYN answered by RST) or unanswered (the SYN and the kernel's
  * retransmissions at 1, 3, 7, 15, 31 and 63 s that fit in `waitedMs`).
  */
-export function tcpFailed(p: Proc, ip: string, port: number, kind: 'refused' | 'timeout', waitedMs: number): void {
+export function tcpFailed(p: Proc, ip: string, port: number, kind: 'refused' | 'timeout', waitedMs: number, client?: string): void {
   if (!capturing(p) || ip.startsWith('127.')) return;
   const local = localIP(p);
-  const lport = 32768 + (isn(local, ip, port, p.session.elapsedMs) % 28232);
+  // The source port the engine recorded for the attempt (flows), else one derived from the attempt.
+  const recorded = client ? Number(client.slice(client.lastIndexOf(':') + 1)) : NaN;
+  const lport = Number.isInteger(recorded) && recorded > 0 ? recorded : 32768 + (isn(local, ip, port, p.session.elapsedMs) % 28232);
   const seq = isn(local, lport, ip, port);
   const ts = seq % 4000000000;
   const syn = (t: number) => ({ src: local, sport: lport, dst: ip, dport: port, proto: 'tcp' as const, text: `Flags [S], seq ${seq}, win 64860, options [mss ${p.pod.hostNetwork ? 1460 : 1410},sackOK,TS val ${ts + t} ecr 0,nop,wscale 7], length 0` });

@@ -13,6 +13,7 @@ import { fsOf, type Output, type ShellHost } from './shell.js';
 import { baseFiles, ContainerFs } from './fs.js';
 import { own } from '../util/own.js';
 import { iptables, iptablesSave } from './iptables.js';
+import { conntrack, ipvsadm } from './conntrack.js';
 import { dig, host, netstat, ss, traceroute } from './nettools.js';
 import { dnsExchange, icmpEcho, tcpClose, tcpdump, tcpExchange, tcpFailed, tcpOpen } from './tcpdump.js';
 
@@ -867,7 +868,7 @@ function curl(p: Proc): number {
       if (c.flow) c.flow.what = `curl ${rawUrl}`;
       const trying = `*   Trying ${ipAddr}:${url.port}...\n`;
       if (c.kind === 'refused') {
-        tcpFailed(p, ipAddr, url.port, 'refused', 0);
+        tcpFailed(p, ipAddr, url.port, 'refused', 0, c.flow?.client);
         fail(7, modern ? `Failed to connect to ${ipAddr} port ${url.port} after 0 ms: Couldn't connect to server` : `Failed to connect to ${ipAddr} port ${url.port}: Connection refused`, `${trying}* connect to ${ipAddr} port ${url.port} failed: Connection refused\n* Failed to connect to ${ipAddr} port ${url.port} after 0 ms: Couldn't connect to server\n`);
         continue;
       }
@@ -876,18 +877,18 @@ function curl(p: Proc): number {
         const mt = o.maxTime;
         if (ct !== undefined && (mt === undefined || ct <= mt)) {
           const ms = Math.round(ct * 1000) + 1;
-          tcpFailed(p, ipAddr, url.port, 'timeout', ms);
+          tcpFailed(p, ipAddr, url.port, 'timeout', ms, c.flow?.client);
           spend(p.session, ms);
           fail(28, `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Timeout was reached`, `${trying}* Connection timed out after ${ms} milliseconds\n`);
         } else if (mt !== undefined) {
           const ms = Math.round(mt * 1000) + 1;
-          tcpFailed(p, ipAddr, url.port, 'timeout', ms);
+          tcpFailed(p, ipAddr, url.port, 'timeout', ms, c.flow?.client);
           spend(p.session, ms);
           fail(28, `Connection timed out after ${ms} milliseconds`, `${trying}* Connection timed out after ${ms} milliseconds\n`);
         } else {
           // The kernel gives up after its SYN retries (tcp_syn_retries=6, about 130 s).
           const ms = 130000 + p.net.ctx.random.int(2000);
-          tcpFailed(p, ipAddr, url.port, 'timeout', ms);
+          tcpFailed(p, ipAddr, url.port, 'timeout', ms, c.flow?.client);
           spend(p.session, ms);
           fail(28, modern ? `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Couldn't connect to server` : `Failed to connect to ${ipAddr} port ${url.port}: Connection timed out`, `${trying}* connect to ${ipAddr} port ${url.port} failed: Connection timed out\n`);
         }
@@ -1027,7 +1028,7 @@ function wget(p: Proc): number {
   const c = connect(p.net, p.client, ipAddr, u.port, 'TCP', r.trace);
   p.session.traces.push({ what: `wget ${url}`, hops: c.trace });
   if (c.flow) c.flow.what = `wget ${url}`;
-  if (c.kind !== 'connected') tcpFailed(p, ipAddr, u.port, c.kind, timeoutSecs !== undefined ? timeoutSecs * 1000 : 130000);
+  if (c.kind !== 'connected') tcpFailed(p, ipAddr, u.port, c.kind, timeoutSecs !== undefined ? timeoutSecs * 1000 : 130000, c.flow?.client);
   if (c.kind === 'refused') {
     p.out.write(2, `wget: can't connect to remote host (${ipAddr}): Connection refused\n`);
     return 1;
@@ -1104,7 +1105,7 @@ function nc(p: Proc): number {
   p.session.traces.push({ what: `nc ${host} ${port}`, hops: c.trace });
   if (c.flow) c.flow.what = `nc ${host} ${port}`;
   const label = `${host} (${ipAddr}:${port})`;
-  if (c.kind !== 'connected') tcpFailed(p, ipAddr, port, c.kind, (wait ?? 130) * 1000);
+  if (c.kind !== 'connected') tcpFailed(p, ipAddr, port, c.kind, (wait ?? 130) * 1000, c.flow?.client);
   if (c.kind === 'refused') {
     p.out.write(2, `nc: ${label}: Connection refused\n`);
     return 1;
@@ -1129,6 +1130,8 @@ export const TOOLS: Record<string, Tool> = {
   iptables,
   'iptables-save': iptablesSave,
   tcpdump,
+  conntrack,
+  ipvsadm,
   dig,
   host,
   ss,
