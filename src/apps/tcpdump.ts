@@ -292,7 +292,8 @@ function parseFilter(words: string[]): Filter | string {
       const v = words[++i];
       if (v === undefined) return `syntax error in filter expression: syntax error`;
       if (w === 'port') {
-        if (!/^\d+$/.test(v) || Number(v) > 65535) return `illegal port number ${v} > 65535`.replace(/ > 65535$/, /^\d+$/.test(v) ? ' > 65535' : '');
+        if (!/^\d+$/.test(v)) return `unknown port '${v}'`;
+        if (Number(v) > 65535) return `illegal port number ${v} > 65535`;
         f.port = Number(v);
       } else f.host = v;
     } else return `can't parse filter expression: syntax error`;
