@@ -706,6 +706,12 @@ export const ROLEBINDING: Json = {
   roleRef: { kind: 'Role', name: 'fault', apiGroup: 'rbac.authorization.k8s.io' },
 };
 export const PRIORITYCLASS: Json = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'fault' }, value: 1000 };
+export const NETPOL: Json = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'fault' },
+  spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }], ports: [{ port: 80, endPort: 90 }] }] },
+};
 
 function policyCases(): FaultCase[] {
   const out: FaultCase[] = [];
@@ -745,6 +751,18 @@ function policyCases(): FaultCase[] {
     [PRIORITYCLASS, 'value', 2000000000],
     [PRIORITYCLASS, 'metadata.name', 'system-mine'],
     [PRIORITYCLASS, 'preemptionPolicy', 'Sometimes'],
+    [NETPOL, 'spec.ingress.0.ports.0.port', 70000],
+    [NETPOL, 'spec.ingress.0.ports.0.endPort', 79],
+    [NETPOL, 'spec.ingress.0.ports.0.port', 'constructor'],
+    [NETPOL, 'spec.ingress.0.ports.0.protocol', 'ICMP'],
+    [NETPOL, 'spec.ingress.0.from.0', {}],
+    [NETPOL, 'spec.ingress.0.from.0.podSelector', {}],
+    [NETPOL, 'spec.ingress.0.from.0.ipBlock.cidr', '10.0.0.0/99'],
+    [NETPOL, 'spec.ingress.0.from.0.ipBlock.cidr', ''],
+    [NETPOL, 'spec.ingress.0.from.0.ipBlock.except', ['11.0.0.0/16']],
+    [NETPOL, 'spec.ingress.0.from.0.ipBlock.except', ['__proto__']],
+    [NETPOL, 'spec.policyTypes', ['Ingress', 'Egress', 'Ingress']],
+    [NETPOL, 'spec.policyTypes', ['toString']],
   ];
   for (const [base, path, value] of specials) {
     const json = n++ % 2 === 0;
