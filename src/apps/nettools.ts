@@ -262,21 +262,18 @@ function listeners(p: Proc): Listener[] {
   }));
 }
 
+const LONG_SOCKET_FLAGS: Record<string, string> = { '--tcp': 't', '--udp': 'u', '--listening': 'l', '--numeric': 'n', '--processes': 'p', '--program': 'p', '--all': 'a' };
+
+/** The selection flags ss and netstat share (-t -u -l -a -n -p; -e -w -4 are accepted and change nothing). */
 function socketFlags(argv: string[]): { tcp: boolean; udp: boolean; listening: boolean; numeric: boolean; processes: boolean; all: boolean; bad?: string } {
   const f = { tcp: false, udp: false, listening: false, numeric: false, processes: false, all: false, bad: undefined as string | undefined };
   for (const a of argv.slice(1)) {
-    if (!/^-[a-zA-Z]+$/.test(a)) {
-      if (a.startsWith('--')) {
-        const m = { '--tcp': 't', '--udp': 'u', '--listening': 'l', '--numeric': 'n', '--processes': 'p', '--all': 'a', '--program': 'p' } as Record<string, string>;
-        const c = m[a];
-        if (!c) f.bad = a;
-        else Object.assign(f, { [({ t: 'tcp', u: 'udp', l: 'listening', n: 'numeric', p: 'processes', a: 'all' } as Record<string, string>)[c]]: true });
-        continue;
-      }
+    const letters = a.startsWith('--') ? (Object.hasOwn(LONG_SOCKET_FLAGS, a) ? LONG_SOCKET_FLAGS[a] : undefined) : /^-[a-zA-Z]+$/.test(a) ? a.slice(1) : undefined;
+    if (letters === undefined) {
       f.bad = a;
       continue;
     }
-    for (const ch of a.slice(1)) {
+    for (const ch of letters) {
       if (ch === 't') f.tcp = true;
       else if (ch === 'u') f.udp = true;
       else if (ch === 'l') f.listening = true;
@@ -302,9 +299,8 @@ export function ss(p: Proc): number {
   const both = f.tcp && f.udp;
   const rows = list.map((l) => {
     const state = l.proto === 'udp' ? 'UNCONN' : 'LISTEN';
-    const local = l.local === '*' ? '*' : l.local;
-    const port = f.numeric ? String(l.port) : String(l.port);
-    return { netid: l.proto, state, recv: '0', send: l.proto === 'udp' ? '0' : l.comm === 'nginx' ? '511' : '4096', local, port, peer: l.local === '*' ? '*' : '0.0.0.0', peerPort: '*', proc: f.processes ? `users:(("${l.comm}",pid=${l.pid},fd=${l.fd}))` : '' };
+    // Send-Q of a listener is its backlog: nginx asks for 511, Go and Node servers get somaxconn (4096).
+    return { netid: l.proto, state, recv: '0', send: l.proto === 'udp' ? '0' : l.comm === 'nginx' ? '511' : '4096', local: l.local, port: String(l.port), peer: l.local === '*' ? '*' : '0.0.0.0', peerPort: '*', proc: f.processes ? `users:(("${l.comm}",pid=${l.pid},fd=${l.fd}))` : '' };
   });
   const head = { netid: 'Netid', state: 'State', recv: 'Recv-Q', send: 'Send-Q', local: 'Local Address', port: 'Port', peer: 'Peer Address', peerPort: 'Port', proc: 'Process' };
   const all = [head, ...rows];

@@ -18,7 +18,6 @@ interface Filter {
 
 export interface Capture {
   filter: Filter;
-  verbose: boolean;
   /** Packets still to print before exiting (-c), Infinity without -c. */
   remaining: number;
   printed: number;
@@ -138,7 +137,8 @@ export function tcpOpen(p: Proc, conn: Conn): void {
   if (!capturing(p) || !onWire(p, conn)) return;
   const far = farEnd(p, conn);
   const local = localIP(p);
-  const lport = conn.seenIP === local ? conn.seenPort : conn.seenPort;
+  // The engine's source port for the connection (SNAT keeps ports, so it is the one the pod sent from).
+  const lport = conn.seenPort;
   const t0 = isn(local, lport, far.ip, 'ts') % 4000000000;
   const st: TcpState = {
     c: { ip: local, port: lport, isn: isn(local, lport, far.ip, far.port), ts: t0 },
@@ -336,7 +336,7 @@ export function tcpdump(p: Proc): number {
   }
   p.out.write(2, `${verbose ? 'tcpdump: ' : 'tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\n'}listening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n`);
   const s = session(p);
-  (s.captures ??= []).push({ filter, verbose, remaining: count, printed: 0, out: p.out, lastUs: 0, background: !!p.host.background });
+  (s.captures ??= []).push({ filter, remaining: count, printed: 0, out: p.out, lastUs: 0, background: !!p.host.background });
   // It captures until interrupted: in the foreground nothing else runs meanwhile, so the shell waits on it.
   p.host.blocked = true;
   return 0;
