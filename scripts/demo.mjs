@@ -195,6 +195,9 @@ try {
   step(['exec', 'jumpbox', '--', 'curl', '-s', 'http://demo-service.dev']);
   step(['describe', 'netpol', 'allow-jumpbox', '-n', 'dev']);
 
+  say('kube-proxy\'s rules on a node, from the same topology: demo-service\'s ClusterIP jumps to one KUBE-SEP chain per endpoint.');
+  step(['debug', 'node/kind-worker', '-it', '--image=nicolaka/netshoot', '--', 'sh', '-c', 'iptables -t nat -S | grep -F "dev/demo-service -> "']);
+
   say('The state is files a command reads only in part; state check reads every object and says what it found.');
   step(['state', 'check']);
 } finally {

@@ -94,6 +94,8 @@ export interface FieldError {
   type: FieldErrorType;
   field: string;
   value?: unknown;
+  /** The value as Go's %#v prints it, when its Go type name matters ([]networking.PolicyType{...}). */
+  goValue?: string;
   detail?: string;
 }
 
@@ -111,7 +113,7 @@ export function formatFieldValue(v: unknown): string {
 export function fieldErrorBody(e: FieldError): string {
   const omitValue = e.type === 'Required value' || e.type === 'Forbidden' || e.type === 'Too long' || e.type === 'Internal error' || e.value === undefined;
   let s = `${e.field}: ${e.type}`;
-  if (!omitValue) s += `: ${formatFieldValue(e.value)}`;
+  if (!omitValue) s += `: ${e.goValue ?? formatFieldValue(e.value)}`;
   if (e.detail) s += `: ${e.detail}`;
   return s;
 }

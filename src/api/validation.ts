@@ -2,6 +2,7 @@
 import { badRequest, InvalidError, StatusError, type FieldError } from './errors.js';
 import type { KubeObject } from './types.js';
 import { configMapCauses, secretCauses } from './config-validation.js';
+import { networkPolicyCauses } from './network-policy.js';
 import { hasOwn, own, setOwn } from '../util/own.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -477,6 +478,9 @@ export function objectCauses(obj: KubeObject, old?: KubeObject): FieldError[] {
     case 'ReplicaSet':
     case 'ReplicationController':
       causes.push(...validateWorkloadSpec(obj.kind, obj.spec));
+      break;
+    case 'NetworkPolicy':
+      causes.push(...networkPolicyCauses(obj.spec));
       break;
   }
   return causes;

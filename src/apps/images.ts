@@ -63,7 +63,7 @@ export const BUILTIN_IMAGES: ImageSpec[] = [
   { repo: 'curlimages/curl', entrypoint: ['/entrypoint.sh'], cmd: ['curl'], binaries: [...BUSYBOX, 'curl'], prompt: '~ $ ', curlVersion: '8.11.1' },
   { repo: 'busybox', entrypoint: [], cmd: ['sh'], binaries: [...BUSYBOX], prompt: '/ # ' },
   { repo: 'alpine', entrypoint: [], cmd: ['/bin/sh'], binaries: [...BUSYBOX], prompt: '/ # ' },
-  { repo: 'nicolaka/netshoot', entrypoint: [], cmd: ['zsh'], binaries: [...BUSYBOX, 'bash', 'zsh', 'curl', 'nslookup', 'dig', 'ip', 'ifconfig', 'ping', 'wget'], prompt: ' $ ', curlVersion: '8.7.1' },
+  { repo: 'nicolaka/netshoot', entrypoint: [], cmd: ['zsh'], binaries: [...BUSYBOX, 'bash', 'zsh', 'curl', 'nslookup', 'dig', 'host', 'ip', 'ifconfig', 'ping', 'wget', 'iptables', 'iptables-save', 'ipvsadm', 'conntrack', 'tcpdump', 'traceroute', 'tracepath', 'ss', 'netstat', 'nc'], prompt: ' $ ', curlVersion: '8.7.1' },
 ];
 
 /**
@@ -105,7 +105,7 @@ export function hasBinary(spec: ImageSpec, name: string): boolean {
 
 export const BUSYBOX_APPLETS = new Set([
   'sh', 'ash', 'cat', 'echo', 'env', 'grep', 'head', 'tail', 'wc', 'hostname', 'sleep', 'ls', 'true', 'false', 'wget', 'nslookup', 'ping',
-  'ifconfig', 'ip', 'sort', 'uniq', 'date', 'seq', 'printf', 'test', 'expr', 'id', 'whoami', 'ps', 'uname', 'nc', 'telnet', 'route', 'netstat', 'mkdir', 'rm', 'touch', 'pwd',
+  'ifconfig', 'ip', 'sort', 'uniq', 'date', 'seq', 'printf', 'test', 'expr', 'id', 'whoami', 'ps', 'uname', 'nc', 'telnet', 'route', 'netstat', 'traceroute', 'mkdir', 'rm', 'touch', 'pwd',
 ]);
 
 /** Docker's rule: command replaces ENTRYPOINT (and drops CMD); args replace CMD. */

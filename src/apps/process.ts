@@ -1,5 +1,6 @@
 // A process in a container: its environment (the kubelet's service variables, the container's env), the
 // image's binaries, and the simulated shell and tools running against the network engine.
+import { stopForegroundCaptures, type CaptureSession } from './tcpdump.js';
 import type { Container, Service } from '../api/types.js';
 import { containerEnv } from '../cluster/containerconfig.js';
 import { containerFs } from '../cluster/volumes.js';
@@ -114,8 +115,10 @@ export const KILLED_EXIT = 137;
 /** One line typed at an interactive shell (or a script read from a piped stdin). */
 export function runLine(p: ProcessSession, line: string, out: Output, interactive = true): { code: number; exited: boolean } {
   p.host.exited = false;
+  (p.session as CaptureSession).lineOut = out;
   let code = runScript(p.host, line, '', out, { interactive });
   if (p.host.blocked) {
+    stopForegroundCaptures(p.session);
     p.host.blocked = false;
     code = KILLED_EXIT;
   }

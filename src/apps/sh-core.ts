@@ -143,6 +143,8 @@ export interface ShellHost {
   blocked: boolean;
   /** Set when `exit` ended the script. */
   exited?: boolean;
+  /** A job started with `&` (a capture it starts outlives the command line). */
+  background?: boolean;
   /** Passed to tools. */
   proc: Omit<Proc, 'argv' | 'stdin' | 'out' | 'stdoutTTY' | 'host'>;
   stdoutTTY: boolean;

@@ -20,6 +20,7 @@ export function runNode(host: ShellHost, n: Node, input: Input, out: Output): nu
         if (bg) {
           // A background job runs to completion at once (the simulation has no concurrency); $! is its id.
           const sub = subshell(host);
+          sub.background = true;
           try {
             runTop(sub, node, input, out);
           } catch (e) {
@@ -414,7 +415,7 @@ function callFunction(host: ShellHost, body: Node, argv: string[], input: Input,
   }
 }
 
-const NETWORK_TOOLS = new Set(['curl', 'wget', 'nslookup', 'ping', 'nc', 'dig', 'telnet']);
+const NETWORK_TOOLS = new Set(['curl', 'wget', 'nslookup', 'ping', 'nc', 'dig', 'telnet', 'host', 'traceroute']);
 const READS_STDIN = new Set(['cat', 'grep', 'head', 'tail', 'wc', 'sort', 'uniq', 'nc', 'sh', 'ash', 'bash', 'zsh']);
 
 export function external(host: ShellHost, argv: string[], input: Input, out: Output, tty: boolean): number {

@@ -12,6 +12,10 @@ import type { HttpRequest, HttpResponse } from './servers.js';
 import { fsOf, type Output, type ShellHost } from './shell.js';
 import { baseFiles, ContainerFs } from './fs.js';
 import { own } from '../util/own.js';
+import { iptables, iptablesSave } from './iptables.js';
+import { conntrack, ipvsadm } from './conntrack.js';
+import { dig, host, netstat, ss, traceroute } from './nettools.js';
+import { dnsExchange, icmpEcho, tcpClose, tcpdump, tcpExchange, tcpFailed, tcpOpen } from './tcpdump.js';
 
 /** A running tool: its argv and streams, and where it runs. */
 export interface Proc {
@@ -452,12 +456,36 @@ function ip(p: Proc): number {
     return 0;
   }
   if ('route'.startsWith(sub) && sub) {
-    const gw = pod.hostNetwork ? '172.18.0.1' : pod.node.gateway;
-    p.out.write(1, pod.hostNetwork ? `default via ${gw} dev eth0 \n172.18.0.0/16 dev eth0 scope link  src ${addr} \n` : `default via ${gw} dev eth0 \n${gw} dev eth0 scope link \n`);
+    if (pod.hostNetwork) {
+      p.out.write(1, nodeRoutes(p));
+      return 0;
+    }
+    const gw = pod.node.gateway;
+    p.out.write(1, `default via ${gw} dev eth0 \n${gw} dev eth0 scope link \n`);
     return 0;
   }
   p.out.write(2, 'Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n');
   return 1;
+}
+
+/**
+ * A node's main routing table as kindnet programs it: every other node's podCIDR via that node's InternalIP,
+ * a host route per local pod through its veth (the ptp plugin), the node network on eth0. In the kernel's
+ * order (by destination).
+ */
+function nodeRoutes(p: Proc): string {
+  const topo = p.net.topo;
+  const node = p.pod.node;
+  const routes: { dst: string; text: string }[] = [];
+  for (const n of topo.nodes) if (n !== node) routes.push({ dst: n.podCIDR, text: `${n.podCIDR} via ${n.internalIP} dev eth0` });
+  for (const [, pod] of topo.podsThin()) {
+    const ip = pod.status?.podIP;
+    if (pod.spec?.nodeName !== node.name || pod.spec?.hostNetwork || !ip) continue;
+    routes.push({ dst: ip, text: `${ip} dev veth${macFor(ip).replace(/:/g, '').slice(4)} scope host` });
+  }
+  const key = (cidr: string) => cidr.split('/')[0].split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  routes.sort((a, b) => key(a.dst) - key(b.dst));
+  return `default via 172.18.0.1 dev eth0\n${routes.map((r) => `${r.text}\n`).join('')}172.18.0.0/16 dev eth0 proto kernel scope link src ${node.internalIP}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -474,6 +502,7 @@ function nslookup(p: Proc): number {
     return 1;
   }
   const r = resolveName(p.net, p.client, name);
+  dnsExchange(p, r.answer);
   p.session.traces.push({ what: `nslookup ${name}`, hops: r.trace });
   const a = r.answer;
   const { repo, tag } = parseImageRef(p.imageRef);
@@ -546,6 +575,8 @@ function pingTool(p: Proc): number {
   const n = Number.isFinite(count) ? Math.max(1, count) : 4;
   const res = enginePing(p.net, p.client, ipAddr);
   p.session.traces.push({ what: `ping ${target}`, hops: [...r.trace, ...res.trace] });
+  dnsExchange(p, r.answer, ['A']);
+  if (n <= 86400) icmpEcho(p, ipAddr, n, res.reply);
   // More than a day of pings (one a second) is a ping still running: the simulation stops there, as for
   // `sleep` of a day or more.
   if (n > 86400) {
@@ -824,6 +855,7 @@ function curl(p: Proc): number {
     if (!conn) {
       const pinned = o.resolve.map((e) => e.split(':')).find((e) => e.length === 3 && e[0].toLowerCase() === url.host.toLowerCase() && Number(e[1]) === url.port)?.[2];
       const r = pinned ? { answer: { kind: 'ok' as const, name: url.host, fqdn: url.host, addresses: [pinned], via: 'literal' as const, tried: [] }, trace: [] } : resolveName(p.net, p.client, url.host);
+      dnsExchange(p, r.answer);
       if (r.answer.kind === 'nxdomain') {
         if (r.answer.noServer) spend(p.session, 20000);
         p.session.traces.push({ what: `curl ${rawUrl}`, hops: r.trace });
@@ -833,8 +865,10 @@ function curl(p: Proc): number {
       const ipAddr = r.answer.addresses[0];
       const c = connect(p.net, p.client, ipAddr, url.port, 'TCP', r.trace);
       p.session.traces.push({ what: `curl ${rawUrl}`, hops: c.trace });
+      if (c.flow) c.flow.what = `curl ${rawUrl}`;
       const trying = `*   Trying ${ipAddr}:${url.port}...\n`;
       if (c.kind === 'refused') {
+        tcpFailed(p, ipAddr, url.port, 'refused', 0, c.flow?.client);
         fail(7, modern ? `Failed to connect to ${ipAddr} port ${url.port} after 0 ms: Couldn't connect to server` : `Failed to connect to ${ipAddr} port ${url.port}: Connection refused`, `${trying}* connect to ${ipAddr} port ${url.port} failed: Connection refused\n* Failed to connect to ${ipAddr} port ${url.port} after 0 ms: Couldn't connect to server\n`);
         continue;
       }
@@ -843,15 +877,18 @@ function curl(p: Proc): number {
         const mt = o.maxTime;
         if (ct !== undefined && (mt === undefined || ct <= mt)) {
           const ms = Math.round(ct * 1000) + 1;
+          tcpFailed(p, ipAddr, url.port, 'timeout', ms, c.flow?.client);
           spend(p.session, ms);
           fail(28, `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Timeout was reached`, `${trying}* Connection timed out after ${ms} milliseconds\n`);
         } else if (mt !== undefined) {
           const ms = Math.round(mt * 1000) + 1;
+          tcpFailed(p, ipAddr, url.port, 'timeout', ms, c.flow?.client);
           spend(p.session, ms);
           fail(28, `Connection timed out after ${ms} milliseconds`, `${trying}* Connection timed out after ${ms} milliseconds\n`);
         } else {
           // The kernel gives up after its SYN retries (tcp_syn_retries=6, about 130 s).
           const ms = 130000 + p.net.ctx.random.int(2000);
+          tcpFailed(p, ipAddr, url.port, 'timeout', ms, c.flow?.client);
           spend(p.session, ms);
           fail(28, modern ? `Failed to connect to ${ipAddr} port ${url.port} after ${ms} ms: Couldn't connect to server` : `Failed to connect to ${ipAddr} port ${url.port}: Connection timed out`, `${trying}* connect to ${ipAddr} port ${url.port} failed: Connection timed out\n`);
         }
@@ -859,6 +896,7 @@ function curl(p: Proc): number {
       }
       conn = c.conn;
       conns.set(key, conn);
+      tcpOpen(p, conn);
       if (o.verbose) err(`${trying}* Connected to ${url.host} (${ipAddr}) port ${url.port}${versionAtLeast(p.curlVersion, '8.3.0') ? '' : ` (#${connIndex})`}\n`);
       connIndex++;
     } else {
@@ -894,6 +932,7 @@ function curl(p: Proc): number {
       continue;
     }
     const res = exchange(p.net, conn, req, url.tls);
+    tcpExchange(p, conn, requestText(req), res);
     spend(p.session, 2);
     if (o.verbose) {
       err(headers.map(([k, v]) => `> ${k}: ${v}`).reduce((s, l) => `${s}${l}\n`, `> ${method} ${url.path} HTTP/1.1\n`) + '> \n');
@@ -934,7 +973,13 @@ function curl(p: Proc): number {
       );
     }
   }
+  for (const c of conns.values()) tcpClose(p, c);
   return exit;
+}
+
+/** An HTTP/1.1 request as it goes on the wire (what a packet capture counts and shows). */
+function requestText(req: HttpRequest): string {
+  return `${req.method} ${req.path} HTTP/1.1\r\n${req.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${req.body ?? ''}`;
 }
 
 function wget(p: Proc): number {
@@ -972,6 +1017,7 @@ function wget(p: Proc): number {
     return 1;
   }
   const r = resolveName(p.net, p.client, u.host);
+  dnsExchange(p, r.answer);
   if (r.answer.kind === 'nxdomain') {
     p.session.traces.push({ what: `wget ${url}`, hops: r.trace });
     p.out.write(2, `wget: bad address '${u.host}'\n`);
@@ -981,6 +1027,8 @@ function wget(p: Proc): number {
   if (!quiet) p.out.write(2, `Connecting to ${u.hostHeader} (${ipAddr}:${u.port})\n`);
   const c = connect(p.net, p.client, ipAddr, u.port, 'TCP', r.trace);
   p.session.traces.push({ what: `wget ${url}`, hops: c.trace });
+  if (c.flow) c.flow.what = `wget ${url}`;
+  if (c.kind !== 'connected') tcpFailed(p, ipAddr, u.port, c.kind, timeoutSecs !== undefined ? timeoutSecs * 1000 : 130000, c.flow?.client);
   if (c.kind === 'refused') {
     p.out.write(2, `wget: can't connect to remote host (${ipAddr}): Connection refused\n`);
     return 1;
@@ -995,7 +1043,11 @@ function wget(p: Proc): number {
     }
     return 1;
   }
-  const res = exchange(p.net, c.conn, { method: spider ? 'HEAD' : 'GET', path: u.path, headers: [['Host', u.hostHeader], ['User-Agent', 'Wget'], ['Connection', 'close']] });
+  const wreq: HttpRequest = { method: spider ? 'HEAD' : 'GET', path: u.path, headers: [['Host', u.hostHeader], ['User-Agent', 'Wget'], ['Connection', 'close']] };
+  tcpOpen(p, c.conn);
+  const res = exchange(p.net, c.conn, wreq);
+  tcpExchange(p, c.conn, requestText(wreq), res);
+  tcpClose(p, c.conn);
   if (res.status >= 400) {
     p.out.write(2, `wget: server returned error: ${statusLine(res)}\n`);
     return 1;
@@ -1043,6 +1095,7 @@ function nc(p: Proc): number {
   }
   const port = Number(portText);
   const r = resolveName(p.net, p.client, host);
+  dnsExchange(p, r.answer);
   if (r.answer.kind === 'nxdomain') {
     p.out.write(2, `nc: bad address '${host}'\n`);
     return 1;
@@ -1050,7 +1103,9 @@ function nc(p: Proc): number {
   const ipAddr = r.answer.addresses[0];
   const c = connect(p.net, p.client, ipAddr, port, 'TCP', r.trace);
   p.session.traces.push({ what: `nc ${host} ${port}`, hops: c.trace });
+  if (c.flow) c.flow.what = `nc ${host} ${port}`;
   const label = `${host} (${ipAddr}:${port})`;
+  if (c.kind !== 'connected') tcpFailed(p, ipAddr, port, c.kind, (wait ?? 130) * 1000, c.flow?.client);
   if (c.kind === 'refused') {
     p.out.write(2, `nc: ${label}: Connection refused\n`);
     return 1;
@@ -1061,14 +1116,27 @@ function nc(p: Proc): number {
     return 1;
   }
   if (verbose) p.out.write(2, `${label} open\n`);
+  tcpOpen(p, c.conn);
   if (!zero && p.stdin) {
     const res = exchange(p.net, c.conn, { method: 'GET', path: '/', headers: [] });
+    tcpExchange(p, c.conn, p.stdin, res);
     p.out.write(1, `HTTP/1.1 ${res.status} ${res.reason}\r\n${res.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${res.body}`);
   }
+  tcpClose(p, c.conn);
   return 0;
 }
 
 export const TOOLS: Record<string, Tool> = {
+  iptables,
+  'iptables-save': iptablesSave,
+  tcpdump,
+  conntrack,
+  ipvsadm,
+  dig,
+  host,
+  ss,
+  netstat,
+  traceroute,
   nc,
   curl,
   wget,

@@ -2,6 +2,7 @@
 // defaulter fill in on every write), so `-o yaml` shows a NetworkPolicy or IngressClass as a real server returns it.
 // Ingress has no v1 defaults (pathType is required, not defaulted).
 import type { KubeObject } from '../api/types.js';
+import { validateObject } from '../api/validation.js';
 import type { Strategy } from './strategies.js';
 
 type Port = { protocol?: string };
@@ -33,6 +34,8 @@ export const networkPolicyStrategy: Strategy = {
   hasGeneration: true,
   prepareForCreate: (obj) => defaultNetworkPolicy(obj),
   prepareForUpdate: (obj) => defaultNetworkPolicy(obj),
+  // ValidateNetworkPolicy (src/api/network-policy.ts): the metadata and every rule, with the API server's paths.
+  validate: (obj, _state, old) => validateObject(obj, old),
 };
 
 export const ingressClassStrategy: Strategy = {

@@ -405,6 +405,32 @@ const BAD_VALUES: string[][] = [
   ['exec', 'bb', '--', 'wget', '-T', 'abc', 'http://10.96.99.99:81'],
   ['exec', 'bb', '--', 'nc', '-w', 'x', '10.96.99.99', '81'],
   ['exec', 'bb', '--', 'ping', '-c', 'abc', '127.0.0.1'],
+  // The packet tools (busybox has traceroute and netstat; netshoot has the rest).
+  ['exec', 'bb', '--', 'traceroute', '-m', 'abc', '10.96.0.1'],
+  ['exec', 'bb', '--', 'traceroute', '-m', '99999999999999999999', '10.96.0.1'],
+  ['exec', 'bb', '--', 'traceroute', '--constructor'],
+  ['exec', 'bb', '--', 'traceroute'],
+  ['exec', 'bb', '--', 'netstat', '-Q'],
+  ['exec', 'shoot', '--', 'iptables', '-t', 'constructor', '-L'],
+  ['exec', 'shoot', '--', 'iptables', '-t', 'nat', '-L', '__proto__'],
+  ['exec', 'shoot', '--', 'iptables', '-A', 'KUBE-SERVICES', '-j', 'DROP'],
+  ['exec', 'shoot', '--', 'iptables', '-t'],
+  ['exec', 'shoot', '--', 'iptables', '-n'],
+  ['exec', 'shoot', '--', 'iptables-save', '-t', 'toString'],
+  ['exec', 'shoot', '--', 'tcpdump', '-c', 'abc'],
+  ['exec', 'shoot', '--', 'tcpdump', '-c', '0'],
+  ['exec', 'shoot', '--', 'tcpdump', '-i', 'constructor'],
+  ['exec', 'shoot', '--', 'tcpdump', 'port', '99999999999999999999'],
+  ['exec', 'shoot', '--', 'tcpdump', 'port'],
+  ['exec', 'shoot', '--', 'tcpdump', 'valueOf'],
+  ['exec', 'shoot', '--', 'dig', '-Z', 'kubernetes'],
+  ['exec', 'shoot', '--', 'dig', '@__proto__', 'kubernetes'],
+  ['exec', 'shoot', '--', 'host'],
+  ['exec', 'shoot', '--', 'ss', '--constructor'],
+  ['exec', 'shoot', '--', 'conntrack'],
+  ['exec', 'shoot', '--', 'conntrack', '-L', '-p', 'constructor'],
+  ['exec', 'shoot', '--', 'conntrack', '-F'],
+  ['exec', 'shoot', '--', 'ipvsadm', '-Ln'],
   ['exec', 'bb', '--', 'sh', '-c', 'for i in 1 2; do done'],
   ['exec', 'bb', '--', 'sh', '-c', 'while do :; done'],
   ['exec', 'p1', '--', 'sh', '-c', 'curl -s -w "%{constructor}" http://localhost:1/'],
@@ -680,6 +706,12 @@ export const ROLEBINDING: Json = {
   roleRef: { kind: 'Role', name: 'fault', apiGroup: 'rbac.authorization.k8s.io' },
 };
 export const PRIORITYCLASS: Json = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'fault' }, value: 1000 };
+export const NETPOL: Json = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'fault' },
+  spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }], ports: [{ port: 80, endPort: 90 }] }] },
+};
 
 function policyCases(): FaultCase[] {
   const out: FaultCase[] = [];
@@ -719,6 +751,18 @@ function policyCases(): FaultCase[] {
     [PRIORITYCLASS, 'value', 2000000000],
     [PRIORITYCLASS, 'metadata.name', 'system-mine'],
     [PRIORITYCLASS, 'preemptionPolicy', 'Sometimes'],
+    [NETPOL, 'spec.ingress.0.ports.0.port', 70000],
+    [NETPOL, 'spec.ingress.0.ports.0.endPort', 79],
+    [NETPOL, 'spec.ingress.0.ports.0.port', 'constructor'],
+    [NETPOL, 'spec.ingress.0.ports.0.protocol', 'ICMP'],
+    [NETPOL, 'spec.ingress.0.from.0', {}],
+    [NETPOL, 'spec.ingress.0.from.0.podSelector', {}],
+    [NETPOL, 'spec.ingress.0.from.0.ipBlock.cidr', '10.0.0.0/99'],
+    [NETPOL, 'spec.ingress.0.from.0.ipBlock.cidr', ''],
+    [NETPOL, 'spec.ingress.0.from.0.ipBlock.except', ['11.0.0.0/16']],
+    [NETPOL, 'spec.ingress.0.from.0.ipBlock.except', ['__proto__']],
+    [NETPOL, 'spec.policyTypes', ['Ingress', 'Egress', 'Ingress']],
+    [NETPOL, 'spec.policyTypes', ['toString']],
   ];
   for (const [base, path, value] of specials) {
     const json = n++ % 2 === 0;

@@ -60,6 +60,7 @@ const POD = (name: string, image: string, extra = '') => `apiVersion: v1\nkind: 
 const SETUP = [
   POD('p1', 'nginx'),
   POD('bb', 'busybox', '    command: [sleep, infinity]\n'),
+  POD('shoot', 'nicolaka/netshoot', '    command: [sleep, infinity]\n'),
   'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: d}\n  template:\n    metadata:\n      labels: {app: d}\n    spec:\n      containers:\n      - name: app\n        image: nginx\n',
   'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector: {app: d}\n  ports:\n  - port: 80\n',
   'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  key: value\n',
