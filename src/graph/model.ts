@@ -304,11 +304,12 @@ function pathOf(f: FlowRecord, podByKey: Map<string, GraphPod>): GraphPath {
   if (f.snat) parts.push(`SNAT ${f.snat.split(':')[0]}`);
   else if (f.dnat && f.service) parts.push('DNAT');
   if (f.backend) {
-    const addr = f.dnat ?? f.dst;
     const name = f.backend.split('/').at(-1)!;
     const node = f.backendNode ?? (f.backend.startsWith('pod/') ? podByKey.get(f.backend.slice(4))?.node.slice(5) : undefined);
     const whereNode = node && !f.backend.startsWith('node/') ? ` (${node})` : '';
-    parts.push(`${addr} ${name}${whereNode}`);
+    // Dialled directly (no DNAT), the address already shown is the backend's own.
+    if (f.dnat) parts.push(`${f.dnat} ${name}${whereNode}`);
+    else parts[parts.length - 1] += ` ${name}${whereNode}`;
   }
   let summary = parts.join(' -> ');
   if (f.verdict !== 'ok') summary += ` [${f.verdict}]`;

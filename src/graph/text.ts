@@ -39,7 +39,8 @@ export function renderText(g: ClusterGraph): string {
 
   const inner = W - 4;
   const row = (s: string) => `│ ${fit(s, inner).padEnd(inner)} │`;
-  const nameW = Math.min(40, Math.max(8, ...g.pods.map((p) => podName(p).length)));
+  // Visitors (NS/NAME from elsewhere) do not widen the column of the namespace's own pods.
+  const nameW = Math.min(40, Math.max(8, ...g.pods.filter((p) => !p.visitor).map((p) => podName(p).length)));
   for (const n of g.nodes) {
     const title = `─ node ${n.name} (${n.roles.join(',')}) ${n.internalIP}  pods ${n.podCIDRs.join(',')}${n.ready ? '' : '  NotReady'} `;
     out.push(`┌${fit(title, W - 2).padEnd(W - 2, '─')}┐`);
