@@ -407,7 +407,7 @@ const BAD_VALUES: string[][] = [
   ['exec', 'bb', '--', 'ping', '-c', 'abc', '127.0.0.1'],
   ['exec', 'bb', '--', 'sh', '-c', 'for i in 1 2; do done'],
   ['exec', 'bb', '--', 'sh', '-c', 'while do :; done'],
-  ['exec', 'p1', '--', 'sh', '-c', 'curl -s -w "%{constructor}" http://localhost:1/'],
+  ['exec', 'p1', '--', 'sh', '-c', 'curl -s -w "%{constructor}" http://nosuch.invalid/'],
   ['debug', 'node/nosuch', '-it', '--image=busybox'],
   ['debug', 'pod/p1', '--image=busybox'],
   ['logs', 'p1', '--tail', 'abc'],
