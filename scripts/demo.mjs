@@ -200,6 +200,10 @@ try {
 
   say('The state is files a command reads only in part; state check reads every object and says what it found.');
   step(['state', 'check']);
+
+  say('The map of what this demo built: the nodes, the dev pods on them, demo-service and the last requests\' paths.');
+  step(['graph', '-n', 'dev', '--flows', '4']);
+  say('Next: `kubesim ui` serves this map in a browser, live, animating every request as it happens.');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

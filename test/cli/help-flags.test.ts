@@ -9,7 +9,7 @@ const VERBS = [
   ['create', 'service', 'loadbalancer'], ['create', 'service', 'externalname'], ['delete'], ['label'], ['annotate'],
   ['expose'], ['scale'], ['set', 'image'], ['rollout', 'status'], ['rollout', 'history'], ['rollout', 'undo'],
   ['rollout', 'restart'], ['rollout', 'pause'], ['rollout', 'resume'], ['set'], ['rollout'], ['describe'], ['port-forward'], ['version'],
-  ['patch'], ['replace'], ['diff'], ['create', 'namespace'],
+  ['patch'], ['replace'], ['diff'], ['create', 'namespace'], ['graph'],
 ];
 
 /** `    -f, --filename=[]:` / `    --all=false:` entries of the Options section. */

@@ -315,7 +315,7 @@ const VERBS: string[][] = [
   ['run', 'x', '--image=nginx'], ['exec', 'p1'], ['debug', 'node/kind-worker'], ['logs', 'p1'], ['port-forward', 'pod/p1', '8080'],
   ['tunnel'], ['scale', 'deploy/d', '--replicas=2'], ['set', 'image', 'deploy/d', 'app=nginx:2'], ['rollout', 'status', 'deploy/d'],
   ['label', 'pod', 'p1', 'a=b'], ['annotate', 'pod', 'p1', 'a=b'], ['api-resources'], ['patch', 'svc', 's', '-p', '{}'], ['replace', '-f', 'x'], ['diff', '-f', 'x'],
-  ['serve', '--port', '0'],
+  ['serve', '--port', '0'], ['graph'],
 ];
 
 /** A flag of each verb that needs a value, given last without one. */
@@ -433,7 +433,7 @@ const BAD_VALUES: string[][] = [
   ['exec', 'shoot', '--', 'ipvsadm', '-Ln'],
   ['exec', 'bb', '--', 'sh', '-c', 'for i in 1 2; do done'],
   ['exec', 'bb', '--', 'sh', '-c', 'while do :; done'],
-  ['exec', 'p1', '--', 'sh', '-c', 'curl -s -w "%{constructor}" http://localhost:1/'],
+  ['exec', 'p1', '--', 'sh', '-c', 'curl -s -w "%{constructor}" http://nosuch.invalid/'],
   ['debug', 'node/nosuch', '-it', '--image=busybox'],
   ['debug', 'pod/p1', '--image=busybox'],
   ['logs', 'p1', '--tail', 'abc'],
@@ -499,6 +499,14 @@ const BAD_VALUES: string[][] = [
   ['curl', '--from', 'bogus', 'http://x'],
   ['curl', '--from', 'pod/nosuch', 'http://x'],
   ['curl', '--from', 'node/constructor', 'http://x'],
+  ['graph', '--format', 'png'],
+  ['graph', '--format', 'constructor'],
+  ['graph', '--format'],
+  ['graph', '--flows', 'abc'],
+  ['graph', '--flows', '-1'],
+  ['graph', '--flows', '1e308'],
+  ['graph', '--flows', '99999999999999999999'],
+  ['graph', 'extra'],
   ['scale', 'deploy/d', '--replicas=abc'],
   ['scale', 'deploy/d', '--replicas=-1'],
   ['scale', 'deploy/nosuch', '--replicas=1'],
