@@ -12,6 +12,7 @@ import { reconcile } from './controllers.js';
 import { namespaceObject } from './namespaces.js';
 import { installControlPlane, installNodeDaemons } from './kube-system.js';
 import { leaseObject, nodeObject } from './nodes.js';
+import { clusterDNSIP, kubernetesServiceIP } from './shape.js';
 
 export interface ClusterOptions {
   name: string;
@@ -20,6 +21,8 @@ export interface ClusterOptions {
   /** Whether a load-balancer provider hands out EXTERNAL-IPs (like cloud-provider-kind). */
   loadBalancer: boolean;
   workers?: number;
+  /** A shaped cluster (from a config file, src/cluster/cluster-config.ts); name and seed above win. */
+  shape?: Omit<ClusterConfig, 'created'>;
 }
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
@@ -119,7 +122,7 @@ function coreDNSDeployment(): KubeObject {
 export function createCluster(opts: ClusterOptions): ClusterState {
   const random = Random.fromSeed(opts.seed);
   const ctx: Ctx = { clock: fixedClock(opts.now), random };
-  const cluster = clusterConfig(opts);
+  const cluster: ClusterConfig = opts.shape ? { ...opts.shape, name: opts.name, seed: opts.seed, created: rfc3339(opts.now) } : clusterConfig(opts);
   const state: ClusterState = {
     kind: STATE_KIND,
     schemaVersion: SCHEMA_VERSION,
@@ -139,7 +142,7 @@ export function createCluster(opts: ClusterOptions): ClusterState {
   };
   addNode(cluster.nodes[0]);
   const apiserver = cluster.nodes[0].internalIP;
-  putObject(state, 'services', stamp(systemService('kubernetes', 'default', '10.96.0.1', { component: 'apiserver', provider: 'kubernetes' }, undefined, [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }]), ctx));
+  putObject(state, 'services', stamp(systemService('kubernetes', 'default', kubernetesServiceIP(cluster), { component: 'apiserver', provider: 'kubernetes' }, undefined, [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }]), ctx));
   putObject(state, 'endpoints', stamp({
     apiVersion: 'v1',
     kind: 'Endpoints',
@@ -158,7 +161,7 @@ export function createCluster(opts: ClusterOptions): ClusterState {
     state,
     'services',
     stamp(
-      systemService('kube-dns', 'kube-system', '10.96.0.10', { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }, { 'k8s-app': 'kube-dns' }, [
+      systemService('kube-dns', 'kube-system', clusterDNSIP(cluster), { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }, { 'k8s-app': 'kube-dns' }, [
         { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
         { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
         { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
