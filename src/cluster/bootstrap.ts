@@ -49,6 +49,12 @@ export function clusterConfig(opts: ClusterOptions): ClusterConfig {
   };
 }
 
+/** A config file's cluster, its keys in the default's order (a default.yaml cluster saves byte for byte alike). */
+function shapedConfig(opts: ClusterOptions, shape: Omit<ClusterConfig, 'created'>): ClusterConfig {
+  const { name: _name, seed: _seed, ...rest } = shape;
+  return { name: opts.name, seed: opts.seed, created: rfc3339(opts.now), ...rest };
+}
+
 function stamp(obj: KubeObject, ctx: Ctx): KubeObject {
   obj.metadata.uid = ctx.random.uuid();
   obj.metadata.creationTimestamp = rfc3339(ctx.clock.now());
@@ -122,7 +128,7 @@ function coreDNSDeployment(): KubeObject {
 export function createCluster(opts: ClusterOptions): ClusterState {
   const random = Random.fromSeed(opts.seed);
   const ctx: Ctx = { clock: fixedClock(opts.now), random };
-  const cluster: ClusterConfig = opts.shape ? { ...opts.shape, name: opts.name, seed: opts.seed, created: rfc3339(opts.now) } : clusterConfig(opts);
+  const cluster: ClusterConfig = opts.shape ? shapedConfig(opts, opts.shape) : clusterConfig(opts);
   const state: ClusterState = {
     kind: STATE_KIND,
     schemaVersion: SCHEMA_VERSION,
