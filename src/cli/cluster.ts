@@ -18,12 +18,22 @@ clusters/NAME/ beside the default one), adds the cluster, user and context "kind
 (--kubeconfig, else $KUBECONFIG, else kubesim's own file beside the state) and makes that context current, as
 kind does; 'cluster delete --name NAME' removes them again.
 
+ --config FILE reads a cluster config (kind: Cluster, apiVersion: kubesim.dev/v1alpha1): its nodes, pod and
+service subnets, per-node podCIDR size, NodePort range, cluster domain, load-balancer pool, kube-proxy mode
+(iptables, ipvs or nftables), CNI (kindnet, or calico-like /26 blocks and a tunnel), container runtime and seed.
+The state keeps it, so every later command routes, allocates and prints by it. --name and --seed given on the
+command line win over the file's; --workers cannot be combined with it.
+
 Examples:
   # A new cluster whose names, IPs and load-balancing choices repeat exactly for the same commands
   kubesim cluster create --seed 42
 
   # A cluster without a load-balancer provider: LoadBalancer services stay <pending>
   kubesim cluster create --no-load-balancer
+
+  # A cluster shaped by a config file: node names and IPs, subnets, kube-proxy mode, CNI, runtime
+  # (schema: docs/cluster-config.md; examples: manifests/clusters/)
+  kubesim cluster create --config manifests/clusters/k8s-lab.yaml
 
   # Show where the control plane and CoreDNS run
   kubesim cluster info
@@ -33,6 +43,7 @@ Examples:
 
 Usage:
   kubesim cluster create [--name NAME] [--kubeconfig FILE] [--seed N] [--workers N] [--no-load-balancer] [--workstation-reaches-pods]
+  kubesim cluster create --config FILE [--name NAME] [--kubeconfig FILE] [--seed N] [--no-load-balancer] [--workstation-reaches-pods]
   kubesim cluster delete [--name NAME] [--kubeconfig FILE]
   kubesim cluster info
 `;

@@ -119,7 +119,7 @@ class Checker {
       return undefined;
     }
     if (prefix < lo || prefix > hi) {
-      this.invalid(field, s, `the prefix length must be between /${lo} and /${hi}`);
+      this.invalid(field, s, lo === hi ? `the prefix length must be /${lo}` : `the prefix length must be between /${lo} and /${hi}`);
       return undefined;
     }
     return { base, prefix, text: s };
@@ -156,13 +156,15 @@ export function parseClusterConfig(doc: unknown, path: string, defaults: { name:
   else if (doc.apiVersion !== CONFIG_API_VERSION) c.unsupported('apiVersion', doc.apiVersion, [CONFIG_API_VERSION]);
 
   const name = c.str('name', doc.name);
-  if (name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) c.invalid('name', name, 'must be a lowercase RFC 1123 label (the kubeconfig entries are "kind-NAME")');
+  const nameOK = name !== undefined && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
+  if (name !== undefined && !nameOK) c.invalid('name', name, 'must be a lowercase RFC 1123 label (the kubeconfig entries are "kind-NAME")');
   let seed: number | undefined;
   if (doc.seed !== undefined && doc.seed !== null) {
     seed = typeof doc.seed === 'number' && Number.isInteger(doc.seed) ? parseSeed(String(doc.seed)) : undefined;
     if (seed === undefined) c.invalid('seed', doc.seed, `must be ${SEED_RANGE}`);
   }
-  const clusterName = name ?? defaults.name;
+  // Default node names derive from the cluster's name (kind's NAME-control-plane, NAME-worker, NAME-worker2...).
+  const clusterName = nameOK ? name! : defaults.name;
   const base = clusterConfig({ name: clusterName, seed: seed ?? defaults.seed, now: new Date(0), loadBalancer: defaults.loadBalancer, workers: 0 });
   const out: Omit<ClusterConfig, 'created'> & { created?: string } = { ...base, nodes: [] };
   delete out.created;

@@ -382,7 +382,7 @@ function viaService(net: Net, client: Client, rule: PortRule, ip: string, port: 
     }
   } else if (client.kind === 'pod' && client.pod.ip === b.ip) {
     seen = nodeSourceToward(net, client.pod.node, b.ip);
-    hop(net, trace, 'snat', () => `hairpin: pod ${client.pod.key} reached itself through its service; masqueraded to ${seen}, its node's address toward the pod`);
+    hop(net, trace, 'snat', () => `hairpin: pod ${client.pod.key} reached itself through its service; masqueraded to ${seen}, ${seen === client.pod.node.gateway ? "its node's pod-network gateway" : "its node's address"}`);
   } else {
     hop(net, trace, 'snat', () => `no SNAT: the backend sees the client's own IP ${src}`);
   }

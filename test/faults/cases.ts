@@ -1010,8 +1010,8 @@ function clusterConfigCases(): FaultCase[] {
   ];
   const out: FaultCase[] = files.map(([name, text]) => ({ name: `cluster config: ${name}`, args: ['cluster', 'create', '--config', '@c.yaml'], files: { 'c.yaml': text }, fresh: true }));
   for (const f of ['@fifo', '@dir', '/dev/zero', '/nonexistent/c.yaml']) out.push({ name: `cluster config file ${f}`, args: ['cluster', 'create', '--config', f], fresh: true });
-  out.push({ name: 'cluster config with --workers', args: ['cluster', 'create', '--config', '@c.yaml', '--workers', '2'], files: { 'c.yaml': 'kind: Cluster\napiVersion: kubesim.dev/v1alpha1\n' }, fresh: true });
-  out.push({ name: 'cluster info --config', args: ['cluster', 'info', '--config', '@c.yaml'], files: { 'c.yaml': 'kind: Cluster\napiVersion: kubesim.dev/v1alpha1\n' } });
+  out.push({ name: 'cluster config: --config with --workers', args: ['cluster', 'create', '--config', '@c.yaml', '--workers', '2'], files: { 'c.yaml': 'kind: Cluster\napiVersion: kubesim.dev/v1alpha1\n' }, fresh: true });
+  out.push({ name: 'cluster config: --config with cluster info', args: ['cluster', 'info', '--config', '@c.yaml'], files: { 'c.yaml': 'kind: Cluster\napiVersion: kubesim.dev/v1alpha1\n' } });
   return out;
 }
 
