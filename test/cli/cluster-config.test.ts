@@ -2,7 +2,7 @@
 // pod IPs from calico-like blocks, docker IDs, kube-proxy's ipvs round-robin and ping), bad files are refused
 // with their field path, and the same file and seed give the same cluster.
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ROOT, tempCluster, type TempCluster } from '../support/cli.js';
@@ -188,4 +188,15 @@ test('bad config files are refused with the field path, exit 1 and nothing writt
       '* nodes[1].internalIP: Invalid value: "10.0.0.1": must be inside networking.nodeSubnet 172.18.0.0/16\n',
   );
   assert.ok(!existsSync(c.state));
+});
+
+test('a state whose shape settings are damaged is reported, not half-used', () => {
+  const c = fresh();
+  ok(c, ['cluster', 'create', '--config', join(CLUSTERS, 'minikube.yaml'), '--name', 'kind']);
+  const head = JSON.parse(readFileSync(c.state, 'utf8'));
+  head.cluster.kubeProxyMode = 'userspace';
+  writeFileSync(c.state, JSON.stringify(head));
+  const r = c.run(['get', 'nodes']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: the state file ".*" is damaged \(cluster\.kubeProxyMode is not a mode\)/);
 });
