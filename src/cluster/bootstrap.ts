@@ -12,7 +12,8 @@ import { reconcile } from './controllers.js';
 import { namespaceObject } from './namespaces.js';
 import { installControlPlane, installNodeDaemons } from './kube-system.js';
 import { leaseObject, nodeObject } from './nodes.js';
-import { clusterDNSIP, kubernetesServiceIP } from './shape.js';
+import { nodeBlocks } from './calico-ipam.js';
+import { clusterDNSIP, isCalico, kubernetesServiceIP } from './shape.js';
 
 export interface ClusterOptions {
   name: string;
@@ -145,6 +146,8 @@ export function createCluster(opts: ClusterOptions): ClusterState {
   const addNode = (n: ClusterConfig['nodes'][number]) => {
     putObject(state, 'nodes', stamp(nodeObject(cluster, n, opts.now), ctx));
     putObject(state, 'leases', stamp(leaseObject(n, opts.now), ctx));
+    // calico-node claims the node's first IPAM block when the node joins (its tunnel address comes from it).
+    if (isCalico(cluster)) nodeBlocks(state, n.name);
   };
   addNode(cluster.nodes[0]);
   const apiserver = cluster.nodes[0].internalIP;

@@ -286,7 +286,9 @@ export function connect(net: Net, client: Client, ip: string, port: number, prot
     let entry = clientNode(client);
     if (!entry) {
       // The load balancer sends to a node: with Local policy only to nodes whose health check passes.
-      const workers = topo.nodes.filter((n) => n.role === 'worker');
+      // The control plane is kept out of load-balancer pools, unless it is the only node (minikube's shape).
+      const onlyWorkers = topo.nodes.filter((n) => n.role === 'worker');
+      const workers = onlyWorkers.length ? onlyWorkers : topo.nodes;
       const pool = rule.externalLocal ? workers.filter((n) => rule.ready.some((b) => b.nodeName === n.name)) : workers;
       if (pool.length === 0) {
         hop(net, trace, 'route', () => `the load balancer ${ip} has no healthy node for ${ruleName(rule)}`);
