@@ -195,6 +195,11 @@ try {
   step(['exec', 'jumpbox', '--', 'curl', '-s', 'http://demo-service.dev']);
   step(['describe', 'netpol', 'allow-jumpbox', '-n', 'dev']);
 
+  say('A cluster shaped by a config file, like the kubeadm lab lesson 000 was recorded on: its node names, IPs and runtime.');
+  step(['cluster', 'create', '--config', 'manifests/clusters/k8s-lab.yaml']);
+  step(['get', 'nodes', '-o', 'wide']);
+  step(['config', 'use-context', 'kind-kind']);
+
   say('The state is files a command reads only in part; state check reads every object and says what it found.');
   step(['state', 'check']);
 } finally {
