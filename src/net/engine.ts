@@ -4,17 +4,14 @@
 import type { HttpRequest, HttpResponse } from '../apps/servers.js';
 import { answer } from '../apps/servers.js';
 import type { Ctx } from '../cluster/context.js';
+import { tunnelInterface } from '../cluster/shape.js';
 import type { ClusterState } from '../store/state.js';
 import { inCIDR } from '../util/ip.js';
 import { resolve as dnsResolve, type DnsAnswer, type Resolver } from './dns.js';
 import { proxyIngress } from './ingress.js';
 import { dnsQueryDropped, judgeFlow } from './policy.js';
 import type { Backend, NodeHost, PodHost, PortRule, Socket, Topology } from './topology.js';
-import { onNodePodNet, ruleKeyOf } from './topology.js';
-
-function tunnelName(net: Net): string {
-  return net.topo.cni.encapsulation === 'IPIP' ? 'tunl0' : 'vxlan.calico';
-}
+import { ruleKeyOf } from './topology.js';
 
 export interface Hop {
   stage: 'resolve' | 'source' | 'route' | 'dnat' | 'snat' | 'policy' | 'socket' | 'app';
@@ -154,7 +151,7 @@ function initialSource(net: Net, c: Client): string {
  */
 function nodeSourceToward(net: Net, node: NodeHost, backendIP: string): string {
   if (node.tunnelIP !== undefined) {
-    if (onNodePodNet(node, backendIP)) return node.internalIP;
+    if (node.podNets.some((c) => inCIDR(backendIP, c))) return node.internalIP;
     return inCIDR(backendIP, net.topo.clusterCIDR) && net.topo.podByIP.has(backendIP) ? node.tunnelIP : node.internalIP;
   }
   return inCIDR(backendIP, node.podCIDR) ? node.gateway : node.internalIP;
@@ -316,7 +313,7 @@ export function connect(net: Net, client: Client, ip: string, port: number, prot
       const n = client.kind === 'node' ? client.node : (client as { pod: PodHost }).pod.node;
       hop(net, trace, 'source', () =>
         seen === n.tunnelIP
-          ? `the route to ${ip} leaves node ${n.name} through its ${tunnelName(net)} tunnel, so the source address is ${seen} (the node's tunnel address)`
+          ? `the route to ${ip} leaves node ${n.name} through its ${tunnelInterface(net.state.cluster)} tunnel, so the source address is ${seen} (the node's tunnel address)`
           : seen === n.gateway
           ? `the route to ${ip} leaves node ${n.name} through its pod bridge, so the source address is ${seen} (the node's pod-network gateway)`
           : `the route to ${ip} leaves node ${n.name} through eth0, so the source address is ${seen}`,

@@ -364,11 +364,6 @@ function portRule(svc: Service & KubeObject, sp: ServicePort, slices: EndpointSl
   };
 }
 
-/** Whether ip is a pod address handed out on this node (its podCIDR, or one of its calico blocks). */
-export function onNodePodNet(node: NodeHost, ip: string): boolean {
-  return node.podNets.some((c) => inCIDR(ip, c));
-}
-
 export function inClusterCIDR(topo: Topology, ip: string): boolean {
   return inCIDR(ip, topo.clusterCIDR);
 }

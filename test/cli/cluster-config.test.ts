@@ -142,6 +142,10 @@ test('service subnet, cluster domain and NodePort range flow into Services, DNS 
   assert.match(dns, /Name:\tweb\.default\.svc\.lab\.internal\nAddress: 10\.100\.\d+\.\d+\n/);
   const node = ok(c, ['get', 'node', 'w1', '-o', 'jsonpath={.metadata.labels.disk} {.status.allocatable.cpu} {.status.allocatable.pods} {.spec.podCIDR}']);
   assert.equal(node, 'ssd 2 20 10.32.0.128/25');
+  // The scheduler fits pods against the configured allocatable: 3 CPUs fit nowhere.
+  const big = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests:\n        cpu: "3"\n';
+  assert.equal(c.run(['apply', '-f', '-'], { input: big }).code, 0);
+  assert.match(ok(c, ['describe', 'pod', 'big']), /0\/2 nodes are available: 1 Insufficient cpu, 1 node\(s\) had untolerated taint \{node-role\.kubernetes\.io\/control-plane: \}/);
 });
 
 test('calico IPAM claims another block when the node\'s first one is full', () => {
