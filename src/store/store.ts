@@ -117,11 +117,12 @@ function checkHead(h: Record<string, unknown>): string | undefined {
   if (!Array.isArray(h.random) || h.random.length === 0 || !h.random.every((x) => Number.isInteger(x))) return 'random is not a generator state';
   if (typeof h.resourceVersion !== 'number' || !Number.isInteger(h.resourceVersion) || h.resourceVersion < 0) return 'resourceVersion is not a counter';
   if (!isObj(h.ipam) || !Object.values(h.ipam).every((v) => Number.isInteger(v))) return 'ipam is not a map of offsets';
-  if (!isObj(h.net) || (h.net.affinity !== undefined && !isObj(h.net.affinity))) return 'net is damaged';
-  if (h.net.roundRobin !== undefined && (!isObj(h.net.roundRobin) || !Object.values(h.net.roundRobin).every((v) => Number.isInteger(v) && (v as number) >= 0))) return 'net.roundRobin is damaged';
   if (h.ipamBlocks !== undefined && (!isObj(h.ipamBlocks) || !Object.values(h.ipamBlocks).every((v) => Array.isArray(v) && v.every((b) => typeof b === 'string' && CIDR.test(b))))) return 'ipamBlocks is damaged';
+  if (!isObj(h.net) || (h.net.affinity !== undefined && !isObj(h.net.affinity))) return 'net is damaged';
   if (h.clockOffsetMs !== undefined && typeof h.clockOffsetMs !== 'number') return 'clockOffsetMs is not a number';
   if (h.taintEvictions !== undefined && (!isObj(h.taintEvictions) || !Object.values(h.taintEvictions).every((v) => Number.isFinite(v)))) return 'taintEvictions is damaged';
+  const roundRobin = (h.net as Record<string, unknown>).roundRobin;
+  if (roundRobin !== undefined && (!isObj(roundRobin) || !Object.values(roundRobin).every((v) => Number.isInteger(v) && (v as number) >= 0))) return 'net.roundRobin is damaged';
   const st = h.store;
   if (st !== undefined) {
     if (!isObj(st) || !Number.isInteger(st.generation) || !isObj(st.kinds) || !isObj(st.segments)) return 'store is damaged';
