@@ -198,6 +198,11 @@ try {
   say('kube-proxy\'s rules on a node, from the same topology: demo-service\'s ClusterIP jumps to one KUBE-SEP chain per endpoint.');
   step(['debug', 'node/kind-worker', '-it', '--image=nicolaka/netshoot', '--', 'sh', '-c', 'iptables -t nat -S | grep -F "dev/demo-service -> "']);
 
+  say('A cluster shaped by a config file, like the kubeadm lab lesson 000 was recorded on: its node names, IPs and runtime.');
+  step(['cluster', 'create', '--config', 'manifests/clusters/k8s-lab.yaml']);
+  step(['get', 'nodes', '-o', 'wide']);
+  step(['config', 'use-context', 'kind-kind']);
+
   say('The state is files a command reads only in part; state check reads every object and says what it found.');
   step(['state', 'check']);
 

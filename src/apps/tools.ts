@@ -3,7 +3,7 @@
 // the network engine's outcomes into the tool's own output, messages and exit codes.
 import v8 from 'node:v8';
 import { connect, exchange, ping as enginePing, resolveName, type Client, type Conn, type Hop, type Net } from '../net/engine.js';
-import { CLUSTER_DNS_IP, hostsFile, resolvConf } from '../net/dns.js';
+import { hostsFile, resolvConf } from '../net/dns.js';
 import type { PodHost } from '../net/topology.js';
 import { parseImageRef } from './images.js';
 import type { PodFs } from '../cluster/volumes.js';
@@ -68,7 +68,7 @@ function baseFile(p: Pick<Proc, 'pod' | 'net'>, path: string): string | undefine
   const pod = p.pod;
   switch (path) {
     case '/etc/resolv.conf':
-      return pod.hostNetwork ? `nameserver 172.18.0.1\noptions ndots:0\n` : resolvConf(p.net.topo, pod.namespace);
+      return pod.hostNetwork ? `nameserver ${p.net.topo.workstationIP}\noptions ndots:0\n` : resolvConf(p.net.topo, pod.namespace);
     case '/etc/hosts':
       return pod.hostNetwork ? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${pod.node.internalIP}\t${pod.node.name}\n` : hostsFile(pod);
     case '/etc/hostname':
@@ -410,9 +410,10 @@ function ifconfig(p: Proc): number {
   const pod = p.pod;
   const ip = pod.hostNetwork ? pod.node.internalIP : pod.ip;
   const mac = macFor(ip).toUpperCase();
-  const mask = pod.hostNetwork ? '255.255.0.0' : '255.255.255.255';
-  const bcast = pod.hostNetwork ? '172.18.255.255' : '0.0.0.0';
-  const mtu = pod.hostNetwork ? 1500 : 1450;
+  const nodeNet = p.net.topo.nodeNet;
+  const mask = pod.hostNetwork ? nodeNet.netmask : '255.255.255.255';
+  const bcast = pod.hostNetwork ? nodeNet.broadcast : '0.0.0.0';
+  const mtu = pod.hostNetwork ? 1500 : p.net.topo.cni.mtu;
   p.out.write(
     1,
     `eth0      Link encap:Ethernet  HWaddr ${mac}  \n` +
@@ -440,18 +441,23 @@ function ip(p: Proc): number {
   const pod = p.pod;
   const addr = pod.hostNetwork ? pod.node.internalIP : pod.ip;
   if ('address'.startsWith(sub) && sub) {
-    const prefix = pod.hostNetwork ? 16 : 24;
-    const brd = pod.hostNetwork ? '172.18.255.255' : addr.replace(/\.\d+$/, '.255');
+    const nodeNet = p.net.topo.nodeNet;
+    // calico gives a pod a /32 (its routes point at a link-local gateway); kindnet an address in the node's /24.
+    const calico = p.net.topo.cni.plugin === 'calico';
+    const prefix = pod.hostNetwork ? nodeNet.prefix : calico ? 32 : 24;
+    const brd = pod.hostNetwork ? nodeNet.broadcast : addr.replace(/\.\d+$/, '.255');
+    const tunnel = pod.hostNetwork && pod.node.tunnelIP ? tunnelLink(p, pod.node.tunnelIP) : '';
     p.out.write(
       1,
       `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN qlen 1000\n` +
         `    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n` +
         `    inet 127.0.0.1/8 scope host lo\n` +
         `       valid_lft forever preferred_lft forever\n` +
-        `2: eth0@if${5 + (Number(addr.split('.')[3]) % 50)}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu ${pod.hostNetwork ? 1500 : 1450} qdisc noqueue state UP \n` +
+        `2: eth0@if${5 + (Number(addr.split('.')[3]) % 50)}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu ${pod.hostNetwork ? 1500 : p.net.topo.cni.mtu} qdisc noqueue state UP \n` +
         `    link/ether ${macFor(addr)} brd ff:ff:ff:ff:ff:ff\n` +
-        `    inet ${addr}/${prefix} brd ${brd} scope global eth0\n` +
-        `       valid_lft forever preferred_lft forever\n`,
+        (prefix === 32 ? `    inet ${addr}/32 scope global eth0\n` : `    inet ${addr}/${prefix} brd ${brd} scope global eth0\n`) +
+        `       valid_lft forever preferred_lft forever\n` +
+        tunnel,
     );
     return 0;
   }
@@ -460,7 +466,8 @@ function ip(p: Proc): number {
       p.out.write(1, nodeRoutes(p));
       return 0;
     }
-    const gw = pod.node.gateway;
+    // A calico pod's only next hop is the link-local 169.254.1.1 that the host's cali* veth answers by proxy ARP.
+    const gw = p.net.topo.cni.plugin === 'calico' ? '169.254.1.1' : pod.node.gateway;
     p.out.write(1, `default via ${gw} dev eth0 \n${gw} dev eth0 scope link \n`);
     return 0;
   }
@@ -469,23 +476,57 @@ function ip(p: Proc): number {
 }
 
 /**
- * A node's main routing table as kindnet programs it: every other node's podCIDR via that node's InternalIP,
- * a host route per local pod through its veth (the ptp plugin), the node network on eth0. In the kernel's
- * order (by destination).
+ * A node's main routing table as its CNI programs it, in the kernel's order (by destination). kindnet: every
+ * other node's podCIDR via that node's InternalIP, a host route per local pod through its veth (the ptp plugin).
+ * calico (BIRD): a blackhole for each of the node's own IPAM blocks, the other nodes' blocks through the tunnel
+ * device (tunl0 for IPIP, vxlan.calico for VXLAN), a link route per local pod through its cali* veth. Then the
+ * node network on eth0.
  */
 function nodeRoutes(p: Proc): string {
   const topo = p.net.topo;
   const node = p.pod.node;
   const routes: { dst: string; text: string }[] = [];
-  for (const n of topo.nodes) if (n !== node) routes.push({ dst: n.podCIDR, text: `${n.podCIDR} via ${n.internalIP} dev eth0` });
+  const calico = topo.cni.plugin === 'calico';
+  const tunnel = topo.cni.encapsulation === 'IPIP' ? 'tunl0' : 'vxlan.calico';
+  for (const n of topo.nodes) {
+    if (!calico) {
+      if (n !== node) routes.push({ dst: n.podCIDR, text: `${n.podCIDR} via ${n.internalIP} dev eth0` });
+      continue;
+    }
+    for (const b of n.podNets) {
+      if (n === node) routes.push({ dst: b, text: `blackhole ${b} proto bird` });
+      else routes.push({ dst: b, text: tunnel === 'tunl0' ? `${b} via ${n.internalIP} dev tunl0 proto bird onlink` : `${b} via ${n.tunnelIP ?? n.internalIP} dev vxlan.calico onlink` });
+    }
+  }
   for (const [, pod] of topo.podsThin()) {
     const ip = pod.status?.podIP;
     if (pod.spec?.nodeName !== node.name || pod.spec?.hostNetwork || !ip) continue;
-    routes.push({ dst: ip, text: `${ip} dev veth${macFor(ip).replace(/:/g, '').slice(4)} scope host` });
+    const hex = macFor(ip).replace(/:/g, '');
+    routes.push({ dst: ip, text: calico ? `${ip} dev cali${hex.slice(1)} scope link` : `${ip} dev veth${hex.slice(4)} scope host` });
   }
   const key = (cidr: string) => cidr.split('/')[0].split('.').reduce((n, o) => n * 256 + Number(o), 0);
   routes.sort((a, b) => key(a.dst) - key(b.dst));
-  return `default via 172.18.0.1 dev eth0\n${routes.map((r) => `${r.text}\n`).join('')}172.18.0.0/16 dev eth0 proto kernel scope link src ${node.internalIP}\n`;
+  const net = topo.nodeNet;
+  return `default via ${topo.workstationIP} dev eth0\n${routes.map((r) => `${r.text}\n`).join('')}${net.network}/${net.prefix} dev eth0 proto kernel scope link src ${node.internalIP}\n`;
+}
+
+/** A calico node's tunnel interface as `ip addr` lists it (tunl0 for IPIP, vxlan.calico for VXLAN). */
+function tunnelLink(p: Proc, tunnelIP: string): string {
+  const cni = p.net.topo.cni;
+  if (cni.encapsulation === 'IPIP') {
+    return (
+      `3: tunl0@NONE: <NOARP,UP,LOWER_UP> mtu ${cni.mtu} qdisc noqueue state UNKNOWN qlen 1000\n` +
+      `    link/ipip 0.0.0.0 brd 0.0.0.0\n` +
+      `    inet ${tunnelIP}/32 scope global tunl0\n` +
+      `       valid_lft forever preferred_lft forever\n`
+    );
+  }
+  return (
+    `3: vxlan.calico: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${cni.mtu} qdisc noqueue state UNKNOWN qlen 1000\n` +
+    `    link/ether ${macFor(tunnelIP)} brd ff:ff:ff:ff:ff:ff\n` +
+    `    inet ${tunnelIP}/32 scope global vxlan.calico\n` +
+    `       valid_lft forever preferred_lft forever\n`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -507,9 +548,10 @@ function nslookup(p: Proc): number {
   const a = r.answer;
   const { repo, tag } = parseImageRef(p.imageRef);
   const old = repo === 'busybox' && /^1\.(2[0-8]|1\d)/.test(tag);
-  const server = p.pod.hostNetwork ? '172.18.0.1' : CLUSTER_DNS_IP;
+  const dnsIP = p.net.topo.dnsIP;
+  const server = p.pod.hostNetwork ? p.net.topo.workstationIP : dnsIP;
   if (old) {
-    let s = `Server:    ${server}\nAddress 1: ${server}${server === CLUSTER_DNS_IP ? ' kube-dns.kube-system.svc.cluster.local' : ''}\n\n`;
+    let s = `Server:    ${server}\nAddress 1: ${server}${server === dnsIP ? ` kube-dns.kube-system.svc.${p.net.topo.clusterDomain}` : ''}\n\n`;
     if (a.kind === 'nxdomain') {
       p.out.write(1, s);
       p.out.write(2, `nslookup: can't resolve '${name}'\n`);
@@ -523,7 +565,7 @@ function nslookup(p: Proc): number {
   const bind = isBindNslookup(p);
   if (a.kind === 'nxdomain' && a.noServer) {
     spend(p.session, 15000);
-    p.out.write(1, bind ? ';; communications error to 10.96.0.10#53: timed out\n;; no servers could be reached\n\n' : ';; connection timed out; no servers could be reached\n\n');
+    p.out.write(1, bind ? `;; communications error to ${dnsIP}#53: timed out\n;; no servers could be reached\n\n` : ';; connection timed out; no servers could be reached\n\n');
     return 1;
   }
   let s = `Server:\t\t${server}\nAddress:\t${server}${bind ? '#53' : ':53'}\n\n`;
@@ -539,7 +581,7 @@ function nslookup(p: Proc): number {
 
 function reverseName(p: Proc, ip: string, fqdn: string): string {
   const pod = p.net.topo.podByIP.get(ip);
-  if (pod && !fqdn.includes('.svc.')) return `${ip.replace(/\./g, '-')}.${pod.namespace}.pod.cluster.local`;
+  if (pod && !fqdn.includes('.svc.')) return `${ip.replace(/\./g, '-')}.${pod.namespace}.pod.${p.net.topo.clusterDomain}`;
   return fqdn;
 }
 

@@ -18,12 +18,22 @@ clusters/NAME/ beside the default one), adds the cluster, user and context "kind
 (--kubeconfig, else $KUBECONFIG, else kubesim's own file beside the state) and makes that context current, as
 kind does; 'cluster delete --name NAME' removes them again.
 
+ --config FILE reads a cluster config (kind: Cluster, apiVersion: kubesim.dev/v1alpha1): its nodes, pod and
+service subnets, per-node podCIDR size, NodePort range, cluster domain, load-balancer pool, kube-proxy mode
+(iptables, ipvs or nftables), CNI (kindnet, or calico-like /26 blocks and a tunnel), container runtime and seed.
+The state keeps it, so every later command routes, allocates and prints by it. --name and --seed given on the
+command line win over the file's; --workers cannot be combined with it.
+
 Examples:
   # A new cluster whose names, IPs and load-balancing choices repeat exactly for the same commands
   kubesim cluster create --seed 42
 
   # A cluster without a load-balancer provider: LoadBalancer services stay <pending>
   kubesim cluster create --no-load-balancer
+
+  # A cluster shaped by a config file: node names and IPs, subnets, kube-proxy mode, CNI, runtime
+  # (schema: docs/cluster-config.md; examples: manifests/clusters/)
+  kubesim cluster create --config manifests/clusters/k8s-lab.yaml
 
   # Show where the control plane and CoreDNS run
   kubesim cluster info
@@ -33,6 +43,7 @@ Examples:
 
 Usage:
   kubesim cluster create [--name NAME] [--kubeconfig FILE] [--seed N] [--workers N] [--no-load-balancer] [--workstation-reaches-pods]
+  kubesim cluster create --config FILE [--name NAME] [--kubeconfig FILE] [--seed N] [--no-load-balancer] [--workstation-reaches-pods]
   kubesim cluster delete [--name NAME] [--kubeconfig FILE]
   kubesim cluster info
 `;
@@ -42,6 +53,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   cmd
     .option('--name <name>', 'cluster name', 'kind')
     .option('--seed <n>', 'seed of the random source')
+    .option('--config <file>', 'a cluster config file (kind: Cluster, apiVersion: kubesim.dev/v1alpha1)')
     .option('--workers <n>', 'number of worker nodes', '3')
     .option('--no-load-balancer', 'no load-balancer provider')
     .option('--workstation-reaches-pods', 'route pod IPs from the workstation, as kind on Linux does');
@@ -49,12 +61,28 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const opts = cmd.opts();
   const [action, ...rest] = cmd.args;
   if (rest.length) throw new CommandError(`unexpected arguments: ${rest.join(' ')}`, { usageOf: 'cluster' });
+  // A config file is read (and refused) before anything is touched; its name names the cluster unless --name does.
+  let shape: import('../cluster/cluster-config.js').ParsedClusterConfig | undefined;
+  if (opts.config !== undefined) {
+    if (action !== 'create') throw new CommandError('--config applies to cluster create only', { usageOf: 'cluster' });
+    if (cmd.getOptionValueSource('workers') === 'cli') throw new CommandError('--workers cannot be used with --config: the config file lists the nodes', { usageOf: 'cluster' });
+    const cc = await import('../cluster/cluster-config.js');
+    try {
+      shape = await cc.readClusterConfig(opts.config, { name: opts.name, seed: 1, loadBalancer: opts.loadBalancer !== false });
+    } catch (e) {
+      if (e instanceof cc.ClusterConfigError) throw new CommandError(e.message);
+      throw e;
+    }
+    if (shape.named && cmd.getOptionValueSource('name') !== 'cli') opts.name = shape.config.name;
+    if (opts.loadBalancer === false) shape.config.loadBalancerPool = null;
+  }
   // create and delete name their cluster (kind's way); info works on the current context's.
   const named = action === 'create' || action === 'delete' ? await namedCluster(opts, io) : undefined;
   const path = named?.statePath ?? resolveStatePath(opts.state, io.env);
   switch (action) {
     case 'create': {
-      const seedText = opts.seed ?? (io.env.KUBESIM_SEED || '1');
+      // --seed, else the config file's seed, else $KUBESIM_SEED, else 1.
+      const seedText = opts.seed ?? (shape?.seeded ? String(shape.config.seed) : undefined) ?? (io.env.KUBESIM_SEED || '1');
       const seed = parseSeed(seedText);
       if (seed === undefined) {
         if (opts.seed === undefined) throw seedEnvError(seedText);
@@ -67,7 +95,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         if (readState(path)) {
           throw new CommandError(`a cluster already exists in "${path}"; remove it first with 'kubesim cluster delete'`);
         }
-        const s = createCluster({ name: opts.name, seed, now: clock.now(), loadBalancer: opts.loadBalancer !== false, workers });
+        const s = createCluster({ name: opts.name, seed, now: clock.now(), loadBalancer: opts.loadBalancer !== false, workers, shape: shape?.config });
         if (opts.workstationReachesPods) s.cluster.workstationReachesPods = true;
         writeStateAtomic(path, s, clock.now().getTime());
         return s;
@@ -76,6 +104,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const workerCount = state.cluster.nodes.length - 1;
       io.stdout.write(
         `Cluster "${state.cluster.name}" created (seed ${seed}): 1 control-plane node, ${workerCount} worker${workerCount === 1 ? '' : 's'}` +
+          (shape ? `, kube-proxy ${state.cluster.kubeProxyMode ?? 'iptables'}, CNI ${state.cluster.cni?.plugin ?? 'kindnet'}, runtime ${state.cluster.containerRuntime ?? 'containerd'}` : '') +
           `${state.cluster.loadBalancerPool ? ', load-balancer pool ' + state.cluster.loadBalancerPool.first + '-' + state.cluster.loadBalancerPool.last.split('.').pop() : ', no load-balancer'}.\n` +
           `State file: ${path}\n` +
           (context ? `Set kubectl context to "${context}"\n` : ''),

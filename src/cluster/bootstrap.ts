@@ -12,6 +12,8 @@ import { reconcile } from './controllers.js';
 import { namespaceObject } from './namespaces.js';
 import { installControlPlane, installNodeDaemons } from './kube-system.js';
 import { leaseObject, nodeObject } from './nodes.js';
+import { nodeBlocks } from './calico-ipam.js';
+import { clusterDNSIP, isCalico, kubernetesServiceIP } from './shape.js';
 
 export interface ClusterOptions {
   name: string;
@@ -20,6 +22,8 @@ export interface ClusterOptions {
   /** Whether a load-balancer provider hands out EXTERNAL-IPs (like cloud-provider-kind). */
   loadBalancer: boolean;
   workers?: number;
+  /** A shaped cluster (from a config file, src/cluster/cluster-config.ts); name and seed above win. */
+  shape?: Omit<ClusterConfig, 'created'>;
 }
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
@@ -44,6 +48,12 @@ export function clusterConfig(opts: ClusterOptions): ClusterConfig {
     nodes,
     kubernetesVersion: 'v1.32.2',
   };
+}
+
+/** A config file's cluster, its keys in the default's order (a default.yaml cluster saves byte for byte alike). */
+function shapedConfig(opts: ClusterOptions, shape: Omit<ClusterConfig, 'created'>): ClusterConfig {
+  const { name: _name, seed: _seed, ...rest } = shape;
+  return { name: opts.name, seed: opts.seed, created: rfc3339(opts.now), ...rest };
 }
 
 function stamp(obj: KubeObject, ctx: Ctx): KubeObject {
@@ -119,7 +129,7 @@ function coreDNSDeployment(): KubeObject {
 export function createCluster(opts: ClusterOptions): ClusterState {
   const random = Random.fromSeed(opts.seed);
   const ctx: Ctx = { clock: fixedClock(opts.now), random };
-  const cluster = clusterConfig(opts);
+  const cluster: ClusterConfig = opts.shape ? shapedConfig(opts, opts.shape) : clusterConfig(opts);
   const state: ClusterState = {
     kind: STATE_KIND,
     schemaVersion: SCHEMA_VERSION,
@@ -136,10 +146,12 @@ export function createCluster(opts: ClusterOptions): ClusterState {
   const addNode = (n: ClusterConfig['nodes'][number]) => {
     putObject(state, 'nodes', stamp(nodeObject(cluster, n, opts.now), ctx));
     putObject(state, 'leases', stamp(leaseObject(n, opts.now), ctx));
+    // calico-node claims the node's first IPAM block when the node joins (its tunnel address comes from it).
+    if (isCalico(cluster)) nodeBlocks(state, n.name);
   };
   addNode(cluster.nodes[0]);
   const apiserver = cluster.nodes[0].internalIP;
-  putObject(state, 'services', stamp(systemService('kubernetes', 'default', '10.96.0.1', { component: 'apiserver', provider: 'kubernetes' }, undefined, [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }]), ctx));
+  putObject(state, 'services', stamp(systemService('kubernetes', 'default', kubernetesServiceIP(cluster), { component: 'apiserver', provider: 'kubernetes' }, undefined, [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }]), ctx));
   putObject(state, 'endpoints', stamp({
     apiVersion: 'v1',
     kind: 'Endpoints',
@@ -158,7 +170,7 @@ export function createCluster(opts: ClusterOptions): ClusterState {
     state,
     'services',
     stamp(
-      systemService('kube-dns', 'kube-system', '10.96.0.10', { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }, { 'k8s-app': 'kube-dns' }, [
+      systemService('kube-dns', 'kube-system', clusterDNSIP(cluster), { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }, { 'k8s-app': 'kube-dns' }, [
         { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
         { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
         { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },

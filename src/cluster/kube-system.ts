@@ -17,6 +17,7 @@ import type { Ctx } from './context.js';
 import { reconcile } from './controllers.js';
 import { canonicalJSON } from './hash.js';
 import { namespaceObject } from './namespaces.js';
+import { cniOf, isCalico, proxyMode } from './shape.js';
 
 export const ETCD_IMAGE = 'registry.k8s.io/etcd:3.5.16-0';
 export const KINDNETD_IMAGE = 'docker.io/kindest/kindnetd:v20241108-5c6d2daf';
@@ -135,7 +136,7 @@ function staticPods(cluster: ClusterConfig): StaticPod[] {
         '--requestheader-username-headers=X-Remote-User',
         `--runtime-config=`,
         '--secure-port=6443',
-        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        `--service-account-issuer=https://kubernetes.default.svc.${cluster.clusterDomain}`,
         '--service-account-key-file=/etc/kubernetes/pki/sa.pub',
         '--service-account-signing-key-file=/etc/kubernetes/pki/sa.key',
         `--service-cluster-ip-range=${cluster.serviceCIDR}`,
@@ -162,6 +163,7 @@ function staticPods(cluster: ClusterConfig): StaticPod[] {
         '--cluster-signing-cert-file=/etc/kubernetes/pki/ca.crt',
         '--cluster-signing-key-file=/etc/kubernetes/pki/ca.key',
         '--controllers=*,bootstrapsigner,tokencleaner',
+        ...(cluster.nodeCIDRMaskSize !== undefined ? [`--node-cidr-mask-size=${cluster.nodeCIDRMaskSize}`] : []),
         '--enable-hostpath-provisioner=true',
         '--kubeconfig=/etc/kubernetes/controller-manager.conf',
         '--leader-elect=true',
@@ -349,6 +351,65 @@ function kindnetDaemonSet(cluster: ClusterConfig): KubeObject {
   };
 }
 
+export const CALICO_NODE_IMAGE = 'docker.io/calico/node:v3.28.2';
+
+/** A calico-like CNI's node agent (it claims the node's IPAM blocks and programs the tunnel and the routes). */
+function calicoNodeDaemonSet(cluster: ClusterConfig): KubeObject {
+  const labels = { 'k8s-app': 'calico-node' };
+  const cni = cniOf(cluster);
+  const vxlan = cni.encapsulation !== 'IPIP';
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'calico-node', namespace: 'kube-system', labels },
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [
+            {
+              env: [
+                { name: 'DATASTORE_TYPE', value: 'kubernetes' },
+                { name: 'CALICO_NETWORKING_BACKEND', value: vxlan ? 'vxlan' : 'bird' },
+                { name: 'CALICO_IPV4POOL_CIDR', value: cluster.clusterCIDR },
+                { name: 'CALICO_IPV4POOL_BLOCK_SIZE', value: String(cni.blockSize ?? 26) },
+                { name: 'CALICO_IPV4POOL_IPIP', value: vxlan ? 'Never' : 'Always' },
+                { name: 'CALICO_IPV4POOL_VXLAN', value: vxlan ? 'Always' : 'Never' },
+                { name: 'FELIX_IPINIPMTU', value: String(cni.mtu) },
+                { name: 'FELIX_VXLANMTU', value: String(cni.mtu) },
+                { name: 'NODENAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } },
+              ],
+              image: CALICO_NODE_IMAGE,
+              imagePullPolicy: 'IfNotPresent',
+              name: 'calico-node',
+              resources: { requests: { cpu: '250m' } },
+              securityContext: { privileged: true },
+              volumeMounts: [
+                { mountPath: '/lib/modules', name: 'lib-modules', readOnly: true },
+                { mountPath: '/run/xtables.lock', name: 'xtables-lock' },
+                { mountPath: '/var/run/calico', name: 'var-run-calico' },
+              ],
+            },
+          ],
+          hostNetwork: true,
+          nodeSelector: { 'kubernetes.io/os': 'linux' },
+          priorityClassName: 'system-node-critical',
+          serviceAccountName: 'calico-node',
+          tolerations: [{ effect: 'NoSchedule', operator: 'Exists' }, { key: 'CriticalAddonsOnly', operator: 'Exists' }, { effect: 'NoExecute', operator: 'Exists' }],
+          volumes: [hostPath('lib-modules', '/lib/modules', ''), hostPath('xtables-lock', '/run/xtables.lock', 'FileOrCreate'), hostPath('var-run-calico', '/var/run/calico', '')],
+        },
+      },
+      updateStrategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: 'RollingUpdate' },
+    },
+  };
+}
+
+/** The CNI's DaemonSet name (kindnet, or calico-node). */
+function cniDaemonName(cluster: ClusterConfig): string {
+  return isCalico(cluster) ? 'calico-node' : 'kindnet';
+}
+
 function localPathProvisioner(): KubeObject {
   const labels = { app: 'local-path-provisioner' };
   return {
@@ -401,7 +462,7 @@ function kubeProxyConfig(cluster: ClusterConfig): Record<string, string> {
       '  maxPerCore: 0',
       'kind: KubeProxyConfiguration',
       'metricsBindAddress: ""',
-      'mode: iptables',
+      `mode: ${proxyMode(cluster)}`,
       '',
     ].join('\n'),
     'kubeconfig.conf': [
@@ -449,7 +510,7 @@ function preloadedImages(cluster: ClusterConfig): string[] {
     `registry.k8s.io/kube-controller-manager:${v}`,
     `registry.k8s.io/kube-scheduler:${v}`,
     `registry.k8s.io/kube-proxy:${v}`,
-    KINDNETD_IMAGE,
+    isCalico(cluster) ? CALICO_NODE_IMAGE : KINDNETD_IMAGE,
     LOCAL_PATH_PROVISIONER_IMAGE,
     LOCAL_PATH_HELPER_IMAGE,
   ];
@@ -489,7 +550,7 @@ export function installControlPlane(state: ClusterState, now: Date, base: Ctx): 
   const cp = getObject(state, 'nodes', undefined, cluster.nodes[0].name)!;
   preload(state, cp.metadata.name);
   for (const p of staticPods(cluster)) putObject(state, 'pods', mirrorPod(cluster, cp, p, now));
-  for (const name of ['coredns', 'kindnet', 'kube-proxy']) {
+  for (const name of ['coredns', cniDaemonName(cluster), 'kube-proxy']) {
     if (!getObject(state, 'serviceaccounts', 'kube-system', name)) {
       putObject(state, 'serviceaccounts', stampSeeded(state, now, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'kube-system' } }, `serviceaccount/kube-system/${name}`));
     }
@@ -504,10 +565,11 @@ export function installControlPlane(state: ClusterState, now: Date, base: Ctx): 
   reconcile(state, seededCtx(state, base, 'reconcile/control-plane'));
 }
 
-/** What runs on every node once all have joined: the kube-proxy and kindnet DaemonSets' pods. */
+/** What runs on every node once all have joined: the kube-proxy and CNI (kindnet or calico-node) DaemonSets' pods. */
 export function installNodeDaemons(state: ClusterState, base: Ctx): void {
   for (const n of state.cluster.nodes.slice(1)) preload(state, n.name);
   createObject(state, seededCtx(state, base, 'daemonset/kube-proxy'), kubeProxyDaemonSet(state.cluster), { namespace: 'kube-system', reconcile: false });
-  createObject(state, seededCtx(state, base, 'daemonset/kindnet'), kindnetDaemonSet(state.cluster), { namespace: 'kube-system', reconcile: false });
+  const cni = cniDaemonName(state.cluster);
+  createObject(state, seededCtx(state, base, `daemonset/${cni}`), isCalico(state.cluster) ? calicoNodeDaemonSet(state.cluster) : kindnetDaemonSet(state.cluster), { namespace: 'kube-system', reconcile: false });
   reconcile(state, seededCtx(state, base, 'reconcile/daemons'));
 }

@@ -16,6 +16,7 @@ import { findSeries, recordEvent, syncSeries } from './events.js';
 import { ensureImage, IMAGE_WAITING_REASONS, imageID, normalizeImage, refreshImageBackOff } from './image-pulls.js';
 import { sortKeys, type PodInformer, type Round } from './informer.js';
 import { allocatePodIP, nodeConfig, nodeGatewayIP } from './pods.js';
+import { containerIDPrefix, runtimeImageID, runtimeImageName } from './shape.js';
 import { killedExitCode, probePlan, syncProbeEvents, type ProbePlan, type ProbeVerdict } from './probes.js';
 
 type PodObj = Pod & KubeObject;
@@ -200,9 +201,9 @@ function createContainer(state: ClusterState, ctx: Ctx, pod: PodObj, c: Containe
   }
   return {
     name: c.name,
-    image: normalizeImage(c.image ?? ''),
-    imageID: imageID(c.image ?? ''),
-    containerID: `containerd://${ctx.random.hex(64)}`,
+    image: runtimeImageName(state.cluster, normalizeImage(c.image ?? '')),
+    imageID: runtimeImageID(state.cluster, imageID(c.image ?? '')),
+    containerID: `${containerIDPrefix(state.cluster)}${ctx.random.hex(64)}`,
     ready: false,
     restartCount: 0,
     started: false,
@@ -231,7 +232,10 @@ function sandboxFailed(state: ClusterState, ctx: Ctx, pod: PodObj, node: NodeCon
   recordEvent(state, ctx, pod, {
     type: 'Warning',
     reason: 'FailedCreatePodSandBox',
-    message: `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandbox}": plugin type="ptp" failed (add): failed to allocate for range 0: no IP addresses available in range set: ${range}`,
+    message:
+      state.cluster.cni?.plugin === 'calico'
+        ? `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandbox}": plugin type="calico" failed (add): failed to request 1 IPv4 addresses. IPAM allocated only 0`
+        : `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandbox}": plugin type="ptp" failed (add): failed to allocate for range 0: no IP addresses available in range set: ${range}`,
     component: 'kubelet',
     host: pod.spec?.nodeName,
   });

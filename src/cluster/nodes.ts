@@ -3,6 +3,7 @@
 import type { KubeObject } from '../api/types.js';
 import type { ClusterConfig, NodeConfig } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
+import { criSocket, kernelVersionOf, osImageOf, providerID, runtimeVersion } from './shape.js';
 import type { Strategy } from './strategies.js';
 
 export const nodeStrategy: Strategy = {
@@ -22,7 +23,10 @@ export function nodeObject(cluster: ClusterConfig, node: NodeConfig, created: Da
     labels['node-role.kubernetes.io/control-plane'] = '';
     labels['node.kubernetes.io/exclude-from-external-load-balancers'] = '';
   }
-  const resources = { cpu: '8', 'ephemeral-storage': '102626232Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '16338780Ki', pods: '110' };
+  Object.assign(labels, node.labels ?? {});
+  const resources = { cpu: '8', 'ephemeral-storage': '102626232Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '16338780Ki', pods: '110', ...(node.allocatable ?? {}) };
+  const taints = node.taints ?? (node.role === 'control-plane' ? [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane' }] : []);
+  const provider = providerID(cluster, node.name);
   const condition = (type: string, status: string, reason: string, message: string) => ({
     lastHeartbeatTime: ts,
     lastTransitionTime: ts,
@@ -38,7 +42,7 @@ export function nodeObject(cluster: ClusterConfig, node: NodeConfig, created: Da
       name: node.name,
       labels,
       annotations: {
-        'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///run/containerd/containerd.sock',
+        'kubeadm.alpha.kubernetes.io/cri-socket': criSocket(cluster),
         'node.alpha.kubernetes.io/ttl': '0',
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
       },
@@ -47,8 +51,8 @@ export function nodeObject(cluster: ClusterConfig, node: NodeConfig, created: Da
     spec: {
       podCIDR: node.podCIDR,
       podCIDRs: [node.podCIDR],
-      providerID: `kind://docker/${cluster.name}/${node.name}`,
-      ...(node.role === 'control-plane' ? { taints: [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane' }] } : {}),
+      ...(provider ? { providerID: provider } : {}),
+      ...(taints.length ? { taints: taints.map((t) => ({ effect: t.effect, key: t.key, ...(t.value ? { value: t.value } : {}) })) } : {}),
     },
     status: {
       addresses: [
@@ -68,13 +72,13 @@ export function nodeObject(cluster: ClusterConfig, node: NodeConfig, created: Da
       nodeInfo: {
         architecture: 'amd64',
         bootID: '',
-        containerRuntimeVersion: 'containerd://1.7.24',
-        kernelVersion: '6.8.0-45-generic',
+        containerRuntimeVersion: runtimeVersion(cluster),
+        kernelVersion: kernelVersionOf(cluster),
         kubeProxyVersion: cluster.kubernetesVersion,
         kubeletVersion: cluster.kubernetesVersion,
         machineID: '',
         operatingSystem: 'linux',
-        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        osImage: osImageOf(cluster),
         systemUUID: '',
       },
     },

@@ -4,6 +4,7 @@ import type { Container, KubeObject, Pod } from '../api/types.js';
 import { validateObject } from '../api/validation.js';
 import type { ClusterState, NodeConfig } from '../store/state.js';
 import { addToIPv4, ipv4ToInt, intToIPv4 } from '../util/ip.js';
+import { allocateCalicoIP } from './calico-ipam.js';
 import type { Ctx } from './context.js';
 import type { PodInformer } from './informer.js';
 import type { Strategy } from './strategies.js';
@@ -141,6 +142,10 @@ export function nodeConfig(state: ClusterState, name: string): NodeConfig | unde
 export function allocatePodIP(state: ClusterState, nodeName: string, pods: PodInformer): string | undefined {
   const node = nodeConfig(state, nodeName);
   if (!node) return undefined;
+  if (state.cluster.cni?.plugin === 'calico') {
+    pods.sync();
+    return allocateCalicoIP(state, nodeName, pods);
+  }
   const [base, bitsText] = node.podCIDR.split('/');
   const size = 2 ** (32 - Number(bitsText));
   pods.sync();
@@ -157,9 +162,13 @@ export function allocatePodIP(state: ClusterState, nodeName: string, pods: PodIn
   return undefined;
 }
 
-/** 10.244.N.1: the node's address on its pod network (what a pod sees when its own node connects). */
+/**
+ * 10.244.N.1: the node's address on its pod network (what a pod sees when its own node connects). A calico
+ * node's pods hang off address-less veths, so they see the node's own address.
+ */
 export function nodeGatewayIP(state: ClusterState, nodeName: string): string | undefined {
   const node = nodeConfig(state, nodeName);
   if (!node) return undefined;
+  if (state.cluster.cni?.plugin === 'calico') return node.internalIP;
   return intToIPv4(ipv4ToInt(node.podCIDR.split('/')[0]) + 1);
 }

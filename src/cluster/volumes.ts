@@ -56,13 +56,13 @@ function makeCACert(clusterName: string): string {
 }
 
 /** The projected service account token: shaped like the JWT the kubelet writes, stable per pod. */
-function serviceAccountToken(pod: PodObj): string {
+function serviceAccountToken(pod: PodObj, clusterDomain: string): string {
   const b64url = (s: string) => Buffer.from(s).toString('base64url');
   const header = b64url(JSON.stringify({ alg: 'RS256', kid: createHash('sha256').update('kid').digest('hex').slice(0, 43) }));
   const payload = b64url(
     JSON.stringify({
-      aud: ['https://kubernetes.default.svc.cluster.local'],
-      iss: 'https://kubernetes.default.svc.cluster.local',
+      aud: [`https://kubernetes.default.svc.${clusterDomain}`],
+      iss: `https://kubernetes.default.svc.${clusterDomain}`,
       'kubernetes.io': { namespace: pod.metadata.namespace, pod: { name: pod.metadata.name, uid: pod.metadata.uid }, serviceaccount: { name: pod.spec?.serviceAccountName ?? 'default' } },
       sub: `system:serviceaccount:${pod.metadata.namespace}:${pod.spec?.serviceAccountName ?? 'default'}`,
     }),
@@ -161,7 +161,7 @@ export function volumeContents(state: ClusterState, pod: PodObj, volume: Obj, wi
       if (s.configMap) err = keyedContents(state, pod, 'configmap', String(asObj(s.configMap).name ?? ''), asObj(s.configMap), mode, files);
       else if (s.secret) err = keyedContents(state, pod, 'secret', String(asObj(s.secret).name ?? ''), asObj(s.secret), mode, files);
       else if (s.downwardAPI) err = downwardContents(state, pod, asObj(s.downwardAPI), mode, files);
-      else if (s.serviceAccountToken && withToken) files.set(String(asObj(s.serviceAccountToken).path ?? 'token'), { content: serviceAccountToken(pod), mode });
+      else if (s.serviceAccountToken && withToken) files.set(String(asObj(s.serviceAccountToken).path ?? 'token'), { content: serviceAccountToken(pod, state.cluster.clusterDomain), mode });
       if (err) errors.push(err);
     }
     // The projected plugin aggregates its sources' errors (one alone prints bare, several as a list).

@@ -3,6 +3,7 @@
 import { isIPv4 } from '../util/ip.js';
 import { readyBackends, type PodHost, type Topology } from './topology.js';
 
+/** kube-dns's ClusterIP in the default cluster (a shaped cluster's is Topology.dnsIP). */
 export const CLUSTER_DNS_IP = '10.96.0.10';
 
 /** Who is asking: a pod (ClusterFirst resolver), a node (host resolver) or the workstation. */
@@ -20,7 +21,7 @@ export function searchList(topo: Topology, namespace: string): string[] {
 
 /** The pod's /etc/resolv.conf, as containerd writes it. */
 export function resolvConf(topo: Topology, namespace: string): string {
-  return `search ${searchList(topo, namespace).join(' ')}\nnameserver ${CLUSTER_DNS_IP}\noptions ndots:5\n`;
+  return `search ${searchList(topo, namespace).join(' ')}\nnameserver ${topo.dnsIP}\noptions ndots:5\n`;
 }
 
 /** The kubelet-managed /etc/hosts of a pod. */

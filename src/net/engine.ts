@@ -4,6 +4,7 @@
 import type { HttpRequest, HttpResponse } from '../apps/servers.js';
 import { answer } from '../apps/servers.js';
 import type { Ctx } from '../cluster/context.js';
+import { tunnelInterface } from '../cluster/shape.js';
 import type { ClusterState } from '../store/state.js';
 import { inCIDR } from '../util/ip.js';
 import { resolve as dnsResolve, type DnsAnswer, type Resolver } from './dns.js';
@@ -124,12 +125,12 @@ export function resolveName(net: Net, client: Client, name: string): { answer: D
   hop(net, trace, 'resolve', () => {
     const answer = a;
     if (answer.kind === 'nxdomain') {
-      if (answer.dropped) return `${name}: the query to kube-dns 10.96.0.10:53/UDP went unanswered: ${answer.dropped.join('; ')}`;
-      if (answer.noServer) return `${name}: the query to kube-dns 10.96.0.10:53 went unanswered: the kube-dns Service has no ready CoreDNS endpoint`;
+      if (answer.dropped) return `${name}: the query to kube-dns ${net.topo.dnsIP}:53/UDP went unanswered: ${answer.dropped.join('; ')}`;
+      if (answer.noServer) return `${name}: the query to kube-dns ${net.topo.dnsIP}:53 went unanswered: the kube-dns Service has no ready CoreDNS endpoint`;
       if (client.kind === 'workstation') return `${name}: the workstation's resolver knows no cluster names (NXDOMAIN)`;
       return `${name}: no such name (tried ${answer.tried.join(', ')})`;
     }
-    const via = answer.via === 'cluster-dns' ? `cluster DNS 10.96.0.10${answer.cname ? `, CNAME ${answer.cname}` : ''}` : answer.via === 'hosts' ? '/etc/hosts' : 'host resolver';
+    const via = answer.via === 'cluster-dns' ? `cluster DNS ${net.topo.dnsIP}${answer.cname ? `, CNAME ${answer.cname}` : ''}` : answer.via === 'hosts' ? '/etc/hosts' : 'host resolver';
     return `${name} -> ${answer.fqdn} -> ${answer.addresses.join(', ')} (${via})`;
   });
   return { answer: a, trace };
@@ -153,8 +154,16 @@ function initialSource(net: Net, c: Client): string {
   return net.topo.workstationIP;
 }
 
-/** A node-side sender picks the address of the interface toward the backend: the pod bridge/veth when local. */
-function nodeSourceToward(node: NodeHost, backendIP: string): string {
+/**
+ * A node-side sender picks the address of the interface toward the backend: kindnet's pod bridge/veth when
+ * local. A calico node's local pods hang off address-less cali* veths, so the kernel takes the node's own
+ * address; remote pods are routed through the tunnel interface, which holds the node's tunnel address.
+ */
+function nodeSourceToward(net: Net, node: NodeHost, backendIP: string): string {
+  if (node.tunnelIP !== undefined) {
+    if (node.podNets.some((c) => inCIDR(backendIP, c))) return node.internalIP;
+    return inCIDR(backendIP, net.topo.clusterCIDR) && net.topo.podByIP.has(backendIP) ? node.tunnelIP : node.internalIP;
+  }
   return inCIDR(backendIP, node.podCIDR) ? node.gateway : node.internalIP;
 }
 
@@ -164,7 +173,8 @@ function nodeOf(net: Net, b: Backend): NodeHost | undefined {
 
 /**
  * Stage 3: kube-proxy picks an endpoint for a new connection. Affinity first (ClientIP, within its timeout),
- * then a uniform seeded choice. Returns null with a reason when the rules refuse or drop.
+ * then the mode's scheduler: iptables and nftables draw uniformly at random (seeded); ipvs's default `rr`
+ * scheduler takes the endpoints in turn.
  */
 function chooseEndpoint(
   net: Net,
@@ -185,14 +195,35 @@ function chooseEndpoint(
         return hit;
       }
     }
-    const b = candidates.length === 1 ? candidates[0] : candidates[net.ctx.random.int(candidates.length)];
+    const b = pick(net, rule, candidates);
     net.state.net.affinity[key] = { endpoint: `${b.ip}:${b.port}`, lastUsed: now };
-    hop(net, trace, 'dnat', () => `chose ${b.ip}:${b.port} at random among ${candidates.length} ready endpoint(s); sessionAffinity ClientIP pins ${clientIP} to it for ${rule.affinitySeconds}s`);
+    hop(net, trace, 'dnat', () => `chose ${b.ip}:${b.port} ${pickHow(net, candidates)}; sessionAffinity ClientIP pins ${clientIP} to it for ${rule.affinitySeconds}s`);
     return b;
   }
-  const b = candidates.length === 1 ? candidates[0] : candidates[net.ctx.random.int(candidates.length)];
-  hop(net, trace, 'dnat', () => `chose ${b.ip}:${b.port} at random among ${candidates.length} ready endpoint(s) (1/${candidates.length} each, per new connection)`);
+  const b = pick(net, rule, candidates);
+  hop(net, trace, 'dnat', () =>
+    net.topo.proxyMode === 'ipvs'
+      ? `chose ${b.ip}:${b.port} ${pickHow(net, candidates)} (each new connection takes the next)`
+      : `chose ${b.ip}:${b.port} ${pickHow(net, candidates)} (1/${candidates.length} each, per new connection)`,
+  );
   return b;
+}
+
+/** One endpoint for a new connection, as the proxy mode's scheduler picks it. */
+function pick(net: Net, rule: PortRule, candidates: Backend[]): Backend {
+  if (candidates.length === 1) return candidates[0];
+  if (net.topo.proxyMode !== 'ipvs') return candidates[net.ctx.random.int(candidates.length)];
+  // ipvs rr keeps its position per virtual service; kubesim keeps it in the state so every command continues it.
+  const rr = (net.state.net.roundRobin ??= {});
+  const at = (rr[rule.key] ?? 0) % candidates.length;
+  rr[rule.key] = at + 1;
+  return candidates[at];
+}
+
+function pickHow(net: Net, candidates: Backend[]): string {
+  const mode = net.topo.proxyMode;
+  if (mode === 'ipvs') return `in turn among ${candidates.length} ready endpoint(s) (ipvs round-robin)`;
+  return `at random among ${candidates.length} ready endpoint(s)${mode === 'nftables' ? ' (nftables numgen random)' : ''}`;
 }
 
 function ruleName(rule: PortRule): string {
@@ -269,7 +300,9 @@ function connectWalk(net: Net, client: Client, ip: string, port: number, protoco
     let entry = clientNode(client);
     if (!entry) {
       // The load balancer sends to a node: with Local policy only to nodes whose health check passes.
-      const workers = topo.nodes.filter((n) => n.role === 'worker');
+      // The control plane is kept out of load-balancer pools, unless it is the only node (minikube's shape).
+      const onlyWorkers = topo.nodes.filter((n) => n.role === 'worker');
+      const workers = onlyWorkers.length ? onlyWorkers : topo.nodes;
       const pool = rule.externalLocal ? workers.filter((n) => rule.ready.some((b) => b.nodeName === n.name)) : workers;
       if (pool.length === 0) {
         hop(net, trace, 'route', () => `the load balancer ${ip} has no healthy node for ${ruleName(rule)}`);
@@ -292,11 +325,13 @@ function connectWalk(net: Net, client: Client, ip: string, port: number, protoco
   }
   const pod = topo.podByIP.get(ip);
   if (pod) {
-    const seen = client.kind === 'node' ? nodeSourceToward(client.node, ip) : client.kind === 'pod' && client.pod.hostNetwork ? nodeSourceToward(client.pod.node, ip) : src;
+    const seen = client.kind === 'node' ? nodeSourceToward(net, client.node, ip) : client.kind === 'pod' && client.pod.hostNetwork ? nodeSourceToward(net, client.pod.node, ip) : src;
     if (seen !== src) {
       const n = client.kind === 'node' ? client.node : (client as { pod: PodHost }).pod.node;
       hop(net, trace, 'source', () =>
-        seen === n.gateway
+        seen === n.tunnelIP
+          ? `the route to ${ip} leaves node ${n.name} through its ${tunnelInterface(net.state.cluster)} tunnel, so the source address is ${seen} (the node's tunnel address)`
+          : seen === n.gateway
           ? `the route to ${ip} leaves node ${n.name} through its pod bridge, so the source address is ${seen} (the node's pod-network gateway)`
           : `the route to ${ip} leaves node ${n.name} through eth0, so the source address is ${seen}`,
       );
@@ -354,7 +389,7 @@ function viaService(net: Net, client: Client, rule: PortRule, ip: string, port: 
   if (masquerade) {
     const via = entry ?? bNode;
     if (via) {
-      seen = nodeSourceToward(via, b.ip);
+      seen = nodeSourceToward(net, via, b.ip);
       hop(net, trace, 'snat', () =>
         mode === 'external'
           ? `externalTrafficPolicy Cluster: masqueraded to ${seen}, the address of node ${via.name} toward the pod; the client's IP ${src} is lost`
@@ -362,8 +397,8 @@ function viaService(net: Net, client: Client, rule: PortRule, ip: string, port: 
       );
     }
   } else if (client.kind === 'pod' && client.pod.ip === b.ip) {
-    seen = client.pod.node.gateway;
-    hop(net, trace, 'snat', () => `hairpin: pod ${client.pod.key} reached itself through its service; masqueraded to ${seen}, its node's pod-network gateway`);
+    seen = nodeSourceToward(net, client.pod.node, b.ip);
+    hop(net, trace, 'snat', () => `hairpin: pod ${client.pod.key} reached itself through its service; masqueraded to ${seen}, ${seen === client.pod.node.gateway ? "its node's pod-network gateway" : "its node's address"}`);
   } else {
     hop(net, trace, 'snat', () => `no SNAT: the backend sees the client's own IP ${src}`);
   }
@@ -594,7 +629,12 @@ export function ping(net: Net, client: Client, ip: string): { reply: boolean; tt
     return { reply: false, ttl: 0, trace };
   }
   if (topo.clusterIPs.has(ip)) {
-    hop(net, trace, 'dnat', () => `${ip} is a ClusterIP: kube-proxy (iptables) only rewrites the service's TCP/UDP ports and no interface owns the address, so ICMP echo gets no reply`);
+    if (topo.proxyMode === 'ipvs' && client.kind !== 'workstation') {
+      // ipvs binds every ClusterIP to the dummy interface kube-ipvs0 on each node, so the node itself answers.
+      hop(net, trace, 'route', () => `${ip} is a ClusterIP: kube-proxy (ipvs) binds it to kube-ipvs0 on every node, so the local node answers ICMP echo`);
+      return { reply: true, ttl: 64, trace };
+    }
+    hop(net, trace, 'dnat', () => `${ip} is a ClusterIP: kube-proxy (${topo.proxyMode}) only rewrites the service's TCP/UDP ports and no interface owns the address, so ICMP echo gets no reply`);
     return { reply: false, ttl: 0, trace };
   }
   const pod = topo.podByIP.get(ip);

@@ -15,7 +15,6 @@ import { matchesLabelSelector } from '../api/labels.js';
 import type { KubeObject, LabelSelector, Namespace, NetworkPolicy } from '../api/types.js';
 import { listObjects } from '../store/objects.js';
 import { inCIDR } from '../util/ip.js';
-import { CLUSTER_DNS_IP } from './dns.js';
 import type { Client } from './engine.js';
 import type { PodHost, Topology } from './topology.js';
 
@@ -208,12 +207,12 @@ export function hasPolicies(topo: Topology): boolean {
 }
 
 /**
- * A pod's DNS query to the cluster DNS Service (10.96.0.10:53/UDP, DNAT'd to a CoreDNS pod): the trace lines
+ * A pod's DNS query to the cluster DNS Service (dnsIP:53/UDP, DNAT'd to a CoreDNS pod): the trace lines
  * of the refusal when policy drops it towards every ready CoreDNS endpoint, else undefined.
  */
 export function dnsQueryDropped(topo: Topology, client: Extract<Client, { kind: 'pod' }>): string[] | undefined {
   if (client.pod.hostNetwork || !hasPolicies(topo)) return undefined;
-  const rule = topo.clusterIPs.get(CLUSTER_DNS_IP)?.get('53/UDP');
+  const rule = topo.clusterIPs.get(topo.dnsIP)?.get('53/UDP');
   let first: string[] | undefined;
   for (const b of rule?.ready ?? []) {
     const v = judgeFlow(topo, client, client.pod.ip, { ip: b.ip, pod: topo.podByIP.get(b.ip) }, b.port || 53, 'UDP');

@@ -4,7 +4,8 @@
 import type { EndpointSlice, KubeObject, Pod, Service, ServicePort } from '../api/types.js';
 import { findImage, mainProcess, type ImageSpec, type ListenSpec, type ServerProcess } from '../apps/images.js';
 import { getObject, listObjects } from '../store/objects.js';
-import type { ClusterState } from '../store/state.js';
+import type { CNIConfig, ClusterState } from '../store/state.js';
+import { clusterDNSIP, cniOf, isCalico, nodeSubnetInfo, nodeSubnetOf, proxyMode } from '../cluster/shape.js';
 import { inCIDR, intToIPv4, ipv4ToInt, sortByIP } from '../util/ip.js';
 
 export interface NodeHost {
@@ -13,6 +14,10 @@ export interface NodeHost {
   /** The node's address on its pod network (10.244.N.1): what local pods see when the node connects. */
   gateway: string;
   podCIDR: string;
+  /** Where this node's pods get their addresses: its podCIDR (kindnet), or its calico IPAM blocks. */
+  podNets: string[];
+  /** calico: the tunnel interface's address (the first of the node's first block); the source of node traffic to remote pods. */
+  tunnelIP?: string;
   role: 'control-plane' | 'worker';
 }
 
@@ -164,6 +169,12 @@ export interface Topology {
   serviceCIDR: string;
   workstationIP: string;
   workstationReachesPods: boolean;
+  /** kube-dns's ClusterIP (the tenth address of the service range). */
+  dnsIP: string;
+  /** The node network (its gateway is the workstation): what host-network interfaces and routes show. */
+  nodeNet: { cidr: string; prefix: number; broadcast: string; netmask: string; network: string };
+  proxyMode: 'iptables' | 'ipvs' | 'nftables';
+  cni: CNIConfig;
   nodes: NodeHost[];
   nodeByName: Map<string, NodeHost>;
   /** Internal IPs and gateways. */
@@ -183,7 +194,7 @@ export interface Topology {
   /** Each Service's EndpointSlices, by "namespace/name". */
   serviceSlices: Map<string, EndpointSlice[]>;
   images: readonly ImageSpec[];
-  /** Whether the cluster DNS Service (10.96.0.10:53/UDP) has a ready endpoint to answer queries. */
+  /** Whether the cluster DNS Service (dnsIP:53/UDP) has a ready endpoint to answer queries. */
   dnsServing: boolean;
 }
 
@@ -212,7 +223,13 @@ export function ruleKeyOf(port: number, protocol: string): string {
 /** Indexes the state for the engine. Call once per command (or per benchmark batch). */
 export function buildTopology(state: ClusterState, images: readonly ImageSpec[] = []): Topology {
   const cfg = state.cluster;
-  const nodes: NodeHost[] = cfg.nodes.map((n) => ({ name: n.name, internalIP: n.internalIP, gateway: nodeGateway(n.podCIDR), podCIDR: n.podCIDR, role: n.role }));
+  const calico = isCalico(cfg);
+  const nodes: NodeHost[] = cfg.nodes.map((n) => {
+    const blocks = calico ? (state.ipamBlocks?.[n.name] ?? []) : [n.podCIDR];
+    // A calico node answers on its tunnel address; kindnet's on the .1 of its podCIDR (the pod bridge side).
+    const tunnelIP = calico && blocks.length ? blocks[0].split('/')[0] : undefined;
+    return { name: n.name, internalIP: n.internalIP, gateway: tunnelIP ?? (calico ? n.internalIP : nodeGateway(n.podCIDR)), podCIDR: n.podCIDR, podNets: blocks, tunnelIP, role: n.role };
+  });
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const nodeByIP = new Map<string, NodeHost>();
   for (const n of nodes) {
@@ -274,6 +291,10 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
     serviceCIDR: cfg.serviceCIDR,
     workstationIP: cfg.workstationIP,
     workstationReachesPods: cfg.workstationReachesPods,
+    dnsIP: clusterDNSIP(cfg),
+    nodeNet: { cidr: nodeSubnetOf(cfg), ...nodeSubnetInfo(cfg) },
+    proxyMode: proxyMode(cfg),
+    cni: cniOf(cfg),
     nodes,
     nodeByName,
     nodeByIP,
@@ -287,7 +308,7 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
     services,
     serviceSlices: slices,
     images,
-    dnsServing: (clusterIPs.get('10.96.0.10')?.get('53/UDP')?.ready.length ?? 0) > 0,
+    dnsServing: (clusterIPs.get(clusterDNSIP(cfg))?.get('53/UDP')?.ready.length ?? 0) > 0,
   };
 }
 

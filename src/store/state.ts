@@ -12,6 +12,25 @@ export interface NodeConfig {
   role: 'control-plane' | 'worker';
   internalIP: string;
   podCIDR: string;
+  /** Labels beyond the ones every node carries (kubernetes.io/hostname, arch, os, the role's). */
+  labels?: Record<string, string>;
+  /** The node's taints; absent: the role's default (NoSchedule on a control-plane node). */
+  taints?: { key: string; value?: string; effect: string }[];
+  /** Capacity = allocatable overrides (cpu, memory, pods, ephemeral-storage). */
+  allocatable?: Record<string, string>;
+  /** Calico IPAM: blocks pinned to this node by the cluster config, claimed before any random one. */
+  ipamBlocks?: string[];
+}
+
+/** The CNI plugin: kindnet (host-local IPAM on the node's podCIDR) or a calico-like one (IPAM blocks, a tunnel). */
+export interface CNIConfig {
+  plugin: 'kindnet' | 'calico';
+  /** The pod interfaces' MTU. */
+  mtu: number;
+  /** calico: IPAM block prefix length (26 gives 64 addresses per block). */
+  blockSize?: number;
+  /** calico: the tunnel between nodes (its interface is tunl0 for IPIP, vxlan.calico for VXLAN). */
+  encapsulation?: 'IPIP' | 'VXLAN';
 }
 
 export interface ClusterConfig {
@@ -30,6 +49,23 @@ export interface ClusterConfig {
   workstationIP: string;
   nodes: NodeConfig[];
   kubernetesVersion: string;
+  // The fields below come from a cluster config file (src/cluster/shape.ts); absent, the cluster is kind-shaped
+  // as it always was, so states written before them behave as before (see shape.ts for each default).
+  /** The per-node podCIDR prefix length (kube-controller-manager's --node-cidr-mask-size); absent: 24. */
+  nodeCIDRMaskSize?: number;
+  /** kube-proxy's mode; absent: iptables. */
+  kubeProxyMode?: 'iptables' | 'ipvs' | 'nftables';
+  /** absent: kindnet with MTU 1450. */
+  cni?: CNIConfig;
+  /** The container runtime the kubelet talks to; absent: containerd. */
+  containerRuntime?: 'containerd' | 'docker';
+  /** The network the nodes and the workstation share; absent: 172.18.0.0/16 (kind's docker network). */
+  nodeSubnet?: string;
+  /** Who made the nodes (their spec.providerID); absent: kind. */
+  provider?: 'kind' | 'none';
+  /** Node info; absent: kind's node image. */
+  osImage?: string;
+  kernelVersion?: string;
 }
 
 export interface AffinityEntry {
@@ -67,9 +103,13 @@ export interface ClusterState {
   store?: StoreHead;
   /** Per node, the last pod IP offset handed out (host-local IPAM keeps allocating forward). */
   ipam: Record<string, number>;
+  /** Calico IPAM: the blocks each node has claimed, in claim order (absent for kindnet clusters). */
+  ipamBlocks?: Record<string, string[]>;
   net: {
     /** kube-proxy's `recent` lists for ClientIP affinity: "<svcKey>|<clientIP>" -> endpoint. */
     affinity: Record<string, AffinityEntry>;
+    /** ipvs round-robin: the next backend index per service port ("ns/name:port"). */
+    roundRobin?: Record<string, number>;
     /** How each container's main process ended, once run (src/apps/runtime.ts): "podUID/container". */
     processes?: Record<string, { exitCode: number; afterMs: number; runs?: boolean; reason?: string; message?: string }>;
     /** The seq of the last connection recorded in the flows ring (src/net/flows.ts). */

@@ -73,6 +73,32 @@ export function parseState(path: string, text: string): ClusterState {
   return openHead(path, head);
 }
 
+const CIDR = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/;
+
+/** The settings a cluster config file may have added (src/cluster/shape.ts reads them): absent, or well formed. */
+function checkShape(c: Record<string, unknown>, isObj: (v: unknown) => v is Record<string, unknown>): string | undefined {
+  const oneOf = (f: string, values: string[]) => c[f] === undefined || values.includes(c[f] as string);
+  if (!oneOf('kubeProxyMode', ['iptables', 'ipvs', 'nftables'])) return 'cluster.kubeProxyMode is not a mode';
+  if (!oneOf('containerRuntime', ['containerd', 'docker'])) return 'cluster.containerRuntime is not a runtime';
+  if (!oneOf('provider', ['kind', 'none'])) return 'cluster.provider is not a provider';
+  if (c.nodeSubnet !== undefined && (typeof c.nodeSubnet !== 'string' || !CIDR.test(c.nodeSubnet))) return 'cluster.nodeSubnet is not a CIDR';
+  for (const f of ['osImage', 'kernelVersion']) if (c[f] !== undefined && typeof c[f] !== 'string') return `cluster.${f} is not a string`;
+  if (c.nodeCIDRMaskSize !== undefined && !(Number.isInteger(c.nodeCIDRMaskSize) && (c.nodeCIDRMaskSize as number) <= 30)) return 'cluster.nodeCIDRMaskSize is not a prefix length';
+  const cni = c.cni;
+  if (cni !== undefined) {
+    if (!isObj(cni) || !['kindnet', 'calico'].includes(cni.plugin as string) || !Number.isInteger(cni.mtu)) return 'cluster.cni is damaged';
+    if (cni.plugin === 'calico' && (!Number.isInteger(cni.blockSize) || (cni.blockSize as number) < 8 || (cni.blockSize as number) > 32 || !['IPIP', 'VXLAN'].includes(cni.encapsulation as string))) return 'cluster.cni is damaged';
+  }
+  for (const [i, n] of (c.nodes as Record<string, unknown>[]).entries()) {
+    const strings = (v: unknown) => isObj(v) && Object.values(v).every((x) => typeof x === 'string');
+    if (n.labels !== undefined && !strings(n.labels)) return `cluster.nodes[${i}].labels is damaged`;
+    if (n.allocatable !== undefined && !strings(n.allocatable)) return `cluster.nodes[${i}].allocatable is damaged`;
+    if (n.taints !== undefined && !(Array.isArray(n.taints) && n.taints.every((t) => isObj(t) && typeof t.key === 'string' && typeof t.effect === 'string'))) return `cluster.nodes[${i}].taints is damaged`;
+    if (n.ipamBlocks !== undefined && !(Array.isArray(n.ipamBlocks) && n.ipamBlocks.every((b) => typeof b === 'string' && CIDR.test(b)))) return `cluster.nodes[${i}].ipamBlocks is damaged`;
+  }
+  return undefined;
+}
+
 /** The head's shape, checked field by field so a damaged file is reported, never half-used. */
 function checkHead(h: Record<string, unknown>): string | undefined {
   const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -86,13 +112,18 @@ function checkHead(h: Record<string, unknown>): string | undefined {
     if (typeof c[f] !== 'string') return `cluster.${f} is not a string`;
   }
   if (!isObj(c.nodePortRange) || typeof c.nodePortRange.base !== 'number' || typeof c.nodePortRange.size !== 'number') return 'cluster.nodePortRange is not a range';
+  const shape = checkShape(c, isObj);
+  if (shape) return shape;
   if (!Array.isArray(h.random) || h.random.length === 0 || !h.random.every((x) => Number.isInteger(x))) return 'random is not a generator state';
   if (typeof h.resourceVersion !== 'number' || !Number.isInteger(h.resourceVersion) || h.resourceVersion < 0) return 'resourceVersion is not a counter';
   if (!isObj(h.ipam) || !Object.values(h.ipam).every((v) => Number.isInteger(v))) return 'ipam is not a map of offsets';
+  if (h.ipamBlocks !== undefined && (!isObj(h.ipamBlocks) || !Object.values(h.ipamBlocks).every((v) => Array.isArray(v) && v.every((b) => typeof b === 'string' && CIDR.test(b))))) return 'ipamBlocks is damaged';
   if (!isObj(h.net) || (h.net.affinity !== undefined && !isObj(h.net.affinity))) return 'net is damaged';
   if (h.net.flowSeq !== undefined && !(Number.isSafeInteger(h.net.flowSeq) && (h.net.flowSeq as number) >= 0)) return 'net.flowSeq is not a counter';
   if (h.clockOffsetMs !== undefined && typeof h.clockOffsetMs !== 'number') return 'clockOffsetMs is not a number';
   if (h.taintEvictions !== undefined && (!isObj(h.taintEvictions) || !Object.values(h.taintEvictions).every((v) => Number.isFinite(v)))) return 'taintEvictions is damaged';
+  const roundRobin = (h.net as Record<string, unknown>).roundRobin;
+  if (roundRobin !== undefined && (!isObj(roundRobin) || !Object.values(roundRobin).every((v) => Number.isInteger(v) && (v as number) >= 0))) return 'net.roundRobin is damaged';
   const st = h.store;
   if (st !== undefined) {
     if (!isObj(st) || !Number.isInteger(st.generation) || !isObj(st.kinds) || !isObj(st.segments)) return 'store is damaged';

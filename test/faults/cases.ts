@@ -1006,4 +1006,65 @@ function nodeOpsCases(): FaultCase[] {
   return cases.map(([args, env]) => ({ name: `node-ops: ${args.map((a) => (a.length > 40 ? `${a.slice(0, 20)}...` : a)).join(' ')}${env ? ` (${Object.values(env)[0]})` : ''}`, args, env }));
 }
 
-export const FAULT_CASES: FaultCase[] = [...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases(), ...kustomizeCases(), ...goTemplateCases(), ...kubeconfigCases(), ...nodeOpsCases()];
+// ---------------------------------------------------------------------------------------------------------
+// Cluster config files (cluster create --config): each refused with its field path, nothing written.
+
+function clusterConfigCases(): FaultCase[] {
+  const head = 'kind: Cluster\napiVersion: kubesim.dev/v1alpha1\n';
+  const files: [string, string][] = [
+    ['not a mapping', '- a\n- b\n'],
+    ['empty file', ''],
+    ['yaml syntax', head + 'networking: [\n'],
+    ['wrong kind', 'kind: Pod\napiVersion: kubesim.dev/v1alpha1\n'],
+    ['wrong apiVersion', 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n'],
+    ['unknown top field', head + 'nodez: []\n'],
+    ['unknown networking field', head + 'networking:\n  podSubnett: 10.0.0.0/16\n'],
+    ['podSubnet not a CIDR', head + 'networking:\n  podSubnet: 10.244.0.0/33\n'],
+    ['podSubnet host bits', head + 'networking:\n  podSubnet: 10.244.1.0/16\n'],
+    ['serviceSubnet too big', head + 'networking:\n  serviceSubnet: 10.0.0.0/8\n'],
+    ['subnets overlap', head + 'networking:\n  podSubnet: 10.96.0.0/16\n'],
+    ['nodePort range backwards', head + 'networking:\n  serviceNodePortRange: 32767-30000\n'],
+    ['nodePort range text', head + 'networking:\n  serviceNodePortRange: lots\n'],
+    ['dnsDomain bad', head + 'networking:\n  dnsDomain: Cluster_Local\n'],
+    ['kubeProxyMode bad', head + 'networking:\n  kubeProxyMode: userspace\n'],
+    ['cni bad', head + 'networking:\n  cni: flannel\n'],
+    ['calico settings without calico', head + 'networking:\n  calico: {blockSize: 26}\n'],
+    ['calico blockSize bad', head + 'networking:\n  cni: calico\n  calico: {blockSize: 12}\n'],
+    ['mtu bad', head + 'networking:\n  mtu: 70000\n'],
+    ['mtu string', head + 'networking:\n  mtu: big\n'],
+    ['pool outside node subnet', head + 'networking:\n  loadBalancerPool: 10.0.0.1-10.0.0.9\n'],
+    ['pool backwards', head + 'networking:\n  loadBalancerPool: 172.18.255.250-172.18.255.200\n'],
+    ['reach pods not bool', head + 'networking:\n  workstationReachesPods: sometimes\n'],
+    ['nodes empty', head + 'nodes: []\n'],
+    ['nodes not a list', head + 'nodes: 3\n'],
+    ['node without role', head + 'nodes:\n- name: a\n'],
+    ['first node a worker', head + 'nodes:\n- role: worker\n'],
+    ['two control planes', head + 'nodes:\n- role: control-plane\n- role: control-plane\n'],
+    ['duplicate node names', head + 'nodes:\n- role: control-plane\n  name: a\n- role: worker\n  name: a\n'],
+    ['bad node name', head + 'nodes:\n- role: control-plane\n  name: Bad_Node\n'],
+    ['internalIP outside', head + 'nodes:\n- role: control-plane\n  internalIP: 10.1.2.3\n'],
+    ['internalIP duplicate', head + 'nodes:\n- role: control-plane\n  internalIP: 172.18.0.9\n- role: worker\n  internalIP: 172.18.0.9\n'],
+    ['internalIP is the workstation', head + 'nodes:\n- role: control-plane\n  internalIP: 172.18.0.1\n'],
+    ['podCIDR outside', head + 'nodes:\n- role: control-plane\n  podCIDR: 10.1.0.0/24\n'],
+    ['bad label key', head + 'nodes:\n- role: control-plane\n  labels: {"a b": x}\n'],
+    ['label value number', head + 'nodes:\n- role: control-plane\n  labels: {tier: 5}\n'],
+    ['taint effect bad', head + 'nodes:\n- role: control-plane\n  taints: [{key: a, effect: Never}]\n'],
+    ['taint without key', head + 'nodes:\n- role: control-plane\n  taints: [{effect: NoSchedule}]\n'],
+    ['allocatable unknown resource', head + 'nodes:\n- role: control-plane\n  allocatable: {gpu: 1}\n'],
+    ['allocatable bad cpu', head + 'nodes:\n- role: control-plane\n  allocatable: {cpu: lots}\n'],
+    ['allocatable fractional pods', head + 'nodes:\n- role: control-plane\n  allocatable: {pods: 1.5}\n'],
+    ['ipamBlocks with kindnet', head + 'nodes:\n- role: control-plane\n  ipamBlocks: [10.244.0.0/26]\n'],
+    ['ipamBlocks wrong size', head + 'networking: {cni: calico}\nnodes:\n- role: control-plane\n  ipamBlocks: [10.244.0.0/24]\n'],
+    ['seed too big', head + 'seed: 99999999999\n'],
+    ['bad cluster name', head + 'name: Not_Valid\n'],
+    ['containerRuntime bad', head + 'containerRuntime: cri-o\n'],
+    ['too many nodes for the podSubnet', head + 'networking: {podSubnet: 10.244.0.0/23}\nnodes:\n- role: control-plane\n- role: worker\n- role: worker\n'],
+  ];
+  const out: FaultCase[] = files.map(([name, text]) => ({ name: `cluster config: ${name}`, args: ['cluster', 'create', '--config', '@c.yaml'], files: { 'c.yaml': text }, fresh: true }));
+  for (const f of ['@fifo', '@dir', '/dev/zero', '/nonexistent/c.yaml']) out.push({ name: `cluster config file ${f}`, args: ['cluster', 'create', '--config', f], fresh: true });
+  out.push({ name: 'cluster config: --config with --workers', args: ['cluster', 'create', '--config', '@c.yaml', '--workers', '2'], files: { 'c.yaml': 'kind: Cluster\napiVersion: kubesim.dev/v1alpha1\n' }, fresh: true });
+  out.push({ name: 'cluster config: --config with cluster info', args: ['cluster', 'info', '--config', '@c.yaml'], files: { 'c.yaml': 'kind: Cluster\napiVersion: kubesim.dev/v1alpha1\n' } });
+  return out;
+}
+
+export const FAULT_CASES: FaultCase[] = [...clusterConfigCases(), ...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases(), ...kustomizeCases(), ...goTemplateCases(), ...kubeconfigCases(), ...nodeOpsCases()];
