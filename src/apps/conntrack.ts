@@ -3,6 +3,7 @@
 // (DNAT to the endpoint, SNAT when masqueraded) and the kernel's TCP timers (TIME_WAIT 120 s after a close,
 // SYN_SENT 120 s for an unanswered SYN, CLOSE 10 s after a reset). Formats: docs/packets-facts.md.
 import { recentFlows, MAX_FLOWS, type FlowRecord } from '../net/flows.js';
+import { sortedRules } from '../net/kube-proxy-rules.js';
 import type { Proc } from './tools.js';
 
 const CONNTRACK_VERSION = 'v1.4.8';
@@ -115,8 +116,33 @@ export function conntrack(p: Proc): number {
   return 0;
 }
 
-/** kube-proxy runs in iptables mode: the IP Virtual Server module is not loaded, as ipvsadm then says. */
+/**
+ * `ipvsadm -Ln`: in ipvs mode, the virtual servers kube-proxy programs on this node (each ClusterIP, external or
+ * load-balancer IP, and each NodePort on the node's IP, scheduler rr, "persistent N" for ClientIP affinity) with
+ * one real server per ready endpoint, in ipvsadm's layout. In iptables or nftables mode the module is not
+ * loaded, and ipvsadm says so.
+ */
 export function ipvsadm(p: Proc): number {
-  p.out.write(2, 'Can\'t initialize ipvs: Protocol not available\nAre you sure that IP Virtual Server is built in the kernel or as module?\n');
-  return 1;
+  const topo = p.net.topo;
+  if (topo.proxyMode !== 'ipvs') {
+    p.out.write(2, 'Can\'t initialize ipvs: Protocol not available\nAre you sure that IP Virtual Server is built in the kernel or as module?\n');
+    return 1;
+  }
+  const node = p.pod.node;
+  const ipKey = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  const virtuals: { proto: string; ip: string; port: number; text: string }[] = [];
+  for (const { rule, clusterIP, external } of sortedRules(topo)) {
+    const addrs: [string, number][] = [];
+    if (clusterIP) addrs.push([clusterIP, rule.port]);
+    for (const ip of external) addrs.push([ip, rule.port]);
+    if (rule.nodePort !== undefined && (rule.type === 'NodePort' || rule.type === 'LoadBalancer')) addrs.push([node.internalIP, rule.nodePort]);
+    const reals = (rule.internalLocal ? rule.ready.filter((b) => b.nodeName === node.name) : rule.ready)
+      .map((b) => `  -> ${`${b.ip}:${b.port}`.padEnd(28)} ${'Masq'.padEnd(7)} ${'1'.padEnd(6)} ${'0'.padEnd(10)} ${'0'.padEnd(10)}\n`)
+      .join('');
+    const flags = rule.affinitySeconds > 0 ? ` persistent ${rule.affinitySeconds}` : '';
+    for (const [ip, port] of addrs) virtuals.push({ proto: rule.protocol, ip, port, text: `${rule.protocol}  ${ip}:${port} rr${flags}\n${reals}` });
+  }
+  virtuals.sort((a, b) => (a.proto < b.proto ? -1 : a.proto > b.proto ? 1 : 0) || ipKey(a.ip) - ipKey(b.ip) || a.port - b.port);
+  p.out.write(1, 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n' + virtuals.map((v) => v.text).join(''));
+  return 0;
 }

@@ -91,7 +91,7 @@ export function listedProbability(i: number, n: number): string {
 const NODEPORTS_COMMENT = 'kubernetes service nodeports; NOTE: this must be the last rule in this chain';
 
 /** Service ports in a stable order (kube-proxy's own order follows Go map iteration). */
-function sortedRules(topo: Topology): { rule: PortRule; clusterIP?: string; external: string[] }[] {
+export function sortedRules(topo: Topology): { rule: PortRule; clusterIP?: string; external: string[] }[] {
   const byKey = new Map<string, { rule: PortRule; clusterIP?: string; external: string[] }>();
   const entry = (rule: PortRule) => {
     const k = `${servicePortName(rule)}/${rule.protocol}`;

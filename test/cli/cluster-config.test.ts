@@ -119,6 +119,15 @@ test('ipvs: a ClusterIP answers ping and new connections take the endpoints in t
   assert.equal(/You've hit (\S+)/.exec(next)?.[1], hits[0]);
   const r = iptables.run(['run', 'c', '--image=busybox', '-i', '--restart=Never', '--rm', '--', 'ping', '-c', '1', 'kubia']);
   assert.match(r.stdout, /1 packets transmitted, 0 packets received, 100% packet loss/);
+  // ipvsadm on a node lists the virtual server with one real server per endpoint; in iptables mode there is none.
+  const ips = ok(ipvs, ['get', 'pods', '-l', 'app=kubia', '-o', 'jsonpath={.items[*].status.podIP}']).split(' ').sort();
+  const clusterIP = ok(ipvs, ['get', 'svc', 'kubia', '-o', 'jsonpath={.spec.clusterIP}']);
+  const table = ok(ipvs, ['debug', 'node/kind-worker', '-it', '--image=nicolaka/netshoot', '--', 'ipvsadm', '-Ln']);
+  const block = table.slice(table.indexOf(`TCP  ${clusterIP}:80 rr\n`));
+  assert.ok(table.includes('IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n'), table);
+  assert.deepEqual(block.split('\n').slice(1, 4).map((l) => /^  -> (\S+):8080 +Masq    1      0          0 +$/.exec(l)?.[1]).sort(), ips);
+  const none = iptables.run(['debug', 'node/kind-worker', '-it', '--image=nicolaka/netshoot', '--', 'sh', '-c', 'ipvsadm -Ln; echo "exit $?"']);
+  assert.match(none.stdout + none.stderr, /Can't initialize ipvs: Protocol not available[\s\S]*exit 1/);
 });
 
 test('service subnet, cluster domain and NodePort range flow into Services, DNS and allocation', () => {
