@@ -3,6 +3,8 @@
 import { findResource } from '../api/resources.js';
 import { matchesLabelSelector } from '../api/labels.js';
 import type { Ingress, KubeObject, NetworkPolicy, Node, Pod, Service } from '../api/types.js';
+import { inCIDR, isIPv4 } from '../util/ip.js';
+import { MAX_FLOWS, recentFlows, type FlowRecord } from '../net/flows.js';
 import { describeObject } from '../printers/describe/index.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -71,6 +73,8 @@ export interface ViewFlow {
   time: string;
   what: string;
   source: string;
+  /** The node the client's address belongs to ('node/NAME'). */
+  sourceNode?: string;
   service?: string;
   backend?: string;
   backendNode?: string;
@@ -299,7 +303,7 @@ export function buildView(state: ClusterState, opts: ViewOptions = {}): UiView {
   });
   const lines = Math.ceil(nodeNames.length / perLine);
   const height = y + lines * (nodeH + GAP * 2) + PAD;
-  return { rv: state.resourceVersion, width, height, workstation, nodes: vNodes, pods: vPods, services, ingresses, policies: vPolicies, flows: readFlows(state), events: recentEvents(state, shown) };
+  return { rv: state.resourceVersion, width, height, workstation, nodes: vNodes, pods: vPods, services, ingresses, policies: vPolicies, flows: readFlows(state, nodes), events: recentEvents(state, shown) };
 }
 
 /** The last events, newest last, as the side panel lists them. */
@@ -316,8 +320,26 @@ function recentEvents(state: ClusterState, shown: (o: KubeObject) => boolean): V
 }
 
 /** The stored ring of recent requests (src/net/flows.ts), newest last, without their traces. */
-function readFlows(_state: ClusterState): ViewFlow[] {
-  return [];
+function readFlows(state: ClusterState, nodes: (Node & KubeObject)[]): ViewFlow[] {
+  // The node a client sent from, by its address: a one-off pod that --rm deleted is drawn from its node.
+  const nodeOf = (client: string) => {
+    const ip = client.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    const n = nodes.find((x) => nodeIP(x) === ip || (isIPv4(ip) && !!x.spec?.podCIDR && inCIDR(ip, x.spec.podCIDR)));
+    return n ? `node/${n.metadata.name}` : undefined;
+  };
+  return recentFlows(state, FLOWS_SHOWN).map((f) => ({
+    seq: f.seq,
+    time: f.time,
+    what: f.what,
+    source: f.source,
+    ...(f.source !== 'workstation' && nodeOf(f.client) ? { sourceNode: nodeOf(f.client) } : {}),
+    ...(f.service ? { service: f.service } : {}),
+    ...(f.backend ? { backend: f.backend } : {}),
+    ...(f.backendNode ? { backendNode: f.backendNode } : {}),
+    verdict: f.verdict,
+    ...(f.status !== undefined ? { status: f.status } : {}),
+    via: f.via,
+  }));
 }
 
 /** The describe text of one object, as `kubesim describe` prints it; undefined when there is no such object. */
@@ -329,9 +351,8 @@ export function describeText(state: ClusterState, resource: string, namespace: s
   return describeObject(state, info, obj, { now, showEvents: true });
 }
 
-/** The full record of one request (its hop-by-hop trace included). */
-export function flowDetail(_state: ClusterState, _seq: number): unknown {
-  return undefined;
+/** The full record of one request (its hop-by-hop trace included), while the ring still keeps it. */
+export function flowDetail(state: ClusterState, seq: number): FlowRecord | undefined {
+  if (!Number.isSafeInteger(seq)) return undefined;
+  return recentFlows(state, MAX_FLOWS).find((f) => f.seq === seq);
 }
-
-export { FLOWS_SHOWN };

@@ -107,7 +107,7 @@ function placeOf(ref: string | undefined): { x: number; y: number } | undefined 
 function animate(f: ViewFlow): void {
   const layer = document.getElementById('paths');
   if (!layer) return;
-  const pts = [placeOf(f.source) ?? places.get('workstation'), placeOf(f.service), placeOf(f.backend) ?? placeOf(f.backendNode ? `node/${f.backendNode}` : undefined)].filter((p): p is { x: number; y: number } => !!p);
+  const pts = [placeOf(f.source) ?? placeOf(f.sourceNode) ?? places.get('workstation'), placeOf(f.service), placeOf(f.backend) ?? placeOf(f.backendNode ? `node/${f.backendNode}` : undefined)].filter((p): p is { x: number; y: number } => !!p);
   if (pts.length < 2) return;
   const d = pts.map((p, i) => `${i ? 'L' : 'M'}${Math.round(p.x)},${Math.round(p.y)}`).join(' ');
   const cls = f.verdict === 'ok' ? 'ok' : 'bad';
