@@ -130,7 +130,7 @@ test('a run --rm -i curl from the CLI shows its path on the open page within a s
   const d = (await page.locator('.flow-path path').first().getAttribute('d')) ?? '';
   assert.equal(d.split(/[ML]/).filter(Boolean).length, 3, d);
   const item = page.locator('#flows button.flow').first();
-  assert.match((await item.textContent()) ?? '', new RegExp(`curl http://demo-service\\.dev.*pod/default/c → pod/dev/${m[1]} · ok 200`));
+  assert.match((await item.textContent()) ?? '', new RegExp(`curl http://demo-service\\.dev\\s*pod/default/c -> 10\\.\\d+\\.\\d+\\.\\d+:80 \\(ClusterIP\\) -> DNAT -> 10\\.244\\.\\d+\\.\\d+:8080 ${m[1]} \\(kind-worker\\d?\\) \\[200\\]$`));
   await item.click();
   await page.waitForSelector('#details:not([hidden]) #details-hops li');
   const hops = await page.locator('#details-hops li').allTextContents();

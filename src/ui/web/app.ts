@@ -2,6 +2,7 @@
 // The map page: paints the view the server computed (every box already placed) as one SVG per change, moves a
 // dot along each new request's path, and opens describe text or a request's trace on click or Enter.
 // No framework: the page is one SVG string per change plus a few lists; a framework would not earn its weight.
+import type { FlowRecord } from '../../net/flows.js';
 import type { Box, UiView, ViewFlow } from '../view.js';
 import './app.css';
 
@@ -35,8 +36,9 @@ function paint(v: UiView): void {
   const ws = v.workstation;
   parts.push(`<g class="workstation" data-id="workstation"><rect x="${ws.x}" y="${ws.y}" width="${ws.w}" height="${ws.h}" rx="10"/>${text(ws.x + 14, ws.y + 32, 'workstation', 'title')}${text(ws.x + 14, ws.y + 60, 'you, outside the cluster')}</g>`);
   for (const n of v.nodes) {
-    parts.push(`<g ${objAttrs(n.id, 'nodes', '', n.name, `node ${n.name} ${n.ip}`)} data-kind="node"><rect class="node${n.ready ? '' : ' notready'}" x="${n.x}" y="${n.y}" width="${n.w}" height="${n.h}" rx="12"/>`);
-    parts.push(`${text(n.x + 18, n.y + 32, n.name, 'title')}${text(n.x + 18, n.y + 60, `${n.ip}  pods ${n.podCIDR}${n.ready || !n.ip ? '' : '  NotReady'}`)}</g>`);
+    const what = n.internalIP ? `${n.internalIP}  pods ${n.podCIDRs.join(',')}${n.ready ? '' : '  NotReady'}` : 'pods waiting for a node';
+    parts.push(`<g ${objAttrs(n.id, n.internalIP ? 'nodes' : '', '', n.name, `node ${n.name} ${n.internalIP}`)} data-kind="node"><rect class="node${n.ready ? '' : ' notready'}" x="${n.x}" y="${n.y}" width="${n.w}" height="${n.h}" rx="12"/>`);
+    parts.push(`${text(n.x + 18, n.y + 32, n.name, 'title')}${text(n.x + 18, n.y + 60, what)}</g>`);
   }
   const pods = new Map(v.pods.map((p) => [p.id, p]));
   for (const p of v.pods) {
@@ -50,29 +52,31 @@ function paint(v: UiView): void {
   const arrows: string[] = [];
   const svcs = new Map(v.services.map((s) => [s.id, s]));
   for (const s of v.services) {
-    for (const e of s.endpoints) {
+    for (const e of s.readyEndpoints) {
       const p = pods.get(e);
       if (p) arrows.push(`<line class="ep" x1="${s.x + s.w / 2}" y1="${s.y + s.h}" x2="${p.x + p.w / 2}" y2="${p.y}" marker-end="url(#arrow)"/>`);
     }
   }
   for (const i of v.ingresses) {
-    for (const b of i.backends) {
+    for (const b of new Set(i.rules.map((r) => r.service))) {
       const s = svcs.get(b);
       if (s) arrows.push(`<line class="ingline" x1="${i.x + i.w / 2}" y1="${i.y + i.h}" x2="${s.x + s.w / 2}" y2="${s.y}" marker-end="url(#arrow-ing)"/>`);
     }
   }
   for (const s of v.services) {
-    const addr = [s.clusterIP, s.externalIP].filter(Boolean).join(' / ');
+    const addr = [s.clusterIP, ...s.externalIPs].filter(Boolean).join(' / ');
+    const ports = s.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(' ');
     parts.push(`<g ${objAttrs(s.id, 'services', s.namespace, s.name, `service ${s.namespace}/${s.name} ${s.type} ${addr}`)} data-kind="service"><rect class="svc" x="${s.x}" y="${s.y}" width="${s.w}" height="${s.h}" rx="10"/>`);
-    parts.push(`${text(s.x + 12, s.y + 26, `svc ${s.name}`, 'title')}${text(s.x + 12, s.y + 48, `${s.type} ${addr}`, 'small')}${text(s.x + 12, s.y + 70, s.ports.join(' '), 'small')}<title>${esc(`${s.namespace}/${s.name}`)}</title></g>`);
+    parts.push(`${text(s.x + 12, s.y + 26, `svc ${s.name}`, 'title')}${text(s.x + 12, s.y + 48, `${s.type} ${addr}`, 'small')}${text(s.x + 12, s.y + 70, ports, 'small')}<title>${esc(`${s.namespace}/${s.name}`)}</title></g>`);
   }
   for (const i of v.ingresses) {
     parts.push(`<g ${objAttrs(i.id, 'ingresses', i.namespace, i.name, `ingress ${i.namespace}/${i.name}`)} data-kind="ingress"><rect class="ing" x="${i.x}" y="${i.y}" width="${i.w}" height="${i.h}" rx="10"/>`);
-    parts.push(`${text(i.x + 12, i.y + 26, `ingress ${i.name}`, 'title')}${text(i.x + 12, i.y + 52, i.rules[0] ?? '', 'small')}<title>${esc(i.rules.join('\n'))}</title></g>`);
+    const rules = i.rules.map((r) => `${r.host}${r.path} → ${r.service.split('/')[2]}:${r.port}`);
+    parts.push(`${text(i.x + 12, i.y + 26, `ingress ${i.name}`, 'title')}${text(i.x + 12, i.y + 52, rules[0] ?? '', 'small')}${text(i.x + 12, i.y + 72, i.addresses.join(' '), 'small')}<title>${esc(rules.join('\n'))}</title></g>`);
   }
   for (const np of v.policies) {
     parts.push(`<g ${objAttrs(np.id, 'networkpolicies', np.namespace, np.name, `network policy ${np.namespace}/${np.name}`)} data-kind="netpol"><rect class="np" x="${np.x}" y="${np.y}" width="${np.w}" height="${np.h}" rx="10"/>`);
-    parts.push(`${text(np.x + 12, np.y + 26, `netpol ${np.name}`, 'title')}${text(np.x + 12, np.y + 52, `${np.types.join('+')} · fences ${np.pods.length} pod${np.pods.length === 1 ? '' : 's'}`, 'small')}</g>`);
+    parts.push(`${text(np.x + 12, np.y + 26, `netpol ${np.name}`, 'title')}${text(np.x + 12, np.y + 52, `${np.policyTypes.join('+')} · fences ${np.pods.length} pod${np.pods.length === 1 ? '' : 's'}`, 'small')}</g>`);
   }
   const nodesAt = parts.findIndex((s) => s.includes('data-kind="node"'));
   parts.splice(nodesAt < 0 ? parts.length : nodesAt + 2 * v.nodes.length, 0, `<g class="arrows">${arrows.join('')}</g>`);
@@ -107,7 +111,8 @@ function placeOf(ref: string | undefined): { x: number; y: number } | undefined 
 function animate(f: ViewFlow): void {
   const layer = document.getElementById('paths');
   if (!layer) return;
-  const pts = [placeOf(f.source) ?? placeOf(f.sourceNode) ?? places.get('workstation'), placeOf(f.service), placeOf(f.backend) ?? placeOf(f.backendNode ? `node/${f.backendNode}` : undefined)].filter((p): p is { x: number; y: number } => !!p);
+  const [src, ...rest] = f.elements;
+  const pts = [placeOf(src) ?? placeOf(f.sourceNode) ?? places.get('workstation'), ...rest.map(placeOf)].filter((p): p is { x: number; y: number } => !!p);
   if (pts.length < 2) return;
   const d = pts.map((p, i) => `${i ? 'L' : 'M'}${Math.round(p.x)},${Math.round(p.y)}`).join(' ');
   const cls = f.verdict === 'ok' ? 'ok' : 'bad';
@@ -125,8 +130,7 @@ function listFlows(v: UiView): void {
   ol.innerHTML = [...v.flows]
     .reverse()
     .map((f) => {
-      const to = f.backend ?? f.service ?? '';
-      return `<li><button type="button" class="flow ${f.verdict === 'ok' ? 'ok' : 'bad'}" data-seq="${f.seq}">#${f.seq} ${esc(f.what)}<br><small>${esc(f.source)} → ${esc(to)} · ${esc(f.verdict)}${f.status ? ` ${f.status}` : ''}</small></button></li>`;
+      return `<li><button type="button" class="flow ${f.verdict === 'ok' ? 'ok' : 'bad'}" data-seq="${f.seq}">#${f.seq} ${esc(f.what)}<br><small>${esc(f.summary)}</small></button></li>`;
     })
     .join('');
 }
@@ -168,7 +172,7 @@ async function describe(el: Element): Promise<void> {
 async function trace(seq: string): Promise<void> {
   const r = await fetch(api(`/api/flow?seq=${encodeURIComponent(seq)}`));
   if (!r.ok) return openDetails(`request #${seq}`, 'this request is no longer kept');
-  const f = (await r.json()) as ViewFlow & { client?: string; dst?: string; dnat?: string; snat?: string; hops: { stage: string; text: string }[] };
+  const f = (await r.json()) as FlowRecord;
   const lines = [`${f.what}`, `from ${f.source} (${f.client ?? ''}) to ${f.dst ?? ''} via ${f.via}`, f.dnat ? `DNAT to ${f.dnat}` : '', f.snat ? `SNAT as ${f.snat}` : '', `answered by ${f.backend ?? 'nobody'}: ${f.verdict}${f.status ? ` (HTTP ${f.status})` : ''}`];
   openDetails(`request #${f.seq}`, lines.filter(Boolean).join('\n'), f.hops);
 }
