@@ -64,10 +64,10 @@ function paint(v: UiView): void {
     }
   }
   for (const s of v.services) {
-    const addr = [s.clusterIP, ...s.externalIPs].filter(Boolean).join(' / ');
+    const addr = [s.clusterIP, ...s.externalIPs].filter(Boolean).join(' ');
     const ports = s.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(' ');
     parts.push(`<g ${objAttrs(s.id, 'services', s.namespace, s.name, `service ${s.namespace}/${s.name} ${s.type} ${addr}`)} data-kind="service"><rect class="svc" x="${s.x}" y="${s.y}" width="${s.w}" height="${s.h}" rx="10"/>`);
-    parts.push(`${text(s.x + 12, s.y + 26, `svc ${s.name}`, 'title')}${text(s.x + 12, s.y + 48, `${s.type} ${addr}`, 'small')}${text(s.x + 12, s.y + 70, ports, 'small')}<title>${esc(`${s.namespace}/${s.name}`)}</title></g>`);
+    parts.push(`${text(s.x + 12, s.y + 26, `svc ${s.name}`, 'title')}${text(s.x + 12, s.y + 48, `${s.type} ${s.clusterIP}`, 'small')}${text(s.x + 12, s.y + 70, [...s.externalIPs, ports].join(' '), 'small')}<title>${esc(`${s.namespace}/${s.name}`)}</title></g>`);
   }
   for (const i of v.ingresses) {
     parts.push(`<g ${objAttrs(i.id, 'ingresses', i.namespace, i.name, `ingress ${i.namespace}/${i.name}`)} data-kind="ingress"><rect class="ing" x="${i.x}" y="${i.y}" width="${i.w}" height="${i.h}" rx="10"/>`);
@@ -157,6 +157,8 @@ function show(v: UiView): void {
 
 function openDetails(title: string, body: string, hops?: { stage: string; text: string }[]): void {
   $('details').hidden = false;
+  // describe's columns need their spacing kept; a request's summary lines may wrap.
+  $('details-text').classList.toggle('wrap', hops !== undefined);
   $('details-title').textContent = title;
   $('details-text').textContent = body;
   $('details-hops').innerHTML = (hops ?? []).map((h) => `<li><b>${esc(h.stage)}</b> ${esc(h.text)}</li>`).join('');
