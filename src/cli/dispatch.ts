@@ -25,6 +25,7 @@ const VERBS = new Map<string, Loader>([
   ['port-forward', () => import('./port-forward.js')],
   ['tunnel', () => import('./tunnel.js')],
   ['curl', () => import('./curl.js')],
+  ['graph', () => import('./graph.js')],
   ['scale', () => import('./scale.js')],
   ['set', () => import('./set.js')],
   ['rollout', () => import('./rollout.js')],

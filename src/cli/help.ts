@@ -55,6 +55,7 @@ export const GROUPS: [string, [string, string][]][] = [
     ['state', 'Export the cluster as one document, or check the files that hold it'],
     ['curl', 'Send an HTTP request through the simulated network, with --trace to see each hop'],
     ['tunnel', 'Expose NodePort and LoadBalancer services on local ports, like minikube tunnel'],
+    ['graph', 'Draw nodes, pods, Services and the paths of recent requests (text, Mermaid, dot, SVG)'],
     ['serve', 'Serve the cluster over the Kubernetes API, for the real kubectl, Helm and client libraries'],
     ['ui', 'Open a live map of the cluster and its requests in a web browser'],
     ['alias-dir', "Make a directory with a 'kubectl' that runs kubesim, for PATH (scripts too)"],

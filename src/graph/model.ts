@@ -10,7 +10,7 @@ import { matchesLabelSelector } from '../api/labels.js';
 import { effectivePolicyTypes } from '../api/network-policy.js';
 import type { KubeObject, NetworkPolicy, Pod, Service } from '../api/types.js';
 import { recentFlows, type FlowRecord } from '../net/flows.js';
-import { listObjects } from '../store/objects.js';
+import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 
 export interface GraphNode {
@@ -37,6 +37,8 @@ export interface GraphPod {
   ready: boolean;
   labels: Record<string, string>;
   hostNetwork: boolean;
+  /** Out of the namespace shown, drawn because a request shown came from or went to it. */
+  visitor?: boolean;
 }
 
 export interface GraphServicePort {
@@ -59,6 +61,8 @@ export interface GraphService {
   /** Endpoint pod ids (ready or not: see readyEndpoints), from the Service's EndpointSlices. */
   endpoints: string[];
   readyEndpoints: string[];
+  /** Endpoint addresses that are not pods (the API server behind 'kubernetes', a Service without selector). */
+  otherEndpoints: string[];
 }
 
 export interface GraphIngressRule {
@@ -165,8 +169,7 @@ export function buildClusterGraph(state: ClusterState, opts: GraphOptions = {}):
 
   const pods: GraphPod[] = [];
   const podByKey = new Map<string, GraphPod>();
-  for (const p of listObjects<Pod>(state, 'pods', ns)) {
-    if (!inScope(p)) continue;
+  const addPod = (p: Pod & KubeObject, visitor: boolean) => {
     const nodeName = p.spec?.nodeName ?? '';
     const gp: GraphPod = {
       id: podId(p.metadata.namespace!, p.metadata.name),
@@ -178,23 +181,28 @@ export function buildClusterGraph(state: ClusterState, opts: GraphOptions = {}):
       ready: isReady(p.status?.conditions),
       labels: { ...(p.metadata.labels ?? {}) },
       hostNetwork: !!p.spec?.hostNetwork,
+      ...(visitor ? { visitor: true } : {}),
     };
     pods.push(gp);
     podByKey.set(`${gp.namespace}/${gp.name}`, gp);
     nodeById.get(gp.node)?.pods.push(gp.id);
-  }
+  };
+  for (const p of listObjects<Pod>(state, 'pods', ns)) if (inScope(p)) addPod(p, false);
 
   // The endpoints of each Service, from its slices (the label the EndpointSlice controller sets).
-  const endpointsOf = new Map<string, { all: string[]; ready: string[] }>();
+  const endpointsOf = new Map<string, { all: string[]; ready: string[]; other: string[] }>();
   for (const s of listObjects(state, 'endpointslices', ns)) {
     const svcName = s.metadata.labels?.['kubernetes.io/service-name'];
     if (!svcName) continue;
     const key = `${s.metadata.namespace}/${svcName}`;
     let e = endpointsOf.get(key);
-    if (!e) endpointsOf.set(key, (e = { all: [], ready: [] }));
-    for (const ep of ((s as { endpoints?: unknown }).endpoints as { targetRef?: { kind?: string; name?: string; namespace?: string }; conditions?: { ready?: boolean } }[] | undefined) ?? []) {
+    if (!e) endpointsOf.set(key, (e = { all: [], ready: [], other: [] }));
+    for (const ep of ((s as { endpoints?: unknown }).endpoints as { addresses?: string[]; targetRef?: { kind?: string; name?: string; namespace?: string }; conditions?: { ready?: boolean } }[] | undefined) ?? []) {
       const ref = ep?.targetRef;
-      if (!ref || ref.kind !== 'Pod' || !ref.name) continue;
+      if (!ref || ref.kind !== 'Pod' || !ref.name) {
+        for (const a of Array.isArray(ep?.addresses) ? ep.addresses : []) if (typeof a === 'string' && !e.other.includes(a)) e.other.push(a);
+        continue;
+      }
       const id = podId(ref.namespace ?? s.metadata.namespace!, ref.name);
       if (!e.all.includes(id)) e.all.push(id);
       if (ep.conditions?.ready !== false && !e.ready.includes(id)) e.ready.push(id);
@@ -206,7 +214,7 @@ export function buildClusterGraph(state: ClusterState, opts: GraphOptions = {}):
     if (!inScope(s)) continue;
     const spec = s.spec ?? {};
     const key = `${s.metadata.namespace}/${s.metadata.name}`;
-    const e = endpointsOf.get(key) ?? { all: [], ready: [] };
+    const e = endpointsOf.get(key) ?? { all: [], ready: [], other: [] };
     const lb = ((s.status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname ?? '').filter(Boolean);
     services.push({
       id: `svc/${key}`,
@@ -224,6 +232,7 @@ export function buildClusterGraph(state: ClusterState, opts: GraphOptions = {}):
       externalIPs: [...lb, ...((spec as { externalIPs?: string[] }).externalIPs ?? [])],
       endpoints: [...e.all].sort(),
       readyEndpoints: [...e.ready].sort(),
+      otherEndpoints: [...e.other].sort(),
     });
   }
 
@@ -253,6 +262,16 @@ export function buildClusterGraph(state: ClusterState, opts: GraphOptions = {}):
   }
 
   const paths = (opts.flows ?? 10) > 0 ? recentFlows(state, opts.flows ?? 10).filter((f) => flowInScope(f, ns)).map((f) => pathOf(f, podByKey)) : [];
+  // A pod of another namespace that a shown request came from or went to is drawn too (the jumpbox in
+  // default calling a Service in dev), marked as a visitor.
+  for (const p of paths) {
+    for (const id of p.elements) {
+      if (!id.startsWith('pod/') || podByKey.has(id.slice(4))) continue;
+      const [, pns, pname] = id.split('/');
+      const obj = getObject<Pod>(state, 'pods', pns, pname);
+      if (obj) addPod(obj, true);
+    }
+  }
 
   return { cluster: state.cluster.name, namespace: ns ?? null, workstationIP: state.cluster.workstationIP, nodes, pods, services, ingresses, policies, paths };
 }
@@ -280,8 +299,10 @@ function pathOf(f: FlowRecord, podByKey: Map<string, GraphPod>): GraphPath {
   if (f.backend && f.backend !== f.source) elements.push(f.backend);
   const parts = [f.source];
   parts.push(f.via === 'port-forward' ? `port-forward ${f.dst}` : `${f.dst}${viaLabel(f)}`);
-  if (f.dnat && f.service) parts.push('DNAT');
+  // The example the lessons use: "... (NodePort) -> SNAT -> 10.244.1.5:8080 kiada (kind-worker)"; DNAT is named
+  // only when it is the one rewrite.
   if (f.snat) parts.push(`SNAT ${f.snat.split(':')[0]}`);
+  else if (f.dnat && f.service) parts.push('DNAT');
   if (f.backend) {
     const addr = f.dnat ?? f.dst;
     const name = f.backend.split('/').at(-1)!;
