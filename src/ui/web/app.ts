@@ -14,6 +14,7 @@ const statusEl = $('status');
 let view: UiView | undefined;
 let lastSeq = -1;
 let zoom = 0; // 0: fit to the window
+let lastSvg = '';
 /** Where each object was last drawn: a request from a pod that `--rm` already deleted still starts there. */
 const places = new Map<string, { x: number; y: number }>();
 
@@ -80,8 +81,18 @@ function paint(v: UiView): void {
   }
   const nodesAt = parts.findIndex((s) => s.includes('data-kind="node"'));
   parts.splice(nodesAt < 0 ? parts.length : nodesAt + 2 * v.nodes.length, 0, `<g class="arrows">${arrows.join('')}</g>`);
-  mapEl.innerHTML = `<svg id="svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${v.width} ${v.height}" role="group">${parts.join('')}<g id="paths"></g></svg>`;
-  applyZoom();
+  const svg = `<svg id="svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${v.width} ${v.height}" role="group">${parts.join('')}<g id="paths"></g></svg>`;
+  // A request alone changes no box: keep the drawn map (and focus) rather than rebuilding 500 pods' elements.
+  if (svg !== lastSvg) {
+    const paths = document.getElementById('paths');
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.id;
+    mapEl.innerHTML = svg;
+    lastSvg = svg;
+    // Paths still moving keep moving on the new map.
+    if (paths) document.getElementById('paths')?.replaceWith(paths);
+    if (focused) (mapEl.querySelector(`[data-id="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
+    applyZoom();
+  }
   for (const b of [v.workstation, ...v.nodes, ...v.pods, ...v.services, ...v.ingresses]) places.set(b.id, center(b));
 }
 
