@@ -2,7 +2,7 @@
 // esbuild earns its place: one bundled, code-split entry keeps start-up close to `node -e 0`,
 // where resolving a few hundred files from node_modules on every command would not.
 import { build } from 'esbuild';
-import { readdirSync, statSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -34,6 +34,20 @@ await build({
   banner: { js: "import { createRequire as __kubesimCreateRequire } from 'node:module'; const require = __kubesimCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The page's own scripts, for the browser: each a bundle with its libraries inside (the page loads nothing
+// from elsewhere), and the stylesheets they need beside them.
+await build({
+  entryPoints: { terminal: join(root, 'src/ui/web/terminal.ts') },
+  outdir: join(root, 'dist/ui'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  logLevel: 'warning',
+});
+copyFileSync(join(root, 'node_modules/@xterm/xterm/css/xterm.css'), join(root, 'dist/ui/xterm.css'));
 
 if (withTests) {
   rmSync(join(root, 'build'), { recursive: true, force: true });
