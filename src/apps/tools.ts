@@ -833,6 +833,7 @@ function curl(p: Proc): number {
       const ipAddr = r.answer.addresses[0];
       const c = connect(p.net, p.client, ipAddr, url.port, 'TCP', r.trace);
       p.session.traces.push({ what: `curl ${rawUrl}`, hops: c.trace });
+      if (c.flow) c.flow.what = `curl ${rawUrl}`;
       const trying = `*   Trying ${ipAddr}:${url.port}...\n`;
       if (c.kind === 'refused') {
         fail(7, modern ? `Failed to connect to ${ipAddr} port ${url.port} after 0 ms: Couldn't connect to server` : `Failed to connect to ${ipAddr} port ${url.port}: Connection refused`, `${trying}* connect to ${ipAddr} port ${url.port} failed: Connection refused\n* Failed to connect to ${ipAddr} port ${url.port} after 0 ms: Couldn't connect to server\n`);
@@ -981,6 +982,7 @@ function wget(p: Proc): number {
   if (!quiet) p.out.write(2, `Connecting to ${u.hostHeader} (${ipAddr}:${u.port})\n`);
   const c = connect(p.net, p.client, ipAddr, u.port, 'TCP', r.trace);
   p.session.traces.push({ what: `wget ${url}`, hops: c.trace });
+  if (c.flow) c.flow.what = `wget ${url}`;
   if (c.kind === 'refused') {
     p.out.write(2, `wget: can't connect to remote host (${ipAddr}): Connection refused\n`);
     return 1;
@@ -1050,6 +1052,7 @@ function nc(p: Proc): number {
   const ipAddr = r.answer.addresses[0];
   const c = connect(p.net, p.client, ipAddr, port, 'TCP', r.trace);
   p.session.traces.push({ what: `nc ${host} ${port}`, hops: c.trace });
+  if (c.flow) c.flow.what = `nc ${host} ${port}`;
   const label = `${host} (${ipAddr}:${port})`;
   if (c.kind === 'refused') {
     p.out.write(2, `nc: ${label}: Connection refused\n`);

@@ -56,6 +56,7 @@ export const GROUPS: [string, [string, string][]][] = [
     ['curl', 'Send an HTTP request through the simulated network, with --trace to see each hop'],
     ['tunnel', 'Expose NodePort and LoadBalancer services on local ports, like minikube tunnel'],
     ['serve', 'Serve the cluster over the Kubernetes API, for the real kubectl, Helm and client libraries'],
+    ['ui', 'Open a live map of the cluster and its requests in a web browser'],
     ['alias-dir', "Make a directory with a 'kubectl' that runs kubesim, for PATH (scripts too)"],
   ]],
   ['Other Commands', [

@@ -10,6 +10,7 @@ import { resolve as dnsResolve, type DnsAnswer, type Resolver } from './dns.js';
 import { proxyIngress } from './ingress.js';
 import { dnsQueryDropped, judgeFlow } from './policy.js';
 import type { Backend, NodeHost, PodHost, PortRule, Socket, Topology } from './topology.js';
+import { recordFlow, type FlowRecord, type FlowVia } from './flows.js';
 import { ruleKeyOf } from './topology.js';
 
 export interface Hop {
@@ -42,12 +43,19 @@ export interface Conn {
   rule?: PortRule;
   target: Target;
   trace: Hop[];
+  /** Its record in the flows ring, when the Net records flows (exchange notes the HTTP status there). */
+  flow?: FlowRecord;
 }
 
-export type ConnectResult =
+export type ConnectResult = (
   | { kind: 'connected'; conn: Conn; trace: Hop[] }
   | { kind: 'refused'; ip: string; port: number; trace: Hop[] }
-  | { kind: 'timeout'; ip: string; port: number; trace: Hop[] };
+  /** policy: a NetworkPolicy dropped it (the client sees a timeout all the same). */
+  | { kind: 'timeout'; ip: string; port: number; trace: Hop[]; policy?: true }
+) & {
+  /** Its record in the flows ring, when the Net records flows: a caller names it (flow.what). */
+  flow?: FlowRecord;
+};
 
 export type Outcome =
   | { kind: 'answered'; response: HttpResponse; conn: Conn; trace: Hop[] }
@@ -62,6 +70,8 @@ export interface Net {
   ctx: Ctx;
   /** Record hop texts (off for bulk benchmarks). */
   trace: boolean;
+  /** Record each connection in the state's flows ring (src/net/flows.ts); off where trace is off unless asked. */
+  flows?: boolean;
   /** DNS answers already computed against this topology. */
   dnsCache?: Map<string, DnsAnswer>;
 }
@@ -193,12 +203,19 @@ function ruleName(rule: PortRule): string {
 
 const refused = (ip: string, port: number, trace: Hop[]) => ({ kind: 'refused' as const, ip, port, trace });
 const timeout = (ip: string, port: number, trace: Hop[]) => ({ kind: 'timeout' as const, ip, port, trace });
+const dropped = (ip: string, port: number, trace: Hop[]) => ({ kind: 'timeout' as const, ip, port, trace, policy: true as const });
 
 /**
  * Opens a TCP (or UDP) connection from a client to ip:port: stages 2 to 7. The result is connected (with the
  * target socket and the source address the server sees), refused or timeout.
  */
 export function connect(net: Net, client: Client, ip: string, port: number, protocol: 'TCP' | 'UDP' = 'TCP', inherited: Hop[] = []): ConnectResult {
+  const r = connectWalk(net, client, ip, port, protocol, inherited);
+  if (net.flows) r.flow = noteFlow(net, client, ip, port, protocol, r);
+  return r;
+}
+
+function connectWalk(net: Net, client: Client, ip: string, port: number, protocol: 'TCP' | 'UDP', inherited: Hop[]): ConnectResult {
   const topo = net.topo;
   const trace = inherited.slice();
   // A connection to the loopback comes from the loopback (the kernel's source for that route).
@@ -383,7 +400,7 @@ function toPodSocket(
 ): ConnectResult {
   const policy = judgeFlow(net.topo, client, seen, { ip, pod }, port, protocol);
   for (const line of policy.lines) hop(net, trace, 'policy', () => line);
-  if (!policy.allowed) return timeout(dialIP, dialPort, trace);
+  if (!policy.allowed) return dropped(dialIP, dialPort, trace);
   const loopback = ip.startsWith('127.');
   if (!pod.running) {
     hop(net, trace, 'socket', () => `pod ${pod.key} has no running container: nothing listens, RST (connection refused)`);
@@ -433,7 +450,7 @@ function toNode(net: Net, client: Client, node: NodeHost, port: number, ip: stri
   if (client.kind === 'pod' && !client.pod.hostNetwork && !ip.startsWith('127.')) {
     const policy = judgeFlow(net.topo, client, seen, { ip }, port, 'TCP');
     for (const line of policy.lines) hop(net, trace, 'policy', () => line);
-    if (!policy.allowed) return timeout(ip, port, trace);
+    if (!policy.allowed) return dropped(ip, port, trace);
   }
   const service = NODE_SERVICES[port];
   if (service && (service !== 'apiserver' || node.role === 'control-plane')) {
@@ -469,11 +486,13 @@ export function exchange(net: Net, conn: Conn, req: HttpRequest, tls = false): H
     const path = req.path.split('?')[0];
     const body = `{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n  "message": "forbidden: User \\"system:anonymous\\" cannot get path \\"${path}\\"",\n  "reason": "Forbidden",\n  "details": {},\n  "code": 403\n}`;
     hop(net, conn.trace, 'app', () => `node ${t.node.name}: the ${t.service} rejects the anonymous request: 403`);
+    if (conn.flow) conn.flow.status = 403;
     return { status: 403, reason: 'Forbidden', headers: [['Audit-Id', '00000000-0000-0000-0000-000000000000'], ['Cache-Control', 'no-cache, private'], ['Content-Type', 'application/json'], ['X-Content-Type-Options', 'nosniff'], ['Date', now.toUTCString()], ['Content-Length', String(body.length)]], body };
   }
   if (t.kind === 'node') {
     const body = 'Client sent an HTTP request to an HTTPS server.\n';
     hop(net, conn.trace, 'app', () => `node ${t.node.name}: the ${t.service} speaks HTTPS only: 400`);
+    if (conn.flow) conn.flow.status = 400;
     return { status: 400, reason: 'Bad Request', headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']], body };
   }
   const { pod, socket } = t;
@@ -492,7 +511,66 @@ export function exchange(net: Net, conn: Conn, req: HttpRequest, tls = false): H
     (net.state.logs[key] ??= []).push({ time: logTime(now), line: a.log });
   }
   hop(net, conn.trace, 'app', () => `${socket.process.app} in pod ${pod.key} answered ${a.response.status} to ${req.method} ${req.path}; it sees the client as ${conn.seenIP}`);
+  if (conn.flow) conn.flow.status = a.response.status;
   return a.response;
+}
+
+/**
+ * The flows-ring record of one connect(): addresses before and after NAT, the Service rule that matched, who
+ * accepted it. Reads only what the walk already indexed and draws no random numbers, so recording never
+ * changes what a command prints. A failed connection never got a source port: one is derived from its seq.
+ */
+function noteFlow(net: Net, client: Client, ip: string, port: number, protocol: 'TCP' | 'UDP', r: ConnectResult): FlowRecord {
+  const topo = net.topo;
+  const pk = ruleKeyOf(port, protocol);
+  const loop = ip.startsWith('127.');
+  const src = loop && client.kind !== 'workstation' ? '127.0.0.1' : initialSource(net, client);
+  let via: FlowVia = 'other';
+  let rule: PortRule | undefined;
+  if (client.kind === 'portforward') via = 'port-forward';
+  else if (loop) via = 'loopback';
+  else if (topo.clusterIPs.has(ip)) {
+    via = 'ClusterIP';
+    rule = topo.clusterIPs.get(ip)!.get(pk);
+  } else if (topo.externalVIPs.has(ip)) {
+    rule = topo.externalVIPs.get(ip)!.get(pk);
+    via = topo.lbIPs.has(ip) ? 'LoadBalancer' : 'ExternalIP';
+  } else if (topo.nodeByIP.has(ip)) {
+    rule = topo.nodePorts.get(pk);
+    via = rule ? 'NodePort' : 'node IP';
+  } else if (topo.podByIP.has(ip)) via = 'pod IP';
+  const source = client.kind === 'pod' ? `pod/${client.pod.namespace}/${client.pod.name}` : client.kind === 'node' ? `node/${client.node.name}` : 'workstation';
+  const rec: Omit<FlowRecord, 'seq'> = {
+    time: net.ctx.clock.now().toISOString(),
+    source,
+    what: `${protocol} ${ip}:${port}`,
+    protocol,
+    client: src,
+    dst: `${ip}:${port}`,
+    via,
+    verdict: r.kind === 'connected' ? 'ok' : r.kind === 'refused' ? 'refused' : r.policy ? 'denied by policy' : 'timeout',
+    hops: r.trace,
+  };
+  if (rule) {
+    rec.service = `svc/${rule.namespace}/${rule.service}`;
+    rec.servicePort = rule.portName || String(rule.port);
+  }
+  if (r.kind === 'connected') {
+    const c = r.conn;
+    rec.client = `${src}:${c.seenPort}`;
+    const backend = `${c.backendIP}:${c.backendPort}`;
+    if (backend !== rec.dst) rec.dnat = backend;
+    if (c.seenIP !== src) rec.snat = `${c.seenIP}:${c.seenPort}`;
+    const t = c.target;
+    rec.backend = t.kind === 'pod' ? `pod/${t.pod.namespace}/${t.pod.name}` : `node/${t.node.name}`;
+    rec.backendNode = t.kind === 'pod' ? t.pod.node.name : t.node.name;
+    const f = recordFlow(net.state, rec);
+    c.flow = f;
+    return f;
+  }
+  const f = recordFlow(net.state, rec);
+  f.client = `${src}:${32768 + ((f.seq * 7919) % 28232)}`;
+  return f;
 }
 
 /** Resolve, connect and exchange one request (no connection reuse). */

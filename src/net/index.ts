@@ -38,6 +38,8 @@ import { buildTopology } from './topology.js';
 export type { HttpRequest, HttpResponse } from '../apps/servers.js';
 export type { Client, Conn, ConnectResult, Hop, Net, Outcome, Target } from './engine.js';
 export type { NodeHost, PodHost, PortRule, Topology } from './topology.js';
+export type { FlowRecord, FlowVerdict, FlowVia } from './flows.js';
+export { recentFlows } from './flows.js';
 export { connect, exchange, ping, request, resolveName } from './engine.js';
 export { clusterLookup, hostsFile, resolvConf, resolve, searchList, CLUSTER_DNS_IP } from './dns.js';
 export { buildTopology } from './topology.js';
@@ -47,6 +49,8 @@ export interface NetOptions {
   images?: readonly ImageSpec[];
   /** Record hop-by-hop trace texts (default true; benchmarks turn it off). */
   trace?: boolean;
+  /** Record connections in the flows ring (src/net/flows.ts); default: as trace. */
+  flows?: boolean;
 }
 
 /** Indexes the state for a batch of simulated connections. */
@@ -54,7 +58,7 @@ export function openNet(state: ClusterState, ctx: Ctx, opts: NetOptions = {}): N
   state.net ??= { affinity: {} };
   state.net.affinity ??= {};
   state.logs ??= {};
-  return { topo: buildTopology(state, opts.images ?? []), state, ctx, trace: opts.trace ?? true };
+  return { topo: buildTopology(state, opts.images ?? []), state, ctx, trace: opts.trace ?? true, flows: opts.flows ?? opts.trace ?? true };
 }
 
 /** port-forward: a request arriving on the pod's loopback from 127.0.0.1 (see above). */

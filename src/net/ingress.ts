@@ -150,6 +150,10 @@ export function proxyIngress(net: Net, conn: Conn, ctrl: PodHost, req: HttpReque
     note(`ingress-nginx: rewrite-target ${target}: upstream path ${upstreamPath}`);
   }
   const c = connect(net, { kind: 'pod', pod: ctrl }, b.ip, b.port, 'TCP', []);
+  if (c.flow) {
+    c.flow.what = `ingress-nginx proxies ${req.method} ${host}${path} upstream`;
+    if (conn.flow) c.flow.parentSeq = conn.flow.seq;
+  }
   for (const h of c.trace) trace.push(h);
   if (c.kind === 'timeout') return nginxPage(504, now);
   if (c.kind === 'refused') return nginxPage(502, now);

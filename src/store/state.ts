@@ -72,6 +72,8 @@ export interface ClusterState {
     affinity: Record<string, AffinityEntry>;
     /** How each container's main process ended, once run (src/apps/runtime.ts): "podUID/container". */
     processes?: Record<string, { exitCode: number; afterMs: number; runs?: boolean; reason?: string; message?: string }>;
+    /** The seq of the last connection recorded in the flows ring (src/net/flows.ts). */
+    flowSeq?: number;
   };
   /**
    * How far simulated time runs ahead of the clock (ms): `rollout status` moves it on so that a rollout it

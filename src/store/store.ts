@@ -91,6 +91,7 @@ function checkHead(h: Record<string, unknown>): string | undefined {
   if (typeof h.resourceVersion !== 'number' || !Number.isInteger(h.resourceVersion) || h.resourceVersion < 0) return 'resourceVersion is not a counter';
   if (!isObj(h.ipam) || !Object.values(h.ipam).every((v) => Number.isInteger(v))) return 'ipam is not a map of offsets';
   if (!isObj(h.net) || (h.net.affinity !== undefined && !isObj(h.net.affinity))) return 'net is damaged';
+  if (h.net.flowSeq !== undefined && !(Number.isSafeInteger(h.net.flowSeq) && (h.net.flowSeq as number) >= 0)) return 'net.flowSeq is not a counter';
   if (h.clockOffsetMs !== undefined && typeof h.clockOffsetMs !== 'number') return 'clockOffsetMs is not a number';
   if (h.taintEvictions !== undefined && (!isObj(h.taintEvictions) || !Object.values(h.taintEvictions).every((v) => Number.isFinite(v)))) return 'taintEvictions is damaged';
   const st = h.store;
@@ -366,7 +367,8 @@ export function removeState(path: string): boolean {
 export function exportState(state: ClusterState): Record<string, unknown> {
   const objects: Record<string, Record<string, unknown>> = {};
   for (const kind of state.objects.kindNames()) {
-    if (kind === 'logs') continue;
+    // Logs go below; the flows ring (src/net/flows.ts) is a cache of recent traffic, like conntrack: not exported.
+    if (kind === 'logs' || kind === 'flows') continue;
     const keys = state.objects.keys(kind);
     if (!keys.length) continue;
     const bucket: Record<string, unknown> = {};

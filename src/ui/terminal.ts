@@ -29,8 +29,11 @@ export const TERMINAL_PATH = '/terminal';
 /** The largest message the page may send: a pasted manifest fits, a flood does not. */
 const MAX_MESSAGE = 1 << 20;
 
-/** Answers WebSocket upgrades to /terminal on server; other paths are left to other listeners. */
-export function mountTerminal(server: Server, ctx: TerminalContext): void {
+/**
+ * Answers WebSocket upgrades to /terminal on server; other paths are left to other listeners. close() hangs
+ * up on every open terminal (an upgraded socket would keep server.close() waiting).
+ */
+export function mountTerminal(server: Server, ctx: TerminalContext): { close(): void } {
   let wss: WebSocketServer | undefined;
   let loading: Promise<WebSocketServer> | undefined;
   // ws is loaded with the first terminal, not with the page.
@@ -52,7 +55,12 @@ export function mountTerminal(server: Server, ctx: TerminalContext): void {
       }),
     );
   });
-  server.on('close', () => wss?.close());
+  return {
+    close() {
+      for (const ws of wss?.clients ?? []) ws.terminate();
+      wss?.close();
+    },
+  };
 }
 
 function tokenMatches(given: string | null, token: string): boolean {
