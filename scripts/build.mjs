@@ -50,6 +50,8 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(join(root, 'src/ui/web/index.html'), join(root, 'dist/ui/index.html'));
+// xterm's own stylesheet for the terminal pane, which links it when it opens.
+copyFileSync(join(root, 'node_modules/@xterm/xterm/css/xterm.css'), join(root, 'dist/ui/xterm.css'));
 
 if (withTests) {
   rmSync(join(root, 'build'), { recursive: true, force: true });

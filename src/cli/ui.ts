@@ -57,7 +57,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new CommandError(`cannot serve the map: ${(e as Error).message}`);
   }
   const { mountTerminal } = await import('../ui/terminal-mount.js');
-  await mountTerminal(server.http, { statePath: session.statePath, env: io.env, token, ...(session.namespaceExplicit ? { namespace: session.namespace } : {}) });
+  const terminal = await mountTerminal(server.http, { statePath: session.statePath, env: io.env, token, ...(session.namespaceExplicit ? { namespace: session.namespace } : {}) });
   let port: number;
   try {
     port = await server.start();
@@ -77,6 +77,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     process.once('SIGTERM', stop);
     if (!off) process.once('SIGINT', stop);
   });
+  terminal.close();
   await server.close();
   io.stderr.write('kubesim ui: stopped\n');
   return 0;

@@ -32,6 +32,7 @@ export interface UiServerOptions {
 const ASSETS = new Map([
   ['/app.js', 'text/javascript; charset=utf-8'],
   ['/app.css', 'text/css; charset=utf-8'],
+  ['/xterm.css', 'text/css; charset=utf-8'],
 ]);
 
 /** Security headers for every answer: nothing from elsewhere, no framing by other sites. */
