@@ -126,9 +126,14 @@ test('a run --rm -i curl from the CLI shows its path on the open page within a s
   assert.ok(m, r.stdout);
   await page.waitForSelector('.flow-path', { state: 'attached', timeout: 1000 });
   assert.ok(Date.now() - done <= 1000, `path drawn ${Date.now() - done} ms after the command ended`);
-  // The path runs from the client (the deleted pod's node) to the service, then to the pod that answered.
+  // The path runs from the client (the deleted pod's node) through the service to the top of the pod that answered.
   const d = (await page.locator('.flow-path path').first().getAttribute('d')) ?? '';
-  assert.equal(d.split(/[ML]/).filter(Boolean).length, 3, d);
+  const pts = d.split(/[ML]/).filter(Boolean).map((p) => p.trim().split(',').map(Number));
+  const rect = async (sel: string) => page.locator(sel).evaluate((r) => ['x', 'y', 'width', 'height'].map((k) => Number(r.getAttribute(k))));
+  const [sx, sy, sw, sh] = await rect('g[data-id="svc/dev/demo-service"] rect');
+  const [px, py, pw] = await rect(`g[data-id="pod/dev/${m[1]}"] rect`);
+  assert.ok(pts.some(([x, y]) => x === Math.round(sx + sw / 2) && (y === sy || y === sy + sh)), `through demo-service: ${d}`);
+  assert.deepEqual(pts.at(-1), [Math.round(px + pw / 2), py], `ends at ${m[1]}: ${d}`);
   const item = page.locator('#flows button.flow').first();
   assert.match((await item.textContent()) ?? '', new RegExp(`curl http://demo-service\\.dev\\s*pod/default/c -> 10\\.\\d+\\.\\d+\\.\\d+:80 \\(ClusterIP\\) -> DNAT -> 10\\.244\\.\\d+\\.\\d+:8080 ${m[1]} \\(kind-worker\\d?\\) \\[200\\]$`));
   await item.click();

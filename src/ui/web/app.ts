@@ -16,11 +16,10 @@ let lastSeq = -1;
 let zoom = 0; // 0: fit to the window
 let lastSvg = '';
 /** Where each object was last drawn: a request from a pod that `--rm` already deleted still starts there. */
-const places = new Map<string, { x: number; y: number }>();
+const places = new Map<string, Box>();
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const api = (path: string) => `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
-const center = (b: Box) => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
 
 function objAttrs(id: string, resource: string, ns: string, name: string, label: string): string {
   return `class="obj" tabindex="0" role="button" data-id="${esc(id)}" data-resource="${resource}" data-ns="${esc(ns)}" data-name="${esc(name)}" aria-label="${esc(label)}"`;
@@ -93,7 +92,7 @@ function paint(v: UiView): void {
     if (focused) (mapEl.querySelector(`[data-id="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
     applyZoom();
   }
-  for (const b of [v.workstation, ...v.nodes, ...v.pods, ...v.services, ...v.ingresses]) places.set(b.id, center(b));
+  for (const b of [v.workstation, ...v.nodes, ...v.pods, ...v.services, ...v.ingresses]) places.set(b.id, { x: b.x, y: b.y, w: b.w, h: b.h });
 }
 
 function applyZoom(): void {
@@ -109,7 +108,7 @@ function applyZoom(): void {
 }
 
 /** Where a flow's end is: a pod, a node, the workstation, or the last place it was drawn. */
-function placeOf(ref: string | undefined): { x: number; y: number } | undefined {
+function placeOf(ref: string | undefined): Box | undefined {
   if (!ref) return undefined;
   if (ref === 'workstation') return places.get('workstation');
   const [kind, a, b] = ref.split('/');
@@ -119,13 +118,31 @@ function placeOf(ref: string | undefined): { x: number; y: number } | undefined 
   return undefined;
 }
 
+/**
+ * A request's path as the slides draw it: out of the bottom of one box, across the gap below it, into the next
+ * box from above (or below), so the line runs between boxes rather than through their text.
+ */
+function route(boxes: Box[]): string {
+  const cx = (b: Box) => Math.round(b.x + b.w / 2);
+  let d = `M${cx(boxes[0])},${boxes[0].y + boxes[0].h}`;
+  for (let i = 1; i < boxes.length; i++) {
+    const a = boxes[i - 1];
+    const b = boxes[i];
+    const below = b.y >= a.y + a.h;
+    const gapY = below ? Math.round((a.y + a.h + b.y) / 2) : Math.max(a.y + a.h, b.y + b.h) + 10;
+    if (i > 1) d += ` L${cx(a)},${a.y + a.h}`;
+    d += ` L${cx(a)},${gapY} L${cx(b)},${gapY} L${cx(b)},${below ? b.y : b.y + b.h}`;
+  }
+  return d;
+}
+
 function animate(f: ViewFlow): void {
   const layer = document.getElementById('paths');
   if (!layer) return;
   const [src, ...rest] = f.elements;
-  const pts = [placeOf(src) ?? placeOf(f.sourceNode) ?? places.get('workstation'), ...rest.map(placeOf)].filter((p): p is { x: number; y: number } => !!p);
-  if (pts.length < 2) return;
-  const d = pts.map((p, i) => `${i ? 'L' : 'M'}${Math.round(p.x)},${Math.round(p.y)}`).join(' ');
+  const boxes = [placeOf(src) ?? placeOf(f.sourceNode) ?? places.get('workstation'), ...rest.map(placeOf)].filter((b): b is Box => !!b);
+  if (boxes.length < 2) return;
+  const d = route(boxes);
   const cls = f.verdict === 'ok' ? 'ok' : 'bad';
   const g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
   g.setAttribute('class', `flow-path ${cls}`);
