@@ -31,7 +31,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-for (const extra of ['engine.mjs', 'forward.mjs', 'scale.mjs']) {
+for (const extra of ['engine.mjs', 'forward.mjs', 'scale.mjs', 'ui.mjs']) {
   const p = join(root, 'bench', extra);
   if (existsSync(p)) {
     process.stdout.write(`\n== bench/${extra}\n`);

@@ -59,6 +59,30 @@ async function portForwardDemo() {
   process.stdout.write(`\n${bold(`$ curl localhost:${port}`)}\n${body}`);
 }
 
+/** `kubesim ui` for a moment: start it, read the view the page would draw, stop it (no browser needed). */
+async function uiDemo() {
+  process.stdout.write(`\n${bold('$ kubesim ui &')}\n`);
+  const child = spawn(process.execPath, [bin, 'ui', '--port', '0'], { cwd: root, env });
+  let out = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('ui did not start')), 10000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /(http:\S+)\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(new URL(m[1]));
+      }
+    });
+    child.on('exit', () => reject(new Error(`ui exited: ${out}`)));
+  });
+  const view = await (await fetch(`${url.origin}/api/view${url.search}`)).json();
+  child.kill('SIGINT');
+  await new Promise((r) => child.on('close', r));
+  process.stdout.write(out);
+  process.stdout.write(`(the page at that URL draws ${view.nodes.length} nodes, ${view.pods.length} pods, ${view.services.length} Services, ${view.policies.length} NetworkPolicies and the last ${view.flows.length} requests)\n`);
+}
+
 function say(text) {
   process.stdout.write(`\n${bold(`# ${text}`)}\n`);
 }
@@ -203,6 +227,8 @@ try {
   step(['get', 'nodes', '-o', 'wide']);
   step(['config', 'use-context', 'kind-kind']);
 
+  say('kubesim ui serves a live map of all this to a browser; here it starts, serves its view once, and stops.');
+  await uiDemo();
   say('The state is files a command reads only in part; state check reads every object and says what it found.');
   step(['state', 'check']);
 

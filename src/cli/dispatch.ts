@@ -40,6 +40,7 @@ const VERBS = new Map<string, Loader>([
   ['explain', () => import('./explain.js')],
   ['kustomize', () => import('./kustomize.js')],
   ['serve', () => import('./serve.js')],
+  ['ui', () => import('./ui.js')],
   ['config', () => import('./config.js')],
   ['alias-dir', () => import('./alias-dir.js')],
   ['cordon', () => import('./drain.js').then((m) => m.cordonVerb)],

@@ -57,6 +57,7 @@ export const GROUPS: [string, [string, string][]][] = [
     ['tunnel', 'Expose NodePort and LoadBalancer services on local ports, like minikube tunnel'],
     ['graph', 'Draw nodes, pods, Services and the paths of recent requests (text, Mermaid, dot, SVG)'],
     ['serve', 'Serve the cluster over the Kubernetes API, for the real kubectl, Helm and client libraries'],
+    ['ui', 'Open a live map of the cluster and its requests in a web browser'],
     ['alias-dir', "Make a directory with a 'kubectl' that runs kubesim, for PATH (scripts too)"],
   ]],
   ['Other Commands', [

@@ -9,6 +9,11 @@ export interface CliIO {
    * exit. Returns the function that removes the handler. Absent: Ctrl-C ends the process.
    */
   onInterrupt?(fn: () => void): () => void;
+  /**
+   * Aborted when the user interrupts a command that set no onInterrupt handler and runs inside a longer-lived
+   * process (the ui's terminal): the command's next look at the cluster ends it, as Ctrl-C ends a process.
+   */
+  signal?: AbortSignal;
 }
 
 export const processIO: CliIO = {

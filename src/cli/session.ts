@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CommandError } from '../api/errors.js';
+import { CommandError, ExitError } from '../api/errors.js';
 import type { ImageSpec } from '../apps/images.js';
 import { isSettled } from '../cluster/settled.js';
 import type { Ctx } from '../cluster/context.js';
@@ -28,9 +28,11 @@ export class Session {
   readonly namespace: string;
   readonly namespaceExplicit: boolean;
   private images?: readonly ImageSpec[];
+  private readonly signal?: AbortSignal;
 
   constructor(opts: GlobalOptions, io: CliIO) {
     this.env = io.env;
+    this.signal = io.signal;
     // The context dispatch resolved (src/cli/context.ts); without one, the state flags alone.
     const target = targetOf(io);
     this.statePath = target?.statePath ?? resolveStatePath(opts.state, io.env);
@@ -69,6 +71,7 @@ export class Session {
 
   /** Reads the cluster without taking the lock; a missing file is created (under the lock) first. */
   async read(): Promise<{ state: ClusterState; ctx: Ctx }> {
+    this.checkInterrupted();
     let state = readState(this.statePath);
     if (!state) {
       state = await withLock(this.statePath, async () => {
@@ -92,6 +95,7 @@ export class Session {
 
   /** Changes the cluster under the lock; nothing is saved if fn throws. */
   async change<T>(fn: (state: ClusterState, ctx: Ctx) => T | Promise<T>): Promise<T> {
+    this.checkInterrupted();
     return mutateState(this.statePath, () => this.createDefault(), async (state) => {
       const random = Random.fromState(state.random);
       // Follows state.clockOffsetMs live, so a change that moves simulated time on sees the new time at once.
@@ -104,5 +108,14 @@ export class Session {
       state.random = random.state();
       return result;
     }, () => this.clock.now().getTime());
+  }
+
+  /**
+   * Every polling loop (logs -f, get -w, rollout status, drain) looks at the cluster through read(), and every
+   * change starts here: an interrupted command ends at that point, exit 130 and no message, as a process
+   * killed by SIGINT would, and changes nothing after it.
+   */
+  private checkInterrupted(): void {
+    if (this.signal?.aborted) throw new ExitError(130);
   }
 }

@@ -2,6 +2,7 @@
 // atomic rename of the head, so a reader sees the old state or the new one, never half of one); every change
 // holds an inter-process lock from read to rename, so commands run in parallel never lose an update.
 // The files and their commit protocol are in layout.ts; the lazily read objects in object-store.ts.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -323,10 +324,36 @@ function diskHead(path: string): { generation: number; text: string } {
 }
 
 /**
+ * Commands that run side by side in one process (the ui's terminal tabs) take their turn here before the
+ * inter-process lock, which a process holds only once. A call nested inside a holder does not wait (it would
+ * wait for itself): it goes on to the lock, which reports the bug.
+ */
+const turns = new Map<string, Promise<void>>();
+const holding = new AsyncLocalStorage<ReadonlySet<string>>();
+
+/**
  * Holds the inter-process lock on the state file while fn runs (src/store/lock.ts: kept for as long as this
  * process lives, freed the moment it dies). Not re-entrant: a nested call is a bug and throws at once.
  */
 export async function withLock<T>(path: string, fn: () => T | Promise<T>): Promise<T> {
+  const key = resolve(path);
+  const held = holding.getStore();
+  if (held?.has(key)) return lockedRun(path, fn);
+  const before = turns.get(key);
+  let done!: () => void;
+  const mine = new Promise<void>((r) => (done = r));
+  const tail = (before ?? Promise.resolve()).then(() => mine);
+  turns.set(key, tail);
+  try {
+    if (before) await before;
+    return await holding.run(new Set([...(held ?? []), key]), () => lockedRun(path, fn));
+  } finally {
+    done();
+    if (turns.get(key) === tail) turns.delete(key);
+  }
+}
+
+async function lockedRun<T>(path: string, fn: () => T | Promise<T>): Promise<T> {
   // Loaded only by commands that write: node:net is most of what taking the lock costs.
   const { acquireStateLock, LockError } = await import('./lock.js');
   let lock: StateLock;

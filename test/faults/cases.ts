@@ -316,6 +316,7 @@ const VERBS: string[][] = [
   ['tunnel'], ['scale', 'deploy/d', '--replicas=2'], ['set', 'image', 'deploy/d', 'app=nginx:2'], ['rollout', 'status', 'deploy/d'],
   ['label', 'pod', 'p1', 'a=b'], ['annotate', 'pod', 'p1', 'a=b'], ['api-resources'], ['patch', 'svc', 's', '-p', '{}'], ['replace', '-f', 'x'], ['diff', '-f', 'x'],
   ['serve', '--port', '0'], ['graph'],
+  ['ui', '--port', '0'],
 ];
 
 /** A flag of each verb that needs a value, given last without one. */
@@ -324,6 +325,7 @@ const VALUE_FLAGS: string[][] = [
   ['expose', 'pod', 'p1', '--port'], ['run', 'x', '--image'], ['exec', 'p1', '-c'], ['debug', 'node/kind-worker', '--image'], ['logs', 'p1', '--tail'],
   ['port-forward', 'pod/p1', '--address'], ['tunnel', '--address'], ['curl', '--from'], ['scale', 'deploy/d', '--replicas'], ['rollout', 'status', 'deploy/d', '--timeout'],
   ['serve', '--port'], ['serve', '--kubeconfig'],
+  ['ui', '--port'], ['ui', '--address'], ['ui', '--token'],
   ['label', 'pod', 'p1', '-l'], ['annotate', 'pod', 'p1', '--resource-version'], ['patch', 'svc', 's', '-p'], ['replace', '-f'], ['diff', '-f'], ['api-resources', '--api-group'], ['get', 'pods', '-n'], ['create', 'deployment', 'x', '--image'],
 ];
 
@@ -492,6 +494,13 @@ const BAD_VALUES: string[][] = [
   ['serve', '--address', 'bogus'],
   ['serve', '--context', 'a b'],
   ['serve', 'extra'],
+  ['ui', '--port', 'abc'],
+  ['ui', '--port', '70000'],
+  ['ui', '--address', 'bogus'],
+  ['ui', '--token', 'short'],
+  ['ui', '--token', 'a token with spaces'],
+  ['ui', '--token', '<script>alert(1)</script>'],
+  ['ui', 'extra'],
   ['serve', '--port', '0', '--kubeconfig', '@dir'],
   ['serve', '--port', '0', '--kubeconfig', '@fifo'],
   ['serve', '--port', '0', '--kubeconfig', '@unreadable'],
