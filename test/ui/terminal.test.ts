@@ -224,6 +224,42 @@ describe('the page terminal (kubesim ui)', () => {
     assert.equal(existsSync(join(c.t.dir, 'other.json')), false);
   });
 
+  it('hostile lines get a kubectl-shaped refusal and leave the state as it was', async () => {
+    const t = await Client.open(`${p.url}?token=${TOKEN}`);
+    const before = readFileSync(c.t.state);
+    const lines = [
+      'kubectl get pods "unterminated',
+      "kubectl get 'pods",
+      'kubectl get pods; rm -rf /',
+      'kubectl get pods && ls',
+      'kubectl get pods > /tmp/out',
+      'kubectl get pods < /etc/passwd',
+      'kubectl get $(rm -rf /)',
+      'kubectl get `id`',
+      'kubectl get pods &',
+      'kubectl get pods\u0000',
+      `kubectl get ${'x'.repeat(200_000)}`,
+      'kubectl --kubeconfig /etc/passwd get pods',
+      'kubectl create configmap x --from-file=/etc/passwd',
+      'kubectl apply -k /etc',
+      'kubectl kustomize /etc',
+      'kubectl cluster delete',
+      'kubectl tunnel',
+      'kubectl serve',
+      'kubectl ui',
+      'kubectl alias-dir /tmp/x',
+      '\x1b[31m',
+      '   ',
+    ];
+    for (const line of lines) {
+      const r = await t.run(line);
+      assert.doesNotMatch(r.err, /internal error|TypeError|at .*\.js/, line);
+      if (line.trim() !== '' && line !== '\x1b[31m') assert.ok(r.code !== 0 && r.err.startsWith('error: ') || r.err.startsWith('Error'), `${line.slice(0, 60)}: ${r.code} ${r.err}`);
+    }
+    assert.ok(before.equals(readFileSync(c.t.state)), 'state unchanged');
+    t.close();
+  });
+
   it('refuses a connection without the token, or with another', async () => {
     for (const query of ['', '?token=', '?token=secret-token-2', `?token=${TOKEN}x`]) {
       const ws = new WebSocket(`${p.url}${query}`);
