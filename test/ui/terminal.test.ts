@@ -162,6 +162,21 @@ describe('the page terminal (kubesim ui)', () => {
     t.close();
   });
 
+  it('an exec -it shell reads typed lines; Ctrl-C gives it a new prompt, exit ends it', async () => {
+    const t = await Client.open(`${p.url}?token=${TOKEN}`);
+    const from = t.frames.length;
+    t.send({ t: 'run', line: 'kubectl exec -it bb -- sh' });
+    await t.until((f) => f.t === 'out' && f.data === '/ # ', from);
+    t.send({ t: 'stdin', data: 'echo hi $HOSTNAME\n' });
+    await t.until((f) => f.t === 'out' && f.data === 'hi bb\n', from);
+    t.send({ t: 'interrupt' });
+    await t.until((f) => f.t === 'out' && f.data === '\n/ # ', from);
+    t.send({ t: 'stdin', data: 'exit 3\n' });
+    const end = await t.until((f) => f.t === 'exit', from);
+    assert.deepEqual(collect(t.frames.slice(from, end + 1)), { out: '/ # hi bb\n/ # \n/ # ', err: 'command terminated with exit code 3\n', code: 3 });
+    t.close();
+  });
+
   it('completes verbs, kinds and names from the state', async () => {
     const t = await Client.open(`${p.url}?token=${TOKEN}`);
     const ask = async (line: string) => {
