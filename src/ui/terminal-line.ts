@@ -36,6 +36,9 @@ const FILE_FLAGS = new Set(['-f', '--filename', '-k', '--kustomize', '--from-fil
  * a redirection is refused: the terminal runs one command.
  */
 export function splitLine(line: string): { words: string[] } | { error: string } {
+  // shell-quote closes an open quote at the end of the line; a shell would wait for the rest: refuse it.
+  const open = openQuote(line);
+  if (open) return { error: `the line ends inside a quoted string (a closing ${open} is missing)` };
   let tokens: ReturnType<typeof parse>;
   try {
     tokens = parse(line, (name: string) => `$${name}`);
@@ -50,6 +53,19 @@ export function splitLine(line: string): { words: string[] } | { error: string }
     else if ('op' in t) return { error: `"${t.op}" is not supported: the terminal runs one kubectl command per line, without pipes, lists or redirections` };
   }
   return { words };
+}
+
+/** The quote left open at the end of the line, if any (backslash escapes outside single quotes). */
+function openQuote(line: string): string | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '\\' && quote !== "'") i++;
+    else if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"') quote = ch;
+  }
+  return quote;
 }
 
 /** The index of the verb in argv: the first word that is not a global flag or its value (as dispatch finds it). */

@@ -162,6 +162,21 @@ describe('the page terminal (kubesim ui)', () => {
     t.close();
   });
 
+  it('an exec -it shell reads typed lines; Ctrl-C gives it a new prompt, exit ends it', async () => {
+    const t = await Client.open(`${p.url}?token=${TOKEN}`);
+    const from = t.frames.length;
+    t.send({ t: 'run', line: 'kubectl exec -it bb -- sh' });
+    await t.until((f) => f.t === 'out' && f.data === '/ # ', from);
+    t.send({ t: 'stdin', data: 'echo hi $HOSTNAME\n' });
+    await t.until((f) => f.t === 'out' && f.data === 'hi bb\n', from);
+    t.send({ t: 'interrupt' });
+    await t.until((f) => f.t === 'out' && f.data === '\n/ # ', from);
+    t.send({ t: 'stdin', data: 'exit 3\n' });
+    const end = await t.until((f) => f.t === 'exit', from);
+    assert.deepEqual(collect(t.frames.slice(from, end + 1)), { out: '/ # hi bb\n/ # \n/ # ', err: 'command terminated with exit code 3\n', code: 3 });
+    t.close();
+  });
+
   it('completes verbs, kinds and names from the state', async () => {
     const t = await Client.open(`${p.url}?token=${TOKEN}`);
     const ask = async (line: string) => {
@@ -222,6 +237,42 @@ describe('the page terminal (kubesim ui)', () => {
     assert.deepEqual(spawned, []);
     assert.equal(existsSync(marker), false);
     assert.equal(existsSync(join(c.t.dir, 'other.json')), false);
+  });
+
+  it('hostile lines get a kubectl-shaped refusal and leave the state as it was', async () => {
+    const t = await Client.open(`${p.url}?token=${TOKEN}`);
+    const before = readFileSync(c.t.state);
+    const lines = [
+      'kubectl get pods "unterminated',
+      "kubectl get 'pods",
+      'kubectl get pods; rm -rf /',
+      'kubectl get pods && ls',
+      'kubectl get pods > /tmp/out',
+      'kubectl get pods < /etc/passwd',
+      'kubectl get $(rm -rf /)',
+      'kubectl get `id`',
+      'kubectl get pods &',
+      'kubectl get pods\u0000',
+      `kubectl get ${'x'.repeat(200_000)}`,
+      'kubectl --kubeconfig /etc/passwd get pods',
+      'kubectl create configmap x --from-file=/etc/passwd',
+      'kubectl apply -k /etc',
+      'kubectl kustomize /etc',
+      'kubectl cluster delete',
+      'kubectl tunnel',
+      'kubectl serve',
+      'kubectl ui',
+      'kubectl alias-dir /tmp/x',
+      '\x1b[31m',
+      '   ',
+    ];
+    for (const line of lines) {
+      const r = await t.run(line);
+      assert.doesNotMatch(r.err, /internal error|TypeError|at .*\.js/, line);
+      if (line.trim() !== '' && line !== '\x1b[31m') assert.ok(r.code !== 0 && r.err.startsWith('error: ') || r.err.startsWith('Error'), `${line.slice(0, 60)}: ${r.code} ${r.err}`);
+    }
+    assert.ok(before.equals(readFileSync(c.t.state)), 'state unchanged');
+    t.close();
   });
 
   it('refuses a connection without the token, or with another', async () => {
