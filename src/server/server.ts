@@ -265,7 +265,7 @@ export class KubesimServer {
     }
   }
 
-  /** A connection upgrade: pods/exec over WebSocket; anything else is refused with a Status. */
+  /** A connection upgrade: pods/exec, attach and portforward over WebSocket; anything else is refused with a Status. */
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => undefined);
     const { handleExec } = await import('./exec.js');
@@ -284,6 +284,10 @@ export class KubesimServer {
         return () => void this.commitListeners.delete(l);
       };
       const host = { current: () => this.current(), write: <T>(fn: (state: ClusterState, ctx: Ctx) => Promise<{ result: T; stored: boolean }>) => this.write(fn), env: this.o.session.env, onCommit };
+      if (target.info.resource === 'pods' && target.sub === 'portforward') {
+        const { handlePortForward } = await import('./portforward.js');
+        return await handlePortForward({ statePath: this.statePath, clock: this.o.session.clock, current: () => this.current() }, req, socket, head, target);
+      }
       await handleExec(host, req, socket, head, target, url.searchParams);
     } catch (e) {
       refuse(e);

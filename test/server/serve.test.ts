@@ -225,6 +225,8 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     const events: { type: string; name: string; rv: number }[] = [];
     const done = new Promise<void>((resolve, reject) => {
       const req = request(`${s.url}/api/v1/namespaces/default/pods?watch=true&resourceVersion=${from}&timeoutSeconds=15`, {
+        // Not the global agent, whose 5 s idle timeout ends a quiet watch on a busy machine.
+        agent: false,
         ca: readFileSync(join(dir, 'ca.crt')),
         headers: { Authorization: `Bearer ${readFileSync(join(dir, 'token'), 'utf8').trim()}` },
       }, (res) => {
@@ -310,6 +312,67 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.equal((await c.runAsync(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/attached'])).code, 0);
     const r = await attached;
     assert.match(r.stdout, /^Received request for \/attached from \S+\n$/);
+  });
+
+  test('kubectl port-forward reaches the pod\'s app through the simulated network: a real HTTP request, the app\'s log line', async () => {
+    const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), 'port-forward', 'pod/kiada', ':8080'], { env: { ...process.env, HOME: c.dir } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no Forwarding line: ${out}`)), 15_000);
+        child.stdout.on('data', () => {
+          const m = /^Forwarding from 127\.0\.0\.1:(\d+) -> 8080$/m.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        });
+      });
+      const { get } = await import('node:http');
+      const answer = await new Promise<{ code: number; body: string }>((resolve, reject) => {
+        get({ host: '127.0.0.1', port, path: '/through-kubectl' }, (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+        }).on('error', reject);
+      });
+      assert.equal(answer.code, 200);
+      assert.equal(answer.body, 'Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:127.0.0.1\n');
+      assert.match(out, /Handling connection for \d+\n/);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.match(c.run(['logs', 'kiada']).stdout, /Received request for \/through-kubectl from ::ffff:127\.0\.0\.1\n$/);
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
+  test('a port-forward session that sends what kubectl never would is closed; the server serves on', async () => {
+    // A raw client: ws (as a client) refuses the subprotocol name kubectl uses, which holds a '/'.
+    const { connect } = await import('node:tls');
+    const dir = s.kubeconfig.replace(/\/kubeconfig$/, '');
+    const url = new URL(s.url);
+    const session = (frames: Buffer[]) =>
+      new Promise<Buffer>((resolve, reject) => {
+        const sock = connect({ host: url.hostname, port: Number(url.port), ca: readFileSync(join(dir, 'ca.crt')), servername: 'localhost' }, () => {
+          sock.write(`GET /api/v1/namespaces/default/pods/kiada/portforward HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: a3ViZXNpbS1zZXJ2ZS0xMg==\r\nSec-WebSocket-Protocol: SPDY/3.1+portforward.k8s.io\r\nAuthorization: Bearer ${readFileSync(join(dir, 'token'), 'utf8').trim()}\r\n\r\n`);
+          // Binary messages, masked with a zero key (the payload as is).
+          for (const f of frames) sock.write(Buffer.concat([Buffer.from([0x82, 0x80 | f.length, 0, 0, 0, 0]), f]));
+        });
+        const got: Buffer[] = [];
+        sock.on('data', (d) => got.push(d));
+        sock.on('close', () => resolve(Buffer.concat(got)));
+        sock.on('error', reject);
+      });
+    const synStream = (block: Buffer) => Buffer.concat([Buffer.from([0x80, 3, 0, 1, 0, 0, 0, 10 + block.length, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]), block]);
+    // A frame longer than any kubectl sends; a SYN_STREAM whose header block is not zlib; one cut short.
+    for (const frames of [[Buffer.from([0x80, 3, 0, 1, 0, 0x7f, 0xff, 0xff])], [synStream(Buffer.from('not zlib at all'))], [synStream(Buffer.alloc(0))]]) {
+      const answer = await session(frames);
+      assert.match(answer.toString('latin1'), /^HTTP\/1\.1 101 Switching Protocols\r\n[^]*Sec-WebSocket-Protocol: SPDY\/3\.1\+portforward\.k8s\.io\r\n/);
+      // The server's close frame (opcode 8, status 1000) ends the session.
+      assert.ok(answer.includes(Buffer.from([0x88, 0x02, 0x03, 0xe8])), JSON.stringify(answer.toString('latin1')));
+    }
+    assert.equal((await raw(s, '/readyz')).body, 'ok');
   });
 
   test('kubectl create <kind> sends protobuf: the objects equal those kubesim create makes', async () => {
