@@ -1,6 +1,10 @@
 // pods/exec over WebSocket (the v5.channel.k8s.io / v4.channel.k8s.io subprotocols kubectl 1.32 speaks by
 // default): the command runs in the simulated shell, exactly as `kubesim exec` runs it, its output goes back
 // on the stdout (1) and stderr (2) channels, and its exit status as a Status on the error channel (3).
+// pods/attach joins the container's main process the way `kubesim attach` / `run -i` do: a container started
+// with stdin runs its main command now, on the client's stdin, and the kubelet then reports it terminated
+// with its exit code (kubectl run -i --rm reads that, then deletes the pod); any other container's later
+// output is streamed until it stops or the pod goes.
 // The `ws` package does the WebSocket framing; it is loaded only when an exec arrives.
 // Not yet: a TTY session (resize channel, one line at a time); stdin is read whole, until the client closes it.
 import type { IncomingMessage } from 'node:http';
@@ -8,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { KubeObject, Pod } from '../api/types.js';
 import type { Ctx } from '../cluster/context.js';
 import type { ClusterState } from '../store/state.js';
+import { getObject } from '../store/objects.js';
 import * as rest from './rest.js';
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -22,6 +27,8 @@ export interface ExecHost {
   current(): Promise<ClusterState>;
   write<T>(fn: (state: ClusterState, ctx: Ctx) => Promise<{ result: T; stored: boolean }>): Promise<T>;
   env: NodeJS.ProcessEnv;
+  /** Calls back with each newly committed state until the returned function is called. */
+  onCommit(listener: (state: ClusterState) => void): () => void;
 }
 
 /** An HTTP error before the upgrade: a Status body, as the API server answers a failed exec request. */
@@ -33,27 +40,33 @@ function refuse(socket: Duplex, e: unknown, target?: rest.Target): void {
 
 export async function handleExec(host: ExecHost, req: IncomingMessage, socket: Duplex, head: Buffer, target: rest.Target, params: URLSearchParams): Promise<void> {
   try {
-    if (target.info.resource !== 'pods' || target.sub !== 'exec') throw rest.pathNotFound();
+    if (target.info.resource !== 'pods' || (target.sub !== 'exec' && target.sub !== 'attach')) throw rest.pathNotFound();
+    const attach = target.sub === 'attach';
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     const protocol = PROTOCOLS.find((p) => offered.includes(p));
-    if (!protocol) throw new (await import('../api/errors.js')).StatusError('BadRequest', 400, `kubesim serve speaks ${PROTOCOLS.join(' and ')} for exec, not SPDY`);
+    if (!protocol) throw new (await import('../api/errors.js')).StatusError('BadRequest', 400, `kubesim serve speaks ${PROTOCOLS.join(' and ')} for ${target.sub}, not SPDY`);
     const state = await host.current();
     const pod = rest.getOne(state, target) as KubeObject & Pod;
     const command = params.getAll('command');
     const { badRequest } = await import('../api/errors.js');
-    if (!command.length) throw badRequest('you must specify at least 1 command');
+    if (!command.length && !attach) throw badRequest('you must specify at least 1 command');
     const containers = pod.spec?.containers ?? [];
     const name = params.get('container') || (containers.length === 1 ? containers[0].name : '');
     if (!name) throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
     if (!containers.some((c) => c.name === name)) throw badRequest(`container ${name} is not valid for pod ${pod.metadata.name}`);
     const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+    if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot ${attach ? 'attach to' : 'exec into'} a container in a completed pod; current phase is ${phase}`);
     if (phase !== 'Running' || !pod.status?.podIP) throw badRequest(`container not found ("${name}")`);
     const tty = params.get('tty') === 'true' || params.get('tty') === '1';
     const wantStdin = params.get('stdin') === 'true' || params.get('stdin') === '1';
     const mod = (await import('ws')) as typeof import('ws') & { default?: typeof import('ws') };
     const WebSocketServer = mod.WebSocketServer ?? mod.default!.WebSocketServer;
     const wss = new WebSocketServer({ noServer: true, handleProtocols: () => protocol });
+    const container = containers.find((c) => c.name === name)!;
+    if (attach && !container.stdin) {
+      wss.handleUpgrade(req, socket, head, (ws) => followOutput(host, ws, pod, name, tty));
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const input: Buffer[] = [];
       let started = false;
@@ -71,12 +84,34 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
           const { openIn, loadUserImages } = await import('../cli/netcli.js');
           const { startArgv, KILLED_EXIT } = await import('../apps/process.js');
           const images = await loadUserImages(host.env);
+          const { mainProcess } = await import('../apps/images.js');
+          const { appendLog, recordProcess, START_ERROR_EXIT } = await import('../apps/runtime.js');
+          const { reconcile } = await import('../cluster/controllers.js');
+          const main = attach ? mainProcess(container.image ?? '', container.command, container.args, images) : undefined;
+          // A server's main process runs on; attaching to it shows nothing until it writes.
+          if (main?.kind === 'server') return followOutput(host, ws, pod, name, tty);
+          const argv = main?.kind === 'command' ? main.argv : command;
+
           const r = await host.write(async (s, ctx) => {
             const { proc } = openIn(s, ctx, target2, images, { stdoutTTY: tty, tty });
-            const res = startArgv(proc, command, stdin);
-            return { result: res.kind === 'ran' ? { ...res, running: proc.host.blocked } : res, stored: res.kind === 'ran' };
+            const res = startArgv(proc, argv, stdin);
+            if (attach) {
+              // The main process has ended: its output is the container's log, its code the kubelet's report.
+              const now = getObject<Pod>(s, 'pods', target2.namespace, target2.pod);
+              if (now && res.kind === 'ran') appendLog(s, now, name, res.out.stdout + res.out.stderr, ctx.clock.now());
+              if (now) recordProcess(s, now, container, { exitCode: res.kind === 'ran' ? res.code : START_ERROR_EXIT, afterMs: 0 });
+              // The session reconciled before this change: the kubelet sees the ended process now, so the pod
+              // a watcher (kubectl run waiting for completion) is told of is already terminated.
+              if (now && s.unsettled && !s.unsettled.includes(`pods/${target2.namespace}/${target2.pod}`)) s.unsettled.push(`pods/${target2.namespace}/${target2.pod}`);
+              reconcile(s, ctx);
+            }
+            return { result: res.kind === 'ran' ? { ...res, running: proc.host.blocked } : res, stored: res.kind === 'ran' || attach };
           });
-          if (r.kind === 'not-found') {
+          if (attach) {
+            // kubectl learns the exit code from the pod's status, not from the stream.
+            if (r.kind === 'ran') for (const c of r.out.chunks) send(c.fd === 1 ? STDOUT : STDERR, tty ? c.text.replace(/\r?\n/g, '\r\n') : c.text);
+            send(ERROR, JSON.stringify({ metadata: {}, status: 'Success' }));
+          } else if (r.kind === 'not-found') {
             const { notFoundError } = await import('../cli/exec.js');
             send(ERROR, JSON.stringify({ metadata: {}, status: 'Failure', message: notFoundError(command[0], state.random).message, reason: 'InternalError', code: 500 }));
           } else {
@@ -106,4 +141,34 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
   } catch (e) {
     refuse(socket, e, target);
   }
+}
+
+/**
+ * What the container writes from now on (a server's line per request), until it stops, the pod goes, or the
+ * client leaves: attach to a process that has no stdin to give.
+ */
+function followOutput(host: ExecHost, ws: import('ws').WebSocket, pod: KubeObject & Pod, container: string, tty: boolean): void {
+  const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}/${container}`;
+  let sent: number | undefined;
+  let stop = () => undefined as void;
+  const end = () => {
+    stop();
+    if (ws.readyState === ws.OPEN) ws.close(1000);
+  };
+  const look = (state: ClusterState) => {
+    const now = getObject<Pod>(state, 'pods', pod.metadata.namespace, pod.metadata.name);
+    const lines = state.logs[key] ?? [];
+    if (sent === undefined) sent = lines.length;
+    const text = lines.slice(sent).map((l) => `${l.line}\n`).join('');
+    sent = lines.length;
+    if (text) ws.send(Buffer.concat([Buffer.from([STDOUT]), Buffer.from(tty ? text.replace(/\n/g, '\r\n') : text)]));
+    const status = now?.status?.containerStatuses?.find((c) => c.name === container);
+    if (!now || now.metadata?.uid !== pod.metadata.uid || status?.state?.terminated) end();
+  };
+  void host.current().then((state) => {
+    look(state);
+    if (ws.readyState === ws.OPEN) stop = host.onCommit(look);
+  });
+  ws.on('close', () => stop());
+  ws.on('error', () => undefined);
 }

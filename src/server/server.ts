@@ -229,11 +229,17 @@ export class KubesimServer {
       if (!target) throw rest.pathNotFound();
       if (method === 'GET') return await this.read(req, res, target, url.searchParams, accept);
       const body = await readBody(req);
-      // An eviction is named by its URL alone, so its (protobuf) body need not be read.
-      if (target.sub !== 'eviction' && /protobuf|cbor/i.test(String(req.headers['content-type'] ?? ''))) {
-        throw new StatusError('UnsupportedMediaType', 415, 'kubesim serve reads JSON and YAML bodies, not protobuf (which typed clients send, as kubectl create <kind> and Helm do); use kubectl apply -f or kubectl create -f with a manifest');
+      let contentType = String(req.headers['content-type'] ?? 'application/json');
+      // An eviction is named by its URL alone, so its (protobuf) body need not be read. client-go retries a
+      // CBOR body as JSON after a 415, but never a protobuf one: typed clients' bodies are read here.
+      if (target.sub !== 'eviction' && /cbor/i.test(contentType)) throw new StatusError('UnsupportedMediaType', 415, `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+      if (target.sub !== 'eviction' && method !== 'PATCH' && /^application\/vnd\.kubernetes\.protobuf\s*(;|$)/i.test(contentType)) {
+        const { decodeProtobufBody } = await import('./protobuf.js');
+        const info = target.sub === 'scale' ? { apiVersion: 'autoscaling/v1', kind: 'Scale' } : { apiVersion: apiVersionOf(target.info), kind: target.info.kind };
+        body.text = JSON.stringify(await decodeProtobufBody(body.bytes, info));
+        contentType = 'application/json';
       }
-      const request: rest.WriteRequest = { target, params: url.searchParams, contentType: String(req.headers['content-type'] ?? 'application/json'), text: body.text, body: undefined };
+      const request: rest.WriteRequest = { target, params: url.searchParams, contentType, text: body.text, body: undefined };
       if (method !== 'PATCH' && target.sub !== 'eviction' && body.text.trim() !== '') request.body = await parseBody(body.text, request.contentType);
       const t = target;
       const warnings: string[] = [];
@@ -259,7 +265,7 @@ export class KubesimServer {
     }
   }
 
-  /** A connection upgrade: pods/exec over WebSocket; anything else is refused with a Status. */
+  /** A connection upgrade: pods/exec, attach and portforward over WebSocket; anything else is refused with a Status. */
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => undefined);
     const { handleExec } = await import('./exec.js');
@@ -273,7 +279,15 @@ export class KubesimServer {
       const url = new URL(req.url ?? '/', 'https://kubesim.invalid');
       const target = rest.parseTarget(url.pathname.replace(/\/+$/, ''));
       if (!target) throw rest.pathNotFound();
-      const host = { current: () => this.current(), write: <T>(fn: (state: ClusterState, ctx: Ctx) => Promise<{ result: T; stored: boolean }>) => this.write(fn), env: this.o.session.env };
+      const onCommit = (l: (state: ClusterState) => void) => {
+        this.commitListeners.add(l);
+        return () => void this.commitListeners.delete(l);
+      };
+      const host = { current: () => this.current(), write: <T>(fn: (state: ClusterState, ctx: Ctx) => Promise<{ result: T; stored: boolean }>) => this.write(fn), env: this.o.session.env, onCommit };
+      if (target.info.resource === 'pods' && target.sub === 'portforward') {
+        const { handlePortForward } = await import('./portforward.js');
+        return await handlePortForward({ statePath: this.statePath, clock: this.o.session.clock, current: () => this.current() }, req, socket, head, target);
+      }
       await handleExec(host, req, socket, head, target, url.searchParams);
     } catch (e) {
       refuse(e);
@@ -467,7 +481,7 @@ function wrap(r: rest.WriteResult): { result: rest.WriteResult; stored: boolean 
   return { result: r, stored: r.stored };
 }
 
-async function readBody(req: IncomingMessage): Promise<{ text: string }> {
+async function readBody(req: IncomingMessage): Promise<{ text: string; bytes: Buffer }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
@@ -475,7 +489,8 @@ async function readBody(req: IncomingMessage): Promise<{ text: string }> {
     if (size > MAX_BODY) throw new StatusError('RequestEntityTooLarge', 413, `Request entity too large: limit is ${MAX_BODY}`);
     chunks.push(c);
   }
-  return { text: Buffer.concat(chunks).toString('utf8') };
+  const bytes = Buffer.concat(chunks);
+  return { text: bytes.toString('utf8'), bytes };
 }
 
 async function parseBody(text: string, contentType: string): Promise<unknown> {

@@ -53,6 +53,8 @@ function kubectl(s: Served, c: TempCluster, args: string[], opts: { timeoutMs?: 
     });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
+    // An empty stdin, as a script's: kubectl run -i reads it to its end before the command runs.
+    child.stdin.end();
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGINT'), opts.timeoutMs) : undefined;
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
@@ -223,6 +225,8 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     const events: { type: string; name: string; rv: number }[] = [];
     const done = new Promise<void>((resolve, reject) => {
       const req = request(`${s.url}/api/v1/namespaces/default/pods?watch=true&resourceVersion=${from}&timeoutSeconds=15`, {
+        // Not the global agent, whose 5 s idle timeout ends a quiet watch on a busy machine.
+        agent: false,
         ca: readFileSync(join(dir, 'ca.crt')),
         headers: { Authorization: `Bearer ${readFileSync(join(dir, 'token'), 'utf8').trim()}` },
       }, (res) => {
@@ -283,6 +287,123 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     });
     assert.equal(piped.stdout, 'from stdin\n');
     assert.equal(piped.code, 0);
+  });
+
+  test('kubectl run -i --rm attaches to the container\'s command, exits with its code and deletes the pod, as kubesim run does', async () => {
+    for (const url of ['http://kiada', 'http://nowhere:8080']) {
+      const args = ['run', 'client-pod', '--image=curlimages/curl', '-i', '--restart=Never', '--rm', '--', 'curl', '-s', url];
+      const k = await kubectl(s, c, args);
+      const ours = c.run(args);
+      // Each run's pod gets its own IP, which kiada reports.
+      const ip = (t: string) => t.replace(/Client IP: \S+/, 'Client IP: IP');
+      assert.equal(ip(k.stdout), ip(ours.stdout), url);
+      assert.equal(k.stderr, ours.stderr, url);
+      assert.equal(k.code, ours.code, url);
+      assert.doesNotMatch(c.run(['get', 'pods']).stdout, /client-pod/);
+    }
+    const ok = await kubectl(s, c, ['run', 'client-pod', '--image=curlimages/curl', '-i', '--restart=Never', '--rm', '--', 'curl', '-s', 'http://kiada']);
+    assert.match(ok.stdout, /^Kiada version 0\.1\. Request processed by "kiada"[^\n]*\npod "client-pod" deleted\n$/);
+    assert.equal(ok.code, 0);
+  });
+
+  test('kubectl attach follows what a running server writes from now on', async () => {
+    const attached = kubectl(s, c, ['attach', 'kiada'], { until: /Received request/ , timeoutMs: 15_000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await c.runAsync(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/attached'])).code, 0);
+    const r = await attached;
+    assert.match(r.stdout, /^Received request for \/attached from \S+\n$/);
+  });
+
+  test('kubectl port-forward reaches the pod\'s app through the simulated network: a real HTTP request, the app\'s log line', async () => {
+    const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), 'port-forward', 'pod/kiada', ':8080'], { env: { ...process.env, HOME: c.dir } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no Forwarding line: ${out}`)), 15_000);
+        child.stdout.on('data', () => {
+          const m = /^Forwarding from 127\.0\.0\.1:(\d+) -> 8080$/m.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        });
+      });
+      const { get } = await import('node:http');
+      const answer = await new Promise<{ code: number; body: string }>((resolve, reject) => {
+        get({ host: '127.0.0.1', port, path: '/through-kubectl' }, (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+        }).on('error', reject);
+      });
+      assert.equal(answer.code, 200);
+      assert.equal(answer.body, 'Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:127.0.0.1\n');
+      assert.match(out, /Handling connection for \d+\n/);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.match(c.run(['logs', 'kiada']).stdout, /Received request for \/through-kubectl from ::ffff:127\.0\.0\.1\n$/);
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
+  test('a port-forward session that sends what kubectl never would is closed; the server serves on', async () => {
+    // A raw client: ws (as a client) refuses the subprotocol name kubectl uses, which holds a '/'.
+    const { connect } = await import('node:tls');
+    const dir = s.kubeconfig.replace(/\/kubeconfig$/, '');
+    const url = new URL(s.url);
+    const session = (frames: Buffer[]) =>
+      new Promise<Buffer>((resolve, reject) => {
+        const sock = connect({ host: url.hostname, port: Number(url.port), ca: readFileSync(join(dir, 'ca.crt')), servername: 'localhost' }, () => {
+          sock.write(`GET /api/v1/namespaces/default/pods/kiada/portforward HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: a3ViZXNpbS1zZXJ2ZS0xMg==\r\nSec-WebSocket-Protocol: SPDY/3.1+portforward.k8s.io\r\nAuthorization: Bearer ${readFileSync(join(dir, 'token'), 'utf8').trim()}\r\n\r\n`);
+          // Binary messages, masked with a zero key (the payload as is).
+          for (const f of frames) sock.write(Buffer.concat([Buffer.from([0x82, 0x80 | f.length, 0, 0, 0, 0]), f]));
+        });
+        const got: Buffer[] = [];
+        sock.on('data', (d) => got.push(d));
+        sock.on('close', () => resolve(Buffer.concat(got)));
+        sock.on('error', reject);
+      });
+    const synStream = (block: Buffer) => Buffer.concat([Buffer.from([0x80, 3, 0, 1, 0, 0, 0, 10 + block.length, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]), block]);
+    // A frame longer than any kubectl sends; a SYN_STREAM whose header block is not zlib; one cut short.
+    for (const frames of [[Buffer.from([0x80, 3, 0, 1, 0, 0x7f, 0xff, 0xff])], [synStream(Buffer.from('not zlib at all'))], [synStream(Buffer.alloc(0))]]) {
+      const answer = await session(frames);
+      assert.match(answer.toString('latin1'), /^HTTP\/1\.1 101 Switching Protocols\r\n[^]*Sec-WebSocket-Protocol: SPDY\/3\.1\+portforward\.k8s\.io\r\n/);
+      // The server's close frame (opcode 8, status 1000) ends the session.
+      assert.ok(answer.includes(Buffer.from([0x88, 0x02, 0x03, 0xe8])), JSON.stringify(answer.toString('latin1')));
+    }
+    assert.equal((await raw(s, '/readyz')).body, 'ok');
+  });
+
+  test('kubectl create <kind> sends protobuf: the objects equal those kubesim create makes', async () => {
+    c.run(['create', 'namespace', 'cli']);
+    const cases = [
+      ['deployment', 'pb', '--image=nginx', '--replicas=0', '--port=80'],
+      ['secret', 'generic', 'pb', '--from-literal=pw=s3cr3t', '--type=Opaque'],
+      ['service', 'nodeport', 'pb', '--tcp=80:8080'],
+      ['cronjob', 'pb', '--image=busybox', '--schedule=*/5 * * * *', '--', 'date'],
+      ['priorityclass', 'pb', '--value=0'],
+    ];
+    const mask = (yaml: string) => yaml.replace(/^(\s*(?:uid|resourceVersion|namespace|clusterIP|nodePort)).*$/gm, '$1').replace(/^(\s*- )\d+\.\d+\.\d+\.\d+$/gm, '$1IP');
+    for (const args of cases) {
+      const kind = args[0];
+      const k = await kubectl(s, c, ['create', ...args]);
+      assert.equal(k.stderr, '', args.join(' '));
+      assert.equal(k.code, 0);
+      if (kind === 'priorityclass') {
+        // kubesim has no create priorityclass: a value of 0, which Go's protobuf writes like an unset one, stays.
+        assert.match(c.run(['get', kind, 'pb', '-o', 'yaml']).stdout, /^value: 0$/m);
+        continue;
+      }
+      const dash = args.indexOf('--');
+      const inCli = dash < 0 ? [...args, '-n', 'cli'] : [...args.slice(0, dash), '-n', 'cli', ...args.slice(dash)];
+      assert.equal(c.run(['create', ...inCli]).code, 0, args.join(' '));
+      assert.equal(mask(c.run(['get', kind, 'pb', '-o', 'yaml']).stdout), mask(c.run(['get', kind, 'pb', '-n', 'cli', '-o', 'yaml']).stdout), args.join(' '));
+    }
+    assert.match(c.run(['get', 'deployment', 'pb', '-o', 'yaml']).stdout, /^ {2}replicas: 0$/m);
+    const again = await kubectl(s, c, ['create', 'deployment', 'pb', '--image=nginx']);
+    assert.equal(again.stderr, 'error: failed to create deployment: deployments.apps "pb" already exists\n');
+    assert.equal(again.code, 1);
   });
 
   test('kubectl logs -f follows lines written by another process and ends when kubectl delete removes the pod', async () => {
