@@ -31,6 +31,9 @@ const KUBECTL_SHAPED = [
   // kubectl edit keeps the user's changes before it says why it gave up.
   /^A copy of your changes has been stored to "[^"]+"\nerror: /,
   /^[\w.-]+: .*\ncommand terminated with exit code \d+\n$/s,
+  // A tool inside the container speaks in its own words (BusyBox's usage text, iptables' and conntrack's
+  // version prefixes); kubectl exec passes them through and adds the exit line.
+  /\ncommand terminated with exit code [1-9]\d*\n$/,
   /^command terminated with exit code \d+\n$/,
   // clientcmd's wording for a kubeconfig that names no usable context or server.
   /^Error in configuration: /,
