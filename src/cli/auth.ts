@@ -60,7 +60,7 @@ Options:
 	Ask about every namespace at once (only cluster-wide grants count).
 
     --list=false:
-	List what is allowed (not supported by kubesim yet).
+	List every rule the user holds in the namespace: resources, URLs, names and verbs.
 
     --no-headers=false:
 	Leave out the header line of --list.

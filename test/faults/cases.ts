@@ -920,6 +920,9 @@ function kubeconfigCases(): FaultCase[] {
     ['config', 'set-credentials', 'u1', '--exec-env=novalue'],
     ['config', 'set-credentials', 'u1', '--exec-interactive-mode=Sometimes'],
     ['config', 'set-credentials', 'a', 'b'],
+    ['auth', 'can-i', '--list', '-A'],
+    ['auth', 'can-i', '--list', 'get', 'pods'],
+    ['auth', 'can-i', '--list', '--as-group=x'],
     ['version', '--cluster', 'nope'],
     ['version', '--context', 'nocluster'],
   ]) {
