@@ -60,7 +60,7 @@ Options:
 	Ask about every namespace at once (only cluster-wide grants count).
 
     --list=false:
-	List what is allowed (not supported by kubesim yet).
+	List every rule the user holds in the namespace: resources, URLs, names and verbs.
 
     --no-headers=false:
 	Leave out the header line of --list.
@@ -119,6 +119,7 @@ interface AuthOptions {
   asGroup: string[];
   quiet?: boolean;
   list?: boolean;
+  headers?: boolean;
   subresource?: string;
   output?: string;
   template?: string;
@@ -156,7 +157,14 @@ async function canI(argv: string[], io: CliIO): Promise<number> {
   const args = cmd.args;
   if (o.list) {
     if (args.length) throw new ExitError(1, `error: list option must be specified with no arguments\nSee '${CLI_NAME} auth can-i -h' for help and examples.`);
-    throw new CommandError('kubesim does not support auth can-i --list yet');
+    if (o.quiet || o.allNamespaces || o.subresource) throw new CommandError("list option can't be specified with neither quiet, all-namespaces nor subresource options");
+    const session = new Session(o, io);
+    const { state } = await session.read();
+    const user = userOf(o, state);
+    const { rulesReview } = await import('../cluster/rbac.js');
+    const { accessList } = await import('./can-i-list.js');
+    io.stdout.write(accessList(rulesReview(state, user, session.namespace), o.headers !== false));
+    return 0;
   }
   if (args.length !== 2) throw new ExitError(1, `error: you must specify two arguments: verb resource or verb resource/resourceName.\nSee '${CLI_NAME} auth can-i -h' for help and examples.`);
   const [verb, target] = args;

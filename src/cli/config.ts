@@ -7,6 +7,7 @@ import { CommandError } from '../api/errors.js';
 import { currentContextFile, defaultFile, fileOf, loadKubeconfig, putEntry, v1Config, writeKubeconfigFile, type Entry, type Kubeconfig, type KubeconfigFile, type Named } from '../store/kubeconfig.js';
 import { formatTable } from '../printers/tabwriter.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
+import type { Given } from './config-set.js';
 import type { CliIO } from './io.js';
 
 const FOOTER = `Use "kubectl options" for a list of global command-line options (applies to all commands).\n`;
@@ -28,7 +29,11 @@ Available Commands:
   get-contexts      List the kubeconfig's contexts, or the ones named
   get-users         List the kubeconfig's users
   rename-context    Give a context another name
+  set               Set one value of the kubeconfig by its dotted path
+  set-cluster       Create or change a cluster entry
   set-context       Create or change a context entry
+  set-credentials   Create or change a user entry
+  unset             Clear one value of the kubeconfig by its dotted path
   use-context       Make a context the current one
   view              Print the merged kubeconfig, or a part of it
 
@@ -42,7 +47,7 @@ interface Sub {
   help: string;
   /** Extra flags of the subcommand. */
   flags?: (cmd: ReturnType<typeof newCommand>) => void;
-  run(kc: Kubeconfig, args: string[], opts: Record<string, unknown>, io: CliIO, help: string): Promise<number>;
+  run(kc: Kubeconfig, args: string[], opts: Record<string, unknown>, io: CliIO, help: string, given: Given): Promise<number>;
 }
 
 const sub = (summary: string, examples: string, options: string, usage: string, extra = '') =>
@@ -253,6 +258,152 @@ const SUBS: Record<string, Sub> = {
 };
 SUBS.use = SUBS['use-context'];
 
+const setModule = () => import('./config-set.js');
+
+/** cobra's refusal for set-credentials: its help, then the error (in lower case, as kubectl words it there). */
+function unexpectedLower(io: CliIO, help: string, args: string[]): never {
+  io.stdout.write(help);
+  throw new CommandError(`unexpected args: [${args.join(' ')}]`);
+}
+
+SUBS.set = {
+  help: sub(
+    `Set one value of the kubeconfig, named by a dotted path.
+
+ PROPERTY_NAME names a field (clusters, users, contexts, current-context, preferences, and the fields inside
+them) or, after clusters, users or contexts, an entry's name. A name may hold dots as long as no part of it
+is also a field name.
+
+ PROPERTY_VALUE is the new value. Certificate and key data fields take base64 unless --set-raw-bytes is
+given. An entry that does not exist is created; the other fields of an existing one stay as they are.
+`,
+    '  # Set the server field on the my-cluster cluster to https://1.2.3.4\n  kubectl config set clusters.my-cluster.server https://1.2.3.4\n  \n  # Set the certificate-authority-data field on the my-cluster cluster\n  kubectl config set clusters.my-cluster.certificate-authority-data $(echo "cert_data_here" | base64 -i -)\n  \n  # Set the cluster field in the my-context context to my-cluster\n  kubectl config set contexts.my-context.cluster my-cluster\n  \n  # Set the client-key-data field in the cluster-admin user using --set-raw-bytes option\n  kubectl config set users.cluster-admin.client-key-data cert_data_here --set-raw-bytes=true',
+    "    --set-raw-bytes=false:\n\tStore the value of a data field as given, instead of decoding it from base64.\n",
+    'kubectl config set PROPERTY_NAME PROPERTY_VALUE [options]',
+  ),
+  flags: (cmd) => cmd.option('--set-raw-bytes', 'raw bytes'),
+  async run(kc, args, o, io, help) {
+    if (args.length !== 2) unexpectedArgs(io, help, args);
+    await (await setModule()).setProperty(kc, args[0], args[1], o.setRawBytes === true, io);
+    return 0;
+  },
+};
+
+SUBS.unset = {
+  help: sub(
+    `Clear one value of the kubeconfig, named by a dotted path (as for 'config set'); naming an entry removes it.
+`,
+    '  # Unset the current-context\n  kubectl config unset current-context\n  \n  # Unset namespace in foo context\n  kubectl config unset contexts.foo.namespace',
+    '',
+    'kubectl config unset PROPERTY_NAME [options]',
+  ),
+  async run(kc, args, _o, io, help) {
+    if (args.length !== 1) unexpectedArgs(io, help, args);
+    await (await setModule()).unsetProperty(kc, args[0], io);
+    return 0;
+  },
+};
+
+SUBS['set-cluster'] = {
+  help: sub(
+    `Create a cluster entry, or change the fields given of an existing one (the others stay as they are).
+A new --server forgets the entry's TLS server name unless --tls-server-name is given too. In kubesim the
+entry's server is only a name: the simulated cluster behind it is chosen by the entry's name or its kubesim
+extension.
+`,
+    '  # Set only the server field on the e2e cluster entry without touching other values\n  kubectl config set-cluster e2e --server=https://1.2.3.4\n  \n  # Embed certificate authority data for the e2e cluster entry\n  kubectl config set-cluster e2e --embed-certs --certificate-authority=~/.kube/e2e/kubernetes.ca.crt\n  \n  # Disable cert checking for the e2e cluster entry\n  kubectl config set-cluster e2e --insecure-skip-tls-verify=true\n  \n  # Set the custom TLS server name to use for validation for the e2e cluster entry\n  kubectl config set-cluster e2e --tls-server-name=my-cluster-name\n  \n  # Set the proxy URL for the e2e cluster entry\n  kubectl config set-cluster e2e --proxy-url=https://1.2.3.4',
+    "    --certificate-authority='':\n\tThe file of the certificate authority that signs the cluster's serving certificate.\n\n    --embed-certs=false:\n\tStore the certificate authority file's contents in the entry instead of its path.\n\n    --insecure-skip-tls-verify=false:\n\tDo not check the server's certificate (clears any certificate authority).\n\n    --proxy-url='':\n\tThe proxy to reach the cluster through.\n\n    --server='':\n\tThe address of the cluster's API server.\n\n    --tls-server-name='':\n\tThe name to check the server's certificate against.\n",
+    'kubectl config set-cluster NAME [--server=server] [--certificate-authority=path/to/certificate/authority] [--insecure-skip-tls-verify=true] [--tls-server-name=example.com] [options]',
+  ),
+  flags: (cmd) =>
+    cmd
+      .option('--certificate-authority <path>', 'ca file')
+      .option('--embed-certs', 'embed')
+      .option('--insecure-skip-tls-verify', 'insecure')
+      .option('--proxy-url <url>', 'proxy')
+      .option('--server <server>', 'server')
+      .option('--tls-server-name <name>', 'tls server name'),
+  async run(kc, args, _o, io, help, given) {
+    if (args.length !== 1) unexpectedArgs(io, help, args);
+    await (await setModule()).setCluster(kc, args[0], given, io);
+    return 0;
+  },
+};
+
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+SUBS['set-credentials'] = {
+  help: sub(
+    `Create a user entry, or change the fields given of an existing one (the others stay as they are).
+
+        Client-certificate flags:
+        --client-certificate=certfile --client-key=keyfile
+        
+        Bearer token flags:
+        --token=bearer_token
+        
+        Basic auth flags:
+        --username=basic_user --password=basic_password
+        
+ A user has either a token or a user name and password: setting one clears the other. kubesim keeps these
+fields for kubectl's sake; its simulated API server acts as the user 'auth can-i --as' names.
+`,
+    '  # Set only the "client-key" field on the "cluster-admin"\n  # entry, without touching other values\n  kubectl config set-credentials cluster-admin --client-key=~/.kube/admin.key\n  \n  # Set basic auth for the "cluster-admin" entry\n  kubectl config set-credentials cluster-admin --username=admin --password=uXFGweU9l35qcif\n  \n  # Embed client certificate data in the "cluster-admin" entry\n  kubectl config set-credentials cluster-admin --client-certificate=~/.kube/admin.crt --embed-certs=true\n  \n  # Enable the Google Compute Platform auth provider for the "cluster-admin" entry\n  kubectl config set-credentials cluster-admin --auth-provider=gcp\n  \n  # Enable the OpenID Connect auth provider for the "cluster-admin" entry with additional arguments\n  kubectl config set-credentials cluster-admin --auth-provider=oidc --auth-provider-arg=client-id=foo --auth-provider-arg=client-secret=bar\n  \n  # Remove the "client-secret" config value for the OpenID Connect auth provider for the "cluster-admin" entry\n  kubectl config set-credentials cluster-admin --auth-provider=oidc --auth-provider-arg=client-secret-\n  \n  # Enable new exec auth plugin for the "cluster-admin" entry\n  kubectl config set-credentials cluster-admin --exec-command=/path/to/the/executable --exec-api-version=client.authentication.k8s.io/v1beta1\n  \n  # Enable new exec auth plugin for the "cluster-admin" entry with interactive mode\n  kubectl config set-credentials cluster-admin --exec-command=/path/to/the/executable --exec-api-version=client.authentication.k8s.io/v1beta1 --exec-interactive-mode=Never\n  \n  # Define new exec auth plugin arguments for the "cluster-admin" entry\n  kubectl config set-credentials cluster-admin --exec-arg=arg1 --exec-arg=arg2\n  \n  # Create or update exec auth plugin environment variables for the "cluster-admin" entry\n  kubectl config set-credentials cluster-admin --exec-env=key1=val1 --exec-env=key2=val2\n  \n  # Remove exec auth plugin environment variables for the "cluster-admin" entry\n  kubectl config set-credentials cluster-admin --exec-env=var-to-remove-',
+    "    --auth-provider='':\n\tThe auth provider plugin's name.\n\n    --auth-provider-arg=[]:\n\tkey=value settings of the auth provider (key- removes one).\n\n    --client-certificate='':\n\tThe file of the user's client certificate.\n\n    --client-key='':\n\tThe file of the user's client key.\n\n    --embed-certs=false:\n\tStore the certificate and key files' contents in the entry instead of their paths.\n\n    --exec-api-version='':\n\tThe API version the exec credential plugin speaks.\n\n    --exec-arg=[]:\n\tArguments of the exec credential plugin (they replace the old ones).\n\n    --exec-command='':\n\tThe exec credential plugin's command.\n\n    --exec-env=[]:\n\tkey=value environment of the exec credential plugin (key- removes one).\n\n    --exec-interactive-mode='':\n\tWhen the exec plugin may ask on the terminal: IfAvailable, Never or Always.\n\n    --exec-provide-cluster-info=false:\n\tHand the cluster's details to the exec plugin.\n\n    --password='':\n\tThe password of basic authentication.\n\n    --token='':\n\tThe bearer token.\n\n    --username='':\n\tThe user name of basic authentication.\n",
+    'kubectl config set-credentials NAME [--client-certificate=path/to/certfile] [--client-key=path/to/keyfile] [--token=bearer_token] [--username=basic_user] [--password=basic_password] [--auth-provider=provider_name] [--auth-provider-arg=key=value] [--exec-command=exec_command] [--exec-api-version=exec_api_version] [--exec-arg=arg] [--exec-env=key=value] [options]',
+  ),
+  flags: (cmd) =>
+    cmd
+      .option('--auth-provider <name>', 'auth provider')
+      .option('--auth-provider-arg <kv>', 'auth provider args', collect)
+      .option('--client-certificate <path>', 'cert')
+      .option('--client-key <path>', 'key')
+      .option('--embed-certs', 'embed')
+      .option('--exec-api-version <v>', 'exec api version')
+      .option('--exec-arg <arg>', 'exec args', collect)
+      .option('--exec-command <cmd>', 'exec command')
+      .option('--exec-env <kv>', 'exec env', collect)
+      .option('--exec-interactive-mode <mode>', 'interactive mode')
+      .option('--exec-provide-cluster-info', 'provide cluster info')
+      .option('--password <p>', 'password')
+      .option('--token <t>', 'token')
+      .option('--username <u>', 'username'),
+  async run(kc, args, _o, io, help, given) {
+    if (args.length !== 1) unexpectedLower(io, help, args);
+    const m = await setModule();
+    let parsed;
+    try {
+      parsed = m.credentialPairs(given);
+    } catch (e) {
+      io.stdout.write(help);
+      throw e;
+    }
+    await m.setCredentials(kc, args[0], given, parsed, io);
+    return 0;
+  },
+};
+
+/** pflag's StringSlice flags split each value on commas; StringArray flags keep it whole. */
+const SLICE_FLAGS = new Set(['exec-arg', 'auth-provider-arg']);
+
+/** The flags the command line gave (pflag's Provided), read from the words themselves. */
+function givenOf(words: string[], opts: Record<string, unknown>): Given {
+  const until = words.indexOf('--');
+  const scope = until < 0 ? words : words.slice(0, until);
+  const has = (flag: string) => scope.some((w) => w === `--${flag}` || w.startsWith(`--${flag}=`));
+  const key = (flag: string) => flag.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
+  return {
+    has,
+    str: (flag) => (typeof opts[key(flag)] === 'string' ? (opts[key(flag)] as string) : ''),
+    bool: (flag) => opts[key(flag)] === true,
+    list: (flag) => {
+      const v = opts[key(flag)];
+      if (!Array.isArray(v)) return undefined;
+      return SLICE_FLAGS.has(flag) ? v.flatMap((x: string) => (x === '' ? [] : x.split(','))) : (v as string[]);
+    },
+  };
+}
+
 function deleter(section: 'contexts' | 'clusters' | 'users', what: string, summary: string, examples: string, usage: string): Sub {
   return {
     help: sub(summary, examples, '', usage),
@@ -304,7 +455,7 @@ function inline(e: Named, refs: Record<string, string>): Entry {
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const valued = ['--kubeconfig', '--context', '--cluster', '--user', '--state', '-n', '--namespace', '-o', '--output', '--template'];
+  const valued = ['--kubeconfig', '--context', '--cluster', '--user', '--state', '-n', '--namespace', '-o', '--output', '--template', '--server', '--certificate-authority', '--token', '--username', '--password'];
   const word = argv.find((a, i) => !a.startsWith('-') && !(i > 0 && valued.includes(argv[i - 1])));
   const s = word === undefined ? undefined : Object.prototype.hasOwnProperty.call(SUBS, word) ? SUBS[word] : undefined;
   if (!s) {
@@ -321,5 +472,5 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!parseArgs(cmd, rest, `config ${word}`)) return 0;
   const opts = cmd.opts();
   const kc = await loadKubeconfig({ kubeconfig: opts.kubeconfig, state: opts.state }, io.env);
-  return s.run(kc, cmd.args, opts, io, s.help);
+  return s.run(kc, cmd.args, opts, io, s.help, givenOf(rest, opts));
 }

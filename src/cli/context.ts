@@ -68,6 +68,24 @@ const NAMESPACE_FIRST = new Set(['get', 'describe', 'delete', 'logs', 'scale', '
 
 const notFound = (name: string) => new ExitError(1, `Error in configuration: context was not found for specified context: ${name}`);
 
+/** The context has no server: kubectl builds a client for localhost:8080 and fails only when it calls it. */
+export class NoServerError extends KubeError {
+  constructor() {
+    super('The connection to the server localhost:8080 was refused - did you specify the right host or port?');
+  }
+}
+
+const UNREACHABLE = new WeakMap<CliIO, NoServerError>();
+
+/** Remembers that this command's server cannot be reached (for `version`, which prints its own part first). */
+export function markUnreachable(io: CliIO, err: NoServerError): void {
+  UNREACHABLE.set(io, err);
+}
+
+export function unreachableOf(io: CliIO): NoServerError | undefined {
+  return UNREACHABLE.get(io);
+}
+
 /** Resolves the target for a verb, or throws kubectl's error for the selection. */
 export async function resolveTarget(verb: string, sel: GlobalSelection, io: CliIO): Promise<Target> {
   const { paths, own, basePath } = kubeconfigFiles(sel, io.env);
@@ -95,12 +113,16 @@ export function targetIn(kc: Kubeconfig, verb: string, sel: GlobalSelection): Ta
   if (sel.user && !kc.users.has(sel.user)) throw new KubeError(`error: auth info "${sel.user}" does not exist`);
   const clusterName = sel.cluster || (ctx?.body.cluster as string | undefined) || '';
   const cluster = clusterName ? kc.clusters.get(clusterName) : undefined;
-  if (sel.cluster && !cluster) throw new KubeError(`error: no server found for cluster "${sel.cluster}"`);
+  if (sel.cluster && !cluster) {
+    // The same split as for --context: the namespace lookup validates the whole config first.
+    if (NAMESPACE_FIRST.has(verb) && sel.namespace === undefined) throw new KubeError(`error: no server found for cluster "${sel.cluster}"`);
+    throw new KubeError(`error: cluster "${sel.cluster}" does not exist`);
+  }
   const namespace = (ctx?.body.namespace as string | undefined) || undefined;
   // No context at all: kubesim's default cluster (kubectl would try localhost:8080, where nothing listens).
   if (!ctx && !cluster) return { statePath: kc.basePath, namespace };
   // A context naming no cluster, or one the file lacks: kubectl has no server for it and tries localhost:8080.
-  if (!cluster) throw new KubeError('The connection to the server localhost:8080 was refused - did you specify the right host or port?');
+  if (!cluster) throw new NoServerError();
   const simName = cluster.name.replace(/^kind-/, '');
   return { statePath: statePathOf(kc, cluster), namespace, clusterName: /^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(simName) ? simName : undefined };
 }

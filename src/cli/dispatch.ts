@@ -107,9 +107,15 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   if (name !== 'options') checkEnvironment(io.env);
   const rest = [...argv.slice(0, i), ...argv.slice(i + 1)];
   if (selectsContext(name, rest)) {
-    const { resolveTarget, scanSelection } = await import('./context.js');
+    const { resolveTarget, scanSelection, NoServerError, markUnreachable } = await import('./context.js');
     const sel = scanSelection(rest);
-    if (!sel.help) await resolveTarget(name === 'cluster' ? 'cluster-info' : name, sel, io);
+    try {
+      if (!sel.help) await resolveTarget(name === 'cluster' ? 'cluster-info' : name, sel, io);
+    } catch (e) {
+      // kubectl version prints the client's part before it finds no server to ask.
+      if (!(name === 'version' && e instanceof NoServerError)) throw e;
+      markUnreachable(io, e);
+    }
   }
   const verb = await loader();
   // `kubesim cluster-info` is kubectl's spelling of `kubesim cluster info`.

@@ -28,7 +28,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const opts = cmd.opts();
   const client = { major: '1', minor: '32', gitVersion: `${KUBECTL_COMPAT_VERSION}+kubesim.${KUBESIM_VERSION}`, platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}` };
   let serverVersion: string | undefined;
-  if (!opts.client) {
+  const { unreachableOf } = await import('./context.js');
+  const unreachable = opts.client ? undefined : unreachableOf(io);
+  if (!opts.client && !unreachable) {
     // Only a server version needs the cluster: --client loads no store code.
     const { Session } = await import('./session.js');
     const { state } = await new Session(opts, io).read();
@@ -38,11 +40,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const doc: Record<string, unknown> = { clientVersion: client, kustomizeVersion: 'v5.5.0' };
     if (serverVersion) doc.serverVersion = { major: '1', minor: serverVersion.split('.')[1], gitVersion: serverVersion, platform: 'linux/amd64' };
     if (opts.output === 'json') io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    else io.stdout.write((await import('yaml')).stringify(doc));
+    else io.stdout.write(`${(await import('yaml')).stringify(doc)}\n`);
+    if (unreachable) throw unreachable;
     return 0;
   }
   if (opts.output) throw new CommandError(`--output must be 'yaml' or 'json'`);
   io.stdout.write(`Client Version: ${client.gitVersion}\nKustomize Version: v5.5.0\n`);
   if (serverVersion) io.stdout.write(`Server Version: ${serverVersion}\n`);
+  if (unreachable) throw unreachable;
   return 0;
 }

@@ -61,9 +61,13 @@ const BOOTSTRAP_BINDINGS: Binding[] = [
  * and health endpoints.
  */
 const AUTHENTICATED_RULES: PolicyRule[] = [
+  // system:basic-user
   { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
   { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
+  // system:discovery
   { verbs: ['get'], nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'] },
+  // system:public-info-viewer (the same health URLs again: a rules review lists them twice)
+  { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'] },
 ];
 
 function subjectMatches(s: { kind: string; name: string; namespace?: string }, user: UserInfo, bindingNamespace: string | undefined): boolean {
@@ -125,4 +129,21 @@ export function canDoResource(state: ClusterState, user: UserInfo, req: Resource
 
 export function canDoURL(state: ClusterState, user: UserInfo, verb: string, path: string): boolean {
   return rulesFor(state, user, undefined).some((r) => allowsURL(r, verb, path));
+}
+
+/** A SelfSubjectRulesReview's status: the user's rules in the namespace, split as the RBAC authorizer splits them. */
+export interface RulesReviewStatus {
+  resourceRules: { verbs: string[]; apiGroups?: string[]; resources?: string[]; resourceNames?: string[] }[];
+  nonResourceRules: { verbs: string[]; nonResourceURLs?: string[] }[];
+  incomplete: boolean;
+}
+
+export function rulesReview(state: ClusterState, user: UserInfo, namespace: string | undefined): RulesReviewStatus {
+  const out: RulesReviewStatus = { resourceRules: [], nonResourceRules: [], incomplete: false };
+  for (const r of rulesFor(state, user, namespace)) {
+    // A rule with resources is a resource rule, one with URLs a non-resource rule (a rule with both is both).
+    if (r.resources?.length) out.resourceRules.push({ verbs: r.verbs ?? [], apiGroups: r.apiGroups, resources: r.resources, resourceNames: r.resourceNames });
+    if (r.nonResourceURLs?.length) out.nonResourceRules.push({ verbs: r.verbs ?? [], nonResourceURLs: r.nonResourceURLs });
+  }
+  return out;
 }

@@ -310,7 +310,7 @@ export function checkConfig(doc: unknown): string | undefined {
 }
 
 /** Where Go's base64.StdEncoding first fails on s, or undefined when it decodes. */
-function badBase64(s: string): number | undefined {
+export function badBase64(s: string): number | undefined {
   const m = /^[A-Za-z0-9+/]*/.exec(s)![0].length;
   if (m === s.length) return s.length % 4 === 1 ? s.length - 1 : s.length % 4 === 0 ? undefined : s.length;
   if (/^=*$/.test(s.slice(m)) && (m + s.slice(m).length) % 4 === 0 && s.length - m <= 2 && m % 4 !== 1) return undefined;
@@ -408,10 +408,39 @@ export function fileOf(kc: Kubeconfig, origin: string | undefined): KubeconfigFi
   return out;
 }
 
-/** Where current-context is written: --kubeconfig, else the first file that sets one, else the default file. */
-export function currentContextFile(kc: Kubeconfig): KubeconfigFile {
+/**
+ * Where current-context is written (clientcmd's writeCurrentContext): --kubeconfig; a name goes to the default
+ * file; clearing it goes to the first file that sets one.
+ */
+export function currentContextFile(kc: Kubeconfig, value = 'set'): KubeconfigFile {
   if (kc.explicit) return fileOf(kc, kc.files[0].path);
+  if (value !== '') return fileOf(kc, undefined);
   return fileOf(kc, kc.files.find((f) => f.doc?.currentContext)?.path);
+}
+
+/** Preferences are written to --kubeconfig, else the first file of the list whose preferences differ. */
+export function preferencesFile(kc: Kubeconfig, prefs: Entry): KubeconfigFile {
+  const key = canonical(prefs);
+  const f = kc.explicit ? kc.files[0] : (kc.files.find((x) => canonical(x.doc?.preferences ?? {}) !== key) ?? kc.files[0]);
+  return fileOf(kc, f.path);
+}
+
+/** An entry's body as a comparable string: keys sorted at every level, Go's zero values left out. */
+export function canonical(v: unknown): string {
+  const norm = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(norm);
+    if (x && typeof x === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(x).sort()) {
+        const y = (x as Record<string, unknown>)[k];
+        if (y === undefined || y === null || y === '' || y === false || (Array.isArray(y) && !y.length)) continue;
+        out[k] = norm(y);
+      }
+      return out;
+    }
+    return x;
+  };
+  return JSON.stringify(norm(v));
 }
 
 /** Sets or removes an entry in its file (the merged view is updated too). */

@@ -245,6 +245,23 @@ export async function startStubServer(input: ClusterState | KubeObject[]): Promi
       res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
       res.end(text);
     };
+    // `auth can-i --list` asks the server for a SelfSubjectRulesReview: answered from kubesim's RBAC authorizer
+    // over the served state, as kind's admin or the user kubectl impersonates.
+    if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews' && !Array.isArray(input)) {
+      const chunks: Buffer[] = [];
+      req.on('data', (d: Buffer) => chunks.push(d));
+      req.on('end', () => {
+        void import('../../src/cluster/rbac.js').then(({ rulesReview, impersonated, KIND_ADMIN }) => {
+          const review = reviewRequest(Buffer.concat(chunks));
+          const as = req.headers['impersonate-user'];
+          const groups = ([] as string[]).concat(req.headers['impersonate-group'] ?? []);
+          const user = typeof as === 'string' ? impersonated(as, groups) : KIND_ADMIN;
+          const namespace = review.spec?.namespace || undefined;
+          send(201, { kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec: review.spec ?? {}, status: rulesReview(input, user, namespace) });
+        });
+      });
+      return;
+    }
     if (req.method !== 'GET') {
       return send(405, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the stub API server is read-only', reason: 'MethodNotAllowed', code: 405 });
     }
@@ -383,4 +400,40 @@ export async function withKubectl<T>(input: ClusterState | KubeObject[], fn: (ku
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The spec of a SelfSubjectRulesReview kubectl sent: JSON, or protobuf in the "k8s\0" envelope (runtime.Unknown,
+ * raw = field 2; the review's spec = field 2; its namespace = field 1).
+ */
+function reviewRequest(body: Buffer): { spec?: { namespace?: string } } {
+  if (body[0] === 0x7b) return JSON.parse(body.toString('utf8')) as { spec?: { namespace?: string } };
+  const field = (buf: Buffer, want: number): Buffer | undefined => {
+    let i = 0;
+    const varint = () => {
+      let v = 0;
+      let shift = 0;
+      for (;;) {
+        const b = buf[i++];
+        v += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+        if (b < 0x80) return v;
+      }
+    };
+    while (i < buf.length) {
+      const tag = varint();
+      const wire = tag & 7;
+      if (wire === 0) varint();
+      else if (wire === 2) {
+        const n = varint();
+        if (tag >>> 3 === want) return buf.subarray(i, i + n);
+        i += n;
+      } else return undefined;
+    }
+    return undefined;
+  };
+  const raw = field(body.subarray(4), 2);
+  const spec = raw && field(raw, 2);
+  const ns = spec && field(spec, 1);
+  return { spec: { namespace: ns ? ns.toString('utf8') : '' } };
 }
