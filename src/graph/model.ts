@@ -10,6 +10,7 @@ import { matchesLabelSelector } from '../api/labels.js';
 import { effectivePolicyTypes } from '../api/network-policy.js';
 import type { KubeObject, NetworkPolicy, Pod, Service } from '../api/types.js';
 import { recentFlows, type FlowRecord } from '../net/flows.js';
+import { sortKeys } from '../store/keys.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 
@@ -187,7 +188,12 @@ export function buildClusterGraph(state: ClusterState, opts: GraphOptions = {}):
     podByKey.set(`${gp.namespace}/${gp.name}`, gp);
     nodeById.get(gp.node)?.pods.push(gp.id);
   };
-  for (const p of listObjects<Pod>(state, 'pods', ns)) if (inScope(p)) addPod(p, false);
+  // Pods from the index's projections (name, labels, node, IP, phase, readiness): a map of 500 pods reads no pod.
+  const podProjections = state.objects.projections('pods');
+  for (const key of sortKeys(podProjections.keys())) {
+    const p = podProjections.get(key) as (Pod & KubeObject) | undefined;
+    if (p?.metadata && inScope(p)) addPod(p, false);
+  }
 
   // The endpoints of each Service, from its slices (the label the EndpointSlice controller sets).
   const endpointsOf = new Map<string, { all: string[]; ready: string[]; other: string[] }>();

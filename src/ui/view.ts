@@ -5,7 +5,8 @@ import type { KubeObject } from '../api/types.js';
 import { buildClusterGraph, type GraphIngress, type GraphNode, type GraphPath, type GraphPod, type GraphPolicy, type GraphService } from '../graph/model.js';
 import { MAX_FLOWS, recentFlows, type FlowRecord } from '../net/flows.js';
 import { describeObject } from '../printers/describe/index.js';
-import { getObject, listObjects } from '../store/objects.js';
+import type { EventProjection } from '../api/projections.js';
+import { getObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { inCIDR, isIPv4 } from '../util/ip.js';
 
@@ -149,7 +150,7 @@ export function buildView(state: ClusterState, opts: ViewOptions = {}): UiView {
     const node = flow.source === 'workstation' ? undefined : nodeOfAddress(g.nodes, flow.client);
     return { ...path, source: flow.source, ...(node ? { sourceNode: node } : {}) };
   });
-  const shownNs = (o: KubeObject) => (opts.namespace ? o.metadata.namespace === opts.namespace : !SYSTEM_NAMESPACES.has(o.metadata.namespace ?? ''));
+  const shownNs = (ns: string) => (opts.namespace ? ns === opts.namespace : !SYSTEM_NAMESPACES.has(ns));
   return { rv: state.resourceVersion, width, height, workstation, nodes: vNodes, pods: vPods, services, ingresses, policies: vPolicies, flows, events: recentEvents(state, shownNs) };
 }
 
@@ -160,13 +161,23 @@ function nodeOfAddress(nodes: GraphNode[], client: string): string | undefined {
   return nodes.find((n) => n.internalIP === ip || n.podCIDRs.some((c) => c.includes('.') && inCIDR(ip, c)))?.id;
 }
 
-/** The last events, newest last, as the side panel lists them. */
-function recentEvents(state: ClusterState, shown: (o: KubeObject) => boolean): ViewEvent[] {
+/**
+ * The last events, newest last, as the side panel lists them. Chosen from the events index's projections (each
+ * event's last time), so only the events shown are read: a busy cluster holds thousands.
+ */
+function recentEvents(state: ClusterState, shownNamespace: (ns: string) => boolean): ViewEvent[] {
   const time = (e: KubeObject) => String((e as { lastTimestamp?: string; eventTime?: string }).lastTimestamp ?? (e as { eventTime?: string }).eventTime ?? '');
-  return listObjects(state, 'events')
-    .filter(shown)
-    .sort((a, b) => time(a).localeCompare(time(b)) || a.metadata.name.localeCompare(b.metadata.name))
+  const latest: { key: string; t: number }[] = [];
+  for (const [key, p] of state.objects.projections('events')) {
+    if (!shownNamespace(key.slice(0, key.indexOf('/')))) continue;
+    const t = (p as EventProjection | undefined)?.t;
+    latest.push({ key, t: typeof t === 'number' && Number.isFinite(t) ? t : 0 });
+  }
+  latest.sort((a, b) => a.t - b.t || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return latest
     .slice(-EVENTS_SHOWN)
+    .map(({ key }) => state.objects.get('events', key) as KubeObject | undefined)
+    .filter((e): e is KubeObject => !!e)
     .map((e) => {
       const ev = e as KubeObject & { type?: string; reason?: string; message?: string; involvedObject?: { kind?: string; name?: string } };
       return { time: time(e), type: ev.type ?? 'Normal', reason: ev.reason ?? '', object: `${(ev.involvedObject?.kind ?? '').toLowerCase()}/${ev.involvedObject?.name ?? ''}`, message: ev.message ?? '' };
