@@ -384,3 +384,18 @@ export async function withKubectl<T>(input: ClusterState | KubeObject[], fn: (ku
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Runs fn over items, at most width at a time, answers in the items' order (kubectl runs against the stub overlap). */
+export async function pool<T, R>(items: T[], width: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
