@@ -7,19 +7,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readState } from '../../src/store/store.js';
-import { tempCluster } from '../support/cli.js';
-import { skipWithoutKubectl, withKubectl } from '../support/stub-apiserver.js';
+import { inProcessCluster } from '../support/inproc.js';
+import { pool, skipWithoutKubectl, withKubectl } from '../support/stub-apiserver.js';
 
 const POD = (name: string, image = 'luksa/kiada:0.1') =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n  - name: app\n    image: ${image}\n    ports:\n    - containerPort: 8080\n`;
 
 test('apply/create/delete/label/annotate client paths match real kubectl byte for byte', { skip: skipWithoutKubectl() }, async () => {
-  const c = tempCluster();
+  const c = inProcessCluster();
   try {
-    c.run(['cluster', 'create']);
-    assert.equal(c.run(['apply', '-f', '-'], { input: POD('kiada') }).code, 0);
-    assert.equal(c.run(['create', '-f', '-'], { input: POD('created') }).code, 0);
-    assert.equal(c.run(['apply', '-f', '-'], { input: POD('labeled').replace('  name: labeled\n', '  name: labeled\n  labels:\n    app: web\n  annotations:\n    note: hi\n') }).code, 0);
+    await c.run(['cluster', 'create']);
+    assert.equal((await c.run(['apply', '-f', '-'], { input: POD('kiada') })).code, 0);
+    assert.equal((await c.run(['create', '-f', '-'], { input: POD('created') })).code, 0);
+    assert.equal((await c.run(['apply', '-f', '-'], { input: POD('labeled').replace('  name: labeled\n', '  name: labeled\n  labels:\n    app: web\n  annotations:\n    note: hi\n') })).code, 0);
     const state = readState(c.state)!;
     const f = (n: string, t: string) => {
       const p = join(c.dir, n);
@@ -95,13 +95,12 @@ test('apply/create/delete/label/annotate client paths match real kubectl byte fo
       ['apply', '-f', f('same5.yaml', POD('kiada')), '--validate=foo'],
       ['create', '-f', f('same6.yaml', POD('kiada')), '--dry-run=client', '-o', 'foo'],
     ];
-    await withKubectl(state, async (kubectl) => {
-      for (const args of cases) {
-        const k = await kubectl(args);
-        const s = c.run(args);
-        assert.deepEqual(s, k, `kubesim ${args.join(' ')}`);
-      }
-    });
+    // kubectl only reads (the stub is read-only), so its runs overlap; kubesim's run in order, in-process.
+    const real = await withKubectl(state, (kubectl) => pool(cases, 4, (args) => kubectl(args)));
+    for (const [i, args] of cases.entries()) {
+      const s = await c.run(args);
+      assert.deepEqual(s, real[i], `kubesim ${args.join(' ')}`);
+    }
   } finally {
     c.cleanup();
   }

@@ -2,7 +2,8 @@
 // accepts (no "unknown flag"), and no example in it uses a flag kubesim rejects.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tempCluster, type CliResult } from '../support/cli.js';
+import type { CliResult } from '../support/cli.js';
+import { inProcessCluster } from '../support/inproc.js';
 
 const VERBS = [
   ['apply'], ['create'], ['create', 'deployment'], ['create', 'service', 'clusterip'], ['create', 'service', 'nodeport'],
@@ -28,22 +29,20 @@ function exampleFlags(help: string): string[] {
 const unknown = (r: CliResult) => /unknown (shorthand )?flag/.test(r.stderr);
 
 test('help lists only flags kubesim accepts, and its examples use only those', async () => {
-  const t = tempCluster();
+  const t = inProcessCluster();
   try {
     const problems: string[] = [];
     for (const verb of VERBS) {
-      const help = t.run([...verb, '--help']);
+      const help = await t.run([...verb, '--help']);
       assert.equal(help.code, 0, verb.join(' '));
       assert.match(help.stdout, /\nUsage:\n {2}kube(ctl|sim) /, `${verb.join(' ')} --help has kubectl's Usage section`);
       const listed = listedFlags(help.stdout);
       // All listed flags in one run (cobra stops at the first unknown one); example flags not listed, one each.
       const names = listed.map((l) => l.flag);
-      const runs = await Promise.all([
-        t.runAsync([...verb, ...listed.map(({ flag, boolean }) => (boolean ? flag : `${flag}=x`))]).then((r) => [names.join(' '), r] as const),
-        ...exampleFlags(help.stdout)
-          .filter((f) => !names.includes(f) && !listed.some((l) => help.stdout.includes(`    ${f}, ${l.flag}=`)))
-          .map((flag) => t.runAsync([...verb, flag]).then((r) => [flag, r] as const)),
-      ]);
+      const runs: (readonly [string, CliResult])[] = [[names.join(' '), await t.run([...verb, ...listed.map(({ flag, boolean }) => (boolean ? flag : `${flag}=x`))])]];
+      for (const flag of exampleFlags(help.stdout).filter((f) => !names.includes(f) && !listed.some((l) => help.stdout.includes(`    ${f}, ${l.flag}=`)))) {
+        runs.push([flag, await t.run([...verb, flag])]);
+      }
       for (const [flag, r] of runs) if (unknown(r)) problems.push(`${verb.join(' ')} ${flag}: ${r.stderr.split('\n')[0]}`);
     }
     assert.deepEqual(problems, []);
@@ -59,12 +58,12 @@ test('root help lists every verb kubesim has (kubectl\'s groups), and each liste
   const main = readFileSync(join(ROOT, 'src', 'cli', 'dispatch.ts'), 'utf8');
   const verbs = [...main.slice(main.indexOf('const VERBS'), main.indexOf(']);', main.indexOf('const VERBS'))).matchAll(/^ {2}\['([\w-]+)', \(\) =>/gm)].map((m) => m[1]);
   assert.ok(verbs.length > 15, 'found the verb table');
-  const t = tempCluster();
+  const t = inProcessCluster();
   try {
-    const root = t.run(['--help']).stdout;
+    const root = (await t.run(['--help'])).stdout;
     const listed = [...root.matchAll(/^ {2}([\w-]+) {2,}\S/gm)].map((m) => m[1]);
     for (const v of verbs) assert.ok(listed.includes(v), `${v} in root help`);
-    for (const v of listed) assert.equal(t.run([v, '--help']).code, 0, `${v} --help`);
+    for (const v of listed) assert.equal((await t.run([v, '--help'])).code, 0, `${v} --help`);
   } finally {
     t.cleanup();
   }

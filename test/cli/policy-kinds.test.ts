@@ -3,7 +3,7 @@
 // and the API server's refusals.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { tempCluster, type TempCluster } from '../support/cli.js';
+import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
 
 const WEB = `apiVersion: apps/v1
 kind: Deployment
@@ -58,41 +58,41 @@ subjects:
 roleRef: {kind: Role, name: pod-reader, apiGroup: rbac.authorization.k8s.io}
 `;
 
-let c: TempCluster;
-before(() => {
-  c = tempCluster({ now: '2026-11-22T01:30:00Z' });
-  const r = c.run(['apply', '-f', '-'], { input: `${WEB}---\n${RBAC}` });
+let c: InProcessCluster;
+before(async () => {
+  c = inProcessCluster({ now: '2026-11-22T01:30:00Z' });
+  const r = await c.run(['apply', '-f', '-'], { input: `${WEB}---\n${RBAC}` });
   assert.equal(r.stderr, '');
   assert.equal(r.code, 0);
   c.env.KUBESIM_NOW = '2026-11-22T01:35:00Z';
 });
 after(() => c.cleanup());
 
-test('api-resources lists the kinds with their groups and short names', () => {
-  const out = c.run(['api-resources', '--api-group=rbac.authorization.k8s.io']).stdout;
+test('api-resources lists the kinds with their groups and short names', async () => {
+  const out = (await c.run(['api-resources', '--api-group=rbac.authorization.k8s.io'])).stdout;
   assert.equal(out, `NAME                  SHORTNAMES   APIVERSION                     NAMESPACED   KIND
 clusterrolebindings                rbac.authorization.k8s.io/v1   false        ClusterRoleBinding
 clusterroles                       rbac.authorization.k8s.io/v1   false        ClusterRole
 rolebindings                       rbac.authorization.k8s.io/v1   true         RoleBinding
 roles                              rbac.authorization.k8s.io/v1   true         Role
 `);
-  assert.equal(c.run(['api-resources', '--api-group=policy', '--no-headers']).stdout, 'poddisruptionbudgets   pdb   policy/v1   true   PodDisruptionBudget\n');
+  assert.equal((await c.run(['api-resources', '--api-group=policy', '--no-headers'])).stdout, 'poddisruptionbudgets   pdb   policy/v1   true   PodDisruptionBudget\n');
 });
 
-test('get pdb: the disruption controller counts the ready pods its selector matches', () => {
-  assert.equal(c.run(['get', 'pdb']).stdout, `NAME      MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE
+test('get pdb: the disruption controller counts the ready pods its selector matches', async () => {
+  assert.equal((await c.run(['get', 'pdb'])).stdout, `NAME      MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE
 quarter   N/A             25%               1                     5m
 web       2               N/A               1                     5m
 `);
-  const st = JSON.parse(c.run(['get', 'pdb', 'web', '-o', 'jsonpath={.status}']).stdout);
+  const st = JSON.parse((await c.run(['get', 'pdb', 'web', '-o', 'jsonpath={.status}'])).stdout);
   assert.deepEqual(
     { ...st, conditions: st.conditions.map((x: { type: string; status: string; reason: string }) => [x.type, x.status, x.reason]) },
     { currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3, observedGeneration: 1, conditions: [['DisruptionAllowed', 'True', 'SufficientPods']] },
   );
 });
 
-test('describe pdb as kubectl prints it', () => {
-  assert.equal(c.run(['describe', 'pdb', 'web']).stdout, `Name:           web
+test('describe pdb as kubectl prints it', async () => {
+  assert.equal((await c.run(['describe', 'pdb', 'web'])).stdout, `Name:           web
 Namespace:      default
 Min available:  2
 Selector:       app=web
@@ -105,37 +105,37 @@ Events:                   <none>
 `);
 });
 
-test('get hpa without a metrics source: <unknown> targets, the target\'s replicas, and the controller\'s events', () => {
-  assert.equal(c.run(['get', 'hpa']).stdout, `NAME   REFERENCE        TARGETS              MINPODS   MAXPODS   REPLICAS   AGE
+test('get hpa without a metrics source: <unknown> targets, the target\'s replicas, and the controller\'s events', async () => {
+  assert.equal((await c.run(['get', 'hpa'])).stdout, `NAME   REFERENCE        TARGETS              MINPODS   MAXPODS   REPLICAS   AGE
 web    Deployment/web   cpu: <unknown>/80%   1         5         3          5m
 `);
-  const d = c.run(['describe', 'hpa', 'web']).stdout;
+  const d = (await c.run(['describe', 'hpa', 'web'])).stdout;
   assert.match(d, /^  resource cpu on pods {2}\(as a percentage of request\): {2}<unknown> \/ 80%$/m);
   assert.match(d, /^Deployment pods: +3 current \/ 0 desired$/m);
   assert.match(d, /^ {2}ScalingActive {2}False {3}FailedGetResourceMetric {2}the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource \(get pods\.metrics\.k8s\.io\)$/m);
   assert.match(d, /^ {2}Warning {2}FailedComputeMetricsReplicas {2}5m +horizontal-pod-autoscaler {2}invalid metrics \(1 invalid out of 1\), first error is: failed to get cpu resource metric value: failed to get cpu utilization: /m);
   // defaulted by the API server
-  assert.equal(c.run(['get', 'hpa', 'web', '-o', 'jsonpath={.spec.minReplicas} {.spec.metrics[0].resource.target.averageUtilization}']).stdout, '1 80');
+  assert.equal((await c.run(['get', 'hpa', 'web', '-o', 'jsonpath={.spec.minReplicas} {.spec.metrics[0].resource.target.averageUtilization}'])).stdout, '1 80');
 });
 
-test('scaling the target moves the PDB and HPA status with it', () => {
-  assert.equal(c.run(['scale', 'deploy', 'web', '--replicas=1']).code, 0);
+test('scaling the target moves the PDB and HPA status with it', async () => {
+  assert.equal((await c.run(['scale', 'deploy', 'web', '--replicas=1'])).code, 0);
   // 25% of one pod, rounded up, may be unavailable: the one ready pod may go
-  assert.equal(c.run(['get', 'pdb', '--no-headers']).stdout, `quarter   N/A   25%   1     5m
+  assert.equal((await c.run(['get', 'pdb', '--no-headers'])).stdout, `quarter   N/A   25%   1     5m
 web       2     N/A   0     5m
 `);
-  assert.equal(c.run(['get', 'pdb', 'web', '-o', 'jsonpath={.status.conditions[0].reason}']).stdout, 'InsufficientPods');
-  assert.equal(c.run(['get', 'hpa', 'web', '-o', 'jsonpath={.status.currentReplicas}']).stdout, '1');
-  assert.equal(c.run(['scale', 'deploy', 'web', '--replicas=3']).code, 0);
-  assert.equal(c.run(['get', 'pdb', 'web', '-o', 'jsonpath={.status.disruptionsAllowed}']).stdout, '1');
+  assert.equal((await c.run(['get', 'pdb', 'web', '-o', 'jsonpath={.status.conditions[0].reason}'])).stdout, 'InsufficientPods');
+  assert.equal((await c.run(['get', 'hpa', 'web', '-o', 'jsonpath={.status.currentReplicas}'])).stdout, '1');
+  assert.equal((await c.run(['scale', 'deploy', 'web', '--replicas=3'])).code, 0);
+  assert.equal((await c.run(['get', 'pdb', 'web', '-o', 'jsonpath={.status.disruptionsAllowed}'])).stdout, '1');
 });
 
-test('get and describe Role and RoleBinding', () => {
-  assert.equal(c.run(['get', 'role']).stdout, 'NAME         CREATED AT\npod-reader   2026-11-22T01:30:00Z\n');
-  assert.equal(c.run(['get', 'rolebinding', '-o', 'wide']).stdout, `NAME        ROLE              AGE   USERS   GROUPS   SERVICEACCOUNTS
+test('get and describe Role and RoleBinding', async () => {
+  assert.equal((await c.run(['get', 'role'])).stdout, 'NAME         CREATED AT\npod-reader   2026-11-22T01:30:00Z\n');
+  assert.equal((await c.run(['get', 'rolebinding', '-o', 'wide'])).stdout, `NAME        ROLE              AGE   USERS   GROUPS   SERVICEACCOUNTS
 read-pods   Role/pod-reader   5m    jane    devs     default:ci
 `);
-  assert.equal(c.run(['describe', 'role', 'pod-reader']).stdout, `Name:         pod-reader
+  assert.equal((await c.run(['describe', 'role', 'pod-reader'])).stdout, `Name:         pod-reader
 Labels:       <none>
 Annotations:  <none>
 PolicyRule:
@@ -144,7 +144,7 @@ PolicyRule:
   pods       []                 []              [get list watch]
   pods/log   []                 []              [get list]
 `);
-  assert.equal(c.run(['describe', 'rolebinding', 'read-pods']).stdout, `Name:         read-pods
+  assert.equal((await c.run(['describe', 'rolebinding', 'read-pods'])).stdout, `Name:         read-pods
 Labels:       <none>
 Annotations:  <none>
 Role:
@@ -159,29 +159,29 @@ Subjects:
 `);
 });
 
-test('a RoleBinding\'s roleRef cannot change; the binding is left as it was', () => {
+test('a RoleBinding\'s roleRef cannot change; the binding is left as it was', async () => {
   const changed = RBAC.split('---\n')[1].replace('kind: Role, name: pod-reader', 'kind: ClusterRole, name: view');
-  const r = c.run(['apply', '-f', '-'], { input: changed });
+  const r = await c.run(['apply', '-f', '-'], { input: changed });
   assert.equal(r.code, 1);
   assert.equal(r.stderr, 'The RoleBinding "read-pods" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"ClusterRole", Name:"view"}: cannot change roleRef\n');
-  assert.equal(c.run(['get', 'rolebinding', 'read-pods', '-o', 'jsonpath={.roleRef.name}']).stdout, 'pod-reader');
+  assert.equal((await c.run(['get', 'rolebinding', 'read-pods', '-o', 'jsonpath={.roleRef.name}'])).stdout, 'pod-reader');
 });
 
-test('the default cluster has kind\'s PriorityClasses and default ClusterRoles', () => {
-  assert.equal(c.run(['get', 'pc']).stdout, `NAME                      VALUE        GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY
+test('the default cluster has kind\'s PriorityClasses and default ClusterRoles', async () => {
+  assert.equal((await c.run(['get', 'pc'])).stdout, `NAME                      VALUE        GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY
 system-cluster-critical   2000000000   false            5m    PreemptLowerPriority
 system-node-critical      2000001000   false            5m    PreemptLowerPriority
 `);
-  const roles = c.run(['get', 'clusterroles', '-o', 'name']).stdout.split('\n');
+  const roles = (await c.run(['get', 'clusterroles', '-o', 'name'])).stdout.split('\n');
   for (const r of ['cluster-admin', 'admin', 'edit', 'view']) assert.ok(roles.includes(`clusterrole.rbac.authorization.k8s.io/${r}`), r);
-  const admin = c.run(['describe', 'clusterrole', 'cluster-admin']).stdout;
+  const admin = (await c.run(['describe', 'clusterrole', 'cluster-admin'])).stdout;
   assert.match(admin, /^  \*\.\*  +\[\] +\[\] +\[\*\]$/m);
   assert.match(admin, /^ +\[\*\] +\[\] +\[\*\]$/m);
   // view is aggregated from system:aggregate-to-view
-  assert.match(c.run(['describe', 'clusterrole', 'view']).stdout, /^  poddisruptionbudgets\.policy +\[\] +\[\] +\[get list watch\]$/m);
+  assert.match((await c.run(['describe', 'clusterrole', 'view'])).stdout, /^  poddisruptionbudgets\.policy +\[\] +\[\] +\[get list watch\]$/m);
 });
 
-test('bad objects get the API server\'s errors, a non-zero exit, and nothing is stored', () => {
+test('bad objects get the API server\'s errors, a non-zero exit, and nothing is stored', async () => {
   const cases: [string, string][] = [
     [
       'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: both}\nspec: {minAvailable: 1, maxUnavailable: 1}\n',
@@ -192,15 +192,15 @@ test('bad objects get the API server\'s errors, a non-zero exit, and nothing is 
     ['apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec: {scaleTargetRef: {kind: Deployment, name: web}, maxReplicas: "3"}\n', 'Error from server (BadRequest): error when creating "STDIN": HorizontalPodAutoscaler in version "v2" cannot be handled as a HorizontalPodAutoscaler: json: cannot unmarshal string into Go struct field HorizontalPodAutoscalerSpec.spec.maxReplicas of type int32\n'],
   ];
   for (const [doc, err] of cases) {
-    const r = c.run(['create', '-f', '-'], { input: doc });
+    const r = await c.run(['create', '-f', '-'], { input: doc });
     assert.equal(r.stderr, err);
     assert.equal(r.code, 1);
   }
-  assert.equal(c.run(['get', 'pdb,role,pc,hpa', '-o', 'name']).stdout.split('\n').filter((l) => /both|noverbs|huge|\/h$/.test(l)).length, 0);
-  assert.equal(c.run(['apply', '-f', '-'], { input: 'apiVersion: autoscaling/v1\nkind: Foo\nmetadata: {name: x}\n' }).code, 1);
+  assert.equal((await c.run(['get', 'pdb,role,pc,hpa', '-o', 'name'])).stdout.split('\n').filter((l) => /both|noverbs|huge|\/h$/.test(l)).length, 0);
+  assert.equal((await c.run(['apply', '-f', '-'], { input: 'apiVersion: autoscaling/v1\nkind: Foo\nmetadata: {name: x}\n' })).code, 1);
 });
 
-test('a ResourceQuota counts what its namespace holds (the resource quota controller)', () => {
+test('a ResourceQuota counts what its namespace holds (the resource quota controller)', async () => {
   const quota = 'apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q, namespace: team}\nspec:\n  hard: {pods: "10", requests.cpu: "4", limits.memory: 8Gi, configmaps: "5", count/deployments.apps: "2"}\n';
   const deploy = `apiVersion: apps/v1
 kind: Deployment
@@ -212,12 +212,12 @@ spec:
     metadata: {labels: {app: api}}
     spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m}, limits: {memory: 64Mi}}}]}
 `;
-  assert.equal(c.run(['create', 'namespace', 'team']).code, 0);
-  assert.equal(c.run(['apply', '-f', '-'], { input: `${quota}---\n${deploy}` }).code, 0);
-  assert.equal(c.run(['get', 'quota', '-n', 'team']).stdout, `NAME   AGE   REQUEST                                                                          LIMIT
+  assert.equal((await c.run(['create', 'namespace', 'team'])).code, 0);
+  assert.equal((await c.run(['apply', '-f', '-'], { input: `${quota}---\n${deploy}` })).code, 0);
+  assert.equal((await c.run(['get', 'quota', '-n', 'team'])).stdout, `NAME   AGE   REQUEST                                                                          LIMIT
 q      0s    configmaps: 1/5, count/deployments.apps: 1/2, pods: 2/10, requests.cpu: 200m/4   limits.memory: 128Mi/8Gi
 `);
-  assert.equal(c.run(['describe', 'quota', 'q', '-n', 'team']).stdout, `Name:                   q
+  assert.equal((await c.run(['describe', 'quota', 'q', '-n', 'team'])).stdout, `Name:                   q
 Namespace:              team
 Resource                Used   Hard
 --------                ----   ----
@@ -227,11 +227,11 @@ limits.memory           128Mi  8Gi
 pods                    2      10
 requests.cpu            200m   4
 `);
-  assert.equal(c.run(['scale', 'deploy', 'api', '-n', 'team', '--replicas=3']).code, 0);
-  assert.equal(c.run(['get', 'quota', 'q', '-n', 'team', '-o', 'jsonpath={.status.used.pods} {.status.used.requests\\.cpu}']).stdout, '3 300m');
+  assert.equal((await c.run(['scale', 'deploy', 'api', '-n', 'team', '--replicas=3'])).code, 0);
+  assert.equal((await c.run(['get', 'quota', 'q', '-n', 'team', '-o', 'jsonpath={.status.used.pods} {.status.used.requests\\.cpu}'])).stdout, '3 300m');
 });
 
-test('an HPA scales a target that is outside [minReplicas, maxReplicas], metrics or not', () => {
+test('an HPA scales a target that is outside [minReplicas, maxReplicas], metrics or not', async () => {
   const doc = `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: small}
@@ -250,11 +250,11 @@ spec:
   minReplicas: 2
   maxReplicas: 4
 `;
-  assert.equal(c.run(['apply', '-f', '-'], { input: doc }).code, 0);
-  assert.equal(c.run(['get', 'deploy', 'small', '-o', 'jsonpath={.spec.replicas}']).stdout, '2');
-  assert.equal(c.run(['scale', 'deploy', 'small', '--replicas=9']).code, 0);
-  assert.equal(c.run(['get', 'deploy', 'small', '-o', 'jsonpath={.spec.replicas}']).stdout, '4');
-  const d = c.run(['describe', 'hpa', 'small']).stdout;
+  assert.equal((await c.run(['apply', '-f', '-'], { input: doc })).code, 0);
+  assert.equal((await c.run(['get', 'deploy', 'small', '-o', 'jsonpath={.spec.replicas}'])).stdout, '2');
+  assert.equal((await c.run(['scale', 'deploy', 'small', '--replicas=9'])).code, 0);
+  assert.equal((await c.run(['get', 'deploy', 'small', '-o', 'jsonpath={.spec.replicas}'])).stdout, '4');
+  const d = (await c.run(['describe', 'hpa', 'small'])).stdout;
   assert.match(d, /^Deployment pods: +4 current \/ 4 desired$/m);
   assert.match(d, /^ {2}Normal {3}SuccessfulRescale +0s +horizontal-pod-autoscaler {2}New size: 2; reason: Current number of replicas below Spec\.MinReplicas$/m);
   assert.match(d, /^ {2}Normal {3}SuccessfulRescale +0s +horizontal-pod-autoscaler {2}New size: 4; reason: Current number of replicas above Spec\.MaxReplicas$/m);

@@ -16,7 +16,7 @@ import { RESOURCES } from '../../src/api/resources.js';
 import { listObjects } from '../../src/store/objects.js';
 import { ROOT } from '../support/cli.js';
 import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
-import { skipWithoutKubectl, withKubectl, type Kubectl, type KubectlResult } from '../support/stub-apiserver.js';
+import { pool, skipWithoutKubectl, withKubectl, type Kubectl, type KubectlResult } from '../support/stub-apiserver.js';
 
 const NOW = '2026-11-22T01:30:00Z';
 
@@ -153,20 +153,6 @@ function commands(): string[][] {
     ['get', 'cm', 'settings', '-o', 'jsonpath={.data}'],
     ['get', 'ingress', 'kubia', '-o', 'jsonpath={.spec.rules[0].http.paths[*].backend.service.name}'],
     ['get', 'nodes', '-o', 'jsonpath={.items[*].status.addresses[?(@.type=="InternalIP")].address}'],
-  );
-  return out;
-}
-
-async function pool<T, R>(items: T[], width: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
   );
   return out;
 }

@@ -437,3 +437,18 @@ function reviewRequest(body: Buffer): { spec?: { namespace?: string } } {
   const ns = spec && field(spec, 1);
   return { spec: { namespace: ns ? ns.toString('utf8') : '' } };
 }
+
+/** Runs fn over items, at most width at a time, answers in the items' order (kubectl runs against the stub overlap). */
+export async function pool<T, R>(items: T[], width: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
