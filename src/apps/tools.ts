@@ -14,6 +14,7 @@ import { baseFiles, ContainerFs } from './fs.js';
 import { own } from '../util/own.js';
 import { iptables, iptablesSave } from './iptables.js';
 import { conntrack, ipvsadm } from './conntrack.js';
+import { crictl } from './crictl.js';
 import { dig, host, netstat, ss, traceroute } from './nettools.js';
 import { dnsExchange, icmpEcho, tcpClose, tcpdump, tcpExchange, tcpFailed, tcpOpen } from './tcpdump.js';
 
@@ -1174,6 +1175,7 @@ export const TOOLS: Record<string, Tool> = {
   tcpdump,
   conntrack,
   ipvsadm,
+  crictl,
   dig,
   host,
   ss,
