@@ -190,7 +190,7 @@ function parseFlags(args: string[], specs: FlagSpec[]): { flags: Map<string, str
       const key = spec.names[0];
       if (spec.value) {
         const v = eq >= 0 ? body.slice(eq + 1) : args[++i];
-        if (v === undefined) throw new UsageError(`flag needs an argument: ${a.startsWith('--') ? '-' : ''}${a}`);
+        if (v === undefined) throw new UsageError(`flag needs an argument: -${name}`);
         flags.set(key, v);
       } else flags.set(key, eq >= 0 ? body.slice(eq + 1) : 'true');
       continue;

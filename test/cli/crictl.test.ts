@@ -91,6 +91,14 @@ describe('crictl in a node shell', () => {
     assert.match(r.stderr, /FATA\[0000\] listing containers: list containers: --state should be one of created, running, exited or unknown\n/);
   });
 
+  it('hostile filters match nothing rather than fail', () => {
+    const node = nodeOf(web);
+    const r = onNode(node, 'crictl ps --name "(" -q | wc -l; crictl ps --pod constructor -q | wc -l; crictl images __proto__; crictl ps -n abc; echo "rc=$?"; crictl ps --name; echo "rc=$?"');
+    assert.equal(r.stdout.split('\n').slice(1).join('\n'), '0\n0\nIMAGE               TAG                 IMAGE ID            SIZE\nrc=1\nrc=1\n');
+    assert.match(r.stderr, /Incorrect Usage: invalid value "abc" for flag -last: parse error\n\nFATA\[0000\] invalid value "abc" for flag -last: parse error\n/);
+    assert.match(r.stderr, /Incorrect Usage: flag needs an argument: -name\n/);
+  });
+
   it('go-units durations and sizes', () => {
     assert.equal(goUnitsHumanDuration(500), 'Less than a second');
     assert.equal(goUnitsHumanDuration(1000), '1 second');

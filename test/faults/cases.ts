@@ -433,6 +433,8 @@ const BAD_VALUES: string[][] = [
   ['exec', 'shoot', '--', 'conntrack', '-L', '-p', 'constructor'],
   ['exec', 'shoot', '--', 'conntrack', '-F'],
   ['exec', 'shoot', '--', 'ipvsadm', '-Ln'],
+  ['exec', 'shoot', '--', 'crictl', 'ps'],
+  ['exec', 'shoot', '--', 'crictl', 'constructor'],
   ['exec', 'bb', '--', 'sh', '-c', 'for i in 1 2; do done'],
   ['exec', 'bb', '--', 'sh', '-c', 'while do :; done'],
   ['exec', 'p1', '--', 'sh', '-c', 'curl -s -w "%{constructor}" http://nosuch.invalid/'],
