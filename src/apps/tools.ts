@@ -15,7 +15,7 @@ import { own } from '../util/own.js';
 import { iptables, iptablesSave } from './iptables.js';
 import { conntrack, ipvsadm } from './conntrack.js';
 import { crictl } from './crictl.js';
-import { dig, host, netstat, ss, traceroute } from './nettools.js';
+import { dig, host, netstat, ss, traceroute, tracepath } from './nettools.js';
 import { dnsExchange, icmpEcho, tcpClose, tcpdump, tcpExchange, tcpFailed, tcpOpen } from './tcpdump.js';
 
 /** A running tool: its argv and streams, and where it runs. */
@@ -1181,6 +1181,7 @@ export const TOOLS: Record<string, Tool> = {
   ss,
   netstat,
   traceroute,
+  tracepath,
   nc,
   curl,
   wget,

@@ -116,4 +116,27 @@ describe('crictl in a node shell', () => {
     assert.equal(goUnitsHumanSize(999), '999B');
     assert.equal(goUnitsHumanSize(999_960), '1e+03kB');
   });
+
+  it('tracepath: the path MTU, the hops traceroute shows, reached and the resume line (iputils)', () => {
+    const target = t.run(['get', 'pod', web, '-o', 'jsonpath={.status.podIP}']).stdout;
+    const node = nodeOf(web);
+    const nodeIP = t.run(['get', 'node', node, '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}']).stdout;
+    const from = t.run(['get', 'pod', 'ns', '-o', 'jsonpath={.spec.nodeName}']).stdout;
+    assert.notEqual(from, node, 'the pods are on different nodes');
+    const r = t.run(['exec', 'ns', '--', 'tracepath', '-n', target]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[0], ` 1?: ${'[LOCALHOST]'.padEnd(51)} pmtu 1450`);
+    assert.match(lines[1], /^ 1:  10\.244\.\d+\.1 +  0\.\d{3}ms $/);
+    assert.equal(lines[1].search(/ {2}0\.\d{3}ms $/), 5 + 52);
+    assert.match(lines[2], /^ 1:  10\.244\.\d+\.1 +  0\.\d{3}ms $/);
+    assert.equal(lines[3].slice(0, 5 + 52), ` 2:  ${nodeIP.padEnd(52)}`);
+    assert.match(lines[4], new RegExp(`^ 3:  ${target.replace(/\./g, '\\.')} +  0\\.\\d{3}ms reached$`));
+    assert.equal(lines.slice(5).join('\n'), '     Resume: pmtu 1450 hops 3 back 3 \n');
+    const lost = t.run(['exec', 'ns', '--', 'tracepath', '-m', '3', '10.96.0.1']);
+    assert.match(lost.stdout, / 3:  no reply\n     Too many hops: pmtu 1450\n     Resume: pmtu 1450 \n$/);
+    const bad = t.run(['exec', 'ns', '--', 'tracepath', 'nosuch-host']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^tracepath: nosuch-host: Name or service not known\n/);
+  });
 });
