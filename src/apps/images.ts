@@ -63,7 +63,7 @@ export const BUILTIN_IMAGES: ImageSpec[] = [
   { repo: 'curlimages/curl', entrypoint: ['/entrypoint.sh'], cmd: ['curl'], binaries: [...BUSYBOX, 'curl'], prompt: '~ $ ', curlVersion: '8.11.1' },
   { repo: 'busybox', entrypoint: [], cmd: ['sh'], binaries: [...BUSYBOX], prompt: '/ # ' },
   { repo: 'alpine', entrypoint: [], cmd: ['/bin/sh'], binaries: [...BUSYBOX], prompt: '/ # ' },
-  { repo: 'nicolaka/netshoot', entrypoint: [], cmd: ['zsh'], binaries: [...BUSYBOX, 'bash', 'zsh', 'curl', 'nslookup', 'dig', 'host', 'ip', 'ifconfig', 'ping', 'wget', 'iptables', 'iptables-save', 'ipvsadm', 'conntrack', 'tcpdump', 'traceroute', 'tracepath', 'ss', 'netstat', 'nc'], prompt: ' $ ', curlVersion: '8.7.1' },
+  { repo: 'nicolaka/netshoot', entrypoint: [], cmd: ['zsh'], binaries: [...BUSYBOX, 'bash', 'zsh', 'curl', 'nslookup', 'dig', 'host', 'ip', 'ifconfig', 'ping', 'wget', 'iptables', 'iptables-save', 'ipvsadm', 'conntrack', 'crictl', 'tcpdump', 'traceroute', 'tracepath', 'ss', 'netstat', 'nc'], prompt: ' $ ', curlVersion: '8.7.1' },
 ];
 
 /**

@@ -420,3 +420,90 @@ export function traceroute(p: Proc): number {
   p.out.write(1, s);
   return 0;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// tracepath (iputils)
+
+const TRACEPATH_USAGE =
+  'Usage\n  tracepath [options] <destination>\n\nOptions:\n  -4             use IPv4\n  -6             use IPv6\n  -b             print both name and IP\n  -l <length>    use packet <length>\n  -m <hops>      use maximum <hops>\n  -n             no reverse DNS name resolution\n  -p <port>      use destination <port>\n  -V             print version and exit\n  <destination>  DNS name or IP address\n\nFor more details see tracepath(8).\n';
+
+/** iputils' host column: the address, padded to 52 characters. */
+const HOST_COLUMN = 52;
+
+/**
+ * `tracepath [-n] [-b] [-m HOPS] HOST`: the same hops as traceroute (pathTo), as iputils prints them. The first
+ * probe is larger than the interface's MTU, so the kernel answers locally with the path MTU; each router then
+ * answers one probe (the first hop twice: the probe that was refused locally is resent); the destination
+ * refuses the UDP port ("reached"). A ClusterIP owns no interface, so probes past the node are lost.
+ */
+export function tracepath(p: Proc): number {
+  let maxHops = 30;
+  let both = false;
+  let target: string | undefined;
+  for (let i = 1; i < p.argv.length; i++) {
+    const a = p.argv[i];
+    if (a === '-n' || a === '-4') continue;
+    if (a === '-b') both = true;
+    else if (a === '-m' || a === '-l' || a === '-p') {
+      const v = p.argv[++i];
+      if (v === undefined) {
+        p.out.write(2, `tracepath: option requires an argument -- '${a.slice(1)}'\n${TRACEPATH_USAGE}`);
+        return 255;
+      }
+      const n = /^\d+$/.test(v) ? Number(v) : NaN;
+      if (!Number.isInteger(n) || (a === '-m' && n > 255) || (a === '-p' && n > 65535) || (a === '-l' && (n <= 28 || n > 65535))) {
+        p.out.write(2, `tracepath: invalid argument: '${v}'\n`);
+        return 1;
+      }
+      if (a === '-m') maxHops = n;
+    } else if (a.startsWith('-') && a !== '-') {
+      p.out.write(2, `tracepath: invalid option -- '${a.slice(1, 2)}'\n${TRACEPATH_USAGE}`);
+      return 255;
+    } else if (target === undefined) target = a;
+    else {
+      p.out.write(2, TRACEPATH_USAGE);
+      return 255;
+    }
+  }
+  if (target === undefined) {
+    p.out.write(2, TRACEPATH_USAGE);
+    return 255;
+  }
+  const r = resolveName(p.net, p.client, target);
+  dnsExchange(p, r.answer, ['A']);
+  if (r.answer.kind === 'nxdomain') {
+    p.out.write(2, `tracepath: ${target}: Name or service not known\n`);
+    return 1;
+  }
+  const ip = r.answer.addresses[0];
+  const { hops, reached } = pathTo(p, ip);
+  const mtu = p.pod.hostNetwork ? 1500 : p.net.topo.cni.mtu;
+  const rng = p.net.ctx.random;
+  const host = (addr: string) => {
+    const text = both ? `${addr} (${addr})` : addr;
+    return text + ' '.repeat(Math.max(1, HOST_COLUMN - text.length));
+  };
+  const rtt = (ttl: number) => {
+    const us = 30 + ttl * 25 + rng.int(40);
+    return `${String(Math.trunc(us / 1000)).padStart(3)}.${String(us % 1000).padStart(3, '0')}ms `;
+  };
+  let s = maxHops > 0 ? ` 1?: ${'[LOCALHOST]'.padEnd(HOST_COLUMN - 1)} pmtu ${mtu}\n` : '';
+  const shown = hops.slice(0, maxHops);
+  shown.forEach((h, k) => {
+    const ttl = k + 1;
+    const last = reached && k === hops.length - 1;
+    if (ttl === 1 && !last) s += `${String(ttl).padStart(2)}:  ${host(h.ip)}${rtt(ttl)}\n`;
+    s += `${String(ttl).padStart(2)}:  ${host(h.ip)}${rtt(ttl)}${last ? 'reached' : ''}\n`;
+  });
+  if (reached && shown.length === hops.length) {
+    s += `     Resume: pmtu ${mtu} hops ${hops.length} back ${hops.length} \n`;
+  } else {
+    for (let ttl = shown.length + 1; ttl <= maxHops; ttl++) {
+      s += `${String(ttl).padStart(2)}:  no reply\n`;
+      spend(p.session, 3 * 1000);
+    }
+    s += `     Too many hops: pmtu ${mtu}\n     Resume: pmtu ${mtu} \n`;
+  }
+  p.out.write(1, s);
+  return 0;
+}

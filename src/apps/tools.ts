@@ -14,7 +14,8 @@ import { baseFiles, ContainerFs } from './fs.js';
 import { own } from '../util/own.js';
 import { iptables, iptablesSave } from './iptables.js';
 import { conntrack, ipvsadm } from './conntrack.js';
-import { dig, host, netstat, ss, traceroute } from './nettools.js';
+import { crictl } from './crictl.js';
+import { dig, host, netstat, ss, traceroute, tracepath } from './nettools.js';
 import { dnsExchange, icmpEcho, tcpClose, tcpdump, tcpExchange, tcpFailed, tcpOpen } from './tcpdump.js';
 
 /** A running tool: its argv and streams, and where it runs. */
@@ -1174,11 +1175,13 @@ export const TOOLS: Record<string, Tool> = {
   tcpdump,
   conntrack,
   ipvsadm,
+  crictl,
   dig,
   host,
   ss,
   netstat,
   traceroute,
+  tracepath,
   nc,
   curl,
   wget,

@@ -17,13 +17,13 @@ function runeLength(s: string): number {
   return n;
 }
 
-/** Lays out rows of cells (all rows of one table; they may differ in length) as kubectl prints them. */
-export function formatTable(rows: string[][]): string {
+/** Lays out rows of cells (all rows of one table; they may differ in length) as kubectl prints them (crictl: minWidth 20). */
+export function formatTable(rows: string[][], minWidth = MIN_WIDTH): string {
   const widths: number[] = [];
   for (const row of rows) {
     // the last cell of a row is not part of any column
     for (let c = 0; c < row.length - 1; c++) {
-      const w = Math.max(MIN_WIDTH, runeLength(row[c]) + PADDING);
+      const w = Math.max(minWidth, runeLength(row[c]) + PADDING);
       if (widths[c] === undefined || w > widths[c]) widths[c] = w;
     }
   }
