@@ -2,6 +2,7 @@
 // port-forward, to a node port or load-balancer IP from the workstation for tunnel) and send HTTP requests over
 // it. The real engine (src/net) sits behind this small interface so that the servers can be tested with a fake
 // and so that conntrack (a keep-alive connection keeps its backend) lives in one place: the Connection.
+import type { FlowRecord } from '../net/flows.js';
 import type { ClusterState, LogLine } from '../store/state.js';
 import type { Ctx } from '../cluster/context.js';
 
@@ -30,11 +31,14 @@ export interface AppResponse {
 /** New app log lines produced while serving a request: "namespace/pod/container" -> lines. */
 export type NewLogs = { key: string; line: LogLine }[];
 
+/** Connections the engine carried, for the state's flows ring (src/net/flows.ts); seq is given when written. */
+export type NewFlows = Omit<FlowRecord, 'seq'>[];
+
 export type SendResult =
-  | { kind: 'answered'; response: AppResponse; logs?: NewLogs }
+  | { kind: 'answered'; response: AppResponse; logs?: NewLogs; flows?: NewFlows }
   /** The destination stopped accepting (pod gone, app stopped): the TCP connection is reset. */
-  | { kind: 'refused'; logs?: NewLogs }
-  | { kind: 'timeout'; logs?: NewLogs };
+  | { kind: 'refused'; logs?: NewLogs; flows?: NewFlows }
+  | { kind: 'timeout'; logs?: NewLogs; flows?: NewFlows };
 
 export interface Connection {
   send(req: AppRequest): SendResult;
@@ -43,9 +47,9 @@ export interface Connection {
 export type ConnectResult =
   | { kind: 'connected'; conn: Connection }
   /** Nothing listens on that port and address inside the pod (RST). */
-  | { kind: 'refused' }
+  | { kind: 'refused'; flows?: NewFlows }
   /** Dropped on the way (no route, policy, externalTrafficPolicy Local without local endpoints). */
-  | { kind: 'timeout' };
+  | { kind: 'timeout'; flows?: NewFlows };
 
 /** The cluster as the server currently sees it: the last state read from disk, controllers run in memory. */
 export interface ClusterView {

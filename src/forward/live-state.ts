@@ -15,7 +15,8 @@ import { reconcile } from '../cluster/controllers.js';
 import { emptyObjects } from '../store/objects.js';
 import type { ClusterState, LogLine } from '../store/state.js';
 import { readState, withLock, writeStateAtomic } from '../store/store.js';
-import type { ClusterView, NewLogs } from './engine.js';
+import { recordFlow } from '../net/flows.js';
+import type { ClusterView, NewFlows, NewLogs } from './engine.js';
 
 export const POLL_MS = 250;
 /** Polls between in-memory controller runs when the file did not change (about once a second). */
@@ -38,6 +39,7 @@ export class LiveCluster {
   private current: ClusterView;
   private stamp: FileStamp | undefined;
   private pending: NewLogs = [];
+  private pendingFlows: NewFlows = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
@@ -133,16 +135,25 @@ export class LiveCluster {
     else if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
-  /** Appends the queued lines under the lock: read, append, cap, atomic write, release. */
+  /** Queues the connections carried (port-forward, tunnel) for the state's flows ring, written with the logs. */
+  appendFlows(flows: NewFlows | undefined): void {
+    if (!flows || flows.length === 0) return;
+    for (const f of flows) this.pendingFlows.push(f);
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  /** Appends the queued lines and flows under the lock: read, append, cap, atomic write, release. */
   async flush(): Promise<void> {
     if (this.flushTimer) {
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
     }
     if (this.flushing) await this.flushing;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 && this.pendingFlows.length === 0) return;
     const batch = this.pending;
+    const flows = this.pendingFlows;
     this.pending = [];
+    this.pendingFlows = [];
     this.flushing = (async () => {
       try {
         await withLock(this.statePath, () => {
@@ -150,6 +161,7 @@ export class LiveCluster {
           const state = readState(this.statePath);
           if (!state) return; // the cluster was deleted: its logs went with it
           appendLogLines(state, batch);
+          for (const f of flows) recordFlow(state, f);
           writeStateAtomic(this.statePath, state, this.clock.now().getTime() + (state.clockOffsetMs ?? 0));
           // Our own write changes nothing we serve from (log lines are not kept in memory): when nobody else
           // wrote since our last read, take the new stamp so that the poll does not re-read the file for it.

@@ -4,8 +4,15 @@
 // engine appends to the in-memory state are taken back out and handed to the batched writer, so a long run's
 // memory stays flat. The engine's functions come in as a parameter: this module has no import of src/net.
 import type { Ctx } from '../cluster/context.js';
+import type { FlowRecord } from '../net/flows.js';
 import type { ClusterState } from '../store/state.js';
 import type { AppRequest, AppResponse, ClusterView, ConnectResult, Engine, NewLogs, PodRef, SendResult } from './engine.js';
+
+/** A flows-ring record without its place in this process's ring: the write gives it one in the state's. */
+function withoutSeq(f: FlowRecord): Omit<FlowRecord, 'seq'> {
+  const { seq: _seq, ...rest } = f;
+  return rest;
+}
 
 interface PodHostLike {
   key: string;
@@ -37,8 +44,8 @@ export interface NetHttpResponse {
 export type NetClient<P> = { kind: 'portforward'; pod: P } | { kind: 'workstation' };
 
 export interface NetApi<N extends NetLike, C extends ConnLike, P extends PodHostLike> {
-  openNet(state: ClusterState, ctx: Ctx, opts: { trace?: boolean }): N;
-  connect(net: N, client: NetClient<P>, ip: string, port: number, protocol: 'TCP'): { kind: 'connected'; conn: C } | { kind: 'refused' } | { kind: 'timeout' };
+  openNet(state: ClusterState, ctx: Ctx, opts: { trace?: boolean; flows?: boolean }): N;
+  connect(net: N, client: NetClient<P>, ip: string, port: number, protocol: 'TCP'): ({ kind: 'connected'; conn: C } | { kind: 'refused' } | { kind: 'timeout' }) & { flow?: FlowRecord };
   exchange(net: N, conn: C, req: NetHttpRequest): NetHttpResponse;
 }
 
@@ -69,16 +76,17 @@ export function makeEngine<N extends NetLike, C extends ConnLike, P extends PodH
   const netOf = (view: ClusterView): N => {
     const { state, ctx } = view;
     if (!cached || cached.state !== state || cached.rv !== state.resourceVersion) {
-      cached = { state, rv: state.resourceVersion, net: api.openNet(state, ctx, { trace: false }) };
+      // No hop texts (they cost), but each connection's record for the flows ring (graph, ui, conntrack).
+      cached = { state, rv: state.resourceVersion, net: api.openNet(state, ctx, { trace: false, flows: true }) };
     }
     return cached.net;
   };
 
   /** exchange() on the current view; the log lines it appended are moved out into the result. */
-  const send = (view: () => ClusterView, conn: C, req: AppRequest): SendResult => {
+  const send = (view: () => ClusterView, conn: C, req: AppRequest, flow: FlowRecord | undefined): SendResult => {
     const net = netOf(view());
     const t = conn.target;
-    if (t.kind === 'pod' && !net.topo.podByKey.has(t.pod.key)) return { kind: 'refused' };
+    if (t.kind === 'pod' && !net.topo.podByKey.has(t.pod.key)) return { kind: 'refused', flows: flow ? [withoutSeq(flow)] : undefined };
     const key = t.kind === 'pod' ? `${t.pod.key}/${t.socket.container}` : undefined;
     const lines = key ? net.state.logs?.[key] : undefined;
     const before = lines?.length ?? 0;
@@ -88,13 +96,24 @@ export function makeEngine<N extends NetLike, C extends ConnLike, P extends PodH
     if (key && after && after.length > before) {
       logs = after.splice(before).map((line) => ({ key, line }));
     }
-    return { kind: 'answered', response: fromNetResponse(response), logs };
+    // The record goes out with the first answer, which has noted its HTTP status.
+    return { kind: 'answered', response: fromNetResponse(response), logs, flows: flow ? [withoutSeq(flow)] : undefined };
   };
 
   const wrap = (view: () => ClusterView, r: ReturnType<NetApi<N, C, P>['connect']>): ConnectResult => {
-    if (r.kind !== 'connected') return { kind: r.kind };
+    let flow = r.flow;
+    if (r.kind !== 'connected') return { kind: r.kind, flows: flow ? [withoutSeq(flow)] : undefined };
     const conn = r.conn;
-    return { kind: 'connected', conn: { send: (req) => send(view, conn, req) } };
+    return {
+      kind: 'connected',
+      conn: {
+        send: (req) => {
+          const result = send(view, conn, req, flow);
+          flow = undefined;
+          return result;
+        },
+      },
+    };
   };
 
   return {

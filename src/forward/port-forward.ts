@@ -111,13 +111,15 @@ export class PortForwarder {
         this.io.out(`Handling connection for ${port.local}`);
         return this.engine.connectPodLoopback(this.live.view, this.pod, port.remote);
       },
-      onConnectFailed: () => {
+      onConnectFailed: (_socket, result) => {
+        this.live.appendFlows(result.flows);
         this.io.err(forwardErrorLine(this.io.now(), this.io.pid, this.pod.uid, port.local, port.remote));
         // client-go closes the whole stream connection after a forwarding error.
         setImmediate(() => this.finish({ kind: 'lost' }));
       },
       onSent: (result) => {
         this.live.appendLogs(result.logs);
+        this.live.appendFlows(result.flows);
         if (result.kind === 'refused') setImmediate(() => this.finish({ kind: 'lost' }));
       },
     });

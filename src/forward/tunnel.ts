@@ -146,7 +146,11 @@ export class Tunnel {
   private bridge(entry: TunnelEntry): Server {
     return createBridgeServer({
       connect: (socket) => this.engine.connectFromWorkstation(this.live.view, entry.dstIP, entry.dstPort, socket.remotePort ?? 0),
-      onSent: (result) => this.live.appendLogs(result.logs),
+      onConnectFailed: (_socket, result) => this.live.appendFlows(result.flows),
+      onSent: (result) => {
+        this.live.appendLogs(result.logs);
+        this.live.appendFlows(result.flows);
+      },
     });
   }
 

@@ -132,6 +132,11 @@ test('svc/kiada LOCAL:80 forwards to the target port of a pod the service select
     assert.equal(await pf.stop('SIGINT').then((e) => e.code), 0);
     const state = savedState(c.state);
     assert.deepEqual(state.logs['default/kiada/kiada'].map((l: { line: string }) => l.line), ['Received request for /hello from ::ffff:127.0.0.1']);
+    // The connection joins the recent requests that graph and ui draw (and conntrack lists), with its answer.
+    const graph = c.run(['graph', '--format', 'json']);
+    assert.equal(graph.code, 0, graph.stderr);
+    const paths = (JSON.parse(graph.stdout) as { paths: { flow: { source: string; via: string; dst: string; backend?: string; status?: number } }[] }).paths;
+    assert.deepEqual(paths.map((p) => [p.flow.source, p.flow.via, p.flow.dst, p.flow.backend, p.flow.status]), [['workstation', 'port-forward', '127.0.0.1:8080', 'pod/default/kiada', 200]]);
   } finally {
     await pf.stop('SIGKILL');
     c.cleanup();

@@ -30,7 +30,10 @@ test('port-forward enters on the pod loopback: kiada sees 127.0.0.1; log lines l
   }
   assert.equal(state.logs['default/kiada/kiada']?.length ?? 0, before, 'memory stays flat: lines go to the writer');
   // nothing listens on 9999: refused, which port-forward turns into the kubelet's error
-  assert.deepEqual(simEngine.connectPodLoopback(() => view, { namespace: 'default', name: 'kiada', uid }, 9999), { kind: 'refused' });
+  const refused = simEngine.connectPodLoopback(() => view, { namespace: 'default', name: 'kiada', uid }, 9999);
+  assert.equal(refused.kind, 'refused');
+  // ...and its record for the flows ring (written with the next batch of log lines).
+  assert.deepEqual(refused.kind === 'refused' && refused.flows?.map((f) => [f.source, f.via, f.dst, f.verdict]), [['workstation', 'port-forward', '127.0.0.1:9999', 'refused']]);
   // the pod gone (a reload without it): an open connection is refused from then on
   const without = cloneState(state);
   delete without.objects.view<any>('pods')['default/kiada'];

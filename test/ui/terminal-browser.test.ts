@@ -69,5 +69,9 @@ test('typing the lesson 002 curl line into the page terminal shows the answer', 
   const rows = await page.$$eval('#terminal .xterm-rows > div', (ds) => ds.map((d) => (d.textContent ?? '').replace(/\s+$/, '')));
   const text = rows.join('\n');
   assert.match(text, /Hello from demo-\w+-\w+ at 10\.244\.\d+\.\d+ back to 10\.244\.\d+\.\d+\npod "c" deleted\n\$/);
+  // The map draws the request the terminal made: its path, and its line under Recent requests naming the pod.
+  const pod = /Hello from (demo-\w+-\w+) at /.exec(text)![1];
+  await page.waitForSelector('.flow-path', { state: 'attached', timeout: 2000 });
+  await page.waitForFunction((name) => Array.from(document.querySelectorAll("#flows button.flow")).some((b) => b.textContent?.includes(`curl http://demo-service.dev`) && b.textContent.includes(name)), pod, { timeout: 2000 });
   assert.deepEqual(errors, []);
 });
