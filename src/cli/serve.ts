@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CommandError } from '../api/errors.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
+import { listenOrExplain, urlHost } from './listen.js';
 
 const HELP = `Serve the simulated cluster over the Kubernetes REST API, so that the real kubectl, Helm, k9s and client
 libraries can drive it. The server uses the same state as the other kubesim commands, which may run beside it.
@@ -58,18 +59,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const kcDoc = await readKubeconfig(kubeconfig);
   const creds = await ensureCredentials(session.statePath, o.address);
   const server = new KubesimServer({ session, address: o.address, port: Number(o.port), token: creds.token, tls: { cert: creds.certPem, key: creds.keyPem } });
-  let port: number;
-  try {
-    port = await server.start();
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CommandError(`cannot listen on ${o.address}:${o.port}: the address is already in use`);
-    if (code === 'EACCES') throw new CommandError(`cannot listen on ${o.address}:${o.port}: permission denied`);
-    if (code === 'EADDRNOTAVAIL') throw new CommandError(`cannot listen on ${o.address}:${o.port}: the address is not one of this host's`);
-    throw e;
-  }
-  const host = o.address === '0.0.0.0' || o.address === '::' ? '127.0.0.1' : o.address;
-  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const port = await listenOrExplain(() => server.start(), o.address, o.port);
+  const url = `https://${urlHost(o.address, port)}`;
   try {
     await writeKubeconfig(kubeconfig, kcDoc, { name: contextName, url, caPem: creds.caPem, token: creds.token, namespace: o.namespace });
   } catch (e) {

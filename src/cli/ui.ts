@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { CommandError } from '../api/errors.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
+import { listenOrExplain, urlHost } from './listen.js';
 
 const HELP = `Open a web page that draws the simulated cluster as the lessons do: nodes with their addresses and pod
 ranges, the pods inside them, Services with arrows to the pods behind them, Ingresses and NetworkPolicy fences.
@@ -58,18 +59,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const { mountTerminal } = await import('../ui/terminal-mount.js');
   const terminal = await mountTerminal(server.http, { statePath: session.statePath, env: io.env, token, ...(session.namespaceExplicit ? { namespace: session.namespace } : {}) });
-  let port: number;
-  try {
-    port = await server.start();
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CommandError(`cannot listen on ${o.address}:${o.port}: the address is already in use`);
-    if (code === 'EACCES') throw new CommandError(`cannot listen on ${o.address}:${o.port}: permission denied`);
-    if (code === 'EADDRNOTAVAIL') throw new CommandError(`cannot listen on ${o.address}:${o.port}: the address is not one of this host's`);
-    throw e;
-  }
-  const host = o.address === '0.0.0.0' || o.address === '::' ? '127.0.0.1' : o.address;
-  io.stdout.write(`Serving the kubesim map at http://${host.includes(':') ? `[${host}]` : host}:${port}/?token=${token}\n`);
+  const port = await listenOrExplain(() => server.start(), o.address, o.port);
+  io.stdout.write(`Serving the kubesim map at http://${urlHost(o.address, port)}/?token=${token}\n`);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -4,10 +4,10 @@
 // controller code), so kubectl and kubesim can be used side by side on one state. Changes made by other
 // processes are noticed by polling the state's head file, and reach watchers within the poll interval.
 import { timingSafeEqual } from 'node:crypto';
-import { statSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { headSignature } from '../store/layout.js';
 import { KubeError, StatusError, badRequest } from '../api/errors.js';
 import { apiVersionOf } from '../api/resources.js';
 import type { KubeObject, Pod } from '../api/types.js';
@@ -117,12 +117,7 @@ export class KubesimServer {
   // ---- the state ----
 
   private signature(): string {
-    try {
-      const s = statSync(this.statePath, { bigint: true });
-      return `${s.ino}:${s.mtimeNs}:${s.size}`;
-    } catch {
-      return '';
-    }
+    return headSignature(this.statePath);
   }
 
   /** The state as last committed (read again only when its head file changed); watchers hear of changes. */

@@ -13,7 +13,7 @@
 // one. Files the new head no longer names are removed afterwards; a reader that loses the race re-reads the head.
 // A single-object read touches the head, one index and one line of one segment; a list reads one index and the
 // segments it names.
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** [segment generation, byte offset, byte length, projection kept in the index (see projectionOf)]. */
@@ -28,6 +28,20 @@ export interface StoreHead {
   segments: Record<string, { size: number; live: number }>;
   /** The earliest time (epoch ms) an event expires, so a write loads the events only when one is due. */
   eventsExpireAt?: number;
+}
+
+/**
+ * A cheap fingerprint of the head file: every commit renames a new head over the old one, so a new inode (or
+ * mtime, or size) means the state changed. Long-running servers poll it instead of reading the state. '' when
+ * there is no state file.
+ */
+export function headSignature(statePath: string): string {
+  try {
+    const s = statSync(statePath, { bigint: true });
+    return `${s.ino}:${s.mtimeNs}:${s.size}`;
+  } catch {
+    return '';
+  }
 }
 
 export function dataDir(statePath: string): string {

@@ -3,13 +3,14 @@
 // kubesim command commits (the head file changes, as src/server/server.ts notices it). It only reads the state:
 // the page shows what the commands did, it never changes the cluster itself.
 import { timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { headSignature } from '../store/layout.js';
 import type { Session } from '../cli/session.js';
 import { isSettled } from '../cluster/settled.js';
 import type { ClusterState } from '../store/state.js';
@@ -115,12 +116,7 @@ export class UiServer {
   // ---- the state ----
 
   private signature(): string {
-    try {
-      const s = statSync(this.statePath, { bigint: true });
-      return `${s.ino}:${s.mtimeNs}:${s.size}`;
-    } catch {
-      return '';
-    }
+    return headSignature(this.statePath);
   }
 
   /** Reads the state as the commands left it and computes the view (once per change, never per frame). */
