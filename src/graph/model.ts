@@ -10,6 +10,7 @@ import { matchesLabelSelector } from '../api/labels.js';
 import { effectivePolicyTypes } from '../api/network-policy.js';
 import type { KubeObject, NetworkPolicy, Pod, Service } from '../api/types.js';
 import { recentFlows, type FlowRecord } from '../net/flows.js';
+import { isCalico } from '../cluster/shape.js';
 import { sortKeys } from '../store/keys.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -154,7 +155,8 @@ export function buildClusterGraph(state: ClusterState, opts: GraphOptions = {}):
   for (const cfg of state.cluster.nodes) {
     const obj = nodeObjs.get(cfg.name) as (KubeObject & { spec?: { podCIDR?: string; podCIDRs?: string[] }; status?: { conditions?: unknown; addresses?: { type: string; address: string }[] } }) | undefined;
     const ip = obj?.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? cfg.internalIP;
-    const cidrs = obj?.spec?.podCIDRs ?? (obj?.spec?.podCIDR ? [obj.spec.podCIDR] : [cfg.podCIDR]);
+    // A calico-like CNI hands out addresses from the IPAM blocks a node claimed, not from its podCIDR.
+    const cidrs = isCalico(state.cluster) ? (state.ipamBlocks?.[cfg.name] ?? []) : (obj?.spec?.podCIDRs ?? (obj?.spec?.podCIDR ? [obj.spec.podCIDR] : [cfg.podCIDR]));
     const n: GraphNode = {
       id: `node/${cfg.name}`,
       name: cfg.name,

@@ -56,6 +56,8 @@ test('k8s-lab.yaml: lesson 000 prints worker02.k8s.lab, 192.168.80.232, calico-s
   // The scheduler spreads the two pods over the workers; each node's pods come from its pinned /26 block.
   assert.match(wide, /\nnginx-pod   1\/1     Running   0          0s    10\.244\.167\.193   worker02\.k8s\.lab   <none>           <none>\n/);
   assert.match(wide, /\nkiada       1\/1     Running   0          0s    10\.244\.203\.1     worker01\.k8s\.lab   <none>           <none>\n/);
+  // The map draws each node with the calico block it claimed, where its pods' addresses come from.
+  assert.match(ok(c, ['graph']), /node worker02\.k8s\.lab \(<none>\) 192\.168\.80\.232  pods 10\.244\.167\.192\/26 /);
   const describe = ok(c, ['describe', 'pod', 'nginx-pod']);
   assert.match(describe, /\nNode:             worker02\.k8s\.lab\/192\.168\.80\.232\n/);
   assert.match(describe, /\n    Container ID:   docker:\/\/[0-9a-f]{64}\n    Image:          nginx:1\.25\.0-bullseye\n    Image ID:       docker-pullable:\/\/nginx@sha256:[0-9a-f]{64}\n/);
