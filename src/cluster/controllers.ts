@@ -63,7 +63,8 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
   if (!state.unsettled) return reconcileAll(state, ctx);
   const pods = podInformer(state, true);
   const scope: Scope = { pods: new Set(), services: new Set(), workloads: new Set() };
-  const r: Round = { pods, scope };
+  // A LoadBalancer Service still waiting for an address waits for another Service to give one back: a change.
+  const r: Round = { pods, scope, servicesChanged: false };
   const unsettled = new Set(state.unsettled);
   for (const u of unsettled) {
     if (u.startsWith('pods/')) scope.pods.add(u.slice(5));
@@ -112,7 +113,10 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
         for (const k of state.objects.keys('daemonsets')) scope.workloads.add(`daemonsets/${k}`);
       } else if (kind === 'services' || kind === 'endpoints') {
         scope.services.add(key);
-        if (kind === 'services') services = undefined;
+        if (kind === 'services') {
+          services = undefined;
+          r.servicesChanged = true;
+        }
       } else if (UNSETTLED_KINDS.includes(kind)) {
         touched.workloads.add(`${kind}/${key}`);
         scope.workloads.add(`${kind}/${key}`);

@@ -284,6 +284,11 @@ export interface Round {
   scope?: Scope;
   /** Moves what changed since the last look into the scope's queues (the reconcile's watch). */
   refresh?: () => void;
+  /**
+   * Incremental reconcile only: whether a Service was written or removed since the service controller last ran.
+   * It hands out load-balancer addresses, which depend on the Services alone, so it skips a round without one.
+   */
+  servicesChanged?: boolean;
 }
 
 /** Keys queued for the controllers that work per object. */

@@ -9,6 +9,7 @@ import { listObjects, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { intToIPv4, ipv4ToInt, isIPv4 } from '../util/ip.js';
 import type { Ctx } from './context.js';
+import type { Round } from './informer.js';
 import { recordEvent } from './events.js';
 import type { Strategy } from './strategies.js';
 
@@ -648,7 +649,9 @@ function poolIPs(state: ClusterState): { first: number; last: number } | undefin
   return { first: ipv4ToInt(pool.first), last: ipv4ToInt(pool.last) };
 }
 
-export function runServiceController(state: ClusterState, ctx: Ctx): void {
+export function runServiceController(state: ClusterState, ctx: Ctx, r?: Round): void {
+  if (r?.servicesChanged === false) return;
+  if (r) r.servicesChanged = false;
   const pool = poolIPs(state);
   const services = listObjects<Service>(state, 'services');
   const inUse = new Set<number>();
