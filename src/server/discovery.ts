@@ -129,35 +129,3 @@ export function aggregatedDiscovery(core: boolean): object {
     })),
   };
 }
-
-/**
- * OpenAPI v3 discovery, just enough for kubectl's create and apply: each group version's document lists the
- * PATCH operation of every kind with a fieldValidation parameter, which tells kubectl that this server checks
- * fields itself (it does: the same decoding as `kubesim apply`), so kubectl sends fieldValidation=Strict
- * instead of fetching OpenAPI v2 to validate client-side. Schemas are not served yet (`kubectl explain`).
- */
-export function openAPIv3Root(): object {
-  const paths: Record<string, { serverRelativeURL: string }> = {};
-  for (const gv of groupVersions()) {
-    const p = gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`;
-    paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=0` };
-  }
-  return { paths };
-}
-
-export function openAPIv3(group: string, version: string): object | undefined {
-  const infos = RESOURCES.filter((x) => x.group === group && x.version === version);
-  if (!infos.length) return undefined;
-  const paths: Record<string, object> = {};
-  for (const r of infos) {
-    const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
-    paths[`${base}/${r.namespaced ? 'namespaces/{namespace}/' : ''}${r.resource}/{name}`] = {
-      patch: {
-        'x-kubernetes-group-version-kind': { group, version, kind: r.kind },
-        parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } }],
-        responses: {},
-      },
-    };
-  }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.2' }, paths, components: { schemas: {} } };
-}

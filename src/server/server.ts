@@ -18,7 +18,7 @@ import { isSettled } from '../cluster/settled.js';
 import { readState } from '../store/store.js';
 import { getObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
-import { aggregatedDiscovery, apiGroupList, apiGroupOf, apiVersions, openAPIv3, openAPIv3Root, resourceList } from './discovery.js';
+import { aggregatedDiscovery, apiGroupList, apiGroupOf, apiVersions, resourceList } from './discovery.js';
 import { ChangeFeed, type WatchEvent } from './feed.js';
 import * as rest from './rest.js';
 import { tableVersion, toTable, wantsTable } from './table.js';
@@ -186,7 +186,7 @@ export class KubesimServer {
     return given.length === this.tokenBytes.length && timingSafeEqual(given, this.tokenBytes);
   }
 
-  private send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+  private send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = [], etag?: string): void {
     if (res.headersSent) {
       res.end();
       return;
@@ -194,6 +194,7 @@ export class KubesimServer {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     const headers: Record<string, string | number | string[]> = { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' };
     if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    if (etag) headers.ETag = `"${etag}"`;
     res.writeHead(code, headers);
     res.end(text);
   }
@@ -216,6 +217,7 @@ export class KubesimServer {
         return this.send(res, 401, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
       }
       const accept = String(req.headers.accept ?? '');
+      if (method === 'GET' && path.startsWith('/openapi/')) return await this.openAPI(res, path, accept);
       if (method === 'GET') {
         const doc = this.discovery(path, accept);
         if (doc) return this.send(res, 200, doc.body, doc.contentType);
@@ -300,14 +302,8 @@ export class KubesimServer {
     const aggregated = accept.split(',').some((p) => p.includes('g=apidiscovery.k8s.io') && /v=v2(;|$)/.test(p.replace(/\s/g, '')));
     if (path === '/api') return aggregated ? { body: aggregatedDiscovery(true), contentType: DISCOVERY_V2 } : { body: apiVersions(this.serverAddress()) };
     if (path === '/apis') return aggregated ? { body: aggregatedDiscovery(false), contentType: DISCOVERY_V2 } : { body: apiGroupList() };
-    if (path === '/openapi/v3') return { body: openAPIv3Root() };
-    let m = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
-    if (m) {
-      const doc = openAPIv3(m[2] ?? '', m[1] ?? m[3]);
-      return doc ? { body: doc } : undefined;
-    }
     if (path === '/api/v1') return { body: resourceList('', 'v1') };
-    m = /^\/apis\/([^/]+)$/.exec(path);
+    let m = /^\/apis\/([^/]+)$/.exec(path);
     if (m) {
       const g = apiGroupOf(m[1]);
       return g ? { body: g } : undefined;
@@ -318,6 +314,27 @@ export class KubesimServer {
       return list ? { body: list } : undefined;
     }
     return undefined;
+  }
+
+  /** The OpenAPI documents (src/server/openapi-docs.ts, loaded on the first request). */
+  private async openAPI(res: ServerResponse, path: string, accept: string): Promise<void> {
+    const docs = await import('./openapi-docs.js');
+    if (path === '/openapi/v3') return this.send(res, 200, await docs.openAPIV3Root());
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = await docs.openAPIV3For(path.slice('/openapi/v3/'.length));
+      if (!doc) throw rest.pathNotFound();
+      return this.send(res, 200, doc.text, 'application/json', [], doc.hash);
+    }
+    if (path === '/openapi/v2') {
+      // JSON only: a client that accepts nothing else (client-go asks for the protobuf form) gets 406 and
+      // falls back to the types compiled into it.
+      if (accept && !accept.split(',').some((t) => /^\s*(application\/json|\*\/\*|application\/\*)\s*(;|$)/i.test(t))) {
+        throw new StatusError('NotAcceptable', 406, `only the following media types are accepted: application/json`);
+      }
+      const doc = await docs.openAPIV2();
+      return this.send(res, 200, doc.text, 'application/json', [], doc.hash);
+    }
+    throw rest.pathNotFound();
   }
 
   private serverAddress(): string {
