@@ -1,8 +1,30 @@
 // Discovery as kube-apiserver answers it: the legacy documents (/api, /apis, one APIResourceList per group
 // version) and the aggregated one (apidiscovery.k8s.io/v2) that kubectl 1.32 asks for first. Built from the
 // same resource table as `kubesim api-resources`, so both list the same kinds, verbs and short names.
-import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { hpaToV1, hpaToV2 } from '../api/hpa-v1.js';
+import { RESOURCES as STORED, type ResourceInfo } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
 import { CATEGORIES } from '../printers/api-resources.js';
+
+/** How a resource served in a version other than the stored one converts (apiVersion: the served one). */
+export interface Conversion {
+  apiVersion: string;
+  toServed(o: KubeObject): KubeObject;
+  toStored(o: KubeObject): KubeObject;
+}
+
+/**
+ * Resources also served in an older version, converted from and to the stored one on each request as the API
+ * server does: autoscaling/v1 HorizontalPodAutoscalers (what `kubectl autoscale` posts). Listed after the
+ * stored versions, so discovery prefers those.
+ */
+const HPA = STORED.find((r) => r.resource === 'horizontalpodautoscalers')!;
+export const ALSO_SERVED: { info: ResourceInfo; stored: ResourceInfo; conversion: Conversion }[] = [
+  { info: { ...HPA, version: 'v1' }, stored: HPA, conversion: { apiVersion: 'autoscaling/v1', toServed: hpaToV1, toStored: hpaToV2 } },
+];
+
+/** Every resource in every version served. */
+export const RESOURCES: ResourceInfo[] = [...STORED, ...ALSO_SERVED.map((a) => a.info)];
 
 /** Subresources the server answers for a resource (status for kinds that have one, scale for workloads). */
 export const SCALABLE = new Set(['deployments', 'replicasets', 'replicationcontrollers', 'statefulsets']);

@@ -4,7 +4,7 @@
 // imported on the first OpenAPI request, not when serve starts, and each document is serialized once.
 import { createHash } from 'node:crypto';
 import { groupVersionPath, loadOpenAPIData, openAPIV2Document, openAPIV3Document, type Schema } from '../api/openapi.js';
-import { groupVersions } from './discovery.js';
+import { groupVersions, RESOURCES } from './discovery.js';
 
 interface Serialized {
   text: string;
@@ -24,7 +24,7 @@ let v2: Promise<Serialized> | undefined;
 function v3Documents(): Promise<Map<string, Serialized>> {
   v3 ??= loadOpenAPIData().then((data) => {
     const out = new Map<string, Serialized>();
-    for (const gv of groupVersions()) out.set(groupVersionPath(gv.group, gv.version), serialize(openAPIV3Document(data, gv.group, gv.version)));
+    for (const gv of groupVersions()) out.set(groupVersionPath(gv.group, gv.version), serialize(openAPIV3Document(data, gv.group, gv.version, RESOURCES)));
     return out;
   });
   return v3;
@@ -44,6 +44,6 @@ export async function openAPIV3For(path: string): Promise<Serialized | undefined
 
 /** GET /openapi/v2 (JSON). */
 export function openAPIV2(): Promise<Serialized> {
-  v2 ??= loadOpenAPIData().then((data) => serialize(openAPIV2Document(data)));
+  v2 ??= loadOpenAPIData().then((data) => serialize(openAPIV2Document(data, RESOURCES)));
   return v2;
 }

@@ -232,7 +232,7 @@ export class KubesimServer {
       if (target.sub !== 'eviction' && /cbor/i.test(contentType)) throw new StatusError('UnsupportedMediaType', 415, `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
       if (target.sub !== 'eviction' && method !== 'PATCH' && /^application\/vnd\.kubernetes\.protobuf\s*(;|$)/i.test(contentType)) {
         const { decodeProtobufBody } = await import('./protobuf.js');
-        const info = target.sub === 'scale' ? { apiVersion: 'autoscaling/v1', kind: 'Scale' } : { apiVersion: apiVersionOf(target.info), kind: target.info.kind };
+        const info = target.sub === 'scale' ? { apiVersion: 'autoscaling/v1', kind: 'Scale' } : { apiVersion: rest.servedVersion(target), kind: target.info.kind };
         body.text = JSON.stringify(await decodeProtobufBody(body.bytes, info));
         contentType = 'application/json';
       }
@@ -256,7 +256,7 @@ export class KubesimServer {
       } else {
         throw new StatusError('MethodNotAllowed', 405, 'the server does not allow this method on the requested resource');
       }
-      return this.send(res, result.code, result.body, 'application/json', [...warnings, ...result.warnings]);
+      return this.send(res, result.code, rest.asServed(t, result.body), 'application/json', [...warnings, ...result.warnings]);
     } catch (e) {
       return this.sendError(res, e, target);
     }
@@ -353,12 +353,12 @@ export class KubesimServer {
       const page = rest.listPage(state, t, params);
       const rv = String(state.resourceVersion);
       if (table) return this.send(res, 200, toTable(t.info, page.items, now, { include, version: tableVersion(accept), resourceVersion: rv, continueToken: page.continueToken }));
-      return this.send(res, 200, {
+      return this.send(res, 200, rest.asServed(t, {
         kind: `${t.info.kind}List`,
         apiVersion: apiVersionOf(t.info),
         metadata: { resourceVersion: rv, ...(page.continueToken ? { continue: page.continueToken, remainingItemCount: page.remaining } : {}) },
         items: page.items,
-      });
+      }));
     }
     if (t.sub === 'log') return this.logs(res, t, params, state);
     rest.checkSubresource(t, ['status', 'scale']);
@@ -369,7 +369,7 @@ export class KubesimServer {
       return this.send(res, 200, await rest.scaleOf(obj));
     }
     if (table) return this.send(res, 200, toTable(t.info, [obj], now, { include, version: tableVersion(accept), resourceVersion: obj.metadata.resourceVersion }));
-    return this.send(res, 200, obj);
+    return this.send(res, 200, rest.asServed(t, obj));
   }
 
   private async logs(res: ServerResponse, t: rest.Target, params: URLSearchParams, state: ClusterState): Promise<void> {
@@ -448,10 +448,10 @@ export class KubesimServer {
     res.flushHeaders();
     this.streams.add(res);
     const now = () => this.o.session.clock.now();
-    const objectOf = (o: KubeObject) => (tableAs ? toTable(info, [o], now(), { include, version: tableAs, resourceVersion: o.metadata.resourceVersion }) : { ...o, apiVersion: apiVersionOf(info), kind: info.kind });
+    const objectOf = (o: KubeObject) => (tableAs ? toTable(info, [o], now(), { include, version: tableAs, resourceVersion: o.metadata.resourceVersion }) : rest.asServed(t, { ...o, apiVersion: apiVersionOf(info), kind: info.kind }));
     const emit = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
     const bookmark = (rv: number, annotations?: Record<string, string>) =>
-      emit('BOOKMARK', { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(rv), ...(annotations ? { annotations } : {}) } });
+      emit('BOOKMARK', { kind: info.kind, apiVersion: rest.servedVersion(t), metadata: { resourceVersion: String(rv), ...(annotations ? { annotations } : {}) } });
     if (gone !== undefined) {
       emit('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${gone})`, reason: 'Expired', code: 410 });
       this.streams.delete(res);
