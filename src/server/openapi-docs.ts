@@ -18,7 +18,8 @@ const serialize = (doc: Schema): Serialized => {
 };
 
 let v3: Promise<Map<string, Serialized>> | undefined;
-let v2: Promise<Serialized> | undefined;
+let v2: Promise<{ doc: Schema } & Serialized> | undefined;
+let v2pb: Promise<{ bytes: Buffer; hash: string }> | undefined;
 
 /** Every group/version document by its index path ("api/v1", "apis/apps/v1"). */
 function v3Documents(): Promise<Map<string, Serialized>> {
@@ -43,7 +44,19 @@ export async function openAPIV3For(path: string): Promise<Serialized | undefined
 }
 
 /** GET /openapi/v2 (JSON). */
-export function openAPIV2(): Promise<Serialized> {
-  v2 ??= loadOpenAPIData().then((data) => serialize(openAPIV2Document(data, RESOURCES)));
+export function openAPIV2(): Promise<{ doc: Schema } & Serialized> {
+  v2 ??= loadOpenAPIData().then((data) => {
+    const doc = openAPIV2Document(data, RESOURCES);
+    return { doc, ...serialize(doc) };
+  });
   return v2;
+}
+
+/** GET /openapi/v2 as protobuf (gnostic's openapi.v2.Document: what client-go reads). */
+export function openAPIV2Protobuf(): Promise<{ bytes: Buffer; hash: string }> {
+  v2pb ??= Promise.all([openAPIV2(), import('./openapi-v2-proto.js')]).then(([json, { openAPIV2Protobuf: encode }]) => {
+    const bytes = encode(json.doc);
+    return { bytes, hash: createHash('sha512').update(bytes).digest('hex').toUpperCase() };
+  });
+  return v2pb;
 }

@@ -46,6 +46,9 @@ class Unsaved<T> {
   constructor(readonly result: T) {}
 }
 
+const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/** The type kube-apiserver answers it with. */
+const OPENAPI_V2_PROTOBUF_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 const DISCOVERY_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 export class KubesimServer {
@@ -191,7 +194,7 @@ export class KubesimServer {
       res.end();
       return;
     }
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const headers: Record<string, string | number | string[]> = { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' };
     if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
     if (etag) headers.ETag = `"${etag}"`;
@@ -326,10 +329,14 @@ export class KubesimServer {
       return this.send(res, 200, doc.text, 'application/json', [], doc.hash);
     }
     if (path === '/openapi/v2') {
-      // JSON only: a client that accepts nothing else (client-go asks for the protobuf form) gets 406 and
-      // falls back to the types compiled into it.
-      if (accept && !accept.split(',').some((t) => /^\s*(application\/json|\*\/\*|application\/\*)\s*(;|$)/i.test(t))) {
-        throw new StatusError('NotAcceptable', 406, `only the following media types are accepted: application/json`);
+      // client-go asks for the protobuf form only; others get JSON; a client that takes neither gets 406.
+      const types = accept.split(',').map((t) => t.trim().split(';')[0].toLowerCase());
+      if (types.includes(OPENAPI_V2_PROTOBUF)) {
+        const doc = await docs.openAPIV2Protobuf();
+        return this.send(res, 200, doc.bytes, OPENAPI_V2_PROTOBUF_TYPE, [], doc.hash);
+      }
+      if (accept && !types.some((t) => t === 'application/json' || t === '*/*' || t === 'application/*')) {
+        throw new StatusError('NotAcceptable', 406, `only the following media types are accepted: application/json, ${OPENAPI_V2_PROTOBUF}`);
       }
       const doc = await docs.openAPIV2();
       return this.send(res, 200, doc.text, 'application/json', [], doc.hash);

@@ -64,7 +64,7 @@ describe('kubesim serve OpenAPI with the real kubectl', { skip }, () => {
     assert.equal((await raw(s, '/openapi/v3/apis/nope/v1')).code, 404);
   });
 
-  test('serves /openapi/v2 as JSON and refuses the protobuf form with 406', async () => {
+  test('serves /openapi/v2 as JSON and as the protobuf document kubectl explain --output=plaintext-openapiv2 reads', async () => {
     const v2 = await raw(s, '/openapi/v2');
     assert.equal(v2.code, 200);
     const doc = JSON.parse(v2.body);
@@ -72,8 +72,13 @@ describe('kubesim serve OpenAPI with the real kubectl', { skip }, () => {
     assert.deepEqual(doc.definitions['io.k8s.api.core.v1.Pod']['x-kubernetes-group-version-kind'], [{ group: '', kind: 'Pod', version: 'v1' }]);
     assert.equal(doc.definitions['io.k8s.api.core.v1.Pod'].properties.spec.$ref, '#/definitions/io.k8s.api.core.v1.PodSpec');
     assert.equal(doc.definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].format, 'int-or-string');
-    const pb = await raw(s, '/openapi/v2', { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
-    assert.equal(pb.code, 406);
+    assert.equal((await raw(s, '/openapi/v2', { accept: 'text/plain' })).code, 406);
+    const k = await kubectl(s, c, ['explain', 'svc.spec.sessionAffinity', '--output=plaintext-openapiv2']);
+    assert.equal(k.stderr, '');
+    assert.match(k.stdout, /^KIND: {5}Service\nVERSION: {2}v1\n\nFIELD: {4}sessionAffinity <string>\n\nDESCRIPTION:\n {5}Supports "ClientIP" and "None"/);
+    const d = await kubectl(s, c, ['explain', 'deploy.spec', '--output=plaintext-openapiv2']);
+    assert.match(d.stdout, /^ {3}replicas\t<integer>\n {5}Number of desired pods/m);
+    assert.match(d.stdout, /^ {3}template\t<Object> -required-\n/m);
   });
 
   test('kubectl apply merges the env list by the served merge key: a variable set outside the manifest stays', async () => {
