@@ -2,7 +2,7 @@
 // version) and the aggregated one (apidiscovery.k8s.io/v2) that kubectl 1.32 asks for first. Built from the
 // same resource table as `kubesim api-resources`, so both list the same kinds, verbs and short names.
 import { hpaToV1, hpaToV2 } from '../api/hpa-v1.js';
-import { RESOURCES as STORED, type ResourceInfo } from '../api/resources.js';
+import { OLDER_VERSIONS, RESOURCES as STORED, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { CATEGORIES } from '../printers/api-resources.js';
 
@@ -13,15 +13,15 @@ export interface Conversion {
   toStored(o: KubeObject): KubeObject;
 }
 
-/**
- * Resources also served in an older version, converted from and to the stored one on each request as the API
- * server does: autoscaling/v1 HorizontalPodAutoscalers (what `kubectl autoscale` posts). Listed after the
- * stored versions, so discovery prefers those.
- */
-const HPA = STORED.find((r) => r.resource === 'horizontalpodautoscalers')!;
-export const ALSO_SERVED: { info: ResourceInfo; stored: ResourceInfo; conversion: Conversion }[] = [
-  { info: { ...HPA, version: 'v1' }, stored: HPA, conversion: { apiVersion: 'autoscaling/v1', toServed: hpaToV1, toStored: hpaToV2 } },
-];
+/** The conversion of each of OLDER_VERSIONS (src/api/resources.ts), by resource. */
+const CONVERSIONS: Record<string, Conversion> = {
+  horizontalpodautoscalers: { apiVersion: 'autoscaling/v1', toServed: hpaToV1, toStored: hpaToV2 },
+};
+export const ALSO_SERVED: { info: ResourceInfo; stored: ResourceInfo; conversion: Conversion }[] = OLDER_VERSIONS.map((info) => ({
+  info,
+  stored: STORED.find((r) => r.resource === info.resource)!,
+  conversion: CONVERSIONS[info.resource],
+}));
 
 /** Every resource in every version served. */
 export const RESOURCES: ResourceInfo[] = [...STORED, ...ALSO_SERVED.map((a) => a.info)];

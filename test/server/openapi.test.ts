@@ -36,6 +36,7 @@ describe('kubesim serve OpenAPI with the real kubectl', { skip }, () => {
       ['hpa.spec.metrics.resource.target'],
       ['ingresses.networking.k8s.io.spec.rules.http.paths'],
       ['cm.data.x'],
+      ['hpa.spec', '--api-version=autoscaling/v1'],
     ];
     for (const args of cases) {
       const k = await kubectl(s, c, ['explain', ...args]);
@@ -46,6 +47,7 @@ describe('kubesim serve OpenAPI with the real kubectl', { skip }, () => {
     }
     // Not an empty document: the field list is there.
     assert.match(c.run(['explain', 'svc.spec.sessionAffinity']).stdout, /ENUM:\n    ClientIP\n    None/);
+    assert.match(c.run(['explain', 'hpa.spec', '--api-version=autoscaling/v1']).stdout, /^  targetCPUUtilizationPercentage\t<integer>$/m);
   });
 
   test('serves /openapi/v3 with content hashes and group/version documents holding the kinds and their patch metadata', async () => {
