@@ -134,6 +134,13 @@ describe('a lesson typed with the real kubectl against kubesim serve', { skip },
       mark = t.screen().length;
       t.type('ecjo\x7f\x7fho $HOSTNAME\r');
       await t.waitFor(/^ecjo\x08 \x08\x08 \x08ho \$HOSTNAME\r\nkiada\r\n# $/, 5000, mark);
+      // Output shows when the simulated process writes it: `sleep 1` between two lines takes a second.
+      mark = t.screen().length;
+      t.type('echo a; sleep 1; echo b\r');
+      await t.waitFor(/\r\na\r\n$/, 5000, mark);
+      const shownA = Date.now();
+      await t.waitFor(/\r\na\r\nb\r\n# $/, 5000, mark);
+      assert.ok(Date.now() - shownA >= 800, `b came ${Date.now() - shownA} ms after a`);
       t.type('exit 3\r');
       assert.equal(await t.exited, 3);
       assert.match(t.screen(), /# exit 3\r\ncommand terminated with exit code 3\r\n$/);
