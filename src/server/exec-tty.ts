@@ -128,6 +128,7 @@ export async function startTtyShell(o: TtyShellOptions): Promise<(data: Buffer) 
       }
       queue.push(ev);
     }
-    void drain().catch(() => finish(1));
+    // A line that cannot run (the pod was deleted meanwhile) ends the session as a failed shell would.
+    void drain().catch(() => finish(1).catch(() => undefined));
   };
 }

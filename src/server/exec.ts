@@ -86,7 +86,8 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
       };
       /** The process has ended with `code`: kubectl learns it from the error channel (exec) or the pod (attach). */
       const ended = async (code: number, output?: string) => {
-        if (attach) await recordEnd(host, target2, container, code, output);
+        // A pod deleted meanwhile has nothing to record; the client still hears how the process ended.
+        if (attach) await recordEnd(host, target2, container, code, output).catch(() => undefined);
         send(ERROR, JSON.stringify(attach || code === 0 ? { metadata: {}, status: 'Success' } : exitStatus(command, code)));
         ws.close(1000);
       };
