@@ -113,17 +113,19 @@ export function startArgv(p: ProcessSession, argv: string[], stdin: string): Sta
 export const KILLED_EXIT = 137;
 
 /** One line typed at an interactive shell (or a script read from a piped stdin). */
-export function runLine(p: ProcessSession, line: string, out: Output, interactive = true): { code: number; exited: boolean } {
+export function runLine(p: ProcessSession, line: string, out: Output, interactive = true): { code: number; exited: boolean; blocked: boolean } {
   p.host.exited = false;
   (p.session as CaptureSession).lineOut = out;
   let code = runScript(p.host, line, '', out, { interactive });
-  if (p.host.blocked) {
+  const blocked = p.host.blocked;
+  if (blocked) {
     stopForegroundCaptures(p.session);
     p.host.blocked = false;
     code = KILLED_EXIT;
   }
   p.host.lastCode = code;
-  return { code, exited: !!p.host.exited };
+  // A blocked line is one still running: a terminal session waits for Ctrl-C (then $? is 130) instead.
+  return { code, exited: !!p.host.exited, blocked };
 }
 
 /** Whether the image is a shell-only image under `-it` (its prompt). */

@@ -8,6 +8,8 @@ import type { Proc } from './tools.js';
 export interface Chunk {
   fd: 1 | 2;
   text: string;
+  /** When it was written, in simulated ms from the command line's start (set when the Output has a clock). */
+  atMs?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -62,6 +64,8 @@ const OUT_OF_MEMORY = 'out of memory';
 export class Output {
   chunks: Chunk[] = [];
   private bytes = 0;
+  /** Simulated time now: an interactive terminal shows each chunk when it was written (a sleep between). */
+  clock?: () => number;
   write(fd: 1 | 2, text: string): void {
     if (!text) return;
     if (this.bytes + text.length > SHELL_LIMITS.valueBytes) throw new ShellLimitError(OUT_OF_MEMORY);
@@ -74,8 +78,9 @@ export class Output {
   private append(fd: 1 | 2, text: string): void {
     this.bytes += text.length;
     const last = this.chunks[this.chunks.length - 1];
-    if (last && last.fd === fd) last.text += text;
-    else this.chunks.push({ fd, text });
+    const atMs = this.clock?.();
+    if (last && last.fd === fd && last.atMs === atMs) last.text += text;
+    else this.chunks.push(atMs === undefined ? { fd, text } : { fd, text, atMs });
   }
   get stdout(): string {
     return this.chunks.filter((c) => c.fd === 1).map((c) => c.text).join('');

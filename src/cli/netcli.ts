@@ -126,19 +126,23 @@ export interface ShellCarry {
   traces: { what: string; hops: Hop[] }[];
 }
 
+/** A state change under the lock (the CLI's session, or kubesim serve's writer). */
+export type Changer = <T>(fn: (state: ClusterState, ctx: Ctx) => T) => Promise<T>;
+
 /**
  * Runs `step` with a process open in the target, inside one state change (logs, affinity and the random
  * position are saved). Shell variables carry over between steps.
  */
 export async function stepIn<T>(
-  session: Session,
+  session: Session | Changer,
   t: ProcessTarget,
   images: readonly ImageSpec[],
   opts: { stdoutTTY: boolean; tty: boolean },
   carry: ShellCarry,
   step: (p: ProcessSession, state: ClusterState, ctx: Ctx) => T,
 ): Promise<T> {
-  return session.change((state, ctx) => {
+  const change: Changer = typeof session === 'function' ? session : (fn) => session.change(fn);
+  return change((state, ctx) => {
     const { proc } = openIn(state, ctx, t, images, opts);
     if (carry.vars) proc.host.vars = carry.vars;
     if (carry.sh) proc.host.sh = carry.sh;
@@ -186,13 +190,14 @@ export async function attachShell(
     prompt = promptOf(p);
   });
   const rl = createInterface({ input: io.stdin, terminal: false });
-  io.stdout.write(prompt);
   // Ctrl-C goes to the shell, as through kubectl's raw terminal: the line is dropped (the terminal shows ^C),
-  // $? is 130 and a new prompt follows. The session (and a --rm pod) lives on until `exit`.
+  // $? is 130 and a new prompt follows. The session (and a --rm pod) lives on until `exit`. The handler is in
+  // place before the prompt shows: a Ctrl-C typed the moment it appears would otherwise end the process.
   const stopInterrupts = io.onInterrupt?.(() => {
     carry.lastCode = 130;
     io.stdout.write(`\n${prompt}`);
   });
+  io.stdout.write(prompt);
   try {
     return await promptLoop(session, io, t, images, popts, carry, opts, rl, prompt);
   } finally {

@@ -1,5 +1,5 @@
 // `kubesim serve` for tests: started on an ephemeral loopback port beside a temporary cluster, the real kubectl
-// pointed at it (its own cache directory and HOME), and raw HTTPS requests with the server's CA and token.
+// pointed at it, and raw requests with the server's CA and token.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -35,10 +35,16 @@ export async function startServe(c: TempCluster): Promise<Served> {
   return { child, url: m[1], kubeconfig: m[2], stderr: () => err };
 }
 
-export function kubectl(s: Served, c: TempCluster, args: string[], opts: { timeoutMs?: number; until?: RegExp } = {}): Promise<CliResult> {
+/** The real kubectl's argv and environment for this server (its own cache and HOME in the cluster's dir). */
+export function kubectlCommand(s: Served, c: TempCluster, args: string[]): { argv: string[]; env: NodeJS.ProcessEnv } {
+  return { argv: ['kubectl', '--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), ...args], env: { ...process.env, HOME: c.dir, KUBECONFIG: s.kubeconfig, NO_COLOR: '1' } };
+}
+
+export function kubectl(s: Served, c: TempCluster, args: string[], opts: { timeoutMs?: number; until?: RegExp; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), ...args], {
-      env: { ...process.env, HOME: c.dir, KUBECONFIG: s.kubeconfig, NO_COLOR: '1' },
+    const cmd = kubectlCommand(s, c, args);
+    const child = spawn(cmd.argv[0], cmd.argv.slice(1), {
+      env: { ...cmd.env, ...opts.env },
       cwd: ROOT,
     });
     let stdout = '';
@@ -73,3 +79,4 @@ export function raw(s: Served, path: string, opts: { token?: string | null; acce
     req.end();
   });
 }
+
