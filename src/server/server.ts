@@ -2,10 +2,14 @@
 // Helm and client libraries. It is an edge, as src/forward/ is: no cluster logic lives here. Reads come from
 // the state as last committed; writes go through the CLI's session (the same lock, the same apiserver and
 // controller code), so kubectl and kubesim can be used side by side on one state. Changes made by other
-// processes are noticed by polling the state's head file, and reach watchers within the poll interval.
+// processes are noticed when their commit renames a new head file into place (fs.watch on its directory: at
+// once, and nothing is read while the state is quiet), with polling of the head's fingerprint as a fallback
+// where file watching does not work.
 import { timingSafeEqual } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { basename, dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { headSignature } from '../store/layout.js';
 import { KubeError, StatusError, badRequest } from '../api/errors.js';
@@ -30,7 +34,10 @@ export interface ServerOptions {
   token: string;
   /** PEM serving certificate and key; plain HTTP without them (tests of the handlers only). */
   tls?: { cert: string; key: string };
-  /** How often the state's head file is checked for commits made by other processes. */
+  /**
+   * How often the state's head file is checked for commits made by other processes; default 50 ms when the
+   * head cannot be watched, 1 s as a safety net when it is.
+   */
   pollMs?: number;
   /** How often an unsettled cluster is reconciled and saved, so time-driven changes reach watchers. */
   tickMs?: number;
@@ -57,6 +64,7 @@ export class KubesimServer {
   private cache?: { sig: string; state: ClusterState };
   private writes: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
+  private headWatcher?: FSWatcher;
   private readonly streams = new Set<ServerResponse>();
   private ticking = false;
   /** Called with each newly committed state (logs -f follows the state this way). */
@@ -95,7 +103,8 @@ export class KubesimServer {
         resolve();
       });
     });
-    this.timers.push(setInterval(() => void this.poll(), this.o.pollMs ?? 50));
+    const watched = this.watchHead();
+    this.timers.push(setInterval(() => void this.poll(), this.o.pollMs ?? (watched ? 1000 : 50)));
     this.timers.push(setInterval(() => void this.tick(), this.o.tickMs ?? 500));
     for (const t of this.timers) t.unref();
     return (server.address() as AddressInfo).port;
@@ -105,6 +114,8 @@ export class KubesimServer {
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.headWatcher?.close();
+    this.headWatcher = undefined;
     for (const s of this.streams) s.end();
     this.streams.clear();
     const server = this.server;
@@ -132,6 +143,33 @@ export class KubesimServer {
     this.feed.sync(state);
     for (const l of this.commitListeners) l(state);
     return state;
+  }
+
+  /**
+   * Watches the head's directory (a commit renames a new head over the old one, which ends a watch on the file
+   * itself); false when the platform cannot, and polling alone must do.
+   */
+  private watchHead(): boolean {
+    const head = basename(this.statePath);
+    try {
+      const w = watch(dirname(this.statePath), { persistent: false }, (_event, file) => {
+        if (file === null || String(file) === head) void this.poll();
+      });
+      w.on('error', () => {
+        // Watching stopped (the directory went away, a limit was hit): polling carries on at its fast rate.
+        w.close();
+        if (this.headWatcher === w && this.o.pollMs === undefined) {
+          this.headWatcher = undefined;
+          const t = setInterval(() => void this.poll(), 50);
+          t.unref();
+          this.timers.push(t);
+        }
+      });
+      this.headWatcher = w;
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async poll(): Promise<void> {
@@ -468,10 +506,17 @@ export class KubesimServer {
     let last = from;
     for (const e of first) emit(e.type, objectOf(e.object));
     if (sendInitial && bookmarks) bookmark(state.resourceVersion, { 'k8s.io/initial-events-end': 'true' });
-    const unsubscribe = this.feed.subscribe((events) => {
+    for (const e of first) last = Math.max(last, e.rv);
+    const unsubscribe = this.feed.subscribe((events, expired) => {
       try {
+        if (expired.has(info.resource)) {
+          // The feed lost track of some change (it looked too late): the client lists again, as after a 410.
+          emit('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${last} (${this.feed.oldest(info.resource)})`, reason: 'Expired', code: 410 });
+          return end();
+        }
         for (const e of events) {
-          if (e.resource !== info.resource || (e.rv <= last && e.type !== 'DELETED')) continue;
+          // Every event's resourceVersion is its own: one at or below what this watch has sent is a repeat.
+          if (e.resource !== info.resource || e.rv <= last) continue;
           if (!inScope(e.object)) continue;
           emit(e.type, objectOf(e.object));
         }
