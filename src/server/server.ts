@@ -56,6 +56,16 @@ class Unsaved<T> {
 const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 /** The type kube-apiserver answers it with. */
 const OPENAPI_V2_PROTOBUF_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+type WriteFn<T> = (state: ClusterState, ctx: Ctx) => Promise<{ result: T; stored: boolean }>;
+interface GroupEntry {
+  fn: WriteFn<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+/** At most this many REST writes share one commit. */
+const MAX_GROUP = 100;
+
 const DISCOVERY_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 export class KubesimServer {
@@ -65,6 +75,8 @@ export class KubesimServer {
   private writes: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private headWatcher?: FSWatcher;
+  /** The REST writes waiting for the commit being made now (see writeGrouped). */
+  private group?: GroupEntry[];
   private readonly streams = new Set<ServerResponse>();
   private ticking = false;
   /** Called with each newly committed state (logs -f follows the state this way). */
@@ -188,7 +200,7 @@ export class KubesimServer {
     if (state && isSettled(state)) return;
     this.ticking = true;
     try {
-      await this.write(async () => ({ result: undefined, stored: true }));
+      await this.writeGrouped(async () => ({ result: undefined, stored: true }));
     } catch {
       // Retried at the next tick.
     } finally {
@@ -197,24 +209,87 @@ export class KubesimServer {
   }
 
   /** One write at a time through the CLI's session (the state lock); nothing is saved unless stored. */
-  private write<T>(fn: (state: ClusterState, ctx: Ctx) => Promise<{ result: T; stored: boolean }>): Promise<T> {
-    const run = async (): Promise<T> => {
-      try {
-        return await this.o.session.change(async (state, ctx) => {
-          const r = await fn(state, ctx);
-          if (!r.stored) throw new Unsaved(r.result);
-          return r.result;
-        });
-      } catch (e) {
-        if (e instanceof Unsaved) return e.result as T;
-        throw e;
-      } finally {
-        await this.current().catch(() => undefined);
-      }
-    };
+  private write<T>(fn: WriteFn<T>): Promise<T> {
+    const run = () => this.commitOne(fn);
     const p = this.writes.then(run, run);
     this.writes = p.catch(() => undefined);
     return p;
+  }
+
+  private async commitOne<T>(fn: WriteFn<T>): Promise<T> {
+    try {
+      return await this.o.session.change(async (state, ctx) => {
+        const r = await fn(state, ctx);
+        if (!r.stored) throw new Unsaved(r.result);
+        return r.result;
+      });
+    } catch (e) {
+      if (e instanceof Unsaved) return e.result as T;
+      throw e;
+    } finally {
+      await this.current().catch(() => undefined);
+    }
+  }
+
+  /**
+   * A write that only changes the state (the REST verbs, the clock's tick): those that arrive while another
+   * commit is being made are committed together in the next one, in arrival order, so a commit's fsyncs are
+   * paid once per group rather than once per request (a few ms each on most disks; writes from many clients
+   * would queue behind them). Should any write of a group fail or store nothing, the group is abandoned,
+   * unsaved, and its writes are made again one at a time: each then succeeds or fails exactly as alone.
+   */
+  private writeGrouped<T>(fn: WriteFn<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = { fn: fn as WriteFn<unknown>, resolve: resolve as (v: unknown) => void, reject };
+      if (this.group && this.group.length < MAX_GROUP) {
+        this.group.push(entry);
+        return;
+      }
+      const group = [entry];
+      this.group = group;
+      const run = async () => {
+        // A commit blocks the event loop (its fsyncs), so the requests that came meanwhile are read only now:
+        // the group waits for this turn of the loop to hand them in, then is closed; later ones start the next.
+        await new Promise<void>((r) => setImmediate(r));
+        if (this.group === group) this.group = undefined;
+        await this.commitGroup(group);
+      };
+      const p = this.writes.then(run, run);
+      this.writes = p.catch(() => undefined);
+    });
+  }
+
+  private async commitGroup(group: GroupEntry[]): Promise<void> {
+    if (group.length > 1) {
+      let results: unknown[] | undefined;
+      try {
+        results = await this.o.session.change(async (state, ctx) => {
+          const out: unknown[] = [];
+          for (const w of group) {
+            const r = await w.fn(state, ctx);
+            if (!r.stored) throw new Unsaved(undefined);
+            // A copy: a later write of the group may change the object this answer holds.
+            out.push(structuredClone(r.result));
+          }
+          return out;
+        });
+      } catch {
+        results = undefined;
+      } finally {
+        await this.current().catch(() => undefined);
+      }
+      if (results) {
+        group.forEach((w, i) => w.resolve(results[i]));
+        return;
+      }
+    }
+    for (const w of group) {
+      try {
+        w.resolve(await this.commitOne(w.fn));
+      } catch (e) {
+        w.reject(e);
+      }
+    }
   }
 
   // ---- requests ----
@@ -282,18 +357,18 @@ export class KubesimServer {
       const t = target;
       const warnings: string[] = [];
       let result: rest.WriteResult;
-      if (method === 'POST' && t.sub === 'eviction') result = await this.write(async (s, c) => wrap(rest.evict(s, c, request)));
+      if (method === 'POST' && t.sub === 'eviction') result = await this.writeGrouped(async (s, c) => wrap(rest.evict(s, c, request)));
       else if (method === 'POST' && t.sub === undefined) {
         const obj = await rest.prepareCreate(request, warnings);
-        result = await this.write(async (s, c) => wrap(rest.create(s, c, request, obj)));
+        result = await this.writeGrouped(async (s, c) => wrap(rest.create(s, c, request, obj)));
       } else if (method === 'PUT') {
         const obj = await rest.prepareUpdate(request, warnings);
-        result = await this.write(async (s, c) => wrap(await rest.update(s, c, request, obj)));
+        result = await this.writeGrouped(async (s, c) => wrap(await rest.update(s, c, request, obj)));
       } else if (method === 'PATCH') {
-        result = await this.write(async (s, c) => wrap(await rest.patch(s, c, request)));
+        result = await this.writeGrouped(async (s, c) => wrap(await rest.patch(s, c, request)));
       } else if (method === 'DELETE') {
         if (body.text.trim() !== '') request.body = await parseBody(body.text, 'application/json');
-        result = await this.write(async (s, c) => wrap(rest.remove(s, c, request)));
+        result = await this.writeGrouped(async (s, c) => wrap(rest.remove(s, c, request)));
       } else {
         throw new StatusError('MethodNotAllowed', 405, 'the server does not allow this method on the requested resource');
       }
@@ -518,7 +593,9 @@ export class KubesimServer {
           // Every event's resourceVersion is its own: one at or below what this watch has sent is a repeat.
           if (e.resource !== info.resource || e.rv <= last) continue;
           if (!inScope(e.object)) continue;
-          emit(e.type, objectOf(e.object));
+          // Watches of plain objects all send the same line for an event: it is made once, for all of them.
+          if (tableAs) emit(e.type, objectOf(e.object));
+          else res.write(lineOf(e, info));
         }
         last = Math.max(last, this.feed.rv);
       } catch (err) {
@@ -539,6 +616,17 @@ export class KubesimServer {
     req.on('close', end);
     res.on('close', end);
   }
+}
+
+/** An event's line as a watch of plain objects sends it, made once per event whatever the number of watchers. */
+const lines = new WeakMap<WatchEvent, string>();
+function lineOf(e: WatchEvent, info: rest.Target['info']): string {
+  let line = lines.get(e);
+  if (line === undefined) {
+    line = `${JSON.stringify({ type: e.type, object: { ...e.object, apiVersion: apiVersionOf(info), kind: info.kind } })}\n`;
+    lines.set(e, line);
+  }
+  return line;
 }
 
 function wrap(r: rest.WriteResult): { result: rest.WriteResult; stored: boolean } {
