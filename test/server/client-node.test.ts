@@ -107,6 +107,20 @@ describe('kubesim serve with @kubernetes/client-node', () => {
     assert.notEqual(gone[0].rv, gone[1].rv);
   });
 
+  test('concurrent writes share commits, yet each succeeds or fails as it would alone', async () => {
+    const core = kc.makeApiClient(CoreV1Api);
+    const names = ['c0', 'c1', 'c2', 'c1', 'c3', 'c4', 'c5', 'c2', 'c6', 'c7'];
+    const made = await Promise.allSettled(names.map((name, i) => core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name }, data: { i: String(i) } } })));
+    // The first create of a name wins (requests are committed in arrival order); the repeat is told AlreadyExists.
+    const refused = made.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: number; body?: string })] : []));
+    assert.deepEqual(refused.map((e) => e.code), [409, 409]);
+    assert.deepEqual(refused.map((e) => JSON.parse(e.body ?? '{}').reason), ['AlreadyExists', 'AlreadyExists']);
+    const list = await core.listNamespacedConfigMap({ namespace: 'default' });
+    assert.deepEqual(list.items.map((m) => m.metadata?.name).filter((n) => /^c\d$/.test(n ?? '')).sort(), ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']);
+    const rvs = made.flatMap((r) => (r.status === 'fulfilled' ? [Number(r.value.metadata?.resourceVersion)] : []));
+    assert.equal(new Set(rvs).size, 8, `each created ConfigMap has its own resourceVersion: ${rvs.join(', ')}`);
+  });
+
   test('every event the watch delivered has a strictly greater resourceVersion than the one before', () => {
     assert.ok(heard.length >= 6, `heard ${heard.length} events`);
     for (let i = 1; i < heard.length; i++) assert.ok(heard[i].rv > heard[i - 1].rv, `event ${i} (${JSON.stringify(heard[i])}) after ${JSON.stringify(heard[i - 1])}`);
