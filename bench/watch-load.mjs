@@ -93,6 +93,9 @@ export async function runWatchLoad(opts = {}) {
     /** key "TYPE name" -> when its write was sent (ms, performance.now). */
     const sentAt = new Map();
     const latencies = [];
+    /** key -> when the write's answer came back; how long after it each watcher heard of it (may be < 0). */
+    const answeredAt = new Map();
+    const afterAnswer = [];
     await Promise.all(
       heard.map(
         (events) =>
@@ -114,6 +117,8 @@ export async function runWatchLoad(opts = {}) {
                     events.push({ type: e.type, name, rv: Number(e.object?.metadata?.resourceVersion) });
                     const t = sentAt.get(`${e.type} ${name}`);
                     if (t !== undefined) latencies.push(performance.now() - t);
+                    const a = answeredAt.get(`${e.type} ${name}`);
+                    if (a !== undefined) afterAnswer.push(performance.now() - a);
                   }
                 });
                 res.on('error', () => undefined);
@@ -176,6 +181,7 @@ export async function runWatchLoad(opts = {}) {
             return;
           }
           expected.push(key);
+          answeredAt.set(key, performance.now());
           if (type === 'ADDED') created.push(name);
           if (type === 'MODIFIED') patched.push(name);
         })
@@ -243,7 +249,9 @@ export async function runWatchLoad(opts = {}) {
       writesPerSecond: (done - failed) / writeSeconds,
       eventsDelivered: delivered,
       eventsPerSecond: delivered / writeSeconds,
-      latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.length ? Math.max(...latencies) : 0 },
+      latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.reduce((m, x) => Math.max(m, x), 0) },
+      /** From the write's answer to the event at a watcher: the watch's own delay, without the write's queue. */
+      afterAnswerMs: { p50: percentile(afterAnswer, 50), p99: percentile(afterAnswer, 99), max: afterAnswer.reduce((m, x) => Math.max(m, x), 0) },
       rssMB: { start: rssStart, peak: rssPeak, end: rssEnd },
       problems: problems.slice(0, 50),
     };
@@ -271,7 +279,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     seconds: Number(process.env.BENCH_SECONDS ?? 30),
   });
   const style = process.stdout.isTTY && !process.env.NO_COLOR ? {} : { style: { head: [], border: [] } };
-  const table = new Table({ head: ['watchers', 'seconds', 'writes/s', 'events/s', 'latency p50 / p99 / max (ms)', 'server RSS start / peak / end (MB)', 'missed or repeated'], ...style });
+  const table = new Table({ head: ['watchers', 'seconds', 'writes/s', 'events/s', 'write -> event p50 / p99 / max (ms)', 'answer -> event p50 / p99 / max (ms)', 'server RSS start / peak / end (MB)', 'missed or repeated'], ...style });
   const mb = (x) => (x === undefined ? '?' : x.toFixed(0));
   table.push([
     r.watchers,
@@ -279,6 +287,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     r.writesPerSecond.toFixed(0),
     r.eventsPerSecond.toFixed(0),
     `${r.latencyMs.p50.toFixed(0)} / ${r.latencyMs.p99.toFixed(0)} / ${r.latencyMs.max.toFixed(0)}`,
+    `${r.afterAnswerMs.p50.toFixed(0)} / ${r.afterAnswerMs.p99.toFixed(0)} / ${r.afterAnswerMs.max.toFixed(0)}`,
     `${mb(r.rssMB.start)} / ${mb(r.rssMB.peak)} / ${mb(r.rssMB.end)}`,
     r.problems.length ? r.problems.length : 'none',
   ]);

@@ -338,6 +338,7 @@ export class KubesimServer {
         const doc = this.discovery(path, accept);
         if (doc) return this.send(res, 200, doc.body, doc.contentType);
       }
+      if (method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') return this.send(res, 201, accessReview(await readBody(req), req));
       target = rest.parseTarget(path);
       if (!target) throw rest.pathNotFound();
       if (method === 'GET') return await this.read(req, res, target, url.searchParams, accept);
@@ -589,13 +590,19 @@ export class KubesimServer {
           emit('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${last} (${this.feed.oldest(info.resource)})`, reason: 'Expired', code: 410 });
           return end();
         }
-        for (const e of events) {
-          // Every event's resourceVersion is its own: one at or below what this watch has sent is a repeat.
-          if (e.resource !== info.resource || e.rv <= last) continue;
-          if (!inScope(e.object)) continue;
-          // Watches of plain objects all send the same line for an event: it is made once, for all of them.
-          if (tableAs) emit(e.type, objectOf(e.object));
-          else res.write(lineOf(e, info));
+        // A commit's events leave in one TLS record, not one each.
+        res.cork();
+        try {
+          for (const e of events) {
+            // Every event's resourceVersion is its own: one at or below what this watch has sent is a repeat.
+            if (e.resource !== info.resource || e.rv <= last) continue;
+            if (!inScope(e.object)) continue;
+            // Watches of plain objects all send the same line for an event: it is made once, for all of them.
+            if (tableAs) emit(e.type, objectOf(e.object));
+            else res.write(lineOf(e, info));
+          }
+        } finally {
+          res.uncork();
         }
         last = Math.max(last, this.feed.rv);
       } catch (err) {
@@ -616,6 +623,22 @@ export class KubesimServer {
     req.on('close', end);
     res.on('close', end);
   }
+}
+
+/**
+ * `kubectl auth can-i` and k9s (before it shows any view) ask whether the caller may do something. The one token
+ * may do everything; a request made on behalf of another user (Impersonate-User, `--as`) is not judged here.
+ */
+function accessReview(body: { text: string }, req: IncomingMessage): object {
+  if (req.headers['impersonate-user'] !== undefined) throw new StatusError('Forbidden', 403, 'kubesim serve does not impersonate users');
+  let spec: unknown = {};
+  try {
+    // A JSON body's question is echoed back, as the API server does; a protobuf one is answered all the same.
+    spec = (JSON.parse(body.text) as { spec?: unknown }).spec ?? {};
+  } catch {
+    spec = {};
+  }
+  return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec, status: { allowed: true, reason: 'kubesim serve: the token may do everything' } };
 }
 
 /** An event's line as a watch of plain objects sends it, made once per event whatever the number of watchers. */

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
-import { CoreV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
 import { tempCluster, type TempCluster } from '../support/cli.js';
 import { runInProcess } from '../support/inproc.js';
 import { startServe, type Served } from '../support/serve.js';
@@ -119,6 +119,14 @@ describe('kubesim serve with @kubernetes/client-node', () => {
     assert.deepEqual(list.items.map((m) => m.metadata?.name).filter((n) => /^c\d$/.test(n ?? '')).sort(), ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']);
     const rvs = made.flatMap((r) => (r.status === 'fulfilled' ? [Number(r.value.metadata?.resourceVersion)] : []));
     assert.equal(new Set(rvs).size, 8, `each created ConfigMap has its own resourceVersion: ${rvs.join(', ')}`);
+  });
+
+  test('answers SelfSubjectAccessReviews (k9s asks one before each view): the token may do everything', async () => {
+    const authz = kc.makeApiClient(AuthorizationV1Api);
+    const attrs = { verb: 'watch', resource: 'pods', namespace: 'kube-system' };
+    const review = await authz.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: attrs } } });
+    assert.equal(review.status?.allowed, true);
+    assert.deepEqual({ ...review.spec.resourceAttributes }, attrs);
   });
 
   test('every event the watch delivered has a strictly greater resourceVersion than the one before', () => {
