@@ -8,6 +8,7 @@ import type { Client, Hop, Net } from '../net/engine.js';
 import type { PodHost } from '../net/topology.js';
 import { curlVersionOf, findImage, hasBinary, parseImageRef, type ImageSpec } from './images.js';
 import { execute, Output, runScript, type ShellHost } from './shell.js';
+import { layerKey, type LayerRef } from './layer.js';
 
 export interface ProcessSession {
   host: ShellHost;
@@ -87,9 +88,16 @@ export function openProcess(net: Net, pod: PodHost, container: Container, opts: 
     lastCode: 0,
     blocked: false,
     stdoutTTY: opts.stdoutTTY,
-    proc: { net, client, pod, imageRef, curlVersion: curlVersionOf(imageRef, opts.images ?? []), session, fs: containerFs(net.state, pod.pod, container) },
+    proc: { net, client, pod, imageRef, curlVersion: curlVersionOf(imageRef, opts.images ?? []), session, fs: containerFs(net.state, pod.pod, container), layer: layerOf(net, pod, container) },
   };
   return { host, pod, container, session };
+}
+
+/** The container instance's writable layer in the store: a restart (restartCount) starts a new one. */
+function layerOf(net: Net, pod: PodHost, container: Container): LayerRef {
+  const st = pod.pod.status;
+  const status = [...(st?.containerStatuses ?? []), ...(st?.initContainerStatuses ?? []), ...(st?.ephemeralContainerStatuses ?? [])].find((c) => c.name === container.name);
+  return { objects: net.state.objects, key: layerKey(pod.namespace, pod.name, container.name), instance: `${pod.pod.metadata.uid ?? ''}/${status?.restartCount ?? 0}` };
 }
 
 export type StartResult = { kind: 'ran'; code: number; out: Output } | { kind: 'not-found'; binary: string };

@@ -11,6 +11,7 @@ import { isBusybox, ls } from './fstools.js';
 import type { HttpRequest, HttpResponse } from './servers.js';
 import { fsOf, type Output, type ShellHost } from './shell.js';
 import { baseFiles, ContainerFs } from './fs.js';
+import type { LayerRef } from './layer.js';
 import { own } from '../util/own.js';
 import { iptables, iptablesSave } from './iptables.js';
 import { conntrack, ipvsadm } from './conntrack.js';
@@ -33,6 +34,8 @@ export interface Proc {
   curlVersion: string;
   /** The files of the container's volumes (configMap, secret, downwardAPI, projected, emptyDir). */
   fs?: PodFs;
+  /** Where the container's writable layer is kept between commands (none for a process outside a container). */
+  layer?: LayerRef;
   /** Shared by every command of one session: simulated time spent and the traces of connections made. */
   session: { elapsedMs: number; traces: { what: string; hops: Hop[] }[] };
 }

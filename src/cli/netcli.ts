@@ -10,7 +10,7 @@ import type { Container, KubeObject, Pod } from '../api/types.js';
 import { imagesDocumentError, imagesFromDocument, mainProcess, type ImageSpec } from '../apps/images.js';
 import { openProcess, promptOf, runLine, startArgv, type ProcessSession } from '../apps/process.js';
 import { appendLog, processKey, recordProcess, START_ERROR_EXIT, startErrorMessage } from '../apps/runtime.js';
-import { Output } from '../apps/shell.js';
+import { fsOf, Output } from '../apps/shell.js';
 import type { Ctx } from '../cluster/context.js';
 import type { Hop, Net } from '../net/engine.js';
 import { openNet } from '../net/index.js';
@@ -145,7 +145,11 @@ export async function stepIn<T>(
   return change((state, ctx) => {
     const { proc } = openIn(state, ctx, t, images, opts);
     if (carry.vars) proc.host.vars = carry.vars;
-    if (carry.sh) proc.host.sh = carry.sh;
+    // The shell's state carries over; its files are the container's, read afresh from this step's state.
+    if (carry.sh) {
+      carry.sh.fs = fsOf(proc.host);
+      proc.host.sh = carry.sh;
+    }
     proc.host.lastCode = carry.lastCode;
     const r = step(proc, state, ctx);
     carry.vars = proc.host.vars;

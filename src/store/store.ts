@@ -27,7 +27,7 @@ export function resolveStatePath(flag: string | undefined, env: NodeJS.ProcessEn
 
 export class StateFileError extends CommandError {}
 
-function damaged(path: string, why: string): StateFileError {
+export function damaged(path: string, why: string): StateFileError {
   return new StateFileError(
     `the state file "${path}" is damaged (${why}); it was left untouched. ` +
       `Move it aside to keep it, or run 'kubesim cluster delete --state ${path}' to start over with a new cluster`,
@@ -416,8 +416,9 @@ export function removeState(path: string): boolean {
 export function exportState(state: ClusterState): Record<string, unknown> {
   const objects: Record<string, Record<string, unknown>> = {};
   for (const kind of state.objects.kindNames()) {
-    // Logs go below; the flows ring (src/net/flows.ts) is a cache of recent traffic, like conntrack: not exported.
-    if (kind === 'logs' || kind === 'flows') continue;
+    // Logs go below; the flows ring (src/net/flows.ts) is a cache of recent traffic, like conntrack, and the
+    // containers' writable layers (src/apps/layer.ts) are runtime state, not API objects: not exported.
+    if (kind === 'logs' || kind === 'flows' || kind === 'layers') continue;
     const keys = state.objects.keys(kind);
     if (!keys.length) continue;
     const bucket: Record<string, unknown> = {};
