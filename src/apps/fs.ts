@@ -118,7 +118,7 @@ export class ContainerFs {
     const out: PodFs = new Map(this.volumes);
     for (const [path, e] of this.layer) {
       if (e === null) out.delete(path);
-      else out.set(path, e.dir ? { kind: 'dir', mode: 0o755 } : { kind: 'file', content: e.data, mode: 0o644 });
+      else out.set(path, e.dir ? { kind: 'dir', mode: 0o755 } : { kind: 'file', content: e.data, mode: 0o644, ...(e.bin ? { size: e.data.length } : {}) });
     }
     return out;
   }

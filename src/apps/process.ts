@@ -106,8 +106,10 @@ export type StartResult = { kind: 'ran'; code: number; out: Output } | { kind: '
  * Starts argv directly (no shell in between), as the runtime does for exec and for a container's main process.
  * A binary the image lacks is a start error, reported by the caller in kubectl's or the kubelet's words.
  */
-export function startArgv(p: ProcessSession, argv: string[], stdin: string): StartResult {
+export function startArgv(p: ProcessSession, argv: string[], stdin: string, stdinBytes?: Buffer): StartResult {
   const bin = argv[0] ?? '';
+  // The bytes the client sent, for a tool that reads an archive (tar): stdin is their UTF-8 reading.
+  if (stdinBytes) p.host.proc.rawStdin = { text: stdin, bytes: stdinBytes };
   if (!hasBinary(p.host.image, bin) && !(bin.startsWith('/') && hasBinary(p.host.image, bin.slice(bin.lastIndexOf('/') + 1)))) return { kind: 'not-found', binary: bin };
   const out = new Output();
   const code = execute(p.host, argv, stdin, out, p.host.stdoutTTY);

@@ -1,7 +1,7 @@
 // `kubesim exec`: runs a command in a container of an existing pod, through the simulated shell and tools.
 import { CommandError, ExitError } from '../api/errors.js';
 import { KILLED_EXIT, startArgv } from '../apps/process.js';
-import { addGlobalFlags, newCommand, parseArgs, readStdin } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs, readStdin, readStdinBytes } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
 import { attachShell, isBareShell, loadUserImages, pickContainer, resolveTarget, stepIn, writeOutput, writeTraces, type ShellCarry } from './netcli.js';
@@ -78,10 +78,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (r.kind === 'not-found') throw notFoundError(command[0], state.random);
     code = await attachShell(session, io, target, images, { tty, trace: !!o.trace }, carry, () => readStdin(io));
   } else {
-    const stdin = o.stdin && !io.stdin.isTTY ? await readStdin(io) : '';
+    const stdinBytes = o.stdin && !io.stdin.isTTY ? await readStdinBytes(io) : undefined;
+    const stdin = stdinBytes?.toString('utf8') ?? '';
     // A command still running when its bounds run out (SHELL_LIMITS: a loop that never ends, sleep infinity)
     // ends as a killed process: kubectl would wait on it for ever.
-    const r = await stepIn(session, target, images, { stdoutTTY: tty, tty }, carry, (p) => ({ ...startArgv(p, command, stdin), running: p.host.blocked }));
+    const r = await stepIn(session, target, images, { stdoutTTY: tty, tty }, carry, (p) => ({ ...startArgv(p, command, stdin, stdinBytes), running: p.host.blocked }));
     if (r.kind === 'not-found') throw notFoundError(command[0], state.random);
     writeOutput(io, r.out);
     code = r.running ? KILLED_EXIT : r.code;

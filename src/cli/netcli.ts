@@ -94,8 +94,8 @@ export function openIn(state: ClusterState, ctx: Ctx, t: ProcessTarget, images: 
 
 export function writeOutput(io: CliIO, out: Output, crlf = false): void {
   for (const c of out.chunks) {
-    const text = crlf ? c.text.replace(/\r?\n/g, '\r\n') : c.text;
-    (c.fd === 1 ? io.stdout : io.stderr).write(text);
+    const text = crlf && !c.bin ? c.text.replace(/\r?\n/g, '\r\n') : c.text;
+    (c.fd === 1 ? io.stdout : io.stderr).write(c.bin ? Buffer.from(text, 'latin1') : text);
   }
 }
 

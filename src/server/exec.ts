@@ -81,8 +81,8 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
     const target2 = { namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, container: name };
     const { isBareShell } = await import('../cli/netcli.js');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const send = (channel: number, data: string) => {
-        if (data && ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
+      const send = (channel: number, data: string, bin?: boolean) => {
+        if (data && ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data, bin ? 'latin1' : 'utf8')]));
       };
       /** The process has ended with `code`: kubectl learns it from the error channel (exec) or the pod (attach). */
       const ended = async (code: number, output?: string) => {
@@ -121,15 +121,16 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
       const start = () => {
         if (started) return;
         started = true;
-        void run(Buffer.concat(input).toString('utf8'));
+        void run(Buffer.concat(input));
       };
-      const run = async (stdin: string) => {
+      const run = async (stdinBytes: Buffer) => {
+        const stdin = stdinBytes.toString('utf8');
         try {
           const { openIn } = await import('../cli/netcli.js');
           const { startArgv, KILLED_EXIT } = await import('../apps/process.js');
           const r = await host.write(async (s, ctx) => {
             const { proc } = openIn(s, ctx, target2, images, { stdoutTTY: tty, tty });
-            const res = startArgv(proc, argv, stdin);
+            const res = startArgv(proc, argv, stdin, stdinBytes);
             return { result: res.kind === 'ran' ? { ...res, running: proc.host.blocked } : res, stored: res.kind === 'ran' };
           });
           if (r.kind === 'not-found' && !attach) {
@@ -138,7 +139,7 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
             ws.close(1000);
             return;
           }
-          if (r.kind === 'ran') for (const c of r.out.chunks) send(tty ? STDOUT : c.fd === 1 ? STDOUT : STDERR, tty ? c.text.replace(/\r?\n/g, '\r\n') : c.text);
+          if (r.kind === 'ran') for (const c of r.out.chunks) send(tty ? STDOUT : c.fd === 1 ? STDOUT : STDERR, tty && !c.bin ? c.text.replace(/\r?\n/g, '\r\n') : c.text, c.bin);
           const { START_ERROR_EXIT } = await import('../apps/runtime.js');
           const code = r.kind !== 'ran' ? START_ERROR_EXIT : (r as { running?: boolean }).running ? KILLED_EXIT : r.code;
           await ended(code, r.kind === 'ran' ? r.out.stdout + r.out.stderr : undefined);
