@@ -4,6 +4,7 @@ import { KILLED_EXIT, startArgv } from '../apps/process.js';
 import { addGlobalFlags, newCommand, parseArgs, readStdin, readStdinBytes } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
+import type { Pod } from '../api/types.js';
 import { attachShell, isBareShell, loadUserImages, pickContainer, resolveTarget, stepIn, writeOutput, writeTraces, type ShellCarry } from './netcli.js';
 
 const HELP = `Run a command inside a container of a simulated pod. The command is one of the simulated tools of the container's image
@@ -66,9 +67,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const images = await loadUserImages(io.env);
   const { state } = await session.read();
   const pod = resolveTarget(state, session.namespace, operands[0]);
-  const phase = pod.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') throw new CommandError(`cannot exec into a container in a completed pod; current phase is ${phase}`);
-  if (!pod.status?.podIP || phase !== 'Running') throw new CommandError(`unable to upgrade connection: container not found ("${pod.spec?.containers[0]?.name ?? ''}")`);
+  checkRunning(pod);
   const container = pickContainer(pod, o.container, io, o.quiet);
   const target = { namespace: pod.metadata.namespace ?? session.namespace, pod: pod.metadata.name, container: container.name };
   const carry: ShellCarry = { lastCode: 0, elapsedMs: 0, traces: [] };
@@ -90,6 +89,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (o.trace) await writeTraces(io, carry.traces);
   if (code !== 0) throw new ExitError(code, `command terminated with exit code ${code}`);
   return 0;
+}
+
+/** A pod whose containers can run a command now (exec, cp), or the error kubectl reports. */
+export function checkRunning(pod: Pod): void {
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') throw new CommandError(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+  if (!pod.status?.podIP || phase !== 'Running') throw new CommandError(`unable to upgrade connection: container not found ("${pod.spec?.containers[0]?.name ?? ''}")`);
 }
 
 /** containerd's exec error, as kubectl prints it (the exec ID is random; derived here from the state). */
