@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { tempCluster, type CliResult, type TempCluster } from '../support/cli.js';
@@ -221,6 +221,26 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     });
     assert.equal(piped.stdout, 'from stdin\n');
     assert.equal(piped.code, 0);
+  });
+
+  test('kubectl cp copies both ways through the simulated tar, byte for byte, and says what kubesim cp says', async () => {
+    const src = join(c.dir, 'cp-src');
+    const bytes = Buffer.from([...Array(256).keys()]);
+    mkdirSync(join(src, 'sub'), { recursive: true });
+    writeFileSync(join(src, 'a.txt'), 'alpha\n');
+    writeFileSync(join(src, 'sub', 'b.bin'), bytes);
+    const up = await kubectl(s, c, ['cp', src, 'kiada:/tmp/site']);
+    assert.deepEqual([up.code, up.stdout, up.stderr], [0, '', '']);
+    assert.equal(c.run(['exec', 'kiada', '--', 'cat', '/tmp/site/a.txt']).stdout, 'alpha\n');
+    const down = await kubectl(s, c, ['cp', 'kiada:/tmp/site', join(c.dir, 'cp-back')]);
+    assert.deepEqual([down.code, down.stdout, down.stderr], [0, "tar: Removing leading `/' from member names\n", '']);
+    assert.ok(readFileSync(join(c.dir, 'cp-back', 'sub', 'b.bin')).equals(bytes));
+    assert.equal(readFileSync(join(c.dir, 'cp-back', 'a.txt'), 'utf8'), 'alpha\n');
+    for (const args of [['cp', join(src, 'a.txt'), 'kiada:/nodir/x'], ['cp', join(src, 'missing'), 'kiada:/tmp'], ['cp', 'kiada:/tmp/site/a.txt', join(c.dir, 'one.txt')]]) {
+      const theirs = await kubectl(s, c, args);
+      const ours = c.run(args);
+      assert.deepEqual([ours.code, ours.stdout, ours.stderr], [theirs.code, theirs.stdout, theirs.stderr], args.join(' '));
+    }
   });
 
   test('kubectl run -i --rm attaches to the container\'s command, exits with its code and deletes the pod, as kubesim run does', async () => {
