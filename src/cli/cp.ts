@@ -289,7 +289,7 @@ function mkdirAll(path: string): void {
   try {
     mkdirSync(path, { recursive: true, mode: 0o755 });
   } catch (e) {
-    // Go's MkdirAll on a path whose part is a file.
-    throw goError('mkdir', path, e);
+    // Go's MkdirAll on a path that is a file: "not a directory" (Node says it exists).
+    throw goError('mkdir', path, (e as NodeJS.ErrnoException).code === 'EEXIST' ? Object.assign(new Error(), { code: 'ENOTDIR' }) : e);
   }
 }

@@ -62,7 +62,7 @@ export function writeTar(entries: TarEntry[]): Buffer {
       const long = Buffer.from(`${name}\0`);
       parts.push(header('././@LongLink', 'L', long.length, 0, 0), long, pad(long.length));
     }
-    const type = e.type === 'dir' ? '5' : e.type === 'symlink' ? '2' : '0';
+    const type = e.type === 'dir' ? '5' : e.type === 'symlink' ? '2' : e.type === 'link' ? '1' : e.type === 'other' ? '6' : '0';
     const data = e.type === 'file' ? e.data : Buffer.alloc(0);
     parts.push(header(name, type, data.length, e.mode, e.mtime, e.linkname), data, pad(data.length));
   }
@@ -139,6 +139,8 @@ export function readTar(buf: Buffer): TarEntry[] {
     longName = longLink = undefined;
     pax = {};
   }
+  // Bytes left that are not a whole header: an archive cut short, or no archive at all.
+  if (pos < buf.length && pos + BLOCK > buf.length) throw new TarFormatError(pos ? 'Unexpected EOF in archive' : 'This does not look like a tar archive', out);
   return out;
 }
 
