@@ -9,6 +9,7 @@ import { CLI_NAME, CommandError, ExitError, notFound } from '../api/errors.js';
 import type { Pod } from '../api/types.js';
 import { LAYER_BYTES } from '../apps/fs.js';
 import { startArgv, type StartResult } from '../apps/process.js';
+import { Output } from '../apps/shell.js';
 import { getObject } from '../store/objects.js';
 import { readTar, TarFormatError, writeTar, type TarEntry } from '../util/ustar.js';
 import { addGlobalFlags, intFlag, newCommand, parseArgs } from './common.js';
@@ -228,7 +229,7 @@ async function copyFromPod(session: Session, io: CliIO, src: Remote, local: stri
   let archive = Buffer.alloc(0);
   for (const c of r.out.chunks) {
     if (c.fd === 2) io.stdout.write(c.text);
-    else archive = Buffer.concat([archive, Buffer.from(c.text, c.bin ? 'latin1' : 'utf8')]);
+    else archive = Buffer.concat([archive, Output.bytesOf(c)]);
   }
   // tar's exit status is not waited for: the archive it wrote (complete, if empty) decides, as in kubectl.
   untarAll(io, src, local, archive);
