@@ -71,11 +71,15 @@ export class ContainerFs {
 
   /** Records a change in the layer, and in its stored document when there is one. */
   private set(path: string, e: Entry): void {
-    this.layer.set(path, e);
+    // Removing what only the layer had leaves nothing behind; removing an image's or a volume's file hides it.
+    const forget = e === null && !this.mounted(path) && !BASE_DIRS.includes(path) && !BASE_FILES.includes(path);
+    if (forget) this.layer.delete(path);
+    else this.layer.set(path, e);
     const ref = this.stored;
     if (!ref) return;
     this.doc ??= { instance: ref.instance, files: {} };
-    this.doc.files[path] = encode(e);
+    if (forget) delete this.doc.files[path];
+    else this.doc.files[path] = encode(e);
     if (!this.docStored) {
       ref.objects.put(LAYERS_KIND, ref.key, this.doc);
       this.docStored = true;
