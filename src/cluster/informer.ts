@@ -96,6 +96,7 @@ export class PodInformer {
   private full(): void {
     if (!this.summary) return;
     this.sync();
+    const summary = this.summary;
     this.summary = undefined;
     for (const m of [this.pods, this.byNamespace, this.byOwner, this.perNode, this.activePerNode, this.ipsByNode, this.orphans, this.indexed, this.ownedSorted]) m.clear();
     this.unscheduled.clear();
@@ -104,6 +105,8 @@ export class PodInformer {
     this.sorted = undefined;
     this.position = this.state.objects.journal.length;
     this.load();
+    // The summary's sums are the scheduler's NodeInfo.Requested already: keep them rather than read every pod's.
+    this.requestedPerNode = new Map([...summary.nodes].map(([n, x]) => [n, new Map(x.req)]));
   }
 
   /** Whether this informer answers from the pod summary (tests and measurements ask). */
@@ -197,7 +200,8 @@ export class PodInformer {
       else ips.delete(f.ip);
     }
     this.unscheduled.delete(key);
-    if (f.node && f.req) this.addRequested(f.node, f.req, -1n);
+    // A pod added before the sums were kept (they came from the summary) has its requests read now.
+    if (f.node && !f.terminal && this.requestedPerNode) this.addRequested(f.node, f.req ?? this.requestsOf(key, p), -1n);
     this.withAntiAffinity.delete(key);
     return p;
   }

@@ -89,12 +89,42 @@ test('a node full of pods turns the next one away with Too many pods, counted fr
   try {
     assert.equal(c.run(['cluster', 'create', '--workers', '1']).code, 0);
     assert.equal(c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=100']).code, 0);
-    // A second write, so the scheduler counts from the summary the first one saved.
-    const r = c.run(['scale', 'deployment', 'web', '--replicas=120']);
+    // A second write, so the scheduler counts from the summary the first one saved (pods of no controller:
+    // nothing lists the pods).
+    const pods = join(c.dir, 'solo.yaml');
+    writeFileSync(pods, Array.from({ length: 20 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo-${i}\nspec:\n  containers:\n  - name: main\n    image: nginx\n`).join('---\n'));
+    const r = c.run(['apply', '-f', pods]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(podsByNode(c).perNode.get('kind-worker'), 110);
     const ev = c.run(['get', 'events', '--field-selector', 'reason=FailedScheduling', '-o', 'jsonpath={.items[*].message}']);
     assert.match(ev.stdout, /0\/2 nodes are available: 1 Too many pods, 1 node\(s\) had untolerated taint/);
+    assertSummaryMatchesPods(c);
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('an exhausted podCIDR leaves the next pod ContainerCreating with the CNI error, the used IPs counted from the summary', () => {
+  const c = tempCluster();
+  try {
+    const file = join(c.dir, 'small.yaml');
+    // A /28 per node: 14 addresses for the worker's pods.
+    writeFileSync(file, 'kind: Cluster\napiVersion: kubesim.dev/v1alpha1\nnetworking:\n  nodeCIDRMaskSize: 28\nnodes:\n- role: control-plane\n- role: worker\n');
+    const made = c.run(['cluster', 'create', '--config', file]);
+    assert.equal(made.code, 0, made.stderr);
+    assert.equal(c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=8']).code, 0);
+    // The second write allocates against the summary the first one saved: pods no controller owns, so no
+    // controller lists the pods and the scheduler and the IPAM answer from the summary alone.
+    const pods = join(c.dir, 'solo.yaml');
+    writeFileSync(pods, Array.from({ length: 12 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo-${i}\n  labels:\n    app: solo\nspec:\n  containers:\n  - name: main\n    image: nginx\n`).join('---\n'));
+    const r = c.run(['apply', '-f', pods]);
+    assert.equal(r.code, 0, r.stderr);
+    const { ips } = podsByNode(c);
+    assert.equal(new Set(ips).size, ips.length, `pod IPs are unique: ${ips.join(' ')}`);
+    const waiting = c.run(['get', 'pods', '-l', 'app=solo', '--no-headers']).stdout.split('\n').filter((l) => / ContainerCreating /.test(l));
+    assert.ok(waiting.length > 0, 'some pods wait for an address');
+    const ev = c.run(['get', 'events', '--field-selector', 'reason=FailedCreatePodSandBox', '-o', 'jsonpath={.items[0].message}']);
+    assert.match(ev.stdout, /failed to allocate for range 0: no IP addresses available in range set: 10\.244\.0\.17-10\.244\.0\.30$/);
     assertSummaryMatchesPods(c);
   } finally {
     c.cleanup();
