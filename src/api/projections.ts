@@ -33,6 +33,11 @@ export function projectionOf(kind: string, obj: unknown): unknown {
     if (s === undefined && !o) return undefined;
     return { ...(s === undefined ? {} : { s }), ...(o ? { o } : {}) };
   }
+  if (kind === 'services') {
+    // Its selector (null: none), so a pod's change finds the Services selecting it without reading them all.
+    const sel = (obj as { spec?: { selector?: Record<string, string> } }).spec?.selector;
+    return { sel: sel ?? null, ...(o ? { o } : {}) };
+  }
   if (kind === 'events') {
     const e = obj as { involvedObject?: { uid?: string; fieldPath?: string }; reason?: string; message?: string; source?: { component?: string }; lastTimestamp?: string; firstTimestamp?: string; metadata?: { creationTimestamp?: string } };
     const t = Date.parse(e.lastTimestamp ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '');
@@ -49,6 +54,11 @@ export function projectionOf(kind: string, obj: unknown): unknown {
 function ownerUIDs(obj: KubeObject): string[] | undefined {
   const refs = obj?.metadata?.ownerReferences;
   return refs?.length ? refs.map((r) => r.uid) : undefined;
+}
+
+/** A Service's selector from its projection: null for none, undefined when the projection predates it. */
+export function selectorInProjection(p: unknown): Record<string, string> | null | undefined {
+  return p && typeof p === 'object' && 'sel' in p ? (p as { sel: Record<string, string> | null }).sel : undefined;
 }
 
 /** The owner uids a projection records (a pod's thin ownerReferences, or the others' "o"). */

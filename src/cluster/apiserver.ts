@@ -6,7 +6,7 @@ import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validation.js';
 import { ownersInProjection } from '../api/projections.js';
 import { getObject, listObjects, putObject, removeObject } from '../store/objects.js';
-import { compareKeys } from './informer.js';
+import { compareKeys, podsOwnedBy } from './informer.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
@@ -168,15 +168,24 @@ class OwnerIndex {
   private readonly byOwner = new Map<string, Set<string>>();
   private readonly owners = new Map<string, string[]>();
   private position: number;
+  /** Pods are indexed only when some deleted uid owns pods (the pod summary says which do). */
+  private podsIndexed = false;
 
   constructor(private readonly state: ClusterState) {
     this.position = state.objects.journal.length;
     // Events are left out: the components that record them never give them owners, and they are the
     // largest index (they expire on their own instead).
     for (const info of RESOURCES) {
-      if (info.resource === 'events') continue;
+      if (info.resource === 'events' || info.resource === 'pods') continue;
       for (const [key, p] of state.objects.projections(info.resource)) this.set(`${info.resource}\0${key}`, ownersInProjection(info.resource, p));
     }
+  }
+
+  private indexPods(): void {
+    if (this.podsIndexed) return;
+    this.refresh();
+    this.podsIndexed = true;
+    for (const [key, p] of this.state.objects.projections('pods')) this.set(`pods\0${key}`, ownersInProjection('pods', p));
   }
 
   private set(rk: string, uids: string[]): void {
@@ -194,7 +203,8 @@ class OwnerIndex {
     const journal = this.state.objects.journal;
     for (; this.position < journal.length; this.position++) {
       const { kind, key } = journal[this.position];
-      if (kind === 'events') continue;
+      // Pods not indexed yet are read as they are when they are.
+      if (kind === 'events' || (kind === 'pods' && !this.podsIndexed)) continue;
       const o = this.state.objects.get(kind, key) as KubeObject | undefined;
       this.set(`${kind}\0${key}`, (o?.metadata?.ownerReferences ?? []).map((r) => r.uid));
     }
@@ -202,6 +212,7 @@ class OwnerIndex {
 
   /** The objects that name this uid among their owners, in kind then key order. */
   dependents(uid: string): [ResourceInfo, KubeObject][] {
+    if (!this.podsIndexed && podsOwnedBy(this.state, uid) !== false) this.indexPods();
     this.refresh();
     const out: [ResourceInfo, KubeObject][] = [];
     for (const info of RESOURCES) {

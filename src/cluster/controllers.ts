@@ -11,6 +11,7 @@
 import { runIngressController } from './ingress-nginx.js';
 import type { KubeObject, ReplicaSet, ReplicationController, Service } from '../api/types.js';
 import { listObjects } from '../store/objects.js';
+import { selectorInProjection } from '../api/projections.js';
 import type { ClusterState } from '../store/state.js';
 import type { Ctx } from './context.js';
 import { runEndpointsController } from './endpoints.js';
@@ -55,6 +56,25 @@ export function reconcileAll(state: ClusterState, ctx: Ctx): void {
   state.unsettled = [...unsettled].sort();
 }
 
+/** What of a node decides where DaemonSets run (shouldRun): its name, labels and spec (taints, unschedulable). */
+function placementOf(node: KubeObject | undefined): string | undefined {
+  return node && JSON.stringify([node.metadata.labels ?? null, (node as { spec?: unknown }).spec ?? null]);
+}
+
+/** The Services with a selector, from the index projections (an older index without them reads the object). */
+function serviceSelectors(state: ClusterState): { key: string; ns: string; sel: Record<string, string> }[] {
+  const out: { key: string; ns: string; sel: Record<string, string> }[] = [];
+  for (const [key, p] of state.objects.projections('services')) {
+    let sel = selectorInProjection(p);
+    if (sel === undefined) {
+      sel = (state.objects.get('services', key) as Service | undefined)?.spec?.selector ?? null;
+      state.objects.reproject.add('services');
+    }
+    if (sel) out.push({ key, ns: key.slice(0, key.indexOf('/')), sel });
+  }
+  return out;
+}
+
 /** How far into the journal the last reconcile of this state has looked. */
 const JOURNAL_SEEN = new WeakMap<ClusterState, number>();
 
@@ -73,7 +93,9 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
   const touched = { pods: new Set<string>(), workloads: new Set<string>() };
   const policy = new PolicyWatch(state, scope);
   let seen = JOURNAL_SEEN.get(state) ?? 0;
-  let services: (Service & KubeObject)[] | undefined;
+  // What each node changed this command was, as the DaemonSets placed their pods (see placementOf).
+  const nodesSeen = new Map<string, string | undefined>();
+  let services: { key: string; ns: string; sel: Record<string, string> }[] | undefined;
   // Controllers by uid, for queueing a pod's or ReplicaSet's controller when it changes.
   let byUID: Map<string, string> | undefined;
   const controllersByUID = () => {
@@ -109,8 +131,16 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
         scope.pods.add(key);
         touched.pods.add(key);
       } else if (kind === 'nodes') {
-        // A node's labels, taints or arrival change which nodes run each DaemonSet's pod.
-        for (const k of state.objects.keys('daemonsets')) scope.workloads.add(`daemonsets/${k}`);
+        // A node's labels, taints or arrival change which nodes run each DaemonSet's pod; its status (the images
+        // a pod start pulled) does not.
+        const now = placementOf(state.objects.get('nodes', key) as KubeObject | undefined);
+        let was = nodesSeen.get(key);
+        if (!nodesSeen.has(key)) {
+          const text = state.objects.savedText('nodes', key);
+          was = text === undefined ? undefined : placementOf(JSON.parse(text) as KubeObject);
+        }
+        nodesSeen.set(key, now);
+        if (was !== now || was === undefined) for (const k of state.objects.keys('daemonsets')) scope.workloads.add(`daemonsets/${k}`);
       } else if (kind === 'services' || kind === 'endpoints') {
         scope.services.add(key);
         if (kind === 'services') {
@@ -136,14 +166,11 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
           for (const o of replicaOwners()) if (o.namespace === p.metadata.namespace && o.selects(p.metadata.labels)) scope.workloads.add(o.key);
         }
       }
-      services ??= listObjects<Service>(state, 'services');
-      for (const svc of services) {
-        const sel = svc.spec?.selector;
-        const ns = svc.metadata.namespace;
-        if (!sel) continue;
+      services ??= serviceSelectors(state);
+      for (const { key, ns, sel } of services) {
         const was = ch.old && ch.old.metadata.namespace === ns && matchesMap(sel, ch.old.metadata.labels);
         const is = ch.now && ch.now.metadata.namespace === ns && matchesMap(sel, ch.now.metadata.labels);
-        if (was || is) scope.services.add(`${ns}/${svc.metadata.name}`);
+        if (was || is) scope.services.add(key);
       }
     }
   };

@@ -12,23 +12,14 @@ import type { KubeObject, Pod } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { sortKeys } from '../store/keys.js';
+import { podFacts, PodSummary, projectionLacksRequests, type PodFacts } from '../store/pod-summary.js';
 
 type PodObj = Pod & KubeObject;
 
 export { compareKeys, sortKeys } from '../store/keys.js';
 
-/** What a pod was indexed under when it was added. */
-interface Indexed {
-  ns: string;
-  owner: string | undefined;
-  node: string | undefined;
-  ip: string | undefined;
-  pending: boolean;
-  terminal: boolean;
-  /** what the pod asks of its node while it holds a place there (scheduler units, see podRequests) */
-  req: Map<string, bigint> | undefined;
-  antiAffinity: boolean;
-}
+/** What a pod was indexed under when it was added, with what it asks of its node while it holds a place there (scheduler units, see podRequests; computed once requests are asked for). */
+type Indexed = PodFacts & { req: Map<string, bigint> | undefined };
 
 function setOf(m: Map<string, Set<string>>, k: string): Set<string> {
   let s = m.get(k);
@@ -64,16 +55,70 @@ export class PodInformer {
   private changes: PodChange[] = [];
   private position: number;
 
+  /**
+   * Lazy mode (thin only): the per-node and per-owner sums of the store's pod summary stand in for the indexes,
+   * brought up to date with the pods this command changed; the pods themselves are read only when a question
+   * needs them (a list, an owner's pods), and then the informer becomes a full one.
+   */
+  private summary: PodSummary | undefined;
+  /** The store generation the summary belongs to. */
+  readonly generation: number | undefined;
+
   private constructor(
     private readonly state: ClusterState,
     readonly thin: boolean,
   ) {
     this.position = state.objects.journal.length;
-    if (thin) {
-      for (const [key, p] of state.objects.projections('pods')) this.add(key, (p as PodObj | undefined) ?? this.fetch(key));
+    this.generation = state.store?.generation;
+    const text = thin ? state.objects.podSummaryText() : undefined;
+    this.summary = text === undefined ? undefined : PodSummary.parse(text);
+    if (this.summary) {
+      // The summary is the disk's: take in what this command changed before the informer was asked for, as
+      // part of the starting view (not as changes), as a full build from the current projections would.
+      const keys = new Set<string>();
+      for (const e of state.objects.journal) if (e.kind === 'pods') keys.add(e.key);
+      for (const key of keys) {
+        this.drop(key);
+        this.add(key, this.fetch(key));
+      }
+    } else this.load();
+  }
+
+  private load(): void {
+    if (this.thin) {
+      for (const [key, p] of this.state.objects.projections('pods')) this.add(key, (p as PodObj | undefined) ?? this.fetch(key));
     } else {
-      for (const p of listObjects<Pod>(state, 'pods')) this.add(`${p.metadata.namespace}/${p.metadata.name}`, p);
+      for (const p of listObjects<Pod>(this.state, 'pods')) this.add(`${p.metadata.namespace}/${p.metadata.name}`, p);
     }
+  }
+
+  /** Leaves lazy mode: every index built from the pods as they are now (changes so far are recorded first). */
+  private full(): void {
+    if (!this.summary) return;
+    this.sync();
+    const summary = this.summary;
+    this.summary = undefined;
+    for (const m of [this.pods, this.byNamespace, this.byOwner, this.perNode, this.activePerNode, this.ipsByNode, this.orphans, this.indexed, this.ownedSorted]) m.clear();
+    this.unscheduled.clear();
+    this.withAntiAffinity.clear();
+    this.requestedPerNode = undefined;
+    this.sorted = undefined;
+    this.position = this.state.objects.journal.length;
+    this.load();
+    // The summary's sums are the scheduler's NodeInfo.Requested already: keep them rather than read every pod's.
+    this.requestedPerNode = new Map([...summary.nodes].map(([n, x]) => [n, new Map(x.req)]));
+  }
+
+  /** Whether this informer answers from the pod summary (tests and measurements ask). */
+  get lazy(): boolean {
+    return !!this.summary;
+  }
+
+  /** Whether any pod names this uid among its owners (the garbage collector skips the pods when none does). */
+  hasDependents(uid: string): boolean | undefined {
+    this.sync();
+    if (this.summary) return this.summary.owns(uid);
+    return undefined;
   }
 
   /** A new informer over the state as it is now (a replay of the past builds its own). */
@@ -88,16 +133,15 @@ export class PodInformer {
 
   private add(key: string, p: PodObj | undefined): void {
     if (!p) return;
-    const f: Indexed = {
-      ns: p.metadata.namespace ?? '',
-      owner: p.metadata.ownerReferences?.find((r) => r.controller)?.uid,
-      node: p.spec?.nodeName,
-      ip: p.spec?.nodeName && p.status?.podIP && !p.spec?.hostNetwork ? p.status.podIP : undefined,
-      pending: !p.spec?.nodeName && !p.metadata.deletionTimestamp,
-      terminal: p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed',
-      req: undefined,
-      antiAffinity: !!p.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length,
-    };
+    if (this.summary) {
+      const facts = podFacts(p);
+      const f: Indexed = { ...facts, req: facts.node && !facts.terminal ? this.requestsOf(key, p) : undefined };
+      this.summary.apply(key, facts, f.req, 1);
+      this.pods.set(key, p);
+      this.indexed.set(key, f);
+      return;
+    }
+    const f: Indexed = { ...podFacts(p), req: undefined };
     if (this.requestedPerNode && f.node && !f.terminal) {
       f.req = this.requestsOf(key, p);
       this.addRequested(f.node, f.req, 1n);
@@ -122,6 +166,21 @@ export class PodInformer {
 
   /** Removes a key from every index by what was indexed (full mode's objects change in place). */
   private drop(key: string): PodObj | undefined {
+    if (this.summary) {
+      // A pod not seen yet this command is as the disk has it.
+      let p = this.pods.get(key);
+      let f = this.indexed.get(key);
+      if (!p) {
+        p = this.state.objects.diskProjection('pods', key) as PodObj | undefined;
+        if (!p) return undefined;
+        const facts = podFacts(p);
+        f = { ...facts, req: facts.node && !facts.terminal ? this.requestsOf(key, p, true) : undefined };
+      }
+      this.summary.apply(key, f!, f!.req, -1);
+      this.pods.delete(key);
+      this.indexed.delete(key);
+      return p;
+    }
     const p = this.pods.get(key);
     const f = this.indexed.get(key);
     if (!p || !f) return undefined;
@@ -141,15 +200,17 @@ export class PodInformer {
       else ips.delete(f.ip);
     }
     this.unscheduled.delete(key);
-    if (f.node && f.req) this.addRequested(f.node, f.req, -1n);
+    // A pod added before the sums were kept (they came from the summary) has its requests read now.
+    if (f.node && !f.terminal && this.requestedPerNode) this.addRequested(f.node, f.req ?? this.requestsOf(key, p), -1n);
     this.withAntiAffinity.delete(key);
     return p;
   }
 
   /** A pod's requests; a projection written before requests were kept in it has no resources: read the object. */
-  private requestsOf(key: string, p: PodObj): Map<string, bigint> {
-    if (this.thin && (p.spec?.containers ?? []).some((c) => c.resources === undefined)) {
-      const full = this.state.objects.get('pods', key) as PodObj | undefined;
+  private requestsOf(key: string, p: PodObj, onDisk = false): Map<string, bigint> {
+    if (this.thin && projectionLacksRequests(p)) {
+      // (A summary is never computed over such projections: the commit reads their objects instead.)
+      const full = (onDisk ? undefined : this.state.objects.get('pods', key)) as PodObj | undefined;
       return podRequests(full?.spec);
     }
     return podRequests(p.spec);
@@ -195,6 +256,7 @@ export class PodInformer {
 
   /** Pods of a namespace (all when undefined), in etcd order, as the API server lists them. */
   list(namespace?: string): PodObj[] {
+    this.full();
     if (namespace !== undefined) {
       const keys = sortKeys(this.byNamespace.get(namespace) ?? []);
       return keys.map((k) => this.pods.get(k)!);
@@ -204,11 +266,14 @@ export class PodInformer {
   }
 
   get(key: string): PodObj | undefined {
+    if (this.summary) return this.pods.get(key) ?? this.fetch(key);
     return this.pods.get(key);
   }
 
   /** Pods whose controller is the object with this uid, in etcd order. */
   ownedBy(uid: string): PodObj[] {
+    if (this.summary && !this.summary.owns(uid)) return [];
+    this.full();
     let out = this.ownedSorted.get(uid);
     if (!out) this.ownedSorted.set(uid, (out = sortKeys(this.byOwner.get(uid) ?? []).map((k) => this.pods.get(k)!)));
     return out;
@@ -216,16 +281,19 @@ export class PodInformer {
 
   /** Pods of a namespace that no controller owns, in etcd order (a ReplicaSet may adopt them). */
   orphansIn(namespace: string): PodObj[] {
+    this.full();
     return sortKeys(this.orphans.get(namespace) ?? []).map((k) => this.pods.get(k)!);
   }
 
   /** How many pods each node has (the scheduler's spreading score). */
   podsOn(node: string): number {
+    if (this.summary) return this.summary.nodes.get(node)?.n ?? 0;
     return this.perNode.get(node)?.size ?? 0;
   }
 
   /** How many pods on the node have not finished (what its pod capacity counts). */
   activeOn(node: string): number {
+    if (this.summary) return this.summary.nodes.get(node)?.a ?? 0;
     return this.activePerNode.get(node)?.size ?? 0;
   }
 
@@ -234,6 +302,7 @@ export class PodInformer {
    * still counts), as the scheduler's NodeInfo.Requested: cpu in millicores, the rest in whole units.
    */
   requestedOn(node: string): ReadonlyMap<string, bigint> {
+    if (this.summary) return this.summary.nodes.get(node)?.req ?? EMPTY;
     if (!this.requestedPerNode) {
       this.requestedPerNode = new Map();
       for (const [key, f] of this.indexed) {
@@ -247,28 +316,31 @@ export class PodInformer {
 
   /** Keys of the pods on a node that hold a place there (what capacity, affinity and spreading count). */
   activeKeysOn(node: string): ReadonlySet<string> {
+    this.full();
     return this.activePerNode.get(node) ?? EMPTY_SET;
   }
 
   /** Assigned pods with a required pod anti-affinity term, in etcd order (they keep others out of their domain). */
   antiAffinityPods(): PodObj[] {
-    return sortKeys(this.withAntiAffinity)
-      .map((k) => this.pods.get(k)!)
+    return sortKeys(this.summary ? this.summary.antiAffinity : this.withAntiAffinity)
+      .map((k) => this.get(k)!)
       .filter((p) => p.spec?.nodeName && !(p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed'));
   }
 
   /** Pod IPs in use on a node (host-local IPAM skips them). */
   ipInUse(node: string, ip: string): boolean {
+    if (this.summary) return this.summary.nodes.get(node)?.ips.has(ip) ?? false;
     return this.ipsByNode.get(node)?.has(ip) ?? false;
   }
 
   usedIPs(node: string): number {
+    if (this.summary) return this.summary.nodes.get(node)?.ips.size ?? 0;
     return this.ipsByNode.get(node)?.size ?? 0;
   }
 
   /** Pods waiting for the scheduler, in etcd order. */
   pending(): PodObj[] {
-    return sortKeys(this.unscheduled).map((k) => this.pods.get(k)!);
+    return sortKeys(this.summary ? this.summary.pending : this.unscheduled).map((k) => this.get(k)!);
   }
 
   /** The stored pod itself, for a controller about to change it. */
@@ -309,7 +381,14 @@ const INFORMERS = new WeakMap<ClusterState, PodInformer>();
  */
 export function podInformer(state: ClusterState, thin = true): PodInformer {
   let inf = INFORMERS.get(state);
-  if (!inf || inf.thin !== thin) INFORMERS.set(state, (inf = PodInformer.build(state, thin)));
+  // A lazy informer's sums start from the summary of the generation it was built on: after a commit, anew.
+  if (!inf || inf.thin !== thin || (inf.lazy && inf.generation !== state.store?.generation)) INFORMERS.set(state, (inf = PodInformer.build(state, thin)));
   else inf.sync();
   return inf;
+}
+
+/** Whether any pod names this uid among its owners, when this command's informer knows without listing pods. */
+export function podsOwnedBy(state: ClusterState, uid: string): boolean | undefined {
+  const inf = INFORMERS.get(state);
+  return inf?.lazy && inf.generation === state.store?.generation ? inf.hasDependents(uid) : undefined;
 }

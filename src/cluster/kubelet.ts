@@ -173,8 +173,10 @@ function withNodeImages(state: ClusterState, nodeName: string, fn: (images: Node
   const nodeObj = getObject(state, 'nodes', undefined, nodeName);
   const nodeStatus = (nodeObj?.status ?? {}) as { images?: NodeImage[] };
   const images = (nodeStatus.images ??= []);
+  const before = JSON.stringify(images);
   fn(images);
-  if (nodeObj) putObject(state, 'nodes', nodeObj);
+  // A node written for nothing would wake every DaemonSet (a node change may change where they run).
+  if (nodeObj && JSON.stringify(images) !== before) putObject(state, 'nodes', nodeObj);
 }
 
 function waitingStatus(c: Container, reason: string, message?: string): ContainerStatus {

@@ -28,6 +28,25 @@ export interface StoreHead {
   segments: Record<string, { size: number; live: number }>;
   /** The earliest time (epoch ms) an event expires, so a write loads the events only when one is due. */
   eventsExpireAt?: number;
+  /**
+   * The pod summary file (src/store/pod-summary.ts) and the pods index generations it was computed for
+   * (JSON of kinds.pods): a summary of other index files is stale and ignored.
+   */
+  podSummary?: { gen: number; of: string };
+}
+
+/** The pod summary's file name. */
+export const podSummaryName = (gen: number) => `pods-summary-${gen}.json`;
+
+/** The text of the pod summary the head names, if it names one computed for its pods index; else undefined. */
+export function readPodSummaryText(statePath: string, head: StoreHead): string | undefined {
+  const ps = head.podSummary;
+  if (!ps || !Number.isInteger(ps.gen) || ps.of !== JSON.stringify(head.kinds.pods ?? null)) return undefined;
+  try {
+    return readFileSync(join(dataDir(statePath), podSummaryName(ps.gen)), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -171,6 +190,8 @@ export interface CommitFiles {
   segment: string;
   /** index file name -> its entries. */
   indexes: Map<string, Map<string, IndexEntry>>;
+  /** Other files of this commit (the pod summary): name -> text. */
+  files?: Map<string, string>;
   /** The head document to write last. */
   head: string;
   /** Files of the old head that the new one no longer names (removed after the commit). */
@@ -188,6 +209,7 @@ export function writeCommit(statePath: string, c: CommitFiles): void {
     for (const [key, e] of idx) rows.push(JSON.stringify([key, ...e]));
     writeDurable(join(dir, name), `[${rows.join(',\n')}]`);
   }
+  for (const [name, text] of c.files ?? []) writeDurable(join(dir, name), text);
   fsyncDir(dir);
   writeHeadAtomic(statePath, c.head);
   for (const s of c.obsolete.segments) removeQuietly(segmentFile(dir, s));
@@ -248,6 +270,7 @@ export function strayFiles(statePath: string, head: StoreHead): string[] {
     if (Array.isArray(g)) g.forEach((x, s) => x !== null && wanted.add(indexName(k, s, x)));
     else wanted.add(indexName(k, undefined, g));
   }
+  if (head.podSummary) wanted.add(podSummaryName(head.podSummary.gen));
   const out = names.filter((n) => !wanted.has(n)).map((n) => join(dataDir(statePath), n));
   const tmp = join(dirname(statePath), `.${basename(statePath)}.tmp`);
   if (fileSize(tmp) !== undefined) out.push(tmp);

@@ -5,6 +5,9 @@ const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string
   // 1 -> 2: the objects and logs move out of the document into the data directory. The document keeps them
   // inline until the first save (store.ts opens such a head as an in-memory store), so this step is the identity.
   1: (d) => d,
+  // 2 -> 3: the data directory gains the pod summary (store.podSummary, src/store/pod-summary.ts), derived from
+  // the pods; a version 2 store has none, and the next save computes it from every pod, so this step too is the identity.
+  2: (d) => d,
 };
 
 export function migrate(doc: Record<string, unknown>): Record<string, unknown> {

@@ -3,7 +3,7 @@
 // changed in place without putObject still counts as changed: commit compares each loaded object with the text
 // it was read from, so no change is lost however a controller made it.
 import { projectionOf } from '../api/projections.js';
-import { isSharded, readIndex, readSlice, SegmentReader, SHARDS, shardOf, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
+import { isSharded, readIndex, readPodSummaryText, readSlice, SegmentReader, SHARDS, shardOf, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
 import { sortKeys } from './keys.js';
 
 export interface Loaded {
@@ -40,6 +40,11 @@ export class ObjectStore {
    * own to learn which keys changed (src/cluster/queue.ts), as informers learn from a watch.
    */
   readonly journal: { kind: string; key: string; removed?: unknown }[] = [];
+  /**
+   * Kinds whose index holds projections of an older shape (a reader had to read objects instead): the next
+   * commit writes the objects this command read of them again, so that their index entries get the new shape.
+   */
+  readonly reproject = new Set<string>();
 
   /** source undefined: a store that lives only in memory until its first commit (a new cluster, a v1 file). */
   constructor(readonly source: StoreSource | undefined) {}
@@ -275,7 +280,7 @@ export class ObjectStore {
       const upserts = new Map<string, string>();
       for (const [k, l] of d.loaded) {
         const text = JSON.stringify(l.obj);
-        if (text !== l.text || d.written.has(k)) upserts.set(k, text);
+        if (text !== l.text || d.written.has(k) || this.reproject.has(kind)) upserts.set(k, text);
       }
       const removals = new Set<string>();
       for (const k of d.removed) if (!d.loaded.has(k)) removals.add(k);
@@ -300,6 +305,33 @@ export class ObjectStore {
     }
     for (const [k, l] of d.loaded) if (shardOf(kind, k) === shard) out.set(k, projectionOf(kind, l.obj));
     return out;
+  }
+
+  /**
+   * The pod summary as the head this store was read from has it (src/store/pod-summary.ts), or undefined when
+   * there is none for its pods index. Read once; each caller parses its own copy.
+   */
+  podSummaryText(): string | undefined {
+    if (!this.source) return undefined;
+    if (this.summaryFor !== this.source.head) {
+      this.summaryFor = this.source.head;
+      this.summaryText = readPodSummaryText(this.source.statePath, this.source.head);
+    }
+    return this.summaryText;
+  }
+
+  private summaryFor: StoreHead | undefined;
+  private summaryText: string | undefined;
+
+  /** The projection an object has in the index this store read (what it was before this command changed it). */
+  diskProjection(kind: string, key: string): unknown {
+    const d = this.data(kind);
+    return this.retrying(() => this.entry(kind, d, key)?.[3]);
+  }
+
+  /** The text an object was read from (its last saved version), or undefined for one this command created or never read. */
+  savedText(kind: string, key: string): string | undefined {
+    return this.kinds.get(kind)?.loaded.get(key)?.text;
   }
 
   /** Keys of a kind's objects this command has read or written. */

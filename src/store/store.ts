@@ -8,12 +8,16 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CommandError } from '../api/errors.js';
 import { ioErrorText, readRegularFile } from '../util/files.js';
-import { indexName, isSharded, makeDir, removeFiles, SHARDS, shardOf, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
+import { indexName, isSharded, makeDir, podSummaryName, removeFiles, SHARDS, shardOf, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
 import { projectionOf } from '../api/projections.js';
 import { ObjectStore, type StoreSource } from './object-store.js';
 import { capLogs, logsView } from './objects.js';
 import { SCHEMA_VERSION, STATE_KIND, type ClusterState } from './state.js';
 import { migrate } from './migrate.js';
+import { PodSummary, projectionLacksRequests } from './pod-summary.js';
+import type { KubeObject, Pod } from '../api/types.js';
+
+type PodObj = Pod & KubeObject;
 import type { StateLock } from './lock.js';
 
 export const DEFAULT_STATE_PATH = join('.kube', 'kubesim', 'state.json');
@@ -199,6 +203,16 @@ function eventsDue(head: StoreHead | undefined, nowMs: number): boolean {
   return head?.eventsExpireAt !== undefined && head.eventsExpireAt <= nowMs;
 }
 
+/** The pod summary computed from every pod as the store holds them now (a projection without requests reads its object). */
+function summaryOfPods(store: ClusterState['objects']): PodSummary {
+  const s = new PodSummary();
+  for (const [key, p] of store.projections('pods')) {
+    const pod = p as PodObj | undefined;
+    s.add(key, !pod || projectionLacksRequests(pod) ? (store.get('pods', key) as PodObj) : pod);
+  }
+  return s;
+}
+
 /**
  * Saves what the command changed (nowMs: the simulated time, for the events' TTL): a new segment with the changed objects, a new index per changed kind, then
  * the head (the commit point). Events older than the API server's TTL are dropped on the way.
@@ -240,6 +254,11 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   const obsolete: CommitFiles['obsolete'] = { segments: [], indexes: [] };
   const lines: string[] = [];
   let offset = 0;
+  // The pod summary follows the pods written, from the old and new projections; without a valid one to start
+  // from (a new store, an older kubesim's, a projection without requests), it is computed from every pod.
+  const summaryText = foreign ? undefined : store.podSummaryText();
+  let summary = summaryText === undefined ? undefined : PodSummary.parse(summaryText);
+  let summaryChanged = false;
   const release = (e: IndexEntry | undefined) => {
     if (!e) return;
     const s = segments[e[0]];
@@ -255,16 +274,27 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
       if (!m) shardMaps.set(s, (m = store.shardCopy(kind, s)));
       return m;
     };
+    const podsSummed = kind === 'pods' && summary ? summary : undefined;
+    const unsum = (key: string, e: IndexEntry | undefined) => {
+      if (!podsSummed || !summary || !e) return;
+      const p = e[3] as PodObj | undefined;
+      if (!p || projectionLacksRequests(p)) summary = undefined;
+      else podsSummed.add(key, p, -1);
+    };
+    if (kind === 'pods') summaryChanged = true;
     for (const key of removals) {
       const idx = shardFor(key);
+      unsum(key, idx.get(key));
       release(idx.get(key));
       idx.delete(key);
     }
     for (const [key, text] of upserts) {
       const idx = shardFor(key);
+      unsum(key, idx.get(key));
       release(idx.get(key));
       const len = Buffer.byteLength(text);
       const extra = projectionOf(kind, JSON.parse(text));
+      if (podsSummed && summary) podsSummed.add(key, extra as PodObj);
       idx.set(key, extra === undefined ? [generation, offset, len] : [generation, offset, len, extra]);
       lines.push(text);
       offset += len + 1;
@@ -297,8 +327,20 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   }
   const storeHead: StoreHead = { generation, kinds, segments };
   if (expiry !== undefined && store.kindNames().includes('events')) storeHead.eventsExpireAt = expiry;
+  const files = new Map<string, string>();
+  if (kinds.pods) {
+    if (!summary) {
+      summary = summaryOfPods(store);
+      summaryChanged = true;
+    }
+    if (summaryChanged || !old.podSummary) {
+      files.set(podSummaryName(generation), summary.toText());
+      storeHead.podSummary = { gen: generation, of: JSON.stringify(kinds.pods) };
+      if (old.podSummary) obsolete.indexes.push(podSummaryName(old.podSummary.gen));
+    } else storeHead.podSummary = { ...old.podSummary, of: JSON.stringify(kinds.pods) };
+  } else if (old.podSummary) obsolete.indexes.push(podSummaryName(old.podSummary.gen));
   const head = JSON.stringify({ ...meta, store: storeHead });
-  writeCommit(path, { generation, segment: lines.length ? `${lines.join('\n')}\n` : '', indexes, head, obsolete });
+  writeCommit(path, { generation, segment: lines.length ? `${lines.join('\n')}\n` : '', indexes, files, head, obsolete });
   if (foreign) for (const f of strayFiles(path, storeHead)) rmSync(f, { force: true });
   state.store = storeHead;
   store.committed(

@@ -1,0 +1,160 @@
+// What the scheduler, the IPAM and the garbage collector ask of all pods, kept per node and per owner beside the
+// pods index (`pods-summary-<gen>.json`) and updated by each commit from the projections of the pods it wrote,
+// so that placing, addressing or deleting one pod never reads the 10,000 others.
+//
+// It is derived data: the head names it with the pods index generations it was computed for, and a summary
+// that is missing, damaged or computed for other index files is ignored and computed again from the pods.
+import { podRequests } from '../api/quantity.js';
+import type { KubeObject, Pod } from '../api/types.js';
+
+type PodObj = Pod & KubeObject;
+
+/** What one pod contributes, as the pod informer indexes it. */
+export interface PodFacts {
+  ns: string;
+  /** the controller's uid */
+  owner: string | undefined;
+  /** every owner's uid (the garbage collector's question) */
+  owners: string[];
+  node: string | undefined;
+  ip: string | undefined;
+  pending: boolean;
+  terminal: boolean;
+  antiAffinity: boolean;
+}
+
+export function podFacts(p: PodObj): PodFacts {
+  return {
+    ns: p.metadata.namespace ?? '',
+    owner: p.metadata.ownerReferences?.find((r) => r.controller)?.uid,
+    owners: (p.metadata.ownerReferences ?? []).map((r) => r.uid),
+    node: p.spec?.nodeName,
+    ip: p.spec?.nodeName && p.status?.podIP && !p.spec?.hostNetwork ? p.status.podIP : undefined,
+    pending: !p.spec?.nodeName && !p.metadata.deletionTimestamp,
+    terminal: p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed',
+    antiAffinity: !!p.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length,
+  };
+}
+
+/** A projection written before requests were kept in it has no resources: its requests need the object. */
+export function projectionLacksRequests(p: PodObj): boolean {
+  return (p.spec?.containers ?? []).some((c) => c.resources === undefined);
+}
+
+interface NodeSum {
+  /** pods assigned to the node */
+  n: number;
+  /** of them, not finished (what its pod capacity counts) */
+  a: number;
+  /** requests of the unfinished ones (scheduler units) */
+  req: Map<string, bigint>;
+  /** pod IPs in use, with how many pods hold each */
+  ips: Map<string, number>;
+}
+
+const SUMMARY_VERSION = 2;
+
+export class PodSummary {
+  readonly nodes = new Map<string, NodeSum>();
+  readonly pending = new Set<string>();
+  readonly antiAffinity = new Set<string>();
+  /** uid -> how many pods name it among their owners */
+  readonly owners = new Map<string, number>();
+  count = 0;
+
+  private node(name: string): NodeSum {
+    let s = this.nodes.get(name);
+    if (!s) this.nodes.set(name, (s = { n: 0, a: 0, req: new Map(), ips: new Map() }));
+    return s;
+  }
+
+  /** Adds (sign 1) or takes away (sign -1) one pod; req: its requests, needed when it is assigned and unfinished. */
+  apply(key: string, f: PodFacts, req: ReadonlyMap<string, bigint> | undefined, sign: 1 | -1): void {
+    this.count += sign;
+    if (f.node) {
+      const s = this.node(f.node);
+      s.n += sign;
+      if (!f.terminal) {
+        s.a += sign;
+        for (const [k, v] of req ?? []) {
+          const t = (s.req.get(k) ?? 0n) + BigInt(sign) * v;
+          if (t === 0n) s.req.delete(k);
+          else s.req.set(k, t);
+        }
+      }
+      if (f.ip) {
+        const c = (s.ips.get(f.ip) ?? 0) + sign;
+        if (c > 0) s.ips.set(f.ip, c);
+        else s.ips.delete(f.ip);
+      }
+      if (s.n === 0 && s.a === 0 && s.ips.size === 0 && s.req.size === 0) this.nodes.delete(f.node);
+    }
+    const set = (into: Set<string>, on: boolean) => {
+      if (!on) return;
+      if (sign > 0) into.add(key);
+      else into.delete(key);
+    };
+    set(this.pending, f.pending);
+    set(this.antiAffinity, f.antiAffinity && !!f.node);
+    for (const u of new Set(f.owners)) {
+      const c = (this.owners.get(u) ?? 0) + sign;
+      if (c > 0) this.owners.set(u, c);
+      else this.owners.delete(u);
+    }
+  }
+
+  /** Adds one pod from its projection (or object), reading its requests as the informer does. */
+  add(key: string, p: PodObj, sign: 1 | -1 = 1): void {
+    const f = podFacts(p);
+    this.apply(key, f, f.node && !f.terminal ? podRequests(p.spec) : undefined, sign);
+  }
+
+  /** Whether any pod names this uid among its owners. */
+  owns(uid: string): boolean {
+    return this.owners.has(uid);
+  }
+
+  toText(): string {
+    const nodes: Record<string, unknown> = {};
+    for (const [name, s] of [...this.nodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      // IPs as one string (an IP held by two pods twice): thousands of object keys parse many times slower.
+      const ips: string[] = [];
+      for (const [ip, c] of s.ips) for (let i = 0; i < c; i++) ips.push(ip);
+      nodes[name] = { n: s.n, a: s.a, req: Object.fromEntries([...s.req].map(([k, v]) => [k, v.toString()])), ips: ips.join(' ') };
+    }
+    return JSON.stringify({ v: SUMMARY_VERSION, count: this.count, nodes, pending: [...this.pending].sort(), antiAffinity: [...this.antiAffinity].sort(), owners: Object.fromEntries(this.owners) });
+  }
+
+  /** The summary in a file's text, or undefined when it is not one this kubesim wrote (it is then rebuilt). */
+  static parse(text: string): PodSummary | undefined {
+    try {
+      const d = JSON.parse(text) as Record<string, unknown>;
+      if (!d || d.v !== SUMMARY_VERSION || !Number.isInteger(d.count)) return undefined;
+      const s = new PodSummary();
+      s.count = d.count as number;
+      const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((k) => typeof k === 'string');
+      if (!isStrings(d.pending) || !isStrings(d.antiAffinity)) return undefined;
+      for (const k of d.pending) s.pending.add(k);
+      for (const k of d.antiAffinity) s.antiAffinity.add(k);
+      for (const [u, c] of Object.entries((d.owners ?? {}) as Record<string, unknown>)) {
+        if (!Number.isInteger(c) || (c as number) <= 0) return undefined;
+        s.owners.set(u, c as number);
+      }
+      for (const [name, raw] of Object.entries((d.nodes ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (!raw || !Number.isInteger(raw.n) || !Number.isInteger(raw.a)) return undefined;
+        const req = new Map<string, bigint>();
+        for (const [k, v] of Object.entries((raw.req ?? {}) as Record<string, unknown>)) {
+          if (typeof v !== 'string' || !/^-?\d+$/.test(v)) return undefined;
+          req.set(k, BigInt(v));
+        }
+        const ips = new Map<string, number>();
+        if (typeof raw.ips !== 'string') return undefined;
+        if (raw.ips) for (const ip of raw.ips.split(' ')) ips.set(ip, (ips.get(ip) ?? 0) + 1);
+        s.nodes.set(name, { n: raw.n as number, a: raw.a as number, req, ips });
+      }
+      return s;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+// The pod summary (src/store/pod-summary.ts) is derived data: whatever happened to it, the scheduler and the
+// IPAM decide as they would from the pods themselves, and the next save writes it right again.
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { tempCluster } from '../support/cli.js';
+
+type Cluster = ReturnType<typeof tempCluster>;
+
+/** The head file itself (savedState gives the exported cluster, without the store's bookkeeping). */
+const head = (c: Cluster) => JSON.parse(readFileSync(c.state, 'utf8'));
+
+function summaryPath(c: Cluster): string {
+  const gen = head(c).store.podSummary?.gen;
+  assert.ok(gen, 'the head names a pod summary');
+  return join(`${c.state}.d`, `pods-summary-${gen}.json`);
+}
+
+/** Pods per node and their IPs, as `get pods -A -o wide` shows them. */
+function podsByNode(c: Cluster): { perNode: Map<string, number>; ips: string[] } {
+  const r = c.run(['get', 'pods', '-A', '-o', 'wide', '--no-headers']);
+  assert.equal(r.code, 0, r.stderr);
+  const perNode = new Map<string, number>();
+  const ips: string[] = [];
+  for (const line of r.stdout.trim().split('\n')) {
+    const cols = line.split(/\s+/);
+    // NAMESPACE NAME READY STATUS RESTARTS AGE IP NODE ...
+    const [ip, node] = [cols[6], cols[7]];
+    if (node !== '<none>') perNode.set(node, (perNode.get(node) ?? 0) + 1);
+    if (ip !== '<none>' && !cols[0].startsWith('kube-system')) ips.push(ip);
+  }
+  return { perNode, ips };
+}
+
+function assertSummaryMatchesPods(c: Cluster): void {
+  const s = JSON.parse(readFileSync(summaryPath(c), 'utf8')) as { nodes: Record<string, { n: number }> };
+  const { perNode } = podsByNode(c);
+  const summed = new Map(Object.entries(s.nodes).map(([n, v]) => [n, v.n] as const));
+  assert.deepEqual(new Map([...summed].filter(([, n]) => n > 0).sort()), new Map([...perNode].sort()));
+}
+
+function assertWebRunning(c: Cluster, replicas: number): void {
+  const r = c.run(['get', 'deployment', 'web', '-o', 'jsonpath={.status.readyReplicas}']);
+  assert.equal(r.stdout, String(replicas), r.stderr);
+  const { ips } = podsByNode(c);
+  assert.equal(new Set(ips).size, ips.length, `pod IPs are unique: ${ips.join(' ')}`);
+}
+
+test('a missing, damaged or stale pod summary is computed again from the pods, and placement stays right', () => {
+  const c = tempCluster();
+  try {
+    assert.equal(c.run(['cluster', 'create', '--workers', '2']).code, 0);
+    const made = c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=6']);
+    assert.equal(made.code, 0, made.stderr);
+    assertSummaryMatchesPods(c);
+    const firstSummary = readFileSync(summaryPath(c), 'utf8');
+    const breakers: [string, () => void][] = [
+      ['missing', () => rmSync(summaryPath(c))],
+      ['damaged', () => writeFileSync(summaryPath(c), '{"v":2,"count":')],
+      [
+        'stale',
+        () => {
+          // A summary of 6 pods that the head says was computed for other pod index files (an older kubesim
+          // wrote the pods since): it must not be taken for the 10 there are.
+          writeFileSync(summaryPath(c), firstSummary);
+          const h = head(c);
+          h.store.podSummary.of = '[]';
+          writeFileSync(c.state, JSON.stringify(h));
+        },
+      ],
+    ];
+    let replicas = 6;
+    for (const [how, breakIt] of breakers) {
+      breakIt();
+      replicas += 2;
+      const r = c.run(['scale', 'deployment', 'web', `--replicas=${replicas}`]);
+      assert.equal(r.code, 0, `${how}: ${r.stderr}`);
+      assertWebRunning(c, replicas);
+      assertSummaryMatchesPods(c);
+    }
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('a node full of pods turns the next one away with Too many pods, counted from the summary', () => {
+  const c = tempCluster();
+  try {
+    assert.equal(c.run(['cluster', 'create', '--workers', '1']).code, 0);
+    assert.equal(c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=100']).code, 0);
+    // A second write, so the scheduler counts from the summary the first one saved (pods of no controller:
+    // nothing lists the pods).
+    const pods = join(c.dir, 'solo.yaml');
+    writeFileSync(pods, Array.from({ length: 20 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo-${i}\nspec:\n  containers:\n  - name: main\n    image: nginx\n`).join('---\n'));
+    const r = c.run(['apply', '-f', pods]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(podsByNode(c).perNode.get('kind-worker'), 110);
+    const ev = c.run(['get', 'events', '--field-selector', 'reason=FailedScheduling', '-o', 'jsonpath={.items[*].message}']);
+    assert.match(ev.stdout, /0\/2 nodes are available: 1 Too many pods, 1 node\(s\) had untolerated taint/);
+    assertSummaryMatchesPods(c);
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('an exhausted podCIDR leaves the next pod ContainerCreating with the CNI error, the used IPs counted from the summary', () => {
+  const c = tempCluster();
+  try {
+    const file = join(c.dir, 'small.yaml');
+    // A /28 per node: 14 addresses for the worker's pods.
+    writeFileSync(file, 'kind: Cluster\napiVersion: kubesim.dev/v1alpha1\nnetworking:\n  nodeCIDRMaskSize: 28\nnodes:\n- role: control-plane\n- role: worker\n');
+    const made = c.run(['cluster', 'create', '--config', file]);
+    assert.equal(made.code, 0, made.stderr);
+    assert.equal(c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=8']).code, 0);
+    // The second write allocates against the summary the first one saved: pods no controller owns, so no
+    // controller lists the pods and the scheduler and the IPAM answer from the summary alone.
+    const pods = join(c.dir, 'solo.yaml');
+    writeFileSync(pods, Array.from({ length: 12 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo-${i}\n  labels:\n    app: solo\nspec:\n  containers:\n  - name: main\n    image: nginx\n`).join('---\n'));
+    const r = c.run(['apply', '-f', pods]);
+    assert.equal(r.code, 0, r.stderr);
+    const { ips } = podsByNode(c);
+    assert.equal(new Set(ips).size, ips.length, `pod IPs are unique: ${ips.join(' ')}`);
+    const waiting = c.run(['get', 'pods', '-l', 'app=solo', '--no-headers']).stdout.split('\n').filter((l) => / ContainerCreating /.test(l));
+    assert.ok(waiting.length > 0, 'some pods wait for an address');
+    const ev = c.run(['get', 'events', '--field-selector', 'reason=FailedCreatePodSandBox', '-o', 'jsonpath={.items[0].message}']);
+    assert.match(ev.stdout, /failed to allocate for range 0: no IP addresses available in range set: 10\.244\.0\.17-10\.244\.0\.30$/);
+    assertSummaryMatchesPods(c);
+  } finally {
+    c.cleanup();
+  }
+});
