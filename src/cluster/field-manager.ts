@@ -149,7 +149,7 @@ export function applyConfiguration(live: KubeObject | undefined, config: KubeObj
       const prefix = p.join('\u0000') + '\u0000';
       return !keptKeys.some((k) => k.startsWith(prefix));
     });
-    for (const p of gone.sort((a, b) => b.length - a.length)) removePath(merged as Record<string, unknown>, p, (lp) => listKeysAt(merged as Record<string, unknown>, lp));
+    for (const p of gone.sort((a, b) => a.length - b.length)) removePath(merged as Record<string, unknown>, p, (lp) => listKeysAt(merged as Record<string, unknown>, lp));
   }
   const c = compareObjects(live as Record<string, unknown>, merged as Record<string, unknown>);
   const changed = union(c.added, c.modified);

@@ -9,7 +9,7 @@ import type { KubeObject } from '../api/types.js';
 import { decodeRequest, requestError, requestWarnings, type FieldValidation } from '../api/validation.js';
 import { createObject, deleteObject, updateObject } from '../cluster/apiserver.js';
 import type { Ctx } from '../cluster/context.js';
-import type { Writer } from '../cluster/field-manager.js';
+import { ApplyConflictError, type Writer } from '../cluster/field-manager.js';
 import { getObject, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { SCALABLE, subresourcesOf } from './discovery.js';
@@ -106,6 +106,10 @@ export function statusOf(e: unknown, target?: Target): StatusBody {
     const bodies = [...new Set(e.causes.map(fieldErrorBody))];
     const message = `${e.kind} "${e.objectName}" is invalid: ${bodies.length === 1 ? bodies[0] : `[${bodies.join(', ')}]`}`;
     return { ...base, message, reason: 'Invalid', details: { name: e.objectName, ...(target?.info.group ? { group: target.info.group } : {}), kind: e.kind, causes }, code: 422 };
+  }
+  if (e instanceof ApplyConflictError) {
+    // errors.NewApplyConflict: the causes only, no name or kind.
+    return { ...base, message: e.message, reason: 'Conflict', details: { causes: e.causes.map((c) => ({ reason: c.type, message: c.message, field: c.field })) }, code: 409 };
   }
   if (e instanceof StatusError) {
     const details = e.reason === 'NotFound' && e.message === NOT_FOUND_TEXT ? {} : e.reason === 'NotFound' || e.reason === 'AlreadyExists' || e.reason === 'Conflict' ? detailsFor(target, quotedName(e.message)) : undefined;
