@@ -26,7 +26,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (o.serverSide && o.force) throw new CommandError('--force cannot be used with --server-side');
   if (o.serverSide && (o.dryRun === true || o.dryRun === 'client')) throw new CommandError("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)");
   if (o.serverSide && o.prune) throw new CommandError("--prune is in alpha and doesn't currently work on objects created by server-side apply");
-  return writeManifests('apply', { ...o, fieldManager: o.fieldManager ?? (o.serverSide ? 'kubectl' : 'kubectl-client-side-apply') }, io);
+  // An empty --field-manager sends none: the API server names the writer after its user agent, "kubectl".
+  const fieldManager = o.fieldManager === '' ? 'kubectl' : o.fieldManager ?? (o.serverSide ? 'kubectl' : 'kubectl-client-side-apply');
+  return writeManifests('apply', { ...o, fieldManager }, io);
 }
 
 // kubectl's layout, flags and examples; the prose says what kubesim does.

@@ -3,7 +3,7 @@
 // Apply entry owning exactly the applied configuration's fields; fields it stops applying are removed; a
 // changed field another manager owns is a conflict). One implementation: the CLI's `apply --server-side` and
 // `kubesim serve`'s application/apply-patch+yaml PATCH both call serverSideApply. Controllers' writes and
-// status are not tracked (docs/fidelity-facts.md).
+// status are not tracked (docs/field-management-facts.md).
 import { StatusError, badRequest } from '../api/errors.js';
 import { atomicAt, compareObjects, difference, fieldSetOf, fromFieldsV1, intersection, listKeysAt, pathString, removePath, toFieldsV1, union, type FieldSet, type Path } from '../api/field-sets.js';
 import { apiVersionOf } from '../api/resources.js';
