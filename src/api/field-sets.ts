@@ -161,7 +161,8 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 function leaf(l: unknown, r: unknown, path: string[], c: Comparison): void {
-  if (l === undefined && r === undefined) return;
+  // Go's null and absent are one zero value (a template's creationTimestamp: null).
+  if ((l === undefined || l === null) && (r === undefined || r === null)) return;
   if (l === undefined) addPath(c.added, path);
   else if (r === undefined) addPath(c.removed, path);
   else if (!same(l, r)) addPath(c.modified, path);

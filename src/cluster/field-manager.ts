@@ -66,11 +66,12 @@ function setManaged(obj: KubeObject, entries: ManagedFieldsEntry[] | undefined):
  * An Update by `writer` from `old` (undefined for a create) to `next`: the writer owns what it added or
  * changed, others lose those fields, and removed fields leave every set. Sets next.metadata.managedFields.
  */
-export function recordUpdate(old: KubeObject | undefined, next: KubeObject, writer: Writer, now: Date): void {
+export function recordUpdate(old: KubeObject | undefined, next: KubeObject, writer: Writer, now: Date, unowned: readonly string[][] = []): void {
   const given = next.metadata.managedFields as unknown[] | undefined;
   // A writer that sends managedFields replaces them (the API's way to reset them); one that sends none keeps the old.
   const base = decode(Array.isArray(given) && given.length ? next : old);
   const c = compareObjects(old as Record<string, unknown> | undefined, next as Record<string, unknown>);
+  for (const p of unowned) c.added.delete(p.join('\u0000'));
   const changed = union(c.added, c.modified);
   if (changed.size === 0 && c.removed.size === 0) {
     setManaged(next, encode(base));
