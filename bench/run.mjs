@@ -1,6 +1,6 @@
 // `npm run bench`: start-up cost of real commands against `node -e 0` in the same run, then the engine,
-// port-forward and scaling (bench/scale.mjs) benchmarks when present. Medians of interleaved runs, so machine
-// noise hits both sides alike.
+// port-forward, scaling (bench/scale.mjs), ui and serve-under-watch-load (bench/watch-load.mjs) benchmarks
+// when present. Medians of interleaved runs, so machine noise hits both sides alike.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-for (const extra of ['engine.mjs', 'forward.mjs', 'scale.mjs', 'ui.mjs']) {
+for (const extra of ['engine.mjs', 'forward.mjs', 'scale.mjs', 'ui.mjs', 'watch-load.mjs']) {
   const p = join(root, 'bench', extra);
   if (existsSync(p)) {
     process.stdout.write(`\n== bench/${extra}\n`);

@@ -2,7 +2,7 @@
 // workshop would show it (with `kubectl` aliased to kubesim) and then what kubesim printed.
 import { spawn, spawnSync } from 'node:child_process';
 import { get as httpGet } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -116,6 +116,12 @@ try {
   step(['curl', '--from', `node/${node}`, `http://${ip}:8080`]);
   say('The workstation has no route to pod IPs: the connection times out.');
   step(['curl', '-sS', '--connect-timeout', '2', `http://${ip}:8080`], { mayFail: true });
+
+  say('Copy a file into the kiada container and back: cp runs the image\'s tar through exec, and the file stays in the container\'s writable layer for the next exec.');
+  writeFileSync(join(dir, 'motd.txt'), 'Welcome to kiada\n');
+  step(['cp', join(dir, 'motd.txt'), 'kiada:/tmp/motd.txt']);
+  step(['exec', 'kiada', '--', 'cat', '/tmp/motd.txt']);
+  step(['cp', 'kiada:/tmp/motd.txt', join(dir, 'motd-back.txt')]);
 
   say('Expose kiada on a NodePort: every node answers, and the pod sees the node that forwarded (SNAT).');
   step(['expose', 'pod', 'kiada', '--name', 'kiada-np', '--port', '80', '--target-port', '8080', '--type', 'NodePort']);

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 /** Every kind of src/api/resources.ts: gen-schema's ROOTS plus the storage kinds explain also needs. */
 export const EXPLAIN_ROOTS = [
   'IoK8sApiCoreV1PersistentVolumeClaim', 'IoK8sApiCoreV1PersistentVolume', 'IoK8sApiStorageV1StorageClass',
+  // served besides autoscaling/v2 (converted per request), so explain --api-version=autoscaling/v1 has its fields
+  'IoK8sApiAutoscalingV1HorizontalPodAutoscaler',
 ];
 
 const PACKAGES = {

@@ -39,6 +39,7 @@ export type StatusReason =
   | 'InternalError'
   | 'MethodNotAllowed'
   | 'UnsupportedMediaType'
+  | 'NotAcceptable'
   | 'RequestEntityTooLarge'
   | 'Unauthorized'
   | 'TooManyRequests';

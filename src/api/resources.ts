@@ -57,6 +57,13 @@ export const RESOURCES: ResourceInfo[] = [
   r('storageclasses', 'storageclass', 'StorageClass', 'storage.k8s.io', 'v1', false, ['sc']),
 ];
 
+/**
+ * Resources the API server also serves in an older version, converted from and to the stored one per request
+ * (src/api/hpa-v1.ts): autoscaling/v1 HorizontalPodAutoscalers, what `kubectl autoscale` posts. Discovery lists
+ * them after the stored versions, so clients prefer those.
+ */
+export const OLDER_VERSIONS: ResourceInfo[] = [{ ...RESOURCES.find((r) => r.resource === 'horizontalpodautoscalers')!, version: 'v1' }];
+
 /** The "all" category (`get all`, `delete all`), in discovery order: core group, then the groups by name. */
 export const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'horizontalpodautoscalers', 'cronjobs', 'jobs'];
 

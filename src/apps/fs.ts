@@ -1,27 +1,90 @@
 // A container's filesystem as the simulated shell and tools see it: the image's few files kubesim knows
 // (/etc/hosts, /etc/resolv.conf, ...; computed by tools.ts) and the volumes the kubelet mounted (read-only,
-// src/cluster/volumes.ts), under an in-memory writable layer kept for the session. Nothing here touches the
-// host's files.
+// src/cluster/volumes.ts), under the container's writable layer. The layer lives in the store (layer.ts) from
+// one command to the next, read when first touched; a process outside a container has one for its session only.
+// Nothing here touches the host's files.
 import { listDir, resolvePath, type PodFs } from '../cluster/volumes.js';
+import { damaged } from '../store/store.js';
+import { checkLayer, LAYERS_KIND, type LayerDoc, type LayerRef, type StoredEntry } from './layer.js';
 
-type Entry = { dir: true } | { dir: false; data: string } | null;
+/** A file's data is text, or (bin) other bytes held one char per byte (latin1), as tar may extract them. */
+type Entry = { dir: true } | { dir: false; data: string; bin?: true } | null;
 
 const BASE_DIRS = ['/', '/bin', '/dev', '/etc', '/home', '/lib', '/media', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/usr/bin', '/usr/local', '/usr/local/bin', '/var', '/var/run', '/var/run/secrets', '/var/run/secrets/kubernetes.io', '/var/run/secrets/kubernetes.io/serviceaccount'];
 const BASE_FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/hostname', '/var/run/secrets/kubernetes.io/serviceaccount/namespace', '/dev/null'];
 
-/** Bytes the writable layer may hold (a container's memory-backed /tmp, bounded like the shell's values). */
-const LAYER_BYTES = 64 << 20;
+/** Bytes the writable layer may hold: past them a write fails as on a full disk (the store keeps it all). */
+export const LAYER_BYTES = 16 << 20;
 
 /** Set by tools.ts: the image's known files for a process (its pod's /etc/hosts, ...). */
 export const baseFiles: { read: (host: { proc: unknown }, path: string) => string | undefined } = { read: () => undefined };
 
+function decode(e: StoredEntry): Entry {
+  if (e === null) return null;
+  if ('d' in e) return { dir: true };
+  if ('t' in e) return { dir: false, data: e.t };
+  return { dir: false, data: Buffer.from(e.b, 'base64').toString('latin1'), bin: true };
+}
+
+function encode(e: Entry): StoredEntry {
+  if (e === null) return null;
+  if (e.dir) return { d: 1 };
+  return e.bin ? { b: Buffer.from(e.data, 'latin1').toString('base64') } : { t: e.data };
+}
+
 export class ContainerFs {
-  private layer = new Map<string, Entry>();
+  private _layer?: Map<string, Entry>;
   private bytes = 0;
+  /** The stored document this layer writes through to (put in the store on the first change). */
+  private doc?: LayerDoc;
+  private docStored = false;
   constructor(
     private base: (path: string) => string | undefined,
     private volumes: PodFs = new Map(),
+    private stored?: LayerRef,
   ) {}
+
+  /** The layer, read from the store on first use (a command that never touches the files never reads it). */
+  private get layer(): Map<string, Entry> {
+    if (this._layer) return this._layer;
+    const layer = new Map<string, Entry>();
+    this._layer = layer;
+    const ref = this.stored;
+    if (!ref) return layer;
+    const raw = ref.objects.get(LAYERS_KIND, ref.key);
+    if (raw !== undefined) {
+      const doc = checkLayer(raw);
+      if (typeof doc === 'string') throw damaged(ref.objects.source?.statePath ?? '(memory)', `the writable layer of "${ref.key}" ${doc}`);
+      // A layer of an earlier instance of the container (before a restart) is not this one's: it starts afresh.
+      if (doc.instance === ref.instance) {
+        this.doc = doc;
+        this.docStored = true;
+        for (const [path, e] of Object.entries(doc.files)) {
+          const entry = decode(e);
+          layer.set(path, entry);
+          if (entry && !entry.dir) this.bytes += entry.data.length;
+        }
+      }
+    }
+    return layer;
+  }
+
+  /** Records a change in the layer, and in its stored document when there is one. */
+  private set(path: string, e: Entry): void {
+    // Removing what only the layer had leaves nothing behind; removing an image's or a volume's file hides it.
+    const forget = e === null && !this.mounted(path) && !BASE_DIRS.includes(path) && !BASE_FILES.includes(path);
+    if (forget) this.layer.delete(path);
+    else this.layer.set(path, e);
+    const ref = this.stored;
+    if (!ref) return;
+    this.doc ??= { instance: ref.instance, files: {} };
+    if (forget) delete this.doc.files[path];
+    else this.doc.files[path] = encode(e);
+    if (!this.docStored) {
+      ref.objects.put(LAYERS_KIND, ref.key, this.doc);
+      this.docStored = true;
+    }
+  }
 
   static normalize(path: string, cwd = '/'): string {
     const parts: string[] = [];
@@ -59,7 +122,7 @@ export class ContainerFs {
     const out: PodFs = new Map(this.volumes);
     for (const [path, e] of this.layer) {
       if (e === null) out.delete(path);
-      else out.set(path, e.dir ? { kind: 'dir', mode: 0o755 } : { kind: 'file', content: e.data, mode: 0o644 });
+      else out.set(path, e.dir ? { kind: 'dir', mode: 0o755 } : { kind: 'file', content: e.data, mode: 0o644, ...(e.bin ? { size: e.data.length } : {}) });
     }
     return out;
   }
@@ -77,8 +140,23 @@ export class ContainerFs {
     return e.dir ? null : e.data;
   }
 
+  /** A file's bytes (tar reads them); undefined when missing; null for a directory. */
+  readBytes(path: string): Buffer | undefined | null {
+    const e = this.entry(path);
+    if (!e) return undefined;
+    if (e.dir) return null;
+    return Buffer.from(e.data, 'bin' in e && e.bin ? 'latin1' : 'utf8');
+  }
+
+  /** Writes a file's bytes (tar extracts them): text when they are UTF-8, as the shell's tools read it. */
+  writeBytes(path: string, bytes: Buffer): string | undefined {
+    const text = bytes.toString('utf8');
+    if (Buffer.byteLength(text) === bytes.length && Buffer.from(text, 'utf8').equals(bytes)) return this.write(path, text, false);
+    return this.write(path, bytes.toString('latin1'), false, true);
+  }
+
   /** Writes (or appends to) a file; an error message (ash's wording) when it cannot. */
-  write(path: string, data: string, append: boolean): string | undefined {
+  write(path: string, data: string, append: boolean, bin?: boolean): string | undefined {
     if (path === '/dev/null') return undefined;
     // configMap, secret, downwardAPI and projected volumes are mounted read-only.
     if (this.mounted(path) || this.inVolume(path)) return 'Read-only file system';
@@ -86,6 +164,8 @@ export class ContainerFs {
     if (e?.dir) return 'Is a directory';
     const parent = path.slice(0, path.lastIndexOf('/')) || '/';
     if (!this.isDir(parent)) return 'nonexistent directory';
+    // Text appended to a file of other bytes joins them as its UTF-8 bytes.
+    if (append && e && !e.dir && e.bin && !bin) data = Buffer.from(data, 'utf8').toString('latin1');
     const old = append && e && !e.dir ? e.data : '';
     const next = old + data;
     this.bytes += next.length - (e && !e.dir ? e.data.length : 0);
@@ -93,7 +173,7 @@ export class ContainerFs {
       this.bytes -= next.length - old.length;
       return 'No space left on device';
     }
-    this.layer.set(path, { dir: false, data: next });
+    this.set(path, { dir: false, data: next, ...(bin || (append && e && !e.dir && e.bin) ? { bin: true as const } : {}) });
     return undefined;
   }
 
@@ -105,7 +185,7 @@ export class ContainerFs {
       const err = this.mkdir(parent, true);
       if (err) return err;
     }
-    this.layer.set(path, { dir: true });
+    this.set(path, { dir: true });
     return undefined;
   }
 
@@ -116,7 +196,7 @@ export class ContainerFs {
       if (!recursive) return 'Is a directory';
       for (const name of this.list(path)) this.remove(`${path === '/' ? '' : path}/${name}`, true);
     } else this.bytes -= e.data.length;
-    this.layer.set(path, null);
+    this.set(path, null);
     return undefined;
   }
 

@@ -61,7 +61,7 @@ export function ls(p: Proc): number {
   return code;
 }
 
-type FsEntryView = { kind: 'file' | 'dir' | 'link'; mode: number; content?: string; target?: string };
+type FsEntryView = { kind: 'file' | 'dir' | 'link'; mode: number; content?: string; target?: string; size?: number };
 
 function modeString(e: FsEntryView): string {
   const bits = 'rwxrwxrwx';
@@ -72,7 +72,7 @@ function modeString(e: FsEntryView): string {
 
 /** `ls -l` rows: busybox's fixed widths, or GNU's columns aligned to the widest value. */
 function lsLines(_fs: PodFs, rows: [string, FsEntryView][], busybox: boolean, mtime: string): string {
-  const size = (e: FsEntryView) => (e.kind === 'dir' ? 4096 : e.kind === 'link' ? (e.target ?? '').length : Buffer.byteLength(e.content ?? ''));
+  const size = (e: FsEntryView) => (e.kind === 'dir' ? 4096 : e.kind === 'link' ? (e.target ?? '').length : e.size ?? Buffer.byteLength(e.content ?? ''));
   const links = (e: FsEntryView) => (e.kind === 'dir' ? 2 : 1);
   const name = (n: string, e: FsEntryView) => (e.kind === 'link' ? `${n} -> ${e.target}` : n);
   if (busybox) return rows.map(([n, e]) => `${modeString(e)} ${String(links(e)).padStart(4)} root     root     ${String(size(e)).padStart(9)} ${mtime} ${name(n, e)}\n`).join('');

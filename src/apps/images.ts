@@ -48,7 +48,7 @@ export interface UserServer {
 }
 
 const BUSYBOX = ['busybox', 'sh', 'ash'];
-const DEBIAN = ['sh', 'bash', 'cat', 'echo', 'env', 'grep', 'head', 'wc', 'hostname', 'sleep', 'ls', 'true', 'false', 'tail', 'sort', 'uniq', 'date', 'seq'];
+const DEBIAN = ['sh', 'bash', 'cat', 'echo', 'env', 'grep', 'head', 'wc', 'hostname', 'sleep', 'ls', 'true', 'false', 'tail', 'sort', 'uniq', 'date', 'seq', 'tar', 'test'];
 
 /** The built-in catalogue. Order matters only for prefix matches. */
 export const BUILTIN_IMAGES: ImageSpec[] = [
@@ -105,7 +105,7 @@ export function hasBinary(spec: ImageSpec, name: string): boolean {
 
 export const BUSYBOX_APPLETS = new Set([
   'sh', 'ash', 'cat', 'echo', 'env', 'grep', 'head', 'tail', 'wc', 'hostname', 'sleep', 'ls', 'true', 'false', 'wget', 'nslookup', 'ping',
-  'ifconfig', 'ip', 'sort', 'uniq', 'date', 'seq', 'printf', 'test', 'expr', 'id', 'whoami', 'ps', 'uname', 'nc', 'telnet', 'route', 'netstat', 'traceroute', 'mkdir', 'rm', 'touch', 'pwd',
+  'ifconfig', 'ip', 'sort', 'uniq', 'date', 'seq', 'printf', 'test', 'expr', 'id', 'whoami', 'ps', 'uname', 'nc', 'telnet', 'route', 'netstat', 'traceroute', 'mkdir', 'rm', 'touch', 'pwd', 'tar',
 ]);
 
 /** Docker's rule: command replaces ENTRYPOINT (and drops CMD); args replace CMD. */

@@ -8,6 +8,7 @@ import type { Client, Hop, Net } from '../net/engine.js';
 import type { PodHost } from '../net/topology.js';
 import { curlVersionOf, findImage, hasBinary, parseImageRef, type ImageSpec } from './images.js';
 import { execute, Output, runScript, type ShellHost } from './shell.js';
+import { layerKey, type LayerRef } from './layer.js';
 
 export interface ProcessSession {
   host: ShellHost;
@@ -87,9 +88,16 @@ export function openProcess(net: Net, pod: PodHost, container: Container, opts: 
     lastCode: 0,
     blocked: false,
     stdoutTTY: opts.stdoutTTY,
-    proc: { net, client, pod, imageRef, curlVersion: curlVersionOf(imageRef, opts.images ?? []), session, fs: containerFs(net.state, pod.pod, container) },
+    proc: { net, client, pod, imageRef, curlVersion: curlVersionOf(imageRef, opts.images ?? []), session, fs: containerFs(net.state, pod.pod, container), layer: layerOf(net, pod, container) },
   };
   return { host, pod, container, session };
+}
+
+/** The container instance's writable layer in the store: a restart (restartCount) starts a new one. */
+function layerOf(net: Net, pod: PodHost, container: Container): LayerRef {
+  const st = pod.pod.status;
+  const status = [...(st?.containerStatuses ?? []), ...(st?.initContainerStatuses ?? []), ...(st?.ephemeralContainerStatuses ?? [])].find((c) => c.name === container.name);
+  return { objects: net.state.objects, key: layerKey(pod.namespace, pod.name, container.name), instance: `${pod.pod.metadata.uid ?? ''}/${status?.restartCount ?? 0}` };
 }
 
 export type StartResult = { kind: 'ran'; code: number; out: Output } | { kind: 'not-found'; binary: string };
@@ -98,8 +106,10 @@ export type StartResult = { kind: 'ran'; code: number; out: Output } | { kind: '
  * Starts argv directly (no shell in between), as the runtime does for exec and for a container's main process.
  * A binary the image lacks is a start error, reported by the caller in kubectl's or the kubelet's words.
  */
-export function startArgv(p: ProcessSession, argv: string[], stdin: string): StartResult {
+export function startArgv(p: ProcessSession, argv: string[], stdin: string, stdinBytes?: Buffer): StartResult {
   const bin = argv[0] ?? '';
+  // The bytes the client sent, for a tool that reads an archive (tar): stdin is their UTF-8 reading.
+  if (stdinBytes) p.host.proc.rawStdin = { text: stdin, bytes: stdinBytes };
   if (!hasBinary(p.host.image, bin) && !(bin.startsWith('/') && hasBinary(p.host.image, bin.slice(bin.lastIndexOf('/') + 1)))) return { kind: 'not-found', binary: bin };
   const out = new Output();
   const code = execute(p.host, argv, stdin, out, p.host.stdoutTTY);
@@ -113,17 +123,19 @@ export function startArgv(p: ProcessSession, argv: string[], stdin: string): Sta
 export const KILLED_EXIT = 137;
 
 /** One line typed at an interactive shell (or a script read from a piped stdin). */
-export function runLine(p: ProcessSession, line: string, out: Output, interactive = true): { code: number; exited: boolean } {
+export function runLine(p: ProcessSession, line: string, out: Output, interactive = true): { code: number; exited: boolean; blocked: boolean } {
   p.host.exited = false;
   (p.session as CaptureSession).lineOut = out;
   let code = runScript(p.host, line, '', out, { interactive });
-  if (p.host.blocked) {
+  const blocked = p.host.blocked;
+  if (blocked) {
     stopForegroundCaptures(p.session);
     p.host.blocked = false;
     code = KILLED_EXIT;
   }
   p.host.lastCode = code;
-  return { code, exited: !!p.host.exited };
+  // A blocked line is one still running: a terminal session waits for Ctrl-C (then $? is 130) instead.
+  return { code, exited: !!p.host.exited, blocked };
 }
 
 /** Whether the image is a shell-only image under `-it` (its prompt). */

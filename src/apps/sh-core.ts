@@ -8,6 +8,10 @@ import type { Proc } from './tools.js';
 export interface Chunk {
   fd: 1 | 2;
   text: string;
+  /** When it was written, in simulated ms from the command line's start (set when the Output has a clock). */
+  atMs?: number;
+  /** text holds bytes, one char per byte (latin1): what tar writes, to be sent as they are. */
+  bin?: true;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -62,6 +66,8 @@ const OUT_OF_MEMORY = 'out of memory';
 export class Output {
   chunks: Chunk[] = [];
   private bytes = 0;
+  /** Simulated time now: an interactive terminal shows each chunk when it was written (a sleep between). */
+  clock?: () => number;
   write(fd: 1 | 2, text: string): void {
     if (!text) return;
     if (this.bytes + text.length > SHELL_LIMITS.valueBytes) throw new ShellLimitError(OUT_OF_MEMORY);
@@ -71,11 +77,22 @@ export class Output {
   writeAlways(fd: 1 | 2, text: string): void {
     this.append(fd, text);
   }
-  private append(fd: 1 | 2, text: string): void {
+  /** Bytes (an archive), kept apart from text so that they reach the client unchanged. */
+  writeBytes(fd: 1 | 2, bytes: Buffer): void {
+    if (!bytes.length) return;
+    if (this.bytes + bytes.length > SHELL_LIMITS.valueBytes) throw new ShellLimitError(OUT_OF_MEMORY);
+    this.append(fd, bytes.toString('latin1'), true);
+  }
+  private append(fd: 1 | 2, text: string, bin?: true): void {
     this.bytes += text.length;
     const last = this.chunks[this.chunks.length - 1];
-    if (last && last.fd === fd) last.text += text;
-    else this.chunks.push({ fd, text });
+    const atMs = this.clock?.();
+    if (last && last.fd === fd && last.atMs === atMs && last.bin === bin) last.text += text;
+    else this.chunks.push({ fd, text, ...(atMs === undefined ? {} : { atMs }), ...(bin ? { bin } : {}) });
+  }
+  /** A chunk as the bytes a client receives. */
+  static bytesOf(c: Chunk): Buffer {
+    return Buffer.from(c.text, c.bin ? 'latin1' : 'utf8');
   }
   get stdout(): string {
     return this.chunks.filter((c) => c.fd === 1).map((c) => c.text).join('');

@@ -10,6 +10,7 @@ import { parse, ParseDepthError, ShellSyntaxError, type Node } from './sh-parse.
 import { matchPattern, ParamError, type ExpandHost } from './sh-expand.js';
 import type { PodFs } from '../cluster/volumes.js';
 import { baseFiles, ContainerFs } from './fs.js';
+import type { LayerRef } from './layer.js';
 import { BUILTINS } from './sh-builtins.js';
 import { BlockedSignal, BreakSignal, checkSize, ExitSignal, FatalError, Output, ReturnSignal, SHELL_LIMITS, ShellLimitError, type Input, type ShellHost, type ShState } from './sh-core.js';
 import { ctxOf, external, notFound, runNode, runShell } from './sh-run.js';
@@ -27,7 +28,7 @@ export function fsOf(host: ShellHost): ContainerFs {
   if (host.sh) return host.sh.fs;
   const key = host.proc.session as object;
   let fs = filesystems.get(key);
-  if (!fs) filesystems.set(key, (fs = new ContainerFs((p) => baseFiles.read(host, p), (host.proc as { fs?: PodFs }).fs)));
+  if (!fs) filesystems.set(key, (fs = new ContainerFs((p) => baseFiles.read(host, p), (host.proc as { fs?: PodFs }).fs, (host.proc as { layer?: LayerRef }).layer)));
   return fs;
 }
 

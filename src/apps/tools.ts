@@ -11,10 +11,12 @@ import { isBusybox, ls } from './fstools.js';
 import type { HttpRequest, HttpResponse } from './servers.js';
 import { fsOf, type Output, type ShellHost } from './shell.js';
 import { baseFiles, ContainerFs } from './fs.js';
+import type { LayerRef } from './layer.js';
 import { own } from '../util/own.js';
 import { iptables, iptablesSave } from './iptables.js';
 import { conntrack, ipvsadm } from './conntrack.js';
 import { crictl } from './crictl.js';
+import { tar } from './tar.js';
 import { dig, host, netstat, ss, traceroute, tracepath } from './nettools.js';
 import { dnsExchange, icmpEcho, tcpClose, tcpdump, tcpExchange, tcpFailed, tcpOpen } from './tcpdump.js';
 
@@ -33,6 +35,10 @@ export interface Proc {
   curlVersion: string;
   /** The files of the container's volumes (configMap, secret, downwardAPI, projected, emptyDir). */
   fs?: PodFs;
+  /** Where the container's writable layer is kept between commands (none for a process outside a container). */
+  layer?: LayerRef;
+  /** The exec client's stdin as bytes (text: its UTF-8 reading, the command's stdin). */
+  rawStdin?: { text: string; bytes: Buffer };
   /** Shared by every command of one session: simulated time spent and the traces of connections made. */
   session: { elapsedMs: number; traces: { what: string; hops: Hop[] }[] };
 }
@@ -1205,4 +1211,5 @@ export const TOOLS: Record<string, Tool> = {
   mkdir,
   rm,
   touch,
+  tar,
 };

@@ -92,7 +92,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const r = await attachMain(session, io, target, container, images, { tty, containerTTY: !!container.tty, trace: false, quiet: !!o.quiet });
     if (r.server) return 0;
     if (tty && !o.quiet && (pod.spec?.restartPolicy ?? 'Always') === 'Always') {
-      io.stderr.write(`Session ended, resume using '${CLI_NAME} attach ${pod.metadata.name} -c ${container.name} -i -t' command when the pod is running\n`);
+      io.stdout.write(`Session ended, resume using '${CLI_NAME} attach ${pod.metadata.name} -c ${container.name} -i -t' command when the pod is running\n`);
       return 0;
     }
     if (r.code !== 0) throw new ExitError(r.code);

@@ -2,6 +2,7 @@
 // HorizontalPodAutoscaler kubectl builds (autoscaling/v1, which the API server keeps as v2 with the CPU target
 // as a Resource metric), created through the API server so the HPA controller takes it on.
 import { CommandError } from '../api/errors.js';
+import { hpaToV1, hpaToV2 } from '../api/hpa-v1.js';
 import { qualifiedResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { getObject } from '../store/objects.js';
@@ -23,28 +24,6 @@ function hpaV1(name: string, target: KubeObject, min: number, max: number, cpu: 
   spec.scaleTargetRef = { apiVersion: target.apiVersion, kind: target.kind, name: target.metadata.name };
   if (cpu > -1) spec.targetCPUUtilizationPercentage = cpu;
   return { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { creationTimestamp: null as unknown as string, name }, spec, status: { currentReplicas: 0, desiredReplicas: 0 } };
-}
-
-/** What the API server stores for it: autoscaling/v2, the CPU percentage as a Resource metric. */
-function toV2(v1: KubeObject, namespace: string): KubeObject {
-  const s = v1.spec as Obj;
-  const spec: Obj = { scaleTargetRef: s.scaleTargetRef, maxReplicas: s.maxReplicas };
-  if (s.minReplicas !== undefined) spec.minReplicas = s.minReplicas;
-  if (s.targetCPUUtilizationPercentage !== undefined) {
-    spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: s.targetCPUUtilizationPercentage } } }];
-  }
-  return { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: v1.metadata.name, namespace }, spec };
-}
-
-/** The stored v2 object as an autoscaling/v1 client reads it back. */
-function v1View(o: KubeObject): KubeObject {
-  const s = (o.spec ?? {}) as Obj;
-  const cpu = ((s.metrics as Obj[] | undefined) ?? []).find((m) => m.type === 'Resource' && (m.resource as Obj)?.name === 'cpu');
-  const util = ((cpu?.resource as Obj | undefined)?.target as Obj | undefined)?.averageUtilization;
-  const spec: Obj = { maxReplicas: s.maxReplicas, minReplicas: s.minReplicas, scaleTargetRef: s.scaleTargetRef };
-  if (util !== undefined) spec.targetCPUUtilizationPercentage = util;
-  const st = (o.status ?? {}) as Obj;
-  return { ...o, apiVersion: 'autoscaling/v1', spec, status: { currentReplicas: st.currentReplicas ?? 0, desiredReplicas: st.desiredReplicas ?? 0 } };
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -93,7 +72,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const v1 = hpaV1(o.name || t.name, target, min, max, o.cpuPercent);
       let shown = v1;
       if (dryRun !== 'client') {
-        shown = v1View(createObject(state, ctx, toV2(v1, session.namespace), { namespace: session.namespace, dryRun: dryRun === 'server', manager: { manager: o.fieldManager ?? 'kubectl-autoscale' } }));
+        shown = hpaToV1(createObject(state, ctx, hpaToV2({ ...v1, metadata: { name: v1.metadata.name, namespace: session.namespace }, status: undefined }), { namespace: session.namespace, dryRun: dryRun === 'server', manager: { manager: o.fieldManager ?? 'kubectl-autoscale' } }));
       }
       const op = dryRun === 'client' ? 'created (dry run)' : dryRun === 'server' ? 'autoscaled (server dry run)' : 'autoscaled';
       if (typeof printer === 'function') lines.push(printer(shown));

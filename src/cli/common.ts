@@ -284,9 +284,13 @@ function translateCommanderError(e: InstanceType<Commander['CommanderError']>, v
 
 /** Reads all of stdin as text (for `-f -` and piped shells). */
 export async function readStdin(io: CliIO): Promise<string> {
+  return (await readStdinBytes(io)).toString('utf8');
+}
+
+export async function readStdinBytes(io: CliIO): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** pflag's error for a value it cannot parse, as cobra prints it. */

@@ -21,6 +21,7 @@ const VERBS = new Map<string, Loader>([
   ['expose', () => import('./expose.js')],
   ['run', () => import('./run.js')],
   ['exec', () => import('./exec.js')],
+  ['cp', () => import('./cp.js')],
   ['debug', () => import('./debug.js')],
   ['logs', () => import('./logs.js')],
   ['port-forward', () => import('./port-forward.js')],

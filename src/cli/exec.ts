@@ -1,9 +1,10 @@
 // `kubesim exec`: runs a command in a container of an existing pod, through the simulated shell and tools.
 import { CommandError, ExitError } from '../api/errors.js';
 import { KILLED_EXIT, startArgv } from '../apps/process.js';
-import { addGlobalFlags, newCommand, parseArgs, readStdin } from './common.js';
+import { addGlobalFlags, newCommand, parseArgs, readStdin, readStdinBytes } from './common.js';
 import { Session } from './session.js';
 import type { CliIO } from './io.js';
+import type { Pod } from '../api/types.js';
 import { attachShell, isBareShell, loadUserImages, pickContainer, resolveTarget, stepIn, writeOutput, writeTraces, type ShellCarry } from './netcli.js';
 
 const HELP = `Run a command inside a container of a simulated pod. The command is one of the simulated tools of the container's image
@@ -66,9 +67,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const images = await loadUserImages(io.env);
   const { state } = await session.read();
   const pod = resolveTarget(state, session.namespace, operands[0]);
-  const phase = pod.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') throw new CommandError(`cannot exec into a container in a completed pod; current phase is ${phase}`);
-  if (!pod.status?.podIP || phase !== 'Running') throw new CommandError(`unable to upgrade connection: container not found ("${pod.spec?.containers[0]?.name ?? ''}")`);
+  checkRunning(pod);
   const container = pickContainer(pod, o.container, io, o.quiet);
   const target = { namespace: pod.metadata.namespace ?? session.namespace, pod: pod.metadata.name, container: container.name };
   const carry: ShellCarry = { lastCode: 0, elapsedMs: 0, traces: [] };
@@ -78,10 +77,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (r.kind === 'not-found') throw notFoundError(command[0], state.random);
     code = await attachShell(session, io, target, images, { tty, trace: !!o.trace }, carry, () => readStdin(io));
   } else {
-    const stdin = o.stdin && !io.stdin.isTTY ? await readStdin(io) : '';
+    const stdinBytes = o.stdin && !io.stdin.isTTY ? await readStdinBytes(io) : undefined;
+    const stdin = stdinBytes?.toString('utf8') ?? '';
     // A command still running when its bounds run out (SHELL_LIMITS: a loop that never ends, sleep infinity)
     // ends as a killed process: kubectl would wait on it for ever.
-    const r = await stepIn(session, target, images, { stdoutTTY: tty, tty }, carry, (p) => ({ ...startArgv(p, command, stdin), running: p.host.blocked }));
+    const r = await stepIn(session, target, images, { stdoutTTY: tty, tty }, carry, (p) => ({ ...startArgv(p, command, stdin, stdinBytes), running: p.host.blocked }));
     if (r.kind === 'not-found') throw notFoundError(command[0], state.random);
     writeOutput(io, r.out);
     code = r.running ? KILLED_EXIT : r.code;
@@ -89,6 +89,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (o.trace) await writeTraces(io, carry.traces);
   if (code !== 0) throw new ExitError(code, `command terminated with exit code ${code}`);
   return 0;
+}
+
+/** A pod whose containers can run a command now (exec, cp), or the error kubectl reports. */
+export function checkRunning(pod: Pod): void {
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') throw new CommandError(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+  if (!pod.status?.podIP || phase !== 'Running') throw new CommandError(`unable to upgrade connection: container not found ("${pod.spec?.containers[0]?.name ?? ''}")`);
 }
 
 /** containerd's exec error, as kubectl prints it (the exec ID is random; derived here from the state). */

@@ -3,9 +3,12 @@
 // The layout follows kubectl 1.32's plaintext explain template; docs/explain-facts.md records its rules.
 import { CommandError, KubeError } from '../api/errors.js';
 import { loadOpenAPIData, openAPIV3Document, type Schema } from '../api/openapi.js';
-import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { OLDER_VERSIONS, RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
+
+/** Every group/version the server serves a kind in (autoscaling/v1 besides v2). */
+const SERVED = [...RESOURCES, ...OLDER_VERSIONS];
 
 const HELP = `Show the documentation of a resource type, or of one field of it, as the simulated API server describes it.
 
@@ -73,10 +76,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   if (opts.output === 'plaintext-openapiv2') throw new CommandError('--output=plaintext-openapiv2 is not available in kubesim: use plaintext');
   const gvr = { group, version, resource: info.resource };
-  if (!RESOURCES.some((r) => r.group === group && r.version === version)) {
+  if (!SERVED.some((r) => r.group === group && r.version === version)) {
     throw new CommandError(`couldn't find resource for "${group}/${version}, Resource=${info.resource}"`);
   }
-  const doc = openAPIV3Document(await loadOpenAPIData(), group, version);
+  const doc = openAPIV3Document(await loadOpenAPIData(), group, version, SERVED);
   const out = explain(doc, gvr, fieldPath, opts.recursive === true);
   io.stdout.write(out.text);
   if (out.error) throw new CommandError(out.error);

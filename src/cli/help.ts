@@ -33,6 +33,7 @@ export const GROUPS: [string, [string, string][]][] = [
     ['attach', "Follow the output of a running container's main process, or its shell"],
     ['exec', 'Run a command in a running container, through the simulated shell and tools'],
     ['port-forward', 'Open real local ports that lead to a simulated pod'],
+    ['cp', "Copy files and directories to and from a container's simulated filesystem"],
     ['debug', 'Start a debugging pod, such as a host-network pod on a chosen node'],
     ['auth', 'Check what a user may do, from the stored RBAC objects'],
     ['events', 'List the events the simulated components recorded'],

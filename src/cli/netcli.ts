@@ -10,7 +10,7 @@ import type { Container, KubeObject, Pod } from '../api/types.js';
 import { imagesDocumentError, imagesFromDocument, mainProcess, type ImageSpec } from '../apps/images.js';
 import { openProcess, promptOf, runLine, startArgv, type ProcessSession } from '../apps/process.js';
 import { appendLog, processKey, recordProcess, START_ERROR_EXIT, startErrorMessage } from '../apps/runtime.js';
-import { Output } from '../apps/shell.js';
+import { fsOf, Output } from '../apps/shell.js';
 import type { Ctx } from '../cluster/context.js';
 import type { Hop, Net } from '../net/engine.js';
 import { openNet } from '../net/index.js';
@@ -94,8 +94,8 @@ export function openIn(state: ClusterState, ctx: Ctx, t: ProcessTarget, images: 
 
 export function writeOutput(io: CliIO, out: Output, crlf = false): void {
   for (const c of out.chunks) {
-    const text = crlf ? c.text.replace(/\r?\n/g, '\r\n') : c.text;
-    (c.fd === 1 ? io.stdout : io.stderr).write(text);
+    const text = crlf && !c.bin ? c.text.replace(/\r?\n/g, '\r\n') : c.text;
+    (c.fd === 1 ? io.stdout : io.stderr).write(c.bin ? Buffer.from(text, 'latin1') : text);
   }
 }
 
@@ -126,22 +126,30 @@ export interface ShellCarry {
   traces: { what: string; hops: Hop[] }[];
 }
 
+/** A state change under the lock (the CLI's session, or kubesim serve's writer). */
+export type Changer = <T>(fn: (state: ClusterState, ctx: Ctx) => T) => Promise<T>;
+
 /**
  * Runs `step` with a process open in the target, inside one state change (logs, affinity and the random
  * position are saved). Shell variables carry over between steps.
  */
 export async function stepIn<T>(
-  session: Session,
+  session: Session | Changer,
   t: ProcessTarget,
   images: readonly ImageSpec[],
   opts: { stdoutTTY: boolean; tty: boolean },
   carry: ShellCarry,
   step: (p: ProcessSession, state: ClusterState, ctx: Ctx) => T,
 ): Promise<T> {
-  return session.change((state, ctx) => {
+  const change: Changer = typeof session === 'function' ? session : (fn) => session.change(fn);
+  return change((state, ctx) => {
     const { proc } = openIn(state, ctx, t, images, opts);
     if (carry.vars) proc.host.vars = carry.vars;
-    if (carry.sh) proc.host.sh = carry.sh;
+    // The shell's state carries over; its files are the container's, read afresh from this step's state.
+    if (carry.sh) {
+      carry.sh.fs = fsOf(proc.host);
+      proc.host.sh = carry.sh;
+    }
     proc.host.lastCode = carry.lastCode;
     const r = step(proc, state, ctx);
     carry.vars = proc.host.vars;
@@ -186,13 +194,14 @@ export async function attachShell(
     prompt = promptOf(p);
   });
   const rl = createInterface({ input: io.stdin, terminal: false });
-  io.stdout.write(prompt);
   // Ctrl-C goes to the shell, as through kubectl's raw terminal: the line is dropped (the terminal shows ^C),
-  // $? is 130 and a new prompt follows. The session (and a --rm pod) lives on until `exit`.
+  // $? is 130 and a new prompt follows. The session (and a --rm pod) lives on until `exit`. The handler is in
+  // place before the prompt shows: a Ctrl-C typed the moment it appears would otherwise end the process.
   const stopInterrupts = io.onInterrupt?.(() => {
     carry.lastCode = 130;
     io.stdout.write(`\n${prompt}`);
   });
+  io.stdout.write(prompt);
   try {
     return await promptLoop(session, io, t, images, popts, carry, opts, rl, prompt);
   } finally {

@@ -207,11 +207,10 @@ async function runAttachedAtOnce(
   if (!o.quiet) io.stderr.write("If you don't see a command prompt, try pressing enter.\n");
   writeOutput(io, r.out, a.tty && !!io.stdout.isTTY);
   if (o.trace) await writeTraces(io, r.traces);
+  // kubectl attach's closing line (stdout, on a raw terminal, restartPolicy Always), then run --rm's deletion.
+  if (o.restart === 'Always' && a.tty && !o.quiet) io.stdout.write(`Session ended, resume using 'kubectl attach ${name} -c ${r.container} -i -t' command when the pod is running\n`);
   if (o.rm && !o.quiet) io.stdout.write(`pod "${name}" deleted\n${a.svcObj ? `service "${name}" deleted\n` : ''}`);
-  if (o.restart === 'Always') {
-    if (a.tty && !o.rm) io.stderr.write(`Session ended, resume using 'kubectl attach ${name} -c ${r.container} -i -t' command when the pod is running\n`);
-    return 0;
-  }
+  if (o.restart === 'Always') return 0;
   if (r.code !== 0 && o.restart === 'Never') throw new ExitError(r.code, `pod ${namespace}/${name} terminated (${r.startError ? 'StartError' : 'Error'})${r.startError ? `\n${r.startError}` : ''}`);
   if (r.code !== 0) throw new CommandError(`pod ${namespace}/${name} left in phase Running`);
   return 0;
@@ -320,7 +319,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const startError = r.startError;
     exitCode = code;
     if (o.restart === 'Always') {
-      if (tty && !o.rm) io.stderr.write(`Session ended, resume using 'kubectl attach ${name} -c ${container.name} -i -t' command when the pod is running\n`);
+      if (tty && !o.quiet) io.stdout.write(`Session ended, resume using 'kubectl attach ${name} -c ${container.name} -i -t' command when the pod is running\n`);
       exitCode = 0;
     } else if (code !== 0 && !(o.restart === 'OnFailure')) {
       failure = new ExitError(code, `pod ${namespace}/${name} terminated (${startError ? 'StartError' : 'Error'})\n${startError ?? ''}`.replace(/\n$/, ''));

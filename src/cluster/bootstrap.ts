@@ -136,6 +136,7 @@ export function createCluster(opts: ClusterOptions): ClusterState {
     cluster,
     random: random.state(),
     resourceVersion: 0,
+    tombstones: { from: 0, list: [] },
     ...emptyObjects(),
     ipam: {},
     net: { affinity: {} },

@@ -8,6 +8,7 @@ import { allocateCalicoIP } from './calico-ipam.js';
 import type { Ctx } from './context.js';
 import type { PodInformer } from './informer.js';
 import type { Strategy } from './strategies.js';
+import { removeLayers } from '../apps/layer.js';
 
 type PodObj = Pod & KubeObject;
 
@@ -109,7 +110,10 @@ export const podStrategy: Strategy = {
   // Logs belong to the pod's containers: a pod created again under the same name starts with none.
   afterDelete(obj, state) {
     const pod = obj as PodObj;
-    for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) state.objects.remove('logs', `${pod.metadata.namespace}/${pod.metadata.name}/${c.name}`);
+    const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
+    for (const c of names) state.objects.remove('logs', `${pod.metadata.namespace}/${pod.metadata.name}/${c}`);
+    // So do the files its containers wrote (src/apps/layer.ts).
+    removeLayers(state.objects, pod.metadata.namespace ?? '', pod.metadata.name, [...names, ...(pod.spec?.ephemeralContainers ?? []).map((c) => c.name)]);
   },
   validate(obj, _state, old) {
     validateObject(obj, old);

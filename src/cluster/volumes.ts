@@ -23,6 +23,8 @@ export interface FsEntry {
   mode: number;
   /** For links: the target as `ls -l` shows it. */
   target?: string;
+  /** Bytes, when content is not their UTF-8 text (a file tar extracted, held one char per byte). */
+  size?: number;
 }
 
 /** A container's view of its volumes: absolute path -> entry (directories included). */

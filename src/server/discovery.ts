@@ -1,8 +1,30 @@
 // Discovery as kube-apiserver answers it: the legacy documents (/api, /apis, one APIResourceList per group
 // version) and the aggregated one (apidiscovery.k8s.io/v2) that kubectl 1.32 asks for first. Built from the
 // same resource table as `kubesim api-resources`, so both list the same kinds, verbs and short names.
-import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { hpaToV1, hpaToV2 } from '../api/hpa-v1.js';
+import { OLDER_VERSIONS, RESOURCES as STORED, type ResourceInfo } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
 import { CATEGORIES } from '../printers/api-resources.js';
+
+/** How a resource served in a version other than the stored one converts (apiVersion: the served one). */
+export interface Conversion {
+  apiVersion: string;
+  toServed(o: KubeObject): KubeObject;
+  toStored(o: KubeObject): KubeObject;
+}
+
+/** The conversion of each of OLDER_VERSIONS (src/api/resources.ts), by resource. */
+const CONVERSIONS: Record<string, Conversion> = {
+  horizontalpodautoscalers: { apiVersion: 'autoscaling/v1', toServed: hpaToV1, toStored: hpaToV2 },
+};
+export const ALSO_SERVED: { info: ResourceInfo; stored: ResourceInfo; conversion: Conversion }[] = OLDER_VERSIONS.map((info) => ({
+  info,
+  stored: STORED.find((r) => r.resource === info.resource)!,
+  conversion: CONVERSIONS[info.resource],
+}));
+
+/** Every resource in every version served. */
+export const RESOURCES: ResourceInfo[] = [...STORED, ...ALSO_SERVED.map((a) => a.info)];
 
 /** Subresources the server answers for a resource (status for kinds that have one, scale for workloads). */
 export const SCALABLE = new Set(['deployments', 'replicasets', 'replicationcontrollers', 'statefulsets']);
@@ -128,36 +150,4 @@ export function aggregatedDiscovery(core: boolean): object {
       })),
     })),
   };
-}
-
-/**
- * OpenAPI v3 discovery, just enough for kubectl's create and apply: each group version's document lists the
- * PATCH operation of every kind with a fieldValidation parameter, which tells kubectl that this server checks
- * fields itself (it does: the same decoding as `kubesim apply`), so kubectl sends fieldValidation=Strict
- * instead of fetching OpenAPI v2 to validate client-side. Schemas are not served yet (`kubectl explain`).
- */
-export function openAPIv3Root(): object {
-  const paths: Record<string, { serverRelativeURL: string }> = {};
-  for (const gv of groupVersions()) {
-    const p = gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`;
-    paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=0` };
-  }
-  return { paths };
-}
-
-export function openAPIv3(group: string, version: string): object | undefined {
-  const infos = RESOURCES.filter((x) => x.group === group && x.version === version);
-  if (!infos.length) return undefined;
-  const paths: Record<string, object> = {};
-  for (const r of infos) {
-    const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
-    paths[`${base}/${r.namespaced ? 'namespaces/{namespace}/' : ''}${r.resource}/{name}`] = {
-      patch: {
-        'x-kubernetes-group-version-kind': { group, version, kind: r.kind },
-        parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } }],
-        responses: {},
-      },
-    };
-  }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.2' }, paths, components: { schemas: {} } };
 }

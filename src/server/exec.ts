@@ -6,10 +6,11 @@
 // with its exit code (kubectl run -i --rm reads that, then deletes the pod); any other container's later
 // output is streamed until it stops or the pod goes.
 // The `ws` package does the WebSocket framing; it is loaded only when an exec arrives.
-// Not yet: a TTY session (resize channel, one line at a time); stdin is read whole, until the client closes it.
+// With tty=true and stdin, a shell is an interactive terminal session (exec-tty.ts); otherwise stdin is read
+// whole, until the client closes it.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { KubeObject, Pod } from '../api/types.js';
+import type { Container, KubeObject, Pod } from '../api/types.js';
 import type { Ctx } from '../cluster/context.js';
 import type { ClusterState } from '../store/state.js';
 import { getObject } from '../store/objects.js';
@@ -67,63 +68,83 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
       wss.handleUpgrade(req, socket, head, (ws) => followOutput(host, ws, pod, name, tty));
       return;
     }
+    const { loadUserImages } = await import('../cli/netcli.js');
+    const images = await loadUserImages(host.env);
+    const { mainProcess } = await import('../apps/images.js');
+    const main = attach ? mainProcess(container.image ?? '', container.command, container.args, images) : undefined;
+    // A server's main process runs on; attaching to it shows nothing until it writes.
+    if (main?.kind === 'server') {
+      wss.handleUpgrade(req, socket, head, (ws) => followOutput(host, ws, pod, name, tty));
+      return;
+    }
+    const argv = main?.kind === 'command' ? main.argv : command;
+    const target2 = { namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, container: name };
+    const { isBareShell } = await import('../cli/netcli.js');
     wss.handleUpgrade(req, socket, head, (ws) => {
+      const send = (channel: number, data: string, bin?: boolean) => {
+        if (data && ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data, bin ? 'latin1' : 'utf8')]));
+      };
+      /** The process has ended with `code`: kubectl learns it from the error channel (exec) or the pod (attach). */
+      const ended = async (code: number, output?: string) => {
+        // A pod deleted meanwhile has nothing to record; the client still hears how the process ended.
+        if (attach) await recordEnd(host, target2, container, code, output).catch(() => undefined);
+        send(ERROR, JSON.stringify(attach || code === 0 ? { metadata: {}, status: 'Success' } : exitStatus(command, code)));
+        ws.close(1000);
+      };
+      ws.on('error', () => undefined);
+      if (tty && wantStdin && isBareShell(argv)) {
+        // A terminal session: one line at a time, echoed, with Ctrl-C.
+        const change = <T>(fn: (state: ClusterState, ctx: Ctx) => T) => host.write(async (s, c) => ({ result: fn(s, c), stored: true }));
+        const pending: Buffer[] = [];
+        let feed: ((data: Buffer) => void) | undefined;
+        ws.on('message', (data: Buffer, isBinary: boolean) => {
+          const buf = isBinary ? data : Buffer.from(data.toString(), 'utf8');
+          // Resize messages (channel 4) are taken and need nothing: the simulated tools do not lay out by width.
+          if (buf.length < 2 || buf[0] !== STDIN) return;
+          if (feed) feed(buf.subarray(1));
+          else pending.push(buf.subarray(1));
+        });
+        void import('./exec-tty.js')
+          .then(({ startTtyShell }) => startTtyShell({ ws, change, target: target2, images, onExit: (code) => ended(code) }))
+          .then((f) => {
+            feed = f;
+            for (const b of pending.splice(0)) f(b);
+          })
+          .catch((e) => {
+            send(ERROR, JSON.stringify({ ...rest.statusOf(e), kind: undefined, apiVersion: undefined }));
+            ws.close(1000);
+          });
+        return;
+      }
       const input: Buffer[] = [];
       let started = false;
-      const send = (channel: number, data: string) => {
-        if (data) ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
-      };
       const start = () => {
         if (started) return;
         started = true;
-        void run(Buffer.concat(input).toString('utf8'));
+        void run(Buffer.concat(input));
       };
-      const run = async (stdin: string) => {
+      const run = async (stdinBytes: Buffer) => {
+        const stdin = stdinBytes.toString('utf8');
         try {
-          const target2 = { namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, container: name };
-          const { openIn, loadUserImages } = await import('../cli/netcli.js');
+          const { openIn } = await import('../cli/netcli.js');
           const { startArgv, KILLED_EXIT } = await import('../apps/process.js');
-          const images = await loadUserImages(host.env);
-          const { mainProcess } = await import('../apps/images.js');
-          const { appendLog, recordProcess, START_ERROR_EXIT } = await import('../apps/runtime.js');
-          const { reconcile } = await import('../cluster/controllers.js');
-          const main = attach ? mainProcess(container.image ?? '', container.command, container.args, images) : undefined;
-          // A server's main process runs on; attaching to it shows nothing until it writes.
-          if (main?.kind === 'server') return followOutput(host, ws, pod, name, tty);
-          const argv = main?.kind === 'command' ? main.argv : command;
-
           const r = await host.write(async (s, ctx) => {
             const { proc } = openIn(s, ctx, target2, images, { stdoutTTY: tty, tty });
-            const res = startArgv(proc, argv, stdin);
-            if (attach) {
-              // The main process has ended: its output is the container's log, its code the kubelet's report.
-              const now = getObject<Pod>(s, 'pods', target2.namespace, target2.pod);
-              if (now && res.kind === 'ran') appendLog(s, now, name, res.out.stdout + res.out.stderr, ctx.clock.now());
-              if (now) recordProcess(s, now, container, { exitCode: res.kind === 'ran' ? res.code : START_ERROR_EXIT, afterMs: 0 });
-              // The session reconciled before this change: the kubelet sees the ended process now, so the pod
-              // a watcher (kubectl run waiting for completion) is told of is already terminated.
-              if (now && s.unsettled && !s.unsettled.includes(`pods/${target2.namespace}/${target2.pod}`)) s.unsettled.push(`pods/${target2.namespace}/${target2.pod}`);
-              reconcile(s, ctx);
-            }
-            return { result: res.kind === 'ran' ? { ...res, running: proc.host.blocked } : res, stored: res.kind === 'ran' || attach };
+            const res = startArgv(proc, argv, stdin, stdinBytes);
+            return { result: res.kind === 'ran' ? { ...res, running: proc.host.blocked } : res, stored: res.kind === 'ran' };
           });
-          if (attach) {
-            // kubectl learns the exit code from the pod's status, not from the stream.
-            if (r.kind === 'ran') for (const c of r.out.chunks) send(c.fd === 1 ? STDOUT : STDERR, tty ? c.text.replace(/\r?\n/g, '\r\n') : c.text);
-            send(ERROR, JSON.stringify({ metadata: {}, status: 'Success' }));
-          } else if (r.kind === 'not-found') {
+          if (r.kind === 'not-found' && !attach) {
             const { notFoundError } = await import('../cli/exec.js');
             send(ERROR, JSON.stringify({ metadata: {}, status: 'Failure', message: notFoundError(command[0], state.random).message, reason: 'InternalError', code: 500 }));
-          } else {
-            for (const c of r.out.chunks) send(c.fd === 1 ? STDOUT : STDERR, tty ? c.text.replace(/\r?\n/g, '\r\n') : c.text);
-            const code = (r as { running?: boolean }).running ? KILLED_EXIT : r.code;
-            send(ERROR, JSON.stringify(code === 0
-              ? { metadata: {}, status: 'Success' }
-              : { metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${code}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(code) }] } }));
+            ws.close(1000);
+            return;
           }
+          if (r.kind === 'ran') for (const c of r.out.chunks) send(tty ? STDOUT : c.fd === 1 ? STDOUT : STDERR, tty && !c.bin ? c.text.replace(/\r?\n/g, '\r\n') : c.text, c.bin);
+          const { START_ERROR_EXIT } = await import('../apps/runtime.js');
+          const code = r.kind !== 'ran' ? START_ERROR_EXIT : (r as { running?: boolean }).running ? KILLED_EXIT : r.code;
+          await ended(code, r.kind === 'ran' ? r.out.stdout + r.out.stderr : undefined);
         } catch (e) {
           send(ERROR, JSON.stringify({ ...rest.statusOf(e), kind: undefined, apiVersion: undefined }));
-        } finally {
           ws.close(1000);
         }
       };
@@ -134,13 +155,37 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
         else if (buf[0] === CLOSE && buf[1] === STDIN) start();
       });
       ws.on('close', start);
-      ws.on('error', () => undefined);
-      // Without stdin (or with v4, which cannot say stdin ended) the command runs at once on what it has.
-      if (!wantStdin || protocol !== 'v5.channel.k8s.io') start();
+      // Without stdin (or with v4, which cannot say stdin ended) the command runs at once on what it has; on a
+      // terminal the client never ends stdin, and a command that is not a shell starts on none.
+      if (!wantStdin || tty || protocol !== 'v5.channel.k8s.io') start();
     });
   } catch (e) {
     refuse(socket, e, target);
   }
+}
+
+function exitStatus(command: string[], code: number) {
+  return { metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${code}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(code) }] } };
+}
+
+/**
+ * An attached main process has ended: its output is the container's log, its code the kubelet's report. The
+ * session reconciles before this change: the kubelet sees the ended process now, so the pod a watcher
+ * (kubectl run waiting for completion) is told of is already terminated.
+ */
+async function recordEnd(host: ExecHost, t: { namespace: string; pod: string }, container: Container, code: number, output?: string): Promise<void> {
+  const { appendLog, recordProcess } = await import('../apps/runtime.js');
+  const { reconcile } = await import('../cluster/controllers.js');
+  await host.write(async (s, ctx) => {
+    const now = getObject<Pod>(s, 'pods', t.namespace, t.pod);
+    if (!now) return { result: undefined, stored: false };
+    if (output) appendLog(s, now, container.name, output, ctx.clock.now());
+    recordProcess(s, now, container, { exitCode: code, afterMs: 0 });
+    const key = `pods/${t.namespace}/${t.pod}`;
+    if (s.unsettled && !s.unsettled.includes(key)) s.unsettled.push(key);
+    reconcile(s, ctx);
+    return { result: undefined, stored: true };
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Ctx } from '../cluster/context.js';
 import { ApplyConflictError, type Writer } from '../cluster/field-manager.js';
 import { getObject, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
-import { SCALABLE, subresourcesOf } from './discovery.js';
+import { ALSO_SERVED, SCALABLE, subresourcesOf, type Conversion } from './discovery.js';
 
 type Obj = Record<string, unknown>;
 const isMap = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -23,6 +23,8 @@ export interface Target {
   namespace?: string;
   name?: string;
   sub?: string;
+  /** Set when the URL names a version other than the stored one (info is the stored resource). */
+  conversion?: Conversion;
 }
 
 export const NOT_FOUND_TEXT = 'the server could not find the requested resource';
@@ -59,9 +61,26 @@ export function parseTarget(path: string): Target | undefined {
   if (rest.length > 3) throw pathNotFound();
   const [resource, name, sub] = rest;
   const info = RESOURCES.find((r) => r.resource === resource && r.group === group && r.version === version);
-  if (!info) throw pathNotFound();
-  if (namespace !== undefined && !info.namespaced) throw pathNotFound();
-  return { info, namespace, name, sub };
+  const also = info ? undefined : ALSO_SERVED.find((a) => a.info.resource === resource && a.info.group === group && a.info.version === version);
+  if (!info && !also) throw pathNotFound();
+  if (namespace !== undefined && !(info ?? also!.info).namespaced) throw pathNotFound();
+  return also ? { info: also.stored, namespace, name, sub, conversion: also.conversion } : { info: info!, namespace, name, sub };
+}
+
+/** The apiVersion the request speaks. */
+export function servedVersion(t: Target): string {
+  return t.conversion?.apiVersion ?? apiVersionOf(t.info);
+}
+
+/** A response body in the version the request speaks: the kind itself or a list of it; anything else as it is. */
+export function asServed(t: Target, body: unknown): unknown {
+  const c = t.conversion;
+  if (!c || !isMap(body)) return body;
+  if (body.kind === t.info.kind) return c.toServed(body as unknown as KubeObject);
+  if (body.kind === `${t.info.kind}List` && Array.isArray(body.items)) {
+    return { ...body, apiVersion: c.apiVersion, items: body.items.map((o) => c.toServed({ ...o, apiVersion: apiVersionOf(t.info), kind: t.info.kind })) };
+  }
+  return body;
 }
 
 // ---- errors as Status objects ------------------------------------------------------------------------
@@ -281,16 +300,17 @@ function bodyObject(req: WriteRequest, what: string): KubeObject {
   if (!isMap(req.body)) throw badRequest(`${what} must be a JSON object`);
   const obj = structuredClone(req.body) as unknown as KubeObject;
   const info = req.target.info;
+  const served = servedVersion(req.target);
   // The URL decides the kind; a body that names another one is refused, one that names none gets the URL's.
   if (obj.kind === undefined && obj.apiVersion === undefined) {
     obj.kind = info.kind;
-    obj.apiVersion = apiVersionOf(info);
+    obj.apiVersion = served;
   }
-  if (obj.kind !== info.kind || obj.apiVersion !== apiVersionOf(info)) {
-    throw badRequest(`the API version in the data (${String(obj.apiVersion ?? '')}) does not match the expected API version (${apiVersionOf(info)})`);
+  if (obj.kind !== info.kind || obj.apiVersion !== served) {
+    throw badRequest(`the API version in the data (${String(obj.apiVersion ?? '')}) does not match the expected API version (${served})`);
   }
   if (!isMap(obj.metadata)) obj.metadata = { name: '' };
-  return obj;
+  return req.target.conversion ? req.target.conversion.toStored(obj) : obj;
 }
 
 async function decodeBody(obj: KubeObject, directive: FieldValidation, patch: boolean, warnings: string[]): Promise<KubeObject> {
@@ -401,8 +421,12 @@ export async function patch(state: ClusterState, ctx: Ctx, req: WriteRequest): P
     const after = await applyPatch((await scaleOf(current)) as unknown as Obj, type, req.text, undefined, true);
     return setReplicas(state, ctx, t, current, (after.spec as Obj | undefined)?.replicas, dryRun, writerOf(req, 'scale'));
   }
-  const defId = definitionFor(apiVersionOf(t.info), t.info.kind);
-  const patched = (await applyPatch(current as unknown as Obj, type, req.text, defId, true)) as unknown as KubeObject;
+  // A patch is written against the version the request speaks: applied to the object in that version.
+  const c = t.conversion;
+  const defId = c ? undefined : definitionFor(apiVersionOf(t.info), t.info.kind);
+  const base = c ? c.toServed(current) : current;
+  const applied = (await applyPatch(base as unknown as Obj, type, req.text, defId, true)) as unknown as KubeObject;
+  const patched = c ? c.toStored(applied) : applied;
   if (t.sub === 'status') return setStatus(state, t, current, patched.status, dryRun);
   const next = await decodeBody(patched, validationOf(req.params), true, warnings);
   next.metadata ??= { name: '' };

@@ -2,10 +2,14 @@
 // Helm and client libraries. It is an edge, as src/forward/ is: no cluster logic lives here. Reads come from
 // the state as last committed; writes go through the CLI's session (the same lock, the same apiserver and
 // controller code), so kubectl and kubesim can be used side by side on one state. Changes made by other
-// processes are noticed by polling the state's head file, and reach watchers within the poll interval.
+// processes are noticed when their commit renames a new head file into place (fs.watch on its directory: at
+// once, and nothing is read while the state is quiet), with polling of the head's fingerprint as a fallback
+// where file watching does not work.
 import { timingSafeEqual } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { basename, dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { headSignature } from '../store/layout.js';
 import { KubeError, StatusError, badRequest } from '../api/errors.js';
@@ -18,7 +22,7 @@ import { isSettled } from '../cluster/settled.js';
 import { readState } from '../store/store.js';
 import { getObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
-import { aggregatedDiscovery, apiGroupList, apiGroupOf, apiVersions, openAPIv3, openAPIv3Root, resourceList } from './discovery.js';
+import { aggregatedDiscovery, apiGroupList, apiGroupOf, apiVersions, resourceList } from './discovery.js';
 import { ChangeFeed, type WatchEvent } from './feed.js';
 import * as rest from './rest.js';
 import { tableVersion, toTable, wantsTable } from './table.js';
@@ -30,7 +34,10 @@ export interface ServerOptions {
   token: string;
   /** PEM serving certificate and key; plain HTTP without them (tests of the handlers only). */
   tls?: { cert: string; key: string };
-  /** How often the state's head file is checked for commits made by other processes. */
+  /**
+   * How often the state's head file is checked for commits made by other processes; default 50 ms when the
+   * head cannot be watched, 1 s as a safety net when it is.
+   */
   pollMs?: number;
   /** How often an unsettled cluster is reconciled and saved, so time-driven changes reach watchers. */
   tickMs?: number;
@@ -46,6 +53,19 @@ class Unsaved<T> {
   constructor(readonly result: T) {}
 }
 
+const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/** The type kube-apiserver answers it with. */
+const OPENAPI_V2_PROTOBUF_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+type WriteFn<T> = (state: ClusterState, ctx: Ctx) => Promise<{ result: T; stored: boolean }>;
+interface GroupEntry {
+  fn: WriteFn<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+/** At most this many REST writes share one commit. */
+const MAX_GROUP = 100;
+
 const DISCOVERY_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 export class KubesimServer {
@@ -54,6 +74,9 @@ export class KubesimServer {
   private cache?: { sig: string; state: ClusterState };
   private writes: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
+  private headWatcher?: FSWatcher;
+  /** The REST writes waiting for the commit being made now (see writeGrouped). */
+  private group?: GroupEntry[];
   private readonly streams = new Set<ServerResponse>();
   private ticking = false;
   /** Called with each newly committed state (logs -f follows the state this way). */
@@ -92,7 +115,8 @@ export class KubesimServer {
         resolve();
       });
     });
-    this.timers.push(setInterval(() => void this.poll(), this.o.pollMs ?? 50));
+    const watched = this.watchHead();
+    this.timers.push(setInterval(() => void this.poll(), this.o.pollMs ?? (watched ? 1000 : 50)));
     this.timers.push(setInterval(() => void this.tick(), this.o.tickMs ?? 500));
     for (const t of this.timers) t.unref();
     return (server.address() as AddressInfo).port;
@@ -102,6 +126,8 @@ export class KubesimServer {
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.headWatcher?.close();
+    this.headWatcher = undefined;
     for (const s of this.streams) s.end();
     this.streams.clear();
     const server = this.server;
@@ -131,6 +157,33 @@ export class KubesimServer {
     return state;
   }
 
+  /**
+   * Watches the head's directory (a commit renames a new head over the old one, which ends a watch on the file
+   * itself); false when the platform cannot, and polling alone must do.
+   */
+  private watchHead(): boolean {
+    const head = basename(this.statePath);
+    try {
+      const w = watch(dirname(this.statePath), { persistent: false }, (_event, file) => {
+        if (file === null || String(file) === head) void this.poll();
+      });
+      w.on('error', () => {
+        // Watching stopped (the directory went away, a limit was hit): polling carries on at its fast rate.
+        w.close();
+        if (this.headWatcher === w && this.o.pollMs === undefined) {
+          this.headWatcher = undefined;
+          const t = setInterval(() => void this.poll(), 50);
+          t.unref();
+          this.timers.push(t);
+        }
+      });
+      this.headWatcher = w;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private async poll(): Promise<void> {
     if ((!this.feed.watchers && !this.commitListeners.size) || this.signature() === this.cache?.sig) return;
     try {
@@ -147,7 +200,7 @@ export class KubesimServer {
     if (state && isSettled(state)) return;
     this.ticking = true;
     try {
-      await this.write(async () => ({ result: undefined, stored: true }));
+      await this.writeGrouped(async () => ({ result: undefined, stored: true }));
     } catch {
       // Retried at the next tick.
     } finally {
@@ -156,24 +209,87 @@ export class KubesimServer {
   }
 
   /** One write at a time through the CLI's session (the state lock); nothing is saved unless stored. */
-  private write<T>(fn: (state: ClusterState, ctx: Ctx) => Promise<{ result: T; stored: boolean }>): Promise<T> {
-    const run = async (): Promise<T> => {
-      try {
-        return await this.o.session.change(async (state, ctx) => {
-          const r = await fn(state, ctx);
-          if (!r.stored) throw new Unsaved(r.result);
-          return r.result;
-        });
-      } catch (e) {
-        if (e instanceof Unsaved) return e.result as T;
-        throw e;
-      } finally {
-        await this.current().catch(() => undefined);
-      }
-    };
+  private write<T>(fn: WriteFn<T>): Promise<T> {
+    const run = () => this.commitOne(fn);
     const p = this.writes.then(run, run);
     this.writes = p.catch(() => undefined);
     return p;
+  }
+
+  private async commitOne<T>(fn: WriteFn<T>): Promise<T> {
+    try {
+      return await this.o.session.change(async (state, ctx) => {
+        const r = await fn(state, ctx);
+        if (!r.stored) throw new Unsaved(r.result);
+        return r.result;
+      });
+    } catch (e) {
+      if (e instanceof Unsaved) return e.result as T;
+      throw e;
+    } finally {
+      await this.current().catch(() => undefined);
+    }
+  }
+
+  /**
+   * A write that only changes the state (the REST verbs, the clock's tick): those that arrive while another
+   * commit is being made are committed together in the next one, in arrival order, so a commit's fsyncs are
+   * paid once per group rather than once per request (a few ms each on most disks; writes from many clients
+   * would queue behind them). Should any write of a group fail or store nothing, the group is abandoned,
+   * unsaved, and its writes are made again one at a time: each then succeeds or fails exactly as alone.
+   */
+  private writeGrouped<T>(fn: WriteFn<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = { fn: fn as WriteFn<unknown>, resolve: resolve as (v: unknown) => void, reject };
+      if (this.group && this.group.length < MAX_GROUP) {
+        this.group.push(entry);
+        return;
+      }
+      const group = [entry];
+      this.group = group;
+      const run = async () => {
+        // A commit blocks the event loop (its fsyncs), so the requests that came meanwhile are read only now:
+        // the group waits for this turn of the loop to hand them in, then is closed; later ones start the next.
+        await new Promise<void>((r) => setImmediate(r));
+        if (this.group === group) this.group = undefined;
+        await this.commitGroup(group);
+      };
+      const p = this.writes.then(run, run);
+      this.writes = p.catch(() => undefined);
+    });
+  }
+
+  private async commitGroup(group: GroupEntry[]): Promise<void> {
+    if (group.length > 1) {
+      let results: unknown[] | undefined;
+      try {
+        results = await this.o.session.change(async (state, ctx) => {
+          const out: unknown[] = [];
+          for (const w of group) {
+            const r = await w.fn(state, ctx);
+            if (!r.stored) throw new Unsaved(undefined);
+            // A copy: a later write of the group may change the object this answer holds.
+            out.push(structuredClone(r.result));
+          }
+          return out;
+        });
+      } catch {
+        results = undefined;
+      } finally {
+        await this.current().catch(() => undefined);
+      }
+      if (results) {
+        group.forEach((w, i) => w.resolve(results[i]));
+        return;
+      }
+    }
+    for (const w of group) {
+      try {
+        w.resolve(await this.commitOne(w.fn));
+      } catch (e) {
+        w.reject(e);
+      }
+    }
   }
 
   // ---- requests ----
@@ -186,14 +302,15 @@ export class KubesimServer {
     return given.length === this.tokenBytes.length && timingSafeEqual(given, this.tokenBytes);
   }
 
-  private send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+  private send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = [], etag?: string): void {
     if (res.headersSent) {
       res.end();
       return;
     }
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const headers: Record<string, string | number | string[]> = { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' };
     if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    if (etag) headers.ETag = `"${etag}"`;
     res.writeHead(code, headers);
     res.end(text);
   }
@@ -216,10 +333,12 @@ export class KubesimServer {
         return this.send(res, 401, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
       }
       const accept = String(req.headers.accept ?? '');
+      if (method === 'GET' && path.startsWith('/openapi/')) return await this.openAPI(res, path, accept);
       if (method === 'GET') {
         const doc = this.discovery(path, accept);
         if (doc) return this.send(res, 200, doc.body, doc.contentType);
       }
+      if (method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') return this.send(res, 201, accessReview(await readBody(req), req));
       target = rest.parseTarget(path);
       if (!target) throw rest.pathNotFound();
       if (method === 'GET') return await this.read(req, res, target, url.searchParams, accept);
@@ -230,7 +349,7 @@ export class KubesimServer {
       if (target.sub !== 'eviction' && /cbor/i.test(contentType)) throw new StatusError('UnsupportedMediaType', 415, `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
       if (target.sub !== 'eviction' && method !== 'PATCH' && /^application\/vnd\.kubernetes\.protobuf\s*(;|$)/i.test(contentType)) {
         const { decodeProtobufBody } = await import('./protobuf.js');
-        const info = target.sub === 'scale' ? { apiVersion: 'autoscaling/v1', kind: 'Scale' } : { apiVersion: apiVersionOf(target.info), kind: target.info.kind };
+        const info = target.sub === 'scale' ? { apiVersion: 'autoscaling/v1', kind: 'Scale' } : { apiVersion: rest.servedVersion(target), kind: target.info.kind };
         body.text = JSON.stringify(await decodeProtobufBody(body.bytes, info));
         contentType = 'application/json';
       }
@@ -239,22 +358,22 @@ export class KubesimServer {
       const t = target;
       const warnings: string[] = [];
       let result: rest.WriteResult;
-      if (method === 'POST' && t.sub === 'eviction') result = await this.write(async (s, c) => wrap(rest.evict(s, c, request)));
+      if (method === 'POST' && t.sub === 'eviction') result = await this.writeGrouped(async (s, c) => wrap(rest.evict(s, c, request)));
       else if (method === 'POST' && t.sub === undefined) {
         const obj = await rest.prepareCreate(request, warnings);
-        result = await this.write(async (s, c) => wrap(rest.create(s, c, request, obj)));
+        result = await this.writeGrouped(async (s, c) => wrap(rest.create(s, c, request, obj)));
       } else if (method === 'PUT') {
         const obj = await rest.prepareUpdate(request, warnings);
-        result = await this.write(async (s, c) => wrap(await rest.update(s, c, request, obj)));
+        result = await this.writeGrouped(async (s, c) => wrap(await rest.update(s, c, request, obj)));
       } else if (method === 'PATCH') {
-        result = await this.write(async (s, c) => wrap(await rest.patch(s, c, request)));
+        result = await this.writeGrouped(async (s, c) => wrap(await rest.patch(s, c, request)));
       } else if (method === 'DELETE') {
         if (body.text.trim() !== '') request.body = await parseBody(body.text, 'application/json');
-        result = await this.write(async (s, c) => wrap(rest.remove(s, c, request)));
+        result = await this.writeGrouped(async (s, c) => wrap(rest.remove(s, c, request)));
       } else {
         throw new StatusError('MethodNotAllowed', 405, 'the server does not allow this method on the requested resource');
       }
-      return this.send(res, result.code, result.body, 'application/json', [...warnings, ...result.warnings]);
+      return this.send(res, result.code, rest.asServed(t, result.body), 'application/json', [...warnings, ...result.warnings]);
     } catch (e) {
       return this.sendError(res, e, target);
     }
@@ -300,14 +419,8 @@ export class KubesimServer {
     const aggregated = accept.split(',').some((p) => p.includes('g=apidiscovery.k8s.io') && /v=v2(;|$)/.test(p.replace(/\s/g, '')));
     if (path === '/api') return aggregated ? { body: aggregatedDiscovery(true), contentType: DISCOVERY_V2 } : { body: apiVersions(this.serverAddress()) };
     if (path === '/apis') return aggregated ? { body: aggregatedDiscovery(false), contentType: DISCOVERY_V2 } : { body: apiGroupList() };
-    if (path === '/openapi/v3') return { body: openAPIv3Root() };
-    let m = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
-    if (m) {
-      const doc = openAPIv3(m[2] ?? '', m[1] ?? m[3]);
-      return doc ? { body: doc } : undefined;
-    }
     if (path === '/api/v1') return { body: resourceList('', 'v1') };
-    m = /^\/apis\/([^/]+)$/.exec(path);
+    let m = /^\/apis\/([^/]+)$/.exec(path);
     if (m) {
       const g = apiGroupOf(m[1]);
       return g ? { body: g } : undefined;
@@ -318,6 +431,31 @@ export class KubesimServer {
       return list ? { body: list } : undefined;
     }
     return undefined;
+  }
+
+  /** The OpenAPI documents (src/server/openapi-docs.ts, loaded on the first request). */
+  private async openAPI(res: ServerResponse, path: string, accept: string): Promise<void> {
+    const docs = await import('./openapi-docs.js');
+    if (path === '/openapi/v3') return this.send(res, 200, await docs.openAPIV3Root());
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = await docs.openAPIV3For(path.slice('/openapi/v3/'.length));
+      if (!doc) throw rest.pathNotFound();
+      return this.send(res, 200, doc.text, 'application/json', [], doc.hash);
+    }
+    if (path === '/openapi/v2') {
+      // client-go asks for the protobuf form only; others get JSON; a client that takes neither gets 406.
+      const types = accept.split(',').map((t) => t.trim().split(';')[0].toLowerCase());
+      if (types.includes(OPENAPI_V2_PROTOBUF)) {
+        const doc = await docs.openAPIV2Protobuf();
+        return this.send(res, 200, doc.bytes, OPENAPI_V2_PROTOBUF_TYPE, [], doc.hash);
+      }
+      if (accept && !types.some((t) => t === 'application/json' || t === '*/*' || t === 'application/*')) {
+        throw new StatusError('NotAcceptable', 406, `only the following media types are accepted: application/json, ${OPENAPI_V2_PROTOBUF}`);
+      }
+      const doc = await docs.openAPIV2();
+      return this.send(res, 200, doc.text, 'application/json', [], doc.hash);
+    }
+    throw rest.pathNotFound();
   }
 
   private serverAddress(): string {
@@ -336,12 +474,12 @@ export class KubesimServer {
       const page = rest.listPage(state, t, params);
       const rv = String(state.resourceVersion);
       if (table) return this.send(res, 200, toTable(t.info, page.items, now, { include, version: tableVersion(accept), resourceVersion: rv, continueToken: page.continueToken }));
-      return this.send(res, 200, {
+      return this.send(res, 200, rest.asServed(t, {
         kind: `${t.info.kind}List`,
         apiVersion: apiVersionOf(t.info),
         metadata: { resourceVersion: rv, ...(page.continueToken ? { continue: page.continueToken, remainingItemCount: page.remaining } : {}) },
         items: page.items,
-      });
+      }));
     }
     if (t.sub === 'log') return this.logs(res, t, params, state);
     rest.checkSubresource(t, ['status', 'scale']);
@@ -352,7 +490,7 @@ export class KubesimServer {
       return this.send(res, 200, await rest.scaleOf(obj));
     }
     if (table) return this.send(res, 200, toTable(t.info, [obj], now, { include, version: tableVersion(accept), resourceVersion: obj.metadata.resourceVersion }));
-    return this.send(res, 200, obj);
+    return this.send(res, 200, rest.asServed(t, obj));
   }
 
   private async logs(res: ServerResponse, t: rest.Target, params: URLSearchParams, state: ClusterState): Promise<void> {
@@ -431,10 +569,10 @@ export class KubesimServer {
     res.flushHeaders();
     this.streams.add(res);
     const now = () => this.o.session.clock.now();
-    const objectOf = (o: KubeObject) => (tableAs ? toTable(info, [o], now(), { include, version: tableAs, resourceVersion: o.metadata.resourceVersion }) : { ...o, apiVersion: apiVersionOf(info), kind: info.kind });
+    const objectOf = (o: KubeObject) => (tableAs ? toTable(info, [o], now(), { include, version: tableAs, resourceVersion: o.metadata.resourceVersion }) : rest.asServed(t, { ...o, apiVersion: apiVersionOf(info), kind: info.kind }));
     const emit = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
     const bookmark = (rv: number, annotations?: Record<string, string>) =>
-      emit('BOOKMARK', { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(rv), ...(annotations ? { annotations } : {}) } });
+      emit('BOOKMARK', { kind: info.kind, apiVersion: rest.servedVersion(t), metadata: { resourceVersion: String(rv), ...(annotations ? { annotations } : {}) } });
     if (gone !== undefined) {
       emit('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${gone})`, reason: 'Expired', code: 410 });
       this.streams.delete(res);
@@ -444,12 +582,27 @@ export class KubesimServer {
     let last = from;
     for (const e of first) emit(e.type, objectOf(e.object));
     if (sendInitial && bookmarks) bookmark(state.resourceVersion, { 'k8s.io/initial-events-end': 'true' });
-    const unsubscribe = this.feed.subscribe((events) => {
+    for (const e of first) last = Math.max(last, e.rv);
+    const unsubscribe = this.feed.subscribe((events, expired) => {
       try {
-        for (const e of events) {
-          if (e.resource !== info.resource || (e.rv <= last && e.type !== 'DELETED')) continue;
-          if (!inScope(e.object)) continue;
-          emit(e.type, objectOf(e.object));
+        if (expired.has(info.resource)) {
+          // The feed lost track of some change (it looked too late): the client lists again, as after a 410.
+          emit('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${last} (${this.feed.oldest(info.resource)})`, reason: 'Expired', code: 410 });
+          return end();
+        }
+        // A commit's events leave in one TLS record, not one each.
+        res.cork();
+        try {
+          for (const e of events) {
+            // Every event's resourceVersion is its own: one at or below what this watch has sent is a repeat.
+            if (e.resource !== info.resource || e.rv <= last) continue;
+            if (!inScope(e.object)) continue;
+            // Watches of plain objects all send the same line for an event: it is made once, for all of them.
+            if (tableAs) emit(e.type, objectOf(e.object));
+            else res.write(lineOf(e, info));
+          }
+        } finally {
+          res.uncork();
         }
         last = Math.max(last, this.feed.rv);
       } catch (err) {
@@ -470,6 +623,33 @@ export class KubesimServer {
     req.on('close', end);
     res.on('close', end);
   }
+}
+
+/**
+ * `kubectl auth can-i` and k9s (before it shows any view) ask whether the caller may do something. The one token
+ * may do everything; a request made on behalf of another user (Impersonate-User, `--as`) is not judged here.
+ */
+function accessReview(body: { text: string }, req: IncomingMessage): object {
+  if (req.headers['impersonate-user'] !== undefined) throw new StatusError('Forbidden', 403, 'kubesim serve does not impersonate users');
+  let spec: unknown = {};
+  try {
+    // A JSON body's question is echoed back, as the API server does; a protobuf one is answered all the same.
+    spec = (JSON.parse(body.text) as { spec?: unknown }).spec ?? {};
+  } catch {
+    spec = {};
+  }
+  return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec, status: { allowed: true, reason: 'kubesim serve: the token may do everything' } };
+}
+
+/** An event's line as a watch of plain objects sends it, made once per event whatever the number of watchers. */
+const lines = new WeakMap<WatchEvent, string>();
+function lineOf(e: WatchEvent, info: rest.Target['info']): string {
+  let line = lines.get(e);
+  if (line === undefined) {
+    line = `${JSON.stringify({ type: e.type, object: { ...e.object, apiVersion: apiVersionOf(info), kind: info.kind } })}\n`;
+    lines.set(e, line);
+  }
+  return line;
 }
 
 function wrap(r: rest.WriteResult): { result: rest.WriteResult; stored: boolean } {

@@ -33,6 +33,9 @@ export function removeObject(state: ClusterState, resource: string, namespace: s
   if (o) {
     state.objects.remove(resource, key);
     state.resourceVersion += 1;
+    // Each deletion takes its own resourceVersion, which a watcher's DELETED event must carry.
+    const t = (state.tombstones ??= { from: state.resourceVersion - 1, list: [] });
+    t.list.push([state.resourceVersion, resource, key, o.metadata.uid ?? '']);
   }
   return o;
 }

@@ -81,6 +81,13 @@ export interface LogLine {
   line: string;
 }
 
+export interface Tombstones {
+  /** Every deletion with a resourceVersion above this one is in list (older ones were dropped). */
+  from: number;
+  /** [resourceVersion, resource, key, uid], oldest first. */
+  list: [number, string, string, string][];
+}
+
 export interface ClusterState {
   kind: typeof STATE_KIND;
   schemaVersion: number;
@@ -99,6 +106,11 @@ export interface ClusterState {
    * write re-examines only these. Absent: not recorded yet (the next reconcile looks at everything).
    */
   unsettled?: string[];
+  /**
+   * Recent deletions, so that a watcher told of a commit gives each deleted object the resourceVersion its own
+   * deletion took (src/server/feed.ts). Absent in states no deletion has touched since kubesim kept them.
+   */
+  tombstones?: Tombstones;
   /** Which files hold the objects (layout.ts); absent until the first save. */
   store?: StoreHead;
   /** Per node, the last pod IP offset handed out (host-local IPAM keeps allocating forward). */

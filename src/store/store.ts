@@ -27,7 +27,7 @@ export function resolveStatePath(flag: string | undefined, env: NodeJS.ProcessEn
 
 export class StateFileError extends CommandError {}
 
-function damaged(path: string, why: string): StateFileError {
+export function damaged(path: string, why: string): StateFileError {
   return new StateFileError(
     `the state file "${path}" is damaged (${why}); it was left untouched. ` +
       `Move it aside to keep it, or run 'kubesim cluster delete --state ${path}' to start over with a new cluster`,
@@ -123,6 +123,8 @@ function checkHead(h: Record<string, unknown>): string | undefined {
   if (h.net.flowSeq !== undefined && !(Number.isSafeInteger(h.net.flowSeq) && (h.net.flowSeq as number) >= 0)) return 'net.flowSeq is not a counter';
   if (h.clockOffsetMs !== undefined && typeof h.clockOffsetMs !== 'number') return 'clockOffsetMs is not a number';
   if (h.taintEvictions !== undefined && (!isObj(h.taintEvictions) || !Object.values(h.taintEvictions).every((v) => Number.isFinite(v)))) return 'taintEvictions is damaged';
+  const tb = h.tombstones;
+  if (tb !== undefined && (!isObj(tb) || !Number.isInteger(tb.from) || !Array.isArray(tb.list) || !tb.list.every((e) => Array.isArray(e) && e.length === 4 && Number.isInteger(e[0]) && e.slice(1).every((x) => typeof x === 'string')))) return 'tombstones is damaged';
   const roundRobin = (h.net as Record<string, unknown>).roundRobin;
   if (roundRobin !== undefined && (!isObj(roundRobin) || !Object.values(roundRobin).every((v) => Number.isInteger(v) && (v as number) >= 0))) return 'net.roundRobin is damaged';
   const st = h.store;
@@ -228,6 +230,7 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   const { objects: _o, logs: _l, store: _s, ...meta } = state as ClusterState & Record<string, unknown>;
   // A command that changed nothing (an exec that only read, a refused write) leaves the files as they are.
   if (!foreign && !changes.size && JSON.stringify({ ...meta, store: old }) === disk.text) return;
+  trimTombstones(state, disk.resourceVersion);
   const generation = old.generation + 1;
   const segments: StoreHead['segments'] = Object.fromEntries(Object.entries(old.segments).map(([g, v]) => [g, { ...v }]));
   const kinds: StoreHead['kinds'] = Object.fromEntries(Object.entries(old.kinds).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
@@ -309,17 +312,32 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   );
 }
 
+/** Deletions of earlier commits kept in the head, for a server that looks at the state a few commits late. */
+const MAX_TOMBSTONES = 500;
+
+/** Keeps every deletion of this commit (after diskRV) and the latest earlier ones up to MAX_TOMBSTONES. */
+function trimTombstones(state: ClusterState, diskRV: number): void {
+  const t = state.tombstones;
+  if (!t || t.list.length <= MAX_TOMBSTONES) return;
+  let mine = 0;
+  while (mine < t.list.length && t.list[t.list.length - 1 - mine][0] > diskRV) mine++;
+  const dropped = t.list.splice(0, t.list.length - Math.max(mine, MAX_TOMBSTONES));
+  if (dropped.length) t.from = Math.max(t.from, dropped[dropped.length - 1][0]);
+}
+
 /** The API server keeps events for an hour (kube-apiserver --event-ttl). */
 export const EVENT_TTL_MS = 60 * 60 * 1000;
 
 /** The generation of the state saved at path (0 when there is none): a new save must come after it. */
-function diskHead(path: string): { generation: number; text: string } {
+function diskHead(path: string): { generation: number; resourceVersion: number; text: string } {
   try {
     const text = readFileSync(path, 'utf8');
-    const g = (JSON.parse(text) as { store?: { generation?: unknown } }).store?.generation;
-    return { generation: typeof g === 'number' && Number.isInteger(g) ? g : 0, text };
+    const doc = JSON.parse(text) as { store?: { generation?: unknown }; resourceVersion?: unknown };
+    const g = doc.store?.generation;
+    const rv = doc.resourceVersion;
+    return { generation: typeof g === 'number' && Number.isInteger(g) ? g : 0, resourceVersion: typeof rv === 'number' ? rv : 0, text };
   } catch {
-    return { generation: 0, text: '' };
+    return { generation: 0, resourceVersion: 0, text: '' };
   }
 }
 
@@ -398,8 +416,9 @@ export function removeState(path: string): boolean {
 export function exportState(state: ClusterState): Record<string, unknown> {
   const objects: Record<string, Record<string, unknown>> = {};
   for (const kind of state.objects.kindNames()) {
-    // Logs go below; the flows ring (src/net/flows.ts) is a cache of recent traffic, like conntrack: not exported.
-    if (kind === 'logs' || kind === 'flows') continue;
+    // Logs go below; the flows ring (src/net/flows.ts) is a cache of recent traffic, like conntrack, and the
+    // containers' writable layers (src/apps/layer.ts) are runtime state, not API objects: not exported.
+    if (kind === 'logs' || kind === 'flows' || kind === 'layers') continue;
     const keys = state.objects.keys(kind);
     if (!keys.length) continue;
     const bucket: Record<string, unknown> = {};
@@ -408,7 +427,8 @@ export function exportState(state: ClusterState): Record<string, unknown> {
   }
   const logs: Record<string, unknown> = {};
   for (const k of state.objects.keys('logs')) logs[k] = state.objects.get('logs', k);
-  const { objects: _o, logs: _l, store: _s, ...meta } = state as ClusterState & Record<string, unknown>;
+  // Tombstones, like the flows ring, are a cache for watchers: not part of the cluster.
+  const { objects: _o, logs: _l, store: _s, tombstones: _t, ...meta } = state as ClusterState & Record<string, unknown>;
   return { ...meta, objects, logs };
 }
 

@@ -24,6 +24,7 @@ const HOST_VERBS = new Map<string, string>([
   ['edit', 'needs an editor'],
   ['diff', 'runs a diff program on the host'],
   ['alias-dir', 'writes files on the host'],
+  ['cp', 'reads and writes files on the host'],
   ['kustomize', 'reads a directory on the host'],
 ]);
 

@@ -1,11 +1,14 @@
 // Runs command lines in a pod of an in-process cluster, through the simulated shell and tools.
+import { removeLayers } from '../../src/apps/layer.js';
 import { openProcess, startArgv } from '../../src/apps/process.js';
 import { fixture, type Fixture } from '../net/fixture.js';
 
-export function shellIn(f: Fixture, pod: string, opts: { stdoutTTY?: boolean } = {}) {
+/** fresh: each run in a new instance of the container (its writable layer dropped first), as a recorded snippet ran. */
+export function shellIn(f: Fixture, pod: string, opts: { stdoutTTY?: boolean; fresh?: boolean } = {}) {
   return (argv: string[], stdin = '') => {
     const net = f.net();
     const host = net.topo.podByKey.get(`default/${pod}`)!;
+    if (opts.fresh) removeLayers(net.state.objects, 'default', pod, [host.pod.spec!.containers[0].name]);
     const p = openProcess(net, host, host.pod.spec!.containers[0], { stdoutTTY: !!opts.stdoutTTY, tty: false });
     const r = startArgv(p, argv, stdin);
     if (r.kind === 'not-found') return { code: -1, stdout: '', stderr: `not found: ${r.binary}`, elapsedMs: 0 };

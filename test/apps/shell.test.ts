@@ -2,10 +2,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SHELL_LIMITS } from '../../src/apps/shell.js';
+import type { Pod } from '../../src/api/types.js';
+import { getObject } from '../../src/store/objects.js';
 import { tools } from './helpers.js';
 
 describe('simulated shell', () => {
-  const { sh } = tools();
+  const { sh, f } = tools();
   const run = (script: string, stdin = '') => sh(['sh', '-c', script], stdin);
 
   it('runs ; && || with the right statuses', () => {
@@ -100,13 +102,16 @@ describe('simulated shell', () => {
     assert.deepEqual(run('f() { f; }; f'), { code: 2, stdout: '', stderr: 'sh: recursion too deep\n', elapsedMs: 0 });
   });
 
-  it('files written go to the container\'s in-memory layer: cat, ls, test, sh FILE, redirections', () => {
+  it('files written go to the container\'s writable layer: cat, ls, test, sh FILE, redirections', () => {
     assert.equal(run('echo hi > /tmp/x; cat /tmp/x; ls /tmp; [ -f /tmp/x ] && echo file').stdout, 'hi\nx\nfile\n');
     assert.equal(run('printf "echo from \\$0 \\$1\\n" > /tmp/s.sh; sh /tmp/s.sh arg').stdout, 'from /tmp/s.sh arg\n');
     assert.deepEqual(run('echo x > /nodir/f'), { code: 1, stdout: '', stderr: "sh: can't create /nodir/f: nonexistent directory\n", elapsedMs: 0 });
     assert.equal(run('cat /etc/hostname; echo extra >> /etc/hosts; tail -n 1 /etc/hosts').stdout, 'bb\nextra\n');
     assert.equal(run('mkdir -p /a/b; touch /a/b/c; rm -r /a; ls /a; echo $?').stdout, '1\n');
-    // a new session starts from the image again
+    // the next exec into the container finds them; a restarted container (a new instance) starts from the image
+    assert.equal(run('cat /tmp/x').stdout, 'hi\n');
+    const pod = getObject<Pod>(f.state, 'pods', 'default', 'bb')!;
+    pod.status!.containerStatuses![0].restartCount = 1;
     assert.equal(run('cat /tmp/x').code, 1);
   });
 

@@ -6,6 +6,8 @@
 // A case's arguments may name files with '@name': the harness writes `files[name]` into a private directory
 // and puts its path there. 'FIFO' and the like are made by the harness (see SPECIAL_FILES).
 
+import { writeTar } from '../../src/util/ustar.js';
+
 export interface FaultCase {
   /** Unique, readable: what is wrong. */
   name: string;
@@ -1118,4 +1120,49 @@ function clusterConfigCases(): FaultCase[] {
   return out;
 }
 
-export const FAULT_CASES: FaultCase[] = [...clusterConfigCases(), ...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases(), ...kustomizeCases(), ...goTemplateCases(), ...kubeconfigCases(), ...nodeOpsCases()];
+// ---------------------------------------------------------------------------------------------------------
+// cp and the containers' tar: bad file specs, local files kubectl cannot archive, and archives a hostile
+// client sends to `tar xf -` (names that climb out, links, cut short, not an archive at all).
+
+function cpCases(): FaultCase[] {
+  const archive = (entries: Parameters<typeof writeTar>[0]) => writeTar(entries).toString('latin1');
+  const file = (name: string, text = 'x\n') => ({ name, type: 'file' as const, mode: 0o644, mtime: 0, data: Buffer.from(text) });
+  const out: FaultCase[] = [
+    { name: 'cp without operands', args: ['cp'] },
+    { name: 'cp with an unknown flag', args: ['cp', '--bogus', 'a', 'bb:/b'] },
+    { name: 'cp --retries without a value', args: ['cp', 'a', 'bb:/b', '--retries'] },
+    { name: 'cp --retries=abc', args: ['cp', '--retries=abc', 'a', 'bb:/b'] },
+    { name: 'cp between two pods', args: ['cp', 'bb:/etc/hosts', 'p1:/tmp/hosts'] },
+    { name: 'cp between two local paths', args: ['cp', '@dir', '@fifo'] },
+    { name: 'cp a spec that starts with a colon', args: ['cp', ':/etc/hosts', '@dir'] },
+    { name: 'cp a spec with two slashes before the colon', args: ['cp', 'a/b/c:/etc/hosts', '@dir'] },
+    { name: 'cp an empty remote path', args: ['cp', '@dir', 'bb:'] },
+    { name: 'cp from a pod that does not exist', args: ['cp', 'nosuch:/etc/hosts', '@dir/x'] },
+    { name: 'cp to a pod named constructor', args: ['cp', '@dir', 'constructor:/tmp'] },
+    { name: 'cp to a pod in namespace __proto__', args: ['cp', '@dir', '__proto__/bb:/tmp'] },
+    { name: 'cp to a container that does not exist', args: ['cp', '@dir', 'bb:/tmp/d', '-c', 'nosuch'] },
+    { name: 'cp a local file that does not exist', args: ['cp', '/nonexistent/x', 'bb:/tmp/x'] },
+    { name: 'cp a FIFO into a pod (tar cannot make it)', args: ['cp', '@fifo', 'p1:/tmp/fifo'] },
+    { name: 'cp into a directory the container lacks', args: ['cp', '@dir', 'bb:/nonexistent/deep/d'] },
+    { name: 'cp into /dev/null in the container', args: ['cp', '@dir', 'p1:/dev/null/x'] },
+    { name: 'cp from a pod onto a local path under a file', args: ['cp', 'bb:/etc/hosts', '/dev/null/x'] },
+    { name: 'cp from a pod onto an existing local directory', args: ['cp', 'bb:/etc/hosts', '@dir'] },
+    { name: 'tar with no mode', args: ['exec', 'bb', '--', 'tar', 'f', '-'] },
+    { name: 'tar with an unknown option', args: ['exec', 'p1', '--', 'tar', '-xqf', '-'] },
+    { name: 'tar with an unknown long option', args: ['exec', 'bb', '--', 'tar', '--constructor'] },
+    { name: 'tar -f without its value', args: ['exec', 'p1', '--', 'tar', '-c', '-f'] },
+    { name: 'tar cf - of nothing', args: ['exec', 'bb', '--', 'tar', 'cf', '-'] },
+    { name: 'tar xf of a missing archive', args: ['exec', 'bb', '--', 'tar', 'xf', '/nonexistent.tar'] },
+    { name: 'tar -C a missing directory', args: ['exec', 'p1', '--', 'tar', 'xf', '-', '-C', '/nonexistent'] },
+    { name: 'tar xf - of text that is not an archive (GNU)', args: ['exec', '-i', 'p1', '--', 'tar', 'xf', '-'], input: 'not an archive\n'.repeat(100) },
+    { name: 'tar xf - of text that is not an archive (busybox)', args: ['exec', '-i', 'bb', '--', 'tar', 'xf', '-'], input: 'not an archive\n'.repeat(100) },
+    { name: 'tar xf - of a few bytes', args: ['exec', '-i', 'p1', '--', 'tar', 'xf', '-'], input: 'garbage\n' },
+    { name: 'tar xf - of an archive cut short', args: ['exec', '-i', 'p1', '--', 'tar', 'xf', '-'], input: archive([file('a', 'y'.repeat(2000))]).slice(0, 1024) },
+    { name: 'tar xf - of members that climb out with ..', args: ['exec', '-i', 'p1', '--', 'tar', 'xf', '-', '-C', '/tmp'], input: archive([file('../../etc/evil'), file('a/../../b')]) },
+    { name: 'tar xf - of a symlink and a hard link', args: ['exec', '-i', 'p1', '--', 'tar', 'xf', '-'], input: archive([{ name: 'l', type: 'symlink', mode: 0o777, mtime: 0, data: Buffer.alloc(0), linkname: '/etc/passwd' }]) },
+    { name: 'tar xf - of a file over a directory', args: ['exec', '-i', 'p1', '--', 'tar', 'xf', '-', '-C', '/'], input: archive([file('tmp')]) },
+  ];
+  return out;
+}
+
+export const FAULT_CASES: FaultCase[] = [...cpCases(), ...clusterConfigCases(), ...manifestCases(), ...flagCases(), ...envCases(), ...imagesCases(), ...policyCases(), ...kustomizeCases(), ...goTemplateCases(), ...kubeconfigCases(), ...nodeOpsCases()];

@@ -2,81 +2,15 @@
 // CLI working on the same state beside it: what kubectl prints must be what kubesim prints.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { BIN, ROOT, tempCluster, type CliResult, type TempCluster } from '../support/cli.js';
+import { tempCluster, type CliResult, type TempCluster } from '../support/cli.js';
+import { kubectl, raw, startServe, type Served } from '../support/serve.js';
 import { skipWithoutKubectl } from '../support/stub-apiserver.js';
 
 const skip = skipWithoutKubectl();
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  kubeconfig: string;
-  stderr: () => string;
-}
-
-async function startServe(c: TempCluster): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 15_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        resolve(out.split('\n')[0]);
-      }
-    });
-    child.on('exit', () => reject(new Error(`serve exited: ${err}`)));
-  });
-  const m = /^Serving the kubesim cluster at (https:\/\/127\.0\.0\.1:\d+); KUBECONFIG=(.+)$/.exec(line);
-  assert.ok(m, `start line: ${line}`);
-  return { child, url: m[1], kubeconfig: m[2], stderr: () => err };
-}
-
-function kubectl(s: Served, c: TempCluster, args: string[], opts: { timeoutMs?: number; until?: RegExp } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), ...args], {
-      env: { ...process.env, HOME: c.dir, KUBECONFIG: s.kubeconfig, NO_COLOR: '1' },
-      cwd: ROOT,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (opts.until?.test(stdout)) child.kill('SIGINT');
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    // An empty stdin, as a script's: kubectl run -i reads it to its end before the command runs.
-    child.stdin.end();
-    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGINT'), opts.timeoutMs) : undefined;
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
-/** A raw request with the server's CA (and the token unless told otherwise). */
-function raw(s: Served, path: string, opts: { token?: string | null; accept?: string } = {}): Promise<{ code: number; body: string; type: string }> {
-  const dir = s.kubeconfig.replace(/\/kubeconfig$/, '');
-  const token = opts.token === undefined ? readFileSync(join(dir, 'token'), 'utf8').trim() : opts.token;
-  return new Promise((resolve, reject) => {
-    const req = request(`${s.url}${path}`, { ca: readFileSync(join(dir, 'ca.crt')), headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), Accept: opts.accept ?? 'application/json' } }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ code: res.statusCode ?? 0, body, type: String(res.headers['content-type'] ?? '') }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('kubesim serve with the real kubectl', { skip }, () => {
   let c: TempCluster;
@@ -287,6 +221,26 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     });
     assert.equal(piped.stdout, 'from stdin\n');
     assert.equal(piped.code, 0);
+  });
+
+  test('kubectl cp copies both ways through the simulated tar, byte for byte, and says what kubesim cp says', async () => {
+    const src = join(c.dir, 'cp-src');
+    const bytes = Buffer.from([...Array(256).keys()]);
+    mkdirSync(join(src, 'sub'), { recursive: true });
+    writeFileSync(join(src, 'a.txt'), 'alpha\n');
+    writeFileSync(join(src, 'sub', 'b.bin'), bytes);
+    const up = await kubectl(s, c, ['cp', src, 'kiada:/tmp/site']);
+    assert.deepEqual([up.code, up.stdout, up.stderr], [0, '', '']);
+    assert.equal(c.run(['exec', 'kiada', '--', 'cat', '/tmp/site/a.txt']).stdout, 'alpha\n');
+    const down = await kubectl(s, c, ['cp', 'kiada:/tmp/site', join(c.dir, 'cp-back')]);
+    assert.deepEqual([down.code, down.stdout, down.stderr], [0, "tar: Removing leading `/' from member names\n", '']);
+    assert.ok(readFileSync(join(c.dir, 'cp-back', 'sub', 'b.bin')).equals(bytes));
+    assert.equal(readFileSync(join(c.dir, 'cp-back', 'a.txt'), 'utf8'), 'alpha\n');
+    for (const args of [['cp', join(src, 'a.txt'), 'kiada:/nodir/x'], ['cp', join(src, 'missing'), 'kiada:/tmp'], ['cp', 'kiada:/tmp/site/a.txt', join(c.dir, 'one.txt')]]) {
+      const theirs = await kubectl(s, c, args);
+      const ours = c.run(args);
+      assert.deepEqual([ours.code, ours.stdout, ours.stderr], [theirs.code, theirs.stdout, theirs.stderr], args.join(' '));
+    }
   });
 
   test('kubectl run -i --rm attaches to the container\'s command, exits with its code and deletes the pod, as kubesim run does', async () => {

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAPIV3Document, openAPIV3Index } from '../../src/api/openapi.js';
 import { OPENAPI_DATA } from '../../src/api/openapi-data.js';
-import { apiVersionOf, RESOURCES, resourceForKind, type ResourceInfo } from '../../src/api/resources.js';
+import { apiVersionOf, OLDER_VERSIONS, RESOURCES, resourceForKind, type ResourceInfo } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { listObjects } from '../../src/store/objects.js';
 import { parseSelector } from '../../src/api/labels.js';
@@ -94,7 +94,8 @@ const EXTRA: ResourceInfo[] = [
   { resource: 'limitranges', singular: 'limitrange', kind: 'LimitRange', group: '', version: 'v1', namespaced: true, shortNames: ['limits'], verbs: ['get', 'list'] },
 ];
 
-const ALL = [...RESOURCES, ...EXTRA];
+// autoscaling/v1 after v2, as kubesim serve lists it (v2 stays the preferred version).
+const ALL = [...RESOURCES, ...EXTRA, ...OLDER_VERSIONS];
 
 /** The API server's group order in discovery (kubectl expands categories such as "all" in this order). */
 const GROUP_ORDER = ['apps', 'events.k8s.io', 'autoscaling', 'batch', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io'];
