@@ -71,3 +71,22 @@ export function mergeKeyOf(field: string, sample: unknown): string | undefined {
   const s = sample && typeof sample === 'object' ? (sample as Record<string, unknown>) : {};
   return keys.find((k) => Object.hasOwn(s, k));
 }
+
+/**
+ * The keys server-side apply identifies a merge list's items by (x-kubernetes-list-map-keys): the patch merge
+ * key, except where the API adds the protocol (ports) or a second field; a key with a schema default takes it
+ * when the item leaves it out, as the API server's field sets do.
+ */
+const LIST_MAP_KEYS: Readonly<Record<string, readonly { name: string; dflt?: unknown }[]>> = {
+  [`${CORE}Container.ports`]: [{ name: 'containerPort' }, { name: 'protocol', dflt: 'TCP' }],
+  [`${CORE}EphemeralContainer.ports`]: [{ name: 'containerPort' }, { name: 'protocol', dflt: 'TCP' }],
+  [`${CORE}ServiceSpec.ports`]: [{ name: 'port' }, { name: 'protocol', dflt: 'TCP' }],
+  [`${CORE}PodSpec.topologySpreadConstraints`]: [{ name: 'topologyKey' }, { name: 'whenUnsatisfiable' }],
+};
+
+export function listMapKeysIn(defId: string, field: string): readonly { name: string; dflt?: unknown }[] | undefined {
+  const special = own(LIST_MAP_KEYS, `${defId}.${field}`);
+  if (special) return special;
+  const key = mergeKeyIn(defId, field);
+  return key ? [{ name: key }] : undefined;
+}

@@ -13,12 +13,22 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--prune-allowlist <gvk>', 'group/version/kind to prune (repeatable)', (v: string, p: string[] = []) => [...p, v], [])
     .option('--force', 'accepted for compatibility')
     .option('--overwrite', 'accepted for compatibility')
-    .option('--field-manager <name>', 'accepted for compatibility')
-    .option('--server-side', 'accepted for compatibility')
+    .option('--field-manager <name>', 'the manager that owns the fields this apply writes')
+    .option('--server-side', 'server-side apply')
+    .option('--force-conflicts', 'take the fields other managers own')
+    .option('--show-managed-fields', 'keep metadata.managedFields in -o json/yaml')
     .option('--wait', 'accepted for compatibility');
   if (!parseArgs(cmd, argv, 'apply')) return 0;
   if (cmd.args.length) throw new CommandError(`Unexpected args: [${cmd.args.join(' ')}]`, { usageOf: 'apply' });
-  return writeManifests('apply', cmd.opts(), io);
+  const o = cmd.opts();
+  // kubectl's checks, in its order, before anything is read.
+  if (o.forceConflicts && !o.serverSide) throw new CommandError('--force-conflicts only works with --server-side');
+  if (o.serverSide && o.force) throw new CommandError('--force cannot be used with --server-side');
+  if (o.serverSide && (o.dryRun === true || o.dryRun === 'client')) throw new CommandError("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)");
+  if (o.serverSide && o.prune) throw new CommandError("--prune is in alpha and doesn't currently work on objects created by server-side apply");
+  // An empty --field-manager sends none: the API server names the writer after its user agent, "kubectl".
+  const fieldManager = o.fieldManager === '' ? 'kubectl' : o.fieldManager ?? (o.serverSide ? 'kubectl' : 'kubectl-client-side-apply');
+  return writeManifests('apply', { ...o, fieldManager }, io);
 }
 
 // kubectl's layout, flags and examples; the prose says what kubesim does.
@@ -27,7 +37,8 @@ stdin, or a kustomization).
 
  An object that does not exist yet is created; one that exists is updated by a three-way merge of the
  manifest, the live object and the last-applied-configuration annotation an earlier apply (or create
- --save-config) stored. Each object prints a created, configured or unchanged line. The simulated
+ --save-config) stored (client-side apply); with --server-side the API server merges and tracks field
+ ownership. Each object prints a created, configured, unchanged or serverside-applied line. The simulated
  controllers then react to the change. kubesim reads local files only, not URLs.
 
 Examples:
@@ -48,7 +59,10 @@ Options:
 	"none", "server" or "client". client: report what would be created or configured, changing nothing; server: the simulated API server checks and defaults the objects, then discards them.
 
     --field-manager='kubectl-client-side-apply':
-	Accepted for compatibility; kubesim does not track field managers.
+	The name metadata.managedFields records for the fields this apply writes ("kubectl" with --server-side when not given).
+
+    --force-conflicts=false:
+	With --server-side: take over the fields another manager owns with a different value instead of failing with a conflict.
 
     -f, --filename=[]:
 	Manifest files, directories or glob patterns to apply (- for stdin); repeatable.
@@ -76,6 +90,12 @@ Options:
 
     -l, --selector='':
 	Apply only the manifest objects whose labels match (=, ==, !=; e.g. -l app=web,tier!=db); with --prune, also limits what is pruned.
+
+    --server-side=false:
+	Server-side apply: the simulated API server merges the objects, and the field manager owns exactly the fields they set; fields it applied before and no longer sets are removed, and a field another manager set to a different value is a conflict. Each object prints "<kind>/<name> serverside-applied".
+
+    --show-managed-fields=false:
+	Keep metadata.managedFields in json and yaml output.
 
     --validate='strict':
 	What the simulated API server does with fields it does not know: strict (or true) rejects the object, warn prints a warning and drops them, ignore (or false) drops them silently.

@@ -32,7 +32,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--allow-missing-template-keys [bool]', 'ignore missing keys in templates')
     .option('--cpu-percent <n>', 'target average CPU utilization', intFlag('autoscale', '--cpu-percent'), -1)
     .option('--dry-run [strategy]', 'none, server or client')
-    .option('--field-manager <name>', 'accepted for compatibility')
+    .option('--field-manager <name>', 'the field manager the write is recorded under')
     .option('--max <n>', 'upper limit of replicas', intFlag('autoscale', '--max'))
     .option('--min <n>', 'lower limit of replicas', intFlag('autoscale', '--min'), -1)
     .option('--name <name>', 'name of the autoscaler')
@@ -72,7 +72,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const v1 = hpaV1(o.name || t.name, target, min, max, o.cpuPercent);
       let shown = v1;
       if (dryRun !== 'client') {
-        shown = hpaToV1(createObject(state, ctx, hpaToV2({ ...v1, metadata: { name: v1.metadata.name, namespace: session.namespace }, status: undefined }), { namespace: session.namespace, dryRun: dryRun === 'server' }));
+        shown = hpaToV1(createObject(state, ctx, hpaToV2({ ...v1, metadata: { name: v1.metadata.name, namespace: session.namespace }, status: undefined }), { namespace: session.namespace, dryRun: dryRun === 'server', manager: { manager: o.fieldManager ?? 'kubectl-autoscale' } }));
       }
       const op = dryRun === 'client' ? 'created (dry run)' : dryRun === 'server' ? 'autoscaled (server dry run)' : 'autoscaled';
       if (typeof printer === 'function') lines.push(printer(shown));
@@ -111,7 +111,7 @@ Options:
 	server checks it and stores nothing.
 
     --field-manager='kubectl-autoscale':
-	Accepted for compatibility; kubesim does not track field managers.
+	The name metadata.managedFields records for the fields this command writes.
 
     --max=-1:
 	The most replicas the autoscaler may set. Required.

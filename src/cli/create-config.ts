@@ -154,7 +154,7 @@ async function finish(io: CliIO, o: Record<string, unknown>, kind: Kind, built: 
     const session = new Session(o, io);
     try {
       await session.change((state, ctx) => {
-        obj = createObject(state, ctx, built.obj, { namespace: session.namespace, dryRun: dryRun === 'server' });
+        obj = createObject(state, ctx, built.obj, { namespace: session.namespace, dryRun: dryRun === 'server', manager: { manager: 'kubectl-create' } });
         if (dryRun === 'server') throw new NothingToSave();
       });
     } catch (e) {

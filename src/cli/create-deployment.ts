@@ -74,7 +74,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--dry-run <strategy>', 'none, server or client')
     .option('-o, --output <format>', 'json, yaml or name')
     .option('--save-config', 'accepted for compatibility')
-    .option('--field-manager <name>', 'accepted for compatibility');
+    .option('--field-manager <name>', 'the field manager the write is recorded under');
   if (!parseArgs(cmd, normalizeFlags(args), 'create deployment')) return 0;
   const opts = cmd.opts();
   const dryRun = dryRunMode(opts.dryRun);
@@ -98,7 +98,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const obj = deploymentFromFlags({ name: cmd.args[0], images: opts.image, replicas: opts.replicas, port: opts.port, suffix: () => ctx.random.nameSuffix(5) });
       if (command.length) ((obj.spec as { template: { spec: { containers: { command?: string[] }[] } } }).template.spec.containers[0]).command = command;
       // kubectl prints the API server's answer to the POST: the object before any controller has acted on it.
-      const created = structuredClone(createObject(state, ctx, obj, { namespace: ns, dryRun: dryRun === 'server', reconcile: false }));
+      const created = structuredClone(createObject(state, ctx, obj, { namespace: ns, dryRun: dryRun === 'server', reconcile: false, manager: { manager: opts.fieldManager ?? 'kubectl-create' } }));
       if (dryRun !== 'server') reconcile(state, ctx);
       return created;
     });

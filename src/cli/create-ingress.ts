@@ -192,7 +192,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } else {
     try {
       result = await session.change((state, ctx) => {
-        const created = structuredClone(createObject(state, ctx, ingressFromFlags(name, o), { namespace: ns, dryRun: dryRun === 'server', reconcile: false }));
+        const created = structuredClone(createObject(state, ctx, ingressFromFlags(name, o), { namespace: ns, dryRun: dryRun === 'server', reconcile: false, manager: { manager: 'kubectl-create' } }));
         if (dryRun !== 'server') reconcile(state, ctx);
         return created;
       });

@@ -208,7 +208,7 @@ export async function run(argv: string[], io: CliIO, which: 'job' | 'cronjob' = 
     result = build(state);
   } else {
     result = await session.change((state, ctx) => {
-      const created = structuredClone(createObject(state, ctx, build(state), { namespace: ns, dryRun: dryRun === 'server', reconcile: false }));
+      const created = structuredClone(createObject(state, ctx, build(state), { namespace: ns, dryRun: dryRun === 'server', reconcile: false, manager: { manager: 'kubectl-create' } }));
       if (dryRun !== 'server') reconcile(state, ctx);
       return created;
     });

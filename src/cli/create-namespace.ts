@@ -16,7 +16,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('-o, --output <format>', 'json, yaml or name')
     .option('--validate [mode]', 'accepted for compatibility')
     .option('--save-config', 'accepted for compatibility')
-    .option('--field-manager <name>', 'accepted for compatibility')
+    .option('--field-manager <name>', 'the field manager the write is recorded under')
     .option('--template <template>', 'the template of -o go-template')
     .option('--allow-missing-template-keys [bool]', 'accepted for compatibility')
     .option('--show-managed-fields', 'accepted for compatibility');
@@ -36,7 +36,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const session = new Session(o, io);
     try {
       await session.change((state, ctx) => {
-        obj = createObject(state, ctx, input, { namespace: session.namespace, dryRun: dryRun === 'server' });
+        obj = createObject(state, ctx, input, { namespace: session.namespace, dryRun: dryRun === 'server', manager: { manager: o.fieldManager ?? 'kubectl-create' } });
         if (dryRun === 'server') throw new NothingToSave();
       });
     } catch (e) {

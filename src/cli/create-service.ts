@@ -229,7 +229,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const created = await session.change((state, ctx) => {
     const input = structuredClone(obj);
     delete (input as Partial<KubeObject>).status;
-    return createObject(state, ctx, input, { namespace: session.namespace, dryRun: dryRun === 'server' });
+    return createObject(state, ctx, input, { namespace: session.namespace, dryRun: dryRun === 'server', manager: { manager: 'kubectl-create' } });
   });
   await printResult(io, created, opts.output, 'created', dryRun);
   return 0;

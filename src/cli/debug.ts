@@ -98,7 +98,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         volumes: [{ hostPath: { path: '/' }, name: 'host-root' }],
       },
     } as unknown as KubeObject;
-    return createObject(state, ctx, pod, { namespace }) as Pod & KubeObject;
+    return createObject(state, ctx, pod, { namespace, manager: { manager: 'kubectl-debug' } }) as Pod & KubeObject;
   });
   if (!o.quiet) io.stdout.write(`Creating debugging pod ${created.metadata.name} with container ${cname} on node ${nodeName}.\n`);
   const attach = o.attach ?? !!o.stdin;

@@ -1,5 +1,6 @@
 // The command line without the process: find the verb, load only its module, run it, and print a user error
 // as kubectl does. src/main.ts binds it to the process; tests call it in-process with their own streams.
+import { setShowManagedFields } from '../printers/managed-fields.js';
 import { CLI_NAME, ExitError, KubeError } from '../api/errors.js';
 import { checkEnvironment } from './environment.js';
 import type { CliIO, Verb } from './io.js';
@@ -69,6 +70,7 @@ const ALIASES = new Map<string, string>([['cluster-info', 'cluster']]);
 
 /** Runs one command line; returns its exit code. Errors that escape a verb end up here. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  setShowManagedFields(argv.some((a) => a === '--show-managed-fields' || a === '--show-managed-fields=true'));
   try {
     return await dispatch(argv, io);
   } catch (err) {

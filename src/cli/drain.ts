@@ -96,7 +96,7 @@ let updateNode: (state: ClusterState, ctx: Ctx, node: KubeObject, dryRun: boolea
 
 async function loadWriters(): Promise<void> {
   const { updateObject } = await import('../cluster/apiserver.js');
-  updateNode = (state, ctx, node, dryRun) => void updateObject(state, ctx, node, { namespace: 'default', dryRun });
+  updateNode = (state, ctx, node, dryRun) => void updateObject(state, ctx, node, { namespace: 'default', dryRun, manager: { manager: 'kubectl' } });
 }
 
 async function runCordon(argv: string[], io: CliIO, desired: boolean): Promise<number> {

@@ -16,6 +16,7 @@ import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
 import { collectFiles, readSources } from './manifest-files.js';
 import { Session } from './session.js';
+import { omitManagedFields } from '../printers/managed-fields.js';
 
 const HEADER = `# Please edit the object below. Lines beginning with a '#' will be ignored,
 # and an empty file will abort the edit. If an error occurs while saving this file will be
@@ -52,13 +53,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const cmd = addGlobalFlags(newCommand('edit', io, HELP));
   cmd
     .option('--allow-missing-template-keys [bool]', 'accepted for compatibility')
-    .option('--field-manager <name>', 'accepted for compatibility')
+    .option('--field-manager <name>', 'the field manager the edit is recorded under')
     .option('-f, --filename <file>', 'files naming the objects to edit', collectFiles, [])
     .option('-o, --output <format>', 'yaml or json', 'yaml')
     .option('--output-patch', 'print the patch sent')
     .option('-R, --recursive', 'process directories recursively')
     .option('--save-config', 'accepted for compatibility')
-    .option('--show-managed-fields', 'accepted for compatibility')
+    .option('--show-managed-fields', 'show metadata.managedFields in the editor')
     .option('--subresource <name>', 'accepted: only the object itself is edited')
     .option('--template <template>', 'accepted for compatibility')
     .option('--validate [mode]', 'accepted for compatibility')
@@ -93,7 +94,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const { state, ctx } = await session.read();
     const live = getObject(state, t.info.resource, t.info.namespaced ? t.namespace : undefined, t.name);
     if (!live) throw notFound(qualifiedResource(t.info), t.name);
-    const original = structuredClone(live);
+    // What the editor shows (managedFields hidden, as kubectl does) is what the edit is compared with.
+    const original = omitManagedFields(structuredClone(live));
     const body = print(original);
     const header = format === 'yaml' ? HEADER : '';
     // os.CreateTemp's name, numbered from the cluster's seeded source so that the same commands name the same file.
@@ -157,7 +159,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           await session.change(async (s, c) => {
             const current = getObject(s, t.info.resource, t.info.namespaced ? t.namespace : undefined, t.name);
             if (!current) throw notFound(qualifiedResource(t.info), t.name);
-            const out = await patchOnServer(s, c, t.info, current, 'strategic', patch, { namespace: t.namespace ?? session.namespace, dryRun: false });
+            const out = await patchOnServer(s, c, t.info, current, 'strategic', patch, { namespace: t.namespace ?? session.namespace, dryRun: false, manager: o.fieldManager ?? 'kubectl-edit' });
             warnings.push(...out.warnings);
             return out.changed;
           });
@@ -219,7 +221,7 @@ Options:
 	Accepted for compatibility.
 
     --field-manager='kubectl-edit':
-	Accepted for compatibility; kubesim does not track field managers.
+	The name metadata.managedFields records for the fields the edit changes.
 
     -f, --filename=[]:
 	Files (or directories, or - for stdin) naming the objects to edit.

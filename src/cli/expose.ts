@@ -250,7 +250,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     for (const src of sources(state, args, fileObjs, session.namespace)) {
       const svc = build(src);
       delete (svc as Partial<KubeObject>).status;
-      out.push(createObject(state, ctx, svc, { namespace: session.namespace, dryRun: dryRun === 'server' }));
+      out.push(createObject(state, ctx, svc, { namespace: session.namespace, dryRun: dryRun === 'server', manager: { manager: opts.fieldManager ?? 'kubectl-expose' } }));
     }
     return out;
   });

@@ -88,6 +88,9 @@ Options:
     --show-labels=false:
 	Add a LABELS column with all of each object's labels.
 
+    --show-managed-fields=false:
+	Keep metadata.managedFields (which field manager set which fields) in json, yaml, jsonpath and template output.
+
     --sort-by='':
 	Order the rows by the value at this JSONPath (e.g. '{.metadata.name}' or .status.startTime); the value must be a string or a number.
 
@@ -121,6 +124,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--no-headers', "don't print headers")
     .option('--show-labels', 'show labels')
     .option('--show-kind', 'show kind')
+    .option('--show-managed-fields', 'keep metadata.managedFields in json and yaml output')
     .option('-L, --label-columns <labels>', 'label columns', collect, [] as string[])
     .option('--ignore-not-found', 'ignore not found')
     .option('--sort-by <jsonpath>', 'sort by')

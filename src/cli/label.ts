@@ -178,7 +178,7 @@ export async function runMetadataVerb(m: MetadataVerb, argv: string[], io: CliIO
           else delete obj.metadata[m.field];
           let result = obj;
           if (differs && dryRun !== 'client') {
-            result = updateObject(state, ctx, obj, { namespace: t.namespace ?? session.namespace, dryRun: dryRun === 'server' });
+            result = updateObject(state, ctx, obj, { namespace: t.namespace ?? session.namespace, dryRun: dryRun === 'server', manager: { manager: m.verb === 'label' ? 'kubectl-label' : 'kubectl-annotate' } });
             if (dryRun === 'none') wrote = true;
           }
           // kubectl's updateDataChangeMsg: unchanged JSON is "not labeled", shorter JSON "unlabeled".

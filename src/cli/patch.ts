@@ -186,7 +186,7 @@ export async function patchOnServer(
   current: KubeObject,
   type: PatchType,
   json: string,
-  opts: { namespace: string; dryRun: boolean },
+  opts: { namespace: string; dryRun: boolean; manager?: string },
 ): Promise<{ result: KubeObject; changed: boolean; warnings: string[] }> {
   const { definitionFor } = await import('../api/schema.js');
   const defId = definitionFor(info.group ? `${info.group}/${info.version}` : info.version, info.kind);
@@ -204,11 +204,11 @@ export async function patchOnServer(
   if (next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) {
     throw new StatusError('Conflict', 409, `Operation cannot be fulfilled on ${qualifiedResource(info)} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
   }
-  const dry = updateObject(state, ctx, next, { namespace: opts.namespace, dryRun: true });
+  const dry = updateObject(state, ctx, next, { namespace: opts.namespace, dryRun: true, manager: { manager: opts.manager ?? 'kubectl-patch' } });
   const strip = (x: KubeObject) => ({ ...x, metadata: { ...x.metadata, resourceVersion: undefined } });
   const changed = !sameJSON(strip(dry), strip(current));
   let result = current;
-  if (changed) result = opts.dryRun ? dry : updateObject(state, ctx, next, { namespace: opts.namespace });
+  if (changed) result = opts.dryRun ? dry : updateObject(state, ctx, next, { namespace: opts.namespace, manager: { manager: opts.manager ?? 'kubectl-patch' } });
   return { result, changed, warnings };
 }
 
@@ -235,7 +235,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--dry-run [strategy]', 'none, server or client')
     .option('-o, --output <format>', 'output format')
     .option('--local', 'patch the file, not the server')
-    .option('--field-manager <name>', 'accepted for compatibility')
+    .option('--field-manager <name>', 'the field manager the patch is recorded under')
     .option('--show-managed-fields', 'accepted for compatibility')
     .option('--allow-missing-template-keys [bool]', 'ignore missing keys in jsonpath templates')
     .option('--template <template>', 'accepted for compatibility');
@@ -341,7 +341,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
               if (changed) {
                 const next = structuredClone(current);
                 (next.spec as Obj).replicas = replicas;
-                obj = updateObject(state, ctx, next, { namespace: session.namespace, dryRun: dryRun === 'server' });
+                obj = updateObject(state, ctx, next, { namespace: session.namespace, dryRun: dryRun === 'server', manager: { manager: o.fieldManager ?? 'kubectl-patch', subresource: 'scale' } });
                 if (dryRun === 'none') wrote = true;
               }
               result = scaleOf(obj) as unknown as KubeObject;
@@ -362,7 +362,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
             } else if (o.subresource) {
               throw new StatusError('NotFound', 404, SUBRESOURCE_NOT_FOUND);
             } else {
-              const out = await patchOnServer(state, ctx, t.info, current, type, json, { namespace: session.namespace, dryRun: dryRun === 'server' });
+              const out = await patchOnServer(state, ctx, t.info, current, type, json, { namespace: session.namespace, dryRun: dryRun === 'server', manager: o.fieldManager });
               warnings.push(...out.warnings);
               changed = out.changed;
               result = out.result;
@@ -427,7 +427,7 @@ Options:
 	the result without sending it; server: the API server runs the whole update but stores nothing.
 
     --field-manager='kubectl-patch':
-	Accepted for compatibility; kubesim does not track field managers.
+	The name metadata.managedFields records for the fields the patch changes.
 
     -f, --filename=[]:
 	Files (or directories, or - for stdin) naming the objects to patch.

@@ -32,7 +32,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--validate [mode]', 'strict (or true), warn, ignore (or false)')
     .option('-o, --output <format>', 'json, yaml or name')
     .option('--save-config', 'accepted for compatibility')
-    .option('--field-manager <name>', 'accepted for compatibility')
+    .option('--field-manager <name>', 'the field manager the write is recorded under')
     .option('--wait', 'accepted for compatibility');
   if (!parseArgs(cmd, argv, 'replace')) return 0;
   const o = cmd.opts();
@@ -108,7 +108,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
             try {
               const obj = structuredClone(req.object);
               delete obj.metadata.resourceVersion;
-              const created = createObject(state, ctx, obj, { namespace: session.namespace, dryRun: dryRun !== 'none', reconcile: false });
+              const created = createObject(state, ctx, obj, { namespace: session.namespace, dryRun: dryRun !== 'none', reconcile: false, manager: { manager: o.fieldManager ?? 'kubectl-replace' } });
               show(m, created, 'replaced');
               if (dryRun === 'none') wrote = true;
             } catch (e) {
@@ -125,7 +125,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
               if (!current) throw notFound(qualifiedResource(m.info), req.object.metadata.name);
               const rv = req.object.metadata.resourceVersion;
               if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(m);
-              const replaced = updateObject(state, ctx, req.object, { namespace: session.namespace, dryRun: dryRun === 'server', reconcile: false });
+              const replaced = updateObject(state, ctx, req.object, { namespace: session.namespace, dryRun: dryRun === 'server', reconcile: false, manager: { manager: o.fieldManager ?? 'kubectl-replace' } });
               show(m, replaced, 'replaced');
               if (dryRun === 'none') wrote = true;
             } catch (e) {
@@ -186,7 +186,7 @@ Options:
 	the whole replace and stores nothing.
 
     --field-manager='kubectl-replace':
-	Accepted for compatibility; kubesim does not track field managers.
+	The name metadata.managedFields records for the fields this command writes.
 
     -f, --filename=[]:
 	The files (or directories, or - for stdin) holding the objects.

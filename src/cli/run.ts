@@ -178,8 +178,8 @@ async function runAttachedAtOnce(
   const reads = ['sh', 'ash', 'bash', 'zsh', 'cat', 'grep', 'head', 'tail', 'wc', 'sort', 'uniq'].includes(a.argv[0]?.slice(a.argv[0].lastIndexOf('/') + 1) ?? '');
   const stdin = io.stdin.isTTY || !reads ? '' : await readStdin(io);
   const r = await session.change((state, ctx) => {
-    if (a.svcObj) createObject(state, ctx, a.svcObj, { namespace });
-    const pod = createObject(state, ctx, a.podObj, { namespace }) as Pod & KubeObject;
+    if (a.svcObj) createObject(state, ctx, a.svcObj, { namespace, manager: { manager: 'kubectl-run' } });
+    const pod = createObject(state, ctx, a.podObj, { namespace, manager: { manager: 'kubectl-run' } }) as Pod & KubeObject;
     const container = pod.spec!.containers[0];
     const { proc } = openIn(state, ctx, { namespace, pod: name, container: container.name }, a.images, { stdoutTTY: !!o.tty, tty: !!o.tty });
     let out = new Output();
@@ -298,8 +298,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const created = await session.change((state, ctx) => {
     const out: KubeObject[] = [];
-    if (svcObj) out.push(createObject(state, ctx, svcObj, { namespace, dryRun: dryRun === 'server' }));
-    out.push(createObject(state, ctx, podObj, { namespace, dryRun: dryRun === 'server' }));
+    if (svcObj) out.push(createObject(state, ctx, svcObj, { namespace, dryRun: dryRun === 'server', manager: { manager: 'kubectl-run' } }));
+    out.push(createObject(state, ctx, podObj, { namespace, dryRun: dryRun === 'server', manager: { manager: 'kubectl-run' } }));
     return out;
   });
   if (!attach) {

@@ -106,7 +106,7 @@ async function changeEach(io: CliIO, o: Common, args: string[], line: string, ch
     for (const { info, obj } of selectObjects(state, { args, all: o.all, selector: o.selector, namespace: session.namespace })) {
       const before = canonicalJSON(obj);
       if (change(obj, info, state) === false || canonicalJSON(obj) === before) continue;
-      const shown = o.dryRun === 'client' ? obj : updateObject(state, ctx, obj, { namespace: session.namespace, dryRun: o.dryRun === 'server' });
+      const shown = o.dryRun === 'client' ? obj : updateObject(state, ctx, obj, { namespace: session.namespace, dryRun: o.dryRun === 'server', manager: { manager: 'kubectl-set' } });
       if (typeof printer === 'function') out.push(printer(shown));
       else if (printer === 'name') out.push(`${qualifiedKindOf(info)}/${obj.metadata.name}\n`);
       else out.push(`${qualifiedKindOf(info)}/${obj.metadata.name} ${line}${suffixOf(o.dryRun)}\n`);

@@ -57,7 +57,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--all', 'select all nodes')
     .option('--allow-missing-template-keys [bool]', 'ignore missing keys in templates')
     .option('--dry-run [strategy]', 'none, server or client')
-    .option('--field-manager <name>', 'accepted for compatibility')
+    .option('--field-manager <name>', 'the field manager the write is recorded under')
     .option('-o, --output <format>', 'output format')
     .option('--overwrite', 'allow taints to be overwritten')
     .option('-l, --selector <selector>', 'label selector')
@@ -153,7 +153,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         if (list.length) spec.taints = list;
         else delete spec.taints;
         let shown = next;
-        if (dryRun !== 'client') shown = updateObject(state, ctx, next, { namespace: 'default', dryRun: dryRun === 'server' });
+        if (dryRun !== 'client') shown = updateObject(state, ctx, next, { namespace: 'default', dryRun: dryRun === 'server', manager: { manager: o.fieldManager ?? 'kubectl-taint' } });
         if (print) io.stdout.write(print(shown));
         else io.stdout.write(output === 'name' ? `node/${node.metadata.name}\n` : `node/${node.metadata.name} ${operation}\n`);
       }
@@ -204,7 +204,7 @@ Options:
 	server checks the change and stores nothing.
 
     --field-manager='kubectl-taint':
-	Accepted for compatibility; kubesim does not track field managers.
+	The name metadata.managedFields records for the fields this command writes.
 
     -o, --output='':
 	Output format. One of: (json, yaml, name, jsonpath, jsonpath-as-json, jsonpath-file).

@@ -9,6 +9,7 @@ import type { KubeObject } from '../api/types.js';
 import { decodeRequest, fieldValidationOf, requestError, requestWarnings, type DecodedRequest, type FieldValidation } from '../api/validation.js';
 import { applyObject, createObject, deleteObject, infoString, LAST_APPLIED, threeWayPatch, withLastApplied } from '../cluster/apiserver.js';
 import { reconcile } from '../cluster/controllers.js';
+import { ApplyConflictError, serverSideApply } from '../cluster/field-manager.js';
 import { getObject } from '../store/objects.js';
 import type { Cmd } from './common.js';
 import { Session } from './session.js';
@@ -43,6 +44,10 @@ export interface WriteFlags {
   prune?: boolean;
   all?: boolean;
   pruneAllowlist?: string[];
+  fieldManager?: string;
+  serverSide?: boolean;
+  forceConflicts?: boolean;
+  showManagedFields?: boolean;
 }
 
 /** kubectl apply's checks before it looks an object up: a name is needed, generateName is refused. */
@@ -190,7 +195,8 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
             try {
               // The controllers run once, after the last document (a real API server stores each and the
               // controllers catch up); reconciling after each would make a long file quadratic.
-              const opts = { namespace: session.namespace, dryRun: dryRun === 'server', reconcile: false };
+              const manager = flags.fieldManager ?? (verb === 'create' ? 'kubectl-create' : 'kubectl-client-side-apply');
+              const opts = { namespace: session.namespace, dryRun: dryRun === 'server', reconcile: false, manager: { manager } };
               const current = getObject(state, m.info.resource, m.info.namespaced ? req.object.metadata.namespace : undefined, req.object.metadata.name);
               if (verb === 'apply' && current) {
                 const lastText = current.metadata.annotations?.[LAST_APPLIED];
@@ -198,6 +204,15 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
                 verbText = `applying patch:\n${patch}\nto:\n${infoString(m.info, current.metadata.namespace, current.metadata.name)}\nfor:`;
                 // A type error in a patch is reported as for a create (kubesim does not model the patch decoder's Invalid).
                 if (req.typeError) verbText = 'creating';
+              }
+              if (flags.serverSide) {
+                const err = requestError(req, directive, !!current && !req.typeError);
+                if (err) throw err;
+                for (const w of requestWarnings(req, directive)) warnings.push(`Warning: ${w}\n`);
+                const r = serverSideApply(state, ctx, req.object, { manager, force: !!flags.forceConflicts, namespace: session.namespace, dryRun: dryRun === 'server', reconcile: false });
+                done.push({ m, action: 'serverside-applied', object: r.object });
+                if (r.changed) wrote = true;
+                continue;
               }
               const err = requestError(req, directive, verb === 'apply' && !!current && !req.typeError);
               if (err) throw err;
@@ -216,7 +231,8 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
               }
             } catch (e) {
               if (!(e instanceof KubeError)) throw e;
-              failures.add(e, { verb: verbText, name: m.source });
+              if (flags.serverSide) failures.add(e instanceof ApplyConflictError ? new CommandError(`${e.message}\n${CONFLICT_HELP}`) : e);
+              else failures.add(e, { verb: verbText, name: m.source });
             }
           }
           if (prune) {
@@ -241,6 +257,19 @@ export async function writeManifests(verb: 'apply' | 'create', flags: WriteFlags
   failures.print(io);
   return failures.any ? 1 : 0;
 }
+
+// kubectl's advice after a server-side apply conflict.
+const CONFLICT_HELP = `Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the \`--force-conflicts\` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts`;
 
 function safeParse(t: string): unknown {
   try {
@@ -281,7 +310,7 @@ async function printDone(verb: 'apply' | 'create', done: Done[], output: string 
 
 /** -o yaml as kubectl prints it (sorted keys, YAML 1.1 quoting, unindented sequences). */
 export async function toYAML(v: unknown): Promise<string> {
-  const { sortKeys } = await import('../printers/format.js');
+  const [{ sortKeys }, { omitManagedFields }] = await Promise.all([import('../printers/format.js'), import('../printers/managed-fields.js')]);
   const lib = await loadYaml();
-  return lib.stringify(sortKeys(v), { version: '1.1', indentSeq: false, lineWidth: 0, nullStr: 'null' });
+  return lib.stringify(sortKeys(omitManagedFields(v)), { version: '1.1', indentSeq: false, lineWidth: 0, nullStr: 'null' });
 }

@@ -13,6 +13,8 @@ import type { Ctx } from './context.js';
 import { reconcile } from './controllers.js';
 import { strategyFor } from './strategies.js';
 import { mergeKeyOf } from '../api/patch-keys.js';
+import { recordUpdate, type Writer } from './field-manager.js';
+import { own } from '../util/own.js';
 
 export class NoKindMatchError extends KubeError {
   readonly kind: string;
@@ -40,6 +42,17 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Run the controllers afterwards (false when a controller itself writes). */
   reconcile?: boolean;
+  /** A user's write: its field manager (kubectl-create, ...) gets an Update entry in metadata.managedFields. */
+  manager?: Writer;
+  /** The object carries the managed fields a server-side apply computed: store them as they are. */
+  managed?: boolean;
+}
+
+/** The managed fields a write stores: the writer's Update recorded, or (a controller's write) the old ones kept. */
+function trackFields(old: KubeObject | undefined, obj: KubeObject, ctx: Ctx, opts: WriteOptions, input?: KubeObject): void {
+  if (opts.managed) return;
+  if (opts.manager) recordUpdate(old, obj, opts.manager, ctx.clock.now(), input ? allocated(input) : []);
+  else if (old?.metadata.managedFields && !obj.metadata.managedFields) obj.metadata.managedFields = old.metadata.managedFields;
 }
 
 function checkNamespace(state: ClusterState, info: ResourceInfo, obj: KubeObject, requestNs: string): void {
@@ -57,6 +70,13 @@ function checkNamespace(state: ClusterState, info: ResourceInfo, obj: KubeObject
   if (nsObj.metadata.deletionTimestamp) {
     throw new StatusError('Forbidden', 403, `${info.resource} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
   }
+}
+
+// A Service's addresses are allocated after the field manager has run: no one owns them unless the request set them.
+const ALLOCATED: Record<string, string[]> = { Service: ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy'] };
+function allocated(input: KubeObject): string[][] {
+  const spec = (input.spec ?? {}) as Record<string, unknown>;
+  return (own(ALLOCATED, input.kind) ?? []).filter((f) => spec[f] === undefined).map((f) => ['f:spec', `f:${f}`]);
 }
 
 /** POST: create a new object. Throws AlreadyExists, Invalid, NotFound (namespace). */
@@ -81,6 +101,7 @@ export function createObject(state: ClusterState, ctx: Ctx, input: KubeObject, o
   }
   stampNewMetadata(obj, info, ctx);
   strategy.prepareForCreate?.(obj, state, ctx, opts);
+  trackFields(undefined, obj, ctx, opts, input);
   if (opts.dryRun) return obj;
   putObject(state, info.resource, obj);
   strategy.afterCreate?.(obj, state, ctx);
@@ -121,6 +142,7 @@ export function updateObject(state: ClusterState, ctx: Ctx, input: KubeObject, o
     const changed = JSON.stringify(obj.spec ?? null) !== JSON.stringify(old.spec ?? null);
     obj.metadata.generation = ((old.metadata.generation as number | undefined) ?? 1) + (changed ? 1 : 0);
   }
+  trackFields(old, obj, ctx, opts);
   if (opts.dryRun) return obj;
   putObject(state, info.resource, obj);
   strategy.afterUpdate?.(obj, old, state, ctx);

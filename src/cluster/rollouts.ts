@@ -66,7 +66,7 @@ export function scaleObject(
     throw new CommandError(`Expected resource version to be ${opts.resourceVersion}, was ${o.metadata.resourceVersion}`);
   }
   spec.replicas = replicas;
-  updateObject(state, ctx, o, { namespace: ns, dryRun: opts.dryRun });
+  updateObject(state, ctx, o, { namespace: ns, dryRun: opts.dryRun, manager: { manager: 'kubectl', subresource: 'scale' } });
 }
 
 function templateOf(o: KubeObject): PodTemplateSpec | undefined {
@@ -92,7 +92,7 @@ export function setImages(state: ClusterState, ctx: Ctx, t: Target, ns: string, 
   if (missing.length) throw new CommandError(missing.map((n) => `unable to find container named "${n}"`).join('\n'));
   const before = canonicalJSON(getObject(state, t.info.resource, ns, t.name));
   if (canonicalJSON(o) === before) return false;
-  updateObject(state, ctx, o, { namespace: ns, dryRun: opts.dryRun });
+  updateObject(state, ctx, o, { namespace: ns, dryRun: opts.dryRun, manager: { manager: 'kubectl-set' } });
   return true;
 }
 
@@ -209,7 +209,7 @@ export function rolloutUndo(
   for (const [k, v] of Object.entries(rs.metadata.annotations ?? {})) if (!SKIP_ON_ROLLBACK.has(k)) annotations[k] = v;
   d.spec!.template = template;
   d.metadata.annotations = annotations;
-  updateObject(state, ctx, d, { namespace: ns, dryRun: opts.dryRun });
+  updateObject(state, ctx, d, { namespace: ns, dryRun: opts.dryRun, manager: { manager: 'kubectl-rollout' } });
   return 'rolled back';
 }
 
@@ -225,7 +225,7 @@ export function rolloutRestart(state: ClusterState, ctx: Ctx, t: Target, ns: str
     throw new CommandError(`failed to create patch for ${t.name}: if restart has already been triggered within the past second, please wait before attempting to trigger another`);
   }
   (meta.annotations ??= {})['kubectl.kubernetes.io/restartedAt'] = at;
-  updateObject(state, ctx, d, { namespace: ns, dryRun: opts.dryRun });
+  updateObject(state, ctx, d, { namespace: ns, dryRun: opts.dryRun, manager: { manager: 'kubectl-rollout' } });
 }
 
 /** `rollout pause` / `rollout resume`. */
@@ -235,7 +235,7 @@ export function setPaused(state: ClusterState, ctx: Ctx, t: Target, ns: string, 
   if (!!d.spec?.paused === paused) throw new CommandError(`${qualifiedResource(t.info)} "${t.name}" ${paused ? 'is already paused' : 'is not paused'}`);
   if (paused) d.spec!.paused = true;
   else delete d.spec!.paused;
-  updateObject(state, ctx, d, { namespace: ns, dryRun: opts.dryRun });
+  updateObject(state, ctx, d, { namespace: ns, dryRun: opts.dryRun, manager: { manager: 'kubectl-rollout' } });
 }
 
 export interface RolloutStatus {

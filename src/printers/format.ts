@@ -4,6 +4,7 @@ import { qualifiedKind, resourceForKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { setOwn } from '../util/own.js';
 import { goYAML } from './yaml.js';
+import { omitManagedFields } from './managed-fields.js';
 
 /** Deep copy with object keys sorted, as Go's encoding of map[string]interface{} orders them. */
 export function sortKeys(v: unknown): unknown {
@@ -26,7 +27,7 @@ const HTML_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '
  * JS object always lists integer-like keys first), and <, >, & escaped as Go's HTML-safe encoder does.
  */
 export function toJSON(v: unknown): string {
-  return marshalIndent(v, '    ', '') + '\n';
+  return marshalIndent(omitManagedFields(v), '    ', '') + '\n';
 }
 
 export function marshalIndent(v: unknown, indent: string, prefix: string): string {

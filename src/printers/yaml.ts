@@ -3,6 +3,7 @@
 // 2026-01-01, 1:20) are double-quoted, indicators force single quotes, multi-line text becomes a literal
 // block, and long scalars fold at column 80. This is a port of the parts of go-yaml's encoder and libyaml's
 // emitter that JSON-shaped data reaches; no YAML library is loaded.
+import { omitManagedFields } from './managed-fields.js';
 
 const BEST_WIDTH = 80;
 const SURROGATE = /[\uD800-\uDBFF]/;
@@ -505,7 +506,7 @@ function sortKeysGo(keys: string[]): string[] {
 /** One YAML document for a JSON-shaped value, as sigs.k8s.io/yaml.Marshal prints it. */
 export function goYAML(v: unknown): string {
   const e = new Emitter();
-  const doc = JSON.parse(JSON.stringify(v ?? null)) as unknown;
+  const doc = JSON.parse(JSON.stringify(omitManagedFields(v) ?? null)) as unknown;
   const kids = children(doc);
   if (Array.isArray(doc) && kids) e.sequence(doc, 0, true);
   else if (kids) e.mapping(doc as Record<string, unknown>, kids, 0, true);

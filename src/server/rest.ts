@@ -9,6 +9,7 @@ import type { KubeObject } from '../api/types.js';
 import { decodeRequest, requestError, requestWarnings, type FieldValidation } from '../api/validation.js';
 import { createObject, deleteObject, updateObject } from '../cluster/apiserver.js';
 import type { Ctx } from '../cluster/context.js';
+import { ApplyConflictError, type Writer } from '../cluster/field-manager.js';
 import { getObject, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { ALSO_SERVED, SCALABLE, subresourcesOf, type Conversion } from './discovery.js';
@@ -124,6 +125,10 @@ export function statusOf(e: unknown, target?: Target): StatusBody {
     const bodies = [...new Set(e.causes.map(fieldErrorBody))];
     const message = `${e.kind} "${e.objectName}" is invalid: ${bodies.length === 1 ? bodies[0] : `[${bodies.join(', ')}]`}`;
     return { ...base, message, reason: 'Invalid', details: { name: e.objectName, ...(target?.info.group ? { group: target.info.group } : {}), kind: e.kind, causes }, code: 422 };
+  }
+  if (e instanceof ApplyConflictError) {
+    // errors.NewApplyConflict: the causes only, no name or kind.
+    return { ...base, message: e.message, reason: 'Conflict', details: { causes: e.causes.map((c) => ({ reason: c.type, message: c.message, field: c.field })) }, code: 409 };
   }
   if (e instanceof StatusError) {
     const details = e.reason === 'NotFound' && e.message === NOT_FOUND_TEXT ? {} : e.reason === 'NotFound' || e.reason === 'AlreadyExists' || e.reason === 'Conflict' ? detailsFor(target, quotedName(e.message)) : undefined;
@@ -259,6 +264,15 @@ export interface WriteRequest {
   contentType: string;
   /** The raw body text (patches are applied from it). */
   text: string;
+  /** The User-Agent header: its first word is the field manager of a request that names none. */
+  userAgent?: string;
+}
+
+/** The field manager of a write: the fieldManager parameter, else the user agent's name (kubectl/v1.32.4 -> kubectl). */
+function writerOf(req: WriteRequest, subresource?: string): Writer {
+  const manager = req.params.get('fieldManager') || (req.userAgent ?? '').split('/')[0];
+  if (manager.length > 128) throw badRequest(`fieldManager: Too long: may not be more than 128 bytes`);
+  return { manager, ...(subresource ? { subresource } : {}) };
 }
 
 export interface WriteResult {
@@ -328,7 +342,7 @@ export async function prepareCreate(req: WriteRequest, warnings: string[]): Prom
 
 export function create(state: ClusterState, ctx: Ctx, req: WriteRequest, obj: KubeObject): WriteResult {
   const dryRun = dryRunOf(req.params);
-  const created = createObject(state, ctx, obj, { namespace: req.target.namespace ?? 'default', dryRun });
+  const created = createObject(state, ctx, obj, { namespace: req.target.namespace ?? 'default', dryRun, manager: writerOf(req) });
   return { code: 201, body: withTypeMeta(req.target.info, created), warnings: [], stored: !dryRun };
 }
 
@@ -352,13 +366,13 @@ export async function update(state: ClusterState, ctx: Ctx, req: WriteRequest, o
   const current = getOne(state, t);
   const rv = obj.metadata?.resourceVersion;
   if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(t, t.name!);
-  if (t.sub === 'scale') return setReplicas(state, ctx, t, current, (obj.spec as Obj | undefined)?.replicas, dryRun);
+  if (t.sub === 'scale') return setReplicas(state, ctx, t, current, (obj.spec as Obj | undefined)?.replicas, dryRun, writerOf(req, 'scale'));
   if (t.sub === 'status') return setStatus(state, t, current, obj.status, dryRun);
-  const next = updateObject(state, ctx, obj, { namespace: t.namespace ?? 'default', dryRun });
+  const next = updateObject(state, ctx, obj, { namespace: t.namespace ?? 'default', dryRun, manager: writerOf(req) });
   return { code: 200, body: withTypeMeta(t.info, next), warnings: [], stored: !dryRun };
 }
 
-async function setReplicas(state: ClusterState, ctx: Ctx, t: Target, current: KubeObject, replicas: unknown, dryRun: boolean): Promise<WriteResult> {
+async function setReplicas(state: ClusterState, ctx: Ctx, t: Target, current: KubeObject, replicas: unknown, dryRun: boolean, manager: Writer): Promise<WriteResult> {
   if (!SCALABLE.has(t.info.resource)) throw pathNotFound();
   if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
     throw badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas === 'string' ? 'string' : 'value'} into Go struct field ScaleSpec.spec.replicas of type int32`);
@@ -367,7 +381,7 @@ async function setReplicas(state: ClusterState, ctx: Ctx, t: Target, current: Ku
   if (replicas === ((current.spec as Obj | undefined)?.replicas ?? 0)) return { code: 200, body: await scaleOf(current), warnings: [], stored: false };
   const next = structuredClone(current);
   (next.spec as Obj).replicas = replicas;
-  const obj = updateObject(state, ctx, next, { namespace: t.namespace ?? 'default', dryRun });
+  const obj = updateObject(state, ctx, next, { namespace: t.namespace ?? 'default', dryRun, manager });
   return { code: 200, body: await scaleOf(obj), warnings: [], stored: !dryRun };
 }
 
@@ -396,9 +410,7 @@ export async function patch(state: ClusterState, ctx: Ctx, req: WriteRequest): P
   if (t.name === undefined) throw new StatusError('MethodNotAllowed', 405, 'the server does not allow this method on the requested resource');
   checkSubresource(t, ['status', 'scale']);
   const type = patchTypeOf(req.contentType);
-  if (type === 'apply') {
-    throw new StatusError('UnsupportedMediaType', 415, 'server-side apply is not supported by kubesim serve yet; use client-side apply (kubectl apply without --server-side)');
-  }
+  if (type === 'apply') return serverSideApplyPatch(state, ctx, req);
   if (!type) throw new StatusError('UnsupportedMediaType', 415, `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
   const dryRun = dryRunOf(req.params);
   const current = getOne(state, t);
@@ -407,7 +419,7 @@ export async function patch(state: ClusterState, ctx: Ctx, req: WriteRequest): P
   const warnings: string[] = [];
   if (t.sub === 'scale') {
     const after = await applyPatch((await scaleOf(current)) as unknown as Obj, type, req.text, undefined, true);
-    return setReplicas(state, ctx, t, current, (after.spec as Obj | undefined)?.replicas, dryRun);
+    return setReplicas(state, ctx, t, current, (after.spec as Obj | undefined)?.replicas, dryRun, writerOf(req, 'scale'));
   }
   // A patch is written against the version the request speaks: applied to the object in that version.
   const c = t.conversion;
@@ -421,11 +433,38 @@ export async function patch(state: ClusterState, ctx: Ctx, req: WriteRequest): P
   if (next.metadata.name !== current.metadata.name) throw badRequest(`the name of the object (${String(next.metadata.name ?? '')}) does not match the name on the URL (${t.name})`);
   if (t.info.namespaced && next.metadata.namespace !== current.metadata.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   if (next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(t, t.name);
-  const trial = updateObject(state, ctx, next, { namespace: t.namespace ?? 'default', dryRun: true });
+  const manager = writerOf(req);
+  const trial = updateObject(state, ctx, next, { namespace: t.namespace ?? 'default', dryRun: true, manager });
   // An update that changes nothing stores nothing (and keeps the resourceVersion), as the API server does.
   if (sameJSON(trial, current)) return { code: 200, body: current, warnings, stored: false };
-  const result = dryRun ? trial : updateObject(state, ctx, next, { namespace: t.namespace ?? 'default' });
+  const result = dryRun ? trial : updateObject(state, ctx, next, { namespace: t.namespace ?? 'default', manager });
   return { code: 200, body: withTypeMeta(t.info, result), warnings, stored: !dryRun };
+}
+
+/** PATCH application/apply-patch+yaml: server-side apply (src/cluster/field-manager.ts), 201 when it creates. */
+async function serverSideApplyPatch(state: ClusterState, ctx: Ctx, req: WriteRequest): Promise<WriteResult> {
+  const t = req.target;
+  if (t.sub !== undefined) throw new StatusError('UnsupportedMediaType', 415, `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+  const dryRun = dryRunOf(req.params);
+  const force = req.params.get('force');
+  if (force !== null && force !== 'true' && force !== 'false') throw badRequest(`failed to parse "force": strconv.ParseBool: parsing ${JSON.stringify(force)}: invalid syntax`);
+  let body: unknown;
+  try {
+    const { loadYaml, yamlToValue } = await import('../api/manifest.js');
+    body = yamlToValue(await loadYaml(), req.text);
+  } catch (e) {
+    throw badRequest(e instanceof Error ? `error decoding YAML: ${e.message}` : 'error decoding YAML');
+  }
+  const obj = bodyObject({ ...req, body }, 'the body of an apply patch');
+  if (obj.metadata.name !== t.name) throw badRequest(`the name of the object (${String(obj.metadata.name ?? '')}) does not match the name on the URL (${t.name})`);
+  checkNamespaceOf(t, obj);
+  if (t.info.namespaced && t.namespace === undefined) throw pathNotFound();
+  const live = getObject(state, t.info.resource, t.info.namespaced ? t.namespace : undefined, t.name);
+  const warnings: string[] = [];
+  const config = await decodeBody(obj, validationOf(req.params), !!live, warnings);
+  const { serverSideApply } = await import('../cluster/field-manager.js');
+  const r = serverSideApply(state, ctx, config, { manager: writerOf(req).manager, force: force === 'true', namespace: t.namespace ?? 'default', dryRun });
+  return { code: r.action === 'created' ? 201 : 200, body: withTypeMeta(t.info, r.object), warnings, stored: r.changed && !dryRun };
 }
 
 /** Equal but for the resourceVersion, key order aside. */

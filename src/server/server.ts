@@ -353,7 +353,7 @@ export class KubesimServer {
         body.text = JSON.stringify(await decodeProtobufBody(body.bytes, info));
         contentType = 'application/json';
       }
-      const request: rest.WriteRequest = { target, params: url.searchParams, contentType, text: body.text, body: undefined };
+      const request: rest.WriteRequest = { target, params: url.searchParams, contentType, text: body.text, body: undefined, userAgent: String(req.headers['user-agent'] ?? '') };
       if (method !== 'PATCH' && target.sub !== 'eviction' && body.text.trim() !== '') request.body = await parseBody(body.text, request.contentType);
       const t = target;
       const warnings: string[] = [];

@@ -306,6 +306,14 @@ function manifestCases(): FaultCase[] {
   out.push({ name: 'apply -f /dev/zero', args: ['apply', '-f', '/dev/zero'] });
   out.push({ name: 'apply -f - with garbage', args: ['apply', '-f', '-'], input: '{"kind": ' });
   out.push({ name: 'create -f - empty', args: ['create', '-f', '-'], input: '' });
+  // Server-side apply: flags kubectl refuses with it, and configurations the API server refuses.
+  const pod = yaml(POD);
+  out.push({ name: 'apply --force-conflicts without --server-side', args: ['apply', '--force-conflicts', '-f', '@p.yaml'], files: { 'p.yaml': pod } });
+  out.push({ name: 'apply --server-side --force', args: ['apply', '--server-side', '--force', '-f', '@p.yaml'], files: { 'p.yaml': pod } });
+  out.push({ name: 'apply --server-side --dry-run=client', args: ['apply', '--server-side', '--dry-run=client', '-f', '@p.yaml'], files: { 'p.yaml': pod } });
+  out.push({ name: 'apply --server-side --prune', args: ['apply', '--server-side', '--prune', '--all', '-f', '@p.yaml'], files: { 'p.yaml': pod } });
+  out.push({ name: 'apply --server-side with managedFields set', args: ['apply', '--server-side', '-f', '@p.yaml'], files: { 'p.yaml': yaml(withValue(POD, 'metadata.managedFields', [{ manager: 'x', operation: 'Apply' }])) } });
+  out.push({ name: 'apply --server-side with a bad field', args: ['apply', '--server-side', '-f', '@p.yaml'], files: { 'p.yaml': yaml(withValue(POD, 'spec.containers', 'x')) } });
   return out;
 }
 

@@ -375,6 +375,30 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.match(f.stdout.slice(before.length), /^Received request for \/ from \S+\n$/);
   });
 
+  test('kubectl apply --server-side: serverside-applied, a scale conflict as kubectl words it, --force-conflicts wins', async () => {
+    const manifest = (n: number) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ssa\nspec:\n  replicas: ${n}\n  selector: {matchLabels: {app: ssa}}\n  template:\n    metadata: {labels: {app: ssa}}\n    spec:\n      containers: [{name: web, image: nginx}]\n`;
+    const f2 = join(c.dir, 'ssa2.yaml');
+    const f5 = join(c.dir, 'ssa5.yaml');
+    writeFileSync(f2, manifest(2));
+    writeFileSync(f5, manifest(5));
+    const first = await kubectl(s, c, ['apply', '--server-side', '-f', f2]);
+    assert.deepEqual([first.code, first.stdout, first.stderr], [0, 'deployment.apps/ssa serverside-applied\n', '']);
+    assert.equal((await kubectl(s, c, ['apply', '--server-side', '-f', f2])).stdout, 'deployment.apps/ssa serverside-applied\n');
+    assert.equal((await kubectl(s, c, ['scale', 'deploy/ssa', '--replicas=3'])).code, 0);
+    const k = await kubectl(s, c, ['apply', '--server-side', '-f', f5]);
+    const ours = c.run(['apply', '--server-side', '-f', f5]);
+    assert.equal(k.code, 1);
+    assert.match(k.stderr, /^error: Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps\/v1: \.spec\.replicas\nPlease review the fields above/);
+    assert.deepEqual(ours, { code: 1, stdout: '', stderr: k.stderr }, 'the CLI says what kubectl says');
+    const forced = await kubectl(s, c, ['apply', '--server-side', '--force-conflicts', '-f', f5]);
+    assert.equal(forced.stdout, 'deployment.apps/ssa serverside-applied\n');
+    const got = await kubectl(s, c, ['get', 'deploy', 'ssa', '-o', 'json', '--show-managed-fields']);
+    const d = JSON.parse(got.stdout);
+    assert.equal(d.spec.replicas, 5);
+    assert.deepEqual(d.metadata.managedFields.map((e: { manager: string; operation: string }) => `${e.manager}/${e.operation}`), ['kubectl/Apply']);
+    assert.doesNotMatch((await kubectl(s, c, ['get', 'deploy', 'ssa', '-o', 'yaml'])).stdout, /managedFields/);
+  });
+
   test('Ctrl-C stops the server cleanly', async () => {
     const exited = new Promise<number | null>((resolve) => s.child.on('exit', (code) => resolve(code)));
     s.child.kill('SIGINT');

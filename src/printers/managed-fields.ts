@@ -1,0 +1,27 @@
+// Whether printed objects keep metadata.managedFields (kubectl hides them unless --show-managed-fields).
+let showManaged = false;
+
+/** --show-managed-fields for the command being run (set per command by the dispatcher). */
+export function setShowManagedFields(on: boolean): void {
+  showManaged = on;
+}
+
+/**
+ * kubectl's OmitManagedFieldsPrinter: every printer of -o json/yaml/jsonpath/templates (and edit, diff) shows
+ * objects, and a List's items, without metadata.managedFields unless --show-managed-fields is given.
+ */
+export function omitManagedFields<T>(v: T): T {
+  if (showManaged || !v || typeof v !== 'object' || Array.isArray(v)) return v;
+  const o = v as Record<string, unknown>;
+  const meta = o.metadata as Record<string, unknown> | undefined;
+  const items = Array.isArray(o.items) && o.items.some((x) => (x as { metadata?: { managedFields?: unknown } } | null)?.metadata?.managedFields) ? o.items.map(omitManagedFields) : undefined;
+  if (!items && !(meta && typeof meta === 'object' && 'managedFields' in meta)) return v;
+  const out: Record<string, unknown> = { ...o };
+  if (items) out.items = items;
+  if (meta && 'managedFields' in meta) {
+    const m = { ...meta };
+    delete m.managedFields;
+    out.metadata = m;
+  }
+  return out as T;
+}
