@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { BIN, ROOT, tempCluster, type CliResult, type TempCluster } from '../support/cli.js';
+import { BIN, ROOT, type CliResult } from '../support/cli.js';
+import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
 import { skipWithoutKubectl } from '../support/stub-apiserver.js';
 
 const skip = skipWithoutKubectl();
@@ -18,7 +19,7 @@ interface Served {
   stderr: () => string;
 }
 
-async function startServe(c: TempCluster): Promise<Served> {
+async function startServe(c: InProcessCluster): Promise<Served> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -39,7 +40,7 @@ async function startServe(c: TempCluster): Promise<Served> {
   return { child, url: m[1], kubeconfig: m[2], stderr: () => err };
 }
 
-function kubectl(s: Served, c: TempCluster, args: string[], opts: { timeoutMs?: number; until?: RegExp } = {}): Promise<CliResult> {
+function kubectl(s: Served, c: InProcessCluster, args: string[], opts: { timeoutMs?: number; until?: RegExp; onStdout?: (text: string) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), ...args], {
       env: { ...process.env, HOME: c.dir, KUBECONFIG: s.kubeconfig, NO_COLOR: '1' },
@@ -49,6 +50,7 @@ function kubectl(s: Served, c: TempCluster, args: string[], opts: { timeoutMs?: 
     let stderr = '';
     child.stdout.on('data', (d) => {
       stdout += d;
+      opts.onStdout?.(stdout);
       if (opts.until?.test(stdout)) child.kill('SIGINT');
     });
     child.stderr.on('data', (d) => (stderr += d));
@@ -61,6 +63,15 @@ function kubectl(s: Served, c: TempCluster, args: string[], opts: { timeoutMs?: 
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+/** Polls cond until it holds (a fixed sleep would wait too long on a quiet machine, too little on a busy one). */
+async function waitUntil(cond: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    assert.ok(Date.now() < end, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** A raw request with the server's CA (and the token unless told otherwise). */
@@ -79,12 +90,12 @@ function raw(s: Served, path: string, opts: { token?: string | null; accept?: st
 }
 
 describe('kubesim serve with the real kubectl', { skip }, () => {
-  let c: TempCluster;
+  let c: InProcessCluster;
   let s: Served;
 
   before(async () => {
-    c = tempCluster();
-    c.run(['get', 'nodes']);
+    c = inProcessCluster();
+    await c.run(['get', 'nodes']);
     s = await startServe(c);
   });
 
@@ -135,7 +146,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
   test('kubectl get -o wide prints exactly what kubesim get -o wide prints', async () => {
     for (const args of [['get', 'pods', '-o', 'wide'], ['get', 'pods', '-A', '-o', 'wide']]) {
       const k = await kubectl(s, c, args);
-      const ours = c.run(args);
+      const ours = await c.run(args);
       assert.equal(k.stderr, '');
       assert.equal(k.stdout, ours.stdout, args.join(' '));
     }
@@ -145,14 +156,14 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
 
   test('kubectl describe pod shows the pod as kubesim describes it (event ages are kubectl\'s own clock)', async () => {
     const k = await kubectl(s, c, ['describe', 'pod', 'kiada']);
-    const ours = c.run(['describe', 'pod', 'kiada']);
+    const ours = await c.run(['describe', 'pod', 'kiada']);
     assert.equal(k.code, 0);
     // kubectl computes event ages from the host's clock; kubesim from the simulated one.
     const ageless = (t: string) => t.replace(/^ {2}Normal +(\S+) +\S+ +(.*)$/gm, '  Normal $1 AGE $2').replace(/^ {2}Type +Reason +Age +From +Message$/m, 'HEADER');
     assert.equal(ageless(k.stdout), ageless(ours.stdout));
     assert.match(k.stdout, /^Status: +Running$/m);
     const logs = await kubectl(s, c, ['logs', 'kiada']);
-    assert.equal(logs.stdout, c.run(['logs', 'kiada']).stdout);
+    assert.equal(logs.stdout, (await c.run(['logs', 'kiada'])).stdout);
     assert.match(logs.stdout, /^Kiada 0\.1 starting\.\.\./m);
   });
 
@@ -160,7 +171,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     const r = await kubectl(s, c, ['expose', 'pod', 'kiada', '--type=NodePort', '--port=80', '--target-port=8080']);
     assert.equal(r.stdout, 'service/kiada exposed\n');
     const k = await kubectl(s, c, ['get', 'svc', 'kiada', '-o', 'wide']);
-    assert.equal(k.stdout, c.run(['get', 'svc', 'kiada', '-o', 'wide']).stdout);
+    assert.equal(k.stdout, (await c.run(['get', 'svc', 'kiada', '-o', 'wide'])).stdout);
     assert.match(k.stdout, /^kiada +NodePort +10\.\S+ +<none> +80:3\d{4}\/TCP /m);
   });
 
@@ -174,7 +185,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     const st = await kubectl(s, c, ['rollout', 'status', 'deployment', 'web']);
     assert.equal(st.stdout, 'deployment "web" successfully rolled out\n');
     const k = await kubectl(s, c, ['get', 'deploy,rs', '-o', 'wide']);
-    assert.equal(k.stdout, c.run(['get', 'deploy,rs', '-o', 'wide']).stdout);
+    assert.equal(k.stdout, (await c.run(['get', 'deploy,rs', '-o', 'wide'])).stdout);
     assert.match(k.stdout, /^deployment\.apps\/web +3\/3 +3 +3 /m);
   });
 
@@ -191,7 +202,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     writeFileSync(bad, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  foo: 1\n  containers:\n  - name: c\n');
     const strict = await kubectl(s, c, ['apply', '-f', bad]);
     assert.equal(strict.stderr, `Error from server (BadRequest): error when creating "${bad}": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.foo"\n`);
-    assert.equal(strict.stderr, c.run(['apply', '-f', bad]).stderr);
+    assert.equal(strict.stderr, (await c.run(['apply', '-f', bad])).stderr);
     writeFileSync(bad, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: c\n');
     const invalid = await kubectl(s, c, ['apply', '-f', bad]);
     assert.equal(invalid.stderr, 'The Pod "bad" is invalid: spec.containers[0].image: Required value\n');
@@ -199,9 +210,11 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
   });
 
   test('kubectl get -w sees a pod the kubesim CLI creates on the same state', async () => {
-    const watching = kubectl(s, c, ['get', 'pods', '-w', '--output-watch-events'], { timeoutMs: 10_000, until: /^ADDED +from-cli /m });
-    await new Promise((r) => setTimeout(r, 1500));
-    const created = await c.runAsync(['run', 'from-cli', '--image=nginx']);
+    let listed = '';
+    const watching = kubectl(s, c, ['get', 'pods', '-w', '--output-watch-events'], { timeoutMs: 10_000, until: /^ADDED +from-cli /m, onStdout: (t) => (listed = t) });
+    // The watch goes on from its list's resourceVersion: a pod created once the list is printed is an event in it.
+    await waitUntil(() => /^ADDED +kiada /m.test(listed), 'the watch\'s list');
+    const created = await c.run(['run', 'from-cli', '--image=nginx']);
     assert.equal(created.stdout, 'pod/from-cli created\n');
     const w = await watching;
     assert.match(w.stdout, /^EVENT +NAME +READY +STATUS/m);
@@ -247,9 +260,9 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
       req.on('timeout', reject);
       req.end();
     });
-    assert.equal((await c.runAsync(['run', 'w1', '--image=nginx'])).code, 0);
+    assert.equal((await c.run(['run', 'w1', '--image=nginx'])).code, 0);
     assert.equal((await kubectl(s, c, ['label', 'pod', 'w1', 'step=two'])).stdout, 'pod/w1 labeled\n');
-    assert.equal((await c.runAsync(['delete', 'pod', 'w1'])).code, 0);
+    assert.equal((await c.run(['delete', 'pod', 'w1'])).code, 0);
     await done;
     const mine = events.filter((e) => e.name === 'w1');
     assert.equal(mine[0].type, 'ADDED');
@@ -270,13 +283,13 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
 
   test('kubectl exec runs the command in the simulated shell over WebSocket, with its output and exit code', async () => {
     const r = await kubectl(s, c, ['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
-    const ours = c.run(['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    const ours = await c.run(['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
     assert.equal(r.stdout, 'out\n');
     assert.equal(r.stderr, 'err\ncommand terminated with exit code 3\n');
     assert.equal(r.code, 3);
     assert.deepEqual([r.stdout, r.stderr, r.code], [ours.stdout, ours.stderr, ours.code]);
     const curl = await kubectl(s, c, ['exec', 'kiada', '--', 'curl', '-s', 'http://kiada:8080']);
-    assert.equal(curl.stdout, c.run(['exec', 'kiada', '--', 'curl', '-s', 'http://kiada:8080']).stdout);
+    assert.equal(curl.stdout, (await c.run(['exec', 'kiada', '--', 'curl', '-s', 'http://kiada:8080'])).stdout);
     assert.match(curl.stdout, /^Kiada version 0\.1\. Request processed by "kiada"/);
     const piped = await new Promise<CliResult>((resolve) => {
       const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), 'exec', '-i', 'kiada', '--', 'cat'], { env: { ...process.env, HOME: c.dir } });
@@ -293,13 +306,13 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     for (const url of ['http://kiada', 'http://nowhere:8080']) {
       const args = ['run', 'client-pod', '--image=curlimages/curl', '-i', '--restart=Never', '--rm', '--', 'curl', '-s', url];
       const k = await kubectl(s, c, args);
-      const ours = c.run(args);
+      const ours = await c.run(args);
       // Each run's pod gets its own IP, which kiada reports.
       const ip = (t: string) => t.replace(/Client IP: \S+/, 'Client IP: IP');
       assert.equal(ip(k.stdout), ip(ours.stdout), url);
       assert.equal(k.stderr, ours.stderr, url);
       assert.equal(k.code, ours.code, url);
-      assert.doesNotMatch(c.run(['get', 'pods']).stdout, /client-pod/);
+      assert.doesNotMatch((await c.run(['get', 'pods'])).stdout, /client-pod/);
     }
     const ok = await kubectl(s, c, ['run', 'client-pod', '--image=curlimages/curl', '-i', '--restart=Never', '--rm', '--', 'curl', '-s', 'http://kiada']);
     assert.match(ok.stdout, /^Kiada version 0\.1\. Request processed by "kiada"[^\n]*\npod "client-pod" deleted\n$/);
@@ -309,7 +322,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
   test('kubectl attach follows what a running server writes from now on', async () => {
     const attached = kubectl(s, c, ['attach', 'kiada'], { until: /Received request/ , timeoutMs: 15_000 });
     await new Promise((r) => setTimeout(r, 1500));
-    assert.equal((await c.runAsync(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/attached'])).code, 0);
+    assert.equal((await c.run(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/attached'])).code, 0);
     const r = await attached;
     assert.match(r.stdout, /^Received request for \/attached from \S+\n$/);
   });
@@ -340,8 +353,10 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
       assert.equal(answer.code, 200);
       assert.equal(answer.body, 'Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:127.0.0.1\n');
       assert.match(out, /Handling connection for \d+\n/);
-      await new Promise((r) => setTimeout(r, 1500));
-      assert.match(c.run(['logs', 'kiada']).stdout, /Received request for \/through-kubectl from ::ffff:127\.0\.0\.1\n$/);
+      const logged = /Received request for \/through-kubectl from ::ffff:127\.0\.0\.1\n$/;
+      // The log line is written by the server process after the answer: wait for it, then check it.
+      await waitUntil(async () => logged.test((await c.run(['logs', 'kiada'])).stdout), 'the app\'s log line');
+      assert.match((await c.run(['logs', 'kiada'])).stdout, logged);
     } finally {
       child.kill('SIGINT');
     }
@@ -352,6 +367,8 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     const { connect } = await import('node:tls');
     const dir = s.kubeconfig.replace(/\/kubeconfig$/, '');
     const url = new URL(s.url);
+    // The server's close frame (opcode 8, status 1000).
+    const CLOSE_1000 = Buffer.from([0x88, 0x02, 0x03, 0xe8]);
     const session = (frames: Buffer[]) =>
       new Promise<Buffer>((resolve, reject) => {
         const sock = connect({ host: url.hostname, port: Number(url.port), ca: readFileSync(join(dir, 'ca.crt')), servername: 'localhost' }, () => {
@@ -360,7 +377,16 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
           for (const f of frames) sock.write(Buffer.concat([Buffer.from([0x82, 0x80 | f.length, 0, 0, 0, 0]), f]));
         });
         const got: Buffer[] = [];
-        sock.on('data', (d) => got.push(d));
+        let answered = false;
+        sock.on('data', (d) => {
+          got.push(d);
+          // Answer the server's close frame as a client must (masked, status 1000): the server then ends the
+          // connection at once, where a silent client would hold it until ws's 30 s close time-out.
+          if (!answered && Buffer.concat(got).includes(CLOSE_1000)) {
+            answered = true;
+            sock.write(Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]));
+          }
+        });
         sock.on('close', () => resolve(Buffer.concat(got)));
         sock.on('error', reject);
       });
@@ -370,13 +396,13 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
       const answer = await session(frames);
       assert.match(answer.toString('latin1'), /^HTTP\/1\.1 101 Switching Protocols\r\n[^]*Sec-WebSocket-Protocol: SPDY\/3\.1\+portforward\.k8s\.io\r\n/);
       // The server's close frame (opcode 8, status 1000) ends the session.
-      assert.ok(answer.includes(Buffer.from([0x88, 0x02, 0x03, 0xe8])), JSON.stringify(answer.toString('latin1')));
+      assert.ok(answer.includes(CLOSE_1000), JSON.stringify(answer.toString('latin1')));
     }
     assert.equal((await raw(s, '/readyz')).body, 'ok');
   });
 
   test('kubectl create <kind> sends protobuf: the objects equal those kubesim create makes', async () => {
-    c.run(['create', 'namespace', 'cli']);
+    await c.run(['create', 'namespace', 'cli']);
     const cases = [
       ['deployment', 'pb', '--image=nginx', '--replicas=0', '--port=80'],
       ['secret', 'generic', 'pb', '--from-literal=pw=s3cr3t', '--type=Opaque'],
@@ -392,29 +418,31 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
       assert.equal(k.code, 0);
       if (kind === 'priorityclass') {
         // kubesim has no create priorityclass: a value of 0, which Go's protobuf writes like an unset one, stays.
-        assert.match(c.run(['get', kind, 'pb', '-o', 'yaml']).stdout, /^value: 0$/m);
+        assert.match((await c.run(['get', kind, 'pb', '-o', 'yaml'])).stdout, /^value: 0$/m);
         continue;
       }
       const dash = args.indexOf('--');
       const inCli = dash < 0 ? [...args, '-n', 'cli'] : [...args.slice(0, dash), '-n', 'cli', ...args.slice(dash)];
-      assert.equal(c.run(['create', ...inCli]).code, 0, args.join(' '));
-      assert.equal(mask(c.run(['get', kind, 'pb', '-o', 'yaml']).stdout), mask(c.run(['get', kind, 'pb', '-n', 'cli', '-o', 'yaml']).stdout), args.join(' '));
+      assert.equal((await c.run(['create', ...inCli])).code, 0, args.join(' '));
+      assert.equal(mask((await c.run(['get', kind, 'pb', '-o', 'yaml'])).stdout), mask((await c.run(['get', kind, 'pb', '-n', 'cli', '-o', 'yaml'])).stdout), args.join(' '));
     }
-    assert.match(c.run(['get', 'deployment', 'pb', '-o', 'yaml']).stdout, /^ {2}replicas: 0$/m);
+    assert.match((await c.run(['get', 'deployment', 'pb', '-o', 'yaml'])).stdout, /^ {2}replicas: 0$/m);
     const again = await kubectl(s, c, ['create', 'deployment', 'pb', '--image=nginx']);
     assert.equal(again.stderr, 'error: failed to create deployment: deployments.apps "pb" already exists\n');
     assert.equal(again.code, 1);
   });
 
   test('kubectl logs -f follows lines written by another process and ends when kubectl delete removes the pod', async () => {
-    const following = kubectl(s, c, ['logs', '-f', 'kiada'], { timeoutMs: 10_000 });
-    await new Promise((r) => setTimeout(r, 1000));
+    let followed = '';
+    const following = kubectl(s, c, ['logs', '-f', 'kiada'], { timeoutMs: 10_000, onStdout: (t) => (followed = t) });
     const before = (await raw(s, '/api/v1/namespaces/default/pods/kiada/log')).body;
-    assert.equal((await c.runAsync(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/'])).code, 0);
-    await new Promise((r) => setTimeout(r, 300));
+    // kubectl prints the lines so far, then follows: once they are out, the stream is open.
+    await waitUntil(() => followed.length >= before.length, 'the lines so far');
+    assert.equal((await c.run(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/'])).code, 0);
+    await waitUntil(() => followed.length > before.length, 'the followed line');
     const r = await kubectl(s, c, ['delete', 'pod', 'kiada']);
     assert.equal(r.stdout, 'pod "kiada" deleted\n');
-    assert.doesNotMatch(c.run(['get', 'pods']).stdout, /kiada/);
+    assert.doesNotMatch((await c.run(['get', 'pods'])).stdout, /kiada/);
     const f = await following;
     assert.equal(f.code, 0, 'the stream ended with the pod, not by the timeout');
     assert.ok(f.stdout.startsWith(before));
