@@ -84,3 +84,13 @@ export async function assertRefused(
   const after = existsSync(statePath) ? readFileSync(statePath) : undefined;
   assert.ok(before === undefined ? after === undefined : after !== undefined && before.equals(after), `state unchanged by kubesim ${args.join(' ')}`);
 }
+
+/**
+ * fn over the items one after another, answers in their order: where separate processes ran side by side (and
+ * took turns at the state lock), in-process commands must take turns themselves, as the lock is per process.
+ */
+export async function inTurn<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
+}
