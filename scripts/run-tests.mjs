@@ -8,18 +8,27 @@ import { join, relative } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', 'build', 'test');
 const SLOW_FIRST = [
-  'server/serve.test.js',
   'fidelity/kubectl-parity.test.js',
-  'printers/describe-kubectl.test.js',
   'cluster/equivalence.test.js',
-  'cli/apply-kubectl.test.js',
-  'cli/patch.test.js',
+  'store/concurrency.test.js',
+  'server/serve.test.js',
+  'printers/describe-kubectl.test.js',
+  'cli/node-ops-kubectl.test.js',
+  'cli/go-template-kubectl.test.js',
   'store/lock.test.js',
+  'cli/rollout.test.js',
+  'cli/expose-kubectl.test.js',
+  'cli/apply-kubectl.test.js',
+  'cli/describe.test.js',
+  'cli/kustomize.test.js',
+  'faults/corpus.test.js',
+  'cli/run-kubectl.test.js',
+  'cli/get-kubectl.test.js',
+  'cli/expose.test.js',
+  'cli/port-forward.test.js',
   'cli/config-set-kubectl.test.js',
-  'cli/workload-ops.test.js',
   'cli/explain-kubectl.test.js',
   'net/properties.test.js',
-  'cli/crictl.test.js',
 ];
 
 function walk(dir) {

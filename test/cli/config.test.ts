@@ -5,10 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { tempCluster, type CliResult } from '../support/cli.js';
+import type { CliResult } from '../support/cli.js';
+import { inProcessCluster } from '../support/inproc.js';
 import { skipWithoutKubectl } from '../support/stub-apiserver.js';
 
-const c = tempCluster({ env: { KUBECONFIG: '' } });
+const c = inProcessCluster();
 after(() => c.cleanup());
 const own = join(c.dir, 'kubeconfig');
 
@@ -18,54 +19,54 @@ function kubectl(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
 }
 
 /** The same words through kubesim and kubectl on one kubeconfig file: the same bytes and exit code. */
-function same(args: string[], file: string, opts: { sortLines?: boolean } = {}): CliResult {
-  const ours = c.run(args, { env: { KUBECONFIG: file } });
+async function same(args: string[], file: string, opts: { sortLines?: boolean } = {}): Promise<CliResult> {
+  const ours = await c.run(args, { env: { KUBECONFIG: file } });
   const theirs = kubectl(args, { KUBECONFIG: file });
   const norm = (s: string) => (opts.sortLines ? s.split('\n').sort().join('\n') : s);
   assert.deepEqual({ code: ours.code, stdout: norm(ours.stdout), stderr: ours.stderr }, { code: theirs.code, stdout: norm(theirs.stdout), stderr: theirs.stderr }, `kubesim ${args.join(' ')}`);
   return ours;
 }
 
-test('a fresh machine: no kubeconfig at all, the default cluster behind the context kind-kind', () => {
-  const r = c.run(['config', 'current-context']);
+test('a fresh machine: no kubeconfig at all, the default cluster behind the context kind-kind', async () => {
+  const r = await c.run(['config', 'current-context']);
   assert.deepEqual(r, { code: 0, stdout: 'kind-kind\n', stderr: '' });
-  assert.equal(c.run(['get', 'ns', 'default', '-o', 'name']).stdout, 'namespace/default\n');
+  assert.equal((await c.run(['get', 'ns', 'default', '-o', 'name'])).stdout, 'namespace/default\n');
   // Nothing was written for it: the state alone.
   assert.equal(existsSync(own), false);
   assert.equal(existsSync(c.state), true);
 });
 
-test('cluster create --name a|b: each its own state; use-context switches between them', () => {
-  const a = c.run(['cluster', 'create', '--name', 'a']);
+test('cluster create --name a|b: each its own state; use-context switches between them', async () => {
+  const a = await c.run(['cluster', 'create', '--name', 'a']);
   assert.equal(a.code, 0, a.stderr);
   assert.match(a.stdout, /^Cluster "a" created .*\nState file: .*\/clusters\/a\/state\.json\nSet kubectl context to "kind-a"\n$/);
-  assert.equal(c.run(['cluster', 'create', '--name', 'b']).code, 0);
-  assert.equal(c.run(['config', 'current-context']).stdout, 'kind-b\n');
-  assert.equal(c.run(['create', 'deployment', 'only-in-b', '--image=nginx']).code, 0);
-  assert.equal(c.run(['config', 'use-context', 'kind-a']).stdout, 'Switched to context "kind-a".\n');
-  const inA = c.run(['get', 'deploy']);
+  assert.equal((await c.run(['cluster', 'create', '--name', 'b'])).code, 0);
+  assert.equal((await c.run(['config', 'current-context'])).stdout, 'kind-b\n');
+  assert.equal((await c.run(['create', 'deployment', 'only-in-b', '--image=nginx'])).code, 0);
+  assert.equal((await c.run(['config', 'use-context', 'kind-a'])).stdout, 'Switched to context "kind-a".\n');
+  const inA = await c.run(['get', 'deploy']);
   assert.deepEqual(inA, { code: 0, stdout: '', stderr: 'No resources found in default namespace.\n' });
-  assert.equal(c.run(['get', 'nodes', '-o', 'name']).stdout.split('\n')[0], 'node/a-control-plane');
+  assert.equal((await c.run(['get', 'nodes', '-o', 'name'])).stdout.split('\n')[0], 'node/a-control-plane');
   // --context picks another cluster for one command.
-  assert.equal(c.run(['get', 'deploy', '-o', 'name', '--context', 'kind-b']).stdout, 'deployment.apps/only-in-b\n');
-  assert.equal(c.run(['get', 'deploy', '--context=kind-kind']).stderr, 'No resources found in default namespace.\n');
+  assert.equal((await c.run(['get', 'deploy', '-o', 'name', '--context', 'kind-b'])).stdout, 'deployment.apps/only-in-b\n');
+  assert.equal((await c.run(['get', 'deploy', '--context=kind-kind'])).stderr, 'No resources found in default namespace.\n');
   // The default cluster still lives where KUBESIM_STATE says.
-  assert.equal(c.run(['--context', 'kind-kind', 'get', 'nodes', '-o', 'name']).stdout.split('\n')[0], 'node/kind-control-plane');
+  assert.equal((await c.run(['--context', 'kind-kind', 'get', 'nodes', '-o', 'name'])).stdout.split('\n')[0], 'node/kind-control-plane');
 });
 
-test("set-context --current --namespace=dev: every verb's default namespace, -n still overrides", () => {
-  assert.equal(c.run(['create', 'namespace', 'dev']).code, 0);
-  assert.equal(c.run(['run', 'devpod', '--image=nginx', '-n', 'dev']).code, 0);
-  assert.equal(c.run(['run', 'defpod', '--image=nginx']).code, 0);
-  assert.deepEqual(c.run(['config', 'set-context', '--current', '--namespace=dev']), { code: 0, stdout: 'Context "kind-a" modified.\n', stderr: '' });
-  assert.equal(c.run(['get', 'pods', '-o', 'name']).stdout, 'pod/devpod\n');
-  assert.equal(c.run(['get', 'pods', '-o', 'name', '-n', 'default']).stdout, 'pod/defpod\n');
-  assert.equal(c.run(['run', 'second', '--image=nginx']).stdout, 'pod/second created\n');
-  assert.equal(c.run(['get', 'pod', 'second', '-o', 'jsonpath={.metadata.namespace}']).stdout, 'dev');
-  assert.equal(c.run(['delete', 'pod', 'second', '--wait=false']).stdout, 'pod "second" deleted\n');
+test("set-context --current --namespace=dev: every verb's default namespace, -n still overrides", async () => {
+  assert.equal((await c.run(['create', 'namespace', 'dev'])).code, 0);
+  assert.equal((await c.run(['run', 'devpod', '--image=nginx', '-n', 'dev'])).code, 0);
+  assert.equal((await c.run(['run', 'defpod', '--image=nginx'])).code, 0);
+  assert.deepEqual(await c.run(['config', 'set-context', '--current', '--namespace=dev']), { code: 0, stdout: 'Context "kind-a" modified.\n', stderr: '' });
+  assert.equal((await c.run(['get', 'pods', '-o', 'name'])).stdout, 'pod/devpod\n');
+  assert.equal((await c.run(['get', 'pods', '-o', 'name', '-n', 'default'])).stdout, 'pod/defpod\n');
+  assert.equal((await c.run(['run', 'second', '--image=nginx'])).stdout, 'pod/second created\n');
+  assert.equal((await c.run(['get', 'pod', 'second', '-o', 'jsonpath={.metadata.namespace}'])).stdout, 'dev');
+  assert.equal((await c.run(['delete', 'pod', 'second', '--wait=false'])).stdout, 'pod "second" deleted\n');
 });
 
-test('the kubeconfig kubesim wrote reads the same through kubectl', { skip: skipWithoutKubectl() }, () => {
+test('the kubeconfig kubesim wrote reads the same through kubectl', { skip: skipWithoutKubectl() }, async () => {
   for (const args of [
     ['config', 'view'],
     ['config', 'view', '--raw'],
@@ -83,12 +84,12 @@ test('the kubeconfig kubesim wrote reads the same through kubectl', { skip: skip
     ['config', 'get-contexts', '-o', 'wide'],
     ['config', 'get-users'],
     ['config', 'current-context'],
-  ]) same(args, own);
+  ]) await same(args, own);
   // kubectl lists clusters in Go's map order, which changes from run to run: compare them as a set.
-  same(['config', 'get-clusters'], own, { sortLines: true });
+  await same(['config', 'get-clusters'], own, { sortLines: true });
 });
 
-test('an unknown context: kubectl error for every verb, exit 1, as the real kubectl prints it', { skip: skipWithoutKubectl() }, () => {
+test('an unknown context: kubectl error for every verb, exit 1, as the real kubectl prints it', { skip: skipWithoutKubectl() }, async () => {
   for (const args of [
     ['get', 'pods', '--context', 'nope'],
     ['get', 'pods', '--context', 'nope', '-n', 'x'],
@@ -101,14 +102,14 @@ test('an unknown context: kubectl error for every verb, exit 1, as the real kube
     ['get', 'pods', '--cluster', 'nope'],
     ['get', 'pods', '--user', 'nope'],
   ]) {
-    const r = same(args, own);
+    const r = await same(args, own);
     assert.equal(r.code, 1);
   }
-  const r = c.run(['get', 'pods', '--context', 'nope']);
+  const r = await c.run(['get', 'pods', '--context', 'nope']);
   assert.equal(r.stderr, 'Error in configuration: context was not found for specified context: nope\n');
 });
 
-test('changes to the kubeconfig leave the same file as kubectl leaves', { skip: skipWithoutKubectl() }, () => {
+test('changes to the kubeconfig leave the same file as kubectl leaves', { skip: skipWithoutKubectl() }, async () => {
   const ours = join(c.dir, 'ours.yaml');
   const theirs = join(c.dir, 'theirs.yaml');
   copyFileSync(own, ours);
@@ -132,7 +133,7 @@ test('changes to the kubeconfig leave the same file as kubectl leaves', { skip: 
     ['config', 'get-contexts'],
   ];
   for (const args of steps) {
-    const a = c.run(['--kubeconfig', ours, ...args]);
+    const a = await c.run(['--kubeconfig', ours, ...args]);
     const b = kubectl(['--kubeconfig', theirs, ...args]);
     const fix = (s: string, f: string) => s.split(f).join('FILE');
     // Help texts are kubesim's own words: only the error and the exit code are compared then.
@@ -148,7 +149,7 @@ test('changes to the kubeconfig leave the same file as kubectl leaves', { skip: 
     assert.equal(readFileSync(ours, 'utf8'), readFileSync(theirs, 'utf8'), `file after ${args.join(' ')}`);
   }
   // The current context was deleted: every verb now says so, as kubectl does.
-  same(['get', 'pods'], ours);
+  await same(['get', 'pods'], ours);
 });
 
 const FULL = `apiVersion: v1
@@ -171,7 +172,7 @@ users:
 current-context: lab
 `;
 
-test('a hand-written kubeconfig: merged from $KUBECONFIG, redacted, minified, flattened as kubectl does', { skip: skipWithoutKubectl() }, () => {
+test('a hand-written kubeconfig: merged from $KUBECONFIG, redacted, minified, flattened as kubectl does', { skip: skipWithoutKubectl() }, async () => {
   const one = join(c.dir, 'full.yaml');
   const two = join(c.dir, 'second.yaml');
   writeFileSync(one, FULL);
@@ -185,65 +186,65 @@ test('a hand-written kubeconfig: merged from $KUBECONFIG, redacted, minified, fl
     ['config', 'get-contexts'],
     ['config', 'current-context'],
     ['get', 'pods', '--context', 'nope'],
-  ]) same(args, both);
+  ]) await same(args, both);
   // The context named by the first file wins; a context without a known cluster has no server.
-  const lab = c.run(['get', 'nodes', '-o', 'name'], { env: { KUBECONFIG: both } });
+  const lab = await c.run(['get', 'nodes', '-o', 'name'], { env: { KUBECONFIG: both } });
   assert.equal(lab.stdout.split('\n')[0], 'node/lab-control-plane');
-  const broken = c.run(['get', 'pods', '--context', 'broken'], { env: { KUBECONFIG: both } });
+  const broken = await c.run(['get', 'pods', '--context', 'broken'], { env: { KUBECONFIG: both } });
   assert.deepEqual(broken, { code: 1, stdout: '', stderr: 'The connection to the server localhost:8080 was refused - did you specify the right host or port?\n' });
   // prod's namespace is the default one for its context.
-  assert.equal(c.run(['create', 'namespace', 'payments', '--context', 'prod'], { env: { KUBECONFIG: both } }).code, 0);
-  assert.equal(c.run(['run', 'p', '--image=nginx', '--context', 'prod'], { env: { KUBECONFIG: both } }).stdout, 'pod/p created\n');
-  assert.equal(c.run(['get', 'pods', '-n', 'payments', '-o', 'name', '--context', 'prod'], { env: { KUBECONFIG: both } }).stdout, 'pod/p\n');
+  assert.equal((await c.run(['create', 'namespace', 'payments', '--context', 'prod'], { env: { KUBECONFIG: both } })).code, 0);
+  assert.equal((await c.run(['run', 'p', '--image=nginx', '--context', 'prod'], { env: { KUBECONFIG: both } })).stdout, 'pod/p created\n');
+  assert.equal((await c.run(['get', 'pods', '-n', 'payments', '-o', 'name', '--context', 'prod'], { env: { KUBECONFIG: both } })).stdout, 'pod/p\n');
 });
 
-test('a malformed kubeconfig: kubectl error, exit 1, for config and other verbs alike', { skip: skipWithoutKubectl() }, () => {
+test('a malformed kubeconfig: kubectl error, exit 1, for config and other verbs alike', { skip: skipWithoutKubectl() }, async () => {
   const bad = join(c.dir, 'bad.yaml');
   for (const text of ['this: is: not: yaml\n', 'apiVersion: v1\nkind: Config\nclusters: 5\n', 'kind: Pod\n', 'contexts:\n- name: a\n  context: {namespace: {}}\n', '[1, 2]\n']) {
     writeFileSync(bad, text);
     for (const args of [['config', 'view'], ['get', 'pods']]) {
-      const r = same(args, bad);
+      const r = await same(args, bad);
       assert.equal(r.code, 1, text);
       assert.match(r.stderr, /^error: error loading config file ".*bad\.yaml": /);
     }
   }
 });
 
-test("the user's ~/.kube/config is changed only when --kubeconfig names it", () => {
+test("the user's ~/.kube/config is changed only when --kubeconfig names it", async () => {
   const home = join(c.dir, 'home');
   mkdirSync(join(home, '.kube'), { recursive: true });
   const real = join(home, '.kube', 'config');
   writeFileSync(real, FULL);
   const before = statSync(real).mtimeMs;
   const env = { HOME: home, KUBECONFIG: real };
-  const r = c.run(['config', 'use-context', 'prod'], { env });
+  const r = await c.run(['config', 'use-context', 'prod'], { env });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^error: kubesim leaves ".*\/home\/\.kube\/config" unchanged unless --kubeconfig names it/);
-  assert.equal(c.run(['cluster', 'create', '--name', 'z'], { env }).code, 1);
+  assert.equal((await c.run(['cluster', 'create', '--name', 'z'], { env })).code, 1);
   assert.equal(readFileSync(real, 'utf8'), FULL);
   assert.equal(statSync(real).mtimeMs, before);
-  const ok = c.run(['config', 'use-context', 'prod', '--kubeconfig', real], { env: { HOME: home } });
+  const ok = await c.run(['config', 'use-context', 'prod', '--kubeconfig', real], { env: { HOME: home } });
   assert.deepEqual(ok, { code: 0, stdout: 'Switched to context "prod".\n', stderr: '' });
   // Without $KUBECONFIG kubesim reads its own file, never ~/.kube/config.
-  assert.equal(c.run(['config', 'current-context'], { env: { HOME: home } }).stdout, 'kind-a\n');
+  assert.equal((await c.run(['config', 'current-context'], { env: { HOME: home } })).stdout, 'kind-a\n');
 });
 
-test('cluster delete --name removes the state and the kubeconfig entries; the default cluster comes back', () => {
-  const r = c.run(['cluster', 'delete', '--name', 'b']);
+test('cluster delete --name removes the state and the kubeconfig entries; the default cluster comes back', async () => {
+  const r = await c.run(['cluster', 'delete', '--name', 'b']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(existsSync(join(c.dir, 'clusters', 'b', 'state.json')), false);
-  assert.equal(c.run(['config', 'get-contexts', '-o', 'name']).stdout, 'kind-a\nkind-kind\n');
-  c.run(['config', 'use-context', 'kind-a']);
-  assert.equal(c.run(['cluster', 'delete', '--name', 'a']).code, 0);
-  const cur = c.run(['config', 'current-context']);
+  assert.equal((await c.run(['config', 'get-contexts', '-o', 'name'])).stdout, 'kind-a\nkind-kind\n');
+  await c.run(['config', 'use-context', 'kind-a']);
+  assert.equal((await c.run(['cluster', 'delete', '--name', 'a'])).code, 0);
+  const cur = await c.run(['config', 'current-context']);
   assert.deepEqual(cur, { code: 1, stdout: '', stderr: 'error: current-context is not set\n' });
   // No current context: kubesim's default cluster.
-  assert.equal(c.run(['get', 'nodes', '-o', 'name']).stdout.split('\n')[0], 'node/kind-control-plane');
+  assert.equal((await c.run(['get', 'nodes', '-o', 'name'])).stdout.split('\n')[0], 'node/kind-control-plane');
 });
 
-test('alias-dir: a kubectl on PATH that runs kubesim, for scripts', () => {
+test('alias-dir: a kubectl on PATH that runs kubesim, for scripts', async () => {
   const dir = join(c.dir, 'bin');
-  const r = c.run(['alias-dir', '--dir', dir]);
+  const r = await c.run(['alias-dir', '--dir', dir]);
   assert.deepEqual(r, { code: 0, stdout: `${dir}\n`, stderr: '' });
   const sh = spawnSync('sh', ['-c', 'kubectl config get-contexts -o name; kubectl get ns default -o name'], { env: { ...c.env, PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
   assert.equal(sh.stdout, 'kind-kind\nnamespace/default\n', sh.stderr);

@@ -5,10 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { tempCluster } from '../support/cli.js';
+import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
 import { skipWithoutKubectl } from '../support/stub-apiserver.js';
 
-const c = tempCluster();
+const c = inProcessCluster();
 after(() => c.cleanup());
 const files = join(c.dir, 'files');
 mkdirSync(join(files, 'dir'), { recursive: true });
@@ -39,22 +39,22 @@ const CASES = [
   ['secret', 'docker-registry', 'r'],
 ];
 
-test('the generators build what the real kubectl builds, and fail as it fails', { skip: skipWithoutKubectl() }, () => {
+test('the generators build what the real kubectl builds, and fail as it fails', { skip: skipWithoutKubectl() }, async () => {
   for (const args of CASES) {
     const theirs = spawnSync('kubectl', ['create', ...args], { cwd: files, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: c.dir, KUBECONFIG: join(c.dir, 'none') } });
-    const ours = c.run(['create', ...args.map((a) => a.replace(/^(--from-(?:env-)?file=(?:\w+=)?)(?!\/)/, `$1${files}/`))]);
+    const ours = await c.run(['create', ...args.map((a) => a.replace(/^(--from-(?:env-)?file=(?:\w+=)?)(?!\/)/, `$1${files}/`))]);
     const strip = (s: string) => s.split(`${files}/`).join('');
     assert.deepEqual({ code: ours.code, out: strip(ours.stdout), err: strip(ours.stderr) }, { code: theirs.status, out: theirs.stdout, err: theirs.stderr }, args.join(' '));
   }
 });
 
-test('a ConfigMap and a Secret created on the command line reach a pod as a file and a variable', () => {
-  assert.equal(c.run(['create', 'configmap', 'cfg', `--from-file=greeting=${join(files, 'greet.txt')}`]).stdout, 'configmap/cfg created\n');
-  assert.equal(c.run(['create', 'secret', 'generic', 'db', '--from-literal=PW=s3cr3t']).stdout, 'secret/db created\n');
-  assert.equal(c.run(['get', 'cm', 'cfg']).stdout, 'NAME   DATA   AGE\ncfg    1      0s\n');
-  assert.equal(c.run(['get', 'secret', 'db', '-o', 'jsonpath={.type} {.data.PW}']).stdout, 'Opaque czNjcjN0');
+test('a ConfigMap and a Secret created on the command line reach a pod as a file and a variable', async () => {
+  assert.equal((await c.run(['create', 'configmap', 'cfg', `--from-file=greeting=${join(files, 'greet.txt')}`])).stdout, 'configmap/cfg created\n');
+  assert.equal((await c.run(['create', 'secret', 'generic', 'db', '--from-literal=PW=s3cr3t'])).stdout, 'secret/db created\n');
+  assert.equal((await c.run(['get', 'cm', 'cfg'])).stdout, 'NAME   DATA   AGE\ncfg    1      0s\n');
+  assert.equal((await c.run(['get', 'secret', 'db', '-o', 'jsonpath={.type} {.data.PW}'])).stdout, 'Opaque czNjcjN0');
   const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n  - name: app\n    image: busybox\n    command: [sleep, infinity]\n    env: [{name: PW, valueFrom: {secretKeyRef: {name: db, key: PW}}}]\n    volumeMounts: [{name: cfg, mountPath: /etc/cfg}]\n  volumes: [{name: cfg, configMap: {name: cfg}}]\n';
-  c.run(['apply', '-f', '-'], { input: pod });
-  assert.equal(c.run(['exec', 'app', '--', 'sh', '-c', 'echo $PW; cat /etc/cfg/greeting']).stdout, 's3cr3t\nhello\n');
-  assert.deepEqual(c.run(['create', 'configmap', 'cfg', '--from-literal=a=1']), { code: 1, stdout: '', stderr: 'Error from server (AlreadyExists): configmaps "cfg" already exists\n' });
+  await c.run(['apply', '-f', '-'], { input: pod });
+  assert.equal((await c.run(['exec', 'app', '--', 'sh', '-c', 'echo $PW; cat /etc/cfg/greeting'])).stdout, 's3cr3t\nhello\n');
+  assert.deepEqual(await c.run(['create', 'configmap', 'cfg', '--from-literal=a=1']), { code: 1, stdout: '', stderr: 'Error from server (AlreadyExists): configmaps "cfg" already exists\n' });
 });

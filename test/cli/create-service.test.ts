@@ -3,7 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { tempCluster, savedState } from '../support/cli.js';
+import { savedState } from '../support/cli.js';
+import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
 
 const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 const SKIP = KUBECTL ? false : 'kubectl is not installed: cannot compare with the real client';
@@ -21,10 +22,10 @@ function kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr
 
 /** Runs kubesim and kubectl side by side. */
 function both(args: string[]) {
-  return Promise.all([c.runAsync(args), kubectl(args)]);
+  return Promise.all([c.run(args), kubectl(args)]);
 }
 
-const c = tempCluster();
+const c = inProcessCluster();
 after(() => c.cleanup());
 
 const SAME_OBJECT: string[][] = [
@@ -69,7 +70,7 @@ test('create svc alias, -o name, -o jsonpath and the plain dry-run line match ku
     const [ours, theirs] = await both(full);
     assert.deepEqual(ours, theirs);
   }
-  assert.equal(c.run(['create', 'service', 'clusterip', 'x', '--tcp=80', '--dry-run=client']).stdout, 'service/x created (dry run)\n');
+  assert.equal((await c.run(['create', 'service', 'clusterip', 'x', '--tcp=80', '--dry-run=client'])).stdout, 'service/x created (dry run)\n');
 });
 
 const SAME_ERROR: string[][] = [
@@ -102,35 +103,35 @@ for (const args of SAME_ERROR) {
 }
 });
 
-test('create service without --external-name', () => {
-  const r = c.run(['create', 'service', 'externalname', 'x']);
+test('create service without --external-name', async () => {
+  const r = await c.run(['create', 'service', 'externalname', 'x']);
   assert.deepEqual([r.code, r.stderr], [1, 'error: required flag(s) "external-name" not set\n']);
 });
 
-test('create service creates through the API server: allocation, AlreadyExists, nodePort clash', () => {
-  const t = tempCluster();
+test('create service creates through the API server: allocation, AlreadyExists, nodePort clash', async () => {
+  const t = inProcessCluster();
   try {
-    const r = t.run(['create', 'service', 'nodeport', 'web', '--tcp=80:8080', '--node-port=30080']);
+    const r = await t.run(['create', 'service', 'nodeport', 'web', '--tcp=80:8080', '--node-port=30080']);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'service/web created\n', '']);
     const state = savedState(t.state);
     const s = state.objects.services['default/web'];
     assert.equal(s.spec.ports[0].nodePort, 30080);
     assert.match(s.spec.clusterIP, /^10\.(9[6-9]|10\d|11[01])\./);
     assert.deepEqual(s.metadata.labels, { app: 'web' });
-    const again = t.run(['create', 'service', 'nodeport', 'web', '--tcp=80:8080']);
+    const again = await t.run(['create', 'service', 'nodeport', 'web', '--tcp=80:8080']);
     assert.deepEqual([again.code, again.stderr], [1, 'Error from server (AlreadyExists): services "web" already exists\n']);
-    const clash = t.run(['create', 'service', 'nodeport', 'web2', '--tcp=80:8080', '--node-port=30080']);
+    const clash = await t.run(['create', 'service', 'nodeport', 'web2', '--tcp=80:8080', '--node-port=30080']);
     assert.deepEqual([clash.code, clash.stderr], [1, 'The Service "web2" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated\n']);
-    const range = t.run(['create', 'service', 'nodeport', 'web3', '--tcp=80', '--node-port=5']);
+    const range = await t.run(['create', 'service', 'nodeport', 'web3', '--tcp=80', '--node-port=5']);
     assert.deepEqual([range.code, range.stderr], [1, 'The Service "web3" is invalid: spec.ports[0].nodePort: Invalid value: 5: provided port is not in the valid range. The range of valid ports is 30000-32767\n']);
-    const bad = t.run(['create', 'service', 'clusterip', 'Bad_X', '--tcp=80']);
+    const bad = await t.run(['create', 'service', 'clusterip', 'Bad_X', '--tcp=80']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^The Service "Bad_X" is invalid: metadata\.name: Invalid value: "Bad_X": a DNS-1035 label must consist of/);
-    const lb = t.run(['create', 'service', 'loadbalancer', 'lb', '--tcp=80:8080', '-o', 'yaml']);
+    const lb = await t.run(['create', 'service', 'loadbalancer', 'lb', '--tcp=80:8080', '-o', 'yaml']);
     const obj = parse(lb.stdout);
     assert.deepEqual(obj.status, { loadBalancer: { ingress: [{ ip: '172.18.255.200', ipMode: 'VIP' }] } });
     assert.equal(obj.spec.allocateLoadBalancerNodePorts, true);
-    const dry = t.run(['create', 'service', 'clusterip', 'srv', '--tcp=80', '--dry-run=server']);
+    const dry = await t.run(['create', 'service', 'clusterip', 'srv', '--tcp=80', '--dry-run=server']);
     assert.equal(dry.stdout, 'service/srv created (server dry run)\n');
     const after = savedState(t.state);
     assert.deepEqual(Object.keys(after.objects.services).filter((k) => k.startsWith('default/')).sort(), ['default/kubernetes', 'default/lb', 'default/web']);

@@ -2,72 +2,72 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { tempCluster, type TempCluster } from '../support/cli.js';
+import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
 
 const POD = (name: string, labels = '') => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n${labels ? `  labels:\n    ${labels}\n` : ''}spec:\n  containers:\n  - name: app\n    image: nginx\n`;
 const FORCE = 'Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n';
 
-let c: TempCluster;
-before(() => {
-  c = tempCluster();
-  c.run(['cluster', 'create']);
+let c: InProcessCluster;
+before(async () => {
+  c = inProcessCluster();
+  await c.run(['cluster', 'create']);
 });
 after(() => c.cleanup());
 
-function apply(text: string): void {
-  const r = c.run(['apply', '-f', '-'], { input: text });
+async function apply(text: string): Promise<void> {
+  const r = await c.run(['apply', '-f', '-'], { input: text });
   assert.equal(r.code, 0, r.stderr);
 }
 
-function failsUnchanged(args: string[], stderr: string): void {
+async function failsUnchanged(args: string[], stderr: string): Promise<void> {
   const s = readFileSync(c.state, 'utf8');
-  const r = c.run(args);
+  const r = await c.run(args);
   assert.equal(r.stderr, stderr);
   assert.equal(r.code, 1);
   assert.equal(readFileSync(c.state, 'utf8'), s);
 }
 
-test('delete by name, TYPE/NAME, several names; NotFound for the missing one, exit 1', () => {
-  apply([POD('a'), POD('b'), POD('c')].join('---\n'));
-  const r = c.run(['delete', 'pod', 'a', 'nosuch', 'b']);
+test('delete by name, TYPE/NAME, several names; NotFound for the missing one, exit 1', async () => {
+  await apply([POD('a'), POD('b'), POD('c')].join('---\n'));
+  const r = await c.run(['delete', 'pod', 'a', 'nosuch', 'b']);
   assert.equal(r.stdout, 'pod "a" deleted\npod "b" deleted\n');
   assert.equal(r.stderr, 'Error from server (NotFound): pods "nosuch" not found\n');
   assert.equal(r.code, 1);
-  assert.deepEqual(c.run(['delete', 'po/c', '-o', 'name']), { code: 0, stdout: 'pod/c\n', stderr: '' });
-  assert.deepEqual(c.run(['delete', 'pod', 'c', '--ignore-not-found']), { code: 0, stdout: '', stderr: '' });
+  assert.deepEqual(await c.run(['delete', 'po/c', '-o', 'name']), { code: 0, stdout: 'pod/c\n', stderr: '' });
+  assert.deepEqual(await c.run(['delete', 'pod', 'c', '--ignore-not-found']), { code: 0, stdout: '', stderr: '' });
 });
 
-test('delete -l, --all, -A --all, and "No resources found"', () => {
-  apply([POD('l1', 'app: x'), POD('l2', 'app: z')].join('---\n'));
-  assert.equal(c.run(['delete', 'pods', '-l', 'app=x']).stdout, 'pod "l1" deleted\n');
-  assert.equal(c.run(['delete', 'pods', '-l', 'app=nothing']).stdout, 'No resources found\n');
-  assert.equal(c.run(['create', 'namespace', 'other']).stdout, 'namespace/other created\n');
-  c.run(['apply', '-n', 'other', '-f', '-'], { input: POD('o1') });
-  assert.equal(c.run(['delete', 'pods', '--all']).stdout, 'pod "l2" deleted\n');
-  assert.equal(c.run(['delete', 'pods', '--all', '-A']).stdout.split('\n').filter((l) => l === 'pod "o1" deleted').length, 1);
+test('delete -l, --all, -A --all, and "No resources found"', async () => {
+  await apply([POD('l1', 'app: x'), POD('l2', 'app: z')].join('---\n'));
+  assert.equal((await c.run(['delete', 'pods', '-l', 'app=x'])).stdout, 'pod "l1" deleted\n');
+  assert.equal((await c.run(['delete', 'pods', '-l', 'app=nothing'])).stdout, 'No resources found\n');
+  assert.equal((await c.run(['create', 'namespace', 'other'])).stdout, 'namespace/other created\n');
+  await c.run(['apply', '-n', 'other', '-f', '-'], { input: POD('o1') });
+  assert.equal((await c.run(['delete', 'pods', '--all'])).stdout, 'pod "l2" deleted\n');
+  assert.equal((await c.run(['delete', 'pods', '--all', '-A'])).stdout.split('\n').filter((l) => l === 'pod "o1" deleted').length, 1);
 });
 
-test('delete -f, force, dry run, services and deployments', () => {
+test('delete -f, force, dry run, services and deployments', async () => {
   const f = join(c.dir, 'del.yaml');
   writeFileSync(f, POD('f1') + '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s1\nspec:\n  ports:\n  - port: 80\n');
-  c.run(['apply', '-f', f]);
-  assert.deepEqual(c.run(['delete', '-f', f, '--dry-run=client']), { code: 0, stdout: 'pod "f1" deleted (dry run)\nservice "s1" deleted (dry run)\n', stderr: '' });
-  assert.deepEqual(c.run(['delete', '-f', f]), { code: 0, stdout: 'pod "f1" deleted\nservice "s1" deleted\n', stderr: '' });
-  failsUnchanged(['delete', '-f', f], `Error from server (NotFound): error when deleting "${f}": pods "f1" not found\nError from server (NotFound): error when deleting "${f}": services "s1" not found\n`);
-  apply(POD('g1'));
-  assert.deepEqual(c.run(['delete', 'pod', 'g1', '--grace-period=0', '--force']), { code: 0, stdout: 'pod "g1" force deleted\n', stderr: FORCE });
-  apply('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n');
-  assert.equal(c.run(['delete', 'deploy', 'web', '--cascade=orphan', '--now', '--wait=false']).stdout, 'deployment.apps "web" deleted\n');
+  await c.run(['apply', '-f', f]);
+  assert.deepEqual(await c.run(['delete', '-f', f, '--dry-run=client']), { code: 0, stdout: 'pod "f1" deleted (dry run)\nservice "s1" deleted (dry run)\n', stderr: '' });
+  assert.deepEqual(await c.run(['delete', '-f', f]), { code: 0, stdout: 'pod "f1" deleted\nservice "s1" deleted\n', stderr: '' });
+  await failsUnchanged(['delete', '-f', f], `Error from server (NotFound): error when deleting "${f}": pods "f1" not found\nError from server (NotFound): error when deleting "${f}": services "s1" not found\n`);
+  await apply(POD('g1'));
+  assert.deepEqual(await c.run(['delete', 'pod', 'g1', '--grace-period=0', '--force']), { code: 0, stdout: 'pod "g1" force deleted\n', stderr: FORCE });
+  await apply('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n');
+  assert.equal((await c.run(['delete', 'deploy', 'web', '--cascade=orphan', '--now', '--wait=false'])).stdout, 'deployment.apps "web" deleted\n');
 });
 
-test('delete usage errors: kubectl wording, state unchanged', () => {
-  failsUnchanged(['delete'], "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n");
-  failsUnchanged(['delete', 'pods'], 'error: resource(s) were provided, but no name was specified\n');
-  failsUnchanged(['delete', 'pod', 'x', '--all'], 'error: name cannot be provided when a selector is specified\n');
-  failsUnchanged(['delete', 'pods', '--all', '-l', 'a=b'], "error: setting 'all' parameter but found a non empty selector. \n");
-  failsUnchanged(['delete', 'pod', 'x', '--cascade=foo'], 'error: invalid cascade value (foo). Must be "background", "foreground", or "orphan"\n');
-  failsUnchanged(['delete', 'pod', 'x', '--now', '--grace-period=5'], 'error: --now and --grace-period cannot be specified together\n');
-  failsUnchanged(['delete', 'foos', 'x'], 'error: the server doesn\'t have a resource type "foos"\n');
-  failsUnchanged(['delete', 'pod', 'nosuch'], 'Error from server (NotFound): pods "nosuch" not found\n');
-  failsUnchanged(['delete', 'namespace', 'default'], 'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted\n');
+test('delete usage errors: kubectl wording, state unchanged', async () => {
+  await failsUnchanged(['delete'], "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n");
+  await failsUnchanged(['delete', 'pods'], 'error: resource(s) were provided, but no name was specified\n');
+  await failsUnchanged(['delete', 'pod', 'x', '--all'], 'error: name cannot be provided when a selector is specified\n');
+  await failsUnchanged(['delete', 'pods', '--all', '-l', 'a=b'], "error: setting 'all' parameter but found a non empty selector. \n");
+  await failsUnchanged(['delete', 'pod', 'x', '--cascade=foo'], 'error: invalid cascade value (foo). Must be "background", "foreground", or "orphan"\n');
+  await failsUnchanged(['delete', 'pod', 'x', '--now', '--grace-period=5'], 'error: --now and --grace-period cannot be specified together\n');
+  await failsUnchanged(['delete', 'foos', 'x'], 'error: the server doesn\'t have a resource type "foos"\n');
+  await failsUnchanged(['delete', 'pod', 'nosuch'], 'Error from server (NotFound): pods "nosuch" not found\n');
+  await failsUnchanged(['delete', 'namespace', 'default'], 'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted\n');
 });

@@ -14,7 +14,7 @@ import type { ClusterState } from '../../src/store/state.js';
 import { writeStateAtomic } from '../../src/store/store.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { Random } from '../../src/util/random.js';
-import { tempCluster, type TempCluster } from '../support/cli.js';
+import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
 import { skipWithoutKubectl, withKubectl, type Kubectl } from '../support/stub-apiserver.js';
 
 const HOUR = 3_600_000;
@@ -24,12 +24,16 @@ const HOUR = 3_600_000;
  * clock) side by side; ages are whole minutes or more here, so only a minute boundary falling between the two
  * runs can part them, and such a mismatch is retried. Returns the difference left, or undefined.
  */
-async function compareAtNow(c: TempCluster, kubectl: Kubectl, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<string | undefined> {
+async function compareAtNow(c: InProcessCluster, kubectl: Kubectl, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<string | undefined> {
   let diff: string | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [ours, real] = await Promise.all([c.runAsync(['describe', ...argv], { env: { ...env, KUBESIM_NOW: new Date().toISOString() } }), kubectl(['describe', ...argv], { env })]);
-    if (ours.stdout === real.stdout && ours.stderr === real.stderr && ours.code === real.code) return undefined;
-    diff = difference(argv, real, ours);
+    const args = ['describe', ...argv];
+    const opts = { env: { ...env, KUBESIM_NOW: new Date().toISOString() } };
+    // TZ sets the zone of the process's own Date offsets, which a run inside this process cannot change.
+    const ours = env.TZ === undefined ? c.run(args, opts) : Promise.resolve(c.runProcess(args, opts));
+    const [mine, real] = await Promise.all([ours, kubectl(args, { env })]);
+    if (mine.stdout === real.stdout && mine.stderr === real.stderr && mine.code === real.code) return undefined;
+    diff = difference(argv, real, mine);
   }
   return diff;
 }
@@ -82,9 +86,9 @@ function buildState(now: Date): ClusterState {
   return state;
 }
 
-function withState(now: Date): { c: TempCluster; state: ClusterState } {
+function withState(now: Date): { c: InProcessCluster; state: ClusterState } {
   const state = buildState(now);
-  const c = tempCluster({ now: now.toISOString() });
+  const c = inProcessCluster({ now: now.toISOString() });
   writeStateAtomic(c.state, state, now.getTime());
   return { c, state };
 }
@@ -139,40 +143,40 @@ test('times print in the user\'s time zone (TZ), as kubectl prints them', { skip
       }
     });
     assert.deepEqual(mismatches, []);
-    const r = c.run(['describe', 'node', 'kind-worker'], { env: { TZ: 'Asia/Kolkata' } });
+    const r = c.runProcess(['describe', 'node', 'kind-worker'], { env: { TZ: 'Asia/Kolkata' } });
     assert.match(r.stdout, /^CreationTimestamp:  \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0530$/m);
   } finally {
     c.cleanup();
   }
 });
 
-test('describe errors: no type, unknown type, missing object, name with a selector', () => {
-  const c = tempCluster();
+test('describe errors: no type, unknown type, missing object, name with a selector', async () => {
+  const c = inProcessCluster();
   try {
-    let r = c.run(['describe']);
+    let r = await c.run(['describe']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n');
-    r = c.run(['describe', 'foo']);
+    r = await c.run(['describe', 'foo']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'error: the server doesn\'t have a resource type "foo"\n');
-    r = c.run(['describe', 'pod', 'nosuch']);
+    r = await c.run(['describe', 'pod', 'nosuch']);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, 'Error from server (NotFound): pods "nosuch" not found\n');
-    r = c.run(['describe', 'deploy/nosuch']);
+    r = await c.run(['describe', 'deploy/nosuch']);
     assert.equal(r.stderr, 'Error from server (NotFound): deployments.apps "nosuch" not found\n');
-    r = c.run(['describe', 'pods', 'x', '-l', 'app=a']);
+    r = await c.run(['describe', 'pods', 'x', '-l', 'app=a']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'error: name cannot be provided when a selector is specified\n');
-    r = c.run(['describe', 'pods', 'x', '-A']);
+    r = await c.run(['describe', 'pods', 'x', '-A']);
     assert.equal(r.stderr, 'error: a resource cannot be retrieved by name across all namespaces\n');
-    r = c.run(['describe', 'pods']);
+    r = await c.run(['describe', 'pods']);
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, 'No resources found in default namespace.\n');
-    r = c.run(['describe', 'pods', '-A', '-l', 'nothing=here']);
+    r = await c.run(['describe', 'pods', '-A', '-l', 'nothing=here']);
     assert.equal(r.stderr, 'No resources found\n');
-    r = c.run(['describe', 'pods', '--show-events=maybe']);
+    r = await c.run(['describe', 'pods', '--show-events=maybe']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^error: invalid argument "maybe" for "--show-events" flag/);
   } finally {
@@ -180,20 +184,20 @@ test('describe errors: no type, unknown type, missing object, name with a select
   }
 });
 
-test('describe TYPE separates objects by two blank lines; a name prefix by one, with a trailing one', () => {
+test('describe TYPE separates objects by two blank lines; a name prefix by one, with a trailing one', async () => {
   const now = new Date('2026-11-22T01:30:00Z');
   const { c } = withState(now);
   try {
-    const all = c.run(['describe', 'pods', '--show-events=false']);
+    const all = await c.run(['describe', 'pods', '--show-events=false']);
     assert.equal(all.code, 0, all.stderr);
     const names = [...all.stdout.matchAll(/^Name:\s+(\S+)$/gm)].map((m) => m[1]);
     assert.deepEqual(names, ['kiada', 'kiada-canary', 'other']);
     assert.equal(all.stdout.split('\n\n\nName:').length, 3);
-    const prefix = c.run(['describe', 'pods', 'kiada-', '--show-events=false']);
+    const prefix = await c.run(['describe', 'pods', 'kiada-', '--show-events=false']);
     assert.equal(prefix.code, 0);
     assert.match(prefix.stdout, /^Name:\s+kiada-canary\n/);
     assert.ok(prefix.stdout.endsWith('op=Exists for 300s\n\n'), JSON.stringify(prefix.stdout.slice(-60)));
-    const exact = c.run(['describe', 'pods', 'kiada', '--show-events=false']);
+    const exact = await c.run(['describe', 'pods', 'kiada', '--show-events=false']);
     assert.equal([...exact.stdout.matchAll(/^Name:/gm)].length, 1, 'an exact name wins over the prefix');
     assert.ok(exact.stdout.endsWith('op=Exists for 300s\n'));
   } finally {
@@ -231,7 +235,7 @@ test('after apply, a rollout and expose, kubesim describes the deployment, its R
   {
     const now = new Date();
     const created = new Date(now.getTime() - 3 * HOUR);
-    const c = tempCluster({ now: created.toISOString() });
+    const c = inProcessCluster({ now: created.toISOString() });
     try {
       const manifests = `apiVersion: apps/v1
 kind: Deployment
@@ -272,18 +276,18 @@ spec:
     image: curlimages/curl
     command: ["sleep", "infinity"]
 `;
-      let r = c.run(['apply', '-f', '-'], { input: manifests });
+      let r = await c.run(['apply', '-f', '-'], { input: manifests });
       assert.equal(r.code, 0, r.stderr);
-      r = c.run(['expose', 'deployment', 'kubia', '--port', '80', '--target-port', 'http', '--type', 'NodePort']);
+      r = await c.run(['expose', 'deployment', 'kubia', '--port', '80', '--target-port', 'http', '--type', 'NodePort']);
       assert.equal(r.code, 0, r.stderr);
       // A rollout a minute later (a second ReplicaSet, the first scaled to zero), a ReplicationController behind
       // a LoadBalancer service.
       const later = { KUBESIM_NOW: new Date(created.getTime() + 60_000).toISOString() };
-      r = c.run(['apply', '-f', '-'], { input: manifests.replace('luksa/kubia:1.0', 'luksa/kubia:2.0'), env: later });
+      r = await c.run(['apply', '-f', '-'], { input: manifests.replace('luksa/kubia:1.0', 'luksa/kubia:2.0'), env: later });
       assert.equal(r.code, 0, r.stderr);
-      r = c.run(['apply', '-f', '-'], { input: RC, env: later });
+      r = await c.run(['apply', '-f', '-'], { input: RC, env: later });
       assert.equal(r.code, 0, r.stderr);
-      r = c.run(['expose', 'rc', 'legacy', '--port', '80', '--target-port', '8080', '--type', 'LoadBalancer', '--name', 'legacy-lb'], { env: later });
+      r = await c.run(['expose', 'rc', 'legacy', '--port', '80', '--target-port', '8080', '--type', 'LoadBalancer', '--name', 'legacy-lb'], { env: later });
       assert.equal(r.code, 0, r.stderr);
       // Settle at `now` as the describe command will, and serve exactly that to kubectl.
       const state = (await import('../../src/store/store.js')).readState(c.state)!;

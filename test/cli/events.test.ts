@@ -4,25 +4,26 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it, test } from 'node:test';
 import type { ClusterState } from '../../src/store/state.js';
-import { BIN, tempCluster, type TempCluster } from '../support/cli.js';
+import { BIN } from '../support/cli.js';
+import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
 import { Session } from '../../src/cli/session.js';
 import { skipWithoutKubectl, withKubectl } from '../support/stub-apiserver.js';
 
 const LATER = { KUBESIM_NOW: '2026-11-22T01:35:00Z' };
 
 describe('events', () => {
-  let c: TempCluster;
+  let c: InProcessCluster;
   let uid: string;
-  before(() => {
-    c = tempCluster();
-    assert.equal(c.run(['run', 'web', '--image=nginx']).code, 0);
-    assert.equal(c.run(['run', 'crash', '--image=busybox', '--', 'false']).code, 0);
-    uid = c.run(['get', 'pod', 'crash', '-o', 'jsonpath={.metadata.uid}']).stdout;
+  before(async () => {
+    c = inProcessCluster();
+    assert.equal((await c.run(['run', 'web', '--image=nginx'])).code, 0);
+    assert.equal((await c.run(['run', 'crash', '--image=busybox', '--', 'false'])).code, 0);
+    uid = (await c.run(['get', 'pod', 'crash', '-o', 'jsonpath={.metadata.uid}'])).stdout;
   });
   after(() => c.cleanup());
 
-  it('prints the namespace\'s events oldest first, a repeated one as "(xN over ...)"', () => {
-    const r = c.run(['events'], { env: LATER });
+  it('prints the namespace\'s events oldest first, a repeated one as "(xN over ...)"', async () => {
+    const r = await c.run(['events'], { env: LATER });
     const lines = r.stdout.split('\n');
     assert.equal(lines[0], 'LAST SEEN         TYPE      REASON      OBJECT      MESSAGE');
     assert.equal(lines[1], '5m                Normal    Scheduled   Pod/crash   Successfully assigned default/crash to kind-worker2');
@@ -30,33 +31,33 @@ describe('events', () => {
     assert.equal(lines.length, 13);
   });
 
-  it('--for TYPE/NAME, --types (any case), -A with its NAMESPACE column, --no-headers', () => {
+  it('--for TYPE/NAME, --types (any case), -A with its NAMESPACE column, --no-headers', async () => {
     assert.deepEqual(
-      c.run(['events', '--for', 'pod/web', '--types=normal', '--no-headers']).stdout.split('\n').map((l) => l.split(/\s{3,}/)[2]),
+      (await c.run(['events', '--for', 'pod/web', '--types=normal', '--no-headers'])).stdout.split('\n').map((l) => l.split(/\s{3,}/)[2]),
       ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started', undefined],
     );
     assert.equal(
-      c.run(['events', '-A', '--types', 'WARNING'], { env: LATER }).stdout,
+      (await c.run(['events', '-A', '--types', 'WARNING'], { env: LATER })).stdout,
       'NAMESPACE   LAST SEEN         TYPE      REASON    OBJECT      MESSAGE\n' +
         `default     0s (x5 over 5m)   Warning   BackOff   Pod/crash   Back-off restarting failed container crash in pod crash_default(${uid})\n`,
     );
   });
 
-  it('nothing to show: a note on stderr, exit 0', () => {
-    const none = c.run(['events', '--for', 'pod/web', '--types', 'Warning']);
+  it('nothing to show: a note on stderr, exit 0', async () => {
+    const none = await c.run(['events', '--for', 'pod/web', '--types', 'Warning']);
     assert.deepEqual([none.stdout, none.stderr, none.code], ['', 'No events found in default namespace.\n', 0]);
-    const ns = c.run(['events', '-n', 'nosuch']);
+    const ns = await c.run(['events', '-n', 'nosuch']);
     assert.equal(ns.stderr, 'No events found in nosuch namespace.\n');
   });
 
-  it('-o yaml is an EventList; -o jsonpath reads it', () => {
-    const y = c.run(['events', '--for', 'pod/crash', '--types', 'Warning', '-o', 'yaml']).stdout;
+  it('-o yaml is an EventList; -o jsonpath reads it', async () => {
+    const y = (await c.run(['events', '--for', 'pod/crash', '--types', 'Warning', '-o', 'yaml'])).stdout;
     assert.match(y, /^apiVersion: v1\nitems:\n- apiVersion: v1\n  count: 1\n  eventTime: null\n/);
     assert.match(y, /\nkind: EventList\nmetadata: \{\}\n$/);
-    assert.equal(c.run(['events', '--for', 'pod/web', '-o', 'jsonpath={.items[*].reason}']).stdout, 'Scheduled Pulling Pulled Created Started');
+    assert.equal((await c.run(['events', '--for', 'pod/web', '-o', 'jsonpath={.items[*].reason}'])).stdout, 'Scheduled Pulling Pulled Created Started');
   });
 
-  it('kubectl\'s errors', () => {
+  it('kubectl\'s errors', async () => {
     const cases: [string[], string][] = [
       [['events', '--types', 'Info'], 'error: valid --types are Normal or Warning\n'],
       [['events', '--for', 'pod'], 'error: --for must be in resource/name form\n'],
@@ -66,7 +67,7 @@ describe('events', () => {
       [['events', '-o', 'jsonpath'], 'error: template format specified but no template given\n'],
     ];
     for (const [args, stderr] of cases) {
-      const r = c.run(args);
+      const r = await c.run(args);
       assert.deepEqual([r.stderr, r.code], [stderr, 1], args.join(' '));
     }
   });
@@ -78,7 +79,7 @@ describe('events', () => {
     const closed = new Promise((resolve) => child.on('close', resolve));
     await new Promise((r) => setTimeout(r, 700));
     assert.equal(out, '');
-    assert.equal(c.run(['run', 'late', '--image=nginx']).code, 0);
+    assert.equal((await c.run(['run', 'late', '--image=nginx'])).code, 0);
     for (let i = 0; i < 50 && !out.includes('Started'); i++) await new Promise((r) => setTimeout(r, 100));
     child.kill();
     await closed;
@@ -97,16 +98,16 @@ describe('events', () => {
 test('events prints what the real kubectl prints for the same cluster', { skip: skipWithoutKubectl() }, async () => {
   // Ages in whole minutes on both sides: the cluster is made 30 minutes before the wall clock kubectl reads.
   const start = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000);
-  const c = tempCluster({ now: start.toISOString().replace('.000', '') });
+  const c = inProcessCluster({ now: start.toISOString().replace('.000', '') });
   try {
     for (const args of [['create', 'deployment', 'web', '--image=nginx', '--replicas=3'], ['create', 'job', 'hello', '--image=busybox', '--', 'echo', 'hi'], ['create', 'deployment', 'api', '-n', 'kube-public', '--image=nginx']]) {
-      assert.equal(c.run(args).code, 0);
+      assert.equal((await c.run(args)).code, 0);
     }
-    assert.equal(c.run(['scale', 'deploy', 'web', '--replicas=5'], { env: { KUBESIM_NOW: new Date(start.getTime() + 120_000).toISOString() } }).code, 0);
+    assert.equal((await c.run(['scale', 'deploy', 'web', '--replicas=5'], { env: { KUBESIM_NOW: new Date(start.getTime() + 120_000).toISOString() } })).code, 0);
     for (const args of [['events'], ['events', '-A'], ['events', '-n', 'kube-system'], ['events', '--for', 'job/hello'], ['events', '-A', '-o', 'yaml'], ['events', '-o', 'json'], ['events', '-A', '--types', 'Warning']]) {
       for (let attempt = 0; ; attempt++) {
         const env = { KUBESIM_NOW: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString() };
-        const mine = c.run(args, { env });
+        const mine = await c.run(args, { env });
         const { state } = await new Session({}, { env: { ...c.env, ...env }, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).read();
         const real = await withKubectl(state as ClusterState, (kubectl) => kubectl(args));
         // a minute may turn between the two runs: try once more

@@ -61,7 +61,7 @@ for (const [i, args] of CASES.entries()) {
   for (const fmt of i < 3 ? ['yaml', 'json'] : ['yaml']) {
     test(`expose ${args.join(' ')} -o ${fmt} equals real kubectl's object`, { skip: SKIP }, async () => {
       const full = ['expose', ...args, '--dry-run=client', '-o', fmt];
-      const [theirs, ours] = await Promise.all([kubectl!(full), c.runAsync(full)]);
+      const [theirs, ours] = await Promise.all([kubectl!(full), c.run(full)]);
       assert.equal(theirs.code, 0, theirs.stderr);
       assert.equal(ours.code, 0, ours.stderr);
       assert.deepEqual(parse(ours.stdout), parse(theirs.stdout));
@@ -73,7 +73,7 @@ for (const [i, args] of CASES.entries()) {
 for (const args of ERRORS) {
   test(`expose ${args.join(' ')} fails as real kubectl does`, { skip: SKIP }, async () => {
     const full = ['expose', ...args, '--dry-run=client'];
-    const [theirs, ours] = await Promise.all([kubectl!(full), c.runAsync(full)]);
+    const [theirs, ours] = await Promise.all([kubectl!(full), c.run(full)]);
     assert.deepEqual({ code: ours.code, stdout: ours.stdout, stderr: ours.stderr }, { code: theirs.code, stdout: theirs.stdout, stderr: theirs.stderr });
   });
 }

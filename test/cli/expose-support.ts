@@ -7,7 +7,8 @@ import type { ClusterState } from '../../src/store/state.js';
 import { writeStateAtomic } from '../../src/store/store.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { Random } from '../../src/util/random.js';
-import { FIXED_NOW, tempCluster, type TempCluster } from '../support/cli.js';
+import { FIXED_NOW } from '../support/cli.js';
+import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
 
 const KUBIA_LABELS = { app: 'kubia', 'pod-template-hash': '5d8f7c9b6d' };
 
@@ -63,9 +64,9 @@ export function exposeState(): ClusterState {
   return state;
 }
 
-/** A temp cluster whose state file holds exposeState(). */
-export function seeded(): TempCluster {
-  const t = tempCluster();
+/** A temp cluster (commands in-process) whose state file holds exposeState(). */
+export function seeded(): InProcessCluster {
+  const t = inProcessCluster();
   writeStateAtomic(t.state, exposeState(), Date.parse(FIXED_NOW));
   return t;
 }

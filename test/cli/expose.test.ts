@@ -9,8 +9,8 @@ import { savedState } from '../support/cli.js';
 const c = seeded();
 after(() => c.cleanup());
 
-function yamlOf(args: string[]): unknown {
-  const r = c.run(['expose', ...args, '--dry-run=client', '-o', 'yaml']);
+async function yamlOf(args: string[]): Promise<unknown> {
+  const r = await c.run(['expose', ...args, '--dry-run=client', '-o', 'yaml']);
   assert.equal(r.code, 0, r.stderr);
   return parse(r.stdout);
 }
@@ -174,9 +174,9 @@ status:
 ];
 
 for (const [args, expected] of TRANSCRIPTS) {
-  test(`expose ${args.join(' ')} --dry-run=client -o yaml matches kubectl's transcript`, () => {
+  test(`expose ${args.join(' ')} --dry-run=client -o yaml matches kubectl's transcript`, async () => {
     const workload = args[0] === 'deployment' || args[0] === 'rs';
-    const r = c.run(['expose', ...args, '--dry-run=client', '-o', 'yaml', ...(workload ? ['-n', 'wl'] : [])]);
+    const r = await c.run(['expose', ...args, '--dry-run=client', '-o', 'yaml', ...(workload ? ['-n', 'wl'] : [])]);
     assert.equal(r.code, 0, r.stderr);
     if (workload) {
       // -n puts the namespace into the dry-run object, as kubectl does; the transcripts ran without it.
@@ -191,16 +191,16 @@ for (const [args, expected] of TRANSCRIPTS) {
   });
 }
 
-test('expose TYPE/NAME, rc, -n, -l, --selector and -o json', () => {
-  assert.deepEqual(yamlOf(['deployment/kubia', '-n', 'wl']), yamlOf(['deployment', 'kubia', '-n', 'wl']));
-  const rc = yamlOf(['rc', 'kubia-rc', '--port=80', '-n', 'wl']) as any;
+test('expose TYPE/NAME, rc, -n, -l, --selector and -o json', async () => {
+  assert.deepEqual(await yamlOf(['deployment/kubia', '-n', 'wl']), await yamlOf(['deployment', 'kubia', '-n', 'wl']));
+  const rc = (await yamlOf(['rc', 'kubia-rc', '--port=80', '-n', 'wl'])) as any;
   assert.deepEqual([rc.metadata.name, rc.spec.selector, rc.metadata.labels], ['kubia-rc', { app: 'kubia' }, { app: 'kubia' }]);
-  const ns = yamlOf(['deploy', 'kubia', '-n', 'wl']) as any;
+  const ns = (await yamlOf(['deploy', 'kubia', '-n', 'wl'])) as any;
   assert.equal(ns.metadata.namespace, 'wl', 'an explicit namespace is written into the dry-run object');
-  assert.equal((yamlOf(['pod', 'creating']) as any).metadata.namespace, undefined, 'none without -n');
-  const ls = yamlOf(['pod', 'creating', '-l', 'a=b,c=d', '--selector', 'x=y']) as any;
+  assert.equal(((await yamlOf(['pod', 'creating'])) as any).metadata.namespace, undefined, 'none without -n');
+  const ls = (await yamlOf(['pod', 'creating', '-l', 'a=b,c=d', '--selector', 'x=y'])) as any;
   assert.deepEqual([ls.metadata.labels, ls.spec.selector], [{ a: 'b', c: 'd' }, { x: 'y' }]);
-  const j = c.run(['expose', 'pod', 'creating', '--dry-run=client', '-o', 'json']);
+  const j = await c.run(['expose', 'pod', 'creating', '--dry-run=client', '-o', 'json']);
   assert.deepEqual(JSON.parse(j.stdout), {
     apiVersion: 'v1',
     kind: 'Service',
@@ -210,8 +210,8 @@ test('expose TYPE/NAME, rc, -n, -l, --selector and -o json', () => {
   });
 });
 
-test('a port number with two protocols becomes port-<i>-<proto> ServicePorts', () => {
-  const s = yamlOf(['pod', 'dns']) as any;
+test('a port number with two protocols becomes port-<i>-<proto> ServicePorts', async () => {
+  const s = (await yamlOf(['pod', 'dns'])) as any;
   assert.deepEqual(s.spec.ports, [
     { name: 'port-1-udp', port: 53, protocol: 'UDP', targetPort: 53 },
     { name: 'port-1-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
@@ -219,12 +219,12 @@ test('a port number with two protocols becomes port-<i>-<proto> ServicePorts', (
   ]);
 });
 
-test('expose -f FILE uses the object in the file', () => {
+test('expose -f FILE uses the object in the file', async () => {
   const f = join(c.dir, 'pod.yaml');
   writeFileSync(f, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: from-file\n  labels:\n    app: ff\nspec:\n  containers:\n  - name: c\n    image: nginx\n    ports:\n    - containerPort: 8081\n');
-  const s = yamlOf(['-f', f, '--port=80', '--target-port=8081']) as any;
+  const s = (await yamlOf(['-f', f, '--port=80', '--target-port=8081'])) as any;
   assert.deepEqual([s.metadata.name, s.spec.selector, s.spec.ports], ['from-file', { app: 'ff' }, [{ port: 80, protocol: 'TCP', targetPort: 8081 }]]);
-  const missing = c.run(['expose', '-f', join(c.dir, 'nope.yaml')]);
+  const missing = await c.run(['expose', '-f', join(c.dir, 'nope.yaml')]);
   assert.deepEqual([missing.code, missing.stderr], [1, `error: the path "${join(c.dir, 'nope.yaml')}" does not exist\n`]);
 });
 
@@ -252,24 +252,24 @@ const ERRORS: [string[], string][] = [
 ];
 
 for (const [args, message] of ERRORS) {
-  test(`expose ${args.join(' ')} fails with kubectl's message and changes nothing`, () => {
+  test(`expose ${args.join(' ')} fails with kubectl's message and changes nothing`, async () => {
     const before = readFileSync(c.state, 'utf8');
-    const r = c.run(['expose', ...args]);
+    const r = await c.run(['expose', ...args]);
     assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', `${message}\n`]);
     assert.equal(readFileSync(c.state, 'utf8'), before);
   });
 }
 
-test('expose creates the service: "exposed", dry-run lines, AlreadyExists, server-side validation', () => {
+test('expose creates the service: "exposed", dry-run lines, AlreadyExists, server-side validation', async () => {
   const t = seeded();
   try {
-    assert.equal(t.run(['expose', 'pod', 'creating', '--name=x', '--dry-run=client']).stdout, 'service/x exposed (dry run)\n');
-    assert.equal(t.run(['expose', 'deployment', 'kubia', '-n', 'wl', '--name=kubia-http2', '--port=8080', '--dry-run=server']).stdout, 'service/kubia-http2 exposed (server dry run)\n');
-    const r = t.run(['expose', 'deployment', 'kubia', '-n', 'wl', '--name=kubia-http', '--port=8080', '--type=LoadBalancer']);
+    assert.equal((await t.run(['expose', 'pod', 'creating', '--name=x', '--dry-run=client'])).stdout, 'service/x exposed (dry run)\n');
+    assert.equal((await t.run(['expose', 'deployment', 'kubia', '-n', 'wl', '--name=kubia-http2', '--port=8080', '--dry-run=server'])).stdout, 'service/kubia-http2 exposed (server dry run)\n');
+    const r = await t.run(['expose', 'deployment', 'kubia', '-n', 'wl', '--name=kubia-http', '--port=8080', '--type=LoadBalancer']);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'service/kubia-http exposed\n', '']);
-    const again = t.run(['expose', 'deployment', 'kubia', '-n', 'wl', '--name=kubia-http', '--port=8080', '--type=LoadBalancer']);
+    const again = await t.run(['expose', 'deployment', 'kubia', '-n', 'wl', '--name=kubia-http', '--port=8080', '--type=LoadBalancer']);
     assert.deepEqual([again.code, again.stderr], [1, 'Error from server (AlreadyExists): services "kubia-http" already exists\n']);
-    const badType = t.run(['expose', 'pod', 'creating', '--type=Foo']);
+    const badType = await t.run(['expose', 'pod', 'creating', '--type=Foo']);
     assert.deepEqual([badType.code, badType.stderr], [1, 'The Service "creating" is invalid: spec.type: Unsupported value: "Foo": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"\n']);
     const state = savedState(t.state);
     assert.deepEqual(Object.keys(state.objects.services).filter((k) => /kubia-http|creating|\/x$/.test(k)), ['wl/kubia-http']);
@@ -279,10 +279,10 @@ test('expose creates the service: "exposed", dry-run lines, AlreadyExists, serve
   }
 });
 
-test('acceptance: expose pod kiada --port 80 --target-port 8080 --type NodePort', () => {
+test('acceptance: expose pod kiada --port 80 --target-port 8080 --type NodePort', async () => {
   const t = seeded();
   try {
-    const r = t.run(['expose', 'pod', 'kiada', '--port', '80', '--target-port', '8080', '--type', 'NodePort']);
+    const r = await t.run(['expose', 'pod', 'kiada', '--port', '80', '--target-port', '8080', '--type', 'NodePort']);
     assert.deepEqual([r.code, r.stdout], [0, 'service/kiada exposed\n']);
     const state = savedState(t.state);
     const s = state.objects.services['default/kiada'];
@@ -293,7 +293,7 @@ test('acceptance: expose pod kiada --port 80 --target-port 8080 --type NodePort'
     assert.match(podIP, /^10\.244\.\d+\.\d+$/);
     const ep = state.objects.endpoints['default/kiada'];
     assert.deepEqual(ep.subsets.map((x: any) => `${x.addresses[0].ip}:${x.ports[0].port}`), [`${podIP}:8080`]);
-    const y = t.run(['expose', 'pod', 'kiada', '--name', 'kiada-http', '--port', '80', '--target-port', 'http', '-o', 'yaml']);
+    const y = await t.run(['expose', 'pod', 'kiada', '--name', 'kiada-http', '--port', '80', '--target-port', 'http', '-o', 'yaml']);
     const created = parse(y.stdout);
     assert.equal(created.spec.ports[0].targetPort, 'http');
     assert.equal(created.metadata.namespace, 'default');

@@ -7,18 +7,19 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ClusterState } from '../../src/store/state.js';
 import { readState } from '../../src/store/store.js';
-import { ROOT, tempCluster, type TempCluster } from '../support/cli.js';
+import { ROOT } from '../support/cli.js';
+import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
 import { skipWithoutKubectl, withKubectl } from '../support/stub-apiserver.js';
 
-let c: TempCluster;
+let c: InProcessCluster;
 let state: ClusterState;
-before(() => {
-  c = tempCluster({ now: '2026-11-22T01:30:00Z', seed: 5 });
+before(async () => {
+  c = inProcessCluster({ now: '2026-11-22T01:30:00Z', seed: 5 });
   for (const f of ['manifests', 'manifests/lessons/kubia-named-ports.yaml']) {
-    const r = c.run(['apply', '-f', join(ROOT, f)]);
+    const r = await c.run(['apply', '-f', join(ROOT, f)]);
     assert.equal(r.code, 0, r.stderr);
   }
-  assert.equal(c.run(['create', 'secret', 'generic', 'creds', '--from-literal=user=admin', '--from-literal=pass=s3cr<e>t&']).code, 0);
+  assert.equal((await c.run(['create', 'secret', 'generic', 'creds', '--from-literal=user=admin', '--from-literal=pass=s3cr<e>t&'])).code, 0);
   state = readState(c.state)!;
 });
 after(() => c?.cleanup());
@@ -96,7 +97,7 @@ export const FAILING: string[][] = [
 
 for (const args of CORPUS) {
   test(`kubesim ${args.slice(0, 3).join(' ')} -o ${args.slice(4).join(' ')} prints what kubectl prints`, { skip: skipWithoutKubectl() }, async () => {
-    const mine = c.run(args);
+    const mine = await c.run(args);
     await withKubectl(state, async (kubectl) => {
       const real = await kubectl(args);
       assert.equal(real.code, 0, real.stderr);
@@ -109,7 +110,7 @@ for (const args of CORPUS) {
 
 for (const args of FAILING) {
   test(`kubesim ${args.slice(0, 3).join(' ')} -o ${args.slice(4).join(' ')} fails as kubectl fails`, { skip: skipWithoutKubectl() }, async () => {
-    const mine = c.run(args);
+    const mine = await c.run(args);
     await withKubectl(state, async (kubectl) => {
       const real = await kubectl(args);
       assert.notEqual(real.code, 0);
@@ -129,7 +130,7 @@ const DRY: string[][] = [
 for (const args of DRY) {
   test(`kubesim ${args.join(' ')} prints what kubectl prints`, { skip: skipWithoutKubectl() }, async () => {
     const { spawnSync } = await import('node:child_process');
-    const mine = c.run(args);
+    const mine = await c.run(args);
     const real = spawnSync('kubectl', args, { encoding: 'utf8' });
     assert.equal(mine.stdout, real.stdout);
     assert.equal(mine.stderr, real.stderr);

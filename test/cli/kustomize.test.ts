@@ -8,7 +8,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ROOT, savedState, tempCluster } from '../support/cli.js';
+import { ROOT, savedState } from '../support/cli.js';
+import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
 import { skipWithoutKubectl } from '../support/stub-apiserver.js';
 
 const FIX = join(ROOT, 'test/fixtures/kustomize');
@@ -18,7 +19,7 @@ const ERRORS = [
   'missing-resource', 'no-kind', 'no-kustomization', 'no-name', 'outside-root', 'patch-no-match', 'unknown-field',
 ];
 
-const c = tempCluster();
+const c = inProcessCluster();
 after(() => c.cleanup());
 
 /** The part of kubectl's klog failure line that does not change between runs (time, pid and Go pointers do). */
@@ -28,14 +29,14 @@ function failureText(stderr: string): string {
 
 for (const dir of CASES) {
   const name = dir.replaceAll('/', '-');
-  test(`kustomize ${dir}: the YAML and notes kubectl kustomize printed`, () => {
-    const r = c.run(['kustomize', join(FIX, dir)]);
+  test(`kustomize ${dir}: the YAML and notes kubectl kustomize printed`, async () => {
+    const r = await c.run(['kustomize', join(FIX, dir)]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, readFileSync(join(FIX, 'expected', `${name}.yaml`), 'utf8'));
     assert.equal(r.stderr, readFileSync(join(FIX, 'expected', `${name}.stderr`), 'utf8'));
   });
-  test(`kustomize ${dir}: equal to the installed kubectl kustomize`, { skip: skipWithoutKubectl() }, () => {
-    const mine = c.run(['kustomize', join(FIX, dir)]);
+  test(`kustomize ${dir}: equal to the installed kubectl kustomize`, { skip: skipWithoutKubectl() }, async () => {
+    const mine = await c.run(['kustomize', join(FIX, dir)]);
     const real = spawnSync('kubectl', ['kustomize', join(FIX, dir)], { encoding: 'utf8' });
     assert.equal(mine.stdout, real.stdout);
     assert.equal(mine.stderr, real.stderr);
@@ -43,8 +44,8 @@ for (const dir of CASES) {
 }
 
 for (const e of ERRORS) {
-  test(`kustomize errors/${e}: kubectl's failure line, exit 1`, () => {
-    const r = c.run(['kustomize', join(FIX, 'errors', e)]);
+  test(`kustomize errors/${e}: kubectl's failure line, exit 1`, async () => {
+    const r = await c.run(['kustomize', join(FIX, 'errors', e)]);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^E1122 01:30:00\.000000 +\d+ run\.go:72\] "command failed" err="/);
@@ -53,8 +54,8 @@ for (const e of ERRORS) {
   });
 }
 
-test('kustomize with two directories, and with none (the current directory)', () => {
-  const two = c.run(['kustomize', 'a', 'b']);
+test('kustomize with two directories, and with none (the current directory)', async () => {
+  const two = await c.run(['kustomize', 'a', 'b']);
   assert.equal(two.code, 1);
   assert.equal(failureText(two.stderr), '"command failed" err="specify one path to kustomization.yaml"');
   const here = spawnSync(process.execPath, [join(ROOT, 'bin/kubesim'), 'kustomize'], { cwd: join(FIX, 'workloads'), env: c.env, encoding: 'utf8' });
@@ -62,16 +63,16 @@ test('kustomize with two directories, and with none (the current directory)', ()
   assert.equal(here.stdout, readFileSync(join(FIX, 'expected', 'workloads.yaml'), 'utf8'));
 });
 
-test('kustomize -o FILE writes the YAML there; --load-restrictor LoadRestrictionsNone reads outside the root', () => {
+test('kustomize -o FILE writes the YAML there; --load-restrictor LoadRestrictionsNone reads outside the root', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubesim-kz-'));
   try {
     const out = join(dir, 'out.yaml');
-    assert.equal(c.run(['kustomize', join(FIX, 'basic'), '-o', out]).code, 0);
+    assert.equal((await c.run(['kustomize', join(FIX, 'basic'), '-o', out])).code, 0);
     assert.equal(readFileSync(out, 'utf8'), readFileSync(join(FIX, 'expected', 'basic.yaml'), 'utf8'));
-    const r = c.run(['kustomize', join(FIX, 'errors/outside-root'), '--load-restrictor', 'LoadRestrictionsNone']);
+    const r = await c.run(['kustomize', join(FIX, 'errors/outside-root'), '--load-restrictor', 'LoadRestrictionsNone']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n$/);
-    const bad = c.run(['kustomize', '.', '--load-restrictor', 'Sometimes']);
+    const bad = await c.run(['kustomize', '.', '--load-restrictor', 'Sometimes']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /illegal flag value --load-restrictor Sometimes/);
   } finally {
@@ -79,11 +80,11 @@ test('kustomize -o FILE writes the YAML there; --load-restrictor LoadRestriction
   }
 });
 
-test('apply -k overlays/dev: the generated ConfigMap, the Deployment pointing at its hashed name, pods running; again: unchanged', () => {
-  const k = tempCluster();
+test('apply -k overlays/dev: the generated ConfigMap, the Deployment pointing at its hashed name, pods running; again: unchanged', async () => {
+  const k = inProcessCluster();
   try {
     const dev = join(ROOT, 'manifests/kustomize/overlays/dev');
-    const r = k.run(['apply', '-k', dev]);
+    const r = await k.run(['apply', '-k', dev]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'namespace/dev created\nconfigmap/dev-web-config-mkhkf4gd59 created\nservice/dev-web created\ndeployment.apps/dev-web created\n');
     const s = savedState(k.state);
@@ -92,30 +93,30 @@ test('apply -k overlays/dev: the generated ConfigMap, the Deployment pointing at
     assert.equal(deploy.spec.template.spec.containers[0].envFrom[0].configMapRef.name, 'dev-web-config-mkhkf4gd59');
     assert.equal(deploy.spec.template.spec.containers[0].image, 'nginx:1.27');
     assert.deepEqual(deploy.spec.selector.matchLabels, { app: 'web', env: 'dev' });
-    const pods = k.run(['get', 'pods', '-n', 'dev', '-l', 'env=dev', '-o', 'name']);
+    const pods = await k.run(['get', 'pods', '-n', 'dev', '-l', 'env=dev', '-o', 'name']);
     assert.equal(pods.stdout.trim().split('\n').length, 2);
-    const again = k.run(['apply', '-k', dev]);
+    const again = await k.run(['apply', '-k', dev]);
     assert.equal(again.stdout, 'namespace/dev unchanged\nconfigmap/dev-web-config-mkhkf4gd59 unchanged\nservice/dev-web unchanged\ndeployment.apps/dev-web unchanged\n');
-    assert.equal(k.run(['diff', '-k', dev]).code, 0);
-    const got = k.run(['get', '-k', dev, '-o', 'name']);
+    assert.equal((await k.run(['diff', '-k', dev])).code, 0);
+    const got = await k.run(['get', '-k', dev, '-o', 'name']);
     assert.equal(got.stdout, 'namespace/dev\nconfigmap/dev-web-config-mkhkf4gd59\nservice/dev-web\ndeployment.apps/dev-web\n');
   } finally {
     k.cleanup();
   }
 });
 
-test('apply -k after a literal changes: a new ConfigMap name, and the Deployment rolls to it', () => {
-  const k = tempCluster();
+test('apply -k after a literal changes: a new ConfigMap name, and the Deployment rolls to it', async () => {
+  const k = inProcessCluster();
   const dir = mkdtempSync(join(tmpdir(), 'kubesim-kz-'));
   try {
     cpSync(join(ROOT, 'manifests/kustomize'), dir, { recursive: true });
     const dev = join(dir, 'overlays/dev');
-    assert.equal(k.run(['apply', '-k', dev]).code, 0);
+    assert.equal((await k.run(['apply', '-k', dev])).code, 0);
     const file = join(dev, 'kustomization.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('LOG_LEVEL=debug', 'LOG_LEVEL=info'));
-    const diff = k.run(['diff', '-k', dev]);
+    const diff = await k.run(['diff', '-k', dev]);
     assert.equal(diff.code, 1);
-    const r = k.run(['apply', '-k', dev]);
+    const r = await k.run(['apply', '-k', dev]);
     assert.equal(r.code, 0, r.stderr);
     const real = spawnSync('kubectl', ['kustomize', dev], { encoding: 'utf8' });
     const cm = /configmap\/(dev-web-config-\S+) created/.exec(r.stdout)?.[1];
@@ -129,19 +130,19 @@ test('apply -k after a literal changes: a new ConfigMap name, and the Deployment
   }
 });
 
-test('-k mistakes: with -f, a missing directory, a broken kustomization; nothing is written', () => {
-  const k = tempCluster();
+test('-k mistakes: with -f, a missing directory, a broken kustomization; nothing is written', async () => {
+  const k = inProcessCluster();
   try {
-    const both = k.run(['apply', '-k', join(FIX, 'basic'), '-f', join(FIX, 'basic/svc.yaml')]);
+    const both = await k.run(['apply', '-k', join(FIX, 'basic'), '-f', join(FIX, 'basic/svc.yaml')]);
     assert.equal(both.code, 1);
     assert.equal(both.stderr, 'error: only one of -f or -k can be specified\n');
-    const missing = k.run(['apply', '-k', '/nonexistent-kz']);
+    const missing = await k.run(['apply', '-k', '/nonexistent-kz']);
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr, "error: must build at directory: not a valid directory: evalsymlink failure on '/nonexistent-kz' : lstat /nonexistent-kz: no such file or directory\n");
-    const broken = k.run(['apply', '-k', join(FIX, 'errors/unknown-field')]);
+    const broken = await k.run(['apply', '-k', join(FIX, 'errors/unknown-field')]);
     assert.equal(broken.code, 1);
     assert.equal(broken.stderr, 'error: invalid Kustomization: json: unknown field "foo"\n');
-    assert.equal(k.run(['get', 'cm', '-n', 'dev']).stdout, '');
+    assert.equal((await k.run(['get', 'cm', '-n', 'dev'])).stdout, '');
   } finally {
     k.cleanup();
   }

@@ -6,19 +6,20 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { tempCluster, type CliResult, type TempCluster } from '../support/cli.js';
-import { kubectl, raw, startServe, type Served } from '../support/serve.js';
+import { type CliResult } from '../support/cli.js';
+import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
+import { kubectl, raw, startServe, waitUntil, type Served } from '../support/serve.js';
 import { skipWithoutKubectl } from '../support/stub-apiserver.js';
 
 const skip = skipWithoutKubectl();
 
 describe('kubesim serve with the real kubectl', { skip }, () => {
-  let c: TempCluster;
+  let c: InProcessCluster;
   let s: Served;
 
   before(async () => {
-    c = tempCluster();
-    c.run(['get', 'nodes']);
+    c = inProcessCluster();
+    await c.run(['get', 'nodes']);
     s = await startServe(c);
   });
 
@@ -69,7 +70,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
   test('kubectl get -o wide prints exactly what kubesim get -o wide prints', async () => {
     for (const args of [['get', 'pods', '-o', 'wide'], ['get', 'pods', '-A', '-o', 'wide']]) {
       const k = await kubectl(s, c, args);
-      const ours = c.run(args);
+      const ours = await c.run(args);
       assert.equal(k.stderr, '');
       assert.equal(k.stdout, ours.stdout, args.join(' '));
     }
@@ -79,14 +80,14 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
 
   test('kubectl describe pod shows the pod as kubesim describes it (event ages are kubectl\'s own clock)', async () => {
     const k = await kubectl(s, c, ['describe', 'pod', 'kiada']);
-    const ours = c.run(['describe', 'pod', 'kiada']);
+    const ours = await c.run(['describe', 'pod', 'kiada']);
     assert.equal(k.code, 0);
     // kubectl computes event ages from the host's clock; kubesim from the simulated one.
     const ageless = (t: string) => t.replace(/^ {2}Normal +(\S+) +\S+ +(.*)$/gm, '  Normal $1 AGE $2').replace(/^ {2}Type +Reason +Age +From +Message$/m, 'HEADER');
     assert.equal(ageless(k.stdout), ageless(ours.stdout));
     assert.match(k.stdout, /^Status: +Running$/m);
     const logs = await kubectl(s, c, ['logs', 'kiada']);
-    assert.equal(logs.stdout, c.run(['logs', 'kiada']).stdout);
+    assert.equal(logs.stdout, (await c.run(['logs', 'kiada'])).stdout);
     assert.match(logs.stdout, /^Kiada 0\.1 starting\.\.\./m);
   });
 
@@ -94,7 +95,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     const r = await kubectl(s, c, ['expose', 'pod', 'kiada', '--type=NodePort', '--port=80', '--target-port=8080']);
     assert.equal(r.stdout, 'service/kiada exposed\n');
     const k = await kubectl(s, c, ['get', 'svc', 'kiada', '-o', 'wide']);
-    assert.equal(k.stdout, c.run(['get', 'svc', 'kiada', '-o', 'wide']).stdout);
+    assert.equal(k.stdout, (await c.run(['get', 'svc', 'kiada', '-o', 'wide'])).stdout);
     assert.match(k.stdout, /^kiada +NodePort +10\.\S+ +<none> +80:3\d{4}\/TCP /m);
   });
 
@@ -108,7 +109,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     const st = await kubectl(s, c, ['rollout', 'status', 'deployment', 'web']);
     assert.equal(st.stdout, 'deployment "web" successfully rolled out\n');
     const k = await kubectl(s, c, ['get', 'deploy,rs', '-o', 'wide']);
-    assert.equal(k.stdout, c.run(['get', 'deploy,rs', '-o', 'wide']).stdout);
+    assert.equal(k.stdout, (await c.run(['get', 'deploy,rs', '-o', 'wide'])).stdout);
     assert.match(k.stdout, /^deployment\.apps\/web +3\/3 +3 +3 /m);
   });
 
@@ -125,7 +126,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     writeFileSync(bad, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  foo: 1\n  containers:\n  - name: c\n');
     const strict = await kubectl(s, c, ['apply', '-f', bad]);
     assert.equal(strict.stderr, `Error from server (BadRequest): error when creating "${bad}": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.foo"\n`);
-    assert.equal(strict.stderr, c.run(['apply', '-f', bad]).stderr);
+    assert.equal(strict.stderr, (await c.run(['apply', '-f', bad])).stderr);
     writeFileSync(bad, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: c\n');
     const invalid = await kubectl(s, c, ['apply', '-f', bad]);
     assert.equal(invalid.stderr, 'The Pod "bad" is invalid: spec.containers[0].image: Required value\n');
@@ -133,9 +134,11 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
   });
 
   test('kubectl get -w sees a pod the kubesim CLI creates on the same state', async () => {
-    const watching = kubectl(s, c, ['get', 'pods', '-w', '--output-watch-events'], { timeoutMs: 10_000, until: /^ADDED +from-cli /m });
-    await new Promise((r) => setTimeout(r, 1500));
-    const created = await c.runAsync(['run', 'from-cli', '--image=nginx']);
+    let listed = '';
+    const watching = kubectl(s, c, ['get', 'pods', '-w', '--output-watch-events'], { timeoutMs: 10_000, until: /^ADDED +from-cli /m, onStdout: (t) => (listed = t) });
+    // The watch goes on from its list's resourceVersion: a pod created once the list is printed is an event in it.
+    await waitUntil(() => /^ADDED +kiada /m.test(listed), 'the watch\'s list');
+    const created = await c.run(['run', 'from-cli', '--image=nginx']);
     assert.equal(created.stdout, 'pod/from-cli created\n');
     const w = await watching;
     assert.match(w.stdout, /^EVENT +NAME +READY +STATUS/m);
@@ -181,9 +184,9 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
       req.on('timeout', reject);
       req.end();
     });
-    assert.equal((await c.runAsync(['run', 'w1', '--image=nginx'])).code, 0);
+    assert.equal((await c.run(['run', 'w1', '--image=nginx'])).code, 0);
     assert.equal((await kubectl(s, c, ['label', 'pod', 'w1', 'step=two'])).stdout, 'pod/w1 labeled\n');
-    assert.equal((await c.runAsync(['delete', 'pod', 'w1'])).code, 0);
+    assert.equal((await c.run(['delete', 'pod', 'w1'])).code, 0);
     await done;
     const mine = events.filter((e) => e.name === 'w1');
     assert.equal(mine[0].type, 'ADDED');
@@ -204,13 +207,13 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
 
   test('kubectl exec runs the command in the simulated shell over WebSocket, with its output and exit code', async () => {
     const r = await kubectl(s, c, ['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
-    const ours = c.run(['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    const ours = await c.run(['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
     assert.equal(r.stdout, 'out\n');
     assert.equal(r.stderr, 'err\ncommand terminated with exit code 3\n');
     assert.equal(r.code, 3);
     assert.deepEqual([r.stdout, r.stderr, r.code], [ours.stdout, ours.stderr, ours.code]);
     const curl = await kubectl(s, c, ['exec', 'kiada', '--', 'curl', '-s', 'http://kiada:8080']);
-    assert.equal(curl.stdout, c.run(['exec', 'kiada', '--', 'curl', '-s', 'http://kiada:8080']).stdout);
+    assert.equal(curl.stdout, (await c.run(['exec', 'kiada', '--', 'curl', '-s', 'http://kiada:8080'])).stdout);
     assert.match(curl.stdout, /^Kiada version 0\.1\. Request processed by "kiada"/);
     const piped = await new Promise<CliResult>((resolve) => {
       const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), 'exec', '-i', 'kiada', '--', 'cat'], { env: { ...process.env, HOME: c.dir } });
@@ -231,14 +234,14 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     writeFileSync(join(src, 'sub', 'b.bin'), bytes);
     const up = await kubectl(s, c, ['cp', src, 'kiada:/tmp/site']);
     assert.deepEqual([up.code, up.stdout, up.stderr], [0, '', '']);
-    assert.equal(c.run(['exec', 'kiada', '--', 'cat', '/tmp/site/a.txt']).stdout, 'alpha\n');
+    assert.equal((await c.run(['exec', 'kiada', '--', 'cat', '/tmp/site/a.txt'])).stdout, 'alpha\n');
     const down = await kubectl(s, c, ['cp', 'kiada:/tmp/site', join(c.dir, 'cp-back')]);
     assert.deepEqual([down.code, down.stdout, down.stderr], [0, "tar: Removing leading `/' from member names\n", '']);
     assert.ok(readFileSync(join(c.dir, 'cp-back', 'sub', 'b.bin')).equals(bytes));
     assert.equal(readFileSync(join(c.dir, 'cp-back', 'a.txt'), 'utf8'), 'alpha\n');
     for (const args of [['cp', join(src, 'a.txt'), 'kiada:/nodir/x'], ['cp', join(src, 'missing'), 'kiada:/tmp'], ['cp', 'kiada:/tmp/site/a.txt', join(c.dir, 'one.txt')]]) {
       const theirs = await kubectl(s, c, args);
-      const ours = c.run(args);
+      const ours = await c.run(args);
       assert.deepEqual([ours.code, ours.stdout, ours.stderr], [theirs.code, theirs.stdout, theirs.stderr], args.join(' '));
     }
   });
@@ -247,13 +250,13 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     for (const url of ['http://kiada', 'http://nowhere:8080']) {
       const args = ['run', 'client-pod', '--image=curlimages/curl', '-i', '--restart=Never', '--rm', '--', 'curl', '-s', url];
       const k = await kubectl(s, c, args);
-      const ours = c.run(args);
+      const ours = await c.run(args);
       // Each run's pod gets its own IP, which kiada reports.
       const ip = (t: string) => t.replace(/Client IP: \S+/, 'Client IP: IP');
       assert.equal(ip(k.stdout), ip(ours.stdout), url);
       assert.equal(k.stderr, ours.stderr, url);
       assert.equal(k.code, ours.code, url);
-      assert.doesNotMatch(c.run(['get', 'pods']).stdout, /client-pod/);
+      assert.doesNotMatch((await c.run(['get', 'pods'])).stdout, /client-pod/);
     }
     const ok = await kubectl(s, c, ['run', 'client-pod', '--image=curlimages/curl', '-i', '--restart=Never', '--rm', '--', 'curl', '-s', 'http://kiada']);
     assert.match(ok.stdout, /^Kiada version 0\.1\. Request processed by "kiada"[^\n]*\npod "client-pod" deleted\n$/);
@@ -263,7 +266,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
   test('kubectl attach follows what a running server writes from now on', async () => {
     const attached = kubectl(s, c, ['attach', 'kiada'], { until: /Received request/ , timeoutMs: 15_000 });
     await new Promise((r) => setTimeout(r, 1500));
-    assert.equal((await c.runAsync(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/attached'])).code, 0);
+    assert.equal((await c.run(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/attached'])).code, 0);
     const r = await attached;
     assert.match(r.stdout, /^Received request for \/attached from \S+\n$/);
   });
@@ -294,8 +297,10 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
       assert.equal(answer.code, 200);
       assert.equal(answer.body, 'Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:127.0.0.1\n');
       assert.match(out, /Handling connection for \d+\n/);
-      await new Promise((r) => setTimeout(r, 1500));
-      assert.match(c.run(['logs', 'kiada']).stdout, /Received request for \/through-kubectl from ::ffff:127\.0\.0\.1\n$/);
+      const logged = /Received request for \/through-kubectl from ::ffff:127\.0\.0\.1\n$/;
+      // The log line is written by the server process after the answer: wait for it, then check it.
+      await waitUntil(async () => logged.test((await c.run(['logs', 'kiada'])).stdout), 'the app\'s log line');
+      assert.match((await c.run(['logs', 'kiada'])).stdout, logged);
     } finally {
       child.kill('SIGINT');
     }
@@ -306,6 +311,8 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     const { connect } = await import('node:tls');
     const dir = s.kubeconfig.replace(/\/kubeconfig$/, '');
     const url = new URL(s.url);
+    // The server's close frame (opcode 8, status 1000).
+    const CLOSE_1000 = Buffer.from([0x88, 0x02, 0x03, 0xe8]);
     const session = (frames: Buffer[]) =>
       new Promise<Buffer>((resolve, reject) => {
         const sock = connect({ host: url.hostname, port: Number(url.port), ca: readFileSync(join(dir, 'ca.crt')), servername: 'localhost' }, () => {
@@ -314,7 +321,16 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
           for (const f of frames) sock.write(Buffer.concat([Buffer.from([0x82, 0x80 | f.length, 0, 0, 0, 0]), f]));
         });
         const got: Buffer[] = [];
-        sock.on('data', (d) => got.push(d));
+        let answered = false;
+        sock.on('data', (d) => {
+          got.push(d);
+          // Answer the server's close frame as a client must (masked, status 1000): the server then ends the
+          // connection at once, where a silent client would hold it until ws's 30 s close time-out.
+          if (!answered && Buffer.concat(got).includes(CLOSE_1000)) {
+            answered = true;
+            sock.write(Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]));
+          }
+        });
         sock.on('close', () => resolve(Buffer.concat(got)));
         sock.on('error', reject);
       });
@@ -324,13 +340,13 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
       const answer = await session(frames);
       assert.match(answer.toString('latin1'), /^HTTP\/1\.1 101 Switching Protocols\r\n[^]*Sec-WebSocket-Protocol: SPDY\/3\.1\+portforward\.k8s\.io\r\n/);
       // The server's close frame (opcode 8, status 1000) ends the session.
-      assert.ok(answer.includes(Buffer.from([0x88, 0x02, 0x03, 0xe8])), JSON.stringify(answer.toString('latin1')));
+      assert.ok(answer.includes(CLOSE_1000), JSON.stringify(answer.toString('latin1')));
     }
     assert.equal((await raw(s, '/readyz')).body, 'ok');
   });
 
   test('kubectl create <kind> sends protobuf: the objects equal those kubesim create makes', async () => {
-    c.run(['create', 'namespace', 'cli']);
+    await c.run(['create', 'namespace', 'cli']);
     const cases = [
       ['deployment', 'pb', '--image=nginx', '--replicas=0', '--port=80'],
       ['secret', 'generic', 'pb', '--from-literal=pw=s3cr3t', '--type=Opaque'],
@@ -346,29 +362,31 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
       assert.equal(k.code, 0);
       if (kind === 'priorityclass') {
         // kubesim has no create priorityclass: a value of 0, which Go's protobuf writes like an unset one, stays.
-        assert.match(c.run(['get', kind, 'pb', '-o', 'yaml']).stdout, /^value: 0$/m);
+        assert.match((await c.run(['get', kind, 'pb', '-o', 'yaml'])).stdout, /^value: 0$/m);
         continue;
       }
       const dash = args.indexOf('--');
       const inCli = dash < 0 ? [...args, '-n', 'cli'] : [...args.slice(0, dash), '-n', 'cli', ...args.slice(dash)];
-      assert.equal(c.run(['create', ...inCli]).code, 0, args.join(' '));
-      assert.equal(mask(c.run(['get', kind, 'pb', '-o', 'yaml']).stdout), mask(c.run(['get', kind, 'pb', '-n', 'cli', '-o', 'yaml']).stdout), args.join(' '));
+      assert.equal((await c.run(['create', ...inCli])).code, 0, args.join(' '));
+      assert.equal(mask((await c.run(['get', kind, 'pb', '-o', 'yaml'])).stdout), mask((await c.run(['get', kind, 'pb', '-n', 'cli', '-o', 'yaml'])).stdout), args.join(' '));
     }
-    assert.match(c.run(['get', 'deployment', 'pb', '-o', 'yaml']).stdout, /^ {2}replicas: 0$/m);
+    assert.match((await c.run(['get', 'deployment', 'pb', '-o', 'yaml'])).stdout, /^ {2}replicas: 0$/m);
     const again = await kubectl(s, c, ['create', 'deployment', 'pb', '--image=nginx']);
     assert.equal(again.stderr, 'error: failed to create deployment: deployments.apps "pb" already exists\n');
     assert.equal(again.code, 1);
   });
 
   test('kubectl logs -f follows lines written by another process and ends when kubectl delete removes the pod', async () => {
-    const following = kubectl(s, c, ['logs', '-f', 'kiada'], { timeoutMs: 10_000 });
-    await new Promise((r) => setTimeout(r, 1000));
+    let followed = '';
+    const following = kubectl(s, c, ['logs', '-f', 'kiada'], { timeoutMs: 10_000, onStdout: (t) => (followed = t) });
     const before = (await raw(s, '/api/v1/namespaces/default/pods/kiada/log')).body;
-    assert.equal((await c.runAsync(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/'])).code, 0);
-    await new Promise((r) => setTimeout(r, 300));
+    // kubectl prints the lines so far, then follows: once they are out, the stream is open.
+    await waitUntil(() => followed.length >= before.length, 'the lines so far');
+    assert.equal((await c.run(['exec', 'kiada', '--', 'curl', '-s', 'http://localhost:8080/'])).code, 0);
+    await waitUntil(() => followed.length > before.length, 'the followed line');
     const r = await kubectl(s, c, ['delete', 'pod', 'kiada']);
     assert.equal(r.stdout, 'pod "kiada" deleted\n');
-    assert.doesNotMatch(c.run(['get', 'pods']).stdout, /kiada/);
+    assert.doesNotMatch((await c.run(['get', 'pods'])).stdout, /kiada/);
     const f = await following;
     assert.equal(f.code, 0, 'the stream ended with the pod, not by the timeout');
     assert.ok(f.stdout.startsWith(before));
@@ -386,7 +404,7 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.equal((await kubectl(s, c, ['apply', '--server-side', '-f', f2])).stdout, 'deployment.apps/ssa serverside-applied\n');
     assert.equal((await kubectl(s, c, ['scale', 'deploy/ssa', '--replicas=3'])).code, 0);
     const k = await kubectl(s, c, ['apply', '--server-side', '-f', f5]);
-    const ours = c.run(['apply', '--server-side', '-f', f5]);
+    const ours = await c.run(['apply', '--server-side', '-f', f5]);
     assert.equal(k.code, 1);
     assert.match(k.stderr, /^error: Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps\/v1: \.spec\.replicas\nPlease review the fields above/);
     assert.deepEqual(ours, { code: 1, stdout: '', stderr: k.stderr }, 'the CLI says what kubectl says');

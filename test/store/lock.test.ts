@@ -16,8 +16,9 @@ const linux = process.platform === 'linux';
 
 /**
  * A child process that takes the lock through the built store's withLock, prints `locked <ms>`, then either
- * waits forever ('forever') or blocks its event loop for `busy` ms of synchronous work and adds the namespace
- * `slow` to the state, and prints `released <ms>` once withLock returned.
+ * waits forever ('forever') or blocks its event loop for `busy` ms in a synchronous call and adds the namespace
+ * `slow` to the state, and prints `released <ms>` once withLock returned. The block is Atomics.wait, not a spin:
+ * no timer or I/O callback of the holder runs either way, and a spin would burn a CPU for the whole time.
  */
 const HOLDER = `
 import { writeSync } from 'node:fs';
@@ -30,8 +31,7 @@ await withLock(path, async () => {
     await new Promise(() => undefined);
   }
   const state = readState(path);
-  const end = Date.now() + Number(busy);
-  while (Date.now() < end) { /* synchronous work: no timer of this process runs */ }
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(busy)); // synchronous: no timer of this process runs
   const ns = structuredClone(state.objects.get('namespaces', 'default'));
   ns.metadata.name = 'slow';
   ns.metadata.uid = 'slow-uid';

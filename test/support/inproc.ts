@@ -1,13 +1,14 @@
 // Runs the CLI inside the test process (src/cli/dispatch.ts with in-memory streams), for tests that run many
 // commands: no process start-up per command. Same state file, clock and seed conventions as support/cli.ts.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { runCli } from '../../src/cli/dispatch.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { FIXED_NOW, type CliResult } from './cli.js';
+import { BIN, FIXED_NOW, type CliResult } from './cli.js';
 
 class Sink extends Writable {
   text = '';
@@ -32,6 +33,11 @@ export interface InProcessCluster {
   state: string;
   env: NodeJS.ProcessEnv;
   run(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
+  /**
+   * Runs the real binary on the same state, for the few commands whose behaviour is the process's own (os.tmpdir()
+   * from TMPDIR, as `edit` uses it): synchronous, like support/cli.ts's run.
+   */
+  runProcess(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): CliResult;
   cleanup(): void;
 }
 
@@ -53,6 +59,10 @@ export function inProcessCluster(opts: { seed?: number; now?: string } = {}): In
     state,
     env,
     run: (args, o = {}) => runInProcess(args, { ...env, ...o.env }, o.input ?? ''),
+    runProcess(args, o = {}) {
+      const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...env, ...o.env }, input: o.input ?? '', encoding: 'utf8' });
+      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -73,4 +83,14 @@ export async function assertRefused(
   assert.deepEqual(r, { code: expected.code ?? 1, stdout: expected.stdout ?? '', stderr: expected.stderr }, `kubesim ${args.join(' ')}`);
   const after = existsSync(statePath) ? readFileSync(statePath) : undefined;
   assert.ok(before === undefined ? after === undefined : after !== undefined && before.equals(after), `state unchanged by kubesim ${args.join(' ')}`);
+}
+
+/**
+ * fn over the items one after another, answers in their order: where separate processes ran side by side (and
+ * took turns at the state lock), in-process commands must take turns themselves, as the lock is per process.
+ */
+export async function inTurn<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
 }

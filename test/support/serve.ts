@@ -5,7 +5,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { BIN, ROOT, type CliResult, type TempCluster } from './cli.js';
+import { BIN, ROOT, type CliResult } from './cli.js';
+
+/** What serve needs of a test cluster (support/cli.ts's or support/inproc.ts's): its directory and environment. */
+export interface ServeCluster {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+}
 
 export interface Served {
   child: ChildProcess;
@@ -14,7 +20,7 @@ export interface Served {
   stderr: () => string;
 }
 
-export async function startServe(c: TempCluster): Promise<Served> {
+export async function startServe(c: ServeCluster): Promise<Served> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -36,11 +42,11 @@ export async function startServe(c: TempCluster): Promise<Served> {
 }
 
 /** The real kubectl's argv and environment for this server (its own cache and HOME in the cluster's dir). */
-export function kubectlCommand(s: Served, c: TempCluster, args: string[]): { argv: string[]; env: NodeJS.ProcessEnv } {
+export function kubectlCommand(s: Served, c: ServeCluster, args: string[]): { argv: string[]; env: NodeJS.ProcessEnv } {
   return { argv: ['kubectl', '--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), ...args], env: { ...process.env, HOME: c.dir, KUBECONFIG: s.kubeconfig, NO_COLOR: '1' } };
 }
 
-export function kubectl(s: Served, c: TempCluster, args: string[], opts: { timeoutMs?: number; until?: RegExp; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function kubectl(s: Served, c: ServeCluster, args: string[], opts: { timeoutMs?: number; until?: RegExp; env?: NodeJS.ProcessEnv; onStdout?: (text: string) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const cmd = kubectlCommand(s, c, args);
     const child = spawn(cmd.argv[0], cmd.argv.slice(1), {
@@ -51,6 +57,7 @@ export function kubectl(s: Served, c: TempCluster, args: string[], opts: { timeo
     let stderr = '';
     child.stdout.on('data', (d) => {
       stdout += d;
+      opts.onStdout?.(stdout);
       if (opts.until?.test(stdout)) child.kill('SIGINT');
     });
     child.stderr.on('data', (d) => (stderr += d));
@@ -80,3 +87,12 @@ export function raw(s: Served, path: string, opts: { token?: string | null; acce
   });
 }
 
+
+/** Polls cond until it holds (a fixed sleep would wait too long on a quiet machine, too little on a busy one). */
+export async function waitUntil(cond: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    assert.ok(Date.now() < end, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
