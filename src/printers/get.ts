@@ -10,7 +10,6 @@ import type { KubeObject } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { asList, objectName, toJSON } from './format.js';
-import { omitManagedFields } from './managed-fields.js';
 import { hasOwn, own } from '../util/own.js';
 import { formatTable } from './tabwriter.js';
 import { tableFor } from './tables.js';
@@ -453,7 +452,7 @@ export async function structuredPrinter(format: string, arg: string, opts: Pick<
         throw e;
       }
       return (doc) => {
-        const data = JSON.parse(JSON.stringify(omitManagedFields(doc))) as unknown;
+        const data = JSON.parse(JSON.stringify(doc)) as unknown;
         try {
           return jp.execute(data, format === 'jsonpath-as-json');
         } catch (e) {
@@ -482,7 +481,7 @@ export async function structuredPrinter(format: string, arg: string, opts: Pick<
         throw e;
       }
       return (doc) => {
-        const data = JSON.parse(JSON.stringify(omitManagedFields(doc))) as unknown;
+        const data = JSON.parse(JSON.stringify(doc)) as unknown;
         const r = t.execute(data, { allowMissingKeys: opts.allowMissingTemplateKeys ?? true });
         if (!r.error) return r.out;
         const debug = `Error executing template: ${r.error.message}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t${template}\n\traw data was:\n\t\t${marshalCompact(data)}\n\tobject given to template engine was:\n\t\t${goValueText(data)}\n\n`;

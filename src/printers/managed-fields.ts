@@ -7,8 +7,9 @@ export function setShowManagedFields(on: boolean): void {
 }
 
 /**
- * kubectl's OmitManagedFieldsPrinter: every printer of -o json/yaml/jsonpath/templates (and edit, diff) shows
- * objects, and a List's items, without metadata.managedFields unless --show-managed-fields is given.
+ * kubectl's OmitManagedFieldsPrinter: -o json and -o yaml (and edit, diff) show objects, and a List's items,
+ * without metadata.managedFields unless --show-managed-fields is given. jsonpath, templates and custom-columns
+ * see them (kubectl wraps only its JSON/YAML printers: `-o jsonpath={.metadata.managedFields}` prints them).
  */
 export function omitManagedFields<T>(v: T): T {
   if (showManaged || !v || typeof v !== 'object' || Array.isArray(v)) return v;
