@@ -135,6 +135,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           }
         }
         let wrote = false;
+        const namespacesDeleted = new Set<string>();
         for (const t of targets) {
           try {
             // A client dry run of named objects asks the server nothing (kubectl prints them found or not).
@@ -146,7 +147,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
             const obj = getObject(state, t.info.resource, t.namespace, t.name);
             // Listed a moment ago and gone now: an earlier delete of this command took it with its owner. In a
             // cluster the garbage collector does that after kubectl's request, which still finds it: deleted.
-            if (!obj && listed.has(t) && dryRun === 'none') {
+            // The same holds for an object whose namespace this command deleted before it (`delete -k` of an
+            // overlay with its Namespace first): the namespace controller empties it after kubectl's requests.
+            const tookWithNamespace = !!t.namespace && namespacesDeleted.has(t.namespace);
+            if (!obj && (listed.has(t) || tookWithNamespace) && dryRun === 'none') {
               found++;
               lines.push(describe(t.info, { metadata: { name: t.name } } as KubeObject));
               continue;
@@ -156,6 +160,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
               throw new StatusError('Forbidden', 403, `namespaces "${t.name}" is forbidden: this namespace may not be deleted`);
             }
             const deleted = deleteObject(state, ctx, t.info, t.namespace, t.name, { cascade, dryRun: dryRun !== 'none' });
+            if (t.info.resource === 'namespaces' && dryRun === 'none') namespacesDeleted.add(t.name);
             found++;
             lines.push(describe(t.info, deleted));
             if (dryRun === 'none') wrote = true;

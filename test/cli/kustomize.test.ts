@@ -80,7 +80,7 @@ test('kustomize -o FILE writes the YAML there; --load-restrictor LoadRestriction
   }
 });
 
-test('apply -k overlays/dev: the generated ConfigMap, the Deployment pointing at its hashed name, pods running; again: unchanged', async () => {
+test('apply -k overlays/dev: the generated ConfigMap, the Deployment pointing at its hashed name, pods running; again: unchanged; delete -k', async () => {
   const k = inProcessCluster();
   try {
     const dev = join(ROOT, 'manifests/kustomize/overlays/dev');
@@ -100,6 +100,14 @@ test('apply -k overlays/dev: the generated ConfigMap, the Deployment pointing at
     assert.equal((await k.run(['diff', '-k', dev])).code, 0);
     const got = await k.run(['get', '-k', dev, '-o', 'name']);
     assert.equal(got.stdout, 'namespace/dev\nconfigmap/dev-web-config-mkhkf4gd59\nservice/dev-web\ndeployment.apps/dev-web\n');
+    // The Namespace goes first and takes its contents: kubectl's later requests still find them (the namespace
+    // controller empties a namespace after them), so each is reported deleted, exit 0; a second time, all NotFound.
+    const gone = await k.run(['delete', '-k', dev]);
+    assert.deepEqual([gone.code, gone.stdout, gone.stderr], [0, 'namespace "dev" deleted\nconfigmap "dev-web-config-mkhkf4gd59" deleted\nservice "dev-web" deleted\ndeployment.apps "dev-web" deleted\n', '']);
+    assert.equal((await k.run(['get', 'all', '-n', 'dev'])).stderr, 'No resources found in dev namespace.\n');
+    const twice = await k.run(['delete', '-k', dev]);
+    assert.equal(twice.code, 1);
+    assert.match(twice.stderr, /^Error from server \(NotFound\): error when deleting ".*overlays\/dev": namespaces "dev" not found\n.*configmaps "dev-web-config-mkhkf4gd59" not found\n/s);
   } finally {
     k.cleanup();
   }
