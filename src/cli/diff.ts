@@ -86,7 +86,7 @@ async function runDiff(argv: string[], io: CliIO): Promise<number> {
     const ns = m.info.namespaced ? req.object.metadata.namespace ?? session.namespace : undefined;
     const live = getObject(state, m.info.resource, ns, req.object.metadata.name);
     const liveCopy = live && structuredClone(live);
-    const merged = applyObject(state, ctx, req.object, { namespace: session.namespace, dryRun: true, reconcile: false }, m.object).object;
+    const merged = applyObject(state, ctx, req.object, { namespace: session.namespace, dryRun: true, reconcile: false }, m.object, false).object;
     const name = `${m.info.group ? `${m.info.group}.` : ''}${m.info.version}.${m.info.kind}.${ns ?? ''}.${req.object.metadata.name}`;
     versions.push({ name, live: liveCopy, merged: structuredClone(merged) });
   }

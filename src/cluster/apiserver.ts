@@ -317,12 +317,18 @@ function sortKeysDeep(v: unknown): unknown {
  * are none) is serialised and stored as the annotation itself.
  */
 export function withLastApplied(input: KubeObject): KubeObject {
+  const obj = withoutLastApplied(input);
+  const text = goJSONLine(obj);
+  obj.metadata.annotations = { ...obj.metadata.annotations, [LAST_APPLIED]: text };
+  return obj;
+}
+
+/** A copy with its annotations (an empty map when none) minus last-applied: kubectl's modified configuration unannotated. */
+function withoutLastApplied(input: KubeObject): KubeObject {
   const obj = structuredClone(input);
   const annotations: Record<string, string> = { ...(obj.metadata.annotations ?? {}) };
   delete annotations[LAST_APPLIED];
   obj.metadata.annotations = annotations;
-  const text = goJSONLine(obj);
-  obj.metadata.annotations = { ...annotations, [LAST_APPLIED]: text };
   return obj;
 }
 
@@ -475,16 +481,19 @@ export type ApplyResult = { action: 'created' | 'configured' | 'unchanged'; obje
  * three-way merge of last-applied, the new configuration and the live object; "unchanged" when the merge
  * changes nothing (kubectl's empty patch), "configured" otherwise.
  */
-export function applyObject(state: ClusterState, ctx: Ctx, input: KubeObject, opts: WriteOptions, configuration: KubeObject = input): ApplyResult {
+export function applyObject(state: ClusterState, ctx: Ctx, input: KubeObject, opts: WriteOptions, configuration: KubeObject = input, annotate = true): ApplyResult {
   const info = resourceOf(input);
   // kubectl computes the annotation and the patch from the configuration as written (unknown fields and
   // all); the server stores the decoded object (`input`, unknown fields dropped) with that annotation.
-  const written = withLastApplied(configuration);
+  // `kubectl diff` merges without annotating: its merged object keeps the live last-applied annotation, and
+  // an object still to be created is the manifest as it is.
+  const written = annotate ? withLastApplied(configuration) : withoutLastApplied(configuration);
   const modified = structuredClone(input);
-  modified.metadata.annotations = { ...(input.metadata.annotations ?? {}), [LAST_APPLIED]: written.metadata.annotations![LAST_APPLIED] };
+  if (annotate) modified.metadata.annotations = { ...(input.metadata.annotations ?? {}), [LAST_APPLIED]: written.metadata.annotations![LAST_APPLIED] };
   const ns = info.namespaced ? modified.metadata.namespace ?? opts.namespace : undefined;
   const current = getObject(state, info.resource, ns, modified.metadata.name);
   if (!current) return { action: 'created', object: createObject(state, ctx, modified, opts) };
+  if (!annotate) modified.metadata.annotations = withoutLastApplied(input).metadata.annotations;
   const lastText = current.metadata.annotations?.[LAST_APPLIED];
   let original: unknown;
   try {

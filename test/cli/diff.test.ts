@@ -50,9 +50,22 @@ test('diff before apply shows the new object; after apply exit 0; a changed mani
   assert.equal(changed.code, 1);
   assert.match(changed.stdout, /\n-  generation: 1\n\+  generation: 2\n/);
   assert.match(changed.stdout, /\n-      - image: nginx:1\.25\n\+      - image: nginx:1\.26\n/);
+  // kubectl diff merges without annotating (the real kubectl through serve shows the same): the live
+  // last-applied annotation is not part of the diff, and a new object carries none.
+  assert.doesNotMatch(changed.stdout, /^[-+] .*last-applied-configuration/m);
+  assert.doesNotMatch(first.stdout, /last-applied-configuration/);
   // the folders are removed afterwards
   const dirs = [...first.stdout.matchAll(/(\S+\/(?:LIVE|MERGED)-\d+)\//g)].map((m) => m[1]);
   for (const d of dirs) assert.ok(!readdirSync(tmpdir()).includes(d.slice(d.lastIndexOf('/') + 1)), `${d} removed`);
+});
+
+test('after apply --server-side (no last-applied annotation) the same manifest has no diff, exit 0', async () => {
+  const dir = join(c.dir, 'ssa');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'deploy.yaml'), DEPLOY.replace('name: web', 'name: ssa'));
+  assert.equal((await c.run(['apply', '--server-side', '-f', dir])).stdout, 'deployment.apps/ssa serverside-applied\n');
+  const same = await c.run(['diff', '-f', dir]);
+  assert.deepEqual([same.code, same.stdout, same.stderr], [0, '', '']);
 });
 
 test('without a diff program: the same unified diff, printed by kubesim', async () => {
