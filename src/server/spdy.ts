@@ -185,15 +185,15 @@ export function isSpdyUpgrade(req: IncomingMessage): boolean {
 }
 
 /**
- * The protocol both sides speak: the first of `ours` the client offers in X-Stream-Protocol-Version (one header
- * per version, which Node joins with commas). As the kubelet's handshake, a client offering none of them is
- * refused with 403 and one offering nothing with 400.
+ * The protocol both sides speak: the first the client offers in X-Stream-Protocol-Version (one header per
+ * version, in its order of preference; Node joins them with commas) that is one of `ours`. As the kubelet's
+ * handshake, a client offering none of them is refused with 403 and one offering nothing with 400.
  */
 export async function negotiate(req: IncomingMessage, ours: readonly string[]): Promise<string> {
   const { StatusError } = await import('../api/errors.js');
   const offered = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (!offered.length) throw new StatusError('BadRequest', 400, 'unable to upgrade: X-Stream-Protocol-Version is required');
-  const chosen = ours.find((p) => offered.includes(p));
+  const chosen = offered.find((p) => ours.includes(p));
   if (!chosen) throw new StatusError('Forbidden', 403, `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${ours.join(' ')}]`);
   return chosen;
 }
