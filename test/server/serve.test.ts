@@ -226,6 +226,17 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.equal(piped.code, 0);
   });
 
+  test('kubectl exec over the legacy SPDY upgrade (KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false): output, exit code, piped stdin', async () => {
+    const env = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+    const r = await kubectl(s, c, ['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3'], { env });
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['out\n', 'err\ncommand terminated with exit code 3\n', 3]);
+    const piped = await kubectl(s, c, ['exec', '-i', 'kiada', '--', 'sh', '-c', 'cat; echo end'], { env, input: 'from stdin\n' });
+    assert.deepEqual([piped.stdout, piped.code], ['from stdin\nend\n', 0]);
+    const v8 = await kubectl(s, c, ['exec', 'kiada', '-v=8', '--', 'true'], { env });
+    // The legacy upgrade it was: its 101 names SPDY, where the WebSocket one names websocket.
+    assert.match(v8.stderr, /Response Status: 101 Switching Protocols[^]*Upgrade: SPDY\/3\.1/);
+  });
+
   test('kubectl cp copies both ways through the simulated tar, byte for byte, and says what kubesim cp says', async () => {
     const src = join(c.dir, 'cp-src');
     const bytes = Buffer.from([...Array(256).keys()]);
@@ -271,38 +282,68 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.match(r.stdout, /^Received request for \/attached from \S+\n$/);
   });
 
-  test('kubectl port-forward reaches the pod\'s app through the simulated network: a real HTTP request, the app\'s log line', async () => {
-    const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), 'port-forward', 'pod/kiada', ':8080'], { env: { ...process.env, HOME: c.dir } });
+  /** `kubectl port-forward pod/kiada :8080` (env: how kubectl connects) and the local port it chose. */
+  const portForward = async (env: NodeJS.ProcessEnv = {}, args: string[] = []) => {
+    const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), 'port-forward', 'pod/kiada', ':8080', ...args], { env: { ...process.env, HOME: c.dir, ...env } });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no Forwarding line: ${out}`)), 15_000);
+      child.stdout.on('data', () => {
+        const m = /^Forwarding from 127\.0\.0\.1:(\d+) -> 8080$/m.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+    }).catch((e) => {
+      child.kill('SIGINT');
+      throw e;
+    });
+    return { child, port, out: () => out, err: () => err };
+  };
+
+  /** A real HTTP request to the forwarded port, on a connection of its own. */
+  const get = async (port: number, path: string) => {
+    const http = await import('node:http');
+    return new Promise<{ code: number; body: string }>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+  };
+
+  test('kubectl port-forward reaches the pod\'s app through the simulated network: a real HTTP request, the app\'s log line', async () => {
+    const pf = await portForward();
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no Forwarding line: ${out}`)), 15_000);
-        child.stdout.on('data', () => {
-          const m = /^Forwarding from 127\.0\.0\.1:(\d+) -> 8080$/m.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(Number(m[1]));
-          }
-        });
-      });
-      const { get } = await import('node:http');
-      const answer = await new Promise<{ code: number; body: string }>((resolve, reject) => {
-        get({ host: '127.0.0.1', port, path: '/through-kubectl' }, (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
-        }).on('error', reject);
-      });
+      const answer = await get(pf.port, '/through-kubectl');
       assert.equal(answer.code, 200);
       assert.equal(answer.body, 'Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:127.0.0.1\n');
-      assert.match(out, /Handling connection for \d+\n/);
+      assert.match(pf.out(), /Handling connection for \d+\n/);
       const logged = /Received request for \/through-kubectl from ::ffff:127\.0\.0\.1\n$/;
       // The log line is written by the server process after the answer: wait for it, then check it.
       await waitUntil(async () => logged.test((await c.run(['logs', 'kiada'])).stdout), 'the app\'s log line');
       assert.match((await c.run(['logs', 'kiada'])).stdout, logged);
     } finally {
-      child.kill('SIGINT');
+      pf.child.kill('SIGINT');
+    }
+  });
+
+  test('kubectl port-forward over the legacy SPDY upgrade (KUBECTL_PORT_FORWARD_WEBSOCKETS=false): two connections at once reach the app', async () => {
+    const pf = await portForward({ KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }, ['-v=6']);
+    try {
+      assert.match(pf.err(), /POST https:\S+\/pods\/kiada\/portforward 101 Switching Protocols/);
+      const answers = await Promise.all([get(pf.port, '/spdy-1'), get(pf.port, '/spdy-2')]);
+      for (const a of answers) assert.deepEqual(a, { code: 200, body: 'Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:127.0.0.1\n' });
+      assert.equal(pf.out().match(/Handling connection for \d+\n/g)?.length, 2);
+      const logs = async () => (await c.run(['logs', 'kiada'])).stdout;
+      await waitUntil(async () => /\/spdy-1 /.test(await logs()) && /\/spdy-2 /.test(await logs()), 'both log lines');
+    } finally {
+      pf.child.kill('SIGINT');
     }
   });
 
