@@ -57,7 +57,7 @@ class HeaderReader {
 const SYNC = Buffer.from([0, 0, 0, 0xff, 0xff]);
 
 /** Our header blocks: one zlib stream of stored (uncompressed) deflate blocks, never finished. */
-class HeaderWriter {
+export class HeaderWriter {
   private started = false;
   block(pairs: [string, string][]): Buffer {
     const parts: Buffer[] = [u32(pairs.length)];

@@ -386,6 +386,61 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.equal((await raw(s, '/readyz')).body, 'ok');
   });
 
+  test('the legacy SPDY upgrade: the token is checked, the protocol negotiated, and v2 reports a failure as text', async () => {
+    const { connect } = await import('node:tls');
+    const { HeaderWriter } = await import('../../src/server/spdy.js');
+    const dir = s.kubeconfig.replace(/\/kubeconfig$/, '');
+    const url = new URL(s.url);
+    const token = readFileSync(join(dir, 'token'), 'utf8').trim();
+    /** Sends the upgrade request, then `frames`; resolves with all the server wrote when it closes. */
+    const session = (path: string, headers: string, frames: Buffer[] = []) =>
+      new Promise<Buffer>((resolve, reject) => {
+        const sock = connect({ host: url.hostname, port: Number(url.port), ca: readFileSync(join(dir, 'ca.crt')), servername: 'localhost' }, () => {
+          sock.write(`POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n${headers}\r\n`);
+          for (const f of frames) sock.write(f);
+        });
+        const got: Buffer[] = [];
+        sock.on('data', (d) => got.push(d));
+        sock.on('close', () => resolve(Buffer.concat(got)));
+        sock.on('error', reject);
+      });
+    const pf = '/api/v1/namespaces/default/pods/kiada/portforward';
+    const noToken = (await session(pf, 'X-Stream-Protocol-Version: portforward.k8s.io\r\n')).toString('latin1');
+    assert.match(noToken, /^HTTP\/1\.1 401 Unauthorized\r\n[^]*"reason":"Unauthorized","code":401\}$/);
+    const auth = `Authorization: Bearer ${token}\r\n`;
+    const exec = '/api/v1/namespaces/default/pods/kiada/exec?command=sh&command=-c&command=echo%20hi%3B%20exit%203&stdout=true&stderr=true';
+    const v1Only = (await session(exec, `${auth}X-Stream-Protocol-Version: channel.k8s.io\r\n`)).toString('latin1');
+    assert.match(v1Only, /^HTTP\/1\.1 403 Forbidden\r\n[^]*unable to negotiate protocol: client supports \[channel\.k8s\.io\], server supports \[v5\.channel\.k8s\.io v4\.channel\.k8s\.io v3\.channel\.k8s\.io v2\.channel\.k8s\.io\]/);
+    // A v2 client's three streams, as client-go opens them (odd ids, one header block stream).
+    const hw = new HeaderWriter();
+    const syn = (id: number, type: string) => {
+      const block = hw.block([['streamtype', type]]);
+      const f = Buffer.alloc(18);
+      f.writeUInt32BE(0x80030001, 0);
+      f.writeUInt32BE(10 + block.length, 4);
+      f.writeUInt32BE(id, 8);
+      return Buffer.concat([f, block]);
+    };
+    const answer = await session(exec, `${auth}X-Stream-Protocol-Version: v2.channel.k8s.io\r\n`, [syn(1, 'error'), syn(3, 'stdout'), syn(5, 'stderr')]);
+    const text = answer.toString('latin1');
+    assert.match(text, /^HTTP\/1\.1 101 Switching Protocols\r\n[^]*X-Stream-Protocol-Version: v2\.channel\.k8s\.io\r\n/);
+    // The data each stream carried, to its FIN.
+    const data = new Map<number, string>();
+    const fins = new Set<number>();
+    for (let at = text.indexOf('\r\n\r\n') + 4; at + 8 <= answer.length; ) {
+      const len = answer.readUInt32BE(at + 4) & 0xffffff;
+      if (!(answer[at] & 0x80)) {
+        const id = answer.readUInt32BE(at);
+        data.set(id, (data.get(id) ?? '') + answer.toString('utf8', at + 8, at + 8 + len));
+        if (answer[at + 4] & 1) fins.add(id);
+      }
+      at += 8 + len;
+    }
+    assert.equal(data.get(3), 'hi\n');
+    assert.equal(data.get(1), 'command terminated with non-zero exit code: error executing command [sh -c echo hi; exit 3], exit code 3');
+    assert.deepEqual([...fins].sort(), [1, 3, 5]);
+  });
+
   test('kubectl create <kind> sends protobuf: the objects equal those kubesim create makes', async () => {
     await c.run(['create', 'namespace', 'cli']);
     const cases = [
