@@ -6,9 +6,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { type CliResult } from '../support/cli.js';
+import { ROOT, type CliResult } from '../support/cli.js';
 import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
-import { kubectl, raw, startServe, waitUntil, type Served } from '../support/serve.js';
+import { openTerminal, skipWithoutPty } from '../support/pty.js';
+import { kubectl, kubectlCommand, raw, startServe, waitUntil, type Served } from '../support/serve.js';
 import { skipWithoutKubectl } from '../support/stub-apiserver.js';
 
 const skip = skipWithoutKubectl();
@@ -235,6 +236,23 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     const v8 = await kubectl(s, c, ['exec', 'kiada', '-v=8', '--', 'true'], { env });
     // The legacy upgrade it was: its 101 names SPDY, where the WebSocket one names websocket.
     assert.match(v8.stderr, /Response Status: 101 Switching Protocols[^]*Upgrade: SPDY\/3\.1/);
+  });
+
+  test('kubectl exec -it over the legacy SPDY upgrade: a terminal session, window resizes, the exit code', { skip: skipWithoutPty() }, async () => {
+    const cmd = kubectlCommand(s, c, ['exec', '-it', 'kiada', '--', 'sh']);
+    const t = openTerminal(cmd.argv, { ...cmd.env, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' }, ROOT);
+    try {
+      await t.waitFor(/^# $/);
+      // The resize stream carries the new size; the session goes on.
+      t.resize();
+      t.type('echo hello\r');
+      await t.waitFor(/^# echo hello\r\nhello\r\n# $/);
+      t.type('exit 5\r');
+      assert.equal(await t.exited, 5);
+      assert.equal(t.screen(), '# echo hello\r\nhello\r\n# exit 5\r\ncommand terminated with exit code 5\r\n');
+    } finally {
+      t.kill();
+    }
   });
 
   test('kubectl cp copies both ways through the simulated tar, byte for byte, and says what kubesim cp says', async () => {
