@@ -2,7 +2,8 @@
 // server side of a session whose client opens every stream. Two transports carry it: the WebSocket tunnel of
 // kubectl 1.31+ (binary messages holding the byte stream) and the legacy HTTP/1.1 `Upgrade: SPDY/3.1`, where the
 // frames follow the 101 answer on the socket itself. Only what client-go sends is handled: no server push, no
-// flow control (spdystream ignores WINDOW_UPDATE and so do we), PINGs echoed, SETTINGS ignored.
+// flow control (kubectl neither waits for our WINDOW_UPDATEs nor holds us to its window: see
+// docs/serve-facts.md), PINGs echoed, SETTINGS ignored.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { inflateSync, constants as zc } from 'node:zlib';
@@ -15,7 +16,7 @@ const SYN_REPLY = 2;
 const RST_STREAM = 3;
 const PING = 6;
 const GOAWAY = 7;
-export const FLAG_FIN = 1;
+const FLAG_FIN = 1;
 /** A SPDY frame larger than this is not something kubectl sends: the session ends. */
 const MAX_FRAME = 1 << 20;
 /** Compressed header bytes kept for inflating (each block continues one zlib stream): a bound on a session. */
@@ -116,10 +117,6 @@ export class SpdySession {
   private ended = false;
 
   constructor(private readonly send: (bytes: Buffer) => void, private readonly h: SpdyHandlers) {}
-
-  get closed(): boolean {
-    return this.ended;
-  }
 
   /** Bytes from the client, frames split anywhere. */
   feed(chunk: Buffer): void {
