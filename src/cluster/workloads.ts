@@ -22,6 +22,7 @@ import { runKubelet } from './kubelet.js';
 import { defaultPullPolicy } from './pods.js';
 import { runKubeletAdmission, runScheduler } from './scheduler.js';
 import { compareKeys, podInformer, PodInformer, type Round } from './informer.js';
+import type { OwnedPod } from '../store/pod-summary.js';
 import type { Strategy } from './strategies.js';
 
 /** Simulated time between two steps of a rolling update: stands in for new containers starting up. */
@@ -472,7 +473,7 @@ function podFromTemplate(owner: ReplicaOwner): KubeObject {
 }
 
 /** Pods of the owner's siblings (ReplicaSets of the same Deployment), for the crowded-node rank. */
-function relatedPods(state: ClusterState, owner: ReplicaOwner, own: PodObj[], pods: PodInformer): PodObj[] {
+function relatedPods(state: ClusterState, owner: ReplicaOwner, own: PodObj[], podsOf: (uid: string) => PodObj[]): PodObj[] {
   const parent = controllerRef(owner.obj);
   if (!parent) return own;
   const siblings = new Set(
@@ -480,7 +481,7 @@ function relatedPods(state: ClusterState, owner: ReplicaOwner, own: PodObj[], po
       .filter((o) => controllerRef(o)?.uid === parent.uid)
       .map((o) => o.metadata.uid),
   );
-  return [...siblings].flatMap((uid) => pods.ownedBy(uid ?? '')).sort((a, b) => compareKeys(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`));
+  return [...siblings].flatMap((uid) => podsOf(uid ?? '')).sort((a, b) => compareKeys(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`));
 }
 
 const MAX_CREATES_PER_RECONCILE = 10_000;
@@ -494,11 +495,65 @@ function createdThisReconcile(r: Round, uid: string): { count: number } {
   return c;
 }
 
+/**
+ * A pod as the summary's table keeps it, shaped as the pod itself for counting and ranking: only the fields
+ * rankPodsForDeletion and updateReplicaStatus read. `labels` is shared between the pods of one label set.
+ */
+function summarizedPod(key: string, o: OwnedPod, labels: Record<string, string>): PodObj {
+  const i = key.indexOf('/');
+  const since = o.readySince.trim();
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: key.slice(i + 1), namespace: key.slice(0, i), labels, creationTimestamp: o.created || undefined },
+    spec: { nodeName: o.node || undefined, containers: [] },
+    status: {
+      phase: o.phase || undefined,
+      conditions: o.readySince ? [{ type: 'Ready', status: 'True', ...(since ? { lastTransitionTime: since } : {}) }] : [],
+      containerStatuses: [{ name: '', ready: !!o.readySince, restartCount: o.restarts, image: '', imageID: '' }],
+    },
+  } as PodObj;
+}
+
+/** The active pods of a controller's summary table, in etcd order, as pods (labels parsed once per set). */
+function activeFromSummary(table: ReadonlyMap<string, OwnedPod>): PodObj[] {
+  const sets = new Map<string, Record<string, string>>();
+  const out: PodObj[] = [];
+  for (const [key, o] of table) {
+    if (!o.active) continue;
+    let labels = sets.get(o.labels);
+    if (!labels) sets.set(o.labels, (labels = JSON.parse(o.labels) as Record<string, string>));
+    out.push(summarizedPod(key, o, labels));
+  }
+  return out.sort((a, b) => compareKeys(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`));
+}
+
+/**
+ * The owner's active pods from the pod summary, when claimPods would change nothing: no pod it controls has
+ * labels its selector no longer matches (to release) and no orphan in its namespace matches (to adopt).
+ * Undefined when the informer is not lazy or a claim is due: then the pods themselves are read.
+ */
+function claimedFromSummary(owner: ReplicaOwner, pods: PodInformer): { active: PodObj[] } | undefined {
+  const table = pods.ownedSummary(owner.obj.metadata.uid ?? '');
+  const orphans = pods.orphanLabelSets(owner.obj.metadata.namespace ?? '');
+  if (!table || !orphans) return undefined;
+  const verdict = new Map<string, boolean>();
+  const selects = (labels: string): boolean => {
+    let v = verdict.get(labels);
+    if (v === undefined) verdict.set(labels, (v = owner.selects(JSON.parse(labels) as Record<string, string>)));
+    return v;
+  };
+  for (const o of table.values()) if (!selects(o.labels)) return undefined;
+  if (!owner.obj.metadata.deletionTimestamp) for (const labels of orphans) if (selects(labels)) return undefined;
+  return { active: activeFromSummary(table) };
+}
+
 function syncReplicaOwner(state: ClusterState, ctx: Ctx, owner: ReplicaOwner, r: Round): void {
   if (owner.obj.metadata.deletionTimestamp) return;
   const ns = owner.obj.metadata.namespace!;
   r.pods.sync();
-  let pods = claimPods(state, owner, r.pods).filter(isActive);
+  const summarized = claimedFromSummary(owner, r.pods);
+  let pods = summarized ? summarized.active : claimPods(state, owner, r.pods).filter(isActive);
   const diff = pods.length - owner.replicas;
   if (diff < 0) {
     // The real controller creates at most 500 pods per sync (burstReplicas) and syncs again and again; one
@@ -514,7 +569,9 @@ function syncReplicaOwner(state: ClusterState, ctx: Ctx, owner: ReplicaOwner, r:
     }
   } else if (diff > 0) {
     const nowMs = ctx.clock.now().getTime();
-    const victims = rankPodsForDeletion(pods, relatedPods(state, owner, pods, r.pods), nowMs).slice(0, diff);
+    // The siblings' pods count for the crowded-node rank; from the summary, the active ones (all it counts).
+    const podsOf = summarized ? (uid: string) => activeFromSummary(r.pods.ownedSummary(uid) ?? new Map()) : (uid: string) => r.pods.ownedBy(uid);
+    const victims = rankPodsForDeletion(pods, relatedPods(state, owner, pods, podsOf), nowMs).slice(0, diff);
     for (const v of victims) {
       deleteObject(state, ctx, resourceByName('pods'), ns, v.metadata.name, { reconcile: false });
       recordEvent(state, ctx, owner.obj, { reason: 'SuccessfulDelete', message: `Deleted pod: ${v.metadata.name}`, component: owner.component });

@@ -329,7 +329,8 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   if (expiry !== undefined && store.kindNames().includes('events')) storeHead.eventsExpireAt = expiry;
   const files = new Map<string, string>();
   if (kinds.pods) {
-    if (!summary) {
+    // A summary whose tables turned out damaged while they were brought up to date is computed again.
+    if (!summary || summary.damaged) {
       summary = summaryOfPods(store);
       summaryChanged = true;
     }
