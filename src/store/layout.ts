@@ -219,6 +219,28 @@ function writeDurable(path: string, data: string): void {
   }
 }
 
+/** Lines, each followed by a newline, written in batches of a few megabytes and synced. */
+function writeLines(path: string, lines: string[]): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    let batch: string[] = [];
+    let size = 0;
+    for (const line of lines) {
+      batch.push(line);
+      size += line.length + 1;
+      if (size >= 8 << 20) {
+        writeSync(fd, `${batch.join('\n')}\n`);
+        batch = [];
+        size = 0;
+      }
+    }
+    if (batch.length) writeSync(fd, `${batch.join('\n')}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function fsyncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
@@ -234,8 +256,8 @@ function fsyncDir(dir: string): void {
 
 export interface CommitFiles {
   generation: number;
-  /** The new segment's text (empty: no segment). */
-  segment: string;
+  /** The new segment's objects as JSON lines (none: no segment), written in batches: 100,000 pods are more text than one string holds. */
+  segment: string[];
   /** index file name -> its entries. */
   indexes: Map<string, Map<string, IndexEntry>>;
   /** Other files of this commit (the pod summary): name -> text. */
@@ -251,7 +273,7 @@ export function writeCommit(statePath: string, c: CommitFiles): void {
   const dir = dataDir(statePath);
   makeDir(dir);
   // A crashed commit may have left files of this generation: they were never named by a head, so overwrite them.
-  if (c.segment) writeDurable(segmentFile(dir, c.generation), c.segment);
+  if (c.segment.length) writeLines(segmentFile(dir, c.generation), c.segment);
   for (const [name, idx] of c.indexes) {
     const rows: string[] = [];
     for (const [key, e] of idx) rows.push(JSON.stringify([key, ...e]));
