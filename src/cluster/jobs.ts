@@ -464,7 +464,7 @@ function startPodsAt(state: ClusterState, ctx: Ctx, r: Round, keys: string[], t:
   r.pods.sync();
   runScheduler(state, at, r);
   runKubeletAdmission(state, at, r);
-  const round: Round = { pods: r.pods, scope: { pods: new Set(keys), services: new Set(), workloads: new Set() } };
+  const round: Round = { pods: r.pods, scope: { pods: new Set(keys), services: new Set(), workloads: new Set(), namespaces: new Set() } };
   runKubelet(state, at, round);
   if (t < nowMs) {
     round.scope!.pods = new Set(keys);

@@ -1,8 +1,10 @@
-// Namespaces: phase Active on create; deleting one takes its contents with it (apiserver.ts). Every new
-// namespace at once gets what two controllers publish into it: the `kube-root-ca.crt` ConfigMap
-// (root-ca-cert-publisher) and the `default` ServiceAccount (serviceaccounts-controller).
+// Namespaces: phase Active and the `kubernetes` finalizer on create; a DELETE only marks one Terminating (the
+// namespace controller, namespace-controller.ts, empties and removes it later). Every new namespace at once gets
+// what two controllers publish into it: the `kube-root-ca.crt` ConfigMap (root-ca-cert-publisher) and the
+// `default` ServiceAccount (serviceaccounts-controller).
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../api/types.js';
+import { StatusError } from '../api/errors.js';
+import type { KubeObject, Namespace } from '../api/types.js';
 import { validateObject } from '../api/validation.js';
 import { getObject, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -17,13 +19,66 @@ export const namespaceStrategy: Strategy = {
   },
   prepareForCreate(obj) {
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
-    obj.spec = { finalizers: ['kubernetes'] };
+    // The API server's namespaceStrategy: the status is Active whatever was sent, and the `kubernetes`
+    // finalizer is added to those the manifest lists (the namespace controller removes it when done).
+    const finalizers = specOf(obj).finalizers ?? [];
+    obj.spec = { ...(obj.spec as object), finalizers: finalizers.includes(KUBERNETES_FINALIZER) ? finalizers : [...finalizers, KUBERNETES_FINALIZER] };
     obj.status = { phase: 'Active' };
+  },
+  prepareForUpdate(obj, old) {
+    // Finalizers change only through the finalize subresource, status only through status.
+    const spec: { finalizers?: string[] } = { ...(obj.spec as object) };
+    if (specOf(old).finalizers) spec.finalizers = specOf(old).finalizers;
+    else delete spec.finalizers;
+    obj.spec = spec;
   },
   afterCreate(obj, state, ctx) {
     publishNamespaceDefaults(state, ctx, obj);
   },
 };
+
+export const KUBERNETES_FINALIZER = 'kubernetes';
+
+/**
+ * How long the namespace controller waits after a namespace is marked for deletion before it empties it
+ * (namespaceDeletionGracePeriod in the controller: lets every API server see the deletion first). This is why
+ * the requests kubectl sends after deleting a namespace still find its objects.
+ */
+export const NAMESPACE_DELETION_GRACE_MS = 5000;
+
+type NamespaceObj = Namespace & KubeObject;
+const specOf = (o: KubeObject) => (o.spec ?? {}) as { finalizers?: string[] };
+
+/** The simulated time at which the namespace controller empties a terminating namespace. */
+export function namespaceDueAt(ns: KubeObject): number | undefined {
+  const t = ns.metadata.deletionTimestamp;
+  return t ? Date.parse(t) + NAMESPACE_DELETION_GRACE_MS : undefined;
+}
+
+/** A terminating namespace the namespace controller has still to finish (time alone will move it). */
+export function namespaceUnsettled(ns: KubeObject): boolean {
+  return !!ns.metadata.deletionTimestamp && (specOf(ns).finalizers ?? []).includes(KUBERNETES_FINALIZER);
+}
+
+/**
+ * The API server's DELETE of a namespace: the first marks it (deletionTimestamp, phase Terminating) and answers
+ * with it; another while the `kubernetes` finalizer is there is a Conflict; once the finalizers are gone it is
+ * removed (`remove`).
+ */
+export function deleteNamespace(state: ClusterState, ctx: Ctx, ns: KubeObject, dryRun: boolean, remove: () => void): KubeObject {
+  if (!ns.metadata.deletionTimestamp) {
+    const next = structuredClone(ns) as NamespaceObj;
+    next.metadata.deletionTimestamp = rfc3339(ctx.clock.now());
+    next.status = { ...next.status, phase: 'Terminating' };
+    if (dryRun) return next;
+    return putObject(state, 'namespaces', next);
+  }
+  if ((specOf(ns).finalizers ?? []).length) {
+    throw new StatusError('Conflict', 409, `Operation cannot be fulfilled on namespaces "${ns.metadata.name}": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.`);
+  }
+  if (!dryRun) remove();
+  return ns;
+}
 
 export function namespaceObject(name: string) {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };

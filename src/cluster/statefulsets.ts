@@ -342,7 +342,7 @@ export function startPodAt(state: ClusterState, ctx: Ctx, r: Round, made: KubeOb
     runScheduler(state, then, { pods: view });
   }
   r.pods.sync();
-  const only = { pods: new Set([key]), services: new Set<string>(), workloads: new Set<string>() };
+  const only = { pods: new Set([key]), services: new Set<string>(), workloads: new Set<string>(), namespaces: new Set<string>() };
   runKubeletAdmission(state, then, { pods: r.pods, scope: { ...only, pods: new Set([key]) } });
   runKubelet(state, then, { pods: r.pods, scope: only });
   runKubelet(state, ctx, { pods: r.pods, scope: { ...only, pods: new Set([key]) } });
