@@ -179,32 +179,22 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   await work();
   for (const l of lines) io.stdout.write(`${l}\n`);
   const wait = o.wait === undefined || o.wait === true || o.wait === 'true';
-  if (wait && namespacesDeleted.size) await waitForNamespaces(session, namespacesDeleted);
+  if (wait && namespacesDeleted.size) await waitForNamespacesGone(session, namespacesDeleted);
   if (found === 0 && !failures.any && !byName.length && !fromFiles) io.stdout.write('No resources found\n');
   failures.print(io);
   return failures.any ? 1 : 0;
 }
 
-/** How far the simulated clock moves per look while --wait waits, and the most it waits (kubectl's week). */
-const WAIT_STEP_MS = 1000;
-const WAIT_LIMIT_MS = 7 * 24 * 3600 * 1000;
-
 /**
  * --wait: the namespaces deleted stay until the namespace controller has emptied them; the command waits for
  * them to be gone as kubectl does, moving the simulated clock on (as `kubesim wait` does) in one commit.
  */
-async function waitForNamespaces(session: Session, uids: Set<string>): Promise<void> {
+async function waitForNamespacesGone(session: Session, uids: Set<string>): Promise<void> {
   const { reconcile } = await import('../cluster/controllers.js');
-  const { namespaceUnsettled } = await import('../cluster/namespaces.js');
+  const { waitForNamespaces } = await import('../cluster/namespace-controller.js');
   try {
     await session.change((state, ctx) => {
-      const waiting = () => listObjects(state, 'namespaces').some((n) => uids.has(n.metadata.uid ?? '') && namespaceUnsettled(n));
-      // Gone, or held by another's finalizer (no time will remove it): nothing more to wait for here.
-      if (!waiting()) throw new NothingToSave();
-      for (let ahead = 0; ahead < WAIT_LIMIT_MS && waiting(); ahead += WAIT_STEP_MS) {
-        state.clockOffsetMs = (state.clockOffsetMs ?? 0) + WAIT_STEP_MS;
-        reconcile(state, ctx);
-      }
+      if (!waitForNamespaces(state, ctx, uids, reconcile)) throw new NothingToSave();
     });
   } catch (e) {
     if (!(e instanceof NothingToSave)) throw e;

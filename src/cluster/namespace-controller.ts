@@ -4,7 +4,7 @@
 // Its work queue: the terminating namespaces the reconcile hands it (state.unsettled and this command's
 // changes); the full reconcile gives it every namespace.
 import type { KubeObject, Namespace } from '../api/types.js';
-import { getObject, putObject, removeObject } from '../store/objects.js';
+import { getObject, listObjects, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import { deleteNamespaceContent } from './apiserver.js';
@@ -58,4 +58,24 @@ export function runNamespaceController(state: ClusterState, ctx: Ctx, r: Round):
     if (finalizers.length === 0) removeObject(state, 'namespaces', undefined, name);
     else putObject(state, 'namespaces', next);
   }
+}
+
+/** How far the simulated clock moves per look while a client waits for namespaces, and the most it waits (a week). */
+const WAIT_STEP_MS = 1000;
+const WAIT_LIMIT_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * kubectl waiting for deleted namespaces to be gone (delete --wait, replace --force): the simulated clock moves
+ * on a second at a time, the controllers running at each, until none of them is left for the namespace
+ * controller to finish (one another finalizer holds stays). Returns whether time moved.
+ */
+export function waitForNamespaces(state: ClusterState, ctx: Ctx, uids: ReadonlySet<string>, reconcile: (state: ClusterState, ctx: Ctx) => void): boolean {
+  const waiting = () => listObjects(state, 'namespaces').some((n) => uids.has(n.metadata.uid ?? '') && namespaceUnsettled(n));
+  let moved = false;
+  for (let ahead = 0; ahead < WAIT_LIMIT_MS && waiting(); ahead += WAIT_STEP_MS) {
+    state.clockOffsetMs = (state.clockOffsetMs ?? 0) + WAIT_STEP_MS;
+    reconcile(state, ctx);
+    moved = true;
+  }
+  return moved;
 }
