@@ -55,6 +55,14 @@ export function namespaceDueAt(ns: KubeObject): number | undefined {
   return t ? Date.parse(t) + NAMESPACE_DELETION_GRACE_MS : undefined;
 }
 
+/**
+ * Whether the namespace is being deleted: the API server refuses to create anything in it, so the controllers
+ * make nothing there (a real controller's create fails; kubesim's does not try).
+ */
+export function namespaceTerminating(state: ClusterState, namespace: string | undefined): boolean {
+  return !!namespace && !!getObject(state, 'namespaces', undefined, namespace)?.metadata.deletionTimestamp;
+}
+
 /** A terminating namespace the namespace controller has still to finish (time alone will move it). */
 export function namespaceUnsettled(ns: KubeObject): boolean {
   return !!ns.metadata.deletionTimestamp && (specOf(ns).finalizers ?? []).includes(KUBERNETES_FINALIZER);

@@ -116,3 +116,15 @@ test('a namespace another finalizer holds stays Terminating once emptied, with t
   assert.match(d, /^ {2}NamespaceContentRemaining +False +.+ +ContentRemoved +All content successfully removed$/m);
   assert.match((await c.run(['get', 'ns', 'held', '-o', 'jsonpath={.spec.finalizers}'])).stdout, /^\["example\.com\/keep"\]$/);
 });
+
+test('in a terminating namespace the controllers create nothing: a deleted pod is not replaced, a new template makes no ReplicaSet', async () => {
+  assert.equal((await c.run(['create', 'namespace', 'frozen'])).stdout, 'namespace/frozen created\n');
+  assert.equal((await c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=2', '-n', 'frozen'])).code, 0);
+  assert.equal((await c.run(['delete', 'ns', 'frozen', '--wait=false'])).code, 0);
+  const pod = (await c.run(['get', 'pods', '-n', 'frozen', '-o', 'name'])).stdout.split('\n')[0];
+  assert.deepEqual(await c.run(['delete', pod, '-n', 'frozen']), { code: 0, stdout: `${pod.replace('pod/', 'pod "')}" deleted\n`, stderr: '' });
+  assert.equal((await c.run(['get', 'pods', '-n', 'frozen', '--no-headers'])).stdout.split('\n').filter(Boolean).length, 1);
+  assert.equal((await c.run(['set', 'image', 'deploy/web', 'nginx=nginx:1.27', '-n', 'frozen'])).stdout, 'deployment.apps/web image updated\n');
+  assert.equal((await c.run(['get', 'rs', '-n', 'frozen', '--no-headers'])).stdout.split('\n').filter(Boolean).length, 1);
+  assert.equal((await c.run(['wait', '--for=delete', 'ns/frozen'])).code, 0);
+});
