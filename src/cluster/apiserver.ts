@@ -99,7 +99,10 @@ export function createObject(state: ClusterState, ctx: Ctx, input: KubeObject, o
   // must come first, as for Services), else by the generic per-kind rules.
   if (strategy.validate) strategy.validate(obj, state, undefined);
   else if (!strategy.prepareForCreate) validateObject(obj);
-  if (obj.metadata.name && getObject(state, info.resource, obj.metadata.namespace, obj.metadata.name)) {
+  const existing = obj.metadata.name ? getObject(state, info.resource, obj.metadata.namespace, obj.metadata.name) : undefined;
+  if (existing) {
+    // The registry says so when the one in the way is only waiting to go (a terminating namespace).
+    if (existing.metadata.deletionTimestamp) throw new StatusError('AlreadyExists', 409, `object is being deleted: ${qualifiedResource(info)} "${obj.metadata.name}" already exists`);
     throw alreadyExists(qualifiedResource(info), obj.metadata.name);
   }
   stampNewMetadata(obj, info, ctx);

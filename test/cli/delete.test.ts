@@ -83,6 +83,7 @@ test('delete namespace --wait=false: Terminating with its objects until the cont
   const created = await c.run(['run', 't2', '--image=nginx', '-n', 'term']);
   assert.deepEqual([created.stderr, created.code], ['Error from server (Forbidden): pods "t2" is forbidden: unable to create new content in namespace term because it is being terminated\n', 1]);
   await failsUnchanged(['delete', 'ns', 'term'], 'Error from server (Conflict): Operation cannot be fulfilled on namespaces "term": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.\n');
+  await failsUnchanged(['create', 'ns', 'term'], 'Error from server (AlreadyExists): object is being deleted: namespaces "term" already exists\n');
   // Its objects may still be deleted; waiting for the namespace moves the simulated clock past the grace period.
   assert.equal((await c.run(['delete', 'pod', 't1', '-n', 'term'])).stdout, 'pod "t1" deleted\n');
   assert.deepEqual(await c.run(['wait', '--for=delete', 'ns/term']), { code: 0, stdout: 'namespace/term condition met\n', stderr: '' });
