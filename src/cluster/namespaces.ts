@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { StatusError } from '../api/errors.js';
 import type { KubeObject, Namespace } from '../api/types.js';
 import { validateObject } from '../api/validation.js';
-import { getObject, putObject } from '../store/objects.js';
+import { getObject, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
@@ -86,6 +86,23 @@ export function deleteNamespace(state: ClusterState, ctx: Ctx, ns: KubeObject, d
   }
   if (!dryRun) remove();
   return ns;
+}
+
+/**
+ * PUT namespaces/NAME/finalize: the namespace's spec.finalizers replaced (its only writer); a terminating
+ * namespace left with none is removed by that update (ShouldDeleteNamespaceDuringUpdate).
+ */
+export function finalizeNamespace(state: ClusterState, current: KubeObject, finalizers: unknown, dryRun: boolean): KubeObject {
+  const next = structuredClone(current);
+  const list = Array.isArray(finalizers) ? [...new Set(finalizers.map(String))] : [];
+  next.spec = { ...(next.spec as object), finalizers: list };
+  if (!list.length) delete (next.spec as { finalizers?: string[] }).finalizers;
+  if (dryRun) return next;
+  if (next.metadata.deletionTimestamp && !list.length && !next.metadata.finalizers?.length) {
+    removeObject(state, 'namespaces', undefined, next.metadata.name);
+    return next;
+  }
+  return putObject(state, 'namespaces', next);
 }
 
 export function namespaceObject(name: string) {

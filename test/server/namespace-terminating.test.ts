@@ -3,10 +3,11 @@
 // seconds later, and kubectl's --wait sees it go without any further request changing the cluster.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../support/cli.js';
 import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
-import { kubectl, startServe, type Served } from '../support/serve.js';
+import { kubectl, startServe, waitUntil, type Served } from '../support/serve.js';
 import { skipWithoutKubectl } from '../support/stub-apiserver.js';
 
 const skip = skipWithoutKubectl();
@@ -53,6 +54,24 @@ describe('a namespace terminating, through kubesim serve and the real kubectl', 
     const w = await k(['wait', '--for=delete', 'ns/gone', '--timeout=30s']);
     assert.deepEqual([w.stdout, w.code], ['namespace/gone condition met\n', 0]);
     assert.equal((await k(['get', 'configmaps', '-n', 'gone'])).stderr, 'No resources found in gone namespace.\n');
+  });
+
+  test('a namespace another finalizer holds: emptied, conditions set, Terminating until finalize removes that finalizer', async () => {
+    const manifest = join(c.dir, 'held.yaml');
+    writeFileSync(manifest, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: held\nspec:\n  finalizers: [example.com/keep]\n');
+    assert.equal((await k(['apply', '-f', manifest])).stdout, 'namespace/held created\n');
+    assert.equal((await k(['create', 'configmap', 'c', '-n', 'held'])).code, 0);
+    assert.equal((await k(['delete', 'ns', 'held', '--wait=false'])).stdout, 'namespace "held" deleted\n');
+    const reason = async () => (await k(['get', 'ns', 'held', '-o', 'jsonpath={.status.conditions[?(@.type=="NamespaceContentRemaining")].reason}'])).stdout;
+    await waitUntil(async () => (await reason()) === 'ContentRemoved', 'the namespace controller to empty it', 30_000);
+    assert.equal((await k(['get', 'configmaps', '-n', 'held'])).stderr, 'No resources found in held namespace.\n');
+    assert.deepEqual([(await k(['get', 'ns', 'held', '-o', 'jsonpath={.status.phase} {.spec.finalizers}'])).stdout], ['Terminating ["example.com/keep"]']);
+    const body = join(c.dir, 'finalize.json');
+    writeFileSync(body, JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'held' }, spec: { finalizers: [] } }));
+    const f = await k(['replace', '--raw', '/api/v1/namespaces/held/finalize', '-f', body]);
+    assert.equal(f.code, 0, f.stderr);
+    assert.match(f.stdout, /"name":"held"/);
+    assert.equal((await k(['get', 'ns', 'held'])).stderr, 'Error from server (NotFound): namespaces "held" not found\n');
   });
 
   test('delete ns waits until the namespace is gone; get then says NotFound', async () => {
