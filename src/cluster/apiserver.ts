@@ -5,7 +5,7 @@ import { apiVersionOf, qualifiedResource, resourceForKind, RESOURCES, type Resou
 import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validation.js';
 import { ownersInProjection } from '../api/projections.js';
-import { getObject, listObjects, putObject, removeObject } from '../store/objects.js';
+import { getObject, putObject, removeObject } from '../store/objects.js';
 import { compareKeys, podsOwnedBy } from './informer.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
