@@ -390,6 +390,8 @@ export interface Scope {
   services: Set<string>;
   /** "kind/namespace/name" of ReplicaSets, ReplicationControllers and Deployments. */
   workloads: Set<string>;
+  /** Names of namespaces for the namespace controller (those terminating, those changed). */
+  namespaces: Set<string>;
 }
 
 const INFORMERS = new WeakMap<ClusterState, PodInformer>();

@@ -16,6 +16,7 @@ import type { ClusterState } from '../store/state.js';
 import { fixedClock, rfc3339 } from '../util/clock.js';
 import { createObject, deleteObject } from './apiserver.js';
 import type { Ctx } from './context.js';
+import { namespaceTerminating } from './namespaces.js';
 import { recordEvent } from './events.js';
 import { canonicalJSON, computeHash } from './hash.js';
 import { runKubelet } from './kubelet.js';
@@ -605,7 +606,7 @@ function syncReplicaOwner(state: ClusterState, ctx: Ctx, owner: ReplicaOwner, r:
     // reconcile here makes at most MAX_CREATES_PER_RECONCILE per owner, so an absurd replicas count grows
     // command by command instead of exhausting memory.
     const made = createdThisReconcile(r, owner.obj.metadata.uid ?? '');
-    const n = Math.min(-diff, MAX_CREATES_PER_RECONCILE - made.count);
+    const n = namespaceTerminating(state, ns) ? 0 : Math.min(-diff, MAX_CREATES_PER_RECONCILE - made.count);
     made.count += Math.max(0, n);
     for (let i = 0; i < n; i++) {
       const pod = createObject(state, ctx, podFromTemplate(owner), { namespace: ns, reconcile: false }) as PodObj;
@@ -918,6 +919,8 @@ function syncDeployment(state: ClusterState, ctx: Ctx, d: DeploymentObj): void {
   const nowMs = ctx.clock.now().getTime();
   const now = rfc3339(ctx.clock.now());
   let v = viewOf(state, d, true);
+  // Its new ReplicaSet could not be created in a terminating namespace.
+  if (!v.newRS && namespaceTerminating(state, d.metadata.namespace)) return;
   const replicas = d.spec?.replicas ?? 1;
   const paused = !!d.spec?.paused;
   let conds: Condition[] = [...(d.status?.conditions ?? [])];
