@@ -201,8 +201,12 @@ function shardIndexes(state: ClusterState, obj: KubeObject): [Map<string, string
     for (const [k, raw] of state.objects.projectionsNear('events', sample)) {
       let p = raw as EventProjection | undefined;
       if (p?.k === undefined) continue;
-      // A projection from before aggregation was kept: the event itself says.
-      if (p.g === undefined) p = projectionOf('events', state.objects.get('events', k)) as EventProjection;
+      // A projection from before aggregation was kept: the event itself says, and the next save writes the
+      // events read so again, with projections of the new shape.
+      if (p.g === undefined) {
+        p = projectionOf('events', state.objects.get('events', k)) as EventProjection;
+        state.objects.reproject.add('events');
+      }
       const l = idx.get(p.k);
       if (l) l.push(k);
       else idx.set(p.k, [k]);
