@@ -54,13 +54,14 @@ export function projectionOf(kind: string, obj: unknown): unknown {
 
 interface SliceLike {
   ports?: unknown[];
-  endpoints?: { targetRef?: { name?: string }; conditions?: { serving?: boolean; terminating?: boolean } }[] | null;
+  endpoints?: { addresses?: string[]; targetRef?: { name?: string }; conditions?: { serving?: boolean; terminating?: boolean } }[] | null;
 }
 
 /**
  * What the endpointslice reconciler needs of a slice it does not rewrite (src/cluster/endpointslice-delta.ts):
- * its labels and ports, the pods its endpoints name (in order), and how many of them serve or not while not
- * terminating (the Endpoints' ready and not-ready counts). About 3 KB for a full slice.
+ * its labels and ports, the pods its endpoints name (in order), how many of them serve or not while not
+ * terminating (the Endpoints' ready and not-ready counts), and its first and last address (the controller keeps
+ * a slice's endpoints in IP order). About 3 KB for a full slice.
  */
 export interface SliceSummary {
   l: Record<string, string>;
@@ -68,6 +69,7 @@ export interface SliceSummary {
   t: string[];
   r: number;
   u: number;
+  a?: [string, string];
 }
 
 function sliceSummary(obj: SliceLike, labels: Record<string, string>): SliceSummary {
@@ -79,7 +81,9 @@ function sliceSummary(obj: SliceLike, labels: Record<string, string>): SliceSumm
     if (e.conditions?.serving) r++;
     else u++;
   }
-  return { l: labels, p: obj.ports ?? [], t: eps.map((e) => e.targetRef?.name ?? ''), r, u };
+  const out: SliceSummary = { l: labels, p: obj.ports ?? [], t: eps.map((e) => e.targetRef?.name ?? ''), r, u };
+  if (eps.length) out.a = [eps[0].addresses?.[0] ?? '', eps[eps.length - 1].addresses?.[0] ?? ''];
+  return out;
 }
 
 /** A slice's summary from its projection: undefined when the projection predates it. */

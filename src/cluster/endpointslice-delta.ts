@@ -278,10 +278,11 @@ function endpointsSubsets(state: ClusterState, svc: Svc, current: KubeObject, ch
   for (const w of plan.toWrite) written.set(w.slice!.metadata.name, w);
   const gone = new Set(plan.toDelete.map((s) => s.metadata.name));
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
+  const v1Ready = (e: SliceEndpoint): boolean => publishNotReady || (!!e.conditions.serving && !e.conditions.terminating);
   const shortcut = truncatedShortcut(svc, stored, changedItems, isChanged, () => {
     const pks = new Set<string>();
     let ready = 0;
-    const count = (eps: SliceEndpoint[]) => eps.reduce((n, e) => n + (publishNotReady || (e.conditions.serving && !e.conditions.terminating) ? 1 : 0), 0);
+    const count = (eps: SliceEndpoint[]) => eps.reduce((n, e) => n + (v1Ready(e) ? 1 : 0), 0);
     for (const s of infos) {
       if (gone.has(s.name)) continue;
       pks.add(s.pk);
@@ -293,6 +294,28 @@ function endpointsSubsets(state: ClusterState, svc: Svc, current: KubeObject, ch
       ready += count(w.endpoints);
     }
     return { pks, ready };
+  }, (last, k) => {
+    // The k first ready addresses after `last`: from the slices written now, then from the others in the order of
+    // their first address, read until the next one starts past the k-th found.
+    const found: EndpointAddress[] = [];
+    const take = (eps: SliceEndpoint[]): void => {
+      for (const e of eps) {
+        if (!v1Ready(e)) continue;
+        const a = v1Address(e);
+        if (compareAddr(a, last) > 0) found.push(a);
+      }
+    };
+    for (const w of [...plan.toWrite, ...plan.toCreate]) take(w.endpoints);
+    const rest = infos.filter((s) => !gone.has(s.name) && !written.has(s.name) && s.sum.t.length > 0 && !(s.sum.a && compareIP(s.sum.a[1], last.ip) < 0));
+    rest.sort((x, y) => compareIP(x.sum.a?.[0] ?? '', y.sum.a?.[0] ?? ''));
+    let sorted = sortByIP(found, (a) => a.ip, compareUID);
+    for (const s of rest) {
+      if (sorted.length >= k && s.sum.a && compareIP(sorted[k - 1].ip, s.sum.a[0]) < 0) break;
+      const obj = (s.obj ??= state.objects.get('endpointslices', s.key) as KubeObject);
+      take((obj.endpoints ?? []) as SliceEndpoint[]);
+      sorted = sortByIP(found, (a) => a.ip, compareUID);
+    }
+    return sorted.slice(0, k);
   });
   if (shortcut) return { subsets: shortcut, cut: true };
   const items: V1Item[] = [];
@@ -304,10 +327,7 @@ function endpointsSubsets(state: ClusterState, svc: Svc, current: KubeObject, ch
     }
     for (const e of eps) {
       if (e.conditions.terminating && !publishNotReady) continue;
-      const addr: EndpointAddress = { ip: e.addresses[0] };
-      if (e.hostname) addr.hostname = e.hostname;
-      if (e.nodeName) addr.nodeName = e.nodeName;
-      if (e.targetRef) addr.targetRef = e.targetRef;
+      const addr = v1Address(e);
       for (const port of v1) items.push({ port, addr, ready: publishNotReady || !!e.conditions.serving });
     }
   };
@@ -324,6 +344,15 @@ function endpointsSubsets(state: ClusterState, svc: Svc, current: KubeObject, ch
   return { subsets: repackSubsets(items) };
 }
 
+/** A slice's endpoint as the Endpoints lists its address. */
+function v1Address(e: SliceEndpoint): EndpointAddress {
+  const addr: EndpointAddress = { ip: e.addresses[0] };
+  if (e.hostname) addr.hostname = e.hostname;
+  if (e.nodeName) addr.nodeName = e.nodeName;
+  if (e.targetRef) addr.targetRef = e.targetRef;
+  return addr;
+}
+
 /** A slice's port as the Endpoints lists it. */
 function v1Port(p: SlicePort): EndpointPort {
   const ep: EndpointPort = { port: p.port!, protocol: p.protocol ?? 'TCP' };
@@ -336,9 +365,17 @@ function v1Port(p: SlicePort): EndpointPort {
  * A truncated Endpoints of one subset and no not-ready addresses held more than 1,000 ready ones and lists the
  * first 1,000 (by IP, then pod uid). While the Service keeps one port set and more than 1,000 ready endpoints,
  * it lists the first 1,000 again: the ready addresses up to its last listed one are the listed ones less the
- * changed pods', plus the changed pods' ready ones that sort before it; if that makes 1,000, they are the answer.
+ * changed pods', plus the changed pods' ready ones that sort before it; the rest (when a listed one went) are
+ * the first ones after it, which `next` finds in the few slices whose addresses reach past it.
  */
-function truncatedShortcut(svc: Svc, stored: EndpointSubset[], changedItems: V1Item[], isChanged: (a: EndpointAddress) => boolean, after: () => { pks: Set<string>; ready: number }): EndpointSubset[] | undefined {
+function truncatedShortcut(
+  svc: Svc,
+  stored: EndpointSubset[],
+  changedItems: V1Item[],
+  isChanged: (a: EndpointAddress) => boolean,
+  after: () => { pks: Set<string>; ready: number },
+  next: (last: EndpointAddress, k: number) => EndpointAddress[],
+): EndpointSubset[] | undefined {
   if (stored.length !== 1) return undefined;
   const s = stored[0];
   if (s.notReadyAddresses !== undefined || s.addresses?.length !== MAX_ENDPOINTS_ADDRESSES || !s.ports?.length) return undefined;
@@ -359,15 +396,20 @@ function truncatedShortcut(svc: Svc, stored: EndpointSubset[], changedItems: V1I
     if (before(it.addr)) added.push(it.addr);
   }
   const kept = s.addresses.filter((a) => !isChanged(a));
-  if (kept.length + added.length < MAX_ENDPOINTS_ADDRESSES) return undefined;
+  // Fewer than 1,000 up to the last listed: the next ones are in the slices.
+  const missing = MAX_ENDPOINTS_ADDRESSES - kept.length - added.length;
+  if (missing > 0) added.push(...next(last, missing));
   const addresses = sortByIP([...kept, ...added], (a) => a.ip, compareUID).slice(0, MAX_ENDPOINTS_ADDRESSES);
   return [{ addresses, ports: s.ports }];
 }
 
 /** sortByIP's order of addresses (numerically for IPv4, as text otherwise), then by pod uid. */
 function compareAddr(a: EndpointAddress, b: EndpointAddress): number {
-  const na = ipv4Key(a.ip);
-  const nb = ipv4Key(b.ip);
-  const c = na >= 0 && nb >= 0 ? na - nb : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0;
-  return c || compareUID(a, b);
+  return compareIP(a.ip, b.ip) || compareUID(a, b);
+}
+
+function compareIP(a: string, b: string): number {
+  const na = ipv4Key(a);
+  const nb = ipv4Key(b);
+  return na >= 0 && nb >= 0 ? na - nb : a < b ? -1 : a > b ? 1 : 0;
 }

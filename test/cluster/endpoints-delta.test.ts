@@ -55,12 +55,17 @@ function ctxOf(state: ClusterState, at: string): Ctx {
 }
 
 /** A cluster with the Service and its pods, reconciled in full at T0. */
-function cluster(svc: Record<string, unknown>, pods: [string, PodSpec][]): ClusterState {
+function cluster(svc: Record<string, unknown>, pods: [string, PodSpec][], history: Change[] = []): ClusterState {
   const state = createCluster({ name: 'kind', seed: 7, now: new Date(T0), loadBalancer: false });
   const ctx = ctxOf(state, T0);
   putObject(state, 'services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default', uid: 'svc-uid', creationTimestamp: T0 }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }], ...svc } } as KubeObject);
   for (const [name, s] of pods) putObject(state, 'pods', makePod(name, s));
   runEndpointsController(state, ctx);
+  // Earlier changes, reconciled in full: slices whose addresses interleave.
+  if (history.length) {
+    change(state, history);
+    runEndpointsController(state, ctx);
+  }
   state.random = ctx.random.state();
   return state;
 }
@@ -82,9 +87,9 @@ function view(state: ClusterState): string {
  * Builds the cluster twice, makes the same changes to both, reconciles one in full and the other incrementally
  * (which must take the incremental path unless `expect` says it falls back), and compares what they store.
  */
-function check(svc: Record<string, unknown>, pods: [string, PodSpec][], changes: Change[], expect = true): { slices: KubeObject[]; endpoints: KubeObject } {
-  const full = cluster(svc, pods);
-  const inc = cluster(svc, pods);
+function check(svc: Record<string, unknown>, pods: [string, PodSpec][], changes: Change[], expect = true, history: Change[] = []): { slices: KubeObject[]; endpoints: KubeObject } {
+  const full = cluster(svc, pods, history);
+  const inc = cluster(svc, pods, history);
   assert.equal(view(inc), view(full));
   change(full, changes);
   change(inc, changes);
@@ -188,6 +193,14 @@ test('a truncated Endpoints keeps the first 1,000 ready addresses, with or witho
   // A listed one goes or is no longer ready: the next one is read from the slices.
   check({}, pods, [['web-0000', undefined]]);
   check({}, pods, [['web-0001', { ip: ipOf(1), ready: false }]]);
+  // Many listed ones go while many pods arrive: the next ones come from several slices, the new ones' too.
+  const r2 = check({}, many(1300), [...many(150).map(([n]): Change => [n, undefined]), ...Array.from({ length: 30 }, (_, i): Change => [`web-n${i}`, { ip: ipOf(1003 + i * 3) }])]);
+  assert.equal((r2.endpoints.subsets as { addresses: { ip: string }[] }[])[0].addresses.length, 1000);
+  // Slices whose addresses interleave (pods that came later filled the room others left): the next ones after
+  // the last listed are found in whichever slices reach past it.
+  const spaced = Array.from({ length: 1100 }, (_, i): [string, PodSpec] => [`web-${String(i).padStart(4, '0')}`, { ip: ipOf(2 * i) }]);
+  const history = [...spaced.filter((_, i) => i % 10 === 3).map(([n]): Change => [n, undefined]), ...Array.from({ length: 110 }, (_, i): Change => [`web-h${i}`, { ip: ipOf(2 * i * 10 + 1) }])];
+  check({}, spaced, [['web-0000', undefined], ['web-0001', { ip: ipOf(2), ready: false }]], true, history);
   // Back under the capacity.
   check({}, pods, pods.slice(0, 60).map(([n]): Change => [n, undefined]));
   // Not ready ones only cut.
