@@ -399,7 +399,12 @@ function truncatedShortcut(
   // Fewer than 1,000 up to the last listed: the next ones are in the slices.
   const missing = MAX_ENDPOINTS_ADDRESSES - kept.length - added.length;
   if (missing > 0) added.push(...next(last, missing));
-  const addresses = sortByIP([...kept, ...added], (a) => a.ip, compareUID).slice(0, MAX_ENDPOINTS_ADDRESSES);
+  // The listed ones are in order already: the few others are merged in.
+  const more = sortByIP(added, (a) => a.ip, compareUID);
+  const addresses: EndpointAddress[] = [];
+  for (let i = 0, j = 0; addresses.length < MAX_ENDPOINTS_ADDRESSES && (i < kept.length || j < more.length); ) {
+    addresses.push(j >= more.length || (i < kept.length && compareAddr(kept[i], more[j]) < 0) ? kept[i++] : more[j++]);
+  }
   return [{ addresses, ports: s.ports }];
 }
 
