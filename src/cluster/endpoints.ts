@@ -598,7 +598,7 @@ export function runEndpointsController(state: ClusterState, ctx: Ctx, r: Round =
   // What the watch learned of each queued Service: one that only saw some of its pods change takes the
   // incremental path (src/cluster/endpointslice-delta.ts), its slices read only as it needs them.
   const learned = scoped ? takeLearned(scoped) : undefined;
-  const byService = queued ? sliceProjections(state, new Set(queued)) : undefined;
+  const byService = queued ? (queued.length ? sliceProjections(state, new Set(queued)) : new Map<string, [string, unknown][]>()) : undefined;
   const incremental = new Set<string>();
   for (const [key, l] of learned ?? []) if (!l.written) incremental.add(key);
   // Slices by owning service name, split by which controller manages them.
