@@ -207,7 +207,9 @@ test('a truncated Endpoints keeps the first 1,000 ready addresses, with or witho
   check({}, many(1010, (i) => ({ ready: i < 990 })), [['web-0000', { ip: ipOf(0), ready: false }]]);
 });
 
-test('when every slice would go, the full path decides (a placeholder stays)', () => {
+test('when every slice would go, the full path decides (a placeholder stays); the placeholder lends its name', () => {
   const pods = many(3);
   check({}, pods, pods.map(([n]): Change => [n, undefined]), false);
+  const r = check({}, [], [['web-new', { ip: ipOf(7) }]]);
+  assert.deepEqual(sizes(r.slices), [1]);
 });
