@@ -310,12 +310,12 @@ const serviceOpArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('wait' as const), seconds: fc.constantFrom(1, 5, 12, 40) }), weight: 2 },
 );
 
-test(`Services over changing pods: the incremental endpoints reconcile equals the full one on ${Math.ceil(RUNS / 4)} sequences`, () => {
+test(`Services over changing pods: the incremental endpoints reconcile equals the full one on ${Math.ceil(RUNS / 8)} sequences`, () => {
   const withService = fc.tuple(fc.constantFrom('a', 'web'), fc.boolean(), fc.boolean(), fc.array(serviceOpArb, { minLength: 3, maxLength: 8 }));
   const ops = withService.map(([app, named, publishNotReady, rest]): Op[] => [
     { op: 'deploy', name: app, replicas: 3, image: 'nginx:1.27' },
     { op: 'service', name: 's1', app, named, publishNotReady, metrics: !named },
     ...rest,
   ]);
-  equivalent(ops, Math.ceil(RUNS / 4), SEED + 1);
+  equivalent(ops, Math.ceil(RUNS / 8), SEED + 1);
 });
