@@ -88,7 +88,8 @@ function sliceSummary(obj: SliceLike, labels: Record<string, string>): SliceSumm
 
 /** A slice's summary from its projection: undefined when the projection predates it. */
 export function sliceSummaryInProjection(p: unknown): SliceSummary | undefined {
-  return p && typeof p === 'object' && 'e' in p ? (p as { e: SliceSummary }).e : undefined;
+  const e = p && typeof p === 'object' && 'e' in p ? (p as { e: SliceSummary }).e : undefined;
+  return e && (e.a || e.t.length === 0) ? e : undefined;
 }
 
 function ownerUIDs(obj: KubeObject): string[] | undefined {

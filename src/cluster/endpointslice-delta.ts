@@ -297,25 +297,26 @@ function endpointsSubsets(state: ClusterState, svc: Svc, current: KubeObject, ch
   }, (last, k) => {
     // The k first ready addresses after `last`: from the slices written now, then from the others in the order of
     // their first address, read until the next one starts past the k-th found.
-    const found: EndpointAddress[] = [];
+    // Only the k first found so far are kept.
+    let found: EndpointAddress[] = [];
     const take = (eps: SliceEndpoint[]): void => {
+      const more: EndpointAddress[] = [];
       for (const e of eps) {
         if (!v1Ready(e)) continue;
         const a = v1Address(e);
-        if (compareAddr(a, last) > 0) found.push(a);
+        if (compareAddr(a, last) > 0) more.push(a);
       }
+      if (more.length) found = sortByIP([...found, ...more], (a) => a.ip, compareUID).slice(0, k);
     };
     for (const w of [...plan.toWrite, ...plan.toCreate]) take(w.endpoints);
     const rest = infos.filter((s) => !gone.has(s.name) && !written.has(s.name) && s.sum.t.length > 0 && !(s.sum.a && compareIP(s.sum.a[1], last.ip) < 0));
     rest.sort((x, y) => compareIP(x.sum.a?.[0] ?? '', y.sum.a?.[0] ?? ''));
-    let sorted = sortByIP(found, (a) => a.ip, compareUID);
     for (const s of rest) {
-      if (sorted.length >= k && s.sum.a && compareIP(sorted[k - 1].ip, s.sum.a[0]) < 0) break;
+      if (found.length >= k && s.sum.a && compareIP(found[k - 1].ip, s.sum.a[0]) < 0) break;
       const obj = (s.obj ??= state.objects.get('endpointslices', s.key) as KubeObject);
       take((obj.endpoints ?? []) as SliceEndpoint[]);
-      sorted = sortByIP(found, (a) => a.ip, compareUID);
     }
-    return sorted.slice(0, k);
+    return found;
   });
   if (shortcut) return { subsets: shortcut, cut: true };
   const items: V1Item[] = [];
