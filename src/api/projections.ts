@@ -45,9 +45,10 @@ export function projectionOf(kind: string, obj: unknown): unknown {
   const o = ownerUIDs(obj as KubeObject);
   if (kind === 'endpointslices') {
     // The Service a slice belongs to: the endpoints controllers find a Service's slices by it.
-    const s = (obj as KubeObject).metadata?.labels?.['kubernetes.io/service-name'];
+    const labels = (obj as KubeObject).metadata?.labels;
+    const s = labels?.['kubernetes.io/service-name'];
     if (s === undefined && !o) return undefined;
-    return { ...(s === undefined ? {} : { s }), ...(o ? { o } : {}) };
+    return { ...(s === undefined ? {} : { s, e: sliceSummary(obj as SliceLike, labels!) }), ...(o ? { o } : {}) };
   }
   if (kind === 'services') {
     // Its selector (null: none), so a pod's change finds the Services selecting it without reading them all.
@@ -66,6 +67,46 @@ export function projectionOf(kind: string, obj: unknown): unknown {
   }
   // Every other kind: its owners, so the garbage collector finds dependents without reading objects.
   return o ? { o } : undefined;
+}
+
+interface SliceLike {
+  ports?: unknown[];
+  endpoints?: { addresses?: string[]; targetRef?: { name?: string }; conditions?: { serving?: boolean; terminating?: boolean } }[] | null;
+}
+
+/**
+ * What the endpointslice reconciler needs of a slice it does not rewrite (src/cluster/endpointslice-delta.ts):
+ * its labels and ports, the pods its endpoints name (in order), how many of them serve or not while not
+ * terminating (the Endpoints' ready and not-ready counts), and its first and last address (the controller keeps
+ * a slice's endpoints in IP order). About 3 KB for a full slice.
+ */
+export interface SliceSummary {
+  l: Record<string, string>;
+  p: unknown[];
+  t: string[];
+  r: number;
+  u: number;
+  a?: [string, string];
+}
+
+function sliceSummary(obj: SliceLike, labels: Record<string, string>): SliceSummary {
+  const eps = obj.endpoints ?? [];
+  let r = 0;
+  let u = 0;
+  for (const e of eps) {
+    if (e.conditions?.terminating) continue;
+    if (e.conditions?.serving) r++;
+    else u++;
+  }
+  const out: SliceSummary = { l: labels, p: obj.ports ?? [], t: eps.map((e) => e.targetRef?.name ?? ''), r, u };
+  if (eps.length) out.a = [eps[0].addresses?.[0] ?? '', eps[eps.length - 1].addresses?.[0] ?? ''];
+  return out;
+}
+
+/** A slice's summary from its projection: undefined when the projection predates it. */
+export function sliceSummaryInProjection(p: unknown): SliceSummary | undefined {
+  const e = p && typeof p === 'object' && 'e' in p ? (p as { e: SliceSummary }).e : undefined;
+  return e && (e.a || e.t.length === 0) ? e : undefined;
 }
 
 function ownerUIDs(obj: KubeObject): string[] | undefined {

@@ -15,6 +15,7 @@ import { selectorInProjection } from '../api/projections.js';
 import type { ClusterState } from '../store/state.js';
 import type { Ctx } from './context.js';
 import { runEndpointsController } from './endpoints.js';
+import { notePodChange, noteServiceWrite } from './endpointslice-delta.js';
 import { podInformer, PodInformer, type Round, type Scope } from './informer.js';
 import { matchesLabelSelector, matchesMap } from '../api/labels.js';
 import { runKubelet } from './kubelet.js';
@@ -153,6 +154,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
         touched.namespaces.add(key);
       } else if (kind === 'services' || kind === 'endpoints') {
         scope.services.add(key);
+        noteServiceWrite(state, scope, kind, key);
         if (kind === 'services') {
           services = undefined;
           r.servicesChanged = true;
@@ -180,7 +182,10 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
       for (const { key, ns, sel } of services) {
         const was = ch.old && ch.old.metadata.namespace === ns && matchesMap(sel, ch.old.metadata.labels);
         const is = ch.now && ch.now.metadata.namespace === ns && matchesMap(sel, ch.now.metadata.labels);
-        if (was || is) scope.services.add(key);
+        if (was || is) {
+          scope.services.add(key);
+          notePodChange(scope, key, ch.key);
+        }
       }
     }
   };

@@ -11,6 +11,7 @@ import { isIPv4, sortByIP } from '../util/ip.js';
 import type { Ctx } from './context.js';
 import { sortKeys, PodInformer, type Round } from './informer.js';
 import type { Strategy } from './strategies.js';
+import { reconcileIncrementally, takeLearned } from './endpointslice-delta.js';
 
 type PodObj = Pod & KubeObject;
 type Svc = Service & KubeObject;
@@ -22,7 +23,7 @@ export const LABEL_HEADLESS = 'service.kubernetes.io/headless';
 export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
 export const MIRROR_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
 export const TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';
-const MAX_ENDPOINTS_PER_SLICE = 100;
+export const MAX_ENDPOINTS_PER_SLICE = 100;
 /** The endpoints controller's maxCapacity: an Endpoints object holds at most this many addresses. */
 export const MAX_ENDPOINTS_ADDRESSES = 1000;
 /** v1.EndpointsOverCapacity, set to "truncated" on an Endpoints object cut to MAX_ENDPOINTS_ADDRESSES. */
@@ -127,51 +128,62 @@ function targetRef(pod: PodObj) {
 // ---------------------------------------------------------------------------------------------------------
 // Endpoints (v1)
 
+/** One address of an Endpoints object for one port (undefined: a headless Service without ports). */
+export interface V1Item {
+  port: EndpointPort | undefined;
+  addr: EndpointAddress;
+  ready: boolean;
+}
+
+/** A pod's addresses in the Service's Endpoints, one per resolved port (shouldPodBeInEndpoints and the ports). */
+export function podV1Items(svc: Svc, pod: PodObj, out: V1Item[]): void {
+  const spec = svc.spec ?? {};
+  const publishNotReady = spec.publishNotReadyAddresses === true;
+  const ip = podIP(pod);
+  if (!ip || isTerminal(pod)) return;
+  if (!publishNotReady && pod.metadata.deletionTimestamp) return;
+  const ready = publishNotReady || isPodReady(pod);
+  const addr: EndpointAddress = { ip };
+  if (shouldSetHostname(pod, svc)) addr.hostname = pod.spec!.hostname;
+  if (pod.spec?.nodeName) addr.nodeName = pod.spec.nodeName;
+  addr.targetRef = targetRef(pod);
+  const ports = spec.ports ?? [];
+  if (ports.length === 0) {
+    if (spec.clusterIP === 'None') out.push({ port: undefined, addr, ready });
+    return;
+  }
+  for (const sp of ports) {
+    const n = findPort(pod, sp);
+    if (n === undefined) continue;
+    const ep: EndpointPort = { port: n, protocol: sp.protocol ?? 'TCP' };
+    if (sp.name) ep.name = sp.name;
+    if (sp.appProtocol) ep.appProtocol = sp.appProtocol;
+    out.push({ port: ep, addr, ready });
+  }
+}
+
 /**
  * The subsets the endpoints controller computes: per pod and service port an address, then RepackSubsets:
  * ports offered by the same set of addresses (with the same readiness) share a subset.
  */
 export function computeSubsets(svc: Svc, pods: PodObj[]): EndpointSubset[] {
-  const spec = svc.spec ?? {};
-  const publishNotReady = spec.publishNotReadyAddresses === true;
+  const items: V1Item[] = [];
+  for (const pod of pods) podV1Items(svc, pod, items);
+  return repackSubsets(items);
+}
+
+/** RepackSubsets over the addresses: the result depends only on the set of items, not on their order. */
+export function repackSubsets(items: V1Item[]): EndpointSubset[] {
   const byPort = new Map<string, { port: EndpointPort | undefined; addrs: Map<string, { addr: EndpointAddress; ready: boolean }> }>();
-  const add = (port: EndpointPort | undefined, addr: EndpointAddress, ready: boolean): void => {
+  for (const { port, addr, ready } of items) {
     const key = port ? JSON.stringify([port.name ?? '', port.port, port.protocol, port.appProtocol ?? '']) : '';
     let e = byPort.get(key);
     if (!e) byPort.set(key, (e = { port, addrs: new Map() }));
     e.addrs.set(`${addr.ip}/${addr.targetRef?.uid ?? ''}`, { addr, ready });
-  };
-  for (const pod of pods) {
-    const ip = podIP(pod);
-    if (!ip || isTerminal(pod)) continue;
-    if (!publishNotReady && pod.metadata.deletionTimestamp) continue;
-    const ready = publishNotReady || isPodReady(pod);
-    if (!ready) {
-      // A pod that will not run again is not a not-ready address either (shouldPodBeInEndpoints).
-      const rp = pod.spec?.restartPolicy ?? 'Always';
-      if (rp === 'Never' && isTerminal(pod)) continue;
-    }
-    const addr: EndpointAddress = { ip };
-    if (shouldSetHostname(pod, svc)) addr.hostname = pod.spec!.hostname;
-    if (pod.spec?.nodeName) addr.nodeName = pod.spec.nodeName;
-    addr.targetRef = targetRef(pod);
-    const ports = spec.ports ?? [];
-    if (ports.length === 0) {
-      if (spec.clusterIP === 'None') add(undefined, addr, ready);
-      continue;
-    }
-    for (const sp of ports) {
-      const n = findPort(pod, sp);
-      if (n === undefined) continue;
-      const ep: EndpointPort = { port: n, protocol: sp.protocol ?? 'TCP' };
-      if (sp.name) ep.name = sp.name;
-      if (sp.appProtocol) ep.appProtocol = sp.appProtocol;
-      add(ep, addr, ready);
-    }
   }
   const groups = new Map<string, { addrs: { addr: EndpointAddress; ready: boolean }[]; ports: EndpointPort[] }>();
   for (const { port, addrs } of byPort.values()) {
-    const list = sortByIP([...addrs.values()], (x) => x.addr.ip, (a, b) => (a.addr.targetRef?.uid ?? '').localeCompare(b.addr.targetRef?.uid ?? ''));
+    const list = sortByIP([...addrs.values()], (x) => x.addr.ip, (a, b) => compareUID(a.addr, b.addr));
     const key = JSON.stringify(list.map((x) => [x.addr.ip, x.addr.targetRef?.uid, x.ready]));
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { addrs: list, ports: [] }));
@@ -191,7 +203,12 @@ export function computeSubsets(svc: Svc, pods: PodObj[]): EndpointSubset[] {
   return sortByIP(subsets, first, (a, b) => JSON.stringify(a.ports ?? []).localeCompare(JSON.stringify(b.ports ?? [])));
 }
 
-function serviceLabels(svc: Svc, extra: Record<string, string>): Record<string, string> {
+/** The order of addresses with the same IP within a subset: by pod uid. */
+export function compareUID(a: EndpointAddress, b: EndpointAddress): number {
+  return (a.targetRef?.uid ?? '').localeCompare(b.targetRef?.uid ?? '');
+}
+
+export function serviceLabels(svc: Svc, extra: Record<string, string>): Record<string, string> {
   const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}) };
   if (svc.spec?.clusterIP === 'None') labels[LABEL_HEADLESS] = '';
   else delete labels[LABEL_HEADLESS];
@@ -208,7 +225,7 @@ function stampNew(obj: KubeObject, ctx: Ctx): void {
  * readiness transition or creation, or the Service's creation), so that it does not depend on when a
  * command happens to reconcile. A removal leaves no timestamp behind; then the change is dated now.
  */
-function triggerTime(svc: Svc, pods: PodObj[], previous: string | undefined, ctx: Ctx): string {
+export function triggerTime(svc: Svc, pods: PodObj[], previous: string | undefined, ctx: Ctx): string {
   let latest = svc.metadata.creationTimestamp ?? '';
   for (const p of pods) {
     const ready = p.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
@@ -252,9 +269,18 @@ export function truncateSubsets(subsets: EndpointSubset[]): boolean {
 }
 
 function syncEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, pods: PodObj[]): void {
-  const ns = svc.metadata.namespace;
   const subsets = computeSubsets(svc, pods);
-  const truncated = truncateSubsets(subsets);
+  writeEndpoints(state, ctx, svc, subsets, (previous) => triggerTime(svc, pods, previous, ctx));
+}
+
+/**
+ * Stores the Service's Endpoints with these subsets (truncated here) unless it already says so; `trigger` gives
+ * the last-change-trigger-time from the previous one, asked only when the object is written.
+ */
+export function writeEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, subsets: EndpointSubset[], trigger: (previous: string | undefined) => string, cut?: boolean): void {
+  const ns = svc.metadata.namespace;
+  // `cut`: subsets already truncated (the incremental path keeps the first addresses of a truncated one).
+  const truncated = cut ?? truncateSubsets(subsets);
   const labels = serviceLabels(svc, {});
   const current = getObject(state, 'endpoints', ns, svc.metadata.name);
   if (current) {
@@ -264,7 +290,7 @@ function syncEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, pods: PodObj[]):
       (current.metadata.annotations?.[OVER_CAPACITY] === 'truncated') === truncated;
     if (same) return;
   }
-  const now = triggerTime(svc, pods, current?.metadata.annotations?.[TRIGGER_TIME], ctx);
+  const now = trigger(current?.metadata.annotations?.[TRIGGER_TIME]);
   const obj: KubeObject = current
     ? { ...current, metadata: { ...current.metadata } }
     : { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: svc.metadata.name, namespace: ns } };
@@ -277,6 +303,15 @@ function syncEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, pods: PodObj[]):
   else delete obj.subsets;
   if (!current) stampNew(obj, ctx);
   putObject(state, 'endpoints', obj);
+  OWN_WRITES.add(obj);
+}
+
+/** The Endpoints objects this controller wrote: its own write, seen by the watch, is no change to the Service. */
+const OWN_WRITES = new WeakSet<object>();
+
+/** Whether the stored Endpoints is the one this controller last wrote. */
+export function writtenByController(obj: object | undefined): boolean {
+  return !!obj && OWN_WRITES.has(obj);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -287,33 +322,40 @@ interface DesiredSlice {
   endpoints: SliceEndpoint[];
 }
 
-/** Endpoints grouped by their resolved port list, as the endpointslice reconciler maps them. */
-export function computeSlices(svc: Svc, pods: PodObj[]): DesiredSlice[] {
+/** A pod's endpoint in the Service's slices and the resolved ports of its slice, or undefined for none. */
+export function podSliceEndpoint(svc: Svc, pod: PodObj): { ports: SlicePort[]; ep: SliceEndpoint } | undefined {
   const spec = svc.spec ?? {};
   const publishNotReady = spec.publishNotReadyAddresses === true;
+  const ip = podIP(pod);
+  if (!ip || isTerminal(pod)) return undefined;
+  const ports: SlicePort[] = [];
+  for (const sp of spec.ports ?? []) {
+    const n = findPort(pod, sp);
+    if (n === undefined) continue;
+    const p: SlicePort = { name: sp.name ?? '', port: n, protocol: sp.protocol ?? 'TCP' };
+    if (sp.appProtocol) p.appProtocol = sp.appProtocol;
+    ports.push(p);
+  }
+  const podReady = isPodReady(pod);
+  const terminating = !!pod.metadata.deletionTimestamp;
+  const ready = (publishNotReady || podReady) && (!terminating || publishNotReady);
+  const ep: SliceEndpoint = { addresses: [ip], conditions: { ready, serving: podReady, terminating } };
+  if (shouldSetHostname(pod, svc)) ep.hostname = pod.spec!.hostname;
+  if (pod.spec?.nodeName) ep.nodeName = pod.spec.nodeName;
+  ep.targetRef = targetRef(pod);
+  return { ports, ep };
+}
+
+/** Endpoints grouped by their resolved port list, as the endpointslice reconciler maps them. */
+export function computeSlices(svc: Svc, pods: PodObj[]): DesiredSlice[] {
   const groups = new Map<string, DesiredSlice>();
   for (const pod of pods) {
-    const ip = podIP(pod);
-    if (!ip || isTerminal(pod)) continue;
-    const ports: SlicePort[] = [];
-    for (const sp of spec.ports ?? []) {
-      const n = findPort(pod, sp);
-      if (n === undefined) continue;
-      const p: SlicePort = { name: sp.name ?? '', port: n, protocol: sp.protocol ?? 'TCP' };
-      if (sp.appProtocol) p.appProtocol = sp.appProtocol;
-      ports.push(p);
-    }
-    const podReady = isPodReady(pod);
-    const terminating = !!pod.metadata.deletionTimestamp;
-    const ready = (publishNotReady || podReady) && (!terminating || publishNotReady);
-    const ep: SliceEndpoint = { addresses: [ip], conditions: { ready, serving: podReady, terminating } };
-    if (shouldSetHostname(pod, svc)) ep.hostname = pod.spec!.hostname;
-    if (pod.spec?.nodeName) ep.nodeName = pod.spec.nodeName;
-    ep.targetRef = targetRef(pod);
-    const key = JSON.stringify(ports);
+    const got = podSliceEndpoint(svc, pod);
+    if (!got) continue;
+    const key = JSON.stringify(got.ports);
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { ports, endpoints: [] }));
-    g.endpoints.push(ep);
+    if (!g) groups.set(key, (g = { ports: got.ports, endpoints: [] }));
+    g.endpoints.push(got.ep);
   }
   for (const g of groups.values()) g.endpoints = sortByIP(g.endpoints, (e) => e.addresses[0]);
   return [...groups.values()];
@@ -323,17 +365,17 @@ function ownerRef(owner: KubeObject) {
   return { apiVersion: owner.apiVersion, blockOwnerDeletion: true, controller: true, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid ?? '' };
 }
 
-function sliceKey(ports: unknown): string {
+export function sliceKey(ports: unknown): string {
   return JSON.stringify(ports ?? []);
 }
 
 /** What makes two endpoints the same one (the reconciler's endpoint hash): addresses, hostname, the pod. */
-function endpointIdentity(e: SliceEndpoint): string {
+export function endpointIdentity(e: SliceEndpoint): string {
   return `${e.addresses.join(',')}|${e.hostname ?? ''}|${e.targetRef?.namespace ?? ''}/${e.targetRef?.name ?? ''}`;
 }
 
 /** Whether a stored endpoint equals the desired one, field by field (cheaper than serializing 10,000). */
-function sameEndpoint(a: SliceEndpoint, b: SliceEndpoint): boolean {
+export function sameEndpoint(a: SliceEndpoint, b: SliceEndpoint): boolean {
   const ca = a.conditions ?? {};
   const cb = b.conditions ?? {};
   const ra = a.targetRef;
@@ -348,18 +390,18 @@ function sameEndpoint(a: SliceEndpoint, b: SliceEndpoint): boolean {
 }
 
 /** A slice being filled: an existing one (its new endpoints) or one to create. */
-interface SliceWork {
+export interface SliceWork {
   slice?: KubeObject;
   ports: SlicePort[];
   endpoints: SliceEndpoint[];
 }
 
 /** The unchanged slice that comes closest to full when `n` endpoints are added, if one has the room. */
-function sliceToFill(candidates: SliceWork[], n: number): SliceWork | undefined {
-  let best: SliceWork | undefined;
+export function sliceToFill<T>(candidates: T[], n: number, size: (c: T) => number): T | undefined {
+  let best: T | undefined;
   let closest = MAX_ENDPOINTS_PER_SLICE;
   for (const c of candidates) {
-    const diff = MAX_ENDPOINTS_PER_SLICE - (n + c.endpoints.length);
+    const diff = MAX_ENDPOINTS_PER_SLICE - (n + size(c));
     if (diff >= 0 && diff < closest) {
       closest = diff;
       best = c;
@@ -432,7 +474,7 @@ function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, exist
     if (want.size > 0) for (const w of [...updated].sort((a, b) => b.endpoints.length - a.endpoints.length)) fill(w);
     // 3. Then the unchanged slice they fit best, then new slices.
     while (want.size > 0) {
-      let w = want.size < MAX_ENDPOINTS_PER_SLICE ? sliceToFill(unchanged, want.size) : undefined;
+      let w = want.size < MAX_ENDPOINTS_PER_SLICE ? sliceToFill(unchanged, want.size, (c) => c.endpoints.length) : undefined;
       if (w) {
         unchanged.splice(unchanged.indexOf(w), 1);
         updated.push(w);
@@ -449,7 +491,20 @@ function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, exist
     if (isPlaceholder) toDelete = [];
     else toCreate.push({ ports: [], endpoints: [] });
   }
-  // A slice to create reuses the name of one to delete (an update instead of a delete and a create).
+  applySlices(state, ctx, owner, { toWrite, toCreate, toDelete }, labels, triggerAt);
+}
+
+/** What a reconcile of one owner's slices does: slices to rewrite, to create and to delete, in this order. */
+export interface SlicePlan {
+  toWrite: SliceWork[];
+  toCreate: SliceWork[];
+  toDelete: KubeObject[];
+}
+
+/** Carries out a plan; a slice to create reuses the name of one to delete (an update instead of a delete and a create). */
+export function applySlices(state: ClusterState, ctx: Ctx, owner: KubeObject, plan: SlicePlan, labels: Record<string, string>, triggerAt?: string): void {
+  const ns = owner.metadata.namespace;
+  const { toWrite, toCreate, toDelete } = plan;
   while (toCreate.length > 0 && toDelete.length > 0) {
     const w = toCreate.pop()!;
     w.slice = toDelete.shift();
@@ -540,20 +595,29 @@ export function runEndpointsController(state: ClusterState, ctx: Ctx, r: Round =
   }
   const queued = scoped ? sortKeys(scoped.services) : undefined;
   if (scoped) scoped.services.clear();
+  // What the watch learned of each queued Service: one that only saw some of its pods change takes the
+  // incremental path (src/cluster/endpointslice-delta.ts), its slices read only as it needs them.
+  const learned = scoped ? takeLearned(scoped) : undefined;
+  const byService = queued ? (queued.length ? sliceProjections(state, new Set(queued)) : new Map<string, [string, unknown][]>()) : undefined;
+  const incremental = new Set<string>();
+  for (const [key, l] of learned ?? []) if (!l.written) incremental.add(key);
   // Slices by owning service name, split by which controller manages them.
   const managed = new Map<string, KubeObject[]>();
   const mirrored = new Map<string, KubeObject[]>();
-  for (const s of queued ? slicesOf(state, new Set(queued)) : listObjects(state, 'endpointslices')) {
-    const labels = s.metadata.labels ?? {};
-    const svcName = labels[LABEL_SERVICE_NAME];
-    if (!svcName) continue;
-    const by = labels[LABEL_MANAGED_BY] === SLICE_CONTROLLER ? managed : labels[LABEL_MANAGED_BY] === MIRROR_CONTROLLER ? mirrored : undefined;
-    if (!by) continue;
-    const key = `${s.metadata.namespace}/${svcName}`;
-    let l = by.get(key);
-    if (!l) by.set(key, (l = []));
-    l.push(s);
-  }
+  const sort = (slices: Iterable<KubeObject>): void => {
+    for (const s of slices) {
+      const labels = s.metadata.labels ?? {};
+      const svcName = labels[LABEL_SERVICE_NAME];
+      if (!svcName) continue;
+      const by = labels[LABEL_MANAGED_BY] === SLICE_CONTROLLER ? managed : labels[LABEL_MANAGED_BY] === MIRROR_CONTROLLER ? mirrored : undefined;
+      if (!by) continue;
+      const key = `${s.metadata.namespace}/${svcName}`;
+      let l = by.get(key);
+      if (!l) by.set(key, (l = []));
+      l.push(s);
+    }
+  };
+  sort(byService ? readSlices(state, byService, (k) => !incremental.has(k)) : listObjects(state, 'endpointslices'));
   const seen = new Set<string>();
   const services = queued ? queued.map((k) => state.objects.get('services', k) as Svc | undefined).filter((s): s is Svc => !!s) : listObjects<Service>(state, 'services');
   for (const svc of services) {
@@ -562,6 +626,7 @@ export function runEndpointsController(state: ClusterState, ctx: Ctx, r: Round =
     seen.add(key);
     const selector = svc.spec?.selector;
     if (!selector) {
+      if (incremental.has(key)) sort(readSlices(state, byService!, (k) => k === key));
       // No selector: the user's Endpoints (if any) is left alone and mirrored into slices.
       const ep = getObject(state, 'endpoints', ns, svc.metadata.name);
       const mirror = ep && ep.metadata.labels?.[LABEL_SKIP_MIRROR] !== 'true' && svc.spec?.type !== 'ExternalName';
@@ -574,6 +639,13 @@ export function runEndpointsController(state: ClusterState, ctx: Ctx, r: Round =
     }
     // ExternalName services receive no endpoints from these controllers (kubernetes/kubernetes#105986).
     if (svc.spec?.type === 'ExternalName') continue;
+    if (incremental.has(key)) {
+      const l = learned!.get(key)!;
+      // Nothing but this controller's own Endpoints write: nothing to do.
+      if (l.pods.size === 0) continue;
+      if (reconcileIncrementally(state, ctx, r, svc, l, byService!.get(key) ?? [], () => select(ns, selector))) continue;
+      sort(readSlices(state, byService!, (k) => k === key));
+    }
     const pods = select(ns, selector);
     syncEndpoints(state, ctx, svc, pods);
     const labels = serviceLabels(svc, { [LABEL_MANAGED_BY]: SLICE_CONTROLLER, [LABEL_SERVICE_NAME]: svc.metadata.name });
@@ -587,14 +659,30 @@ export function runEndpointsController(state: ClusterState, ctx: Ctx, r: Round =
   }
 }
 
-/** The slices labelled for these services ("namespace/name"), found by the index's projections, read. */
-function slicesOf(state: ClusterState, services: Set<string>): KubeObject[] {
-  const out: KubeObject[] = [];
+/** The slices' projections by the service they are labelled for ("namespace/name"), for these services. */
+function sliceProjections(state: ClusterState, services: Set<string>): Map<string, [string, unknown][]> {
+  const out = new Map<string, [string, unknown][]>();
   for (const [key, p] of state.objects.projections('endpointslices')) {
     const svcName = (p as { s?: string } | undefined)?.s;
-    if (svcName === undefined || !services.has(`${key.slice(0, key.indexOf('/'))}/${svcName}`)) continue;
-    const s = state.objects.get('endpointslices', key) as KubeObject | undefined;
-    if (s) out.push(s);
+    if (svcName === undefined) continue;
+    const svc = `${key.slice(0, key.indexOf('/'))}/${svcName}`;
+    if (!services.has(svc)) continue;
+    let l = out.get(svc);
+    if (!l) out.set(svc, (l = []));
+    l.push([key, p]);
+  }
+  return out;
+}
+
+/** The slices of the services `which` picks, read, in the index's order. */
+function readSlices(state: ClusterState, byService: Map<string, [string, unknown][]>, which: (service: string) => boolean): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const [svc, l] of byService) {
+    if (!which(svc)) continue;
+    for (const [k] of l) {
+      const s = state.objects.get('endpointslices', k) as KubeObject | undefined;
+      if (s) out.push(s);
+    }
   }
   return out;
 }

@@ -28,7 +28,7 @@ export function isIPv4(s: string): boolean {
 }
 
 /** An IPv4 address as a number for sorting, or -1 for anything else. */
-function ipv4Key(ip: string): number {
+export function ipv4Key(ip: string): number {
   return isIPv4(ip) ? ipv4ToInt(ip) : -1;
 }
 

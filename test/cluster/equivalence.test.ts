@@ -30,7 +30,7 @@ type Op =
   | { op: 'pod'; name: string; app: string; image: string }
   | { op: 'relabel'; index: number; app: string }
   | { op: 'deletePod'; index: number }
-  | { op: 'service'; name: string; app: string; named: boolean }
+  | { op: 'service'; name: string; app: string; named: boolean; publishNotReady: boolean; metrics: boolean }
   | { op: 'deleteService'; name: string }
   | { op: 'deleteDeployment'; name: string }
   | { op: 'deleteReplicaSet'; index: number }
@@ -61,7 +61,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('pod' as const), name: fc.constantFrom('p1', 'p2', 'p3', 'p4'), app: apps, image: images }),
   fc.record({ op: fc.constant('relabel' as const), index: fc.nat(40), app: apps }),
   fc.record({ op: fc.constant('deletePod' as const), index: fc.nat(40) }),
-  fc.record({ op: fc.constant('service' as const), name: fc.constantFrom('s1', 's2'), app: apps, named: fc.boolean() }),
+  // Services over the apps: a named or numbered target port, a second port only some images offer (two port sets
+  // of slices), not-ready addresses published; "web" is headless, the StatefulSets' subdomain (endpoint hostnames).
+  fc.record({ op: fc.constant('service' as const), name: fc.constantFrom('s1', 's2', 'web'), app: fc.constantFrom('a', 'b', 'web', 's'), named: fc.boolean(), publishNotReady: fc.boolean(), metrics: fc.boolean() }),
   fc.record({ op: fc.constant('deleteService' as const), name: fc.constantFrom('s1', 's2', 'x') }),
   fc.record({ op: fc.constant('deleteDeployment' as const), name: names }),
   fc.record({ op: fc.constant('deleteReplicaSet' as const), index: fc.nat(10) }),
@@ -89,12 +91,14 @@ const namespaceOpArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('deleteNamespace' as const) }),
   fc.record({ op: fc.constant('wait' as const), seconds: fc.constantFrom(1, 3, 5, 12) }),
   fc.record({ op: fc.constant('deploy' as const), name: names, replicas: fc.integer({ min: 0, max: 3 }), image: images }),
-  fc.record({ op: fc.constant('service' as const), name: fc.constantFrom('s1', 's2'), app: apps, named: fc.boolean() }),
+  fc.record({ op: fc.constant('service' as const), name: fc.constantFrom('s1', 's2'), app: apps, named: fc.boolean(), publishNotReady: fc.constant(false), metrics: fc.constant(false) }),
   fc.record({ op: fc.constant('deletePod' as const), index: fc.nat(40) }),
 );
 
 function template(app: string, image: string) {
-  const container: Record<string, unknown> = { name: 'app', image, ports: [{ name: 'http', containerPort: 8080 }] };
+  const ports: Record<string, unknown>[] = [{ name: 'http', containerPort: 8080 }];
+  if (image === 'demo:1.0.0') ports.push({ name: 'metrics', containerPort: 9090 });
+  const container: Record<string, unknown> = { name: 'app', image, ports };
   if (image.startsWith('luksa/kiada')) container.readinessProbe = { httpGet: { path: '/', port: 8080 }, initialDelaySeconds: 10 };
   if (image === 'busybox') container.command = ['sh', '-c', 'sleep 3; exit 1'];
   // App "b" asks for 3 of a worker's 8 cpus: two fit a worker, the rest wait until deletions free room.
@@ -141,7 +145,13 @@ function apply(state: ClusterState, ctx: Ctx, o: Op): void {
     }
     case 'service':
       if (existing('services', o.name)) return;
-      return tryIt(() => void createObject(state, ctx, { apiVersion: 'v1', kind: 'Service', metadata: { name: o.name }, spec: { selector: { app: o.app }, ports: [{ port: 80, targetPort: o.named ? 'http' : 8080 }] } } as KubeObject, opts));
+    {
+      const ports: Record<string, unknown>[] = [{ name: 'http', port: 80, targetPort: o.named ? 'http' : 8080 }];
+      if (o.metrics) ports.push({ name: 'metrics', port: 9090, targetPort: 'metrics' });
+      const spec: Record<string, unknown> = { selector: { app: o.app }, ports, publishNotReadyAddresses: o.publishNotReady };
+      if (o.name === 'web') spec.clusterIP = 'None';
+      return tryIt(() => void createObject(state, ctx, { apiVersion: 'v1', kind: 'Service', metadata: { name: o.name }, spec } as KubeObject, opts));
+    }
     case 'deleteService':
     case 'deleteDeployment': {
       const resource = o.op === 'deleteService' ? 'services' : 'deployments';
@@ -260,13 +270,16 @@ function checkInvariants(state: ClusterState, after: string): void {
   }
 }
 
-/** Runs random command sequences on both control planes: after every command the clusters must be identical. */
-function checkEquivalence(arb: fc.Arbitrary<Op>, numRuns: number): void {
+/** KUBESIM_EQUIV_RUNS and KUBESIM_EQUIV_SEED: more sequences, or others, when changing a controller. */
+const RUNS = Number(process.env.KUBESIM_EQUIV_RUNS ?? 200);
+
+/** Runs `runs` random sequences of `ops` on both control planes, comparing them after every command. */
+function equivalent(ops: fc.Arbitrary<Op[]>, runs: number, seed: number): void {
   const dir = mkdtempSync(join(tmpdir(), 'kubesim-equiv-'));
   let run = 0;
   try {
     fc.assert(
-      fc.property(fc.array(arb, { minLength: 3, maxLength: 9 }), (ops) => {
+      fc.property(ops, (ops) => {
         const path = join(dir, `state-${run++}.json`);
         const full = createCluster({ name: 'kind', seed: 7, now: new Date(T0), loadBalancer: true });
         writeStateAtomic(path, createCluster({ name: 'kind', seed: 7, now: new Date(T0), loadBalancer: true }), T0);
@@ -293,17 +306,43 @@ function checkEquivalence(arb: fc.Arbitrary<Op>, numRuns: number): void {
           assert.deepEqual(comparable(readState(path)!), comparable(full), `after ${JSON.stringify(o)} in ${JSON.stringify(ops)}`);
         }
       }),
-      { numRuns, seed: 20261205 },
+      { numRuns: runs, seed },
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-test('the incremental control plane equals the full reconcile on 200 random command sequences, and both keep the invariants', () => {
-  checkEquivalence(opArb, 200);
+const SEED = Number(process.env.KUBESIM_EQUIV_SEED ?? 20261205);
+
+test(`the incremental control plane equals the full reconcile on ${RUNS} random command sequences, and both keep the invariants`, () => {
+  equivalent(fc.array(opArb, { minLength: 3, maxLength: 9 }), RUNS, SEED);
 });
 
 test('the same with a namespace deleted among the commands: its 5-second Terminating phase and emptying agree', () => {
-  checkEquivalence(namespaceOpArb, 40);
+  equivalent(fc.array(namespaceOpArb, { minLength: 3, maxLength: 9 }), Math.ceil(RUNS / 5), SEED);
+});
+
+// Services over Deployments whose pods come, go and turn ready while the Services stay: the endpoints
+// controllers' incremental path (only the changed pods' slices rewritten) against the full one.
+const serviceOpArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ op: fc.constant('deploy' as const), name: fc.constantFrom('a', 'web'), replicas: fc.integer({ min: 1, max: 6 }), image: images }),
+  { arbitrary: fc.record({ op: fc.constant('scale' as const), name: fc.constantFrom('a', 'web'), replicas: fc.integer({ min: 0, max: 8 }) }), weight: 3 },
+  fc.record({ op: fc.constant('image' as const), name: fc.constantFrom('a', 'web'), image: images }),
+  fc.record({ op: fc.constant('service' as const), name: fc.constantFrom('s1', 'web'), app: fc.constantFrom('a', 'web', 's'), named: fc.boolean(), publishNotReady: fc.boolean(), metrics: fc.boolean() }),
+  { arbitrary: fc.record({ op: fc.constant('deletePod' as const), index: fc.nat(40) }), weight: 2 },
+  fc.record({ op: fc.constant('relabel' as const), index: fc.nat(40), app: fc.constantFrom('a', 'web') }),
+  fc.record({ op: fc.constant('pod' as const), name: fc.constantFrom('p1', 'p2'), app: fc.constantFrom('a', 'web'), image: images }),
+  fc.record({ op: fc.constant('sts' as const), name: fc.constantFrom('s'), replicas: fc.integer({ min: 0, max: 4 }), image: images, parallel: fc.boolean(), partition: fc.constant(0) }),
+  { arbitrary: fc.record({ op: fc.constant('wait' as const), seconds: fc.constantFrom(1, 5, 12, 40) }), weight: 2 },
+);
+
+test(`Services over changing pods: the incremental endpoints reconcile equals the full one on ${Math.ceil(RUNS / 8)} sequences`, () => {
+  const withService = fc.tuple(fc.constantFrom('a', 'web'), fc.boolean(), fc.boolean(), fc.array(serviceOpArb, { minLength: 3, maxLength: 8 }));
+  const ops = withService.map(([app, named, publishNotReady, rest]): Op[] => [
+    { op: 'deploy', name: app, replicas: 3, image: 'nginx:1.27' },
+    { op: 'service', name: 's1', app, named, publishNotReady, metrics: !named },
+    ...rest,
+  ]);
+  equivalent(ops, Math.ceil(RUNS / 8), SEED + 1);
 });
