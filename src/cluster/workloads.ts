@@ -418,8 +418,8 @@ interface Rankable {
   node: string | undefined;
   phase: string | undefined;
   ready: boolean;
-  /** When it became ready (ms), if it is. */
-  readySince: number | undefined;
+  /** When it became ready (ms), if it is: asked only by the rank and by minReadySeconds, so parsed then. */
+  readySince: () => number | undefined;
   restarts: number;
   created: string | undefined;
 }
@@ -430,7 +430,7 @@ function rankableOf(p: PodObj): Rankable {
     node: p.spec?.nodeName || undefined,
     phase: p.status?.phase,
     ready: podReady(p),
-    readySince: readySince(p),
+    readySince: () => readySince(p),
     restarts: Math.max(0, ...(p.status?.containerStatuses ?? []).map((c) => c.restartCount ?? 0)),
     created: p.metadata.creationTimestamp,
   };
@@ -448,7 +448,7 @@ function rankForDeletion<T>(items: T[], facts: (t: T) => Rankable, perNode: Read
   // Each item's rank, computed once: [assigned, phase, ready, -crowding, ready bucket, -restarts, age bucket].
   const keyed = items.map((item) => {
     const f = facts(item);
-    const k = [f.node ? 1 : 0, phaseRank(f.phase), f.ready ? 1 : 0, -(perNode.get(f.node ?? '') ?? 0), f.ready ? logBucket(f.readySince) : 0, -f.restarts, logBucket(Date.parse(f.created ?? ''))];
+    const k = [f.node ? 1 : 0, phaseRank(f.phase), f.ready ? 1 : 0, -(perNode.get(f.node ?? '') ?? 0), f.ready ? logBucket(f.readySince()) : 0, -f.restarts, logBucket(Date.parse(f.created ?? ''))];
     return { item, k, created: f.created ?? '', name: f.name };
   });
   type K = (typeof keyed)[number];
@@ -542,10 +542,10 @@ function replicaOf(p: PodObj, tplLabels: [string, string][]): Replica {
 }
 
 function replicaFromSummary(key: string, o: OwnedPod, fullyLabeled: boolean): Replica {
-  const since = o.readySince === READY_UNTIMED ? undefined : Date.parse(o.readySince);
+  const since = () => (!o.readySince || o.readySince === READY_UNTIMED ? undefined : Date.parse(o.readySince));
   return {
     key,
-    facts: { name: key.slice(key.indexOf('/') + 1), node: o.node || undefined, phase: o.phase || undefined, ready: !!o.readySince, readySince: o.readySince ? since : undefined, restarts: o.restarts, created: o.created || undefined },
+    facts: { name: key.slice(key.indexOf('/') + 1), node: o.node || undefined, phase: o.phase || undefined, ready: !!o.readySince, readySince: since, restarts: o.restarts, created: o.created || undefined },
     fullyLabeled,
   };
 }
@@ -637,7 +637,7 @@ function updateReplicaStatus(state: ClusterState, ctx: Ctx, owner: ReplicaOwner,
     if (!x.facts.ready) continue;
     ready++;
     // podutil.IsPodAvailable: ready for at least minReadySeconds.
-    const since = x.facts.readySince;
+    const since = owner.minReadySeconds > 0 ? x.facts.readySince() : undefined;
     if (owner.minReadySeconds <= 0 || (since !== undefined && since + owner.minReadySeconds * 1000 <= nowMs)) available++;
   }
   const old = (owner.obj.status ?? {}) as Record<string, unknown>;
