@@ -323,6 +323,23 @@ export class ObjectStore {
   private summaryFor: StoreHead | undefined;
   private summaryText: string | undefined;
 
+  /**
+   * One object's projection as projections() would give it (this command's version when it read or wrote the
+   * object), without reading every shard: undefined when there is no such object.
+   */
+  projection(kind: string, key: string): unknown {
+    const d = this.data(kind);
+    const l = d.loaded.get(key);
+    if (l) return projectionOf(kind, l.obj);
+    if (d.removed.has(key) || d.complete) return undefined;
+    return this.retrying(() => this.entry(kind, d, key)?.[3]);
+  }
+
+  /** How many of a kind's index files (shards) this store has read: what a lazy reader's tests measure. */
+  shardsRead(kind: string): number {
+    return this.kinds.get(kind)?.shards.filter((m) => m !== undefined).length ?? 0;
+  }
+
   /** The projection an object has in the index this store read (what it was before this command changed it). */
   diskProjection(kind: string, key: string): unknown {
     const d = this.data(kind);

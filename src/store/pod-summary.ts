@@ -48,11 +48,12 @@ interface NodeSum {
   a: number;
   /** requests of the unfinished ones (scheduler units) */
   req: Map<string, bigint>;
-  /** pod IPs in use, with how many pods hold each */
-  ips: Map<string, number>;
+  /** pod IPs in use, each with the keys ("ns/name") of the pods holding it: the IPAM asks whether an IP is free, the network which pod has it */
+  ips: Map<string, string[]>;
 }
 
-const SUMMARY_VERSION = 2;
+// 3: each IP names its pods (2 counted them): a version 2 summary is computed again, not misread.
+const SUMMARY_VERSION = 3;
 
 export class PodSummary {
   readonly nodes = new Map<string, NodeSum>();
@@ -83,9 +84,15 @@ export class PodSummary {
         }
       }
       if (f.ip) {
-        const c = (s.ips.get(f.ip) ?? 0) + sign;
-        if (c > 0) s.ips.set(f.ip, c);
-        else s.ips.delete(f.ip);
+        const holders = s.ips.get(f.ip);
+        if (sign > 0) {
+          if (holders) holders.push(key);
+          else s.ips.set(f.ip, [key]);
+        } else if (holders) {
+          const i = holders.indexOf(key);
+          if (i >= 0) holders.splice(i, 1);
+          if (!holders.length) s.ips.delete(f.ip);
+        }
       }
       if (s.n === 0 && s.a === 0 && s.ips.size === 0 && s.req.size === 0) this.nodes.delete(f.node);
     }
@@ -109,6 +116,13 @@ export class PodSummary {
     this.apply(key, f, f.node && !f.terminal ? podRequests(p.spec) : undefined, sign);
   }
 
+  /** The keys of the pods on some node holding this IP (hostNetwork pods hold none: theirs is the node's). */
+  podsAt(ip: string): string[] {
+    const out: string[] = [];
+    for (const s of this.nodes.values()) out.push(...(s.ips.get(ip) ?? []));
+    return out;
+  }
+
   /** Whether any pod names this uid among its owners. */
   owns(uid: string): boolean {
     return this.owners.has(uid);
@@ -117,9 +131,10 @@ export class PodSummary {
   toText(): string {
     const nodes: Record<string, unknown> = {};
     for (const [name, s] of [...this.nodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      // IPs as one string (an IP held by two pods twice): thousands of object keys parse many times slower.
+      // IPs as one string of "ip key" pairs (an IP held by two pods twice): thousands of object keys parse many
+      // times slower. A key ("ns/name") holds no space.
       const ips: string[] = [];
-      for (const [ip, c] of s.ips) for (let i = 0; i < c; i++) ips.push(ip);
+      for (const [ip, keys] of s.ips) for (const k of keys) ips.push(ip, k);
       nodes[name] = { n: s.n, a: s.a, req: Object.fromEntries([...s.req].map(([k, v]) => [k, v.toString()])), ips: ips.join(' ') };
     }
     return JSON.stringify({ v: SUMMARY_VERSION, count: this.count, nodes, pending: [...this.pending].sort(), antiAffinity: [...this.antiAffinity].sort(), owners: Object.fromEntries(this.owners) });
@@ -147,9 +162,17 @@ export class PodSummary {
           if (typeof v !== 'string' || !/^-?\d+$/.test(v)) return undefined;
           req.set(k, BigInt(v));
         }
-        const ips = new Map<string, number>();
+        const ips = new Map<string, string[]>();
         if (typeof raw.ips !== 'string') return undefined;
-        if (raw.ips) for (const ip of raw.ips.split(' ')) ips.set(ip, (ips.get(ip) ?? 0) + 1);
+        if (raw.ips) {
+          const words = raw.ips.split(' ');
+          if (words.length % 2) return undefined;
+          for (let i = 0; i < words.length; i += 2) {
+            const holders = ips.get(words[i]);
+            if (holders) holders.push(words[i + 1]);
+            else ips.set(words[i], [words[i + 1]]);
+          }
+        }
         s.nodes.set(name, { n: raw.n as number, a: raw.a as number, req, ips });
       }
       return s;
