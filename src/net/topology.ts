@@ -3,7 +3,7 @@
 // sockets each pod's processes listen on. Building it reads the state; walking it (engine.ts) is cheap.
 import type { EndpointSlice, KubeObject, Pod, Service, ServicePort } from '../api/types.js';
 import { findImage, mainProcess, type ImageSpec, type ListenSpec, type ServerProcess } from '../apps/images.js';
-import { getObject, listObjects } from '../store/objects.js';
+import { getObject } from '../store/objects.js';
 import { sortKeys } from '../store/keys.js';
 import type { CNIConfig, ClusterState } from '../store/state.js';
 import { PodSummary } from '../store/pod-summary.js';
@@ -81,6 +81,16 @@ export interface Lookup<V> {
 
 type PodObj = Pod & KubeObject;
 
+/** The last summary parsed, by its text: a command that opens the network per container start parses it once. */
+let parsed: { text: string; summary: PodSummary | undefined } | undefined;
+
+/** The pod summary in this text (read only here: the topology never changes it). */
+function summaryOf(text: string | undefined): PodSummary | undefined {
+  if (text === undefined) return undefined;
+  if (parsed?.text !== text) parsed = { text, summary: PodSummary.parse(text) };
+  return parsed.summary;
+}
+
 /**
  * The pods as the network sees them. Which pod holds an IP comes from the store's pod summary (per node, each
  * IP's pods) and the projections of the few pods asked about, and a pod's host (its sockets, from its images)
@@ -108,8 +118,7 @@ class PodHosts {
     private readonly images: readonly ImageSpec[],
   ) {
     const store = state.objects;
-    const text = store.podSummaryText();
-    this.summary = text === undefined ? undefined : PodSummary.parse(text);
+    this.summary = summaryOf(store.podSummaryText());
     if (this.summary) {
       for (const e of store.journal) if (e.kind === 'pods' && 'removed' in e) this.touched.set(e.key, undefined);
       for (const key of store.loadedKeys('pods')) {
@@ -350,7 +359,8 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
   const podByIP = pods.byIP;
   const podByKey = pods.byKey;
   const services = new Map<string, Service & KubeObject>();
-  for (const s of listObjects<Service>(state, 'services')) services.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
+  // Read, never changed: peeked, so that saving the command does not compare 1,000 Services with their text.
+  for (const s of state.objects.peekList('services') as (Service & KubeObject)[]) services.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
   const slices = serviceSlicesOf(state);
   const rules = new Map<string, PortRule[]>();
   // One rule per port of a Service, made when some address of it is first asked about.
@@ -469,11 +479,7 @@ function serviceSlicesOf(state: ClusterState): Lookup<EndpointSlice[]> {
     if (!l) {
       const keys = index().get(svc);
       if (!keys) return undefined;
-      l = [];
-      for (const k of keys) {
-        const sl = state.objects.get('endpointslices', k) as EndpointSlice | undefined;
-        if (sl) l.push(sl);
-      }
+      l = state.objects.peekMany('endpointslices', keys) as EndpointSlice[];
       read.set(svc, l);
     }
     return l;
