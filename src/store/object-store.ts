@@ -389,6 +389,12 @@ export class ObjectStore {
     return this.retrying(() => this.entry(kind, d, key)?.[3]);
   }
 
+  /** Keys of a kind's objects this store has read (loaded or peeked) or written: what a lazy reader's tests look at. */
+  readKeys(kind: string): string[] {
+    const d = this.kinds.get(kind);
+    return d ? sortKeys(new Set([...d.loaded.keys(), ...d.peeked.keys()])) : [];
+  }
+
   /** How many of a kind's index files (shards) this store has read: what a lazy reader's tests measure. */
   shardsRead(kind: string): number {
     return this.kinds.get(kind)?.shards.filter((m) => m !== undefined).length ?? 0;
