@@ -7,6 +7,7 @@ import { getObject } from '../store/objects.js';
 import { sortKeys } from '../store/keys.js';
 import type { CNIConfig, ClusterState } from '../store/state.js';
 import { PodSummary } from '../store/pod-summary.js';
+import { serviceNetInProjection, serviceNetOf, type ServiceNet } from '../api/projections.js';
 import { clusterDNSIP, cniOf, isCalico, nodeSubnetInfo, nodeSubnetOf, proxyMode } from '../cluster/shape.js';
 import { inCIDR, intToIPv4, ipv4ToInt, sortByIP } from '../util/ip.js';
 
@@ -309,7 +310,10 @@ export interface Topology {
   lbIPs: Set<string>;
   /** "nodePort/PROTO" -> rule. */
   nodePorts: LazyMap<PortRule>;
-  services: Map<string, Service & KubeObject>;
+  /** Services by "namespace/name", each read when asked for. */
+  services: Lookup<Service & KubeObject>;
+  /** Every Service's addresses and ports (from the services index), in list order. */
+  serviceNets: Map<string, ServiceNet>;
   /** Each Service's EndpointSlices, by "namespace/name". */
   serviceSlices: Lookup<EndpointSlice[]>;
   images: readonly ImageSpec[];
@@ -358,9 +362,8 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
   const pods = new PodHosts(state, nodeByName, images);
   const podByIP = pods.byIP;
   const podByKey = pods.byKey;
-  const services = new Map<string, Service & KubeObject>();
-  // Read, never changed: peeked, so that saving the command does not compare 1,000 Services with their text.
-  for (const s of state.objects.peekList('services') as (Service & KubeObject)[]) services.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
+  const nets = serviceNets(state);
+  const services = serviceObjects(state, nets);
   const slices = serviceSlicesOf(state);
   const rules = new Map<string, PortRule[]>();
   // One rule per port of a Service, made when some address of it is first asked about.
@@ -374,7 +377,7 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
     return r;
   };
 
-  // Which Services (in list order) program each address: known from the Services alone.
+  // Which Services (in list order) program each address: known from the services index alone.
   const byClusterIP = new Map<string, string[]>();
   const byExternalIP = new Map<string, string[]>();
   const byNodePort = new Map<string, string[]>();
@@ -384,39 +387,36 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
     if (!l) m.set(at, [key]);
     else if (l[l.length - 1] !== key) l.push(key);
   };
-  for (const [key, svc] of services) {
-    const spec = svc.spec ?? {};
-    const type = spec.type ?? 'ClusterIP';
+  for (const [key, svc] of nets) {
+    const type = svc.type ?? 'ClusterIP';
     if (type === 'ExternalName') continue;
-    for (const sp of spec.ports ?? []) {
-      const clusterIP = spec.clusterIP;
+    for (const sp of svc.ports) {
+      const clusterIP = svc.ip;
       if (clusterIP && clusterIP !== 'None') note(byClusterIP, clusterIP, key);
       if ((type === 'NodePort' || type === 'LoadBalancer') && sp.nodePort) note(byNodePort, ruleKeyOf(sp.nodePort, sp.protocol ?? 'TCP'), key);
       if (type === 'LoadBalancer') {
-        for (const ing of svc.status?.loadBalancer?.ingress ?? []) {
-          if (ing.ip) {
-            note(byExternalIP, ing.ip, key);
-            lbIPs.add(ing.ip);
+        for (const ip of svc.lb ?? []) {
+          if (ip) {
+            note(byExternalIP, ip, key);
+            lbIPs.add(ip);
           }
         }
       }
-      for (const ip of spec.externalIPs ?? []) note(byExternalIP, ip, key);
+      for (const ip of svc.ext ?? []) note(byExternalIP, ip, key);
     }
   }
   // Each address's rules as the Services would program them one after the other: a later Service's port
   // takes the place of an earlier one's on the same address and port.
-  const portsAt = (ip: string, keys: string[], at: (svc: Service & KubeObject) => string[]): Map<string, PortRule> => {
+  const portsAt = (ip: string, keys: string[], at: (svc: ServiceNet) => string[]): Map<string, PortRule> => {
     const byPort = new Map<string, PortRule>();
     for (const key of keys) {
-      const svc = services.get(key)!;
+      const svc = nets.get(key)!;
       for (const rule of rulesOf(key)) if (at(svc).includes(ip)) byPort.set(ruleKeyOf(rule.port, rule.protocol), rule);
     }
     return byPort;
   };
-  const clusterIPs = new LazyMap(byClusterIP, (ip, keys) => portsAt(ip, keys, (svc) => [svc.spec?.clusterIP ?? '']));
-  const externalVIPs = new LazyMap(byExternalIP, (ip, keys) =>
-    portsAt(ip, keys, (svc) => [...(svc.spec?.type === 'LoadBalancer' ? (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '') : []), ...(svc.spec?.externalIPs ?? [])]),
-  );
+  const clusterIPs = new LazyMap(byClusterIP, (ip, keys) => portsAt(ip, keys, (svc) => [svc.ip ?? '']));
+  const externalVIPs = new LazyMap(byExternalIP, (ip, keys) => portsAt(ip, keys, (svc) => [...(svc.type === 'LoadBalancer' ? (svc.lb ?? []) : []), ...(svc.ext ?? [])]));
   const nodePorts = new LazyMap(byNodePort, (pk, keys) => {
     let found: PortRule | undefined;
     for (const key of keys) for (const rule of rulesOf(key)) if (rule.nodePort && ruleKeyOf(rule.nodePort, rule.protocol) === pk) found = rule;
@@ -444,10 +444,43 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
     lbIPs,
     nodePorts,
     services,
+    serviceNets: nets,
     serviceSlices: slices,
     images,
     get dnsServing() {
       return (clusterIPs.get(clusterDNSIP(cfg))?.get('53/UDP')?.ready.length ?? 0) > 0;
+    },
+  };
+}
+
+/**
+ * Every Service's addresses and ports, in list order, from the services index's projections: no Service is
+ * read. A projection saved before they were kept reads its Service, and the next save projects it anew.
+ */
+function serviceNets(state: ClusterState): Map<string, ServiceNet> {
+  const out = new Map<string, ServiceNet>();
+  const projections = state.objects.projections('services');
+  for (const key of sortKeys(projections.keys())) {
+    let net = serviceNetInProjection(projections.get(key));
+    if (!net) {
+      const svc = state.objects.get('services', key) as (Service & KubeObject) | undefined;
+      if (!svc) continue;
+      net = serviceNetOf(svc);
+      state.objects.reproject.add('services');
+    }
+    out.set(key, net);
+  }
+  return out;
+}
+
+/** The Services themselves, read (never changed: peeked, not loaded) when a rule or a DNS answer needs one. */
+function serviceObjects(state: ClusterState, nets: Map<string, ServiceNet>): Lookup<Service & KubeObject> {
+  const get = (key: string) => (nets.has(key) ? (state.objects.peekMany('services', [key])[0] as (Service & KubeObject) | undefined) : undefined);
+  return {
+    get,
+    has: (key) => nets.has(key),
+    *values() {
+      yield* state.objects.peekMany('services', [...nets.keys()]) as (Service & KubeObject)[];
     },
   };
 }
