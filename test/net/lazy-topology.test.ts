@@ -40,6 +40,7 @@ function curlWeb(path: string) {
   assert.equal(out.kind, 'answered');
   return {
     answer: out.kind === 'answered' ? { body: out.response.body, backend: out.conn.backendIP, seen: out.conn.seenIP, trace: out.trace.map((h) => h.text) } : undefined,
+    servicesRead: state.objects.readKeys('services'),
     slicesRead: state.objects.readKeys('endpointslices'),
     podsRead: state.objects.readKeys('pods'),
     podShards: state.objects.shardsRead('pods'),
@@ -54,6 +55,8 @@ test('curl through one Service of many reads its slices and the pods it meets, a
     // web's slices, and kube-dns's (the name was resolved through the cluster DNS): none of the 30 others'.
     assert.ok(lazy.slicesRead.length > 0);
     for (const k of lazy.slicesRead) assert.match(k, /^(default\/web-|kube-system\/kube-dns-)/, `slice ${k} read`);
+    // The Services themselves likewise: their addresses come from the services index.
+    assert.deepEqual(lazy.servicesRead, ['default/web', 'kube-system/kube-dns']);
     // The client, the backend and the DNS server it asked: not the 14 pods of the cluster.
     assert.ok(lazy.podsRead.includes('default/client'));
     assert.ok(lazy.podsRead.length <= 4, `pods read: ${lazy.podsRead.join(' ')}`);
