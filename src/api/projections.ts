@@ -5,12 +5,28 @@ import type { KubeObject, Pod, Service } from './types.js';
 
 type PodObj = Pod & KubeObject;
 
-/** An event's: its object's uid (describe), its last time (expiry), its series (the recorder counts repeats). */
+/**
+ * An event's: its object's uid (describe), its last time (expiry), its series (the recorder counts repeats),
+ * its aggregate group and message (the recorder combines similar events; see src/cluster/events.ts).
+ */
 export interface EventProjection {
   u: string;
   t: number;
   k: string;
+  /** hash of the aggregate key: source, object, type, reason (not the message) */
+  g?: string;
+  /** hash of the message; "" for an event that combines similar ones */
+  m?: string;
   o?: string[];
+}
+
+/** The message prefix of an event that stands for similar events (client-go EventAggregatorByReasonMessageFunc). */
+export const COMBINED_PREFIX = '(combined from similar events): ';
+
+/** The aggregate group of an event (client-go EventAggregatorByReasonFunc, without the message). */
+export function aggregateHash(e: { source?: { component?: string; host?: string }; involvedObject?: { kind?: string; namespace?: string; name?: string; uid?: string; apiVersion?: string }; type?: string; reason?: string }): string {
+  const io = e.involvedObject ?? {};
+  return seriesHash(JSON.stringify([e.source?.component ?? '', e.source?.host ?? '', io.kind ?? '', io.namespace ?? '', io.name ?? '', io.uid ?? '', io.apiVersion ?? '', e.type ?? '', e.reason ?? '']));
 }
 
 /** A short hash of an event series' identity (FNV-1a, 32 bits): candidates are checked against the event. */
@@ -40,11 +56,12 @@ export function projectionOf(kind: string, obj: unknown): unknown {
     return { sel: sel ?? null, net: serviceNetOf(obj as Service & KubeObject), ...(o ? { o } : {}) };
   }
   if (kind === 'events') {
-    const e = obj as { involvedObject?: { uid?: string; fieldPath?: string }; reason?: string; message?: string; source?: { component?: string }; lastTimestamp?: string; firstTimestamp?: string; metadata?: { creationTimestamp?: string } };
+    const e = obj as { involvedObject?: { kind?: string; namespace?: string; name?: string; uid?: string; apiVersion?: string; fieldPath?: string }; type?: string; reason?: string; message?: string; source?: { component?: string; host?: string }; lastTimestamp?: string; firstTimestamp?: string; metadata?: { creationTimestamp?: string } };
     const t = Date.parse(e.lastTimestamp ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '');
     const io = e.involvedObject;
     const k = seriesHash(JSON.stringify([io?.uid, e.reason, e.message, io?.fieldPath ?? null, e.source?.component]));
-    const p: EventProjection = { u: io?.uid ?? '', t: Number.isFinite(t) ? t : 0, k };
+    const msg = String(e.message ?? '');
+    const p: EventProjection = { u: io?.uid ?? '', t: Number.isFinite(t) ? t : 0, k, g: aggregateHash(e), m: msg.startsWith(COMBINED_PREFIX) ? '' : seriesHash(msg) };
     if (o) p.o = o;
     return p;
   }

@@ -48,7 +48,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--force', 'immediate deletion')
     .option('--now', 'grace period of 1')
     .option('--ignore-not-found', 'treat not found as success')
-    .option('--wait [bool]', 'accepted: kubesim deletes at once')
+    .option('--wait [bool]', 'wait for a deleted namespace to be gone')
     .option('--timeout <duration>', 'accepted for compatibility')
     .option('--dry-run [strategy]', 'none, server or client')
     .option('-o, --output <format>', 'name');
@@ -111,6 +111,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const lines: string[] = [];
   let found = 0;
+  /** The uids of the namespaces this command marked for deletion (--wait waits for them to be gone). */
+  const namespacesDeleted = new Set<string>();
   const verbWord = grace === 0 ? 'force deleted' : 'deleted';
   const dry = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
   const describe = (info: ResourceInfo, obj: KubeObject): string =>
@@ -135,7 +137,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           }
         }
         let wrote = false;
-        const namespacesDeleted = new Set<string>();
         for (const t of targets) {
           try {
             // A client dry run of named objects asks the server nothing (kubectl prints them found or not).
@@ -147,10 +148,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
             const obj = getObject(state, t.info.resource, t.namespace, t.name);
             // Listed a moment ago and gone now: an earlier delete of this command took it with its owner. In a
             // cluster the garbage collector does that after kubectl's request, which still finds it: deleted.
-            // The same holds for an object whose namespace this command deleted before it (`delete -k` of an
-            // overlay with its Namespace first): the namespace controller empties it after kubectl's requests.
-            const tookWithNamespace = !!t.namespace && namespacesDeleted.has(t.namespace);
-            if (!obj && (listed.has(t) || tookWithNamespace) && dryRun === 'none') {
+            // (A namespace this command deleted keeps its objects: the namespace controller empties it later.)
+            if (!obj && listed.has(t) && dryRun === 'none') {
               found++;
               lines.push(describe(t.info, { metadata: { name: t.name } } as KubeObject));
               continue;
@@ -160,7 +159,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
               throw new StatusError('Forbidden', 403, `namespaces "${t.name}" is forbidden: this namespace may not be deleted`);
             }
             const deleted = deleteObject(state, ctx, t.info, t.namespace, t.name, { cascade, dryRun: dryRun !== 'none' });
-            if (t.info.resource === 'namespaces' && dryRun === 'none') namespacesDeleted.add(t.name);
+            if (t.info.resource === 'namespaces' && dryRun === 'none') namespacesDeleted.add(deleted.metadata.uid ?? '');
             found++;
             lines.push(describe(t.info, deleted));
             if (dryRun === 'none') wrote = true;
@@ -179,9 +178,27 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (grace === 0 && o.force) io.stderr.write(FORCE_WARNING);
   await work();
   for (const l of lines) io.stdout.write(`${l}\n`);
+  const wait = o.wait === undefined || o.wait === true || o.wait === 'true';
+  if (wait && namespacesDeleted.size) await waitForNamespacesGone(session, namespacesDeleted);
   if (found === 0 && !failures.any && !byName.length && !fromFiles) io.stdout.write('No resources found\n');
   failures.print(io);
   return failures.any ? 1 : 0;
+}
+
+/**
+ * --wait: the namespaces deleted stay until the namespace controller has emptied them; the command waits for
+ * them to be gone as kubectl does, moving the simulated clock on (as `kubesim wait` does) in one commit.
+ */
+async function waitForNamespacesGone(session: Session, uids: Set<string>): Promise<void> {
+  const { reconcile } = await import('../cluster/controllers.js');
+  const { waitForNamespaces } = await import('../cluster/namespace-controller.js');
+  try {
+    await session.change((state, ctx) => {
+      if (!waitForNamespaces(state, ctx, uids, reconcile)) throw new NothingToSave();
+    });
+  } catch (e) {
+    if (!(e instanceof NothingToSave)) throw e;
+  }
 }
 
 // kubectl's layout, flags and examples; the prose says what kubesim does.
@@ -192,7 +209,9 @@ with a label selector or --all.
 
  kubesim removes an object at once: there is no graceful termination to wait for, so --grace-period and --now
  are checked but change nothing; --force with no (or a zero) grace period prints kubectl's warning and
- "force deleted".
+ "force deleted". A namespace is the exception: it turns Terminating, and the namespace controller deletes
+ its objects and then the namespace 5 seconds (of simulated time) later; with --wait (the default) the command
+ waits for that, moving the simulated clock on.
  The objects it owns (a deployment's replica sets, their pods, ...) go with it, unless --cascade=orphan keeps
  them. The namespaces default, kube-system and kube-public cannot be deleted.
 
@@ -262,10 +281,10 @@ Options:
 	Delete the objects of the given types whose labels match every term (=, ==, !=; e.g. -l app=web,tier!=db).
 
     --timeout=0s:
-	Accepted for compatibility; kubesim does not wait.
+	Accepted for compatibility; only a deleted namespace is waited for, and it is gone 5 simulated seconds later.
 
     --wait=true:
-	Accepted for compatibility; the objects are already gone when the command returns.
+	Wait until the deleted objects are gone: only a namespace outlives its deletion (Terminating); false returns while it still is.
 
 Usage:
   kubectl delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [options]

@@ -7,6 +7,7 @@ import type { KubeObject } from '../api/types.js';
 import { decodeRequest, requestError, requestWarnings, type DecodedRequest } from '../api/validation.js';
 import { createObject, deleteObject, updateObject } from '../cluster/apiserver.js';
 import { reconcile } from '../cluster/controllers.js';
+import { waitForNamespaces } from '../cluster/namespace-controller.js';
 import { getObject } from '../store/objects.js';
 import { addGlobalFlags, durationFlag, FlagError, intFlag, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
@@ -92,11 +93,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const nsOf = (m: ManifestObject, obj: KubeObject) => (m.info.namespaced ? obj.metadata.namespace ?? session.namespace : undefined);
         if (o.force) {
           // Delete what exists (a missing object is fine: replace then creates it), then create them all.
+          const namespaces = new Set<string>();
           for (const { m, req } of decoded) {
             const ns = nsOf(m, req.object);
             if (!getObject(state, m.info.resource, ns, req.object.metadata.name)) continue;
             try {
-              deleteObject(state, ctx, m.info, ns, req.object.metadata.name, { cascade: o.cascade, dryRun: dryRun !== 'none', reconcile: false });
+              const deleted = deleteObject(state, ctx, m.info, ns, req.object.metadata.name, { cascade: o.cascade, dryRun: dryRun !== 'none', reconcile: false });
+              if (m.info.resource === 'namespaces' && dryRun === 'none') namespaces.add(deleted.metadata.uid ?? '');
               lines.push(output === 'name' ? `${qualifiedKind(m.info)}/${req.object.metadata.name}\n` : `${qualifiedKind(m.info)} "${req.object.metadata.name}" deleted${suffix}\n`);
               if (dryRun === 'none') wrote = true;
             } catch (e) {
@@ -104,6 +107,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
               failures.add(e);
             }
           }
+          // kubectl waits for each deleted object to be gone before creating it again: a namespace terminates first.
+          if (namespaces.size) waitForNamespaces(state, ctx, namespaces, reconcile);
           for (const { m, req } of decoded) {
             try {
               const obj = structuredClone(req.object);

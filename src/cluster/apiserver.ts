@@ -5,7 +5,7 @@ import { apiVersionOf, qualifiedResource, resourceForKind, RESOURCES, type Resou
 import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validation.js';
 import { ownersInProjection } from '../api/projections.js';
-import { getObject, listObjects, putObject, removeObject } from '../store/objects.js';
+import { getObject, putObject, removeObject } from '../store/objects.js';
 import { compareKeys, podsOwnedBy } from './informer.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
@@ -15,6 +15,7 @@ import { strategyFor } from './strategies.js';
 import { mergeKeyOf } from '../api/patch-keys.js';
 import { recordUpdate, type Writer } from './field-manager.js';
 import { own } from '../util/own.js';
+import { deleteNamespace } from './namespaces.js';
 
 export class NoKindMatchError extends KubeError {
   readonly kind: string;
@@ -55,7 +56,7 @@ function trackFields(old: KubeObject | undefined, obj: KubeObject, ctx: Ctx, opt
   else if (old?.metadata.managedFields && !obj.metadata.managedFields) obj.metadata.managedFields = old.metadata.managedFields;
 }
 
-function checkNamespace(state: ClusterState, info: ResourceInfo, obj: KubeObject, requestNs: string): void {
+function checkNamespace(state: ClusterState, info: ResourceInfo, obj: KubeObject, requestNs: string, creating = false): void {
   if (!info.namespaced) {
     delete obj.metadata.namespace;
     return;
@@ -67,8 +68,10 @@ function checkNamespace(state: ClusterState, info: ResourceInfo, obj: KubeObject
   obj.metadata.namespace = ns;
   if (!getObject(state, 'namespaces', undefined, ns)) throw notFound('namespaces', ns);
   const nsObj = getObject(state, 'namespaces', undefined, ns)!;
-  if (nsObj.metadata.deletionTimestamp) {
-    throw new StatusError('Forbidden', 403, `${info.resource} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+  // The NamespaceLifecycle admission plugin: only creation is refused in a terminating namespace (its objects
+  // may still be changed and deleted while the namespace controller has not emptied it).
+  if (creating && nsObj.metadata.deletionTimestamp) {
+    throw new StatusError('Forbidden', 403, `${qualifiedResource(info)} "${obj.metadata.name ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
   }
 }
 
@@ -85,7 +88,7 @@ export function createObject(state: ClusterState, ctx: Ctx, input: KubeObject, o
   const obj = structuredClone(input);
   obj.metadata ??= { name: '' };
   const strategy = strategyFor(info.resource);
-  checkNamespace(state, info, obj, opts.namespace);
+  checkNamespace(state, info, obj, opts.namespace, true);
   if (!obj.metadata.name && obj.metadata.generateName) {
     const base = obj.metadata.generateName.slice(0, 58);
     do obj.metadata.name = base + ctx.random.nameSuffix(5);
@@ -96,7 +99,10 @@ export function createObject(state: ClusterState, ctx: Ctx, input: KubeObject, o
   // must come first, as for Services), else by the generic per-kind rules.
   if (strategy.validate) strategy.validate(obj, state, undefined);
   else if (!strategy.prepareForCreate) validateObject(obj);
-  if (obj.metadata.name && getObject(state, info.resource, obj.metadata.namespace, obj.metadata.name)) {
+  const existing = obj.metadata.name ? getObject(state, info.resource, obj.metadata.namespace, obj.metadata.name) : undefined;
+  if (existing) {
+    // The registry says so when the one in the way is only waiting to go (a terminating namespace).
+    if (existing.metadata.deletionTimestamp) throw new StatusError('AlreadyExists', 409, `object is being deleted: ${qualifiedResource(info)} "${obj.metadata.name}" already exists`);
     throw alreadyExists(qualifiedResource(info), obj.metadata.name);
   }
   stampNewMetadata(obj, info, ctx);
@@ -158,11 +164,19 @@ export interface DeleteOptions {
   reconcile?: boolean;
 }
 
-/** DELETE: removes the object now (kubesim has no finalizers); dependents follow unless orphaned. */
+/**
+ * DELETE: removes the object now (kubesim has no finalizers but a namespace's); dependents follow unless
+ * orphaned. A namespace is only marked Terminating: the namespace controller empties and removes it later.
+ */
 export function deleteObject(state: ClusterState, ctx: Ctx, info: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KubeObject {
   const ns = info.namespaced ? namespace : undefined;
   const obj = getObject(state, info.resource, ns, name);
   if (!obj) throw notFound(qualifiedResource(info), name);
+  if (info.resource === 'namespaces') {
+    const out = deleteNamespace(state, ctx, obj, !!opts.dryRun, () => removeOne(state, ctx, info, obj));
+    if (!opts.dryRun && opts.reconcile !== false) reconcile(state, ctx);
+    return out;
+  }
   if (opts.dryRun) return obj;
   if (opts.cascade === 'orphan') {
     removeOne(state, ctx, info, obj);
@@ -257,21 +271,34 @@ function ownerIndex(state: ClusterState): OwnerIndex {
   return idx;
 }
 
-/** The garbage collector: objects whose owner is gone are deleted too, and a namespace takes its contents. */
+const stillThere = (state: ClusterState, i: ResourceInfo, o: KubeObject) => getObject(state, i.resource, o.metadata.namespace, o.metadata.name) === o;
+
+/** The garbage collector: objects whose owner is gone are deleted too. */
 function removeWithDependents(state: ClusterState, ctx: Ctx, info: ResourceInfo, obj: KubeObject, idx: OwnerIndex): void {
   removeOne(state, ctx, info, obj);
-  const stillThere = (i: ResourceInfo, o: KubeObject) => getObject(state, i.resource, o.metadata.namespace, o.metadata.name) === o;
   for (const [i, o] of idx.dependents(obj.metadata.uid ?? '')) {
-    if (stillThere(i, o)) removeWithDependents(state, ctx, i, o, idx);
+    if (stillThere(state, i, o)) removeWithDependents(state, ctx, i, o, idx);
   }
-  if (obj.kind === 'Namespace') {
-    for (const i of RESOURCES) {
-      if (!i.namespaced) continue;
-      for (const o of listObjects(state, i.resource)) {
-        if (o.metadata.namespace === obj.metadata.name && stillThere(i, o)) removeWithDependents(state, ctx, i, o, idx);
-      }
+}
+
+/**
+ * The namespace controller's deletion of a namespace's content: every namespaced resource, in discovery order,
+ * each object with what it owns; only the keys of the namespace are read. Returns how many objects it deleted.
+ */
+export function deleteNamespaceContent(state: ClusterState, ctx: Ctx, namespace: string): number {
+  const idx = ownerIndex(state);
+  let n = 0;
+  for (const i of RESOURCES) {
+    if (!i.namespaced) continue;
+    for (const key of state.objects.keys(i.resource)) {
+      if (!key.startsWith(`${namespace}/`)) continue;
+      const o = state.objects.get(i.resource, key) as KubeObject | undefined;
+      if (!o || !stillThere(state, i, o)) continue;
+      removeWithDependents(state, ctx, i, o, idx);
+      n++;
     }
   }
+  return n;
 }
 
 function orphanDependents(state: ClusterState, owner: KubeObject): void {

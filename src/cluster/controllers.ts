@@ -27,12 +27,17 @@ import { runJobController } from './jobs.js';
 import { runStatefulSetController } from './statefulsets.js';
 import { runDaemonSetController } from './daemonsets.js';
 import { runTaintManager } from './taint-manager.js';
+import { runNamespaceController } from './namespace-controller.js';
+import { namespaceUnsettled } from './namespaces.js';
 import { PolicyWatch, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController } from './policy.js';
 
 export type Controller = (state: ClusterState, ctx: Ctx, r: Round) => void;
 
-/** Workload controllers create pods, the scheduler places them, the kubelet runs them, endpoints follow. */
-export const CONTROLLERS: Controller[] = [runWorkloadControllers, runStatefulSetController, runDaemonSetController, runCronJobController, runJobController, runTaintManager, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController, runIngressController, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController];
+/**
+ * The namespace controller empties terminating namespaces; workload controllers create pods, the scheduler places
+ * them, the kubelet runs them, endpoints follow.
+ */
+export const CONTROLLERS: Controller[] = [runNamespaceController, runWorkloadControllers, runStatefulSetController, runDaemonSetController, runCronJobController, runJobController, runTaintManager, runScheduler, runKubeletAdmission, runKubelet, runEndpointsController, runServiceController, runIngressController, runDisruptionController, runHorizontalPodAutoscalerController, runResourceQuotaController];
 
 const MAX_ROUNDS = 20;
 
@@ -53,6 +58,7 @@ export function reconcileAll(state: ClusterState, ctx: Ctx): void {
   for (const kind of UNSETTLED_KINDS) {
     for (const o of listObjects(state, kind)) if (isUnsettled(state, kind, o, ctx)) unsettled.add(`${kind}/${o.metadata.namespace}/${o.metadata.name}`);
   }
+  for (const o of listObjects(state, 'namespaces')) if (namespaceUnsettled(o)) unsettled.add(`namespaces/${o.metadata.name}`);
   state.unsettled = [...unsettled].sort();
 }
 
@@ -82,15 +88,16 @@ const JOURNAL_SEEN = new WeakMap<ClusterState, number>();
 export function reconcile(state: ClusterState, ctx: Ctx): void {
   if (!state.unsettled) return reconcileAll(state, ctx);
   const pods = podInformer(state, true);
-  const scope: Scope = { pods: new Set(), services: new Set(), workloads: new Set() };
+  const scope: Scope = { pods: new Set(), services: new Set(), workloads: new Set(), namespaces: new Set() };
   // A LoadBalancer Service still waiting for an address waits for another Service to give one back: a change.
   const r: Round = { pods, scope, servicesChanged: false };
   const unsettled = new Set(state.unsettled);
   for (const u of unsettled) {
     if (u.startsWith('pods/')) scope.pods.add(u.slice(5));
+    else if (u.startsWith('namespaces/')) scope.namespaces.add(u.slice(11));
     else scope.workloads.add(u);
   }
-  const touched = { pods: new Set<string>(), workloads: new Set<string>() };
+  const touched = { pods: new Set<string>(), workloads: new Set<string>(), namespaces: new Set<string>() };
   const policy = new PolicyWatch(state, scope);
   let seen = JOURNAL_SEEN.get(state) ?? 0;
   // What each node changed this command was, as the DaemonSets placed their pods (see placementOf).
@@ -141,6 +148,9 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
         }
         nodesSeen.set(key, now);
         if (was !== now || was === undefined) for (const k of state.objects.keys('daemonsets')) scope.workloads.add(`daemonsets/${k}`);
+      } else if (kind === 'namespaces') {
+        scope.namespaces.add(key);
+        touched.namespaces.add(key);
       } else if (kind === 'services' || kind === 'endpoints') {
         scope.services.add(key);
         if (kind === 'services') {
@@ -195,7 +205,13 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
   for (const k of Object.keys(state.taintEvictions ?? {})) touched.pods.add(k);
   for (const u of state.unsettled) {
     if (u.startsWith('pods/')) touched.pods.add(u.slice(5));
+    else if (u.startsWith('namespaces/')) touched.namespaces.add(u.slice(11));
     else touched.workloads.add(u);
+  }
+  for (const k of touched.namespaces) {
+    const o = state.objects.get('namespaces', k) as KubeObject | undefined;
+    if (o && namespaceUnsettled(o)) unsettled.add(`namespaces/${k}`);
+    else unsettled.delete(`namespaces/${k}`);
   }
   for (const k of touched.pods) {
     const o = state.objects.get('pods', k) as KubeObject | undefined;

@@ -17,6 +17,7 @@ import { fixedClock, rfc3339 } from '../util/clock.js';
 import { CronError, nextActivation, parseCron, validZone, zoneOffset, type CronSchedule } from '../util/cron.js';
 import { createObject, deleteObject } from './apiserver.js';
 import type { Ctx } from './context.js';
+import { namespaceTerminating } from './namespaces.js';
 import { findSeries, recordEvent } from './events.js';
 import { canonicalJSON } from './hash.js';
 import type { Round } from './informer.js';
@@ -242,6 +243,8 @@ function dueTimes(state: ClusterState, cj: CronJobObj, nowMs: number, s: CronSch
 }
 
 function syncCronJob(state: ClusterState, ctx: Ctx, cj: CronJobObj, r: Round): void {
+  // In a terminating namespace its Jobs could not be created: it waits to be deleted.
+  if (namespaceTerminating(state, cj.metadata.namespace)) return;
   const nowMs = ctx.clock.now().getTime();
   const uid = cj.metadata.uid;
   const ns = cj.metadata.namespace;

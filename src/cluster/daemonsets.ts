@@ -12,6 +12,7 @@ import type { ClusterState } from '../store/state.js';
 import { fixedClock, rfc3339 } from '../util/clock.js';
 import { createObject, deleteObject } from './apiserver.js';
 import type { Ctx } from './context.js';
+import { namespaceTerminating } from './namespaces.js';
 import { recordEvent } from './events.js';
 import { canonicalJSON } from './hash.js';
 import type { Round } from './informer.js';
@@ -321,7 +322,8 @@ function step(state: ClusterState, ctx: Ctx, r: Round, d: DaemonSetObj, hash: st
 }
 
 function syncDaemonSet(state: ClusterState, ctx: Ctx, r: Round, d: DaemonSetObj): void {
-  if (d.metadata.deletionTimestamp) return;
+  // In a terminating namespace its pods and revisions could not be created: it waits to be deleted.
+  if (d.metadata.deletionTimestamp || namespaceTerminating(state, d.metadata.namespace)) return;
   const oldStatus = structuredClone(d.status ?? {});
   const revisions = ownedRevisions(state, d);
   const update = updateRevisionFor(state, ctx, d, revisionData(d), { ...(d.spec?.template?.metadata?.labels ?? {}) }, revisions, REVISION_LABEL);

@@ -1,6 +1,6 @@
 // Events as the components of a real cluster record them (core/v1 Event objects).
 import type { KubeObject } from '../api/types.js';
-import { seriesHash, type EventProjection } from '../api/projections.js';
+import { aggregateHash, COMBINED_PREFIX, projectionOf, seriesHash, type EventProjection } from '../api/projections.js';
 import { shardOf } from '../store/layout.js';
 import { getObject, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
@@ -24,18 +24,21 @@ export interface EventSpec {
  * source) within the series is counted instead of repeated. Names are `<object>.<hex nanoseconds>` as
  * the recorder makes them; a per-state counter keeps them unique under a fixed clock.
  */
-export function recordEvent(state: ClusterState, ctx: Ctx, obj: KubeObject, spec: EventSpec): KubeObject {
+export function recordEvent(state: ClusterState, ctx: Ctx, obj: KubeObject, spec: EventSpec, aggregate = true): KubeObject {
   const at = spec.at ?? ctx.clock.now();
   const ns = obj.metadata.namespace ?? 'default';
+  if (aggregate) {
+    const combined = combineSimilar(state, ctx, obj, spec, at);
+    if (combined) return combined;
+  }
   const [key, same] = lookupSeries(state, obj, spec.reason, spec.message, spec.fieldPath, spec.component);
   if (same) {
     same.count = ((same.count as number) ?? 1) + 1;
     same.lastTimestamp = rfc3339(at);
+    remember(state, obj, key, same);
     return putObject(state, 'events', same);
   }
-  const nanos = BigInt(at.getTime()) * 1000000n + BigInt(state.resourceVersion % 1000000);
-  let name = `${obj.metadata.name}.${nanos.toString(16)}`;
-  while (getObject(state, 'events', ns, name)) name += '0';
+  const name = eventName(state, obj, ns, at);
   const ts = rfc3339(at);
   const event: KubeObject = {
     apiVersion: 'v1',
@@ -66,6 +69,93 @@ export function recordEvent(state: ClusterState, ctx: Ctx, obj: KubeObject, spec
   return putObject(state, 'events', event);
 }
 
+/** `<object>.<hex nanoseconds>`, as the recorder names events; a per-state counter keeps them unique under a fixed clock. */
+function eventName(state: ClusterState, obj: KubeObject, ns: string, at: Date): string {
+  const nanos = BigInt(at.getTime()) * 1000000n + BigInt(state.resourceVersion % 1000000);
+  let name = `${obj.metadata.name}.${nanos.toString(16)}`;
+  while (getObject(state, 'events', ns, name)) name += '0';
+  return name;
+}
+
+/** client-go's EventAggregator: similar events (differing only by message) seen this many times within... */
+const AGGREGATE_MAX_EVENTS = 10;
+/** ...this interval are recorded as one event that combines them. */
+const AGGREGATE_INTERVAL_MS = 600_000;
+
+/** The involvedObject and source an event about obj carries. */
+function aboutOf(obj: KubeObject, spec: EventSpec) {
+  return {
+    source: { component: spec.component, host: spec.host ?? '' },
+    involvedObject: { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, uid: eventUID(obj), apiVersion: obj.apiVersion },
+    type: spec.type ?? 'Normal',
+    reason: spec.reason,
+  };
+}
+
+/**
+ * The recorder's aggregation (client-go EventCorrelator): once events about one object from one source with the
+ * same type and reason have carried AGGREGATE_MAX_EVENTS different messages within AGGREGATE_INTERVAL_MS, each
+ * further one is counted on a single event whose message is COMBINED_PREFIX and the latest message. So a
+ * ReplicaSet that creates 10,000 pods has nine "Created pod" events and one combined event, as on a real
+ * cluster. The recorder's memory is derived from the stored events (their projections), so it survives
+ * between commands. Returns the combined event when this one was folded into it.
+ */
+function combineSimilar(state: ClusterState, ctx: Ctx, obj: KubeObject, spec: EventSpec, at: Date): KubeObject | undefined {
+  const about = aboutOf(obj, spec);
+  const g = aggregateHash(about);
+  const since = at.getTime() - AGGREGATE_INTERVAL_MS;
+  const recent = (eventGroups(state, obj).get(g) ?? []).filter((e) => e.t >= since);
+  if (recent.length === 0) return undefined;
+  const mine = (e: KubeObject | undefined): e is KubeObject => {
+    const io = e?.involvedObject as { uid?: string; kind?: string; name?: string } | undefined;
+    const src = e?.source as { component?: string; host?: string } | undefined;
+    return !!e && io?.uid === about.involvedObject.uid && io?.name === obj.metadata.name && e.reason === spec.reason && (e.type ?? 'Normal') === about.type && src?.component === spec.component && (src?.host ?? '') === about.source.host;
+  };
+  const ts = rfc3339(at);
+  for (const r of recent) {
+    if (r.m !== '') continue;
+    const e = state.objects.get('events', r.key) as KubeObject | undefined;
+    if (!mine(e)) continue;
+    e.count = ((e.count as number) ?? 1) + 1;
+    e.message = COMBINED_PREFIX + spec.message;
+    e.lastTimestamp = ts;
+    r.t = at.getTime();
+    return putObject(state, 'events', e);
+  }
+  const messages = new Set(recent.map((r) => r.m));
+  messages.add(seriesHash(spec.message));
+  if (messages.size < AGGREGATE_MAX_EVENTS) return undefined;
+  const ns = obj.metadata.namespace ?? 'default';
+  const event: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: eventName(state, obj, ns, at), namespace: ns, uid: ctx.random.uuid(), creationTimestamp: ts },
+    involvedObject: {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: eventUID(obj),
+      resourceVersion: obj.metadata.resourceVersion,
+      ...(spec.fieldPath ? { fieldPath: spec.fieldPath } : {}),
+    },
+    reason: spec.reason,
+    message: COMBINED_PREFIX + spec.message,
+    source: spec.host ? { component: spec.component, host: spec.host } : { component: spec.component },
+    firstTimestamp: ts,
+    lastTimestamp: ts,
+    count: 1,
+    type: about.type,
+    eventTime: null,
+    // The aggregator's event is made afresh with only these fields: no reporting controller or instance.
+    reportingComponent: '',
+    reportingInstance: '',
+  };
+  if (!obj.metadata.namespace) (event.involvedObject as Record<string, unknown>).namespace = undefined;
+  remember(state, obj, seriesKey(eventUID(obj), spec.reason, event.message, spec.fieldPath, spec.component), event);
+  return putObject(state, 'events', event);
+}
+
 /** The series an event belongs to (same object, reason, message, fieldPath, component), as the index keeps it. */
 export function seriesKey(uid: string | undefined, reason: unknown, message: unknown, fieldPath: unknown, component: unknown): string {
   return seriesHash(JSON.stringify([uid, reason, message, fieldPath ?? null, component]));
@@ -75,6 +165,13 @@ export function seriesKey(uid: string | undefined, reason: unknown, message: unk
 // shard's projections the first time a command records an event about an object there (no event is read), and
 // kept up to date as it records more. A hash may name several events: each is checked against the event.
 const INDEXES = new WeakMap<ClusterState, Map<number, Map<string, string[]>>>();
+/** Per shard: aggregate group hash -> its events (key, last time, message hash; "" for a combined event). */
+const GROUPS = new WeakMap<ClusterState, Map<number, Map<string, GroupEntry[]>>>();
+interface GroupEntry {
+  key: string;
+  t: number;
+  m: string;
+}
 
 /** The key an event about this object would have, for finding its shard. */
 function sampleKey(obj: KubeObject): string {
@@ -82,31 +179,57 @@ function sampleKey(obj: KubeObject): string {
 }
 
 function eventIndex(state: ClusterState, obj: KubeObject): Map<string, string[]> {
+  return shardIndexes(state, obj)[0];
+}
+
+function eventGroups(state: ClusterState, obj: KubeObject): Map<string, GroupEntry[]> {
+  return shardIndexes(state, obj)[1];
+}
+
+function shardIndexes(state: ClusterState, obj: KubeObject): [Map<string, string[]>, Map<string, GroupEntry[]>] {
   let byShard = INDEXES.get(state);
   if (!byShard) INDEXES.set(state, (byShard = new Map()));
+  let groupsByShard = GROUPS.get(state);
+  if (!groupsByShard) GROUPS.set(state, (groupsByShard = new Map()));
   const sample = sampleKey(obj);
   const shard = shardOf('events', sample);
   let idx = byShard.get(shard);
-  if (!idx) {
+  let groups = groupsByShard.get(shard);
+  if (!idx || !groups) {
     idx = new Map();
-    for (const [k, p] of state.objects.projectionsNear('events', sample)) {
-      const h = (p as EventProjection | undefined)?.k;
-      if (h === undefined) continue;
-      const l = idx.get(h);
+    groups = new Map();
+    for (const [k, raw] of state.objects.projectionsNear('events', sample)) {
+      let p = raw as EventProjection | undefined;
+      if (p?.k === undefined) continue;
+      // A projection from before aggregation was kept: the event itself says.
+      if (p.g === undefined) p = projectionOf('events', state.objects.get('events', k)) as EventProjection;
+      const l = idx.get(p.k);
       if (l) l.push(k);
-      else idx.set(h, [k]);
+      else idx.set(p.k, [k]);
+      const entry = { key: k, t: p.t, m: p.m ?? '' };
+      const gl = groups.get(p.g!);
+      if (gl) gl.push(entry);
+      else groups.set(p.g!, [entry]);
     }
     byShard.set(shard, idx);
+    groupsByShard.set(shard, groups);
   }
-  return idx;
+  return [idx, groups];
 }
 
 function remember(state: ClusterState, obj: KubeObject, hash: string, e: KubeObject): void {
-  const idx = eventIndex(state, obj);
+  const [idx, groups] = shardIndexes(state, obj);
   const k = `${e.metadata.namespace}/${e.metadata.name}`;
   const l = idx.get(hash);
   if (!l) idx.set(hash, [k]);
   else if (!l.includes(k)) l.push(k);
+  const p = projectionOf('events', e) as EventProjection;
+  const gl = groups.get(p.g!);
+  const entry = { key: k, t: p.t, m: p.m ?? '' };
+  const known = gl?.find((x) => x.key === k);
+  if (known) known.t = entry.t;
+  else if (gl) gl.push(entry);
+  else groups.set(p.g!, [entry]);
 }
 
 function lookupSeries(state: ClusterState, obj: KubeObject, reason: string, message: string, fieldPath: string | undefined, component: string): [string, KubeObject | undefined] {
@@ -164,7 +287,8 @@ export function syncSeries(state: ClusterState, ctx: Ctx, obj: KubeObject, spec:
     putObject(state, 'events', e);
     return;
   }
-  const ev = recordEvent(state, ctx, obj, { ...spec, at: new Date(firstMs) });
+  // A series computed from time is one event counted, not occurrences for the aggregator to combine.
+  const ev = recordEvent(state, ctx, obj, { ...spec, at: new Date(firstMs) }, false);
   ev.count = count;
   ev.lastTimestamp = last;
 }

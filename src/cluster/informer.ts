@@ -12,7 +12,7 @@ import type { KubeObject, Pod } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { sortKeys } from '../store/keys.js';
-import { podFacts, PodSummary, projectionLacksRequests, type PodFacts } from '../store/pod-summary.js';
+import { podFacts, PodSummary, projectionLacksRequests, type OwnedPod, type PodFacts } from '../store/pod-summary.js';
 
 type PodObj = Pod & KubeObject;
 
@@ -29,6 +29,7 @@ function setOf(m: Map<string, Set<string>>, k: string): Set<string> {
 
 const EMPTY: ReadonlyMap<string, bigint> = new Map();
 const EMPTY_SET: ReadonlySet<string> = new Set();
+const NO_PODS: ReadonlyMap<string, OwnedPod> = new Map();
 
 export interface PodChange {
   key: string;
@@ -279,6 +280,24 @@ export class PodInformer {
     return out;
   }
 
+  /**
+   * Lazy mode only (undefined otherwise): the pods whose controller is this uid as the summary keeps them,
+   * by key, up to date with this command's changes; the ReplicaSet controller counts and ranks from them.
+   */
+  ownedSummary(uid: string): ReadonlyMap<string, OwnedPod> | undefined {
+    this.sync();
+    if (!this.summary) return undefined;
+    const t = this.summary.table(uid);
+    return this.summary.damaged ? undefined : t ?? NO_PODS;
+  }
+
+  /** Lazy mode only: the label sets (JSON) of the namespace's pods that a controller could adopt. */
+  orphanLabelSets(namespace: string): Iterable<string> | undefined {
+    this.sync();
+    if (!this.summary) return undefined;
+    return this.summary.orphans.get(namespace)?.keys() ?? [];
+  }
+
   /** Pods of a namespace that no controller owns, in etcd order (a ReplicaSet may adopt them). */
   orphansIn(namespace: string): PodObj[] {
     this.full();
@@ -371,6 +390,8 @@ export interface Scope {
   services: Set<string>;
   /** "kind/namespace/name" of ReplicaSets, ReplicationControllers and Deployments. */
   workloads: Set<string>;
+  /** Names of namespaces for the namespace controller (those terminating, those changed). */
+  namespaces: Set<string>;
 }
 
 const INFORMERS = new WeakMap<ClusterState, PodInformer>();

@@ -18,6 +18,7 @@ import type { ClusterState } from '../store/state.js';
 import { fixedClock, rfc3339 } from '../util/clock.js';
 import { createObject, deleteObject } from './apiserver.js';
 import type { Ctx } from './context.js';
+import { namespaceTerminating } from './namespaces.js';
 import { recordEvent } from './events.js';
 import { canonicalJSON } from './hash.js';
 import type { Round } from './informer.js';
@@ -464,7 +465,7 @@ function startPodsAt(state: ClusterState, ctx: Ctx, r: Round, keys: string[], t:
   r.pods.sync();
   runScheduler(state, at, r);
   runKubeletAdmission(state, at, r);
-  const round: Round = { pods: r.pods, scope: { pods: new Set(keys), services: new Set(), workloads: new Set() } };
+  const round: Round = { pods: r.pods, scope: { pods: new Set(keys), services: new Set(), workloads: new Set(), namespaces: new Set() } };
   runKubelet(state, at, round);
   if (t < nowMs) {
     round.scope!.pods = new Set(keys);
@@ -531,7 +532,7 @@ export function syncJob(state: ClusterState, ctx: Ctx, job: JobObj, r: Round): v
       deleteObject(state, atCtx, resourceByName('pods'), p.pod.metadata.namespace, p.pod.metadata.name, { reconcile: false });
       recordEvent(state, atCtx, job, { reason: 'SuccessfulDelete', message: `Deleted pod: ${p.pod.metadata.name}`, component: 'job-controller' });
     }
-    for (const index of d.create) {
+    for (const index of namespaceTerminating(state, job.metadata.namespace) ? [] : d.create) {
       const pod = createObject(state, atCtx, podFor(job, index), { namespace: job.metadata.namespace!, reconcile: false }) as PodObj;
       recordEvent(state, atCtx, job, { reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, component: 'job-controller' });
       newKeys.push(`${pod.metadata.namespace}/${pod.metadata.name}`);

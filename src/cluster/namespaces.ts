@@ -1,10 +1,12 @@
-// Namespaces: phase Active on create; deleting one takes its contents with it (apiserver.ts). Every new
-// namespace at once gets what two controllers publish into it: the `kube-root-ca.crt` ConfigMap
-// (root-ca-cert-publisher) and the `default` ServiceAccount (serviceaccounts-controller).
+// Namespaces: phase Active and the `kubernetes` finalizer on create; a DELETE only marks one Terminating (the
+// namespace controller, namespace-controller.ts, empties and removes it later). Every new namespace at once gets
+// what two controllers publish into it: the `kube-root-ca.crt` ConfigMap (root-ca-cert-publisher) and the
+// `default` ServiceAccount (serviceaccounts-controller).
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../api/types.js';
+import { StatusError } from '../api/errors.js';
+import type { KubeObject, Namespace } from '../api/types.js';
 import { validateObject } from '../api/validation.js';
-import { getObject, putObject } from '../store/objects.js';
+import { getObject, putObject, removeObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
@@ -17,13 +19,91 @@ export const namespaceStrategy: Strategy = {
   },
   prepareForCreate(obj) {
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
-    obj.spec = { finalizers: ['kubernetes'] };
+    // The API server's namespaceStrategy: the status is Active whatever was sent, and the `kubernetes`
+    // finalizer is added to those the manifest lists (the namespace controller removes it when done).
+    const finalizers = specOf(obj).finalizers ?? [];
+    obj.spec = { ...(obj.spec as object), finalizers: finalizers.includes(KUBERNETES_FINALIZER) ? finalizers : [...finalizers, KUBERNETES_FINALIZER] };
     obj.status = { phase: 'Active' };
+  },
+  prepareForUpdate(obj, old) {
+    // Finalizers change only through the finalize subresource, status only through status.
+    const spec: { finalizers?: string[] } = { ...(obj.spec as object) };
+    if (specOf(old).finalizers) spec.finalizers = specOf(old).finalizers;
+    else delete spec.finalizers;
+    obj.spec = spec;
   },
   afterCreate(obj, state, ctx) {
     publishNamespaceDefaults(state, ctx, obj);
   },
 };
+
+export const KUBERNETES_FINALIZER = 'kubernetes';
+
+/**
+ * How long the namespace controller waits after a namespace is marked for deletion before it empties it
+ * (namespaceDeletionGracePeriod in the controller: lets every API server see the deletion first). This is why
+ * the requests kubectl sends after deleting a namespace still find its objects.
+ */
+export const NAMESPACE_DELETION_GRACE_MS = 5000;
+
+type NamespaceObj = Namespace & KubeObject;
+const specOf = (o: KubeObject) => (o.spec ?? {}) as { finalizers?: string[] };
+
+/** The simulated time at which the namespace controller empties a terminating namespace. */
+export function namespaceDueAt(ns: KubeObject): number | undefined {
+  const t = ns.metadata.deletionTimestamp;
+  return t ? Date.parse(t) + NAMESPACE_DELETION_GRACE_MS : undefined;
+}
+
+/**
+ * Whether the namespace is being deleted: the API server refuses to create anything in it, so the controllers
+ * make nothing there (a real controller's create fails; kubesim's does not try).
+ */
+export function namespaceTerminating(state: ClusterState, namespace: string | undefined): boolean {
+  return !!namespace && !!getObject(state, 'namespaces', undefined, namespace)?.metadata.deletionTimestamp;
+}
+
+/** A terminating namespace the namespace controller has still to finish (time alone will move it). */
+export function namespaceUnsettled(ns: KubeObject): boolean {
+  return !!ns.metadata.deletionTimestamp && (specOf(ns).finalizers ?? []).includes(KUBERNETES_FINALIZER);
+}
+
+/**
+ * The API server's DELETE of a namespace: the first marks it (deletionTimestamp, phase Terminating) and answers
+ * with it; another while the `kubernetes` finalizer is there is a Conflict; once the finalizers are gone it is
+ * removed (`remove`).
+ */
+export function deleteNamespace(state: ClusterState, ctx: Ctx, ns: KubeObject, dryRun: boolean, remove: () => void): KubeObject {
+  if (!ns.metadata.deletionTimestamp) {
+    const next = structuredClone(ns) as NamespaceObj;
+    next.metadata.deletionTimestamp = rfc3339(ctx.clock.now());
+    next.status = { ...next.status, phase: 'Terminating' };
+    if (dryRun) return next;
+    return putObject(state, 'namespaces', next);
+  }
+  if ((specOf(ns).finalizers ?? []).length) {
+    throw new StatusError('Conflict', 409, `Operation cannot be fulfilled on namespaces "${ns.metadata.name}": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.`);
+  }
+  if (!dryRun) remove();
+  return ns;
+}
+
+/**
+ * PUT namespaces/NAME/finalize: the namespace's spec.finalizers replaced (its only writer); a terminating
+ * namespace left with none is removed by that update (ShouldDeleteNamespaceDuringUpdate).
+ */
+export function finalizeNamespace(state: ClusterState, current: KubeObject, finalizers: unknown, dryRun: boolean): KubeObject {
+  const next = structuredClone(current);
+  const list = Array.isArray(finalizers) ? [...new Set(finalizers.map(String))] : [];
+  next.spec = { ...(next.spec as object), finalizers: list };
+  if (!list.length) delete (next.spec as { finalizers?: string[] }).finalizers;
+  if (dryRun) return next;
+  if (next.metadata.deletionTimestamp && !list.length && !next.metadata.finalizers?.length) {
+    removeObject(state, 'namespaces', undefined, next.metadata.name);
+    return next;
+  }
+  return putObject(state, 'namespaces', next);
+}
 
 export function namespaceObject(name: string) {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };

@@ -16,6 +16,7 @@ import type { ClusterState } from '../store/state.js';
 import { fixedClock } from '../util/clock.js';
 import { createObject, deleteObject } from './apiserver.js';
 import type { Ctx } from './context.js';
+import { namespaceTerminating } from './namespaces.js';
 import { recordEvent } from './events.js';
 import { canonicalJSON, computeHash } from './hash.js';
 import type { PodInformer, Round } from './informer.js';
@@ -342,7 +343,7 @@ export function startPodAt(state: ClusterState, ctx: Ctx, r: Round, made: KubeOb
     runScheduler(state, then, { pods: view });
   }
   r.pods.sync();
-  const only = { pods: new Set([key]), services: new Set<string>(), workloads: new Set<string>() };
+  const only = { pods: new Set([key]), services: new Set<string>(), workloads: new Set<string>(), namespaces: new Set<string>() };
   runKubeletAdmission(state, then, { pods: r.pods, scope: { ...only, pods: new Set([key]) } });
   runKubelet(state, then, { pods: r.pods, scope: only });
   runKubelet(state, ctx, { pods: r.pods, scope: { ...only, pods: new Set([key]) } });
@@ -457,7 +458,8 @@ export function changeFloor(ctx: Ctx, o: KubeObject, pods: PodObj[], revision: K
 }
 
 function syncStatefulSet(state: ClusterState, ctx: Ctx, r: Round, s: StatefulSetObj): void {
-  if (s.metadata.deletionTimestamp) return;
+  // In a terminating namespace its pods, claims and revisions could not be created: it waits to be deleted.
+  if (s.metadata.deletionTimestamp || namespaceTerminating(state, s.metadata.namespace)) return;
   const oldStatus = structuredClone(s.status ?? {});
   const revisions = ownedRevisions(state, s);
   const update = updateRevisionFor(state, ctx, s, revisionData(s), { ...(s.spec?.template?.metadata?.labels ?? {}) }, revisions);

@@ -16,12 +16,14 @@ import type { ClusterState } from '../store/state.js';
 import { fixedClock, rfc3339 } from '../util/clock.js';
 import { createObject, deleteObject } from './apiserver.js';
 import type { Ctx } from './context.js';
+import { namespaceTerminating } from './namespaces.js';
 import { recordEvent } from './events.js';
 import { canonicalJSON, computeHash } from './hash.js';
 import { runKubelet } from './kubelet.js';
 import { defaultPullPolicy } from './pods.js';
 import { runKubeletAdmission, runScheduler } from './scheduler.js';
 import { compareKeys, podInformer, PodInformer, type Round } from './informer.js';
+import { READY_UNTIMED, type OwnedPod } from '../store/pod-summary.js';
 import type { Strategy } from './strategies.js';
 
 /** Simulated time between two steps of a rolling update: stands in for new containers starting up. */
@@ -410,46 +412,76 @@ function mergeSorted(a: PodObj[], b: PodObj[]): PodObj[] {
   return out;
 }
 
+/** What the scale-down rank reads of a pod. */
+interface Rankable {
+  name: string;
+  node: string | undefined;
+  phase: string | undefined;
+  ready: boolean;
+  /** When it became ready (ms), if it is. */
+  readySince: number | undefined;
+  restarts: number;
+  created: string | undefined;
+}
+
+function rankableOf(p: PodObj): Rankable {
+  return {
+    name: p.metadata.name,
+    node: p.spec?.nodeName || undefined,
+    phase: p.status?.phase,
+    ready: podReady(p),
+    readySince: readySince(p),
+    restarts: Math.max(0, ...(p.status?.containerStatuses ?? []).map((c) => c.restartCount ?? 0)),
+    created: p.metadata.creationTimestamp,
+  };
+}
+
 /**
  * The order in which the replicaset controller deletes pods on scale-down (controller.ActivePodsWithRanks with
- * LogarithmicScaleDown): unscheduled, pending, not ready, on crowded nodes, ready for less time, more restarts,
- * newer. Pods first in the returned list go first.
+ * LogarithmicScaleDown): unscheduled, pending, not ready, on crowded nodes (perNode: the active pods of the
+ * owner and its siblings per node), ready for less time, more restarts, newer. Items first in the returned list
+ * go first; with a limit, only that many are chosen (one pass each instead of sorting thousands).
  */
-export function rankPodsForDeletion(pods: PodObj[], related: PodObj[], nowMs: number): PodObj[] {
+function rankForDeletion<T>(items: T[], facts: (t: T) => Rankable, perNode: ReadonlyMap<string, number>, nowMs: number, limit = Infinity): T[] {
+  const phaseRank = (p: string | undefined) => ({ Pending: 0, Unknown: 1, Running: 2 } as Record<string, number>)[p ?? 'Pending'] ?? 0;
+  const logBucket = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? -1 : Math.floor(Math.log2(Math.max(1, (nowMs - ms) / 1000 + 1))));
+  // Each item's rank, computed once: [assigned, phase, ready, -crowding, ready bucket, -restarts, age bucket].
+  const keyed = items.map((item) => {
+    const f = facts(item);
+    const k = [f.node ? 1 : 0, phaseRank(f.phase), f.ready ? 1 : 0, -(perNode.get(f.node ?? '') ?? 0), f.ready ? logBucket(f.readySince) : 0, -f.restarts, logBucket(Date.parse(f.created ?? ''))];
+    return { item, k, created: f.created ?? '', name: f.name };
+  });
+  type K = (typeof keyed)[number];
+  const cmp = (a: K, b: K): number => {
+    for (let i = 0; i < a.k.length; i++) if (a.k[i] !== b.k[i]) return a.k[i] - b.k[i];
+    // Ties: the newer pod first, then by name, so the choice is reproducible.
+    if (a.created !== b.created) return a.created > b.created ? -1 : 1;
+    return a.name < b.name ? 1 : a.name > b.name ? -1 : 0;
+  };
+  if (limit >= 16 || limit >= keyed.length) return keyed.sort(cmp).slice(0, limit).map((x) => x.item);
+  const out: T[] = [];
+  const taken = new Set<K>();
+  for (let n = 0; n < limit; n++) {
+    let best: K | undefined;
+    for (const x of keyed) if (!taken.has(x) && (!best || cmp(x, best) < 0)) best = x;
+    taken.add(best!);
+    out.push(best!.item);
+  }
+  return out;
+}
+
+/** The active pods per node among `related` (the crowded-node rank). */
+function activePerNode(related: PodObj[]): Map<string, number> {
   const perNode = new Map<string, number>();
   for (const p of related) {
     const n = p.spec?.nodeName;
     if (n && isActive(p)) perNode.set(n, (perNode.get(n) ?? 0) + 1);
   }
-  const phaseRank = (p: PodObj) => ({ Pending: 0, Unknown: 1, Running: 2 } as Record<string, number>)[p.status?.phase ?? 'Pending'] ?? 0;
-  const logBucket = (ms: number | undefined) => (ms === undefined ? -1 : Math.floor(Math.log2(Math.max(1, (nowMs - ms) / 1000 + 1))));
-  const restarts = (p: PodObj) => Math.max(0, ...(p.status?.containerStatuses ?? []).map((c) => c.restartCount ?? 0));
-  return [...pods].sort((a, b) => {
-    const aAssigned = a.spec?.nodeName ? 1 : 0;
-    const bAssigned = b.spec?.nodeName ? 1 : 0;
-    if (aAssigned !== bAssigned) return aAssigned - bAssigned;
-    if (phaseRank(a) !== phaseRank(b)) return phaseRank(a) - phaseRank(b);
-    const aReady = podReady(a) ? 1 : 0;
-    const bReady = podReady(b) ? 1 : 0;
-    if (aReady !== bReady) return aReady - bReady;
-    const aRank = perNode.get(a.spec?.nodeName ?? '') ?? 0;
-    const bRank = perNode.get(b.spec?.nodeName ?? '') ?? 0;
-    if (aRank !== bRank) return bRank - aRank;
-    if (aReady && bReady) {
-      const ar = logBucket(readySince(a));
-      const br = logBucket(readySince(b));
-      if (ar !== br) return ar - br;
-    }
-    if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
-    const ac = logBucket(Date.parse(a.metadata.creationTimestamp ?? ''));
-    const bc = logBucket(Date.parse(b.metadata.creationTimestamp ?? ''));
-    if (ac !== bc) return ac - bc;
-    // Ties: the newer pod first, then by name, so the choice is reproducible.
-    const at = a.metadata.creationTimestamp ?? '';
-    const bt = b.metadata.creationTimestamp ?? '';
-    if (at !== bt) return at > bt ? -1 : 1;
-    return a.metadata.name < b.metadata.name ? 1 : -1;
-  });
+  return perNode;
+}
+
+export function rankPodsForDeletion(pods: PodObj[], related: PodObj[], nowMs: number, limit?: number): PodObj[] {
+  return rankForDeletion(pods, rankableOf, activePerNode(related), nowMs, limit);
 }
 
 function podFromTemplate(owner: ReplicaOwner): KubeObject {
@@ -472,7 +504,7 @@ function podFromTemplate(owner: ReplicaOwner): KubeObject {
 }
 
 /** Pods of the owner's siblings (ReplicaSets of the same Deployment), for the crowded-node rank. */
-function relatedPods(state: ClusterState, owner: ReplicaOwner, own: PodObj[], pods: PodInformer): PodObj[] {
+function relatedPods(state: ClusterState, owner: ReplicaOwner, own: PodObj[], podsOf: (uid: string) => PodObj[]): PodObj[] {
   const parent = controllerRef(owner.obj);
   if (!parent) return own;
   const siblings = new Set(
@@ -480,7 +512,7 @@ function relatedPods(state: ClusterState, owner: ReplicaOwner, own: PodObj[], po
       .filter((o) => controllerRef(o)?.uid === parent.uid)
       .map((o) => o.metadata.uid),
   );
-  return [...siblings].flatMap((uid) => pods.ownedBy(uid ?? '')).sort((a, b) => compareKeys(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`));
+  return [...siblings].flatMap((uid) => podsOf(uid ?? '')).sort((a, b) => compareKeys(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`));
 }
 
 const MAX_CREATES_PER_RECONCILE = 10_000;
@@ -494,43 +526,120 @@ function createdThisReconcile(r: Round, uid: string): { count: number } {
   return c;
 }
 
+/**
+ * A replica as the ReplicaSet controller counts and ranks it: a pod it read (the full path) or a row of the pod
+ * summary's table for the owner (the lazy path, which reads no pod).
+ */
+interface Replica {
+  key: string;
+  facts: Rankable;
+  /** Its labels carry the template's (fullyLabeledReplicas). */
+  fullyLabeled: boolean;
+}
+
+function replicaOf(p: PodObj, tplLabels: [string, string][]): Replica {
+  return { key: `${p.metadata.namespace}/${p.metadata.name}`, facts: rankableOf(p), fullyLabeled: tplLabels.every(([k, v]) => p.metadata.labels?.[k] === v) };
+}
+
+function replicaFromSummary(key: string, o: OwnedPod, fullyLabeled: boolean): Replica {
+  const since = o.readySince === READY_UNTIMED ? undefined : Date.parse(o.readySince);
+  return {
+    key,
+    facts: { name: key.slice(key.indexOf('/') + 1), node: o.node || undefined, phase: o.phase || undefined, ready: !!o.readySince, readySince: o.readySince ? since : undefined, restarts: o.restarts, created: o.created || undefined },
+    fullyLabeled,
+  };
+}
+
+/** Each label set's verdict, parsed once: a ReplicaSet's thousands of pods share a few. */
+function labelVerdicts(test: (labels: Record<string, string>) => boolean): (labels: string) => boolean {
+  const verdict = new Map<string, boolean>();
+  return (labels) => {
+    let v = verdict.get(labels);
+    if (v === undefined) verdict.set(labels, (v = test(JSON.parse(labels) as Record<string, string>)));
+    return v;
+  };
+}
+
+/**
+ * The owner's active replicas from the pod summary, when claimPods would change nothing: no pod it controls has
+ * labels its selector no longer matches (to release) and no orphan in its namespace matches (to adopt).
+ * Undefined when the informer is not lazy or a claim is due: then the pods themselves are read.
+ */
+function claimedFromSummary(owner: ReplicaOwner, pods: PodInformer, tplLabels: [string, string][]): Replica[] | undefined {
+  const table = pods.ownedSummary(owner.obj.metadata.uid ?? '');
+  const orphans = pods.orphanLabelSets(owner.obj.metadata.namespace ?? '');
+  if (!table || !orphans) return undefined;
+  const selects = labelVerdicts((l) => owner.selects(l));
+  for (const o of table.values()) if (!selects(o.labels)) return undefined;
+  for (const labels of orphans) if (selects(labels)) return undefined;
+  const labeled = labelVerdicts((l) => tplLabels.every(([k, v]) => l[k] === v));
+  const out: Replica[] = [];
+  for (const [key, o] of table) if (o.active) out.push(replicaFromSummary(key, o, labeled(o.labels)));
+  return out;
+}
+
+/** Active pods per node of the owner and its siblings (the ReplicaSets of its Deployment), from the summary. */
+function activePerNodeFromSummary(state: ClusterState, owner: ReplicaOwner, own: Replica[], pods: PodInformer): Map<string, number> {
+  const perNode = new Map<string, number>();
+  const count = (node: string | undefined) => node && perNode.set(node, (perNode.get(node) ?? 0) + 1);
+  for (const r of own) count(r.facts.node);
+  const parent = controllerRef(owner.obj);
+  if (!parent) return perNode;
+  for (const o of listObjects(state, owner.resource, owner.obj.metadata.namespace)) {
+    if (controllerRef(o)?.uid !== parent.uid || o.metadata.uid === owner.obj.metadata.uid) continue;
+    for (const p of pods.ownedSummary(o.metadata.uid ?? '')?.values() ?? []) if (p.active) count(p.node);
+  }
+  return perNode;
+}
+
 function syncReplicaOwner(state: ClusterState, ctx: Ctx, owner: ReplicaOwner, r: Round): void {
   if (owner.obj.metadata.deletionTimestamp) return;
   const ns = owner.obj.metadata.namespace!;
   r.pods.sync();
-  let pods = claimPods(state, owner, r.pods).filter(isActive);
-  const diff = pods.length - owner.replicas;
+  const tplLabels = Object.entries(owner.template?.metadata?.labels ?? {});
+  const summarized = claimedFromSummary(owner, r.pods, tplLabels);
+  const claimed = summarized ? undefined : claimPods(state, owner, r.pods).filter(isActive);
+  let replicas = summarized ?? claimed!.map((p) => replicaOf(p, tplLabels));
+  const diff = replicas.length - owner.replicas;
   if (diff < 0) {
     // The real controller creates at most 500 pods per sync (burstReplicas) and syncs again and again; one
     // reconcile here makes at most MAX_CREATES_PER_RECONCILE per owner, so an absurd replicas count grows
     // command by command instead of exhausting memory.
     const made = createdThisReconcile(r, owner.obj.metadata.uid ?? '');
-    const n = Math.min(-diff, MAX_CREATES_PER_RECONCILE - made.count);
+    const n = namespaceTerminating(state, ns) ? 0 : Math.min(-diff, MAX_CREATES_PER_RECONCILE - made.count);
     made.count += Math.max(0, n);
     for (let i = 0; i < n; i++) {
       const pod = createObject(state, ctx, podFromTemplate(owner), { namespace: ns, reconcile: false }) as PodObj;
       recordEvent(state, ctx, owner.obj, { reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, component: owner.component });
-      pods.push(pod);
+      replicas.push(replicaOf(pod, tplLabels));
     }
   } else if (diff > 0) {
     const nowMs = ctx.clock.now().getTime();
-    const victims = rankPodsForDeletion(pods, relatedPods(state, owner, pods, r.pods), nowMs).slice(0, diff);
+    const perNode = summarized ? activePerNodeFromSummary(state, owner, summarized, r.pods) : activePerNode(relatedPods(state, owner, claimed!, (uid) => r.pods.ownedBy(uid)));
+    const victims = rankForDeletion(replicas, (x) => x.facts, perNode, nowMs, diff);
     for (const v of victims) {
-      deleteObject(state, ctx, resourceByName('pods'), ns, v.metadata.name, { reconcile: false });
-      recordEvent(state, ctx, owner.obj, { reason: 'SuccessfulDelete', message: `Deleted pod: ${v.metadata.name}`, component: owner.component });
+      deleteObject(state, ctx, resourceByName('pods'), ns, v.facts.name, { reconcile: false });
+      recordEvent(state, ctx, owner.obj, { reason: 'SuccessfulDelete', message: `Deleted pod: ${v.facts.name}`, component: owner.component });
     }
-    const gone = new Set(victims.map((v) => v.metadata.name));
-    pods = pods.filter((p) => !gone.has(p.metadata.name));
+    const gone = new Set(victims);
+    replicas = replicas.filter((x) => !gone.has(x));
   }
-  updateReplicaStatus(state, ctx, owner, pods);
+  updateReplicaStatus(state, ctx, owner, replicas);
 }
 
-function updateReplicaStatus(state: ClusterState, ctx: Ctx, owner: ReplicaOwner, pods: PodObj[]): void {
+function updateReplicaStatus(state: ClusterState, ctx: Ctx, owner: ReplicaOwner, replicas: Replica[]): void {
   const nowMs = ctx.clock.now().getTime();
-  const tplLabels = owner.template?.metadata?.labels ?? {};
-  const fullyLabeled = pods.filter((p) => Object.entries(tplLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length;
-  const ready = pods.filter(podReady).length;
-  const available = pods.filter((p) => podAvailable(p, owner.minReadySeconds, nowMs)).length;
+  let fullyLabeled = 0;
+  let ready = 0;
+  let available = 0;
+  for (const x of replicas) {
+    if (x.fullyLabeled) fullyLabeled++;
+    if (!x.facts.ready) continue;
+    ready++;
+    // podutil.IsPodAvailable: ready for at least minReadySeconds.
+    const since = x.facts.readySince;
+    if (owner.minReadySeconds <= 0 || (since !== undefined && since + owner.minReadySeconds * 1000 <= nowMs)) available++;
+  }
   const old = (owner.obj.status ?? {}) as Record<string, unknown>;
   // Zero counts are omitted (omitempty), but for replicas.
   const status: Record<string, unknown> = withoutUndefined({
@@ -539,7 +648,7 @@ function updateReplicaStatus(state: ClusterState, ctx: Ctx, owner: ReplicaOwner,
     fullyLabeledReplicas: fullyLabeled || undefined,
     observedGeneration: owner.obj.metadata.generation,
     readyReplicas: ready || undefined,
-    replicas: pods.length,
+    replicas: replicas.length,
   });
   if (changed(status, old)) {
     owner.obj.status = status;
@@ -810,6 +919,8 @@ function syncDeployment(state: ClusterState, ctx: Ctx, d: DeploymentObj): void {
   const nowMs = ctx.clock.now().getTime();
   const now = rfc3339(ctx.clock.now());
   let v = viewOf(state, d, true);
+  // Its new ReplicaSet could not be created in a terminating namespace.
+  if (!v.newRS && namespaceTerminating(state, d.metadata.namespace)) return;
   const replicas = d.spec?.replicas ?? 1;
   const paused = !!d.spec?.paused;
   let conds: Condition[] = [...(d.status?.conditions ?? [])];

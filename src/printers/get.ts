@@ -7,7 +7,7 @@ import { klogLine } from '../forward/klog.js';
 import { formatLabels, listSelectorError, matches, parseListSelector, parseSelector, type Selector } from '../api/labels.js';
 import { ALL_CATEGORY, requireResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import { getObject, listObjects } from '../store/objects.js';
+import { getObject, listObjects, scanObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { asList, objectName, toJSON } from './format.js';
 import { hasOwn, own } from '../util/own.js';
@@ -165,11 +165,20 @@ function fieldMatches(reqs: FieldReq[], o: KubeObject): boolean {
 
 function fetch(state: ClusterState, opts: GetOptions, requests: Request[], errors: KubeError[]): Found[] {
   const found: Found[] = [];
+  fetchEach(state, opts, requests, errors, (info, obj) => found.push({ info, obj }), false);
+  return found;
+}
+
+/**
+ * Visits what the requests name, in the order kubectl prints it. streaming: lists are read one object at a
+ * time and not kept (a table of 10,000 pods keeps its rows, not the pods).
+ */
+function fetchEach(state: ClusterState, opts: GetOptions, requests: Request[], errors: KubeError[], visit: (info: ResourceInfo, obj: KubeObject) => void, streaming: boolean): void {
   for (const req of requests) {
     const ns = req.info.namespaced ? req.namespace ?? opts.namespace : undefined;
     if (req.name !== undefined) {
       const obj = getObject(state, req.info.resource, ns, req.name);
-      if (obj) found.push({ info: req.info, obj });
+      if (obj) visit(req.info, obj);
       else if (!opts.ignoreNotFound) errors.push(notFound(qualifiedResource(req.info), req.name));
       continue;
     }
@@ -187,13 +196,12 @@ function fetch(state: ClusterState, opts: GetOptions, requests: Request[], error
       throw e;
     }
     const listNs = req.info.namespaced && !opts.allNamespaces ? opts.namespace : undefined;
-    for (const obj of listObjects(state, req.info.resource, listNs)) {
+    for (const obj of streaming ? scanObjects(state, req.info.resource, listNs) : listObjects(state, req.info.resource, listNs)) {
       if (selector && !matches(selector, obj.metadata.labels)) continue;
       if (fields && !fieldMatches(fields, obj)) continue;
-      found.push({ info: req.info, obj });
+      visit(req.info, obj);
     }
   }
-  return found;
 }
 
 // ---- printing ----
@@ -214,6 +222,13 @@ export function printTable(info: ResourceInfo, objs: KubeObject[], now: Date, o:
 
 /** The rows of one group (header first unless --no-headers), cells as printed. */
 export function tableRows(info: ResourceInfo, objs: KubeObject[], now: Date, o: TableOptions): string[][] {
+  const group = tableGroup(info, now, o);
+  for (const obj of objs) group.add(obj);
+  return group.rows;
+}
+
+/** A group's rows being made, one object at a time. */
+function tableGroup(info: ResourceInfo, now: Date, o: TableOptions): { rows: string[][]; add(obj: KubeObject): void } {
   const h = tableFor(info.resource);
   const keep = h.columns.map((c) => c.priority === 0 || o.wide);
   const rows: string[][] = [];
@@ -226,7 +241,7 @@ export function tableRows(info: ResourceInfo, objs: KubeObject[], now: Date, o: 
     rows.push(header);
   }
   const prefix = o.withKind ? `${qualifiedKind(info)}/` : '';
-  for (const obj of objs) {
+  const add = (obj: KubeObject): void => {
     const cells = h.row(obj, now);
     if (prefix) cells[h.nameColumn] = prefix + cells[h.nameColumn];
     const row: string[] = [];
@@ -236,8 +251,8 @@ export function tableRows(info: ResourceInfo, objs: KubeObject[], now: Date, o: 
     for (const l of o.labelColumns) row.push(own(labels, l) ?? '');
     if (o.showLabels) row.push(formatLabels(labels));
     rows.push(row);
-  }
-  return rows;
+  };
+  return { rows, add };
 }
 
 /** A cell is cut at its first line break (tabwriter would break the layout), marked with "...". */
@@ -353,20 +368,21 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
   if (opts.allNamespaces && !opts.files && requests.some((r) => r.name !== undefined && r.info.namespaced)) {
     throw new CommandError('a resource cannot be retrieved by name across all namespaces');
   }
+  const stderrOf = () => errors.map((e) => `${e.render()}\n`).join('');
+  const exitCode = () => (errors.length ? 1 : 0);
+  if (!structured && !opts.sortBy) return tables((visit) => fetchEach(state, opts, requests, errors, visit, true), now, opts, requests, errors, format === 'wide', multipleTypes, stderrOf, exitCode);
   let found = fetch(state, opts, requests, errors);
   if (opts.sortBy && found.length > 0) found = await sortFound(found, opts.sortBy, !structured, now);
-  const stderrOf = () => errors.map((e) => `${e.render()}\n`).join('');
-  const exitCode = errors.length ? 1 : 0;
 
   if (structured) {
     // a request for one object that failed prints nothing but the error (printGeneric's singleItemImplied)
-    if (singleItem && errors.length) return { stdout: '', stderr: stderrOf(), exitCode };
+    if (singleItem && errors.length) return { stdout: '', stderr: stderrOf(), exitCode: exitCode() };
     let doc: KubeObject;
     if (singleItem && found.length === 1) doc = found[0].obj;
     else doc = asList(found.map((f) => f.obj));
     try {
       const out = await structured(doc);
-      return { stdout: out, stderr: stderrOf(), exitCode };
+      return { stdout: out, stderr: stderrOf(), exitCode: exitCode() };
     } catch (e) {
       // A template that fails while running has printed its partial output and kubectl's debugging text.
       if (e instanceof TemplateFailure) return { stdout: e.stdout, stderr: `${stderrOf()}${e.render()}\n`, exitCode: 1 };
@@ -374,36 +390,43 @@ export async function runGet(state: ClusterState, now: Date, opts: GetOptions): 
     }
   }
 
-  // Human-readable tables, a group per run of one kind.
-  const wide = format === 'wide';
-  const withKind = multipleTypes || !!opts.showKind;
-  let stdout = '';
+  return tables((visit) => found.forEach((f) => visit(f.info, f.obj)), now, opts, requests, errors, format === 'wide', multipleTypes, stderrOf, exitCode);
+}
+
+/**
+ * Human-readable tables, a group per run of one kind, from what `source` visits: the lists read one object at
+ * a time (only the rows are kept), or the objects --sort-by ordered.
+ */
+function tables(source: (visit: (info: ResourceInfo, obj: KubeObject) => void) => void, now: Date, opts: GetOptions, requests: Request[], errors: KubeError[], wide: boolean, multipleTypes: boolean, stderrOf: () => string, exitCode: () => number): GetResult {
+  const groups: string[][][] = [];
   let sawNamespaced = false;
-  for (let i = 0; i < found.length; ) {
-    const info = found[i].info;
-    let j = i;
-    while (j < found.length && found[j].info === info) j++;
-    const objs = found.slice(i, j).map((f) => f.obj);
-    if (info.namespaced) sawNamespaced = true;
-    // kubectl quirk: with -A, a cluster-scoped group after a namespaced one keeps an (empty) NAMESPACE column
-    const withNamespace = !!opts.allNamespaces && (info.namespaced || sawNamespaced);
+  const withKind = multipleTypes || !!opts.showKind;
+  const labelColumns = (opts.labelColumns ?? []).flatMap((l) => l.split(',')).filter((l) => l !== '');
+  let current: ReturnType<typeof tableGroup> | undefined;
+  let currentInfo: ResourceInfo | undefined;
+  source((info, obj) => {
+    if (info !== currentInfo || !current) {
+      if (current) groups.push(current.rows);
+      currentInfo = info;
+      if (info.namespaced) sawNamespaced = true;
+      // kubectl quirk: with -A, a cluster-scoped group after a namespaced one keeps an (empty) NAMESPACE column
+      const withNamespace = !!opts.allNamespaces && (info.namespaced || sawNamespaced);
+      current = tableGroup(info, now, { wide, withNamespace, withKind, noHeaders: !!opts.noHeaders, showLabels: !!opts.showLabels, labelColumns });
+    }
+    current.add(obj);
+  });
+  if (current) groups.push(current.rows);
+  let stdout = '';
+  for (const rows of groups) {
     if (stdout !== '' && !opts.noHeaders) stdout += '\n';
-    stdout += printTable(info, objs, now, {
-      wide,
-      withNamespace,
-      withKind,
-      noHeaders: !!opts.noHeaders,
-      showLabels: !!opts.showLabels,
-      labelColumns: (opts.labelColumns ?? []).flatMap((l) => l.split(',')).filter((l) => l !== ''),
-    });
-    i = j;
+    stdout += formatTable(rows);
   }
   let stderr = stderrOf();
   if (stdout === '' && errors.length === 0 && !opts.ignoreNotFound) {
     const allNamespaced = !opts.allNamespaces && requests.every((r) => r.info.namespaced);
     stderr += allNamespaced ? `No resources found in ${opts.namespace} namespace.\n` : 'No resources found\n';
   }
-  return { stdout, stderr, exitCode };
+  return { stdout, stderr, exitCode: exitCode() };
 }
 
 type Structured = (doc: KubeObject) => Promise<string> | string;

@@ -35,6 +35,8 @@ const WITHOUT_STATUS = new Set([
 
 export function subresourcesOf(info: ResourceInfo): string[] {
   const out: string[] = [];
+  // A namespace's finalizers change only through finalize (the namespace controller's, or a stuck one's user).
+  if (info.resource === 'namespaces') out.push('finalize');
   if (!WITHOUT_STATUS.has(info.resource)) out.push('status');
   if (SCALABLE.has(info.resource)) out.push('scale');
   return out;
@@ -106,7 +108,7 @@ export function resourceList(group: string, version: string): object | undefined
         singularName: '',
         namespaced: r.namespaced,
         ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { kind: r.kind }),
-        verbs: STATUS_VERBS,
+        verbs: sub === 'finalize' ? ['update'] : STATUS_VERBS,
       });
     }
   }
@@ -141,7 +143,7 @@ export function aggregatedDiscovery(core: boolean): object {
                 subresources: subresourcesOf(r).map((sub) => ({
                   subresource: sub,
                   responseKind: sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { group: r.group, version: r.version, kind: r.kind },
-                  verbs: STATUS_VERBS,
+                  verbs: sub === 'finalize' ? ['update'] : STATUS_VERBS,
                 })),
               }
             : {}),

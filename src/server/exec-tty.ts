@@ -5,16 +5,14 @@
 // foreground line at once ($? 130, the prompt again) without ending the session; a line still running past the
 // shell's bounds (`sleep infinity`, `while true`) waits for it. The line's changes to the cluster (a request's
 // log line) were made when it ran: an interrupted line keeps those it made, early or late.
-import type { WebSocket } from 'ws';
 import type { ImageSpec } from '../apps/images.js';
 import { LineDiscipline, onlcr, type TtyEvent } from '../apps/tty.js';
 import type { Chunk } from '../apps/sh-core.js';
 import type { ProcessTarget, ShellCarry, Changer } from '../cli/netcli.js';
-
-export const STDOUT = 1;
+import { STDOUT, type ChannelConn } from './channels.js';
 
 export interface TtyShellOptions {
-  ws: WebSocket;
+  conn: ChannelConn;
   change: Changer;
   target: ProcessTarget;
   images: readonly ImageSpec[];
@@ -31,7 +29,7 @@ export async function startTtyShell(o: TtyShellOptions): Promise<(data: Buffer) 
   const carry: ShellCarry = { lastCode: 0, elapsedMs: 0, traces: [] };
   const ld = new LineDiscipline();
   const send = (text: string) => {
-    if (text && o.ws.readyState === o.ws.OPEN) o.ws.send(Buffer.concat([Buffer.from([STDOUT]), Buffer.from(onlcr(text))]));
+    if (text) o.conn.send(STDOUT, Buffer.from(onlcr(text)));
   };
   const prompt = await stepIn(o.change, o.target, o.images, popts, carry, (p) => promptOf(p));
   const queue: TtyEvent[] = [];
@@ -110,7 +108,7 @@ export async function startTtyShell(o: TtyShellOptions): Promise<(data: Buffer) 
     }
   };
 
-  o.ws.on('close', () => {
+  o.conn.onClose(() => {
     done = true;
     cancel?.();
   });

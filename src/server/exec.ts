@@ -1,11 +1,11 @@
 // pods/exec over WebSocket (the v5.channel.k8s.io / v4.channel.k8s.io subprotocols kubectl 1.32 speaks by
-// default): the command runs in the simulated shell, exactly as `kubesim exec` runs it, its output goes back
+// default) or the legacy SPDY/3.1 upgrade (v5 to v2, each channel a SPDY stream; channels.ts): the command runs in the simulated shell, exactly as `kubesim exec` runs it, its output goes back
 // on the stdout (1) and stderr (2) channels, and its exit status as a Status on the error channel (3).
 // pods/attach joins the container's main process the way `kubesim attach` / `run -i` do: a container started
 // with stdin runs its main command now, on the client's stdin, and the kubelet then reports it terminated
 // with its exit code (kubectl run -i --rm reads that, then deletes the pod); any other container's later
 // output is streamed until it stops or the pod goes.
-// The `ws` package does the WebSocket framing; it is loaded only when an exec arrives.
+// The `ws` package does the WebSocket framing; it is loaded only when a WebSocket exec arrives.
 // With tty=true and stdin, a shell is an interactive terminal session (exec-tty.ts); otherwise stdin is read
 // whole, until the client closes it.
 import type { IncomingMessage } from 'node:http';
@@ -15,14 +15,11 @@ import type { Ctx } from '../cluster/context.js';
 import type { ClusterState } from '../store/state.js';
 import { getObject } from '../store/objects.js';
 import * as rest from './rest.js';
+import { ERROR, STDERR, STDIN, STDOUT, type ChannelConn } from './channels.js';
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
-const STDIN = 0;
-const STDOUT = 1;
-const STDERR = 2;
-const ERROR = 3;
-/** v5: a client's [255, channel] message closes that channel (stdin's end). */
-const CLOSE = 255;
+/** Over SPDY v5 is v4 (stdin's end is the stream's half-close); v3 adds resize to v2, v2 reports errors as text. */
+const SPDY_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io'];
 
 export interface ExecHost {
   current(): Promise<ClusterState>;
@@ -43,9 +40,11 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
   try {
     if (target.info.resource !== 'pods' || (target.sub !== 'exec' && target.sub !== 'attach')) throw rest.pathNotFound();
     const attach = target.sub === 'attach';
+    const { isSpdyUpgrade, negotiate } = await import('./spdy.js');
+    const legacy = isSpdyUpgrade(req);
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-    const protocol = PROTOCOLS.find((p) => offered.includes(p));
-    if (!protocol) throw new (await import('../api/errors.js')).StatusError('BadRequest', 400, `kubesim serve speaks ${PROTOCOLS.join(' and ')} for ${target.sub}, not SPDY`);
+    const protocol = legacy ? await negotiate(req, SPDY_PROTOCOLS) : PROTOCOLS.find((p) => offered.includes(p));
+    if (!protocol) throw new (await import('../api/errors.js')).StatusError('BadRequest', 400, `kubesim serve speaks ${PROTOCOLS.join(' and ')} for ${target.sub} over WebSocket, or a SPDY/3.1 upgrade`);
     const state = await host.current();
     const pod = rest.getOne(state, target) as KubeObject & Pod;
     const command = params.getAll('command');
@@ -60,13 +59,18 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
     if (phase !== 'Running' || !pod.status?.podIP) throw badRequest(`container not found ("${name}")`);
     const tty = params.get('tty') === 'true' || params.get('tty') === '1';
     const wantStdin = params.get('stdin') === 'true' || params.get('stdin') === '1';
-    const mod = (await import('ws')) as typeof import('ws') & { default?: typeof import('ws') };
-    const WebSocketServer = mod.WebSocketServer ?? mod.default!.WebSocketServer;
-    const wss = new WebSocketServer({ noServer: true, handleProtocols: () => protocol });
+    const want = { stdin: wantStdin, stdout: flag(params, 'stdout'), stderr: flag(params, 'stderr'), tty };
+    /** Upgrades the connection, then runs `body` on the session's channels. */
+    const accept = async (body: (conn: ChannelConn) => void) => {
+      if (legacy) return (await import('./channels.js')).acceptSpdyChannels(socket, head, protocol, want, body);
+      const [mod, { wsChannels }] = await Promise.all([import('ws') as Promise<typeof import('ws') & { default?: typeof import('ws') }>, import('./channels.js')]);
+      const WebSocketServer = mod.WebSocketServer ?? mod.default!.WebSocketServer;
+      const wss = new WebSocketServer({ noServer: true, handleProtocols: () => protocol });
+      wss.handleUpgrade(req, socket, head, (ws) => body(wsChannels(ws, protocol)));
+    };
     const container = containers.find((c) => c.name === name)!;
     if (attach && !container.stdin) {
-      wss.handleUpgrade(req, socket, head, (ws) => followOutput(host, ws, pod, name, tty));
-      return;
+      return await accept((conn) => followOutput(host, conn, pod, name, tty));
     }
     const { loadUserImages } = await import('../cli/netcli.js');
     const images = await loadUserImages(host.env);
@@ -74,45 +78,42 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
     const main = attach ? mainProcess(container.image ?? '', container.command, container.args, images) : undefined;
     // A server's main process runs on; attaching to it shows nothing until it writes.
     if (main?.kind === 'server') {
-      wss.handleUpgrade(req, socket, head, (ws) => followOutput(host, ws, pod, name, tty));
-      return;
+      return await accept((conn) => followOutput(host, conn, pod, name, tty));
     }
     const argv = main?.kind === 'command' ? main.argv : command;
     const target2 = { namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, container: name };
     const { isBareShell } = await import('../cli/netcli.js');
-    wss.handleUpgrade(req, socket, head, (ws) => {
+    await accept((conn) => {
       const send = (channel: number, data: string, bin?: boolean) => {
-        if (data && ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data, bin ? 'latin1' : 'utf8')]));
+        if (data) conn.send(channel, Buffer.from(data, bin ? 'latin1' : 'utf8'));
       };
       /** The process has ended with `code`: kubectl learns it from the error channel (exec) or the pod (attach). */
       const ended = async (code: number, output?: string) => {
         // A pod deleted meanwhile has nothing to record; the client still hears how the process ended.
         if (attach) await recordEnd(host, target2, container, code, output).catch(() => undefined);
         send(ERROR, JSON.stringify(attach || code === 0 ? { metadata: {}, status: 'Success' } : exitStatus(command, code)));
-        ws.close(1000);
+        conn.close();
       };
-      ws.on('error', () => undefined);
       if (tty && wantStdin && isBareShell(argv)) {
         // A terminal session: one line at a time, echoed, with Ctrl-C.
         const change = <T>(fn: (state: ClusterState, ctx: Ctx) => T) => host.write(async (s, c) => ({ result: fn(s, c), stored: true }));
         const pending: Buffer[] = [];
         let feed: ((data: Buffer) => void) | undefined;
-        ws.on('message', (data: Buffer, isBinary: boolean) => {
-          const buf = isBinary ? data : Buffer.from(data.toString(), 'utf8');
+        conn.onInput((channel, bytes) => {
           // Resize messages (channel 4) are taken and need nothing: the simulated tools do not lay out by width.
-          if (buf.length < 2 || buf[0] !== STDIN) return;
-          if (feed) feed(buf.subarray(1));
-          else pending.push(buf.subarray(1));
+          if (channel !== STDIN || !bytes.length) return;
+          if (feed) feed(bytes);
+          else pending.push(bytes);
         });
         void import('./exec-tty.js')
-          .then(({ startTtyShell }) => startTtyShell({ ws, change, target: target2, images, onExit: (code) => ended(code) }))
+          .then(({ startTtyShell }) => startTtyShell({ conn, change, target: target2, images, onExit: (code) => ended(code) }))
           .then((f) => {
             feed = f;
             for (const b of pending.splice(0)) f(b);
           })
           .catch((e) => {
             send(ERROR, JSON.stringify({ ...rest.statusOf(e), kind: undefined, apiVersion: undefined }));
-            ws.close(1000);
+            conn.close();
           });
         return;
       }
@@ -136,7 +137,7 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
           if (r.kind === 'not-found' && !attach) {
             const { notFoundError } = await import('../cli/exec.js');
             send(ERROR, JSON.stringify({ metadata: {}, status: 'Failure', message: notFoundError(command[0], state.random).message, reason: 'InternalError', code: 500 }));
-            ws.close(1000);
+            conn.close();
             return;
           }
           if (r.kind === 'ran') for (const c of r.out.chunks) send(tty ? STDOUT : c.fd === 1 ? STDOUT : STDERR, tty && !c.bin ? c.text.replace(/\r?\n/g, '\r\n') : c.text, c.bin);
@@ -145,23 +146,25 @@ export async function handleExec(host: ExecHost, req: IncomingMessage, socket: D
           await ended(code, r.kind === 'ran' ? r.out.stdout + r.out.stderr : undefined);
         } catch (e) {
           send(ERROR, JSON.stringify({ ...rest.statusOf(e), kind: undefined, apiVersion: undefined }));
-          ws.close(1000);
+          conn.close();
         }
       };
-      ws.on('message', (data: Buffer, isBinary: boolean) => {
-        const buf = isBinary ? data : Buffer.from(data.toString(), 'utf8');
-        if (!buf.length) return;
-        if (buf[0] === STDIN && wantStdin) input.push(buf.subarray(1));
-        else if (buf[0] === CLOSE && buf[1] === STDIN) start();
+      conn.onInput((channel, bytes) => {
+        if (channel === STDIN && wantStdin) input.push(bytes);
       });
-      ws.on('close', start);
-      // Without stdin (or with v4, which cannot say stdin ended) the command runs at once on what it has; on a
-      // terminal the client never ends stdin, and a command that is not a shell starts on none.
-      if (!wantStdin || tty || protocol !== 'v5.channel.k8s.io') start();
+      conn.onStdinEnd(start);
+      conn.onClose(start);
+      // Without stdin (or with v4 over WebSocket, which cannot say stdin ended) the command runs at once on what
+      // it has; on a terminal the client never ends stdin, and a command that is not a shell starts on none.
+      if (!wantStdin || tty || !conn.stdinEnds) start();
     });
   } catch (e) {
     refuse(socket, e, target);
   }
+}
+
+function flag(params: URLSearchParams, name: string): boolean {
+  return params.get(name) === 'true' || params.get(name) === '1';
 }
 
 function exitStatus(command: string[], code: number) {
@@ -192,13 +195,13 @@ async function recordEnd(host: ExecHost, t: { namespace: string; pod: string }, 
  * What the container writes from now on (a server's line per request), until it stops, the pod goes, or the
  * client leaves: attach to a process that has no stdin to give.
  */
-function followOutput(host: ExecHost, ws: import('ws').WebSocket, pod: KubeObject & Pod, container: string, tty: boolean): void {
+function followOutput(host: ExecHost, conn: ChannelConn, pod: KubeObject & Pod, container: string, tty: boolean): void {
   const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}/${container}`;
   let sent: number | undefined;
   let stop = () => undefined as void;
   const end = () => {
     stop();
-    if (ws.readyState === ws.OPEN) ws.close(1000);
+    conn.close();
   };
   const look = (state: ClusterState) => {
     const now = getObject<Pod>(state, 'pods', pod.metadata.namespace, pod.metadata.name);
@@ -206,14 +209,13 @@ function followOutput(host: ExecHost, ws: import('ws').WebSocket, pod: KubeObjec
     if (sent === undefined) sent = lines.length;
     const text = lines.slice(sent).map((l) => `${l.line}\n`).join('');
     sent = lines.length;
-    if (text) ws.send(Buffer.concat([Buffer.from([STDOUT]), Buffer.from(tty ? text.replace(/\n/g, '\r\n') : text)]));
+    if (text) conn.send(STDOUT, Buffer.from(tty ? text.replace(/\n/g, '\r\n') : text));
     const status = now?.status?.containerStatuses?.find((c) => c.name === container);
     if (!now || now.metadata?.uid !== pod.metadata.uid || status?.state?.terminated) end();
   };
   void host.current().then((state) => {
     look(state);
-    if (ws.readyState === ws.OPEN) stop = host.onCommit(look);
+    if (conn.open) stop = host.onCommit(look);
   });
-  ws.on('close', () => stop());
-  ws.on('error', () => undefined);
+  conn.onClose(() => stop());
 }

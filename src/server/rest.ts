@@ -349,7 +349,7 @@ export function create(state: ClusterState, ctx: Ctx, req: WriteRequest, obj: Ku
 export async function prepareUpdate(req: WriteRequest, warnings: string[]): Promise<KubeObject> {
   const t = req.target;
   if (t.name === undefined) throw new StatusError('MethodNotAllowed', 405, 'the server does not allow this method on the requested resource');
-  checkSubresource(t, ['status', 'scale']);
+  checkSubresource(t, ['status', 'scale', 'finalize']);
   if (t.sub === 'scale') {
     if (!isMap(req.body)) throw badRequest('the body of a scale update must be a JSON object');
     return req.body as unknown as KubeObject;
@@ -368,6 +368,11 @@ export async function update(state: ClusterState, ctx: Ctx, req: WriteRequest, o
   if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(t, t.name!);
   if (t.sub === 'scale') return setReplicas(state, ctx, t, current, (obj.spec as Obj | undefined)?.replicas, dryRun, writerOf(req, 'scale'));
   if (t.sub === 'status') return setStatus(state, t, current, obj.status, dryRun);
+  if (t.sub === 'finalize') {
+    const { finalizeNamespace } = await import('../cluster/namespaces.js');
+    const next = finalizeNamespace(state, current, (obj.spec as { finalizers?: unknown } | undefined)?.finalizers, dryRun);
+    return { code: 200, body: withTypeMeta(t.info, next), warnings: [], stored: !dryRun };
+  }
   const next = updateObject(state, ctx, obj, { namespace: t.namespace ?? 'default', dryRun, manager: writerOf(req) });
   return { code: 200, body: withTypeMeta(t.info, next), warnings: [], stored: !dryRun };
 }

@@ -82,6 +82,8 @@ export class KubesimServer {
   /** Called with each newly committed state (logs -f follows the state this way). */
   private readonly commitListeners = new Set<(state: ClusterState) => void>();
   private readonly tokenBytes: Buffer;
+  /** When (real ms) this server first saw each terminating namespace, by uid (see finishNamespaces). */
+  private readonly terminatingSince = new Map<string, number>();
 
   constructor(private readonly o: ServerOptions) {
     this.tokenBytes = Buffer.from(o.token);
@@ -152,6 +154,7 @@ export class KubesimServer {
     if (this.cache && this.cache.sig === sig) return this.cache.state;
     const state = readState(this.statePath) ?? (await this.o.session.read()).state;
     this.cache = { sig, state };
+    this.noteTerminating(state);
     this.feed.sync(state);
     for (const l of this.commitListeners) l(state);
     return state;
@@ -200,12 +203,58 @@ export class KubesimServer {
     if (state && isSettled(state)) return;
     this.ticking = true;
     try {
-      await this.writeGrouped(async () => ({ result: undefined, stored: true }));
+      await this.writeGrouped(async (state, ctx) => {
+        await this.finishNamespaces(state, ctx);
+        return { result: undefined, stored: true };
+      });
     } catch {
       // Retried at the next tick.
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** The terminating namespaces the controllers still have to finish (state.unsettled names them). */
+  private terminating(state: ClusterState): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const u of state.unsettled ?? []) {
+      const ns = u.startsWith('namespaces/') ? getObject(state, 'namespaces', undefined, u.slice(11)) : undefined;
+      if (ns) out.push(ns);
+    }
+    return out;
+  }
+
+  /** Starts the real-time grace period of each namespace that has turned Terminating since the last look. */
+  private noteTerminating(state: ClusterState): void {
+    const now = Date.now();
+    const uids = new Set<string>();
+    for (const ns of this.terminating(state)) {
+      const uid = ns.metadata.uid ?? '';
+      uids.add(uid);
+      if (!this.terminatingSince.has(uid)) this.terminatingSince.set(uid, now);
+    }
+    for (const uid of [...this.terminatingSince.keys()]) if (!uids.has(uid)) this.terminatingSince.delete(uid);
+  }
+
+  /**
+   * The namespace controller empties a namespace 5 seconds after its deletion. kubectl's requests come in real
+   * time, the cluster's clock may be fixed (KUBESIM_NOW): once that grace period has passed in real time since
+   * this server saw the namespace turn Terminating, the simulated clock is moved on to it, as the time a client
+   * waited, and the controllers run. Until then kubectl's later requests (delete -k) still find its objects.
+   */
+  private async finishNamespaces(state: ClusterState, ctx: Ctx): Promise<void> {
+    const terminating = this.terminating(state);
+    if (!terminating.length) return;
+    this.noteTerminating(state);
+    const { NAMESPACE_DELETION_GRACE_MS, namespaceDueAt } = await import('../cluster/namespaces.js');
+    let aheadMs = 0;
+    for (const ns of terminating) {
+      if (Date.now() - (this.terminatingSince.get(ns.metadata.uid ?? '') ?? Date.now()) < NAMESPACE_DELETION_GRACE_MS) continue;
+      aheadMs = Math.max(aheadMs, (namespaceDueAt(ns) ?? 0) - ctx.clock.now().getTime());
+    }
+    if (aheadMs <= 0) return;
+    state.clockOffsetMs = (state.clockOffsetMs ?? 0) + aheadMs;
+    (await import('../cluster/controllers.js')).reconcile(state, ctx);
   }
 
   /** One write at a time through the CLI's session (the state lock); nothing is saved unless stored. */

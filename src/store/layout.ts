@@ -117,6 +117,24 @@ export function readIndex(statePath: string, kind: string, shard: number | undef
   return m;
 }
 
+/**
+ * An index's locations without its projections: each row is one line (writeCommit writes them so), and only the
+ * key and the three numbers at its start are read, so a list printed from the objects does not build 10,000
+ * projections it never looks at. A row of another shape is read by readIndex instead.
+ */
+export function readIndexLocations(statePath: string, kind: string, shard: number | undefined, gen: number): Map<string, IndexEntry> {
+  const text = readOrStale(join(dataDir(statePath), indexName(kind, shard, gen))).toString('utf8');
+  const m = new Map<string, IndexEntry>();
+  const row = /^\[?\["((?:[^"\\]|\\.)*)",(\d+),(\d+),(\d+)[,\]]/;
+  for (const line of text.split('\n')) {
+    const r = row.exec(line);
+    if (!r) return readIndex(statePath, kind, shard, gen);
+    const key = r[1].includes('\\') ? (JSON.parse(`"${r[1]}"`) as string) : r[1];
+    m.set(key, [Number(r[2]), Number(r[3]), Number(r[4])]);
+  }
+  return m;
+}
+
 function openSegment(statePath: string, gen: number): number {
   try {
     return openSync(segmentFile(dataDir(statePath), gen), 'r');
@@ -140,6 +158,28 @@ export function readSlice(statePath: string, e: IndexEntry): string {
     return readAt(fd, e);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Reads objects one at a time at their offsets, keeping each segment open: a list that is printed as it is
+ * read (get of 10,000 pods) reads only the objects' bytes and keeps none of them.
+ */
+export class PositionalReader {
+  private readonly fds = new Map<number, number>();
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  constructor(private readonly statePath: string) {}
+  text(e: IndexEntry): string {
+    let fd = this.fds.get(e[0]);
+    if (fd === undefined) this.fds.set(e[0], (fd = openSegment(this.statePath, e[0])));
+    if (this.buf.length < e[2]) this.buf = Buffer.allocUnsafe(e[2]);
+    const n = readSync(fd, this.buf, 0, e[2], e[1]);
+    if (n !== e[2]) throw new Error(`segment ${e[0]} is shorter than its index says`);
+    return this.buf.toString('utf8', 0, e[2]);
+  }
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
   }
 }
 
@@ -191,6 +231,28 @@ function writeDurable(path: string, data: string): void {
   }
 }
 
+/** Lines, each followed by a newline, written in batches of a few megabytes and synced. */
+function writeLines(path: string, lines: string[]): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    let batch: string[] = [];
+    let size = 0;
+    for (const line of lines) {
+      batch.push(line);
+      size += line.length + 1;
+      if (size >= 8 << 20) {
+        writeSync(fd, `${batch.join('\n')}\n`);
+        batch = [];
+        size = 0;
+      }
+    }
+    if (batch.length) writeSync(fd, `${batch.join('\n')}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function fsyncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
@@ -206,8 +268,8 @@ function fsyncDir(dir: string): void {
 
 export interface CommitFiles {
   generation: number;
-  /** The new segment's text (empty: no segment). */
-  segment: string;
+  /** The new segment's objects as JSON lines (none: no segment), written in batches: 100,000 pods are more text than one string holds. */
+  segment: string[];
   /** index file name -> its entries. */
   indexes: Map<string, Map<string, IndexEntry>>;
   /** Other files of this commit (the pod summary): name -> text. */
@@ -223,7 +285,7 @@ export function writeCommit(statePath: string, c: CommitFiles): void {
   const dir = dataDir(statePath);
   makeDir(dir);
   // A crashed commit may have left files of this generation: they were never named by a head, so overwrite them.
-  if (c.segment) writeDurable(segmentFile(dir, c.generation), c.segment);
+  if (c.segment.length) writeLines(segmentFile(dir, c.generation), c.segment);
   for (const [name, idx] of c.indexes) {
     const rows: string[] = [];
     for (const [key, e] of idx) rows.push(JSON.stringify([key, ...e]));

@@ -3,7 +3,7 @@
 // changed in place without putObject still counts as changed: commit compares each loaded object with the text
 // it was read from, so no change is lost however a controller made it.
 import { projectionOf } from '../api/projections.js';
-import { isSharded, readIndex, readPodSummaryText, readSlice, SegmentReader, SHARDS, shardOf, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
+import { isSharded, PositionalReader, readIndex, readIndexLocations, readPodSummaryText, readSlice, SegmentReader, SHARDS, shardOf, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
 import { sortKeys } from './keys.js';
 
 export interface Loaded {
@@ -138,6 +138,56 @@ export class ObjectStore {
     this.loadAll(kind, d);
     d.sorted ??= sortKeys(d.loaded.keys());
     return d.sorted.map((k) => d.loaded.get(k)!.obj);
+  }
+
+  /**
+   * Every object of a kind in etcd key order, read one at a time and not kept (a printer that needs each object
+   * once). Objects this command loaded or changed are as it has them. Each key's read starts again from a
+   * newer head if a writer removed the file meanwhile.
+   */
+  *scan(kind: string, namespace?: string): Generator<unknown> {
+    const d = this.data(kind);
+    if (d.complete || !this.source) {
+      yield* this.list(kind);
+      return;
+    }
+    // Where each object is, from the shards already read or else their locations only (no projections).
+    const source = this.source;
+    const where = this.retrying(() => {
+      const all = new Map<string, IndexEntry>();
+      const gens = source.head.kinds[kind];
+      for (let s = 0; s < this.shardCount(kind); s++) {
+        const g = Array.isArray(gens) ? gens[s] : gens;
+        const m = d.shards[s] ?? (g === undefined || g === null ? undefined : readIndexLocations(source.statePath, kind, Array.isArray(gens) ? s : undefined, g));
+        for (const [k, e] of m ?? []) if (!d.removed.has(k)) all.set(k, e);
+      }
+      return all;
+    });
+    const keys = new Set(where.keys());
+    for (const k of d.loaded.keys()) keys.add(k);
+    // A namespace's objects are the keys under its prefix: the others are not read at all.
+    const wanted = sortKeys(namespace === undefined ? keys : [...keys].filter((k) => k.startsWith(`${namespace}/`)));
+    const reader = new PositionalReader(source.statePath);
+    try {
+      for (const k of wanted) {
+        const hit = d.loaded.get(k);
+        if (hit) {
+          yield hit.obj;
+          continue;
+        }
+        // A writer that removed the segment meanwhile: read this object through the index of the new head.
+        let obj: unknown;
+        try {
+          obj = JSON.parse(reader.text(where.get(k)!));
+        } catch (e) {
+          if (!(e instanceof StaleReadError)) throw e;
+          obj = this.get(kind, k);
+        }
+        if (obj !== undefined) yield obj;
+      }
+    } finally {
+      reader.close();
+    }
   }
 
   /** Keys of a kind in etcd order, without reading the objects. */

@@ -19,6 +19,11 @@ export function listObjects<T = KubeObject>(state: ClusterState, resource: strin
   return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
 }
 
+/** listObjects for a reader that looks at each object once: read one at a time, none kept (see ObjectStore.scan). */
+export function* scanObjects<T = KubeObject>(state: ClusterState, resource: string, namespace?: string): Generator<T & KubeObject> {
+  for (const o of state.objects.scan(resource, namespace) as Generator<T & KubeObject>) if (namespace === undefined || o.metadata.namespace === namespace) yield o;
+}
+
 /** Stores an object, stamping a new resourceVersion. */
 export function putObject(state: ClusterState, resource: string, obj: KubeObject): KubeObject {
   state.resourceVersion += 1;

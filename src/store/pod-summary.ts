@@ -21,18 +21,64 @@ export interface PodFacts {
   pending: boolean;
   terminal: boolean;
   antiAffinity: boolean;
+  /** What the controller's table keeps of the pod (set when it has a controller). */
+  owned: OwnedPod | undefined;
+  /** An unowned pod that may be adopted (not deleting, not finished): its labels as JSON. */
+  orphanLabels: string | undefined;
+}
+
+/**
+ * One pod as its controller's table in the summary keeps it: what the ReplicaSet controller counts for its
+ * status and ranks by on scale-down (controller.ActivePodsWithRanks), so that scaling a 10,000-replica
+ * ReplicaSet by one reads none of its pods.
+ */
+export interface OwnedPod {
+  node: string;
+  phase: string;
+  /** The Ready condition's lastTransitionTime when it is True; '' when the pod is not ready. */
+  readySince: string;
+  /** The highest restart count of its containers. */
+  restarts: number;
+  created: string;
+  /** Not deleting and not finished (what the controller counts as a replica). */
+  active: boolean;
+  /** Its labels, as JSON (a ReplicaSet's pods share a few label sets). */
+  labels: string;
+}
+
+/** readySince of a pod that is ready without a transition time. */
+export const READY_UNTIMED = '~';
+
+function ownedPod(p: PodObj, active: boolean): OwnedPod {
+  const ready = p.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+  let restarts = 0;
+  for (const c of p.status?.containerStatuses ?? []) restarts = Math.max(restarts, c.restartCount ?? 0);
+  return {
+    node: p.spec?.nodeName ?? '',
+    phase: p.status?.phase ?? '',
+    readySince: ready ? (ready.lastTransitionTime ?? '') || READY_UNTIMED : '',
+    restarts,
+    created: p.metadata.creationTimestamp ?? '',
+    active,
+    labels: JSON.stringify(p.metadata.labels ?? {}),
+  };
 }
 
 export function podFacts(p: PodObj): PodFacts {
+  const owner = p.metadata.ownerReferences?.find((r) => r.controller)?.uid;
+  const terminal = p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+  const active = !p.metadata.deletionTimestamp && !terminal;
   return {
     ns: p.metadata.namespace ?? '',
-    owner: p.metadata.ownerReferences?.find((r) => r.controller)?.uid,
+    owner,
     owners: (p.metadata.ownerReferences ?? []).map((r) => r.uid),
     node: p.spec?.nodeName,
     ip: p.spec?.nodeName && p.status?.podIP && !p.spec?.hostNetwork ? p.status.podIP : undefined,
     pending: !p.spec?.nodeName && !p.metadata.deletionTimestamp,
-    terminal: p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed',
+    terminal,
     antiAffinity: !!p.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length,
+    owned: owner ? ownedPod(p, active) : undefined,
+    orphanLabels: !owner && active ? JSON.stringify(p.metadata.labels ?? {}) : undefined,
   };
 }
 
@@ -103,8 +149,8 @@ class NodeSum {
   }
 }
 
-// 3: each IP names its pods (2 counted them): a version 2 summary is computed again, not misread.
-const SUMMARY_VERSION = 3;
+// 4: each IP names its pods (3 counted them): an older summary is computed again, not misread.
+const SUMMARY_VERSION = 4;
 
 export class PodSummary {
   readonly nodes = new Map<string, NodeSum>();
@@ -112,6 +158,15 @@ export class PodSummary {
   readonly antiAffinity = new Set<string>();
   /** uid -> how many pods name it among their owners */
   readonly owners = new Map<string, number>();
+  /** controller uid -> its pods by key (see table()) */
+  private readonly owned = new Map<string, Map<string, OwnedPod>>();
+  /**
+   * Tables as the file has them, made into maps when first asked for: a write that touches no controller's pods
+   * (or one controller's) parses none (or one) of them.
+   */
+  private readonly raw = new Map<string, { ls: string[]; p: string }>();
+  /** namespace -> labels (JSON) of the pods no controller owns that one could adopt -> how many */
+  readonly orphans = new Map<string, Map<string, number>>();
   count = 0;
 
   private node(name: string): NodeSum {
@@ -159,6 +214,24 @@ export class PodSummary {
       if (c > 0) this.owners.set(u, c);
       else this.owners.delete(u);
     }
+    if (f.owner && f.owned) {
+      let t = this.table(f.owner);
+      if (sign > 0) {
+        if (!t) this.owned.set(f.owner, (t = new Map()));
+        t.set(key, f.owned);
+      } else if (t) {
+        t.delete(key);
+        if (t.size === 0) this.owned.delete(f.owner);
+      }
+    }
+    if (f.orphanLabels !== undefined) {
+      let m = this.orphans.get(f.ns);
+      if (!m) this.orphans.set(f.ns, (m = new Map()));
+      const c = (m.get(f.orphanLabels) ?? 0) + sign;
+      if (c > 0) m.set(f.orphanLabels, c);
+      else m.delete(f.orphanLabels);
+      if (m.size === 0) this.orphans.delete(f.ns);
+    }
   }
 
   /** Adds one pod from its projection (or object), reading its requests as the informer does. */
@@ -174,6 +247,24 @@ export class PodSummary {
     return out;
   }
 
+  /** The pods whose controller is this uid, by key (undefined when it has none). */
+  table(uid: string): Map<string, OwnedPod> | undefined {
+    const raw = this.raw.get(uid);
+    if (raw) {
+      this.raw.delete(uid);
+      const t = parseRows(raw.ls, raw.p);
+      if (t) this.owned.set(uid, t);
+      else this.damaged = true;
+    }
+    return this.owned.get(uid);
+  }
+
+  /**
+   * Set when a table's rows turned out not to be this kubesim's (they are checked when first used): the tables
+   * are then not to be trusted, and the store computes the summary again from the pods.
+   */
+  damaged = false;
+
   /** Whether any pod names this uid among its owners. */
   owns(uid: string): boolean {
     return this.owners.has(uid);
@@ -185,7 +276,28 @@ export class PodSummary {
       // IPs as one string of "ip key" pairs (an IP held by two pods twice). A key ("ns/name") holds no space.
       nodes[name] = { n: s.n, a: s.a, req: Object.fromEntries([...s.req].map(([k, v]) => [k, v.toString()])), ips: s.ipsText() };
     }
-    return JSON.stringify({ v: SUMMARY_VERSION, count: this.count, nodes, pending: [...this.pending].sort(), antiAffinity: [...this.antiAffinity].sort(), owners: Object.fromEntries(this.owners) });
+    // Each controller's pods as rows of one string, their label sets listed once: a write parses only the
+    // tables it touches; a table not touched is written back as it was read.
+    const owned: Record<string, unknown> = {};
+    const uids = [...new Set([...this.owned.keys(), ...this.raw.keys()])].sort();
+    for (const uid of uids) {
+      const raw = this.raw.get(uid);
+      if (raw) {
+        owned[uid] = raw;
+        continue;
+      }
+      const t = this.owned.get(uid)!;
+      const sets = new Map<string, number>();
+      const rows: string[] = [];
+      for (const [key, o] of [...t].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        let li = sets.get(o.labels);
+        if (li === undefined) sets.set(o.labels, (li = sets.size));
+        rows.push(`${key} ${o.node} ${o.phase} ${o.readySince} ${o.restarts} ${o.created} ${o.active ? 1 : 0} ${li}`);
+      }
+      owned[uid] = { ls: [...sets.keys()], p: rows.join('\n') };
+    }
+    const orphans = Object.fromEntries([...this.orphans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([ns, m]) => [ns, Object.fromEntries(m)]));
+    return JSON.stringify({ v: SUMMARY_VERSION, count: this.count, nodes, pending: [...this.pending].sort(), antiAffinity: [...this.antiAffinity].sort(), owners: Object.fromEntries(this.owners), owned, orphans });
   }
 
   /** The summary in a file's text, or undefined when it is not one this kubesim wrote (it is then rebuilt). */
@@ -203,6 +315,20 @@ export class PodSummary {
         if (!Number.isInteger(c) || (c as number) <= 0) return undefined;
         s.owners.set(u, c as number);
       }
+      for (const [uid, raw] of Object.entries((d.owned ?? {}) as Record<string, { ls?: unknown; p?: unknown }>)) {
+        // The rows are checked when first parsed (parseRows throws, and a table that fails is a damaged file).
+        if (!raw || !isStrings(raw.ls) || typeof raw.p !== 'string' || !raw.p) return undefined;
+        s.raw.set(uid, { ls: raw.ls, p: raw.p });
+      }
+      for (const [ns, raw] of Object.entries((d.orphans ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (!raw || typeof raw !== 'object') return undefined;
+        const m = new Map<string, number>();
+        for (const [labels, c] of Object.entries(raw)) {
+          if (!Number.isInteger(c) || (c as number) <= 0) return undefined;
+          m.set(labels, c as number);
+        }
+        if (m.size) s.orphans.set(ns, m);
+      }
       for (const [name, raw] of Object.entries((d.nodes ?? {}) as Record<string, Record<string, unknown>>)) {
         if (!raw || !Number.isInteger(raw.n) || !Number.isInteger(raw.a)) return undefined;
         const req = new Map<string, bigint>();
@@ -218,4 +344,17 @@ export class PodSummary {
       return undefined;
     }
   }
+}
+
+/** A table's rows (see toText); undefined when a row is not one this kubesim wrote. */
+function parseRows(ls: string[], text: string): Map<string, OwnedPod> | undefined {
+  const t = new Map<string, OwnedPod>();
+  for (const row of text.split('\n')) {
+    const f = row.split(' ');
+    const restarts = Number(f[4]);
+    const labels = ls[Number(f[7])];
+    if (f.length !== 8 || !f[0] || !Number.isInteger(restarts) || (f[6] !== '0' && f[6] !== '1') || labels === undefined) return undefined;
+    t.set(f[0], { node: f[1], phase: f[2], readySince: f[3], restarts, created: f[5], active: f[6] === '1', labels });
+  }
+  return t;
 }

@@ -329,7 +329,8 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   if (expiry !== undefined && store.kindNames().includes('events')) storeHead.eventsExpireAt = expiry;
   const files = new Map<string, string>();
   if (kinds.pods) {
-    if (!summary) {
+    // A summary whose tables turned out damaged while they were brought up to date is computed again.
+    if (!summary || summary.damaged) {
       summary = summaryOfPods(store);
       summaryChanged = true;
     }
@@ -340,7 +341,7 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
     } else storeHead.podSummary = { ...old.podSummary, of: JSON.stringify(kinds.pods) };
   } else if (old.podSummary) obsolete.indexes.push(podSummaryName(old.podSummary.gen));
   const head = JSON.stringify({ ...meta, store: storeHead });
-  writeCommit(path, { generation, segment: lines.length ? `${lines.join('\n')}\n` : '', indexes, files, head, obsolete });
+  writeCommit(path, { generation, segment: lines, indexes, files, head, obsolete });
   if (foreign) for (const f of strayFiles(path, storeHead)) rmSync(f, { force: true });
   state.store = storeHead;
   store.committed(

@@ -71,3 +71,61 @@ test('delete usage errors: kubectl wording, state unchanged', async () => {
   await failsUnchanged(['delete', 'pod', 'nosuch'], 'Error from server (NotFound): pods "nosuch" not found\n');
   await failsUnchanged(['delete', 'namespace', 'default'], 'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted\n');
 });
+
+test('delete namespace --wait=false: Terminating with its objects until the controller empties it; create refused meanwhile', async () => {
+  assert.equal((await c.run(['create', 'namespace', 'term'])).stdout, 'namespace/term created\n');
+  await c.run(['apply', '-n', 'term', '-f', '-'], { input: POD('t1') });
+  assert.deepEqual(await c.run(['delete', 'ns', 'term', '--wait=false']), { code: 0, stdout: 'namespace "term" deleted\n', stderr: '' });
+  // The clock is fixed (KUBESIM_NOW): the controller's 5-second grace period has not passed.
+  assert.match((await c.run(['get', 'ns', 'term'])).stdout, /^term +Terminating +\S+\n$/m);
+  assert.match((await c.run(['describe', 'ns', 'term'])).stdout, /^Status: +Terminating\n/m);
+  assert.match((await c.run(['get', 'pods', '-n', 'term'])).stdout, /^t1 +1\/1 +Running /m);
+  const created = await c.run(['run', 't2', '--image=nginx', '-n', 'term']);
+  assert.deepEqual([created.stderr, created.code], ['Error from server (Forbidden): pods "t2" is forbidden: unable to create new content in namespace term because it is being terminated\n', 1]);
+  await failsUnchanged(['delete', 'ns', 'term'], 'Error from server (Conflict): Operation cannot be fulfilled on namespaces "term": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.\n');
+  await failsUnchanged(['create', 'ns', 'term'], 'Error from server (AlreadyExists): object is being deleted: namespaces "term" already exists\n');
+  // Its objects may still be deleted; waiting for the namespace moves the simulated clock past the grace period.
+  assert.equal((await c.run(['delete', 'pod', 't1', '-n', 'term'])).stdout, 'pod "t1" deleted\n');
+  assert.deepEqual(await c.run(['wait', '--for=delete', 'ns/term']), { code: 0, stdout: 'namespace/term condition met\n', stderr: '' });
+  assert.equal((await c.run(['get', 'ns', 'term'])).stderr, 'Error from server (NotFound): namespaces "term" not found\n');
+});
+
+test('delete namespace waits until it is gone (the simulated clock moves on); its objects go with it', async () => {
+  assert.equal((await c.run(['create', 'namespace', 'brief'])).stdout, 'namespace/brief created\n');
+  await c.run(['apply', '-n', 'brief', '-f', '-'], { input: POD('b1') });
+  assert.deepEqual(await c.run(['delete', 'ns', 'brief']), { code: 0, stdout: 'namespace "brief" deleted\n', stderr: '' });
+  assert.equal((await c.run(['get', 'ns', 'brief'])).stderr, 'Error from server (NotFound): namespaces "brief" not found\n');
+  assert.equal((await c.run(['get', 'pods', '-n', 'brief'])).stderr, 'No resources found in brief namespace.\n');
+  // A namespace of that name is a new one, with none of the old objects.
+  assert.equal((await c.run(['create', 'namespace', 'brief'])).stdout, 'namespace/brief created\n');
+  assert.equal((await c.run(['get', 'pods', '-n', 'brief'])).stderr, 'No resources found in brief namespace.\n');
+});
+
+test('a namespace is created Active with the kubernetes finalizer, kept beside the manifest\'s own', async () => {
+  const r = await c.run(['create', '-f', '-', '--dry-run=server', '-o', 'yaml'], { input: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: fin\nspec:\n  finalizers: [example.com/keep]\nstatus:\n  phase: Terminating\n' });
+  assert.match(r.stdout, /^spec:\n {2}finalizers:\n {2}- example\.com\/keep\n {2}- kubernetes\nstatus:\n {2}phase: Active\n$/m);
+});
+
+test('a namespace another finalizer holds stays Terminating once emptied, with the namespace controller\'s conditions', async () => {
+  assert.equal((await c.run(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: held\nspec:\n  finalizers: [example.com/keep]\n' })).stdout, 'namespace/held created\n');
+  await c.run(['apply', '-n', 'held', '-f', '-'], { input: POD('h1') });
+  assert.equal((await c.run(['delete', 'ns', 'held'])).stdout, 'namespace "held" deleted\n');
+  assert.equal((await c.run(['get', 'pods', '-n', 'held'])).stderr, 'No resources found in held namespace.\n');
+  const d = (await c.run(['describe', 'ns', 'held'])).stdout;
+  assert.match(d, /^Status: +Terminating\nConditions:\n {2}Type +Status +LastTransitionTime +Reason +Message\n {2}-+ +-+ +-+ +-+ +-+\n/m);
+  assert.match(d, /^ {2}NamespaceDeletionContentFailure +False +\w{3}, .+ \+0000 +ContentDeleted +All content successfully deleted, may be waiting on finalization$/m);
+  assert.match(d, /^ {2}NamespaceContentRemaining +False +.+ +ContentRemoved +All content successfully removed$/m);
+  assert.match((await c.run(['get', 'ns', 'held', '-o', 'jsonpath={.spec.finalizers}'])).stdout, /^\["example\.com\/keep"\]$/);
+});
+
+test('in a terminating namespace the controllers create nothing: a deleted pod is not replaced, a new template makes no ReplicaSet', async () => {
+  assert.equal((await c.run(['create', 'namespace', 'frozen'])).stdout, 'namespace/frozen created\n');
+  assert.equal((await c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=2', '-n', 'frozen'])).code, 0);
+  assert.equal((await c.run(['delete', 'ns', 'frozen', '--wait=false'])).code, 0);
+  const pod = (await c.run(['get', 'pods', '-n', 'frozen', '-o', 'name'])).stdout.split('\n')[0];
+  assert.deepEqual(await c.run(['delete', pod, '-n', 'frozen']), { code: 0, stdout: `${pod.replace('pod/', 'pod "')}" deleted\n`, stderr: '' });
+  assert.equal((await c.run(['get', 'pods', '-n', 'frozen', '--no-headers'])).stdout.split('\n').filter(Boolean).length, 1);
+  assert.equal((await c.run(['set', 'image', 'deploy/web', 'nginx=nginx:1.27', '-n', 'frozen'])).stdout, 'deployment.apps/web image updated\n');
+  assert.equal((await c.run(['get', 'rs', '-n', 'frozen', '--no-headers'])).stdout.split('\n').filter(Boolean).length, 1);
+  assert.equal((await c.run(['wait', '--for=delete', 'ns/frozen'])).code, 0);
+});

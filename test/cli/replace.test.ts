@@ -84,3 +84,14 @@ test('replace --dry-run: client and server print the suffix and store nothing', 
   assert.equal(c.run(['replace', '-f', file, '--dry-run=server']).stdout, 'service/kubia replaced (server dry run)\n');
   assert.deepEqual(readFileSync(c.state), before);
 });
+
+test('replace --force of a namespace waits for the old one to terminate (its objects gone) before creating it again', () => {
+  assert.equal(c.run(['create', 'namespace', 'again']).code, 0);
+  assert.equal(c.run(['create', 'configmap', 'old', '-n', 'again']).code, 0);
+  const f = join(c.dir, 'ns.yaml');
+  writeFileSync(f, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: again\n');
+  const r = c.run(['replace', '--force', '-f', f]);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'namespace "again" deleted\nnamespace/again replaced\n', '']);
+  assert.match(c.run(['get', 'ns', 'again']).stdout, /^again +Active /m);
+  assert.equal(c.run(['get', 'configmap', 'old', '-n', 'again']).stderr, 'Error from server (NotFound): configmaps "old" not found\n');
+});

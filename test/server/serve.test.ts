@@ -6,9 +6,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { type CliResult } from '../support/cli.js';
+import { ROOT, type CliResult } from '../support/cli.js';
 import { inProcessCluster, type InProcessCluster } from '../support/inproc.js';
-import { kubectl, raw, startServe, waitUntil, type Served } from '../support/serve.js';
+import { openTerminal, skipWithoutPty } from '../support/pty.js';
+import { kubectl, kubectlCommand, raw, startServe, waitUntil, type Served } from '../support/serve.js';
 import { skipWithoutKubectl } from '../support/stub-apiserver.js';
 
 const skip = skipWithoutKubectl();
@@ -226,6 +227,34 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.equal(piped.code, 0);
   });
 
+  test('kubectl exec over the legacy SPDY upgrade (KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false): output, exit code, piped stdin', async () => {
+    const env = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+    const r = await kubectl(s, c, ['exec', 'kiada', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3'], { env });
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['out\n', 'err\ncommand terminated with exit code 3\n', 3]);
+    const piped = await kubectl(s, c, ['exec', '-i', 'kiada', '--', 'sh', '-c', 'cat; echo end'], { env, input: 'from stdin\n' });
+    assert.deepEqual([piped.stdout, piped.code], ['from stdin\nend\n', 0]);
+    const v8 = await kubectl(s, c, ['exec', 'kiada', '-v=8', '--', 'true'], { env });
+    // The legacy upgrade it was: its 101 names SPDY, where the WebSocket one names websocket.
+    assert.match(v8.stderr, /Response Status: 101 Switching Protocols[^]*Upgrade: SPDY\/3\.1/);
+  });
+
+  test('kubectl exec -it over the legacy SPDY upgrade: a terminal session, window resizes, the exit code', { skip: skipWithoutPty() }, async () => {
+    const cmd = kubectlCommand(s, c, ['exec', '-it', 'kiada', '--', 'sh']);
+    const t = openTerminal(cmd.argv, { ...cmd.env, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' }, ROOT);
+    try {
+      await t.waitFor(/^# $/);
+      // The resize stream carries the new size; the session goes on.
+      t.resize();
+      t.type('echo hello\r');
+      await t.waitFor(/^# echo hello\r\nhello\r\n# $/);
+      t.type('exit 5\r');
+      assert.equal(await t.exited, 5);
+      assert.equal(t.screen(), '# echo hello\r\nhello\r\n# exit 5\r\ncommand terminated with exit code 5\r\n');
+    } finally {
+      t.kill();
+    }
+  });
+
   test('kubectl cp copies both ways through the simulated tar, byte for byte, and says what kubesim cp says', async () => {
     const src = join(c.dir, 'cp-src');
     const bytes = Buffer.from([...Array(256).keys()]);
@@ -271,38 +300,68 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
     assert.match(r.stdout, /^Received request for \/attached from \S+\n$/);
   });
 
-  test('kubectl port-forward reaches the pod\'s app through the simulated network: a real HTTP request, the app\'s log line', async () => {
-    const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), 'port-forward', 'pod/kiada', ':8080'], { env: { ...process.env, HOME: c.dir } });
+  /** `kubectl port-forward pod/kiada :8080` (env: how kubectl connects) and the local port it chose. */
+  const portForward = async (env: NodeJS.ProcessEnv = {}, args: string[] = []) => {
+    const child = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), 'port-forward', 'pod/kiada', ':8080', ...args], { env: { ...process.env, HOME: c.dir, ...env } });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no Forwarding line: ${out}`)), 15_000);
+      child.stdout.on('data', () => {
+        const m = /^Forwarding from 127\.0\.0\.1:(\d+) -> 8080$/m.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+    }).catch((e) => {
+      child.kill('SIGINT');
+      throw e;
+    });
+    return { child, port, out: () => out, err: () => err };
+  };
+
+  /** A real HTTP request to the forwarded port, on a connection of its own. */
+  const get = async (port: number, path: string) => {
+    const http = await import('node:http');
+    return new Promise<{ code: number; body: string }>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+  };
+
+  test('kubectl port-forward reaches the pod\'s app through the simulated network: a real HTTP request, the app\'s log line', async () => {
+    const pf = await portForward();
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no Forwarding line: ${out}`)), 15_000);
-        child.stdout.on('data', () => {
-          const m = /^Forwarding from 127\.0\.0\.1:(\d+) -> 8080$/m.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(Number(m[1]));
-          }
-        });
-      });
-      const { get } = await import('node:http');
-      const answer = await new Promise<{ code: number; body: string }>((resolve, reject) => {
-        get({ host: '127.0.0.1', port, path: '/through-kubectl' }, (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
-        }).on('error', reject);
-      });
+      const answer = await get(pf.port, '/through-kubectl');
       assert.equal(answer.code, 200);
       assert.equal(answer.body, 'Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:127.0.0.1\n');
-      assert.match(out, /Handling connection for \d+\n/);
+      assert.match(pf.out(), /Handling connection for \d+\n/);
       const logged = /Received request for \/through-kubectl from ::ffff:127\.0\.0\.1\n$/;
       // The log line is written by the server process after the answer: wait for it, then check it.
       await waitUntil(async () => logged.test((await c.run(['logs', 'kiada'])).stdout), 'the app\'s log line');
       assert.match((await c.run(['logs', 'kiada'])).stdout, logged);
     } finally {
-      child.kill('SIGINT');
+      pf.child.kill('SIGINT');
+    }
+  });
+
+  test('kubectl port-forward over the legacy SPDY upgrade (KUBECTL_PORT_FORWARD_WEBSOCKETS=false): two connections at once reach the app', async () => {
+    const pf = await portForward({ KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }, ['-v=6']);
+    try {
+      assert.match(pf.err(), /POST https:\S+\/pods\/kiada\/portforward 101 Switching Protocols/);
+      const answers = await Promise.all([get(pf.port, '/spdy-1'), get(pf.port, '/spdy-2')]);
+      for (const a of answers) assert.deepEqual(a, { code: 200, body: 'Kiada version 0.1. Request processed by "kiada". Client IP: ::ffff:127.0.0.1\n' });
+      assert.equal(pf.out().match(/Handling connection for \d+\n/g)?.length, 2);
+      const logs = async () => (await c.run(['logs', 'kiada'])).stdout;
+      await waitUntil(async () => /\/spdy-1 /.test(await logs()) && /\/spdy-2 /.test(await logs()), 'both log lines');
+    } finally {
+      pf.child.kill('SIGINT');
     }
   });
 
@@ -343,6 +402,61 @@ describe('kubesim serve with the real kubectl', { skip }, () => {
       assert.ok(answer.includes(CLOSE_1000), JSON.stringify(answer.toString('latin1')));
     }
     assert.equal((await raw(s, '/readyz')).body, 'ok');
+  });
+
+  test('the legacy SPDY upgrade: the token is checked, the protocol negotiated, and v2 reports a failure as text', async () => {
+    const { connect } = await import('node:tls');
+    const { HeaderWriter } = await import('../../src/server/spdy.js');
+    const dir = s.kubeconfig.replace(/\/kubeconfig$/, '');
+    const url = new URL(s.url);
+    const token = readFileSync(join(dir, 'token'), 'utf8').trim();
+    /** Sends the upgrade request, then `frames`; resolves with all the server wrote when it closes. */
+    const session = (path: string, headers: string, frames: Buffer[] = []) =>
+      new Promise<Buffer>((resolve, reject) => {
+        const sock = connect({ host: url.hostname, port: Number(url.port), ca: readFileSync(join(dir, 'ca.crt')), servername: 'localhost' }, () => {
+          sock.write(`POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n${headers}\r\n`);
+          for (const f of frames) sock.write(f);
+        });
+        const got: Buffer[] = [];
+        sock.on('data', (d) => got.push(d));
+        sock.on('close', () => resolve(Buffer.concat(got)));
+        sock.on('error', reject);
+      });
+    const pf = '/api/v1/namespaces/default/pods/kiada/portforward';
+    const noToken = (await session(pf, 'X-Stream-Protocol-Version: portforward.k8s.io\r\n')).toString('latin1');
+    assert.match(noToken, /^HTTP\/1\.1 401 Unauthorized\r\n[^]*"reason":"Unauthorized","code":401\}$/);
+    const auth = `Authorization: Bearer ${token}\r\n`;
+    const exec = '/api/v1/namespaces/default/pods/kiada/exec?command=sh&command=-c&command=echo%20hi%3B%20exit%203&stdout=true&stderr=true';
+    const v1Only = (await session(exec, `${auth}X-Stream-Protocol-Version: channel.k8s.io\r\n`)).toString('latin1');
+    assert.match(v1Only, /^HTTP\/1\.1 403 Forbidden\r\n[^]*unable to negotiate protocol: client supports \[channel\.k8s\.io\], server supports \[v5\.channel\.k8s\.io v4\.channel\.k8s\.io v3\.channel\.k8s\.io v2\.channel\.k8s\.io\]/);
+    // A v2 client's three streams, as client-go opens them (odd ids, one header block stream).
+    const hw = new HeaderWriter();
+    const syn = (id: number, type: string) => {
+      const block = hw.block([['streamtype', type]]);
+      const f = Buffer.alloc(18);
+      f.writeUInt32BE(0x80030001, 0);
+      f.writeUInt32BE(10 + block.length, 4);
+      f.writeUInt32BE(id, 8);
+      return Buffer.concat([f, block]);
+    };
+    const answer = await session(exec, `${auth}X-Stream-Protocol-Version: v2.channel.k8s.io\r\n`, [syn(1, 'error'), syn(3, 'stdout'), syn(5, 'stderr')]);
+    const text = answer.toString('latin1');
+    assert.match(text, /^HTTP\/1\.1 101 Switching Protocols\r\n[^]*X-Stream-Protocol-Version: v2\.channel\.k8s\.io\r\n/);
+    // The data each stream carried, to its FIN.
+    const data = new Map<number, string>();
+    const fins = new Set<number>();
+    for (let at = text.indexOf('\r\n\r\n') + 4; at + 8 <= answer.length; ) {
+      const len = answer.readUInt32BE(at + 4) & 0xffffff;
+      if (!(answer[at] & 0x80)) {
+        const id = answer.readUInt32BE(at);
+        data.set(id, (data.get(id) ?? '') + answer.toString('utf8', at + 8, at + 8 + len));
+        if (answer[at + 4] & 1) fins.add(id);
+      }
+      at += 8 + len;
+    }
+    assert.equal(data.get(3), 'hi\n');
+    assert.equal(data.get(1), 'command terminated with non-zero exit code: error executing command [sh -c echo hi; exit 3], exit code 3');
+    assert.deepEqual([...fins].sort(), [1, 3, 5]);
   });
 
   test('kubectl create <kind> sends protobuf: the objects equal those kubesim create makes', async () => {

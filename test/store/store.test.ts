@@ -79,3 +79,30 @@ test('cluster create refuses to replace an existing cluster; delete removes it',
     c.cleanup();
   }
 });
+
+test('a list read one object at a time (get of many pods) sees what a whole read sees, and what the command changed', async () => {
+  const { readState } = await import('../../src/store/store.js');
+  const c = tempCluster();
+  try {
+    assert.equal(c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=5']).code, 0);
+    assert.equal(c.run(['create', 'namespace', 'dev']).code, 0);
+    assert.equal(c.run(['run', 'solo', '--image=nginx', '-n', 'dev']).code, 0);
+    const names = (objs: unknown[]) => objs.map((o) => { const m = (o as { metadata: { namespace: string; name: string } }).metadata; return `${m.namespace}/${m.name}`; });
+    const whole = readState(c.state)!.objects.list('pods');
+    const state = readState(c.state)!;
+    assert.deepEqual([...state.objects.scan('pods')], whole);
+    assert.deepEqual(names([...state.objects.scan('pods', 'dev')]), ['dev/solo']);
+    // A pod this command changed is seen as changed, one it removed is not seen; nothing is kept otherwise.
+    const [first, second] = names(whole);
+    const changed = state.objects.get('pods', first) as { metadata: { labels?: Record<string, string> } };
+    changed.metadata.labels = { ...changed.metadata.labels, seen: 'yes' };
+    state.objects.remove('pods', second);
+    const scanned = [...state.objects.scan('pods')] as { metadata: { labels?: Record<string, string> } }[];
+    assert.equal(scanned.length, whole.length - 1);
+    assert.equal(scanned[0].metadata.labels?.seen, 'yes');
+    assert.ok(!names(scanned).includes(second));
+    assert.deepEqual(state.objects.loadedKeys('pods'), [first]);
+  } finally {
+    c.cleanup();
+  }
+});

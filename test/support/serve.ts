@@ -46,7 +46,7 @@ export function kubectlCommand(s: Served, c: ServeCluster, args: string[]): { ar
   return { argv: ['kubectl', '--kubeconfig', s.kubeconfig, '--cache-dir', join(c.dir, 'kcache'), ...args], env: { ...process.env, HOME: c.dir, KUBECONFIG: s.kubeconfig, NO_COLOR: '1' } };
 }
 
-export function kubectl(s: Served, c: ServeCluster, args: string[], opts: { timeoutMs?: number; until?: RegExp; env?: NodeJS.ProcessEnv; onStdout?: (text: string) => void } = {}): Promise<CliResult> {
+export function kubectl(s: Served, c: ServeCluster, args: string[], opts: { timeoutMs?: number; until?: RegExp; env?: NodeJS.ProcessEnv; onStdout?: (text: string) => void; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const cmd = kubectlCommand(s, c, args);
     const child = spawn(cmd.argv[0], cmd.argv.slice(1), {
@@ -62,8 +62,8 @@ export function kubectl(s: Served, c: ServeCluster, args: string[], opts: { time
     });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    // An empty stdin, as a script's: kubectl run -i reads it to its end before the command runs.
-    child.stdin.end();
+    // An empty stdin unless given, as a script's: kubectl run -i reads it to its end before the command runs.
+    child.stdin.end(opts.input ?? '');
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGINT'), opts.timeoutMs) : undefined;
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
