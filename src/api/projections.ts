@@ -1,7 +1,7 @@
 // Projections: the small part of an object that its kind's index keeps beside its location, so that some
 // questions are answered without reading the objects (src/store/object-store.ts). A pod's is what controllers
 // read when they list pods; an event's is what expiry and describe need.
-import type { KubeObject, Pod } from './types.js';
+import type { KubeObject, Pod, Service } from './types.js';
 
 type PodObj = Pod & KubeObject;
 
@@ -51,9 +51,10 @@ export function projectionOf(kind: string, obj: unknown): unknown {
     return { ...(s === undefined ? {} : { s, e: sliceSummary(obj as SliceLike, labels!) }), ...(o ? { o } : {}) };
   }
   if (kind === 'services') {
-    // Its selector (null: none), so a pod's change finds the Services selecting it without reading them all.
+    // Its selector (null: none), so a pod's change finds the Services selecting it without reading them all;
+    // its addresses and ports, so the network finds the Service an address belongs to the same way.
     const sel = (obj as { spec?: { selector?: Record<string, string> } }).spec?.selector;
-    return { sel: sel ?? null, ...(o ? { o } : {}) };
+    return { sel: sel ?? null, net: serviceNetOf(obj as Service & KubeObject), ...(o ? { o } : {}) };
   }
   if (kind === 'events') {
     const e = obj as { involvedObject?: { kind?: string; namespace?: string; name?: string; uid?: string; apiVersion?: string; fieldPath?: string }; type?: string; reason?: string; message?: string; source?: { component?: string; host?: string }; lastTimestamp?: string; firstTimestamp?: string; metadata?: { creationTimestamp?: string } };
@@ -112,6 +113,37 @@ export function sliceSummaryInProjection(p: unknown): SliceSummary | undefined {
 function ownerUIDs(obj: KubeObject): string[] | undefined {
   const refs = obj?.metadata?.ownerReferences;
   return refs?.length ? refs.map((r) => r.uid) : undefined;
+}
+
+/**
+ * What the network and the kubelet's service variables ask of every Service: its type, clusterIP, creation
+ * time, ports, externalIPs and LoadBalancer ingress IPs (kube-proxy's addresses; the rules themselves need
+ * the object and its EndpointSlices, read for the Services a connection reaches).
+ */
+export interface ServiceNet {
+  type?: string;
+  ip?: string;
+  ts?: string;
+  ports: { port: number; protocol?: string; name?: string; nodePort?: number }[];
+  ext?: string[];
+  lb?: string[];
+}
+
+export function serviceNetOf(svc: Service & KubeObject): ServiceNet {
+  const spec = svc.spec ?? {};
+  const out: ServiceNet = { ports: (spec.ports ?? []).map((p) => ({ port: p.port, protocol: p.protocol, name: p.name, nodePort: p.nodePort })) };
+  if (spec.type !== undefined) out.type = spec.type;
+  if (spec.clusterIP !== undefined) out.ip = spec.clusterIP;
+  if (svc.metadata?.creationTimestamp !== undefined) out.ts = svc.metadata.creationTimestamp;
+  if (spec.externalIPs?.length) out.ext = spec.externalIPs;
+  const lb = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '');
+  if (lb.length) out.lb = lb;
+  return out;
+}
+
+/** A Service's network facts from its projection, or undefined when the projection predates them. */
+export function serviceNetInProjection(p: unknown): ServiceNet | undefined {
+  return p && typeof p === 'object' && 'net' in p ? (p as { net: ServiceNet }).net : undefined;
 }
 
 /** A Service's selector from its projection: null for none, undefined when the projection predates it. */

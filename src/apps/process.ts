@@ -1,7 +1,8 @@
 // A process in a container: its environment (the kubelet's service variables, the container's env), the
 // image's binaries, and the simulated shell and tools running against the network engine.
 import { stopForegroundCaptures, type CaptureSession } from './tcpdump.js';
-import type { Container, Service } from '../api/types.js';
+import type { ServiceNet } from '../api/projections.js';
+import type { Container } from '../api/types.js';
 import { containerEnv } from '../cluster/containerconfig.js';
 import { containerFs } from '../cluster/volumes.js';
 import type { Client, Hop, Net } from '../net/engine.js';
@@ -24,21 +25,24 @@ export function serviceEnv(net: Net, pod: PodHost): [string, string][] {
   const started = pod.pod.status?.startTime ?? pod.pod.metadata.creationTimestamp ?? '';
   const out: [string, string][] = [];
   const links = pod.pod.spec?.enableServiceLinks !== false;
-  const list: Service[] = [];
-  for (const [key, svc] of net.topo.services) {
-    const inNs = svc.metadata.namespace === pod.namespace;
+  const list: { name: string; ip: string; ports: ServiceNet['ports'] }[] = [];
+  // From the services index (name, clusterIP, ports, creation time): the 1,000 Services of a namespace are not read.
+  for (const [key, svc] of net.topo.serviceNets) {
+    const slash = key.indexOf('/');
+    const name = key.slice(slash + 1);
+    const inNs = key.slice(0, slash) === pod.namespace;
     const isKubernetes = key === 'default/kubernetes';
     if (!(isKubernetes || (links && inNs))) continue;
-    if (inNs && !isKubernetes && (svc.metadata.creationTimestamp ?? '') > started) continue;
-    const ip = svc.spec?.clusterIP;
+    if (inNs && !isKubernetes && (svc.ts ?? '') > started) continue;
+    const ip = svc.ip;
     if (!ip || ip === 'None') continue;
-    if (isKubernetes && list.some((s) => s.metadata?.name === 'kubernetes')) continue;
-    list.push(svc);
+    if (isKubernetes && list.some((s) => s.name === 'kubernetes')) continue;
+    list.push({ name, ip, ports: svc.ports });
   }
   for (const svc of list) {
-    const n = svcPrefix(svc.metadata!.name!);
-    const ip = svc.spec!.clusterIP!;
-    const ports = svc.spec?.ports ?? [];
+    const n = svcPrefix(svc.name);
+    const ip = svc.ip;
+    const ports = svc.ports;
     if (!ports.length) continue;
     const first = ports[0];
     out.push([`${n}_SERVICE_HOST`, ip], [`${n}_SERVICE_PORT`, String(first.port)]);

@@ -3,8 +3,11 @@
 // sockets each pod's processes listen on. Building it reads the state; walking it (engine.ts) is cheap.
 import type { EndpointSlice, KubeObject, Pod, Service, ServicePort } from '../api/types.js';
 import { findImage, mainProcess, type ImageSpec, type ListenSpec, type ServerProcess } from '../apps/images.js';
-import { getObject, listObjects } from '../store/objects.js';
+import { getObject } from '../store/objects.js';
+import { sortKeys } from '../store/keys.js';
 import type { CNIConfig, ClusterState } from '../store/state.js';
+import { PodSummary } from '../store/pod-summary.js';
+import { serviceNetInProjection, serviceNetOf, type ServiceNet } from '../api/projections.js';
 import { clusterDNSIP, cniOf, isCalico, nodeSubnetInfo, nodeSubnetOf, proxyMode } from '../cluster/shape.js';
 import { inCIDR, intToIPv4, ipv4ToInt, sortByIP } from '../util/ip.js';
 
@@ -77,14 +80,35 @@ export interface Lookup<V> {
   values(): Iterable<V>;
 }
 
+type PodObj = Pod & KubeObject;
+
+/** The last summary parsed, by its text: a command that opens the network per container start parses it once. */
+let parsed: { text: string; summary: PodSummary | undefined } | undefined;
+
+/** The pod summary in this text (read only here: the topology never changes it). */
+function summaryOf(text: string | undefined): PodSummary | undefined {
+  if (text === undefined) return undefined;
+  if (parsed?.text !== text) parsed = { text, summary: PodSummary.parse(text) };
+  return parsed.summary;
+}
+
 /**
- * The pods as the network sees them: which pod holds each IP comes from the pods index's projections (one
- * index read), and a pod's host (its sockets, from its images) is made only for the pods a connection touches,
- * so a request through a Service with 10,000 endpoints reads a handful of pods, not 10,000.
+ * The pods as the network sees them. Which pod holds an IP comes from the store's pod summary (per node, each
+ * IP's pods) and the projections of the few pods asked about, and a pod's host (its sockets, from its images)
+ * is made only for the pods a connection touches: a request through a Service with 10,000 endpoints reads a
+ * handful of pods. Questions about every pod (values(), thin()) read the pods index's projections, as does
+ * every question when the store has no valid summary (a state in memory, an older kubesim's files).
  */
 class PodHosts {
-  private readonly keyByIP = new Map<string, string>();
-  private readonly eligible = new Map<string, Pod & KubeObject>();
+  /** Every pod with an address by key, and the pod holding each IP: read from all the projections when needed. */
+  private all: { eligible: Map<string, PodObj>; keyByIP: Map<string, string> } | undefined;
+  /** The summary of the store's head, undefined when there is none to trust. */
+  private readonly summary: PodSummary | undefined;
+  /** The pods this command read, wrote or removed, as they were when the topology was built (the summary is the disk's). */
+  private readonly touched = new Map<string, PodObj | undefined>();
+  private readonly touchedByIP = new Map<string, string[]>();
+  private readonly eligibleCache = new Map<string, PodObj | null>();
+  private readonly ipCache = new Map<string, string | null>();
   private readonly hosts = new Map<string, PodHost | null>();
   readonly byIP: Lookup<PodHost>;
   readonly byKey: Lookup<PodHost>;
@@ -94,18 +118,27 @@ class PodHosts {
     private readonly nodeByName: Map<string, NodeHost>,
     private readonly images: readonly ImageSpec[],
   ) {
-    for (const [key, p] of state.objects.projections('pods')) {
-      const thin = p as (Pod & KubeObject) | undefined;
-      if (!thin || !nodeByName.has(thin.spec?.nodeName ?? '') || !thin.status?.podIP || thin.metadata.deletionTimestamp) continue;
-      this.eligible.set(key, thin);
-      if (!thin.spec?.hostNetwork) this.keyByIP.set(thin.status.podIP, key);
-    }
+    const store = state.objects;
+    this.summary = summaryOf(store.podSummaryText());
+    if (this.summary) {
+      for (const e of store.journal) if (e.kind === 'pods' && 'removed' in e) this.touched.set(e.key, undefined);
+      for (const key of store.loadedKeys('pods')) {
+        const p = store.projection('pods', key) as PodObj | undefined;
+        this.touched.set(key, p);
+        const ip = p?.status?.podIP;
+        if (ip) {
+          const l = this.touchedByIP.get(ip);
+          if (l) l.push(key);
+          else this.touchedByIP.set(ip, [key]);
+        }
+      }
+    } else this.readAll();
     const hosts = this;
     this.byKey = {
       get: (k) => hosts.host(k),
-      has: (k) => hosts.eligible.has(k),
+      has: (k) => hosts.eligible(k) !== undefined,
       *values() {
-        for (const k of hosts.eligible.keys()) {
+        for (const k of hosts.readAll().eligible.keys()) {
           const h = hosts.host(k);
           if (h) yield h;
         }
@@ -113,12 +146,12 @@ class PodHosts {
     };
     this.byIP = {
       get: (ip) => {
-        const k = hosts.keyByIP.get(ip);
+        const k = hosts.keyAt(ip);
         return k === undefined ? undefined : hosts.host(k);
       },
-      has: (ip) => hosts.keyByIP.has(ip),
+      has: (ip) => hosts.keyAt(ip) !== undefined,
       *values() {
-        for (const k of hosts.keyByIP.values()) {
+        for (const k of hosts.readAll().keyByIP.values()) {
           const h = hosts.host(k);
           if (h) yield h;
         }
@@ -127,15 +160,64 @@ class PodHosts {
   }
 
   /** The thin pods (hostname, subdomain, namespace, IP), for DNS questions about many pods at once. */
-  thin(): Iterable<[string, Pod & KubeObject]> {
-    return this.eligible.entries();
+  thin(): Iterable<[string, PodObj]> {
+    return this.readAll().eligible.entries();
+  }
+
+  /** Every pod's projection: a pod the network can reach is on a known node, has an address and is not being deleted. */
+  private readAll(): NonNullable<PodHosts['all']> {
+    if (!this.all) {
+      const all = { eligible: new Map<string, PodObj>(), keyByIP: new Map<string, string>() };
+      for (const [key, p] of this.state.objects.projections('pods')) {
+        const thin = p as PodObj | undefined;
+        if (!this.reachable(thin)) continue;
+        all.eligible.set(key, thin);
+        if (!thin.spec?.hostNetwork) all.keyByIP.set(thin.status!.podIP!, key);
+      }
+      this.all = all;
+    }
+    return this.all;
+  }
+
+  private reachable(p: PodObj | undefined): p is PodObj {
+    return !!p && this.nodeByName.has(p.spec?.nodeName ?? '') && !!p.status?.podIP && !p.metadata.deletionTimestamp;
+  }
+
+  private eligible(key: string): PodObj | undefined {
+    if (!this.summary || this.all) return this.readAll().eligible.get(key);
+    let p = this.eligibleCache.get(key);
+    if (p === undefined) {
+      const thin = (this.touched.has(key) ? this.touched.get(key) : this.state.objects.diskProjection('pods', key)) as PodObj | undefined;
+      p = this.reachable(thin) ? thin : null;
+      this.eligibleCache.set(key, p);
+    }
+    return p ?? undefined;
+  }
+
+  /** The pod holding an IP (not a hostNetwork one, whose address is its node's). */
+  private keyAt(ip: string): string | undefined {
+    if (!this.summary || this.all) return this.readAll().keyByIP.get(ip);
+    let k = this.ipCache.get(ip);
+    if (k === undefined) {
+      const candidates = new Set(this.summary.podsAt(ip).filter((c) => !this.touched.has(c)));
+      for (const c of this.touchedByIP.get(ip) ?? []) candidates.add(c);
+      const holders = [...candidates].filter((c) => {
+        const p = this.eligible(c);
+        return p && p.status?.podIP === ip && !p.spec?.hostNetwork;
+      });
+      // Two pods with one address (a status written by hand): which one answers is the full index's choice.
+      if (holders.length > 1) return this.readAll().keyByIP.get(ip);
+      k = holders[0] ?? null;
+      this.ipCache.set(ip, k);
+    }
+    return k ?? undefined;
   }
 
   private host(key: string): PodHost | undefined {
     let h = this.hosts.get(key);
     if (h === undefined) {
       h = null;
-      if (this.eligible.has(key)) {
+      if (this.eligible(key)) {
         const i = key.indexOf('/');
         const pod = getObject<Pod>(this.state, 'pods', key.slice(0, i), key.slice(i + 1));
         const node = this.nodeByName.get(pod?.spec?.nodeName ?? '');
@@ -162,6 +244,44 @@ class PodHosts {
   }
 }
 
+/**
+ * A read-only map whose keys are known when it is made (from the Services alone) and whose values (rules, from
+ * the EndpointSlices) are made when first asked for: a connection through one Service reads that Service's
+ * slices, not every Service's. Iterating it (the kube-proxy rules listing) makes every value, in key order.
+ */
+export class LazyMap<V> implements Iterable<[string, V]> {
+  private readonly made = new Map<string, V>();
+
+  constructor(
+    private readonly sources: Map<string, string[]>,
+    private readonly make: (key: string, from: string[]) => V,
+  ) {}
+
+  has(key: string): boolean {
+    return this.sources.has(key);
+  }
+
+  get(key: string): V | undefined {
+    const from = this.sources.get(key);
+    if (!from) return undefined;
+    let v = this.made.get(key);
+    if (v === undefined) this.made.set(key, (v = this.make(key, from)));
+    return v;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.sources.keys();
+  }
+
+  *values(): IterableIterator<V> {
+    for (const k of this.sources.keys()) yield this.get(k)!;
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, V]> {
+    for (const k of this.sources.keys()) yield [k, this.get(k)!];
+  }
+}
+
 export interface Topology {
   state: ClusterState;
   clusterDomain: string;
@@ -184,15 +304,18 @@ export interface Topology {
   /** Every pod with an address, as the pods index projects it (no pod is read). */
   podsThin(): Iterable<[string, Pod & KubeObject]>;
   /** clusterIP -> "port/PROTO" -> rule. A known clusterIP with no matching port is a blackhole. */
-  clusterIPs: Map<string, Map<string, PortRule>>;
+  clusterIPs: LazyMap<Map<string, PortRule>>;
   /** LoadBalancer ingress IPs and externalIPs -> "port/PROTO" -> rule. */
-  externalVIPs: Map<string, Map<string, PortRule>>;
+  externalVIPs: LazyMap<Map<string, PortRule>>;
   lbIPs: Set<string>;
   /** "nodePort/PROTO" -> rule. */
-  nodePorts: Map<string, PortRule>;
-  services: Map<string, Service & KubeObject>;
+  nodePorts: LazyMap<PortRule>;
+  /** Services by "namespace/name", each read when asked for. */
+  services: Lookup<Service & KubeObject>;
+  /** Every Service's addresses and ports (from the services index), in list order. */
+  serviceNets: Map<string, ServiceNet>;
   /** Each Service's EndpointSlices, by "namespace/name". */
-  serviceSlices: Map<string, EndpointSlice[]>;
+  serviceSlices: Lookup<EndpointSlice[]>;
   images: readonly ImageSpec[];
   /** Whether the cluster DNS Service (dnsIP:53/UDP) has a ready endpoint to answer queries. */
   dnsServing: boolean;
@@ -239,51 +362,66 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
   const pods = new PodHosts(state, nodeByName, images);
   const podByIP = pods.byIP;
   const podByKey = pods.byKey;
-  const services = new Map<string, Service & KubeObject>();
-  for (const s of listObjects<Service>(state, 'services')) services.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
-  // kube-proxy programs Services from EndpointSlices (the Endpoints object stops at 1,000 addresses).
-  const slices = new Map<string, EndpointSlice[]>();
-  for (const sl of listObjects<EndpointSlice & KubeObject>(state, 'endpointslices')) {
-    const owner = sl.metadata.labels?.['kubernetes.io/service-name'];
-    if (owner === undefined) continue;
-    const key = `${sl.metadata.namespace}/${owner}`;
-    const l = slices.get(key);
-    if (l) l.push(sl);
-    else slices.set(key, [sl]);
-  }
-
-  const clusterIPs = new Map<string, Map<string, PortRule>>();
-  const externalVIPs = new Map<string, Map<string, PortRule>>();
-  const lbIPs = new Set<string>();
-  const nodePorts = new Map<string, PortRule>();
-  const add = (m: Map<string, Map<string, PortRule>>, ip: string, rule: PortRule) => {
-    let byPort = m.get(ip);
-    if (!byPort) m.set(ip, (byPort = new Map()));
-    byPort.set(ruleKeyOf(rule.port, rule.protocol), rule);
+  const nets = serviceNets(state);
+  const services = serviceObjects(state, nets);
+  const slices = serviceSlicesOf(state);
+  const rules = new Map<string, PortRule[]>();
+  // One rule per port of a Service, made when some address of it is first asked about.
+  const rulesOf = (key: string): PortRule[] => {
+    let r = rules.get(key);
+    if (!r) {
+      const svc = services.get(key)!;
+      const own = slices.get(key) ?? [];
+      rules.set(key, (r = (svc.spec?.ports ?? []).map((sp) => portRule(svc, sp, own, podByIP, nodeByIP))));
+    }
+    return r;
   };
-  for (const [key, svc] of services) {
-    const spec = svc.spec ?? {};
-    const type = spec.type ?? 'ClusterIP';
+
+  // Which Services (in list order) program each address: known from the services index alone.
+  const byClusterIP = new Map<string, string[]>();
+  const byExternalIP = new Map<string, string[]>();
+  const byNodePort = new Map<string, string[]>();
+  const lbIPs = new Set<string>();
+  const note = (m: Map<string, string[]>, at: string, key: string) => {
+    const l = m.get(at);
+    if (!l) m.set(at, [key]);
+    else if (l[l.length - 1] !== key) l.push(key);
+  };
+  for (const [key, svc] of nets) {
+    const type = svc.type ?? 'ClusterIP';
     if (type === 'ExternalName') continue;
-    const own = slices.get(key) ?? [];
-    for (const sp of spec.ports ?? []) {
-      const rule = portRule(svc, sp, own, podByIP, nodeByIP);
-      const clusterIP = spec.clusterIP;
-      if (clusterIP && clusterIP !== 'None') add(clusterIPs, clusterIP, rule);
-      if (type === 'NodePort' || type === 'LoadBalancer') {
-        if (sp.nodePort) nodePorts.set(ruleKeyOf(sp.nodePort, rule.protocol), rule);
-      }
+    for (const sp of svc.ports) {
+      const clusterIP = svc.ip;
+      if (clusterIP && clusterIP !== 'None') note(byClusterIP, clusterIP, key);
+      if ((type === 'NodePort' || type === 'LoadBalancer') && sp.nodePort) note(byNodePort, ruleKeyOf(sp.nodePort, sp.protocol ?? 'TCP'), key);
       if (type === 'LoadBalancer') {
-        for (const ing of svc.status?.loadBalancer?.ingress ?? []) {
-          if (ing.ip) {
-            add(externalVIPs, ing.ip, rule);
-            lbIPs.add(ing.ip);
+        for (const ip of svc.lb ?? []) {
+          if (ip) {
+            note(byExternalIP, ip, key);
+            lbIPs.add(ip);
           }
         }
       }
-      for (const ip of spec.externalIPs ?? []) add(externalVIPs, ip, rule);
+      for (const ip of svc.ext ?? []) note(byExternalIP, ip, key);
     }
   }
+  // Each address's rules as the Services would program them one after the other: a later Service's port
+  // takes the place of an earlier one's on the same address and port.
+  const portsAt = (ip: string, keys: string[], at: (svc: ServiceNet) => string[]): Map<string, PortRule> => {
+    const byPort = new Map<string, PortRule>();
+    for (const key of keys) {
+      const svc = nets.get(key)!;
+      for (const rule of rulesOf(key)) if (at(svc).includes(ip)) byPort.set(ruleKeyOf(rule.port, rule.protocol), rule);
+    }
+    return byPort;
+  };
+  const clusterIPs = new LazyMap(byClusterIP, (ip, keys) => portsAt(ip, keys, (svc) => [svc.ip ?? '']));
+  const externalVIPs = new LazyMap(byExternalIP, (ip, keys) => portsAt(ip, keys, (svc) => [...(svc.type === 'LoadBalancer' ? (svc.lb ?? []) : []), ...(svc.ext ?? [])]));
+  const nodePorts = new LazyMap(byNodePort, (pk, keys) => {
+    let found: PortRule | undefined;
+    for (const key of keys) for (const rule of rulesOf(key)) if (rule.nodePort && ruleKeyOf(rule.nodePort, rule.protocol) === pk) found = rule;
+    return found!;
+  });
   return {
     state,
     clusterDomain: cfg.clusterDomain,
@@ -306,9 +444,85 @@ export function buildTopology(state: ClusterState, images: readonly ImageSpec[] 
     lbIPs,
     nodePorts,
     services,
+    serviceNets: nets,
     serviceSlices: slices,
     images,
-    dnsServing: (clusterIPs.get(clusterDNSIP(cfg))?.get('53/UDP')?.ready.length ?? 0) > 0,
+    get dnsServing() {
+      return (clusterIPs.get(clusterDNSIP(cfg))?.get('53/UDP')?.ready.length ?? 0) > 0;
+    },
+  };
+}
+
+/**
+ * Every Service's addresses and ports, in list order, from the services index's projections: no Service is
+ * read. A projection saved before they were kept reads its Service, and the next save projects it anew.
+ */
+function serviceNets(state: ClusterState): Map<string, ServiceNet> {
+  const out = new Map<string, ServiceNet>();
+  const projections = state.objects.projections('services');
+  for (const key of sortKeys(projections.keys())) {
+    let net = serviceNetInProjection(projections.get(key));
+    if (!net) {
+      const svc = state.objects.get('services', key) as (Service & KubeObject) | undefined;
+      if (!svc) continue;
+      net = serviceNetOf(svc);
+      state.objects.reproject.add('services');
+    }
+    out.set(key, net);
+  }
+  return out;
+}
+
+/** The Services themselves, read (never changed: peeked, not loaded) when a rule or a DNS answer needs one. */
+function serviceObjects(state: ClusterState, nets: Map<string, ServiceNet>): Lookup<Service & KubeObject> {
+  const get = (key: string) => (nets.has(key) ? (state.objects.peekMany('services', [key])[0] as (Service & KubeObject) | undefined) : undefined);
+  return {
+    get,
+    has: (key) => nets.has(key),
+    *values() {
+      yield* state.objects.peekMany('services', [...nets.keys()]) as (Service & KubeObject)[];
+    },
+  };
+}
+
+/**
+ * Each Service's EndpointSlices (by "namespace/name", in list order), found through the slices index's
+ * projections (which name the Service) and read when that Service is first asked about.
+ */
+function serviceSlicesOf(state: ClusterState): Lookup<EndpointSlice[]> {
+  let keysBySvc: Map<string, string[]> | undefined;
+  const index = () => {
+    if (!keysBySvc) {
+      keysBySvc = new Map();
+      for (const [key, p] of state.objects.projections('endpointslices')) {
+        const owner = (p as { s?: string } | undefined)?.s;
+        if (owner === undefined) continue;
+        const svc = `${key.slice(0, key.indexOf('/'))}/${owner}`;
+        const l = keysBySvc.get(svc);
+        if (l) l.push(key);
+        else keysBySvc.set(svc, [key]);
+      }
+      for (const [svc, l] of keysBySvc) keysBySvc.set(svc, sortKeys(l));
+    }
+    return keysBySvc;
+  };
+  const read = new Map<string, EndpointSlice[]>();
+  const get = (svc: string): EndpointSlice[] | undefined => {
+    let l = read.get(svc);
+    if (!l) {
+      const keys = index().get(svc);
+      if (!keys) return undefined;
+      l = state.objects.peekMany('endpointslices', keys) as EndpointSlice[];
+      read.set(svc, l);
+    }
+    return l;
+  };
+  return {
+    get,
+    has: (svc) => index().has(svc),
+    *values() {
+      for (const svc of index().keys()) yield get(svc)!;
+    },
   };
 }
 

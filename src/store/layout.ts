@@ -135,20 +135,27 @@ export function readIndexLocations(statePath: string, kind: string, shard: numbe
   return m;
 }
 
-/** One object's text, read at its offset without reading the rest of the segment. */
-export function readSlice(statePath: string, e: IndexEntry): string {
-  let fd: number;
+function openSegment(statePath: string, gen: number): number {
   try {
-    fd = openSync(segmentFile(dataDir(statePath), e[0]), 'r');
+    return openSync(segmentFile(dataDir(statePath), gen), 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StaleReadError(String(e[0]));
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StaleReadError(String(gen));
     throw err;
   }
+}
+
+function readAt(fd: number, e: IndexEntry): string {
+  const buf = Buffer.allocUnsafe(e[2]);
+  const n = readSync(fd, buf, 0, e[2], e[1]);
+  if (n !== e[2]) throw new Error(`segment ${e[0]} is shorter than its index says`);
+  return buf.toString('utf8');
+}
+
+/** One object's text, read at its offset without reading the rest of the segment. */
+export function readSlice(statePath: string, e: IndexEntry): string {
+  const fd = openSegment(statePath, e[0]);
   try {
-    const buf = Buffer.allocUnsafe(e[2]);
-    const n = readSync(fd, buf, 0, e[2], e[1]);
-    if (n !== e[2]) throw new Error(`segment ${e[0]} is shorter than its index says`);
-    return buf.toString('utf8');
+    return readAt(fd, e);
   } finally {
     closeSync(fd);
   }
@@ -164,15 +171,7 @@ export class PositionalReader {
   constructor(private readonly statePath: string) {}
   text(e: IndexEntry): string {
     let fd = this.fds.get(e[0]);
-    if (fd === undefined) {
-      try {
-        fd = openSync(segmentFile(dataDir(this.statePath), e[0]), 'r');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StaleReadError(String(e[0]));
-        throw err;
-      }
-      this.fds.set(e[0], fd);
-    }
+    if (fd === undefined) this.fds.set(e[0], (fd = openSegment(this.statePath, e[0])));
     if (this.buf.length < e[2]) this.buf = Buffer.allocUnsafe(e[2]);
     const n = readSync(fd, this.buf, 0, e[2], e[1]);
     if (n !== e[2]) throw new Error(`segment ${e[0]} is shorter than its index says`);
@@ -190,6 +189,8 @@ export class PositionalReader {
  */
 export class SegmentReader {
   private files = new Map<number, Buffer>();
+  /** Segments read line by line, each opened once (a list of 1,000 Services opens its segment once, not 1,000 times). */
+  private fds = new Map<number, number>();
   constructor(
     private readonly statePath: string,
     /** Bytes wanted per segment, and each segment's size: decides whole-file or per-line reads. */
@@ -198,7 +199,11 @@ export class SegmentReader {
   ) {}
   text(e: IndexEntry): string {
     const size = this.sizes[e[0]]?.size;
-    if (size !== undefined && (this.wanted.get(e[0]) ?? size) * 4 < size) return readSlice(this.statePath, e);
+    if (size !== undefined && (this.wanted.get(e[0]) ?? size) * 4 < size) {
+      let fd = this.fds.get(e[0]);
+      if (fd === undefined) this.fds.set(e[0], (fd = openSegment(this.statePath, e[0])));
+      return readAt(fd, e);
+    }
     let buf = this.files.get(e[0]);
     if (!buf) {
       buf = readOrStale(segmentFile(dataDir(this.statePath), e[0]));
@@ -206,6 +211,13 @@ export class SegmentReader {
     }
     if (e[1] + e[2] > buf.length) throw new Error(`segment ${e[0]} is shorter than its index says`);
     return buf.toString('utf8', e[1], e[1] + e[2]);
+  }
+
+  /** Closes the segments it opened (call when done, also after an error). */
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+    this.files.clear();
   }
 }
 

@@ -23,6 +23,8 @@ class KindData {
   readonly written = new Set<string>();
   complete = false;
   sorted: string[] | undefined;
+  /** Objects read for a reader that never changes them (peek), not loaded: the commit does not compare them. */
+  readonly peeked = new Map<string, unknown>();
 }
 
 /** Where a store reads from: the state path and a head, which is re-read when a writer replaced the files. */
@@ -68,6 +70,7 @@ export class ObjectStore {
           if (d.complete) continue;
           d.index = undefined;
           d.shards = [];
+          d.peeked.clear();
         }
       }
     }
@@ -220,10 +223,14 @@ export class ObjectStore {
       for (const [k, e] of idx) if (!d.loaded.has(k) && !d.removed.has(k)) wanted.set(e[0], (wanted.get(e[0]) ?? 0) + e[2]);
       const reader = this.source ? new SegmentReader(this.source.statePath, wanted, this.source.head.segments) : undefined;
       const fresh: [string, Loaded][] = [];
-      for (const [k, e] of idx) {
-        if (d.loaded.has(k) || d.removed.has(k)) continue;
-        const text = reader!.text(e);
-        fresh.push([k, { obj: JSON.parse(text), text }]);
+      try {
+        for (const [k, e] of idx) {
+          if (d.loaded.has(k) || d.removed.has(k)) continue;
+          const text = reader!.text(e);
+          fresh.push([k, { obj: JSON.parse(text), text }]);
+        }
+      } finally {
+        reader?.close();
       }
       for (const [k, l] of fresh) d.loaded.set(k, l);
     });
@@ -373,6 +380,76 @@ export class ObjectStore {
   private summaryFor: StoreHead | undefined;
   private summaryText: string | undefined;
 
+  /**
+   * Objects for a reader that never changes them (the network topology), in the order of `keys`, missing ones
+   * left out: this command's version of an object it read or wrote, else the saved one, read (in one pass over
+   * its segment) without being loaded, so that the commit does not compare them with their text: a Service's
+   * 10,000 endpoints are read for a connection, never written. A change made to a peeked object is lost.
+   */
+  peekMany(kind: string, keys: readonly string[]): unknown[] {
+    const d = this.data(kind);
+    return this.retrying(() => {
+      const found = new Map<string, unknown>();
+      const want: [string, IndexEntry][] = [];
+      for (const k of keys) {
+        const l = d.loaded.get(k);
+        if (l) found.set(k, l.obj);
+        else if (d.removed.has(k) || d.complete) continue;
+        else if (d.peeked.has(k)) found.set(k, d.peeked.get(k));
+        else {
+          const e = this.entry(kind, d, k);
+          if (e) want.push([k, e]);
+        }
+      }
+      if (want.length && this.source) {
+        const wanted = new Map<number, number>();
+        for (const [, e] of want) wanted.set(e[0], (wanted.get(e[0]) ?? 0) + e[2]);
+        const reader = new SegmentReader(this.source.statePath, wanted, this.source.head.segments);
+        try {
+          for (const [k, e] of want) {
+            const obj = JSON.parse(reader.text(e));
+            d.peeked.set(k, obj);
+            found.set(k, obj);
+          }
+        } finally {
+          reader.close();
+        }
+      }
+      const out: unknown[] = [];
+      for (const k of keys) if (found.has(k)) out.push(found.get(k));
+      return out;
+    });
+  }
+
+  /** Every object of a kind in etcd key order, for a reader that never changes them (see peekMany). */
+  peekList(kind: string): unknown[] {
+    const d = this.data(kind);
+    return d.complete ? this.list(kind) : this.peekMany(kind, this.keys(kind));
+  }
+
+  /**
+   * One object's projection as projections() would give it (this command's version when it read or wrote the
+   * object), without reading every shard: undefined when there is no such object.
+   */
+  projection(kind: string, key: string): unknown {
+    const d = this.data(kind);
+    const l = d.loaded.get(key);
+    if (l) return projectionOf(kind, l.obj);
+    if (d.removed.has(key) || d.complete) return undefined;
+    return this.retrying(() => this.entry(kind, d, key)?.[3]);
+  }
+
+  /** Keys of a kind's objects this store has read (loaded or peeked) or written: what a lazy reader's tests look at. */
+  readKeys(kind: string): string[] {
+    const d = this.kinds.get(kind);
+    return d ? sortKeys(new Set([...d.loaded.keys(), ...d.peeked.keys()])) : [];
+  }
+
+  /** How many of a kind's index files (shards) this store has read: what a lazy reader's tests measure. */
+  shardsRead(kind: string): number {
+    return this.kinds.get(kind)?.shards.filter((m) => m !== undefined).length ?? 0;
+  }
+
   /** The projection an object has in the index this store read (what it was before this command changed it). */
   diskProjection(kind: string, key: string): unknown {
     const d = this.data(kind);
@@ -406,6 +483,7 @@ export class ObjectStore {
       }
       d.removed.clear();
       d.written.clear();
+      d.peeked.clear();
       for (const [s, m] of shards.get(kind) ?? []) d.shards[s] = m;
       d.index = undefined;
     }

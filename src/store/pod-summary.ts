@@ -87,18 +87,70 @@ export function projectionLacksRequests(p: PodObj): boolean {
   return (p.spec?.containers ?? []).some((c) => c.resources === undefined);
 }
 
-interface NodeSum {
-  /** pods assigned to the node */
-  n: number;
-  /** of them, not finished (what its pod capacity counts) */
-  a: number;
-  /** requests of the unfinished ones (scheduler units) */
-  req: Map<string, bigint>;
-  /** pod IPs in use, with how many pods hold each */
-  ips: Map<string, number>;
+/**
+ * One node's sums. Its IPs stay the saved text until asked for: a command reads or changes the IPs of the one
+ * or two nodes it places pods on, and saves the others' text as it was read (10,000 pods' keys are not
+ * split and joined again by every write).
+ */
+class NodeSum {
+  private parsed: Map<string, string[]> | undefined;
+
+  constructor(
+    /** pods assigned to the node */
+    public n: number,
+    /** of them, not finished (what its pod capacity counts) */
+    public a: number,
+    /** requests of the unfinished ones (scheduler units) */
+    readonly req: Map<string, bigint>,
+    /** the IPs as saved: "ip key" pairs */
+    private text = '',
+  ) {}
+
+  /** pod IPs in use, each with the keys ("ns/name") of the pods holding it: the IPAM asks whether an IP is free, the network which pod has it */
+  get ips(): Map<string, string[]> {
+    if (!this.parsed) {
+      const ips = new Map<string, string[]>();
+      const words = this.text ? this.text.split(' ') : [];
+      for (let i = 0; i < words.length; i += 2) {
+        const holders = ips.get(words[i]);
+        if (holders) holders.push(words[i + 1]);
+        else ips.set(words[i], [words[i + 1]]);
+      }
+      this.parsed = ips;
+      this.text = '';
+    }
+    return this.parsed;
+  }
+
+  /** Whether some pod here may hold the IP, answered from the saved text without splitting it. */
+  mayHold(ip: string): boolean {
+    if (this.parsed) return this.parsed.has(ip);
+    // A whole word equal to the IP (a key holds a "/", so it is an IP word): one exact search, no split.
+    for (let at = this.text.indexOf(ip); at >= 0; at = this.text.indexOf(ip, at + 1)) {
+      const end = at + ip.length;
+      if ((at === 0 || this.text.charCodeAt(at - 1) === 32) && (end === this.text.length || this.text.charCodeAt(end) === 32)) return true;
+    }
+    return false;
+  }
+
+  /** The IPs as they are saved: IPs and keys in one string (thousands of object keys parse many times slower). */
+  ipsText(): string {
+    if (!this.parsed) return this.text;
+    const words: string[] = [];
+    for (const [ip, keys] of this.parsed) for (const k of keys) words.push(ip, k);
+    return words.join(' ');
+  }
+
+  /** A saved IPs text is "ip key" pairs: an odd number of spaces, or none at all. */
+  static validIPs(text: string): boolean {
+    let spaces = 0;
+    for (let at = text.indexOf(' '); at >= 0; at = text.indexOf(' ', at + 1)) spaces++;
+    return text === '' || spaces % 2 === 1;
+  }
 }
 
-const SUMMARY_VERSION = 3;
+// 4: each IP names its pods (3 counted them): an older summary is computed again, not misread.
+const SUMMARY_VERSION = 4;
 
 export class PodSummary {
   readonly nodes = new Map<string, NodeSum>();
@@ -119,7 +171,7 @@ export class PodSummary {
 
   private node(name: string): NodeSum {
     let s = this.nodes.get(name);
-    if (!s) this.nodes.set(name, (s = { n: 0, a: 0, req: new Map(), ips: new Map() }));
+    if (!s) this.nodes.set(name, (s = new NodeSum(0, 0, new Map())));
     return s;
   }
 
@@ -138,9 +190,15 @@ export class PodSummary {
         }
       }
       if (f.ip) {
-        const c = (s.ips.get(f.ip) ?? 0) + sign;
-        if (c > 0) s.ips.set(f.ip, c);
-        else s.ips.delete(f.ip);
+        const holders = s.ips.get(f.ip);
+        if (sign > 0) {
+          if (holders) holders.push(key);
+          else s.ips.set(f.ip, [key]);
+        } else if (holders) {
+          const i = holders.indexOf(key);
+          if (i >= 0) holders.splice(i, 1);
+          if (!holders.length) s.ips.delete(f.ip);
+        }
       }
       if (s.n === 0 && s.a === 0 && s.ips.size === 0 && s.req.size === 0) this.nodes.delete(f.node);
     }
@@ -182,6 +240,13 @@ export class PodSummary {
     this.apply(key, f, f.node && !f.terminal ? podRequests(p.spec) : undefined, sign);
   }
 
+  /** The keys of the pods on some node holding this IP (hostNetwork pods hold none: theirs is the node's). */
+  podsAt(ip: string): string[] {
+    const out: string[] = [];
+    for (const s of this.nodes.values()) if (s.mayHold(ip)) out.push(...(s.ips.get(ip) ?? []));
+    return out;
+  }
+
   /** The pods whose controller is this uid, by key (undefined when it has none). */
   table(uid: string): Map<string, OwnedPod> | undefined {
     const raw = this.raw.get(uid);
@@ -208,10 +273,8 @@ export class PodSummary {
   toText(): string {
     const nodes: Record<string, unknown> = {};
     for (const [name, s] of [...this.nodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      // IPs as one string (an IP held by two pods twice): thousands of object keys parse many times slower.
-      const ips: string[] = [];
-      for (const [ip, c] of s.ips) for (let i = 0; i < c; i++) ips.push(ip);
-      nodes[name] = { n: s.n, a: s.a, req: Object.fromEntries([...s.req].map(([k, v]) => [k, v.toString()])), ips: ips.join(' ') };
+      // IPs as one string of "ip key" pairs (an IP held by two pods twice). A key ("ns/name") holds no space.
+      nodes[name] = { n: s.n, a: s.a, req: Object.fromEntries([...s.req].map(([k, v]) => [k, v.toString()])), ips: s.ipsText() };
     }
     // Each controller's pods as rows of one string, their label sets listed once: a write parses only the
     // tables it touches; a table not touched is written back as it was read.
@@ -273,10 +336,8 @@ export class PodSummary {
           if (typeof v !== 'string' || !/^-?\d+$/.test(v)) return undefined;
           req.set(k, BigInt(v));
         }
-        const ips = new Map<string, number>();
-        if (typeof raw.ips !== 'string') return undefined;
-        if (raw.ips) for (const ip of raw.ips.split(' ')) ips.set(ip, (ips.get(ip) ?? 0) + 1);
-        s.nodes.set(name, { n: raw.n as number, a: raw.a as number, req, ips });
+        if (typeof raw.ips !== 'string' || !NodeSum.validIPs(raw.ips)) return undefined;
+        s.nodes.set(name, new NodeSum(raw.n as number, raw.a as number, req, raw.ips));
       }
       return s;
     } catch {

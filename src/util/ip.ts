@@ -27,9 +27,30 @@ export function isIPv4(s: string): boolean {
   return !!m && m.slice(1).every((x) => Number(x) <= 255 && String(Number(x)) === x);
 }
 
-/** An IPv4 address as a number for sorting, or -1 for anything else. */
+/**
+ * An IPv4 address as a number for sorting, or -1 for anything else (what isIPv4 refuses): read character by
+ * character, as a Service's 10,000 endpoints are each read once per sort.
+ */
 export function ipv4Key(ip: string): number {
-  return isIPv4(ip) ? ipv4ToInt(ip) : -1;
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= ip.length; i++) {
+    const c = i < ip.length ? ip.charCodeAt(i) : 46;
+    if (c === 46) {
+      // 1 to 3 digits, no leading zero, at most 255.
+      if (digits === 0 || part > 255 || ++parts > 4) return -1;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && part === 0) return -1;
+      if (++digits > 3) return -1;
+      part = part * 10 + (c - 48);
+    } else return -1;
+  }
+  return parts === 4 ? n : -1;
 }
 
 /**
