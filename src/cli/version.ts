@@ -28,10 +28,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const opts = cmd.opts();
   const client = { major: '1', minor: '32', gitVersion: `${KUBECTL_COMPAT_VERSION}+kubesim.${KUBESIM_VERSION}`, platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}` };
   let serverVersion: string | undefined;
-  const { unreachableOf } = await import('./context.js');
-  const unreachable = opts.client ? undefined : unreachableOf(io);
+  // --client loads neither the kubeconfig nor the store code.
+  const unreachable = opts.client ? undefined : (await import('./context.js')).unreachableOf(io);
   if (!opts.client && !unreachable) {
-    // Only a server version needs the cluster: --client loads no store code.
     const { Session } = await import('./session.js');
     const { state } = await new Session(opts, io).read();
     serverVersion = state.cluster.kubernetesVersion;
