@@ -3,6 +3,7 @@ import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
 import { KUBESIM_VERSION, KUBECTL_COMPAT_VERSION } from '../version.js';
 import { CommandError } from '../api/errors.js';
+import { goYAML } from '../printers/yaml.js';
 
 const HELP = `Print the version of kubesim's kubectl-compatible client and of the simulated API server it talks to.
 
@@ -39,7 +40,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const doc: Record<string, unknown> = { clientVersion: client, kustomizeVersion: 'v5.5.0' };
     if (serverVersion) doc.serverVersion = { major: '1', minor: serverVersion.split('.')[1], gitVersion: serverVersion, platform: 'linux/amd64' };
     if (opts.output === 'json') io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    else io.stdout.write(`${(await import('yaml')).stringify(doc)}\n`);
+    // sigs.k8s.io/yaml, as kubectl prints it: keys sorted, "1" quoted.
+    else io.stdout.write(goYAML(doc));
     if (unreachable) throw unreachable;
     return 0;
   }

@@ -1,0 +1,118 @@
+// The CLI bundle in two builds, so that the commands people type most load one file.
+//
+// Node 20 loads an ES module graph file by file (resolve, an asynchronous read, compile, link): with esbuild's
+// code splitting alone, `get pods` loaded some 35 small chunks, and that per-file cost was most of what it spent
+// above `node -e 0`. esbuild cannot be told to merge chunks, so:
+//
+//   1. dist/main.js: main.ts and everything the core commands (CORE_ROOTS) import statically, as ONE file. It
+//      also exports every binding of those modules under a unique alias (m<i>$<name>).
+//   2. dist/chunks/: every other module, code-split as before. An import of a module that is in main.js becomes
+//      an import of its aliases from '../main.js', so each module still exists once per process (one KubeError
+//      class, one managed-fields switch); a dynamic import in main.js of a module outside it loads the entry
+//      chunk built for that module.
+//
+// Compiling the unused part of main.js costs less than loading a few files: `version --client` reads all of it.
+import { build } from 'esbuild';
+import { isAbsolute, join, relative } from 'node:path';
+
+/** The commands whose whole static import graph goes into dist/main.js. */
+const CORE_ROOTS = ['src/main.ts', 'src/cli/get.ts', 'src/cli/version.ts', 'src/cli/context.ts'];
+
+const common = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minifySyntax: true,
+  // commander is required at run time, only by the command lines that need its full parser (src/cli/common.ts).
+  external: ['commander'],
+  // CommonJS dependencies call require() for Node built-ins; give the ESM bundle a real one.
+  banner: { js: "import { createRequire as __kubesimCreateRequire } from 'node:module'; const require = __kubesimCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+};
+
+export async function bundleCli(root) {
+  const abs = (p) => (isAbsolute(p) ? p : join(root, p));
+  const rel = (p) => relative(root, p);
+
+  // The import graph, from a build that writes nothing.
+  const probe = await build({ ...common, absWorkingDir: root, entryPoints: ['src/main.ts'], outdir: 'dist', splitting: true, write: false, metafile: true });
+  const inputs = probe.metafile.inputs;
+  const core = new Set();
+  const walk = (f) => {
+    if (core.has(f) || !inputs[f]) return;
+    core.add(f);
+    for (const i of inputs[f].imports) if (!i.external && i.kind !== 'dynamic-import') walk(i.path);
+  };
+  for (const r of CORE_ROOTS) walk(r);
+  // Only our own modules are shared through main.js; a library that the chunks also use is bundled again there.
+  const coreSrc = [...core].filter((f) => f.startsWith('src/'));
+
+  // Each core module's exported names (a file-by-file transpile reports them).
+  const names = await build({ absWorkingDir: root, entryPoints: coreSrc, outdir: 'probe', outbase: '.', format: 'esm', platform: 'node', bundle: false, write: false, metafile: true, logLevel: 'warning' });
+  const exportsOf = new Map();
+  for (const out of Object.values(names.metafile.outputs)) if (out.entryPoint) exportsOf.set(out.entryPoint, out.exports);
+  const alias = new Map(coreSrc.map((f, i) => [f, `m${i}`]));
+  const coreEntry = [
+    ...coreSrc.map((f) => {
+      const ex = exportsOf.get(f) ?? [];
+      return ex.length ? `export { ${ex.map((n) => `${n} as ${alias.get(f)}$${n}`).join(', ')} } from ${JSON.stringify(abs(f))};` : '';
+    }),
+    // main.ts runs the command line: last, so that every core module has been evaluated first.
+    `import ${JSON.stringify(abs('src/main.ts'))};`,
+  ].join('\n');
+
+  // Modules outside main.js that it imports dynamically: each becomes an entry chunk with a fixed name.
+  const lazyEntries = new Map();
+  const entryName = (file) => `e.${rel(file).replace(/^src\//, '').replace(/\.[cm]?[jt]s$/, '').replace(/[^A-Za-z0-9]+/g, '.')}`;
+
+  await build({
+    ...common,
+    absWorkingDir: root,
+    stdin: { contents: coreEntry, resolveDir: root, sourcefile: 'kubesim-core.js', loader: 'js' },
+    outfile: 'dist/main.js',
+    plugins: [
+      {
+        name: 'lazy-outside-core',
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, async (a) => {
+            if (a.kind !== 'dynamic-import' || a.pluginData === 'inner') return undefined;
+            const r = await b.resolve(a.path, { kind: a.kind, resolveDir: a.resolveDir, importer: a.importer, pluginData: 'inner' });
+            if (r.errors.length || r.external || core.has(rel(r.path))) return undefined;
+            const name = entryName(r.path);
+            lazyEntries.set(name, r.path);
+            return { path: `./chunks/${name}.js`, external: true };
+          });
+        },
+      },
+    ],
+  });
+
+  await build({
+    ...common,
+    absWorkingDir: root,
+    entryPoints: [...lazyEntries].map(([name, file]) => ({ in: file, out: `chunks/${name}` })),
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    plugins: [
+      {
+        name: 'core-from-main',
+        setup(b) {
+          b.onResolve({ filter: /^kubesim:main$/ }, () => ({ path: '../main.js', external: true }));
+          b.onResolve({ filter: /.*/ }, async (a) => {
+            if (a.namespace === 'core' || a.pluginData === 'inner' || a.kind === 'entry-point') return undefined;
+            const r = await b.resolve(a.path, { kind: a.kind, resolveDir: a.resolveDir, importer: a.importer, pluginData: 'inner' });
+            if (r.errors.length || r.external || !alias.has(rel(r.path))) return undefined;
+            return { path: rel(r.path), namespace: 'core' };
+          });
+          b.onLoad({ filter: /.*/, namespace: 'core' }, (a) => {
+            const ex = exportsOf.get(a.path) ?? [];
+            const m = alias.get(a.path);
+            return { contents: ex.length ? `export { ${ex.map((n) => `${m}$${n} as ${n}`).join(', ')} } from 'kubesim:main';` : `import 'kubesim:main';`, loader: 'js' };
+          });
+        },
+      },
+    ],
+  });
+}
