@@ -26,10 +26,29 @@ const common = {
   minifySyntax: true,
   // commander is required at run time, only by the command lines that need its full parser (src/cli/common.ts).
   external: ['commander'],
-  // CommonJS dependencies call require() for Node built-ins; give the ESM bundle a real one.
-  banner: { js: "import { createRequire as __kubesimCreateRequire } from 'node:module'; const require = __kubesimCreateRequire(import.meta.url);" },
+  // CommonJS dependencies, and the built-ins below, call require(): give the ESM bundle one. A built-in comes from
+  // process.getBuiltinModule (Node 20.16+), anything else (an optional dependency) from createRequire as before.
+  banner: {
+    js: "const require = globalThis.process.getBuiltinModule ? ((get) => (id) => get(id) ?? get('node:module').createRequire(import.meta.url)(id))(process.getBuiltinModule) : (await import('node:module')).createRequire(import.meta.url);",
+  },
+  plugins: [builtinsByRequire()],
   logLevel: 'warning',
 };
+
+/**
+ * `import { readFileSync } from 'node:fs'` becomes a require(): Node 20 gives an ES module importing a built-in
+ * a facade with a copy of every export, which reads fs's lazy ones too (its streams: a dozen more internal
+ * modules) and node:module's source-map support, on every command.
+ */
+function builtinsByRequire() {
+  return {
+    name: 'builtins-by-require',
+    setup(b) {
+      b.onResolve({ filter: /^node:/ }, (a) => (a.kind === 'import-statement' ? { path: a.path, namespace: 'builtin' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(a.path)});`, loader: 'js' }));
+    },
+  };
+}
 
 export async function bundleCli(root) {
   const abs = (p) => (isAbsolute(p) ? p : join(root, p));
@@ -72,6 +91,7 @@ export async function bundleCli(root) {
     stdin: { contents: coreEntry, resolveDir: root, sourcefile: 'kubesim-core.js', loader: 'js' },
     outfile: 'dist/main.js',
     plugins: [
+      ...common.plugins,
       {
         name: 'lazy-outside-core',
         setup(b) {
@@ -96,6 +116,7 @@ export async function bundleCli(root) {
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     plugins: [
+      ...common.plugins,
       {
         name: 'core-from-main',
         setup(b) {
