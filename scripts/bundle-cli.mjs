@@ -5,11 +5,11 @@
 // above `node -e 0`. esbuild cannot be told to merge chunks, so:
 //
 //   1. dist/main.js: main.ts and everything the core commands (CORE_ROOTS) import statically, as ONE file. It
-//      also exports every binding of those modules under a unique alias (m<i>$<name>).
+//      also exports, per module, a function (m<i>) that initializes the module and returns its exports.
 //   2. dist/chunks/: every other module, code-split as before. An import of a module that is in main.js becomes
-//      an import of its aliases from '../main.js', so each module still exists once per process (one KubeError
-//      class, one managed-fields switch); a dynamic import in main.js of a module outside it loads the entry
-//      chunk built for that module.
+//      a call of its function in main.js, so each module still exists once per process (one KubeError class, one
+//      managed-fields switch); a dynamic import in main.js of a module outside it loads the entry chunk built
+//      for that module.
 //
 // Compiling the unused part of main.js costs less than loading a few files: `version --client` reads all of it.
 import { build } from 'esbuild';
@@ -71,12 +71,12 @@ export async function bundleCli(root) {
   const names = await build({ absWorkingDir: root, entryPoints: coreSrc, outdir: 'probe', outbase: '.', format: 'esm', platform: 'node', bundle: false, write: false, metafile: true, logLevel: 'warning' });
   const exportsOf = new Map();
   for (const out of Object.values(names.metafile.outputs)) if (out.entryPoint) exportsOf.set(out.entryPoint, out.exports);
-  const alias = new Map(coreSrc.map((f, i) => [f, `m${i}`]));
+  // main.ts exports nothing and nothing imports it.
+  const alias = new Map(coreSrc.filter((f) => f !== 'src/main.ts').map((f, i) => [f, `m${i}`]));
+  // A function per module that initializes it on first call (esbuild turns the require() of a bundled ES module
+  // into a lazy init): a command evaluates only the modules it reaches, not all of main.js.
   const coreEntry = [
-    ...coreSrc.map((f) => {
-      const ex = exportsOf.get(f) ?? [];
-      return ex.length ? `export { ${ex.map((n) => `${n} as ${alias.get(f)}$${n}`).join(', ')} } from ${JSON.stringify(abs(f))};` : '';
-    }),
+    ...[...alias].map(([f, m]) => `export const ${m} = () => require(${JSON.stringify(abs(f))});`),
     // main.ts runs the command line: last, so that every core module has been evaluated first.
     `import ${JSON.stringify(abs('src/main.ts'))};`,
   ].join('\n');
@@ -127,10 +127,11 @@ export async function bundleCli(root) {
             if (r.errors.length || r.external || !alias.has(rel(r.path))) return undefined;
             return { path: rel(r.path), namespace: 'core' };
           });
+          // The module's bindings as they are once it has run (no core module reassigns an exported let).
           b.onLoad({ filter: /.*/, namespace: 'core' }, (a) => {
             const ex = exportsOf.get(a.path) ?? [];
             const m = alias.get(a.path);
-            return { contents: ex.length ? `export { ${ex.map((n) => `${m}$${n} as ${n}`).join(', ')} } from 'kubesim:main';` : `import 'kubesim:main';`, loader: 'js' };
+            return { contents: `import { ${m} } from 'kubesim:main';\nexport const { ${ex.join(', ')} } = ${m}();`, loader: 'js' };
           });
         },
       },
