@@ -19,7 +19,7 @@ function files(dir, out = []) {
 }
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-// dist/main.js (the core commands in one file) and dist/chunks/ (the rest, code-split): see bundle-cli.mjs.
+// dist/main.cjs (the core commands in one file) and dist/chunks/ (the rest, code-split): see bundle-cli.mjs.
 await bundleCli(root);
 
 // The `kubesim ui` page: one browser bundle (its terminal pane a lazily loaded chunk) and its CSS, served by
