@@ -136,7 +136,8 @@ export async function bundleCli(root) {
           b.onLoad({ filter: /.*/, namespace: 'core' }, (a) => {
             const ex = exportsOf.get(a.path) ?? [];
             const m = alias.get(a.path);
-            return { contents: `import { ${m} } from 'kubesim:main';\nexport const { ${ex.join(', ')} } = ${m}();`, loader: 'js' };
+            // require(), not import: an ES import of a CommonJS file has Node lex all of main.cjs for its export names.
+            return { contents: `const { ${m} } = require('kubesim:main');\nexport const { ${ex.join(', ')} } = ${m}();`, loader: 'js' };
           });
         },
       },
