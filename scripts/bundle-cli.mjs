@@ -15,6 +15,7 @@
 //
 // Compiling the unused part of main.cjs costs less than loading a few files: `version --client` reads all of it.
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 
 /** The commands whose whole static import graph goes into dist/main.cjs. */
@@ -68,6 +69,12 @@ export async function bundleCli(root) {
   for (const r of CORE_ROOTS) walk(r);
   // Only our own modules are shared through main.cjs; a library that the chunks also use is bundled again there.
   const coreSrc = [...core].filter((f) => f.startsWith('src/'));
+
+  // A chunk sees a core module's bindings as they were when it first ran, and only the names it declares itself.
+  for (const f of coreSrc) {
+    const bad = /^export (let|var|\*)/m.exec(readFileSync(abs(f), 'utf8'));
+    if (bad) throw new Error(`${f}: \`${bad[0]}\` cannot be shared from main.cjs; export functions or constants by name`);
+  }
 
   // Each core module's exported names (a file-by-file transpile reports them).
   const names = await build({ absWorkingDir: root, entryPoints: coreSrc, outdir: 'probe', outbase: '.', format: 'esm', platform: 'node', bundle: false, write: false, metafile: true, logLevel: 'warning' });
