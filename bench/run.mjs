@@ -26,6 +26,8 @@ try {
 
   const get = compareWithNode(['get', 'pods', '-o', 'wide'], env);
   table.push(['get pods -o wide (50 pods)', get.node.toFixed(1), get.command.toFixed(1), (get.command / get.node).toFixed(2), '<= 1.5']);
+  const version = compareWithNode(['version', '--client'], env);
+  table.push(['version --client', version.node.toFixed(1), version.command.toFixed(1), (version.command / version.node).toFixed(2), '<= 1.3']);
   process.stdout.write(`${table.toString()}\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

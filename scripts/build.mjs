@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { copyFileSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleCli } from './bundle-cli.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const withTests = process.argv.includes('--tests');
@@ -18,22 +19,8 @@ function files(dir, out = []) {
 }
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-await build({
-  entryPoints: [join(root, 'src/main.ts')],
-  outdir: join(root, 'dist'),
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minifySyntax: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  // commander is required at run time, only by the command lines that need its full parser (src/cli/common.ts).
-  external: ['commander'],
-  // CommonJS dependencies call require() for Node built-ins; give the ESM bundle a real one.
-  banner: { js: "import { createRequire as __kubesimCreateRequire } from 'node:module'; const require = __kubesimCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
-});
+// dist/main.cjs (the core commands in one file) and dist/chunks/ (the rest, code-split): see bundle-cli.mjs.
+await bundleCli(root);
 
 // The `kubesim ui` page: one browser bundle (its terminal pane a lazily loaded chunk) and its CSS, served by
 // src/ui/server.ts from dist/ui. Minified: the page's weight is what a projector's laptop downloads.

@@ -1,16 +1,11 @@
-// Entry: run the command line (src/cli/dispatch.ts) against the process's streams and environment.
+// Entry: run the command line (src/cli/dispatch.ts) against the process's streams and environment
+// (src/cli/io.ts, which also ends the process quietly when a reader closes the pipe early).
 import { runCli } from './cli/dispatch.js';
 import { processIO } from './cli/io.js';
 
-// A reader that stops early (`kubesim get pods -o yaml | head -1`) closes the pipe. kubectl, a Go program, then
-// dies quietly of SIGPIPE (status 141 in the shell); do the same instead of printing a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(141);
-    throw e;
-  });
-}
-
 runCli(process.argv.slice(2), processIO).then((code) => {
   process.exitCode = code;
+  // With nothing left to run (no handle, timer or request: output written synchronously, see io.ts), end now:
+  // the natural exit would tear the heap down page by page first, a few ms of every command.
+  if (process.getActiveResourcesInfo().length === 0) process.exit(code);
 });

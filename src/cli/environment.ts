@@ -1,7 +1,7 @@
 // The environment variables every command reads, checked once before a verb runs, so a bad value is one
 // clear error instead of a silent default (or a wrapped seed) somewhere inside.
 import { CommandError } from '../api/errors.js';
-import { parseSeed, SEED_RANGE } from '../util/random.js';
+import { parseSeed, SEED_RANGE } from '../util/seed.js';
 
 /** KUBESIM_SEED that is not a seed the generator can use. */
 export function seedEnvError(raw: string): CommandError {

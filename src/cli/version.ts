@@ -3,6 +3,7 @@ import { addGlobalFlags, newCommand, parseArgs } from './common.js';
 import type { CliIO } from './io.js';
 import { KUBESIM_VERSION, KUBECTL_COMPAT_VERSION } from '../version.js';
 import { CommandError } from '../api/errors.js';
+import { goYAML } from '../printers/yaml.js';
 
 const HELP = `Print the version of kubesim's kubectl-compatible client and of the simulated API server it talks to.
 
@@ -28,10 +29,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const opts = cmd.opts();
   const client = { major: '1', minor: '32', gitVersion: `${KUBECTL_COMPAT_VERSION}+kubesim.${KUBESIM_VERSION}`, platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}` };
   let serverVersion: string | undefined;
-  const { unreachableOf } = await import('./context.js');
-  const unreachable = opts.client ? undefined : unreachableOf(io);
+  // --client loads neither the kubeconfig nor the store code.
+  const unreachable = opts.client ? undefined : (await import('./context.js')).unreachableOf(io);
   if (!opts.client && !unreachable) {
-    // Only a server version needs the cluster: --client loads no store code.
     const { Session } = await import('./session.js');
     const { state } = await new Session(opts, io).read();
     serverVersion = state.cluster.kubernetesVersion;
@@ -40,7 +40,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const doc: Record<string, unknown> = { clientVersion: client, kustomizeVersion: 'v5.5.0' };
     if (serverVersion) doc.serverVersion = { major: '1', minor: serverVersion.split('.')[1], gitVersion: serverVersion, platform: 'linux/amd64' };
     if (opts.output === 'json') io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    else io.stdout.write(`${(await import('yaml')).stringify(doc)}\n`);
+    // sigs.k8s.io/yaml, as kubectl prints it: keys sorted, "1" quoted.
+    else io.stdout.write(goYAML(doc));
     if (unreachable) throw unreachable;
     return 0;
   }

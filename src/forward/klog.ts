@@ -1,6 +1,7 @@
 // The error line client-go logs (klog, through runtime.HandleError) when the kubelet cannot connect inside the
 // pod: format strings from client-go, the kubelet and containerd (reference §3.2).
 import { createHash } from 'node:crypto';
+import { klogLine } from '../util/klog.js';
 
 /** containerd's sandbox id for a pod: 64 hex digits, stable for the pod's life (derived from its uid). */
 export function sandboxID(podUID: string): string {
@@ -25,14 +26,6 @@ export function forwardErrorText(podUID: string, localPort: number, remotePort: 
   const containerd = `failed to execute portforward in network namespace ${goQuote(netnsPath(podUID))}: ${inner}`;
   const kubelet = `error forwarding port ${remotePort} to pod ${sandbox}, uid : ${containerd}`;
   return `an error occurred forwarding ${localPort} -> ${remotePort}: ${kubelet}`;
-}
-
-/** klog's header: Lmmdd hh:mm:ss.uuuuuu PID file:line] (time in UTC, as every kubesim time). */
-export function klogLine(severity: 'F' | 'E' | 'W' | 'I', at: Date, pid: number, fileLine: string, message: string): string {
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  const micros = String(at.getUTCMilliseconds() * 1000).padStart(6, '0');
-  const head = `${severity}${p2(at.getUTCMonth() + 1)}${p2(at.getUTCDate())} ${p2(at.getUTCHours())}:${p2(at.getUTCMinutes())}:${p2(at.getUTCSeconds())}.${micros} ${String(pid).padStart(7)} ${fileLine}]`;
-  return `${head} ${message}`;
 }
 
 /** The whole line runtime.HandleError logs for a failed forward. */

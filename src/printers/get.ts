@@ -3,7 +3,7 @@
 // stderr and the exit code, because a get can print some objects and still fail on others.
 import { CommandError, ExitError, notFound, StatusError, type KubeError } from '../api/errors.js';
 import { cmpQuantity, parseQuantity } from '../api/quantity.js';
-import { klogLine } from '../forward/klog.js';
+import { klogLine } from '../util/klog.js';
 import { formatLabels, listSelectorError, matches, parseListSelector, parseSelector, type Selector } from '../api/labels.js';
 import { ALL_CATEGORY, requireResource, qualifiedKind, qualifiedResource, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';

@@ -1,35 +1,29 @@
 // The one source of randomness. Its state lives in the cluster state file, so the same seed and the same
 // command sequence make the same names, IPs, ports and load-balancing choices.
-import prand from 'pure-rand';
+// Named imports: the bundle keeps only the generator and distribution used, not pure-rand's whole default object.
+import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from 'pure-rand';
 
 /** The alphabet of apimachinery's utilrand.String: no vowels, no 0, 1 or 3. */
 export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 export type RandomState = number[];
 
-/** The seeds the generator tells apart: it takes a 32-bit integer. */
-export const SEED_RANGE = 'an integer between -2147483648 and 2147483647';
-
-/** A seed written in decimal that fits the generator, else undefined (no silent wrapping or rounding). */
-export function parseSeed(text: string): number | undefined {
-  if (!/^[-+]?\d{1,20}$/.test(text)) return undefined;
-  const n = Number(text);
-  return n >= -2147483648 && n <= 2147483647 ? n : undefined;
-}
+// The seed's syntax is its own module: every command checks KUBESIM_SEED without loading the generator.
+export { parseSeed, SEED_RANGE } from './seed.js';
 
 export class Random {
-  private gen: prand.RandomGenerator;
+  private gen: RandomGenerator;
 
-  private constructor(gen: prand.RandomGenerator) {
+  private constructor(gen: RandomGenerator) {
     this.gen = gen;
   }
 
   static fromSeed(seed: number): Random {
-    return new Random(prand.xoroshiro128plus(seed | 0));
+    return new Random(xoroshiro128plus(seed | 0));
   }
 
   static fromState(state: RandomState): Random {
-    return new Random(prand.xoroshiro128plus.fromState(state));
+    return new Random(xoroshiro128plus.fromState(state));
   }
 
   /** Serialisable position of the generator, to store back in the state. */
@@ -40,12 +34,12 @@ export class Random {
   /** Uniform integer in [0, n). */
   int(n: number): number {
     if (n <= 1) return 0;
-    return prand.unsafeUniformIntDistribution(0, n - 1, this.gen);
+    return unsafeUniformIntDistribution(0, n - 1, this.gen);
   }
 
   /** Uniform integer in [lo, hi], inclusive. */
   range(lo: number, hi: number): number {
-    return prand.unsafeUniformIntDistribution(lo, hi, this.gen);
+    return unsafeUniformIntDistribution(lo, hi, this.gen);
   }
 
   pick<T>(items: readonly T[]): T {

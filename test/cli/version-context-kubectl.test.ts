@@ -55,6 +55,11 @@ test('version with a context that has no server: the client part in every output
   assert.equal(json.code, 1);
   assert.deepEqual(Object.keys(JSON.parse(json.stdout)), ['clientVersion', 'kustomizeVersion']);
   assert.equal(json.stderr, err);
+  // sigs.k8s.io/yaml, as kubectl prints it: keys sorted, the major version a quoted string.
+  const yaml = c.run(['version', '--kubeconfig', broken, '-o', 'yaml']);
+  assert.equal(yaml.code, 1);
+  assert.match(yaml.stdout, /^clientVersion:\n  gitVersion: v1\.32\.\S+\n  major: "1"\n  minor: "32"\n  platform: \S+\nkustomizeVersion: v5\.5\.0\n$/);
+  assert.equal(yaml.stderr, err);
   // --client never asks the server.
   assert.equal(c.run(['version', '--client', '--kubeconfig', broken]).code, 0);
 });
