@@ -62,6 +62,8 @@ export class PodInformer {
    * needs them (a list, an owner's pods), and then the informer becomes a full one.
    */
   private summary: PodSummary | undefined;
+  /** Lazy mode: the pods whose disk entry the summary's sums no longer count (this command changed them). */
+  private readonly retired = new Set<string>();
   /** The store generation the summary belongs to. */
   readonly generation: number | undefined;
 
@@ -168,10 +170,13 @@ export class PodInformer {
   /** Removes a key from every index by what was indexed (full mode's objects change in place). */
   private drop(key: string): PodObj | undefined {
     if (this.summary) {
-      // A pod not seen yet this command is as the disk has it.
+      // A pod not seen yet this command is as the disk has it; one this command removed (then maybe made
+      // again under the same name, as a StatefulSet does) was taken out of the sums already.
       let p = this.pods.get(key);
       let f = this.indexed.get(key);
       if (!p) {
+        if (this.retired.has(key)) return undefined;
+        this.retired.add(key);
         p = this.state.objects.diskProjection('pods', key) as PodObj | undefined;
         if (!p) return undefined;
         const facts = podFacts(p);
