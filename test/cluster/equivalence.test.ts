@@ -270,6 +270,14 @@ function checkInvariants(state: ClusterState, after: string): void {
   }
 }
 
+/** KUBESIM_EQUIV_DIFF=1: each differing path, "DIFF .path inc= ... full= ...", to find a divergence's first cause. */
+function printDiff(a: unknown, b: unknown, at: string): void {
+  if (JSON.stringify(a) === JSON.stringify(b)) return;
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) printDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
+  } else console.error('DIFF', at, 'inc=', JSON.stringify(a)?.slice(0, 300), 'full=', JSON.stringify(b)?.slice(0, 300));
+}
+
 /** KUBESIM_EQUIV_RUNS and KUBESIM_EQUIV_SEED: more sequences, or others, when changing a controller. */
 const RUNS = Number(process.env.KUBESIM_EQUIV_RUNS ?? 200);
 
@@ -303,7 +311,10 @@ function equivalent(ops: fc.Arbitrary<Op[]>, runs: number, seed: number): void {
           reconcile(inc, ictx);
           inc.random = ir.state();
           writeStateAtomic(path, inc, t);
-          assert.deepEqual(comparable(readState(path)!), comparable(full), `after ${JSON.stringify(o)} in ${JSON.stringify(ops)}`);
+          const inc2 = comparable(readState(path)!);
+          const want = comparable(full);
+          if (process.env.KUBESIM_EQUIV_DIFF) printDiff(inc2, want, '');
+          assert.deepEqual(inc2, want, `after ${JSON.stringify(o)} in ${JSON.stringify(ops)}`);
         }
       }),
       { numRuns: runs, seed },
