@@ -50,7 +50,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const state = readState(path);
     if (!state) throw new CommandError(`no cluster in "${path}"; create one with 'kubesim cluster create'`);
     const doc = exportState(state);
-    io.stdout.write(opts.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : (await import('yaml')).stringify(doc));
+    io.stdout.write(opts.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : (await (await import('../api/manifest.js')).loadYaml()).stringify(doc));
     return 0;
   }
   if (action === 'check') {

@@ -293,7 +293,9 @@ export class PodInformer {
     this.sync();
     if (!this.summary) return undefined;
     const t = this.summary.table(uid);
-    return this.summary.damaged ? undefined : t ?? NO_PODS;
+    if (!this.summary.damaged) return t ?? NO_PODS;
+    this.state.objects.podSummaryDamaged = true;
+    return undefined;
   }
 
   /** Lazy mode only: the label sets (JSON) of the namespace's pods that a controller could adopt. */

@@ -377,6 +377,9 @@ export class ObjectStore {
     return this.summaryText;
   }
 
+  /** Set by a reader that found the pod summary's rows damaged: the next save computes it afresh. */
+  podSummaryDamaged = false;
+
   private summaryFor: StoreHead | undefined;
   private summaryText: string | undefined;
 

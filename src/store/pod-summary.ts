@@ -158,13 +158,8 @@ export class PodSummary {
   readonly antiAffinity = new Set<string>();
   /** uid -> how many pods name it among their owners */
   readonly owners = new Map<string, number>();
-  /** controller uid -> its pods by key (see table()) */
-  private readonly owned = new Map<string, Map<string, OwnedPod>>();
-  /**
-   * Tables as the file has them, made into maps when first asked for: a write that touches no controller's pods
-   * (or one controller's) parses none (or one) of them.
-   */
-  private readonly raw = new Map<string, { ls: string[]; p: string }>();
+  /** controller uid -> its pods' rows (see RowTable) */
+  private readonly owned = new Map<string, RowTable>();
   /** namespace -> labels (JSON) of the pods no controller owns that one could adopt -> how many */
   readonly orphans = new Map<string, Map<string, number>>();
   count = 0;
@@ -215,9 +210,9 @@ export class PodSummary {
       else this.owners.delete(u);
     }
     if (f.owner && f.owned) {
-      let t = this.table(f.owner);
+      let t = this.owned.get(f.owner);
       if (sign > 0) {
-        if (!t) this.owned.set(f.owner, (t = new Map()));
+        if (!t) this.owned.set(f.owner, (t = new RowTable([], '')));
         t.set(key, f.owned);
       } else if (t) {
         t.delete(key);
@@ -248,15 +243,12 @@ export class PodSummary {
   }
 
   /** The pods whose controller is this uid, by key (undefined when it has none). */
-  table(uid: string): Map<string, OwnedPod> | undefined {
-    const raw = this.raw.get(uid);
-    if (raw) {
-      this.raw.delete(uid);
-      const t = parseRows(raw.ls, raw.p);
-      if (t) this.owned.set(uid, t);
-      else this.damaged = true;
-    }
-    return this.owned.get(uid);
+  table(uid: string): ReadonlyMap<string, OwnedPod> | undefined {
+    const t = this.owned.get(uid);
+    if (!t) return undefined;
+    const rows = t.parsed();
+    if (!rows) this.damaged = true;
+    return rows;
   }
 
   /**
@@ -276,26 +268,10 @@ export class PodSummary {
       // IPs as one string of "ip key" pairs (an IP held by two pods twice). A key ("ns/name") holds no space.
       nodes[name] = { n: s.n, a: s.a, req: Object.fromEntries([...s.req].map(([k, v]) => [k, v.toString()])), ips: s.ipsText() };
     }
-    // Each controller's pods as rows of one string, their label sets listed once: a write parses only the
-    // tables it touches; a table not touched is written back as it was read.
+    // Each controller's pods as rows of one string, their label sets listed once; rows not asked for are
+    // written back as they were read.
     const owned: Record<string, unknown> = {};
-    const uids = [...new Set([...this.owned.keys(), ...this.raw.keys()])].sort();
-    for (const uid of uids) {
-      const raw = this.raw.get(uid);
-      if (raw) {
-        owned[uid] = raw;
-        continue;
-      }
-      const t = this.owned.get(uid)!;
-      const sets = new Map<string, number>();
-      const rows: string[] = [];
-      for (const [key, o] of [...t].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        let li = sets.get(o.labels);
-        if (li === undefined) sets.set(o.labels, (li = sets.size));
-        rows.push(`${key} ${o.node} ${o.phase} ${o.readySince} ${o.restarts} ${o.created} ${o.active ? 1 : 0} ${li}`);
-      }
-      owned[uid] = { ls: [...sets.keys()], p: rows.join('\n') };
-    }
+    for (const uid of [...this.owned.keys()].sort()) owned[uid] = this.owned.get(uid)!.toJSON();
     const orphans = Object.fromEntries([...this.orphans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([ns, m]) => [ns, Object.fromEntries(m)]));
     return JSON.stringify({ v: SUMMARY_VERSION, count: this.count, nodes, pending: [...this.pending].sort(), antiAffinity: [...this.antiAffinity].sort(), owners: Object.fromEntries(this.owners), owned, orphans });
   }
@@ -316,9 +292,11 @@ export class PodSummary {
         s.owners.set(u, c as number);
       }
       for (const [uid, raw] of Object.entries((d.owned ?? {}) as Record<string, { ls?: unknown; p?: unknown }>)) {
-        // The rows are checked when first parsed (parseRows throws, and a table that fails is a damaged file).
+        // Each row is checked when first parsed (see RowTable): a table that fails makes the summary damaged.
         if (!raw || !isStrings(raw.ls) || typeof raw.p !== 'string' || !raw.p) return undefined;
-        s.raw.set(uid, { ls: raw.ls, p: raw.p });
+        const t = new RowTable(raw.ls, raw.p);
+        if (t.damaged) return undefined;
+        s.owned.set(uid, t);
       }
       for (const [ns, raw] of Object.entries((d.orphans ?? {}) as Record<string, Record<string, unknown>>)) {
         if (!raw || typeof raw !== 'object') return undefined;
@@ -346,15 +324,101 @@ export class PodSummary {
   }
 }
 
-/** A table's rows (see toText); undefined when a row is not one this kubesim wrote. */
-function parseRows(ls: string[], text: string): Map<string, OwnedPod> | undefined {
-  const t = new Map<string, OwnedPod>();
-  for (const row of text.split('\n')) {
-    const f = row.split(' ');
-    const restarts = Number(f[4]);
-    const labels = ls[Number(f[7])];
-    if (f.length !== 8 || !f[0] || !Number.isInteger(restarts) || (f[6] !== '0' && f[6] !== '1') || labels === undefined) return undefined;
-    t.set(f[0], { node: f[1], phase: f[2], readySince: f[3], restarts, created: f[5], active: f[6] === '1', labels });
+/**
+ * One controller's rows: `key node phase readySince restarts created active labelIndex`, a line each. The lines
+ * are kept as read until a row is asked for, so a save that changes one pod of 10,000 writes the others back
+ * without parsing them; rows are written in key order.
+ */
+class RowTable {
+  /** key -> its row, as read (a string) or as set */
+  private readonly rows = new Map<string, OwnedPod | string>();
+  /** Label sets by index: the saved ones (which the read lines name), then new ones. */
+  private ls: string[];
+  private li = new Map<string, number>();
+  /** Whether the keys are in order (they are as read; a new key may come anywhere). */
+  private ordered = true;
+  private last = '';
+  private unparsed = 0;
+  damaged = false;
+
+  constructor(ls: string[], text: string) {
+    this.ls = [...ls];
+    this.ls.forEach((l, i) => this.li.set(l, i));
+    if (!text) return;
+    for (const line of text.split('\n')) {
+      const sp = line.indexOf(' ');
+      if (sp <= 0) {
+        this.damaged = true;
+        return;
+      }
+      this.add(line.slice(0, sp), line);
+      this.unparsed++;
+    }
   }
-  return t;
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  private add(key: string, row: OwnedPod | string): void {
+    if (!this.rows.has(key)) {
+      if (key < this.last) this.ordered = false;
+      else this.last = key;
+    }
+    this.rows.set(key, row);
+  }
+
+  set(key: string, o: OwnedPod): void {
+    if (typeof this.rows.get(key) === 'string') this.unparsed--;
+    this.add(key, o);
+  }
+
+  delete(key: string): void {
+    if (typeof this.rows.get(key) === 'string') this.unparsed--;
+    this.rows.delete(key);
+  }
+
+  /** Every row parsed (undefined when one is not a row this kubesim wrote). */
+  parsed(): ReadonlyMap<string, OwnedPod> | undefined {
+    if (this.damaged) return undefined;
+    if (this.unparsed > 0) {
+      for (const [key, row] of this.rows) {
+        if (typeof row !== 'string') continue;
+        const f = row.split(' ');
+        const restarts = Number(f[4]);
+        const labels = this.ls[Number(f[7])];
+        if (f.length !== 8 || f[0] !== key || !/^\d+$/.test(f[4]) || (f[6] !== '0' && f[6] !== '1') || !/^\d+$/.test(f[7]) || labels === undefined) {
+          this.damaged = true;
+          return undefined;
+        }
+        this.rows.set(key, { node: f[1], phase: f[2], readySince: f[3], restarts, created: f[5], active: f[6] === '1', labels });
+      }
+      this.unparsed = 0;
+    }
+    return this.rows as Map<string, OwnedPod>;
+  }
+
+  toJSON(): { ls: string[]; p: string } {
+    if (this.unparsed === 0) {
+      // Every row parsed: the label sets are listed afresh, only those in use.
+      this.ls = [];
+      this.li = new Map();
+    }
+    const keys = this.ordered ? [...this.rows.keys()] : [...this.rows.keys()].sort();
+    const lines: string[] = [];
+    for (const key of keys) {
+      const o = this.rows.get(key)!;
+      if (typeof o === 'string') {
+        lines.push(o);
+        continue;
+      }
+      let li = this.li.get(o.labels);
+      if (li === undefined) {
+        this.li.set(o.labels, (li = this.ls.length));
+        this.ls.push(o.labels);
+      }
+      lines.push(`${key} ${o.node} ${o.phase} ${o.readySince} ${o.restarts} ${o.created} ${o.active ? 1 : 0} ${li}`);
+    }
+    return { ls: this.ls, p: lines.join('\n') };
+  }
 }

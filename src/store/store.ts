@@ -330,7 +330,7 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   const files = new Map<string, string>();
   if (kinds.pods) {
     // A summary whose tables turned out damaged while they were brought up to date is computed again.
-    if (!summary || summary.damaged) {
+    if (!summary || summary.damaged || store.podSummaryDamaged) {
       summary = summaryOfPods(store);
       summaryChanged = true;
     }

@@ -130,3 +130,36 @@ test('an exhausted podCIDR leaves the next pod ContainerCreating with the CNI er
     c.cleanup();
   }
 });
+
+test("a ReplicaSet's rows in the summary: scaling by one rewrites its row text without disturbing the others, and a damaged row makes the next save compute them afresh", () => {
+  const c = tempCluster();
+  try {
+    assert.equal(c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=6']).code, 0);
+    type Table = { ls: string[]; p: string };
+    const tables = () => (JSON.parse(readFileSync(summaryPath(c), 'utf8')) as { owned: Record<string, Table> }).owned;
+    const rowsOf = (t: Table) => t.p.split('\n');
+    const [rs] = Object.entries(tables()).filter(([, t]) => t.p.includes('default/web-'));
+    const before = rowsOf(rs[1]);
+    assert.equal(before.length, 6);
+    assert.deepEqual([...before].sort(), before, 'rows in key order');
+    assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=7']).code, 0);
+    const after = rowsOf(tables()[rs[0]]);
+    assert.equal(after.length, 7);
+    assert.deepEqual([...after].sort(), after, 'rows in key order');
+    assert.deepEqual(after.filter((r) => before.includes(r)), before, 'the six rows as they were');
+    // Scale down picks the victim from the rows; the ReplicaSet's status counts them.
+    assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=5']).code, 0);
+    assert.equal(rowsOf(tables()[rs[0]]).length, 5);
+    assert.equal(c.run(['get', 'rs', '-o', 'jsonpath={.items[0].status.readyReplicas}']).stdout, '5');
+    // A row that is not kubesim's: the ReplicaSet reads its pods instead, and the save writes the rows afresh.
+    const text = readFileSync(summaryPath(c), 'utf8');
+    writeFileSync(summaryPath(c), text.replace(/(default\/web-[^ ]+ [^ ]+ [^ ]+ [^ ]+ )0/, '$1x'));
+    assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=6']).code, 0);
+    const fixed = rowsOf(tables()[rs[0]]);
+    assert.equal(fixed.length, 6);
+    assert.ok(fixed.every((r) => / \d+ \S+ [01] \d+$/.test(r)), fixed.join('\n'));
+    assert.equal(c.run(['get', 'deploy', 'web', '--no-headers', '-o', 'custom-columns=R:.status.readyReplicas']).stdout.trim(), '6');
+  } finally {
+    c.cleanup();
+  }
+});

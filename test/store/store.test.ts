@@ -106,3 +106,19 @@ test('a list read one object at a time (get of many pods) sees what a whole read
     c.cleanup();
   }
 });
+
+test('state export prints the cluster as YAML or JSON from the built command, the same document either way', async () => {
+  const { parse } = await import('yaml');
+  const c = tempCluster();
+  try {
+    assert.equal(c.run(['create', 'namespace', 'dev']).code, 0);
+    const y = c.run(['state', 'export', '-o', 'yaml']);
+    assert.equal(y.code, 0, y.stderr);
+    assert.match(y.stdout, /^kind: KubesimState\n/);
+    const j = c.run(['state', 'export']);
+    assert.equal(j.code, 0, j.stderr);
+    assert.deepEqual(parse(y.stdout), JSON.parse(j.stdout));
+  } finally {
+    c.cleanup();
+  }
+});
