@@ -218,6 +218,7 @@ export class PodSummary {
         t.delete(key);
         if (t.size === 0) this.owned.delete(f.owner);
       }
+      if (t?.damaged) this.damaged = true;
     }
     if (f.orphanLabels !== undefined) {
       let m = this.orphans.get(f.ns);
@@ -294,9 +295,7 @@ export class PodSummary {
       for (const [uid, raw] of Object.entries((d.owned ?? {}) as Record<string, { ls?: unknown; p?: unknown }>)) {
         // Each row is checked when first parsed (see RowTable): a table that fails makes the summary damaged.
         if (!raw || !isStrings(raw.ls) || typeof raw.p !== 'string' || !raw.p) return undefined;
-        const t = new RowTable(raw.ls, raw.p);
-        if (t.damaged) return undefined;
-        s.owned.set(uid, t);
+        s.owned.set(uid, new RowTable(raw.ls, raw.p));
       }
       for (const [ns, raw] of Object.entries((d.orphans ?? {}) as Record<string, Record<string, unknown>>)) {
         if (!raw || typeof raw !== 'object') return undefined;
@@ -330,8 +329,8 @@ export class PodSummary {
  * without parsing them; rows are written in key order.
  */
 class RowTable {
-  /** key -> its row, as read (a string) or as set */
-  private readonly rows = new Map<string, OwnedPod | string>();
+  /** key -> its row, as read (a string) or as set; made from `text` when first needed. */
+  private rowMap: Map<string, OwnedPod | string> | undefined;
   /** Label sets by index: the saved ones (which the read lines name), then new ones. */
   private ls: string[];
   private li = new Map<string, number>();
@@ -339,50 +338,66 @@ class RowTable {
   private ordered = true;
   private last = '';
   private unparsed = 0;
+  /** The lines of rows parsed but not changed since: written back as they were read. */
+  private readonly lines = new Map<string, string>();
+  /** The row count as read, before the lines are split (a table no row of which is touched is never split). */
+  private count: number;
   damaged = false;
 
-  constructor(ls: string[], text: string) {
+  constructor(ls: string[], private text: string) {
     this.ls = [...ls];
     this.ls.forEach((l, i) => this.li.set(l, i));
-    if (!text) return;
-    for (const line of text.split('\n')) {
-      const sp = line.indexOf(' ');
-      if (sp <= 0) {
-        this.damaged = true;
-        return;
+    let n = text ? 1 : 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    this.count = n;
+  }
+
+  private get rows(): Map<string, OwnedPod | string> {
+    if (this.rowMap) return this.rowMap;
+    this.rowMap = new Map();
+    if (this.text) {
+      for (const line of this.text.split('\n')) {
+        const sp = line.indexOf(' ');
+        if (sp <= 0) this.damaged = true;
+        this.add(line.slice(0, sp), line);
+        this.unparsed++;
       }
-      this.add(line.slice(0, sp), line);
-      this.unparsed++;
     }
+    this.text = '';
+    return this.rowMap;
   }
 
   get size(): number {
-    return this.rows.size;
+    return this.rowMap ? this.rowMap.size : this.count;
   }
 
   private add(key: string, row: OwnedPod | string): void {
-    if (!this.rows.has(key)) {
+    const rows = this.rowMap!;
+    if (!rows.has(key)) {
       if (key < this.last) this.ordered = false;
       else this.last = key;
     }
-    this.rows.set(key, row);
+    rows.set(key, row);
   }
 
   set(key: string, o: OwnedPod): void {
     if (typeof this.rows.get(key) === 'string') this.unparsed--;
+    this.lines.delete(key);
     this.add(key, o);
   }
 
   delete(key: string): void {
     if (typeof this.rows.get(key) === 'string') this.unparsed--;
+    this.lines.delete(key);
     this.rows.delete(key);
   }
 
   /** Every row parsed (undefined when one is not a row this kubesim wrote). */
   parsed(): ReadonlyMap<string, OwnedPod> | undefined {
+    const rows = this.rows;
     if (this.damaged) return undefined;
     if (this.unparsed > 0) {
-      for (const [key, row] of this.rows) {
+      for (const [key, row] of rows) {
         if (typeof row !== 'string') continue;
         const f = row.split(' ');
         const restarts = Number(f[4]);
@@ -391,16 +406,19 @@ class RowTable {
           this.damaged = true;
           return undefined;
         }
-        this.rows.set(key, { node: f[1], phase: f[2], readySince: f[3], restarts, created: f[5], active: f[6] === '1', labels });
+        rows.set(key, { node: f[1], phase: f[2], readySince: f[3], restarts, created: f[5], active: f[6] === '1', labels });
+        this.lines.set(key, row);
       }
       this.unparsed = 0;
     }
-    return this.rows as Map<string, OwnedPod>;
+    return rows as Map<string, OwnedPod>;
   }
 
   toJSON(): { ls: string[]; p: string } {
-    if (this.unparsed === 0) {
-      // Every row parsed: the label sets are listed afresh, only those in use.
+    // Never split: written back as read.
+    if (!this.rowMap) return { ls: this.ls, p: this.text };
+    if (this.unparsed === 0 && this.lines.size === 0) {
+      // Every row made afresh: the label sets are listed afresh, only those in use.
       this.ls = [];
       this.li = new Map();
     }
@@ -410,6 +428,11 @@ class RowTable {
       const o = this.rows.get(key)!;
       if (typeof o === 'string') {
         lines.push(o);
+        continue;
+      }
+      const saved = this.lines.get(key);
+      if (saved !== undefined) {
+        lines.push(saved);
         continue;
       }
       let li = this.li.get(o.labels);
