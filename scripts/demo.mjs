@@ -204,6 +204,14 @@ try {
   step(['apply', '-k', 'manifests/kustomize/overlays/dev']);
   step(['get', 'deploy,cm', '-n', 'dev', '-l', 'env=dev', '-o', 'go-template={{range .items}}{{.kind}}/{{.metadata.name}}{{"\\n"}}{{end}}']);
 
+  say('Deleting a namespace: it stays Terminating, its pods still there, until the namespace controller empties it 5 s later.');
+  step(['create', 'namespace', 'scratch']);
+  step(['create', 'deployment', 'tmp', '-n', 'scratch', '--image=nginx', '--replicas=2']);
+  step(['delete', 'namespace', 'scratch', '--wait=false']);
+  step(['get', 'namespace', 'scratch']);
+  step(['get', 'pods', '-n', 'scratch']);
+  step(['wait', '--for=delete', 'namespace/scratch', '--timeout=30s']);
+
   say('A second cluster has its own state and kubeconfig context; config use-context switches back.');
   step(['cluster', 'create', '--name', 'lab', '--workers', '1']);
   step(['get', 'nodes']);
