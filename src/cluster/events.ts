@@ -26,7 +26,6 @@ export interface EventSpec {
  */
 export function recordEvent(state: ClusterState, ctx: Ctx, obj: KubeObject, spec: EventSpec, aggregate = true): KubeObject {
   const at = spec.at ?? ctx.clock.now();
-  const ns = obj.metadata.namespace ?? 'default';
   if (aggregate) {
     const combined = combineSimilar(state, ctx, obj, spec, at);
     if (combined) return combined;
@@ -38,33 +37,7 @@ export function recordEvent(state: ClusterState, ctx: Ctx, obj: KubeObject, spec
     remember(state, obj, key, same);
     return putObject(state, 'events', same);
   }
-  const name = eventName(state, obj, ns, at);
-  const ts = rfc3339(at);
-  const event: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name, namespace: ns, uid: ctx.random.uuid(), creationTimestamp: ts },
-    involvedObject: {
-      apiVersion: obj.apiVersion,
-      kind: obj.kind,
-      name: obj.metadata.name,
-      namespace: obj.metadata.namespace,
-      uid: eventUID(obj),
-      resourceVersion: obj.metadata.resourceVersion,
-      ...(spec.fieldPath ? { fieldPath: spec.fieldPath } : {}),
-    },
-    reason: spec.reason,
-    message: spec.message,
-    source: spec.host ? { component: spec.component, host: spec.host } : { component: spec.component },
-    firstTimestamp: ts,
-    lastTimestamp: ts,
-    count: 1,
-    type: spec.type ?? 'Normal',
-    eventTime: null,
-    reportingComponent: spec.component,
-    reportingInstance: spec.host ?? '',
-  };
-  if (!obj.metadata.namespace) (event.involvedObject as Record<string, unknown>).namespace = undefined;
+  const event = newEvent(state, ctx, obj, spec, at, spec.message, true);
   remember(state, obj, key, event);
   return putObject(state, 'events', event);
 }
@@ -75,6 +48,41 @@ function eventName(state: ClusterState, obj: KubeObject, ns: string, at: Date): 
   let name = `${obj.metadata.name}.${nanos.toString(16)}`;
   while (getObject(state, 'events', ns, name)) name += '0';
   return name;
+}
+
+/**
+ * A new event about obj (count 1, first and last seen at `at`). withReporting: the recorder's reporting
+ * controller and instance; the aggregator's combined event is made without them.
+ */
+function newEvent(state: ClusterState, ctx: Ctx, obj: KubeObject, spec: EventSpec, at: Date, message: string, withReporting: boolean): KubeObject {
+  const ns = obj.metadata.namespace ?? 'default';
+  const ts = rfc3339(at);
+  const event: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: eventName(state, obj, ns, at), namespace: ns, uid: ctx.random.uuid(), creationTimestamp: ts },
+    involvedObject: {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: eventUID(obj),
+      resourceVersion: obj.metadata.resourceVersion,
+      ...(spec.fieldPath ? { fieldPath: spec.fieldPath } : {}),
+    },
+    reason: spec.reason,
+    message,
+    source: spec.host ? { component: spec.component, host: spec.host } : { component: spec.component },
+    firstTimestamp: ts,
+    lastTimestamp: ts,
+    count: 1,
+    type: spec.type ?? 'Normal',
+    eventTime: null,
+    reportingComponent: withReporting ? spec.component : '',
+    reportingInstance: withReporting ? spec.host ?? '' : '',
+  };
+  if (!obj.metadata.namespace) (event.involvedObject as Record<string, unknown>).namespace = undefined;
+  return event;
 }
 
 /** client-go's EventAggregator: similar events (differing only by message) seen this many times within... */
@@ -125,33 +133,8 @@ function combineSimilar(state: ClusterState, ctx: Ctx, obj: KubeObject, spec: Ev
   const messages = new Set(recent.map((r) => r.m));
   messages.add(seriesHash(spec.message));
   if (messages.size < AGGREGATE_MAX_EVENTS) return undefined;
-  const ns = obj.metadata.namespace ?? 'default';
-  const event: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name: eventName(state, obj, ns, at), namespace: ns, uid: ctx.random.uuid(), creationTimestamp: ts },
-    involvedObject: {
-      apiVersion: obj.apiVersion,
-      kind: obj.kind,
-      name: obj.metadata.name,
-      namespace: obj.metadata.namespace,
-      uid: eventUID(obj),
-      resourceVersion: obj.metadata.resourceVersion,
-      ...(spec.fieldPath ? { fieldPath: spec.fieldPath } : {}),
-    },
-    reason: spec.reason,
-    message: COMBINED_PREFIX + spec.message,
-    source: spec.host ? { component: spec.component, host: spec.host } : { component: spec.component },
-    firstTimestamp: ts,
-    lastTimestamp: ts,
-    count: 1,
-    type: about.type,
-    eventTime: null,
-    // The aggregator's event is made afresh with only these fields: no reporting controller or instance.
-    reportingComponent: '',
-    reportingInstance: '',
-  };
-  if (!obj.metadata.namespace) (event.involvedObject as Record<string, unknown>).namespace = undefined;
+  // The aggregator's event is made afresh with only these fields: no reporting controller or instance.
+  const event = newEvent(state, ctx, obj, spec, at, COMBINED_PREFIX + spec.message, false);
   remember(state, obj, seriesKey(eventUID(obj), spec.reason, event.message, spec.fieldPath, spec.component), event);
   return putObject(state, 'events', event);
 }

@@ -120,3 +120,27 @@ test('events prints what the real kubectl prints for the same cluster', { skip: 
     c.cleanup();
   }
 });
+
+test('a ReplicaSet that creates 14 pods records nine "Created pod" events and one that combines the rest, as client-go\'s recorder aggregates', async () => {
+  const c = inProcessCluster();
+  try {
+    assert.equal((await c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=14'])).code, 0);
+    const rs = (await c.run(['get', 'rs', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
+    const r = await c.run(['get', 'events', '--field-selector', 'involvedObject.kind=ReplicaSet', '-o', 'jsonpath={range .items[*]}{.count} {.message}|{.reportingComponent}{"\\n"}{end}']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 10, r.stdout);
+    const single = lines.filter((l) => /^1 Created pod: web-/.test(l) && l.endsWith('|replicaset-controller'));
+    assert.equal(single.length, 9, r.stdout);
+    const combined = lines.filter((l) => l.startsWith('5 (combined from similar events): Created pod: web-'));
+    assert.equal(combined.length, 1, r.stdout);
+    assert.ok(combined[0].endsWith('|'), 'the combined event has no reporting component');
+    // Scaling on adds to the combined event's count; describe shows it as kubectl does.
+    assert.equal((await c.run(['scale', 'deployment', 'web', '--replicas=16'])).code, 0);
+    const d = await c.run(['describe', 'rs', rs]);
+    assert.match(d.stdout, /Normal {2}SuccessfulCreate {2}0s \(x7 over 0s\) {2}replicaset-controller {2}\(combined from similar events\): Created pod: web-/);
+    assert.equal(d.stdout.match(/ Created pod: web-/g)?.length, 10);
+  } finally {
+    c.cleanup();
+  }
+});
