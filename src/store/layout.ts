@@ -168,7 +168,7 @@ export function readSlice(statePath: string, e: IndexEntry): string {
 export class PositionalReader {
   private readonly fds = new Map<number, number>();
   private buf = Buffer.allocUnsafe(64 * 1024);
-  constructor(private readonly statePath: string) {}
+  constructor(protected readonly statePath: string) {}
   text(e: IndexEntry): string {
     let fd = this.fds.get(e[0]);
     if (fd === undefined) this.fds.set(e[0], (fd = openSegment(this.statePath, e[0])));
@@ -187,23 +187,20 @@ export class PositionalReader {
  * Reads many objects at once: a segment most of whose bytes are wanted is read whole, once; from a big one
  * only the lines asked for (a list of 100 nodes must not read the 70 MB segment that also holds 10,000 pods).
  */
-export class SegmentReader {
+export class SegmentReader extends PositionalReader {
   private files = new Map<number, Buffer>();
-  /** Segments read line by line, each opened once (a list of 1,000 Services opens its segment once, not 1,000 times). */
-  private fds = new Map<number, number>();
   constructor(
-    private readonly statePath: string,
+    statePath: string,
     /** Bytes wanted per segment, and each segment's size: decides whole-file or per-line reads. */
     private readonly wanted: Map<number, number> = new Map(),
     private readonly sizes: Record<string, { size: number }> = {},
-  ) {}
-  text(e: IndexEntry): string {
+  ) {
+    super(statePath);
+  }
+  override text(e: IndexEntry): string {
     const size = this.sizes[e[0]]?.size;
-    if (size !== undefined && (this.wanted.get(e[0]) ?? size) * 4 < size) {
-      let fd = this.fds.get(e[0]);
-      if (fd === undefined) this.fds.set(e[0], (fd = openSegment(this.statePath, e[0])));
-      return readAt(fd, e);
-    }
+    // Segments read line by line are each opened once (a list of 1,000 Services opens its segment once).
+    if (size !== undefined && (this.wanted.get(e[0]) ?? size) * 4 < size) return super.text(e);
     let buf = this.files.get(e[0]);
     if (!buf) {
       buf = readOrStale(segmentFile(dataDir(this.statePath), e[0]));
@@ -214,9 +211,8 @@ export class SegmentReader {
   }
 
   /** Closes the segments it opened (call when done, also after an error). */
-  close(): void {
-    for (const fd of this.fds.values()) closeSync(fd);
-    this.fds.clear();
+  override close(): void {
+    super.close();
     this.files.clear();
   }
 }
