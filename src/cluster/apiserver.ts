@@ -203,25 +203,26 @@ function removeOne(state: ClusterState, ctx: Ctx, info: ResourceInfo, obj: KubeO
 class OwnerIndex {
   private readonly byOwner = new Map<string, Set<string>>();
   private readonly owners = new Map<string, string[]>();
-  private position: number;
-  /** Pods are indexed only when some deleted uid owns pods (the pod summary says which do). */
-  private podsIndexed = false;
+  /** From the start of the command: a kind not indexed yet still has what this command changed in it indexed. */
+  private position = 0;
+  /** The kinds whose saved objects are indexed: those that may name an owner of a kind asked about. */
+  private readonly indexed = new Set<string>();
 
-  constructor(private readonly state: ClusterState) {
-    this.position = state.objects.journal.length;
-    // Events are left out: the components that record them never give them owners, and they are the
-    // largest index (they expire on their own instead).
+  constructor(private readonly state: ClusterState) {}
+
+  /**
+   * Indexes the saved objects of every kind that may hold dependents of an owner of this kind (the head keeps
+   * which owner kinds each kind names). Events never have owners (the components that record them give none,
+   * and they expire on their own); pods are indexed only when some pod names the uid (the pod summary says).
+   */
+  private indexFor(ownerKind: string, uid: string): void {
     for (const info of RESOURCES) {
-      if (info.resource === 'events' || info.resource === 'pods') continue;
-      for (const [key, p] of state.objects.projections(info.resource)) this.set(`${info.resource}\0${key}`, ownersInProjection(info.resource, p));
+      const kind = info.resource;
+      if (kind === 'events' || this.indexed.has(kind) || !this.state.objects.mayBeOwnedBy(kind, ownerKind)) continue;
+      if (kind === 'pods' && podsOwnedBy(this.state, uid) === false) continue;
+      this.indexed.add(kind);
+      for (const [key, p] of this.state.objects.projections(kind)) this.set(`${kind}\0${key}`, ownersInProjection(kind, p));
     }
-  }
-
-  private indexPods(): void {
-    if (this.podsIndexed) return;
-    this.refresh();
-    this.podsIndexed = true;
-    for (const [key, p] of this.state.objects.projections('pods')) this.set(`pods\0${key}`, ownersInProjection('pods', p));
   }
 
   private set(rk: string, uids: string[]): void {
@@ -239,17 +240,17 @@ class OwnerIndex {
     const journal = this.state.objects.journal;
     for (; this.position < journal.length; this.position++) {
       const { kind, key } = journal[this.position];
-      // Pods not indexed yet are read as they are when they are.
-      if (kind === 'events' || (kind === 'pods' && !this.podsIndexed)) continue;
+      if (kind === 'events') continue;
       const o = this.state.objects.get(kind, key) as KubeObject | undefined;
       this.set(`${kind}\0${key}`, (o?.metadata?.ownerReferences ?? []).map((r) => r.uid));
     }
   }
 
-  /** The objects that name this uid among their owners, in kind then key order. */
-  dependents(uid: string): [ResourceInfo, KubeObject][] {
-    if (!this.podsIndexed && podsOwnedBy(this.state, uid) !== false) this.indexPods();
+  /** The objects that name this owner's uid among their owners, in kind then key order. */
+  dependents(owner: KubeObject): [ResourceInfo, KubeObject][] {
+    const uid = owner.metadata.uid ?? '';
     this.refresh();
+    this.indexFor(owner.kind, uid);
     const out: [ResourceInfo, KubeObject][] = [];
     for (const info of RESOURCES) {
       if (info.resource === 'events') continue;
@@ -276,7 +277,7 @@ const stillThere = (state: ClusterState, i: ResourceInfo, o: KubeObject) => getO
 /** The garbage collector: objects whose owner is gone are deleted too. */
 function removeWithDependents(state: ClusterState, ctx: Ctx, info: ResourceInfo, obj: KubeObject, idx: OwnerIndex): void {
   removeOne(state, ctx, info, obj);
-  for (const [i, o] of idx.dependents(obj.metadata.uid ?? '')) {
+  for (const [i, o] of idx.dependents(obj)) {
     if (stillThere(state, i, o)) removeWithDependents(state, ctx, i, o, idx);
   }
 }
@@ -303,7 +304,7 @@ export function deleteNamespaceContent(state: ClusterState, ctx: Ctx, namespace:
 
 function orphanDependents(state: ClusterState, owner: KubeObject): void {
   const uid = owner.metadata.uid;
-  for (const [info, o] of ownerIndex(state).dependents(uid ?? '')) {
+  for (const [info, o] of ownerIndex(state).dependents(owner)) {
     {
       const refs = o.metadata.ownerReferences;
       if (refs?.some((r) => r.uid === uid)) {

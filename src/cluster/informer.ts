@@ -12,7 +12,7 @@ import type { KubeObject, Pod } from '../api/types.js';
 import { getObject, listObjects } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { sortKeys } from '../store/keys.js';
-import { podFacts, PodSummary, projectionLacksRequests, type OwnedPod, type PodFacts } from '../store/pod-summary.js';
+import { podFacts, PodSummary, projectionLacksRequests, type OwnedTable, type PodFacts } from '../store/pod-summary.js';
 
 type PodObj = Pod & KubeObject;
 
@@ -29,7 +29,7 @@ function setOf(m: Map<string, Set<string>>, k: string): Set<string> {
 
 const EMPTY: ReadonlyMap<string, bigint> = new Map();
 const EMPTY_SET: ReadonlySet<string> = new Set();
-const NO_PODS: ReadonlyMap<string, OwnedPod> = new Map();
+const NO_ROWS: OwnedTable = { counts: () => ({ labels: new Map(), active: 0, activeLabels: new Map(), activeReady: new Map(), activeNodes: new Map() }), rows: () => true };
 
 export interface PodChange {
   key: string;
@@ -289,13 +289,16 @@ export class PodInformer {
    * Lazy mode only (undefined otherwise): the pods whose controller is this uid as the summary keeps them,
    * by key, up to date with this command's changes; the ReplicaSet controller counts and ranks from them.
    */
-  ownedSummary(uid: string): ReadonlyMap<string, OwnedPod> | undefined {
+  ownedSummary(uid: string): OwnedTable | undefined {
     this.sync();
     if (!this.summary) return undefined;
-    const t = this.summary.table(uid);
-    if (!this.summary.damaged) return t ?? NO_PODS;
-    this.state.objects.podSummaryDamaged = true;
-    return undefined;
+    const t = this.summary.table(uid) ?? NO_ROWS;
+    // A row found not to be kubesim's: the next save computes the summary again.
+    const checked = <T>(x: T | undefined): T | undefined => {
+      if (x === undefined) this.state.objects.podSummaryDamaged = true;
+      return x;
+    };
+    return { counts: () => checked(t.counts()), rows: (visit) => checked(t.rows(visit) || undefined) ?? false };
   }
 
   /** Lazy mode only: the label sets (JSON) of the namespace's pods that a controller could adopt. */

@@ -23,7 +23,7 @@ import { runKubelet } from './kubelet.js';
 import { defaultPullPolicy } from './pods.js';
 import { runKubeletAdmission, runScheduler } from './scheduler.js';
 import { compareKeys, podInformer, PodInformer, type Round } from './informer.js';
-import { READY_UNTIMED, type OwnedPod } from '../store/pod-summary.js';
+import { READY_UNTIMED, type OwnedCounts, type OwnedPod, type OwnedTable } from '../store/pod-summary.js';
 import type { Strategy } from './strategies.js';
 
 /** Simulated time between two steps of a rolling update: stands in for new containers starting up. */
@@ -442,32 +442,46 @@ function rankableOf(p: PodObj): Rankable {
  * owner and its siblings per node), ready for less time, more restarts, newer. Items first in the returned list
  * go first; with a limit, only that many are chosen (one pass each instead of sorting thousands).
  */
-function rankForDeletion<T>(items: T[], facts: (t: T) => Rankable, perNode: ReadonlyMap<string, number>, nowMs: number, limit = Infinity): T[] {
+function rankForDeletion<T>(items: T[] | ((visit: (t: T) => void) => void), facts: (t: T) => Rankable, perNode: ReadonlyMap<string, number>, nowMs: number, limit = Infinity): T[] {
   const phaseRank = (p: string | undefined) => ({ Pending: 0, Unknown: 1, Running: 2 } as Record<string, number>)[p ?? 'Pending'] ?? 0;
+  // A ReplicaSet's pods share a few timestamps: each is parsed once.
+  const parsedTimes = new Map<string, number>();
+  const parse = (t: string) => {
+    let ms = parsedTimes.get(t);
+    if (ms === undefined) parsedTimes.set(t, (ms = Date.parse(t)));
+    return ms;
+  };
   const logBucket = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? -1 : Math.floor(Math.log2(Math.max(1, (nowMs - ms) / 1000 + 1))));
   // Each item's rank, computed once: [assigned, phase, ready, -crowding, ready bucket, -restarts, age bucket].
-  const keyed = items.map((item) => {
+  const keyOf = (item: T) => {
     const f = facts(item);
-    const k = [f.node ? 1 : 0, phaseRank(f.phase), f.ready ? 1 : 0, -(perNode.get(f.node ?? '') ?? 0), f.ready ? logBucket(f.readySince()) : 0, -f.restarts, logBucket(Date.parse(f.created ?? ''))];
+    const k = [f.node ? 1 : 0, phaseRank(f.phase), f.ready ? 1 : 0, -(perNode.get(f.node ?? '') ?? 0), f.ready ? logBucket(f.readySince()) : 0, -f.restarts, logBucket(parse(f.created ?? ''))];
     return { item, k, created: f.created ?? '', name: f.name };
-  });
-  type K = (typeof keyed)[number];
+  };
+  type K = ReturnType<typeof keyOf>;
   const cmp = (a: K, b: K): number => {
     for (let i = 0; i < a.k.length; i++) if (a.k[i] !== b.k[i]) return a.k[i] - b.k[i];
     // Ties: the newer pod first, then by name, so the choice is reproducible.
     if (a.created !== b.created) return a.created > b.created ? -1 : 1;
     return a.name < b.name ? 1 : a.name > b.name ? -1 : 0;
   };
-  if (limit >= 16 || limit >= keyed.length) return keyed.sort(cmp).slice(0, limit).map((x) => x.item);
-  const out: T[] = [];
-  const taken = new Set<K>();
-  for (let n = 0; n < limit; n++) {
-    let best: K | undefined;
-    for (const x of keyed) if (!taken.has(x) && (!best || cmp(x, best) < 0)) best = x;
-    taken.add(best!);
-    out.push(best!.item);
+  const each = Array.isArray(items) ? (visit: (t: T) => void) => items.forEach((t) => visit(t)) : items;
+  if (limit >= 16) {
+    const keyed: K[] = [];
+    each((t) => keyed.push(keyOf(t)));
+    return keyed.sort(cmp).slice(0, limit).map((x) => x.item);
   }
-  return out;
+  // A few victims: the best `limit` kept in order as the items go by (10,000 pods are not kept or sorted).
+  const best: K[] = [];
+  each((t) => {
+    const x = keyOf(t);
+    if (best.length === limit && cmp(x, best[limit - 1]) >= 0) return;
+    let i = best.length;
+    while (i > 0 && cmp(x, best[i - 1]) < 0) i--;
+    best.splice(i, 0, x);
+    if (best.length > limit) best.pop();
+  });
+  return best.map((x) => x.item);
 }
 
 /** The active pods per node among `related` (the crowded-node rank). */
@@ -541,8 +555,13 @@ function replicaOf(p: PodObj, tplLabels: [string, string][]): Replica {
   return { key: `${p.metadata.namespace}/${p.metadata.name}`, facts: rankableOf(p), fullyLabeled: tplLabels.every(([k, v]) => p.metadata.labels?.[k] === v) };
 }
 
+/** A row's readySince as a time (undefined: not ready, or ready without a transition time). */
+function sinceMs(readySince: string): number | undefined {
+  return !readySince || readySince === READY_UNTIMED ? undefined : Date.parse(readySince);
+}
+
 function replicaFromSummary(key: string, o: OwnedPod, fullyLabeled: boolean): Replica {
-  const since = () => (!o.readySince || o.readySince === READY_UNTIMED ? undefined : Date.parse(o.readySince));
+  const since = () => sinceMs(o.readySince);
   return {
     key,
     facts: { name: key.slice(key.indexOf('/') + 1), node: o.node || undefined, phase: o.phase || undefined, ready: !!o.readySince, readySince: since, restarts: o.restarts, created: o.created || undefined },
@@ -561,33 +580,45 @@ function labelVerdicts(test: (labels: Record<string, string>) => boolean): (labe
 }
 
 /**
- * The owner's active replicas from the pod summary, when claimPods would change nothing: no pod it controls has
- * labels its selector no longer matches (to release) and no orphan in its namespace matches (to adopt).
- * Undefined when the informer is not lazy or a claim is due: then the pods themselves are read.
+ * The owner's rows in the pod summary, when claimPods would change nothing: no pod it controls has labels its
+ * selector no longer matches (to release) and no orphan in its namespace matches (to adopt). Undefined when the
+ * informer is not lazy or a claim is due: then the pods themselves are read.
  */
-function claimedFromSummary(owner: ReplicaOwner, pods: PodInformer, tplLabels: [string, string][]): Replica[] | undefined {
+function claimedFromSummary(owner: ReplicaOwner, pods: PodInformer): OwnedTable | undefined {
   const table = pods.ownedSummary(owner.obj.metadata.uid ?? '');
   const orphans = pods.orphanLabelSets(owner.obj.metadata.namespace ?? '');
-  if (!table || !orphans) return undefined;
+  const counts = table?.counts();
+  if (!table || !orphans || !counts) return undefined;
   const selects = labelVerdicts((l) => owner.selects(l));
-  for (const o of table.values()) if (!selects(o.labels)) return undefined;
+  for (const labels of counts.labels.keys()) if (!selects(labels)) return undefined;
   for (const labels of orphans) if (selects(labels)) return undefined;
+  return table;
+}
+
+/** The owner's active replicas among its rows, visited one at a time for the scale-down rank. */
+function replicasFromSummary(table: OwnedTable, tplLabels: [string, string][]): { each: (visit: (r: Replica) => void) => void; damaged: () => boolean } {
   const labeled = labelVerdicts((l) => tplLabels.every(([k, v]) => l[k] === v));
-  const out: Replica[] = [];
-  for (const [key, o] of table) if (o.active) out.push(replicaFromSummary(key, o, labeled(o.labels)));
-  return out;
+  let ok = true;
+  return {
+    each: (visit) => {
+      ok = table.rows((key, o) => o.active && visit(replicaFromSummary(key, o, labeled(o.labels))));
+    },
+    damaged: () => !ok,
+  };
 }
 
 /** Active pods per node of the owner and its siblings (the ReplicaSets of its Deployment), from the summary. */
-function activePerNodeFromSummary(state: ClusterState, owner: ReplicaOwner, own: Replica[], pods: PodInformer): Map<string, number> {
+function activePerNodeFromSummary(state: ClusterState, owner: ReplicaOwner, own: OwnedCounts, pods: PodInformer): Map<string, number> {
   const perNode = new Map<string, number>();
-  const count = (node: string | undefined) => node && perNode.set(node, (perNode.get(node) ?? 0) + 1);
-  for (const r of own) count(r.facts.node);
+  const count = (counts: OwnedCounts | undefined) => {
+    for (const [node, n] of counts?.activeNodes ?? []) if (node) perNode.set(node, (perNode.get(node) ?? 0) + n);
+  };
+  count(own);
   const parent = controllerRef(owner.obj);
   if (!parent) return perNode;
   for (const o of listObjects(state, owner.resource, owner.obj.metadata.namespace)) {
     if (controllerRef(o)?.uid !== parent.uid || o.metadata.uid === owner.obj.metadata.uid) continue;
-    for (const p of pods.ownedSummary(o.metadata.uid ?? '')?.values() ?? []) if (p.active) count(p.node);
+    count(pods.ownedSummary(o.metadata.uid ?? '')?.counts());
   }
   return perNode;
 }
@@ -595,60 +626,99 @@ function activePerNodeFromSummary(state: ClusterState, owner: ReplicaOwner, own:
 function syncReplicaOwner(state: ClusterState, ctx: Ctx, owner: ReplicaOwner, r: Round): void {
   if (owner.obj.metadata.deletionTimestamp) return;
   const ns = owner.obj.metadata.namespace!;
+  const uid = owner.obj.metadata.uid ?? '';
   r.pods.sync();
   const tplLabels = Object.entries(owner.template?.metadata?.labels ?? {});
-  const summarized = claimedFromSummary(owner, r.pods, tplLabels);
+  // The lazy path counts the summary's rows and makes no replica until a scale-down ranks them.
+  const summarized = claimedFromSummary(owner, r.pods);
   const claimed = summarized ? undefined : claimPods(state, owner, r.pods).filter(isActive);
-  let replicas = summarized ?? claimed!.map((p) => replicaOf(p, tplLabels));
-  const diff = replicas.length - owner.replicas;
+  let replicas = claimed?.map((p) => replicaOf(p, tplLabels));
+  const active = replicas ? replicas.length : summarized!.counts()!.active;
+  const diff = active - owner.replicas;
   if (diff < 0) {
     // The real controller creates at most 500 pods per sync (burstReplicas) and syncs again and again; one
     // reconcile here makes at most MAX_CREATES_PER_RECONCILE per owner, so an absurd replicas count grows
     // command by command instead of exhausting memory.
-    const made = createdThisReconcile(r, owner.obj.metadata.uid ?? '');
+    const made = createdThisReconcile(r, uid);
     const n = namespaceTerminating(state, ns) ? 0 : Math.min(-diff, MAX_CREATES_PER_RECONCILE - made.count);
     made.count += Math.max(0, n);
     for (let i = 0; i < n; i++) {
       const pod = createObject(state, ctx, podFromTemplate(owner), { namespace: ns, reconcile: false }) as PodObj;
       recordEvent(state, ctx, owner.obj, { reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, component: owner.component });
-      replicas.push(replicaOf(pod, tplLabels));
+      replicas?.push(replicaOf(pod, tplLabels));
     }
   } else if (diff > 0) {
     const nowMs = ctx.clock.now().getTime();
-    const perNode = summarized ? activePerNodeFromSummary(state, owner, summarized, r.pods) : activePerNode(relatedPods(state, owner, claimed!, (uid) => r.pods.ownedBy(uid)));
-    const victims = rankForDeletion(replicas, (x) => x.facts, perNode, nowMs, diff);
+    const perNode = summarized ? activePerNodeFromSummary(state, owner, summarized.counts()!, r.pods) : activePerNode(relatedPods(state, owner, claimed!, (u) => r.pods.ownedBy(u)));
+    const rows = replicas ? undefined : replicasFromSummary(summarized!, tplLabels);
+    const victims = rankForDeletion(replicas ?? rows!.each, (x) => x.facts, perNode, nowMs, diff);
+    // A row found damaged: nothing is deleted yet, and without the summary the pods themselves are ranked.
+    if (rows?.damaged()) return syncReplicaOwner(state, ctx, owner, r);
     for (const v of victims) {
       deleteObject(state, ctx, resourceByName('pods'), ns, v.facts.name, { reconcile: false });
       recordEvent(state, ctx, owner.obj, { reason: 'SuccessfulDelete', message: `Deleted pod: ${v.facts.name}`, component: owner.component });
     }
     const gone = new Set(victims);
-    replicas = replicas.filter((x) => !gone.has(x));
+    replicas = replicas?.filter((x) => !gone.has(x));
   }
-  updateReplicaStatus(state, ctx, owner, replicas);
+  // The summary path counts its rows again: the informer has taken in the pods made or deleted just now.
+  // (A row found damaged on the way: the pods are read, as the full path would.)
+  const counts =
+    (replicas ? replicaCounts(owner, replicas, ctx) : summaryCounts(owner, r.pods.ownedSummary(uid)?.counts(), tplLabels, ctx)) ??
+    replicaCounts(owner, claimPods(state, owner, r.pods).filter(isActive).map((p) => replicaOf(p, tplLabels)), ctx);
+  updateReplicaStatus(state, owner, counts);
 }
 
-function updateReplicaStatus(state: ClusterState, ctx: Ctx, owner: ReplicaOwner, replicas: Replica[]): void {
+/** The status counts of a ReplicaSet: replicas, fullyLabeledReplicas, readyReplicas, availableReplicas. */
+interface ReplicaCounts {
+  replicas: number;
+  fullyLabeled: number;
+  ready: number;
+  available: number;
+}
+
+/** podutil.IsPodAvailable: ready for at least minReadySeconds (since: when it became ready, if known). */
+function isAvailable(owner: ReplicaOwner, since: () => number | undefined, nowMs: number): boolean {
+  if (owner.minReadySeconds <= 0) return true;
+  const t = since();
+  return t !== undefined && t + owner.minReadySeconds * 1000 <= nowMs;
+}
+
+function replicaCounts(owner: ReplicaOwner, replicas: Replica[], ctx: Ctx): ReplicaCounts {
   const nowMs = ctx.clock.now().getTime();
-  let fullyLabeled = 0;
-  let ready = 0;
-  let available = 0;
+  const c: ReplicaCounts = { replicas: replicas.length, fullyLabeled: 0, ready: 0, available: 0 };
   for (const x of replicas) {
-    if (x.fullyLabeled) fullyLabeled++;
+    if (x.fullyLabeled) c.fullyLabeled++;
     if (!x.facts.ready) continue;
-    ready++;
-    // podutil.IsPodAvailable: ready for at least minReadySeconds.
-    const since = owner.minReadySeconds > 0 ? x.facts.readySince() : undefined;
-    if (owner.minReadySeconds <= 0 || (since !== undefined && since + owner.minReadySeconds * 1000 <= nowMs)) available++;
+    c.ready++;
+    if (isAvailable(owner, x.facts.readySince, nowMs)) c.available++;
   }
+  return c;
+}
+
+function summaryCounts(owner: ReplicaOwner, counts: OwnedCounts | undefined, tplLabels: [string, string][], ctx: Ctx): ReplicaCounts | undefined {
+  if (!counts) return undefined;
+  const nowMs = ctx.clock.now().getTime();
+  const labeled = labelVerdicts((l) => tplLabels.every(([k, v]) => l[k] === v));
+  const c: ReplicaCounts = { replicas: counts.active, fullyLabeled: 0, ready: 0, available: 0 };
+  for (const [labels, n] of counts.activeLabels) if (labeled(labels)) c.fullyLabeled += n;
+  for (const [since, n] of counts.activeReady) {
+    c.ready += n;
+    if (isAvailable(owner, () => sinceMs(since), nowMs)) c.available += n;
+  }
+  return c;
+}
+
+function updateReplicaStatus(state: ClusterState, owner: ReplicaOwner, c: ReplicaCounts): void {
   const old = (owner.obj.status ?? {}) as Record<string, unknown>;
   // Zero counts are omitted (omitempty), but for replicas.
   const status: Record<string, unknown> = withoutUndefined({
-    availableReplicas: available || undefined,
+    availableReplicas: c.available || undefined,
     conditions: old.conditions,
-    fullyLabeledReplicas: fullyLabeled || undefined,
+    fullyLabeledReplicas: c.fullyLabeled || undefined,
     observedGeneration: owner.obj.metadata.generation,
-    readyReplicas: ready || undefined,
-    replicas: replicas.length,
+    readyReplicas: c.ready || undefined,
+    replicas: c.replicas,
   });
   if (changed(status, old)) {
     owner.obj.status = status;

@@ -33,6 +33,12 @@ export interface StoreHead {
    * (JSON of kinds.pods): a summary of other index files is stale and ignored.
    */
   podSummary?: { gen: number; of: string };
+  /**
+   * kind -> the kinds its objects name in their ownerReferences (a superset: a removal does not shrink it), so
+   * that the garbage collector reads only the kinds that may hold dependents of what it deletes. Absent in a
+   * state older than this field: every kind may.
+   */
+  ownerKinds?: Record<string, string[]>;
 }
 
 /** The pod summary's file name. */

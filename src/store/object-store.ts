@@ -368,6 +368,16 @@ export class ObjectStore {
    * The pod summary as the head this store was read from has it (src/store/pod-summary.ts), or undefined when
    * there is none for its pods index. Read once; each caller parses its own copy.
    */
+  /**
+   * Whether objects of `kind` as saved may name an owner of `ownerKind` (the head's ownerKinds; true when the
+   * state does not track them). Objects changed by this command are not covered: see the journal.
+   */
+  mayBeOwnedBy(kind: string, ownerKind: string): boolean {
+    const known = this.source?.head.ownerKinds;
+    if (!known) return true;
+    return known[kind]?.includes(ownerKind) ?? false;
+  }
+
   podSummaryText(): string | undefined {
     if (!this.source) return undefined;
     if (this.summaryFor !== this.source.head) {

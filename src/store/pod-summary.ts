@@ -149,8 +149,9 @@ class NodeSum {
   }
 }
 
-// 4: each IP names its pods (3 counted them): an older summary is computed again, not misread.
-const SUMMARY_VERSION = 4;
+// 5: each controller's rows carry their counts (4 had none; 3 counted IPs, not their pods): an older summary is
+// computed again, not misread.
+const SUMMARY_VERSION = 5;
 
 export class PodSummary {
   readonly nodes = new Map<string, NodeSum>();
@@ -243,13 +244,21 @@ export class PodSummary {
     return out;
   }
 
-  /** The pods whose controller is this uid, by key (undefined when it has none). */
-  table(uid: string): ReadonlyMap<string, OwnedPod> | undefined {
+  /**
+   * The rows of the pods whose controller is this uid (undefined when it has none). A row found not to be this
+   * kubesim's makes the summary damaged: the caller then reads the pods.
+   */
+  table(uid: string): OwnedTable | undefined {
     const t = this.owned.get(uid);
     if (!t) return undefined;
-    const rows = t.parsed();
-    if (!rows) this.damaged = true;
-    return rows;
+    const checked = <T>(x: T | undefined): T | undefined => {
+      if (x === undefined) this.damaged = true;
+      return x;
+    };
+    return {
+      counts: () => (this.damaged ? undefined : checked(t.counts())),
+      rows: (visit) => !this.damaged && (checked(t.rows(visit) || undefined) ?? false),
+    };
   }
 
   /**
@@ -292,10 +301,12 @@ export class PodSummary {
         if (!Number.isInteger(c) || (c as number) <= 0) return undefined;
         s.owners.set(u, c as number);
       }
-      for (const [uid, raw] of Object.entries((d.owned ?? {}) as Record<string, { ls?: unknown; p?: unknown }>)) {
+      for (const [uid, raw] of Object.entries((d.owned ?? {}) as Record<string, { ls?: unknown; p?: unknown; c?: unknown }>)) {
         // Each row is checked when first parsed (see RowTable): a table that fails makes the summary damaged.
         if (!raw || !isStrings(raw.ls) || typeof raw.p !== 'string' || !raw.p) return undefined;
-        s.owned.set(uid, new RowTable(raw.ls, raw.p));
+        const counts = countsFromSaved(raw.c, lineCount(raw.p));
+        if (!counts) return undefined;
+        s.owned.set(uid, new RowTable(raw.ls, raw.p, counts));
       }
       for (const [ns, raw] of Object.entries((d.orphans ?? {}) as Record<string, Record<string, unknown>>)) {
         if (!raw || typeof raw !== 'object') return undefined;
@@ -324,124 +335,261 @@ export class PodSummary {
 }
 
 /**
- * One controller's rows: `key node phase readySince restarts created active labelIndex`, a line each. The lines
- * are kept as read until a row is asked for, so a save that changes one pod of 10,000 writes the others back
- * without parsing them; rows are written in key order.
+ * What the ReplicaSet controller asks of one controller's rows, counted over them without making a row object
+ * each (a scale by one of 10,000 replicas asks only these).
  */
-class RowTable {
-  /** key -> its row, as read (a string) or as set; made from `text` when first needed. */
-  private rowMap: Map<string, OwnedPod | string> | undefined;
-  /** Label sets by index: the saved ones (which the read lines name), then new ones. */
+export interface OwnedCounts {
+  /** Every row's label set (JSON) -> how many rows carry it, active or not (what claimPods would release). */
+  labels: Map<string, number>;
+  /** Rows counted as replicas (not deleting, not finished). */
+  active: number;
+  /** Of the active rows: label set -> how many (fullyLabeledReplicas). */
+  activeLabels: Map<string, number>;
+  /** Of the active, ready rows: readySince -> how many (readyReplicas, availableReplicas). */
+  activeReady: Map<string, number>;
+  /** Of the active rows: node ('' unassigned) -> how many (the crowded-node rank of scale-down). */
+  activeNodes: Map<string, number>;
+}
+
+/** One controller's rows, as the controllers read them. */
+export interface OwnedTable {
+  /** Undefined when a row is not one this kubesim wrote (the summary is then damaged). */
+  counts(): OwnedCounts | undefined;
+  /** Visits every row, parsed as it is reached; false when a row is not one this kubesim wrote. */
+  rows(visit: (key: string, o: OwnedPod) => void): boolean;
+}
+
+function isDigits(s: string): boolean {
+  if (!s) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function lineCount(text: string): number {
+  let n = text ? 1 : 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+export function emptyCounts(): OwnedCounts {
+  return { labels: new Map(), active: 0, activeLabels: new Map(), activeReady: new Map(), activeNodes: new Map() };
+}
+
+/** The counts as the summary file keeps them, each map's keys in order (the same rows give the same text). */
+interface SavedCounts {
+  l: Record<string, number>;
+  a: number;
+  al: Record<string, number>;
+  r: Record<string, number>;
+  n: Record<string, number>;
+}
+
+function savedCounts(c: OwnedCounts): SavedCounts {
+  const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  return { l: sorted(c.labels), a: c.active, al: sorted(c.activeLabels), r: sorted(c.activeReady), n: sorted(c.activeNodes) };
+}
+
+/**
+ * Saved counts read back, checked against each other and the row count (undefined when they do not add up:
+ * the summary is then computed again).
+ */
+function countsFromSaved(raw: unknown, rows: number): OwnedCounts | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = raw as Record<string, unknown>;
+  const map = (x: unknown): [Map<string, number>, number] | undefined => {
+    if (!x || typeof x !== 'object' || Array.isArray(x)) return undefined;
+    const m = new Map<string, number>();
+    let sum = 0;
+    for (const [k, v] of Object.entries(x)) {
+      if (!Number.isInteger(v) || (v as number) <= 0) return undefined;
+      m.set(k, v as number);
+      sum += v as number;
+    }
+    return [m, sum];
+  };
+  const [l, al, ready, nodes] = [map(r.l), map(r.al), map(r.r), map(r.n)];
+  const a = r.a;
+  if (!l || !al || !ready || !nodes || !Number.isInteger(a)) return undefined;
+  if (l[1] !== rows || al[1] !== a || nodes[1] !== a || ready[1] > (a as number) || [...al[0].keys()].some((k) => !l[0].has(k))) return undefined;
+  return { labels: l[0], active: a as number, activeLabels: al[0], activeReady: ready[0], activeNodes: nodes[0] };
+}
+
+function countRow(c: OwnedCounts, o: OwnedPod, sign: number): void {
+  const bump = (m: Map<string, number>, k: string) => {
+    const n = (m.get(k) ?? 0) + sign;
+    if (n) m.set(k, n);
+    else m.delete(k);
+  };
+  bump(c.labels, o.labels);
+  if (!o.active) return;
+  c.active += sign;
+  bump(c.activeLabels, o.labels);
+  bump(c.activeNodes, o.node);
+  if (o.readySince) bump(c.activeReady, o.readySince);
+}
+
+/**
+ * One controller's rows: `key node phase readySince restarts created active labelIndex`, a line each, in key
+ * order. The saved text is kept as read; the rows this command set or deleted are kept apart and merged into it
+ * when it is written. Counting reads each line once, and a table nobody asks about is written back as read, so
+ * a command that changes one pod of 10,000 makes no object for the others.
+ */
+class RowTable implements OwnedTable {
+  /** Label sets by index: the saved ones (which the saved lines name), then new ones. */
   private ls: string[];
-  private li = new Map<string, number>();
-  /** Whether the keys are in order (they are as read; a new key may come anywhere). */
-  private ordered = true;
-  private last = '';
-  private unparsed = 0;
-  /** The lines of rows parsed but not changed since: written back as they were read. */
-  private readonly lines = new Map<string, string>();
-  /** The row count as read, before the lines are split (a table no row of which is touched is never split). */
-  private count: number;
+  /** Rows set (an object) or deleted (null) since the text was read. */
+  private readonly changes = new Map<string, OwnedPod | null>();
+  /** Where each saved line starts (made when first needed). */
+  private starts: number[] | undefined;
+  /** The counts of the saved lines, as saved with them. */
+  private readonly base: OwnedCounts;
+  /** Saved rows looked up by key (a changed key's old row is taken out of the counts). */
+  private readonly savedRows = new Map<string, OwnedPod | null>();
+  /** Rows as read minus deleted plus added. */
+  size: number;
   damaged = false;
 
-  constructor(ls: string[], private text: string) {
+  constructor(
+    ls: string[],
+    private readonly text: string,
+    base?: OwnedCounts,
+  ) {
+    this.base = base ?? emptyCounts();
     this.ls = [...ls];
-    this.ls.forEach((l, i) => this.li.set(l, i));
-    let n = text ? 1 : 0;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-    this.count = n;
+    this.size = lineCount(text);
   }
 
-  private get rows(): Map<string, OwnedPod | string> {
-    if (this.rowMap) return this.rowMap;
-    this.rowMap = new Map();
-    if (this.text) {
-      for (const line of this.text.split('\n')) {
-        const sp = line.indexOf(' ');
-        if (sp <= 0) this.damaged = true;
-        this.add(line.slice(0, sp), line);
-        this.unparsed++;
-      }
+  /** A saved line as a row, or undefined (and the table damaged) when it is not one this kubesim wrote. */
+  private parseLine(line: string): [string, OwnedPod] | undefined {
+    const f = line.split(' ');
+    const labels = this.ls[Number(f[7])];
+    if (f.length !== 8 || !f[0] || !isDigits(f[4]) || (f[6] !== '0' && f[6] !== '1') || !isDigits(f[7]) || labels === undefined) {
+      this.damaged = true;
+      return undefined;
     }
-    this.text = '';
-    return this.rowMap;
+    return [f[0], { node: f[1], phase: f[2], readySince: f[3], restarts: Number(f[4]), created: f[5], active: f[6] === '1', labels }];
   }
 
-  get size(): number {
-    return this.rowMap ? this.rowMap.size : this.count;
-  }
-
-  private add(key: string, row: OwnedPod | string): void {
-    const rows = this.rowMap!;
-    if (!rows.has(key)) {
-      if (key < this.last) this.ordered = false;
-      else this.last = key;
+  private lineStarts(): number[] {
+    if (!this.starts) {
+      const starts: number[] = this.text ? [0] : [];
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
     }
-    rows.set(key, row);
+    return this.starts;
+  }
+
+  private lineAt(i: number): string {
+    const starts = this.lineStarts();
+    return this.text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] - 1 : this.text.length);
+  }
+
+  private keyAt(i: number): string {
+    const start = this.lineStarts()[i];
+    return this.text.slice(start, this.text.indexOf(' ', start));
+  }
+
+  /** The saved line of a key: [its index, true] when there is one, else [where it would go, false]. */
+  private find(key: string): [number, boolean] {
+    let lo = 0;
+    let hi = this.lineStarts().length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = this.keyAt(mid);
+      if (k === key) return [mid, true];
+      if (k < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return [lo, false];
+  }
+
+  /** The row of a key as saved (null: none). */
+  private saved(key: string): OwnedPod | null {
+    let o = this.savedRows.get(key);
+    if (o === undefined) {
+      const [i, found] = this.find(key);
+      o = found ? this.parseLine(this.lineAt(i))?.[1] ?? null : null;
+      this.savedRows.set(key, o);
+    }
+    return o;
   }
 
   set(key: string, o: OwnedPod): void {
-    if (typeof this.rows.get(key) === 'string') this.unparsed--;
-    this.lines.delete(key);
-    this.add(key, o);
+    if (this.current(key) === null) this.size++;
+    this.changes.set(key, o);
   }
 
   delete(key: string): void {
-    if (typeof this.rows.get(key) === 'string') this.unparsed--;
-    this.lines.delete(key);
-    this.rows.delete(key);
+    if (this.current(key) !== null) this.size--;
+    this.changes.set(key, null);
   }
 
-  /** Every row parsed (undefined when one is not a row this kubesim wrote). */
-  parsed(): ReadonlyMap<string, OwnedPod> | undefined {
-    const rows = this.rows;
+  /** The row of a key now: changed, or as saved. */
+  private current(key: string): OwnedPod | null {
+    const c = this.changes.get(key);
+    return c !== undefined ? c : this.text ? this.saved(key) : null;
+  }
+
+  counts(): OwnedCounts | undefined {
     if (this.damaged) return undefined;
-    if (this.unparsed > 0) {
-      for (const [key, row] of rows) {
-        if (typeof row !== 'string') continue;
-        const f = row.split(' ');
-        const restarts = Number(f[4]);
-        const labels = this.ls[Number(f[7])];
-        if (f.length !== 8 || f[0] !== key || !/^\d+$/.test(f[4]) || (f[6] !== '0' && f[6] !== '1') || !/^\d+$/.test(f[7]) || labels === undefined) {
-          this.damaged = true;
-          return undefined;
-        }
-        rows.set(key, { node: f[1], phase: f[2], readySince: f[3], restarts, created: f[5], active: f[6] === '1', labels });
-        this.lines.set(key, row);
-      }
-      this.unparsed = 0;
+    const b = this.base;
+    const c: OwnedCounts = { labels: new Map(b.labels), active: b.active, activeLabels: new Map(b.activeLabels), activeReady: new Map(b.activeReady), activeNodes: new Map(b.activeNodes) };
+    for (const [key, o] of this.changes) {
+      const old = this.saved(key);
+      if (old) countRow(c, old, -1);
+      if (o) countRow(c, o, 1);
     }
-    return rows as Map<string, OwnedPod>;
+    return this.damaged ? undefined : c;
   }
 
-  toJSON(): { ls: string[]; p: string } {
-    // Never split: written back as read.
-    if (!this.rowMap) return { ls: this.ls, p: this.text };
-    if (this.unparsed === 0 && this.lines.size === 0) {
-      // Every row made afresh: the label sets are listed afresh, only those in use.
-      this.ls = [];
-      this.li = new Map();
+  rows(visit: (key: string, o: OwnedPod) => void): boolean {
+    if (this.damaged) return false;
+    // Saved rows are parsed one at a time and let go: ranking 10,000 keeps none of them.
+    const t = this.text;
+    for (let start = 0; t && start <= t.length; ) {
+      let end = t.indexOf('\n', start);
+      if (end < 0) end = t.length;
+      const row = this.parseLine(t.slice(start, end));
+      if (!row) return false;
+      if (!this.changes.has(row[0])) visit(row[0], row[1]);
+      start = end + 1;
     }
-    const keys = this.ordered ? [...this.rows.keys()] : [...this.rows.keys()].sort();
-    const lines: string[] = [];
-    for (const key of keys) {
-      const o = this.rows.get(key)!;
-      if (typeof o === 'string') {
-        lines.push(o);
-        continue;
-      }
-      const saved = this.lines.get(key);
-      if (saved !== undefined) {
-        lines.push(saved);
-        continue;
-      }
-      let li = this.li.get(o.labels);
-      if (li === undefined) {
-        this.li.set(o.labels, (li = this.ls.length));
+    for (const [key, o] of this.changes) if (o) visit(key, o);
+    return true;
+  }
+
+  toJSON(): { ls: string[]; p: string; c: SavedCounts } {
+    const c = savedCounts(this.counts() ?? emptyCounts());
+    if (this.changes.size === 0) return { ls: this.ls, p: this.text, c };
+    const keys = [...this.changes.keys()].sort();
+    const at = keys.map((k) => this.find(k));
+    // Every saved row replaced or gone: the label sets are listed afresh, only those in use.
+    if (at.filter(([, found]) => found).length === this.lineStarts().length) this.ls = [];
+    const li = new Map(this.ls.map((l, i) => [l, i]));
+    const lineOf = (key: string, o: OwnedPod) => {
+      let i = li.get(o.labels);
+      if (i === undefined) {
+        li.set(o.labels, (i = this.ls.length));
         this.ls.push(o.labels);
       }
-      lines.push(`${key} ${o.node} ${o.phase} ${o.readySince} ${o.restarts} ${o.created} ${o.active ? 1 : 0} ${li}`);
+      return `${key} ${o.node} ${o.phase} ${o.readySince} ${o.restarts} ${o.created} ${o.active ? 1 : 0} ${i}`;
+    };
+    // The saved text cut at each changed key: unchanged runs of lines are copied as they are.
+    const pieces: string[] = [];
+    const starts = this.lineStarts();
+    const startOf = (i: number) => (i < starts.length ? starts[i] : this.text.length + 1);
+    let from = 0;
+    for (const [n, key] of keys.entries()) {
+      const [i, found] = at[n];
+      if (i > from) pieces.push(this.text.slice(startOf(from), startOf(i) - 1));
+      const o = this.changes.get(key);
+      if (o) pieces.push(lineOf(key, o));
+      from = found ? i + 1 : i;
     }
-    return { ls: this.ls, p: lines.join('\n') };
+    if (from < starts.length) pieces.push(this.text.slice(startOf(from)));
+    return { ls: this.ls, p: pieces.join('\n'), c };
   }
 }

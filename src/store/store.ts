@@ -136,6 +136,8 @@ function checkHead(h: Record<string, unknown>): string | undefined {
     if (!isObj(st) || !Number.isInteger(st.generation) || !isObj(st.kinds) || !isObj(st.segments)) return 'store is damaged';
     const gen = (g: unknown) => Number.isInteger(g);
     if (!Object.values(st.kinds).every((g) => gen(g) || (Array.isArray(g) && g.every((x) => x === null || gen(x))))) return 'store.kinds is damaged';
+    const ok = st.ownerKinds;
+    if (ok !== undefined && (!isObj(ok) || !Object.values(ok).every((v) => Array.isArray(v) && v.every((k) => typeof k === 'string')))) return 'store.ownerKinds is damaged';
   }
   return undefined;
 }
@@ -259,6 +261,8 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   const summaryText = foreign ? undefined : store.podSummaryText();
   let summary = summaryText === undefined ? undefined : PodSummary.parse(summaryText);
   let summaryChanged = false;
+  // Tracked from a state's first commit (a new state, or one written afresh): an older state's is unknown.
+  const ownerKinds: Record<string, Set<string>> | undefined = foreign ? {} : old.ownerKinds ? Object.fromEntries(Object.entries(old.ownerKinds).map(([k, v]) => [k, new Set(v)])) : undefined;
   const release = (e: IndexEntry | undefined) => {
     if (!e) return;
     const s = segments[e[0]];
@@ -293,7 +297,9 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
       unsum(key, idx.get(key));
       release(idx.get(key));
       const len = Buffer.byteLength(text);
-      const extra = projectionOf(kind, JSON.parse(text));
+      const obj = JSON.parse(text) as KubeObject;
+      const extra = projectionOf(kind, obj);
+      if (ownerKinds) for (const r of obj.metadata?.ownerReferences ?? []) if (typeof r?.kind === 'string') (ownerKinds[kind] ??= new Set()).add(r.kind);
       if (podsSummed && summary) podsSummed.add(key, extra as PodObj);
       idx.set(key, extra === undefined ? [generation, offset, len] : [generation, offset, len, extra]);
       lines.push(text);
@@ -326,6 +332,11 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
     }
   }
   const storeHead: StoreHead = { generation, kinds, segments };
+  if (ownerKinds) {
+    // A kind with no object left starts again from nothing.
+    storeHead.ownerKinds = {};
+    for (const k of Object.keys(ownerKinds).sort()) if (kinds[k] !== undefined && ownerKinds[k].size) storeHead.ownerKinds[k] = [...ownerKinds[k]].sort();
+  }
   if (expiry !== undefined && store.kindNames().includes('events')) storeHead.eventsExpireAt = expiry;
   const files = new Map<string, string>();
   if (kinds.pods) {

@@ -151,13 +151,28 @@ test("a ReplicaSet's rows in the summary: scaling by one rewrites its row text w
     assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=5']).code, 0);
     assert.equal(rowsOf(tables()[rs[0]]).length, 5);
     assert.equal(c.run(['get', 'rs', '-o', 'jsonpath={.items[0].status.readyReplicas}']).stdout, '5');
-    // A row that is not kubesim's: the ReplicaSet reads its pods instead, and the save writes the rows afresh.
+    // The counts saved with the rows: what a scale by one reads instead of the rows.
+    type Counts = { l: Record<string, number>; a: number; al: Record<string, number>; r: Record<string, number>; n: Record<string, number> };
+    const counts = () => (tables()[rs[0]] as Table & { c: Counts }).c;
+    assert.equal(counts().a, 5);
+    assert.deepEqual(Object.values(counts().l), [5]);
+    assert.equal(Object.values(counts().n).reduce((a, b) => a + b), 5);
+    // A row that is not kubesim's, found when a scale-down ranks the rows: the ReplicaSet reads its pods
+    // instead, and the save writes the rows afresh.
     const text = readFileSync(summaryPath(c), 'utf8');
     writeFileSync(summaryPath(c), text.replace(/(default\/web-[^ ]+ [^ ]+ [^ ]+ [^ ]+ )0/, '$1x'));
-    assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=6']).code, 0);
+    assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=4']).code, 0);
     const fixed = rowsOf(tables()[rs[0]]);
-    assert.equal(fixed.length, 6);
+    assert.equal(fixed.length, 4);
     assert.ok(fixed.every((r) => / \d+ \S+ [01] \d+$/.test(r)), fixed.join('\n'));
+    assert.equal(c.run(['get', 'deploy', 'web', '--no-headers', '-o', 'custom-columns=R:.status.readyReplicas']).stdout.trim(), '4');
+    // Counts that do not add up to the rows: the summary is computed again, and the status stays right.
+    const saved = readFileSync(summaryPath(c), 'utf8');
+    assert.ok(saved.includes('"a":4,'), 'the counts say 4 active rows');
+    writeFileSync(summaryPath(c), saved.replace('"a":4,', '"a":40,'));
+    assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=6']).code, 0);
+    assert.equal(counts().a, 6);
+    assert.equal(rowsOf(tables()[rs[0]]).length, 6);
     assert.equal(c.run(['get', 'deploy', 'web', '--no-headers', '-o', 'custom-columns=R:.status.readyReplicas']).stdout.trim(), '6');
   } finally {
     c.cleanup();
