@@ -44,6 +44,18 @@ export interface StoreHead {
 /** The pod summary's file name. */
 export const podSummaryName = (gen: number) => `pods-summary-${gen}.json`;
 
+/** A part file of the pod summary (a controller's rows), named "<generation>.<n>" by the summary. */
+export const podSummaryPartName = (ref: string) => `pods-rows-${ref}.txt`;
+
+/** A part file's text, or undefined when it cannot be read. */
+export function readPodSummaryPart(statePath: string, ref: string): string | undefined {
+  try {
+    return readFileSync(join(dataDir(statePath), podSummaryPartName(ref)), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The text of the pod summary the head names, if it names one computed for its pods index; else undefined. */
 export function readPodSummaryText(statePath: string, head: StoreHead): string | undefined {
   const ps = head.podSummary;
@@ -341,6 +353,13 @@ export function removeFiles(statePath: string): boolean {
 }
 
 /** Files in the data directory that the head does not name: what a killed commit left behind. */
+/** The part files a pod summary's text names (its controllers' rows). */
+function summaryParts(text: string | undefined): string[] {
+  const out: string[] = [];
+  for (const m of (text ?? '').matchAll(/"r":"(\d+\.\d+)"/g)) out.push(m[1]);
+  return out;
+}
+
 export function strayFiles(statePath: string, head: StoreHead): string[] {
   let names: string[];
   try {
@@ -354,7 +373,10 @@ export function strayFiles(statePath: string, head: StoreHead): string[] {
     if (Array.isArray(g)) g.forEach((x, s) => x !== null && wanted.add(indexName(k, s, x)));
     else wanted.add(indexName(k, undefined, g));
   }
-  if (head.podSummary) wanted.add(podSummaryName(head.podSummary.gen));
+  if (head.podSummary) {
+    wanted.add(podSummaryName(head.podSummary.gen));
+    for (const ref of summaryParts(readPodSummaryText(statePath, head))) wanted.add(podSummaryPartName(ref));
+  }
   const out = names.filter((n) => !wanted.has(n)).map((n) => join(dataDir(statePath), n));
   const tmp = join(dirname(statePath), `.${basename(statePath)}.tmp`);
   if (fileSize(tmp) !== undefined) out.push(tmp);

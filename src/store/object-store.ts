@@ -3,7 +3,7 @@
 // changed in place without putObject still counts as changed: commit compares each loaded object with the text
 // it was read from, so no change is lost however a controller made it.
 import { projectionOf } from '../api/projections.js';
-import { isSharded, PositionalReader, readIndex, readIndexLocations, readPodSummaryText, readSlice, SegmentReader, SHARDS, shardOf, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
+import { isSharded, PositionalReader, readIndex, readIndexLocations, readPodSummaryPart, readPodSummaryText, readSlice, SegmentReader, SHARDS, shardOf, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
 import { sortKeys } from './keys.js';
 
 export interface Loaded {
@@ -377,6 +377,18 @@ export class ObjectStore {
     if (!known) return true;
     return known[kind]?.includes(ownerKind) ?? false;
   }
+
+  /** A part file of the pod summary (read once per command; a summary's users share it). */
+  podSummaryPart(ref: string): string | undefined {
+    let t = this.summaryParts.get(ref);
+    if (t === undefined && this.source) {
+      t = readPodSummaryPart(this.source.statePath, ref);
+      if (t !== undefined) this.summaryParts.set(ref, t);
+    }
+    return t;
+  }
+
+  private readonly summaryParts = new Map<string, string>();
 
   podSummaryText(): string | undefined {
     if (!this.source) return undefined;

@@ -149,9 +149,9 @@ class NodeSum {
   }
 }
 
-// 5: each controller's rows carry their counts (4 had none; 3 counted IPs, not their pods): an older summary is
-// computed again, not misread.
-const SUMMARY_VERSION = 5;
+// 6: each controller's rows are in a part file of their own, with their counts in the summary (5 kept the rows
+// inline, 4 had no counts, 3 counted IPs, not their pods): an older summary is computed again, not misread.
+const SUMMARY_VERSION = 6;
 
 export class PodSummary {
   readonly nodes = new Map<string, NodeSum>();
@@ -213,7 +213,7 @@ export class PodSummary {
     if (f.owner && f.owned) {
       let t = this.owned.get(f.owner);
       if (sign > 0) {
-        if (!t) this.owned.set(f.owner, (t = new RowTable([], '')));
+        if (!t) this.owned.set(f.owner, (t = new RowTable([], { text: '' })));
         t.set(key, f.owned);
       } else if (t) {
         t.delete(key);
@@ -272,22 +272,38 @@ export class PodSummary {
     return this.owners.has(uid);
   }
 
-  toText(): string {
+  /**
+   * The summary file's text. Each controller's rows go to a part file of their own (newPart writes one and
+   * names it), so that a command that changes no controller's pods neither reads nor writes them; rows no one
+   * changed stay in the part they were read from.
+   */
+  toText(newPart: (text: string) => string): string {
     const nodes: Record<string, unknown> = {};
     for (const [name, s] of [...this.nodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       // IPs as one string of "ip key" pairs (an IP held by two pods twice). A key ("ns/name") holds no space.
       nodes[name] = { n: s.n, a: s.a, req: Object.fromEntries([...s.req].map(([k, v]) => [k, v.toString()])), ips: s.ipsText() };
     }
-    // Each controller's pods as rows of one string, their label sets listed once; rows not asked for are
-    // written back as they were read.
-    const owned: Record<string, unknown> = {};
-    for (const uid of [...this.owned.keys()].sort()) owned[uid] = this.owned.get(uid)!.toJSON();
+    const owned: Record<string, SavedTable> = {};
+    for (const uid of [...this.owned.keys()].sort()) owned[uid] = this.owned.get(uid)!.toJSON(newPart);
     const orphans = Object.fromEntries([...this.orphans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([ns, m]) => [ns, Object.fromEntries(m)]));
     return JSON.stringify({ v: SUMMARY_VERSION, count: this.count, nodes, pending: [...this.pending].sort(), antiAffinity: [...this.antiAffinity].sort(), owners: Object.fromEntries(this.owners), owned, orphans });
   }
 
+  /** The part files a summary file's text names (none when it is not one this kubesim wrote). */
+  static parts(text: string | undefined): string[] {
+    try {
+      const d = JSON.parse(text ?? '') as { v?: unknown; owned?: Record<string, { r?: unknown }> };
+      if (d?.v !== SUMMARY_VERSION) return [];
+      return Object.values(d.owned ?? {})
+        .map((t) => t?.r)
+        .filter((r): r is string => typeof r === 'string' && PART_REF.test(r));
+    } catch {
+      return [];
+    }
+  }
+
   /** The summary in a file's text, or undefined when it is not one this kubesim wrote (it is then rebuilt). */
-  static parse(text: string): PodSummary | undefined {
+  static parse(text: string, load: PartLoader): PodSummary | undefined {
     try {
       const d = JSON.parse(text) as Record<string, unknown>;
       if (!d || d.v !== SUMMARY_VERSION || !Number.isInteger(d.count)) return undefined;
@@ -301,12 +317,12 @@ export class PodSummary {
         if (!Number.isInteger(c) || (c as number) <= 0) return undefined;
         s.owners.set(u, c as number);
       }
-      for (const [uid, raw] of Object.entries((d.owned ?? {}) as Record<string, { ls?: unknown; p?: unknown; c?: unknown }>)) {
+      for (const [uid, raw] of Object.entries((d.owned ?? {}) as Record<string, Partial<Record<keyof SavedTable, unknown>>>)) {
         // Each row is checked when first parsed (see RowTable): a table that fails makes the summary damaged.
-        if (!raw || !isStrings(raw.ls) || typeof raw.p !== 'string' || !raw.p) return undefined;
-        const counts = countsFromSaved(raw.c, lineCount(raw.p));
+        if (!raw || !isStrings(raw.ls) || typeof raw.r !== 'string' || !PART_REF.test(raw.r) || !Number.isInteger(raw.n) || (raw.n as number) <= 0) return undefined;
+        const counts = countsFromSaved(raw.c, raw.n as number);
         if (!counts) return undefined;
-        s.owned.set(uid, new RowTable(raw.ls, raw.p, counts));
+        s.owned.set(uid, new RowTable(raw.ls, { ref: raw.r, rows: raw.n as number, load }, counts));
       }
       for (const [ns, raw] of Object.entries((d.orphans ?? {}) as Record<string, Record<string, unknown>>)) {
         if (!raw || typeof raw !== 'object') return undefined;
@@ -377,6 +393,19 @@ function lineCount(text: string): number {
 export function emptyCounts(): OwnedCounts {
   return { labels: new Map(), active: 0, activeLabels: new Map(), activeReady: new Map(), activeNodes: new Map() };
 }
+
+/** Reads a part file of the summary by its name ("<generation>.<n>"); undefined when it cannot. */
+export type PartLoader = (ref: string) => string | undefined;
+
+/** A controller's table in the summary file: label sets, counts, row count, and the part file with the rows. */
+interface SavedTable {
+  ls: string[];
+  c: SavedCounts;
+  n: number;
+  r: string;
+}
+
+const PART_REF = /^\d+\.\d+$/;
 
 /** The counts as the summary file keeps them, each map's keys in order (the same rows give the same text). */
 interface SavedCounts {
@@ -452,14 +481,45 @@ class RowTable implements OwnedTable {
   size: number;
   damaged = false;
 
+  /** The saved rows (see `text`), or undefined until read from their part file. */
+  private loaded: string | undefined;
+
   constructor(
     ls: string[],
-    private readonly text: string,
+    /** The saved rows: their text, or the part file that holds them and how many there are. */
+    saved: { text: string } | { ref: string; rows: number; load: PartLoader },
     base?: OwnedCounts,
   ) {
     this.base = base ?? emptyCounts();
     this.ls = [...ls];
-    this.size = lineCount(text);
+    if ('text' in saved) {
+      this.loaded = saved.text;
+      this.size = lineCount(saved.text);
+    } else {
+      this.ref = saved.ref;
+      this.size = this.savedCount = saved.rows;
+      this.load = saved.load;
+    }
+  }
+
+  /** The part file the saved rows came from (kept as it is by a save that changes none of them). */
+  private ref: string | undefined;
+  private load: PartLoader | undefined;
+  private savedCount = 0;
+
+  /**
+   * The saved rows, read from their part file when first needed: a command that only counts the table never
+   * reads them. A part that cannot be read (or that disagrees with the saved row count) damages the table.
+   */
+  private get text(): string {
+    if (this.loaded === undefined) {
+      const t = this.load?.(this.ref!);
+      if (t === undefined || lineCount(t) !== this.savedCount) {
+        this.damaged = true;
+        this.loaded = '';
+      } else this.loaded = t;
+    }
+    return this.loaded;
   }
 
   /** A saved line as a row, or undefined (and the table damaged) when it is not one this kubesim wrote. */
@@ -561,9 +621,17 @@ class RowTable implements OwnedTable {
     return true;
   }
 
-  toJSON(): { ls: string[]; p: string; c: SavedCounts } {
+  /** The table as the summary file keeps it; its rows go to a part file (newPart names it), or stay in theirs. */
+  toJSON(newPart: (text: string) => string): SavedTable {
     const c = savedCounts(this.counts() ?? emptyCounts());
-    if (this.changes.size === 0) return { ls: this.ls, p: this.text, c };
+    if (this.changes.size === 0 && this.ref !== undefined) return { ls: this.ls, c, n: this.size, r: this.ref };
+    const text = this.merged();
+    return { ls: this.ls, c, n: this.size, r: newPart(text) };
+  }
+
+  /** The saved text with the changes merged in, in key order. */
+  private merged(): string {
+    if (this.changes.size === 0) return this.text;
     const keys = [...this.changes.keys()].sort();
     const at = keys.map((k) => this.find(k));
     // Every saved row replaced or gone: the label sets are listed afresh, only those in use.
@@ -590,6 +658,6 @@ class RowTable implements OwnedTable {
       from = found ? i + 1 : i;
     }
     if (from < starts.length) pieces.push(this.text.slice(startOf(from)));
-    return { ls: this.ls, p: pieces.join('\n'), c };
+    return pieces.join('\n');
   }
 }

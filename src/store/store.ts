@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CommandError } from '../api/errors.js';
 import { ioErrorText, readRegularFile } from '../util/files.js';
-import { indexName, isSharded, makeDir, podSummaryName, removeFiles, SHARDS, shardOf, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
+import { indexName, isSharded, makeDir, podSummaryName, podSummaryPartName, removeFiles, SHARDS, shardOf, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
 import { projectionOf } from '../api/projections.js';
 import { ObjectStore, type StoreSource } from './object-store.js';
 import { capLogs, logsView } from './objects.js';
@@ -259,7 +259,7 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   // The pod summary follows the pods written, from the old and new projections; without a valid one to start
   // from (a new store, an older kubesim's, a projection without requests), it is computed from every pod.
   const summaryText = foreign ? undefined : store.podSummaryText();
-  let summary = summaryText === undefined ? undefined : PodSummary.parse(summaryText);
+  let summary = summaryText === undefined ? undefined : PodSummary.parse(summaryText, (ref) => store.podSummaryPart(ref));
   let summaryChanged = false;
   // Tracked from a state's first commit (a new state, or one written afresh): an older state's is unknown.
   const ownerKinds: Record<string, Set<string>> | undefined = foreign ? {} : old.ownerKinds ? Object.fromEntries(Object.entries(old.ownerKinds).map(([k, v]) => [k, new Set(v)])) : undefined;
@@ -346,11 +346,21 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
       summaryChanged = true;
     }
     if (summaryChanged || !old.podSummary) {
-      files.set(podSummaryName(generation), summary.toText());
+      let part = 0;
+      const text = summary.toText((rows) => {
+        const ref = `${generation}.${part++}`;
+        files.set(podSummaryPartName(ref), rows);
+        return ref;
+      });
+      files.set(podSummaryName(generation), text);
       storeHead.podSummary = { gen: generation, of: JSON.stringify(kinds.pods) };
-      if (old.podSummary) obsolete.indexes.push(podSummaryName(old.podSummary.gen));
+      if (old.podSummary) {
+        // The old summary's part files that the new one no longer names go with it.
+        const kept = new Set(PodSummary.parts(text));
+        obsolete.indexes.push(podSummaryName(old.podSummary.gen), ...PodSummary.parts(summaryText).filter((r) => !kept.has(r)).map(podSummaryPartName));
+      }
     } else storeHead.podSummary = { ...old.podSummary, of: JSON.stringify(kinds.pods) };
-  } else if (old.podSummary) obsolete.indexes.push(podSummaryName(old.podSummary.gen));
+  } else if (old.podSummary) obsolete.indexes.push(podSummaryName(old.podSummary.gen), ...PodSummary.parts(summaryText).map(podSummaryPartName));
   const head = JSON.stringify({ ...meta, store: storeHead });
   writeCommit(path, { generation, segment: lines, indexes, files, head, obsolete });
   if (foreign) for (const f of strayFiles(path, storeHead)) rmSync(f, { force: true });

@@ -1,7 +1,7 @@
 // The pod summary (src/store/pod-summary.ts) is derived data: whatever happened to it, the scheduler and the
 // IPAM decide as they would from the pods themselves, and the next save writes it right again.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempCluster } from '../support/cli.js';
@@ -131,18 +131,28 @@ test('an exhausted podCIDR leaves the next pod ContainerCreating with the CNI er
   }
 });
 
-test("a ReplicaSet's rows in the summary: scaling by one rewrites its row text without disturbing the others, and a damaged row makes the next save compute them afresh", () => {
+test("a ReplicaSet's rows in the summary: a part file of their own, rewritten only when they change, and a damaged row or count makes the next save compute them afresh", () => {
   const c = tempCluster();
   try {
     assert.equal(c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=6']).code, 0);
-    type Table = { ls: string[]; p: string };
+    type Counts = { l: Record<string, number>; a: number; al: Record<string, number>; r: Record<string, number>; n: Record<string, number> };
+    type Table = { ls: string[]; c: Counts; n: number; r: string };
     const tables = () => (JSON.parse(readFileSync(summaryPath(c), 'utf8')) as { owned: Record<string, Table> }).owned;
-    const rowsOf = (t: Table) => t.p.split('\n');
-    const [rs] = Object.entries(tables()).filter(([, t]) => t.p.includes('default/web-'));
+    const partPath = (t: Table) => join(`${c.state}.d`, `pods-rows-${t.r}.txt`);
+    const rowsOf = (t: Table) => readFileSync(partPath(t), 'utf8').split('\n');
+    const [rs] = Object.entries(tables()).filter(([, t]) => rowsOf(t)[0].startsWith('default/web-'));
     const before = rowsOf(rs[1]);
     assert.equal(before.length, 6);
+    assert.equal(rs[1].n, 6);
     assert.deepEqual([...before].sort(), before, 'rows in key order');
+    // A pod no controller owns: the ReplicaSet's part file stays as it was (neither read nor written).
+    const part = rs[1].r;
+    assert.equal(c.run(['run', 'solo', '--image=nginx']).code, 0);
+    assert.equal(tables()[rs[0]].r, part, 'the same part file');
+    assert.deepEqual(rowsOf(tables()[rs[0]]), before);
     assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=7']).code, 0);
+    assert.notEqual(tables()[rs[0]].r, part, 'a new part file');
+    assert.equal(readdirSync(`${c.state}.d`).filter((f) => f === `pods-rows-${part}.txt`).length, 0, 'the old part file is removed');
     const after = rowsOf(tables()[rs[0]]);
     assert.equal(after.length, 7);
     assert.deepEqual([...after].sort(), after, 'rows in key order');
@@ -151,16 +161,16 @@ test("a ReplicaSet's rows in the summary: scaling by one rewrites its row text w
     assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=5']).code, 0);
     assert.equal(rowsOf(tables()[rs[0]]).length, 5);
     assert.equal(c.run(['get', 'rs', '-o', 'jsonpath={.items[0].status.readyReplicas}']).stdout, '5');
-    // The counts saved with the rows: what a scale by one reads instead of the rows.
-    type Counts = { l: Record<string, number>; a: number; al: Record<string, number>; r: Record<string, number>; n: Record<string, number> };
-    const counts = () => (tables()[rs[0]] as Table & { c: Counts }).c;
+    // The counts saved with the table: what a scale by one reads instead of the rows.
+    const counts = () => tables()[rs[0]].c;
     assert.equal(counts().a, 5);
     assert.deepEqual(Object.values(counts().l), [5]);
     assert.equal(Object.values(counts().n).reduce((a, b) => a + b), 5);
     // A row that is not kubesim's, found when a scale-down ranks the rows: the ReplicaSet reads its pods
     // instead, and the save writes the rows afresh.
-    const text = readFileSync(summaryPath(c), 'utf8');
-    writeFileSync(summaryPath(c), text.replace(/(default\/web-[^ ]+ [^ ]+ [^ ]+ [^ ]+ )0/, '$1x'));
+    const rowsFile = partPath(tables()[rs[0]]);
+    writeFileSync(rowsFile, readFileSync(rowsFile, 'utf8').replace(/^(default\/web-[^ ]+ [^ ]+ [^ ]+ [^ ]+ )0/, '$1x'));
+    assert.match(readFileSync(rowsFile, 'utf8'), / x /);
     assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=4']).code, 0);
     const fixed = rowsOf(tables()[rs[0]]);
     assert.equal(fixed.length, 4);
@@ -174,6 +184,11 @@ test("a ReplicaSet's rows in the summary: scaling by one rewrites its row text w
     assert.equal(counts().a, 6);
     assert.equal(rowsOf(tables()[rs[0]]).length, 6);
     assert.equal(c.run(['get', 'deploy', 'web', '--no-headers', '-o', 'custom-columns=R:.status.readyReplicas']).stdout.trim(), '6');
+    // A part file gone: the rows are read from the pods again on the next scale-down.
+    rmSync(partPath(tables()[rs[0]]));
+    assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=3']).code, 0);
+    assert.equal(rowsOf(tables()[rs[0]]).length, 3);
+    assert.equal(c.run(['get', 'deploy', 'web', '--no-headers', '-o', 'custom-columns=R:.status.readyReplicas']).stdout.trim(), '3');
   } finally {
     c.cleanup();
   }
