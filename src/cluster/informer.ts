@@ -74,7 +74,7 @@ export class PodInformer {
     this.position = state.objects.journal.length;
     this.generation = state.store?.generation;
     const text = thin ? state.objects.podSummaryText() : undefined;
-    this.summary = text === undefined ? undefined : PodSummary.parse(text, (ref) => state.objects.podSummaryPart(ref));
+    this.summary = text === undefined ? undefined : PodSummary.parse(text, (ref) => state.objects.podSummaryPart(ref), (node) => state.objects.diskPodIPs(node));
     if (this.summary) {
       // The summary is the disk's: take in what this command changed before the informer was asked for, as
       // part of the starting view (not as changes), as a full build from the current projections would.

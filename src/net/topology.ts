@@ -86,10 +86,9 @@ type PodObj = Pod & KubeObject;
 let parsed: { text: string; summary: PodSummary | undefined } | undefined;
 
 /** The pod summary in this text (read only here: the topology never changes it). */
-function summaryOf(text: string | undefined): PodSummary | undefined {
+function summaryOf(store: ClusterState['objects'], text: string | undefined): PodSummary | undefined {
   if (text === undefined) return undefined;
-  // (The topology asks no controller's rows: their part files are never read here.)
-  if (parsed?.text !== text) parsed = { text, summary: PodSummary.parse(text, () => undefined) };
+  if (parsed?.text !== text) parsed = { text, summary: PodSummary.parse(text, (ref) => store.podSummaryPart(ref), (node) => store.diskPodIPs(node)) };
   return parsed.summary;
 }
 
@@ -120,7 +119,7 @@ class PodHosts {
     private readonly images: readonly ImageSpec[],
   ) {
     const store = state.objects;
-    this.summary = summaryOf(store.podSummaryText());
+    this.summary = summaryOf(store, store.podSummaryText());
     if (this.summary) {
       for (const e of store.journal) if (e.kind === 'pods' && 'removed' in e) this.touched.set(e.key, undefined);
       for (const key of store.loadedKeys('pods')) {

@@ -44,8 +44,8 @@ export interface StoreHead {
 /** The pod summary's file name. */
 export const podSummaryName = (gen: number) => `pods-summary-${gen}.json`;
 
-/** A part file of the pod summary (a controller's rows), named "<generation>.<n>" by the summary. */
-export const podSummaryPartName = (ref: string) => `pods-rows-${ref}.txt`;
+/** A part file of the pod summary (a controller's rows, a node's IPs), named "<generation>.<n>" by the summary. */
+export const podSummaryPartName = (ref: string) => `pods-part-${ref}.txt`;
 
 /** A part file's text, or undefined when it cannot be read. */
 export function readPodSummaryPart(statePath: string, ref: string): string | undefined {

@@ -481,6 +481,23 @@ export class ObjectStore {
     return this.retrying(() => this.entry(kind, d, key)?.[3]);
   }
 
+  /**
+   * The pod IPs on a node as the pods index says ("ip key" pairs in key order): what the pod summary's part
+   * file for the node holds, for when that file cannot be read. Reads every pod's projection.
+   */
+  diskPodIPs(node: string): string {
+    const d = this.data('pods');
+    const words: string[] = [];
+    this.retrying(() => {
+      words.length = 0;
+      for (const [key, e] of [...this.indexOf('pods', d)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const p = e[3] as { spec?: { nodeName?: string; hostNetwork?: boolean }; status?: { podIP?: string } } | undefined;
+        if (p?.spec?.nodeName === node && p.status?.podIP && !p.spec.hostNetwork) words.push(p.status.podIP, key);
+      }
+    });
+    return words.join(' ');
+  }
+
   /** The text an object was read from (its last saved version), or undefined for one this command created or never read. */
   savedText(kind: string, key: string): string | undefined {
     return this.kinds.get(kind)?.loaded.get(key)?.text;

@@ -94,6 +94,8 @@ export function projectionLacksRequests(p: PodObj): boolean {
  */
 class NodeSum {
   private parsed: Map<string, string[]> | undefined;
+  /** The IPs as saved ("ip key" pairs), once read from their part file. */
+  private text: string | undefined;
 
   constructor(
     /** pods assigned to the node */
@@ -102,22 +104,36 @@ class NodeSum {
     public a: number,
     /** requests of the unfinished ones (scheduler units) */
     readonly req: Map<string, bigint>,
-    /** the IPs as saved: "ip key" pairs */
-    private text = '',
-  ) {}
+    /** where the IPs are saved: a part file with so many pairs, the lowest and highest IP (see ipOrder) */
+    private readonly saved?: SavedIPs & { load: PartLoader; remake: () => string },
+  ) {
+    if (!saved) this.text = '';
+  }
+
+  /**
+   * The saved text, read when first needed. A part that cannot be read (a writer replaced it under a reader
+   * that holds no lock, or it was damaged) is made again from the pods index.
+   */
+  private savedText(): string {
+    if (this.text === undefined) {
+      const t = this.saved!.load(this.saved!.r);
+      this.text = t === undefined || !NodeSum.validIPs(t) || pairCount(t) !== this.saved!.k ? this.saved!.remake() : t;
+    }
+    return this.text;
+  }
 
   /** pod IPs in use, each with the keys ("ns/name") of the pods holding it: the IPAM asks whether an IP is free, the network which pod has it */
   get ips(): Map<string, string[]> {
     if (!this.parsed) {
       const ips = new Map<string, string[]>();
-      const words = this.text ? this.text.split(' ') : [];
+      const text = this.savedText();
+      const words = text ? text.split(' ') : [];
       for (let i = 0; i < words.length; i += 2) {
         const holders = ips.get(words[i]);
         if (holders) holders.push(words[i + 1]);
         else ips.set(words[i], [words[i + 1]]);
       }
       this.parsed = ips;
-      this.text = '';
     }
     return this.parsed;
   }
@@ -125,20 +141,40 @@ class NodeSum {
   /** Whether some pod here may hold the IP, answered from the saved text without splitting it. */
   mayHold(ip: string): boolean {
     if (this.parsed) return this.parsed.has(ip);
+    // Outside the node's range of addresses: its part file is not even read.
+    if (this.text === undefined) {
+      const o = ipOrder(ip);
+      if (o < this.saved!.lo || o > this.saved!.hi) return false;
+    }
+    const text = this.savedText();
     // A whole word equal to the IP (a key holds a "/", so it is an IP word): one exact search, no split.
-    for (let at = this.text.indexOf(ip); at >= 0; at = this.text.indexOf(ip, at + 1)) {
+    for (let at = text.indexOf(ip); at >= 0; at = text.indexOf(ip, at + 1)) {
       const end = at + ip.length;
-      if ((at === 0 || this.text.charCodeAt(at - 1) === 32) && (end === this.text.length || this.text.charCodeAt(end) === 32)) return true;
+      if ((at === 0 || text.charCodeAt(at - 1) === 32) && (end === text.length || text.charCodeAt(end) === 32)) return true;
     }
     return false;
   }
 
-  /** The IPs as they are saved: IPs and keys in one string (thousands of object keys parse many times slower). */
-  ipsText(): string {
-    if (!this.parsed) return this.text;
+  /**
+   * The IPs as the summary file keeps them (undefined: none). Unchanged, they stay in the part file they were
+   * read from; else they go to a new one that newPart writes and names.
+   */
+  toSaved(newPart: (text: string) => string): SavedIPs | undefined {
+    const keep = this.saved && { r: this.saved.r, k: this.saved.k, lo: this.saved.lo, hi: this.saved.hi };
+    if (!this.parsed) return keep;
     const words: string[] = [];
-    for (const [ip, keys] of this.parsed) for (const k of keys) words.push(ip, k);
-    return words.join(' ');
+    let lo: string | undefined;
+    let hi: string | undefined;
+    for (const [ip, keys] of this.parsed) {
+      for (const k of keys) words.push(ip, k);
+      const o = ipOrder(ip);
+      if (lo === undefined || o < lo) lo = o;
+      if (hi === undefined || o > hi) hi = o;
+    }
+    if (!words.length) return undefined;
+    const text = words.join(' ');
+    if (keep && text === this.text) return keep;
+    return { r: newPart(text), k: words.length / 2, lo: lo!, hi: hi! };
   }
 
   /** A saved IPs text is "ip key" pairs: an odd number of spaces, or none at all. */
@@ -149,9 +185,37 @@ class NodeSum {
   }
 }
 
-// 6: each controller's rows are in a part file of their own, with their counts in the summary (5 kept the rows
-// inline, 4 had no counts, 3 counted IPs, not their pods): an older summary is computed again, not misread.
-const SUMMARY_VERSION = 6;
+/** Where a node's IPs are saved: part file, how many "ip key" pairs, lowest and highest IP by ipOrder. */
+interface SavedIPs {
+  r: string;
+  k: number;
+  lo: string;
+  hi: string;
+}
+
+function pairCount(text: string): number {
+  let spaces = 0;
+  for (let at = text.indexOf(' '); at >= 0; at = text.indexOf(' ', at + 1)) spaces++;
+  return text ? (spaces + 1) / 2 : 0;
+}
+
+/**
+ * An IP as a string that sorts as the address does (each IPv4 octet to three digits, each IPv6 group to four
+ * hex digits), so a node's lowest and highest tell without reading its part file that an IP is not there.
+ */
+export function ipOrder(ip: string): string {
+  if (!ip.includes(':')) return ip.split('.').map((o) => o.padStart(3, '0')).join('.');
+  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+  return groups.map((g) => g.toLowerCase().padStart(4, '0')).join(':');
+}
+
+// 7: each node's IPs in a part file (6 kept them inline); 6: each controller's rows in a part file, with their
+// counts in the summary (5 kept the rows inline, 4 had no counts, 3 counted IPs, not their pods): an older
+// summary is computed again, not misread.
+const SUMMARY_VERSION = 7;
 
 export class PodSummary {
   readonly nodes = new Map<string, NodeSum>();
@@ -280,8 +344,10 @@ export class PodSummary {
   toText(newPart: (text: string) => string): string {
     const nodes: Record<string, unknown> = {};
     for (const [name, s] of [...this.nodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      // IPs as one string of "ip key" pairs (an IP held by two pods twice). A key ("ns/name") holds no space.
-      nodes[name] = { n: s.n, a: s.a, req: Object.fromEntries([...s.req].map(([k, v]) => [k, v.toString()])), ips: s.ipsText() };
+      // IPs as one string of "ip key" pairs (an IP held by two pods twice; a key, "ns/name", holds no space),
+      // in a part file of the node's own: placing a pod reads and writes one node's.
+      const ips = s.toSaved(newPart);
+      nodes[name] = { n: s.n, a: s.a, req: Object.fromEntries([...s.req].map(([k, v]) => [k, v.toString()])), ...(ips ? { ips } : {}) };
     }
     const owned: Record<string, SavedTable> = {};
     for (const uid of [...this.owned.keys()].sort()) owned[uid] = this.owned.get(uid)!.toJSON(newPart);
@@ -292,18 +358,20 @@ export class PodSummary {
   /** The part files a summary file's text names (none when it is not one this kubesim wrote). */
   static parts(text: string | undefined): string[] {
     try {
-      const d = JSON.parse(text ?? '') as { v?: unknown; owned?: Record<string, { r?: unknown }> };
+      const d = JSON.parse(text ?? '') as { v?: unknown; owned?: Record<string, { r?: unknown }>; nodes?: Record<string, { ips?: { r?: unknown } }> };
       if (d?.v !== SUMMARY_VERSION) return [];
-      return Object.values(d.owned ?? {})
-        .map((t) => t?.r)
-        .filter((r): r is string => typeof r === 'string' && PART_REF.test(r));
+      return [...Object.values(d.owned ?? {}).map((t) => t?.r), ...Object.values(d.nodes ?? {}).map((n) => n?.ips?.r)].filter((r): r is string => typeof r === 'string' && PART_REF.test(r));
     } catch {
       return [];
     }
   }
 
   /** The summary in a file's text, or undefined when it is not one this kubesim wrote (it is then rebuilt). */
-  static parse(text: string, load: PartLoader): PodSummary | undefined {
+  /**
+   * load reads a part file; ipsOf makes a node's IPs from the pods index when its part cannot be read (the
+   * network, which asks no controller's rows, gives no loader for them).
+   */
+  static parse(text: string, load: PartLoader, ipsOf: (node: string) => string): PodSummary | undefined {
     try {
       const d = JSON.parse(text) as Record<string, unknown>;
       if (!d || d.v !== SUMMARY_VERSION || !Number.isInteger(d.count)) return undefined;
@@ -340,8 +408,9 @@ export class PodSummary {
           if (typeof v !== 'string' || !/^-?\d+$/.test(v)) return undefined;
           req.set(k, BigInt(v));
         }
-        if (typeof raw.ips !== 'string' || !NodeSum.validIPs(raw.ips)) return undefined;
-        s.nodes.set(name, new NodeSum(raw.n as number, raw.a as number, req, raw.ips));
+        const ips = raw.ips as Partial<SavedIPs> | undefined;
+        if (ips !== undefined && (!ips || typeof ips.r !== 'string' || !PART_REF.test(ips.r) || !Number.isInteger(ips.k) || (ips.k as number) <= 0 || typeof ips.lo !== 'string' || typeof ips.hi !== 'string')) return undefined;
+        s.nodes.set(name, new NodeSum(raw.n as number, raw.a as number, req, ips && { ...(ips as SavedIPs), load, remake: () => ipsOf(name) }));
       }
       return s;
     } catch {

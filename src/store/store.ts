@@ -259,7 +259,7 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   // The pod summary follows the pods written, from the old and new projections; without a valid one to start
   // from (a new store, an older kubesim's, a projection without requests), it is computed from every pod.
   const summaryText = foreign ? undefined : store.podSummaryText();
-  let summary = summaryText === undefined ? undefined : PodSummary.parse(summaryText, (ref) => store.podSummaryPart(ref));
+  let summary = summaryText === undefined ? undefined : PodSummary.parse(summaryText, (ref) => store.podSummaryPart(ref), (node) => store.diskPodIPs(node));
   let summaryChanged = false;
   // Tracked from a state's first commit (a new state, or one written afresh): an older state's is unknown.
   const ownerKinds: Record<string, Set<string>> | undefined = foreign ? {} : old.ownerKinds ? Object.fromEntries(Object.entries(old.ownerKinds).map(([k, v]) => [k, new Set(v)])) : undefined;

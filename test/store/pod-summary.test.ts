@@ -138,7 +138,7 @@ test("a ReplicaSet's rows in the summary: a part file of their own, rewritten on
     type Counts = { l: Record<string, number>; a: number; al: Record<string, number>; r: Record<string, number>; n: Record<string, number> };
     type Table = { ls: string[]; c: Counts; n: number; r: string };
     const tables = () => (JSON.parse(readFileSync(summaryPath(c), 'utf8')) as { owned: Record<string, Table> }).owned;
-    const partPath = (t: Table) => join(`${c.state}.d`, `pods-rows-${t.r}.txt`);
+    const partPath = (t: Table) => join(`${c.state}.d`, `pods-part-${t.r}.txt`);
     const rowsOf = (t: Table) => readFileSync(partPath(t), 'utf8').split('\n');
     const [rs] = Object.entries(tables()).filter(([, t]) => rowsOf(t)[0].startsWith('default/web-'));
     const before = rowsOf(rs[1]);
@@ -152,7 +152,7 @@ test("a ReplicaSet's rows in the summary: a part file of their own, rewritten on
     assert.deepEqual(rowsOf(tables()[rs[0]]), before);
     assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=7']).code, 0);
     assert.notEqual(tables()[rs[0]].r, part, 'a new part file');
-    assert.equal(readdirSync(`${c.state}.d`).filter((f) => f === `pods-rows-${part}.txt`).length, 0, 'the old part file is removed');
+    assert.equal(readdirSync(`${c.state}.d`).filter((f) => f === `pods-part-${part}.txt`).length, 0, 'the old part file is removed');
     const after = rowsOf(tables()[rs[0]]);
     assert.equal(after.length, 7);
     assert.deepEqual([...after].sort(), after, 'rows in key order');
@@ -189,6 +189,50 @@ test("a ReplicaSet's rows in the summary: a part file of their own, rewritten on
     assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=3']).code, 0);
     assert.equal(rowsOf(tables()[rs[0]]).length, 3);
     assert.equal(c.run(['get', 'deploy', 'web', '--no-headers', '-o', 'custom-columns=R:.status.readyReplicas']).stdout.trim(), '3');
+  } finally {
+    c.cleanup();
+  }
+});
+
+test("each node's pod IPs in a part file of its own: placing a pod rewrites its node's alone, and a part gone is made again from the pods", () => {
+  const c = tempCluster();
+  try {
+    assert.equal(c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=4']).code, 0);
+    type Node = { n: number; ips?: { r: string; k: number; lo: string; hi: string } };
+    const nodes = () => (JSON.parse(readFileSync(summaryPath(c), 'utf8')) as { nodes: Record<string, Node> }).nodes;
+    const partOf = (n: Node) => readFileSync(join(`${c.state}.d`, `pods-part-${n.ips!.r}.txt`), 'utf8');
+    const before = nodes();
+    const withIPs = Object.entries(before).filter(([, n]) => n.ips);
+    assert.ok(withIPs.length >= 2, 'pods on more than one node');
+    for (const [, n] of withIPs) assert.equal(partOf(n).split(' ').length, n.ips!.k * 2, 'k counts the "ip key" pairs');
+    assert.equal(c.run(['run', 'solo', '--image=nginx']).code, 0);
+    const node = c.run(['get', 'pod', 'solo', '-o', 'jsonpath={.spec.nodeName}']).stdout;
+    const ip = c.run(['get', 'pod', 'solo', '-o', 'jsonpath={.status.podIP}']).stdout;
+    const after = nodes();
+    for (const [name, n] of Object.entries(after)) {
+      if (name === node) assert.notEqual(n.ips!.r, before[name]?.ips?.r, `${name}: a new part`);
+      else assert.deepEqual(n.ips, before[name]?.ips, `${name}: its part as it was`);
+    }
+    assert.ok(partOf(after[node]).split(' ').includes(ip), 'the new pod IP is in its node\'s part');
+    // Every node's part gone: the next placements make them again from the pods, and no IP is given twice.
+    for (const [, n] of Object.entries(after)) if (n.ips) rmSync(join(`${c.state}.d`, `pods-part-${n.ips.r}.txt`));
+    assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=12']).code, 0);
+    assertWebRunning(c, 12);
+    assertSummaryMatchesPods(c);
+    // Each node that got a pod has a new part listing the IPs of all its pods, the ones placed before the
+    // parts went included (a node nothing touched still names its old part, made again when it is needed).
+    const wide = c.run(['get', 'pods', '-o', 'wide', '--no-headers']).stdout.trim().split('\n').map((l) => l.split(/\s+/));
+    let remade = 0;
+    for (const [name, n] of Object.entries(nodes())) {
+      if (!n.ips || n.ips.r === after[name]?.ips?.r) continue;
+      const want = wide.filter((cols) => cols[6] === name && cols[5] !== '<none>').map((cols) => cols[5]).sort();
+      if (after[name]?.ips) remade++;
+      assert.deepEqual(partOf(n).split(' ').filter((_, i) => i % 2 === 0).sort(), want, `${name}: the IPs of its pods`);
+    }
+    assert.ok(remade > 0, 'some node with pods before got a pod');
+    // And the network still finds the pods by IP (curl through the Service reaches a backend).
+    const r = c.run(['run', 'client', '--rm', '-i', '--restart=Never', '--image=curlimages/curl', '--', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', ip]);
+    assert.match(r.stdout, /^200pod "client" deleted/, r.stderr);
   } finally {
     c.cleanup();
   }
