@@ -137,6 +137,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
       policy.object(kind, key);
       if (kind === 'pods') {
         scope.pods.add(key);
+        scope.taintPods!.add(key);
         touched.pods.add(key);
       } else if (kind === 'nodes') {
         // A node's labels, taints or arrival change which nodes run each DaemonSet's pod; its status (the images
@@ -172,7 +173,6 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
       }
     }
     for (const ch of pods.drainChanges()) {
-      scope.taintPods!.add(ch.key);
       for (const p of [ch.old, ch.now]) {
         if (!p) continue;
         policy.pod(p);

@@ -102,6 +102,8 @@ export function syncTriggerTime(state: ClusterState, svc: Svc, pods: Iterable<[s
       continue;
     }
     now.set(podKey, t);
+    // A Service new to the tracker reports its creation: what it remembered does not matter.
+    if (!known) continue;
     const was = memory.last(podKey);
     if ((was === undefined || t > was) && (min === undefined || t < min)) min = t;
   }
