@@ -4,6 +4,7 @@
 // tolerationSeconds when that time has passed on the simulated clock (counted from when the manager first saw
 // the pod there; kubectl taint sets no timeAdded). state.taintEvictions keeps those timers across commands,
 // and keeps their pods unsettled so that a read after the deadline runs this controller.
+import { nodeInProjection } from '../api/projections.js';
 import { requireResource } from '../api/resources.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import { getObject, listObjects, putObject } from '../store/objects.js';
@@ -31,7 +32,11 @@ export function runTaintManager(state: ClusterState, ctx: Ctx, r: Round): void {
   const noExecute = new Map<string, Taint[]>();
   const taintsOf = (name: string): Taint[] => {
     let t = noExecute.get(name);
-    if (!t) noExecute.set(name, (t = noExecuteTaints(state.objects.get('nodes', name) as KubeObject | undefined)));
+    if (!t) {
+      // The node's index projection carries its spec; an older one reads the node.
+      const node = nodeInProjection(name, state.objects.projection('nodes', name)) ?? (state.objects.get('nodes', name) as KubeObject | undefined);
+      noExecute.set(name, (t = noExecuteTaints(node)));
+    }
     return t;
   };
   for (const node of nodes) {
