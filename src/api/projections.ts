@@ -50,6 +50,7 @@ export function projectionOf(kind: string, obj: unknown): unknown {
     if (s === undefined && !o) return undefined;
     return { ...(s === undefined ? {} : { s, e: sliceSummary(obj as SliceLike, labels!) }), ...(o ? { o } : {}) };
   }
+  if (kind === 'nodes') return { n: nodePlacementOf(obj as KubeObject), ...(o ? { o } : {}) };
   if (kind === 'services') {
     // Its selector (null: none), so a pod's change finds the Services selecting it without reading them all;
     // its addresses and ports, so the network finds the Service an address belongs to the same way.
@@ -139,6 +140,37 @@ export function serviceNetOf(svc: Service & KubeObject): ServiceNet {
   const lb = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '');
   if (lb.length) out.lb = lb;
   return out;
+}
+
+/**
+ * What the scheduler asks of every node to place a pod: its labels, its spec (taints, unschedulable) and what it
+ * can hold (status.allocatable, else capacity); so placing one pod reads the nodes' index, not every node.
+ */
+export interface NodePlacement {
+  l?: Record<string, string>;
+  s?: unknown;
+  a?: Record<string, unknown>;
+}
+
+function nodePlacementOf(node: KubeObject): NodePlacement {
+  const status = node.status as { allocatable?: Record<string, unknown>; capacity?: Record<string, unknown> } | undefined;
+  const out: NodePlacement = {};
+  if (node.metadata?.labels) out.l = node.metadata.labels;
+  if (node.spec !== undefined) out.s = node.spec;
+  const a = status?.allocatable ?? status?.capacity;
+  if (a) out.a = a;
+  return out;
+}
+
+/** A node as the scheduler sees it, from its projection (name, labels, spec, allocatable); undefined when the projection predates it. */
+export function nodeInProjection(name: string, p: unknown): KubeObject | undefined {
+  const n = p && typeof p === 'object' && 'n' in p ? (p as { n: NodePlacement }).n : undefined;
+  if (!n) return undefined;
+  const node: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name } };
+  if (n.l) node.metadata.labels = n.l;
+  if (n.s !== undefined) node.spec = n.s as KubeObject['spec'];
+  if (n.a) node.status = { allocatable: n.a };
+  return node;
 }
 
 /** A Service's network facts from its projection, or undefined when the projection predates them. */

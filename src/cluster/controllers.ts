@@ -89,7 +89,7 @@ const JOURNAL_SEEN = new WeakMap<ClusterState, number>();
 export function reconcile(state: ClusterState, ctx: Ctx): void {
   if (!state.unsettled) return reconcileAll(state, ctx);
   const pods = podInformer(state, true);
-  const scope: Scope = { pods: new Set(), services: new Set(), workloads: new Set(), namespaces: new Set() };
+  const scope: Scope = { pods: new Set(), services: new Set(), workloads: new Set(), namespaces: new Set(), nodes: new Set(), taintPods: new Set() };
   // A LoadBalancer Service still waiting for an address waits for another Service to give one back: a change.
   const r: Round = { pods, scope, servicesChanged: false };
   const unsettled = new Set(state.unsettled);
@@ -137,6 +137,7 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
       policy.object(kind, key);
       if (kind === 'pods') {
         scope.pods.add(key);
+        scope.taintPods!.add(key);
         touched.pods.add(key);
       } else if (kind === 'nodes') {
         // A node's labels, taints or arrival change which nodes run each DaemonSet's pod; its status (the images
@@ -148,7 +149,11 @@ export function reconcile(state: ClusterState, ctx: Ctx): void {
           was = text === undefined ? undefined : placementOf(JSON.parse(text) as KubeObject);
         }
         nodesSeen.set(key, now);
-        if (was !== now || was === undefined) for (const k of state.objects.keys('daemonsets')) scope.workloads.add(`daemonsets/${k}`);
+        if (was !== now || was === undefined) {
+          // The taint manager too looks at a node only when its taints or unschedulable flag may have changed.
+          scope.nodes!.add(key);
+          for (const k of state.objects.keys('daemonsets')) scope.workloads.add(`daemonsets/${k}`);
+        }
       } else if (kind === 'namespaces') {
         scope.namespaces.add(key);
         touched.namespaces.add(key);

@@ -12,6 +12,7 @@ import type { Ctx } from './context.js';
 import { sortKeys, PodInformer, type Round } from './informer.js';
 import type { Strategy } from './strategies.js';
 import { reconcileIncrementally, takeLearned } from './endpointslice-delta.js';
+import { forgetService, forgetServicesBut, syncTriggerTime } from './trigger-time.js';
 
 type PodObj = Pod & KubeObject;
 type Svc = Service & KubeObject;
@@ -115,6 +116,14 @@ export function findPort(pod: PodObj, sp: ServicePort): number | undefined {
     return undefined;
   }
   return sp.port;
+}
+
+/** The pod, when the Service selects it (same namespace, every selector label). */
+export function selectedPod(svc: Svc, pod: PodObj | undefined): PodObj | undefined {
+  if (!pod || pod.metadata.namespace !== svc.metadata.namespace) return undefined;
+  const sel = svc.spec?.selector ?? {};
+  for (const k in sel) if (pod.metadata.labels?.[k] !== sel[k]) return undefined;
+  return pod;
 }
 
 function shouldSetHostname(pod: PodObj, svc: Svc): boolean {
@@ -221,22 +230,6 @@ function stampNew(obj: KubeObject, ctx: Ctx): void {
 }
 
 /**
- * The last-change-trigger-time: when the change that the controller reacts to happened (the latest pod
- * readiness transition or creation, or the Service's creation), so that it does not depend on when a
- * command happens to reconcile. A removal leaves no timestamp behind; then the change is dated now.
- */
-export function triggerTime(svc: Svc, pods: PodObj[], previous: string | undefined, ctx: Ctx): string {
-  let latest = svc.metadata.creationTimestamp ?? '';
-  for (const p of pods) {
-    const ready = p.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
-    const t = ready ?? p.metadata.creationTimestamp ?? '';
-    if (t > latest) latest = t;
-  }
-  if (!latest || (previous && latest <= previous)) return rfc3339(ctx.clock.now());
-  return latest;
-}
-
-/**
  * truncateEndpoints: past MAX_ENDPOINTS_ADDRESSES, each subset keeps its share (rounded up, within what is
  * left) of the ready addresses, and the not-ready ones go; when the ready ones fit, only the not-ready are cut.
  * Returns whether anything was cut. Consumers that need every endpoint (kube-proxy, DNS) read the slices.
@@ -268,16 +261,15 @@ export function truncateSubsets(subsets: EndpointSubset[]): boolean {
   return true;
 }
 
-function syncEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, pods: PodObj[]): void {
-  const subsets = computeSubsets(svc, pods);
-  writeEndpoints(state, ctx, svc, subsets, (previous) => triggerTime(svc, pods, previous, ctx));
+function syncEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, pods: PodObj[], trigger: string | undefined): void {
+  writeEndpoints(state, ctx, svc, computeSubsets(svc, pods), trigger);
 }
 
 /**
- * Stores the Service's Endpoints with these subsets (truncated here) unless it already says so; `trigger` gives
- * the last-change-trigger-time from the previous one, asked only when the object is written.
+ * Stores the Service's Endpoints with these subsets (truncated here) unless it already says so, with this sync's
+ * last-change-trigger-time (src/cluster/trigger-time.ts; undefined: none, the annotation goes).
  */
-export function writeEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, subsets: EndpointSubset[], trigger: (previous: string | undefined) => string, cut?: boolean): void {
+export function writeEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, subsets: EndpointSubset[], trigger: string | undefined, cut?: boolean): void {
   const ns = svc.metadata.namespace;
   // `cut`: subsets already truncated (the incremental path keeps the first addresses of a truncated one).
   const truncated = cut ?? truncateSubsets(subsets);
@@ -290,15 +282,18 @@ export function writeEndpoints(state: ClusterState, ctx: Ctx, svc: Svc, subsets:
       (current.metadata.annotations?.[OVER_CAPACITY] === 'truncated') === truncated;
     if (same) return;
   }
-  const now = trigger(current?.metadata.annotations?.[TRIGGER_TIME]);
   const obj: KubeObject = current
     ? { ...current, metadata: { ...current.metadata } }
     : { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: svc.metadata.name, namespace: ns } };
   if (Object.keys(labels).length) obj.metadata.labels = labels;
   else delete obj.metadata.labels;
-  obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [TRIGGER_TIME]: now };
-  if (truncated) obj.metadata.annotations[OVER_CAPACITY] = 'truncated';
-  else delete obj.metadata.annotations[OVER_CAPACITY];
+  const annotations: Record<string, string> = { ...(obj.metadata.annotations ?? {}) };
+  if (trigger !== undefined) annotations[TRIGGER_TIME] = trigger;
+  else delete annotations[TRIGGER_TIME];
+  if (truncated) annotations[OVER_CAPACITY] = 'truncated';
+  else delete annotations[OVER_CAPACITY];
+  if (Object.keys(annotations).length) obj.metadata.annotations = annotations;
+  else delete obj.metadata.annotations;
   if (subsets.length) obj.subsets = subsets;
   else delete obj.subsets;
   if (!current) stampNew(obj, ctx);
@@ -420,7 +415,7 @@ export function sliceToFill<T>(candidates: T[], n: number, size: (c: T) => numbe
  * order; kubesim keeps each slice's endpoints in IP order, so the result is the same whatever the history.
  * With nothing desired, one placeholder slice without ports or endpoints remains.
  */
-function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, existing: KubeObject[], desired: DesiredSlice[], labels: Record<string, string>, placeholder: boolean, triggerAt?: string): void {
+function reconcileSlices(state: ClusterState, ctx: Ctx, owner: KubeObject, existing: KubeObject[], desired: DesiredSlice[], labels: Record<string, string>, placeholder: boolean, triggerAt?: string | null): void {
   const ns = owner.metadata.namespace;
   const labelsJSON = JSON.stringify(labels);
   const byPorts = new Map<string, KubeObject[]>();
@@ -501,8 +496,12 @@ export interface SlicePlan {
   toDelete: KubeObject[];
 }
 
-/** Carries out a plan; a slice to create reuses the name of one to delete (an update instead of a delete and a create). */
-export function applySlices(state: ClusterState, ctx: Ctx, owner: KubeObject, plan: SlicePlan, labels: Record<string, string>, triggerAt?: string): void {
+/**
+ * Carries out a plan; a slice to create reuses the name of one to delete (an update instead of a delete and a create).
+ * `triggerAt`: the sync's last-change-trigger-time for the slices written, null for none (the annotation goes),
+ * undefined for now (the mirroring controller).
+ */
+export function applySlices(state: ClusterState, ctx: Ctx, owner: KubeObject, plan: SlicePlan, labels: Record<string, string>, triggerAt?: string | null): void {
   const ns = owner.metadata.namespace;
   const { toWrite, toCreate, toDelete } = plan;
   while (toCreate.length > 0 && toDelete.length > 0) {
@@ -510,11 +509,18 @@ export function applySlices(state: ClusterState, ctx: Ctx, owner: KubeObject, pl
     w.slice = toDelete.shift();
     toWrite.push(w);
   }
-  const now = triggerAt ?? rfc3339(ctx.clock.now());
+  const now = triggerAt === undefined ? rfc3339(ctx.clock.now()) : triggerAt;
+  const annotate = (was: Record<string, string> | undefined): Record<string, string> | undefined => {
+    const out: Record<string, string> = { ...(was ?? {}) };
+    if (now === null) delete out[TRIGGER_TIME];
+    else out[TRIGGER_TIME] = now;
+    return Object.keys(out).length ? out : undefined;
+  };
   for (const w of toWrite) {
     const cur = w.slice!;
     const endpoints = w.endpoints.length ? sortByIP(w.endpoints, (e) => e.addresses[0]) : null;
-    const next: KubeObject = { ...cur, metadata: { ...cur.metadata, labels, annotations: { ...(cur.metadata.annotations ?? {}), [TRIGGER_TIME]: now } }, endpoints };
+    const next: KubeObject = { ...cur, metadata: { ...cur.metadata, labels, annotations: annotate(cur.metadata.annotations) }, endpoints };
+    if (!next.metadata.annotations) delete next.metadata.annotations;
     if (w.ports.length) next.ports = w.ports;
     else delete next.ports;
     next.metadata.generation = ((cur.metadata.generation as number | undefined) ?? 1) + 1;
@@ -533,13 +539,14 @@ export function applySlices(state: ClusterState, ctx: Ctx, owner: KubeObject, pl
         generateName: `${owner.metadata.name}-`,
         namespace: ns,
         labels,
-        annotations: { [TRIGGER_TIME]: now },
+        annotations: annotate(undefined),
         ownerReferences: [ownerRef(owner)],
         generation: 1,
       },
       addressType: 'IPv4',
       endpoints: w.endpoints.length ? sortByIP(w.endpoints, (e) => e.addresses[0]) : null,
     };
+    if (!slice.metadata.annotations) delete slice.metadata.annotations;
     if (w.ports.length) slice.ports = w.ports;
     stampNew(slice, ctx);
     putObject(state, 'endpointslices', slice);
@@ -639,19 +646,28 @@ export function runEndpointsController(state: ClusterState, ctx: Ctx, r: Round =
     }
     // ExternalName services receive no endpoints from these controllers (kubernetes/kubernetes#105986).
     if (svc.spec?.type === 'ExternalName') continue;
+    let trigger: string | undefined;
+    let tracked = false;
     if (incremental.has(key)) {
       const l = learned!.get(key)!;
       // Nothing but this controller's own Endpoints write: nothing to do.
       if (l.pods.size === 0) continue;
-      if (reconcileIncrementally(state, ctx, r, svc, l, byService!.get(key) ?? [], () => select(ns, selector))) continue;
+      // Only the changed pods can have a trigger time the tracker has not seen.
+      trigger = syncTriggerTime(state, svc, [...l.pods].map((k): [string, PodObj | undefined] => [k, selectedPod(svc, r.pods.get(k))]), false);
+      tracked = true;
+      if (reconcileIncrementally(state, ctx, r, svc, l, byService!.get(key) ?? [], trigger)) continue;
       sort(readSlices(state, byService!, (k) => k === key));
     }
     const pods = select(ns, selector);
-    syncEndpoints(state, ctx, svc, pods);
+    if (!tracked) trigger = syncTriggerTime(state, svc, pods.map((p): [string, PodObj] => [`${ns}/${p.metadata.name}`, p]), true);
+    syncEndpoints(state, ctx, svc, pods, trigger);
     const labels = serviceLabels(svc, { [LABEL_MANAGED_BY]: SLICE_CONTROLLER, [LABEL_SERVICE_NAME]: svc.metadata.name });
-    const triggerAt = getObject(state, 'endpoints', ns, svc.metadata.name)?.metadata.annotations?.[TRIGGER_TIME];
-    reconcileSlices(state, ctx, svc, managed.get(key) ?? [], computeSlices(svc, pods), labels, true, triggerAt);
+    reconcileSlices(state, ctx, svc, managed.get(key) ?? [], computeSlices(svc, pods), labels, true, trigger ?? null);
   }
+  // DeleteService: the tracker forgets the Services found gone.
+  if (queued) {
+    for (const k of queued) if (!state.objects.get('services', k)) forgetService(state, k);
+  } else forgetServicesBut(state, seen);
   // Mirrored slices whose Service is gone.
   for (const [key, slices] of mirrored) {
     if (seen.has(key)) continue;

@@ -26,9 +26,8 @@ import {
   serviceLabels,
   SLICE_CONTROLLER,
   sliceKey,
+  selectedPod,
   sliceToFill,
-  TRIGGER_TIME,
-  triggerTime,
   writeEndpoints,
   writtenByController,
   type SliceEndpoint,
@@ -106,20 +105,13 @@ interface Change {
   want?: { pk: string; ep: SliceEndpoint; id: string };
 }
 
-function selects(svc: Svc, pod: PodObj | undefined): pod is PodObj {
-  if (!pod || pod.metadata.namespace !== svc.metadata.namespace) return false;
-  const sel = svc.spec?.selector ?? {};
-  for (const k in sel) if (pod.metadata.labels?.[k] !== sel[k]) return false;
-  return true;
-}
-
 /**
  * Reconciles a Service from its changed pods only. Returns false, having written nothing, when the full path must
  * run instead: no Endpoints or slices yet, projections of an older shape (refreshed at the next commit), slices
  * whose labels are not the Service's, or every slice going (the placeholder rules).
- * `selected` lists the Service's pods: asked only for the trigger time of an Endpoints that changes.
+ * `trigger`: this sync's last-change-trigger-time (src/cluster/trigger-time.ts), from the changed pods alone.
  */
-export function reconcileIncrementally(state: ClusterState, ctx: Ctx, r: Round, svc: Svc, learned: Learned, projections: [string, unknown][], selected: () => PodObj[]): boolean {
+export function reconcileIncrementally(state: ClusterState, ctx: Ctx, r: Round, svc: Svc, learned: Learned, projections: [string, unknown][], trigger: string | undefined): boolean {
   const ns = svc.metadata.namespace ?? 'default';
   const current = getObject(state, 'endpoints', ns, svc.metadata.name);
   if (!current) return false;
@@ -143,7 +135,7 @@ export function reconcileIncrementally(state: ClusterState, ctx: Ctx, r: Round, 
   const changes = new Map<string, Change>();
   for (const key of [...learned.pods].filter((k) => k.startsWith(`${ns}/`)).sort()) {
     const pod = r.pods.get(key);
-    const c: Change = { key, name: key.slice(ns.length + 1), pod: selects(svc, pod) ? pod : undefined };
+    const c: Change = { key, name: key.slice(ns.length + 1), pod: selectedPod(svc, pod) };
     const got = c.pod && podSliceEndpoint(svc, c.pod);
     if (got) c.want = { pk: sliceKey(got.ports), ep: got.ep, id: endpointIdentity(got.ep) };
     changes.set(c.name, c);
@@ -242,9 +234,8 @@ export function reconcileIncrementally(state: ClusterState, ctx: Ctx, r: Round, 
 
   // The Endpoints, then the slices (the full path's order of writes).
   const { subsets, cut } = endpointsSubsets(state, svc, current, changes, infos, plan);
-  writeEndpoints(state, ctx, svc, subsets, (previous) => triggerTime(svc, selected(), previous, ctx), cut);
-  const triggerAt = getObject(state, 'endpoints', ns, svc.metadata.name)?.metadata.annotations?.[TRIGGER_TIME];
-  applySlices(state, ctx, svc, plan, labels, triggerAt);
+  writeEndpoints(state, ctx, svc, subsets, trigger, cut);
+  applySlices(state, ctx, svc, plan, labels, trigger ?? null);
   return true;
 }
 

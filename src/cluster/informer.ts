@@ -343,6 +343,12 @@ export class PodInformer {
     return this.requestedPerNode.get(node) ?? EMPTY;
   }
 
+  /** Keys of every pod assigned to a node, finished or not. */
+  keysOn(node: string): ReadonlySet<string> {
+    this.full();
+    return this.perNode.get(node) ?? EMPTY_SET;
+  }
+
   /** Keys of the pods on a node that hold a place there (what capacity, affinity and spreading count). */
   activeKeysOn(node: string): ReadonlySet<string> {
     this.full();
@@ -402,6 +408,10 @@ export interface Scope {
   workloads: Set<string>;
   /** Names of namespaces for the namespace controller (those terminating, those changed). */
   namespaces: Set<string>;
+  /** Names of nodes written, for the taint manager (its unschedulable taint, its NoExecute taints). */
+  nodes?: Set<string>;
+  /** "namespace/name" of pods changed, for the taint manager (one bound to a node with NoExecute taints). */
+  taintPods?: Set<string>;
 }
 
 const INFORMERS = new WeakMap<ClusterState, PodInformer>();

@@ -3,6 +3,7 @@
 // PodTopologySpread, InterPodAffinity), the first to reject a node giving its reasons; a FitError histogram with
 // what preemption would say when no node fits; else the best-scored node. docs/scheduling-facts.md records the facts used.
 import { matchesLabelSelector } from '../api/labels.js';
+import { nodeInProjection } from '../api/projections.js';
 import { parseQuantity, quantityMilliValue, quantityValue, podRequests } from '../api/quantity.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import { getObject, listObjects, putObject } from '../store/objects.js';
@@ -11,7 +12,7 @@ import { rfc3339 } from '../util/clock.js';
 import type { Ctx } from './context.js';
 import { recordEvent } from './events.js';
 import { claimNodes, missingClaim, provisionClaims } from './storage.js';
-import type { PodInformer, Round } from './informer.js';
+import { sortKeys, type PodInformer, type Round } from './informer.js';
 
 type PodObj = Pod & KubeObject;
 type Spec = NonNullable<Pod['spec']>;
@@ -415,6 +416,25 @@ function byRange(xs: number[]): number[] {
 }
 
 /**
+ * The nodes in list order as their index projections keep what the scheduler asks (the incremental reconcile);
+ * a projection saved before they were kept reads its node, and the next save projects it anew.
+ */
+function nodesFromIndex(state: ClusterState): KubeObject[] {
+  const projections = state.objects.projections('nodes');
+  const out: KubeObject[] = [];
+  for (const key of sortKeys(projections.keys())) {
+    let node = nodeInProjection(key, projections.get(key));
+    if (!node) {
+      node = state.objects.get('nodes', key) as KubeObject | undefined;
+      if (!node) continue;
+      state.objects.reproject.add('nodes');
+    }
+    out.push(node);
+  }
+  return out;
+}
+
+/**
  * Places pending pods. Among the nodes that pass the filters: the highest score from preferred node affinity and
  * preferred pod (anti-)affinity (each normalised to 0..100, weight 2 as in the default profile), then the fewest
  * pods (kube-scheduler's spreading scores), ties broken by the seeded random source. The informer is synced
@@ -423,7 +443,7 @@ function byRange(xs: number[]): number[] {
 export function runScheduler(state: ClusterState, ctx: Ctx, r: Round): void {
   const pending = r.pods.pending();
   if (pending.length === 0) return;
-  const nodes = listObjects(state, 'nodes').map(nodeView);
+  const nodes = (r.scope ? nodesFromIndex(state) : listObjects(state, 'nodes')).map(nodeView);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   for (const listed of pending) {
     const pod = r.pods.object(`${listed.metadata.namespace}/${listed.metadata.name}`);

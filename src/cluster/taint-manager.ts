@@ -4,6 +4,7 @@
 // tolerationSeconds when that time has passed on the simulated clock (counted from when the manager first saw
 // the pod there; kubectl taint sets no timeAdded). state.taintEvictions keeps those timers across commands,
 // and keeps their pods unsettled so that a read after the deadline runs this controller.
+import { nodeInProjection } from '../api/projections.js';
 import { requireResource } from '../api/resources.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import { getObject, listObjects, putObject } from '../store/objects.js';
@@ -11,7 +12,7 @@ import type { ClusterState } from '../store/state.js';
 import { deleteObject } from './apiserver.js';
 import type { Ctx } from './context.js';
 import { recordEvent } from './events.js';
-import type { Round } from './informer.js';
+import { sortKeys, type Round } from './informer.js';
 import { tolerates, type Taint } from './scheduler.js';
 
 type PodObj = Pod & KubeObject;
@@ -19,32 +20,60 @@ type NodeSpec = { unschedulable?: boolean; taints?: Taint[] };
 
 export const UNSCHEDULABLE_TAINT_KEY = 'node.kubernetes.io/unschedulable';
 
-export function runTaintManager(state: ClusterState, ctx: Ctx, _r: Round): void {
-  const nodes = listObjects(state, 'nodes');
+/**
+ * Full (no r.scope): every node and every pod on a NoExecute-tainted node. Scoped: as the real controller's
+ * queues, the nodes written (r.scope.nodes) and the pods changed (r.scope.taintPods) since it last ran, the pods
+ * of a node whose NoExecute taints are set, and the pods with a timer running; so a command costs what it touches.
+ */
+export function runTaintManager(state: ClusterState, ctx: Ctx, r: Round): void {
+  const scope = r.scope;
+  const nodes = scope ? drain(scope.nodes).map((k) => state.objects.get('nodes', k) as KubeObject | undefined).filter((n): n is KubeObject => !!n) : listObjects(state, 'nodes');
+  // Node name -> its NoExecute taints, read as asked.
   const noExecute = new Map<string, Taint[]>();
+  const taintsOf = (name: string): Taint[] => {
+    let t = noExecute.get(name);
+    if (!t) {
+      // The node's index projection carries its spec; an older one reads the node.
+      const node = nodeInProjection(name, state.objects.projection('nodes', name)) ?? (state.objects.get('nodes', name) as KubeObject | undefined);
+      noExecute.set(name, (t = noExecuteTaints(node)));
+    }
+    return t;
+  };
   for (const node of nodes) {
     syncUnschedulableTaint(state, node);
-    const taints = ((node.spec as NodeSpec | undefined)?.taints ?? []).filter((t) => t.effect === 'NoExecute');
-    if (taints.length) noExecute.set(node.metadata.name, taints);
+    noExecute.set(node.metadata.name, noExecuteTaints(node));
   }
   const timers = state.taintEvictions ?? {};
+  // The pods to look at, in list order: every pod (full), or the queued ones.
+  let candidates: PodObj[] = [];
+  let looked: (key: string) => boolean = () => true;
+  if (scope) {
+    const keys = new Set<string>(Object.keys(timers));
+    for (const key of drain(scope.taintPods)) {
+      const node = r.pods.get(key)?.spec?.nodeName;
+      if (node && taintsOf(node).length) keys.add(key);
+    }
+    for (const node of nodes) if (taintsOf(node.metadata.name).length) for (const key of r.pods.keysOn(node.metadata.name)) keys.add(key);
+    candidates = sortKeys(keys).map((k) => r.pods.object(k)).filter((p): p is PodObj => !!p);
+    looked = (key) => keys.has(key);
+  } else if ([...noExecute.values()].some((t) => t.length)) candidates = listObjects<PodObj>(state, 'pods');
   const now = ctx.clock.now().getTime();
   const keep: Record<string, number> = {};
-  if (noExecute.size) {
-    for (const pod of listObjects<PodObj>(state, 'pods')) {
-      const taints = pod.spec?.nodeName ? noExecute.get(pod.spec.nodeName) : undefined;
-      if (!taints || pod.metadata.deletionTimestamp) continue;
-      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-      const after = toleratedFor(pod, taints);
-      if (after === 'forever') continue;
-      const since = timers[key] ?? now;
-      if (after !== 'never' && since + after * 1000 > now) {
-        keep[key] = since;
-        continue;
-      }
-      recordEvent(state, ctx, pod, { type: 'Normal', reason: 'TaintManagerEviction', message: `Marking for deletion Pod ${key}`, component: 'taint-eviction-controller', at: new Date(after === 'never' ? now : Math.min(now, since + after * 1000)) });
-      deleteObject(state, ctx, requireResource('pods'), pod.metadata.namespace, pod.metadata.name, { reconcile: false });
+  // The timers of pods not looked at run on.
+  for (const [key, since] of Object.entries(timers)) if (!looked(key)) keep[key] = since;
+  for (const pod of candidates) {
+    const taints = pod.spec?.nodeName ? taintsOf(pod.spec.nodeName) : [];
+    if (!taints.length || pod.metadata.deletionTimestamp) continue;
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const after = toleratedFor(pod, taints);
+    if (after === 'forever') continue;
+    const since = timers[key] ?? now;
+    if (after !== 'never' && since + after * 1000 > now) {
+      keep[key] = since;
+      continue;
     }
+    recordEvent(state, ctx, pod, { type: 'Normal', reason: 'TaintManagerEviction', message: `Marking for deletion Pod ${key}`, component: 'taint-eviction-controller', at: new Date(after === 'never' ? now : Math.min(now, since + after * 1000)) });
+    deleteObject(state, ctx, requireResource('pods'), pod.metadata.namespace, pod.metadata.name, { reconcile: false });
   }
   // A timer whose pod is still there but no longer needs one was cancelled (a taint removed, a toleration
   // that now holds forever).
@@ -54,11 +83,25 @@ export function runTaintManager(state: ClusterState, ctx: Ctx, _r: Round): void 
     const pod = getObject<PodObj>(state, 'pods', ns, name);
     if (pod) recordEvent(state, ctx, pod, { type: 'Normal', reason: 'TaintManagerEviction', message: `Cancelling deletion of Pod ${key}`, component: 'taint-eviction-controller' });
   }
-  const changed = JSON.stringify(keep) !== JSON.stringify(timers);
-  if (changed) {
-    if (Object.keys(keep).length) state.taintEvictions = keep;
+  // In list order, whichever pods were looked at.
+  const next: Record<string, number> = {};
+  for (const key of sortKeys(Object.keys(keep))) next[key] = keep[key];
+  if (JSON.stringify(next) !== JSON.stringify(timers)) {
+    if (Object.keys(next).length) state.taintEvictions = next;
     else delete state.taintEvictions;
   }
+}
+
+/** The queued keys, taken (the queue is emptied); none when the round queues none (a Job's sub-round). */
+function drain(queue: Set<string> | undefined): string[] {
+  if (!queue) return [];
+  const out = [...queue];
+  queue.clear();
+  return out;
+}
+
+function noExecuteTaints(node: KubeObject | undefined): Taint[] {
+  return ((node?.spec as NodeSpec | undefined)?.taints ?? []).filter((t) => t.effect === 'NoExecute');
 }
 
 /**

@@ -217,6 +217,37 @@ spec:
     await ok(['taint', 'nodes', 'kind-worker', 'maint-']);
   });
 
+  test('a pod bound to a node that already has a NoExecute taint is evicted, or timed; removing the taint cancels the timer', async () => {
+    assert.equal((await ok(['taint', 'nodes', 'kind-worker2', 'maint=later:NoExecute'])).stdout, 'node/kind-worker2 tainted\n');
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: waiting}
+spec:
+  nodeName: kind-worker2
+  tolerations: [{key: maint, operator: Exists, effect: NoExecute, tolerationSeconds: 60}]
+  containers: [{name: c, image: nginx}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: evicted}
+spec:
+  nodeName: kind-worker2
+  containers: [{name: c, image: nginx}]
+`);
+    assert.equal((await c.run(['get', 'pod', 'evicted'])).stderr, 'Error from server (NotFound): pods "evicted" not found\n');
+    const at = { env: { KUBESIM_NOW: '2026-11-22T01:30:40Z' } };
+    assert.equal((await ok(['get', 'pod', 'waiting', '-o', 'name'], at)).stdout, 'pod/waiting\n');
+    assert.equal((await ok(['taint', 'nodes', 'kind-worker2', 'maint-'], at)).stdout, 'node/kind-worker2 untainted\n');
+    // Past the 60 s the pod would have had: the timer was cancelled with the taint, so it stays.
+    const later = { env: { KUBESIM_NOW: '2026-11-22T01:32:00Z' } };
+    assert.equal((await ok(['get', 'pod', 'waiting', '-o', 'name'], later)).stdout, 'pod/waiting\n');
+    const ev = (await ok(['get', 'events', '--field-selector', 'reason=TaintManagerEviction', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}'], later)).stdout;
+    assert.match(ev, /Marking for deletion Pod default\/evicted\n/);
+    assert.match(ev, /Cancelling deletion of Pod default\/waiting\n/);
+    assert.doesNotMatch(ev, /Marking for deletion Pod default\/waiting/);
+    await ok(['delete', 'pod', 'waiting'], later);
+  });
+
   test('errors leave the nodes as they were', async () => {
     const before = stateBytes();
     assert.deepEqual((await c.run(['taint', 'nodes', 'kind-control-plane', 'node-role.kubernetes.io/control-plane:NoSchedule'])).stderr, 'error: node kind-control-plane already has node-role.kubernetes.io/control-plane taint(s) with same effect(s) and --overwrite is false\n');

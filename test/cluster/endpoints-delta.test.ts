@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCluster } from '../../src/cluster/bootstrap.js';
 import type { Ctx } from '../../src/cluster/context.js';
-import { runEndpointsController } from '../../src/cluster/endpoints.js';
+import { runEndpointsController, selectedPod } from '../../src/cluster/endpoints.js';
 import { reconcileIncrementally, type Learned } from '../../src/cluster/endpointslice-delta.js';
 import { PodInformer } from '../../src/cluster/informer.js';
+import { syncTriggerTime } from '../../src/cluster/trigger-time.js';
 import type { KubeObject, Pod, Service } from '../../src/api/types.js';
 import { getObject, listObjects, putObject, removeObject } from '../../src/store/objects.js';
 import type { ClusterState } from '../../src/store/state.js';
@@ -103,15 +104,18 @@ function check(svc: Record<string, unknown>, pods: [string, PodSpec][], changes:
   const projections = [...inc.objects.projections('endpointslices')].filter(([, p]) => (p as { s?: string }).s === 'web');
   const pods_ = PodInformer.build(inc, false);
   const svcObj = getObject(inc, 'services', 'default', 'web') as Service & KubeObject;
-  const selected = () => pods_.list('default').filter((p) => p.metadata.labels?.app === 'web');
-  const took = reconcileIncrementally(inc, ictx, { pods: pods_ }, svcObj, learned, projections, selected);
+  // The trigger time from the changed pods alone, as the controller computes it before choosing its path.
+  const trigger = syncTriggerTime(inc, svcObj, [...learned.pods].map((k): [string, PodObj | undefined] => [k, selectedPod(svcObj, pods_.get(k))]), false);
+  const took = reconcileIncrementally(inc, ictx, { pods: pods_ }, svcObj, learned, projections, trigger);
   assert.equal(took, expect, 'incremental path taken');
   if (!took) {
+    // The controller goes on with the full path and the same trigger time: the full reconcile's result.
     assert.equal(inc.resourceVersion, before, 'a fallback writes nothing');
-    runEndpointsController(inc, ictx);
+    assert.deepEqual(ictx.random.state(), inc.random, 'a fallback draws no random names');
+  } else {
+    inc.random = ictx.random.state();
+    assert.equal(view(inc), view(full));
   }
-  inc.random = ictx.random.state();
-  assert.equal(view(inc), view(full));
   return { slices: listObjects(full, 'endpointslices', 'default').filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'web'), endpoints: getObject(full, 'endpoints', 'default', 'web')! };
 }
 

@@ -266,3 +266,39 @@ test('an ExternalName service gets no Endpoints even with a selector (as create 
   assert.equal(ep(c, 'x'), undefined);
   assert.equal(slices(c, 'x').length, 0);
 });
+
+test('last-change-trigger-time: the Service creation first, then the earliest readiness change among the pods changed since the last sync; none for a change without one', () => {
+  const TRIGGER = 'endpoints.kubernetes.io/last-change-trigger-time';
+  const trigger = (c: C) => ep(c, 'kubia')!.metadata.annotations?.[TRIGGER];
+  const readyAt = (c: C, name: string) => (getObject(c.state, 'pods', 'default', name) as Any).status.conditions.find((x: Any) => x.type === 'Ready').lastTransitionTime;
+  const sliceTriggers = (c: C) => [...new Set(slices(c, 'kubia').map((s) => s.metadata.annotations?.[TRIGGER]))];
+  const c = cluster();
+  create(c, svc('kubia', { ports: [{ port: 80, targetPort: 8080 }], selector: { app: 'kubia' } }));
+  assert.equal(trigger(c), '2026-11-22T01:30:00Z', "a new Service: its creation");
+  const t1 = later(c, 60);
+  create(t1, pod('a', { app: 'kubia' }, [{ containerPort: 8080 }]));
+  reconcile(t1.state, t1.ctx);
+  assert.equal(trigger(t1), readyAt(t1, 'a'));
+  assert.deepEqual(sliceTriggers(t1), [readyAt(t1, 'a')]);
+  // b starts not ready (its Ready condition is set, False); ten minutes later it turns ready, and in the same sync
+  // a new pod e turns ready too: the earlier of the two changes is reported, not the latest.
+  const t2 = later(t1, 60);
+  create(t2, slowPod('b', { app: 'kubia' }, [{ containerPort: 8080 }]));
+  reconcile(t2.state, t2.ctx);
+  assert.equal(trigger(t2), readyAt(t2, 'b'));
+  const t3 = later(t2, 700);
+  create(t3, pod('e', { app: 'kubia' }, [{ containerPort: 8080 }]));
+  reconcile(t3.state, t3.ctx);
+  const [b, e] = [readyAt(t3, 'b'), readyAt(t3, 'e')];
+  assert.ok(b < e, `${b} < ${e}`);
+  assert.equal(trigger(t3), b);
+  assert.deepEqual(sliceTriggers(t3), [b]);
+  // A pod relabelled out of the Service changes its endpoints but no pod's readiness: no trigger time.
+  const t4 = later(t3, 60);
+  const moved = structuredClone(getObject(t4.state, 'pods', 'default', 'e')!);
+  moved.metadata.labels = { app: 'other' };
+  updateObject(t4.state, t4.ctx, moved, { namespace: 'default' });
+  assert.deepEqual(entries(ep(t4, 'kubia')).length, 2);
+  assert.equal(trigger(t4), undefined);
+  assert.deepEqual(sliceTriggers(t4), [undefined]);
+});

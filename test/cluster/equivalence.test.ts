@@ -48,6 +48,7 @@ type Op =
   | { op: 'quota'; name: string; pods: number }
   | { op: 'nsApp'; replicas: number }
   | { op: 'deleteNamespace' }
+  | { op: 'taint'; node: string; effect: 'NoExecute' | 'NoSchedule' | 'none'; cordon: boolean }
   | { op: 'wait'; seconds: number };
 
 const names = fc.constantFrom('a', 'b', 'c');
@@ -83,6 +84,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('hpa' as const), name: fc.constantFrom('h1', 'h2'), target: fc.constantFrom('a', 'b', 's'), kind: fc.constantFrom('Deployment', 'StatefulSet') }),
   fc.record({ op: fc.constant('deletePolicy' as const), kind: fc.constantFrom('poddisruptionbudgets' as const, 'horizontalpodautoscalers' as const, 'resourcequotas' as const), name: fc.constantFrom('b1', 'h1', 'q1') }),
   fc.record({ op: fc.constant('quota' as const), name: fc.constantFrom('q1', 'q2'), pods: fc.integer({ min: 1, max: 20 }) }),
+  // A worker tainted (NoExecute: the taint manager evicts at once, or after p1's and p2's 30 s), cordoned, or cleared.
+  fc.record({ op: fc.constant('taint' as const), node: fc.constantFrom('kind-worker', 'kind-worker2'), effect: fc.constantFrom('NoExecute' as const, 'NoSchedule' as const, 'none' as const), cordon: fc.boolean() }),
 );
 // A namespace with a Deployment and a Service, and its deletion (Terminating, emptied 5 s later), among
 // workloads of the default namespace and waits.
@@ -132,7 +135,11 @@ function apply(state: ClusterState, ctx: Ctx, o: Op): void {
     }
     case 'pod':
       if (existing('pods', o.name)) return;
-      return tryIt(() => void createObject(state, ctx, { apiVersion: 'v1', kind: 'Pod', metadata: { name: o.name, labels: { app: o.app } }, spec: template(o.app, o.image).spec } as KubeObject, opts));
+    {
+      const spec: Record<string, unknown> = template(o.app, o.image).spec;
+      if (o.name === 'p1' || o.name === 'p2') spec.tolerations = [{ key: 'maint', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }];
+      return tryIt(() => void createObject(state, ctx, { apiVersion: 'v1', kind: 'Pod', metadata: { name: o.name, labels: { app: o.app } }, spec } as KubeObject, opts));
+    }
     case 'relabel':
     case 'deletePod': {
       const pods = listObjects(state, 'pods', 'default');
@@ -230,6 +237,19 @@ function apply(state: ClusterState, ctx: Ctx, o: Op): void {
     case 'deleteNamespace':
       if (!getObject(state, 'namespaces', undefined, 'n')) return;
       return tryIt(() => void deleteObject(state, ctx, resourceByName('namespaces'), undefined, 'n', { reconcile: false }));
+    case 'taint': {
+      const node = getObject(state, 'nodes', undefined, o.node);
+      if (!node) return;
+      const next = structuredClone(node) as KubeObject & { spec?: Record<string, unknown> };
+      const spec = (next.spec ??= {});
+      const others = ((spec.taints ?? []) as { key: string }[]).filter((t) => t.key !== 'maint');
+      const taints = o.effect === 'none' ? others : [...others, { key: 'maint', value: 'now', effect: o.effect }];
+      if (taints.length) spec.taints = taints;
+      else delete spec.taints;
+      if (o.cordon) spec.unschedulable = true;
+      else delete spec.unschedulable;
+      return tryIt(() => void updateObject(state, ctx, next, opts));
+    }
     case 'wait':
       return;
   }
