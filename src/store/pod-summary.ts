@@ -280,7 +280,7 @@ export class PodSummary {
         if (!t) this.owned.set(f.owner, (t = new RowTable([], { text: '' })));
         t.set(key, f.owned);
       } else if (t) {
-        t.delete(key);
+        t.delete(key, f.owned);
         if (t.size === 0) this.owned.delete(f.owner);
       }
       if (t?.damaged) this.damaged = true;
@@ -646,20 +646,23 @@ class RowTable implements OwnedTable {
     return o;
   }
 
+  /**
+   * Sets a pod's row. The summary's callers take a pod out (delete, with its old row) before they put it back,
+   * so a key set without that is a pod new to the table: neither needs the saved rows read.
+   */
   set(key: string, o: OwnedPod): void {
-    if (this.current(key) === null) this.size++;
+    const c = this.changes.get(key);
+    if (c === undefined) this.savedRows.set(key, null);
+    if (!c) this.size++;
     this.changes.set(key, o);
   }
 
-  delete(key: string): void {
-    if (this.current(key) !== null) this.size--;
-    this.changes.set(key, null);
-  }
-
-  /** The row of a key now: changed, or as saved. */
-  private current(key: string): OwnedPod | null {
+  /** Takes a pod's row away; old: the row as the caller knew it (for a key not changed yet, the saved one). */
+  delete(key: string, old: OwnedPod): void {
     const c = this.changes.get(key);
-    return c !== undefined ? c : this.text ? this.saved(key) : null;
+    if (c === undefined && !this.savedRows.has(key)) this.savedRows.set(key, old);
+    if (c !== null) this.size--;
+    this.changes.set(key, null);
   }
 
   counts(): OwnedCounts | undefined {
