@@ -126,7 +126,7 @@ export async function bundleCli(root) {
   // A chunk is CommonJS with ES module exports (__esModule and getters, a `default` among them): its module.exports
   // is what import() of it must give. esbuild's node-mode __toESM(..., 1) would make `default` the whole object.
   const main = join(root, 'dist/main.cjs');
-  writeFileSync(main, readFileSync(main, 'utf8').replace(/__toESM\((require\("\.\/chunks\/[^"]+\.cjs"\)), 1\)/g, '$1'));
+  writeFileSync(main, noImport(main, readFileSync(main, 'utf8').replace(/__toESM\((require\("\.\/chunks\/[^"]+\.cjs"\)), 1\)/g, '$1')));
 
   const chunks = await build({
     ...common,
@@ -179,6 +179,13 @@ export async function bundleCli(root) {
       logLevel: 'warning',
     });
     mkdirSync(dirname(f.path), { recursive: true });
-    writeFileSync(f.path, out.code);
+    writeFileSync(f.path, noImport(f.path, out.code));
   }
+}
+
+/** bin/code-cache.cjs compiles the bundle as scripts, where an import() would throw: the build refuses one. */
+function noImport(file, code) {
+  const m = /\bimport\s*\(|\bimport\.meta\b/.exec(code);
+  if (m) throw new Error(`${file}: \`${m[0]}\` left in the CommonJS bundle (bin/code-cache.cjs runs it as a script)`);
+  return code;
 }
