@@ -10,11 +10,14 @@
 // - It is never served to another Node or other options: the directory is named by Node's version, the
 //   architecture and a hash of the process's own flags (execArgv, NODE_OPTIONS); a file's cache is named by its
 //   size and modification time, so a rebuilt or edited file never meets an old cache (and the build empties dist/).
+// - V8 does not check a cache's content (a damaged one crashes it), so each file carries a checksum of its cache,
+//   checked before V8 sees it: a cache torn by a crash or damaged on disk is not used, and is written again.
 // - Writing it can fail and nothing notices: it is written at exit, to a temporary file renamed into place (a
 //   concurrent reader sees a whole cache or none), and only where dist/ is writable (an install owned by
 //   someone else stays without one and costs nothing more than before).
-// - One cache per verb (`get`, `apply`, ...): a cache holds the functions its first command compiled, so each
-//   verb's first run writes the one that fits it; a mistyped verb shares one named "other".
+//
+// One cache per verb (`get`, `apply`, ...): a cache holds the functions its first command compiled, so each verb's
+// first run writes the one that fits it; a mistyped verb shares one named "other".
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -51,10 +54,31 @@ const cacheDir = path.join(dist, '.code-cache', `${process.version}-${process.ar
 const verb = verbOf(process.argv.slice(2));
 
 // V8 checks a cache's header but not, in a release build, its content: a cache damaged on disk would crash the
-// process. Each file begins with the SHA-1 of the rest (40 hex digits, which keeps the rest 8-byte aligned).
-const crypto = require('node:crypto');
-const sha1 = crypto.hash ? (data) => crypto.hash('sha1', data) : (data) => crypto.createHash('sha1').update(data).digest('hex');
-const SUM = 40;
+// process. Each file is 8 bytes (a tag, then a checksum of the rest) and V8's cache, which stays 8-byte aligned.
+// The checksum is plain JavaScript: loading node:crypto for a hash would cost `get` more than its cache saves.
+const TAG = 0x3163736b; // "ksc1"
+const HEAD = 8;
+
+/** FNV-1a over 32-bit words, in four lanes: any one changed word changes it (each step is a bijection). */
+function checksum(bytes) {
+  if (bytes.byteOffset & 3) bytes = new Uint8Array(bytes);
+  const n = bytes.length >>> 2;
+  const w = new Int32Array(bytes.buffer, bytes.byteOffset, n);
+  let a = 0x811c9dc5 ^ bytes.length;
+  let b = 0x050c5d1f;
+  let c = 0x2c1b3c6d;
+  let d = 0x297a2d39;
+  let i = 0;
+  for (const end = n & ~3; i < end; i += 4) {
+    a = Math.imul(a ^ w[i], 0x01000193);
+    b = Math.imul(b ^ w[i + 1], 0x01000193);
+    c = Math.imul(c ^ w[i + 2], 0x01000193);
+    d = Math.imul(d ^ w[i + 3], 0x01000193);
+  }
+  for (; i < n; i++) a = Math.imul(a ^ w[i], 0x01000193);
+  for (let k = n << 2; k < bytes.length; k++) a = Math.imul(a ^ bytes[k], 0x01000193);
+  return (a ^ Math.imul(b, 3) ^ Math.imul(c, 5) ^ Math.imul(d, 7)) >>> 0;
+}
 
 /** The cache in a file, if it is there whole. */
 function readCache(file) {
@@ -64,8 +88,9 @@ function readCache(file) {
   } catch {
     return undefined; // none yet
   }
-  const data = bytes.subarray(SUM);
-  return data.length > 0 && bytes.toString('latin1', 0, SUM) === sha1(data) ? data : undefined;
+  if (bytes.length <= HEAD || bytes.readUInt32LE(0) !== TAG) return undefined;
+  const data = bytes.subarray(HEAD);
+  return bytes.readUInt32LE(4) === checksum(data) ? data : undefined;
 }
 
 const modules = new Map();
@@ -84,9 +109,9 @@ function load(file) {
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) uncached.push({ script, cacheFile });
   const dir = path.dirname(file);
-  const outside = createRequire(file);
+  let outside;
   // The bundle's own files (./chunks/x.cjs, ../main.cjs) load here; anything else is Node's.
-  const require = (id) => (id.startsWith('./') || id.startsWith('../') ? load(path.resolve(dir, id)) : outside(id));
+  const require = (id) => (id.startsWith('./') || id.startsWith('../') ? load(path.resolve(dir, id)) : (outside ??= createRequire(file))(id));
   script.runInThisContext().call(module.exports, module.exports, require, module, file, dir);
   module.loaded = true;
   return module.exports;
@@ -104,7 +129,10 @@ process.on('exit', () => {
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     try {
       const data = script.createCachedData();
-      fs.writeFileSync(tmp, Buffer.concat([Buffer.from(sha1(data), 'latin1'), data]));
+      const head = Buffer.alloc(HEAD);
+      head.writeUInt32LE(TAG, 0);
+      head.writeUInt32LE(checksum(data), 4);
+      fs.writeFileSync(tmp, Buffer.concat([head, data]));
       fs.renameSync(tmp, cacheFile);
     } catch {
       fs.rmSync(tmp, { force: true }); // a full disk: no cache, and no half of one
