@@ -111,14 +111,35 @@ function load(file) {
   const dir = path.dirname(file);
   let outside;
   // The bundle's own files (./chunks/x.cjs, ../main.cjs) load here; anything else is Node's.
-  const require = (id) => (id.startsWith('./') || id.startsWith('../') ? load(path.resolve(dir, id)) : (outside ??= createRequire(file))(id));
+  const require = (id) => {
+    if (id.startsWith('./') || id.startsWith('../')) return load(path.resolve(dir, id));
+    if (id === 'node:v8' || id === 'v8') return watchedV8();
+    return (outside ??= createRequire(file))(id);
+  };
   script.runInThisContext().call(module.exports, module.exports, require, module, file, dir);
   module.loaded = true;
   return module.exports;
 }
 
+// A cache carries the hash of V8's flags as they are when it is made, and grep (src/apps/tools.ts) sets one:
+// a cache made after that would be rejected by every later run, and written again by each.
+let flagsChanged = false;
+let v8;
+function watchedV8() {
+  if (v8) return v8;
+  const real = require('node:v8');
+  v8 = {
+    ...real,
+    setFlagsFromString(flags) {
+      flagsChanged = true;
+      return real.setFlagsFromString(flags);
+    },
+  };
+  return v8;
+}
+
 process.on('exit', () => {
-  if (uncached.length === 0) return;
+  if (uncached.length === 0 || flagsChanged) return;
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
     fs.accessSync(cacheDir, fs.constants.W_OK);
