@@ -173,8 +173,9 @@ export async function bundleCli(root) {
       platform: 'node',
       target: 'node20',
       supported: { 'dynamic-import': false },
+      // Strict, as the ES module it was: a CommonJS file is not, and esbuild adds no directive when converting.
       // src/cli/common.ts finds commander, and alias-dir and the ui server their package, from import.meta.url.
-      banner: 'const __kubesimUrl = require("node:url").pathToFileURL(__filename).href;',
+      banner: '"use strict";\nconst __kubesimUrl = require("node:url").pathToFileURL(__filename).href;',
       define: { 'import.meta.url': '__kubesimUrl' },
       logLevel: 'warning',
     });
