@@ -8,15 +8,16 @@
 //      file, which bin/kubesim (CommonJS too, see bin/package.json) requires: those commands never start Node's
 //      ES module loader, which alone costs about 5% of `node -e 0`. It also exports, per module, a function
 //      (m<i>) that initializes the module and returns its exports, so a command runs only the modules it reaches.
-//   2. dist/chunks/: every other module, as ES modules code-split as before. An import of a module that is in
-//      main.cjs becomes a call of its function there, so each module still exists once per process (one
-//      KubeError class, one managed-fields switch); a dynamic import in main.cjs of a module outside it loads
-//      the entry chunk built for that module.
+//   2. dist/chunks/: every other module, code-split by esbuild as ES modules and then converted to CommonJS
+//      (.cjs), so that no command starts the ES module loader either. An import of a module that is in main.cjs
+//      becomes a call of its function there, so each module still exists once per process (one KubeError class,
+//      one managed-fields switch); a dynamic import in main.cjs of a module outside it requires the entry chunk
+//      built for that module.
 //
 // Compiling the unused part of main.cjs costs less than loading a few files: `version --client` reads all of it.
-import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { build, transform } from 'esbuild';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 
 /** The commands whose whole static import graph goes into dist/main.cjs. */
 const CORE_ROOTS = ['src/main.ts', 'src/cli/get.ts', 'src/cli/version.ts', 'src/cli/context.ts'];
@@ -100,6 +101,8 @@ export async function bundleCli(root) {
     stdin: { contents: coreEntry, resolveDir: root, sourcefile: 'kubesim-core.js', loader: 'js' },
     outfile: 'dist/main.cjs',
     format: 'cjs',
+    // The chunks are CommonJS too (below): import() of one becomes a require() in a promise.
+    supported: { 'dynamic-import': false },
     // common.ts finds commander from import.meta.url.
     banner: { js: 'const __kubesimUrl = require("node:url").pathToFileURL(__filename).href;' },
     define: { 'import.meta.url': '__kubesimUrl' },
@@ -113,18 +116,27 @@ export async function bundleCli(root) {
             if (r.errors.length || r.external || core.has(rel(r.path))) return undefined;
             const name = entryName(r.path);
             lazyEntries.set(name, r.path);
-            return { path: `./chunks/${name}.js`, external: true };
+            return { path: `./chunks/${name}.cjs`, external: true };
           });
         },
       },
     ],
   });
 
-  await build({
+  // A chunk is CommonJS with ES module exports (__esModule and getters, a `default` among them): its module.exports
+  // is what import() of it must give. esbuild's node-mode __toESM(..., 1) would make `default` the whole object.
+  const main = join(root, 'dist/main.cjs');
+  writeFileSync(main, noImport(main, readFileSync(main, 'utf8').replace(/__toESM\((require\("\.\/chunks\/[^"]+\.cjs"\)), 1\)/g, '$1')));
+
+  const chunks = await build({
     ...common,
+    // The chunks' require() is CommonJS's own once they are converted (below).
+    banner: {},
+    write: false,
     absWorkingDir: root,
     entryPoints: [...lazyEntries].map(([name, file]) => ({ in: file, out: `chunks/${name}` })),
     outdir: 'dist',
+    outExtension: { '.js': '.cjs' },
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     plugins: [
@@ -150,4 +162,31 @@ export async function bundleCli(root) {
       },
     ],
   });
+
+  // esbuild splits ES modules only: each chunk is converted to CommonJS here, its imports of other chunks becoming
+  // require()s, so that no command starts Node's ES module loader (resolve, an asynchronous read, compile and
+  // link per file: some 10% of a write command). Each chunk is still one module in the process (require's cache),
+  // and a chunk's exports are getters, so bindings stay live across the cycles an ES module graph may have.
+  for (const f of chunks.outputFiles) {
+    const out = await transform(f.text, {
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      supported: { 'dynamic-import': false },
+      // Strict, as the ES module it was: a CommonJS file is not, and esbuild adds no directive when converting.
+      // src/cli/common.ts finds commander, and alias-dir and the ui server their package, from import.meta.url.
+      banner: '"use strict";\nconst __kubesimUrl = require("node:url").pathToFileURL(__filename).href;',
+      define: { 'import.meta.url': '__kubesimUrl' },
+      logLevel: 'warning',
+    });
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileSync(f.path, noImport(f.path, out.code));
+  }
+}
+
+/** bin/code-cache.cjs compiles the bundle as scripts, where an import() would throw: the build refuses one. */
+function noImport(file, code) {
+  const m = /\bimport\s*\(|\bimport\.meta\b/.exec(code);
+  if (m) throw new Error(`${file}: \`${m[0]}\` left in the CommonJS bundle (bin/code-cache.cjs runs it as a script)`);
+  return code;
 }
