@@ -4,9 +4,9 @@
 //   state.json.d/
 //     seg-<gen>.jsonl     the objects a commit wrote, one JSON document a line (never changed once written)
 //     <kind>-<gen>.idx    per kind: key -> [segment, byte offset, byte length, small projection]; the kinds that
-//     <kind>.<s>-<gen>.idx  grow with the cluster (pods, events, slices, logs) split theirs into SHARDS files
-//                         by key, so a write rewrites the few shards it touched and a read of one object
-//                         parses one shard
+//     <kind>.<s>-<gen>.idx  grow with the cluster (pods, events, slices, logs) split theirs into shards by
+//                         key (32, doubled whenever one grows past a few hundred entries), so a write
+//                         rewrites the few small shards it touched and a read of one object parses one
 //
 // A commit writes a new segment and a new index for each kind it changed, fsyncs them, then renames a new head
 // over the old one: that rename is the commit point, so a SIGKILL at any moment leaves the old state or the new
@@ -89,19 +89,54 @@ const segmentFile = (dir: string, gen: number) => join(dir, `seg-${gen}.jsonl`);
 /** The index file of a kind (shard undefined) or of one shard of it. */
 export const indexName = (kind: string, shard: number | undefined, gen: number) => (shard === undefined ? `${kind}-${gen}.idx` : `${kind}.${shard}-${gen}.idx`);
 
-/** Shards of the kinds whose indexes grow with the cluster. */
-export const SHARDS = 32;
+/**
+ * Shards of a kind whose index grows with the cluster, while it is small (and of one the head does not name
+ * yet). The head's list of a kind's shard generations says how many it has now: a commit that would write a
+ * shard above shardLimit doubles them (store.ts), so a shard stays small however big the cluster grows.
+ * Counts are powers of two times this, so that doubling splits shard s into s and s + N (hash % 2N) and keeps
+ * an object's events together.
+ */
+export const MIN_SHARDS = 32;
+/** A bound on doubling: a shard that one object's events fill (they cannot be split) never doubles a kind past it. */
+export const MAX_SHARDS = 1 << 16;
 const SHARDED = new Set(['pods', 'events', 'endpointslices', 'logs']);
+
+/**
+ * Entries a shard may hold before its kind's shards double, by kind: about 100 KB of index whatever the kind
+ * (a pod's entry carries a projection of ~800 bytes, an event's ~170, a slice's its 100 endpoints' names).
+ * Measured: reading, parsing and rewriting a shard costs ~45 ms a MB. Tests lower them (setShardLimits).
+ */
+const SHARD_LIMITS: Record<string, number> = { pods: 128, events: 512, endpointslices: 48, logs: 512 };
+const DEFAULT_LIMITS = { ...SHARD_LIMITS };
+
+export function shardLimit(kind: string): number {
+  return SHARD_LIMITS[kind] ?? 512;
+}
+
+/** For tests: small limits make a small cluster reshard; undefined restores the measured ones. */
+export function setShardLimits(limits: Record<string, number> | undefined): void {
+  for (const k of Object.keys(SHARD_LIMITS)) SHARD_LIMITS[k] = limits?.[k] ?? DEFAULT_LIMITS[k];
+}
 
 export function isSharded(kind: string): boolean {
   return SHARDED.has(kind);
 }
 
 /**
- * The shard of a key. An event goes with its object ("ns/<object>.<hex time>" -> "ns/<object>"), so that the
- * recorder finds a series and describe finds an object's events in one shard.
+ * How many shards a kind's index has, from the head's entry for it: one for a kind that is not sharded (or a
+ * sharded kind's single index from before sharding), the list's length, or MIN_SHARDS for a kind not there yet.
  */
-export function shardOf(kind: string, key: string): number {
+export function shardCount(kind: string, gens: number | (number | null)[] | undefined): number {
+  if (!isSharded(kind)) return 1;
+  if (Array.isArray(gens)) return gens.length;
+  return gens === undefined ? MIN_SHARDS : 1;
+}
+
+/**
+ * The hash that places a key. An event goes with its object ("ns/<object>.<hex time>" -> "ns/<object>"), so
+ * that the recorder finds a series and describe finds an object's events in one shard.
+ */
+export function keyHash(kind: string, key: string): number {
   let k = key;
   if (kind === 'events') {
     const dot = key.lastIndexOf('.');
@@ -112,7 +147,12 @@ export function shardOf(kind: string, key: string): number {
     h ^= k.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h % SHARDS;
+  return h;
+}
+
+/** The shard of a key among `count` shards (see shardCount). */
+export function shardOf(kind: string, key: string, count: number): number {
+  return keyHash(kind, key) % count;
 }
 
 /** Thrown when a file the head names is gone: a writer committed meanwhile, so the reader starts again. */
