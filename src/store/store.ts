@@ -398,8 +398,8 @@ function grownCount(kind: string, count: number, written: Iterable<Map<string, I
   for (const m of written) {
     if (m.size <= limit) continue;
     const hashes = Array.from(m.keys(), (k) => keyHash(kind, k));
-    for (let n = Math.max(count * 2, MIN_SHARDS); n <= MAX_SHARDS; n *= 2) {
-      if (n <= target) continue;
+    // Counts below the target found so far are not wanted: from there, the first that splits this shard.
+    for (let n = Math.max(count * 2, MIN_SHARDS, target); n <= MAX_SHARDS; n *= 2) {
       const parts = new Map<number, number>();
       let largest = 0;
       for (const h of hashes) {
