@@ -136,6 +136,8 @@ test('a pods index of one file (from before sharding) is read, and split into sh
     });
     writeFileSync(join(dir, `pods-${doc.store.generation}.idx`), `[${rows.join(',\n')}]`);
     doc.store.kinds.pods = doc.store.generation;
+    // The pod summary is of the same pods: it stays valid for the index they are now in.
+    doc.store.podSummary.of = JSON.stringify(doc.store.kinds.pods);
     writeFileSync(c.state, JSON.stringify(doc));
     await assertEveryPodFound(c, 10);
     await ok(c, ['scale', 'deployment', 'web', '--replicas=12']);
