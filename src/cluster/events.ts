@@ -1,7 +1,6 @@
 // Events as the components of a real cluster record them (core/v1 Event objects).
 import type { KubeObject } from '../api/types.js';
 import { aggregateHash, COMBINED_PREFIX, projectionOf, seriesHash, type EventProjection } from '../api/projections.js';
-import { shardOf } from '../store/layout.js';
 import { getObject, putObject } from '../store/objects.js';
 import type { ClusterState } from '../store/state.js';
 import { rfc3339 } from '../util/clock.js';
@@ -147,9 +146,9 @@ export function seriesKey(uid: string | undefined, reason: unknown, message: unk
 // Event keys by series hash, per events index shard (an object's events share one: layout.ts), built from the
 // shard's projections the first time a command records an event about an object there (no event is read), and
 // kept up to date as it records more. A hash may name several events: each is checked against the event.
-const INDEXES = new WeakMap<ClusterState, Map<number, Map<string, string[]>>>();
+const INDEXES = new WeakMap<ClusterState, Map<string, Map<string, string[]>>>();
 /** Per shard: aggregate group hash -> its events (key, last time, message hash; "" for a combined event). */
-const GROUPS = new WeakMap<ClusterState, Map<number, Map<string, GroupEntry[]>>>();
+const GROUPS = new WeakMap<ClusterState, Map<string, Map<string, GroupEntry[]>>>();
 interface GroupEntry {
   key: string;
   t: number;
@@ -175,7 +174,8 @@ function shardIndexes(state: ClusterState, obj: KubeObject): [Map<string, string
   let groupsByShard = GROUPS.get(state);
   if (!groupsByShard) GROUPS.set(state, (groupsByShard = new Map()));
   const sample = sampleKey(obj);
-  const shard = shardOf('events', sample);
+  // Shards are numbered anew when a commit doubles them (a long-lived state commits again): keyed by both.
+  const shard = `${state.objects.shardCount('events')}/${state.objects.shardOf('events', sample)}`;
   let idx = byShard.get(shard);
   let groups = groupsByShard.get(shard);
   if (!idx || !groups) {

@@ -4,9 +4,9 @@
 //   state.json.d/
 //     seg-<gen>.jsonl     the objects a commit wrote, one JSON document a line (never changed once written)
 //     <kind>-<gen>.idx    per kind: key -> [segment, byte offset, byte length, small projection]; the kinds that
-//     <kind>.<s>-<gen>.idx  grow with the cluster (pods, events, slices, logs) split theirs into SHARDS files
-//                         by key, so a write rewrites the few shards it touched and a read of one object
-//                         parses one shard
+//     <kind>.<s>-<gen>.idx  grow with the cluster (pods, events, slices, logs) split theirs into shards by
+//                         key (32, doubled whenever one grows past a few hundred entries), so a write
+//                         rewrites the few small shards it touched and a read of one object parses one
 //
 // A commit writes a new segment and a new index for each kind it changed, fsyncs them, then renames a new head
 // over the old one: that rename is the commit point, so a SIGKILL at any moment leaves the old state or the new
@@ -89,19 +89,55 @@ const segmentFile = (dir: string, gen: number) => join(dir, `seg-${gen}.jsonl`);
 /** The index file of a kind (shard undefined) or of one shard of it. */
 export const indexName = (kind: string, shard: number | undefined, gen: number) => (shard === undefined ? `${kind}-${gen}.idx` : `${kind}.${shard}-${gen}.idx`);
 
-/** Shards of the kinds whose indexes grow with the cluster. */
-export const SHARDS = 32;
+/**
+ * Shards of a kind whose index grows with the cluster, while it is small (and of one the head does not name
+ * yet). The head's list of a kind's shard generations says how many it has now: a commit that would write a
+ * shard above shardLimit doubles them (store.ts), so a shard stays small however big the cluster grows.
+ * Counts are powers of two times this, so that doubling splits shard s into s and s + N (hash % 2N) and keeps
+ * an object's events together.
+ */
+export const MIN_SHARDS = 32;
+/** A bound on doubling: a shard that one object's events fill (they cannot be split) never doubles a kind past it. */
+export const MAX_SHARDS = 1 << 16;
 const SHARDED = new Set(['pods', 'events', 'endpointslices', 'logs']);
+
+/**
+ * Entries a shard may hold before its kind's shards double, by kind: about 100 KB of index whatever the kind
+ * (a pod's entry carries a projection of ~800 bytes, an event's ~170, a slice's its 100 endpoints' names).
+ * Parsing an index costs 50-130 ms a MB (measured on 250 KB shards of a 10,000-pod cluster), and a write
+ * reads and rewrites each shard it touches. Tests lower the limits (setShardLimits).
+ */
+const SHARD_LIMITS: Record<string, number> = { pods: 128, events: 512, endpointslices: 48, logs: 512 };
+const DEFAULT_LIMITS = { ...SHARD_LIMITS };
+
+export function shardLimit(kind: string): number {
+  return SHARD_LIMITS[kind] ?? 512;
+}
+
+/** For tests: small limits make a small cluster reshard; undefined restores the measured ones. */
+export function setShardLimits(limits: Record<string, number> | undefined): void {
+  for (const k of Object.keys(SHARD_LIMITS)) SHARD_LIMITS[k] = limits?.[k] ?? DEFAULT_LIMITS[k];
+}
 
 export function isSharded(kind: string): boolean {
   return SHARDED.has(kind);
 }
 
 /**
- * The shard of a key. An event goes with its object ("ns/<object>.<hex time>" -> "ns/<object>"), so that the
- * recorder finds a series and describe finds an object's events in one shard.
+ * How many shards a kind's index has, from the head's entry for it: one for a kind that is not sharded (or a
+ * sharded kind's single index from before sharding), the list's length, or MIN_SHARDS for a kind not there yet.
  */
-export function shardOf(kind: string, key: string): number {
+export function shardCount(kind: string, gens: number | (number | null)[] | undefined): number {
+  if (!isSharded(kind)) return 1;
+  if (Array.isArray(gens)) return gens.length;
+  return gens === undefined ? MIN_SHARDS : 1;
+}
+
+/**
+ * The hash that places a key. An event goes with its object ("ns/<object>.<hex time>" -> "ns/<object>"), so
+ * that the recorder finds a series and describe finds an object's events in one shard.
+ */
+export function keyHash(kind: string, key: string): number {
   let k = key;
   if (kind === 'events') {
     const dot = key.lastIndexOf('.');
@@ -112,7 +148,12 @@ export function shardOf(kind: string, key: string): number {
     h ^= k.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h % SHARDS;
+  return h;
+}
+
+/** The shard of a key among `count` shards (see shardCount). */
+export function shardOf(kind: string, key: string, count: number): number {
+  return keyHash(kind, key) % count;
 }
 
 /** Thrown when a file the head names is gone: a writer committed meanwhile, so the reader starts again. */
@@ -245,8 +286,8 @@ function writeDurable(path: string, data: string): void {
   }
 }
 
-/** Lines, each followed by a newline, written in batches of a few megabytes and synced. */
-function writeLines(path: string, lines: string[]): void {
+/** Lines, each followed by a newline, written in batches of a few megabytes; the open file is returned, not yet synced. */
+function writeLines(path: string, lines: string[]): number {
   const fd = openSync(path, 'w', 0o600);
   try {
     let batch: string[] = [];
@@ -261,9 +302,53 @@ function writeLines(path: string, lines: string[]): void {
       }
     }
     if (batch.length) writeSync(fd, `${batch.join('\n')}\n`);
-    fsyncSync(fd);
-  } finally {
+    return fd;
+  } catch (e) {
     closeSync(fd);
+    throw e;
+  }
+}
+
+/**
+ * Files written first and synced afterwards, a batch at a time: a filesystem that journals flushes the batch
+ * in one commit at the first fsync, where a sync after each write would commit once per file (a commit that
+ * doubles a kind's shards writes hundreds). Batches bound the files held open.
+ */
+class SyncedFiles {
+  private open: number[] = [];
+  add(fd: number): void {
+    this.open.push(fd);
+    if (this.open.length >= 64) this.sync();
+  }
+  write(path: string, data: string): void {
+    const fd = openSync(path, 'w', 0o600);
+    try {
+      writeSync(fd, data);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+    this.add(fd);
+  }
+  /** Syncs and closes every file written so far (each is closed even when a sync fails). */
+  sync(): void {
+    const fds = this.open;
+    this.open = [];
+    let failed: unknown;
+    for (const fd of fds) {
+      try {
+        if (failed === undefined) fsyncSync(fd);
+      } catch (e) {
+        failed = e;
+      }
+      closeSync(fd);
+    }
+    if (failed !== undefined) throw failed;
+  }
+  /** Closes what is open without syncing (the commit failed: these files are never named by a head). */
+  abandon(): void {
+    for (const fd of this.open) closeSync(fd);
+    this.open = [];
   }
 }
 
@@ -299,13 +384,20 @@ export function writeCommit(statePath: string, c: CommitFiles): void {
   const dir = dataDir(statePath);
   makeDir(dir);
   // A crashed commit may have left files of this generation: they were never named by a head, so overwrite them.
-  if (c.segment.length) writeLines(segmentFile(dir, c.generation), c.segment);
-  for (const [name, idx] of c.indexes) {
-    const rows: string[] = [];
-    for (const [key, e] of idx) rows.push(JSON.stringify([key, ...e]));
-    writeDurable(join(dir, name), `[${rows.join(',\n')}]`);
+  const synced = new SyncedFiles();
+  try {
+    if (c.segment.length) synced.add(writeLines(segmentFile(dir, c.generation), c.segment));
+    for (const [name, idx] of c.indexes) {
+      const rows: string[] = [];
+      for (const [key, e] of idx) rows.push(JSON.stringify([key, ...e]));
+      synced.write(join(dir, name), `[${rows.join(',\n')}]`);
+    }
+    for (const [name, text] of c.files ?? []) synced.write(join(dir, name), text);
+    synced.sync();
+  } catch (e) {
+    synced.abandon();
+    throw e;
   }
-  for (const [name, text] of c.files ?? []) writeDurable(join(dir, name), text);
   fsyncDir(dir);
   writeHeadAtomic(statePath, c.head);
   for (const s of c.obsolete.segments) removeQuietly(segmentFile(dir, s));

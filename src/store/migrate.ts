@@ -8,6 +8,10 @@ const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string
   // 2 -> 3: the data directory gains the pod summary (store.podSummary, src/store/pod-summary.ts), derived from
   // the pods; a version 2 store has none, and the next save computes it from every pod, so this step too is the identity.
   2: (d) => d,
+  // 3 -> 4: a sharded kind's shard count is the length of its list in store.kinds (doubled as the kind grows,
+  // layout.ts); a version 3 store has 32 for every kind, which version 4 reads as it is. The version marks that
+  // an older kubesim, which assumes 32, must not read a state whose shards have doubled.
+  3: (d) => d,
 };
 
 export function migrate(doc: Record<string, unknown>): Record<string, unknown> {

@@ -3,7 +3,7 @@
 // changed in place without putObject still counts as changed: commit compares each loaded object with the text
 // it was read from, so no change is lost however a controller made it.
 import { projectionOf } from '../api/projections.js';
-import { isSharded, PositionalReader, readIndex, readIndexLocations, readPodSummaryPart, readPodSummaryText, readSlice, SegmentReader, SHARDS, shardOf, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
+import { isSharded, PositionalReader, readIndex, readIndexLocations, readPodSummaryPart, readPodSummaryText, readSlice, SegmentReader, shardCount, shardOf, StaleReadError, type IndexEntry, type StoreHead } from './layout.js';
 import { sortKeys } from './keys.js';
 
 export interface Loaded {
@@ -80,21 +80,33 @@ export class ObjectStore {
   private shardIndex(kind: string, d: KindData, shard: number): Map<string, IndexEntry> {
     let m = d.shards[shard];
     if (!m) {
-      const gen = this.source?.head.kinds[kind];
-      const g = Array.isArray(gen) ? gen[shard] : gen;
-      m = g === undefined || g === null || !this.source ? new Map() : readIndex(this.source.statePath, kind, Array.isArray(gen) ? shard : undefined, g);
+      m = this.readShard(kind, shard, readIndex) ?? new Map();
       d.shards[shard] = m;
     }
     return m;
   }
 
-  private shardCount(kind: string): number {
-    return isSharded(kind) ? SHARDS : 1;
+  /** Shard s of a kind's index as the head names it, read by `read`; undefined for an empty shard. */
+  private readShard(kind: string, s: number, read: typeof readIndex): Map<string, IndexEntry> | undefined {
+    const gens = this.source?.head.kinds[kind];
+    const g = Array.isArray(gens) ? gens[s] : gens;
+    return g === undefined || g === null || !this.source ? undefined : read(this.source.statePath, kind, Array.isArray(gens) ? s : undefined, g);
+  }
+
+  /** How many shards a kind's index has in the head this store reads (it changes only at a commit). */
+  shardCount(kind: string): number {
+    return shardCount(kind, this.source?.head.kinds[kind]);
+  }
+
+  /** The shard that holds a key of a kind (0 for a kind that is not sharded). */
+  shardOf(kind: string, key: string): number {
+    const n = this.shardCount(kind);
+    return n === 1 ? 0 : shardOf(kind, key, n);
   }
 
   private entry(kind: string, d: KindData, key: string): IndexEntry | undefined {
     if (d.index) return d.index.get(key);
-    return this.shardIndex(kind, d, isSharded(kind) ? shardOf(kind, key) : 0).get(key);
+    return this.shardIndex(kind, d, this.shardOf(kind, key)).get(key);
   }
 
   /** The whole index of a kind, every shard read and merged. */
@@ -155,10 +167,8 @@ export class ObjectStore {
     const source = this.source;
     const where = this.retrying(() => {
       const all = new Map<string, IndexEntry>();
-      const gens = source.head.kinds[kind];
       for (let s = 0; s < this.shardCount(kind); s++) {
-        const g = Array.isArray(gens) ? gens[s] : gens;
-        const m = d.shards[s] ?? (g === undefined || g === null ? undefined : readIndexLocations(source.statePath, kind, Array.isArray(gens) ? s : undefined, g));
+        const m = d.shards[s] ?? this.readShard(kind, s, readIndexLocations);
         for (const [k, e] of m ?? []) if (!d.removed.has(k)) all.set(k, e);
       }
       return all;
@@ -353,14 +363,16 @@ export class ObjectStore {
   projectionsNear(kind: string, key: string): Map<string, unknown> {
     if (!isSharded(kind)) return this.projections(kind);
     const d = this.data(kind);
-    const shard = shardOf(kind, key);
     const out = new Map<string, unknown>();
     if (!d.complete) {
+      // Inside the retry: a newer head may have doubled the kind's shards.
       this.retrying(() => {
-        for (const [k, e] of this.shardIndex(kind, d, shard)) if (!d.removed.has(k) && !d.loaded.has(k)) out.set(k, e[3]);
+        out.clear();
+        for (const [k, e] of this.shardIndex(kind, d, this.shardOf(kind, key))) if (!d.removed.has(k) && !d.loaded.has(k)) out.set(k, e[3]);
       });
     }
-    for (const [k, l] of d.loaded) if (shardOf(kind, k) === shard) out.set(k, projectionOf(kind, l.obj));
+    const shard = this.shardOf(kind, key);
+    for (const [k, l] of d.loaded) if (this.shardOf(kind, k) === shard) out.set(k, projectionOf(kind, l.obj));
     return out;
   }
 
@@ -516,8 +528,11 @@ export class ObjectStore {
 
   /** After a commit: what was written is now what is on disk (a long-lived view can commit again). */
   committed(source: StoreSource, shards: Map<string, Map<number, Map<string, IndexEntry>>>, texts: Map<string, Map<string, string>>): void {
+    // A kind whose shards doubled numbers them anew: the shards read of the old ones no longer apply.
+    const before = new Map([...this.kinds.keys()].map((k) => [k, this.shardCount(k)]));
     (this as { source: StoreSource | undefined }).source = source;
     for (const [kind, d] of this.kinds) {
+      if (before.get(kind) !== this.shardCount(kind)) d.shards = [];
       const written = texts.get(kind);
       if (written) for (const [k, t] of written) {
         const l = d.loaded.get(k);

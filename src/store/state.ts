@@ -4,7 +4,7 @@ import type { RandomState } from '../util/random.js';
 import type { StoreHead } from './layout.js';
 import type { ObjectStore } from './object-store.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 export const STATE_KIND = 'KubesimState';
 
 export interface NodeConfig {

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CommandError } from '../api/errors.js';
 import { ioErrorText, readRegularFile } from '../util/files.js';
-import { indexName, isSharded, makeDir, podSummaryName, podSummaryPartName, removeFiles, SHARDS, shardOf, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
+import { indexName, isSharded, keyHash, makeDir, MAX_SHARDS, MIN_SHARDS, podSummaryName, podSummaryPartName, removeFiles, shardCount, shardLimit, shardOf, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
 import { projectionOf } from '../api/projections.js';
 import { ObjectStore, type StoreSource } from './object-store.js';
 import { capLogs, logsView } from './objects.js';
@@ -271,9 +271,11 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
   for (const [kind, { upserts, removals }] of changes) {
     texts.set(kind, upserts);
     const sharded = isSharded(kind);
-    const shardMaps = new Map<number, Map<string, IndexEntry>>();
+    const prev = kinds[kind];
+    const count = shardCount(kind, prev);
+    let shardMaps = new Map<number, Map<string, IndexEntry>>();
     const shardFor = (key: string) => {
-      const s = sharded ? shardOf(kind, key) : 0;
+      const s = count === 1 ? 0 : shardOf(kind, key, count);
       let m = shardMaps.get(s);
       if (!m) shardMaps.set(s, (m = store.shardCopy(kind, s)));
       return m;
@@ -309,12 +311,19 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
         if (expiry === undefined || t < expiry) expiry = t;
       }
     }
-    // The new index files of the shards this commit touched; the others stay as they are.
-    const prev = kinds[kind];
-    const gens: (number | null)[] = sharded ? (Array.isArray(prev) ? prev : new Array<number | null>(SHARDS).fill(null)) : [typeof prev === 'number' ? prev : null];
+    // The new index files of the shards this commit touched; the others stay as they are. A shard grown past
+    // its limit doubles the kind's shards instead: every shard is read and the whole index written anew.
+    let gens: (number | null)[] = Array.isArray(prev) ? prev : typeof prev === 'number' ? [prev] : new Array<number | null>(count).fill(null);
+    const grown = sharded ? grownCount(kind, count, shardMaps.values()) : count;
+    if (grown !== count) {
+      gens.forEach((g, s) => g !== null && obsolete.indexes.push(indexName(kind, Array.isArray(prev) ? s : undefined, g)));
+      const all = Array.from({ length: count }, (_, s) => shardMaps.get(s) ?? store.shardCopy(kind, s));
+      shardMaps = reshard(kind, all, grown);
+      gens = new Array<number | null>(grown).fill(null);
+    }
     for (const [s, m] of shardMaps) {
       const old = gens[s];
-      if (old !== null && old !== undefined) obsolete.indexes.push(indexName(kind, sharded ? s : undefined, old));
+      if (old !== null && old !== undefined) obsolete.indexes.push(indexName(kind, Array.isArray(prev) ? s : undefined, old));
       if (m.size) {
         indexes.set(indexName(kind, sharded ? s : undefined, generation), m);
         gens[s] = generation;
@@ -374,6 +383,45 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
     shardsWritten,
     texts,
   );
+}
+
+/**
+ * How many shards a kind needs after this commit: as many as it has, unless a shard it writes holds more
+ * than the kind's limit; then the fewest doublings that split that shard into parts of at most 3/4 of the
+ * limit (so the next doubling is far off). A shard that no doubling splits so (one object's many events,
+ * which stay together) doubles nothing. At least MIN_SHARDS: a single index from before sharding is split.
+ * Shards are never merged again when a kind shrinks: an empty one is no file, and a small one costs little.
+ */
+function grownCount(kind: string, count: number, written: Iterable<Map<string, IndexEntry>>): number {
+  let target = Math.max(count, MIN_SHARDS);
+  const limit = shardLimit(kind);
+  for (const m of written) {
+    if (m.size <= limit) continue;
+    const hashes = Array.from(m.keys(), (k) => keyHash(kind, k));
+    // Counts below the target found so far are not wanted: from there, the first that splits this shard.
+    for (let n = Math.max(count * 2, MIN_SHARDS, target); n <= MAX_SHARDS; n *= 2) {
+      const parts = new Map<number, number>();
+      let largest = 0;
+      for (const h of hashes) {
+        const c = (parts.get(h % n) ?? 0) + 1;
+        parts.set(h % n, c);
+        if (c > largest) largest = c;
+      }
+      if (largest * 4 <= limit * 3) {
+        target = n;
+        break;
+      }
+    }
+  }
+  return target;
+}
+
+/** A kind's whole index (shard by shard, in order) split into `count` shards: every one is written. */
+function reshard(kind: string, shards: Map<string, IndexEntry>[], count: number): Map<number, Map<string, IndexEntry>> {
+  const out = new Map<number, Map<string, IndexEntry>>();
+  for (let s = 0; s < count; s++) out.set(s, new Map());
+  for (const m of shards) for (const [k, e] of m) out.get(shardOf(kind, k, count))!.set(k, e);
+  return out;
 }
 
 /** Deletions of earlier commits kept in the head, for a server that looks at the state a few commits late. */

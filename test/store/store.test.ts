@@ -11,7 +11,7 @@ test('first use creates the default kind-shaped cluster, private to its owner', 
     assert.match(r.stdout, /^Kubernetes control plane is running at https:\/\/172\.18\.0\.2:6443$/m);
     assert.equal(statSync(c.state).mode & 0o777, 0o600);
     const s = savedState(c.state);
-    assert.equal(s.schemaVersion, 3);
+    assert.equal(s.schemaVersion, 4);
     assert.deepEqual(
       s.cluster.nodes.map((n: { name: string; internalIP: string; podCIDR: string }) => `${n.name} ${n.internalIP} ${n.podCIDR}`),
       ['kind-control-plane 172.18.0.2 10.244.0.0/24', 'kind-worker 172.18.0.3 10.244.1.0/24', 'kind-worker2 172.18.0.4 10.244.2.0/24', 'kind-worker3 172.18.0.5 10.244.3.0/24'],
@@ -59,7 +59,7 @@ test('a state file from a newer kubesim is refused with the versions named', () 
     writeFileSync(c.state, JSON.stringify(s));
     const r = c.run(['cluster', 'info']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /has schema version 99, written by a newer kubesim; this kubesim reads up to version 3/);
+    assert.match(r.stderr, /has schema version 99, written by a newer kubesim; this kubesim reads up to version 4/);
   } finally {
     c.cleanup();
   }
