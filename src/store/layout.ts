@@ -56,6 +56,15 @@ export function readPodSummaryPart(statePath: string, ref: string): string | und
   }
 }
 
+/** The pod summary file of a generation as it is, whatever pods index it was computed for (undefined: none). */
+export function readPodSummaryFile(statePath: string, gen: number): string | undefined {
+  try {
+    return readFileSync(join(dataDir(statePath), podSummaryName(gen)), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The text of the pod summary the head names, if it names one computed for its pods index; else undefined. */
 export function readPodSummaryText(statePath: string, head: StoreHead): string | undefined {
   const ps = head.podSummary;

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CommandError } from '../api/errors.js';
 import { ioErrorText, readRegularFile } from '../util/files.js';
-import { indexName, isSharded, keyHash, makeDir, MAX_SHARDS, MIN_SHARDS, podSummaryName, podSummaryPartName, removeFiles, shardCount, shardLimit, shardOf, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
+import { indexName, isSharded, keyHash, makeDir, MAX_SHARDS, MIN_SHARDS, podSummaryName, podSummaryPartName, readPodSummaryFile, removeFiles, shardCount, shardLimit, shardOf, strayFiles, writeCommit, type CommitFiles, type IndexEntry, type StoreHead } from './layout.js';
 import { projectionOf } from '../api/projections.js';
 import { ObjectStore, type StoreSource } from './object-store.js';
 import { capLogs, logsView } from './objects.js';
@@ -340,6 +340,8 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
       if (Number(g) !== generation) obsolete.segments.push(Number(g));
     }
   }
+  // The old summary's part files, read from its file even when it was stale or not trusted (they go with it).
+  const oldParts = () => PodSummary.parts(summaryText ?? (old.podSummary && !foreign ? readPodSummaryFile(path, old.podSummary.gen) : undefined));
   const storeHead: StoreHead = { generation, kinds, segments };
   if (ownerKinds) {
     // A kind with no object left starts again from nothing.
@@ -366,10 +368,10 @@ export function writeStateAtomic(path: string, state: ClusterState, nowMs: numbe
       if (old.podSummary) {
         // The old summary's part files that the new one no longer names go with it.
         const kept = new Set(PodSummary.parts(text));
-        obsolete.indexes.push(podSummaryName(old.podSummary.gen), ...PodSummary.parts(summaryText).filter((r) => !kept.has(r)).map(podSummaryPartName));
+        obsolete.indexes.push(podSummaryName(old.podSummary.gen), ...oldParts().filter((r) => !kept.has(r)).map(podSummaryPartName));
       }
     } else storeHead.podSummary = { ...old.podSummary, of: JSON.stringify(kinds.pods) };
-  } else if (old.podSummary) obsolete.indexes.push(podSummaryName(old.podSummary.gen), ...PodSummary.parts(summaryText).map(podSummaryPartName));
+  } else if (old.podSummary) obsolete.indexes.push(podSummaryName(old.podSummary.gen), ...oldParts().map(podSummaryPartName));
   const head = JSON.stringify({ ...meta, store: storeHead });
   writeCommit(path, { generation, segment: lines, indexes, files, head, obsolete });
   if (foreign) for (const f of strayFiles(path, storeHead)) rmSync(f, { force: true });

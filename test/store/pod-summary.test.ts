@@ -69,6 +69,14 @@ test('a missing, damaged or stale pod summary is computed again from the pods, a
           writeFileSync(c.state, JSON.stringify(h));
         },
       ],
+      [
+        'stale, as it was',
+        () => {
+          const h = head(c);
+          h.store.podSummary.of = '[]';
+          writeFileSync(c.state, JSON.stringify(h));
+        },
+      ],
     ];
     let replicas = 6;
     for (const [how, breakIt] of breakers) {
@@ -78,6 +86,14 @@ test('a missing, damaged or stale pod summary is computed again from the pods, a
       assert.equal(r.code, 0, `${how}: ${r.stderr}`);
       assertWebRunning(c, replicas);
       assertSummaryMatchesPods(c);
+      // A stale summary computed again takes its part files with it; a missing, damaged or overwritten one
+      // cannot say which they were, and `state check` finds them.
+      const check = c.run(['state', 'check']);
+      if (how === 'stale, as it was') assert.equal(check.code, 0, `${how}: ${check.stdout}`);
+      else {
+        assert.match(check.stdout, /Leftover: .*pods-part-/, how);
+        assert.equal(c.run(['state', 'check', '--repair']).code, 0);
+      }
     }
   } finally {
     c.cleanup();
