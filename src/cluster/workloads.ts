@@ -440,7 +440,8 @@ function rankableOf(p: PodObj): Rankable {
  * The order in which the replicaset controller deletes pods on scale-down (controller.ActivePodsWithRanks with
  * LogarithmicScaleDown): unscheduled, pending, not ready, on crowded nodes (perNode: the active pods of the
  * owner and its siblings per node), ready for less time, more restarts, newer. Items first in the returned list
- * go first; with a limit, only that many are chosen (one pass each instead of sorting thousands).
+ * go first; with a small limit, the items are visited once and only the best few kept (items may be a visitor:
+ * 10,000 summary rows are parsed one at a time, never held together).
  */
 function rankForDeletion<T>(items: T[] | ((visit: (t: T) => void) => void), facts: (t: T) => Rankable, perNode: ReadonlyMap<string, number>, nowMs: number, limit = Infinity): T[] {
   const phaseRank = (p: string | undefined) => ({ Pending: 0, Unknown: 1, Running: 2 } as Record<string, number>)[p ?? 'Pending'] ?? 0;
