@@ -133,9 +133,9 @@ function countRow(c: OwnedCounts, o: OwnedPod, sign: number): void {
 
 /**
  * One controller's rows: `key node phase readySince restarts created active labelIndex`, a line each, in key
- * order. The saved text is kept as read; the rows this command set or deleted are kept apart and merged into it
- * when it is written. Counting reads each line once, and a table nobody asks about is written back as read, so
- * a command that changes one pod of 10,000 makes no object for the others.
+ * order, in a part file. The saved text is read only when a row is ranked or the table is written; the rows
+ * this command set or deleted are kept apart and merged into it then, and the counts come from those saved with
+ * the table plus the changes. A table whose rows did not change keeps its part file.
  */
 export class RowTable implements OwnedTable {
   /** Label sets by index: the saved ones (which the saved lines name), then new ones. */
@@ -154,6 +154,10 @@ export class RowTable implements OwnedTable {
 
   /** The saved rows (see `text`), or undefined until read from their part file. */
   private loaded: string | undefined;
+  /** The part file the saved rows came from (kept as it is by a save that changes none of them). */
+  private ref: string | undefined;
+  private load: PartLoader | undefined;
+  private savedCount = 0;
 
   constructor(
     ls: string[],
@@ -172,11 +176,6 @@ export class RowTable implements OwnedTable {
       this.load = saved.load;
     }
   }
-
-  /** The part file the saved rows came from (kept as it is by a save that changes none of them). */
-  private ref: string | undefined;
-  private load: PartLoader | undefined;
-  private savedCount = 0;
 
   /**
    * The saved rows, read from their part file when first needed: a command that only counts the table never
