@@ -73,7 +73,32 @@ export interface SavedTable {
   ls: string[];
   c: SavedCounts;
   n: number;
+  /** The rows' part files in key order: each with its row count and first key. */
+  p: SavedChunk[];
+}
+
+/** One part file of a table's rows: its name, how many rows, the first row's key. */
+export interface SavedChunk {
   r: string;
+  n: number;
+  k: string;
+}
+
+/** Rows a part file holds at most after a save that changed it: a scale by one rewrites one part this size. */
+const CHUNK_ROWS = 512;
+
+/** Saved chunks read back (undefined when they are not in key order or do not add up to the rows). */
+export function chunksFromSaved(raw: unknown, rows: number): SavedChunk[] | undefined {
+  if (!Array.isArray(raw) || !raw.length) return undefined;
+  let sum = 0;
+  let last: string | undefined;
+  for (const c of raw as Partial<SavedChunk>[]) {
+    if (!c || typeof c.r !== 'string' || !PART_REF.test(c.r) || !Number.isInteger(c.n) || (c.n as number) <= 0 || typeof c.k !== 'string') return undefined;
+    if (last !== undefined && c.k <= last) return undefined;
+    last = c.k;
+    sum += c.n as number;
+  }
+  return sum === rows ? (raw as SavedChunk[]).map((c) => ({ r: c.r, n: c.n, k: c.k })) : undefined;
 }
 
 export const PART_REF = /^\d+\.\d+$/;
@@ -140,11 +165,11 @@ function countRow(c: OwnedCounts, o: OwnedPod, sign: number): void {
 export class RowTable implements OwnedTable {
   /** Label sets by index: the saved ones (which the saved lines name), then new ones. */
   private ls: string[];
-  /** Rows set (an object) or deleted (null) since the text was read. */
+  /** Rows set (an object) or deleted (null) since the rows were read. */
   private readonly changes = new Map<string, OwnedPod | null>();
-  /** Where each saved line starts (made when first needed). */
-  private starts: number[] | undefined;
-  /** The counts of the saved lines, as saved with them. */
+  /** The saved rows' part files in key order, each read when first needed. */
+  private readonly chunks: Chunk[];
+  /** The counts of the saved rows, as saved with them. */
   private readonly base: OwnedCounts;
   /** Saved rows looked up by key (a changed key's old row is taken out of the counts). */
   private readonly savedRows = new Map<string, OwnedPod | null>();
@@ -152,44 +177,34 @@ export class RowTable implements OwnedTable {
   size: number;
   damaged = false;
 
-  /** The saved rows (see `text`), or undefined until read from their part file. */
-  private loaded: string | undefined;
-  /** The part file the saved rows came from (kept as it is by a save that changes none of them). */
-  private ref: string | undefined;
-  private load: PartLoader | undefined;
-  private savedCount = 0;
-
   constructor(
     ls: string[],
-    /** The saved rows: their text, or the part file that holds them and how many there are. */
-    saved: { text: string } | { ref: string; rows: number; load: PartLoader },
+    /** The saved rows' part files (none for a new table), and how to read one. */
+    saved: SavedChunk[],
+    private readonly load: PartLoader,
     base?: OwnedCounts,
   ) {
     this.base = base ?? emptyCounts();
     this.ls = [...ls];
-    if ('text' in saved) {
-      this.loaded = saved.text;
-      this.size = lineCount(saved.text);
-    } else {
-      this.ref = saved.ref;
-      this.size = this.savedCount = saved.rows;
-      this.load = saved.load;
-    }
+    this.chunks = saved.map((c) => ({ ...c }));
+    this.size = saved.reduce((n, c) => n + c.n, 0);
   }
 
   /**
-   * The saved rows, read from their part file when first needed: a command that only counts the table never
-   * reads them. A part that cannot be read (or that disagrees with the saved row count) damages the table.
+   * A part's rows, read when first needed: a command that only counts the table never reads one, and one that
+   * changes a row reads its part alone. A part that cannot be read (or disagrees with its row count) damages
+   * the table.
    */
-  private get text(): string {
-    if (this.loaded === undefined) {
-      const t = this.load?.(this.ref!);
-      if (t === undefined || lineCount(t) !== this.savedCount) {
+  private text(c: Chunk): string {
+    if (c.text === undefined) {
+      const t = this.load(c.r);
+      if (t === undefined || lineCount(t) !== c.n) {
         this.damaged = true;
-        this.loaded = '';
-      } else this.loaded = t;
+        c.text = '';
+        c.starts = [];
+      } else c.text = t;
     }
-    return this.loaded;
+    return c.text;
   }
 
   /** A saved line as a row, or undefined (and the table damaged) when it is not one this kubesim wrote. */
@@ -203,32 +218,37 @@ export class RowTable implements OwnedTable {
     return [f[0], { node: f[1], phase: f[2], readySince: f[3], restarts: Number(f[4]), created: f[5], active: f[6] === '1', labels }];
   }
 
-  private lineStarts(): number[] {
-    if (!this.starts) {
-      const starts: number[] = this.text ? [0] : [];
-      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.starts = starts;
+  private lineStarts(c: Chunk): number[] {
+    if (!c.starts) {
+      const t = this.text(c);
+      const starts: number[] = t ? [0] : [];
+      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+      c.starts ??= starts;
     }
-    return this.starts;
+    return c.starts;
   }
 
-  private lineAt(i: number): string {
-    const starts = this.lineStarts();
-    return this.text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] - 1 : this.text.length);
-  }
-
-  private keyAt(i: number): string {
-    const start = this.lineStarts()[i];
-    return this.text.slice(start, this.text.indexOf(' ', start));
-  }
-
-  /** The saved line of a key: [its index, true] when there is one, else [where it would go, false]. */
-  private find(key: string): [number, boolean] {
+  /** The part a key belongs in: the last whose first key is not after it (the first part for a smaller key). */
+  private chunkOf(key: string): number {
     let lo = 0;
-    let hi = this.lineStarts().length;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.chunks[mid].k <= key) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** A key's saved line in a part: [its index, true] when there is one, else [where it would go, false]. */
+  private find(c: Chunk, key: string): [number, boolean] {
+    const starts = this.lineStarts(c);
+    const t = this.text(c);
+    let lo = 0;
+    let hi = starts.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const k = this.keyAt(mid);
+      const k = t.slice(starts[mid], t.indexOf(' ', starts[mid]));
       if (k === key) return [mid, true];
       if (k < key) lo = mid + 1;
       else hi = mid;
@@ -236,12 +256,21 @@ export class RowTable implements OwnedTable {
     return [lo, false];
   }
 
+  private lineAt(c: Chunk, i: number): string {
+    const starts = this.lineStarts(c);
+    return this.text(c).slice(starts[i], i + 1 < starts.length ? starts[i + 1] - 1 : undefined);
+  }
+
   /** The row of a key as saved (null: none). */
   private saved(key: string): OwnedPod | null {
     let o = this.savedRows.get(key);
     if (o === undefined) {
-      const [i, found] = this.find(key);
-      o = found ? this.parseLine(this.lineAt(i))?.[1] ?? null : null;
+      o = null;
+      if (this.chunks.length) {
+        const c = this.chunks[this.chunkOf(key)];
+        const [i, found] = this.find(c, key);
+        if (found) o = this.parseLine(this.lineAt(c, i))?.[1] ?? null;
+      }
       this.savedRows.set(key, o);
     }
     return o;
@@ -281,34 +310,43 @@ export class RowTable implements OwnedTable {
   rows(visit: (key: string, o: OwnedPod) => void): boolean {
     if (this.damaged) return false;
     // Saved rows are parsed one at a time and let go: ranking 10,000 keeps none of them.
-    const t = this.text;
-    for (let start = 0; t && start <= t.length; ) {
-      let end = t.indexOf('\n', start);
-      if (end < 0) end = t.length;
-      const row = this.parseLine(t.slice(start, end));
-      if (!row) return false;
-      if (!this.changes.has(row[0])) visit(row[0], row[1]);
-      start = end + 1;
+    for (const c of this.chunks) {
+      const t = this.text(c);
+      if (this.damaged) return false;
+      for (let start = 0; t && start <= t.length; ) {
+        let end = t.indexOf('\n', start);
+        if (end < 0) end = t.length;
+        const row = this.parseLine(t.slice(start, end));
+        if (!row) return false;
+        if (!this.changes.has(row[0])) visit(row[0], row[1]);
+        start = end + 1;
+      }
     }
     for (const [key, o] of this.changes) if (o) visit(key, o);
     return true;
   }
 
-  /** The table as the summary file keeps it; its rows go to a part file (newPart names it), or stay in theirs. */
+  /**
+   * The table as the summary file keeps it. Parts with no changed row stay as they are; a changed one is
+   * merged and written anew (newPart writes and names it), split when it has grown past twice CHUNK_ROWS.
+   */
   toJSON(newPart: (text: string) => string): SavedTable {
-    const c = savedCounts(this.counts() ?? emptyCounts());
-    if (this.changes.size === 0 && this.ref !== undefined) return { ls: this.ls, c, n: this.size, r: this.ref };
-    const text = this.merged();
-    return { ls: this.ls, c, n: this.size, r: newPart(text) };
-  }
-
-  /** The saved text with the changes merged in, in key order. */
-  private merged(): string {
-    if (this.changes.size === 0) return this.text;
-    const keys = [...this.changes.keys()].sort();
-    const at = keys.map((k) => this.find(k));
+    const counts = savedCounts(this.counts() ?? emptyCounts());
+    if (this.changes.size === 0) return { ls: this.ls, c: counts, n: this.size, p: this.chunks.map(({ r, n, k }) => ({ r, n, k })) };
+    // The changed keys by the part they belong in (a new table has one part, empty and unsaved).
+    const parts: Chunk[] = this.chunks.length ? this.chunks : [{ r: '', n: 0, k: '', text: '', starts: [] }];
+    const byPart = new Map<number, [string, number, boolean][]>();
+    let found = 0;
+    for (const key of [...this.changes.keys()].sort()) {
+      const i = this.chunks.length ? this.chunkOf(key) : 0;
+      const [at, there] = this.find(parts[i], key);
+      if (there) found++;
+      let l = byPart.get(i);
+      if (!l) byPart.set(i, (l = []));
+      l.push([key, at, there]);
+    }
     // Every saved row replaced or gone: the label sets are listed afresh, only those in use.
-    if (at.filter(([, found]) => found).length === this.lineStarts().length) this.ls = [];
+    if (found === this.chunks.reduce((n, c) => n + c.n, 0)) this.ls = [];
     const li = new Map(this.ls.map((l, i) => [l, i]));
     const lineOf = (key: string, o: OwnedPod) => {
       let i = li.get(o.labels);
@@ -318,19 +356,39 @@ export class RowTable implements OwnedTable {
       }
       return `${key} ${o.node} ${o.phase} ${o.readySince} ${o.restarts} ${o.created} ${o.active ? 1 : 0} ${i}`;
     };
-    // The saved text cut at each changed key: unchanged runs of lines are copied as they are.
-    const pieces: string[] = [];
-    const starts = this.lineStarts();
-    const startOf = (i: number) => (i < starts.length ? starts[i] : this.text.length + 1);
-    let from = 0;
-    for (const [n, key] of keys.entries()) {
-      const [i, found] = at[n];
-      if (i > from) pieces.push(this.text.slice(startOf(from), startOf(i) - 1));
-      const o = this.changes.get(key);
-      if (o) pieces.push(lineOf(key, o));
-      from = found ? i + 1 : i;
-    }
-    if (from < starts.length) pieces.push(this.text.slice(startOf(from)));
-    return pieces.join('\n');
+    const out: SavedChunk[] = [];
+    parts.forEach((c, i) => {
+      const changed = byPart.get(i);
+      if (!changed) {
+        out.push({ r: c.r, n: c.n, k: c.k });
+        return;
+      }
+      // The part's text cut at each changed key: unchanged runs of lines are copied as they are.
+      const t = this.text(c);
+      const starts = this.lineStarts(c);
+      const startOf = (j: number) => (j < starts.length ? starts[j] : t.length + 1);
+      const lines: string[] = [];
+      let from = 0;
+      for (const [key, at, there] of changed) {
+        if (at > from) lines.push(...t.slice(startOf(from), startOf(at) - 1).split('\n'));
+        const o = this.changes.get(key);
+        if (o) lines.push(lineOf(key, o));
+        from = there ? at + 1 : at;
+      }
+      if (from < starts.length) lines.push(...t.slice(startOf(from)).split('\n'));
+      const pieces = lines.length > 2 * CHUNK_ROWS ? Math.ceil(lines.length / CHUNK_ROWS) : 1;
+      const per = Math.ceil(lines.length / pieces);
+      for (let j = 0; j < lines.length; j += per) {
+        const piece = lines.slice(j, j + per);
+        out.push({ r: newPart(piece.join('\n')), n: piece.length, k: piece[0].slice(0, piece[0].indexOf(' ')) });
+      }
+    });
+    return { ls: this.ls, c: counts, n: this.size, p: out };
   }
+}
+
+/** A part of a table's rows as read: its saved description, and its text and line starts once read. */
+interface Chunk extends SavedChunk {
+  text?: string;
+  starts?: number[];
 }

@@ -9,7 +9,7 @@
 // that is missing, damaged or computed for other index files is ignored and computed again from the pods.
 import { podRequests } from '../api/quantity.js';
 import type { KubeObject, Pod } from '../api/types.js';
-import { countsFromSaved, PART_REF, RowTable, type OwnedPod, type OwnedTable, type PartLoader, type SavedTable } from './owned-rows.js';
+import { chunksFromSaved, countsFromSaved, PART_REF, RowTable, type OwnedPod, type OwnedTable, type PartLoader, type SavedTable } from './owned-rows.js';
 
 export type { OwnedCounts, OwnedPod, OwnedTable, PartLoader } from './owned-rows.js';
 
@@ -199,10 +199,10 @@ export function ipOrder(ip: string): string {
   return groups.map((g) => g.toLowerCase().padStart(4, '0')).join(':');
 }
 
-// 7: each node's IPs in a part file (6 kept them inline); 6: each controller's rows in a part file, with their
-// counts in the summary (5 kept the rows inline, 4 had no counts, 3 counted IPs, not their pods): an older
-// summary is computed again, not misread.
-const SUMMARY_VERSION = 7;
+// 8: a controller's rows in parts of at most 512 rows (7 kept them in one); 7: each node's IPs in a part file;
+// 6: each controller's rows in a part file, with their counts in the summary; 5 kept the rows inline, 4 had no
+// counts, 3 counted IPs, not their pods: an older summary is computed again, not misread.
+const SUMMARY_VERSION = 8;
 
 export class PodSummary {
   readonly nodes = new Map<string, NodeSum>();
@@ -264,7 +264,7 @@ export class PodSummary {
     if (f.owner && f.owned) {
       let t = this.owned.get(f.owner);
       if (sign > 0) {
-        if (!t) this.owned.set(f.owner, (t = new RowTable([], { text: '' })));
+        if (!t) this.owned.set(f.owner, (t = new RowTable([], [], () => undefined)));
         t.set(key, f.owned);
       } else if (t) {
         t.delete(key, f.owned);
@@ -345,9 +345,10 @@ export class PodSummary {
   /** The part files a summary file's text names (none when it is not one this kubesim wrote). */
   static parts(text: string | undefined): string[] {
     try {
-      const d = JSON.parse(text ?? '') as { v?: unknown; owned?: Record<string, { r?: unknown }>; nodes?: Record<string, { ips?: { r?: unknown } }> };
+      const d = JSON.parse(text ?? '') as { v?: unknown; owned?: unknown; nodes?: Record<string, { ips?: { r?: unknown } }> };
       if (d?.v !== SUMMARY_VERSION) return [];
-      return [...Object.values(d.owned ?? {}).map((t) => t?.r), ...Object.values(d.nodes ?? {}).map((n) => n?.ips?.r)].filter((r): r is string => typeof r === 'string' && PART_REF.test(r));
+      const owned = Object.values((d.owned ?? {}) as Record<string, { p?: { r?: unknown }[] }>).flatMap((t) => (Array.isArray(t?.p) ? t.p.map((c) => c?.r) : []));
+      return [...owned, ...Object.values(d.nodes ?? {}).map((n) => n?.ips?.r)].filter((r): r is string => typeof r === 'string' && PART_REF.test(r));
     } catch {
       return [];
     }
@@ -374,10 +375,11 @@ export class PodSummary {
       }
       for (const [uid, raw] of Object.entries((d.owned ?? {}) as Record<string, Partial<Record<keyof SavedTable, unknown>>>)) {
         // Each row is checked when first parsed (see RowTable): a table that fails makes the summary damaged.
-        if (!raw || !isStrings(raw.ls) || typeof raw.r !== 'string' || !PART_REF.test(raw.r) || !Number.isInteger(raw.n) || (raw.n as number) <= 0) return undefined;
+        if (!raw || !isStrings(raw.ls) || !Number.isInteger(raw.n) || (raw.n as number) <= 0) return undefined;
         const counts = countsFromSaved(raw.c, raw.n as number);
-        if (!counts) return undefined;
-        s.owned.set(uid, new RowTable(raw.ls, { ref: raw.r, rows: raw.n as number, load }, counts));
+        const chunks = chunksFromSaved(raw.p, raw.n as number);
+        if (!counts || !chunks) return undefined;
+        s.owned.set(uid, new RowTable(raw.ls, chunks, load, counts));
       }
       for (const [ns, raw] of Object.entries((d.orphans ?? {}) as Record<string, Record<string, unknown>>)) {
         if (!raw || typeof raw !== 'object') return undefined;

@@ -152,9 +152,13 @@ test("a ReplicaSet's rows in the summary: a part file of their own, rewritten on
   try {
     assert.equal(c.run(['create', 'deployment', 'web', '--image=nginx', '--replicas=6']).code, 0);
     type Counts = { l: Record<string, number>; a: number; al: Record<string, number>; r: Record<string, number>; n: Record<string, number> };
-    type Table = { ls: string[]; c: Counts; n: number; r: string };
+    type Table = { ls: string[]; c: Counts; n: number; p: { r: string; n: number; k: string }[] };
     const tables = () => (JSON.parse(readFileSync(summaryPath(c), 'utf8')) as { owned: Record<string, Table> }).owned;
-    const partPath = (t: Table) => join(`${c.state}.d`, `pods-part-${t.r}.txt`);
+    // A table this small is one part file.
+    const partPath = (t: Table) => {
+      assert.equal(t.p.length, 1);
+      return join(`${c.state}.d`, `pods-part-${t.p[0].r}.txt`);
+    };
     const rowsOf = (t: Table) => readFileSync(partPath(t), 'utf8').split('\n');
     const [rs] = Object.entries(tables()).filter(([, t]) => rowsOf(t)[0].startsWith('default/web-'));
     const before = rowsOf(rs[1]);
@@ -162,12 +166,12 @@ test("a ReplicaSet's rows in the summary: a part file of their own, rewritten on
     assert.equal(rs[1].n, 6);
     assert.deepEqual([...before].sort(), before, 'rows in key order');
     // A pod no controller owns: the ReplicaSet's part file stays as it was (neither read nor written).
-    const part = rs[1].r;
+    const part = rs[1].p[0].r;
     assert.equal(c.run(['run', 'solo', '--image=nginx']).code, 0);
-    assert.equal(tables()[rs[0]].r, part, 'the same part file');
+    assert.equal(tables()[rs[0]].p[0].r, part, 'the same part file');
     assert.deepEqual(rowsOf(tables()[rs[0]]), before);
     assert.equal(c.run(['scale', 'deployment', 'web', '--replicas=7']).code, 0);
-    assert.notEqual(tables()[rs[0]].r, part, 'a new part file');
+    assert.notEqual(tables()[rs[0]].p[0].r, part, 'a new part file');
     assert.equal(readdirSync(`${c.state}.d`).filter((f) => f === `pods-part-${part}.txt`).length, 0, 'the old part file is removed');
     const after = rowsOf(tables()[rs[0]]);
     assert.equal(after.length, 7);
@@ -249,6 +253,34 @@ test("each node's pod IPs in a part file of its own: placing a pod rewrites its 
     // And the network still finds the pods by IP (curl through the Service reaches a backend).
     const r = c.run(['run', 'client', '--rm', '-i', '--restart=Never', '--image=curlimages/curl', '--', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', ip]);
     assert.match(r.stdout, /^200pod "client" deleted/, r.stderr);
+  } finally {
+    c.cleanup();
+  }
+});
+
+test("a ReplicaSet's rows in parts of a few hundred: a scale by one rewrites one part, and the status counts all of them", () => {
+  const c = tempCluster();
+  try {
+    assert.equal(c.run(['cluster', 'create', '--workers', '11']).code, 0);
+    assert.equal(c.run(['create', 'deployment', 'big', '--image=nginx', '--replicas=1100']).code, 0);
+    type Table = { n: number; p: { r: string; n: number; k: string }[] };
+    const table = () => Object.values((JSON.parse(readFileSync(summaryPath(c), 'utf8')) as { owned: Record<string, Table> }).owned).reduce((a, b) => (b.n > a.n ? b : a));
+    const first = table();
+    assert.equal(first.p.length, 3, 'split in parts of at most 512 rows');
+    assert.equal(first.p.reduce((n, p) => n + p.n, 0), 1100);
+    assert.deepEqual(first.p.map((p) => p.k), [...first.p.map((p) => p.k)].sort(), 'parts in key order');
+    for (const p of first.p) {
+      const rows = readFileSync(join(`${c.state}.d`, `pods-part-${p.r}.txt`), 'utf8').split('\n');
+      assert.equal(rows.length, p.n);
+      assert.ok(rows[0].startsWith(`${p.k} `), 'a part starts at its first key');
+    }
+    assert.equal(c.run(['scale', 'deployment', 'big', '--replicas=1101']).code, 0);
+    const up = table();
+    assert.equal(up.p.filter((p, i) => p.r !== first.p[i]?.r).length, 1, 'one part written anew');
+    assert.equal(c.run(['scale', 'deployment', 'big', '--replicas=1099']).code, 0);
+    const down = table();
+    assert.equal(down.p.reduce((n, p) => n + p.n, 0), 1099);
+    assert.equal(c.run(['get', 'deploy', 'big', '--no-headers', '-o', 'custom-columns=R:.status.readyReplicas,A:.status.availableReplicas']).stdout.trim(), '1099   1099');
   } finally {
     c.cleanup();
   }
