@@ -75,6 +75,8 @@ export class PodInformer {
     this.generation = state.store?.generation;
     const text = thin ? state.objects.podSummaryText() : undefined;
     this.summary = text === undefined ? undefined : PodSummary.parse(text, (ref) => state.objects.podSummaryPart(ref), (node) => state.objects.diskPodIPs(node));
+    // A row found not to be kubesim's: the next save computes the summary again.
+    if (this.summary) this.summary.onDamaged = () => (state.objects.podSummaryDamaged = true);
     if (this.summary) {
       // The summary is the disk's: take in what this command changed before the informer was asked for, as
       // part of the starting view (not as changes), as a full build from the current projections would.
@@ -292,13 +294,11 @@ export class PodInformer {
   ownedSummary(uid: string): OwnedTable | undefined {
     this.sync();
     if (!this.summary) return undefined;
-    const t = this.summary.table(uid) ?? NO_ROWS;
-    // A row found not to be kubesim's: the next save computes the summary again.
-    const checked = <T>(x: T | undefined): T | undefined => {
-      if (x === undefined) this.state.objects.podSummaryDamaged = true;
-      return x;
-    };
-    return { counts: () => checked(t.counts()), rows: (visit) => checked(t.rows(visit) || undefined) ?? false };
+    if (this.summary.damaged) {
+      this.state.objects.podSummaryDamaged = true;
+      return undefined;
+    }
+    return this.summary.table(uid) ?? NO_ROWS;
   }
 
   /** Lazy mode only: the label sets (JSON) of the namespace's pods that a controller could adopt. */

@@ -104,7 +104,7 @@ class NodeSum {
   private savedText(): string {
     if (this.text === undefined) {
       const t = this.saved!.load(this.saved!.r);
-      this.text = t === undefined || !NodeSum.validIPs(t) || pairCount(t) !== this.saved!.k ? this.saved!.remake() : t;
+      this.text = t === undefined || pairCount(t) !== this.saved!.k ? this.saved!.remake() : t;
     }
     return this.text;
   }
@@ -163,13 +163,6 @@ class NodeSum {
     if (keep && text === this.text) return keep;
     return { r: newPart(text), k: words.length / 2, lo: lo!, hi: hi! };
   }
-
-  /** A saved IPs text is "ip key" pairs: an odd number of spaces, or none at all. */
-  static validIPs(text: string): boolean {
-    let spaces = 0;
-    for (let at = text.indexOf(' '); at >= 0; at = text.indexOf(' ', at + 1)) spaces++;
-    return text === '' || spaces % 2 === 1;
-  }
 }
 
 /** Where a node's IPs are saved: part file, how many "ip key" pairs, lowest and highest IP by ipOrder. */
@@ -180,10 +173,12 @@ interface SavedIPs {
   hi: string;
 }
 
+/** How many "ip key" pairs a saved IPs text holds (an odd number of spaces, or none); -1 when it is not pairs. */
 function pairCount(text: string): number {
+  if (!text) return 0;
   let spaces = 0;
   for (let at = text.indexOf(' '); at >= 0; at = text.indexOf(' ', at + 1)) spaces++;
-  return text ? (spaces + 1) / 2 : 0;
+  return spaces % 2 === 1 ? (spaces + 1) / 2 : -1;
 }
 
 /**
@@ -297,13 +292,16 @@ export class PodSummary {
 
   /**
    * The rows of the pods whose controller is this uid (undefined when it has none). A row found not to be this
-   * kubesim's makes the summary damaged: the caller then reads the pods.
+   * kubesim's makes the summary damaged (and tells onDamaged): the caller then reads the pods.
    */
   table(uid: string): OwnedTable | undefined {
     const t = this.owned.get(uid);
     if (!t) return undefined;
     const checked = <T>(x: T | undefined): T | undefined => {
-      if (x === undefined) this.damaged = true;
+      if (x === undefined && !this.damaged) {
+        this.damaged = true;
+        this.onDamaged?.();
+      }
       return x;
     };
     return {
@@ -311,6 +309,9 @@ export class PodSummary {
       rows: (visit) => !this.damaged && (checked(t.rows(visit) || undefined) ?? false),
     };
   }
+
+  /** Called once when a table read through table() turns out damaged. */
+  onDamaged: (() => void) | undefined;
 
   /**
    * Set when a table's rows turned out not to be this kubesim's (they are checked when first used): the tables
